@@ -1,0 +1,595 @@
+//! The scriptable commands. Each loads what it needs, changes it, and saves atomically; a
+//! change that would leave the record invalid is refused before anything is written.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+
+use super::{AnswerArgs, Command, EvidenceCommand, Invalid, NewArgs, YesNo};
+use crate::conformance;
+use crate::questionnaire::catalog::{self, Source};
+use crate::rating::Judgement;
+use crate::record::store::{self, Opened};
+use crate::record::{
+    Action, ActionStatus, ConditionAnswer, Evidence, EvidenceKind, Finding, FindingClass, Person,
+    Record, Session,
+};
+use crate::{LoadError, diagnostic, read_text};
+
+pub fn run(command: Command) -> Result<ExitCode> {
+    match command {
+        Command::New(args) => new(args),
+        Command::Validate { files } => Ok(validate(&files)),
+        Command::Questionnaires => questionnaires(),
+        Command::Answer(args) => answer(args),
+        Command::Condition {
+            file,
+            id,
+            answer,
+            note,
+        } => condition(&file, &id, answer, note),
+        Command::Evidence(cmd) => evidence(cmd),
+        Command::Status { file } => {
+            let opened = open(&file)?;
+            print!("{}", status_text(&opened));
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn invalid(msg: impl Into<String>) -> anyhow::Error {
+    Invalid(msg.into()).into()
+}
+
+fn open(file: &Path) -> Result<Opened> {
+    let opened = store::open(file)?;
+    if opened.questionnaire_changed {
+        eprintln!(
+            "vse-assess: warning: {}: questionnaire `{}` has changed since this record was created (SHA-256 differs)",
+            file.display(),
+            opened.record.questionnaire.id
+        );
+    }
+    Ok(opened)
+}
+
+fn save(opened: &mut Opened) -> Result<()> {
+    store::save(opened)?;
+    Ok(())
+}
+
+/// "Name" or "Name:Role".
+fn person(s: &str) -> Person {
+    let (name, role) = s.split_once(':').unwrap_or((s, ""));
+    Person {
+        name: name.trim().to_owned(),
+        role: role.trim().to_owned(),
+    }
+}
+
+fn new(args: NewArgs) -> Result<ExitCode> {
+    let loaded = catalog::resolve(&args.questionnaire, Path::new(catalog::LOCAL_DIR))?;
+    let mut record = Record::new(&loaded, &args.vse, args.kind.into());
+    if let Source::File(p) = &loaded.source {
+        record.questionnaire.path = Some(relative_to_record(p, &args.file)?);
+    }
+    let meta = &mut record.assessment;
+    meta.objectives = args.objectives.unwrap_or_default();
+    meta.client = args.client.unwrap_or_default();
+    meta.scope.sites = args.sites;
+    if !args.processes.is_empty() {
+        meta.scope.processes = args.processes.iter().map(|p| p.to_uppercase()).collect();
+    }
+    meta.team = args.team.iter().map(|s| person(s)).collect();
+    meta.participants = args.participants.iter().map(|s| person(s)).collect();
+    if args.date.is_some() || args.location.is_some() {
+        let date = match args.date {
+            Some(d) => d,
+            None => jiff::ZonedDateTime::now().date().to_string(),
+        };
+        meta.sessions.push(Session {
+            date,
+            location: args.location.unwrap_or_default(),
+        });
+    }
+    let problems = crate::record::check(&record, &loaded.questionnaire);
+    if let Some(p) = problems.first() {
+        bail!(invalid(format!(
+            "{}: {}",
+            diagnostic::field_name(&p.path),
+            p.message
+        )));
+    }
+    store::create_new(&args.file, &record)
+        .with_context(|| format!("cannot create {}", args.file.display()))?;
+    println!(
+        "created {} ({} {}, {} requirements)",
+        args.file.display(),
+        loaded.questionnaire.questionnaire.id,
+        loaded.questionnaire.questionnaire.version,
+        loaded.questionnaire.requirements.len()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The questionnaire path as the record will store it: relative to the record's folder.
+fn relative_to_record(questionnaire: &Path, record: &Path) -> Result<String> {
+    let q = std::path::absolute(questionnaire)?;
+    let dir = std::path::absolute(record)?
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    let rel = match q.strip_prefix(&dir) {
+        Ok(r) => r.to_path_buf(),
+        Err(_) => {
+            // Walk up from the record's folder to a common ancestor.
+            let mut up = PathBuf::new();
+            let mut base = dir.as_path();
+            loop {
+                if let Ok(r) = q.strip_prefix(base) {
+                    break up.join(r);
+                }
+                up.push("..");
+                match base.parent() {
+                    Some(p) => base = p,
+                    None => break q.clone(),
+                }
+            }
+        }
+    };
+    Ok(rel.to_string_lossy().replace('\\', "/"))
+}
+
+fn validate(files: &[PathBuf]) -> ExitCode {
+    let mut all_ok = true;
+    for file in files {
+        match validate_one(file) {
+            Ok(what) => println!("{}: valid {what}", file.display()),
+            Err(e) => {
+                all_ok = false;
+                eprintln!("{e}");
+            }
+        }
+    }
+    if all_ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
+    }
+}
+
+fn validate_one(file: &Path) -> Result<&'static str, LoadError> {
+    let text = read_text(file)?;
+    let table: toml::Table =
+        diagnostic::from_toml(file, &text).map_err(|d| LoadError::invalid(file, vec![d]))?;
+    if table.contains_key("schema") {
+        store::open(file).map(|_| "record")
+    } else {
+        catalog::from_file(file).map(|_| "questionnaire")
+    }
+}
+
+fn questionnaires() -> Result<ExitCode> {
+    for (id, _) in catalog::EMBEDDED {
+        let loaded = catalog::embedded(id).expect("listed")?;
+        println!("{}", describe(&loaded));
+    }
+    for file in catalog::local_files(Path::new(catalog::LOCAL_DIR)) {
+        match catalog::from_file(&file) {
+            Ok(loaded) => println!("{}", describe(&loaded)),
+            Err(e) => eprintln!("{}: not a valid questionnaire:\n{e}", file.display()),
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn describe(loaded: &catalog::Loaded) -> String {
+    let q = &loaded.questionnaire;
+    let i = &q.questionnaire;
+    format!(
+        "{}  {}  {}:{} {}  ({} requirements)  [{}]",
+        i.id,
+        i.version,
+        i.standard,
+        i.edition,
+        i.title,
+        q.requirements.len(),
+        loaded.source
+    )
+}
+
+fn answer(args: AnswerArgs) -> Result<ExitCode> {
+    let mut opened = open(&args.file)?;
+    let q = &opened.questionnaire.questionnaire;
+    let req = q
+        .resolve(&args.requirement)
+        .map_err(|e| invalid(e.to_string()))?
+        .clone();
+    let id = req.id.clone();
+    let record = &mut opened.record;
+
+    for ev in args.evidence.iter().chain(&args.unlink) {
+        if record.evidence_item(ev).is_none() {
+            let known: Vec<&str> = record.evidence.iter().map(|e| e.id.as_str()).collect();
+            bail!(invalid(format!(
+                "no evidence `{ev}` in the register (known: {}); add it with `vse-assess evidence add`",
+                if known.is_empty() {
+                    "none".to_string()
+                } else {
+                    known.join(", ")
+                }
+            )));
+        }
+    }
+    for ev in &args.evidence {
+        let item = record.evidence_item_mut(ev).expect("checked above");
+        if !item.supports.contains(&id) {
+            item.supports.push(id.clone());
+        }
+    }
+    for ev in &args.unlink {
+        record
+            .evidence_item_mut(ev)
+            .expect("checked above")
+            .supports
+            .retain(|s| *s != id);
+    }
+
+    let a = record.answer_mut(&id);
+    if let Some(r) = &args.rating {
+        let j: Judgement = r.parse().map_err(invalid)?;
+        a.rating = Some(j);
+        if j != Judgement::NA {
+            a.justification.clear();
+        }
+    }
+    if args.clear_rating {
+        a.rating = None;
+        a.justification.clear();
+    }
+    if let Some(j) = args.justification {
+        if a.rating != Some(Judgement::NA) {
+            bail!(invalid(
+                "--justification goes with --rating na (not applicable)"
+            ));
+        }
+        a.justification = j;
+    }
+    if a.rating == Some(Judgement::NA) && a.justification.trim().is_empty() {
+        bail!(invalid(format!(
+            "{id}: not applicable needs --justification TEXT"
+        )));
+    }
+    if let Some(n) = args.note {
+        a.notes = n;
+    }
+    if let Some(n) = args.append_note {
+        if !a.notes.is_empty() {
+            a.notes.push_str("\n\n");
+        }
+        a.notes.push_str(&n);
+    }
+    let facet_name = |given: &str| -> Result<String> {
+        req.facets
+            .iter()
+            .find(|f| f.eq_ignore_ascii_case(given.trim()))
+            .cloned()
+            .ok_or_else(|| {
+                invalid(format!(
+                    "`{given}` is not a facet of {id}; facets: {}",
+                    req.facets.join(", ")
+                ))
+            })
+    };
+    for f in &args.facets {
+        let f = facet_name(f)?;
+        if !a.facets.contains(&f) {
+            a.facets.push(f);
+        }
+    }
+    for f in &args.uncheck {
+        let f = facet_name(f)?;
+        a.facets.retain(|x| *x != f);
+    }
+    // Keep facets in the questionnaire's order, whatever order they were checked in.
+    a.facets
+        .sort_by_key(|f| req.facets.iter().position(|x| x == f));
+    for f in &args.findings {
+        let (class, text) = f.split_once(':').ok_or_else(|| {
+            invalid(format!(
+                "`{f}`: a finding is CLASS:TEXT, e.g. minor:Risk plan not reviewed"
+            ))
+        })?;
+        let class = FindingClass::parse(class).map_err(invalid)?;
+        if text.trim().is_empty() {
+            bail!(invalid("a finding needs text after the colon"));
+        }
+        a.findings.push(Finding {
+            class,
+            text: text.trim().to_owned(),
+        });
+    }
+    for name in &args.interviewed {
+        if !a.interviewed.iter().any(|x| x == name) {
+            a.interviewed.push(name.clone());
+        }
+    }
+    if let Some(what) = args.action {
+        a.actions.push(Action {
+            what,
+            owner: args.owner.unwrap_or_default(),
+            due: args.due,
+            status: ActionStatus::Open,
+        });
+    }
+    for n in &args.close_action {
+        let count = a.actions.len();
+        let action = n
+            .checked_sub(1)
+            .and_then(|i| a.actions.get_mut(i))
+            .ok_or_else(|| invalid(format!("{id} has {count} action(s); no action {n}")))?;
+        action.status = ActionStatus::Closed;
+    }
+    save(&mut opened)?;
+    println!("{}", answer_line(&opened, &id));
+    Ok(ExitCode::SUCCESS)
+}
+
+fn answer_line(opened: &Opened, id: &str) -> String {
+    let req = opened
+        .questionnaire
+        .questionnaire
+        .requirement(id)
+        .expect("resolved");
+    match opened.record.answer(id) {
+        None => format!("{id}: not assessed"),
+        Some(a) => format!(
+            "{id}: {}; facets {}/{}; {} finding(s); {} action(s); {} evidence",
+            a.rating
+                .map_or("not rated".to_string(), |r| format!("rated {r}")),
+            a.facets.len(),
+            req.facets.len(),
+            a.findings.len(),
+            a.actions.len(),
+            opened.record.evidence_for(id).count()
+        ),
+    }
+}
+
+fn condition(file: &Path, id: &str, yes_no: YesNo, note: Option<String>) -> Result<ExitCode> {
+    let mut opened = open(file)?;
+    let q = &opened.questionnaire.questionnaire;
+    let Some(c) = q
+        .conditions
+        .iter()
+        .find(|c| c.id.eq_ignore_ascii_case(id.trim()))
+    else {
+        let known: Vec<&str> = q.conditions.iter().map(|c| c.id.as_str()).collect();
+        bail!(invalid(format!(
+            "unknown condition `{id}`; expected one of {}",
+            known.join(", ")
+        )));
+    };
+    let cid = c.id.clone();
+    let entry = opened
+        .record
+        .conditions
+        .entry(cid.clone())
+        .or_insert_with(ConditionAnswer::default);
+    entry.met = matches!(yes_no, YesNo::Yes);
+    if let Some(n) = note {
+        entry.note = n;
+    }
+    save(&mut opened)?;
+    println!(
+        "{cid}: {}",
+        if matches!(yes_no, YesNo::Yes) {
+            "met"
+        } else {
+            "not met"
+        }
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn evidence(cmd: EvidenceCommand) -> Result<ExitCode> {
+    match cmd {
+        EvidenceCommand::Add {
+            file,
+            id,
+            title,
+            kind,
+            location,
+            version,
+            supports,
+        } => {
+            let mut opened = open(&file)?;
+            let kind = parse_kind(&kind)?;
+            if opened.record.evidence_item(&id).is_some() {
+                bail!(invalid(format!(
+                    "evidence `{id}` is already in the register of {}",
+                    file.display()
+                )));
+            }
+            let q = &opened.questionnaire.questionnaire;
+            let supports = supports
+                .iter()
+                .map(|s| {
+                    q.resolve(s)
+                        .map(|r| r.id.clone())
+                        .map_err(|e| invalid(e.to_string()))
+                })
+                .collect::<Result<Vec<_>>>()?;
+            let sha256 = hash_local_file(&location, &file);
+            opened.record.evidence.push(Evidence {
+                id: id.clone(),
+                title,
+                kind,
+                location,
+                version,
+                sha256: sha256.clone(),
+                supports,
+            });
+            save(&mut opened)?;
+            match sha256 {
+                Some(h) => println!("added {id} (sha256 {h})"),
+                None => println!("added {id}"),
+            }
+        }
+        EvidenceCommand::List { file } => {
+            let opened = open(&file)?;
+            for e in &opened.record.evidence {
+                println!(
+                    "{}\t{}\t{}\t{}\t{}\t{}",
+                    e.id,
+                    e.kind.key(),
+                    e.title,
+                    e.location,
+                    e.sha256.as_deref().unwrap_or("-"),
+                    e.supports.join(",")
+                );
+            }
+        }
+        EvidenceCommand::Remove { file, id } => {
+            let mut opened = open(&file)?;
+            let Some(pos) = opened.record.evidence.iter().position(|e| e.id == id) else {
+                bail!(invalid(format!("no evidence `{id}` in {}", file.display())));
+            };
+            let removed = opened.record.evidence.remove(pos);
+            save(&mut opened)?;
+            if removed.supports.is_empty() {
+                println!("removed {id}");
+            } else {
+                println!(
+                    "removed {id}; unlinked from {}",
+                    removed.supports.join(", ")
+                );
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn parse_kind(s: &str) -> Result<EvidenceKind> {
+    let kinds = [
+        EvidenceKind::Document,
+        EvidenceKind::Record,
+        EvidenceKind::Interview,
+        EvidenceKind::Observation,
+        EvidenceKind::Url,
+    ];
+    kinds.into_iter().find(|k| k.key() == s.trim().to_lowercase()).ok_or_else(|| {
+        invalid(format!(
+            "`{s}` is not an evidence kind: expected document, record, interview, observation or url"
+        ))
+    })
+}
+
+/// SHA-256 of `location` when it is a readable local file (relative paths are tried from the
+/// working directory, then from the record's folder).
+fn hash_local_file(location: &str, record: &Path) -> Option<String> {
+    if location.is_empty() || location.contains("://") {
+        return None;
+    }
+    let direct = PathBuf::from(location);
+    let beside = record.parent().unwrap_or(Path::new("")).join(location);
+    [direct, beside]
+        .iter()
+        .filter(|p| p.is_file())
+        .find_map(|p| std::fs::read(p).ok())
+        .map(|bytes| catalog::sha256_hex(&bytes))
+}
+
+/// The plain-text progress report of `status`.
+pub fn status_text(opened: &Opened) -> String {
+    let q = &opened.questionnaire.questionnaire;
+    let record = &opened.record;
+    let eval = conformance::evaluate(q, record);
+    let mut out = String::new();
+    let meta = &record.assessment;
+    let vse = if meta.vse.is_empty() {
+        "(VSE not named)"
+    } else {
+        &meta.vse
+    };
+    let _ = writeln!(
+        out,
+        "{vse}: {} against {}:{} ({})",
+        meta.kind.describe(),
+        q.questionnaire.standard,
+        q.questionnaire.edition,
+        meta.status.describe()
+    );
+    let _ = writeln!(
+        out,
+        "{}/{} requirements assessed\n",
+        eval.assessed(),
+        eval.total()
+    );
+    let _ = writeln!(
+        out,
+        "process                                done    N  P  L  F  N/A  open"
+    );
+    for p in &eval.processes {
+        let c = p.counts;
+        let _ = writeln!(
+            out,
+            "{:<4} {:<5} {:<28} {:>2}/{:<2}  {:>2} {:>2} {:>2} {:>2}  {:>3}  {:>4}{}",
+            p.process.id,
+            p.process.clause,
+            p.process.name,
+            c.assessed(),
+            c.total(),
+            c.n,
+            c.p,
+            c.l,
+            c.f,
+            c.na,
+            c.not_assessed,
+            if p.in_scope { "" } else { "  (out of scope)" }
+        );
+    }
+    let open: Vec<&str> = q
+        .requirements
+        .iter()
+        .filter(|r| record.answer(&r.id).and_then(|a| a.rating).is_none())
+        .map(|r| r.id.as_str())
+        .collect();
+    let _ = writeln!(out);
+    if open.is_empty() {
+        let _ = writeln!(out, "Not yet assessed: none");
+    } else {
+        let _ = writeln!(out, "Not yet assessed: {}", open.join(", "));
+    }
+    if !eval.conditions_unanswered.is_empty() {
+        let _ = writeln!(
+            out,
+            "Clause 6 conditions not answered: {}",
+            eval.conditions_unanswered.join(", ")
+        );
+    }
+    if !eval.conditions_unmet.is_empty() {
+        let _ = writeln!(
+            out,
+            "Clause 6 conditions not met: {}",
+            eval.conditions_unmet.join(", ")
+        );
+    }
+    let clause = &q.questionnaire.conformance_clause;
+    if eval.claimable() {
+        let _ = writeln!(out, "Process conformance ({clause}): can be claimed");
+    } else {
+        let _ = writeln!(out, "Process conformance ({clause}): cannot be claimed yet");
+        for (id, why) in eval
+            .blockers
+            .iter()
+            .filter(|(_, w)| *w != [conformance::Blocker::NotAssessed])
+        {
+            let reasons: Vec<String> = why.iter().map(|b| b.describe(&q.rule.met)).collect();
+            let _ = writeln!(out, "  {id}: {}", reasons.join("; "));
+        }
+    }
+    out
+}

@@ -1,0 +1,192 @@
+//! What the ratings add up to: counts per process, each process's achievement, and whether
+//! process conformance (clause 4.2) can be claimed, with every reason it cannot.
+
+use crate::questionnaire::{Process, Questionnaire};
+use crate::rating::{Judgement, Rating};
+use crate::record::{ActionStatus, FindingClass, Record};
+
+/// How many requirements of a process stand at each judgement.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub n: usize,
+    pub p: usize,
+    pub l: usize,
+    pub f: usize,
+    pub na: usize,
+    pub not_assessed: usize,
+}
+
+impl Counts {
+    pub fn add(&mut self, j: Option<Judgement>) {
+        match j {
+            Some(Judgement::N) => self.n += 1,
+            Some(Judgement::P) => self.p += 1,
+            Some(Judgement::L) => self.l += 1,
+            Some(Judgement::F) => self.f += 1,
+            Some(Judgement::NA) => self.na += 1,
+            None => self.not_assessed += 1,
+        }
+    }
+
+    pub fn total(&self) -> usize {
+        self.n + self.p + self.l + self.f + self.na + self.not_assessed
+    }
+
+    pub fn assessed(&self) -> usize {
+        self.total() - self.not_assessed
+    }
+}
+
+/// The rule used to roll requirement ratings up to a process: the weakest applicable
+/// requirement sets the process's achievement, and only once every requirement is assessed.
+pub const ROLL_UP_RULE: &str = "A process's achievement is the lowest rating among its applicable requirements (N/A ones left out), given once all of them are assessed.";
+
+#[derive(Debug, Clone)]
+pub struct ProcessSummary<'q> {
+    pub process: &'q Process,
+    pub in_scope: bool,
+    pub counts: Counts,
+    /// `None` while a requirement is unassessed, or when all are N/A.
+    pub achievement: Option<Rating>,
+}
+
+/// Why one requirement stands in the way of a conformance claim.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Blocker {
+    OutOfScope,
+    NotAssessed,
+    NotApplicable,
+    RatedBelow(Rating),
+    OpenMajor(usize),
+}
+
+impl Blocker {
+    pub fn describe(&self, met: &[Rating]) -> String {
+        let met: Vec<String> = met.iter().map(|r| r.to_string()).collect();
+        match self {
+            Blocker::OutOfScope => "its process is outside the assessment scope".into(),
+            Blocker::NotAssessed => "not yet assessed".into(),
+            Blocker::NotApplicable => {
+                "marked not applicable, but every mandatory requirement must be met".into()
+            }
+            Blocker::RatedBelow(r) => {
+                format!("rated {r}; met means {}", met.join(" or "))
+            }
+            Blocker::OpenMajor(n) => format!(
+                "{n} open major nonconformit{}",
+                if *n == 1 { "y" } else { "ies" }
+            ),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Evaluation<'q> {
+    pub processes: Vec<ProcessSummary<'q>>,
+    /// Requirement id and reasons, in questionnaire order.
+    pub blockers: Vec<(&'q str, Vec<Blocker>)>,
+    /// Clause 6 conditions answered "no", and those not answered.
+    pub conditions_unmet: Vec<&'q str>,
+    pub conditions_unanswered: Vec<&'q str>,
+}
+
+impl Evaluation<'_> {
+    /// Process conformance can be claimed: nothing blocks and clause 6 holds.
+    pub fn claimable(&self) -> bool {
+        self.blockers.is_empty()
+            && self.conditions_unmet.is_empty()
+            && self.conditions_unanswered.is_empty()
+    }
+
+    pub fn assessed(&self) -> usize {
+        self.processes.iter().map(|p| p.counts.assessed()).sum()
+    }
+
+    pub fn total(&self) -> usize {
+        self.processes.iter().map(|p| p.counts.total()).sum()
+    }
+}
+
+/// Open major nonconformities: a major finding counts as open while the requirement has an
+/// open action, or no action at all.
+pub fn open_majors(record: &Record, id: &str) -> usize {
+    let Some(a) = record.answer(id) else { return 0 };
+    let majors = a
+        .findings
+        .iter()
+        .filter(|f| f.class == FindingClass::Major)
+        .count();
+    let all_closed =
+        !a.actions.is_empty() && a.actions.iter().all(|x| x.status == ActionStatus::Closed);
+    if all_closed { 0 } else { majors }
+}
+
+pub fn evaluate<'q>(q: &'q Questionnaire, record: &Record) -> Evaluation<'q> {
+    let rule = &q.rule;
+    let mut blockers = Vec::new();
+    let processes = q
+        .processes
+        .iter()
+        .map(|process| {
+            let in_scope = record.assessment.scope.processes.contains(&process.id);
+            let mut counts = Counts::default();
+            let mut lowest: Option<Rating> = None;
+            for req in q.requirements_of(&process.id) {
+                let judgement = record.answer(&req.id).and_then(|a| a.rating);
+                counts.add(judgement);
+                if let Some(r) = judgement.and_then(Judgement::rating) {
+                    lowest = Some(lowest.map_or(r, |l| l.min(r)));
+                }
+                let mut why = Vec::new();
+                if !in_scope {
+                    why.push(Blocker::OutOfScope);
+                }
+                match judgement {
+                    None => why.push(Blocker::NotAssessed),
+                    Some(Judgement::NA) if rule.not_applicable_blocks => {
+                        why.push(Blocker::NotApplicable)
+                    }
+                    Some(Judgement::NA) => {}
+                    Some(j) => {
+                        let r = j.rating().expect("not NA");
+                        if !rule.met.contains(&r) {
+                            why.push(Blocker::RatedBelow(r));
+                        }
+                    }
+                }
+                let majors = open_majors(record, &req.id);
+                if rule.open_major_blocks && majors > 0 {
+                    why.push(Blocker::OpenMajor(majors));
+                }
+                if !why.is_empty() {
+                    blockers.push((req.id.as_str(), why));
+                }
+            }
+            ProcessSummary {
+                process,
+                in_scope,
+                counts,
+                achievement: if counts.not_assessed == 0 {
+                    lowest
+                } else {
+                    None
+                },
+            }
+        })
+        .collect();
+    let mut conditions_unmet = Vec::new();
+    let mut conditions_unanswered = Vec::new();
+    for c in &q.conditions {
+        match record.conditions.get(&c.id) {
+            Some(a) if a.met => {}
+            Some(_) => conditions_unmet.push(c.id.as_str()),
+            None => conditions_unanswered.push(c.id.as_str()),
+        }
+    }
+    Evaluation {
+        processes,
+        blockers,
+        conditions_unmet,
+        conditions_unanswered,
+    }
+}

@@ -1,0 +1,65 @@
+//! vse-assess: ISO/IEC 29110-4-2 organizational management profile assessments.
+//!
+//! The domain (questionnaire, record, rating rules) has no terminal code; the command line in
+//! [`cli`] is a thin layer over it.
+
+pub mod cli;
+pub mod conformance;
+pub mod diagnostic;
+pub mod questionnaire;
+pub mod rating;
+pub mod record;
+
+use std::path::{Path, PathBuf};
+
+use diagnostic::Diagnostic;
+
+/// Why a questionnaire or a record could not be loaded. Callers branch on the kind; the text
+/// always names the file (and, for bad content, line, column and field).
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("{}: cannot read: {source}", file.display())]
+    Io {
+        file: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}: not a UTF-8 text file (byte {offset} is invalid)", file.display())]
+    NotText { file: PathBuf, offset: usize },
+    #[error("{}", problems.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n"))]
+    Invalid {
+        file: PathBuf,
+        problems: Vec<Diagnostic>,
+    },
+    #[error(
+        "{}: written with record schema {found}, this version of vse-assess reads schema {supported}; refusing to touch it (upgrade vse-assess)",
+        file.display()
+    )]
+    NewerSchema {
+        file: PathBuf,
+        found: i64,
+        supported: u32,
+    },
+    #[error("unknown questionnaire `{id}`; known: {}", known.join(", "))]
+    UnknownQuestionnaire { id: String, known: Vec<String> },
+}
+
+impl LoadError {
+    pub fn invalid(file: &Path, problems: Vec<Diagnostic>) -> Self {
+        LoadError::Invalid {
+            file: file.to_owned(),
+            problems,
+        }
+    }
+}
+
+/// Reads a whole file as UTF-8 text.
+pub fn read_text(path: &Path) -> Result<String, LoadError> {
+    let bytes = std::fs::read(path).map_err(|source| LoadError::Io {
+        file: path.to_owned(),
+        source,
+    })?;
+    String::from_utf8(bytes).map_err(|e| LoadError::NotText {
+        file: path.to_owned(),
+        offset: e.utf8_error().valid_up_to(),
+    })
+}

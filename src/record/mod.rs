@@ -1,0 +1,365 @@
+//! The assessment record: one TOML file per assessment, holding the metadata an audit report
+//! needs (ISO 19011 6.5.1), the answers to clause 6 and to every requirement, and the evidence
+//! register. Maps are ordered and empty fields are left out, so a re-save never churns.
+
+mod check;
+pub mod store;
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::questionnaire::catalog::Loaded;
+use crate::rating::Judgement;
+
+pub use check::check;
+
+/// The record layout this version reads and writes.
+pub const SCHEMA: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Record {
+    pub schema: u32,
+    pub questionnaire: QuestionnaireRef,
+    pub assessment: Metadata,
+    /// Clause 6 minimal conditions, by condition id.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub conditions: BTreeMap<String, ConditionAnswer>,
+    /// Answers by requirement id; a requirement with no entry is not yet assessed.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub requirements: BTreeMap<String, Answer>,
+    /// The evidence register. Links to requirements live here (`supports`), once.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<Evidence>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuestionnaireRef {
+    pub id: String,
+    pub version: String,
+    /// SHA-256 of the questionnaire's text when the record was created.
+    pub sha256: String,
+    /// A questionnaire file, relative to the record's folder; absent for an embedded one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    /// The VSE assesses itself (gap analysis, internal audit).
+    #[default]
+    #[serde(rename = "self")]
+    SelfAssessment,
+    /// A third-party audit, e.g. for certification.
+    #[serde(rename = "audit")]
+    Audit,
+}
+
+impl Kind {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Kind::SelfAssessment => "self-assessment",
+            Kind::Audit => "third-party audit",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    #[default]
+    Draft,
+    Final,
+}
+
+impl Status {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Status::Draft => "draft",
+            Status::Final => "final",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Metadata {
+    pub vse: String,
+    pub kind: Kind,
+    pub status: Status,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub client: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub objectives: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub criteria: String,
+    #[serde(default)]
+    pub scope: Scope,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub team: Vec<Person>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub participants: Vec<Person>,
+    /// When and where the assessment took place.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sessions: Vec<Session>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scope {
+    /// Process ids assessed; all of the questionnaire's by default.
+    #[serde(default)]
+    pub processes: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sites: Vec<String>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Person {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub role: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Session {
+    /// ISO 8601 calendar date, e.g. "2026-11-27".
+    pub date: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub location: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConditionAnswer {
+    pub met: bool,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Answer {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rating: Option<Judgement>,
+    /// Why the requirement is not applicable; required with rating "NA".
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub justification: String,
+    /// Facets (of the questionnaire's list) found in place.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub facets: Vec<String>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub notes: String,
+    /// Who was interviewed for this requirement.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub interviewed: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub findings: Vec<Finding>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub actions: Vec<Action>,
+}
+
+impl Answer {
+    pub fn is_empty(&self) -> bool {
+        *self == Answer::default()
+    }
+}
+
+/// Finding classes as certification bodies record them (ISO/IEC 17021-1 plus the usual
+/// non-binding ones).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FindingClass {
+    Major,
+    Minor,
+    Observation,
+    Improvement,
+    GoodPractice,
+}
+
+impl FindingClass {
+    pub const ALL: [FindingClass; 5] = [
+        FindingClass::Major,
+        FindingClass::Minor,
+        FindingClass::Observation,
+        FindingClass::Improvement,
+        FindingClass::GoodPractice,
+    ];
+
+    /// The name used in the file and on the command line.
+    pub fn key(self) -> &'static str {
+        match self {
+            FindingClass::Major => "major",
+            FindingClass::Minor => "minor",
+            FindingClass::Observation => "observation",
+            FindingClass::Improvement => "improvement",
+            FindingClass::GoodPractice => "good-practice",
+        }
+    }
+
+    pub fn describe(self) -> &'static str {
+        match self {
+            FindingClass::Major => "major nonconformity",
+            FindingClass::Minor => "minor nonconformity",
+            FindingClass::Observation => "observation",
+            FindingClass::Improvement => "opportunity for improvement",
+            FindingClass::GoodPractice => "good practice",
+        }
+    }
+
+    pub fn is_nonconformity(self) -> bool {
+        matches!(self, FindingClass::Major | FindingClass::Minor)
+    }
+
+    pub fn parse(s: &str) -> Result<Self, String> {
+        let s = s.trim().to_lowercase().replace(['_', ' '], "-");
+        FindingClass::ALL
+            .into_iter()
+            .find(|c| c.key() == s || (s == "ofi" && *c == FindingClass::Improvement))
+            .ok_or_else(|| {
+                let names: Vec<&str> = FindingClass::ALL.iter().map(|c| c.key()).collect();
+                format!(
+                    "`{s}` is not a finding class: expected {}",
+                    names.join(", ")
+                )
+            })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Finding {
+    pub class: FindingClass,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ActionStatus {
+    #[default]
+    Open,
+    Closed,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Action {
+    pub what: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub owner: String,
+    /// ISO 8601 calendar date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due: Option<String>,
+    #[serde(default)]
+    pub status: ActionStatus,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EvidenceKind {
+    Document,
+    Record,
+    Interview,
+    Observation,
+    Url,
+}
+
+impl EvidenceKind {
+    pub fn key(self) -> &'static str {
+        match self {
+            EvidenceKind::Document => "document",
+            EvidenceKind::Record => "record",
+            EvidenceKind::Interview => "interview",
+            EvidenceKind::Observation => "observation",
+            EvidenceKind::Url => "url",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Evidence {
+    pub id: String,
+    pub title: String,
+    pub kind: EvidenceKind,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub location: String,
+    /// A version label or a date.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub version: String,
+    /// Of the file at `location`, when it was a readable local file when registered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
+    /// Requirement ids this item supports.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub supports: Vec<String>,
+}
+
+impl Record {
+    /// A fresh draft record for a questionnaire, every process in scope.
+    pub fn new(loaded: &Loaded, vse: &str, kind: Kind) -> Record {
+        let q = &loaded.questionnaire;
+        let ident = &q.questionnaire;
+        Record {
+            schema: SCHEMA,
+            questionnaire: QuestionnaireRef {
+                id: ident.id.clone(),
+                version: ident.version.clone(),
+                sha256: loaded.sha256.clone(),
+                path: None,
+            },
+            assessment: Metadata {
+                vse: vse.to_owned(),
+                kind,
+                criteria: format!(
+                    "{}:{} {} (questionnaire {} {})",
+                    ident.standard, ident.edition, ident.title, ident.id, ident.version
+                ),
+                scope: Scope {
+                    processes: q.processes.iter().map(|p| p.id.clone()).collect(),
+                    ..Scope::default()
+                },
+                ..Metadata::default()
+            },
+            conditions: BTreeMap::new(),
+            requirements: BTreeMap::new(),
+            evidence: Vec::new(),
+        }
+    }
+
+    pub fn answer(&self, id: &str) -> Option<&Answer> {
+        self.requirements.get(id)
+    }
+
+    /// The answer for `id`, created empty if needed.
+    pub fn answer_mut(&mut self, id: &str) -> &mut Answer {
+        self.requirements.entry(id.to_owned()).or_default()
+    }
+
+    /// Drops answers that hold nothing, so "not assessed" has one spelling in the file.
+    pub fn tidy(&mut self) {
+        self.requirements.retain(|_, a| !a.is_empty());
+    }
+
+    /// The evidence items that support a requirement, in register order.
+    pub fn evidence_for<'a>(&'a self, id: &'a str) -> impl Iterator<Item = &'a Evidence> {
+        self.evidence
+            .iter()
+            .filter(move |e| e.supports.iter().any(|s| s == id))
+    }
+
+    pub fn evidence_item(&self, id: &str) -> Option<&Evidence> {
+        self.evidence.iter().find(|e| e.id == id)
+    }
+
+    pub fn evidence_item_mut(&mut self, id: &str) -> Option<&mut Evidence> {
+        self.evidence.iter_mut().find(|e| e.id == id)
+    }
+}

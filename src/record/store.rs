@@ -1,0 +1,149 @@
+//! Reading and writing records. Every save is atomic: the new text goes to a temporary file in
+//! the same folder, is flushed to disk, then renamed over the old one, so a crash or a full
+//! disk leaves either the old record or the new one, never a torn file.
+
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use super::{Record, SCHEMA, check};
+use crate::diagnostic::{self, Diagnostic};
+use crate::questionnaire::catalog::{self, Loaded};
+use crate::{LoadError, read_text};
+
+/// A record with its questionnaire, checked against each other.
+#[derive(Debug, Clone)]
+pub struct Opened {
+    pub path: PathBuf,
+    pub record: Record,
+    pub questionnaire: Loaded,
+    /// Set when the questionnaire's text differs from the one the record was made with.
+    pub questionnaire_changed: bool,
+}
+
+/// The canonical text of a record: what `save` writes.
+pub fn to_text(record: &Record) -> String {
+    toml::to_string_pretty(record).expect("a record always serialises")
+}
+
+/// Parses a record's text without looking at its questionnaire.
+pub fn parse(file: &Path, text: &str) -> Result<Record, LoadError> {
+    #[derive(Deserialize)]
+    struct Schema {
+        schema: Option<toml::Value>,
+    }
+    // Look at the schema first: a newer record has fields this version would drop.
+    if let Ok(Schema { schema: Some(v) }) = toml::from_str::<Schema>(text)
+        && let Some(found) = v.as_integer().filter(|n| *n > i64::from(SCHEMA))
+    {
+        return Err(LoadError::NewerSchema {
+            file: file.to_owned(),
+            found,
+            supported: SCHEMA,
+        });
+    }
+    diagnostic::from_toml(file, text).map_err(|d| LoadError::invalid(file, vec![d]))
+}
+
+/// Reads a record, finds its questionnaire and checks one against the other.
+pub fn open(path: &Path) -> Result<Opened, LoadError> {
+    let text = read_text(path)?;
+    let record = parse(path, &text)?;
+    let questionnaire = questionnaire_for(&record, path)?;
+    let problems = check(&record, &questionnaire.questionnaire);
+    if !problems.is_empty() {
+        return Err(LoadError::invalid(
+            path,
+            diagnostic::locate(path, &text, problems),
+        ));
+    }
+    Ok(Opened {
+        path: path.to_owned(),
+        questionnaire_changed: questionnaire.sha256 != record.questionnaire.sha256,
+        record,
+        questionnaire,
+    })
+}
+
+/// The questionnaire a record names: its file (relative to the record), else an embedded or
+/// local one with its id.
+pub fn questionnaire_for(record: &Record, record_path: &Path) -> Result<Loaded, LoadError> {
+    let r = &record.questionnaire;
+    match &r.path {
+        Some(p) => {
+            let dir = record_path.parent().unwrap_or(Path::new(""));
+            catalog::from_file(&dir.join(p))
+        }
+        None => catalog::resolve(&r.id, Path::new(catalog::LOCAL_DIR)),
+    }
+}
+
+/// Writes the record atomically. Nothing is written if the record does not check.
+pub fn save(opened: &mut Opened) -> Result<(), SaveError> {
+    opened.record.tidy();
+    let problems = check(&opened.record, &opened.questionnaire.questionnaire);
+    if !problems.is_empty() {
+        let text = to_text(&opened.record);
+        return Err(SaveError::Invalid(diagnostic::locate(
+            &opened.path,
+            &text,
+            problems,
+        )));
+    }
+    write_atomic(&opened.path, to_text(&opened.record).as_bytes()).map_err(|source| SaveError::Io {
+        path: opened.path.clone(),
+        source,
+    })
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SaveError {
+    #[error("{}", diagnostic_lines(.0))]
+    Invalid(Vec<Diagnostic>),
+    #[error("cannot save {}: {source}; the file on disk is unchanged", path.display())]
+    Io { path: PathBuf, source: io::Error },
+}
+
+fn diagnostic_lines(d: &[Diagnostic]) -> String {
+    d.iter()
+        .map(|d| d.to_string())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Replaces `path` with `bytes` so that a reader sees the old or the new contents, never a
+/// mixture. An existing file keeps its permissions.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".vse-assess-")
+        .suffix(".tmp")
+        .tempfile_in(dir)?;
+    tmp.write_all(bytes)?;
+    if let Ok(meta) = fs::metadata(path) {
+        tmp.as_file().set_permissions(meta.permissions())?;
+    }
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    // Make the rename itself durable.
+    if let Ok(d) = fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
+/// Writes a new file, refusing to replace one that exists.
+pub fn create_new(path: &Path, record: &Record) -> io::Result<()> {
+    if path.exists() {
+        return Err(io::Error::new(
+            io::ErrorKind::AlreadyExists,
+            format!("{} already exists; not overwriting it", path.display()),
+        ));
+    }
+    write_atomic(path, to_text(record).as_bytes())
+}

@@ -1,0 +1,179 @@
+//! Shared test data: Annex A of ISO/IEC 29110-4-2:2021 (Tables A.1-A.4), written out by hand
+//! from the standard, independently of the shipped questionnaire file.
+#![allow(dead_code)]
+
+pub const S12207: &str = "ISO/IEC/IEEE 12207:2017";
+pub const S9001: &str = "ISO 9001:2015";
+
+/// One Annex A row: requirement, base standard, clause (or, for the rows that give none, the
+/// 12207 place their remark cites), items, note, and whether the row is such a remark.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Row {
+    pub req: &'static str,
+    pub standard: &'static str,
+    pub clause: &'static str,
+    pub items: Option<&'static str>,
+    pub note: Option<&'static str>,
+    pub remark: bool,
+}
+
+const fn c(
+    req: &'static str,
+    standard: &'static str,
+    clause: &'static str,
+    items: &'static str,
+) -> Row {
+    Row {
+        req,
+        standard,
+        clause,
+        items: Some(items),
+        note: None,
+        remark: false,
+    }
+}
+
+const fn remark(req: &'static str) -> Row {
+    Row {
+        req,
+        standard: S12207,
+        clause: "6.4.1.1 NOTE 1",
+        items: None,
+        note: None,
+        remark: true,
+    }
+}
+
+pub const ANNEX_A: &[Row] = &[
+    // Table A.1 OM
+    remark("7.2.a"),
+    c("7.2.b", S12207, "6.2.1.2", "b"),
+    c("7.2.b", S9001, "5.1.1", "h"),
+    remark("7.2.c"),
+    c("7.2.d", S12207, "6.2.5.2", "b"),
+    Row {
+        req: "7.2.d",
+        standard: S12207,
+        clause: "6.2.5.3",
+        items: Some("a"),
+        note: Some("NOTE 2"),
+        remark: false,
+    },
+    c("7.2.d", S9001, "5.1.2", "a"),
+    c("7.2.e", S12207, "6.2.2.2", "a-b"),
+    c("7.2.f", S12207, "6.2.1.2", "a"),
+    c("7.2.f", S9001, "5.1.1", "f"),
+    c("7.2.g", S9001, "5.1.2", "b-c"),
+    c("7.2.g", S12207, "6.3.4.3", "a"),
+    // Table A.2 RM
+    c("7.3.a", S12207, "6.1.1.3", "a"),
+    c("7.3.b", S12207, "6.2.4.2", "a, c"),
+    c("7.3.b", S12207, "6.2.6.2", "b-c"),
+    c("7.3.c", S12207, "6.2.4.2", "b"),
+    c("7.3.d", S12207, "6.2.2.2", "a-d"),
+    Row {
+        req: "7.3.d",
+        standard: S9001,
+        clause: "7.1.3",
+        items: None,
+        note: None,
+        remark: false,
+    },
+    c("7.3.e", S12207, "6.2.2.3", "b"),
+    c("7.3.e", S9001, "7.1.1", "a"),
+    c("7.3.f", S12207, "6.2.4.2", "d"),
+    c("7.3.g", S12207, "6.2.6.2", "a, d"),
+    // Table A.3 PSM
+    c("7.4.a", S12207, "6.2.1.2", "c-d"),
+    c("7.4.b", S12207, "6.2.1.2", "a"),
+    c("7.4.b", S9001, "4.4.1", "a, b, d"),
+    c("7.4.b", S9001, "4.4.2", "a"),
+    c("7.4.c", S12207, "6.2.1.2", "b"),
+    c("7.4.c", S9001, "4.4.1", "e"),
+    c("7.4.d", S9001, "4.4.2", "b"),
+    c("7.4.e", S9001, "4.4.1", "g"),
+    c("7.4.e", S12207, "6.2.1.2", "c"),
+    c("7.4.f", S9001, "4.4.1", "h"),
+    c("7.4.f", S12207, "6.3.1.3", "b"),
+    // Table A.4 PPM
+    remark("7.5.a"),
+    c("7.5.b", S12207, "6.1.2.2", "c"),
+    c("7.5.b", S12207, "6.2.3.2", "e"),
+    c("7.5.c", S12207, "6.2.3.2", "d"),
+    c("7.5.d", S12207, "6.2.3.2", "e-f"),
+    c("7.5.d", S12207, "6.3.2.3.b", "7"),
+    c("7.5.d", S12207, "6.3.2.3.c", "4"),
+    c("7.5.e", S12207, "6.3.4.2", "a-e"),
+];
+
+/// The 25 mandatory requirements of clause 7.
+pub const IDS: [&str; 25] = [
+    "7.2.a", "7.2.b", "7.2.c", "7.2.d", "7.2.e", "7.2.f", "7.2.g", "7.3.a", "7.3.b", "7.3.c",
+    "7.3.d", "7.3.e", "7.3.f", "7.3.g", "7.4.a", "7.4.b", "7.4.c", "7.4.d", "7.4.e", "7.4.f",
+    "7.5.a", "7.5.b", "7.5.c", "7.5.d", "7.5.e",
+];
+
+/// The verbs each clause 7 requirement demands, in clause order.
+pub const FACETS: [(&str, &[&str]); 25] = [
+    ("7.2.a", &["defined", "communicated", "maintained"]),
+    ("7.2.b", &["assigned"]),
+    (
+        "7.2.c",
+        &["defined", "communicated", "maintained", "monitored"],
+    ),
+    (
+        "7.2.d",
+        &["defined", "communicated", "maintained", "monitored"],
+    ),
+    ("7.2.e", &["identified", "made available"]),
+    ("7.2.f", &["identified", "communicated", "monitored"]),
+    (
+        "7.2.g",
+        &[
+            "defined",
+            "communicated",
+            "reviewed",
+            "maintained",
+            "monitored",
+        ],
+    ),
+    (
+        "7.3.a",
+        &["defined", "communicated", "enhanced", "monitored"],
+    ),
+    (
+        "7.3.b",
+        &["determined", "developed, maintained or enhanced"],
+    ),
+    ("7.3.c", &["provided"]),
+    ("7.3.d", &["provided or acquired"]),
+    ("7.3.e", &["maintained", "controlled"]),
+    ("7.3.f", &["resolved"]),
+    (
+        "7.3.g",
+        &["defined", "communicated", "enhanced", "monitored"],
+    ),
+    ("7.4.a", &["planned", "communicated", "monitored"]),
+    (
+        "7.4.b",
+        &["identified", "recorded", "reviewed", "made available"],
+    ),
+    ("7.4.c", &["defined", "assigned", "communicated"]),
+    (
+        "7.4.d",
+        &["collected", "stored", "analysed", "interpreted", "informed"],
+    ),
+    ("7.4.e", &["evaluated", "documented"]),
+    (
+        "7.4.f",
+        &["used to support decisions", "basis for improvement"],
+    ),
+    (
+        "7.5.a",
+        &["defined", "communicated", "enhanced", "monitored"],
+    ),
+    ("7.5.b", &["established"]),
+    ("7.5.c", &["defined"]),
+    ("7.5.d", &["held", "monitored", "made known"]),
+    ("7.5.e", &["identified", "recorded", "tracked to closure"]),
+];

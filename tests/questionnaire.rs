@@ -1,0 +1,162 @@
+//! The shipped questionnaire against the standard.
+
+mod common;
+
+use common::{ANNEX_A, FACETS, IDS, Row};
+use vse_assess::questionnaire::catalog;
+
+fn shipped() -> catalog::Loaded {
+    catalog::embedded("iso29110-4-2-om")
+        .expect("embedded")
+        .expect("valid")
+}
+
+#[test]
+fn identity_and_scale() {
+    let q = shipped().questionnaire;
+    let i = &q.questionnaire;
+    assert_eq!(
+        (i.standard.as_str(), i.edition.as_str()),
+        ("ISO/IEC 29110-4-2", "2021")
+    );
+    assert_eq!(i.conformance_clause, "4.2");
+    let bands: Vec<(char, u8, u8)> = q
+        .scale
+        .iter()
+        .map(|l| (l.rating.letter(), l.min_percent, l.max_percent))
+        .collect();
+    assert_eq!(
+        bands,
+        [('N', 0, 15), ('P', 15, 50), ('L', 50, 85), ('F', 85, 100)]
+    );
+    let conditions: Vec<&str> = q.conditions.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(conditions, ["6.a", "6.b", "6.c"]);
+}
+
+#[test]
+fn all_25_requirements_in_their_processes() {
+    let q = shipped().questionnaire;
+    let ids: Vec<&str> = q.requirements.iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(ids, IDS);
+    let processes: Vec<(&str, &str, usize)> = q
+        .processes
+        .iter()
+        .map(|p| {
+            (
+                p.id.as_str(),
+                p.clause.as_str(),
+                q.requirements_of(&p.id).count(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        processes,
+        [
+            ("OM", "7.2", 7),
+            ("RM", "7.3", 7),
+            ("PSM", "7.4", 6),
+            ("PPM", "7.5", 5)
+        ]
+    );
+}
+
+#[test]
+fn facets_are_the_verbs_of_clause_7() {
+    let q = shipped().questionnaire;
+    for (id, facets) in FACETS {
+        assert_eq!(q.requirement(id).unwrap().facets, facets, "{id}");
+    }
+}
+
+#[test]
+fn annex_a_references_match_the_standard() {
+    let q = shipped().questionnaire;
+    let actual: Vec<Row> = q
+        .requirements
+        .iter()
+        .flat_map(|r| {
+            r.annex_a.iter().map(move |a| Row {
+                req: Box::leak(r.id.clone().into_boxed_str()),
+                standard: Box::leak(a.standard.clone().into_boxed_str()),
+                clause: Box::leak(
+                    a.clause
+                        .clone()
+                        .or(a.remark.clone())
+                        .unwrap()
+                        .into_boxed_str(),
+                ),
+                items: a.items.clone().map(|s| &*Box::leak(s.into_boxed_str())),
+                note: a.note.clone().map(|s| &*Box::leak(s.into_boxed_str())),
+                remark: a.remark.is_some(),
+            })
+        })
+        .collect();
+    assert_eq!(actual, ANNEX_A);
+    for r in &q.requirements {
+        for a in &r.annex_a {
+            assert!(
+                !a.summary.trim().is_empty(),
+                "{} has an empty summary",
+                r.id
+            );
+        }
+    }
+}
+
+#[test]
+fn guidance_notes_where_clause_7_and_annex_a_differ() {
+    let q = shipped().questionnaire;
+    for id in ["7.2.d", "7.2.g", "7.4.a", "7.4.e"] {
+        let g = &q.requirement(id).unwrap().guidance;
+        assert!(g.contains("Clause 7 and Annex A differ"), "{id}");
+    }
+}
+
+#[test]
+fn requirement_ids_are_understood_as_people_type_them() {
+    let q = shipped().questionnaire;
+    for given in [
+        "7.2.a", "7.2a", "7.2 a)", "OM.a", "om.A", "7.2.A", " 7.2 a ",
+    ] {
+        assert_eq!(
+            q.resolve(given).map(|r| r.id.as_str()),
+            Ok("7.2.a"),
+            "{given}"
+        );
+    }
+    assert_eq!(q.resolve("PPM.e").unwrap().id, "7.5.e");
+    let err = q.resolve("7.6.a").unwrap_err();
+    assert_eq!(err.valid.len(), 25);
+    assert!(err.to_string().contains("7.5.e"));
+    assert!(q.resolve("").is_err());
+    assert!(q.resolve("OM").is_err());
+}
+
+#[test]
+fn broken_questionnaires_are_reported_with_every_problem() {
+    let text = include_str!("../questionnaires/iso29110-4-2-om.toml")
+        .replacen(
+            "clause = \"6.2.1.2\"\nitems = \"b\"",
+            "clause = \"6.2.one\"\nitems = \"b\"",
+            1,
+        )
+        .replacen("process = \"RM\"", "process = \"XX\"", 1);
+    let problems =
+        vse_assess::questionnaire::parse(std::path::Path::new("q.toml"), &text).unwrap_err();
+    let shown: Vec<String> = problems.iter().map(|d| d.to_string()).collect();
+    assert_eq!(problems.len(), 2, "{shown:#?}");
+    assert!(
+        shown[0].contains("requirement[1].annex_a[0]"),
+        "{}",
+        shown[0]
+    );
+    assert!(shown[0].contains("`6.2.one` is not a clause number"));
+    assert!(shown[1].contains("unknown process `XX`"), "{}", shown[1]);
+    // Lines point into the text.
+    let line = text.lines().position(|l| l.contains("6.2.one")).unwrap() + 1;
+    assert!(
+        problems[0].line <= line && problems[0].line + 5 >= line,
+        "{:?}",
+        problems[0]
+    );
+}

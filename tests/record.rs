@@ -1,0 +1,476 @@
+//! The assessment record through the command line: creation, scripted answers, round trips,
+//! and every kind of bad input leaving the file untouched.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use tempfile::TempDir;
+use vse_assess::record::store;
+
+fn cli(dir: &Path) -> Command {
+    let mut c = Command::cargo_bin("vse-assess").unwrap();
+    c.current_dir(dir);
+    c
+}
+
+fn run_ok(dir: &Path, args: &[&str]) -> String {
+    let out = cli(dir).args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// A record with something in every field the command line can set.
+fn filled(dir: &Path) -> PathBuf {
+    fs::write(dir.join("handbook.md"), "# Handbook\nOur mission...\n").unwrap();
+    run_ok(
+        dir,
+        &[
+            "new",
+            "a.toml",
+            "--vse",
+            "Acme Soft",
+            "--kind",
+            "audit",
+            "--objectives",
+            "Stage 2 audit",
+            "--client",
+            "Acme board",
+            "--site",
+            "Montreal",
+            "--assessor",
+            "Ann Auditor:lead auditor",
+            "--participant",
+            "Bob Boss:director",
+            "--participant",
+            "Cy Dev",
+            "--date",
+            "2026-11-20",
+            "--location",
+            "Montreal office",
+        ],
+    );
+    run_ok(
+        dir,
+        &[
+            "evidence",
+            "add",
+            "a.toml",
+            "--id",
+            "E1",
+            "--title",
+            "Handbook",
+            "--location",
+            "handbook.md",
+            "--version",
+            "v3",
+            "--supports",
+            "OM.a",
+        ],
+    );
+    run_ok(
+        dir,
+        &[
+            "evidence",
+            "add",
+            "a.toml",
+            "--id",
+            "E2",
+            "--title",
+            "Intranet",
+            "--kind",
+            "url",
+            "--location",
+            "https://intra.example/x",
+        ],
+    );
+    run_ok(
+        dir,
+        &[
+            "answer",
+            "a.toml",
+            "7.2 a)",
+            "--rating",
+            "L",
+            "--facet",
+            "defined",
+            "--facet",
+            "maintained",
+            "--note",
+            "First line\nsecond \"line\" | with pipe\n\ttabbed",
+            "--finding",
+            "minor:Values not shared",
+            "--finding",
+            "good-practice:Clear mission",
+            "--evidence",
+            "E2",
+            "--interviewed",
+            "Bob Boss",
+            "--action",
+            "Share values at all-hands",
+            "--owner",
+            "Bob Boss",
+            "--due",
+            "2027-01-31",
+        ],
+    );
+    run_ok(
+        dir,
+        &[
+            "answer",
+            "a.toml",
+            "7.3c",
+            "--rating",
+            "na",
+            "--justification",
+            "No staff requests in scope",
+        ],
+    );
+    run_ok(
+        dir,
+        &[
+            "answer",
+            "a.toml",
+            "PPM.e",
+            "--rating",
+            "F",
+            "--facet",
+            "identified",
+            "--facet",
+            "recorded",
+            "--facet",
+            "tracked to closure",
+        ],
+    );
+    run_ok(
+        dir,
+        &["condition", "a.toml", "6.a", "yes", "--note", "12 people"],
+    );
+    dir.join("a.toml")
+}
+
+#[test]
+fn scripted_answers_land_in_the_record() {
+    let tmp = TempDir::new().unwrap();
+    let file = filled(tmp.path());
+    let opened = store::open(&file).unwrap();
+    let r = &opened.record;
+    assert_eq!(r.assessment.vse, "Acme Soft");
+    assert_eq!(r.assessment.participants.len(), 2);
+    let a = r.answer("7.2.a").unwrap();
+    // Facets keep the questionnaire's order.
+    assert_eq!(a.facets, ["defined", "maintained"]);
+    assert_eq!(a.findings.len(), 2);
+    assert_eq!(a.notes, "First line\nsecond \"line\" | with pipe\n\ttabbed");
+    let linked: Vec<&str> = r.evidence_for("7.2.a").map(|e| e.id.as_str()).collect();
+    assert_eq!(linked, ["E1", "E2"]);
+    // The local file was hashed; the URL was not.
+    let expected = vse_assess::questionnaire::catalog::sha256_hex(b"# Handbook\nOur mission...\n");
+    assert_eq!(r.evidence[0].sha256.as_deref(), Some(expected.as_str()));
+    assert_eq!(r.evidence[1].sha256, None);
+    assert_eq!(
+        r.answer("7.3.c").unwrap().justification,
+        "No staff requests in scope"
+    );
+    assert!(r.conditions["6.a"].met);
+
+    let status = run_ok(tmp.path(), &["status", "a.toml"]);
+    assert!(status.contains("3/25 requirements assessed"), "{status}");
+    assert!(status.contains("7.2.a: rated L; met means F"), "{status}");
+    assert!(
+        status.contains("Clause 6 conditions not answered: 6.b, 6.c"),
+        "{status}"
+    );
+}
+
+#[test]
+fn load_save_load_gives_identical_text() {
+    let tmp = TempDir::new().unwrap();
+    let file = filled(tmp.path());
+    let before = fs::read_to_string(&file).unwrap();
+    let mut opened = store::open(&file).unwrap();
+    store::save(&mut opened).unwrap();
+    assert_eq!(fs::read_to_string(&file).unwrap(), before);
+    let again = store::open(&file).unwrap();
+    assert_eq!(again.record, opened.record);
+    // A command that changes nothing does not churn the file either.
+    run_ok(tmp.path(), &["answer", "a.toml", "7.2.a"]);
+    assert_eq!(fs::read_to_string(&file).unwrap(), before);
+}
+
+#[test]
+fn new_refuses_to_overwrite() {
+    let tmp = TempDir::new().unwrap();
+    let file = filled(tmp.path());
+    let before = fs::read(&file).unwrap();
+    let out = cli(tmp.path()).args(["new", "a.toml"]).output().unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("already exists"));
+    assert_eq!(fs::read(&file).unwrap(), before);
+}
+
+/// Writes `text` as a record, runs a writing command on it and returns its stderr after
+/// checking exit status 2 and that the file is byte-for-byte as it was.
+fn refused(text: &str, args: &[&str]) -> String {
+    let tmp = TempDir::new().unwrap();
+    let file = tmp.path().join("bad.toml");
+    fs::write(&file, text).unwrap();
+    // The file goes where the command names it: after the subcommand(s), before the rest.
+    let at = if args[0] == "evidence" { 2 } else { 1 };
+    let mut full = args[..at].to_vec();
+    full.push("bad.toml");
+    full.extend(&args[at..]);
+    let out = cli(tmp.path()).args(&full).output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{full:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(fs::read_to_string(&file).unwrap(), text, "file was changed");
+    let leftovers: Vec<_> = fs::read_dir(tmp.path()).unwrap().collect();
+    assert_eq!(leftovers.len(), 1, "temporary files left behind");
+    String::from_utf8(out.stderr).unwrap()
+}
+
+fn good_record() -> String {
+    let tmp = TempDir::new().unwrap();
+    filled(tmp.path());
+    fs::read_to_string(tmp.path().join("a.toml")).unwrap()
+}
+
+fn line_of(text: &str, needle: &str) -> usize {
+    text.lines()
+        .position(|l| l.contains(needle))
+        .expect("needle in text")
+        + 1
+}
+
+#[test]
+fn malformed_toml_names_line_and_column() {
+    let text = good_record().replacen("rating = \"L\"", "rating = \"L", 1);
+    let err = refused(&text, &["answer", "7.2.b", "--rating", "F"]);
+    let line = line_of(&text, "rating = \"L");
+    assert!(err.contains(&format!("bad.toml:{line}:")), "{err}");
+}
+
+#[test]
+fn unknown_requirement_in_file_lists_valid_ids() {
+    let text = good_record().replacen("[requirements.\"7.3.c\"]", "[requirements.\"7.9.z\"]", 1);
+    let err = refused(&text, &["answer", "7.2.b", "--rating", "F"]);
+    let line = line_of(&text, "7.9.z");
+    assert!(err.contains(&format!("bad.toml:{line}:")), "{err}");
+    assert!(
+        err.contains("requirements.\"7.9.z\": unknown requirement `7.9.z`; valid ids: 7.2.a"),
+        "{err}"
+    );
+}
+
+#[test]
+fn unknown_requirement_on_the_command_line() {
+    let err = refused(&good_record(), &["answer", "7.9.z", "--rating", "F"]);
+    assert!(
+        err.contains("unknown requirement `7.9.z`; valid ids: 7.2.a, 7.2.b"),
+        "{err}"
+    );
+}
+
+#[test]
+fn wrong_rating_in_file_and_on_the_command_line() {
+    let text = good_record().replacen("rating = \"L\"", "rating = \"X\"", 1);
+    let err = refused(&text, &["answer", "7.2.b", "--rating", "F"]);
+    let line = line_of(&text, "rating = \"X\"");
+    assert!(
+        err.contains(&format!(
+            "bad.toml:{line}:10: requirements.\"7.2.a\".rating:"
+        )),
+        "{err}"
+    );
+    assert!(err.contains("unknown variant `X`"), "{err}");
+
+    let err = refused(&good_record(), &["answer", "7.2.b", "--rating", "Q"]);
+    assert!(
+        err.contains("`Q` is not a rating: expected N, P, L, F or na"),
+        "{err}"
+    );
+}
+
+#[test]
+fn missing_justification_in_file_and_on_the_command_line() {
+    let text = good_record().replacen("justification = \"No staff requests in scope\"\n", "", 1);
+    let err = refused(&text, &["answer", "7.2.b", "--rating", "F"]);
+    let line = line_of(&text, "rating = \"NA\"");
+    assert!(err.contains(&format!("bad.toml:{line}:1: requirements.\"7.3.c\".rating: not applicable (NA) needs a justification")), "{err}");
+
+    let err = refused(&good_record(), &["answer", "7.2.b", "--rating", "na"]);
+    assert!(
+        err.contains("7.2.b: not applicable needs --justification"),
+        "{err}"
+    );
+}
+
+#[test]
+fn duplicate_evidence_id() {
+    let text = good_record().replacen("id = \"E2\"", "id = \"E1\"", 1);
+    let err = refused(&text, &["answer", "7.2.b", "--rating", "F"]);
+    let second = text.match_indices("id = \"E1\"").nth(1).unwrap().0;
+    let line = text[..second].lines().count() + 1;
+    assert!(
+        err.contains(&format!(
+            "bad.toml:{line}:1: evidence[1].id: duplicate evidence id `E1`"
+        )),
+        "{err}"
+    );
+
+    let err = refused(
+        &good_record(),
+        &["evidence", "add", "--id", "E1", "--title", "again"],
+    );
+    assert!(
+        err.contains("evidence `E1` is already in the register"),
+        "{err}"
+    );
+}
+
+#[test]
+fn newer_schema_is_refused_for_writing() {
+    let text = good_record().replacen("schema = 1", "schema = 2", 1) + "\n[future]\nfield = 1\n";
+    let err = refused(&text, &["answer", "7.2.b", "--rating", "F"]);
+    assert!(
+        err.contains("written with record schema 2, this version of vse-assess reads schema 1"),
+        "{err}"
+    );
+}
+
+#[test]
+fn duplicate_keys_and_unknown_fields() {
+    let text = good_record().replacen("rating = \"L\"", "rating = \"L\"\nrating = \"F\"", 1);
+    let err = refused(&text, &["answer", "7.2.b", "--rating", "F"]);
+    assert!(
+        err.contains(&format!("bad.toml:{}:", line_of(&text, "rating = \"F\""))),
+        "{err}"
+    );
+
+    let text = good_record().replacen("rating = \"L\"", "ratin = \"L\"", 1);
+    let err = refused(&text, &["answer", "7.2.b", "--rating", "F"]);
+    assert!(err.contains("unknown field `ratin`"), "{err}");
+}
+
+#[test]
+fn binary_file_is_not_text() {
+    let err = refused("schema = 1\n\u{0}\u{0}", &["status"]);
+    assert!(err.contains("bad.toml"), "{err}");
+    let tmp = TempDir::new().unwrap();
+    fs::write(tmp.path().join("b.toml"), [0xff, 0xfe, 0x00]).unwrap();
+    let out = cli(tmp.path()).args(["status", "b.toml"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("b.toml: not a UTF-8 text file"));
+}
+
+#[test]
+fn validate_lists_every_problem_of_every_file() {
+    let tmp = TempDir::new().unwrap();
+    filled(tmp.path());
+    let good = fs::read_to_string(tmp.path().join("a.toml")).unwrap();
+    let bad = good
+        .replacen("justification = \"No staff requests in scope\"\n", "", 1)
+        .replacen("id = \"E2\"", "id = \"E1\"", 1)
+        .replacen("due = \"2027-01-31\"", "due = \"2027-13-45\"", 1);
+    fs::write(tmp.path().join("bad.toml"), &bad).unwrap();
+    let out = cli(tmp.path())
+        .args(["validate", "a.toml", "bad.toml", "../../no-such.toml"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stdout.contains("a.toml: valid record"), "{stdout}");
+    assert!(stderr.contains("needs a justification"), "{stderr}");
+    assert!(stderr.contains("duplicate evidence id"), "{stderr}");
+    assert!(stderr.contains("`2027-13-45` is not a date"), "{stderr}");
+    assert!(stderr.contains("no-such.toml: cannot read"), "{stderr}");
+
+    let ok = cli(tmp.path())
+        .args([
+            "validate",
+            "a.toml",
+            concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/questionnaires/iso29110-4-2-om.toml"
+            ),
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+}
+
+#[test]
+fn questionnaires_lists_embedded_and_local() {
+    let tmp = TempDir::new().unwrap();
+    fs::create_dir(tmp.path().join("questionnaires")).unwrap();
+    let custom = include_str!("../questionnaires/iso29110-4-2-om.toml").replacen(
+        "id = \"iso29110-4-2-om\"",
+        "id = \"acme-custom\"",
+        1,
+    );
+    fs::write(tmp.path().join("questionnaires/custom.toml"), custom).unwrap();
+    let out = run_ok(tmp.path(), &["questionnaires"]);
+    assert!(out.contains("iso29110-4-2-om  1.0.0"), "{out}");
+    assert!(
+        out.contains("acme-custom  1.0.0") && out.contains("questionnaires/custom.toml"),
+        "{out}"
+    );
+    // A record made from a local questionnaire by id, and by path, both reopen.
+    run_ok(
+        tmp.path(),
+        &["new", "x.toml", "--questionnaire", "acme-custom"],
+    );
+    run_ok(
+        tmp.path(),
+        &[
+            "new",
+            "y.toml",
+            "--questionnaire",
+            "questionnaires/custom.toml",
+        ],
+    );
+    run_ok(tmp.path(), &["answer", "y.toml", "7.2.a", "--rating", "F"]);
+    assert!(
+        fs::read_to_string(tmp.path().join("y.toml"))
+            .unwrap()
+            .contains("path = \"questionnaires/custom.toml\"")
+    );
+}
+
+#[test]
+fn changing_a_rating_away_from_na_drops_the_justification() {
+    let tmp = TempDir::new().unwrap();
+    filled(tmp.path());
+    run_ok(tmp.path(), &["answer", "a.toml", "7.3.c", "--rating", "P"]);
+    let r = store::open(&tmp.path().join("a.toml")).unwrap().record;
+    assert_eq!(r.answer("7.3.c").unwrap().justification, "");
+    run_ok(tmp.path(), &["answer", "a.toml", "7.3.c", "--clear-rating"]);
+    let r = store::open(&tmp.path().join("a.toml")).unwrap().record;
+    assert!(
+        r.answer("7.3.c").is_none(),
+        "an emptied answer leaves no table behind"
+    );
+}
+
+#[test]
+fn evidence_remove_unlinks() {
+    let tmp = TempDir::new().unwrap();
+    filled(tmp.path());
+    let out = run_ok(tmp.path(), &["evidence", "remove", "a.toml", "E1"]);
+    assert_eq!(out.trim(), "removed E1; unlinked from 7.2.a");
+    let list = run_ok(tmp.path(), &["evidence", "list", "a.toml"]);
+    assert!(list.starts_with("E2\turl\tIntranet"), "{list}");
+}
