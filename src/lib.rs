@@ -9,6 +9,8 @@ pub mod diagnostic;
 pub mod questionnaire;
 pub mod rating;
 pub mod record;
+pub mod report;
+pub mod text;
 
 use std::path::{Path, PathBuf};
 

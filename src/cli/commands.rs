@@ -8,7 +8,6 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 
 use super::{AnswerArgs, Command, EvidenceCommand, Invalid, NewArgs, YesNo};
-use crate::conformance;
 use crate::questionnaire::catalog::{self, Source};
 use crate::rating::Judgement;
 use crate::record::store::{self, Opened};
@@ -17,6 +16,7 @@ use crate::record::{
     Record, Session,
 };
 use crate::{LoadError, diagnostic, read_text};
+use crate::{conformance, report};
 
 pub fn run(command: Command) -> Result<ExitCode> {
     match command {
@@ -31,6 +31,11 @@ pub fn run(command: Command) -> Result<ExitCode> {
             note,
         } => condition(&file, &id, answer, note),
         Command::Evidence(cmd) => evidence(cmd),
+        Command::Report {
+            file,
+            output,
+            format,
+        } => report(&file, output.as_deref(), format.into()),
         Command::Status { file } => {
             let opened = open(&file)?;
             print!("{}", status_text(&opened));
@@ -467,6 +472,34 @@ fn evidence(cmd: EvidenceCommand) -> Result<ExitCode> {
                     removed.supports.join(", ")
                 );
             }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn report(file: &Path, output: Option<&Path>, format: report::Format) -> Result<ExitCode> {
+    let opened = open(file)?;
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let sha = catalog::sha256_hex(&bytes);
+    let text = report::render(
+        &report::Input {
+            record: &opened.record,
+            questionnaire: &opened.questionnaire.questionnaire,
+            record_name: &name,
+            record_sha256: &sha,
+        },
+        format,
+    );
+    match output {
+        Some(out) => store::write_atomic(out, text.as_bytes())
+            .with_context(|| format!("cannot write {}", out.display()))?,
+        None => {
+            use std::io::Write;
+            std::io::stdout().write_all(text.as_bytes())?;
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -51,6 +51,32 @@ pub enum Command {
     Evidence(EvidenceCommand),
     /// Progress per process and what is still open, as plain text.
     Status { file: PathBuf },
+    /// The assessment report with Annex A traceability (Markdown to stdout by default).
+    Report {
+        file: PathBuf,
+        /// Write to this file (atomically) instead of stdout.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        #[arg(long, value_enum, default_value = "markdown")]
+        format: FormatArg,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum FormatArg {
+    Markdown,
+    Html,
+    Csv,
+}
+
+impl From<FormatArg> for crate::report::Format {
+    fn from(f: FormatArg) -> Self {
+        match f {
+            FormatArg::Markdown => Self::Markdown,
+            FormatArg::Html => Self::Html,
+            FormatArg::Csv => Self::Csv,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

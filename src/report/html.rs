@@ -1,0 +1,99 @@
+//! The HTML report: the Markdown report rendered by pulldown-cmark into one self-contained page
+//! (inline CSS, nothing fetched, no script), readable on screen and printable to PDF.
+
+use pulldown_cmark::{Event, Options, Parser};
+
+use super::{Input, markdown};
+
+const CSS: &str = r#"
+body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1b1b1b;
+       max-width: 60rem; margin: 2rem auto; padding: 0 1rem; }
+h1 { font-size: 1.7rem; border-bottom: 2px solid #333; padding-bottom: .3rem; }
+h2 { font-size: 1.35rem; margin-top: 2.2rem; border-bottom: 1px solid #bbb; }
+h3 { font-size: 1.15rem; margin-top: 1.6rem; }
+h4 { font-size: 1rem; margin: 1.4rem 0 .4rem; background: #f0f3f6; padding: .25rem .5rem; }
+table { border-collapse: collapse; margin: .6rem 0 1rem; width: 100%; font-size: .9rem; }
+th, td { border: 1px solid #c8c8c8; padding: .25rem .45rem; text-align: left; vertical-align: top;
+         overflow-wrap: anywhere; }
+th { background: #eef0f2; }
+code { font-size: .82em; overflow-wrap: anywhere; }
+blockquote { border-left: 4px solid #b00; margin: 1rem 0; padding: .2rem 1rem; background: #fff4f4; }
+a { color: #0645ad; }
+@media print {
+  body { margin: 0; max-width: none; font-size: 10.5pt; }
+  @page { size: A4; margin: 15mm; }
+  h2 { break-before: page; }
+  h2, h3, h4 { break-after: avoid; }
+  tr, li { break-inside: avoid; }
+  thead { display: table-header-group; }
+  a { color: inherit; text-decoration: none; }
+}
+"#;
+
+/// Raw HTML the Markdown report itself writes; anything else is shown as text.
+fn is_own_html(html: &str) -> bool {
+    let h = html.trim();
+    if h == "<br>" {
+        return true;
+    }
+    // <a id="..."></a> with a plain id.
+    h.strip_prefix("<a id=\"")
+        .and_then(|rest| {
+            rest.strip_suffix("\"></a>")
+                .or_else(|| rest.strip_suffix("\">"))
+        })
+        .is_some_and(|id| {
+            !id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        })
+        || h == "</a>"
+}
+
+pub fn html(input: &Input) -> String {
+    let md = markdown(input);
+    let parser = Parser::new_ext(&md, Options::ENABLE_TABLES).map(|e| match e {
+        Event::Html(h) | Event::InlineHtml(h) if !is_own_html(&h) => Event::Text(h),
+        e => e,
+    });
+    let mut body = String::new();
+    pulldown_cmark::html::push_html(&mut body, parser);
+    let title = format!(
+        "Assessment report: {}",
+        escape_html(input.record.assessment.vse.trim())
+    );
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>{}</title>\n<style>{CSS}</style>\n</head>\n<body>\n{body}</body>\n</html>\n",
+        crate::text::neutralize(&title).replace('\n', " ")
+    )
+}
+
+fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_our_own_tags_pass() {
+        assert!(is_own_html("<br>"));
+        assert!(is_own_html("<a id=\"req-7-2-a\"></a>"));
+        assert!(!is_own_html("<a id=\"x\" onclick=\"y\"></a>"));
+        assert!(!is_own_html("<script>alert(1)</script>"));
+        assert!(!is_own_html("<img src=x>"));
+    }
+}

@@ -1,0 +1,738 @@
+//! The Markdown report (GitHub-flavoured). Every piece of user text goes through [`inline`],
+//! which neutralises control characters and escapes everything Markdown or HTML would
+//! interpret, so notes can never break a table or inject markup.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use super::{Input, tool_version};
+use crate::conformance::{self, Blocker, ROLL_UP_RULE};
+use crate::questionnaire::{Reference, Requirement};
+use crate::rating::Judgement;
+use crate::record::{ActionStatus, FindingClass, Kind, Status};
+use crate::text::neutralize;
+
+/// User text as one inline run: safe in a paragraph, a list item or a table cell. Line breaks
+/// become `<br>`, so the text stays on one source line and cannot open a block.
+pub(crate) fn inline(s: &str) -> String {
+    let s = neutralize(s.trim());
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut lines = s.lines().map(str::trim_end).peekable();
+    while let Some(line) = lines.next() {
+        for c in line.chars() {
+            match c {
+                '&' => out.push_str("&amp;"),
+                '<' => out.push_str("&lt;"),
+                '>' => out.push_str("&gt;"),
+                // User text never starts a line (it always follows a label, a list marker or
+                // a cell border), so only inline syntax needs escaping.
+                '\\' | '`' | '*' | '_' | '[' | ']' | '#' | '|' | '~' | '$' => {
+                    out.push('\\');
+                    out.push(c);
+                }
+                c => out.push(c),
+            }
+        }
+        if lines.peek().is_some() {
+            out.push_str("<br>");
+        }
+    }
+    out
+}
+
+/// "req-7-2-a": stable anchors that survive any renderer.
+pub fn anchor_for_requirement(id: &str) -> String {
+    format!("req-{}", id.replace('.', "-").to_lowercase())
+}
+
+fn evidence_anchor(index: usize) -> String {
+    format!("ev-{}", index + 1)
+}
+
+fn req_link(id: &str) -> String {
+    format!("[{id}](#{})", anchor_for_requirement(id))
+}
+
+/// A table row from cells already made safe.
+fn row(out: &mut String, cells: &[String]) {
+    out.push('|');
+    for c in cells {
+        out.push(' ');
+        out.push_str(if c.is_empty() { " " } else { c });
+        out.push_str(" |");
+    }
+    out.push('\n');
+}
+
+fn table(out: &mut String, header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) {
+    let header: Vec<String> = header.iter().map(|h| h.to_string()).collect();
+    row(out, &header);
+    row(out, &vec!["---".to_string(); header.len()]);
+    for r in rows {
+        debug_assert_eq!(r.len(), header.len());
+        row(out, &r);
+    }
+    out.push('\n');
+}
+
+fn judgement_text(input: &Input, j: Option<Judgement>) -> String {
+    match j {
+        None => "not yet assessed".into(),
+        Some(Judgement::NA) => "N/A (not applicable)".into(),
+        Some(j) => {
+            let r = j.rating().expect("not NA");
+            match input.questionnaire.level(r) {
+                Some(l) => format!("{r} ({}, {})", l.name.to_lowercase(), l.band()),
+                None => r.to_string(),
+            }
+        }
+    }
+}
+
+fn short_judgement(j: Option<Judgement>) -> String {
+    j.map_or("not assessed".into(), |j| j.to_string())
+}
+
+fn reference_cells(r: &Reference) -> (String, String) {
+    match (&r.clause, &r.remark) {
+        (Some(clause), _) => {
+            let mut items = r.items.clone().unwrap_or_else(|| "(whole clause)".into());
+            if let Some(note) = &r.note {
+                items.push_str(&format!(" ({note})"));
+            }
+            (clause.clone(), items)
+        }
+        (None, Some(remark)) => (
+            format!("no clause: remark citing {remark}"),
+            "-".to_string(),
+        ),
+        (None, None) => (String::new(), String::new()),
+    }
+}
+
+pub fn markdown(input: &Input) -> String {
+    let mut out = String::new();
+    let q = input.questionnaire;
+    let r = input.record;
+    let meta = &r.assessment;
+    let ident = &q.questionnaire;
+    let eval = conformance::evaluate(q, r);
+    let vse = if meta.vse.trim().is_empty() {
+        "(VSE not named)".to_string()
+    } else {
+        inline(&meta.vse)
+    };
+
+    let _ = writeln!(out, "# Assessment report: {vse}\n");
+    let _ = writeln!(
+        out,
+        "{}:{} {}, {}.\n",
+        ident.standard,
+        ident.edition,
+        ident.title.to_lowercase(),
+        meta.kind.describe()
+    );
+    if meta.status == Status::Draft {
+        let _ = writeln!(
+            out,
+            "> **DRAFT**: this report is not final. Ratings and findings may still change.\n"
+        );
+    }
+    let _ = writeln!(
+        out,
+        "Contents: [Identification](#identification) · [Conditions and conformance](#conditions) · [Summary](#summary) · [Findings by requirement](#findings) · [Nonconformities and actions](#actions) · [Evidence](#evidence) · [Annex A traceability](#traceability) · [Still open](#open) · [Sampling](#sampling)\n"
+    );
+
+    // 1. Identification
+    let _ = writeln!(
+        out,
+        "<a id=\"identification\"></a>\n\n## 1. Identification\n"
+    );
+    let scope: Vec<String> = meta
+        .scope
+        .processes
+        .iter()
+        .map(|p| match q.process(p) {
+            Some(proc) => format!("{} ({} {})", proc.id, proc.clause, proc.name),
+            None => inline(p),
+        })
+        .collect();
+    let mut ident_rows = vec![
+        vec!["VSE".into(), vse.clone()],
+        vec!["Kind of assessment".into(), meta.kind.describe().into()],
+    ];
+    if !meta.client.is_empty() {
+        ident_rows.push(vec!["Assessment client".into(), inline(&meta.client)]);
+    }
+    ident_rows.extend([
+        vec!["Objectives".into(), inline(&meta.objectives)],
+        vec!["Processes in scope".into(), scope.join(", ")],
+        vec![
+            "Sites".into(),
+            meta.scope
+                .sites
+                .iter()
+                .map(|s| inline(s))
+                .collect::<Vec<_>>()
+                .join(", "),
+        ],
+    ]);
+    if !meta.scope.description.is_empty() {
+        ident_rows.push(vec!["Scope".into(), inline(&meta.scope.description)]);
+    }
+    ident_rows.extend([
+        vec![
+            "Criteria".into(),
+            if meta.criteria.trim().is_empty() {
+                format!("{}:{} {}", ident.standard, ident.edition, ident.title)
+            } else {
+                inline(&meta.criteria)
+            },
+        ],
+        vec![
+            "Questionnaire".into(),
+            format!(
+                "{} {}, SHA-256 `{}`",
+                ident.id, ident.version, r.questionnaire.sha256
+            ),
+        ],
+        vec![
+            "Status".into(),
+            match meta.status {
+                Status::Draft => "**DRAFT**".into(),
+                Status::Final => "final".into(),
+            },
+        ],
+        vec![
+            "Record".into(),
+            format!(
+                "{}, SHA-256 `{}`",
+                inline(input.record_name),
+                input.record_sha256
+            ),
+        ],
+        vec!["Written by".into(), tool_version()],
+    ]);
+    table(&mut out, &["Item", "Value"], ident_rows);
+
+    let _ = writeln!(out, "**Assessment team**\n");
+    people(&mut out, &meta.team, "No team member recorded.");
+    let _ = writeln!(
+        out,
+        "**{} participants**\n",
+        if meta.kind == Kind::Audit {
+            "Auditee"
+        } else {
+            "VSE"
+        }
+    );
+    people(&mut out, &meta.participants, "No participant recorded.");
+    let _ = writeln!(out, "**Dates and locations**\n");
+    if meta.sessions.is_empty() {
+        let _ = writeln!(out, "No date recorded.\n");
+    } else {
+        table(
+            &mut out,
+            &["Date", "Location"],
+            meta.sessions
+                .iter()
+                .map(|s| vec![inline(&s.date), inline(&s.location)]),
+        );
+    }
+
+    // 2. Conditions and conformance situation
+    let _ = writeln!(
+        out,
+        "<a id=\"conditions\"></a>\n\n## 2. Minimal conditions (clause 6) and conformance situation (clause 4)\n"
+    );
+    table(
+        &mut out,
+        &["Condition", "Question", "Answer", "Note"],
+        q.conditions.iter().map(|c| {
+            let a = r.conditions.get(&c.id);
+            vec![
+                c.id.clone(),
+                inline(&c.question),
+                match a {
+                    Some(a) if a.met => "yes".into(),
+                    Some(_) => "**no**".into(),
+                    None => "not answered".into(),
+                },
+                a.map(|a| inline(&a.note)).unwrap_or_default(),
+            ]
+        }),
+    );
+    let _ = writeln!(
+        out,
+        "Conformance situation: process conformance (clause {}). {}\n",
+        ident.conformance_clause,
+        inline(&ident.conformance_situation)
+    );
+
+    // 3. Summary
+    let _ = writeln!(out, "<a id=\"summary\"></a>\n\n## 3. Summary\n");
+    table(
+        &mut out,
+        &[
+            "Process",
+            "Clause",
+            "Requirements",
+            "N",
+            "P",
+            "L",
+            "F",
+            "N/A",
+            "Not assessed",
+            "Achievement",
+        ],
+        eval.processes.iter().map(|p| {
+            let c = p.counts;
+            vec![
+                format!(
+                    "{} {}{}",
+                    p.process.id,
+                    p.process.name,
+                    if p.in_scope { "" } else { " (out of scope)" }
+                ),
+                p.process.clause.clone(),
+                c.total().to_string(),
+                c.n.to_string(),
+                c.p.to_string(),
+                c.l.to_string(),
+                c.f.to_string(),
+                c.na.to_string(),
+                c.not_assessed.to_string(),
+                match p.achievement {
+                    Some(r) => r.to_string(),
+                    None if c.not_assessed > 0 => "pending".into(),
+                    None => "N/A".into(),
+                },
+            ]
+        }),
+    );
+    let met: Vec<String> = q.rule.met.iter().map(|r| r.to_string()).collect();
+    let _ = writeln!(out, "Roll-up rule: {ROLL_UP_RULE}\n");
+    let _ = writeln!(
+        out,
+        "Conformance rule: process conformance (clause {}) needs all clause 6 conditions answered yes and every mandatory requirement met. Here *met* means rated {}{}. {} A major nonconformity stays open until every action of its requirement is closed.\n",
+        ident.conformance_clause,
+        met.join(" or "),
+        if q.rule.open_major_blocks {
+            " with no open major nonconformity"
+        } else {
+            ""
+        },
+        if q.rule.not_applicable_blocks {
+            "A requirement marked not applicable is not met."
+        } else {
+            "Requirements marked not applicable are left out."
+        },
+    );
+    if eval.claimable() {
+        let _ = writeln!(
+            out,
+            "**Verdict: process conformance can be claimed.** All {} mandatory requirements are met.\n",
+            eval.total()
+        );
+    } else {
+        let _ = writeln!(out, "**Verdict: process conformance cannot be claimed.**\n");
+        let mut reasons = String::new();
+        for id in &eval.conditions_unmet {
+            let _ = writeln!(
+                reasons,
+                "- Clause 6 condition {id} is not met: the profile may not fit this organisation."
+            );
+        }
+        for id in &eval.conditions_unanswered {
+            let _ = writeln!(reasons, "- Clause 6 condition {id} is not answered.");
+        }
+        let mut unassessed = Vec::new();
+        for (id, why) in &eval.blockers {
+            if *why == [Blocker::NotAssessed] {
+                unassessed.push(req_link(id));
+                continue;
+            }
+            let why: Vec<String> = why.iter().map(|b| b.describe(&q.rule.met)).collect();
+            let _ = writeln!(reasons, "- {}: {}.", req_link(id), why.join("; "));
+        }
+        if !unassessed.is_empty() {
+            let _ = writeln!(
+                reasons,
+                "- Not yet assessed ({}): {}.",
+                unassessed.len(),
+                unassessed.join(", ")
+            );
+        }
+        let _ = writeln!(out, "Blocking:\n\n{reasons}");
+    }
+
+    // 4. Findings by requirement
+    let _ = writeln!(
+        out,
+        "<a id=\"findings\"></a>\n\n## 4. Findings by requirement\n"
+    );
+    for proc in &q.processes {
+        let _ = writeln!(out, "### {} {}: {}\n", proc.clause, proc.id, proc.name);
+        let _ = writeln!(out, "Purpose: {}\n", inline(&proc.purpose));
+        for req in q.requirements_of(&proc.id) {
+            requirement_section(&mut out, input, req);
+        }
+    }
+
+    // 5. Nonconformities and action plan
+    let _ = writeln!(
+        out,
+        "<a id=\"actions\"></a>\n\n## 5. Nonconformities and action plan\n"
+    );
+    let ncs: Vec<Vec<String>> = q
+        .requirements
+        .iter()
+        .flat_map(|req| {
+            r.answer(&req.id).into_iter().flat_map(move |a| {
+                a.findings
+                    .iter()
+                    .filter(|f| f.class.is_nonconformity())
+                    .map(move |f| {
+                        vec![
+                            req_link(&req.id),
+                            f.class.describe().into(),
+                            inline(&f.text),
+                        ]
+                    })
+            })
+        })
+        .collect();
+    if ncs.is_empty() {
+        let _ = writeln!(out, "No nonconformity recorded.\n");
+    } else {
+        table(&mut out, &["Requirement", "Class", "Nonconformity"], ncs);
+    }
+    let actions: Vec<Vec<String>> = q
+        .requirements
+        .iter()
+        .flat_map(|req| {
+            r.answer(&req.id).into_iter().flat_map(move |a| {
+                a.actions.iter().map(move |x| {
+                    vec![
+                        req_link(&req.id),
+                        inline(&x.what),
+                        inline(&x.owner),
+                        x.due.as_deref().map(inline).unwrap_or_default(),
+                        match x.status {
+                            ActionStatus::Open => "open".into(),
+                            ActionStatus::Closed => "closed".into(),
+                        },
+                    ]
+                })
+            })
+        })
+        .collect();
+    if actions.is_empty() {
+        let _ = writeln!(out, "No action recorded.\n");
+    } else {
+        table(
+            &mut out,
+            &["Requirement", "Action", "Owner", "Due", "Status"],
+            actions,
+        );
+    }
+
+    // 6. Evidence register
+    let _ = writeln!(out, "<a id=\"evidence\"></a>\n\n## 6. Evidence register\n");
+    if r.evidence.is_empty() {
+        let _ = writeln!(out, "No evidence registered.\n");
+    } else {
+        table(
+            &mut out,
+            &[
+                "ID", "Title", "Kind", "Location", "Version", "SHA-256", "Supports",
+            ],
+            r.evidence.iter().enumerate().map(|(i, e)| {
+                vec![
+                    format!("<a id=\"{}\"></a>{}", evidence_anchor(i), inline(&e.id)),
+                    inline(&e.title),
+                    e.kind.key().into(),
+                    inline(&e.location),
+                    inline(&e.version),
+                    e.sha256
+                        .as_deref()
+                        .map(|h| format!("`{h}`"))
+                        .unwrap_or_default(),
+                    e.supports
+                        .iter()
+                        .map(|s| {
+                            if q.requirement(s).is_some() {
+                                req_link(s)
+                            } else {
+                                inline(s)
+                            }
+                        })
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                ]
+            }),
+        );
+    }
+
+    // 7. Annex A traceability
+    let _ = writeln!(
+        out,
+        "<a id=\"traceability\"></a>\n\n## 7. Annex A traceability\n"
+    );
+    let _ = writeln!(
+        out,
+        "Annex A of {}:{} is informative; where its wording differs from clause 7, clause 7 was assessed.\n",
+        ident.standard, ident.edition
+    );
+    let _ = writeln!(out, "### 7.1 Requirement to base standards\n");
+    let mut matrix = Vec::new();
+    for req in &q.requirements {
+        let rating = short_judgement(r.answer(&req.id).and_then(|a| a.rating));
+        for a in &req.annex_a {
+            let (clause, items) = reference_cells(a);
+            matrix.push(vec![
+                req_link(&req.id),
+                a.standard.clone(),
+                clause,
+                items,
+                rating.clone(),
+            ]);
+        }
+    }
+    table(
+        &mut out,
+        &["Requirement", "Base standard", "Clause", "Items", "Rating"],
+        matrix,
+    );
+
+    let _ = writeln!(out, "### 7.2 Base-standard clauses to requirements\n");
+    let mut index: BTreeMap<(usize, Vec<u32>, String), Vec<String>> = BTreeMap::new();
+    for req in &q.requirements {
+        let rating = short_judgement(r.answer(&req.id).and_then(|a| a.rating));
+        for a in &req.annex_a {
+            let Some(clause) = &a.clause else { continue };
+            let std_pos = ident
+                .base_standards
+                .iter()
+                .position(|s| *s == a.standard)
+                .unwrap_or(usize::MAX);
+            let entry = index
+                .entry((std_pos, clause_key(clause), clause.clone()))
+                .or_default();
+            let cell = format!("{} ({rating})", req_link(&req.id));
+            if !entry.contains(&cell) {
+                entry.push(cell);
+            }
+        }
+    }
+    table(
+        &mut out,
+        &["Base standard", "Clause", "Profile requirements (rating)"],
+        index.into_iter().map(|((pos, _, clause), reqs)| {
+            vec![
+                ident.base_standards.get(pos).cloned().unwrap_or_default(),
+                clause,
+                reqs.join(", "),
+            ]
+        }),
+    );
+    let remarks: Vec<String> = q
+        .requirements
+        .iter()
+        .filter(|req| req.annex_a.iter().any(|a| a.remark.is_some()))
+        .map(|req| req_link(&req.id))
+        .collect();
+    if !remarks.is_empty() {
+        let _ = writeln!(
+            out,
+            "No base-standard clause is cited for {}: Annex A gives only a remark for them (organisational strategy is outside ISO/IEC/IEEE 12207's scope, 12207:2017 6.4.1.1 NOTE 1).\n",
+            remarks.join(", ")
+        );
+    }
+
+    // 8. Still open
+    let _ = writeln!(out, "<a id=\"open\"></a>\n\n## 8. Still open\n");
+    let open: Vec<String> = q
+        .requirements
+        .iter()
+        .filter(|req| r.answer(&req.id).and_then(|a| a.rating).is_none())
+        .map(|req| req_link(&req.id))
+        .collect();
+    if open.is_empty() && eval.conditions_unanswered.is_empty() {
+        let _ = writeln!(out, "Every requirement and condition has been assessed.\n");
+    } else {
+        if !open.is_empty() {
+            let _ = writeln!(
+                out,
+                "Not yet assessed ({}): {}.\n",
+                open.len(),
+                open.join(", ")
+            );
+        }
+        if !eval.conditions_unanswered.is_empty() {
+            let _ = writeln!(
+                out,
+                "Clause 6 conditions not answered: {}.\n",
+                eval.conditions_unanswered.join(", ")
+            );
+        }
+    }
+
+    // 9. Sampling
+    let _ = writeln!(
+        out,
+        "<a id=\"sampling\"></a>\n\n## 9. About this assessment\n"
+    );
+    let _ = writeln!(
+        out,
+        "An assessment looks at a sample of the information available: the documents, records and people it examined. Its findings rest on that sample; it does not show that every instance of every process conforms, and a requirement found met may still fail elsewhere."
+    );
+    out
+}
+
+fn people(out: &mut String, people: &[crate::record::Person], none: &str) {
+    if people.is_empty() {
+        let _ = writeln!(out, "{none}\n");
+    } else {
+        table(
+            out,
+            &["Name", "Role"],
+            people
+                .iter()
+                .map(|p| vec![inline(&p.name), inline(&p.role)]),
+        );
+    }
+}
+
+/// Sorts "6.3.2.3.b" after "6.3.2.3" and "6.10" after "6.9".
+fn clause_key(clause: &str) -> Vec<u32> {
+    clause
+        .split('.')
+        .map(|p| {
+            p.parse()
+                .unwrap_or_else(|_| 1000 + p.chars().next().map_or(0, |c| c as u32))
+        })
+        .collect()
+}
+
+fn requirement_section(out: &mut String, input: &Input, req: &Requirement) {
+    let r = input.record;
+    let answer = r.answer(&req.id);
+    let _ = writeln!(out, "<a id=\"{}\"></a>\n", anchor_for_requirement(&req.id));
+    let _ = writeln!(out, "#### {} ({})\n", req.id, req.process);
+    let _ = writeln!(
+        out,
+        "*Requirement, in our words:* {}\n",
+        inline(&req.statement)
+    );
+    let judgement = answer.and_then(|a| a.rating);
+    let _ = write!(out, "- **Rating:** {}", judgement_text(input, judgement));
+    if let Some(a) = answer.filter(|a| a.rating == Some(Judgement::NA)) {
+        let _ = write!(out, ". Justification: {}", inline(&a.justification));
+    }
+    out.push('\n');
+    let checked: Vec<&String> = answer
+        .map(|a| a.facets.iter().collect())
+        .unwrap_or_default();
+    let (met, not_met): (Vec<&String>, Vec<&String>) =
+        req.facets.iter().partition(|f| checked.contains(f));
+    let list = |v: &[&String]| {
+        if v.is_empty() {
+            "none".to_string()
+        } else {
+            v.iter().map(|f| inline(f)).collect::<Vec<_>>().join(", ")
+        }
+    };
+    let _ = writeln!(
+        out,
+        "- **Facets met:** {}; **not met:** {}",
+        list(&met),
+        list(&not_met)
+    );
+    if let Some(a) = answer {
+        if !a.notes.trim().is_empty() {
+            let _ = writeln!(out, "- **Notes:** {}", inline(&a.notes));
+        }
+        if !a.interviewed.is_empty() {
+            let names: Vec<String> = a.interviewed.iter().map(|n| inline(n)).collect();
+            let _ = writeln!(out, "- **Interviewed:** {}", names.join(", "));
+        }
+        for class in FindingClass::ALL {
+            for f in a.findings.iter().filter(|f| f.class == class) {
+                let _ = writeln!(
+                    out,
+                    "- **Finding ({}):** {}",
+                    class.describe(),
+                    inline(&f.text)
+                );
+            }
+        }
+        for x in &a.actions {
+            let mut line = format!(
+                "- **Action ({}):** {}",
+                if x.status == ActionStatus::Open {
+                    "open"
+                } else {
+                    "closed"
+                },
+                inline(&x.what)
+            );
+            if !x.owner.is_empty() {
+                let _ = write!(line, "; owner {}", inline(&x.owner));
+            }
+            if let Some(d) = &x.due {
+                let _ = write!(line, "; due {}", inline(d));
+            }
+            let _ = writeln!(out, "{line}");
+        }
+    }
+    let evidence: Vec<String> = r
+        .evidence
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.supports.contains(&req.id))
+        .map(|(i, e)| {
+            format!(
+                "[{}](#{}) {}",
+                inline(&e.id),
+                evidence_anchor(i),
+                inline(&e.title)
+            )
+        })
+        .collect();
+    let _ = writeln!(
+        out,
+        "- **Evidence:** {}",
+        if evidence.is_empty() {
+            "none linked".to_string()
+        } else {
+            evidence.join("; ")
+        }
+    );
+    let refs: Vec<String> = req
+        .annex_a
+        .iter()
+        .map(|a| format!("{} {}", a.standard, a.citation()))
+        .collect();
+    let _ = writeln!(out, "- **Annex A:** {}\n", refs.join("; "));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inline_escapes_structure() {
+        assert_eq!(inline("a|b"), "a\\|b");
+        assert_eq!(inline("<script>"), "&lt;script&gt;");
+        assert_eq!(inline("# title\n- item"), "\\# title<br>- item");
+        assert_eq!(inline("x\u{1b}[31m"), "x\u{241b}\\[31m");
+    }
+
+    #[test]
+    fn clauses_sort_numerically() {
+        let mut v = vec!["6.3.2.3.b", "6.10", "6.3.2.3", "6.9"];
+        v.sort_by_key(|c| clause_key(c));
+        assert_eq!(v, ["6.3.2.3", "6.3.2.3.b", "6.9", "6.10"]);
+    }
+}

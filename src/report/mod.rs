@@ -1,0 +1,45 @@
+//! The assessment report: Markdown (the source of truth), HTML rendered from that Markdown, and
+//! a CSV table for spreadsheets. Rendering is a pure function of the record, its questionnaire
+//! and the record file's hash: the same record always gives the same bytes.
+
+mod csv;
+mod html;
+mod markdown;
+
+use crate::questionnaire::Questionnaire;
+use crate::record::Record;
+
+pub use csv::csv;
+pub use html::html;
+pub use markdown::{anchor_for_requirement, markdown};
+
+/// Everything a report is made from.
+#[derive(Debug, Clone, Copy)]
+pub struct Input<'a> {
+    pub record: &'a Record,
+    pub questionnaire: &'a Questionnaire,
+    /// The record's file name, as the report names it.
+    pub record_name: &'a str,
+    /// SHA-256 of the record file's bytes, tying the report to its data.
+    pub record_sha256: &'a str,
+}
+
+/// The tool and version that wrote a report.
+pub fn tool_version() -> String {
+    format!("vse-assess {}", env!("CARGO_PKG_VERSION"))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Markdown,
+    Html,
+    Csv,
+}
+
+pub fn render(input: &Input, format: Format) -> String {
+    match format {
+        Format::Markdown => markdown(input),
+        Format::Html => html(input),
+        Format::Csv => csv(input),
+    }
+}

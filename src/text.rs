@@ -1,0 +1,52 @@
+//! User text made safe to show: control characters and bidirectional overrides become visible
+//! placeholders, so a record from someone else cannot drive a terminal (escape sequences, OSC
+//! 52 clipboard writes) or disguise text (right-to-left overrides) in a report.
+
+/// Replaces C0/C1 controls (other than newline) and bidi controls with visible symbols; a tab
+/// becomes a space.
+pub fn neutralize(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\n' => '\n',
+            '\t' => ' ',
+            // C0 controls have "control pictures" at U+2400 + code; DEL at U+2421.
+            '\u{0}'..='\u{1f}' => char::from_u32(0x2400 + c as u32).unwrap_or('\u{fffd}'),
+            '\u{7f}' => '\u{2421}',
+            '\u{80}'..='\u{9f}' => '\u{fffd}',
+            c if is_bidi_control(c) => '\u{fffd}',
+            c => c,
+        })
+        .collect()
+}
+
+/// Characters that change the direction of the text around them.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escape_sequences_cannot_reach_the_terminal() {
+        let osc52 = "x\u{1b}]52;c;ZXZpbA==\u{7}y";
+        let shown = neutralize(osc52);
+        assert!(!shown.chars().any(|c| c.is_control()));
+        assert_eq!(shown, "x\u{241b}]52;c;ZXZpbA==\u{2407}y");
+        assert_eq!(neutralize("a\u{9b}31m"), "a\u{fffd}31m");
+    }
+
+    #[test]
+    fn bidi_overrides_are_made_visible() {
+        assert_eq!(neutralize("abc\u{202e}fed"), "abc\u{fffd}fed");
+        assert_eq!(neutralize("\u{2066}x\u{2069}"), "\u{fffd}x\u{fffd}");
+    }
+
+    #[test]
+    fn ordinary_text_is_untouched() {
+        let s = "Ligne 1\n中文 emoji 👩‍💻 e\u{301}";
+        assert_eq!(neutralize(s), s);
+        assert_eq!(neutralize("a\tb"), "a b");
+    }
+}

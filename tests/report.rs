@@ -1,0 +1,523 @@
+//! The assessment report: structure, traceability against the standard's Annex A, hostile
+//! user text, HTML safety, CSV quoting, determinism, and the example in reports/.
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::path::Path;
+
+use common::{ANNEX_A, IDS};
+use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use vse_assess::questionnaire::catalog::sha256_hex;
+use vse_assess::record::store::{self, Opened};
+use vse_assess::record::{Action, ActionStatus, Finding, FindingClass, Record};
+use vse_assess::report::{self, Format, Input};
+
+const EXAMPLE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/reports/example-assessment.toml"
+);
+
+fn example() -> Opened {
+    store::open(Path::new(EXAMPLE)).expect("example record loads")
+}
+
+fn render(opened: &Opened, record: &Record, format: Format) -> String {
+    let text = store::to_text(record);
+    report::render(
+        &Input {
+            record,
+            questionnaire: &opened.questionnaire.questionnaire,
+            record_name: "example-assessment.toml",
+            record_sha256: &sha256_hex(text.as_bytes()),
+        },
+        format,
+    )
+}
+
+/// Plain text of every cell of every table, by table, row and cell.
+fn tables(md: &str) -> Vec<Vec<Vec<String>>> {
+    let mut out: Vec<Vec<Vec<String>>> = Vec::new();
+    let mut cell: Option<String> = None;
+    for e in Parser::new_ext(md, Options::ENABLE_TABLES) {
+        match e {
+            Event::Start(Tag::Table(_)) => out.push(Vec::new()),
+            Event::Start(Tag::TableHead) | Event::Start(Tag::TableRow) => {
+                out.last_mut().unwrap().push(Vec::new())
+            }
+            Event::Start(Tag::TableCell) => cell = Some(String::new()),
+            Event::End(TagEnd::TableCell) => {
+                let c = cell.take().unwrap();
+                out.last_mut()
+                    .unwrap()
+                    .last_mut()
+                    .unwrap()
+                    .push(c.trim().to_string());
+            }
+            Event::Text(t) | Event::Code(t) => {
+                if let Some(c) = cell.as_mut() {
+                    c.push_str(&t);
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Unescaped pipes on a source line.
+fn pipes(line: &str) -> usize {
+    let mut n = 0;
+    let mut escaped = false;
+    for c in line.chars() {
+        match c {
+            '\\' if !escaped => escaped = true,
+            '|' if !escaped => n += 1,
+            _ => escaped = false,
+        }
+    }
+    n
+}
+
+/// Checks what must hold of any report: well-formed tables, resolving links, all sections.
+fn check_structure(md: &str) {
+    // Every table row in the source has as many cell borders as its header.
+    let mut header_pipes = None;
+    for (i, line) in md.lines().enumerate() {
+        if line.starts_with('|') {
+            let n = pipes(line);
+            let h = *header_pipes.get_or_insert(n);
+            assert_eq!(n, h, "line {}: {line:.200}", i + 1);
+        } else {
+            header_pipes = None;
+        }
+    }
+    // Cell counts agree after parsing too.
+    for t in tables(md) {
+        let width = t[0].len();
+        assert!(t.iter().all(|r| r.len() == width), "ragged table {t:?}");
+    }
+    // Every internal link has its anchor.
+    let mut anchors = BTreeSet::new();
+    let mut links = BTreeSet::new();
+    let mut html = Vec::new();
+    let mut h4 = Vec::new();
+    let mut in_h4 = false;
+    for e in Parser::new_ext(md, Options::ENABLE_TABLES) {
+        match e {
+            Event::Html(h) | Event::InlineHtml(h) => {
+                let h = h.trim().to_string();
+                if let Some(id) = h.strip_prefix("<a id=\"").and_then(|r| r.split('"').next()) {
+                    anchors.insert(id.to_string());
+                }
+                html.push(h);
+            }
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                if let Some(a) = dest_url.strip_prefix('#') {
+                    links.insert(a.to_string());
+                }
+            }
+            Event::Start(Tag::Heading {
+                level: HeadingLevel::H4,
+                ..
+            }) => {
+                in_h4 = true;
+                h4.push(String::new());
+            }
+            Event::End(TagEnd::Heading(HeadingLevel::H4)) => in_h4 = false,
+            Event::Text(t) if in_h4 => h4.last_mut().unwrap().push_str(&t),
+            _ => {}
+        }
+    }
+    let missing: Vec<_> = links.difference(&anchors).collect();
+    assert!(missing.is_empty(), "links without anchors: {missing:?}");
+    // The only raw HTML is the report's own: anchors and line breaks.
+    for h in &html {
+        let anchor = h
+            .strip_prefix("<a id=\"")
+            .and_then(|r| r.strip_suffix("\"></a>").or_else(|| r.strip_suffix("\">")))
+            .is_some_and(|id| id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'));
+        assert!(
+            h == "<br>" || h == "</a>" || anchor,
+            "unexpected HTML {h:.200}"
+        );
+    }
+    // One section per requirement, in order, each with its anchor.
+    let expected: Vec<String> = IDS
+        .iter()
+        .map(|id| format!("{id} ({})", process_of(id)))
+        .collect();
+    assert_eq!(h4, expected);
+    for id in IDS {
+        assert!(
+            anchors.contains(&report::anchor_for_requirement(id)),
+            "{id}"
+        );
+    }
+}
+
+fn process_of(id: &str) -> &'static str {
+    match &id[..3] {
+        "7.2" => "OM",
+        "7.3" => "RM",
+        "7.4" => "PSM",
+        _ => "PPM",
+    }
+}
+
+/// The table that follows a heading.
+fn table_after(md: &str, heading: &str) -> Vec<Vec<String>> {
+    let start = md
+        .find(heading)
+        .unwrap_or_else(|| panic!("no heading {heading}"));
+    tables(&md[start..]).into_iter().next().unwrap()
+}
+
+#[test]
+fn example_report_is_well_formed() {
+    let opened = example();
+    let md = render(&opened, &opened.record, Format::Markdown);
+    check_structure(&md);
+    for heading in [
+        "## 1. Identification",
+        "## 2. Minimal conditions",
+        "## 3. Summary",
+        "## 4. Findings by requirement",
+        "## 5. Nonconformities and action plan",
+        "## 6. Evidence register",
+        "## 7. Annex A traceability",
+        "## 8. Still open",
+        "## 9. About this assessment",
+    ] {
+        assert!(md.contains(heading), "{heading}");
+    }
+    assert!(md.contains("> **DRAFT**"));
+    assert!(md.contains("**Verdict: process conformance cannot be claimed.**"));
+    assert!(md.contains("[7.2.g](#req-7-2-g): rated P; met means F; 1 open major nonconformity."));
+    assert!(md.contains("[7.3.f](#req-7-3-f): marked not applicable"));
+}
+
+#[test]
+fn traceability_matrix_holds_exactly_annex_a() {
+    let opened = example();
+    let md = render(&opened, &opened.record, Format::Markdown);
+    let matrix = table_after(&md, "### 7.1 Requirement to base standards");
+    assert_eq!(
+        matrix[0],
+        ["Requirement", "Base standard", "Clause", "Items", "Rating"]
+    );
+    let rows: Vec<(String, String, String, String)> = matrix[1..]
+        .iter()
+        .map(|r| (r[0].clone(), r[1].clone(), r[2].clone(), r[3].clone()))
+        .collect();
+    let expected: Vec<(String, String, String, String)> = ANNEX_A
+        .iter()
+        .map(|a| {
+            let (clause, items) = if a.remark {
+                (
+                    format!("no clause: remark citing {}", a.clause),
+                    "-".to_string(),
+                )
+            } else {
+                let mut items = a.items.unwrap_or("(whole clause)").to_string();
+                if let Some(n) = a.note {
+                    items.push_str(&format!(" ({n})"));
+                }
+                (a.clause.to_string(), items)
+            };
+            (a.req.to_string(), a.standard.to_string(), clause, items)
+        })
+        .collect();
+    assert_eq!(rows, expected);
+    // Ratings in the matrix are the record's.
+    let row = matrix.iter().find(|r| r[0] == "7.2.g").unwrap();
+    assert_eq!(row[4], "P");
+
+    // Reverse index: every clause cited, with the requirements tracing to it.
+    let index = table_after(&md, "### 7.2 Base-standard clauses to requirements");
+    let mut expected: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
+    for a in ANNEX_A.iter().filter(|a| !a.remark) {
+        let reqs = expected
+            .entry((a.standard.into(), a.clause.into()))
+            .or_default();
+        if !reqs.contains(&a.req.to_string()) {
+            reqs.push(a.req.into());
+        }
+    }
+    let mut actual: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
+    for r in &index[1..] {
+        let reqs = r[2]
+            .split(", ")
+            .map(|s| s.split(' ').next().unwrap().to_string())
+            .collect();
+        assert!(
+            actual.insert((r[0].clone(), r[1].clone()), reqs).is_none(),
+            "clause listed twice: {r:?}"
+        );
+    }
+    assert_eq!(actual, expected);
+    let iso9001_441 = index
+        .iter()
+        .find(|r| r[0] == "ISO 9001:2015" && r[1] == "4.4.1")
+        .unwrap();
+    assert_eq!(iso9001_441[2], "7.4.b (F), 7.4.c (F), 7.4.e (F), 7.4.f (F)");
+}
+
+/// Text designed to break Markdown, HTML, CSV and terminals.
+fn hostile() -> Vec<String> {
+    let mut v: Vec<String> = [
+        "| a | b |\n|---|---|\n| c | d |",
+        "<script>alert('x')</script>",
+        "<img src=x onerror=alert(1)>",
+        "</td></tr></table><h1>owned</h1>",
+        "`code` ``` fenced\n```\nstill code?",
+        "# heading\n## another\n- list\n1. numbered\n> quote\n---\n===",
+        "[link](javascript:alert(1)) ![img](http://evil.example/x.png) <http://evil.example>",
+        "\u{1b}[31mred\u{1b}[0m \u{1b}]52;c;ZXZpbA==\u{7} \u{1b}]0;title\u{7}",
+        "right-to-left \u{202e}gnp.exe\u{202c} and \u{2066}isolate\u{2069}",
+        "*emph* _emph_ **bold** ~~strike~~ $math$ \\ backslash &amp; &#60;",
+        "中文、日本語、한국어 👩‍💻🚀 e\u{301} zero\u{200b}width",
+        "=HYPERLINK(\"http://evil.example\")",
+        "\"quoted\", comma, and\r\nCRLF",
+        "<a id=\"req-7-2-a\"></a>",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    v.push("x".repeat(100 * 1024));
+    v
+}
+
+fn hostile_record(opened: &Opened) -> Record {
+    let mut r = opened.record.clone();
+    let all = hostile().join("\n");
+    r.assessment.vse = hostile()[3].clone();
+    r.assessment.objectives = all.clone();
+    r.assessment.team[0].name = hostile()[1].clone();
+    for (i, (id, a)) in r.requirements.iter_mut().enumerate() {
+        let h = &hostile()[i % hostile().len()];
+        a.notes = format!("{id}: {h}");
+        a.findings.push(Finding {
+            class: FindingClass::Observation,
+            text: h.clone(),
+        });
+        a.actions.push(Action {
+            what: h.clone(),
+            owner: hostile()[0].clone(),
+            due: None,
+            status: ActionStatus::Open,
+        });
+        a.interviewed.push(h.clone());
+    }
+    for (e, h) in r.evidence.iter_mut().zip(hostile().iter().cycle()) {
+        e.title = h.clone();
+        e.location = h.clone();
+        e.id = format!(
+            "{}{}",
+            e.id,
+            &h[..h.char_indices().nth(3).map_or(h.len(), |(i, _)| i)]
+        );
+    }
+    r
+}
+
+#[test]
+fn hostile_text_leaves_the_structure_intact() {
+    let opened = example();
+    let r = hostile_record(&opened);
+    let md = render(&opened, &r, Format::Markdown);
+    check_structure(&md);
+    assert!(
+        !md.chars().any(|c| c.is_control() && c != '\n'),
+        "control characters reach the report"
+    );
+    assert!(!md.contains('\u{202e}'));
+    // The structure is the same as the plain report's: same tables with the same shapes.
+    let plain = render(&opened, &opened.record, Format::Markdown);
+    let shape = |md: &str| {
+        tables(md)
+            .iter()
+            .map(|t| (t.len(), t[0].len()))
+            .collect::<Vec<_>>()
+    };
+    let (a, b) = (shape(&md), shape(&plain));
+    assert_eq!(a.len(), b.len());
+    for (x, y) in a.iter().zip(&b) {
+        assert_eq!(x.1, y.1, "column count changed");
+    }
+    // The text survives, readable: CJK and emoji are kept.
+    assert!(md.contains("中文、日本語、한국어 👩‍💻🚀"));
+}
+
+#[test]
+fn html_is_self_contained_and_cannot_be_injected() {
+    let opened = example();
+    let html = render(&opened, &hostile_record(&opened), Format::Html);
+    let lower = html.to_lowercase();
+    assert!(!lower.contains("<script"), "script tag");
+    assert!(!lower.contains("<img"), "img tag");
+    assert!(!lower.contains("href=\"javascript"), "javascript link");
+    assert!(!lower.contains("<h1>owned"));
+    assert!(lower.contains("content-security-policy"));
+    // Every tag is one the report itself writes.
+    let allowed = [
+        "!doctype",
+        "html",
+        "head",
+        "meta",
+        "title",
+        "style",
+        "body",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "p",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+        "a",
+        "ul",
+        "li",
+        "strong",
+        "em",
+        "code",
+        "blockquote",
+        "br",
+    ];
+    for part in html.split('<').skip(1) {
+        let name: String = part
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '!')
+            .collect::<String>()
+            .to_lowercase();
+        assert!(
+            allowed.contains(&name.as_str()),
+            "tag <{name}> in {:.80}",
+            part
+        );
+    }
+    for link in html.split("<a ").skip(1) {
+        assert!(
+            link.starts_with("href=\"#") || link.starts_with("id=\""),
+            "{:.80}",
+            link
+        );
+    }
+}
+
+#[test]
+fn csv_has_one_quoted_row_per_requirement() {
+    let opened = example();
+    let r = hostile_record(&opened);
+    let text = render(&opened, &r, Format::Csv);
+    let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(
+        header,
+        [
+            "id",
+            "process",
+            "rating",
+            "justification",
+            "finding_classes",
+            "evidence_ids",
+            "annex_a",
+            "notes"
+        ]
+    );
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 25);
+    let ids: Vec<&str> = rows.iter().map(|r| &r[0]).collect();
+    assert_eq!(ids, IDS);
+    // Fields with commas, quotes and line breaks come back whole.
+    let notes_7_2_a = &rows[0][7];
+    assert!(
+        notes_7_2_a.starts_with("7.2.a: | a | b |\n|---|---|"),
+        "{notes_7_2_a:.60}"
+    );
+    let plain = render(&opened, &opened.record, Format::Csv);
+    let rows: Vec<csv::StringRecord> = csv::Reader::from_reader(plain.as_bytes())
+        .records()
+        .map(Result::unwrap)
+        .collect();
+    let g = rows.iter().find(|r| &r[0] == "7.2.g").unwrap();
+    assert_eq!(&g[2], "P");
+    assert_eq!(&g[4], "major");
+    assert_eq!(&g[5], "RR");
+    assert_eq!(
+        &g[6],
+        "ISO 9001:2015 5.1.2 b-c; ISO/IEC/IEEE 12207:2017 6.3.4.3 a"
+    );
+    let f = rows.iter().find(|r| &r[0] == "7.3.f").unwrap();
+    assert_eq!(&f[2], "N/A");
+    assert!(f[3].starts_with("Brightline runs one customer project at a time"));
+}
+
+#[test]
+fn rendering_is_deterministic() {
+    let opened = example();
+    for format in [Format::Markdown, Format::Html, Format::Csv] {
+        assert_eq!(
+            render(&opened, &opened.record, format),
+            render(&opened, &opened.record, format)
+        );
+    }
+}
+
+/// The example report in reports/ is what the current code renders from the example record.
+/// Regenerate with `UPDATE_REPORTS=1 cargo test --test report`.
+#[test]
+fn example_reports_do_not_drift() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("reports");
+    for (format, ext) in [("markdown", "md"), ("html", "html"), ("csv", "csv")] {
+        let out = assert_cmd::Command::cargo_bin("vse-assess")
+            .unwrap()
+            .args(["report", EXAMPLE, "--format", format])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let path = dir.join(format!("example-assessment.{ext}"));
+        if std::env::var_os("UPDATE_REPORTS").is_some() {
+            fs::write(&path, &out.stdout).unwrap();
+        }
+        let committed = fs::read(&path).unwrap_or_default();
+        assert!(
+            committed == out.stdout,
+            "{} is out of date; regenerate with UPDATE_REPORTS=1 cargo test --test report",
+            path.display()
+        );
+    }
+}
+
+#[test]
+fn report_to_file_and_final_status() {
+    let tmp = tempfile::TempDir::new().unwrap();
+    let text = fs::read_to_string(EXAMPLE)
+        .unwrap()
+        .replace("status = \"draft\"", "status = \"final\"");
+    fs::write(tmp.path().join("final.toml"), &text).unwrap();
+    assert_cmd::Command::cargo_bin("vse-assess")
+        .unwrap()
+        .current_dir(tmp.path())
+        .args(["report", "final.toml", "-o", "out.md"])
+        .assert()
+        .success();
+    let md = fs::read_to_string(tmp.path().join("out.md")).unwrap();
+    assert!(!md.contains("DRAFT"));
+    assert!(
+        md.contains(&format!(
+            "final\\.toml, SHA-256 `{}`",
+            sha256_hex(text.as_bytes())
+        )) || md.contains(&sha256_hex(text.as_bytes()))
+    );
+}
