@@ -14,9 +14,9 @@ h3 { font-size: 1.15rem; margin-top: 1.6rem; }
 h4 { font-size: 1rem; margin: 1.4rem 0 .4rem; background: #f0f3f6; padding: .25rem .5rem; }
 table { border-collapse: collapse; margin: .6rem 0 1rem; width: 100%; font-size: .9rem; }
 th, td { border: 1px solid #c8c8c8; padding: .25rem .45rem; text-align: left; vertical-align: top;
-         overflow-wrap: anywhere; }
+         overflow-wrap: break-word; }
 th { background: #eef0f2; }
-code { font-size: .82em; overflow-wrap: anywhere; }
+code { font-size: .82em; word-break: break-all; }
 blockquote { border-left: 4px solid #b00; margin: 1rem 0; padding: .2rem 1rem; background: #fff4f4; }
 a { color: #0645ad; }
 @media print {
