@@ -11,6 +11,7 @@ pub mod rating;
 pub mod record;
 pub mod report;
 pub mod text;
+pub mod tui;
 
 use std::path::{Path, PathBuf};
 

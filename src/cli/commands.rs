@@ -12,14 +12,24 @@ use crate::questionnaire::catalog::{self, Source};
 use crate::rating::Judgement;
 use crate::record::store::{self, Opened};
 use crate::record::{
-    Action, ActionStatus, ConditionAnswer, Evidence, EvidenceKind, Finding, FindingClass, Person,
-    Record, Session,
+    Action, ActionStatus, Evidence, EvidenceKind, Finding, FindingClass, Person, Record, Session,
 };
 use crate::{LoadError, diagnostic, read_text};
 use crate::{conformance, report};
 
 pub fn run(command: Command) -> Result<ExitCode> {
     match command {
+        Command::Interview { file } => {
+            let opened = crate::tui::open_or_create(&file)?;
+            let ended = crate::tui::run(opened)?;
+            if ended != crate::tui::Ended::Quit {
+                eprintln!(
+                    "vse-assess: interview ended ({ended:?}); answers saved in {}",
+                    file.display()
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::New(args) => new(args),
         Command::Validate { files } => Ok(validate(&files)),
         Command::Questionnaires => questionnaires(),
@@ -229,30 +239,23 @@ fn answer(args: AnswerArgs) -> Result<ExitCode> {
         }
     }
     for ev in &args.evidence {
-        let item = record.evidence_item_mut(ev).expect("checked above");
-        if !item.supports.contains(&id) {
-            item.supports.push(id.clone());
+        if !record
+            .evidence_item(ev)
+            .is_some_and(|e| e.supports.contains(&id))
+        {
+            record.set_link(ev, &id, true);
         }
     }
     for ev in &args.unlink {
-        record
-            .evidence_item_mut(ev)
-            .expect("checked above")
-            .supports
-            .retain(|s| *s != id);
+        record.set_link(ev, &id, false);
     }
 
     let a = record.answer_mut(&id);
     if let Some(r) = &args.rating {
-        let j: Judgement = r.parse().map_err(invalid)?;
-        a.rating = Some(j);
-        if j != Judgement::NA {
-            a.justification.clear();
-        }
+        a.set_rating(Some(r.parse().map_err(invalid)?));
     }
     if args.clear_rating {
-        a.rating = None;
-        a.justification.clear();
+        a.set_rating(None);
     }
     if let Some(j) = args.justification {
         if a.rating != Some(Judgement::NA) {
@@ -289,18 +292,11 @@ fn answer(args: AnswerArgs) -> Result<ExitCode> {
             })
     };
     for f in &args.facets {
-        let f = facet_name(f)?;
-        if !a.facets.contains(&f) {
-            a.facets.push(f);
-        }
+        a.set_facet(&req, &facet_name(f)?, true);
     }
     for f in &args.uncheck {
-        let f = facet_name(f)?;
-        a.facets.retain(|x| *x != f);
+        a.set_facet(&req, &facet_name(f)?, false);
     }
-    // Keep facets in the questionnaire's order, whatever order they were checked in.
-    a.facets
-        .sort_by_key(|f| req.facets.iter().position(|x| x == f));
     for f in &args.findings {
         let (class, text) = f.split_once(':').ok_or_else(|| {
             invalid(format!(
@@ -317,9 +313,7 @@ fn answer(args: AnswerArgs) -> Result<ExitCode> {
         });
     }
     for name in &args.interviewed {
-        if !a.interviewed.iter().any(|x| x == name) {
-            a.interviewed.push(name.clone());
-        }
+        a.add_interviewee(name);
     }
     if let Some(what) = args.action {
         a.actions.push(Action {
@@ -378,11 +372,7 @@ fn condition(file: &Path, id: &str, yes_no: YesNo, note: Option<String>) -> Resu
         )));
     };
     let cid = c.id.clone();
-    let entry = opened
-        .record
-        .conditions
-        .entry(cid.clone())
-        .or_insert_with(ConditionAnswer::default);
+    let entry = opened.record.conditions.entry(cid.clone()).or_default();
     entry.met = matches!(yes_no, YesNo::Yes);
     if let Some(n) = note {
         entry.note = n;
@@ -427,7 +417,7 @@ fn evidence(cmd: EvidenceCommand) -> Result<ExitCode> {
                         .map_err(|e| invalid(e.to_string()))
                 })
                 .collect::<Result<Vec<_>>>()?;
-            let sha256 = hash_local_file(&location, &file);
+            let sha256 = store::hash_local_file(&location, &file);
             opened.record.evidence.push(Evidence {
                 id: id.clone(),
                 title,
@@ -518,21 +508,6 @@ fn parse_kind(s: &str) -> Result<EvidenceKind> {
             "`{s}` is not an evidence kind: expected document, record, interview, observation or url"
         ))
     })
-}
-
-/// SHA-256 of `location` when it is a readable local file (relative paths are tried from the
-/// working directory, then from the record's folder).
-fn hash_local_file(location: &str, record: &Path) -> Option<String> {
-    if location.is_empty() || location.contains("://") {
-        return None;
-    }
-    let direct = PathBuf::from(location);
-    let beside = record.parent().unwrap_or(Path::new("")).join(location);
-    [direct, beside]
-        .iter()
-        .filter(|p| p.is_file())
-        .find_map(|p| std::fs::read(p).ok())
-        .map(|bytes| catalog::sha256_hex(&bytes))
 }
 
 /// The plain-text progress report of `status`.

@@ -25,6 +25,12 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Walk through the requirements in a terminal UI (creates FILE if it does not exist).
+    Interview {
+        /// The record; assessment.toml in the current folder by default.
+        #[arg(default_value = "assessment.toml")]
+        file: PathBuf,
+    },
     /// Create a new assessment record (never overwrites an existing file).
     New(NewArgs),
     /// Check questionnaires and records; lists every problem, exit 0 only if all are valid.

@@ -16,6 +16,9 @@ pub const EMBEDDED: &[(&str, &str)] = &[(
     include_str!("../../questionnaires/iso29110-4-2-om.toml"),
 )];
 
+/// The questionnaire used when none is named.
+pub const DEFAULT: &str = "iso29110-4-2-om";
+
 /// The folder, relative to the working directory, searched for local questionnaires.
 pub const LOCAL_DIR: &str = "questionnaires";
 

@@ -9,8 +9,9 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::questionnaire::Requirement;
 use crate::questionnaire::catalog::Loaded;
-use crate::rating::Judgement;
+use crate::rating::{Judgement, Rating};
 
 pub use check::check;
 
@@ -169,6 +170,41 @@ pub struct Answer {
 impl Answer {
     pub fn is_empty(&self) -> bool {
         *self == Answer::default()
+    }
+
+    /// Sets the judgement; only N/A keeps a justification.
+    pub fn set_rating(&mut self, rating: Option<Judgement>) {
+        self.rating = rating;
+        if rating != Some(Judgement::NA) {
+            self.justification.clear();
+        }
+    }
+
+    /// Checks or unchecks one of the requirement's facets, keeping the questionnaire's order.
+    pub fn set_facet(&mut self, req: &Requirement, facet: &str, checked: bool) {
+        self.facets.retain(|f| f != facet);
+        if checked {
+            self.facets.push(facet.to_owned());
+        }
+        self.facets
+            .sort_by_key(|f| req.facets.iter().position(|x| x == f));
+    }
+
+    pub fn has_facet(&self, facet: &str) -> bool {
+        self.facets.iter().any(|f| f == facet)
+    }
+
+    /// The rating the facets checked suggest (see [`crate::rating::suggest`]).
+    pub fn suggested(&self, req: &Requirement, scale: &[crate::rating::Level]) -> Option<Rating> {
+        let checked = req.facets.iter().filter(|f| self.has_facet(f)).count();
+        crate::rating::suggest(scale, checked, req.facets.len())
+    }
+
+    pub fn add_interviewee(&mut self, name: &str) {
+        let name = name.trim();
+        if !name.is_empty() && !self.interviewed.iter().any(|n| n == name) {
+            self.interviewed.push(name.to_owned());
+        }
     }
 }
 
@@ -361,5 +397,17 @@ impl Record {
 
     pub fn evidence_item_mut(&mut self, id: &str) -> Option<&mut Evidence> {
         self.evidence.iter_mut().find(|e| e.id == id)
+    }
+
+    /// Links or unlinks an evidence item and a requirement; false if there is no such item.
+    pub fn set_link(&mut self, evidence: &str, requirement: &str, linked: bool) -> bool {
+        let Some(item) = self.evidence_item_mut(evidence) else {
+            return false;
+        };
+        item.supports.retain(|s| s != requirement);
+        if linked {
+            item.supports.push(requirement.to_owned());
+        }
+        true
     }
 }

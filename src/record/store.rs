@@ -147,3 +147,18 @@ pub fn create_new(path: &Path, record: &Record) -> io::Result<()> {
     }
     write_atomic(path, to_text(record).as_bytes())
 }
+
+/// SHA-256 of `location` when it is a readable local file (relative paths are tried from the
+/// working directory, then from the record's folder).
+pub fn hash_local_file(location: &str, record: &Path) -> Option<String> {
+    if location.is_empty() || location.contains("://") {
+        return None;
+    }
+    let direct = PathBuf::from(location);
+    let beside = record.parent().unwrap_or(Path::new("")).join(location);
+    [direct, beside]
+        .iter()
+        .filter(|p| p.is_file())
+        .find_map(|p| std::fs::read(p).ok())
+        .map(|bytes| crate::questionnaire::catalog::sha256_hex(&bytes))
+}

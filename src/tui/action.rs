@@ -1,0 +1,65 @@
+//! Everything a user can do, as data. Keys become actions in [`super::keymap`]; the state
+//! changes only in [`super::app::App::update`], so a whole interview can be driven in tests
+//! without a terminal.
+
+use ratatui_textarea::Input;
+
+use crate::rating::Rating;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    // Anywhere.
+    Quit,
+    Save,
+    /// Esc: close the popup, leave the editor, or go back one screen.
+    Back,
+    Help,
+    ShowSummary,
+    ShowEvidence,
+    ShowSetup,
+    /// Leave the setup form for the questions.
+    StartInterview,
+
+    // Moving around.
+    Next,
+    Prev,
+    First,
+    Last,
+    Up,
+    Down,
+    /// Enter on a list: edit the field, jump to the requirement...
+    Open,
+    ToggleOnlyOpen,
+    JumpTo,
+    /// Move focus between the question and its lists (findings, actions, interviewed).
+    FocusNext,
+
+    // The requirement on screen.
+    Rate(Rating),
+    NotApplicable,
+    ClearRating,
+    AcceptSuggestion,
+    ToggleFacet(usize),
+    EditNotes,
+    AddFinding,
+    AddAction,
+    AddInterviewee,
+    PickEvidence,
+    ShowGuidance,
+    /// Space on a list item: toggle (action open/closed, evidence link, condition yes/no).
+    Toggle,
+    Delete,
+    /// Answer to a yes/no prompt, or to a clause 6 condition on the setup form.
+    Yes,
+    No,
+
+    // Evidence register.
+    AddEvidence,
+
+    // Inside an editor.
+    Input(Input),
+    Paste(String),
+    NextField,
+    PrevField,
+    Confirm,
+}

@@ -1,0 +1,339 @@
+//! Drawing: a pure function of the state (`impl Widget for &App`). Text from records and
+//! questionnaires is neutralised before it reaches the screen, and wrapped here (not by the
+//! terminal) so that wide characters never break the layout.
+
+mod popup;
+mod question;
+mod screens;
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Widget};
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+use super::app::{App, Focus, Mode, Overlay, SaveState, Screen};
+use crate::text::neutralize;
+
+/// Below this the layout cannot hold a question; a message says so instead.
+pub const MIN_WIDTH: u16 = 60;
+pub const MIN_HEIGHT: u16 = 18;
+
+impl Widget for &App {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+            too_small(area, buf);
+            return;
+        }
+        let [header, body, footer] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Min(1),
+            Constraint::Length(1),
+        ])
+        .areas(area);
+        self.header(header, buf);
+        match self.screen {
+            Screen::Question => question::render(self, body, buf),
+            Screen::Setup => screens::setup(self, body, buf),
+            Screen::Guidance => screens::guidance(self, body, buf),
+            Screen::Evidence => screens::evidence(self, body, buf),
+            Screen::Summary => screens::summary(self, body, buf),
+            Screen::Help => screens::help(self, body, buf),
+        }
+        popup::render(self, body, buf);
+        key_help(self, footer, buf);
+    }
+}
+
+fn too_small(area: Rect, buf: &mut Buffer) {
+    let text = format!(
+        "Terminal too small ({}x{}). vse-assess needs at least {MIN_WIDTH}x{MIN_HEIGHT}: enlarge the window. Your answers are saved; q quits.",
+        area.width, area.height
+    );
+    let lines = wrap_spans(vec![Span::raw(text)], area.width.max(1), 0);
+    Paragraph::new(lines).render(area, buf);
+}
+
+impl App {
+    fn header(&self, area: Rect, buf: &mut Buffer) {
+        let t = self.theme;
+        buf.set_style(area, t.bar());
+        let (save_text, save_style) = match &self.save {
+            SaveState::Unchanged => ("no changes".to_string(), t.bar()),
+            SaveState::Saved { at } => (format!("saved {at}"), t.bar()),
+            SaveState::Failed { error } => (format!("NOT SAVED ({error}), retrying"), t.error()),
+        };
+        let save_text = truncate(&save_text, (area.width / 2) as usize);
+        let right_width = save_text.width() as u16 + 1;
+        let left = match &self.message {
+            Some(m) => format!(" {}", neutralize(m)),
+            None => {
+                let vse = &self.opened.record.assessment.vse;
+                let vse = if vse.trim().is_empty() {
+                    "(VSE not named)"
+                } else {
+                    vse
+                };
+                format!(" vse-assess · {}", neutralize(vse))
+            }
+        };
+        let left_area = Rect {
+            width: area.width.saturating_sub(right_width),
+            ..area
+        };
+        Line::raw(truncate(&left, left_area.width as usize))
+            .style(t.bar())
+            .render(left_area, buf);
+        let right_area = Rect {
+            x: area.x + area.width - right_width,
+            width: right_width,
+            ..area
+        };
+        Line::styled(save_text, save_style).render(right_area, buf);
+    }
+}
+
+/// The key help line: as many (key, description) pairs as fit, most useful first.
+fn key_help(app: &App, area: Rect, buf: &mut Buffer) {
+    let t = app.theme;
+    let pairs: &[(&str, &str)] = match app.mode() {
+        Mode::Editing {
+            enter_is_newline: true,
+        } => &[("Esc", "done"), ("Enter", "new line"), ("Ctrl+S", "save")],
+        Mode::Editing { .. } => &[
+            ("Enter", "confirm"),
+            ("Esc", "cancel"),
+            ("Tab", "next field"),
+            ("←→", "choose"),
+        ],
+        Mode::Confirm => &[("y", "yes"), ("n", "no")],
+        Mode::Picker => &[
+            ("↑↓", "select"),
+            ("Space", "link/unlink"),
+            ("v", "register"),
+            ("Esc", "done"),
+        ],
+        Mode::Normal(Screen::Question, Focus::Question) => &[
+            ("npLf", "rate"),
+            ("x", "N/A"),
+            ("1-9", "facet"),
+            ("↵", "next"),
+            ("t", "notes"),
+            ("m", "finding"),
+            ("g", "guide"),
+            ("s", "summary"),
+            ("?", "help"),
+            ("q", "quit"),
+            ("a", "action"),
+            ("e", "evidence"),
+        ],
+        Mode::Normal(Screen::Question, _) => &[
+            ("↑↓", "select"),
+            ("Space", "open/closed"),
+            ("d", "delete"),
+            ("Tab", "next list"),
+            ("Esc", "back"),
+            ("?", "help"),
+        ],
+        Mode::Normal(Screen::Setup, _) => &[
+            ("↑↓", "select"),
+            ("Enter", "edit"),
+            ("y/n", "condition"),
+            ("→", "questions"),
+            ("?", "help"),
+            ("q", "quit"),
+        ],
+        Mode::Normal(Screen::Evidence, _) => &[
+            ("a", "add"),
+            ("e", "edit"),
+            ("Space", "link"),
+            ("d", "delete"),
+            ("Esc", "back"),
+            ("?", "help"),
+        ],
+        Mode::Normal(Screen::Summary, _) => &[
+            ("↑↓", "select"),
+            ("Enter", "go to"),
+            ("Esc", "back"),
+            ("?", "help"),
+            ("q", "quit"),
+        ],
+        Mode::Normal(..) => &[("↑↓", "scroll"), ("Esc", "back"), ("q", "quit")],
+    };
+    let mut spans = Vec::new();
+    let mut used = 0usize;
+    for (key, what) in pairs {
+        let w = key.width() + what.width() + 3;
+        if used + w > area.width as usize {
+            break;
+        }
+        spans.push(Span::styled(format!(" {key}"), t.key()));
+        spans.push(Span::raw(format!(" {what} ")));
+        used += w;
+    }
+    Line::from(spans).render(area, buf);
+}
+
+/// Cuts `s` to `max` columns, ending with "…" when cut.
+pub fn truncate(s: &str, max: usize) -> String {
+    if s.width() <= max {
+        return s.to_string();
+    }
+    let mut out = String::new();
+    let mut w = 0;
+    for c in s.chars() {
+        let cw = c.width().unwrap_or(0);
+        if w + cw + 1 > max {
+            break;
+        }
+        out.push(c);
+        w += cw;
+    }
+    out.push('…');
+    out
+}
+
+/// Word-wraps styled text to `width` columns; continuation lines are indented by `indent`.
+/// Words wider than a line are broken between characters. Line breaks in the text are kept.
+pub fn wrap_spans(spans: Vec<Span<'static>>, width: u16, indent: usize) -> Vec<Line<'static>> {
+    let width = (width as usize).max(indent + 2);
+    let mut lines: Vec<Line<'static>> = Vec::new();
+    let mut line: Vec<Span<'static>> = Vec::new();
+    let mut used = 0usize;
+    // Set right after an automatic wrap: spaces there are dropped.
+    let mut wrapped = false;
+    let new_line =
+        |lines: &mut Vec<Line<'static>>, line: &mut Vec<Span<'static>>, used: &mut usize| {
+            while line
+                .last()
+                .is_some_and(|s| !s.content.is_empty() && s.content.trim().is_empty())
+            {
+                line.pop();
+            }
+            lines.push(Line::from(std::mem::take(line)));
+            line.push(Span::raw(" ".repeat(indent)));
+            *used = indent;
+        };
+    for span in spans {
+        let style: Style = span.style;
+        let text = span.content.into_owned();
+        for (i, segment) in text.split('\n').enumerate() {
+            if i > 0 {
+                new_line(&mut lines, &mut line, &mut used);
+                wrapped = false;
+            }
+            for word in split_keep_spaces(segment) {
+                let w = word.width();
+                if word.starts_with(' ') {
+                    if used + w > width {
+                        new_line(&mut lines, &mut line, &mut used);
+                        wrapped = true;
+                    } else if !wrapped {
+                        line.push(Span::styled(word.to_string(), style));
+                        used += w;
+                    }
+                    continue;
+                }
+                wrapped = false;
+                if used + w > width && used > indent {
+                    new_line(&mut lines, &mut line, &mut used);
+                }
+                if used + w <= width {
+                    line.push(Span::styled(word.to_string(), style));
+                    used += w;
+                    continue;
+                }
+                // A word longer than the line: break it by characters.
+                let mut chunk = String::new();
+                for c in word.chars() {
+                    let cw = c.width().unwrap_or(0);
+                    if used + cw > width {
+                        line.push(Span::styled(std::mem::take(&mut chunk), style));
+                        new_line(&mut lines, &mut line, &mut used);
+                    }
+                    chunk.push(c);
+                    used += cw;
+                }
+                line.push(Span::styled(chunk, style));
+            }
+        }
+    }
+    lines.push(Line::from(line));
+    lines
+}
+
+/// "a  b c" -> ["a", "  ", "b", " ", "c"].
+fn split_keep_spaces(s: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut in_space = None;
+    for (i, c) in s.char_indices() {
+        let space = c == ' ';
+        if in_space.is_some_and(|s| s != space) {
+            out.push(&s[start..i]);
+            start = i;
+        }
+        in_space = Some(space);
+    }
+    if start < s.len() {
+        out.push(&s[start..]);
+    }
+    out
+}
+
+/// Neutralised text as a span.
+pub fn safe(s: &str) -> String {
+    neutralize(s)
+}
+
+/// A centred rectangle of at most `w` x `h` inside `area`.
+pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height);
+    Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    }
+}
+
+/// Whether the popup shown over the body is the notes editor (drawn in place instead).
+pub fn editing_notes(app: &App) -> bool {
+    matches!(&app.overlay, Overlay::Editor(e) if matches!(e.purpose, super::editor::Purpose::Notes(_)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(lines: &[Line]) -> Vec<String> {
+        lines
+            .iter()
+            .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn wrapping_respects_width_with_wide_characters() {
+        let lines = wrap_spans(vec![Span::raw("中文中文中文 abc")], 6, 0);
+        for l in &lines {
+            assert!(l.width() <= 6, "{l:?}");
+        }
+        assert_eq!(text(&lines), ["中文中", "文中文", "abc"]);
+    }
+
+    #[test]
+    fn wrapping_keeps_line_breaks_and_indents() {
+        let lines = wrap_spans(vec![Span::raw("one two three\nfour")], 9, 2);
+        assert_eq!(text(&lines), ["one two", "  three", "  four"]);
+    }
+
+    #[test]
+    fn truncation_adds_an_ellipsis() {
+        assert_eq!(truncate("abcdef", 4), "abc…");
+        assert_eq!(truncate("abc", 4), "abc");
+        assert_eq!(truncate("中文中文", 5), "中文…");
+    }
+}

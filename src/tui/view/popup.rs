@@ -1,0 +1,156 @@
+//! Overlays drawn over the body: a form, a yes/no prompt, the evidence picker.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Widget};
+
+use super::{centered, editing_notes, safe, truncate, wrap_spans};
+use crate::tui::app::{App, Overlay};
+use crate::tui::editor::FieldKind;
+
+pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+    let t = app.theme;
+    match &app.overlay {
+        Overlay::None => {}
+        Overlay::Editor(_) if editing_notes(app) => {}
+        Overlay::Editor(e) => {
+            let width = area.width.saturating_sub(4).min(72);
+            let heights: Vec<u16> = e.fields.iter().map(|f| f.rows).collect();
+            let height =
+                heights.iter().map(|h| h + 1).sum::<u16>() + 2 + u16::from(e.error.is_some()) * 2;
+            let rect = centered(area, width, height);
+            Clear.render(rect, buf);
+            let block = Block::bordered()
+                .title(format!(" {} ", safe(&e.title)))
+                .border_style(t.focus_border());
+            let inner = block.inner(rect);
+            block.render(rect, buf);
+            let mut y = inner.y;
+            for (i, (f, h)) in e.fields.iter().zip(heights).enumerate() {
+                if y + 1 + h > inner.y + inner.height {
+                    break;
+                }
+                let focused = i == e.focus;
+                let label_style = if focused { t.key() } else { t.label() };
+                Line::styled(
+                    format!("{}{}", if focused { "▸ " } else { "  " }, f.label),
+                    label_style,
+                )
+                .render(
+                    Rect {
+                        y,
+                        height: 1,
+                        ..inner
+                    },
+                    buf,
+                );
+                let field = Rect {
+                    x: inner.x + 2,
+                    y: y + 1,
+                    width: inner.width.saturating_sub(2),
+                    height: h,
+                };
+                match &f.kind {
+                    FieldKind::Choice { options, selected } => {
+                        let spans: Vec<Span> = options
+                            .iter()
+                            .enumerate()
+                            .flat_map(|(j, o)| {
+                                let style = if j == *selected {
+                                    t.selected()
+                                } else {
+                                    t.dim()
+                                };
+                                [Span::styled(format!(" {o} "), style), Span::raw(" ")]
+                            })
+                            .collect();
+                        Paragraph::new(wrap_spans(spans, field.width, 0)).render(field, buf);
+                    }
+                    _ if focused => (&f.text).render(field, buf),
+                    _ => Paragraph::new(wrap_spans(
+                        vec![Span::raw(safe(&f.value()))],
+                        field.width,
+                        0,
+                    ))
+                    .render(field, buf),
+                }
+                y += 1 + h;
+            }
+            if let Some(err) = &e.error {
+                let r = Rect {
+                    y: inner.y + inner.height - 1,
+                    height: 1,
+                    ..inner
+                };
+                Line::styled(truncate(&safe(err), r.width as usize), t.error()).render(r, buf);
+            }
+        }
+        Overlay::Confirm { question, .. } => {
+            let width = area.width.saturating_sub(4).min(60);
+            let lines = wrap_spans(vec![Span::raw(safe(question))], width - 2, 0);
+            let rect = centered(area, width, lines.len() as u16 + 4);
+            Clear.render(rect, buf);
+            let block = Block::bordered()
+                .title(" Confirm ")
+                .border_style(t.focus_border());
+            let inner = block.inner(rect);
+            block.render(rect, buf);
+            let mut lines = lines;
+            lines.push(Line::default());
+            lines.push(Line::from(vec![
+                Span::styled(" y ", t.key()),
+                Span::raw("yes   "),
+                Span::styled(" n ", t.key()),
+                Span::raw("no"),
+            ]));
+            Paragraph::new(lines).render(inner, buf);
+        }
+        Overlay::Picker { row } => {
+            let record = &app.opened.record;
+            let id = &app.requirement().id;
+            let width = area.width.saturating_sub(4).min(70);
+            let rect = centered(
+                area,
+                width,
+                (record.evidence.len() as u16 + 2).clamp(5, area.height),
+            );
+            Clear.render(rect, buf);
+            let block = Block::bordered()
+                .title(format!(" Evidence for {id} · Space links "))
+                .border_style(t.focus_border());
+            let inner = block.inner(rect);
+            block.render(rect, buf);
+            if record.evidence.is_empty() {
+                Paragraph::new("The register is empty: v opens it, a adds an item.")
+                    .render(inner, buf);
+                return;
+            }
+            let lines: Vec<Line> = record
+                .evidence
+                .iter()
+                .enumerate()
+                .map(|(i, e)| {
+                    let mark = if e.supports.contains(id) {
+                        "[x]"
+                    } else {
+                        "[ ]"
+                    };
+                    let line = Line::raw(truncate(
+                        &format!("{mark} {} · {}", safe(&e.id), safe(&e.title)),
+                        inner.width as usize,
+                    ));
+                    if i == *row {
+                        line.style(t.selected())
+                    } else {
+                        line
+                    }
+                })
+                .collect();
+            let offset = row.saturating_sub(inner.height.saturating_sub(1) as usize);
+            Paragraph::new(lines)
+                .scroll((offset as u16, 0))
+                .render(inner, buf);
+        }
+    }
+}

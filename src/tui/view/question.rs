@@ -1,0 +1,340 @@
+//! The question screen: the side list of requirements and the requirement on screen.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Widget};
+
+use super::{editing_notes, safe, truncate, wrap_spans};
+use crate::rating::{Judgement, Rating};
+use crate::record::{ActionStatus, Answer};
+use crate::tui::app::{App, Focus, Overlay, suggestion};
+
+/// Width of the side list; shown only when the terminal is wide enough for both.
+const SIDE: u16 = 17;
+
+pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+    let main = if area.width >= 76 {
+        let [side, main] =
+            Layout::horizontal([Constraint::Length(SIDE), Constraint::Min(40)]).areas(area);
+        side_list(app, side, buf);
+        main
+    } else {
+        area
+    };
+    requirement(app, main, buf);
+}
+
+fn side_list(app: &App, area: Rect, buf: &mut Buffer) {
+    let t = app.theme;
+    let q = &app.opened.questionnaire.questionnaire;
+    let rated = q
+        .requirements
+        .iter()
+        .filter(|r| app.rating_of(&r.id).is_some())
+        .count();
+    let mut lines = vec![Line::styled(
+        format!(
+            "{rated}/{} rated{}",
+            q.requirements.len(),
+            if app.only_open { " ·open" } else { "" }
+        ),
+        t.title(),
+    )];
+    let visible = app.visible();
+    let mut current_line = 0;
+    for p in &q.processes {
+        let ids: Vec<usize> = visible
+            .iter()
+            .copied()
+            .filter(|&i| q.requirements[i].process == p.id)
+            .collect();
+        if ids.is_empty() {
+            continue;
+        }
+        lines.push(Line::styled(format!("{} {}", p.id, p.clause), t.label()));
+        for i in ids {
+            let r = &q.requirements[i];
+            let j = app.rating_of(&r.id);
+            let flag = match app.opened.record.answer(&r.id) {
+                Some(a) if a.findings.iter().any(|f| f.class.is_nonconformity()) => "!",
+                Some(a) if !a.findings.is_empty() => "*",
+                _ => " ",
+            };
+            let letter = j.map_or("·".to_string(), |j| {
+                if j == Judgement::NA {
+                    "–".into()
+                } else {
+                    j.to_string()
+                }
+            });
+            let mut line = Line::from(vec![
+                Span::raw(format!(" {:<7}", r.id)),
+                Span::styled(format!("{letter:<2}"), t.rating(j)),
+                Span::raw(flag),
+            ]);
+            if i == app.current {
+                line = line.style(t.selected());
+                current_line = lines.len();
+            }
+            lines.push(line);
+        }
+    }
+    // Keep the current requirement in view.
+    let height = area.height as usize;
+    let offset = current_line
+        .saturating_sub(height.saturating_sub(2))
+        .min(lines.len().saturating_sub(height));
+    let block = Block::new().borders(Borders::RIGHT).border_style(t.dim());
+    let inner = block.inner(area);
+    block.render(area, buf);
+    Paragraph::new(lines)
+        .scroll((offset as u16, 0))
+        .render(inner, buf);
+}
+
+fn requirement(app: &App, area: Rect, buf: &mut Buffer) {
+    let t = app.theme;
+    let q = &app.opened.questionnaire.questionnaire;
+    let req = app.requirement();
+    let empty = Answer::default();
+    let a = app.opened.record.answer(&req.id).unwrap_or(&empty);
+    let area = Rect {
+        x: area.x + 1,
+        width: area.width.saturating_sub(1),
+        ..area
+    };
+    let w = area.width;
+    let process = q
+        .process(&req.process)
+        .map_or(String::new(), |p| p.name.clone());
+
+    let mut top: Vec<Line> = Vec::new();
+    let position = format!("{} of {}", app.current + 1, q.requirements.len());
+    let title = format!("{} {} · {}", req.process, req.id, process);
+    let gap = (w as usize).saturating_sub(title.chars().count() + position.len());
+    top.push(Line::from(vec![
+        Span::styled(truncate(&title, w as usize - position.len() - 1), t.title()),
+        Span::raw(" ".repeat(gap)),
+        Span::styled(position, t.dim()),
+    ]));
+    top.extend(wrap_spans(
+        vec![Span::styled(safe(&req.statement), t.dim())],
+        w,
+        0,
+    ));
+    top.extend(wrap_spans(
+        vec![
+            Span::styled("Q: ", t.label()),
+            Span::styled(
+                safe(&req.question),
+                ratatui::style::Style::new().add_modifier(ratatui::style::Modifier::BOLD),
+            ),
+        ],
+        w,
+        3,
+    ));
+
+    // Facets, numbered for the 1-9 keys.
+    let mut facets = vec![Span::styled("Facets ", t.label())];
+    for (i, f) in req.facets.iter().enumerate() {
+        let mark = if a.has_facet(f) { "[x]" } else { "[ ]" };
+        facets.push(Span::styled(format!("{}{mark}", i + 1), t.key()));
+        facets.push(Span::raw(format!(" {}  ", safe(f))));
+    }
+    if let Some(s) = suggestion(app) {
+        facets.push(Span::styled(format!("→ suggests {s} (=)"), t.dim()));
+    }
+    top.extend(wrap_spans(facets, w, 7));
+
+    // Rating: the chosen one highlighted, with its band.
+    let mut rating = vec![Span::styled("Rating ", t.label())];
+    for r in Rating::ALL {
+        let j = Some(Judgement::from(r));
+        let style = if a.rating == j {
+            t.rating(j).patch(t.selected())
+        } else {
+            t.dim()
+        };
+        rating.push(Span::styled(format!(" {r} "), style));
+        rating.push(Span::raw(" "));
+    }
+    let na = if a.rating == Some(Judgement::NA) {
+        t.rating(a.rating).patch(t.selected())
+    } else {
+        t.dim()
+    };
+    rating.push(Span::styled(" N/A ", na));
+    rating.push(Span::raw("  "));
+    let meaning = match a.rating {
+        None => "not yet assessed".to_string(),
+        Some(Judgement::NA) => format!("not applicable: {}", safe(&a.justification)),
+        Some(j) => {
+            let r = j.rating().expect("not NA");
+            q.level(r).map_or(String::new(), |l| {
+                format!("{} ({})", l.name.to_lowercase(), l.band())
+            })
+        }
+    };
+    rating.push(Span::styled(meaning, t.rating(a.rating)));
+    top.extend(wrap_spans(rating, w, 7).into_iter().take(2));
+
+    // Lists: one line an item; Tab puts the selection on them.
+    list(
+        app,
+        &mut top,
+        w,
+        Focus::Findings,
+        "Findings",
+        a.findings
+            .iter()
+            .map(|f| format!("{}: {}", f.class.describe(), safe(&f.text)))
+            .collect(),
+    );
+    list(
+        app,
+        &mut top,
+        w,
+        Focus::Actions,
+        "Actions",
+        a.actions
+            .iter()
+            .map(|x| {
+                let mut s = format!(
+                    "[{}] {}",
+                    if x.status == ActionStatus::Open {
+                        "open"
+                    } else {
+                        "closed"
+                    },
+                    safe(&x.what)
+                );
+                if !x.owner.is_empty() {
+                    s.push_str(&format!(" · {}", safe(&x.owner)));
+                }
+                if let Some(d) = &x.due {
+                    s.push_str(&format!(" · {d}"));
+                }
+                s
+            })
+            .collect(),
+    );
+    let evidence: Vec<String> = app
+        .opened
+        .record
+        .evidence_for(&req.id)
+        .map(|e| safe(&e.id))
+        .collect();
+    top.push(Line::from(vec![
+        Span::styled("Evidence ", t.label()),
+        Span::raw(truncate(
+            &if evidence.is_empty() {
+                "none (e links)".into()
+            } else {
+                evidence.join(", ")
+            },
+            w as usize - 9,
+        )),
+    ]));
+    list(
+        app,
+        &mut top,
+        w,
+        Focus::Interviewed,
+        "Interviewed",
+        a.interviewed.iter().map(|n| safe(n)).collect(),
+    );
+
+    // The notes box takes what is left, at least four rows.
+    let notes_height = area.height.saturating_sub(top.len() as u16).max(4);
+    let [upper, notes] =
+        Layout::vertical([Constraint::Min(0), Constraint::Length(notes_height)]).areas(area);
+    Paragraph::new(top).render(upper, buf);
+    notes_box(app, a, notes, buf);
+}
+
+fn list(
+    app: &App,
+    out: &mut Vec<Line<'static>>,
+    w: u16,
+    focus: Focus,
+    label: &str,
+    items: Vec<String>,
+) {
+    let t = app.theme;
+    let label_w = label.len() + 1;
+    if items.is_empty() {
+        if focus != Focus::Interviewed {
+            out.push(Line::from(vec![
+                Span::styled(format!("{label} "), t.label()),
+                Span::styled("none", t.dim()),
+            ]));
+        } else {
+            out.push(Line::from(vec![
+                Span::styled(format!("{label} "), t.label()),
+                Span::styled("nobody yet (w adds)", t.dim()),
+            ]));
+        }
+        return;
+    }
+    let focused = app.focus == focus;
+    // Unfocused, the interviewees share one line; other lists show up to three items.
+    if focus == Focus::Interviewed && !focused {
+        out.push(Line::from(vec![
+            Span::styled(format!("{label} "), t.label()),
+            Span::raw(truncate(&items.join(", "), w as usize - label_w)),
+        ]));
+        return;
+    }
+    let shown = if focused {
+        items.len()
+    } else {
+        items.len().min(3)
+    };
+    for (i, item) in items.iter().take(shown).enumerate() {
+        let head = if i == 0 {
+            format!("{label} ")
+        } else {
+            " ".repeat(label_w)
+        };
+        let mut line = Line::from(vec![
+            Span::styled(head, t.label()),
+            Span::raw(truncate(item, w as usize - label_w)),
+        ]);
+        if focused && i == app.item {
+            line = line.style(t.selected());
+        }
+        out.push(line);
+    }
+    if shown < items.len() {
+        out.push(Line::styled(
+            format!(
+                "{}… {} more (Tab)",
+                " ".repeat(label_w),
+                items.len() - shown
+            ),
+            t.dim(),
+        ));
+    }
+}
+
+fn notes_box(app: &App, a: &Answer, area: Rect, buf: &mut Buffer) {
+    let t = app.theme;
+    let editing = editing_notes(app);
+    let block = Block::bordered()
+        .title(if editing {
+            " Notes · Esc when done "
+        } else {
+            " Notes (t to edit) "
+        })
+        .border_style(if editing { t.focus_border() } else { t.dim() });
+    let inner = block.inner(area);
+    block.render(area, buf);
+    match &app.overlay {
+        Overlay::Editor(e) if editing => (&e.fields[0].text).render(inner, buf),
+        _ => {
+            let lines = wrap_spans(vec![Span::raw(safe(&a.notes))], inner.width, 0);
+            Paragraph::new(lines).render(inner, buf);
+        }
+    }
+}

@@ -1,0 +1,299 @@
+//! The screens other than the question: setup form, guidance, evidence register, summary,
+//! help.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Widget};
+
+use super::{safe, truncate, wrap_spans};
+use crate::conformance;
+use crate::tui::app::{App, SetupRow, setup_label};
+use crate::tui::keymap::HELP;
+use crate::tui::markdown;
+
+fn inset(area: Rect) -> Rect {
+    Rect {
+        x: area.x + 1,
+        width: area.width.saturating_sub(2),
+        ..area
+    }
+}
+
+/// Lines with the selected one kept in view.
+fn scrolled(lines: Vec<Line<'static>>, selected_line: usize, area: Rect, buf: &mut Buffer) {
+    let h = area.height as usize;
+    let offset = selected_line.saturating_sub(h.saturating_sub(1));
+    Paragraph::new(lines)
+        .scroll((offset as u16, 0))
+        .render(area, buf);
+}
+
+pub fn setup(app: &App, area: Rect, buf: &mut Buffer) {
+    let t = app.theme;
+    let area = inset(area);
+    let q = &app.opened.questionnaire.questionnaire;
+    let mut lines = vec![Line::styled("Assessment details", t.title())];
+    lines.extend(wrap_spans(
+        vec![Span::styled(
+            format!(
+                "{}:{} {} · Enter edits, → starts the questions",
+                q.questionnaire.standard, q.questionnaire.edition, q.questionnaire.title
+            ),
+            t.dim(),
+        )],
+        area.width,
+        0,
+    ));
+    let mut selected_line = 0;
+    for (i, row) in app.setup_rows().into_iter().enumerate() {
+        if let SetupRow::Condition(c) = row {
+            if c == 0 {
+                lines.push(Line::default());
+                lines.push(Line::styled(
+                    "Clause 6: conditions for using the profile (y/n)",
+                    t.title(),
+                ));
+            }
+            let cond = &q.conditions[c];
+            let value = app.setup_value(row);
+            let mut spans = vec![
+                Span::styled(format!("{:<5}", cond.id), t.label()),
+                Span::styled(
+                    format!("{value:<13}"),
+                    if value == "no" { t.error() } else { t.key() },
+                ),
+                Span::raw(safe(&cond.question)),
+            ];
+            if app.setup_row == i {
+                spans = spans
+                    .into_iter()
+                    .map(|s| s.patch_style(t.selected()))
+                    .collect();
+                selected_line = lines.len();
+            }
+            lines.extend(wrap_spans(spans, area.width, 18));
+            continue;
+        }
+        let value = app.setup_value(row);
+        let shown = if value.is_empty() {
+            "—".to_string()
+        } else {
+            safe(&value)
+        };
+        let mut line = Line::from(vec![
+            Span::styled(format!("{:<16}", setup_label(row)), t.label()),
+            Span::raw(truncate(&shown, area.width.saturating_sub(16) as usize)),
+        ]);
+        if app.setup_row == i {
+            line = line.style(t.selected());
+            selected_line = lines.len();
+        }
+        lines.push(line);
+    }
+    scrolled(lines, selected_line, area, buf);
+}
+
+pub fn guidance(app: &App, area: Rect, buf: &mut Buffer) {
+    let t = app.theme;
+    let area = inset(area);
+    let q = &app.opened.questionnaire.questionnaire;
+    let req = app.requirement();
+    let mut lines = vec![Line::styled(format!("{} guidance", req.id), t.title())];
+    lines.extend(wrap_spans(
+        vec![Span::styled(safe(&req.statement), t.dim())],
+        area.width,
+        0,
+    ));
+    lines.push(Line::default());
+    lines.extend(markdown::to_lines(&req.guidance, area.width));
+    lines.push(Line::default());
+    lines.push(Line::styled("Annex A references (informative)", t.title()));
+    for r in &req.annex_a {
+        let head = format!("{} {}: ", r.standard, r.citation());
+        lines.extend(wrap_spans(
+            vec![Span::styled(head, t.label()), Span::raw(safe(&r.summary))],
+            area.width,
+            2,
+        ));
+    }
+    if let Some(p) = q.process(&req.process) {
+        lines.push(Line::default());
+        lines.push(Line::styled(
+            format!("{} {} purpose ({})", p.id, p.name, p.purpose_source),
+            t.title(),
+        ));
+        lines.extend(wrap_spans(vec![Span::raw(safe(&p.purpose))], area.width, 0));
+    }
+    let max = lines.len().saturating_sub(area.height as usize) as u16;
+    Paragraph::new(lines)
+        .scroll((app.scroll.min(max), 0))
+        .render(area, buf);
+}
+
+pub fn evidence(app: &App, area: Rect, buf: &mut Buffer) {
+    let t = app.theme;
+    let area = inset(area);
+    let record = &app.opened.record;
+    let current = &app.requirement().id;
+    let mut lines = vec![
+        Line::styled(
+            format!(
+                "Evidence register · {} items · [x] = supports {current}",
+                record.evidence.len()
+            ),
+            t.title(),
+        ),
+        Line::styled(
+            format!(
+                "{:<4}{:<10}{:<12}{:<28}{}",
+                "", "Id", "Kind", "Title", "Supports"
+            ),
+            t.label(),
+        ),
+    ];
+    if record.evidence.is_empty() {
+        lines.push(Line::styled(
+            "    Nothing registered yet: a adds an item.",
+            t.dim(),
+        ));
+    }
+    let mut selected_line = 0;
+    for (i, e) in record.evidence.iter().enumerate() {
+        let mark = if e.supports.contains(current) {
+            "[x] "
+        } else {
+            "[ ] "
+        };
+        let text = format!(
+            "{mark}{:<10}{:<12}{:<28}{}",
+            truncate(&safe(&e.id), 9),
+            e.kind.key(),
+            truncate(&safe(&e.title), 27),
+            e.supports.join(" ")
+        );
+        let mut line = Line::raw(truncate(&text, area.width as usize));
+        if i == app.evidence_row {
+            line = line.style(t.selected());
+            selected_line = lines.len();
+        }
+        lines.push(line);
+    }
+    if let Some(e) = record.evidence.get(app.evidence_row) {
+        lines.push(Line::default());
+        for (label, value) in [
+            ("Title", safe(&e.title)),
+            ("Location", safe(&e.location)),
+            ("Version", safe(&e.version)),
+            (
+                "SHA-256",
+                e.sha256
+                    .clone()
+                    .unwrap_or_else(|| "— (not a readable local file)".into()),
+            ),
+        ] {
+            lines.extend(wrap_spans(
+                vec![
+                    Span::styled(format!("{label:<10}"), t.label()),
+                    Span::raw(value),
+                ],
+                area.width,
+                10,
+            ));
+        }
+    }
+    scrolled(lines, selected_line, area, buf);
+}
+
+pub fn summary(app: &App, area: Rect, buf: &mut Buffer) {
+    let t = app.theme;
+    let area = inset(area);
+    let q = &app.opened.questionnaire.questionnaire;
+    let eval = conformance::evaluate(q, &app.opened.record);
+    let mut lines = vec![
+        Line::styled(
+            format!("Summary · {}/{} assessed", eval.assessed(), eval.total()),
+            t.title(),
+        ),
+        Line::styled(
+            "Process                          Done   N  P  L  F N/A Open Achieved",
+            t.label(),
+        ),
+    ];
+    for p in &eval.processes {
+        let c = p.counts;
+        lines.push(Line::raw(format!(
+            "{:<4}{:<29}{:>2}/{:<2} {:>2} {:>2} {:>2} {:>2} {:>3} {:>4} {}",
+            p.process.id,
+            truncate(&p.process.name, 28),
+            c.assessed(),
+            c.total(),
+            c.n,
+            c.p,
+            c.l,
+            c.f,
+            c.na,
+            c.not_assessed,
+            p.achievement.map_or("–".to_string(), |r| r.to_string())
+        )));
+    }
+    lines.push(Line::default());
+    let clause = &q.questionnaire.conformance_clause;
+    if eval.claimable() {
+        lines.push(Line::styled(
+            format!("Process conformance ({clause}) can be claimed."),
+            t.ok(),
+        ));
+    } else {
+        lines.push(Line::styled(
+            format!(
+                "Process conformance ({clause}) cannot be claimed yet. Blocking (Enter goes there):"
+            ),
+            t.title(),
+        ));
+        for c in &eval.conditions_unmet {
+            lines.push(Line::raw(format!(
+                "  clause 6 condition {c} is not met (i)"
+            )));
+        }
+        for c in &eval.conditions_unanswered {
+            lines.push(Line::raw(format!(
+                "  clause 6 condition {c} is not answered (i)"
+            )));
+        }
+    }
+    let mut selected_line = 0;
+    for (i, (id, why)) in eval.blockers.iter().enumerate() {
+        let reasons: Vec<String> = why.iter().map(|b| b.describe(&q.rule.met)).collect();
+        let mut line = Line::raw(truncate(
+            &format!("  {id:<7}{}", reasons.join("; ")),
+            area.width as usize,
+        ));
+        if i == app.summary_row {
+            line = line.style(t.selected());
+            selected_line = lines.len();
+        }
+        lines.push(line);
+    }
+    scrolled(lines, selected_line, area, buf);
+}
+
+pub fn help(app: &App, area: Rect, buf: &mut Buffer) {
+    let t = app.theme;
+    let area = inset(area);
+    let mut lines = vec![Line::styled("Keys", t.title())];
+    for (key, what) in HELP {
+        if what.is_empty() {
+            lines.push(Line::styled(key.to_string(), t.label()));
+        } else {
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {key:<16}"), t.key()),
+                Span::raw(*what),
+            ]));
+        }
+    }
+    let max = lines.len().saturating_sub(area.height as usize) as u16;
+    Paragraph::new(lines)
+        .scroll((app.scroll.min(max), 0))
+        .render(area, buf);
+}

@@ -1,0 +1,399 @@
+//! The interview without a terminal: a whole interview driven through `App::update`, keys
+//! through the keymap, and snapshots of every screen at 80x24.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui_textarea::{Input, Key};
+use tempfile::TempDir;
+use vse_assess::rating::{Judgement, Rating};
+use vse_assess::record::store;
+use vse_assess::record::{ActionStatus, FindingClass};
+use vse_assess::tui::action::Action;
+use vse_assess::tui::app::{App, Overlay, Screen};
+use vse_assess::tui::keymap;
+
+const EXAMPLE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/reports/example-assessment.toml"
+);
+
+fn fresh(dir: &Path) -> PathBuf {
+    let path = dir.join("a.toml");
+    vse_assess::tui::open_or_create(&path).unwrap();
+    path
+}
+
+fn typed(app: &mut App, text: &str) {
+    for c in text.chars() {
+        app.update(Action::Input(Input {
+            key: Key::Char(c),
+            ..Input::default()
+        }));
+    }
+}
+
+/// Presses keys through the keymap, as the event loop does; returns how many were pressed.
+fn press(app: &mut App, keys: &[KeyCode]) -> usize {
+    for k in keys {
+        if let Some(a) = keymap::action(app.mode(), KeyEvent::new(*k, KeyModifiers::NONE)) {
+            app.update(a);
+        }
+    }
+    keys.len()
+}
+
+#[test]
+fn a_whole_interview_through_update() {
+    let tmp = TempDir::new().unwrap();
+    let path = fresh(tmp.path());
+    let mut app = App::new(store::open(&path).unwrap());
+    // A new record starts on the setup form.
+    assert_eq!(app.screen, Screen::Setup);
+    app.update(Action::Open); // VSE name
+    typed(&mut app, "Acme Soft");
+    app.update(Action::Confirm);
+    app.update(Action::Down);
+    app.update(Action::Toggle); // kind: self -> audit
+    for _ in 0..7 {
+        app.update(Action::Down);
+    }
+    app.update(Action::Open); // participants
+    typed(&mut app, "Bob Boss: director; Cy Dev");
+    app.update(Action::Confirm);
+    app.update(Action::Down);
+    app.update(Action::Open); // sessions, with a bad date first
+    typed(&mut app, "2026-13-01 Lyon");
+    app.update(Action::Confirm);
+    assert!(
+        matches!(&app.overlay, Overlay::Editor(e) if e.error.as_deref().is_some_and(|m| m.contains("not a date")))
+    );
+    app.update(Action::Back);
+    for _ in 0..3 {
+        app.update(Action::Down);
+        app.update(Action::Yes);
+    }
+    app.update(Action::StartInterview);
+    assert_eq!(app.screen, Screen::Question);
+    assert_eq!(app.requirement().id, "7.2.a");
+
+    // 7.2.a: facets, the suggested rating, a finding, an action, who was interviewed, notes.
+    app.update(Action::ToggleFacet(0));
+    app.update(Action::ToggleFacet(2));
+    app.update(Action::AcceptSuggestion); // 2 of 3 facets: 67 % -> L
+    app.update(Action::AddFinding);
+    app.update(Action::Input(Input {
+        key: Key::Right,
+        ..Input::default()
+    })); // minor -> observation
+    app.update(Action::NextField);
+    typed(&mut app, "Values never revisited");
+    app.update(Action::Confirm);
+    app.update(Action::AddAction);
+    typed(&mut app, "Review the values");
+    app.update(Action::Confirm);
+    typed(&mut app, "Bob Boss");
+    app.update(Action::Confirm);
+    typed(&mut app, "2027-01-31");
+    app.update(Action::Confirm);
+    app.update(Action::AddInterviewee);
+    typed(&mut app, "Bob Boss");
+    app.update(Action::Confirm);
+    app.update(Action::Paste(
+        "Pasted line one\r\nline two\r\n\r\n| pipes | and <html>".into(),
+    ));
+    assert!(app.dirty, "notes apply as they are typed");
+    app.update(Action::Back);
+    // Evidence: register one, link it.
+    app.update(Action::ShowEvidence);
+    app.update(Action::AddEvidence);
+    typed(&mut app, "HB");
+    app.update(Action::Confirm);
+    typed(&mut app, "Handbook");
+    app.update(Action::Confirm);
+    app.update(Action::Confirm); // kind: document
+    app.update(Action::Confirm); // location
+    app.update(Action::Confirm); // version
+    app.update(Action::Toggle); // link to 7.2.a
+    app.update(Action::Back);
+    assert_eq!(
+        app.take_effects().len(),
+        1,
+        "the new item's file is to be hashed"
+    );
+
+    // 7.2.b: not applicable needs a justification.
+    app.update(Action::Next);
+    app.update(Action::NotApplicable);
+    app.update(Action::Confirm);
+    assert!(matches!(&app.overlay, Overlay::Editor(e) if e.error.is_some()));
+    typed(&mut app, "No functional areas yet");
+    app.update(Action::Confirm);
+    // The rest, one key to rate and one to move on.
+    for _ in 2..25 {
+        app.update(Action::Next);
+        app.update(Action::Rate(Rating::F));
+    }
+    // Close the action from its list.
+    app.update(Action::First);
+    app.update(Action::FocusNext); // findings
+    app.update(Action::FocusNext); // actions
+    app.update(Action::Toggle);
+    // The summary leads to what blocks a claim.
+    app.update(Action::ShowSummary);
+    assert_eq!(app.summary_rows(), ["7.2.a", "7.2.b"]);
+    app.update(Action::Down);
+    app.update(Action::Open);
+    assert_eq!(app.requirement().id, "7.2.b");
+    app.update(Action::Quit);
+    assert!(app.quit);
+
+    // What the loop would save is a valid record holding all of it.
+    store::save(&mut app.opened).unwrap();
+    let r = store::open(&path).unwrap().record;
+    assert_eq!(r.assessment.vse, "Acme Soft");
+    assert_eq!(r.assessment.kind, vse_assess::record::Kind::Audit);
+    assert_eq!(r.assessment.participants.len(), 2);
+    assert!(
+        r.assessment.sessions.is_empty(),
+        "the bad date was not taken"
+    );
+    assert!(r.conditions.values().all(|c| c.met));
+    let a = r.answer("7.2.a").unwrap();
+    assert_eq!(a.rating, Some(Judgement::L));
+    assert_eq!(a.facets, ["defined", "maintained"]);
+    assert_eq!(a.findings[0].class, FindingClass::Observation);
+    assert_eq!(a.actions[0].owner, "Bob Boss");
+    assert_eq!(a.actions[0].due.as_deref(), Some("2027-01-31"));
+    assert_eq!(a.actions[0].status, ActionStatus::Closed);
+    assert_eq!(a.interviewed, ["Bob Boss"]);
+    assert_eq!(a.notes, "Pasted line one\nline two\n\n| pipes | and <html>");
+    assert_eq!(r.evidence_for("7.2.a").count(), 1);
+    let b = r.answer("7.2.b").unwrap();
+    assert_eq!(
+        (b.rating, b.justification.as_str()),
+        (Some(Judgement::NA), "No functional areas yet")
+    );
+    assert!(r.requirements.values().all(|a| a.rating.is_some()));
+}
+
+#[test]
+fn rating_all_25_takes_50_keystrokes() {
+    let tmp = TempDir::new().unwrap();
+    let path = fresh(tmp.path());
+    let mut app = App::new(store::open(&path).unwrap());
+    app.update(Action::StartInterview);
+    let mut keys = Vec::new();
+    for i in 0..25 {
+        keys.push(KeyCode::Char(['f', 'l', 'p', 'n'][i % 4]));
+        if i < 24 {
+            keys.push(KeyCode::Enter);
+        }
+    }
+    let pressed = press(&mut app, &keys);
+    assert!(pressed <= 50, "{pressed}");
+    let rated = app
+        .opened
+        .record
+        .requirements
+        .values()
+        .filter(|a| a.rating.is_some())
+        .count();
+    assert_eq!(rated, 25);
+    assert_eq!(
+        app.opened.record.answer("7.2.b").unwrap().rating,
+        Some(Judgement::L)
+    );
+}
+
+#[test]
+fn typing_notes_never_triggers_a_shortcut() {
+    let tmp = TempDir::new().unwrap();
+    let mut app = App::new(store::open(&fresh(tmp.path())).unwrap());
+    app.update(Action::StartInterview);
+    press(&mut app, &[KeyCode::Char('t')]);
+    let text = "q quits? f n p l x s v ? 1 2 3 = j o";
+    press(
+        &mut app,
+        &text.chars().map(KeyCode::Char).collect::<Vec<_>>(),
+    );
+    press(&mut app, &[KeyCode::Enter, KeyCode::Char('q')]);
+    assert!(!app.quit);
+    assert_eq!(app.screen, Screen::Question);
+    press(&mut app, &[KeyCode::Esc]);
+    let a = app.opened.record.answer("7.2.a").unwrap();
+    assert_eq!(a.notes, format!("{text}\nq"));
+    assert_eq!(a.rating, None);
+}
+
+#[test]
+fn only_open_skips_rated_requirements_and_esc_goes_back() {
+    let tmp = TempDir::new().unwrap();
+    let mut app = App::new(store::open(&fresh(tmp.path())).unwrap());
+    app.update(Action::StartInterview);
+    app.update(Action::Next);
+    app.update(Action::Rate(Rating::F)); // 7.2.b
+    app.update(Action::First);
+    app.update(Action::ToggleOnlyOpen);
+    app.update(Action::Next);
+    assert_eq!(app.requirement().id, "7.2.c");
+    app.update(Action::ShowGuidance);
+    app.update(Action::Help);
+    app.update(Action::Back);
+    assert_eq!(app.screen, Screen::Guidance);
+    app.update(Action::Back);
+    assert_eq!(app.screen, Screen::Question);
+    app.update(Action::JumpTo);
+    typed(&mut app, "PPM.e");
+    app.update(Action::Confirm);
+    assert_eq!(app.requirement().id, "7.5.e");
+}
+
+#[test]
+fn removing_linked_evidence_asks_first() {
+    let mut app = App::new(store::open(Path::new(EXAMPLE)).unwrap());
+    app.update(Action::ShowEvidence);
+    app.update(Action::Delete);
+    assert!(
+        matches!(&app.overlay, Overlay::Confirm { question, .. } if question.contains("HB supports 7.2.a, 7.2.b, 7.4.c"))
+    );
+    app.update(Action::No);
+    assert_eq!(app.opened.record.evidence.len(), 11);
+    app.update(Action::Delete);
+    app.update(Action::Yes);
+    assert_eq!(app.opened.record.evidence.len(), 10);
+    assert!(app.dirty);
+}
+
+// ---- Snapshots at 80x24 ----------------------------------------------------------------
+
+fn screen(app: &App, w: u16, h: u16) -> String {
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| f.render_widget(app, f.area())).unwrap();
+    let buf = t.backend().buffer().clone();
+    let mut out = String::new();
+    for y in 0..h {
+        let mut line = String::new();
+        for x in 0..w {
+            line.push_str(buf[(x, y)].symbol());
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+fn example_app() -> App {
+    // A copy, so that the example's path (which shows nowhere) does not matter.
+    let text = fs::read_to_string(EXAMPLE).unwrap();
+    let tmp = TempDir::new().unwrap();
+    let path = tmp.path().join("example.toml");
+    fs::write(&path, text).unwrap();
+    let opened = store::open(&path).unwrap();
+    App::new(opened)
+}
+
+#[test]
+fn snapshot_new_record_form() {
+    let tmp = TempDir::new().unwrap();
+    let app = App::new(store::open(&fresh(tmp.path())).unwrap());
+    insta::assert_snapshot!(screen(&app, 80, 24));
+}
+
+#[test]
+fn snapshot_question_filled_in() {
+    let mut app = example_app();
+    app.update(Action::JumpTo);
+    typed(&mut app, "7.2.g");
+    app.update(Action::Confirm);
+    insta::assert_snapshot!(screen(&app, 80, 24));
+}
+
+#[test]
+fn snapshot_notes_editor_and_finding_form() {
+    let mut app = example_app();
+    app.update(Action::JumpTo);
+    typed(&mut app, "7.2.c");
+    app.update(Action::Confirm);
+    app.update(Action::EditNotes);
+    typed(&mut app, " More.");
+    insta::assert_snapshot!("notes_editor", screen(&app, 80, 24));
+    app.update(Action::Back);
+    app.update(Action::AddFinding);
+    typed(&mut app, "x");
+    app.update(Action::NextField);
+    typed(&mut app, "Budget has no actuals");
+    insta::assert_snapshot!("finding_form", screen(&app, 80, 24));
+}
+
+#[test]
+fn snapshot_guidance() {
+    let mut app = example_app();
+    app.update(Action::ShowGuidance);
+    insta::assert_snapshot!(screen(&app, 80, 24));
+}
+
+#[test]
+fn snapshot_evidence_register() {
+    let mut app = example_app();
+    app.update(Action::ShowEvidence);
+    app.update(Action::Down);
+    insta::assert_snapshot!(screen(&app, 80, 24));
+}
+
+#[test]
+fn snapshot_summary() {
+    let mut app = example_app();
+    app.update(Action::ShowSummary);
+    insta::assert_snapshot!(screen(&app, 80, 24));
+}
+
+#[test]
+fn snapshot_help() {
+    let mut app = example_app();
+    app.update(Action::Help);
+    insta::assert_snapshot!(screen(&app, 80, 24));
+}
+
+#[test]
+fn snapshot_too_small() {
+    let app = example_app();
+    insta::assert_snapshot!(screen(&app, 40, 10));
+}
+
+#[test]
+fn every_size_from_20_to_300_columns_draws_without_panic() {
+    let mut app = example_app();
+    // Hostile and wide text everywhere it can appear.
+    let nasty = "中文 👩‍💻 e\u{301} \u{1b}]52;c;eA==\u{7} \u{202e}rtl | <b> ".repeat(20);
+    app.opened.record.assessment.vse = nasty.clone();
+    for a in app.opened.record.requirements.values_mut() {
+        a.notes = nasty.clone();
+        a.interviewed.push(nasty.clone());
+    }
+    for (screen_action, w, h) in [
+        (None, 0, 0),
+        (Some(Action::ShowEvidence), 0, 0),
+        (Some(Action::ShowSummary), 0, 0),
+        (Some(Action::ShowGuidance), 0, 0),
+        (Some(Action::ShowSetup), 0, 0),
+    ] {
+        let _ = (w, h);
+        if let Some(a) = screen_action {
+            app.update(a);
+        }
+        for w in (20..=300).step_by(7) {
+            for h in [10, 18, 24, 50] {
+                let s = screen(&app, w, h);
+                assert!(
+                    !s.contains('\u{1b}') && !s.contains('\u{202e}'),
+                    "raw control text at {w}x{h}"
+                );
+            }
+        }
+        app.update(Action::Back);
+    }
+}
