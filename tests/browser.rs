@@ -2,7 +2,7 @@
 //! report full of hostile text, and prints the example to PDF.
 //!
 //! Needs `chromium` on PATH. Without it the tests are skipped locally, but fail when the
-//! environment says the browser is required (`CI` or `VSE_ASSESS_REQUIRE_BROWSER` set).
+//! environment says the browser is required (`CI` or `VSE_ASSESS_REQUIRE_TOOLS` set).
 
 use std::path::Path;
 use std::process::Command;
@@ -18,7 +18,7 @@ fn chromium() -> Option<&'static str> {
         });
     if found.is_none() {
         let required = std::env::var_os("CI").is_some()
-            || std::env::var_os("VSE_ASSESS_REQUIRE_BROWSER").is_some();
+            || std::env::var_os("VSE_ASSESS_REQUIRE_TOOLS").is_some();
         assert!(
             !required,
             "chromium is required here but not installed (apt-get install chromium)"
