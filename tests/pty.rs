@@ -22,7 +22,12 @@ struct Session {
 impl Session {
     fn start(dir: &Path, args: &[&str]) -> Session {
         let pty = native_pty_system()
-            .openpty(PtySize { rows: 24, cols: 80, pixel_width: 0, pixel_height: 0 })
+            .openpty(PtySize {
+                rows: 24,
+                cols: 80,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
             .unwrap();
         let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_vse-assess"));
         cmd.args(args);
@@ -32,7 +37,11 @@ impl Session {
         drop(pty.slave);
         let mut reader = pty.master.try_clone_reader().unwrap();
         let writer = pty.master.take_writer().unwrap();
-        let screen = Arc::new(Mutex::new(vt100::Parser::new(NonZeroU16::new(24).unwrap(), NonZeroU16::new(80).unwrap(), 0)));
+        let screen = Arc::new(Mutex::new(vt100::Parser::new(
+            NonZeroU16::new(24).unwrap(),
+            NonZeroU16::new(80).unwrap(),
+            0,
+        )));
         let feed = screen.clone();
         std::thread::spawn(move || {
             let mut buf = [0u8; 4096];
@@ -43,7 +52,12 @@ impl Session {
                 feed.lock().unwrap().process(&buf[..n]);
             }
         });
-        Session { child, _master: pty.master, writer, screen }
+        Session {
+            child,
+            _master: pty.master,
+            writer,
+            screen,
+        }
     }
 
     fn send(&mut self, bytes: &str) {
@@ -88,7 +102,10 @@ impl Session {
 
     fn signal(&self, sig: &str) {
         let pid = self.child.process_id().unwrap().to_string();
-        let ok = std::process::Command::new("kill").args([sig, &pid]).status().unwrap();
+        let ok = std::process::Command::new("kill")
+            .args([sig, &pid])
+            .status()
+            .unwrap();
         assert!(ok.success());
     }
 }
@@ -100,7 +117,14 @@ const RIGHT: &str = "\x1b[C";
 fn new_record(dir: &Path) {
     let ok = std::process::Command::new(env!("CARGO_BIN_EXE_vse-assess"))
         .current_dir(dir)
-        .args(["new", "a.toml", "--vse", "Acme Soft", "--participant", "Bob Boss:director"])
+        .args([
+            "new",
+            "a.toml",
+            "--vse",
+            "Acme Soft",
+            "--participant",
+            "Bob Boss:director",
+        ])
         .status()
         .unwrap();
     assert!(ok.success());
@@ -125,7 +149,10 @@ fn an_interview_typed_and_pasted_lands_in_the_file() {
     s.keys(ESC, "Notes (t to edit)");
     s.keys(ENTER, "3 of 25");
     // A bracketed paste of several lines (CRLF, as some terminals send) goes into the notes.
-    s.keys("\x1b[200~Pasted one\r\nPasted two | x\x1b[201~", "Pasted two | x");
+    s.keys(
+        "\x1b[200~Pasted one\r\nPasted two | x\x1b[201~",
+        "Pasted two | x",
+    );
     s.keys(ESC, "Notes (t to edit)");
     s.keys("x", "not applicable: why?");
     s.keys("Done by the parent company", "parent company");
@@ -153,7 +180,12 @@ fn kill_9_mid_interview_loses_nothing_already_shown() {
     new_record(tmp.path());
     let mut s = Session::start(tmp.path(), &["interview", "a.toml"]);
     s.wait_for("1 of 25");
-    for (key, id) in [("n", "7.2.a"), ("p", "7.2.b"), ("l", "7.2.c"), ("f", "7.2.d")] {
+    for (key, id) in [
+        ("n", "7.2.a"),
+        ("p", "7.2.b"),
+        ("l", "7.2.c"),
+        ("f", "7.2.d"),
+    ] {
         s.keys(key, &format!(" {id}  {}", key.to_uppercase()));
         s.keys(ENTER, "of 25");
     }
@@ -167,7 +199,15 @@ fn kill_9_mid_interview_loses_nothing_already_shown() {
         .iter()
         .map(|id| r.answer(id).and_then(|a| a.rating))
         .collect();
-    assert_eq!(ratings, [Some(Judgement::N), Some(Judgement::P), Some(Judgement::L), Some(Judgement::F)]);
+    assert_eq!(
+        ratings,
+        [
+            Some(Judgement::N),
+            Some(Judgement::P),
+            Some(Judgement::L),
+            Some(Judgement::F)
+        ]
+    );
     assert_eq!(r.answer("7.2.e").unwrap().notes, "half-typed notes");
 }
 
@@ -183,16 +223,24 @@ fn sigterm_and_sighup_save_and_exit_within_a_second() {
         let took = s.wait_exit(Duration::from_secs(3));
         assert!(took < Duration::from_secs(1), "{sig}: {took:?}");
         let r = store::open(&tmp.path().join("a.toml")).unwrap().record;
-        assert_eq!(r.answer("7.2.a").unwrap().rating, Some(Judgement::F), "{sig}");
+        assert_eq!(
+            r.answer("7.2.a").unwrap().rating,
+            Some(Judgement::F),
+            "{sig}"
+        );
     }
 }
 
 /// Whether `tool` runs; without it the test is skipped locally but fails where the
 /// environment requires the tools (`CI` or `VSE_ASSESS_REQUIRE_TOOLS` set).
 fn have(tool: &str) -> bool {
-    let found = std::process::Command::new(tool).arg("-V").output().is_ok_and(|o| o.status.success());
+    let found = std::process::Command::new(tool)
+        .arg("-V")
+        .output()
+        .is_ok_and(|o| o.status.success());
     if !found {
-        let required = std::env::var_os("CI").is_some() || std::env::var_os("VSE_ASSESS_REQUIRE_TOOLS").is_some();
+        let required = std::env::var_os("CI").is_some()
+            || std::env::var_os("VSE_ASSESS_REQUIRE_TOOLS").is_some();
         assert!(!required, "{tool} is required here but not installed");
         eprintln!("skipping: {tool} not installed");
     }
@@ -200,7 +248,12 @@ fn have(tool: &str) -> bool {
 }
 
 fn tmux(socket: &Path, args: &[&str]) -> String {
-    let out = std::process::Command::new("tmux").arg("-S").arg(socket).args(args).output().unwrap();
+    let out = std::process::Command::new("tmux")
+        .arg("-S")
+        .arg(socket)
+        .args(args)
+        .output()
+        .unwrap();
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
@@ -215,29 +268,69 @@ fn the_terminal_going_away_ends_the_interview() {
     new_record(tmp.path());
     let socket = tmp.path().join("tmux.sock");
     let bin = env!("CARGO_BIN_EXE_vse-assess");
-    let cmd = format!("cd '{}' && exec '{bin}' interview a.toml", tmp.path().display());
-    tmux(&socket, &["-f", "/dev/null", "new-session", "-d", "-x", "80", "-y", "24", &cmd]);
+    let cmd = format!(
+        "cd '{}' && exec '{bin}' interview a.toml",
+        tmp.path().display()
+    );
+    tmux(
+        &socket,
+        &[
+            "-f",
+            "/dev/null",
+            "new-session",
+            "-d",
+            "-x",
+            "80",
+            "-y",
+            "24",
+            &cmd,
+        ],
+    );
     let screen = || tmux(&socket, &["capture-pane", "-p"]);
     let wait_for = |text: &str| {
         let start = Instant::now();
         while !screen().contains(text) {
-            assert!(start.elapsed() < Duration::from_secs(10), "never showed {text:?}:\n{}", screen());
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "never showed {text:?}:\n{}",
+                screen()
+            );
             std::thread::sleep(Duration::from_millis(20));
         }
     };
     wait_for("1 of 25");
-    let pid: u32 = tmux(&socket, &["display-message", "-p", "#{pane_pid}"]).trim().parse().unwrap();
+    let pid: u32 = tmux(&socket, &["display-message", "-p", "#{pane_pid}"])
+        .trim()
+        .parse()
+        .unwrap();
     tmux(&socket, &["send-keys", "t"]);
     wait_for("Esc when done");
-    tmux(&socket, &["send-keys", "-l", "typed before the line dropped"]);
+    tmux(
+        &socket,
+        &["send-keys", "-l", "typed before the line dropped"],
+    );
     wait_for("line dropped");
     tmux(&socket, &["kill-server"]);
     let start = Instant::now();
-    while Path::new(&format!("/proc/{pid}")).exists() && !std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default().contains(") Z") {
-        assert!(start.elapsed() < Duration::from_secs(3), "still running after the terminal went away");
+    while Path::new(&format!("/proc/{pid}")).exists()
+        && !std::fs::read_to_string(format!("/proc/{pid}/stat"))
+            .unwrap_or_default()
+            .contains(") Z")
+    {
+        assert!(
+            start.elapsed() < Duration::from_secs(3),
+            "still running after the terminal went away"
+        );
         std::thread::sleep(Duration::from_millis(10));
     }
-    assert!(start.elapsed() < Duration::from_secs(1), "{:?}", start.elapsed());
+    assert!(
+        start.elapsed() < Duration::from_secs(1),
+        "{:?}",
+        start.elapsed()
+    );
     let r = store::open(&tmp.path().join("a.toml")).unwrap().record;
-    assert_eq!(r.answer("7.2.a").unwrap().notes, "typed before the line dropped");
+    assert_eq!(
+        r.answer("7.2.a").unwrap().notes,
+        "typed before the line dropped"
+    );
 }

@@ -115,7 +115,7 @@ fn key_help(app: &App, area: Rect, buf: &mut Buffer) {
             ("Esc", "done"),
         ],
         Mode::Normal(Screen::Question, Focus::Question) => &[
-            ("npLf", "rate"),
+            ("nplf", "rate"),
             ("x", "N/A"),
             ("1-9", "facet"),
             ("↵", "next"),
@@ -123,7 +123,6 @@ fn key_help(app: &App, area: Rect, buf: &mut Buffer) {
             ("m", "finding"),
             ("g", "guide"),
             ("s", "summary"),
-            ("?", "help"),
             ("q", "quit"),
             ("a", "action"),
             ("e", "evidence"),
@@ -134,14 +133,12 @@ fn key_help(app: &App, area: Rect, buf: &mut Buffer) {
             ("d", "delete"),
             ("Tab", "next list"),
             ("Esc", "back"),
-            ("?", "help"),
         ],
         Mode::Normal(Screen::Setup, _) => &[
             ("↑↓", "select"),
             ("Enter", "edit"),
             ("y/n", "condition"),
             ("→", "questions"),
-            ("?", "help"),
             ("q", "quit"),
         ],
         Mode::Normal(Screen::Evidence, _) => &[
@@ -150,27 +147,37 @@ fn key_help(app: &App, area: Rect, buf: &mut Buffer) {
             ("Space", "link"),
             ("d", "delete"),
             ("Esc", "back"),
-            ("?", "help"),
         ],
         Mode::Normal(Screen::Summary, _) => &[
             ("↑↓", "select"),
             ("Enter", "go to"),
             ("Esc", "back"),
-            ("?", "help"),
             ("q", "quit"),
         ],
         Mode::Normal(..) => &[("↑↓", "scroll"), ("Esc", "back"), ("q", "quit")],
     };
+    // "? help" closes every screen's line (not in editors, where ? is text), so it always
+    // fits; the other pairs fill what is left in order.
+    let help: &[(&str, &str)] = if matches!(app.mode(), Mode::Normal(..)) {
+        &[("?", "help")]
+    } else {
+        &[]
+    };
+    let width = |(k, w): &(&str, &str)| k.width() + w.width() + 3;
+    let mut budget = (area.width as usize).saturating_sub(help.iter().map(width).sum());
     let mut spans = Vec::new();
-    let mut used = 0usize;
-    for (key, what) in pairs {
-        let w = key.width() + what.width() + 3;
-        if used + w > area.width as usize {
-            break;
-        }
-        spans.push(Span::styled(format!(" {key}"), t.key()));
-        spans.push(Span::raw(format!(" {what} ")));
-        used += w;
+    for pair in pairs
+        .iter()
+        .take_while(|p| {
+            let w = width(p);
+            let fits = w <= budget;
+            budget = budget.saturating_sub(w);
+            fits
+        })
+        .chain(help)
+    {
+        spans.push(Span::styled(format!(" {}", pair.0), t.key()));
+        spans.push(Span::raw(format!(" {} ", pair.1)));
     }
     Line::from(spans).render(area, buf);
 }
