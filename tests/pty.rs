@@ -21,6 +21,20 @@ struct Session {
 
 impl Session {
     fn start(dir: &Path, args: &[&str]) -> Session {
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_vse-assess"));
+        cmd.args(args);
+        Session::spawn(dir, cmd)
+    }
+
+    /// Runs `script` in sh, with `$BIN` the vse-assess binary.
+    fn shell(dir: &Path, script: &str) -> Session {
+        let mut cmd = CommandBuilder::new("sh");
+        cmd.args(["-c", script]);
+        cmd.env("BIN", env!("CARGO_BIN_EXE_vse-assess"));
+        Session::spawn(dir, cmd)
+    }
+
+    fn spawn(dir: &Path, mut cmd: CommandBuilder) -> Session {
         let pty = native_pty_system()
             .openpty(PtySize {
                 rows: 24,
@@ -29,8 +43,6 @@ impl Session {
                 pixel_height: 0,
             })
             .unwrap();
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_vse-assess"));
-        cmd.args(args);
         cmd.cwd(dir);
         cmd.env("TERM", "xterm-256color");
         let child = pty.slave.spawn_command(cmd).unwrap();
@@ -229,6 +241,56 @@ fn sigterm_and_sighup_save_and_exit_within_a_second() {
             "{sig}"
         );
     }
+}
+
+#[test]
+fn a_failed_save_is_shown_retried_and_loses_nothing() {
+    if !have("prlimit") {
+        return;
+    }
+    let tmp = TempDir::new().unwrap();
+    let file = tmp.path().join("a.toml");
+    std::fs::copy(
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/reports/example-assessment.toml"
+        ),
+        &file,
+    )
+    .unwrap();
+    let before = std::fs::read(&file).unwrap();
+    // A file-size limit of 1 KiB: the record (about 10 KB) cannot be written, as on a full
+    // disk. SIGXFSZ is ignored so that the write fails instead of killing the process.
+    let mut s = Session::shell(
+        tmp.path(),
+        "trap '' XFSZ; ulimit -S -f 1; exec \"$BIN\" interview a.toml",
+    );
+    s.wait_for("1 of 25");
+    s.keys("u", "NOT SAVED");
+    s.keys("n", " 7.2.a  N");
+    assert!(s.contents().contains("NOT SAVED"), "{}", s.contents());
+    assert_eq!(
+        std::fs::read(&file).unwrap(),
+        before,
+        "the old file is intact"
+    );
+    assert_eq!(
+        std::fs::read_dir(tmp.path()).unwrap().count(),
+        1,
+        "no temporary file left behind"
+    );
+    // Room again: the retry (every 2 s) gets through without a keystroke.
+    let pid = s.child.process_id().unwrap().to_string();
+    let ok = std::process::Command::new("prlimit")
+        .args(["--pid", &pid, "--fsize=unlimited"])
+        .status()
+        .unwrap();
+    assert!(ok.success());
+    s.wait_for("saved ");
+    let r = store::open(&file).unwrap().record;
+    assert_eq!(r.answer("7.2.a").unwrap().rating, Some(Judgement::N));
+    s.keys("q", "");
+    s.wait_exit(Duration::from_secs(5));
 }
 
 /// Whether `tool` runs; without it the test is skipped locally but fails where the
