@@ -41,6 +41,10 @@ impl Counts {
 /// requirement sets the process's achievement, and only once every requirement is assessed.
 pub const ROLL_UP_RULE: &str = "A process's achievement is the lowest rating among its applicable requirements (N/A ones left out), given once all of them are assessed.";
 
+/// Heading of [`ProcessSummary::row`], for plain-text tables.
+pub const ROW_HEADING: &str =
+    "Process                          Done   N  P  L  F N/A Open Achieved";
+
 #[derive(Debug, Clone)]
 pub struct ProcessSummary<'q> {
     pub process: &'q Process,
@@ -48,6 +52,29 @@ pub struct ProcessSummary<'q> {
     pub counts: Counts,
     /// `None` while a requirement is unassessed, or when all are N/A.
     pub achievement: Option<Rating>,
+}
+
+impl ProcessSummary<'_> {
+    /// One plain-text line: id, name, assessed/total, counts per rating, achievement.
+    pub fn row(&self) -> String {
+        let c = self.counts;
+        let name: String = self.process.name.chars().take(28).collect();
+        format!(
+            "{:<4}{:<29}{:>2}/{:<2} {:>2} {:>2} {:>2} {:>2} {:>3} {:>4} {}{}",
+            self.process.id,
+            name,
+            c.assessed(),
+            c.total(),
+            c.n,
+            c.p,
+            c.l,
+            c.f,
+            c.na,
+            c.not_assessed,
+            self.achievement.map_or("–".to_string(), |r| r.to_string()),
+            if self.in_scope { "" } else { " (out of scope)" }
+        )
+    }
 }
 
 /// Why one requirement stands in the way of a conformance claim.

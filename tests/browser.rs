@@ -1,31 +1,15 @@
 //! The HTML report as a browser sees it: headless Chromium parses the example report and a
 //! report full of hostile text, and prints the example to PDF.
 //!
-//! Needs `chromium` on PATH. Without it the tests are skipped locally, but fail when the
-//! environment says the browser is required (`CI` or `VSE_ASSESS_REQUIRE_TOOLS` set).
+//! Needs `chromium` on PATH (see `common::tools`).
+
+mod common;
 
 use std::path::Path;
 use std::process::Command;
 
 fn chromium() -> Option<&'static str> {
-    let found = ["chromium", "chromium-browser", "google-chrome"]
-        .into_iter()
-        .find(|b| {
-            Command::new(b)
-                .arg("--version")
-                .output()
-                .is_ok_and(|o| o.status.success())
-        });
-    if found.is_none() {
-        let required = std::env::var_os("CI").is_some()
-            || std::env::var_os("VSE_ASSESS_REQUIRE_TOOLS").is_some();
-        assert!(
-            !required,
-            "chromium is required here but not installed (apt-get install chromium)"
-        );
-        eprintln!("skipping: chromium not installed");
-    }
-    found
+    common::tools(&["chromium"], "apt-get install chromium").then_some("chromium")
 }
 
 fn headless(browser: &str, profile: &Path, args: &[&str]) -> std::process::Output {

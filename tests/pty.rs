@@ -7,6 +7,8 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+mod common;
+
 use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
 use tempfile::TempDir;
 use vse_assess::rating::Judgement;
@@ -245,7 +247,7 @@ fn sigterm_and_sighup_save_and_exit_within_a_second() {
 
 #[test]
 fn a_failed_save_is_shown_retried_and_loses_nothing() {
-    if !have("prlimit") {
+    if !common::tools(&["prlimit"], "apt-get install util-linux") {
         return;
     }
     let tmp = TempDir::new().unwrap();
@@ -293,22 +295,6 @@ fn a_failed_save_is_shown_retried_and_loses_nothing() {
     s.wait_exit(Duration::from_secs(5));
 }
 
-/// Whether `tool` runs; without it the test is skipped locally but fails where the
-/// environment requires the tools (`CI` or `VSE_ASSESS_REQUIRE_TOOLS` set).
-fn have(tool: &str) -> bool {
-    let found = std::process::Command::new(tool)
-        .arg("-V")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !found {
-        let required = std::env::var_os("CI").is_some()
-            || std::env::var_os("VSE_ASSESS_REQUIRE_TOOLS").is_some();
-        assert!(!required, "{tool} is required here but not installed");
-        eprintln!("skipping: {tool} not installed");
-    }
-    found
-}
-
 fn tmux(socket: &Path, args: &[&str]) -> String {
     let out = std::process::Command::new("tmux")
         .arg("-S")
@@ -323,7 +309,7 @@ fn tmux(socket: &Path, args: &[&str]) -> String {
 /// here the whole tmux server is killed, which closes the pty.
 #[test]
 fn the_terminal_going_away_ends_the_interview() {
-    if !have("tmux") {
+    if !common::tools(&["tmux"], "apt-get install tmux") {
         return;
     }
     let tmp = TempDir::new().unwrap();

@@ -2,8 +2,9 @@
 //! (`ssh -t host vse-assess interview ...`), driven in tmux; then the connection dropped
 //! mid-edit.
 //!
-//! Needs sshd, ssh, ssh-keygen and tmux. Without them the test is skipped locally, but fails
-//! where the environment requires the tools (`CI` or `VSE_ASSESS_REQUIRE_TOOLS` set).
+//! Needs sshd, ssh, ssh-keygen and tmux (see `common::tools`).
+
+mod common;
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -15,26 +16,6 @@ use vse_assess::rating::Judgement;
 use vse_assess::record::store;
 
 const SSHD: &str = "/usr/sbin/sshd";
-
-fn tools_present() -> bool {
-    let ok = Path::new(SSHD).exists()
-        && ["ssh", "ssh-keygen", "tmux"].iter().all(|t| {
-            Command::new("which")
-                .arg(t)
-                .output()
-                .is_ok_and(|o| o.status.success())
-        });
-    if !ok {
-        let required = std::env::var_os("CI").is_some()
-            || std::env::var_os("VSE_ASSESS_REQUIRE_TOOLS").is_some();
-        assert!(
-            !required,
-            "sshd, ssh, ssh-keygen and tmux are required here (apt-get install openssh-server openssh-client tmux)"
-        );
-        eprintln!("skipping: OpenSSH or tmux not installed");
-    }
-    ok
-}
 
 /// An sshd on a free loopback port that lets the current user in with a fresh key.
 struct Server {
@@ -203,7 +184,10 @@ fn pids_running(needle: &str) -> Vec<u32> {
 
 #[test]
 fn interview_over_ssh_and_a_dropped_connection() {
-    if !tools_present() {
+    if !common::tools(
+        &[SSHD, "ssh", "ssh-keygen", "tmux"],
+        "apt-get install openssh-server openssh-client tmux",
+    ) {
         return;
     }
     let tmp = TempDir::new().unwrap();

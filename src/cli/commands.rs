@@ -536,28 +536,9 @@ pub fn status_text(opened: &Opened) -> String {
         eval.assessed(),
         eval.total()
     );
-    let _ = writeln!(
-        out,
-        "process                                done    N  P  L  F  N/A  open"
-    );
+    let _ = writeln!(out, "{}", conformance::ROW_HEADING);
     for p in &eval.processes {
-        let c = p.counts;
-        let _ = writeln!(
-            out,
-            "{:<4} {:<5} {:<28} {:>2}/{:<2}  {:>2} {:>2} {:>2} {:>2}  {:>3}  {:>4}{}",
-            p.process.id,
-            p.process.clause,
-            p.process.name,
-            c.assessed(),
-            c.total(),
-            c.n,
-            c.p,
-            c.l,
-            c.f,
-            c.na,
-            c.not_assessed,
-            if p.in_scope { "" } else { "  (out of scope)" }
-        );
+        let _ = writeln!(out, "{}", p.row());
     }
     let open: Vec<&str> = q
         .requirements

@@ -215,27 +215,10 @@ pub fn summary(app: &App, area: Rect, buf: &mut Buffer) {
             format!("Summary · {}/{} assessed", eval.assessed(), eval.total()),
             t.title(),
         ),
-        Line::styled(
-            "Process                          Done   N  P  L  F N/A Open Achieved",
-            t.label(),
-        ),
+        Line::styled(conformance::ROW_HEADING, t.label()),
     ];
     for p in &eval.processes {
-        let c = p.counts;
-        lines.push(Line::raw(format!(
-            "{:<4}{:<29}{:>2}/{:<2} {:>2} {:>2} {:>2} {:>2} {:>3} {:>4} {}",
-            p.process.id,
-            truncate(&p.process.name, 28),
-            c.assessed(),
-            c.total(),
-            c.n,
-            c.p,
-            c.l,
-            c.f,
-            c.na,
-            c.not_assessed,
-            p.achievement.map_or("–".to_string(), |r| r.to_string())
-        )));
+        lines.push(Line::raw(truncate(&p.row(), area.width as usize)));
     }
     lines.push(Line::default());
     let clause = &q.questionnaire.conformance_clause;
