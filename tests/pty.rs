@@ -125,6 +125,15 @@ impl Session {
 }
 
 const ESC: &str = "\x1b";
+
+fn files_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
 const ENTER: &str = "\r";
 const RIGHT: &str = "\x1b[C";
 
@@ -277,8 +286,8 @@ fn a_failed_save_is_shown_retried_and_loses_nothing() {
         "the old file is intact"
     );
     assert_eq!(
-        std::fs::read_dir(tmp.path()).unwrap().count(),
-        1,
+        files_in(tmp.path()),
+        [".a.toml.lock", "a.toml"],
         "no temporary file left behind"
     );
     // Room again: the retry (every 2 s) gets through without a keystroke.
@@ -381,4 +390,126 @@ fn the_terminal_going_away_ends_the_interview() {
         r.answer("7.2.a").unwrap().notes,
         "typed before the line dropped"
     );
+}
+
+fn vse(dir: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_vse-assess"))
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_second_editor_is_refused_read_only_works_and_a_crash_frees_the_file() {
+    let tmp = TempDir::new().unwrap();
+    new_record(tmp.path());
+    let mut first = Session::start(tmp.path(), &["interview", "a.toml"]);
+    first.wait_for("1 of 25");
+    let pid = first.child.process_id().unwrap();
+
+    // A scripted change and a second interview are refused, naming the holder.
+    let out = vse(tmp.path(), &["answer", "a.toml", "7.2.a", "--rating", "F"]);
+    assert_eq!(out.status.code(), Some(3));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("a.toml is open for editing elsewhere"),
+        "{err}"
+    );
+    assert!(err.contains(&format!("process {pid}, since ")), "{err}");
+    assert!(err.contains("host "), "{err}");
+    let out = vse(tmp.path(), &["interview", "a.toml"]);
+    assert_eq!(out.status.code(), Some(3));
+
+    // Read-only: everything can be seen, nothing changed.
+    let mut viewer = Session::start(tmp.path(), &["interview", "--read-only", "a.toml"]);
+    viewer.wait_for("READ-ONLY");
+    viewer.keys("f", "read-only: nothing can be changed here");
+    assert!(
+        viewer.contents().contains(" 7.2.a  ·"),
+        "{}",
+        viewer.contents()
+    );
+    viewer.keys("t", "read-only");
+    viewer.keys("q", "");
+    viewer.wait_exit(Duration::from_secs(5));
+
+    // The holder crashes: its lock goes with it.
+    first.keys("p", " 7.2.a  P");
+    first.signal("-9");
+    first.wait_exit(Duration::from_secs(2));
+    let out = vse(tmp.path(), &["answer", "a.toml", "7.2.b", "--rating", "L"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r = store::open(&tmp.path().join("a.toml")).unwrap().record;
+    assert_eq!(r.answer("7.2.a").unwrap().rating, Some(Judgement::P));
+    assert_eq!(r.answer("7.2.b").unwrap().rating, Some(Judgement::L));
+}
+
+/// Someone else rewrites the record while it is open (a git pull, an editor).
+fn change_behind_its_back(file: &Path) {
+    let text = std::fs::read_to_string(file).unwrap();
+    std::fs::write(
+        file,
+        text.replace("vse = \"Acme Soft\"", "vse = \"Acme Soft (pulled)\""),
+    )
+    .unwrap();
+}
+
+#[test]
+fn a_file_changed_on_disk_is_never_overwritten() {
+    // Keep mine: the answers go to a new file, theirs stays.
+    let tmp = TempDir::new().unwrap();
+    new_record(tmp.path());
+    let file = tmp.path().join("a.toml");
+    let mut s = Session::start(tmp.path(), &["interview", "a.toml"]);
+    s.wait_for("1 of 25");
+    change_behind_its_back(&file);
+    let theirs = std::fs::read(&file).unwrap();
+    s.keys("f", "File changed on disk");
+    assert_eq!(
+        std::fs::read(&file).unwrap(),
+        theirs,
+        "their version is untouched"
+    );
+    s.keys("k", "your answers are in a.mine.toml");
+    s.keys(ENTER, "2 of 25");
+    s.keys("l", " 7.2.b  L");
+    s.keys("q", "");
+    s.wait_exit(Duration::from_secs(5));
+    assert_eq!(std::fs::read(&file).unwrap(), theirs);
+    let mine = store::open(&tmp.path().join("a.mine.toml")).unwrap().record;
+    assert_eq!(mine.answer("7.2.a").unwrap().rating, Some(Judgement::F));
+    assert_eq!(mine.answer("7.2.b").unwrap().rating, Some(Judgement::L));
+
+    // Reload: their version replaces what was on screen.
+    let tmp = TempDir::new().unwrap();
+    new_record(tmp.path());
+    let file = tmp.path().join("a.toml");
+    let mut s = Session::start(tmp.path(), &["interview", "a.toml"]);
+    s.wait_for("1 of 25");
+    change_behind_its_back(&file);
+    s.keys("f", "File changed on disk");
+    s.keys("r", "reloaded the version on disk");
+    s.keys("l", "saved ");
+    s.keys("q", "");
+    s.wait_exit(Duration::from_secs(5));
+    let r = store::open(&file).unwrap().record;
+    assert_eq!(r.assessment.vse, "Acme Soft (pulled)");
+    assert_eq!(r.answer("7.2.a").unwrap().rating, Some(Judgement::L));
+
+    // Quitting with the conflict open keeps the answers too.
+    let tmp = TempDir::new().unwrap();
+    new_record(tmp.path());
+    let mut s = Session::start(tmp.path(), &["interview", "a.toml"]);
+    s.wait_for("1 of 25");
+    change_behind_its_back(&tmp.path().join("a.toml"));
+    s.keys("n", "File changed on disk");
+    s.keys("q", "");
+    s.wait_exit(Duration::from_secs(5));
+    let mine = store::open(&tmp.path().join("a.mine.toml")).unwrap().record;
+    assert_eq!(mine.answer("7.2.a").unwrap().rating, Some(Judgement::N));
 }

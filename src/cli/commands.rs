@@ -10,6 +10,7 @@ use anyhow::{Context, Result, bail};
 use super::{AnswerArgs, Command, EvidenceCommand, Invalid, NewArgs, YesNo};
 use crate::questionnaire::catalog::{self, Source};
 use crate::rating::Judgement;
+use crate::record::lock;
 use crate::record::store::{self, Opened};
 use crate::record::{
     Action, ActionStatus, Evidence, EvidenceKind, Finding, FindingClass, Person, Record, Session,
@@ -19,9 +20,14 @@ use crate::{conformance, report};
 
 pub fn run(command: Command) -> Result<ExitCode> {
     match command {
-        Command::Interview { file } => {
+        Command::Interview { file, read_only } => {
+            let lock = if read_only {
+                None
+            } else {
+                Some(lock::lock(&file)?)
+            };
             let opened = crate::tui::open_or_create(&file)?;
-            let ended = crate::tui::run(opened)?;
+            let ended = crate::tui::run(opened, lock)?;
             if ended != crate::tui::Ended::Quit {
                 eprintln!(
                     "vse-assess: interview ended ({ended:?}); answers saved in {}",
@@ -68,6 +74,12 @@ fn open(file: &Path) -> Result<Opened> {
         );
     }
     Ok(opened)
+}
+
+/// Opens a record to change it: takes its edit lock first, so that no one else is editing it.
+fn edit(file: &Path) -> Result<(Opened, lock::Lock)> {
+    let held = lock::lock(file)?;
+    Ok((open(file)?, held))
 }
 
 fn save(opened: &mut Opened) -> Result<()> {
@@ -216,7 +228,7 @@ fn describe(loaded: &catalog::Loaded) -> String {
 }
 
 fn answer(args: AnswerArgs) -> Result<ExitCode> {
-    let mut opened = open(&args.file)?;
+    let (mut opened, _lock) = edit(&args.file)?;
     let q = &opened.questionnaire.questionnaire;
     let req = q
         .resolve(&args.requirement)
@@ -358,7 +370,7 @@ fn answer_line(opened: &Opened, id: &str) -> String {
 }
 
 fn condition(file: &Path, id: &str, yes_no: YesNo, note: Option<String>) -> Result<ExitCode> {
-    let mut opened = open(file)?;
+    let (mut opened, _lock) = edit(file)?;
     let q = &opened.questionnaire.questionnaire;
     let Some(c) = q
         .conditions
@@ -400,7 +412,7 @@ fn evidence(cmd: EvidenceCommand) -> Result<ExitCode> {
             version,
             supports,
         } => {
-            let mut opened = open(&file)?;
+            let (mut opened, _lock) = edit(&file)?;
             let kind = parse_kind(&kind)?;
             if opened.record.evidence_item(&id).is_some() {
                 bail!(invalid(format!(
@@ -448,7 +460,7 @@ fn evidence(cmd: EvidenceCommand) -> Result<ExitCode> {
             }
         }
         EvidenceCommand::Remove { file, id } => {
-            let mut opened = open(&file)?;
+            let (mut opened, _lock) = edit(&file)?;
             let Some(pos) = opened.record.evidence.iter().position(|e| e.id == id) else {
                 bail!(invalid(format!("no evidence `{id}` in {}", file.display())));
             };

@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::LoadError;
 use crate::record::Kind;
+use crate::record::lock::LockError;
 use crate::record::store::SaveError;
 
 #[derive(Debug, Parser)]
@@ -30,6 +31,9 @@ pub enum Command {
         /// The record; assessment.toml in the current folder by default.
         #[arg(default_value = "assessment.toml")]
         file: PathBuf,
+        /// Look without changing anything (works while someone else has the file open).
+        #[arg(long)]
+        read_only: bool,
     },
     /// Create a new assessment record (never overwrites an existing file).
     New(NewArgs),
@@ -225,15 +229,17 @@ pub enum EvidenceCommand {
 #[error("{0}")]
 pub struct Invalid(pub String);
 
-/// Runs the command line; the exit status is 2 for bad input (files or arguments), 1 for
-/// anything else that failed.
+/// Runs the command line; the exit status is 2 for bad input (files or arguments), 3 when
+/// the record is open for editing elsewhere, 1 for anything else that failed.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match commands::run(cli.command) {
         Ok(code) => code,
         Err(e) => {
             eprintln!("vse-assess: {e:#}");
-            if e.downcast_ref::<LoadError>().is_some()
+            if e.downcast_ref::<LockError>().is_some() {
+                ExitCode::from(3)
+            } else if e.downcast_ref::<LoadError>().is_some()
                 || e.downcast_ref::<Invalid>().is_some()
                 || matches!(e.downcast_ref::<SaveError>(), Some(SaveError::Invalid(_)))
             {

@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use super::{Record, SCHEMA, check};
 use crate::diagnostic::{self, Diagnostic};
-use crate::questionnaire::catalog::{self, Loaded};
+use crate::questionnaire::catalog::{self, Loaded, sha256_hex};
 use crate::{LoadError, read_text};
 
 /// A record with its questionnaire, checked against each other.
@@ -21,6 +21,9 @@ pub struct Opened {
     pub questionnaire: Loaded,
     /// Set when the questionnaire's text differs from the one the record was made with.
     pub questionnaire_changed: bool,
+    /// SHA-256 of the file as last read or written: a different hash on disk means someone
+    /// else changed it, and it must not be overwritten blindly.
+    pub disk_sha256: String,
 }
 
 /// The canonical text of a record: what `save` writes.
@@ -61,6 +64,7 @@ pub fn open(path: &Path) -> Result<Opened, LoadError> {
     }
     Ok(Opened {
         path: path.to_owned(),
+        disk_sha256: sha256_hex(text.as_bytes()),
         questionnaire_changed: questionnaire.sha256 != record.questionnaire.sha256,
         record,
         questionnaire,
@@ -92,10 +96,23 @@ pub fn save(opened: &mut Opened) -> Result<(), SaveError> {
             problems,
         )));
     }
-    write_atomic(&opened.path, to_text(&opened.record).as_bytes()).map_err(|source| SaveError::Io {
+    // Someone else changed the file since we read it (git pull, an editor, another tool):
+    // keep their version and let the caller decide.
+    match fs::read(&opened.path) {
+        Ok(on_disk) if sha256_hex(&on_disk) != opened.disk_sha256 => {
+            return Err(SaveError::Conflict {
+                path: opened.path.clone(),
+            });
+        }
+        _ => {}
+    }
+    let text = to_text(&opened.record);
+    write_atomic(&opened.path, text.as_bytes()).map_err(|source| SaveError::Io {
         path: opened.path.clone(),
         source,
-    })
+    })?;
+    opened.disk_sha256 = sha256_hex(text.as_bytes());
+    Ok(())
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -104,6 +121,8 @@ pub enum SaveError {
     Invalid(Vec<Diagnostic>),
     #[error("cannot save {}: {source}; the file on disk is unchanged", path.display())]
     Io { path: PathBuf, source: io::Error },
+    #[error("{} was changed by someone else since it was opened; not overwriting it", path.display())]
+    Conflict { path: PathBuf },
 }
 
 fn diagnostic_lines(d: &[Diagnostic]) -> String {
@@ -160,5 +179,5 @@ pub fn hash_local_file(location: &str, record: &Path) -> Option<String> {
         .iter()
         .filter(|p| p.is_file())
         .find_map(|p| std::fs::read(p).ok())
-        .map(|bytes| crate::questionnaire::catalog::sha256_hex(&bytes))
+        .map(|bytes| sha256_hex(&bytes))
 }

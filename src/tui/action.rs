@@ -53,6 +53,10 @@ pub enum Action {
     Yes,
     No,
 
+    // After the file changed on disk.
+    Reload,
+    KeepMine,
+
     // Evidence register.
     AddEvidence,
 

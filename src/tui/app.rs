@@ -54,6 +54,8 @@ pub enum Overlay {
     Picker {
         row: usize,
     },
+    /// The file changed on disk under us: reload it, or keep ours under a new name.
+    Conflict,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,6 +68,8 @@ pub enum SaveState {
     Failed {
         error: String,
     },
+    /// Someone else changed the file; nothing is saved until the user decides.
+    Conflict,
 }
 
 /// Work for the event loop that needs the file system.
@@ -73,6 +77,10 @@ pub enum SaveState {
 pub enum Effect {
     /// Hash the evidence item's location if it is a readable local file.
     HashEvidence { id: String },
+    /// Replace what is in memory with the file on disk.
+    Reload,
+    /// Write what is in memory to a new file beside the changed one, and go on there.
+    KeepMine,
 }
 
 /// What the keymap needs to know to turn a key into an action.
@@ -82,6 +90,7 @@ pub enum Mode {
     Editing { enter_is_newline: bool },
     Confirm,
     Picker,
+    Conflict,
 }
 
 pub const FINDING_CLASSES: [FindingClass; 5] = FindingClass::ALL;
@@ -141,6 +150,8 @@ pub struct App {
     pub overlay: Overlay,
     /// The record changed and is not yet on disk.
     pub dirty: bool,
+    /// Opened with --read-only: changes are refused.
+    pub read_only: bool,
     pub save: SaveState,
     pub message: Option<String>,
     pub quit: bool,
@@ -178,6 +189,7 @@ impl App {
             scroll: 0,
             overlay: Overlay::None,
             dirty: false,
+            read_only: false,
             save: SaveState::Unchanged,
             message: None,
             quit: false,
@@ -232,6 +244,7 @@ impl App {
             },
             Overlay::Confirm { .. } => Mode::Confirm,
             Overlay::Picker { .. } => Mode::Picker,
+            Overlay::Conflict => Mode::Conflict,
             Overlay::None => Mode::Normal(self.screen, self.focus),
         }
     }
@@ -247,6 +260,32 @@ impl App {
 
     pub fn save_failed(&mut self, error: String) {
         self.save = SaveState::Failed { error };
+    }
+
+    /// The file changed on disk: stop saving and ask what to do.
+    pub fn conflict(&mut self) {
+        self.save = SaveState::Conflict;
+        self.overlay = Overlay::Conflict;
+    }
+
+    /// Whether the loop may write the record now.
+    pub fn may_save(&self) -> bool {
+        self.dirty && !self.read_only && self.save != SaveState::Conflict
+    }
+
+    /// After a reload or a save under a new name: the conflict is over.
+    pub fn resolved(&mut self, opened: Opened, message: String) {
+        let current = self.requirement().id.clone();
+        self.opened = opened;
+        self.current = self
+            .requirements()
+            .iter()
+            .position(|r| r.id == current)
+            .unwrap_or(0);
+        self.dirty = false;
+        self.save = SaveState::Unchanged;
+        self.overlay = Overlay::None;
+        self.message = Some(message);
     }
 
     fn changed(&mut self) {
@@ -270,6 +309,21 @@ impl App {
     }
 
     pub fn update(&mut self, action: Action) {
+        if self.read_only {
+            // Opened read-only: look anywhere, change nothing.
+            let before = self.opened.record.clone();
+            self.apply_action(action);
+            if self.opened.record != before {
+                self.opened.record = before;
+                self.message = Some("read-only: nothing can be changed here".into());
+            }
+            self.dirty = false;
+            return;
+        }
+        self.apply_action(action);
+    }
+
+    fn apply_action(&mut self, action: Action) {
         self.message = None;
         match action {
             Action::Quit => {
@@ -291,6 +345,11 @@ impl App {
                 _ => self.overlay = Overlay::Confirm { question, pending },
             },
             Overlay::Picker { row } => self.update_picker(row, action),
+            Overlay::Conflict => match action {
+                Action::Reload => self.effects.push(Effect::Reload),
+                Action::KeepMine => self.effects.push(Effect::KeepMine),
+                _ => self.overlay = Overlay::Conflict,
+            },
             Overlay::None => self.update_screen(action),
         }
     }
@@ -557,6 +616,10 @@ impl App {
     }
 
     fn open_editor(&mut self, editor: Editor) {
+        if self.read_only && editor.purpose != Purpose::JumpTo {
+            self.message = Some("read-only: nothing can be changed here".into());
+            return;
+        }
         self.overlay = Overlay::Editor(editor);
     }
 

@@ -34,6 +34,12 @@ pub fn action(mode: Mode, key: KeyEvent) -> Option<Action> {
             KeyCode::Char('v') => Some(Action::ShowEvidence),
             _ => None,
         },
+        Mode::Conflict => match key.code {
+            KeyCode::Char('r') => Some(Action::Reload),
+            KeyCode::Char('k') => Some(Action::KeepMine),
+            KeyCode::Char('q') => Some(Action::Quit),
+            _ => None,
+        },
         Mode::Normal(screen, focus) => normal(screen, focus, key),
     }
 }

@@ -24,6 +24,7 @@ use ratatui::crossterm::event::{
 use ratatui::crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
 use ratatui::crossterm::{execute, style};
 
+use crate::record::lock::Lock;
 use crate::record::store;
 use action::Action;
 use app::{App, Effect, SaveState};
@@ -47,10 +48,13 @@ pub enum Ended {
 }
 
 /// Runs the interview on an opened record until the user quits, a signal arrives or the
-/// terminal goes away. Every change is saved as soon as input pauses.
-pub fn run(opened: store::Opened) -> Result<Ended> {
+/// terminal goes away. Every change is saved as soon as input pauses. `lock` is the record's
+/// edit lock, held for the whole interview; without one the interview is read-only.
+pub fn run(opened: store::Opened, lock: Option<Lock>) -> Result<Ended> {
     let mut app = App::new(opened);
     app.theme = theme::Theme::from_env();
+    app.read_only = lock.is_none();
+    let mut files = Files { lock };
 
     // crossterm 0.29 turns colour commands into bare resets under NO_COLOR, which wipes the
     // reverse/bold that mark the selection; the theme implements NO_COLOR instead.
@@ -63,14 +67,20 @@ pub fn run(opened: store::Opened) -> Result<Ended> {
     }));
     let _ = execute!(io::stdout(), EnableBracketedPaste);
 
-    let result = event_loop(&mut terminal, &mut app);
+    let result = event_loop(&mut terminal, &mut app, &mut files);
 
     // Whatever happened, keep the answers and give the terminal back.
-    if app.dirty {
-        save(&mut app);
+    files.save(&mut app);
+    let mut notice = None;
+    if app.save == SaveState::Conflict && app.dirty {
+        files.keep_mine(&mut app);
+        notice = app.message.clone();
     }
     let _ = execute!(io::stdout(), DisableBracketedPaste);
     ratatui::restore();
+    if let Some(n) = notice {
+        eprintln!("vse-assess: {n}");
+    }
     let ended = result?;
     if let SaveState::Failed { error } = &app.save {
         anyhow::bail!("the last changes could not be saved: {error}");
@@ -78,7 +88,7 @@ pub fn run(opened: store::Opened) -> Result<Ended> {
     Ok(ended)
 }
 
-fn event_loop(terminal: &mut DefaultTerminal, app: &mut App) -> Result<Ended> {
+fn event_loop(terminal: &mut DefaultTerminal, app: &mut App, files: &mut Files) -> Result<Ended> {
     let (tx, rx) = mpsc::channel();
     let input = tx.clone();
     thread::spawn(move || {
@@ -111,7 +121,7 @@ fn event_loop(terminal: &mut DefaultTerminal, app: &mut App) -> Result<Ended> {
     draw(terminal, app)?;
     loop {
         // Block until something happens; wake up on a timer only to retry a failed save.
-        let first = if app.dirty && matches!(app.save, SaveState::Failed { .. }) {
+        let first = if app.may_save() && matches!(app.save, SaveState::Failed { .. }) {
             match rx.recv_timeout(RETRY) {
                 Ok(m) => Some(m),
                 Err(RecvTimeoutError::Timeout) => None,
@@ -133,10 +143,11 @@ fn event_loop(terminal: &mut DefaultTerminal, app: &mut App) -> Result<Ended> {
             }
         }
         for effect in app.take_effects() {
-            apply(app, effect);
+            files.apply(app, effect);
+            redraw = true;
         }
-        if app.dirty {
-            save(app);
+        if app.may_save() {
+            files.save(app);
             redraw = true;
         }
         if app.quit {
@@ -184,28 +195,83 @@ fn draw(terminal: &mut DefaultTerminal, app: &App) -> Result<()> {
     Ok(())
 }
 
-fn save(app: &mut App) {
-    match store::save(&mut app.opened) {
-        Ok(()) => {
-            let at = jiff::ZonedDateTime::now().strftime("%H:%M:%S").to_string();
-            app.saved(at);
-        }
-        Err(e) => app.save_failed(e.to_string()),
-    }
+/// The file side of the interview: saving, the edit lock, and what to do when the file
+/// changed under us.
+struct Files {
+    lock: Option<Lock>,
 }
 
-fn apply(app: &mut App, effect: Effect) {
-    match effect {
-        Effect::HashEvidence { id } => {
-            let Some(item) = app.opened.record.evidence_item(&id) else {
-                return;
-            };
-            let hash = store::hash_local_file(&item.location, &app.opened.path);
-            if let Some(item) = app.opened.record.evidence_item_mut(&id) {
-                item.sha256 = hash;
-                app.dirty = true;
-            }
+impl Files {
+    fn save(&mut self, app: &mut App) {
+        if !app.may_save() {
+            return;
         }
+        match store::save(&mut app.opened) {
+            Ok(()) => app.saved(jiff::ZonedDateTime::now().strftime("%H:%M:%S").to_string()),
+            Err(store::SaveError::Conflict { .. }) => app.conflict(),
+            Err(e) => app.save_failed(e.to_string()),
+        }
+    }
+
+    fn apply(&mut self, app: &mut App, effect: Effect) {
+        match effect {
+            Effect::HashEvidence { id } => {
+                let Some(item) = app.opened.record.evidence_item(&id) else {
+                    return;
+                };
+                let hash = store::hash_local_file(&item.location, &app.opened.path);
+                if let Some(item) = app.opened.record.evidence_item_mut(&id) {
+                    item.sha256 = hash;
+                    app.dirty = true;
+                }
+            }
+            Effect::Reload => match store::open(&app.opened.path) {
+                Ok(opened) => app.resolved(opened, "reloaded the version on disk".into()),
+                Err(e) => app.message = Some(format!("cannot reload: {e}")),
+            },
+            Effect::KeepMine => self.keep_mine(app),
+        }
+    }
+
+    /// Writes the answers in memory to a new file beside the changed one and carries on there.
+    fn keep_mine(&mut self, app: &mut App) {
+        let path = app.opened.path.clone();
+        let stem = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let target = (1..)
+            .map(|n| {
+                path.with_file_name(if n == 1 {
+                    format!("{stem}.mine.toml")
+                } else {
+                    format!("{stem}.mine-{n}.toml")
+                })
+            })
+            .find(|p| !p.exists())
+            .expect("some name is free");
+        app.opened.record.tidy();
+        let text = store::to_text(&app.opened.record);
+        if let Err(e) = store::create_new(&target, &app.opened.record) {
+            app.save_failed(format!("cannot write {}: {e}", target.display()));
+            return;
+        }
+        let mut opened = app.opened.clone();
+        opened.path = target.clone();
+        opened.disk_sha256 = crate::questionnaire::catalog::sha256_hex(text.as_bytes());
+        self.lock = crate::record::lock::lock(&target).ok();
+        let name = |p: &Path| {
+            p.file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        };
+        let message = format!(
+            "your answers are in {}; the changed file stays as {}",
+            name(&target),
+            name(&path)
+        );
+        app.resolved(opened, message);
+        app.read_only = self.lock.is_none();
     }
 }
 

@@ -60,9 +60,11 @@ impl App {
         let t = self.theme;
         buf.set_style(area, t.bar());
         let (save_text, save_style) = match &self.save {
+            _ if self.read_only => ("READ-ONLY".to_string(), t.error()),
             SaveState::Unchanged => ("no changes".to_string(), t.bar()),
             SaveState::Saved { at } => (format!("saved {at}"), t.bar()),
             SaveState::Failed { error } => (format!("NOT SAVED ({error}), retrying"), t.error()),
+            SaveState::Conflict => ("CHANGED ON DISK: not saving".to_string(), t.error()),
         };
         let save_text = truncate(&save_text, (area.width / 2) as usize);
         let right_width = save_text.width() as u16 + 1;
@@ -108,6 +110,11 @@ fn key_help(app: &App, area: Rect, buf: &mut Buffer) {
             ("←→", "choose"),
         ],
         Mode::Confirm => &[("y", "yes"), ("n", "no")],
+        Mode::Conflict => &[
+            ("r", "reload theirs"),
+            ("k", "keep mine as a new file"),
+            ("q", "quit (keeps mine)"),
+        ],
         Mode::Picker => &[
             ("↑↓", "select"),
             ("Space", "link/unlink"),

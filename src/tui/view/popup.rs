@@ -86,6 +86,36 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
                 Line::styled(truncate(&safe(err), r.width as usize), t.error()).render(r, buf);
             }
         }
+        Overlay::Conflict => {
+            let width = area.width.saturating_sub(4).min(64);
+            let name = app
+                .opened
+                .path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let text = format!(
+                "{name} was changed on disk by someone else (git pull, an editor, another tool) since you opened it. Nothing has been overwritten, and your answers are still here."
+            );
+            let mut lines = wrap_spans(vec![Span::raw(safe(&text))], width - 2, 0);
+            lines.push(Line::default());
+            lines.push(Line::from(vec![
+                Span::styled(" r ", t.key()),
+                Span::raw("reload their version (drops your unsaved changes)"),
+            ]));
+            lines.push(Line::from(vec![
+                Span::styled(" k ", t.key()),
+                Span::raw("keep yours in a new file beside it"),
+            ]));
+            let rect = centered(area, width, lines.len() as u16 + 2);
+            Clear.render(rect, buf);
+            let block = Block::bordered()
+                .title(" File changed on disk ")
+                .border_style(t.error());
+            let inner = block.inner(rect);
+            block.render(rect, buf);
+            Paragraph::new(lines).render(inner, buf);
+        }
         Overlay::Confirm { question, .. } => {
             let width = area.width.saturating_sub(4).min(60);
             let lines = wrap_spans(vec![Span::raw(safe(question))], width - 2, 0);

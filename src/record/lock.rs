@@ -1,0 +1,119 @@
+//! One editor at a time: a record open for editing holds an OS file lock on a hidden file
+//! beside it (`.NAME.lock`), which also says who holds it. The OS drops the lock when the
+//! process ends, however it ends, so a crash never leaves a record locked.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+/// Held while a record is open for editing; released when dropped.
+#[derive(Debug)]
+pub struct Lock {
+    file: File,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LockError {
+    #[error(
+        "{} is open for editing elsewhere ({holder}); open it read-only (`interview --read-only`) or try again once it is closed",
+        file.display()
+    )]
+    Held { file: PathBuf, holder: String },
+    #[error("cannot lock {}: {source}", file.display())]
+    Io { file: PathBuf, source: io::Error },
+}
+
+/// `dir/.a.toml.lock` for `dir/a.toml`.
+pub fn lock_path(record: &Path) -> PathBuf {
+    let name = record
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    record.with_file_name(format!(".{name}.lock"))
+}
+
+/// Takes the edit lock of a record, or says who holds it.
+pub fn lock(record: &Path) -> Result<Lock, LockError> {
+    let path = lock_path(record);
+    let io_err = |source| LockError::Io {
+        file: record.to_owned(),
+        source,
+    };
+    // The file is never deleted: deleting it could let two processes lock two different files.
+    let mut file = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&path)
+        .map_err(io_err)?;
+    match file.try_lock() {
+        Ok(()) => {
+            let since = jiff::ZonedDateTime::now()
+                .strftime("%Y-%m-%d %H:%M:%S %Z")
+                .to_string();
+            let holder = format!(
+                "host {}, process {}, since {since}",
+                hostname(),
+                std::process::id()
+            );
+            file.set_len(0).map_err(io_err)?;
+            file.write_all(holder.as_bytes()).map_err(io_err)?;
+            Ok(Lock { file })
+        }
+        Err(fs::TryLockError::WouldBlock) => {
+            let holder = fs::read_to_string(&path).unwrap_or_default();
+            let holder = if holder.trim().is_empty() {
+                "holder unknown".to_string()
+            } else {
+                holder.trim().to_string()
+            };
+            Err(LockError::Held {
+                file: record.to_owned(),
+                holder,
+            })
+        }
+        Err(fs::TryLockError::Error(e)) => Err(io_err(e)),
+    }
+}
+
+impl Drop for Lock {
+    fn drop(&mut self) {
+        // Nobody holds it any more: clear the holder's name. The OS releases the lock itself.
+        let _ = self.file.set_len(0);
+    }
+}
+
+fn hostname() -> String {
+    fs::read_to_string("/proc/sys/kernel/hostname")
+        .or_else(|_| fs::read_to_string("/etc/hostname"))
+        .map(|h| h.trim().to_owned())
+        .ok()
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .unwrap_or_else(|| "unknown host".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_second_lock_is_refused_with_the_holder_and_freed_on_drop() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let record = dir.path().join("a.toml");
+        let first = lock(&record).unwrap();
+        let err = lock(&record).unwrap_err();
+        let msg = err.to_string();
+        assert!(
+            msg.contains(&format!("process {}", std::process::id())),
+            "{msg}"
+        );
+        assert!(
+            msg.contains("a.toml is open for editing elsewhere"),
+            "{msg}"
+        );
+        drop(first);
+        let again = lock(&record);
+        assert!(again.is_ok());
+    }
+}
