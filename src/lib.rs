@@ -42,6 +42,8 @@ pub enum LoadError {
         found: i64,
         supported: u32,
     },
+    #[error("{}: too large to be a questionnaire or a record (over {} MiB)", file.display(), limit / (1024 * 1024))]
+    TooLarge { file: PathBuf, limit: u64 },
     #[error("unknown questionnaire `{id}`; known: {}", known.join(", "))]
     UnknownQuestionnaire { id: String, known: Vec<String> },
 }
@@ -55,12 +57,30 @@ impl LoadError {
     }
 }
 
+/// The largest questionnaire or record read (real ones are tens of kilobytes): a bigger file
+/// is refused before it is read, so memory stays bounded.
+pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
 /// Reads a whole file as UTF-8 text.
 pub fn read_text(path: &Path) -> Result<String, LoadError> {
-    let bytes = std::fs::read(path).map_err(|source| LoadError::Io {
+    use std::io::Read;
+    let io = |source| LoadError::Io {
         file: path.to_owned(),
         source,
-    })?;
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    let mut bytes = Vec::new();
+    // Read one byte past the limit to tell "at the limit" from "over it", whatever the file
+    // claims its size is (pipes and /proc files claim none).
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(LoadError::TooLarge {
+            file: path.to_owned(),
+            limit: MAX_FILE_BYTES,
+        });
+    }
     String::from_utf8(bytes).map_err(|e| LoadError::NotText {
         file: path.to_owned(),
         offset: e.utf8_error().valid_up_to(),

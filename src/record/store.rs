@@ -98,8 +98,8 @@ pub fn save(opened: &mut Opened) -> Result<(), SaveError> {
     }
     // Someone else changed the file since we read it (git pull, an editor, another tool):
     // keep their version and let the caller decide.
-    match fs::read(&opened.path) {
-        Ok(on_disk) if sha256_hex(&on_disk) != opened.disk_sha256 => {
+    match hash_file(&opened.path) {
+        Ok(on_disk) if on_disk != opened.disk_sha256 => {
             return Err(SaveError::Conflict {
                 path: opened.path.clone(),
             });
@@ -178,6 +178,26 @@ pub fn hash_local_file(location: &str, record: &Path) -> Option<String> {
     [direct, beside]
         .iter()
         .filter(|p| p.is_file())
-        .find_map(|p| std::fs::read(p).ok())
-        .map(|bytes| sha256_hex(&bytes))
+        .find_map(|p| hash_file(p).ok())
+}
+
+/// SHA-256 of a file, read in blocks: evidence files can be large.
+fn hash_file(path: &Path) -> io::Result<String> {
+    use sha2::Digest;
+    use std::io::Read;
+    let mut file = fs::File::open(path)?;
+    let mut hasher = sha2::Sha256::new();
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        let n = file.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+    }
+    Ok(hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect())
 }
