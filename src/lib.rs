@@ -6,6 +6,8 @@
 pub mod cli;
 pub mod conformance;
 pub mod diagnostic;
+#[doc(hidden)]
+pub mod fuzz;
 pub mod questionnaire;
 pub mod rating;
 pub mod record;

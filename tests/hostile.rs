@@ -5,6 +5,9 @@ use std::fs;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+mod common;
+
+use common::vse;
 use proptest::prelude::*;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -18,14 +21,6 @@ const EXAMPLE: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/reports/example-assessment.toml"
 );
-
-fn vse(dir: &Path, args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_vse-assess"))
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .unwrap()
-}
 
 #[test]
 fn a_100_mb_file_is_refused_without_reading_it() {
@@ -120,7 +115,7 @@ fn random_bytes_never_panic() {
                 x ^= x >> 7;
                 x ^= x << 17;
                 // Mostly TOML-ish characters, with some of anything.
-                b"[]=\"'.{}#\n abc1-_"[(x % 17) as usize].wrapping_add(if x % 11 == 0 {
+                b"[]=\"'.{}#\n abc1-_"[(x % 17) as usize].wrapping_add(if x.is_multiple_of(11) {
                     (x >> 8) as u8
                 } else {
                     0

@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 mod common;
 
+use common::{new_record, vse};
 use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
 use tempfile::TempDir;
 use vse_assess::rating::Judgement;
@@ -137,22 +138,6 @@ fn files_in(dir: &Path) -> Vec<String> {
 const ENTER: &str = "\r";
 const RIGHT: &str = "\x1b[C";
 
-fn new_record(dir: &Path) {
-    let ok = std::process::Command::new(env!("CARGO_BIN_EXE_vse-assess"))
-        .current_dir(dir)
-        .args([
-            "new",
-            "a.toml",
-            "--vse",
-            "Acme Soft",
-            "--participant",
-            "Bob Boss:director",
-        ])
-        .status()
-        .unwrap();
-    assert!(ok.success());
-}
-
 #[test]
 fn an_interview_typed_and_pasted_lands_in_the_file() {
     let tmp = TempDir::new().unwrap();
@@ -200,7 +185,7 @@ fn an_interview_typed_and_pasted_lands_in_the_file() {
 #[test]
 fn kill_9_mid_interview_loses_nothing_already_shown() {
     let tmp = TempDir::new().unwrap();
-    new_record(tmp.path());
+    new_record(tmp.path(), "a.toml");
     let mut s = Session::start(tmp.path(), &["interview", "a.toml"]);
     s.wait_for("1 of 25");
     for (key, id) in [
@@ -238,7 +223,7 @@ fn kill_9_mid_interview_loses_nothing_already_shown() {
 fn sigterm_and_sighup_save_and_exit_within_a_second() {
     for sig in ["-TERM", "-HUP"] {
         let tmp = TempDir::new().unwrap();
-        new_record(tmp.path());
+        new_record(tmp.path(), "a.toml");
         let mut s = Session::start(tmp.path(), &["interview", "a.toml"]);
         s.wait_for("1 of 25");
         s.keys("f", " 7.2.a  F");
@@ -322,7 +307,7 @@ fn the_terminal_going_away_ends_the_interview() {
         return;
     }
     let tmp = TempDir::new().unwrap();
-    new_record(tmp.path());
+    new_record(tmp.path(), "a.toml");
     let socket = tmp.path().join("tmux.sock");
     let bin = env!("CARGO_BIN_EXE_vse-assess");
     let cmd = format!(
@@ -392,18 +377,10 @@ fn the_terminal_going_away_ends_the_interview() {
     );
 }
 
-fn vse(dir: &Path, args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_vse-assess"))
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .unwrap()
-}
-
 #[test]
 fn a_second_editor_is_refused_read_only_works_and_a_crash_frees_the_file() {
     let tmp = TempDir::new().unwrap();
-    new_record(tmp.path());
+    new_record(tmp.path(), "a.toml");
     let mut first = Session::start(tmp.path(), &["interview", "a.toml"]);
     first.wait_for("1 of 25");
     let pid = first.child.process_id().unwrap();
@@ -463,7 +440,7 @@ fn change_behind_its_back(file: &Path) {
 fn a_file_changed_on_disk_is_never_overwritten() {
     // Keep mine: the answers go to a new file, theirs stays.
     let tmp = TempDir::new().unwrap();
-    new_record(tmp.path());
+    new_record(tmp.path(), "a.toml");
     let file = tmp.path().join("a.toml");
     let mut s = Session::start(tmp.path(), &["interview", "a.toml"]);
     s.wait_for("1 of 25");
@@ -487,7 +464,7 @@ fn a_file_changed_on_disk_is_never_overwritten() {
 
     // Reload: their version replaces what was on screen.
     let tmp = TempDir::new().unwrap();
-    new_record(tmp.path());
+    new_record(tmp.path(), "a.toml");
     let file = tmp.path().join("a.toml");
     let mut s = Session::start(tmp.path(), &["interview", "a.toml"]);
     s.wait_for("1 of 25");
@@ -503,7 +480,7 @@ fn a_file_changed_on_disk_is_never_overwritten() {
 
     // Quitting with the conflict open keeps the answers too.
     let tmp = TempDir::new().unwrap();
-    new_record(tmp.path());
+    new_record(tmp.path(), "a.toml");
     let mut s = Session::start(tmp.path(), &["interview", "a.toml"]);
     s.wait_for("1 of 25");
     change_behind_its_back(&tmp.path().join("a.toml"));

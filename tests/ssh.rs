@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use common::new_record;
 use tempfile::TempDir;
 use vse_assess::rating::Judgement;
 use vse_assess::record::store;
@@ -161,15 +162,6 @@ fn interview_over_ssh(server: &Server, dir: &Path, file: &str) -> Tmux {
         &ssh,
     ]);
     tmux
-}
-
-fn new_record(dir: &Path, file: &str) {
-    let ok = Command::new(env!("CARGO_BIN_EXE_vse-assess"))
-        .current_dir(dir)
-        .args(["new", file, "--vse", "Acme Soft"])
-        .status()
-        .unwrap();
-    assert!(ok.success());
 }
 
 /// Pids of processes whose command line contains `needle`.

@@ -203,3 +203,32 @@ pub fn tools(names: &[&str], install: &str) -> bool {
     eprintln!("skipping: {} not installed ({install})", missing.join(", "));
     false
 }
+
+/// Runs the vse-assess binary in `dir`.
+pub fn vse(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_vse-assess"))
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// Creates `file` in `dir` with `vse-assess new`, for a VSE with one participant.
+pub fn new_record(dir: &std::path::Path, file: &str) {
+    let out = vse(
+        dir,
+        &[
+            "new",
+            file,
+            "--vse",
+            "Acme Soft",
+            "--participant",
+            "Bob Boss:director",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
