@@ -397,3 +397,27 @@ fn every_size_from_20_to_300_columns_draws_without_panic() {
         app.update(Action::Back);
     }
 }
+
+#[test]
+fn read_only_refuses_every_change_including_a_paste() {
+    let mut app = example_app();
+    app.read_only = true;
+    let before = app.opened.record.clone();
+    for a in [
+        Action::Rate(Rating::N),
+        Action::ToggleFacet(0),
+        Action::Paste("pasted".into()),
+        Action::EditNotes,
+        Action::ShowEvidence,
+        Action::Delete,
+        Action::Yes,
+        Action::Back,
+        Action::ShowSetup,
+        Action::Toggle,
+    ] {
+        app.update(a);
+        assert_eq!(app.opened.record, before);
+        assert!(!app.dirty);
+    }
+    assert!(matches!(app.overlay, Overlay::None));
+}

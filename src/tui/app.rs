@@ -493,9 +493,12 @@ impl App {
                 ));
             }
             Action::Paste(text) => {
-                // Pasting outside an editor goes to the notes.
+                // Pasting outside an editor goes to the notes (unless they cannot be edited).
                 self.update_question(Action::EditNotes);
-                self.update(Action::Paste(text));
+                if let Overlay::Editor(editor) = std::mem::replace(&mut self.overlay, Overlay::None)
+                {
+                    self.update_editor(editor, Action::Paste(text));
+                }
             }
             Action::AddFinding => {
                 let classes: Vec<&str> = FINDING_CLASSES.iter().map(|c| c.key()).collect();
