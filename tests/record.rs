@@ -482,3 +482,23 @@ fn evidence_remove_unlinks() {
     let list = run_ok(tmp.path(), &["evidence", "list", "a.toml"]);
     assert!(list.starts_with("E2\turl\tIntranet"), "{list}");
 }
+
+#[test]
+fn bad_dates_on_the_command_line_name_the_option() {
+    let err = refused(
+        &good_record(),
+        &["answer", "7.2.b", "--action", "x", "--due", "2027-13-01"],
+    );
+    assert!(
+        err.contains("--due: `2027-13-01` is not a date like 2026-11-27"),
+        "{err}"
+    );
+    let tmp = TempDir::new().unwrap();
+    let out = cli(tmp.path())
+        .args(["new", "n.toml", "--date", "27/11/2026"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--date: `27/11/2026` is not a date"));
+    assert!(!tmp.path().join("n.toml").exists());
+}

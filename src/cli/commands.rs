@@ -60,6 +60,14 @@ pub fn run(command: Command) -> Result<ExitCode> {
     }
 }
 
+/// A calendar date given on the command line.
+fn date_arg(option: &str, value: &str) -> Result<()> {
+    value
+        .parse::<jiff::civil::Date>()
+        .map(|_| ())
+        .map_err(|_| invalid(format!("{option}: `{value}` is not a date like 2026-11-27")))
+}
+
 fn invalid(msg: impl Into<String>) -> anyhow::Error {
     Invalid(msg.into()).into()
 }
@@ -113,7 +121,7 @@ fn new(args: NewArgs) -> Result<ExitCode> {
     meta.participants = args.participants.iter().map(|s| person(s)).collect();
     if args.date.is_some() || args.location.is_some() {
         let date = match args.date {
-            Some(d) => d,
+            Some(d) => date_arg("--date", &d).map(|_| d)?,
             None => jiff::ZonedDateTime::now().date().to_string(),
         };
         meta.sessions.push(Session {
@@ -328,6 +336,9 @@ fn answer(args: AnswerArgs) -> Result<ExitCode> {
         a.add_interviewee(name);
     }
     if let Some(what) = args.action {
+        if let Some(due) = &args.due {
+            date_arg("--due", due)?;
+        }
         a.actions.push(Action {
             what,
             owner: args.owner.unwrap_or_default(),
