@@ -1,0 +1,134 @@
+//! The evidence register screen and the picker that links items to a requirement.
+
+use crate::record::{Evidence, EvidenceKind};
+
+use super::{App, Overlay, Pending, Screen};
+use crate::tui::action::Action;
+use crate::tui::editor::{Editor, Field, Purpose};
+
+const EVIDENCE_KINDS: [EvidenceKind; 5] = [
+    EvidenceKind::Document,
+    EvidenceKind::Record,
+    EvidenceKind::Interview,
+    EvidenceKind::Observation,
+    EvidenceKind::Url,
+];
+
+impl App {
+    pub(super) fn update_picker(&mut self, row: usize, action: Action) {
+        let n = self.opened.record.evidence.len();
+        let id = self.id();
+        let row = match action {
+            Action::Back | Action::Confirm => return,
+            Action::Up | Action::Prev => row.saturating_sub(1),
+            Action::Down | Action::Next => (row + 1).min(n.saturating_sub(1)),
+            Action::Toggle | Action::Open if row < n => {
+                let ev = self.opened.record.evidence[row].id.clone();
+                let linked = self.opened.record.evidence[row].supports.contains(&id);
+                self.opened.record.set_link(&ev, &id, !linked);
+                self.changed();
+                row
+            }
+            Action::AddEvidence | Action::ShowEvidence => {
+                self.go(Screen::Evidence);
+                return;
+            }
+            _ => row,
+        };
+        self.overlay = Overlay::Picker { row };
+    }
+
+    pub(super) fn update_evidence(&mut self, action: Action) {
+        let n = self.opened.record.evidence.len();
+        let id = self.id();
+        match action {
+            Action::Up | Action::Prev => self.evidence_row = self.evidence_row.saturating_sub(1),
+            Action::Down | Action::Next => {
+                self.evidence_row = (self.evidence_row + 1).min(n.saturating_sub(1))
+            }
+            Action::AddEvidence => {
+                self.open_editor(evidence_editor("New evidence", Purpose::NewEvidence, None))
+            }
+            Action::Open if self.evidence_row < n => {
+                let item = self.opened.record.evidence[self.evidence_row].clone();
+                self.open_editor(evidence_editor(
+                    "Edit evidence",
+                    Purpose::EditEvidence(self.evidence_row),
+                    Some(&item),
+                ));
+            }
+            Action::Toggle if self.evidence_row < n => {
+                let ev = self.opened.record.evidence[self.evidence_row].id.clone();
+                let linked = self.opened.record.evidence[self.evidence_row]
+                    .supports
+                    .contains(&id);
+                self.opened.record.set_link(&ev, &id, !linked);
+                self.message = Some(format!(
+                    "{ev} {} {id}",
+                    if linked { "unlinked from" } else { "linked to" }
+                ));
+                self.changed();
+            }
+            Action::Delete if self.evidence_row < n => {
+                let item = &self.opened.record.evidence[self.evidence_row];
+                if item.supports.is_empty() {
+                    self.apply(Pending::DeleteEvidence(self.evidence_row));
+                } else {
+                    self.overlay = Overlay::Confirm {
+                        question: format!(
+                            "{} supports {}. Remove it and these links?",
+                            item.id,
+                            item.supports.join(", ")
+                        ),
+                        pending: Pending::DeleteEvidence(self.evidence_row),
+                    };
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn evidence_editor(title: &str, purpose: Purpose, item: Option<&Evidence>) -> Editor {
+    let kinds: Vec<&str> = EVIDENCE_KINDS.iter().map(|k| k.key()).collect();
+    let kind = item.map_or(0, |i| {
+        EVIDENCE_KINDS
+            .iter()
+            .position(|k| *k == i.kind)
+            .unwrap_or(0)
+    });
+    Editor::new(
+        title,
+        purpose,
+        vec![
+            Field::line("Id", item.map_or("", |i| &i.id)),
+            Field::line("Title", item.map_or("", |i| &i.title)),
+            Field::choice("Kind", &kinds, kind),
+            Field::line(
+                "Location (path, URL, place)",
+                item.map_or("", |i| &i.location),
+            ),
+            Field::line("Version or date", item.map_or("", |i| &i.version)),
+        ],
+    )
+}
+
+pub(super) fn evidence_from(e: &Editor) -> Result<Evidence, String> {
+    let id = e.value(0).trim().to_owned();
+    let title = e.value(1).trim().to_owned();
+    if id.is_empty() || title.is_empty() {
+        return Err("an item needs an id and a title".into());
+    }
+    Ok(Evidence {
+        id,
+        title,
+        kind: EVIDENCE_KINDS
+            .into_iter()
+            .find(|k| k.key() == e.value(2))
+            .expect("listed kind"),
+        location: e.value(3).trim().to_owned(),
+        version: e.value(4).trim().to_owned(),
+        sha256: None,
+        supports: Vec::new(),
+    })
+}

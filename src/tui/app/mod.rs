@@ -1,0 +1,376 @@
+//! The interview's state and the one function that changes it, [`App::update`]. No terminal
+//! and no file I/O here: the event loop saves when [`App::dirty`] is set and hashes evidence
+//! files named in [`App::take_effects`].
+
+mod evidence;
+mod forms;
+mod question;
+mod setup;
+
+use crate::conformance;
+use crate::questionnaire::Requirement;
+use crate::rating::Judgement;
+use crate::record::FindingClass;
+use crate::record::store::Opened;
+
+use super::action::Action;
+use super::editor::Editor;
+
+pub use question::suggestion;
+pub use setup::{SetupRow, setup_label};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    Setup,
+    Question,
+    Guidance,
+    Evidence,
+    Summary,
+    Help,
+}
+
+/// Where the arrow keys go on the question screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    Question,
+    Findings,
+    Actions,
+    Interviewed,
+}
+
+/// What happens when the user answers yes to a prompt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Pending {
+    DeleteFinding(String, usize),
+    DeleteAction(String, usize),
+    DeleteInterviewee(String, usize),
+    DeleteEvidence(usize),
+}
+
+#[derive(Debug, Clone)]
+pub enum Overlay {
+    None,
+    Editor(Editor),
+    Confirm {
+        question: String,
+        pending: Pending,
+    },
+    /// Evidence items to link to the requirement on screen.
+    Picker {
+        row: usize,
+    },
+    /// The file changed on disk under us: reload it, or keep ours under a new name.
+    Conflict,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SaveState {
+    /// Nothing changed since the file was opened.
+    Unchanged,
+    Saved {
+        at: String,
+    },
+    Failed {
+        error: String,
+    },
+    /// Someone else changed the file; nothing is saved until the user decides.
+    Conflict,
+}
+
+/// Work for the event loop that needs the file system.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// Hash the evidence item's location if it is a readable local file.
+    HashEvidence { id: String },
+    /// Replace what is in memory with the file on disk.
+    Reload,
+    /// Write what is in memory to a new file beside the changed one, and go on there.
+    KeepMine,
+}
+
+/// What the keymap needs to know to turn a key into an action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Normal(Screen, Focus),
+    Editing { enter_is_newline: bool },
+    Confirm,
+    Picker,
+    Conflict,
+}
+
+pub const FINDING_CLASSES: [FindingClass; 5] = FindingClass::ALL;
+
+pub struct App {
+    pub opened: Opened,
+    pub theme: super::theme::Theme,
+    pub screen: Screen,
+    history: Vec<Screen>,
+    /// Index of the requirement on screen, in questionnaire order.
+    pub current: usize,
+    /// Show and visit only requirements not yet rated.
+    pub only_open: bool,
+    pub focus: Focus,
+    /// Selected item of the focused list.
+    pub item: usize,
+    pub setup_row: usize,
+    pub evidence_row: usize,
+    pub summary_row: usize,
+    pub scroll: u16,
+    pub overlay: Overlay,
+    /// The record changed and is not yet on disk.
+    pub dirty: bool,
+    /// Opened with --read-only: changes are refused.
+    pub read_only: bool,
+    pub save: SaveState,
+    pub message: Option<String>,
+    pub quit: bool,
+    effects: Vec<Effect>,
+}
+
+impl App {
+    /// Opens on the setup form for a record without a VSE name, else on the first question
+    /// not yet rated.
+    pub fn new(opened: Opened) -> App {
+        let first_open = opened
+            .questionnaire
+            .questionnaire
+            .requirements
+            .iter()
+            .position(|r| opened.record.answer(&r.id).and_then(|a| a.rating).is_none())
+            .unwrap_or(0);
+        let screen = if opened.record.assessment.vse.trim().is_empty() {
+            Screen::Setup
+        } else {
+            Screen::Question
+        };
+        App {
+            opened,
+            theme: super::theme::Theme::MONO,
+            screen,
+            history: Vec::new(),
+            current: first_open,
+            only_open: false,
+            focus: Focus::Question,
+            item: 0,
+            setup_row: 0,
+            evidence_row: 0,
+            summary_row: 0,
+            scroll: 0,
+            overlay: Overlay::None,
+            dirty: false,
+            read_only: false,
+            save: SaveState::Unchanged,
+            message: None,
+            quit: false,
+            effects: Vec::new(),
+        }
+    }
+
+    pub fn requirements(&self) -> &[Requirement] {
+        &self.opened.questionnaire.questionnaire.requirements
+    }
+
+    pub fn requirement(&self) -> &Requirement {
+        &self.requirements()[self.current]
+    }
+
+    pub fn rating_of(&self, id: &str) -> Option<Judgement> {
+        self.opened.record.answer(id).and_then(|a| a.rating)
+    }
+
+    /// Requirements listed in the side list: all, or the open ones (and the one on screen).
+    pub fn visible(&self) -> Vec<usize> {
+        (0..self.requirements().len())
+            .filter(|&i| {
+                !self.only_open
+                    || i == self.current
+                    || self.rating_of(&self.requirements()[i].id).is_none()
+            })
+            .collect()
+    }
+
+    pub fn summary_rows(&self) -> Vec<String> {
+        let eval = conformance::evaluate(
+            &self.opened.questionnaire.questionnaire,
+            &self.opened.record,
+        );
+        eval.blockers.iter().map(|(id, _)| id.to_string()).collect()
+    }
+
+    pub fn mode(&self) -> Mode {
+        match &self.overlay {
+            Overlay::Editor(e) => Mode::Editing {
+                enter_is_newline: e.enter_is_newline(),
+            },
+            Overlay::Confirm { .. } => Mode::Confirm,
+            Overlay::Picker { .. } => Mode::Picker,
+            Overlay::Conflict => Mode::Conflict,
+            Overlay::None => Mode::Normal(self.screen, self.focus),
+        }
+    }
+
+    pub fn take_effects(&mut self) -> Vec<Effect> {
+        std::mem::take(&mut self.effects)
+    }
+
+    pub fn saved(&mut self, at: String) {
+        self.dirty = false;
+        self.save = SaveState::Saved { at };
+    }
+
+    pub fn save_failed(&mut self, error: String) {
+        self.save = SaveState::Failed { error };
+    }
+
+    /// The file changed on disk: stop saving and ask what to do.
+    pub fn conflict(&mut self) {
+        self.save = SaveState::Conflict;
+        self.overlay = Overlay::Conflict;
+    }
+
+    /// Whether the loop may write the record now.
+    pub fn may_save(&self) -> bool {
+        self.dirty && !self.read_only && self.save != SaveState::Conflict
+    }
+
+    /// After a reload or a save under a new name: the conflict is over.
+    pub fn resolved(&mut self, opened: Opened, message: String) {
+        let current = self.requirement().id.clone();
+        self.opened = opened;
+        self.current = self
+            .requirements()
+            .iter()
+            .position(|r| r.id == current)
+            .unwrap_or(0);
+        self.dirty = false;
+        self.save = SaveState::Unchanged;
+        self.overlay = Overlay::None;
+        self.message = Some(message);
+    }
+
+    fn changed(&mut self) {
+        self.dirty = true;
+    }
+
+    fn go(&mut self, screen: Screen) {
+        if self.screen != screen {
+            self.history.push(self.screen);
+            self.screen = screen;
+            self.scroll = 0;
+        }
+    }
+
+    fn go_to_requirement(&mut self, index: usize) {
+        self.current = index;
+        self.focus = Focus::Question;
+        self.item = 0;
+        self.history.clear();
+        self.screen = Screen::Question;
+    }
+
+    pub fn update(&mut self, action: Action) {
+        if self.read_only {
+            // Opened read-only: look anywhere, change nothing.
+            let before = self.opened.record.clone();
+            self.apply_action(action);
+            if self.opened.record != before {
+                self.opened.record = before;
+                self.message = Some("read-only: nothing can be changed here".into());
+            }
+            self.dirty = false;
+            return;
+        }
+        self.apply_action(action);
+    }
+
+    fn apply_action(&mut self, action: Action) {
+        self.message = None;
+        match action {
+            Action::Quit => {
+                self.quit = true;
+                return;
+            }
+            // Every change is already saved; Ctrl+S writes anyway, for peace of mind.
+            Action::Save => {
+                self.dirty = true;
+                return;
+            }
+            _ => {}
+        }
+        match std::mem::replace(&mut self.overlay, Overlay::None) {
+            Overlay::Editor(editor) => self.update_editor(editor, action),
+            Overlay::Confirm { question, pending } => match action {
+                Action::Yes => self.apply(pending),
+                Action::No | Action::Back => {}
+                _ => self.overlay = Overlay::Confirm { question, pending },
+            },
+            Overlay::Picker { row } => self.update_picker(row, action),
+            Overlay::Conflict => match action {
+                Action::Reload => self.effects.push(Effect::Reload),
+                Action::KeepMine => self.effects.push(Effect::KeepMine),
+                _ => self.overlay = Overlay::Conflict,
+            },
+            Overlay::None => self.update_screen(action),
+        }
+    }
+
+    fn update_screen(&mut self, action: Action) {
+        match action {
+            Action::Help => self.go(Screen::Help),
+            Action::ShowSummary => {
+                self.summary_row = 0;
+                self.go(Screen::Summary)
+            }
+            Action::ShowEvidence => self.go(Screen::Evidence),
+            Action::ShowSetup => self.go(Screen::Setup),
+            Action::Back => self.back(),
+            _ => match self.screen {
+                Screen::Question => self.update_question(action),
+                Screen::Setup => self.update_setup(action),
+                Screen::Evidence => self.update_evidence(action),
+                Screen::Summary => self.update_summary(action),
+                Screen::Guidance | Screen::Help => match action {
+                    Action::Up | Action::Prev => self.scroll = self.scroll.saturating_sub(1),
+                    Action::Down | Action::Next => self.scroll = self.scroll.saturating_add(1),
+                    _ => {}
+                },
+            },
+        }
+    }
+
+    fn back(&mut self) {
+        if self.screen == Screen::Question && self.focus != Focus::Question {
+            self.focus = Focus::Question;
+            return;
+        }
+        match self.history.pop() {
+            Some(s) => {
+                self.screen = s;
+                self.scroll = 0;
+            }
+            None if self.screen != Screen::Question => self.screen = Screen::Question,
+            None => self.message = Some("q quits; every answer is already saved".into()),
+        }
+    }
+
+    fn update_summary(&mut self, action: Action) {
+        let rows = self.summary_rows();
+        match action {
+            Action::Up | Action::Prev => self.summary_row = self.summary_row.saturating_sub(1),
+            Action::Down | Action::Next => {
+                self.summary_row = (self.summary_row + 1).min(rows.len().saturating_sub(1))
+            }
+            Action::Open => {
+                if let Some(id) = rows.get(self.summary_row) {
+                    let index = self
+                        .requirements()
+                        .iter()
+                        .position(|r| &r.id == id)
+                        .expect("known id");
+                    self.go_to_requirement(index);
+                }
+            }
+            _ => {}
+        }
+    }
+}

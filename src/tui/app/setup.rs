@@ -1,0 +1,248 @@
+//! The setup form: assessment details and the clause 6 conditions.
+
+use crate::record::{Kind, Person, Session, Status};
+
+use super::{App, Screen};
+use crate::tui::action::Action;
+use crate::tui::editor::{Editor, Field, Purpose};
+
+/// Rows of the setup form: the assessment details, then one per clause 6 condition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SetupRow {
+    Vse,
+    Kind,
+    Status,
+    Client,
+    Objectives,
+    Processes,
+    Sites,
+    Team,
+    Participants,
+    Sessions,
+    Condition(usize),
+}
+
+const SETUP_FIXED: [SetupRow; 10] = [
+    SetupRow::Vse,
+    SetupRow::Kind,
+    SetupRow::Status,
+    SetupRow::Client,
+    SetupRow::Objectives,
+    SetupRow::Processes,
+    SetupRow::Sites,
+    SetupRow::Team,
+    SetupRow::Participants,
+    SetupRow::Sessions,
+];
+
+impl App {
+    pub fn setup_rows(&self) -> Vec<SetupRow> {
+        let n = self.opened.questionnaire.questionnaire.conditions.len();
+        SETUP_FIXED
+            .into_iter()
+            .chain((0..n).map(SetupRow::Condition))
+            .collect()
+    }
+
+    /// Requirement ids the summary lists: those that block a conformance claim.
+    pub(super) fn update_setup(&mut self, action: Action) {
+        let rows = self.setup_rows();
+        let row = rows[self.setup_row.min(rows.len() - 1)];
+        let meta = &mut self.opened.record.assessment;
+        match action {
+            Action::Up | Action::Prev => self.setup_row = self.setup_row.saturating_sub(1),
+            Action::Down | Action::Next => {
+                self.setup_row = (self.setup_row + 1).min(rows.len() - 1)
+            }
+            Action::StartInterview => {
+                self.history.clear();
+                self.screen = Screen::Question;
+            }
+            Action::Yes | Action::No if matches!(row, SetupRow::Condition(_)) => {
+                self.set_condition(row, action == Action::Yes);
+            }
+            Action::Toggle | Action::Open => match row {
+                SetupRow::Kind => {
+                    meta.kind = if meta.kind == Kind::Audit {
+                        Kind::SelfAssessment
+                    } else {
+                        Kind::Audit
+                    };
+                    self.changed();
+                }
+                SetupRow::Status => {
+                    meta.status = if meta.status == Status::Draft {
+                        Status::Final
+                    } else {
+                        Status::Draft
+                    };
+                    self.changed();
+                }
+                SetupRow::Condition(i) => {
+                    let cid = &self.opened.questionnaire.questionnaire.conditions[i].id;
+                    let met = self
+                        .opened
+                        .record
+                        .conditions
+                        .get(cid)
+                        .is_some_and(|c| c.met);
+                    self.set_condition(row, !met);
+                }
+                _ => {
+                    let value = self.setup_value(row);
+                    let label = setup_label(row);
+                    self.open_editor(Editor::new(
+                        &format!("Edit {label}"),
+                        Purpose::Setup(self.setup_row),
+                        vec![Field::line(setup_hint(row), &value)],
+                    ));
+                }
+            },
+            _ => {}
+        }
+    }
+
+    pub(super) fn set_condition(&mut self, row: SetupRow, met: bool) {
+        if let SetupRow::Condition(i) = row {
+            let cid = self.opened.questionnaire.questionnaire.conditions[i]
+                .id
+                .clone();
+            self.opened.record.conditions.entry(cid).or_default().met = met;
+            self.changed();
+        }
+    }
+
+    /// A setup field as the user edits it.
+    pub fn setup_value(&self, row: SetupRow) -> String {
+        let meta = &self.opened.record.assessment;
+        let people = |p: &[Person]| {
+            p.iter()
+                .map(|p| {
+                    if p.role.is_empty() {
+                        p.name.clone()
+                    } else {
+                        format!("{}: {}", p.name, p.role)
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("; ")
+        };
+        match row {
+            SetupRow::Vse => meta.vse.clone(),
+            SetupRow::Kind => meta.kind.describe().into(),
+            SetupRow::Status => meta.status.describe().into(),
+            SetupRow::Client => meta.client.clone(),
+            SetupRow::Objectives => meta.objectives.clone(),
+            SetupRow::Processes => meta.scope.processes.join(", "),
+            SetupRow::Sites => meta.scope.sites.join("; "),
+            SetupRow::Team => people(&meta.team),
+            SetupRow::Participants => people(&meta.participants),
+            SetupRow::Sessions => meta
+                .sessions
+                .iter()
+                .map(|s| format!("{} {}", s.date, s.location).trim().to_owned())
+                .collect::<Vec<_>>()
+                .join("; "),
+            SetupRow::Condition(i) => {
+                let cid = &self.opened.questionnaire.questionnaire.conditions[i].id;
+                match self.opened.record.conditions.get(cid) {
+                    Some(c) if c.met => "yes".into(),
+                    Some(_) => "no".into(),
+                    None => "not answered".into(),
+                }
+            }
+        }
+    }
+
+    pub(super) fn apply_setup(&mut self, index: usize, value: &str) -> Result<(), String> {
+        let row = self.setup_rows()[index];
+        let q = &self.opened.questionnaire.questionnaire;
+        let meta = &mut self.opened.record.assessment;
+        let list = |v: &str| -> Vec<String> {
+            v.split(';')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect()
+        };
+        let people = |v: &str| -> Vec<Person> {
+            list(v)
+                .iter()
+                .map(|p| {
+                    let (name, role) = p.split_once(':').unwrap_or((p, ""));
+                    Person {
+                        name: name.trim().to_owned(),
+                        role: role.trim().to_owned(),
+                    }
+                })
+                .collect()
+        };
+        match row {
+            SetupRow::Vse => meta.vse = value.trim().to_owned(),
+            SetupRow::Client => meta.client = value.trim().to_owned(),
+            SetupRow::Objectives => meta.objectives = value.trim().to_owned(),
+            SetupRow::Processes => {
+                let ids: Vec<String> = value
+                    .split([',', ';', ' '])
+                    .filter(|s| !s.is_empty())
+                    .map(|s| s.to_uppercase())
+                    .collect();
+                if let Some(bad) = ids.iter().find(|p| q.process(p).is_none()) {
+                    let known: Vec<&str> = q.processes.iter().map(|p| p.id.as_str()).collect();
+                    return Err(format!(
+                        "unknown process `{bad}`; expected {}",
+                        known.join(", ")
+                    ));
+                }
+                meta.scope.processes = ids;
+            }
+            SetupRow::Sites => meta.scope.sites = list(value),
+            SetupRow::Team => meta.team = people(value),
+            SetupRow::Participants => meta.participants = people(value),
+            SetupRow::Sessions => {
+                let mut sessions = Vec::new();
+                for s in list(value) {
+                    let (date, location) = s.split_once(' ').unwrap_or((&s, ""));
+                    if date.parse::<jiff::civil::Date>().is_err() {
+                        return Err(format!(
+                            "`{date}` is not a date: write 2026-11-27 Place; 2026-11-28 Place"
+                        ));
+                    }
+                    sessions.push(Session {
+                        date: date.to_owned(),
+                        location: location.trim().to_owned(),
+                    });
+                }
+                meta.sessions = sessions;
+            }
+            SetupRow::Kind | SetupRow::Status | SetupRow::Condition(_) => {}
+        }
+        Ok(())
+    }
+}
+
+pub fn setup_label(row: SetupRow) -> &'static str {
+    match row {
+        SetupRow::Vse => "VSE name",
+        SetupRow::Kind => "Kind",
+        SetupRow::Status => "Status",
+        SetupRow::Client => "Client",
+        SetupRow::Objectives => "Objectives",
+        SetupRow::Processes => "Processes",
+        SetupRow::Sites => "Sites",
+        SetupRow::Team => "Assessment team",
+        SetupRow::Participants => "Participants",
+        SetupRow::Sessions => "Dates, places",
+        SetupRow::Condition(_) => "Condition",
+    }
+}
+
+fn setup_hint(row: SetupRow) -> &'static str {
+    match row {
+        SetupRow::Team | SetupRow::Participants => "Name: role; Name: role",
+        SetupRow::Sessions => "2026-11-27 Place; 2026-11-28 Place",
+        SetupRow::Sites => "Site; site",
+        SetupRow::Processes => "OM, RM, PSM, PPM",
+        _ => setup_label(row),
+    }
+}
