@@ -1,7 +1,8 @@
 //! vse-assess: ISO/IEC 29110-4-2 organizational management profile assessments.
 //!
-//! The domain (questionnaire, record, rating rules) has no terminal code; the command line in
-//! [`cli`] is a thin layer over it.
+//! The domain ([`questionnaire`], [`record`], [`rating`], [`conformance`], [`report`]) has no
+//! terminal code. Two thin layers sit on it: the scriptable command line ([`cli`]) and the
+//! interview's terminal UI ([`tui`]).
 
 pub mod cli;
 pub mod conformance;
