@@ -83,6 +83,14 @@ fn kill_9_during_saves_never_tears_the_record() {
         }
     }
     eprintln!("{old} kills left the previous record, {new} the new one");
+    // Each edit clears the temporary files that killed saves left behind.
+    assert!(answer(tmp.path(), "after").status().unwrap().success());
+    let mut left: Vec<String> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(left, [".a.toml.lock", "a.toml"]);
     assert!(
         old > 0,
         "no kill landed before the rename: the test did not test anything"

@@ -59,6 +59,8 @@ pub fn lock(record: &Path) -> Result<Lock, LockError> {
             );
             file.set_len(0).map_err(io_err)?;
             file.write_all(holder.as_bytes()).map_err(io_err)?;
+            // No save of this record can be under way now: clear what crashed ones left.
+            super::store::remove_stale_temp_files(record);
             Ok(Lock { file })
         }
         Err(fs::TryLockError::WouldBlock) => {
@@ -115,5 +117,33 @@ mod tests {
         drop(first);
         let again = lock(&record);
         assert!(again.is_ok());
+    }
+
+    #[test]
+    fn taking_the_lock_clears_only_this_records_stale_temporary_files() {
+        let dir = tempfile::TempDir::new().unwrap();
+        for name in [
+            ".a.toml.Xy12Zq.tmp",
+            ".b.toml.Xy12Zq.tmp",
+            "a.toml",
+            ".a.toml.notes.tmp.bak",
+        ] {
+            fs::write(dir.path().join(name), "x").unwrap();
+        }
+        let _held = lock(&dir.path().join("a.toml")).unwrap();
+        let mut left: Vec<String> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(
+            left,
+            [
+                ".a.toml.lock",
+                ".a.toml.notes.tmp.bak",
+                ".b.toml.Xy12Zq.tmp",
+                "a.toml"
+            ]
+        );
     }
 }

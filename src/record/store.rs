@@ -139,9 +139,10 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
+    let (prefix, suffix) = temp_affixes(path);
     let mut tmp = tempfile::Builder::new()
-        .prefix(".vse-assess-")
-        .suffix(".tmp")
+        .prefix(&prefix)
+        .suffix(suffix)
         .tempfile_in(dir)?;
     tmp.write_all(bytes)?;
     if let Ok(meta) = fs::metadata(path) {
@@ -154,6 +155,37 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
         let _ = d.sync_all();
     }
     Ok(())
+}
+
+/// Temporary files of a save are `.NAME.XXXXXX.tmp` beside `NAME`: named after their record,
+/// so that whoever holds the record's lock can remove those a crash left behind.
+fn temp_affixes(path: &Path) -> (String, &'static str) {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    (format!(".{name}."), ".tmp")
+}
+
+/// Removes temporary files that interrupted saves of `record` left behind. Only safe while
+/// holding the record's lock (no save of it can be under way).
+pub fn remove_stale_temp_files(record: &Path) {
+    let (prefix, suffix) = temp_affixes(record);
+    let dir = match record.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    for entry in fs::read_dir(dir).into_iter().flatten().flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        // `.NAME.` + six random characters + `.tmp`: never the record or its lock.
+        if name.starts_with(&prefix)
+            && name.ends_with(suffix)
+            && name.len() == prefix.len() + 6 + suffix.len()
+        {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
 }
 
 /// Writes a new file, refusing to replace one that exists.
