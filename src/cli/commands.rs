@@ -95,15 +95,6 @@ fn save(opened: &mut Opened) -> Result<()> {
     Ok(())
 }
 
-/// "Name" or "Name:Role".
-fn person(s: &str) -> Person {
-    let (name, role) = s.split_once(':').unwrap_or((s, ""));
-    Person {
-        name: name.trim().to_owned(),
-        role: role.trim().to_owned(),
-    }
-}
-
 fn new(args: NewArgs) -> Result<ExitCode> {
     let loaded = catalog::resolve(&args.questionnaire, Path::new(catalog::LOCAL_DIR))?;
     let mut record = Record::new(&loaded, &args.vse, args.kind.into());
@@ -117,8 +108,8 @@ fn new(args: NewArgs) -> Result<ExitCode> {
     if !args.processes.is_empty() {
         meta.scope.processes = args.processes.iter().map(|p| p.to_uppercase()).collect();
     }
-    meta.team = args.team.iter().map(|s| person(s)).collect();
-    meta.participants = args.participants.iter().map(|s| person(s)).collect();
+    meta.team = args.team.iter().map(|s| Person::parse(s)).collect();
+    meta.participants = args.participants.iter().map(|s| Person::parse(s)).collect();
     if args.date.is_some() || args.location.is_some() {
         let date = match args.date {
             Some(d) => date_arg("--date", &d).map(|_| d)?,

@@ -129,6 +129,17 @@ pub struct Person {
     pub role: String,
 }
 
+impl Person {
+    /// "Name" or "Name: role", as typed on the command line or in the setup form.
+    pub fn parse(s: &str) -> Person {
+        let (name, role) = s.split_once(':').unwrap_or((s, ""));
+        Person {
+            name: name.trim().to_owned(),
+            role: role.trim().to_owned(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Session {

@@ -165,18 +165,8 @@ impl App {
                 .map(str::to_owned)
                 .collect()
         };
-        let people = |v: &str| -> Vec<Person> {
-            list(v)
-                .iter()
-                .map(|p| {
-                    let (name, role) = p.split_once(':').unwrap_or((p, ""));
-                    Person {
-                        name: name.trim().to_owned(),
-                        role: role.trim().to_owned(),
-                    }
-                })
-                .collect()
-        };
+        let people =
+            |v: &str| -> Vec<Person> { list(v).iter().map(|p| Person::parse(p)).collect() };
         match row {
             SetupRow::Vse => meta.vse = value.trim().to_owned(),
             SetupRow::Client => meta.client = value.trim().to_owned(),
