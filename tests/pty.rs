@@ -289,16 +289,6 @@ fn a_failed_save_is_shown_retried_and_loses_nothing() {
     s.wait_exit(Duration::from_secs(5));
 }
 
-fn tmux(socket: &Path, args: &[&str]) -> String {
-    let out = std::process::Command::new("tmux")
-        .arg("-S")
-        .arg(socket)
-        .args(args)
-        .output()
-        .unwrap();
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
 /// The terminal closing under the program (the SSH connection or the window going away):
 /// here the whole tmux server is killed, which closes the pty.
 #[test]
@@ -308,51 +298,17 @@ fn the_terminal_going_away_ends_the_interview() {
     }
     let tmp = TempDir::new().unwrap();
     new_record(tmp.path(), "a.toml");
-    let socket = tmp.path().join("tmux.sock");
     let bin = env!("CARGO_BIN_EXE_vse-assess");
     let cmd = format!(
         "cd '{}' && exec '{bin}' interview a.toml",
         tmp.path().display()
     );
-    tmux(
-        &socket,
-        &[
-            "-f",
-            "/dev/null",
-            "new-session",
-            "-d",
-            "-x",
-            "80",
-            "-y",
-            "24",
-            &cmd,
-        ],
-    );
-    let screen = || tmux(&socket, &["capture-pane", "-p"]);
-    let wait_for = |text: &str| {
-        let start = Instant::now();
-        while !screen().contains(text) {
-            assert!(
-                start.elapsed() < Duration::from_secs(10),
-                "never showed {text:?}:\n{}",
-                screen()
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    };
-    wait_for("1 of 25");
-    let pid: u32 = tmux(&socket, &["display-message", "-p", "#{pane_pid}"])
-        .trim()
-        .parse()
-        .unwrap();
-    tmux(&socket, &["send-keys", "t"]);
-    wait_for("Esc when done");
-    tmux(
-        &socket,
-        &["send-keys", "-l", "typed before the line dropped"],
-    );
-    wait_for("line dropped");
-    tmux(&socket, &["kill-server"]);
+    let tmux = common::Tmux::start(tmp.path().join("tmux.sock"), &cmd);
+    tmux.wait_for("1 of 25");
+    let pid = tmux.pane_pid();
+    tmux.keys(&["t"], "Esc when done");
+    tmux.text("typed before the line dropped");
+    tmux.run(&["kill-server"]);
     let start = Instant::now();
     while Path::new(&format!("/proc/{pid}")).exists()
         && !std::fs::read_to_string(format!("/proc/{pid}/stat"))

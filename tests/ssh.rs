@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::new_record;
+use common::{Tmux, new_record};
 use tempfile::TempDir;
 use vse_assess::rating::Judgement;
 use vse_assess::record::store;
@@ -87,56 +87,6 @@ fn start_sshd(dir: &Path) -> Server {
     }
 }
 
-struct Tmux {
-    socket: PathBuf,
-}
-
-impl Tmux {
-    fn run(&self, args: &[&str]) -> String {
-        let out = Command::new("tmux")
-            .arg("-S")
-            .arg(&self.socket)
-            .args(args)
-            .output()
-            .unwrap();
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn screen(&self) -> String {
-        self.run(&["capture-pane", "-p"])
-    }
-
-    fn wait_for(&self, text: &str) {
-        let start = Instant::now();
-        while !self.screen().contains(text) {
-            assert!(
-                start.elapsed() < Duration::from_secs(15),
-                "never showed {text:?}:\n{}",
-                self.screen()
-            );
-            std::thread::sleep(Duration::from_millis(30));
-        }
-    }
-
-    fn keys(&self, keys: &[&str], then: &str) {
-        let mut args = vec!["send-keys"];
-        args.extend(keys);
-        self.run(&args);
-        self.wait_for(then);
-    }
-
-    fn text(&self, text: &str) {
-        self.run(&["send-keys", "-l", text]);
-        self.wait_for(text);
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        self.run(&["kill-server"]);
-    }
-}
-
 /// Runs `vse-assess interview FILE` over ssh -t in a detached 80x24 tmux window.
 fn interview_over_ssh(server: &Server, dir: &Path, file: &str) -> Tmux {
     let bin = env!("CARGO_BIN_EXE_vse-assess");
@@ -147,21 +97,7 @@ fn interview_over_ssh(server: &Server, dir: &Path, file: &str) -> Tmux {
         server.key.display(),
         server.user
     );
-    let tmux = Tmux {
-        socket: dir.join(format!("tmux-{file}.sock")),
-    };
-    tmux.run(&[
-        "-f",
-        "/dev/null",
-        "new-session",
-        "-d",
-        "-x",
-        "80",
-        "-y",
-        "24",
-        &ssh,
-    ]);
-    tmux
+    Tmux::start(dir.join(format!("tmux-{file}.sock")), &ssh)
 }
 
 /// Pids of processes whose command line contains `needle`.

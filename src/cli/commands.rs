@@ -62,10 +62,7 @@ pub fn run(command: Command) -> Result<ExitCode> {
 
 /// A calendar date given on the command line.
 fn date_arg(option: &str, value: &str) -> Result<()> {
-    value
-        .parse::<jiff::civil::Date>()
-        .map(|_| ())
-        .map_err(|_| invalid(format!("{option}: `{value}` is not a date like 2026-11-27")))
+    crate::record::check_date(value).map_err(|e| invalid(format!("{option}: {e}")))
 }
 
 fn invalid(msg: impl Into<String>) -> anyhow::Error {

@@ -172,7 +172,8 @@ pub fn check(record: &Record, q: &Questionnaire) -> Vec<Problem> {
     problems
 }
 
-pub(crate) fn check_date(s: &str) -> Result<(), String> {
+/// A calendar date as records hold them (ISO 8601, e.g. 2026-11-27).
+pub fn check_date(s: &str) -> Result<(), String> {
     s.parse::<jiff::civil::Date>()
         .map(|_| ())
         .map_err(|_| format!("`{s}` is not a date like 2026-11-27"))

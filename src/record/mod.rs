@@ -14,7 +14,7 @@ use crate::questionnaire::Requirement;
 use crate::questionnaire::catalog::Loaded;
 use crate::rating::{Judgement, Rating};
 
-pub use check::check;
+pub use check::{check, check_date};
 
 /// The record layout this version reads and writes.
 pub const SCHEMA: u32 = 1;

@@ -232,3 +232,82 @@ pub fn new_record(dir: &std::path::Path, file: &str) {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// A detached 80x24 tmux session on its own socket, read and typed into as a person would.
+pub struct Tmux {
+    socket: std::path::PathBuf,
+}
+
+impl Tmux {
+    /// Starts `command` (a shell command line) in a new session.
+    pub fn start(socket: std::path::PathBuf, command: &str) -> Tmux {
+        let tmux = Tmux { socket };
+        tmux.run(&[
+            "-f",
+            "/dev/null",
+            "new-session",
+            "-d",
+            "-x",
+            "80",
+            "-y",
+            "24",
+            command,
+        ]);
+        tmux
+    }
+
+    pub fn run(&self, args: &[&str]) -> String {
+        let out = std::process::Command::new("tmux")
+            .arg("-S")
+            .arg(&self.socket)
+            .args(args)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    pub fn screen(&self) -> String {
+        self.run(&["capture-pane", "-p"])
+    }
+
+    /// Waits until the screen shows `text`; fails with the screen if it never does.
+    pub fn wait_for(&self, text: &str) {
+        let start = std::time::Instant::now();
+        while !self.screen().contains(text) {
+            assert!(
+                start.elapsed() < std::time::Duration::from_secs(15),
+                "never showed {text:?}:\n{}",
+                self.screen()
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
+
+    /// Sends keys (tmux key names), then waits for their effect to show.
+    pub fn keys(&self, keys: &[&str], then: &str) {
+        let mut args = vec!["send-keys"];
+        args.extend(keys);
+        self.run(&args);
+        self.wait_for(then);
+    }
+
+    /// Types `text` literally and waits for it to show.
+    pub fn text(&self, text: &str) {
+        self.run(&["send-keys", "-l", text]);
+        self.wait_for(text);
+    }
+
+    /// The pid of the program in the window.
+    pub fn pane_pid(&self) -> u32 {
+        self.run(&["display-message", "-p", "#{pane_pid}"])
+            .trim()
+            .parse()
+            .unwrap()
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        self.run(&["kill-server"]);
+    }
+}

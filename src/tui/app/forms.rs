@@ -1,7 +1,7 @@
 //! Forms in popups and yes/no prompts: what Confirm does with their values.
 
 use crate::rating::Judgement;
-use crate::record::{Action as Todo, ActionStatus, Finding};
+use crate::record::{Action as Todo, ActionStatus, Finding, check_date};
 
 use super::evidence::evidence_from;
 use super::{App, Effect, FINDING_CLASSES, Focus, Overlay, Pending};
@@ -88,8 +88,8 @@ impl App {
                 if what.is_empty() {
                     return Err("say what is to be done (Esc cancels)".into());
                 }
-                if !due.is_empty() && due.parse::<jiff::civil::Date>().is_err() {
-                    return Err(format!("`{due}` is not a date like 2026-12-31"));
+                if !due.is_empty() {
+                    check_date(&due)?;
                 }
                 record.answer_mut(id).actions.push(Todo {
                     what,

@@ -1,6 +1,6 @@
 //! The setup form: assessment details and the clause 6 conditions.
 
-use crate::record::{Kind, Person, Session, Status};
+use crate::record::{Kind, Person, Session, Status, check_date};
 
 use super::{App, Screen};
 use crate::tui::action::Action;
@@ -193,11 +193,8 @@ impl App {
                 let mut sessions = Vec::new();
                 for s in list(value) {
                     let (date, location) = s.split_once(' ').unwrap_or((&s, ""));
-                    if date.parse::<jiff::civil::Date>().is_err() {
-                        return Err(format!(
-                            "`{date}` is not a date: write 2026-11-27 Place; 2026-11-28 Place"
-                        ));
-                    }
+                    check_date(date)
+                        .map_err(|e| format!("{e}: write 2026-11-27 Place; 2026-11-28 Place"))?;
                     sessions.push(Session {
                         date: date.to_owned(),
                         location: location.trim().to_owned(),
