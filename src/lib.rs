@@ -24,11 +24,14 @@ use diagnostic::Diagnostic;
 /// always names the file (and, for bad content, line, column and field).
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
-    #[error("{}: cannot read: {source}", file.display())]
+    // `cause`, not `source`: the message already says it, and `{:#}` would say it twice.
+    #[error("{}: cannot read: {cause}", file.display())]
     Io {
         file: PathBuf,
-        source: std::io::Error,
+        cause: std::io::Error,
     },
+    #[error("{}: not a regular file ({kind}); records and questionnaires are plain files", file.display())]
+    NotAFile { file: PathBuf, kind: &'static str },
     #[error("{}: not a UTF-8 text file (byte {offset} is invalid)", file.display())]
     NotText { file: PathBuf, offset: usize },
     #[error("{}", problems.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n"))]
@@ -64,17 +67,24 @@ impl LoadError {
 /// is refused before it is read, so memory stays bounded.
 pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
-/// Reads a whole file as UTF-8 text.
+/// Reads a whole file as UTF-8 text. Only regular files: a FIFO would block every command
+/// and a device or `/proc` file never ends.
 pub fn read_text(path: &Path) -> Result<String, LoadError> {
     use std::io::Read;
-    let io = |source| LoadError::Io {
+    let io = |cause| LoadError::Io {
         file: path.to_owned(),
-        source,
+        cause,
     };
-    let file = std::fs::File::open(path).map_err(io)?;
+    let file = open_regular(path).map_err(|e| match e {
+        OpenError::Io(cause) => io(cause),
+        OpenError::NotAFile(kind) => LoadError::NotAFile {
+            file: path.to_owned(),
+            kind,
+        },
+    })?;
     let mut bytes = Vec::new();
     // Read one byte past the limit to tell "at the limit" from "over it", whatever the file
-    // claims its size is (pipes and /proc files claim none).
+    // claims its size is.
     file.take(MAX_FILE_BYTES + 1)
         .read_to_end(&mut bytes)
         .map_err(io)?;
@@ -88,4 +98,39 @@ pub fn read_text(path: &Path) -> Result<String, LoadError> {
         file: path.to_owned(),
         offset: e.utf8_error().valid_up_to(),
     })
+}
+
+/// Why [`open_regular`] did not open a file.
+#[derive(Debug)]
+pub enum OpenError {
+    Io(std::io::Error),
+    /// It exists but is a FIFO, a device, a folder or a socket.
+    NotAFile(&'static str),
+}
+
+/// Opens a file for reading only if it is a regular file. The open itself never blocks (a
+/// FIFO without a writer would), and the type is checked on the opened file, not on the path,
+/// so nothing can be swapped in between.
+pub fn open_regular(path: &Path) -> Result<std::fs::File, OpenError> {
+    use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+        .map_err(OpenError::Io)?;
+    let kind = file.metadata().map_err(OpenError::Io)?.file_type();
+    if kind.is_file() {
+        return Ok(file);
+    }
+    Err(OpenError::NotAFile(if kind.is_dir() {
+        "a folder"
+    } else if kind.is_fifo() {
+        "a FIFO"
+    } else if kind.is_char_device() || kind.is_block_device() {
+        "a device"
+    } else if kind.is_socket() {
+        "a socket"
+    } else {
+        "not a plain file"
+    }))
 }

@@ -19,6 +19,50 @@ pub fn neutralize(s: &str) -> String {
         .collect()
 }
 
+/// Where the editor keeps characters that must not reach the terminal: each one moved to the
+/// same offset in Unicode's plane 15 private-use area. The mapping is reversible, so text
+/// edited in the interview keeps its characters (a carriage return from a Windows file stays
+/// one) while the screen shows them neutralised ([`shown`]).
+const EDITABLE_BASE: u32 = 0xF_0000;
+
+/// Text as the interview's editor holds it: line breaks and tabs as they are (the editor
+/// shows tabs as spaces), every other character [`neutralize`] would replace moved out of the
+/// terminal's way.
+pub fn to_editable(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if needs_neutralizing(c) {
+                char::from_u32(EDITABLE_BASE + c as u32).expect("plane 15 is valid")
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+/// The text an editor holds, with the characters [`to_editable`] moved put back.
+pub fn from_editable(s: &str) -> String {
+    s.chars().map(original).collect()
+}
+
+/// What the screen shows for one character the editor holds.
+pub fn shown(c: char) -> String {
+    neutralize(&original(c).to_string())
+}
+
+fn original(c: char) -> char {
+    match (c as u32).checked_sub(EDITABLE_BASE) {
+        Some(n) if n < 0x1_0000 => char::from_u32(n)
+            .filter(|&o| needs_neutralizing(o))
+            .unwrap_or(c),
+        _ => c,
+    }
+}
+
+fn needs_neutralizing(c: char) -> bool {
+    c != '\n' && c != '\t' && (c.is_control() || is_bidi_control(c))
+}
+
 /// Characters that change the direction of the text around them.
 fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
@@ -41,6 +85,29 @@ mod tests {
     fn bidi_overrides_are_made_visible() {
         assert_eq!(neutralize("abc\u{202e}fed"), "abc\u{fffd}fed");
         assert_eq!(neutralize("\u{2066}x\u{2069}"), "\u{fffd}x\u{fffd}");
+    }
+
+    #[test]
+    fn the_editor_gives_back_exactly_what_it_was_given() {
+        let s = "col1\tcol2\r\nline \u{1b}[31m red \u{202e}rtl \u{9b} end \u{f0041}";
+        let held = to_editable(s);
+        assert!(
+            !held
+                .chars()
+                .any(|c| c == '\r' || c == '\u{1b}' || c == '\u{202e}')
+        );
+        assert!(held.contains('\t'), "tabs stay tabs");
+        assert_eq!(from_editable(&held), s);
+        let screen: String = held.chars().map(shown).collect();
+        assert!(
+            screen.contains("\u{240d}") && screen.contains("\u{241b}"),
+            "{screen}"
+        );
+        assert!(
+            !screen
+                .chars()
+                .any(|c| c.is_control() && c != '\n' && c != ' ')
+        );
     }
 
     #[test]

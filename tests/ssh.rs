@@ -172,8 +172,9 @@ fn interview_over_ssh_and_a_dropped_connection() {
         );
         std::thread::sleep(Duration::from_millis(20));
     }
+    // Generous: the rest of the suite runs alongside.
     assert!(
-        start.elapsed() < Duration::from_secs(2),
+        start.elapsed() < Duration::from_secs(5),
         "took {:?}",
         start.elapsed()
     );

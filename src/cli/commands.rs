@@ -4,6 +4,7 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::AtomicBool;
 
 use anyhow::{Context, Result, bail};
 
@@ -21,19 +22,22 @@ use crate::{conformance, report};
 pub fn run(command: Command) -> Result<ExitCode> {
     match command {
         Command::Interview { file, read_only } => {
+            let file = store::real_path(&file)
+                .with_context(|| format!("cannot open {}", file.display()))?;
             let lock = if read_only {
+                if !file.exists() {
+                    bail!(invalid(format!(
+                        "{}: no such file (a read-only view never creates one)",
+                        file.display()
+                    )));
+                }
                 None
             } else {
+                store::check_writable(&file)?;
                 Some(lock::lock(&file)?)
             };
             let opened = crate::tui::open_or_create(&file)?;
-            let ended = crate::tui::run(opened, lock)?;
-            if ended != crate::tui::Ended::Quit {
-                eprintln!(
-                    "vse-assess: interview ended ({ended:?}); answers saved in {}",
-                    file.display()
-                );
-            }
+            crate::tui::run(opened, lock)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::New(args) => new(args),
@@ -82,8 +86,18 @@ fn open(file: &Path) -> Result<Opened> {
 }
 
 /// Opens a record to change it: takes its edit lock first, so that no one else is editing it.
+/// A symbolic link is followed (the lock and the save are the real file's); a file the save
+/// would damage is refused before anything happens.
 fn edit(file: &Path) -> Result<(Opened, lock::Lock)> {
-    let held = lock::lock(file)?;
+    let file =
+        &store::real_path(file).with_context(|| format!("cannot open {}", file.display()))?;
+    // Read it first: a missing or broken file is reported as such, and leaves no lock file.
+    crate::read_text(file)?;
+    store::check_writable(file)?;
+    let mut held = lock::lock(file)?;
+    if let Some(note) = held.left_note.take() {
+        eprintln!("vse-assess: note: {note}");
+    }
     Ok((open(file)?, held))
 }
 
@@ -428,7 +442,11 @@ fn evidence(cmd: EvidenceCommand) -> Result<ExitCode> {
                         .map_err(|e| invalid(e.to_string()))
                 })
                 .collect::<Result<Vec<_>>>()?;
-            let sha256 = store::hash_local_file(&location, &file);
+            let hashed = store::hash_local_file(&location, &file, &AtomicBool::new(false));
+            if let store::Hashed::Skipped(why) = &hashed {
+                eprintln!("vse-assess: {location}: not hashed: {why}");
+            }
+            let sha256 = hashed.sha256();
             opened.record.evidence.push(Evidence {
                 id: id.clone(),
                 title,

@@ -232,16 +232,24 @@ pub struct Invalid(pub String);
 /// Runs the command line; the exit status is 2 for bad input (files or arguments), 3 when
 /// the record is open for editing elsewhere, 1 for anything else that failed.
 pub fn main() -> ExitCode {
+    // Past a file-size limit (ulimit -f) a write fails with EFBIG and the failed-save path
+    // keeps the answers; the default SIGXFSZ would kill the process mid-interview.
+    unsafe {
+        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+    }
     let cli = Cli::parse();
     match commands::run(cli.command) {
         Ok(code) => code,
         Err(e) => {
             eprintln!("vse-assess: {e:#}");
-            if e.downcast_ref::<LockError>().is_some() {
+            if matches!(e.downcast_ref::<LockError>(), Some(LockError::Held { .. })) {
                 ExitCode::from(3)
             } else if e.downcast_ref::<LoadError>().is_some()
                 || e.downcast_ref::<Invalid>().is_some()
-                || matches!(e.downcast_ref::<SaveError>(), Some(SaveError::Invalid(_)))
+                || matches!(
+                    e.downcast_ref::<SaveError>(),
+                    Some(SaveError::Invalid(_) | SaveError::TooLarge { .. })
+                )
             {
                 ExitCode::from(2)
             } else {

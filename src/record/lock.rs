@@ -3,14 +3,22 @@
 //! process ends, however it ends, so a crash never leaves a record locked.
 
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, Write};
+use std::io;
+use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 
 /// Held while a record is open for editing; released when dropped.
 #[derive(Debug)]
 pub struct Lock {
     file: File,
+    /// What the previous holder left for the next one (where answers it could not save went).
+    pub left_note: Option<String>,
+    /// Keep the lock file's text when released: it carries a note for the next holder.
+    keep_text: bool,
 }
+
+/// How a note for the next holder starts in the lock file.
+const NOTE: &str = "note: ";
 
 #[derive(Debug, thiserror::Error)]
 pub enum LockError {
@@ -19,8 +27,8 @@ pub enum LockError {
         file.display()
     )]
     Held { file: PathBuf, holder: String },
-    #[error("cannot lock {}: {source}", file.display())]
-    Io { file: PathBuf, source: io::Error },
+    #[error("cannot lock {} for editing: {cause}", file.display())]
+    Io { file: PathBuf, cause: io::Error },
 }
 
 /// `dir/.a.toml.lock` for `dir/a.toml`.
@@ -35,54 +43,87 @@ pub fn lock_path(record: &Path) -> PathBuf {
 /// Takes the edit lock of a record, or says who holds it.
 pub fn lock(record: &Path) -> Result<Lock, LockError> {
     let path = lock_path(record);
-    let io_err = |source| LockError::Io {
+    let io_err = |cause| LockError::Io {
         file: record.to_owned(),
-        source,
+        cause,
     };
     // The file is never deleted: deleting it could let two processes lock two different files.
-    let mut file = OpenOptions::new()
+    let file = OpenOptions::new()
         .read(true)
         .write(true)
         .create(true)
         .truncate(false)
         .open(&path)
         .map_err(io_err)?;
-    match file.try_lock() {
-        Ok(()) => {
-            let since = jiff::ZonedDateTime::now()
-                .strftime("%Y-%m-%d %H:%M:%S %Z")
-                .to_string();
-            let holder = format!(
-                "host {}, process {}, since {since}",
-                hostname(),
-                std::process::id()
-            );
-            file.set_len(0).map_err(io_err)?;
-            file.write_all(holder.as_bytes()).map_err(io_err)?;
-            // No save of this record can be under way now: clear what crashed ones left.
-            super::store::remove_stale_temp_files(record);
-            Ok(Lock { file })
+    // A holder writes its name just after taking the lock and clears it just before letting
+    // go: an empty name means one of those moments, so look again (or take the lock) rather
+    // than answer "holder unknown".
+    for _ in 0..50 {
+        match file.try_lock() {
+            Ok(()) => return take(file, &path, record).map_err(io_err),
+            Err(fs::TryLockError::WouldBlock) => {
+                let holder = fs::read_to_string(&path).unwrap_or_default();
+                if !holder.trim().is_empty() && !holder.starts_with(NOTE) {
+                    return Err(LockError::Held {
+                        file: record.to_owned(),
+                        holder: holder.trim().to_string(),
+                    });
+                }
+            }
+            Err(fs::TryLockError::Error(e)) => return Err(io_err(e)),
         }
-        Err(fs::TryLockError::WouldBlock) => {
-            let holder = fs::read_to_string(&path).unwrap_or_default();
-            let holder = if holder.trim().is_empty() {
-                "holder unknown".to_string()
-            } else {
-                holder.trim().to_string()
-            };
-            Err(LockError::Held {
-                file: record.to_owned(),
-                holder,
-            })
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    Err(LockError::Held {
+        file: record.to_owned(),
+        holder: "holder unknown".into(),
+    })
+}
+
+/// Just locked: write who holds it.
+fn take(file: File, path: &Path, record: &Path) -> io::Result<Lock> {
+    let left_note = fs::read_to_string(path)
+        .ok()
+        .and_then(|t| t.strip_prefix(NOTE).map(|n| n.trim().to_owned()));
+    let since = jiff::ZonedDateTime::now()
+        .strftime("%Y-%m-%d %H:%M:%S %Z")
+        .to_string();
+    let holder = format!(
+        "host {}, process {}, since {since}",
+        hostname(),
+        std::process::id()
+    );
+    // Written in one call at the start, then cut to length, so that a reader sees a whole
+    // name (this one or none), never half of one.
+    file.write_all_at(holder.as_bytes(), 0)?;
+    file.set_len(holder.len() as u64)?;
+    // No save of this record can be under way now: clear what crashed ones left.
+    super::store::remove_stale_temp_files(record);
+    Ok(Lock {
+        file,
+        left_note,
+        keep_text: false,
+    })
+}
+
+impl Lock {
+    /// Leaves a note in the lock file (where answers that could not be saved went): anyone
+    /// refused the record reads it, and the next editor is shown it.
+    pub fn leave_note(&mut self, note: &str) {
+        let text = format!("{NOTE}{note}");
+        if self.file.write_all_at(text.as_bytes(), 0).is_ok() {
+            let _ = self.file.set_len(text.len() as u64);
+            self.keep_text = true;
         }
-        Err(fs::TryLockError::Error(e)) => Err(io_err(e)),
     }
 }
 
 impl Drop for Lock {
     fn drop(&mut self) {
         // Nobody holds it any more: clear the holder's name. The OS releases the lock itself.
-        let _ = self.file.set_len(0);
+        if !self.keep_text {
+            let _ = self.file.set_len(0);
+        }
     }
 }
 

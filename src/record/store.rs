@@ -3,15 +3,16 @@
 //! disk leaves either the old record or the new one, never a torn file.
 
 use std::fs;
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::Deserialize;
 
 use super::{Record, SCHEMA, check};
 use crate::diagnostic::{self, Diagnostic};
 use crate::questionnaire::catalog::{self, Loaded, sha256_hex};
-use crate::{LoadError, read_text};
+use crate::{LoadError, MAX_FILE_BYTES, read_text};
 
 /// A record with its questionnaire, checked against each other.
 #[derive(Debug, Clone)]
@@ -50,8 +51,13 @@ pub fn parse(file: &Path, text: &str) -> Result<Record, LoadError> {
     diagnostic::from_toml(file, text).map_err(|d| LoadError::invalid(file, vec![d]))
 }
 
-/// Reads a record, finds its questionnaire and checks one against the other.
+/// Reads a record, finds its questionnaire and checks one against the other. A symbolic link
+/// is followed: the record is the file it points to, and saves go there.
 pub fn open(path: &Path) -> Result<Opened, LoadError> {
+    let path = &real_path(path).map_err(|cause| LoadError::Io {
+        file: path.to_owned(),
+        cause,
+    })?;
     let text = read_text(path)?;
     let record = parse(path, &text)?;
     let questionnaire = questionnaire_for(&record, path)?;
@@ -84,7 +90,55 @@ pub fn questionnaire_for(record: &Record, record_path: &Path) -> Result<Loaded, 
     }
 }
 
-/// Writes the record atomically. Nothing is written if the record does not check.
+/// The file a path names once symbolic links are followed, so that the lock and the save
+/// act on the real record rather than replacing the link with a copy. A path that does not
+/// exist yet is returned as it is.
+pub fn real_path(path: &Path) -> io::Result<PathBuf> {
+    let mut path = path.to_owned();
+    // The same bound as the kernel's, against link loops.
+    for _ in 0..40 {
+        match fs::symlink_metadata(&path) {
+            Ok(m) if m.file_type().is_symlink() => {
+                let target = fs::read_link(&path)?;
+                path = match path.parent() {
+                    Some(dir) => dir.join(target),
+                    None => target,
+                };
+            }
+            Ok(_) => return Ok(path),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(path),
+            Err(e) => return Err(e),
+        }
+    }
+    Err(io::Error::other(format!(
+        "{}: too many levels of symbolic links",
+        path.display()
+    )))
+}
+
+/// Refuses a record that a save would damage: one the user made read-only, and one with
+/// several hard links (replacing the file would leave the other names with the old text).
+pub fn check_writable(path: &Path) -> Result<(), SaveError> {
+    use std::os::unix::fs::MetadataExt;
+    let Ok(meta) = fs::metadata(path) else {
+        return Ok(());
+    };
+    if meta.permissions().readonly() {
+        return Err(SaveError::ReadOnly {
+            path: path.to_owned(),
+        });
+    }
+    if meta.nlink() > 1 {
+        return Err(SaveError::HardLinked {
+            path: path.to_owned(),
+            links: meta.nlink(),
+        });
+    }
+    Ok(())
+}
+
+/// Writes the record atomically. Nothing is written if the record does not check, would be
+/// too large to be read back, or the file on disk changed since it was read.
 pub fn save(opened: &mut Opened) -> Result<(), SaveError> {
     opened.record.tidy();
     let problems = check(&opened.record, &opened.questionnaire.questionnaire);
@@ -96,6 +150,15 @@ pub fn save(opened: &mut Opened) -> Result<(), SaveError> {
             problems,
         )));
     }
+    let text = to_text(&opened.record);
+    // A record every later command would refuse to open is worse than no save.
+    if text.len() as u64 > MAX_FILE_BYTES {
+        return Err(SaveError::TooLarge {
+            path: opened.path.clone(),
+            size: text.len() as u64,
+        });
+    }
+    check_writable(&opened.path)?;
     // Someone else changed the file since we read it (git pull, an editor, another tool):
     // keep their version and let the caller decide.
     match hash_file(&opened.path) {
@@ -106,10 +169,9 @@ pub fn save(opened: &mut Opened) -> Result<(), SaveError> {
         }
         _ => {}
     }
-    let text = to_text(&opened.record);
-    write_atomic(&opened.path, text.as_bytes()).map_err(|source| SaveError::Io {
+    write_atomic(&opened.path, text.as_bytes()).map_err(|cause| SaveError::Io {
         path: opened.path.clone(),
-        source,
+        cause,
     })?;
     opened.disk_sha256 = sha256_hex(text.as_bytes());
     Ok(())
@@ -119,10 +181,22 @@ pub fn save(opened: &mut Opened) -> Result<(), SaveError> {
 pub enum SaveError {
     #[error("{}", diagnostic_lines(.0))]
     Invalid(Vec<Diagnostic>),
-    #[error("cannot save {}: {source}; the file on disk is unchanged", path.display())]
-    Io { path: PathBuf, source: io::Error },
+    #[error("cannot save {}: {cause}; the file on disk is unchanged", path.display())]
+    Io { path: PathBuf, cause: io::Error },
     #[error("{} was changed by someone else since it was opened; not overwriting it", path.display())]
     Conflict { path: PathBuf },
+    #[error(
+        "not saving {}: it would be {:.1} MiB, over the {} MiB a record may hold (shorten the notes); the file on disk is unchanged",
+        path.display(), *size as f64 / (1024.0 * 1024.0), MAX_FILE_BYTES / (1024 * 1024)
+    )]
+    TooLarge { path: PathBuf, size: u64 },
+    #[error("not saving {}: the file is read-only (its permissions allow no writing); make it writable to change it", path.display())]
+    ReadOnly { path: PathBuf },
+    #[error(
+        "not changing {}: it has {links} hard links, and saving replaces the file, which would leave the other names with the old text; edit a copy, or the one name that should change after removing the others",
+        path.display()
+    )]
+    HardLinked { path: PathBuf, links: u64 },
 }
 
 fn diagnostic_lines(d: &[Diagnostic]) -> String {
@@ -133,28 +207,64 @@ fn diagnostic_lines(d: &[Diagnostic]) -> String {
 }
 
 /// Replaces `path` with `bytes` so that a reader sees the old or the new contents, never a
-/// mixture. An existing file keeps its permissions.
+/// mixture. An existing file keeps its permissions; a new one gets the usual ones (0666 less
+/// the umask).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
+    let tmp = write_temp(path, bytes)?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    sync_dir(path);
+    Ok(())
+}
+
+/// Writes a new file, refusing to replace one that exists (even one created a moment ago by
+/// someone else).
+pub fn create_new(path: &Path, record: &Record) -> io::Result<()> {
+    let tmp = write_temp(path, to_text(record).as_bytes())?;
+    tmp.persist_noclobber(path).map_err(|e| {
+        if e.error.kind() == io::ErrorKind::AlreadyExists {
+            io::Error::new(
+                io::ErrorKind::AlreadyExists,
+                format!("{} already exists; not overwriting it", path.display()),
+            )
+        } else {
+            e.error
+        }
+    })?;
+    sync_dir(path);
+    Ok(())
+}
+
+/// The new text in a flushed temporary file beside `path`, ready to be renamed over it.
+fn write_temp(path: &Path, bytes: &[u8]) -> io::Result<tempfile::NamedTempFile> {
+    use std::os::unix::fs::PermissionsExt;
     let (prefix, suffix) = temp_affixes(path);
+    let existing = fs::metadata(path).ok().map(|m| m.permissions());
     let mut tmp = tempfile::Builder::new()
         .prefix(&prefix)
         .suffix(suffix)
-        .tempfile_in(dir)?;
+        // Created with 0666: the kernel takes the umask off, as for any other new file.
+        .permissions(fs::Permissions::from_mode(0o666))
+        .tempfile_in(folder_of(path))?;
     tmp.write_all(bytes)?;
-    if let Ok(meta) = fs::metadata(path) {
-        tmp.as_file().set_permissions(meta.permissions())?;
+    if let Some(p) = existing {
+        tmp.as_file().set_permissions(p)?;
     }
     tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    // Make the rename itself durable.
-    if let Ok(d) = fs::File::open(dir) {
+    Ok(tmp)
+}
+
+/// Makes a rename in the folder of `path` durable.
+fn sync_dir(path: &Path) {
+    if let Ok(d) = fs::File::open(folder_of(path)) {
         let _ = d.sync_all();
     }
-    Ok(())
+}
+
+fn folder_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    }
 }
 
 /// Temporary files of a save are `.NAME.XXXXXX.tmp` beside `NAME`: named after their record,
@@ -171,11 +281,11 @@ fn temp_affixes(path: &Path) -> (String, &'static str) {
 /// holding the record's lock (no save of it can be under way).
 pub fn remove_stale_temp_files(record: &Path) {
     let (prefix, suffix) = temp_affixes(record);
-    let dir = match record.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    for entry in fs::read_dir(dir).into_iter().flatten().flatten() {
+    for entry in fs::read_dir(folder_of(record))
+        .into_iter()
+        .flatten()
+        .flatten()
+    {
         let name = entry.file_name();
         let name = name.to_string_lossy();
         // `.NAME.` + six random characters + `.tmp`: never the record or its lock.
@@ -188,48 +298,122 @@ pub fn remove_stale_temp_files(record: &Path) {
     }
 }
 
-/// Writes a new file, refusing to replace one that exists.
-pub fn create_new(path: &Path, record: &Record) -> io::Result<()> {
-    if path.exists() {
-        return Err(io::Error::new(
-            io::ErrorKind::AlreadyExists,
-            format!("{} already exists; not overwriting it", path.display()),
-        ));
-    }
-    write_atomic(path, to_text(record).as_bytes())
+/// The largest evidence file hashed: bigger ones are registered without a hash.
+pub const MAX_EVIDENCE_BYTES: u64 = 2 * 1024 * 1024 * 1024;
+
+/// What became of hashing an evidence location.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Hashed {
+    /// The SHA-256 of a local regular file.
+    Sha256(String),
+    /// Not a local file (a URL, a place, nothing): there is nothing to hash.
+    NotLocal,
+    /// A local path that was not hashed, and why.
+    Skipped(String),
 }
 
-/// SHA-256 of `location` when it is a readable local file (relative paths are tried from the
-/// working directory, then from the record's folder).
-pub fn hash_local_file(location: &str, record: &Path) -> Option<String> {
+impl Hashed {
+    pub fn sha256(self) -> Option<String> {
+        match self {
+            Hashed::Sha256(h) => Some(h),
+            _ => None,
+        }
+    }
+}
+
+/// SHA-256 of `location` when it is a local regular file (relative paths are tried from the
+/// working directory, then from the record's folder). Only regular files of a stable size
+/// are read, up to [`MAX_EVIDENCE_BYTES`]; `cancel` stops the reading early.
+pub fn hash_local_file(location: &str, record: &Path, cancel: &AtomicBool) -> Hashed {
     if location.is_empty() || location.contains("://") {
-        return None;
+        return Hashed::NotLocal;
     }
     let direct = PathBuf::from(location);
     let beside = record.parent().unwrap_or(Path::new("")).join(location);
-    [direct, beside]
-        .iter()
-        .filter(|p| p.is_file())
-        .find_map(|p| hash_file(p).ok())
+    let mut why = None;
+    for path in [direct, beside] {
+        match hash_evidence(&path, cancel) {
+            Ok(h) => return Hashed::Sha256(h),
+            Err(EvidenceRead::Missing) => {}
+            Err(EvidenceRead::Skip(reason)) => {
+                why.get_or_insert(reason);
+            }
+        }
+    }
+    why.map_or(Hashed::NotLocal, Hashed::Skipped)
 }
 
-/// SHA-256 of a file, read in blocks: evidence files can be large.
-fn hash_file(path: &Path) -> io::Result<String> {
+enum EvidenceRead {
+    Missing,
+    Skip(String),
+}
+
+fn hash_evidence(path: &Path, cancel: &AtomicBool) -> Result<String, EvidenceRead> {
+    let file = crate::open_regular(path).map_err(|e| match e {
+        crate::OpenError::Io(e) if e.kind() == io::ErrorKind::NotFound => EvidenceRead::Missing,
+        crate::OpenError::Io(e) => EvidenceRead::Skip(format!("cannot read it: {e}")),
+        crate::OpenError::NotAFile(kind) => EvidenceRead::Skip(format!("it is {kind}")),
+    })?;
+    let size = file
+        .metadata()
+        .map_err(|e| EvidenceRead::Skip(format!("cannot read it: {e}")))?
+        .len();
+    if size > MAX_EVIDENCE_BYTES {
+        return Err(EvidenceRead::Skip(format!(
+            "larger than {} GiB",
+            MAX_EVIDENCE_BYTES >> 30
+        )));
+    }
+    hash_reader(file, size, cancel).map_err(EvidenceRead::Skip)
+}
+
+/// Hashes exactly `size` bytes and checks that nothing follows: a file whose contents do not
+/// match its size (`/proc`, a file being written) has no meaningful hash.
+fn hash_reader(mut file: impl Read, size: u64, cancel: &AtomicBool) -> Result<String, String> {
     use sha2::Digest;
-    use std::io::Read;
-    let mut file = fs::File::open(path)?;
     let mut hasher = sha2::Sha256::new();
     let mut buf = vec![0u8; 64 * 1024];
+    let mut left = size;
     loop {
-        let n = file.read(&mut buf)?;
+        if cancel.load(Ordering::Relaxed) {
+            return Err("cancelled".into());
+        }
+        let want = buf.len().min(left as usize).max(1);
+        let n = file
+            .read(&mut buf[..want])
+            .map_err(|e| format!("cannot read it: {e}"))?;
         if n == 0 {
             break;
         }
+        if n as u64 > left {
+            return Err("its contents do not match its size (not a file on disk?)".into());
+        }
         hasher.update(&buf[..n]);
+        left -= n as u64;
     }
-    Ok(hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect())
+    if left != 0 {
+        return Err("it got shorter while it was read".into());
+    }
+    Ok(hex(&hasher.finalize()))
+}
+
+/// SHA-256 of a record file, for the on-disk change check.
+fn hash_file(path: &Path) -> io::Result<String> {
+    use sha2::Digest;
+    let mut file = crate::open_regular(path).map_err(|e| match e {
+        crate::OpenError::Io(e) => e,
+        crate::OpenError::NotAFile(kind) => io::Error::other(kind),
+    })?;
+    let mut hasher = sha2::Sha256::new();
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        match file.read(&mut buf)? {
+            0 => return Ok(hex(&hasher.finalize())),
+            n => hasher.update(&buf[..n]),
+        }
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

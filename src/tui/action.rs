@@ -53,9 +53,10 @@ pub enum Action {
     Yes,
     No,
 
-    // After the file changed on disk.
+    /// Ctrl+Z: back to the shell until `fg`.
+    Suspend,
+    /// Read the file again (read-only view).
     Reload,
-    KeepMine,
 
     // Evidence register.
     AddEvidence,

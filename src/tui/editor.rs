@@ -54,25 +54,10 @@ impl Field {
     }
 
     fn new(label: &str, kind: FieldKind, value: &str) -> Field {
-        let lines: Vec<String> = if value.is_empty() {
-            vec![String::new()]
-        } else {
-            // Text from a file may hold control characters: edit what is shown.
-            crate::text::neutralize(value)
-                .split('\n')
-                .map(str::to_owned)
-                .collect()
-        };
-        let mut text = TextArea::new(lines);
-        text.set_wrap_mode(WrapMode::WordOrGlyph);
-        text.set_cursor_line_style(ratatui::style::Style::default());
-        // Start at the end, ready to add.
-        text.move_cursor(ratatui_textarea::CursorMove::Bottom);
-        text.move_cursor(ratatui_textarea::CursorMove::End);
         Field {
             label: label.to_owned(),
             kind,
-            text,
+            text: text_area(value),
             rows: 1,
         }
     }
@@ -80,7 +65,19 @@ impl Field {
     pub fn value(&self) -> String {
         match &self.kind {
             FieldKind::Choice { options, selected } => options[*selected].clone(),
-            _ => self.text.lines().join("\n"),
+            _ => crate::text::from_editable(&self.text.lines().join("\n")),
+        }
+    }
+
+    /// Puts a value back (a draft from an earlier session); a choice not on offer is ignored.
+    pub fn set_value(&mut self, value: &str) {
+        match &mut self.kind {
+            FieldKind::Choice { options, selected } => {
+                if let Some(i) = options.iter().position(|o| o == value) {
+                    *selected = i;
+                }
+            }
+            _ => self.text = text_area(value),
         }
     }
 
@@ -105,6 +102,78 @@ pub enum Purpose {
     EditEvidence(usize),
 }
 
+/// A text area holding `value` exactly: characters that must not reach the terminal are held
+/// in a form the screen shows neutralised and [`Field::value`] gives back unchanged.
+fn text_area(value: &str) -> TextArea<'static> {
+    let lines: Vec<String> = crate::text::to_editable(value)
+        .split('\n')
+        .map(str::to_owned)
+        .collect();
+    let mut text = TextArea::new(lines);
+    text.set_wrap_mode(WrapMode::WordOrGlyph);
+    text.set_cursor_line_style(ratatui::style::Style::default());
+    // Start at the end, ready to add.
+    text.move_cursor(ratatui_textarea::CursorMove::Bottom);
+    text.move_cursor(ratatui_textarea::CursorMove::End);
+    text
+}
+
+impl Purpose {
+    /// How a draft of this form is named in the drafts file: (form, what it is about). Notes
+    /// are saved as they are typed and a jump holds nothing, so they have no drafts.
+    pub fn draft_key(&self) -> Option<(&'static str, String)> {
+        Some(match self {
+            Purpose::Notes(_) | Purpose::JumpTo => return None,
+            Purpose::Justification(id) => ("justification", id.clone()),
+            Purpose::Finding(id) => ("finding", id.clone()),
+            Purpose::Action(id) => ("action", id.clone()),
+            Purpose::Interviewee(id) => ("interviewee", id.clone()),
+            Purpose::Setup(row) => ("setup", row.to_string()),
+            Purpose::NewEvidence => ("new-evidence", String::new()),
+            Purpose::EditEvidence(i) => ("edit-evidence", i.to_string()),
+        })
+    }
+
+    pub fn from_draft_key(form: &str, target: &str) -> Option<Purpose> {
+        let id = || target.to_owned();
+        Some(match form {
+            "justification" => Purpose::Justification(id()),
+            "finding" => Purpose::Finding(id()),
+            "action" => Purpose::Action(id()),
+            "interviewee" => Purpose::Interviewee(id()),
+            "setup" => Purpose::Setup(target.parse().ok()?),
+            "new-evidence" => Purpose::NewEvidence,
+            "edit-evidence" => Purpose::EditEvidence(target.parse().ok()?),
+            _ => return None,
+        })
+    }
+
+    /// The form's name in messages.
+    pub fn describe(&self) -> &'static str {
+        match self {
+            Purpose::Notes(_) => "notes",
+            Purpose::Justification(_) => "justification",
+            Purpose::Finding(_) => "finding",
+            Purpose::Action(_) => "action",
+            Purpose::Interviewee(_) => "interviewee",
+            Purpose::JumpTo => "jump",
+            Purpose::Setup(_) => "assessment detail",
+            Purpose::NewEvidence | Purpose::EditEvidence(_) => "evidence item",
+        }
+    }
+}
+
+/// A form left unfinished when the interview ended (quit, hang-up, a dropped connection):
+/// kept beside the record and offered back the next time it is opened.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Draft {
+    pub form: String,
+    #[serde(default)]
+    pub target: String,
+    pub values: Vec<String>,
+}
+
 #[derive(Debug, Clone)]
 pub struct Editor {
     pub title: String,
@@ -113,17 +182,45 @@ pub struct Editor {
     pub focus: usize,
     /// Why the last Confirm was refused.
     pub error: Option<String>,
+    /// The values the form opened with: a form left with other values is a draft worth keeping.
+    initial: Vec<String>,
 }
 
 impl Editor {
     pub fn new(title: &str, purpose: Purpose, fields: Vec<Field>) -> Editor {
+        let initial = fields.iter().map(Field::value).collect();
+        // Open where the typing goes: a choice (a finding's class) has a sensible default.
+        let focus = fields
+            .iter()
+            .position(|f| !matches!(f.kind, FieldKind::Choice { .. }))
+            .unwrap_or(0);
         Editor {
             title: title.to_owned(),
             purpose,
             fields,
-            focus: 0,
+            focus,
             error: None,
+            initial,
         }
+    }
+
+    pub fn values(&self) -> Vec<String> {
+        self.fields.iter().map(Field::value).collect()
+    }
+
+    /// Whether something was typed or chosen since the form opened.
+    pub fn is_changed(&self) -> bool {
+        self.values() != self.initial
+    }
+
+    /// What to keep of this form if the interview ends now.
+    pub fn draft(&self) -> Option<Draft> {
+        let (form, target) = self.purpose.draft_key()?;
+        self.is_changed().then(|| Draft {
+            form: form.to_owned(),
+            target,
+            values: self.values(),
+        })
     }
 
     pub fn focused(&self) -> &Field {
@@ -170,9 +267,10 @@ impl Editor {
         }
     }
 
-    /// Pasted text: line breaks normalised; a single-line field gets them as spaces.
+    /// Pasted text: line breaks normalised (terminals send CR for them); a single-line field
+    /// gets them as spaces. Tabs stay tabs (columns pasted from a spreadsheet).
     pub fn paste(&mut self, text: &str) -> bool {
-        let text = crate::text::neutralize(&text.replace("\r\n", "\n").replace('\r', "\n"));
+        let text = crate::text::to_editable(&text.replace("\r\n", "\n").replace('\r', "\n"));
         let field = &mut self.fields[self.focus];
         match field.kind {
             FieldKind::Choice { .. } => false,
@@ -194,6 +292,25 @@ mod tests {
         let mut e = Editor::new("t", Purpose::JumpTo, vec![Field::line("Name", "")]);
         e.paste("a\nb");
         assert_eq!(e.value(0), "a b");
+    }
+
+    #[test]
+    fn text_is_kept_exactly_as_it_was() {
+        let notes = "a\tb\r\nc \u{1b}[1m \u{202e}";
+        let mut e = Editor::new("t", Purpose::JumpTo, vec![Field::multiline("Notes", notes)]);
+        assert_eq!(e.value(0), notes);
+        e.input(Input {
+            key: Key::Char('!'),
+            ..Input::default()
+        });
+        assert_eq!(e.value(0), format!("{notes}!"));
+        e.paste("x\ty");
+        assert_eq!(
+            e.value(0),
+            format!("{notes}!x\ty"),
+            "a pasted tab stays a tab"
+        );
+        assert!(e.is_changed());
     }
 
     #[test]

@@ -17,6 +17,7 @@ pub fn action(mode: Mode, key: KeyEvent) -> Option<Action> {
     match (key.code, ctrl) {
         (KeyCode::Char('c'), true) => return Some(Action::Quit),
         (KeyCode::Char('s'), true) => return Some(Action::Save),
+        (KeyCode::Char('z'), true) => return Some(Action::Suspend),
         _ => {}
     }
     match mode {
@@ -34,11 +35,11 @@ pub fn action(mode: Mode, key: KeyEvent) -> Option<Action> {
             KeyCode::Char('v') => Some(Action::ShowEvidence),
             _ => None,
         },
+        // No single letter acts here: going back to their file takes typing `reload`.
         Mode::Conflict => match key.code {
-            KeyCode::Char('r') => Some(Action::Reload),
-            KeyCode::Char('k') => Some(Action::KeepMine),
-            KeyCode::Char('q') => Some(Action::Quit),
-            _ => None,
+            KeyCode::Enter => Some(Action::Confirm),
+            KeyCode::Esc => Some(Action::Back),
+            _ => Some(Action::Input(key.into())),
         },
         Mode::Normal(screen, focus) => normal(screen, focus, key),
     }
@@ -62,6 +63,7 @@ fn normal(screen: Screen, focus: Focus, key: KeyEvent) -> Option<Action> {
         KeyCode::Char('s') => Some(Action::ShowSummary),
         KeyCode::Char('v') => Some(Action::ShowEvidence),
         KeyCode::Char('i') => Some(Action::ShowSetup),
+        KeyCode::Char('r') => Some(Action::Reload),
         KeyCode::Up => Some(Action::Up),
         KeyCode::Down => Some(Action::Down),
         KeyCode::PageUp => Some(Action::Prev),
@@ -166,7 +168,9 @@ pub const HELP: &[(&str, &str)] = &[
     ("Esc", "back, or leave an editor"),
     ("Tab Enter", "in a form: next field, confirm"),
     ("Ctrl+S", "save (every change is saved anyway)"),
-    ("q Ctrl+C", "quit"),
+    ("r", "read-only view: read the file again"),
+    ("Ctrl+Z", "suspend (fg to come back)"),
+    ("q Ctrl+C", "quit (asks first if a form is open)"),
 ];
 
 #[cfg(test)]

@@ -11,32 +11,48 @@ pub mod theme;
 pub mod view;
 
 use std::io::{self, Write};
-use std::path::Path;
-use std::sync::mpsc::{self, RecvTimeoutError};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, RecvTimeoutError, Sender};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use ratatui::DefaultTerminal;
 use ratatui::crossterm::event::{
     self, DisableBracketedPaste, EnableBracketedPaste, Event, KeyCode, KeyEvent, KeyModifiers,
 };
-use ratatui::crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
+use ratatui::crossterm::terminal::{
+    self, BeginSynchronizedUpdate, EndSynchronizedUpdate, EnterAlternateScreen,
+};
 use ratatui::crossterm::{execute, style};
+use signal_hook::consts::{SIGCONT, SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGTSTP};
 
-use crate::record::lock::Lock;
-use crate::record::store;
+use crate::record::lock::{self, Lock};
+use crate::record::store::{self, Hashed};
 use action::Action;
-use app::{App, Effect, SaveState};
+use app::{App, Effect, Overlay, SaveState};
+use editor::Draft;
 
 /// How often a failed save is tried again.
 const RETRY: Duration = Duration::from_secs(2);
 
+/// Keys that arrive this soon after the file-changed dialog appeared were typed before the
+/// user could see it: they go where they were meant to go, not into the dialog.
+const DIALOG_GRACE: Duration = Duration::from_secs(1);
+
 enum Msg {
     Term(Event),
-    /// Reading the terminal failed: it is gone (SSH dropped, window closed).
+    /// The terminal is gone (SSH dropped, window closed): reading it failed or it hung up.
     Gone,
-    Signal,
+    Signal(i32),
+    /// A worker finished hashing an evidence file.
+    Hashed {
+        id: String,
+        location: String,
+        hashed: Hashed,
+    },
 }
 
 /// Why the interview ended.
@@ -54,7 +70,15 @@ pub fn run(opened: store::Opened, lock: Option<Lock>) -> Result<Ended> {
     let mut app = App::new(opened);
     app.theme = theme::Theme::from_env();
     app.read_only = lock.is_none();
-    let mut files = Files { lock };
+    let mut files = Files::new(lock, &app.opened.path);
+    if let Some(note) = files.lock.as_mut().and_then(|l| l.left_note.take()) {
+        app.message = Some(note);
+    }
+    if !app.read_only
+        && let Some(draft) = files.take_draft()
+    {
+        app.restore_draft(&draft);
+    }
 
     // crossterm 0.29 turns colour commands into bare resets under NO_COLOR, which wipes the
     // reverse/bold that mark the selection; the theme implements NO_COLOR instead.
@@ -70,55 +94,43 @@ pub fn run(opened: store::Opened, lock: Option<Lock>) -> Result<Ended> {
     let result = event_loop(&mut terminal, &mut app, &mut files);
 
     // Whatever happened, keep the answers and give the terminal back.
-    files.save(&mut app);
-    let mut notice = None;
-    if app.save == SaveState::Conflict && app.dirty {
-        files.keep_mine(&mut app);
-        notice = app.message.clone();
-    }
-    let _ = execute!(io::stdout(), DisableBracketedPaste);
-    ratatui::restore();
-    if let Some(n) = notice {
+    let (notices, all_kept) = files.finish(&mut app);
+    leave_terminal();
+    for n in &notices {
         eprintln!("vse-assess: {n}");
     }
     let ended = result?;
-    if let SaveState::Failed { error } = &app.save {
-        anyhow::bail!("the last changes could not be saved: {error}");
+    if !all_kept {
+        anyhow::bail!("the last changes could not be written anywhere");
+    }
+    if ended != Ended::Quit && notices.is_empty() {
+        eprintln!(
+            "vse-assess: interview ended ({ended:?}); answers saved in {}",
+            app.opened.path.display()
+        );
     }
     Ok(ended)
 }
 
 fn event_loop(terminal: &mut DefaultTerminal, app: &mut App, files: &mut Files) -> Result<Ended> {
     let (tx, rx) = mpsc::channel();
-    let input = tx.clone();
+    read_input(tx.clone());
+    watch_hang_up(tx.clone());
+    let mut signals =
+        signal_hook::iterator::Signals::new([SIGHUP, SIGTERM, SIGINT, SIGQUIT, SIGTSTP, SIGCONT])?;
+    let to_loop = tx.clone();
     thread::spawn(move || {
-        loop {
-            match event::read() {
-                Ok(e) => {
-                    if input.send(Msg::Term(e)).is_err() {
-                        break;
-                    }
-                }
-                Err(_) => {
-                    let _ = input.send(Msg::Gone);
-                    break;
-                }
+        for sig in signals.forever() {
+            if to_loop.send(Msg::Signal(sig)).is_err() {
+                break;
             }
         }
     });
-    let mut signals = signal_hook::iterator::Signals::new([
-        signal_hook::consts::SIGHUP,
-        signal_hook::consts::SIGTERM,
-        signal_hook::consts::SIGINT,
-        signal_hook::consts::SIGQUIT,
-    ])?;
-    thread::spawn(move || {
-        if signals.forever().next().is_some() {
-            let _ = tx.send(Msg::Signal);
-        }
-    });
+    files.workers = Some(tx);
 
     draw(terminal, app)?;
+    // When the file-changed dialog was first drawn.
+    let mut dialog_shown: Option<Instant> = None;
     loop {
         // Block until something happens; wake up on a timer only to retry a failed save.
         let first = if app.may_save() && matches!(app.save, SaveState::Failed { .. }) {
@@ -138,13 +150,42 @@ fn event_loop(terminal: &mut DefaultTerminal, app: &mut App, files: &mut Files) 
         {
             match msg {
                 Msg::Gone => return Ok(Ended::TerminalGone),
-                Msg::Signal => return Ok(Ended::Signal),
-                Msg::Term(e) => redraw |= handle(app, e),
+                Msg::Signal(SIGTSTP) => {
+                    suspend(terminal, app, files)?;
+                    redraw = true;
+                }
+                // Continued after a stop we did not see coming (SIGSTOP): the shell may have
+                // reset the terminal, so set it up again.
+                Msg::Signal(SIGCONT) => {
+                    enter_terminal(terminal)?;
+                    redraw = true;
+                }
+                Msg::Signal(_) => return Ok(Ended::Signal),
+                Msg::Hashed {
+                    id,
+                    location,
+                    hashed,
+                } => {
+                    app.evidence_hashed(&id, &location, hashed);
+                    redraw = true;
+                }
+                Msg::Term(e) => {
+                    let grace = matches!(app.overlay, Overlay::Conflict { .. })
+                        && dialog_shown.is_some_and(|t| t.elapsed() < DIALOG_GRACE);
+                    redraw |= handle(app, e, grace);
+                }
             }
         }
         for effect in app.take_effects() {
-            files.apply(app, effect);
+            if effect == Effect::Suspend {
+                suspend(terminal, app, files)?;
+            } else {
+                files.apply(app, effect);
+            }
             redraw = true;
+        }
+        if app.read_only {
+            redraw |= files.follow(app);
         }
         if app.may_save() {
             files.save(app);
@@ -156,30 +197,101 @@ fn event_loop(terminal: &mut DefaultTerminal, app: &mut App, files: &mut Files) 
         if redraw {
             draw(terminal, app)?;
         }
+        match (&app.overlay, dialog_shown) {
+            (Overlay::Conflict { .. }, None) => dialog_shown = Some(Instant::now()),
+            (Overlay::Conflict { .. }, Some(_)) => {}
+            _ => dialog_shown = None,
+        }
     }
 }
 
-/// Feeds one terminal event to the app; true if the screen may have changed.
-fn handle(app: &mut App, event: Event) -> bool {
+/// Terminal input, on a thread of its own feeding the loop.
+fn read_input(tx: Sender<Msg>) {
+    thread::spawn(move || {
+        loop {
+            match event::read() {
+                Ok(e) => {
+                    if tx.send(Msg::Term(e)).is_err() {
+                        break;
+                    }
+                }
+                Err(_) => {
+                    let _ = tx.send(Msg::Gone);
+                    break;
+                }
+            }
+        }
+    });
+}
+
+/// Waits for the terminal to hang up. A process started with `setsid` gets no SIGHUP when
+/// its terminal closes, and reading a closed terminal returns nothing, forever, at once: so
+/// wait in `poll` for the hang-up itself, which uses no CPU until it comes.
+fn watch_hang_up(tx: Sender<Msg>) {
+    use std::os::fd::AsRawFd;
+    thread::spawn(move || {
+        // The terminal crossterm reads: stdin when it is one, else the controlling terminal.
+        let tty = if unsafe { libc::isatty(0) } == 1 {
+            None
+        } else {
+            std::fs::File::open("/dev/tty").ok()
+        };
+        let fd = tty.as_ref().map_or(0, |f| f.as_raw_fd());
+        loop {
+            // No events asked for: poll returns only for a hang-up or an error.
+            let mut p = libc::pollfd {
+                fd,
+                events: 0,
+                revents: 0,
+            };
+            let n = unsafe { libc::poll(&mut p, 1, -1) };
+            if n < 0 && io::Error::last_os_error().kind() == io::ErrorKind::Interrupted {
+                continue;
+            }
+            if n < 0 || p.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0 {
+                let _ = tx.send(Msg::Gone);
+                return;
+            }
+        }
+    });
+}
+
+/// Feeds one terminal event to the app; true if the screen may have changed. In the grace
+/// period after the file-changed dialog appeared, keys go to what is beneath it.
+fn handle(app: &mut App, event: Event, grace: bool) -> bool {
+    let mode = |app: &App| {
+        if grace {
+            app.mode_beneath()
+        } else {
+            app.mode()
+        }
+    };
+    let apply = |app: &mut App, action: Action| {
+        if grace {
+            app.update_beneath(action)
+        } else {
+            app.update(action)
+        }
+    };
     let action = match event {
         // Alt is never bound: it is how terminals report Esc typed just before a key, so it
         // means exactly that (many SSH clients send Alt that way too).
         Event::Key(mut key) if key.modifiers.contains(KeyModifiers::ALT) => {
             let esc = KeyEvent::new_with_kind(KeyCode::Esc, KeyModifiers::NONE, key.kind);
-            if let Some(back) = keymap::action(app.mode(), esc) {
-                app.update(back);
+            if let Some(back) = keymap::action(mode(app), esc) {
+                apply(app, back);
             }
             key.modifiers.remove(KeyModifiers::ALT);
-            keymap::action(app.mode(), key)
+            keymap::action(mode(app), key)
         }
-        Event::Key(key) => keymap::action(app.mode(), key),
+        Event::Key(key) => keymap::action(mode(app), key),
         Event::Paste(text) => Some(Action::Paste(text)),
         Event::Resize(..) => return true,
         _ => None,
     };
     match action {
         Some(a) => {
-            app.update(a);
+            apply(app, a);
             true
         }
         None => false,
@@ -195,20 +307,82 @@ fn draw(terminal: &mut DefaultTerminal, app: &App) -> Result<()> {
     Ok(())
 }
 
-/// The file side of the interview: saving, the edit lock, and what to do when the file
-/// changed under us.
+/// Gives the terminal back as it was found: cooked mode, main screen, no bracketed paste.
+fn leave_terminal() {
+    let _ = execute!(io::stdout(), DisableBracketedPaste);
+    ratatui::restore();
+}
+
+/// Takes the terminal again (after a suspension) and has the next frame drawn whole.
+fn enter_terminal(terminal: &mut DefaultTerminal) -> Result<()> {
+    terminal::enable_raw_mode()?;
+    execute!(io::stdout(), EnterAlternateScreen, EnableBracketedPaste)?;
+    // A resize clears the screen and forgets the last frame, without `clear`'s cursor
+    // position query, which some terminals never answer.
+    let size = terminal.size()?;
+    terminal.resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))?;
+    Ok(())
+}
+
+/// Ctrl+Z or SIGTSTP: save, give the terminal back, and stop until the shell continues us;
+/// then take the terminal again. Without a job-control shell to go back to (`ssh -t host
+/// vse-assess ...`) a stopped interview could never be resumed, so it says so and goes on.
+fn suspend(terminal: &mut DefaultTerminal, app: &mut App, files: &mut Files) -> Result<()> {
+    if !job_control() {
+        app.message = Some("cannot suspend: no shell to return to (q quits; all is saved)".into());
+        return Ok(());
+    }
+    files.save(app);
+    leave_terminal();
+    // Stops here until SIGCONT (`fg`).
+    signal_hook::low_level::emulate_default_handler(SIGTSTP)?;
+    enter_terminal(terminal)
+}
+
+/// Whether a shell with job control started us: our parent is in our session but in
+/// another process group (otherwise the kernel would leave a stopped process orphaned).
+fn job_control() -> bool {
+    unsafe {
+        let parent = libc::getppid();
+        libc::getsid(parent) == libc::getsid(0) && libc::getpgid(parent) != libc::getpgrp()
+    }
+}
+
+/// The file side of the interview: saving, the edit lock, drafts, hashing evidence, and what
+/// to do when the file changed under us or cannot be written.
 struct Files {
     lock: Option<Lock>,
+    /// Where unfinished forms are kept: beside the record the interview started on.
+    drafts: PathBuf,
+    /// For hashing workers to report to the loop.
+    workers: Option<Sender<Msg>>,
+    /// Set when the interview ends: hashing workers stop.
+    cancel: Arc<AtomicBool>,
+    /// What the read-only view last saw of the file (size, modification time, inode).
+    seen: Option<(u64, std::time::SystemTime, u64)>,
 }
 
 impl Files {
+    fn new(lock: Option<Lock>, record: &Path) -> Files {
+        Files {
+            lock,
+            drafts: drafts_path(record),
+            workers: None,
+            cancel: Arc::new(AtomicBool::new(false)),
+            seen: stat(record),
+        }
+    }
+
     fn save(&mut self, app: &mut App) {
         if !app.may_save() {
             return;
         }
         match store::save(&mut app.opened) {
-            Ok(()) => app.saved(jiff::ZonedDateTime::now().strftime("%H:%M:%S").to_string()),
-            Err(store::SaveError::Conflict { .. }) => app.conflict(),
+            Ok(()) => app.saved(now("%H:%M:%S")),
+            Err(store::SaveError::Conflict { path }) => {
+                let mine = self.keep_mine(app);
+                app.conflict(path, mine);
+            }
             Err(e) => app.save_failed(e.to_string()),
         }
     }
@@ -216,63 +390,239 @@ impl Files {
     fn apply(&mut self, app: &mut App, effect: Effect) {
         match effect {
             Effect::HashEvidence { id } => {
-                let Some(item) = app.opened.record.evidence_item(&id) else {
+                let (Some(item), Some(tx)) =
+                    (app.opened.record.evidence_item(&id), self.workers.clone())
+                else {
                     return;
                 };
-                let hash = store::hash_local_file(&item.location, &app.opened.path);
-                if let Some(item) = app.opened.record.evidence_item_mut(&id) {
-                    item.sha256 = hash;
-                    app.dirty = true;
-                }
+                let location = item.location.clone();
+                let record = app.opened.path.clone();
+                let cancel = self.cancel.clone();
+                // Off the UI thread: a large or slow file never holds up typing or quitting.
+                thread::spawn(move || {
+                    let hashed = store::hash_local_file(&location, &record, &cancel);
+                    let _ = tx.send(Msg::Hashed {
+                        id,
+                        location,
+                        hashed,
+                    });
+                });
             }
-            Effect::Reload => match store::open(&app.opened.path) {
-                Ok(opened) => app.resolved(opened, "reloaded the version on disk".into()),
-                Err(e) => app.message = Some(format!("cannot reload: {e}")),
-            },
-            Effect::KeepMine => self.keep_mine(app),
+            Effect::Reload { path } => self.reload(app, path),
+            Effect::Suspend => {}
         }
     }
 
-    /// Writes the answers in memory to a new file beside the changed one and carries on there.
-    fn keep_mine(&mut self, app: &mut App) {
+    /// Opens `path` in place of what is in memory: the read-only view reading the file again,
+    /// or, after a conflict, their version of the record (ours stays where it was written).
+    fn reload(&mut self, app: &mut App, path: PathBuf) {
+        if app.read_only {
+            match store::open(&path) {
+                Ok(opened) => {
+                    self.seen = stat(&path);
+                    app.resolved(opened, "read the file again".into());
+                }
+                Err(e) => app.message = Some(format!("cannot read it again: {e}")),
+            }
+            return;
+        }
+        // Ours must be on disk before we let go of it.
+        self.save(app);
+        if app.dirty {
+            app.message = Some("not reloading: your answers could not be saved yet".into());
+            return;
+        }
+        let mine = app.opened.path.clone();
+        let opened = lock::lock(&path).map_err(|e| e.to_string()).and_then(|l| {
+            store::open(&path)
+                .map(|o| (l, o))
+                .map_err(|e| e.to_string())
+        });
+        match opened {
+            Ok((lock, opened)) => {
+                self.lock = Some(lock);
+                app.resolved(
+                    opened,
+                    format!(
+                        "opened {}; your answers stay in {}",
+                        file_name(&path),
+                        file_name(&mine)
+                    ),
+                );
+            }
+            Err(e) => app.message = Some(format!("cannot open {}: {e}", file_name(&path))),
+        }
+    }
+
+    /// In the read-only view: reads the file again when someone changed it. True if it did.
+    fn follow(&mut self, app: &mut App) -> bool {
+        let now = stat(&app.opened.path);
+        if now.is_none() || now == self.seen {
+            return false;
+        }
+        self.reload(app, app.opened.path.clone());
+        true
+    }
+
+    /// The file changed on disk: writes the answers in memory to a new file beside it at once,
+    /// takes that file's lock and goes on there. Returns the new file, or why it failed.
+    fn keep_mine(&mut self, app: &mut App) -> Result<PathBuf, String> {
         let path = app.opened.path.clone();
         let stem = path
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let target = (1..)
-            .map(|n| {
-                path.with_file_name(if n == 1 {
-                    format!("{stem}.mine.toml")
-                } else {
-                    format!("{stem}.mine-{n}.toml")
-                })
-            })
-            .find(|p| !p.exists())
-            .expect("some name is free");
+        let target = free_name(path.parent().unwrap_or(Path::new("")), &stem, "mine")
+            .ok_or("no free file name")?;
         app.opened.record.tidy();
-        let text = store::to_text(&app.opened.record);
-        if let Err(e) = store::create_new(&target, &app.opened.record) {
-            app.save_failed(format!("cannot write {}: {e}", target.display()));
-            return;
-        }
-        let mut opened = app.opened.clone();
-        opened.path = target.clone();
-        opened.disk_sha256 = crate::questionnaire::catalog::sha256_hex(text.as_bytes());
-        self.lock = crate::record::lock::lock(&target).ok();
-        let name = |p: &Path| {
-            p.file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default()
-        };
-        let message = format!(
-            "your answers are in {}; the changed file stays as {}",
-            name(&target),
-            name(&path)
+        store::create_new(&target, &app.opened.record)
+            .map_err(|e| format!("cannot write {}: {e}", target.display()))?;
+        // Nobody else knows this file yet: its lock is free.
+        self.lock = lock::lock(&target).ok();
+        app.opened.path = target.clone();
+        app.opened.disk_sha256 = crate::questionnaire::catalog::sha256_hex(
+            store::to_text(&app.opened.record).as_bytes(),
         );
-        app.resolved(opened, message);
-        app.read_only = self.lock.is_none();
+        app.saved(now("%H:%M:%S"));
+        Ok(target)
     }
+
+    /// Whatever the interview leaves behind: the last save, answers the disk refused written
+    /// somewhere that works, an unfinished form kept as a draft. Returns what to tell the user,
+    /// and false if some answers could not be written anywhere.
+    fn finish(&mut self, app: &mut App) -> (Vec<String>, bool) {
+        self.cancel.store(true, Ordering::Relaxed);
+        self.save(app);
+        let mut notices = Vec::new();
+        let mut all_kept = true;
+        if app.dirty && !app.read_only {
+            let why = match &app.save {
+                SaveState::Failed { error } => error.clone(),
+                _ => format!("{} changed on disk", app.opened.path.display()),
+            };
+            match self.rescue(app) {
+                Some(copy) => {
+                    notices.push(format!(
+                        "could not save {} ({why}); your answers are in {}",
+                        app.opened.path.display(),
+                        copy.display()
+                    ));
+                    if let Some(lock) = self.lock.as_mut() {
+                        lock.leave_note(&format!(
+                            "the interview of {} could not save its last changes; they are in {}",
+                            now("%Y-%m-%d %H:%M"),
+                            copy.display()
+                        ));
+                    }
+                }
+                None => {
+                    all_kept = false;
+                    notices.push(format!(
+                        "could not save {} ({why}), nor write a copy beside it, in $HOME or in {}",
+                        app.opened.path.display(),
+                        std::env::temp_dir().display()
+                    ));
+                }
+            }
+        }
+        if !app.read_only {
+            match app.draft() {
+                Some(draft) => match write_draft(&self.drafts, &draft) {
+                    Ok(()) => notices.push(format!(
+                        "your unfinished {} is kept in {}; it is offered back when you open the record again",
+                        draft.form,
+                        self.drafts.display()
+                    )),
+                    Err(e) => notices.push(format!(
+                        "could not keep your unfinished {} ({e}); its text was: {}",
+                        draft.form,
+                        crate::text::neutralize(&draft.values.join(" | "))
+                    )),
+                },
+                None => {
+                    let _ = std::fs::remove_file(&self.drafts);
+                }
+            }
+        }
+        (notices, all_kept)
+    }
+
+    /// Writes the record to the first place that takes it: beside it, in `$HOME`, in the
+    /// temporary folder. Never over an existing file.
+    fn rescue(&self, app: &mut App) -> Option<PathBuf> {
+        let path = &app.opened.path;
+        let stem = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "assessment".into());
+        let beside = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let places = [
+            Some(beside),
+            std::env::var_os("HOME").map(PathBuf::from),
+            Some(std::env::temp_dir()),
+        ];
+        app.opened.record.tidy();
+        for dir in places.into_iter().flatten() {
+            for n in 1..100 {
+                let target = numbered(&dir, &stem, "unsaved", n);
+                match store::create_new(&target, &app.opened.record) {
+                    Ok(()) => return Some(target),
+                    Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+                    Err(_) => break,
+                }
+            }
+        }
+        None
+    }
+
+    /// The draft an earlier interview of this record left, if any; it is then removed (it is
+    /// written again if the form is still unfinished when this interview ends).
+    fn take_draft(&self) -> Option<Draft> {
+        let text = crate::read_text(&self.drafts).ok()?;
+        let _ = std::fs::remove_file(&self.drafts);
+        toml::from_str(&text).ok()
+    }
+}
+
+/// `.NAME.draft` beside the record `NAME`.
+fn drafts_path(record: &Path) -> PathBuf {
+    record.with_file_name(format!(".{}.draft", file_name(record)))
+}
+
+fn write_draft(path: &Path, draft: &Draft) -> io::Result<()> {
+    let text = toml::to_string(draft).map_err(io::Error::other)?;
+    store::write_atomic(path, text.as_bytes())
+}
+
+/// `STEM.KIND.toml`, or `STEM.KIND-2.toml` and so on: the first that does not exist yet.
+fn free_name(dir: &Path, stem: &str, kind: &str) -> Option<PathBuf> {
+    (1..1000)
+        .map(|n| numbered(dir, stem, kind, n))
+        .find(|p| !p.exists())
+}
+
+fn numbered(dir: &Path, stem: &str, kind: &str, n: u32) -> PathBuf {
+    dir.join(if n == 1 {
+        format!("{stem}.{kind}.toml")
+    } else {
+        format!("{stem}.{kind}-{n}.toml")
+    })
+}
+
+fn file_name(p: &Path) -> String {
+    p.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+fn now(format: &str) -> String {
+    jiff::ZonedDateTime::now().strftime(format).to_string()
+}
+
+fn stat(path: &Path) -> Option<(u64, std::time::SystemTime, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    let m = std::fs::metadata(path).ok()?;
+    Some((m.len(), m.modified().ok()?, m.ino()))
 }
 
 /// Opens the record for an interview, creating it from the embedded profile if it does not
@@ -283,8 +633,11 @@ pub fn open_or_create(path: &Path) -> Result<store::Opened> {
             crate::questionnaire::catalog::embedded(crate::questionnaire::catalog::DEFAULT)
                 .expect("the default questionnaire is embedded")?;
         let record = crate::record::Record::new(&loaded, "", crate::record::Kind::SelfAssessment);
-        store::create_new(path, &record)
-            .with_context(|| format!("cannot create {}", path.display()))?;
+        match store::create_new(path, &record) {
+            // Someone else created it a moment ago: open theirs.
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
+            r => r.with_context(|| format!("cannot create {}", path.display()))?,
+        }
     }
     Ok(store::open(path)?)
 }

@@ -1,5 +1,6 @@
 //! The evidence register screen and the picker that links items to a requirement.
 
+use crate::record::store::Hashed;
 use crate::record::{Evidence, EvidenceKind};
 
 use super::{App, Overlay, Pending, Screen};
@@ -15,6 +16,24 @@ const EVIDENCE_KINDS: [EvidenceKind; 5] = [
 ];
 
 impl App {
+    /// A worker hashed an item's file: record it, unless the item moved on since.
+    pub fn evidence_hashed(&mut self, id: &str, location: &str, hashed: Hashed) {
+        if self.read_only {
+            return;
+        }
+        let Some(item) = self.opened.record.evidence_item_mut(id) else {
+            return;
+        };
+        if item.location != location {
+            return;
+        }
+        if let Hashed::Skipped(why) = &hashed {
+            self.message = Some(format!("{id}: {location} not hashed: {why}"));
+        }
+        item.sha256 = hashed.sha256();
+        self.changed();
+    }
+
     pub(super) fn update_picker(&mut self, row: usize, action: Action) {
         let n = self.opened.record.evidence.len();
         let id = self.id();
@@ -46,16 +65,9 @@ impl App {
             Action::Down | Action::Next => {
                 self.evidence_row = (self.evidence_row + 1).min(n.saturating_sub(1))
             }
-            Action::AddEvidence => {
-                self.open_editor(evidence_editor("New evidence", Purpose::NewEvidence, None))
-            }
+            Action::AddEvidence => self.open_form(Purpose::NewEvidence),
             Action::Open if self.evidence_row < n => {
-                let item = self.opened.record.evidence[self.evidence_row].clone();
-                self.open_editor(evidence_editor(
-                    "Edit evidence",
-                    Purpose::EditEvidence(self.evidence_row),
-                    Some(&item),
-                ));
+                self.open_form(Purpose::EditEvidence(self.evidence_row))
             }
             Action::Toggle if self.evidence_row < n => {
                 let ev = self.opened.record.evidence[self.evidence_row].id.clone();
@@ -89,7 +101,7 @@ impl App {
     }
 }
 
-fn evidence_editor(title: &str, purpose: Purpose, item: Option<&Evidence>) -> Editor {
+pub(super) fn evidence_editor(title: &str, purpose: Purpose, item: Option<&Evidence>) -> Editor {
     let kinds: Vec<&str> = EVIDENCE_KINDS.iter().map(|k| k.key()).collect();
     let kind = item.map_or(0, |i| {
         EVIDENCE_KINDS

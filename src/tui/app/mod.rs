@@ -7,6 +7,8 @@ mod forms;
 mod question;
 mod setup;
 
+use std::path::PathBuf;
+
 use crate::conformance;
 use crate::questionnaire::Requirement;
 use crate::rating::Judgement;
@@ -39,12 +41,17 @@ pub enum Focus {
 }
 
 /// What happens when the user answers yes to a prompt.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub enum Pending {
     DeleteFinding(String, usize),
     DeleteAction(String, usize),
     DeleteInterviewee(String, usize),
     DeleteEvidence(usize),
+    /// Quit although something would be left behind (a form being filled in, changes the
+    /// disk refused); `restore` is what was on screen, put back if the answer is no.
+    Quit {
+        restore: Box<Overlay>,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -59,8 +66,15 @@ pub enum Overlay {
     Picker {
         row: usize,
     },
-    /// The file changed on disk under us: reload it, or keep ours under a new name.
-    Conflict,
+    /// The file changed on disk under us. Our answers were written to a new file at once
+    /// (`mine`, or why that failed); going back to their file takes typing `reload`, so that
+    /// no stray key can drop anything. `beneath` is what was on screen when it happened.
+    Conflict {
+        beneath: Box<Overlay>,
+        theirs: PathBuf,
+        mine: Result<PathBuf, String>,
+        typed: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,10 +96,11 @@ pub enum SaveState {
 pub enum Effect {
     /// Hash the evidence item's location if it is a readable local file.
     HashEvidence { id: String },
-    /// Replace what is in memory with the file on disk.
-    Reload,
-    /// Write what is in memory to a new file beside the changed one, and go on there.
-    KeepMine,
+    /// Open this file (the record, or the file it was changed to on disk) in place of what
+    /// is in memory.
+    Reload { path: PathBuf },
+    /// Give the terminal back and stop until the shell continues us (Ctrl+Z).
+    Suspend,
 }
 
 /// What the keymap needs to know to turn a key into an action.
@@ -99,6 +114,18 @@ pub enum Mode {
 }
 
 pub const FINDING_CLASSES: [FindingClass; 5] = FindingClass::ALL;
+
+fn mode_of(overlay: &Overlay, screen: Screen, focus: Focus) -> Mode {
+    match overlay {
+        Overlay::Editor(e) => Mode::Editing {
+            enter_is_newline: e.enter_is_newline(),
+        },
+        Overlay::Confirm { .. } => Mode::Confirm,
+        Overlay::Picker { .. } => Mode::Picker,
+        Overlay::Conflict { .. } => Mode::Conflict,
+        Overlay::None => Mode::Normal(screen, focus),
+    }
+}
 
 pub struct App {
     pub opened: Opened,
@@ -198,15 +225,7 @@ impl App {
     }
 
     pub fn mode(&self) -> Mode {
-        match &self.overlay {
-            Overlay::Editor(e) => Mode::Editing {
-                enter_is_newline: e.enter_is_newline(),
-            },
-            Overlay::Confirm { .. } => Mode::Confirm,
-            Overlay::Picker { .. } => Mode::Picker,
-            Overlay::Conflict => Mode::Conflict,
-            Overlay::None => Mode::Normal(self.screen, self.focus),
-        }
+        mode_of(&self.overlay, self.screen, self.focus)
     }
 
     pub fn take_effects(&mut self) -> Vec<Effect> {
@@ -222,10 +241,57 @@ impl App {
         self.save = SaveState::Failed { error };
     }
 
-    /// The file changed on disk: stop saving and ask what to do.
-    pub fn conflict(&mut self) {
-        self.save = SaveState::Conflict;
-        self.overlay = Overlay::Conflict;
+    /// The file changed on disk. `mine` is where our answers went (and where the interview
+    /// goes on), or why they could not be written anywhere; either way, say so.
+    pub fn conflict(&mut self, theirs: PathBuf, mine: Result<PathBuf, String>) {
+        if mine.is_err() {
+            self.save = SaveState::Conflict;
+        }
+        let beneath = Box::new(std::mem::replace(&mut self.overlay, Overlay::None));
+        self.overlay = Overlay::Conflict {
+            beneath,
+            theirs,
+            mine,
+            typed: String::new(),
+        };
+    }
+
+    /// Whether quitting now would leave changes behind that the disk refused.
+    pub fn unsaved(&self) -> bool {
+        self.dirty
+            && !self.read_only
+            && !matches!(self.save, SaveState::Saved { .. } | SaveState::Unchanged)
+    }
+
+    /// The mode of what is beneath the file-changed dialog (the dialog itself otherwise).
+    pub fn mode_beneath(&self) -> Mode {
+        match &self.overlay {
+            Overlay::Conflict { beneath, .. } => mode_of(beneath, self.screen, self.focus),
+            _ => self.mode(),
+        }
+    }
+
+    /// Applies an action to what is beneath the file-changed dialog: keys typed before the
+    /// dialog could be seen go where they were meant to go, not into the dialog.
+    pub fn update_beneath(&mut self, action: Action) {
+        let Overlay::Conflict {
+            beneath,
+            theirs,
+            mine,
+            typed,
+        } = std::mem::replace(&mut self.overlay, Overlay::None)
+        else {
+            return self.update(action);
+        };
+        self.overlay = *beneath;
+        self.update(action);
+        let beneath = Box::new(std::mem::replace(&mut self.overlay, Overlay::None));
+        self.overlay = Overlay::Conflict {
+            beneath,
+            theirs,
+            mine,
+            typed,
+        };
     }
 
     /// Whether the loop may write the record now.
@@ -286,8 +352,9 @@ impl App {
     fn apply_action(&mut self, action: Action) {
         self.message = None;
         match action {
-            Action::Quit => {
-                self.quit = true;
+            Action::Quit => return self.ask_to_quit(),
+            Action::Suspend => {
+                self.effects.push(Effect::Suspend);
                 return;
             }
             // Every change is already saved; Ctrl+S writes anyway, for peace of mind.
@@ -301,21 +368,93 @@ impl App {
             Overlay::Editor(editor) => self.update_editor(editor, action),
             Overlay::Confirm { question, pending } => match action {
                 Action::Yes => self.apply(pending),
-                Action::No | Action::Back => {}
+                Action::No | Action::Back => {
+                    if let Pending::Quit { restore } = pending {
+                        self.overlay = *restore;
+                    }
+                }
                 _ => self.overlay = Overlay::Confirm { question, pending },
             },
             Overlay::Picker { row } => self.update_picker(row, action),
-            Overlay::Conflict => match action {
-                Action::Reload => self.effects.push(Effect::Reload),
-                Action::KeepMine => self.effects.push(Effect::KeepMine),
-                _ => self.overlay = Overlay::Conflict,
+            Overlay::Conflict {
+                beneath,
+                theirs,
+                mine,
+                mut typed,
+            } => match action {
+                Action::Confirm if typed.trim() == "reload" => {
+                    self.overlay = *beneath;
+                    self.effects.push(Effect::Reload { path: theirs });
+                }
+                // Going on with our answers drops nothing: they are already in `mine`.
+                Action::Confirm | Action::Back if typed.is_empty() && mine.is_ok() => {
+                    self.overlay = *beneath
+                }
+                Action::Back => {
+                    typed.clear();
+                    self.overlay = Overlay::Conflict {
+                        beneath,
+                        theirs,
+                        mine,
+                        typed,
+                    };
+                }
+                _ => {
+                    if let Action::Input(input) = action {
+                        match input.key {
+                            ratatui_textarea::Key::Char(c) if typed.chars().count() < 20 => {
+                                typed.push(c)
+                            }
+                            ratatui_textarea::Key::Backspace => {
+                                typed.pop();
+                            }
+                            _ => {}
+                        }
+                    }
+                    self.overlay = Overlay::Conflict {
+                        beneath,
+                        theirs,
+                        mine,
+                        typed,
+                    };
+                }
             },
             Overlay::None => self.update_screen(action),
         }
     }
 
+    /// Quits, unless that would leave something behind: then asks first.
+    fn ask_to_quit(&mut self) {
+        let question = if let Some(draft) = self.draft() {
+            let what = crate::tui::editor::Purpose::from_draft_key(&draft.form, &draft.target)
+                .map_or("form", |p| p.describe());
+            format!(
+                "Quit? The {what} you are writing is kept and offered back when you open this record again."
+            )
+        } else if self.unsaved() {
+            let why = match &self.save {
+                SaveState::Failed { error } => error.clone(),
+                _ => "the file changed on disk".into(),
+            };
+            format!(
+                "The last changes are not saved ({why}). Quit anyway? They will be written to a copy beside the record, in your home folder or in the temporary folder, and you will be told where."
+            )
+        } else {
+            self.quit = true;
+            return;
+        };
+        let restore = Box::new(std::mem::replace(&mut self.overlay, Overlay::None));
+        self.overlay = Overlay::Confirm {
+            question,
+            pending: Pending::Quit { restore },
+        };
+    }
+
     fn update_screen(&mut self, action: Action) {
         match action {
+            Action::Reload if self.read_only => self.effects.push(Effect::Reload {
+                path: self.opened.path.clone(),
+            }),
             Action::Help => self.go(Screen::Help),
             Action::ShowSummary => {
                 self.summary_row = 0;

@@ -3,9 +3,9 @@
 use crate::rating::Rating;
 use crate::record::ActionStatus;
 
-use super::{App, FINDING_CLASSES, Focus, Overlay, Pending, Screen};
+use super::{App, Focus, Overlay, Pending, Screen};
 use crate::tui::action::Action;
-use crate::tui::editor::{Editor, Field, Purpose};
+use crate::tui::editor::Purpose;
 
 impl App {
     pub(super) fn id(&self) -> String {
@@ -73,19 +73,7 @@ impl App {
                 self.message = Some(format!("{id} not yet assessed"));
                 self.changed();
             }
-            Action::NotApplicable => {
-                let current = self
-                    .opened
-                    .record
-                    .answer(&id)
-                    .map(|a| a.justification.clone())
-                    .unwrap_or_default();
-                self.open_editor(Editor::new(
-                    &format!("{id} not applicable: why?"),
-                    Purpose::Justification(id),
-                    vec![Field::long_line("Justification", &current)],
-                ));
-            }
+            Action::NotApplicable => self.open_form(Purpose::Justification(id)),
             Action::ToggleFacet(i) => {
                 if let Some(facet) = req.facets.get(i) {
                     let a = self.opened.record.answer_mut(&id);
@@ -94,19 +82,7 @@ impl App {
                     self.changed();
                 }
             }
-            Action::EditNotes => {
-                let notes = self
-                    .opened
-                    .record
-                    .answer(&id)
-                    .map(|a| a.notes.clone())
-                    .unwrap_or_default();
-                self.open_editor(Editor::new(
-                    &format!("{id} notes"),
-                    Purpose::Notes(id),
-                    vec![Field::multiline("Notes", &notes)],
-                ));
-            }
+            Action::EditNotes => self.open_form(Purpose::Notes(id)),
             Action::Paste(text) => {
                 // Pasting outside an editor goes to the notes (unless they cannot be edited).
                 self.update_question(Action::EditNotes);
@@ -115,50 +91,10 @@ impl App {
                     self.update_editor(editor, Action::Paste(text));
                 }
             }
-            Action::AddFinding => {
-                let classes: Vec<&str> = FINDING_CLASSES.iter().map(|c| c.key()).collect();
-                self.open_editor(Editor::new(
-                    &format!("{id} new finding"),
-                    Purpose::Finding(id),
-                    vec![
-                        Field::choice("Class (←→)", &classes, 1),
-                        Field::long_line("Finding", ""),
-                    ],
-                ));
-            }
-            Action::AddAction => self.open_editor(Editor::new(
-                &format!("{id} new action"),
-                Purpose::Action(id),
-                vec![
-                    Field::long_line("What", ""),
-                    Field::line("Owner", ""),
-                    Field::line("Due (YYYY-MM-DD)", ""),
-                ],
-            )),
-            Action::AddInterviewee => {
-                let mut e = Editor::new(
-                    &format!("{id} interviewed"),
-                    Purpose::Interviewee(id),
-                    vec![Field::line("Name", "")],
-                );
-                let names: Vec<&str> = self
-                    .opened
-                    .record
-                    .assessment
-                    .participants
-                    .iter()
-                    .map(|p| p.name.as_str())
-                    .collect();
-                if !names.is_empty() {
-                    e.error = Some(format!("Participants: {}", names.join(", ")));
-                }
-                self.open_editor(e);
-            }
-            Action::JumpTo => self.open_editor(Editor::new(
-                "Go to requirement",
-                Purpose::JumpTo,
-                vec![Field::line("Id (7.2.a, 7.2a, OM.a)", "")],
-            )),
+            Action::AddFinding => self.open_form(Purpose::Finding(id)),
+            Action::AddAction => self.open_form(Purpose::Action(id)),
+            Action::AddInterviewee => self.open_form(Purpose::Interviewee(id)),
+            Action::JumpTo => self.open_form(Purpose::JumpTo),
             Action::PickEvidence => self.overlay = Overlay::Picker { row: 0 },
             Action::ShowGuidance => self.go(Screen::Guidance),
             Action::FocusNext => {

@@ -4,7 +4,7 @@ use crate::record::{Kind, Person, Session, Status, check_date};
 
 use super::{App, Screen};
 use crate::tui::action::Action;
-use crate::tui::editor::{Editor, Field, Purpose};
+use crate::tui::editor::Purpose;
 
 /// Rows of the setup form: the assessment details, then one per clause 6 condition.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,15 +88,7 @@ impl App {
                         .is_some_and(|c| c.met);
                     self.set_condition(row, !met);
                 }
-                _ => {
-                    let value = self.setup_value(row);
-                    let label = setup_label(row);
-                    self.open_editor(Editor::new(
-                        &format!("Edit {label}"),
-                        Purpose::Setup(self.setup_row),
-                        vec![Field::line(setup_hint(row), &value)],
-                    ));
-                }
+                _ => self.open_form(Purpose::Setup(self.setup_row)),
             },
             _ => {}
         }
@@ -224,7 +216,7 @@ pub fn setup_label(row: SetupRow) -> &'static str {
     }
 }
 
-fn setup_hint(row: SetupRow) -> &'static str {
+pub(super) fn setup_hint(row: SetupRow) -> &'static str {
     match row {
         SetupRow::Team | SetupRow::Participants => "Name: role; Name: role",
         SetupRow::Sessions => "2026-11-27 Place; 2026-11-28 Place",

@@ -84,9 +84,27 @@ impl App {
             width: area.width.saturating_sub(right_width),
             ..area
         };
-        Line::raw(truncate(&left, left_area.width as usize))
-            .style(t.bar())
-            .render(left_area, buf);
+        // A record made with other questionnaire text: the questions on screen are not the
+        // ones its answers were given to. Said on every screen, before anything else.
+        let warning = if self.opened.questionnaire_changed && self.message.is_none() {
+            " QUESTIONNAIRE CHANGED "
+        } else {
+            ""
+        };
+        let left = truncate(
+            &left,
+            (left_area.width as usize).saturating_sub(warning.width()),
+        );
+        let left_width = left.width() as u16;
+        Line::raw(left).style(t.bar()).render(left_area, buf);
+        if !warning.is_empty() {
+            let warning_area = Rect {
+                x: left_area.x + left_width,
+                width: left_area.width.saturating_sub(left_width),
+                ..left_area
+            };
+            Line::styled(warning, t.error()).render(warning_area, buf);
+        }
         let right_area = Rect {
             x: area.x + area.width - right_width,
             width: right_width,
@@ -111,9 +129,8 @@ fn key_help(app: &App, area: Rect, buf: &mut Buffer) {
         ],
         Mode::Confirm => &[("y", "yes"), ("n", "no")],
         Mode::Conflict => &[
-            ("r", "reload theirs"),
-            ("k", "keep mine as a new file"),
-            ("q", "quit (keeps mine)"),
+            ("Enter", "go on with your answers"),
+            ("reload Enter", "open theirs"),
         ],
         Mode::Picker => &[
             ("↑↓", "select"),
@@ -294,6 +311,22 @@ fn split_keep_spaces(s: &str) -> Vec<&str> {
         out.push(&s[start..]);
     }
     out
+}
+
+/// Draws an editor's text. The characters it holds out of the terminal's way (see
+/// [`crate::text::to_editable`]) are shown as their neutralised symbols.
+pub fn text_area(text: &ratatui_textarea::TextArea, area: Rect, buf: &mut Buffer) {
+    text.render(area, buf);
+    let area = area.intersection(buf.area);
+    for y in area.top()..area.bottom() {
+        for x in area.left()..area.right() {
+            let cell = &mut buf[(x, y)];
+            if cell.symbol().chars().any(|c| c as u32 >= 0xF_0000) {
+                let shown: String = cell.symbol().chars().map(crate::text::shown).collect();
+                cell.set_symbol(&shown);
+            }
+        }
+    }
 }
 
 /// Neutralised text as a span.

@@ -5,7 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Widget};
 
-use super::{centered, editing_notes, safe, truncate, wrap_spans};
+use super::{centered, editing_notes, safe, text_area, truncate, wrap_spans};
 use crate::tui::app::{App, Overlay};
 use crate::tui::editor::FieldKind;
 
@@ -67,7 +67,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
                             .collect();
                         Paragraph::new(wrap_spans(spans, field.width, 0)).render(field, buf);
                     }
-                    _ if focused => (&f.text).render(field, buf),
+                    _ if focused => text_area(&f.text, field, buf),
                     _ => Paragraph::new(wrap_spans(
                         vec![Span::raw(safe(&f.value()))],
                         field.width,
@@ -86,26 +86,52 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
                 Line::styled(truncate(&safe(err), r.width as usize), t.error()).render(r, buf);
             }
         }
-        Overlay::Conflict => {
-            let width = area.width.saturating_sub(4).min(64);
-            let name = app
-                .opened
-                .path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let text = format!(
-                "{name} was changed on disk by someone else (git pull, an editor, another tool) since you opened it. Nothing has been overwritten, and your answers are still here."
-            );
-            let mut lines = wrap_spans(vec![Span::raw(safe(&text))], width - 2, 0);
+        Overlay::Conflict {
+            theirs,
+            mine,
+            typed,
+            ..
+        } => {
+            let width = area.width.saturating_sub(4).min(66);
+            let name = |p: &std::path::Path| {
+                p.file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default()
+            };
+            let theirs = name(theirs);
+            let (safe_text, enter) = match mine {
+                Ok(mine) => (
+                    format!(
+                        "{theirs} was changed on disk by someone else (git pull, an editor, another tool) since you opened it, and has not been overwritten. Your answers are safe in {}, and the interview goes on there.",
+                        name(mine)
+                    ),
+                    "go on",
+                ),
+                Err(e) => (
+                    format!(
+                        "{theirs} was changed on disk by someone else since you opened it, and has not been overwritten. Your answers could not be written to a new file ({e}); they stay here, and go to a copy elsewhere when you quit."
+                    ),
+                    "",
+                ),
+            };
+            let mut lines = wrap_spans(vec![Span::raw(safe(&safe_text))], width - 2, 0);
             lines.push(Line::default());
+            if !enter.is_empty() {
+                lines.push(Line::from(vec![
+                    Span::styled(" Enter ", t.key()),
+                    Span::raw(enter),
+                ]));
+            }
+            lines.extend(wrap_spans(
+                vec![Span::raw(format!(
+                    "To open their {theirs} instead (your answers stay where they are), type reload and press Enter:"
+                ))],
+                width - 2,
+                0,
+            ));
             lines.push(Line::from(vec![
-                Span::styled(" r ", t.key()),
-                Span::raw("reload their version (drops your unsaved changes)"),
-            ]));
-            lines.push(Line::from(vec![
-                Span::styled(" k ", t.key()),
-                Span::raw("keep yours in a new file beside it"),
+                Span::raw(" > "),
+                Span::styled(format!("{:<8}", safe(typed)), t.selected()),
             ]));
             let rect = centered(area, width, lines.len() as u16 + 2);
             Clear.render(rect, buf);

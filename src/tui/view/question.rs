@@ -331,7 +331,7 @@ fn notes_box(app: &App, a: &Answer, area: Rect, buf: &mut Buffer) {
     let inner = block.inner(area);
     block.render(area, buf);
     match &app.overlay {
-        Overlay::Editor(e) if editing => (&e.fields[0].text).render(inner, buf),
+        Overlay::Editor(e) if editing => super::text_area(&e.fields[0].text, inner, buf),
         _ => {
             let lines = wrap_spans(vec![Span::raw(safe(&a.notes))], inner.width, 0);
             Paragraph::new(lines).render(inner, buf);
