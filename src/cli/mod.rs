@@ -236,7 +236,8 @@ pub fn main() -> ExitCode {
     match commands::run(cli.command) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("vse-assess: {e:#}");
+            // Errors quote keys, values and names from files: never raw on the terminal.
+            eprintln!("vse-assess: {}", crate::text::neutralize(&format!("{e:#}")));
             if e.downcast_ref::<LockError>().is_some() {
                 ExitCode::from(3)
             } else if e.downcast_ref::<LoadError>().is_some()

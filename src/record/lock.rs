@@ -6,6 +6,8 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
+use crate::text::{display_path, neutralize_line};
+
 /// Held while a record is open for editing; released when dropped.
 #[derive(Debug)]
 pub struct Lock {
@@ -14,12 +16,14 @@ pub struct Lock {
 
 #[derive(Debug, thiserror::Error)]
 pub enum LockError {
+    /// `holder` is read from the lock file, so it is neutralised like any text from a file.
     #[error(
-        "{} is open for editing elsewhere ({holder}); open it read-only (`interview --read-only`) or try again once it is closed",
-        file.display()
+        "{} is open for editing elsewhere ({}); open it read-only (`interview --read-only`) or try again once it is closed",
+        display_path(file),
+        neutralize_line(holder)
     )]
     Held { file: PathBuf, holder: String },
-    #[error("cannot lock {}: {source}", file.display())]
+    #[error("cannot lock {}: {source}", display_path(file))]
     Io { file: PathBuf, source: io::Error },
 }
 
