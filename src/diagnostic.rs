@@ -10,6 +10,8 @@ use std::path::{Path, PathBuf};
 
 use toml_edit::{Item, TableLike, Value};
 
+use crate::text::{display_path, neutralize_line};
+
 /// One step into a TOML document.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Seg {
@@ -71,13 +73,21 @@ pub struct Diagnostic {
     pub message: String,
 }
 
+/// Field and message echo keys and values from the file, so they are neutralised here: every
+/// command, and the interview, shows them safely.
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}: ", self.file.display(), self.line, self.column)?;
+        write!(
+            f,
+            "{}:{}:{}: ",
+            display_path(&self.file),
+            self.line,
+            self.column
+        )?;
         if !self.field.is_empty() {
-            write!(f, "{}: ", self.field)?;
+            write!(f, "{}: ", neutralize_line(&self.field))?;
         }
-        f.write_str(&self.message)
+        f.write_str(&neutralize_line(&self.message))
     }
 }
 
@@ -122,14 +132,51 @@ fn floor_char_boundary(text: &str, mut i: usize) -> usize {
     i
 }
 
-/// Locates problems in `text` (the contents of `file`).
+/// [`line_column`] of many offsets at once, in one pass over the text (sorted by offset):
+/// finding each one from the start of the text would take time quadratic in their number.
+pub fn line_columns(text: &str, offsets: &[usize]) -> Vec<(usize, usize)> {
+    let mut order: Vec<usize> = (0..offsets.len()).collect();
+    order.sort_by_key(|&i| offsets[i]);
+    let mut found = vec![(1, 1); offsets.len()];
+    let (mut pos, mut line, mut column) = (0, 1, 1);
+    for i in order {
+        let target = floor_char_boundary(text, offsets[i].min(text.len()));
+        for c in text[pos..target].chars() {
+            if c == '\n' {
+                line += 1;
+                column = 1;
+            } else {
+                column += 1;
+            }
+        }
+        pos = pos.max(target);
+        found[i] = (line, column);
+    }
+    found
+}
+
+/// Locates problems in `text` (the contents of `file`), in time linear in the size of the
+/// text and the number of problems.
 pub fn locate(file: &Path, text: &str, problems: Vec<Problem>) -> Vec<Diagnostic> {
     let doc = toml_edit::Document::parse(text).ok();
+    let offsets: Vec<usize> = problems
+        .iter()
+        .map(|p| {
+            doc.as_ref()
+                .and_then(|d| span_of(d.as_table(), &p.path))
+                .map_or(0, |s| s.start)
+        })
+        .collect();
+    let places = line_columns(text, &offsets);
     problems
         .into_iter()
-        .map(|p| {
-            let span = doc.as_ref().and_then(|d| span_of(d.as_table(), &p.path));
-            Diagnostic::at(file, text, span, field_name(&p.path), p.message)
+        .zip(places)
+        .map(|(p, (line, column))| Diagnostic {
+            file: file.to_owned(),
+            line,
+            column,
+            field: field_name(&p.path),
+            message: p.message,
         })
         .collect()
 }
@@ -233,6 +280,14 @@ mod tests {
         assert_eq!(line_column(text, text.find('=').unwrap()), (1, 3));
         let second_eq = text.rfind('=').unwrap();
         assert_eq!(line_column(text, second_eq), (2, 4));
+    }
+
+    #[test]
+    fn many_offsets_are_located_like_one() {
+        let text = "a = 1\nbé = 2\n\nc = 3";
+        let offsets: Vec<usize> = (0..=text.len() + 2).rev().collect();
+        let expected: Vec<(usize, usize)> = offsets.iter().map(|&o| line_column(text, o)).collect();
+        assert_eq!(line_columns(text, &offsets), expected);
     }
 
     #[test]

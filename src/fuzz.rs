@@ -22,6 +22,7 @@ pub fn record(data: &[u8]) {
     let input = Input {
         record: &record,
         questionnaire: &loaded.questionnaire,
+        questionnaire_sha256: &loaded.sha256,
         record_name: "fuzz.toml",
         record_sha256: &loaded.sha256,
     };

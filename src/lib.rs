@@ -21,18 +21,25 @@ use std::path::{Path, PathBuf};
 use diagnostic::Diagnostic;
 
 /// Why a questionnaire or a record could not be loaded. Callers branch on the kind; the text
-/// always names the file (and, for bad content, line, column and field).
+/// always names the file (and, for bad content, line, column and field), with anything taken
+/// from a file or a file name neutralised ([`text`]).
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
     // `cause`, not `source`: the message already says it, and `{:#}` would say it twice.
-    #[error("{}: cannot read: {cause}", file.display())]
+    #[error("{}: cannot read: {cause}", text::display_path(file))]
     Io {
         file: PathBuf,
         cause: std::io::Error,
     },
-    #[error("{}: not a regular file ({kind}); records and questionnaires are plain files", file.display())]
+    #[error(
+        "{}: not a regular file ({kind}); records and questionnaires are plain files",
+        text::display_path(file)
+    )]
     NotAFile { file: PathBuf, kind: &'static str },
-    #[error("{}: not a UTF-8 text file (byte {offset} is invalid)", file.display())]
+    #[error(
+        "{}: not a UTF-8 text file (byte {offset} is invalid)",
+        text::display_path(file)
+    )]
     NotText { file: PathBuf, offset: usize },
     #[error("{}", problems.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n"))]
     Invalid {
@@ -41,16 +48,20 @@ pub enum LoadError {
     },
     #[error(
         "{}: written with record schema {found}, this version of vse-assess reads schema {supported}; refusing to touch it (upgrade vse-assess)",
-        file.display()
+        text::display_path(file)
     )]
     NewerSchema {
         file: PathBuf,
         found: i64,
         supported: u32,
     },
-    #[error("{}: too large to be a questionnaire or a record (over {} MiB)", file.display(), limit / (1024 * 1024))]
+    #[error("{}: too large to be a questionnaire or a record (over {} MiB)", text::display_path(file), limit / (1024 * 1024))]
     TooLarge { file: PathBuf, limit: u64 },
-    #[error("unknown questionnaire `{id}`; known: {}", known.join(", "))]
+    #[error(
+        "unknown questionnaire `{}`; known: {}",
+        text::neutralize_line(id),
+        text::neutralize_line(&known.join(", "))
+    )]
     UnknownQuestionnaire { id: String, known: Vec<String> },
 }
 

@@ -2,6 +2,8 @@
 //! placeholders, so a record from someone else cannot drive a terminal (escape sequences, OSC
 //! 52 clipboard writes) or disguise text (right-to-left overrides) in a report.
 
+use std::path::Path;
+
 /// Replaces C0/C1 controls (other than newline) and bidi controls with visible symbols; a tab
 /// becomes a space.
 pub fn neutralize(s: &str) -> String {
@@ -63,6 +65,19 @@ fn needs_neutralizing(c: char) -> bool {
     c != '\n' && c != '\t' && (c.is_control() || is_bidi_control(c))
 }
 
+/// [`neutralize`] for text shown on one line (a name, a key, a value quoted in a message): a
+/// line break is shown as a visible symbol too, so the text cannot start a line of its own
+/// that passes for the tool's output.
+pub fn neutralize_line(s: &str) -> String {
+    neutralize(s).replace('\n', "\u{2424}")
+}
+
+/// A file path as messages show it: as typed, with control characters made visible (a file
+/// name can hold an escape sequence too).
+pub fn display_path(path: &Path) -> String {
+    neutralize_line(&path.display().to_string())
+}
+
 /// Characters that change the direction of the text around them.
 fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
@@ -115,5 +130,14 @@ mod tests {
         let s = "Ligne 1\n中文 emoji 👩‍💻 e\u{301}";
         assert_eq!(neutralize(s), s);
         assert_eq!(neutralize("a\tb"), "a b");
+    }
+
+    #[test]
+    fn one_line_text_shows_its_line_breaks() {
+        assert_eq!(neutralize_line("a\nb\r\n"), "a\u{2424}b\u{240d}\u{2424}");
+        assert_eq!(
+            display_path(Path::new("dir/x\u{1b}[2J.toml")),
+            "dir/x\u{241b}[2J.toml"
+        );
     }
 }

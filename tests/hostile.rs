@@ -104,6 +104,53 @@ fn deep_nesting_and_duplicate_tables_are_reported() {
     assert!(err.contains(&format!("dup.toml:{line}:")), "{err}");
 }
 
+/// A record with `n` answers to requirements its questionnaire does not have.
+fn unknown_keys(n: usize) -> String {
+    let mut text = fs::read_to_string(EXAMPLE).unwrap();
+    for i in 0..n {
+        text.push_str(&format!("\n[requirements.\"9.9.x{i}\"]\nnotes = \"?\"\n"));
+    }
+    text
+}
+
+/// Seconds to load a record with `n` unknown keys and show its problems: the best of three
+/// runs, so that another test running at the same time does not decide the result.
+fn seconds_to_report(dir: &Path, n: usize) -> f64 {
+    let path = dir.join(format!("unknown-{n}.toml"));
+    fs::write(&path, unknown_keys(n)).unwrap();
+    (0..3)
+        .map(|_| {
+            let start = Instant::now();
+            match store::open(&path) {
+                Err(e @ LoadError::Invalid { .. }) => {
+                    let shown = e.to_string();
+                    assert_eq!(shown.lines().count(), n);
+                    assert!(
+                        shown.contains("unknown requirement `9.9.x0`"),
+                        "{shown:.300}"
+                    );
+                }
+                other => panic!("expected problems, got {other:?}"),
+            }
+            start.elapsed().as_secs_f64()
+        })
+        .fold(f64::INFINITY, f64::min)
+}
+
+/// Every problem of a file is listed, in time linear in their number: four times the unknown
+/// keys take about four times as long, not sixteen.
+#[test]
+fn problems_are_reported_in_linear_time() {
+    let tmp = TempDir::new().unwrap();
+    let small = seconds_to_report(tmp.path(), 5_000);
+    let large = seconds_to_report(tmp.path(), 20_000);
+    assert!(
+        large < 8.0 * small,
+        "5,000 unknown keys: {small:.3} s; 20,000: {large:.3} s ({:.1} times)",
+        large / small
+    );
+}
+
 #[test]
 fn random_bytes_never_panic() {
     // A small deterministic generator: the same bytes on every run.

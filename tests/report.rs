@@ -29,6 +29,7 @@ fn render(opened: &Opened, record: &Record, format: Format) -> String {
         &Input {
             record,
             questionnaire: &opened.questionnaire.questionnaire,
+            questionnaire_sha256: &opened.questionnaire.sha256,
             record_name: "example-assessment.toml",
             record_sha256: &sha256_hex(text.as_bytes()),
         },
@@ -80,7 +81,8 @@ fn pipes(line: &str) -> usize {
     n
 }
 
-/// Checks what must hold of any report: well-formed tables, resolving links, all sections.
+/// Checks what must hold of any report: well-formed tables, links only to its own anchors, no
+/// image, all sections.
 fn check_structure(md: &str) {
     // Every table row in the source has as many cell borders as its header.
     let mut header_pipes = None;
@@ -114,10 +116,13 @@ fn check_structure(md: &str) {
                 html.push(h);
             }
             Event::Start(Tag::Link { dest_url, .. }) => {
-                if let Some(a) = dest_url.strip_prefix('#') {
-                    links.insert(a.to_string());
-                }
+                // Only links the report makes: to its own anchors.
+                let a = dest_url
+                    .strip_prefix('#')
+                    .unwrap_or_else(|| panic!("link to {dest_url}"));
+                links.insert(a.to_string());
             }
+            Event::Start(Tag::Image { dest_url, .. }) => panic!("image {dest_url}"),
             Event::Start(Tag::Heading {
                 level: HeadingLevel::H4,
                 ..

@@ -16,8 +16,24 @@ use crate::record::store::{self, Opened};
 use crate::record::{
     Action, ActionStatus, Evidence, EvidenceKind, Finding, FindingClass, Person, Record, Session,
 };
+use crate::text::{display_path, neutralize, neutralize_line};
 use crate::{LoadError, diagnostic, read_text};
 use crate::{conformance, report};
+
+/// Prints a line on stdout through [`neutralize`]: what a command prints may hold text from a
+/// record, a questionnaire or a file name, which must never reach the terminal raw.
+macro_rules! say {
+    ($($arg:tt)*) => {
+        println!("{}", neutralize(&format!($($arg)*)))
+    };
+}
+
+/// [`say`] for stderr.
+macro_rules! say_err {
+    ($($arg:tt)*) => {
+        eprintln!("{}", neutralize(&format!($($arg)*)))
+    };
+}
 
 pub fn run(command: Command) -> Result<ExitCode> {
     match command {
@@ -76,7 +92,7 @@ fn invalid(msg: impl Into<String>) -> anyhow::Error {
 fn open(file: &Path) -> Result<Opened> {
     let opened = store::open(file)?;
     if opened.questionnaire_changed {
-        eprintln!(
+        say_err!(
             "vse-assess: warning: {}: questionnaire `{}` has changed since this record was created (SHA-256 differs)",
             file.display(),
             opened.record.questionnaire.id
@@ -96,7 +112,7 @@ fn edit(file: &Path) -> Result<(Opened, lock::Lock)> {
     store::check_writable(file)?;
     let mut held = lock::lock(file)?;
     if let Some(note) = held.left_note.take() {
-        eprintln!("vse-assess: note: {note}");
+        say_err!("vse-assess: note: {note}");
     }
     Ok((open(file)?, held))
 }
@@ -141,7 +157,7 @@ fn new(args: NewArgs) -> Result<ExitCode> {
     }
     store::create_new(&args.file, &record)
         .with_context(|| format!("cannot create {}", args.file.display()))?;
-    println!(
+    say!(
         "created {} ({} {}, {} requirements)",
         args.file.display(),
         loaded.questionnaire.questionnaire.id,
@@ -183,9 +199,11 @@ fn validate(files: &[PathBuf]) -> ExitCode {
     let mut all_ok = true;
     for file in files {
         match validate_one(file) {
-            Ok(what) => println!("{}: valid {what}", file.display()),
+            Ok(what) => say!("{}: valid {what}", file.display()),
             Err(e) => {
                 all_ok = false;
+                // A load error's text is neutralised where it is made (`LoadError`,
+                // `Diagnostic`); with 100,000 problems a second pass would show.
                 eprintln!("{e}");
             }
         }
@@ -199,33 +217,44 @@ fn validate(files: &[PathBuf]) -> ExitCode {
 
 fn validate_one(file: &Path) -> Result<&'static str, LoadError> {
     let text = read_text(file)?;
-    let table: toml::Table =
-        diagnostic::from_toml(file, &text).map_err(|d| LoadError::invalid(file, vec![d]))?;
-    if table.contains_key("schema") {
-        store::open(file).map(|_| "record")
-    } else {
-        catalog::from_file(file).map(|_| "questionnaire")
+    match store::parse(file, &text) {
+        Ok(record) => store::with_questionnaire(file, &text, record).map(|_| "record"),
+        // A record has a top-level `schema`, a questionnaire has not.
+        Err(e) if has_schema(file, &text)? => Err(e),
+        Err(_) => catalog::from_file(file).map(|_| "questionnaire"),
     }
+}
+
+/// Whether a file has a top-level `schema` key; the rest is skipped unread (`IgnoredAny`).
+fn has_schema(file: &Path, text: &str) -> Result<bool, LoadError> {
+    #[derive(serde::Deserialize)]
+    struct Schema {
+        schema: Option<serde::de::IgnoredAny>,
+    }
+    let found: Schema =
+        diagnostic::from_toml(file, text).map_err(|d| LoadError::invalid(file, vec![d]))?;
+    Ok(found.schema.is_some())
 }
 
 fn questionnaires() -> Result<ExitCode> {
     for (id, _) in catalog::EMBEDDED {
         let loaded = catalog::embedded(id).expect("listed")?;
-        println!("{}", describe(&loaded));
+        say!("{}", describe(&loaded));
     }
     for file in catalog::local_files(Path::new(catalog::LOCAL_DIR)) {
         match catalog::from_file(&file) {
-            Ok(loaded) => println!("{}", describe(&loaded)),
-            Err(e) => eprintln!("{}: not a valid questionnaire:\n{e}", file.display()),
+            Ok(loaded) => say!("{}", describe(&loaded)),
+            Err(e) => say_err!("{}: not a valid questionnaire:\n{e}", file.display()),
         }
     }
     Ok(ExitCode::SUCCESS)
 }
 
+/// One line per questionnaire: a title with a line break cannot spill onto a second one.
 fn describe(loaded: &catalog::Loaded) -> String {
     let q = &loaded.questionnaire;
     let i = &q.questionnaire;
-    format!(
+    let line = format!(
         "{}  {}  {}:{} {}  ({} requirements)  [{}]",
         i.id,
         i.version,
@@ -234,7 +263,8 @@ fn describe(loaded: &catalog::Loaded) -> String {
         i.title,
         q.requirements.len(),
         loaded.source
-    )
+    );
+    neutralize_line(&line)
 }
 
 fn answer(args: AnswerArgs) -> Result<ExitCode> {
@@ -357,7 +387,7 @@ fn answer(args: AnswerArgs) -> Result<ExitCode> {
         action.status = ActionStatus::Closed;
     }
     save(&mut opened)?;
-    println!("{}", answer_line(&opened, &id));
+    say!("{}", answer_line(&opened, &id));
     Ok(ExitCode::SUCCESS)
 }
 
@@ -403,7 +433,7 @@ fn condition(file: &Path, id: &str, yes_no: YesNo, note: Option<String>) -> Resu
         entry.note = n;
     }
     save(&mut opened)?;
-    println!(
+    say!(
         "{cid}: {}",
         if matches!(yes_no, YesNo::Yes) {
             "met"
@@ -444,7 +474,7 @@ fn evidence(cmd: EvidenceCommand) -> Result<ExitCode> {
                 .collect::<Result<Vec<_>>>()?;
             let hashed = store::hash_local_file(&location, &file, &AtomicBool::new(false));
             if let store::Hashed::Skipped(why) = &hashed {
-                eprintln!("vse-assess: {location}: not hashed: {why}");
+                say_err!("vse-assess: {location}: not hashed: {why}");
             }
             let sha256 = hashed.sha256();
             opened.record.evidence.push(Evidence {
@@ -458,22 +488,25 @@ fn evidence(cmd: EvidenceCommand) -> Result<ExitCode> {
             });
             save(&mut opened)?;
             match sha256 {
-                Some(h) => println!("added {id} (sha256 {h})"),
-                None => println!("added {id}"),
+                Some(h) => say!("added {id} (sha256 {h})"),
+                None => say!("added {id}"),
             }
         }
         EvidenceCommand::List { file } => {
             let opened = open(&file)?;
             for e in &opened.record.evidence {
-                println!(
-                    "{}\t{}\t{}\t{}\t{}\t{}",
-                    e.id,
+                // One line per item, tab-separated: each field is neutralised on its own, so
+                // a tab or a line break inside one cannot shift the columns or add a row.
+                let fields = [
+                    e.id.as_str(),
                     e.kind.key(),
-                    e.title,
-                    e.location,
+                    &e.title,
+                    &e.location,
                     e.sha256.as_deref().unwrap_or("-"),
-                    e.supports.join(",")
-                );
+                    &e.supports.join(","),
+                ];
+                let fields: Vec<String> = fields.iter().map(|f| neutralize_line(f)).collect();
+                println!("{}", fields.join("\t"));
             }
         }
         EvidenceCommand::Remove { file, id } => {
@@ -484,9 +517,9 @@ fn evidence(cmd: EvidenceCommand) -> Result<ExitCode> {
             let removed = opened.record.evidence.remove(pos);
             save(&mut opened)?;
             if removed.supports.is_empty() {
-                println!("removed {id}");
+                say!("removed {id}");
             } else {
-                println!(
+                say!(
                     "removed {id}; unlinked from {}",
                     removed.supports.join(", ")
                 );
@@ -498,30 +531,52 @@ fn evidence(cmd: EvidenceCommand) -> Result<ExitCode> {
 
 fn report(file: &Path, output: Option<&Path>, format: report::Format) -> Result<ExitCode> {
     let opened = open(file)?;
-    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    if let Some(out) = output {
+        check_report_output(&opened, out)?;
+    }
     let name = file
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let sha = catalog::sha256_hex(&bytes);
     let text = report::render(
         &report::Input {
             record: &opened.record,
             questionnaire: &opened.questionnaire.questionnaire,
+            questionnaire_sha256: &opened.questionnaire.sha256,
             record_name: &name,
-            record_sha256: &sha,
+            // The hash of the very text that was loaded and checked.
+            record_sha256: &opened.disk_sha256,
         },
         format,
     );
     match output {
-        Some(out) => store::write_atomic(out, text.as_bytes())
-            .with_context(|| format!("cannot write {}", out.display()))?,
+        Some(out) => store::write_output(out, text.as_bytes())
+            .with_context(|| format!("cannot write {}", display_path(out)))?,
         None => {
             use std::io::Write;
             std::io::stdout().write_all(text.as_bytes())?;
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A report must never replace what it was made from: the record (under any name), its lock
+/// or temporary files, or its questionnaire file.
+fn check_report_output(opened: &Opened, out: &Path) -> Result<()> {
+    let mut why = store::owned_by_record(&opened.path, out);
+    if let Source::File(q) = &opened.questionnaire.source
+        && store::same_file(q, out)
+    {
+        why = why.or(Some("it is the record's questionnaire"));
+    }
+    match why {
+        Some(why) => Err(invalid(format!(
+            "refusing to write the report to {}: {why} ({}); choose another file",
+            out.display(),
+            opened.path.display()
+        ))),
+        None => Ok(()),
+    }
 }
 
 fn parse_kind(s: &str) -> Result<EvidenceKind> {
@@ -539,7 +594,7 @@ fn parse_kind(s: &str) -> Result<EvidenceKind> {
     })
 }
 
-/// The plain-text progress report of `status`.
+/// The plain-text progress report of `status`, neutralised for the terminal.
 pub fn status_text(opened: &Opened) -> String {
     let q = &opened.questionnaire.questionnaire;
     let record = &opened.record;
@@ -553,12 +608,22 @@ pub fn status_text(opened: &Opened) -> String {
     };
     let _ = writeln!(
         out,
-        "{vse}: {} against {}:{} ({})",
+        "{}: {} against {}:{} ({})",
+        neutralize_line(vse),
         meta.kind.describe(),
-        q.questionnaire.standard,
-        q.questionnaire.edition,
+        neutralize_line(&q.questionnaire.standard),
+        neutralize_line(&q.questionnaire.edition),
         meta.status.describe()
     );
+    if opened.questionnaire_changed {
+        let _ = writeln!(
+            out,
+            "Warning: questionnaire {} has changed since this record was made: the record names SHA-256 {}, the questionnaire used has SHA-256 {}",
+            neutralize_line(&q.questionnaire.id),
+            neutralize_line(&record.questionnaire.sha256),
+            opened.questionnaire.sha256
+        );
+    }
     let _ = writeln!(
         out,
         "{}/{} requirements assessed\n",
@@ -567,7 +632,7 @@ pub fn status_text(opened: &Opened) -> String {
     );
     let _ = writeln!(out, "{}", conformance::ROW_HEADING);
     for p in &eval.processes {
-        let _ = writeln!(out, "{}", p.row());
+        let _ = writeln!(out, "{}", neutralize_line(&p.row()));
     }
     let open: Vec<&str> = q
         .requirements
@@ -585,17 +650,17 @@ pub fn status_text(opened: &Opened) -> String {
         let _ = writeln!(
             out,
             "Clause 6 conditions not answered: {}",
-            eval.conditions_unanswered.join(", ")
+            neutralize_line(&eval.conditions_unanswered.join(", "))
         );
     }
     if !eval.conditions_unmet.is_empty() {
         let _ = writeln!(
             out,
             "Clause 6 conditions not met: {}",
-            eval.conditions_unmet.join(", ")
+            neutralize_line(&eval.conditions_unmet.join(", "))
         );
     }
-    let clause = &q.questionnaire.conformance_clause;
+    let clause = neutralize_line(&q.questionnaire.conformance_clause);
     if eval.claimable() {
         let _ = writeln!(out, "Process conformance ({clause}): can be claimed");
     } else {
@@ -609,5 +674,6 @@ pub fn status_text(opened: &Opened) -> String {
             let _ = writeln!(out, "  {id}: {}", reasons.join("; "));
         }
     }
-    out
+    // Process names, ids and condition ids come from the questionnaire.
+    neutralize(&out)
 }

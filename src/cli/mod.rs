@@ -241,7 +241,8 @@ pub fn main() -> ExitCode {
     match commands::run(cli.command) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("vse-assess: {e:#}");
+            // Errors quote keys, values and names from files: never raw on the terminal.
+            eprintln!("vse-assess: {}", crate::text::neutralize(&format!("{e:#}")));
             if matches!(e.downcast_ref::<LockError>(), Some(LockError::Held { .. })) {
                 ExitCode::from(3)
             } else if e.downcast_ref::<LoadError>().is_some()

@@ -32,7 +32,7 @@ impl fmt::Display for Source {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Source::Embedded => f.write_str("embedded"),
-            Source::File(p) => write!(f, "{}", p.display()),
+            Source::File(p) => f.write_str(&crate::text::display_path(p)),
         }
     }
 }

@@ -81,15 +81,18 @@ pub fn check(record: &Record, q: &Questionnaire) -> Vec<Problem> {
         }
     }
 
+    // Listed once, however many unknown ids a record holds.
+    let known_requirements = q
+        .requirements
+        .iter()
+        .map(|r| r.id.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
     for (id, answer) in &record.requirements {
         let Some(req) = q.requirement(id) else {
-            let known: Vec<&str> = q.requirements.iter().map(|r| r.id.as_str()).collect();
             p(
                 path!["requirements", id],
-                format!(
-                    "unknown requirement `{id}`; valid ids: {}",
-                    known.join(", ")
-                ),
+                format!("unknown requirement `{id}`; valid ids: {known_requirements}"),
             );
             continue;
         };

@@ -7,6 +7,8 @@ use std::io;
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 
+use crate::text::{display_path, neutralize_line};
+
 /// Held while a record is open for editing; released when dropped.
 #[derive(Debug)]
 pub struct Lock {
@@ -22,12 +24,14 @@ const NOTE: &str = "note: ";
 
 #[derive(Debug, thiserror::Error)]
 pub enum LockError {
+    /// `holder` is read from the lock file, so it is neutralised like any text from a file.
     #[error(
-        "{} is open for editing elsewhere ({holder}); open it read-only (`interview --read-only`) or try again once it is closed",
-        file.display()
+        "{} is open for editing elsewhere ({}); open it read-only (`interview --read-only`) or try again once it is closed",
+        display_path(file),
+        neutralize_line(holder)
     )]
     Held { file: PathBuf, holder: String },
-    #[error("cannot lock {} for editing: {cause}", file.display())]
+    #[error("cannot lock {} for editing: {cause}", display_path(file))]
     Io { file: PathBuf, cause: io::Error },
 }
 

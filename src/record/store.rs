@@ -12,6 +12,7 @@ use serde::Deserialize;
 use super::{Record, SCHEMA, check};
 use crate::diagnostic::{self, Diagnostic};
 use crate::questionnaire::catalog::{self, Loaded, sha256_hex};
+use crate::text::display_path;
 use crate::{LoadError, MAX_FILE_BYTES, read_text};
 
 /// A record with its questionnaire, checked against each other.
@@ -34,21 +35,32 @@ pub fn to_text(record: &Record) -> String {
 
 /// Parses a record's text without looking at its questionnaire.
 pub fn parse(file: &Path, text: &str) -> Result<Record, LoadError> {
-    #[derive(Deserialize)]
-    struct Schema {
-        schema: Option<toml::Value>,
+    let newer = |found| LoadError::NewerSchema {
+        file: file.to_owned(),
+        found,
+        supported: SCHEMA,
+    };
+    // A record of a newer schema is refused, even when this version could read it: it may
+    // hold fields this version would drop. A good file is parsed once; the schema is looked
+    // at on its own only when the record does not load (a newer one may well not).
+    match diagnostic::from_toml::<Record>(file, text) {
+        Ok(record) if record.schema > SCHEMA => Err(newer(i64::from(record.schema))),
+        Ok(record) => Ok(record),
+        Err(d) => {
+            #[derive(Deserialize)]
+            struct Schema {
+                schema: Option<toml::Value>,
+            }
+            let found = toml::from_str::<Schema>(text)
+                .ok()
+                .and_then(|s| s.schema)
+                .and_then(|v| v.as_integer());
+            match found {
+                Some(found) if found > i64::from(SCHEMA) => Err(newer(found)),
+                _ => Err(LoadError::invalid(file, vec![d])),
+            }
+        }
     }
-    // Look at the schema first: a newer record has fields this version would drop.
-    if let Ok(Schema { schema: Some(v) }) = toml::from_str::<Schema>(text)
-        && let Some(found) = v.as_integer().filter(|n| *n > i64::from(SCHEMA))
-    {
-        return Err(LoadError::NewerSchema {
-            file: file.to_owned(),
-            found,
-            supported: SCHEMA,
-        });
-    }
-    diagnostic::from_toml(file, text).map_err(|d| LoadError::invalid(file, vec![d]))
 }
 
 /// Reads a record, finds its questionnaire and checks one against the other. A symbolic link
@@ -60,12 +72,17 @@ pub fn open(path: &Path) -> Result<Opened, LoadError> {
     })?;
     let text = read_text(path)?;
     let record = parse(path, &text)?;
+    with_questionnaire(path, &text, record)
+}
+
+/// The rest of [`open`] for a record already parsed from `text`, the contents of `path`.
+pub fn with_questionnaire(path: &Path, text: &str, record: Record) -> Result<Opened, LoadError> {
     let questionnaire = questionnaire_for(&record, path)?;
     let problems = check(&record, &questionnaire.questionnaire);
     if !problems.is_empty() {
         return Err(LoadError::invalid(
             path,
-            diagnostic::locate(path, &text, problems),
+            diagnostic::locate(path, text, problems),
         ));
     }
     Ok(Opened {
@@ -181,20 +198,29 @@ pub fn save(opened: &mut Opened) -> Result<(), SaveError> {
 pub enum SaveError {
     #[error("{}", diagnostic_lines(.0))]
     Invalid(Vec<Diagnostic>),
-    #[error("cannot save {}: {cause}; the file on disk is unchanged", path.display())]
+    #[error(
+        "cannot save {}: {cause}; the file on disk is unchanged",
+        display_path(path)
+    )]
     Io { path: PathBuf, cause: io::Error },
-    #[error("{} was changed by someone else since it was opened; not overwriting it", path.display())]
+    #[error(
+        "{} was changed by someone else since it was opened; not overwriting it",
+        display_path(path)
+    )]
     Conflict { path: PathBuf },
     #[error(
         "not saving {}: it would be {:.1} MiB, over the {} MiB a record may hold (shorten the notes); the file on disk is unchanged",
-        path.display(), *size as f64 / (1024.0 * 1024.0), MAX_FILE_BYTES / (1024 * 1024)
+        display_path(path), *size as f64 / (1024.0 * 1024.0), MAX_FILE_BYTES / (1024 * 1024)
     )]
     TooLarge { path: PathBuf, size: u64 },
-    #[error("not saving {}: the file is read-only (its permissions allow no writing); make it writable to change it", path.display())]
+    #[error(
+        "not saving {}: the file is read-only (its permissions allow no writing); make it writable to change it",
+        display_path(path)
+    )]
     ReadOnly { path: PathBuf },
     #[error(
         "not changing {}: it has {links} hard links, and saving replaces the file, which would leave the other names with the old text; edit a copy, or the one name that should change after removing the others",
-        path.display()
+        display_path(path)
     )]
     HardLinked { path: PathBuf, links: u64 },
 }
@@ -224,7 +250,7 @@ pub fn create_new(path: &Path, record: &Record) -> io::Result<()> {
         if e.error.kind() == io::ErrorKind::AlreadyExists {
             io::Error::new(
                 io::ErrorKind::AlreadyExists,
-                format!("{} already exists; not overwriting it", path.display()),
+                format!("{} already exists; not overwriting it", display_path(path)),
             )
         } else {
             e.error
@@ -277,22 +303,24 @@ fn temp_affixes(path: &Path) -> (String, &'static str) {
     (format!(".{name}."), ".tmp")
 }
 
+/// Whether `name` is one of the temporary files of a save of `record`: `.NAME.` + six random
+/// characters + `.tmp`, never the record or its lock.
+fn is_temp_file_of(record: &Path, name: &str) -> bool {
+    let (prefix, suffix) = temp_affixes(record);
+    name.starts_with(&prefix)
+        && name.ends_with(suffix)
+        && name.len() == prefix.len() + 6 + suffix.len()
+}
+
 /// Removes temporary files that interrupted saves of `record` left behind. Only safe while
 /// holding the record's lock (no save of it can be under way).
 pub fn remove_stale_temp_files(record: &Path) {
-    let (prefix, suffix) = temp_affixes(record);
     for entry in fs::read_dir(folder_of(record))
         .into_iter()
         .flatten()
         .flatten()
     {
-        let name = entry.file_name();
-        let name = name.to_string_lossy();
-        // `.NAME.` + six random characters + `.tmp`: never the record or its lock.
-        if name.starts_with(&prefix)
-            && name.ends_with(suffix)
-            && name.len() == prefix.len() + 6 + suffix.len()
-        {
+        if is_temp_file_of(record, &entry.file_name().to_string_lossy()) {
             let _ = fs::remove_file(entry.path());
         }
     }
@@ -310,6 +338,77 @@ pub enum Hashed {
     NotLocal,
     /// A local path that was not hashed, and why.
     Skipped(String),
+}
+
+/// Where a path leads: its canonical form, or for a file that does not exist yet, its
+/// folder's canonical form joined with its name.
+fn resolved(path: &Path) -> Option<PathBuf> {
+    fs::canonicalize(path).ok().or_else(|| {
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        Some(fs::canonicalize(dir).ok()?.join(path.file_name()?))
+    })
+}
+
+/// Whether two paths lead to the same file: the same place once resolved, or the same
+/// device and inode (a hard link has another name but is the same file).
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if let (Ok(x), Ok(y)) = (fs::metadata(a), fs::metadata(b))
+            && (x.dev(), x.ino()) == (y.dev(), y.ino())
+        {
+            return true;
+        }
+    }
+    matches!((resolved(a), resolved(b)), (Some(x), Some(y)) if x == y)
+}
+
+/// Why only a save of `record` may write `out`: it is the record (by its name, a symlink or a
+/// hard link), the record's lock file, or named like one of the record's temporary files.
+/// `None` when `out` is none of these.
+pub fn owned_by_record(record: &Path, out: &Path) -> Option<&'static str> {
+    if same_file(record, out) {
+        return Some("it is the record itself");
+    }
+    let out_at = resolved(out)?;
+    // Locks and temporary files are named after the real record (links are followed
+    // before a record is locked or saved).
+    let record = &real_path(record).unwrap_or_else(|_| record.to_path_buf());
+    if same_file(&super::lock::lock_path(record), out) {
+        return Some("it is the record's lock file");
+    }
+    let in_record_dir = resolved(record).is_some_and(|at| at.parent() == out_at.parent());
+    let temp_name = out_at
+        .file_name()
+        .is_some_and(|n| is_temp_file_of(record, &n.to_string_lossy()));
+    if in_record_dir && temp_name {
+        return Some("it is named like the record's temporary files");
+    }
+    None
+}
+
+/// Writes a file that is not a record, such as a report. Something that exists and is not a
+/// regular file (a device such as `/dev/null` or `/dev/stdout`, a FIFO) is written in place,
+/// as a shell redirection would, and stays what it is; a regular file is replaced atomically
+/// (through a symlink, its target is), and a new one created the same way.
+pub fn write_output(out: &Path, bytes: &[u8]) -> io::Result<()> {
+    match fs::metadata(out) {
+        Ok(meta) if !meta.is_file() => {
+            let mut file = fs::OpenOptions::new()
+                .write(true)
+                .truncate(true)
+                .open(out)?;
+            file.write_all(bytes)?;
+            file.flush()
+        }
+        Ok(_) => write_atomic(&fs::canonicalize(out)?, bytes),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => write_atomic(out, bytes),
+        Err(e) => Err(e),
+    }
 }
 
 impl Hashed {

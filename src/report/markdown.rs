@@ -1,6 +1,7 @@
-//! The Markdown report (GitHub-flavoured). Every piece of user text goes through [`inline`],
-//! which neutralises control characters and escapes everything Markdown or HTML would
-//! interpret, so notes can never break a table or inject markup.
+//! The Markdown report (GitHub-flavoured). Every piece of text from the record or the
+//! questionnaire goes through [`inline`], which neutralises control characters and escapes
+//! everything Markdown or HTML would interpret, so neither can break a table or inject markup,
+//! images or links: the Markdown is safe on its own, whatever renders it.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -38,6 +39,16 @@ pub(crate) fn inline(s: &str) -> String {
         }
     }
     out
+}
+
+/// A SHA-256 as the report shows it: in a code span when it is one (the record's is checked
+/// on load), else as ordinary text.
+fn hash(s: &str) -> String {
+    if !s.is_empty() && s.chars().all(|c| c.is_ascii_hexdigit()) {
+        format!("`{s}`")
+    } else {
+        inline(s)
+    }
 }
 
 /// "req-7-2-a": stable anchors that survive any renderer.
@@ -82,7 +93,7 @@ fn judgement_text(input: &Input, j: Option<Judgement>) -> String {
         Some(j) => {
             let r = j.rating().expect("not NA");
             match input.questionnaire.level(r) {
-                Some(l) => format!("{r} ({}, {})", l.name.to_lowercase(), l.band()),
+                Some(l) => format!("{r} ({}, {})", inline(&l.name.to_lowercase()), l.band()),
                 None => r.to_string(),
             }
         }
@@ -100,10 +111,10 @@ fn reference_cells(r: &Reference) -> (String, String) {
             if let Some(note) = &r.note {
                 items.push_str(&format!(" ({note})"));
             }
-            (clause.clone(), items)
+            (inline(clause), inline(&items))
         }
         (None, Some(remark)) => (
-            format!("no clause: remark citing {remark}"),
+            format!("no clause: remark citing {}", inline(remark)),
             "-".to_string(),
         ),
         (None, None) => (String::new(), String::new()),
@@ -124,18 +135,28 @@ pub fn markdown(input: &Input) -> String {
     };
 
     let _ = writeln!(out, "# Assessment report: {vse}\n");
+    // The questionnaire's own words, escaped like user text: a local questionnaire can come
+    // from anyone.
+    let standard = format!("{}:{}", inline(&ident.standard), inline(&ident.edition));
     let _ = writeln!(
         out,
-        "{}:{} {}, {}.\n",
-        ident.standard,
-        ident.edition,
-        ident.title.to_lowercase(),
+        "{standard} {}, {}.\n",
+        inline(&ident.title.to_lowercase()),
         meta.kind.describe()
     );
     if meta.status == Status::Draft {
         let _ = writeln!(
             out,
             "> **DRAFT**: this report is not final. Ratings and findings may still change.\n"
+        );
+    }
+    let changed = input.questionnaire_sha256 != r.questionnaire.sha256;
+    if changed {
+        let _ = writeln!(
+            out,
+            "> **Warning: the questionnaire has changed since this record was made.** The record names questionnaire SHA-256 {}; this report was made with the questionnaire whose SHA-256 is {}. Statements, facets and references shown here may differ from those assessed.\n",
+            hash(&r.questionnaire.sha256),
+            hash(input.questionnaire_sha256)
         );
     }
     let _ = writeln!(
@@ -153,7 +174,12 @@ pub fn markdown(input: &Input) -> String {
         .processes
         .iter()
         .map(|p| match q.process(p) {
-            Some(proc) => format!("{} ({} {})", proc.id, proc.clause, proc.name),
+            Some(proc) => format!(
+                "{} ({} {})",
+                inline(&proc.id),
+                inline(&proc.clause),
+                inline(&proc.name)
+            ),
             None => inline(p),
         })
         .collect();
@@ -184,7 +210,7 @@ pub fn markdown(input: &Input) -> String {
         vec![
             "Criteria".into(),
             if meta.criteria.trim().is_empty() {
-                format!("{}:{} {}", ident.standard, ident.edition, ident.title)
+                format!("{standard} {}", inline(&ident.title))
             } else {
                 inline(&meta.criteria)
             },
@@ -192,8 +218,18 @@ pub fn markdown(input: &Input) -> String {
         vec![
             "Questionnaire".into(),
             format!(
-                "{} {}, SHA-256 `{}`",
-                ident.id, ident.version, r.questionnaire.sha256
+                "{} {}, SHA-256 {}{}",
+                inline(&ident.id),
+                inline(&ident.version),
+                hash(input.questionnaire_sha256),
+                if changed {
+                    format!(
+                        " (changed: the record names {})",
+                        hash(&r.questionnaire.sha256)
+                    )
+                } else {
+                    String::new()
+                }
             ),
         ],
         vec![
@@ -251,7 +287,7 @@ pub fn markdown(input: &Input) -> String {
         q.conditions.iter().map(|c| {
             let a = r.conditions.get(&c.id);
             vec![
-                c.id.clone(),
+                inline(&c.id),
                 inline(&c.question),
                 match a {
                     Some(a) if a.met => "yes".into(),
@@ -265,7 +301,7 @@ pub fn markdown(input: &Input) -> String {
     let _ = writeln!(
         out,
         "Conformance situation: process conformance (clause {}). {}\n",
-        ident.conformance_clause,
+        inline(&ident.conformance_clause),
         inline(&ident.conformance_situation)
     );
 
@@ -290,11 +326,11 @@ pub fn markdown(input: &Input) -> String {
             vec![
                 format!(
                     "{} {}{}",
-                    p.process.id,
-                    p.process.name,
+                    inline(&p.process.id),
+                    inline(&p.process.name),
                     if p.in_scope { "" } else { " (out of scope)" }
                 ),
-                p.process.clause.clone(),
+                inline(&p.process.clause),
                 c.total().to_string(),
                 c.n.to_string(),
                 c.p.to_string(),
@@ -315,7 +351,7 @@ pub fn markdown(input: &Input) -> String {
     let _ = writeln!(
         out,
         "Conformance rule: process conformance (clause {}) needs all clause 6 conditions answered yes and every mandatory requirement met. Here *met* means rated {}{}. {} A major nonconformity stays open until every action of its requirement is closed.\n",
-        ident.conformance_clause,
+        inline(&ident.conformance_clause),
         met.join(" or "),
         if q.rule.open_major_blocks {
             " with no open major nonconformity"
@@ -340,11 +376,16 @@ pub fn markdown(input: &Input) -> String {
         for id in &eval.conditions_unmet {
             let _ = writeln!(
                 reasons,
-                "- Clause 6 condition {id} is not met: the profile may not fit this organisation."
+                "- Clause 6 condition {} is not met: the profile may not fit this organisation.",
+                inline(id)
             );
         }
         for id in &eval.conditions_unanswered {
-            let _ = writeln!(reasons, "- Clause 6 condition {id} is not answered.");
+            let _ = writeln!(
+                reasons,
+                "- Clause 6 condition {} is not answered.",
+                inline(id)
+            );
         }
         let mut unassessed = Vec::new();
         for (id, why) in &eval.blockers {
@@ -372,7 +413,13 @@ pub fn markdown(input: &Input) -> String {
         "<a id=\"findings\"></a>\n\n## 4. Findings by requirement\n"
     );
     for proc in &q.processes {
-        let _ = writeln!(out, "### {} {}: {}\n", proc.clause, proc.id, proc.name);
+        let _ = writeln!(
+            out,
+            "### {} {}: {}\n",
+            inline(&proc.clause),
+            inline(&proc.id),
+            inline(&proc.name)
+        );
         let _ = writeln!(out, "Purpose: {}\n", inline(&proc.purpose));
         for req in q.requirements_of(&proc.id) {
             requirement_section(&mut out, input, req);
@@ -481,8 +528,7 @@ pub fn markdown(input: &Input) -> String {
     );
     let _ = writeln!(
         out,
-        "Annex A of {}:{} is informative; where its wording differs from clause 7, clause 7 was assessed.\n",
-        ident.standard, ident.edition
+        "Annex A of {standard} is informative; where its wording differs from clause 7, clause 7 was assessed.\n"
     );
     let _ = writeln!(out, "### 7.1 Requirement to base standards\n");
     let mut matrix = Vec::new();
@@ -492,7 +538,7 @@ pub fn markdown(input: &Input) -> String {
             let (clause, items) = reference_cells(a);
             matrix.push(vec![
                 req_link(&req.id),
-                a.standard.clone(),
+                inline(&a.standard),
                 clause,
                 items,
                 rating.clone(),
@@ -530,8 +576,12 @@ pub fn markdown(input: &Input) -> String {
         &["Base standard", "Clause", "Profile requirements (rating)"],
         index.into_iter().map(|((pos, _, clause), reqs)| {
             vec![
-                ident.base_standards.get(pos).cloned().unwrap_or_default(),
-                clause,
+                ident
+                    .base_standards
+                    .get(pos)
+                    .map(|s| inline(s))
+                    .unwrap_or_default(),
+                inline(&clause),
                 reqs.join(", "),
             ]
         }),
@@ -573,7 +623,7 @@ pub fn markdown(input: &Input) -> String {
             let _ = writeln!(
                 out,
                 "Clause 6 conditions not answered: {}.\n",
-                eval.conditions_unanswered.join(", ")
+                inline(&eval.conditions_unanswered.join(", "))
             );
         }
     }
@@ -619,7 +669,7 @@ fn requirement_section(out: &mut String, input: &Input, req: &Requirement) {
     let r = input.record;
     let answer = r.answer(&req.id);
     let _ = writeln!(out, "<a id=\"{}\"></a>\n", anchor_for_requirement(&req.id));
-    let _ = writeln!(out, "#### {} ({})\n", req.id, req.process);
+    let _ = writeln!(out, "#### {} ({})\n", req.id, inline(&req.process));
     let _ = writeln!(
         out,
         "*Requirement, in our words:* {}\n",
@@ -712,7 +762,7 @@ fn requirement_section(out: &mut String, input: &Input, req: &Requirement) {
     let refs: Vec<String> = req
         .annex_a
         .iter()
-        .map(|a| format!("{} {}", a.standard, a.citation()))
+        .map(|a| format!("{} {}", inline(&a.standard), inline(&a.citation())))
         .collect();
     let _ = writeln!(out, "- **Annex A:** {}\n", refs.join("; "));
 }

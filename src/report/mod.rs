@@ -9,7 +9,7 @@ mod markdown;
 use crate::questionnaire::Questionnaire;
 use crate::record::Record;
 
-pub use csv::csv;
+pub use self::csv::csv;
 pub use html::html;
 pub use markdown::{anchor_for_requirement, markdown};
 
@@ -18,6 +18,10 @@ pub use markdown::{anchor_for_requirement, markdown};
 pub struct Input<'a> {
     pub record: &'a Record,
     pub questionnaire: &'a Questionnaire,
+    /// SHA-256 of the questionnaire text actually used. The report cites it, and warns when
+    /// it is not the one the record names (`record.questionnaire.sha256`): the questionnaire
+    /// has changed since the record was made.
+    pub questionnaire_sha256: &'a str,
     /// The record's file name, as the report names it.
     pub record_name: &'a str,
     /// SHA-256 of the record file's bytes, tying the report to its data.

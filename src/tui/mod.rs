@@ -97,7 +97,7 @@ pub fn run(opened: store::Opened, lock: Option<Lock>) -> Result<Ended> {
     let (notices, all_kept) = files.finish(&mut app);
     leave_terminal();
     for n in &notices {
-        eprintln!("vse-assess: {n}");
+        eprintln!("vse-assess: {}", crate::text::neutralize(n));
     }
     let ended = result?;
     if !all_kept {
@@ -106,7 +106,7 @@ pub fn run(opened: store::Opened, lock: Option<Lock>) -> Result<Ended> {
     if ended != Ended::Quit && notices.is_empty() {
         eprintln!(
             "vse-assess: interview ended ({ended:?}); answers saved in {}",
-            app.opened.path.display()
+            crate::text::display_path(&app.opened.path)
         );
     }
     Ok(ended)
