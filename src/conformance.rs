@@ -217,3 +217,234 @@ pub fn evaluate<'q>(q: &'q Questionnaire, record: &Record) -> Evaluation<'q> {
         conditions_unanswered,
     }
 }
+
+/// A finding as a conclusion names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FindingRef<'r> {
+    pub requirement: &'r str,
+    pub class: FindingClass,
+    pub text: &'r str,
+}
+
+impl FindingRef<'_> {
+    /// `7.2.g major nonconformity: "The plan ..."`, shortened for one line.
+    pub fn describe(&self) -> String {
+        let text: String = self.text.chars().take(80).collect();
+        let more = if self.text.chars().count() > 80 {
+            "…"
+        } else {
+            ""
+        };
+        format!(
+            "{} {}: \"{}{more}\"",
+            self.requirement,
+            self.class.describe(),
+            text.replace('\n', " ")
+        )
+    }
+}
+
+/// What an assessment concludes. A self-assessment says whether the VSE can claim process
+/// conformance; a third-party audit team only recommends, and the certification body decides
+/// (ISO/IEC 17021-1 9.5): a report never says that certification is granted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Conclusion<'r> {
+    /// Self-assessment: process conformance can (or cannot) be claimed.
+    Claim { claimable: bool },
+    /// Audit, not finished: requirements or clause 6 conditions still unanswered.
+    NoRecommendationYet {
+        not_assessed: usize,
+        conditions_unanswered: usize,
+    },
+    /// Audit: nothing stands in the way.
+    Recommend,
+    /// Audit: only minor nonconformities are open; certification can be recommended once the
+    /// corrective action plan for them is accepted.
+    RecommendOncePlanAccepted { minors: Vec<FindingRef<'r>> },
+    /// Audit: open major nonconformities, or shortfalls no nonconformity covers.
+    DoNotRecommend {
+        majors: Vec<FindingRef<'r>>,
+        other: Vec<String>,
+    },
+}
+
+impl Conclusion<'_> {
+    /// The conclusion in one sentence, for the clause that defines the claim (`4.2`).
+    pub fn headline(&self, clause: &str) -> String {
+        match self {
+            Conclusion::Claim { claimable: true } => {
+                format!("Process conformance (clause {clause}) can be claimed.")
+            }
+            Conclusion::Claim { claimable: false } => {
+                format!("Process conformance (clause {clause}) cannot be claimed yet.")
+            }
+            Conclusion::NoRecommendationYet { .. } => {
+                "No recommendation yet: the audit is not complete.".into()
+            }
+            Conclusion::Recommend => {
+                "The audit team recommends certification to the certification body.".into()
+            }
+            Conclusion::RecommendOncePlanAccepted { .. } => "The audit team recommends certification once the corrective action plan for the open minor nonconformities is accepted.".into(),
+            Conclusion::DoNotRecommend { .. } => "The audit team does not recommend certification until the major nonconformities are closed and verified and every shortfall below is resolved.".into(),
+        }
+    }
+
+    /// Why, one line each: the findings named, the other reasons.
+    pub fn reasons(&self) -> Vec<String> {
+        match self {
+            Conclusion::Claim { .. } | Conclusion::Recommend => Vec::new(),
+            Conclusion::NoRecommendationYet {
+                not_assessed,
+                conditions_unanswered,
+            } => {
+                let mut r = Vec::new();
+                if *not_assessed > 0 {
+                    r.push(format!("{not_assessed} requirement(s) not yet assessed"));
+                }
+                if *conditions_unanswered > 0 {
+                    r.push(format!(
+                        "{conditions_unanswered} clause 6 condition(s) not answered"
+                    ));
+                }
+                r
+            }
+            Conclusion::RecommendOncePlanAccepted { minors } => {
+                minors.iter().map(FindingRef::describe).collect()
+            }
+            Conclusion::DoNotRecommend { majors, other } => majors
+                .iter()
+                .map(FindingRef::describe)
+                .chain(other.iter().cloned())
+                .collect(),
+        }
+    }
+
+    /// Whether the conclusion lets the VSE go on to certification as it stands.
+    pub fn favourable(&self) -> bool {
+        matches!(
+            self,
+            Conclusion::Claim { claimable: true }
+                | Conclusion::Recommend
+                | Conclusion::RecommendOncePlanAccepted { .. }
+        )
+    }
+}
+
+/// Nonconformities of one class that are still open: like a major, a minor counts as open
+/// while its requirement has an open action, or no action at all.
+fn open_nonconformities<'r>(
+    q: &Questionnaire,
+    record: &'r Record,
+    class: FindingClass,
+) -> Vec<FindingRef<'r>> {
+    q.requirements
+        .iter()
+        .filter_map(|req| record.requirements.get_key_value(&req.id))
+        .filter(|(_, a)| {
+            a.actions.is_empty() || a.actions.iter().any(|x| x.status == ActionStatus::Open)
+        })
+        .flat_map(|(id, a)| {
+            a.findings
+                .iter()
+                .filter(move |f| f.class == class)
+                .map(move |f| FindingRef {
+                    requirement: id,
+                    class,
+                    text: &f.text,
+                })
+        })
+        .collect()
+}
+
+/// The conclusion the record supports (see [`Conclusion`]).
+pub fn conclude<'r>(q: &Questionnaire, record: &'r Record) -> Conclusion<'r> {
+    let eval = evaluate(q, record);
+    if record.assessment.kind != crate::record::Kind::Audit {
+        return Conclusion::Claim {
+            claimable: eval.claimable(),
+        };
+    }
+    let not_assessed = eval.total() - eval.assessed();
+    if not_assessed > 0 || !eval.conditions_unanswered.is_empty() {
+        return Conclusion::NoRecommendationYet {
+            not_assessed,
+            conditions_unanswered: eval.conditions_unanswered.len(),
+        };
+    }
+    let majors = if q.rule.open_major_blocks {
+        open_nonconformities(q, record, FindingClass::Major)
+    } else {
+        Vec::new()
+    };
+    let mut other: Vec<String> = eval
+        .conditions_unmet
+        .iter()
+        .map(|c| format!("clause 6 condition {c} is not met"))
+        .collect();
+    for (id, why) in &eval.blockers {
+        let has_nc = record
+            .answer(id)
+            .is_some_and(|a| a.findings.iter().any(|f| f.class.is_nonconformity()));
+        for b in why {
+            match b {
+                // A rating below met is for the nonconformity raised on it to settle.
+                Blocker::RatedBelow(_) if has_nc => {}
+                Blocker::OpenMajor(_) => {}
+                Blocker::RatedBelow(r) => other.push(format!(
+                    "{id}: rated {r} with no nonconformity recorded for the VSE to correct"
+                )),
+                b => other.push(format!("{id}: {}", b.describe(&q.rule.met))),
+            }
+        }
+    }
+    if !majors.is_empty() || !other.is_empty() {
+        return Conclusion::DoNotRecommend { majors, other };
+    }
+    let minors = open_nonconformities(q, record, FindingClass::Minor);
+    if minors.is_empty() {
+        Conclusion::Recommend
+    } else {
+        Conclusion::RecommendOncePlanAccepted { minors }
+    }
+}
+
+/// Where ratings and findings disagree, one line per requirement. They do not block; they
+/// stay until the rating or the findings change.
+pub fn consistency_warnings<'q>(q: &'q Questionnaire, record: &Record) -> Vec<(&'q str, String)> {
+    let met = &q.rule.met;
+    q.requirements
+        .iter()
+        .filter_map(|req| {
+            let a = record.answer(&req.id)?;
+            let rating = a.rating.and_then(Judgement::rating)?;
+            let ncs = a
+                .findings
+                .iter()
+                .filter(|f| f.class.is_nonconformity())
+                .count();
+            let mut why = Vec::new();
+            if !met.contains(&rating) && ncs == 0 {
+                why.push(format!(
+                    "rated {rating} (below met) but no nonconformity is recorded, so the VSE has nothing to correct"
+                ));
+            }
+            if met.contains(&rating) {
+                if ncs > 0 {
+                    why.push(format!(
+                        "rated {rating} (met) while {ncs} nonconformit{} stand(s) on it",
+                        if ncs == 1 { "y" } else { "ies" }
+                    ));
+                }
+                if record.evidence_for(&req.id).next().is_none() && a.interviewed.is_empty() {
+                    why.push(format!(
+                        "rated {rating} with no evidence linked and no one interviewed"
+                    ));
+                }
+                if !req.facets.is_empty() && a.facets.is_empty() {
+                    why.push(format!("rated {rating} with every facet not checked"));
+                }
+            }
+            (!why.is_empty()).then(|| (req.id.as_str(), why.join("; ")))
+        })
+        .collect()
+}

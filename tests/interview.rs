@@ -150,9 +150,12 @@ fn a_whole_interview_through_update() {
     app.update(Action::FocusNext); // findings
     app.update(Action::FocusNext); // actions
     app.update(Action::Toggle);
-    // The summary leads to what blocks a claim.
+    // The summary leads to what blocks a claim, then to where ratings and findings disagree
+    // (7.2.a rated L with no nonconformity; the rest rated F on no evidence).
     app.update(Action::ShowSummary);
-    assert_eq!(app.summary_rows(), ["7.2.a", "7.2.b"]);
+    let rows = app.summary_rows();
+    assert_eq!(rows[..3], ["7.2.a", "7.2.b", "7.2.a"]);
+    assert_eq!(rows.len(), 3 + 23);
     app.update(Action::Down);
     app.update(Action::Open);
     assert_eq!(app.requirement().id, "7.2.b");

@@ -184,21 +184,36 @@ fn example_report_is_well_formed() {
     let opened = example();
     let md = render(&opened, &opened.record, Format::Markdown);
     check_structure(&md);
-    for heading in [
-        "## 1. Identification",
-        "## 2. Minimal conditions",
-        "## 3. Summary",
-        "## 4. Findings by requirement",
-        "## 5. Nonconformities and action plan",
-        "## 6. Evidence register",
-        "## 7. Annex A traceability",
-        "## 8. Still open",
-        "## 9. About this assessment",
-    ] {
-        assert!(md.contains(heading), "{heading}");
+    let h2: Vec<&str> = md.lines().filter(|l| l.starts_with("## ")).collect();
+    assert_eq!(
+        h2,
+        [
+            "## Identification",
+            "## Minimal conditions (clause 6) and conformance situation (clause 4)",
+            "## Summary",
+            "## Conclusion",
+            "## Findings by requirement",
+            "## Nonconformities and action plan",
+            "## Evidence register",
+            "## Annex A traceability",
+            "## Still open",
+            "## About this assessment",
+        ]
+    );
+    // No section number that reads like a clause of the standard.
+    // Section numbers that read like the standard's clauses: only real clause and
+    // requirement ids head a section (process and requirement headings).
+    for l in md.lines().filter(|l| l.starts_with('#')) {
+        let text = l.trim_start_matches('#').trim_start();
+        if text.starts_with(|c: char| c.is_ascii_digit()) {
+            let id = text.split_whitespace().next().unwrap_or("");
+            assert!(
+                IDS.contains(&id) || ["7.2", "7.3", "7.4", "7.5"].contains(&id),
+                "{l}"
+            );
+        }
     }
     assert!(md.contains("> **DRAFT**"));
-    assert!(md.contains("**Verdict: process conformance cannot be claimed.**"));
     assert!(md.contains("[7.2.g](#req-7-2-g): rated P; met means F; 1 open major nonconformity."));
     assert!(md.contains("[7.3.f](#req-7-3-f): marked not applicable"));
 }
@@ -207,10 +222,16 @@ fn example_report_is_well_formed() {
 fn traceability_matrix_holds_exactly_annex_a() {
     let opened = example();
     let md = render(&opened, &opened.record, Format::Markdown);
-    let matrix = table_after(&md, "### 7.1 Requirement to base standards");
+    let matrix = table_after(&md, "### Requirement to base standards");
     assert_eq!(
         matrix[0],
-        ["Requirement", "Base standard", "Clause", "Items", "Rating"]
+        [
+            "Requirement",
+            "Base standard",
+            "Clause",
+            "Items",
+            "Profile rating"
+        ]
     );
     let rows: Vec<(String, String, String, String)> = matrix[1..]
         .iter()
@@ -240,7 +261,7 @@ fn traceability_matrix_holds_exactly_annex_a() {
     assert_eq!(row[4], "P");
 
     // Reverse index: every clause cited, with the requirements tracing to it.
-    let index = table_after(&md, "### 7.2 Base-standard clauses to requirements");
+    let index = table_after(&md, "### Base-standard clauses to requirements");
     let mut expected: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
     for a in ANNEX_A.iter().filter(|a| !a.remark) {
         let reqs = expected

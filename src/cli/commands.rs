@@ -674,6 +674,27 @@ pub fn status_text(opened: &Opened) -> String {
             let _ = writeln!(out, "  {id}: {}", reasons.join("; "));
         }
     }
+    let warnings = conformance::consistency_warnings(q, record);
+    if !warnings.is_empty() {
+        let _ = writeln!(out, "Consistency warnings (not blocking):");
+        for (id, why) in warnings {
+            let _ = writeln!(out, "  {id}: {why}");
+        }
+    }
+    let conclusion = conformance::conclude(q, record);
+    let draft = if meta.status == crate::record::Status::Draft {
+        " (provisional: draft)"
+    } else {
+        ""
+    };
+    let _ = writeln!(
+        out,
+        "Conclusion{draft}: {}",
+        conclusion.headline(&q.questionnaire.conformance_clause)
+    );
+    for reason in conclusion.reasons() {
+        let _ = writeln!(out, "  {}", neutralize_line(&reason));
+    }
     // Process names, ids and condition ids come from the questionnaire.
     neutralize(&out)
 }

@@ -7,10 +7,10 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use super::{Input, tool_version};
-use crate::conformance::{self, Blocker, ROLL_UP_RULE};
-use crate::questionnaire::{Reference, Requirement};
+use crate::conformance::{self, Blocker, Evaluation, ROLL_UP_RULE};
+use crate::questionnaire::{Questionnaire, Reference, Requirement};
 use crate::rating::Judgement;
-use crate::record::{ActionStatus, FindingClass, Kind, Status};
+use crate::record::{ActionStatus, FindingClass, Kind, Record, Status};
 use crate::text::neutralize;
 
 /// User text as one inline run: safe in a paragraph, a list item or a table cell. Line breaks
@@ -121,23 +121,63 @@ fn reference_cells(r: &Reference) -> (String, String) {
     }
 }
 
+/// What every section works from.
+struct Ctx<'a> {
+    input: &'a Input<'a>,
+    q: &'a Questionnaire,
+    r: &'a Record,
+    eval: Evaluation<'a>,
+    /// The profile as cited: `ISO/IEC 29110-4-2:2021`.
+    standard: String,
+    vse: String,
+}
+
 pub fn markdown(input: &Input) -> String {
+    let (q, r) = (input.questionnaire, input.record);
+    let ident = &q.questionnaire;
+    let c = Ctx {
+        input,
+        q,
+        r,
+        eval: conformance::evaluate(q, r),
+        // The questionnaire's own words, escaped like user text: a local questionnaire can
+        // come from anyone.
+        standard: format!("{}:{}", inline(&ident.standard), inline(&ident.edition)),
+        vse: if r.assessment.vse.trim().is_empty() {
+            "(VSE not named)".to_string()
+        } else {
+            inline(&r.assessment.vse)
+        },
+    };
     let mut out = String::new();
-    let q = input.questionnaire;
-    let r = input.record;
+    for section in [
+        title,
+        identification,
+        conditions,
+        summary,
+        conclusion,
+        findings,
+        actions,
+        evidence,
+        traceability,
+        still_open,
+        about,
+    ] {
+        section(&mut out, &c);
+    }
+    out
+}
+
+/// The title, the kind of assessment, the DRAFT and changed-questionnaire notices, contents.
+fn title(out: &mut String, c: &Ctx) {
+    let input = c.input;
+    let q = c.q;
+    let r = c.r;
+    let standard = &c.standard;
+    let vse = &c.vse;
     let meta = &r.assessment;
     let ident = &q.questionnaire;
-    let eval = conformance::evaluate(q, r);
-    let vse = if meta.vse.trim().is_empty() {
-        "(VSE not named)".to_string()
-    } else {
-        inline(&meta.vse)
-    };
-
     let _ = writeln!(out, "# Assessment report: {vse}\n");
-    // The questionnaire's own words, escaped like user text: a local questionnaire can come
-    // from anyone.
-    let standard = format!("{}:{}", inline(&ident.standard), inline(&ident.edition));
     let _ = writeln!(
         out,
         "{standard} {}, {}.\n",
@@ -161,14 +201,21 @@ pub fn markdown(input: &Input) -> String {
     }
     let _ = writeln!(
         out,
-        "Contents: [Identification](#identification) · [Conditions and conformance](#conditions) · [Summary](#summary) · [Findings by requirement](#findings) · [Nonconformities and actions](#actions) · [Evidence](#evidence) · [Annex A traceability](#traceability) · [Still open](#open) · [Sampling](#sampling)\n"
+        "Contents: [Identification](#identification) · [Conditions and conformance](#conditions) · [Summary](#summary) · [Conclusion](#conclusion) · [Findings by requirement](#findings) · [Nonconformities and actions](#actions) · [Evidence](#evidence) · [Annex A traceability](#traceability) · [Still open](#open) · [Sampling](#sampling)\n"
     );
+}
 
-    // 1. Identification
-    let _ = writeln!(
-        out,
-        "<a id=\"identification\"></a>\n\n## 1. Identification\n"
-    );
+/// Who, what, when, where, against what; the record and questionnaire by hash.
+fn identification(out: &mut String, c: &Ctx) {
+    let input = c.input;
+    let q = c.q;
+    let r = c.r;
+    let standard = &c.standard;
+    let vse = &c.vse;
+    let meta = &r.assessment;
+    let ident = &q.questionnaire;
+    let changed = input.questionnaire_sha256 != r.questionnaire.sha256;
+    let _ = writeln!(out, "<a id=\"identification\"></a>\n\n## Identification\n");
     let scope: Vec<String> = meta
         .scope
         .processes
@@ -249,10 +296,10 @@ pub fn markdown(input: &Input) -> String {
         ],
         vec!["Written by".into(), tool_version()],
     ]);
-    table(&mut out, &["Item", "Value"], ident_rows);
+    table(out, &["Item", "Value"], ident_rows);
 
     let _ = writeln!(out, "**Assessment team**\n");
-    people(&mut out, &meta.team, "No team member recorded.");
+    people(out, &meta.team, "No team member recorded.");
     let _ = writeln!(
         out,
         "**{} participants**\n",
@@ -262,27 +309,32 @@ pub fn markdown(input: &Input) -> String {
             "VSE"
         }
     );
-    people(&mut out, &meta.participants, "No participant recorded.");
+    people(out, &meta.participants, "No participant recorded.");
     let _ = writeln!(out, "**Dates and locations**\n");
     if meta.sessions.is_empty() {
         let _ = writeln!(out, "No date recorded.\n");
     } else {
         table(
-            &mut out,
+            out,
             &["Date", "Location"],
             meta.sessions
                 .iter()
                 .map(|s| vec![inline(&s.date), inline(&s.location)]),
         );
     }
+}
 
-    // 2. Conditions and conformance situation
+/// Clause 6 answers and the conformance situation (clause 4).
+fn conditions(out: &mut String, c: &Ctx) {
+    let q = c.q;
+    let r = c.r;
+    let ident = &q.questionnaire;
     let _ = writeln!(
         out,
-        "<a id=\"conditions\"></a>\n\n## 2. Minimal conditions (clause 6) and conformance situation (clause 4)\n"
+        "<a id=\"conditions\"></a>\n\n## Minimal conditions (clause 6) and conformance situation (clause 4)\n"
     );
     table(
-        &mut out,
+        out,
         &["Condition", "Question", "Answer", "Note"],
         q.conditions.iter().map(|c| {
             let a = r.conditions.get(&c.id);
@@ -304,11 +356,18 @@ pub fn markdown(input: &Input) -> String {
         inline(&ident.conformance_clause),
         inline(&ident.conformance_situation)
     );
+}
 
-    // 3. Summary
-    let _ = writeln!(out, "<a id=\"summary\"></a>\n\n## 3. Summary\n");
+/// Counts and achievement per process, the rules applied, what blocks a claim, and where
+/// ratings and findings disagree.
+fn summary(out: &mut String, c: &Ctx) {
+    let q = c.q;
+    let r = c.r;
+    let eval = &c.eval;
+    let ident = &q.questionnaire;
+    let _ = writeln!(out, "<a id=\"summary\"></a>\n\n## Summary\n");
     table(
-        &mut out,
+        out,
         &[
             "Process",
             "Clause",
@@ -367,25 +426,23 @@ pub fn markdown(input: &Input) -> String {
     if eval.claimable() {
         let _ = writeln!(
             out,
-            "**Verdict: process conformance can be claimed.** All {} mandatory requirements are met.\n",
+            "Nothing in the ratings or clause 6 stands in the way of a process conformance claim: all {} mandatory requirements are met as the rule reads. See the [conclusion](#conclusion).\n",
             eval.total()
         );
     } else {
-        let _ = writeln!(out, "**Verdict: process conformance cannot be claimed.**\n");
-        let mut reasons = String::new();
+        let _ = writeln!(
+            out,
+            "What stands in the way of a process conformance claim:\n"
+        );
         for id in &eval.conditions_unmet {
             let _ = writeln!(
-                reasons,
+                out,
                 "- Clause 6 condition {} is not met: the profile may not fit this organisation.",
                 inline(id)
             );
         }
         for id in &eval.conditions_unanswered {
-            let _ = writeln!(
-                reasons,
-                "- Clause 6 condition {} is not answered.",
-                inline(id)
-            );
+            let _ = writeln!(out, "- Clause 6 condition {} is not answered.", inline(id));
         }
         let mut unassessed = Vec::new();
         for (id, why) in &eval.blockers {
@@ -394,23 +451,83 @@ pub fn markdown(input: &Input) -> String {
                 continue;
             }
             let why: Vec<String> = why.iter().map(|b| b.describe(&q.rule.met)).collect();
-            let _ = writeln!(reasons, "- {}: {}.", req_link(id), why.join("; "));
+            let _ = writeln!(out, "- {}: {}.", req_link(id), why.join("; "));
         }
         if !unassessed.is_empty() {
             let _ = writeln!(
-                reasons,
+                out,
                 "- Not yet assessed ({}): {}.",
                 unassessed.len(),
                 unassessed.join(", ")
             );
         }
-        let _ = writeln!(out, "Blocking:\n\n{reasons}");
+        out.push('\n');
     }
+    let warnings = conformance::consistency_warnings(q, r);
+    if !warnings.is_empty() {
+        let _ = writeln!(
+            out,
+            "**Consistency warnings.** Where a rating and the findings disagree; they do not block, and stay until one of them changes:\n"
+        );
+        for (id, why) in warnings {
+            let _ = writeln!(out, "- {}: {}.", req_link(id), inline(&why));
+        }
+        out.push('\n');
+    }
+}
 
-    // 4. Findings by requirement
+/// The conclusion: a claim (self-assessment) or the audit team's recommendation to the
+/// certification body, which decides. Provisional while the report is a draft; what it rests
+/// on (a sample) and what it does not cover (the base standards) said next to it.
+fn conclusion(out: &mut String, c: &Ctx) {
+    let (q, r) = (c.q, c.r);
+    let ident = &q.questionnaire;
+    let _ = writeln!(out, "<a id=\"conclusion\"></a>\n\n## Conclusion\n");
+    let conclusion = conformance::conclude(q, r);
+    let provisional = if r.assessment.status == Status::Draft {
+        "Provisional (draft): "
+    } else {
+        ""
+    };
     let _ = writeln!(
         out,
-        "<a id=\"findings\"></a>\n\n## 4. Findings by requirement\n"
+        "**{provisional}{}**\n",
+        inline(&conclusion.headline(&ident.conformance_clause))
+    );
+    let reasons = conclusion.reasons();
+    if !reasons.is_empty() {
+        let _ = writeln!(out, "Because of:\n");
+        for reason in reasons {
+            let _ = writeln!(out, "- {}", inline(&reason));
+        }
+        out.push('\n');
+    }
+    if r.assessment.kind == Kind::Audit {
+        let _ = writeln!(
+            out,
+            "This is the audit team's recommendation. The decision on certification is the certification body's (ISO/IEC 17021-1, 9.5); this report does not grant or confirm certification.\n"
+        );
+    }
+    let bases: Vec<String> = ident.base_standards.iter().map(|s| inline(s)).collect();
+    let _ = writeln!(
+        out,
+        "Clause {} also asks, where they apply, for the properties and requirements of the base standards ({}) associated with the profile's requirements. This assessment rated the clause 7 requirements of the profile only: Annex A shows where each traces, but no conformance to those standards was assessed.\n",
+        inline(&ident.conformance_clause),
+        bases.join(", ")
+    );
+    let _ = writeln!(
+        out,
+        "The conclusion rests on a sample of the evidence: see [about this assessment](#sampling).\n"
+    );
+}
+
+/// One subsection per requirement, process by process.
+fn findings(out: &mut String, c: &Ctx) {
+    let input = c.input;
+    let q = c.q;
+    let _ = writeln!(
+        out,
+        "<a id=\"findings\"></a>\n\n## Findings by requirement\n"
     );
     for proc in &q.processes {
         let _ = writeln!(
@@ -420,16 +537,29 @@ pub fn markdown(input: &Input) -> String {
             inline(&proc.id),
             inline(&proc.name)
         );
-        let _ = writeln!(out, "Purpose: {}\n", inline(&proc.purpose));
+        if proc.purpose_source.trim().is_empty() {
+            let _ = writeln!(out, "Purpose: {}\n", inline(&proc.purpose));
+        } else {
+            let _ = writeln!(
+                out,
+                "Purpose: {} (source: {})\n",
+                inline(&proc.purpose),
+                inline(&proc.purpose_source)
+            );
+        }
         for req in q.requirements_of(&proc.id) {
-            requirement_section(&mut out, input, req);
+            requirement_section(out, input, req);
         }
     }
+}
 
-    // 5. Nonconformities and action plan
+/// Nonconformities and the actions planned for them.
+fn actions(out: &mut String, c: &Ctx) {
+    let q = c.q;
+    let r = c.r;
     let _ = writeln!(
         out,
-        "<a id=\"actions\"></a>\n\n## 5. Nonconformities and action plan\n"
+        "<a id=\"actions\"></a>\n\n## Nonconformities and action plan\n"
     );
     let ncs: Vec<Vec<String>> = q
         .requirements
@@ -452,7 +582,7 @@ pub fn markdown(input: &Input) -> String {
     if ncs.is_empty() {
         let _ = writeln!(out, "No nonconformity recorded.\n");
     } else {
-        table(&mut out, &["Requirement", "Class", "Nonconformity"], ncs);
+        table(out, &["Requirement", "Class", "Nonconformity"], ncs);
     }
     let actions: Vec<Vec<String>> = q
         .requirements
@@ -478,19 +608,23 @@ pub fn markdown(input: &Input) -> String {
         let _ = writeln!(out, "No action recorded.\n");
     } else {
         table(
-            &mut out,
+            out,
             &["Requirement", "Action", "Owner", "Due", "Status"],
             actions,
         );
     }
+}
 
-    // 6. Evidence register
-    let _ = writeln!(out, "<a id=\"evidence\"></a>\n\n## 6. Evidence register\n");
+/// The evidence register.
+fn evidence(out: &mut String, c: &Ctx) {
+    let q = c.q;
+    let r = c.r;
+    let _ = writeln!(out, "<a id=\"evidence\"></a>\n\n## Evidence register\n");
     if r.evidence.is_empty() {
         let _ = writeln!(out, "No evidence registered.\n");
     } else {
         table(
-            &mut out,
+            out,
             &[
                 "ID", "Title", "Kind", "Location", "Version", "SHA-256", "Supports",
             ],
@@ -520,17 +654,23 @@ pub fn markdown(input: &Input) -> String {
             }),
         );
     }
+}
 
-    // 7. Annex A traceability
+/// Annex A both ways: requirement to base-standard clause, and back.
+fn traceability(out: &mut String, c: &Ctx) {
+    let q = c.q;
+    let r = c.r;
+    let standard = &c.standard;
+    let ident = &q.questionnaire;
     let _ = writeln!(
         out,
-        "<a id=\"traceability\"></a>\n\n## 7. Annex A traceability\n"
+        "<a id=\"traceability\"></a>\n\n## Annex A traceability\n"
     );
     let _ = writeln!(
         out,
-        "Annex A of {standard} is informative; where its wording differs from clause 7, clause 7 was assessed.\n"
+        "Annex A of {standard} is informative; where its wording differs from clause 7, clause 7 was assessed. The ratings shown are those of the profile's requirements: they say nothing about conformance to the base-standard clauses they trace to.\n"
     );
-    let _ = writeln!(out, "### 7.1 Requirement to base standards\n");
+    let _ = writeln!(out, "### Requirement to base standards\n");
     let mut matrix = Vec::new();
     for req in &q.requirements {
         let rating = short_judgement(r.answer(&req.id).and_then(|a| a.rating));
@@ -546,12 +686,18 @@ pub fn markdown(input: &Input) -> String {
         }
     }
     table(
-        &mut out,
-        &["Requirement", "Base standard", "Clause", "Items", "Rating"],
+        out,
+        &[
+            "Requirement",
+            "Base standard",
+            "Clause",
+            "Items",
+            "Profile rating",
+        ],
         matrix,
     );
 
-    let _ = writeln!(out, "### 7.2 Base-standard clauses to requirements\n");
+    let _ = writeln!(out, "### Base-standard clauses to requirements\n");
     let mut index: BTreeMap<(usize, Vec<u32>, String), Vec<String>> = BTreeMap::new();
     for req in &q.requirements {
         let rating = short_judgement(r.answer(&req.id).and_then(|a| a.rating));
@@ -572,8 +718,12 @@ pub fn markdown(input: &Input) -> String {
         }
     }
     table(
-        &mut out,
-        &["Base standard", "Clause", "Profile requirements (rating)"],
+        out,
+        &[
+            "Base standard",
+            "Clause",
+            "Profile requirements (profile rating)",
+        ],
         index.into_iter().map(|((pos, _, clause), reqs)| {
             vec![
                 ident
@@ -599,9 +749,14 @@ pub fn markdown(input: &Input) -> String {
             remarks.join(", ")
         );
     }
+}
 
-    // 8. Still open
-    let _ = writeln!(out, "<a id=\"open\"></a>\n\n## 8. Still open\n");
+/// What is not yet answered.
+fn still_open(out: &mut String, c: &Ctx) {
+    let q = c.q;
+    let r = c.r;
+    let eval = &c.eval;
+    let _ = writeln!(out, "<a id=\"open\"></a>\n\n## Still open\n");
     let open: Vec<String> = q
         .requirements
         .iter()
@@ -627,17 +782,15 @@ pub fn markdown(input: &Input) -> String {
             );
         }
     }
+}
 
-    // 9. Sampling
-    let _ = writeln!(
-        out,
-        "<a id=\"sampling\"></a>\n\n## 9. About this assessment\n"
-    );
+/// What an assessment is and is not.
+fn about(out: &mut String, _: &Ctx) {
+    let _ = writeln!(out, "<a id=\"sampling\"></a>\n\n## About this assessment\n");
     let _ = writeln!(
         out,
         "An assessment looks at a sample of the information available: the documents, records and people it examined. Its findings rest on that sample; it does not show that every instance of every process conforms, and a requirement found met may still fail elsewhere."
     );
-    out
 }
 
 fn people(out: &mut String, people: &[crate::record::Person], none: &str) {
@@ -684,7 +837,8 @@ fn requirement_section(out: &mut String, input: &Input, req: &Requirement) {
     let checked: Vec<&String> = answer
         .map(|a| a.facets.iter().collect())
         .unwrap_or_default();
-    let (met, not_met): (Vec<&String>, Vec<&String>) =
+    // "Not checked", never "not met": an unchecked facet may simply not have been looked at.
+    let (checked, unchecked): (Vec<&String>, Vec<&String>) =
         req.facets.iter().partition(|f| checked.contains(f));
     let list = |v: &[&String]| {
         if v.is_empty() {
@@ -695,9 +849,9 @@ fn requirement_section(out: &mut String, input: &Input, req: &Requirement) {
     };
     let _ = writeln!(
         out,
-        "- **Facets met:** {}; **not met:** {}",
-        list(&met),
-        list(&not_met)
+        "- **Facets checked:** {}; **not checked:** {}",
+        list(&checked),
+        list(&unchecked)
     );
     if let Some(a) = answer {
         if !a.notes.trim().is_empty() {

@@ -216,12 +216,20 @@ impl App {
             .collect()
     }
 
+    /// The requirements the summary lists, one row each: those that block a conformance
+    /// claim, then those whose rating and findings disagree.
     pub fn summary_rows(&self) -> Vec<String> {
-        let eval = conformance::evaluate(
+        let (q, record) = (
             &self.opened.questionnaire.questionnaire,
             &self.opened.record,
         );
-        eval.blockers.iter().map(|(id, _)| id.to_string()).collect()
+        let eval = conformance::evaluate(q, record);
+        let warnings = conformance::consistency_warnings(q, record);
+        eval.blockers
+            .iter()
+            .map(|(id, _)| id.to_string())
+            .chain(warnings.iter().map(|(id, _)| id.to_string()))
+            .collect()
     }
 
     pub fn mode(&self) -> Mode {

@@ -222,34 +222,67 @@ pub fn summary(app: &App, area: Rect, buf: &mut Buffer) {
     }
     lines.push(Line::default());
     let clause = &q.questionnaire.conformance_clause;
-    if eval.claimable() {
-        lines.push(Line::styled(
-            format!("Process conformance ({clause}) can be claimed."),
-            t.ok(),
-        ));
+    let conclusion = conformance::conclude(q, &app.opened.record);
+    let draft = if app.opened.record.assessment.status == crate::record::Status::Draft {
+        "Provisional: "
     } else {
-        lines.push(Line::styled(
-            format!(
-                "Process conformance ({clause}) cannot be claimed yet. Blocking (Enter goes there):"
-            ),
-            t.title(),
-        ));
-        for c in &eval.conditions_unmet {
-            lines.push(Line::raw(format!(
-                "  clause 6 condition {c} is not met (i)"
-            )));
-        }
-        for c in &eval.conditions_unanswered {
-            lines.push(Line::raw(format!(
-                "  clause 6 condition {c} is not answered (i)"
-            )));
-        }
+        ""
+    };
+    let style = if conclusion.favourable() {
+        t.ok()
+    } else {
+        t.title()
+    };
+    for line in wrap_spans(
+        vec![Span::styled(
+            format!("{draft}{}", conclusion.headline(clause)),
+            style,
+        )],
+        area.width,
+        2,
+    ) {
+        lines.push(line);
     }
+    if !eval.blockers.is_empty()
+        || !eval.conditions_unmet.is_empty()
+        || !eval.conditions_unanswered.is_empty()
+    {
+        lines.push(Line::styled(
+            format!("Blocking a conformance claim ({clause}; Enter goes there):"),
+            t.label(),
+        ));
+    }
+    for c in &eval.conditions_unmet {
+        lines.push(Line::raw(format!(
+            "  clause 6 condition {} is not met (i)",
+            safe(c)
+        )));
+    }
+    for c in &eval.conditions_unanswered {
+        lines.push(Line::raw(format!(
+            "  clause 6 condition {} is not answered (i)",
+            safe(c)
+        )));
+    }
+    let warnings = conformance::consistency_warnings(q, &app.opened.record);
+    let rows = eval
+        .blockers
+        .iter()
+        .map(|(id, why)| {
+            let reasons: Vec<String> = why.iter().map(|b| b.describe(&q.rule.met)).collect();
+            (*id, reasons.join("; "))
+        })
+        .chain(warnings.iter().map(|(id, why)| (*id, why.clone())));
     let mut selected_line = 0;
-    for (i, (id, why)) in eval.blockers.iter().enumerate() {
-        let reasons: Vec<String> = why.iter().map(|b| b.describe(&q.rule.met)).collect();
+    for (i, (id, why)) in rows.enumerate() {
+        if i == eval.blockers.len() {
+            lines.push(Line::styled(
+                "Consistency warnings (not blocking):",
+                t.label(),
+            ));
+        }
         let mut line = Line::raw(truncate(
-            &format!("  {id:<7}{}", reasons.join("; ")),
+            &format!("  {:<7}{}", safe(id), safe(&why)),
             area.width as usize,
         ));
         if i == app.summary_row {

@@ -1,0 +1,188 @@
+//! The conclusion an assessment supports, and the warnings where ratings and findings
+//! disagree: a self-assessment claims (or not); an audit team only recommends.
+
+use vse_assess::conformance::{Conclusion, conclude, consistency_warnings};
+use vse_assess::questionnaire::catalog;
+use vse_assess::rating::Judgement;
+use vse_assess::record::{
+    Action, ActionStatus, Evidence, EvidenceKind, Finding, FindingClass, Kind, Record,
+};
+use vse_assess::report::{self, Format};
+
+mod common;
+
+use common::IDS;
+
+fn questionnaire() -> catalog::Loaded {
+    catalog::embedded(catalog::DEFAULT).unwrap().unwrap()
+}
+
+/// Every requirement rated F on evidence, every facet checked, clause 6 answered yes.
+fn all_met(kind: Kind) -> Record {
+    let loaded = questionnaire();
+    let mut r = Record::new(&loaded, "Acme", kind);
+    for c in &loaded.questionnaire.conditions {
+        r.conditions.entry(c.id.clone()).or_default().met = true;
+    }
+    for req in &loaded.questionnaire.requirements {
+        let a = r.answer_mut(&req.id);
+        a.rating = Some(Judgement::F);
+        a.facets = req.facets.clone();
+    }
+    r.evidence.push(Evidence {
+        id: "HB".into(),
+        title: "Handbook".into(),
+        kind: EvidenceKind::Document,
+        location: String::new(),
+        version: String::new(),
+        sha256: None,
+        supports: IDS.iter().map(|s| s.to_string()).collect(),
+    });
+    r
+}
+
+fn finding(r: &mut Record, id: &str, class: FindingClass, text: &str) {
+    r.answer_mut(id).findings.push(Finding {
+        class,
+        text: text.into(),
+    });
+}
+
+#[test]
+fn a_self_assessment_claims_or_not() {
+    let q = questionnaire().questionnaire;
+    let mut r = all_met(Kind::SelfAssessment);
+    assert_eq!(conclude(&q, &r), Conclusion::Claim { claimable: true });
+    r.answer_mut("7.3.b").rating = Some(Judgement::L);
+    assert_eq!(conclude(&q, &r), Conclusion::Claim { claimable: false });
+}
+
+#[test]
+fn an_audit_recommends_and_names_what_stands_in_the_way() {
+    let q = questionnaire().questionnaire;
+    let mut r = all_met(Kind::Audit);
+    assert_eq!(conclude(&q, &r), Conclusion::Recommend);
+
+    // A minor nonconformity: recommend once its corrective action plan is accepted.
+    r.answer_mut("7.3.b").rating = Some(Judgement::L);
+    finding(
+        &mut r,
+        "7.3.b",
+        FindingClass::Minor,
+        "Skills matrix out of date",
+    );
+    let c = conclude(&q, &r);
+    assert!(matches!(&c, Conclusion::RecommendOncePlanAccepted { minors } if minors.len() == 1));
+    assert!(
+        c.reasons()[0].contains("7.3.b minor nonconformity"),
+        "{:?}",
+        c.reasons()
+    );
+
+    // A major: do not recommend, naming it, until it is closed.
+    r.answer_mut("7.2.g").rating = Some(Judgement::P);
+    finding(&mut r, "7.2.g", FindingClass::Major, "No risk plan");
+    let c = conclude(&q, &r);
+    assert!(
+        matches!(&c, Conclusion::DoNotRecommend { majors, other } if majors.len() == 1 && other.is_empty())
+    );
+    assert!(c.headline("4.2").contains("does not recommend"));
+    assert!(c.reasons()[0].contains("7.2.g major nonconformity: \"No risk plan\""));
+
+    // A rating below met that no nonconformity covers leaves the VSE nothing to correct.
+    r.answer_mut("7.2.g").actions.push(Action {
+        what: "Write the plan".into(),
+        owner: String::new(),
+        due: None,
+        status: ActionStatus::Closed,
+    });
+    r.answer_mut("7.4.d").rating = Some(Judgement::L);
+    let c = conclude(&q, &r);
+    assert!(
+        matches!(&c, Conclusion::DoNotRecommend { majors, other } if majors.is_empty() && other.len() == 1)
+    );
+    assert!(c.reasons()[0].contains("7.4.d: rated L with no nonconformity"));
+
+    // Not finished: no recommendation yet.
+    r.requirements.remove("7.5.e");
+    assert!(matches!(
+        conclude(&q, &r),
+        Conclusion::NoRecommendationYet {
+            not_assessed: 1,
+            ..
+        }
+    ));
+}
+
+#[test]
+fn the_report_recommends_never_grants_and_a_draft_is_provisional() {
+    let loaded = questionnaire();
+    let q = &loaded.questionnaire;
+    for (kind, status) in [
+        (Kind::Audit, vse_assess::record::Status::Draft),
+        (Kind::Audit, vse_assess::record::Status::Final),
+        (Kind::SelfAssessment, vse_assess::record::Status::Final),
+    ] {
+        let mut r = all_met(kind);
+        r.assessment.status = status;
+        let md = report::render(
+            &report::Input {
+                record: &r,
+                questionnaire: q,
+                questionnaire_sha256: &loaded.sha256,
+                record_name: "a.toml",
+                record_sha256: "00",
+            },
+            Format::Markdown,
+        );
+        let conclusion = &md[md.find("## Conclusion").unwrap()..md.find("## Findings by").unwrap()];
+        let lower = conclusion.to_lowercase();
+        assert!(!lower.contains("certification is granted") && !lower.contains("is certified"));
+        assert_eq!(
+            conclusion.contains("Provisional (draft)"),
+            status == vse_assess::record::Status::Draft,
+            "{conclusion}"
+        );
+        assert!(conclusion.contains("no conformance to those standards was assessed"));
+        assert!(conclusion.contains("a sample of the evidence"));
+        if kind == Kind::Audit {
+            assert!(conclusion.contains("recommends certification to the certification body"));
+            assert!(
+                conclusion.contains("The decision on certification is the certification body's")
+            );
+        } else {
+            assert!(conclusion.contains("Process conformance (clause 4.2) can be claimed."));
+        }
+    }
+}
+
+#[test]
+fn ratings_and_findings_that_disagree_are_warned_about() {
+    let q = questionnaire().questionnaire;
+    let mut r = all_met(Kind::Audit);
+    assert!(consistency_warnings(&q, &r).is_empty());
+    // Below met with no nonconformity.
+    r.answer_mut("7.2.a").rating = Some(Judgement::P);
+    finding(
+        &mut r,
+        "7.2.a",
+        FindingClass::Observation,
+        "Values not shared",
+    );
+    // Met while a nonconformity stands.
+    finding(&mut r, "7.2.b", FindingClass::Minor, "Roles unclear");
+    // Met on no evidence and no interviewee, every facet unchecked.
+    r.evidence[0].supports.retain(|s| s != "7.2.c");
+    r.answer_mut("7.2.c").facets.clear();
+    let w = consistency_warnings(&q, &r);
+    let ids: Vec<&str> = w.iter().map(|(id, _)| *id).collect();
+    assert_eq!(ids, ["7.2.a", "7.2.b", "7.2.c"], "one line per requirement");
+    assert!(w[0].1.contains("rated P (below met) but no nonconformity"));
+    assert!(w[1].1.contains("rated F (met) while 1 nonconformity"));
+    assert!(w[2].1.contains("no evidence linked and no one interviewed"));
+    assert!(w[2].1.contains("every facet not checked"));
+    // An interviewee is enough to rest a rating on.
+    r.answer_mut("7.2.c").interviewed.push("Ann".into());
+    let w = consistency_warnings(&q, &r);
+    assert!(!w[2].1.contains("no evidence linked"));
+}
