@@ -3,7 +3,7 @@
 
 use crate::questionnaire::{Process, Questionnaire};
 use crate::rating::{Judgement, Rating};
-use crate::record::{ActionStatus, FindingClass, Record};
+use crate::record::{FindingClass, Record};
 
 /// How many requirements of a process stand at each judgement.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -134,18 +134,13 @@ impl Evaluation<'_> {
     }
 }
 
-/// Open major nonconformities: a major finding counts as open while the requirement has an
-/// open action, or no action at all.
+/// Open major nonconformities of a requirement: open until their corrective action has been
+/// verified effective ([`crate::record::Finding::state`]).
 pub fn open_majors(record: &Record, id: &str) -> usize {
-    let Some(a) = record.answer(id) else { return 0 };
-    let majors = a
-        .findings
-        .iter()
-        .filter(|f| f.class == FindingClass::Major)
-        .count();
-    let all_closed =
-        !a.actions.is_empty() && a.actions.iter().all(|x| x.status == ActionStatus::Closed);
-    if all_closed { 0 } else { majors }
+    record
+        .findings_for(id)
+        .filter(|f| f.class == FindingClass::Major && f.is_open())
+        .count()
 }
 
 pub fn evaluate<'q>(q: &'q Questionnaire, record: &Record) -> Evaluation<'q> {
@@ -221,13 +216,14 @@ pub fn evaluate<'q>(q: &'q Questionnaire, record: &Record) -> Evaluation<'q> {
 /// A finding as a conclusion names it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FindingRef<'r> {
+    pub id: &'r str,
     pub requirement: &'r str,
     pub class: FindingClass,
     pub text: &'r str,
 }
 
 impl FindingRef<'_> {
-    /// `7.2.g major nonconformity: "The plan ..."`, shortened for one line.
+    /// `NC-1 (7.2.g, major nonconformity): "The plan ..."`, shortened for one line.
     pub fn describe(&self) -> String {
         let text: String = self.text.chars().take(80).collect();
         let more = if self.text.chars().count() > 80 {
@@ -236,7 +232,8 @@ impl FindingRef<'_> {
             ""
         };
         format!(
-            "{} {}: \"{}{more}\"",
+            "{} ({}, {}): \"{}{more}\"",
+            self.id,
             self.requirement,
             self.class.describe(),
             text.replace('\n', " ")
@@ -285,7 +282,14 @@ impl Conclusion<'_> {
                 "The audit team recommends certification to the certification body.".into()
             }
             Conclusion::RecommendOncePlanAccepted { .. } => "The audit team recommends certification once the corrective action plan for the open minor nonconformities is accepted.".into(),
-            Conclusion::DoNotRecommend { .. } => "The audit team does not recommend certification until the major nonconformities are closed and verified and every shortfall below is resolved.".into(),
+            Conclusion::DoNotRecommend { majors, other } => format!(
+                "The audit team does not recommend certification until {}.",
+                match (majors.is_empty(), other.is_empty()) {
+                    (false, true) => "the major nonconformities are closed and verified",
+                    (false, false) => "the major nonconformities are closed and verified and the shortfalls below are resolved",
+                    _ => "the shortfalls below are resolved",
+                }
+            ),
         }
     }
 
@@ -330,8 +334,7 @@ impl Conclusion<'_> {
     }
 }
 
-/// Nonconformities of one class that are still open: like a major, a minor counts as open
-/// while its requirement has an open action, or no action at all.
+/// Nonconformities of one class still open (not verified effective), in requirement order.
 fn open_nonconformities<'r>(
     q: &Questionnaire,
     record: &'r Record,
@@ -339,19 +342,17 @@ fn open_nonconformities<'r>(
 ) -> Vec<FindingRef<'r>> {
     q.requirements
         .iter()
-        .filter_map(|req| record.requirements.get_key_value(&req.id))
-        .filter(|(_, a)| {
-            a.actions.is_empty() || a.actions.iter().any(|x| x.status == ActionStatus::Open)
-        })
-        .flat_map(|(id, a)| {
-            a.findings
+        .flat_map(|req| {
+            record
+                .findings
                 .iter()
-                .filter(move |f| f.class == class)
-                .map(move |f| FindingRef {
-                    requirement: id,
-                    class,
-                    text: &f.text,
-                })
+                .filter(move |f| f.requirement == req.id && f.class == class && f.is_open())
+        })
+        .map(|f| FindingRef {
+            id: &f.id,
+            requirement: &f.requirement,
+            class,
+            text: &f.text,
         })
         .collect()
 }
@@ -382,9 +383,7 @@ pub fn conclude<'r>(q: &Questionnaire, record: &'r Record) -> Conclusion<'r> {
         .map(|c| format!("clause 6 condition {c} is not met"))
         .collect();
     for (id, why) in &eval.blockers {
-        let has_nc = record
-            .answer(id)
-            .is_some_and(|a| a.findings.iter().any(|f| f.class.is_nonconformity()));
+        let has_nc = record.findings_for(id).any(|f| f.class.is_nonconformity());
         for b in why {
             match b {
                 // A rating below met is for the nonconformity raised on it to settle.
@@ -417,13 +416,13 @@ pub fn consistency_warnings<'q>(q: &'q Questionnaire, record: &Record) -> Vec<(&
         .filter_map(|req| {
             let a = record.answer(&req.id)?;
             let rating = a.rating.and_then(Judgement::rating)?;
-            let ncs = a
-                .findings
-                .iter()
+            let recorded: Vec<_> = record
+                .findings_for(&req.id)
                 .filter(|f| f.class.is_nonconformity())
-                .count();
+                .collect();
+            let ncs = recorded.iter().filter(|f| f.is_open()).count();
             let mut why = Vec::new();
-            if !met.contains(&rating) && ncs == 0 {
+            if !met.contains(&rating) && recorded.is_empty() {
                 why.push(format!(
                     "rated {rating} (below met) but no nonconformity is recorded, so the VSE has nothing to correct"
                 ));

@@ -5,7 +5,7 @@ use vse_assess::conformance::{Conclusion, conclude, consistency_warnings};
 use vse_assess::questionnaire::catalog;
 use vse_assess::rating::Judgement;
 use vse_assess::record::{
-    Action, ActionStatus, Evidence, EvidenceKind, Finding, FindingClass, Kind, Record,
+    ActionStatus, Evidence, EvidenceKind, FindingClass, Kind, Record, Verification, edit,
 };
 use vse_assess::report::{self, Format};
 
@@ -41,11 +41,15 @@ fn all_met(kind: Kind) -> Record {
     r
 }
 
-fn finding(r: &mut Record, id: &str, class: FindingClass, text: &str) {
-    r.answer_mut(id).findings.push(Finding {
+fn finding(r: &mut Record, id: &str, class: FindingClass, text: &str) -> String {
+    let q = questionnaire().questionnaire;
+    let new = edit::NewFinding {
+        requirement: id.into(),
         class,
         text: text.into(),
-    });
+        ..Default::default()
+    };
+    edit::add_finding(r, &q, new).unwrap()
 }
 
 #[test]
@@ -74,28 +78,45 @@ fn an_audit_recommends_and_names_what_stands_in_the_way() {
     let c = conclude(&q, &r);
     assert!(matches!(&c, Conclusion::RecommendOncePlanAccepted { minors } if minors.len() == 1));
     assert!(
-        c.reasons()[0].contains("7.3.b minor nonconformity"),
+        c.reasons()[0].contains("NC-1 (7.3.b, minor nonconformity)"),
         "{:?}",
         c.reasons()
     );
 
-    // A major: do not recommend, naming it, until it is closed.
+    // A major: do not recommend, naming it, until it is closed and verified.
     r.answer_mut("7.2.g").rating = Some(Judgement::P);
-    finding(&mut r, "7.2.g", FindingClass::Major, "No risk plan");
+    let major = finding(&mut r, "7.2.g", FindingClass::Major, "No risk plan");
+    assert_eq!(major, "NC-2");
     let c = conclude(&q, &r);
     assert!(
         matches!(&c, Conclusion::DoNotRecommend { majors, other } if majors.len() == 1 && other.is_empty())
     );
     assert!(c.headline("4.2").contains("does not recommend"));
-    assert!(c.reasons()[0].contains("7.2.g major nonconformity: \"No risk plan\""));
+    assert!(
+        c.reasons()[0].contains("NC-2 (7.2.g, major nonconformity): \"No risk plan\""),
+        "{:?}",
+        c.reasons()
+    );
+    // The VSE closing its action is not enough: the team verifies it effective.
+    let action = edit::add_action(&mut r, &major, "Write the plan", "", None).unwrap();
+    edit::set_action_status(&mut r, &action, ActionStatus::Closed).unwrap();
+    assert!(matches!(
+        conclude(&q, &r),
+        Conclusion::DoNotRecommend { .. }
+    ));
+    let verified = Verification {
+        by: "Ann".into(),
+        date: "2027-01-10".into(),
+        effective: true,
+        note: String::new(),
+    };
+    edit::verify(&mut r, &major, verified).unwrap();
+    assert!(matches!(
+        conclude(&q, &r),
+        Conclusion::RecommendOncePlanAccepted { .. }
+    ));
 
     // A rating below met that no nonconformity covers leaves the VSE nothing to correct.
-    r.answer_mut("7.2.g").actions.push(Action {
-        what: "Write the plan".into(),
-        owner: String::new(),
-        due: None,
-        status: ActionStatus::Closed,
-    });
     r.answer_mut("7.4.d").rating = Some(Judgement::L);
     let c = conclude(&q, &r);
     assert!(

@@ -282,8 +282,11 @@ proptest! {
         for a in app.opened.record.requirements.values_mut() {
             a.notes = text.clone();
             a.interviewed = vec![text.clone()];
-            for f in &mut a.findings {
-                f.text = text.clone();
+        }
+        for f in &mut app.opened.record.findings {
+            f.text = text.clone();
+            for x in &mut f.actions {
+                x.what = text.clone();
             }
         }
         for e in &mut app.opened.record.evidence {

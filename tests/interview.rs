@@ -176,10 +176,14 @@ fn a_whole_interview_through_update() {
     let a = r.answer("7.2.a").unwrap();
     assert_eq!(a.rating, Some(Judgement::L));
     assert_eq!(a.facets, ["defined", "maintained"]);
-    assert_eq!(a.findings[0].class, FindingClass::Observation);
-    assert_eq!(a.actions[0].owner, "Bob Boss");
-    assert_eq!(a.actions[0].due.as_deref(), Some("2027-01-31"));
-    assert_eq!(a.actions[0].status, ActionStatus::Closed);
+    let f = r.findings_for("7.2.a").next().unwrap();
+    assert_eq!(
+        (f.id.as_str(), f.class),
+        ("OBS-1", FindingClass::Observation)
+    );
+    assert_eq!(f.actions[0].owner, "Bob Boss");
+    assert_eq!(f.actions[0].due.as_deref(), Some("2027-01-31"));
+    assert_eq!(f.actions[0].status, ActionStatus::Closed);
     assert_eq!(a.interviewed, ["Bob Boss"]);
     assert_eq!(a.notes, "Pasted line one\nline two\n\n| pipes | and <html>");
     assert_eq!(r.evidence_for("7.2.a").count(), 1);
@@ -263,6 +267,9 @@ fn ctrl_c_in_a_form_asks_and_keeps_the_draft() {
     let path = fresh(tmp.path());
     let mut app = App::new(store::open(&path).unwrap());
     app.update(Action::StartInterview);
+    press(&mut app, &[KeyCode::Char('m')]);
+    typed(&mut app, "No plan");
+    press(&mut app, &[KeyCode::Enter]);
     press(&mut app, &[KeyCode::Char('a')]);
     typed(&mut app, "Review the plan");
     key(&mut app, ctrl('c'));
@@ -276,16 +283,16 @@ fn ctrl_c_in_a_form_asks_and_keeps_the_draft() {
     press(&mut app, &[KeyCode::Char('y')]);
     assert!(app.quit);
     let draft = app.draft().expect("a draft");
-    assert_eq!(draft.values[0], "Review the plan yearly");
+    assert_eq!(draft.values[..2], ["NC-1", "Review the plan yearly"]);
+    // What the event loop does on the way out: save, keep the draft.
+    store::save(&mut app.opened).unwrap();
 
     let mut next = App::new(store::open(&path).unwrap());
     next.restore_draft(&draft);
-    assert!(matches!(&next.overlay, Overlay::Editor(e) if e.value(0) == "Review the plan yearly"));
+    assert!(matches!(&next.overlay, Overlay::Editor(e) if e.value(1) == "Review the plan yearly"));
     press(&mut next, &[KeyCode::Enter, KeyCode::Enter, KeyCode::Enter]);
-    assert_eq!(
-        next.opened.record.answer("7.2.a").unwrap().actions[0].what,
-        "Review the plan yearly"
-    );
+    let f = next.opened.record.finding("NC-1").unwrap();
+    assert_eq!(f.actions[0].what, "Review the plan yearly");
 
     // Nothing open: Ctrl+C quits at once.
     let mut app = App::new(store::open(&path).unwrap());
@@ -569,4 +576,61 @@ fn read_only_refuses_every_change_including_a_paste() {
         assert!(!app.dirty);
     }
     assert!(matches!(app.overlay, Overlay::None));
+}
+
+/// Enter on a finding opens it to read in full and edit; Enter on an action likewise.
+#[test]
+fn a_finding_and_an_action_are_edited_from_their_lists() {
+    let mut app = example_app();
+    app.update(Action::JumpTo);
+    typed(&mut app, "7.2.g");
+    app.update(Action::Confirm);
+    press(&mut app, &[KeyCode::Tab]); // the findings list
+    press(&mut app, &[KeyCode::Enter]);
+    let Overlay::Editor(e) = &app.overlay else {
+        panic!("no form: {:?}", app.overlay)
+    };
+    assert_eq!(e.title, "NC-2 · 7.2.g");
+    assert!(
+        e.value(1)
+            .starts_with("The risk management plan has not been reviewed")
+    );
+    // Fix a typo at the end of the text, then walk to the end of the form.
+    typed(&mut app, " (checked twice)");
+    press(&mut app, &[KeyCode::Enter, KeyCode::Enter, KeyCode::Enter]);
+    typed(&mut app, ", E1");
+    press(&mut app, &[KeyCode::Enter]);
+    assert!(
+        matches!(&app.overlay, Overlay::Editor(e) if e.error.as_deref().is_some_and(|m| m.contains("no evidence `E1`"))),
+        "{:?}",
+        app.overlay
+    );
+    for _ in 0..4 {
+        press(&mut app, &[KeyCode::Backspace]);
+    }
+    press(&mut app, &[KeyCode::Enter]);
+    assert!(matches!(app.overlay, Overlay::None), "{:?}", app.overlay);
+    let f = app.opened.record.finding("NC-2").unwrap();
+    assert!(
+        f.text.ends_with("are not monitored. (checked twice)"),
+        "{}",
+        f.text
+    );
+    assert_eq!(f.evidence, ["RR"]);
+
+    press(&mut app, &[KeyCode::Tab]); // the actions list
+    press(&mut app, &[KeyCode::Down, KeyCode::Enter]);
+    let Overlay::Editor(e) = &app.overlay else {
+        panic!("no form: {:?}", app.overlay)
+    };
+    assert_eq!(e.title, "A-3 of NC-2");
+    press(&mut app, &[KeyCode::Enter]);
+    for _ in 0..11 {
+        press(&mut app, &[KeyCode::Backspace]);
+    }
+    typed(&mut app, "Hugo Petit");
+    press(&mut app, &[KeyCode::Enter, KeyCode::Enter]);
+    let (_, a) = app.opened.record.action("A-3").unwrap();
+    assert_eq!(a.owner, "Hugo Petit");
+    assert!(app.dirty);
 }

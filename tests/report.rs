@@ -214,8 +214,141 @@ fn example_report_is_well_formed() {
         }
     }
     assert!(md.contains("> **DRAFT**"));
-    assert!(md.contains("[7.2.g](#req-7-2-g): rated P; met means F; 1 open major nonconformity."));
+    // The major was verified effective: it no longer blocks, the rating still does.
+    assert!(md.contains("- [7.2.g](#req-7-2-g): rated P; met means F.\n"));
     assert!(md.contains("[7.3.f](#req-7-3-f): marked not applicable"));
+    assert!(
+        md.contains("| NC-2 | [7.2.g](#req-7-2-g) | major nonconformity | closed (verified) |")
+    );
+    assert!(md.contains("effective by Claire Martin on 2026-12-22"));
+    assert!(md.contains("| NC-4 | [7.5.d](#req-7-5-d) | minor nonconformity | not effective |"));
+    assert!(md.contains("- **NC-2 (major nonconformity, closed (verified)):**"));
+    assert!(md.contains("  - **A-2 (closed):** Make the risk management plan"));
+    assert!(md.contains("**Provisional (draft): The audit team does not recommend certification until the shortfalls below are resolved.**"));
+}
+
+/// A record written by an earlier version (schema 1: findings and actions under each
+/// requirement) loads with nothing lost, and is written in the current layout on its next
+/// save.
+#[test]
+fn a_schema_1_record_is_upgraded_with_nothing_lost() {
+    let tmp = tempfile::TempDir::new().unwrap();
+    let file = tmp.path().join("old.toml");
+    std::fs::copy(
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/example-schema1.toml"
+        ),
+        &file,
+    )
+    .unwrap();
+    let old_text = std::fs::read_to_string(&file).unwrap();
+    let old: toml::Table = toml::from_str(&old_text).unwrap();
+    let mut opened = store::open(&file).unwrap();
+    assert_eq!(opened.upgraded_from, Some(1));
+    let r = &opened.record;
+    // Every finding and action of the old file, with ids, in requirement order.
+    let mut findings = 0;
+    let mut actions = 0;
+    for (id, answer) in old["requirements"].as_table().unwrap() {
+        let answer = answer.as_table().unwrap();
+        let old_findings = answer.get("findings").and_then(|f| f.as_array());
+        for f in old_findings.into_iter().flatten() {
+            let text = f["text"].as_str().unwrap();
+            let new = r
+                .findings
+                .iter()
+                .find(|n| n.requirement == *id && n.text == text)
+                .unwrap_or_else(|| panic!("{id}: {text}"));
+            assert_eq!(new.class.key(), f["class"].as_str().unwrap());
+            findings += 1;
+        }
+        for a in answer
+            .get("actions")
+            .and_then(|a| a.as_array())
+            .into_iter()
+            .flatten()
+        {
+            let what = a["what"].as_str().unwrap();
+            let (holder, new) = r
+                .findings
+                .iter()
+                .find_map(|f| f.actions.iter().find(|x| x.what == what).map(|x| (f, x)))
+                .unwrap_or_else(|| panic!("{id}: {what}"));
+            assert_eq!(holder.requirement, *id);
+            assert_eq!(
+                new.owner,
+                a.get("owner").and_then(|o| o.as_str()).unwrap_or("")
+            );
+            actions += 1;
+        }
+        let mine = r.answer(id);
+        assert_eq!(
+            mine.and_then(|a| a.rating).map(|j| toml::Value::try_from(j)
+                .unwrap()
+                .as_str()
+                .unwrap()
+                .to_string()),
+            answer
+                .get("rating")
+                .and_then(|v| v.as_str())
+                .map(|s| s.to_string())
+        );
+    }
+    assert_eq!(r.findings.len(), findings, "no finding made up");
+    assert_eq!(
+        r.findings.iter().map(|f| f.actions.len()).sum::<usize>(),
+        actions
+    );
+    let ids: Vec<&str> = r.findings.iter().map(|f| f.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "GP-1", "NC-1", "OBS-1", "NC-2", "NC-3", "GP-2", "OFI-1", "NC-4"
+        ]
+    );
+
+    // Written as schema 2 on the next save, and read back the same.
+    store::save(&mut opened).unwrap();
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.starts_with("schema = 2\n"), "{}", &text[..40]);
+    let again = store::open(&file).unwrap();
+    assert_eq!(again.upgraded_from, None);
+    assert_eq!(again.record, opened.record);
+}
+
+/// Schema 1 actions of a requirement with no single nonconformity go to a finding made to
+/// hold them, and the report says so.
+#[test]
+fn schema_1_actions_without_one_nonconformity_get_a_holder_the_report_names() {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/example-schema1.toml"
+    ))
+    .unwrap();
+    // 7.2.a holds only a good practice: give it an action.
+    let text = text.replacen(
+        "[[requirements.\"7.2.a\".findings]]",
+        "[[requirements.\"7.2.a\".actions]]\nwhat = \"Keep the values poster current\"\n\n[[requirements.\"7.2.a\".findings]]",
+        1,
+    );
+    let r = store::parse(std::path::Path::new("old.toml"), &text).unwrap();
+    let holder = r
+        .findings
+        .iter()
+        .find(|f| f.holds_upgraded_actions)
+        .unwrap();
+    assert_eq!(holder.requirement, "7.2.a");
+    assert_eq!(holder.actions[0].what, "Keep the values poster current");
+    let opened = example();
+    let md = render(&opened, &r, Format::Markdown);
+    assert!(
+        md.contains(&format!(
+            "{} was made when this record was upgraded",
+            holder.id
+        )),
+        "{md}"
+    );
 }
 
 #[test]
@@ -321,20 +454,30 @@ fn hostile_record(opened: &Opened) -> Record {
     r.assessment.vse = hostile()[3].clone();
     r.assessment.objectives = all.clone();
     r.assessment.team[0].name = hostile()[1].clone();
-    for (i, (id, a)) in r.requirements.iter_mut().enumerate() {
+    let ids: Vec<String> = r.requirements.keys().cloned().collect();
+    for (i, id) in ids.iter().enumerate() {
         let h = &hostile()[i % hostile().len()];
+        let a = r.answer_mut(id);
         a.notes = format!("{id}: {h}");
-        a.findings.push(Finding {
+        a.interviewed.push(h.clone());
+        a.sampling = h.clone();
+        let n = r.findings.len() + 1;
+        r.findings.push(Finding {
+            id: format!("OBS-{n}"),
+            requirement: id.clone(),
             class: FindingClass::Observation,
             text: h.clone(),
+            correction: h.clone(),
+            interviewed: vec![h.clone()],
+            actions: vec![Action {
+                id: format!("A-{n}"),
+                what: h.clone(),
+                owner: hostile()[0].clone(),
+                due: None,
+                status: ActionStatus::Open,
+            }],
+            ..Finding::default()
         });
-        a.actions.push(Action {
-            what: h.clone(),
-            owner: hostile()[0].clone(),
-            due: None,
-            status: ActionStatus::Open,
-        });
-        a.interviewed.push(h.clone());
     }
     for (e, h) in r.evidence.iter_mut().zip(hostile().iter().cycle()) {
         e.title = h.clone();
@@ -451,7 +594,7 @@ fn csv_has_one_quoted_row_per_requirement() {
             "process",
             "rating",
             "justification",
-            "finding_classes",
+            "findings",
             "evidence_ids",
             "annex_a",
             "notes"
@@ -474,7 +617,7 @@ fn csv_has_one_quoted_row_per_requirement() {
         .collect();
     let g = rows.iter().find(|r| &r[0] == "7.2.g").unwrap();
     assert_eq!(&g[2], "P");
-    assert_eq!(&g[4], "major");
+    assert_eq!(&g[4], "NC-2 major");
     assert_eq!(&g[5], "RR");
     assert_eq!(
         &g[6],

@@ -8,13 +8,15 @@ use std::sync::atomic::AtomicBool;
 
 use anyhow::{Context, Result, bail};
 
-use super::{AnswerArgs, Command, EvidenceCommand, Invalid, NewArgs, YesNo};
+use super::{
+    ActionCommand, AnswerArgs, Command, EvidenceCommand, FindingCommand, Invalid, NewArgs, YesNo,
+};
 use crate::questionnaire::catalog::{self, Source};
 use crate::rating::Judgement;
 use crate::record::lock;
 use crate::record::store::{self, Opened};
 use crate::record::{
-    Action, ActionStatus, Evidence, EvidenceKind, Finding, FindingClass, Person, Record, Session,
+    ActionStatus, Evidence, EvidenceKind, FindingClass, Person, Record, Session, edit,
 };
 use crate::text::{display_path, neutralize, neutralize_line};
 use crate::{LoadError, diagnostic, read_text};
@@ -67,6 +69,8 @@ pub fn run(command: Command) -> Result<ExitCode> {
             note,
         } => condition(&file, &id, answer, note),
         Command::Evidence(cmd) => evidence(cmd),
+        Command::Finding(cmd) => finding(cmd),
+        Command::Action(cmd) => action(cmd),
         Command::Report {
             file,
             output,
@@ -349,6 +353,14 @@ fn answer(args: AnswerArgs) -> Result<ExitCode> {
     for f in &args.uncheck {
         a.set_facet(&req, &facet_name(f)?, false);
     }
+    for name in &args.interviewed {
+        a.add_interviewee(name);
+    }
+    if let Some(sampled) = args.sampling {
+        a.sampling = sampled;
+    }
+    let q = &opened.questionnaire.questionnaire;
+    let record = &mut opened.record;
     for f in &args.findings {
         let (class, text) = f.split_once(':').ok_or_else(|| {
             invalid(format!(
@@ -356,35 +368,50 @@ fn answer(args: AnswerArgs) -> Result<ExitCode> {
             ))
         })?;
         let class = FindingClass::parse(class).map_err(invalid)?;
-        if text.trim().is_empty() {
-            bail!(invalid("a finding needs text after the colon"));
-        }
-        a.findings.push(Finding {
+        let new = edit::NewFinding {
+            requirement: id.clone(),
             class,
-            text: text.trim().to_owned(),
-        });
-    }
-    for name in &args.interviewed {
-        a.add_interviewee(name);
+            text: text.to_owned(),
+            ..Default::default()
+        };
+        let fid = edit::add_finding(record, q, new).map_err(|e| invalid(e.0))?;
+        say!("{fid}");
     }
     if let Some(what) = args.action {
         if let Some(due) = &args.due {
             date_arg("--due", due)?;
         }
-        a.actions.push(Action {
-            what,
-            owner: args.owner.unwrap_or_default(),
-            due: args.due,
-            status: ActionStatus::Open,
-        });
+        // Actions belong to findings: here, to the requirement's one nonconformity.
+        let ncs: Vec<String> = record
+            .findings_for(&id)
+            .filter(|f| f.class.is_nonconformity())
+            .map(|f| f.id.clone())
+            .collect();
+        let [finding] = &ncs[..] else {
+            bail!(invalid(format!(
+                "{id} has {} nonconformities; say which finding the action is for with `vse-assess action add FILE --finding ID`",
+                ncs.len()
+            )));
+        };
+        let owner = args.owner.unwrap_or_default();
+        edit::add_action(record, finding, &what, &owner, args.due.as_deref()).map_err(refused)?;
     }
     for n in &args.close_action {
-        let count = a.actions.len();
+        // Numbered as `status` lists them: the requirement's actions, finding by finding.
+        let actions: Vec<String> = record
+            .findings_for(&id)
+            .flat_map(|f| f.actions.iter().map(|a| a.id.clone()))
+            .collect();
         let action = n
             .checked_sub(1)
-            .and_then(|i| a.actions.get_mut(i))
-            .ok_or_else(|| invalid(format!("{id} has {count} action(s); no action {n}")))?;
-        action.status = ActionStatus::Closed;
+            .and_then(|i| actions.get(i))
+            .ok_or_else(|| {
+                invalid(format!(
+                    "{id} has {} action(s); no action {n}",
+                    actions.len()
+                ))
+            })?;
+        edit::set_action_status(record, action, ActionStatus::Closed).map_err(|e| invalid(e.0))?;
     }
     save(&mut opened)?;
     say!("{}", answer_line(&opened, &id));
@@ -397,17 +424,18 @@ fn answer_line(opened: &Opened, id: &str) -> String {
         .questionnaire
         .requirement(id)
         .expect("resolved");
-    match opened.record.answer(id) {
-        None => format!("{id}: not assessed"),
-        Some(a) => format!(
-            "{id}: {}; facets {}/{}; {} finding(s); {} action(s); {} evidence",
-            a.rating
+    let record = &opened.record;
+    let findings = record.findings_for(id).count();
+    let actions: usize = record.findings_for(id).map(|f| f.actions.len()).sum();
+    match record.answer(id) {
+        None if findings == 0 => format!("{id}: not assessed"),
+        a => format!(
+            "{id}: {}; facets {}/{}; {findings} finding(s); {actions} action(s); {} evidence",
+            a.and_then(|a| a.rating)
                 .map_or("not rated".to_string(), |r| format!("rated {r}")),
-            a.facets.len(),
+            a.map_or(0, |a| a.facets.len()),
             req.facets.len(),
-            a.findings.len(),
-            a.actions.len(),
-            opened.record.evidence_for(id).count()
+            record.evidence_for(id).count()
         ),
     }
 }
@@ -524,6 +552,188 @@ fn evidence(cmd: EvidenceCommand) -> Result<ExitCode> {
                     removed.supports.join(", ")
                 );
             }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Fields of a listing line: each neutralised on its own, so that a tab or line break in
+/// one cannot shift the columns or add a row.
+fn tab_line(fields: &[&str]) -> String {
+    let fields: Vec<String> = fields.iter().map(|f| neutralize_line(f)).collect();
+    fields.join("\t")
+}
+
+fn refused(e: edit::Refused) -> anyhow::Error {
+    invalid(e.0)
+}
+
+fn finding(cmd: FindingCommand) -> Result<ExitCode> {
+    match cmd {
+        FindingCommand::Add {
+            file,
+            requirement,
+            class,
+            text,
+            evidence,
+            interviewed,
+        } => {
+            let (mut opened, _lock) = edit(&file)?;
+            let new = edit::NewFinding {
+                requirement,
+                class,
+                text,
+                evidence,
+                interviewed,
+            };
+            let q = &opened.questionnaire.questionnaire;
+            let id = edit::add_finding(&mut opened.record, q, new).map_err(refused)?;
+            save(&mut opened)?;
+            say!("{id}");
+        }
+        FindingCommand::List {
+            file,
+            open: only_open,
+        } => {
+            let opened = open(&file)?;
+            for f in &opened.record.findings {
+                if only_open && !f.is_open() {
+                    continue;
+                }
+                println!(
+                    "{}",
+                    tab_line(&[
+                        &f.id,
+                        &f.requirement,
+                        f.class.key(),
+                        f.state().describe(),
+                        &f.text
+                    ])
+                );
+            }
+        }
+        FindingCommand::Edit {
+            file,
+            id,
+            text,
+            class,
+            evidence,
+            uncite,
+            interviewed,
+            correction,
+            root_cause,
+        } => {
+            let (mut opened, _lock) = edit(&file)?;
+            let change = edit::FindingChange {
+                text,
+                class,
+                evidence,
+                uncite,
+                interviewed,
+                correction,
+                root_cause,
+            };
+            let now = edit::edit_finding(&mut opened.record, &id, change).map_err(refused)?;
+            save(&mut opened)?;
+            if now.eq_ignore_ascii_case(&id) {
+                say!("{now}");
+            } else {
+                say!("{now} (was {id})");
+            }
+        }
+        FindingCommand::Remove { file, id } => {
+            let (mut opened, _lock) = edit(&file)?;
+            let removed = edit::remove_finding(&mut opened.record, &id).map_err(refused)?;
+            save(&mut opened)?;
+            say!(
+                "removed {} and its {} action(s)",
+                removed.id,
+                removed.actions.len()
+            );
+        }
+        FindingCommand::Verify {
+            file,
+            id,
+            by,
+            date,
+            effective,
+            not_effective: _,
+            note,
+        } => {
+            let (mut opened, _lock) = edit(&file)?;
+            let date = match date {
+                Some(d) => date_arg("--date", &d).map(|_| d)?,
+                None => jiff::ZonedDateTime::now().date().to_string(),
+            };
+            let verification = crate::record::Verification {
+                by,
+                date,
+                effective,
+                note,
+            };
+            edit::verify(&mut opened.record, &id, verification).map_err(refused)?;
+            save(&mut opened)?;
+            let f = opened.record.finding(&id).expect("verified");
+            say!("{}: {}", f.id, f.state().describe());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn action(cmd: ActionCommand) -> Result<ExitCode> {
+    let status_of = |cmd: &ActionCommand| match cmd {
+        ActionCommand::Close { .. } => ActionStatus::Closed,
+        _ => ActionStatus::Open,
+    };
+    match cmd {
+        ActionCommand::Add {
+            file,
+            finding,
+            what,
+            owner,
+            due,
+        } => {
+            if let Some(d) = &due {
+                date_arg("--due", d)?;
+            }
+            let (mut opened, _lock) = edit(&file)?;
+            let id = edit::add_action(&mut opened.record, &finding, &what, &owner, due.as_deref())
+                .map_err(refused)?;
+            save(&mut opened)?;
+            say!("{id}");
+        }
+        ActionCommand::List { file } => {
+            let opened = open(&file)?;
+            for f in &opened.record.findings {
+                for a in &f.actions {
+                    println!(
+                        "{}",
+                        tab_line(&[
+                            &a.id,
+                            &f.id,
+                            a.status.describe(),
+                            a.due.as_deref().unwrap_or("-"),
+                            &a.owner,
+                            &a.what
+                        ])
+                    );
+                }
+            }
+        }
+        ActionCommand::Close { ref file, ref id } | ActionCommand::Reopen { ref file, ref id } => {
+            let status = status_of(&cmd);
+            let (mut opened, _lock) = edit(file)?;
+            let finding =
+                edit::set_action_status(&mut opened.record, id, status).map_err(refused)?;
+            save(&mut opened)?;
+            let f = opened.record.finding(&finding).expect("its finding");
+            say!(
+                "{} {}; {} is {}",
+                id.to_uppercase(),
+                status.describe(),
+                f.id,
+                f.state().describe()
+            );
         }
     }
     Ok(ExitCode::SUCCESS)

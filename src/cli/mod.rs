@@ -9,9 +9,9 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::LoadError;
-use crate::record::Kind;
 use crate::record::lock::LockError;
 use crate::record::store::SaveError;
+use crate::record::{FindingClass, Kind};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -59,6 +59,12 @@ pub enum Command {
     /// The evidence register.
     #[command(subcommand)]
     Evidence(EvidenceCommand),
+    /// Findings: nonconformities, observations, opportunities for improvement, good practice.
+    #[command(subcommand)]
+    Finding(FindingCommand),
+    /// Actions of findings: corrective actions of nonconformities, follow-up of the rest.
+    #[command(subcommand)]
+    Action(ActionCommand),
     /// Progress per process and what is still open, as plain text.
     Status { file: PathBuf },
     /// The assessment report with Annex A traceability (Markdown to stdout by default).
@@ -183,7 +189,10 @@ pub struct AnswerArgs {
     /// Someone interviewed for this requirement (repeatable).
     #[arg(long = "interviewed")]
     pub interviewed: Vec<String>,
-    /// Add an action (what is to be done).
+    /// What was sampled: projects, period, records seen, how many of how many.
+    #[arg(long)]
+    pub sampling: Option<String>,
+    /// Add an action to the requirement's nonconformity (when it has exactly one).
     #[arg(long)]
     pub action: Option<String>,
     #[arg(long, requires = "action")]
@@ -191,7 +200,7 @@ pub struct AnswerArgs {
     /// Due date of the action (YYYY-MM-DD).
     #[arg(long, requires = "action")]
     pub due: Option<String>,
-    /// Mark action number N (1-based, as `status` lists them) closed.
+    /// Mark the requirement's action number N (1-based, finding by finding) closed.
     #[arg(long)]
     pub close_action: Vec<usize>,
 }
@@ -222,6 +231,111 @@ pub enum EvidenceCommand {
     List { file: PathBuf },
     /// Remove an item and its links.
     Remove { file: PathBuf, id: String },
+}
+
+fn finding_class(s: &str) -> Result<FindingClass, String> {
+    FindingClass::parse(s)
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FindingCommand {
+    /// Record a finding about a requirement; prints its id (NC-1, OBS-1, OFI-1, GP-1).
+    Add {
+        file: PathBuf,
+        /// Requirement: 7.2.a, 7.2a, "7.2 a)" or OM.a.
+        requirement: String,
+        /// major, minor, observation, improvement (or ofi), good-practice.
+        #[arg(long, value_parser = finding_class)]
+        class: FindingClass,
+        #[arg(long)]
+        text: String,
+        /// An evidence id of the register the finding rests on (repeatable).
+        #[arg(long = "evidence")]
+        evidence: Vec<String>,
+        /// Someone interviewed for it (repeatable).
+        #[arg(long = "interviewed")]
+        interviewed: Vec<String>,
+    },
+    /// One line per finding: id, requirement, class, state, text.
+    List {
+        file: PathBuf,
+        /// Only nonconformities not yet verified closed.
+        #[arg(long)]
+        open: bool,
+    },
+    /// Change a finding (a change of class between nonconformity and other kinds changes its id).
+    Edit {
+        file: PathBuf,
+        id: String,
+        #[arg(long)]
+        text: Option<String>,
+        #[arg(long, value_parser = finding_class)]
+        class: Option<FindingClass>,
+        /// Cite an evidence id of the register (repeatable).
+        #[arg(long = "evidence")]
+        evidence: Vec<String>,
+        /// Cite an evidence id no longer (repeatable).
+        #[arg(long = "uncite")]
+        uncite: Vec<String>,
+        /// Someone interviewed for it (repeatable).
+        #[arg(long = "interviewed")]
+        interviewed: Vec<String>,
+        /// What was done at once to put the situation right.
+        #[arg(long)]
+        correction: Option<String>,
+        /// Why the nonconformity happened.
+        #[arg(long)]
+        root_cause: Option<String>,
+    },
+    /// Remove a finding and its actions.
+    Remove { file: PathBuf, id: String },
+    /// Record the assessment team's verification of a nonconformity's corrective action.
+    Verify {
+        file: PathBuf,
+        id: String,
+        /// Who verified (a member of the assessment team).
+        #[arg(long)]
+        by: String,
+        /// YYYY-MM-DD; today by default.
+        #[arg(long)]
+        date: Option<String>,
+        /// The corrective action worked: the nonconformity is closed.
+        #[arg(
+            long,
+            conflicts_with = "not_effective",
+            required_unless_present = "not_effective"
+        )]
+        effective: bool,
+        /// It did not: the nonconformity stays open.
+        #[arg(long)]
+        not_effective: bool,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ActionCommand {
+    /// Plan an action for a finding; prints its id (A-1, A-2...).
+    Add {
+        file: PathBuf,
+        /// The finding's id, e.g. NC-1.
+        #[arg(long)]
+        finding: String,
+        #[arg(long)]
+        what: String,
+        #[arg(long, default_value = "")]
+        owner: String,
+        /// YYYY-MM-DD.
+        #[arg(long)]
+        due: Option<String>,
+    },
+    /// One line per action: id, finding, status, due, owner, what.
+    List { file: PathBuf },
+    /// Mark an action done.
+    Close { file: PathBuf, id: String },
+    /// Mark an action open again.
+    Reopen { file: PathBuf, id: String },
 }
 
 /// A user error that is not about a file's content: an unknown requirement, a bad value.

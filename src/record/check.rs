@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 
-use crate::diagnostic::Problem;
+use crate::diagnostic::{Problem, Seg};
 use crate::path;
 use crate::questionnaire::Questionnaire;
 use crate::rating::Judgement;
@@ -124,26 +124,9 @@ pub fn check(record: &Record, q: &Questionnaire) -> Vec<Problem> {
                 );
             }
         }
-        for (i, f) in answer.findings.iter().enumerate() {
-            if f.text.trim().is_empty() {
-                p(
-                    path!["requirements", id, "findings", i, "text"],
-                    "must not be empty".into(),
-                );
-            }
-        }
-        for (i, a) in answer.actions.iter().enumerate() {
-            if a.what.trim().is_empty() {
-                p(
-                    path!["requirements", id, "actions", i, "what"],
-                    "must not be empty".into(),
-                );
-            }
-            if let Some(Err(e)) = a.due.as_deref().map(check_date) {
-                p(path!["requirements", id, "actions", i, "due"], e);
-            }
-        }
     }
+
+    check_findings(record, q, &mut p);
 
     let mut ids = HashSet::new();
     for (i, e) in record.evidence.iter().enumerate() {
@@ -173,6 +156,108 @@ pub fn check(record: &Record, q: &Questionnaire) -> Vec<Problem> {
         }
     }
     problems
+}
+
+fn check_findings(record: &Record, q: &Questionnaire, p: &mut impl FnMut(Vec<Seg>, String)) {
+    let register: HashSet<&str> = record.evidence.iter().map(|e| e.id.as_str()).collect();
+    let unknown_evidence = |id: &str| {
+        format!("no evidence `{id}` in the register; add it with `vse-assess evidence add`")
+    };
+    for (cid, c) in &record.conditions {
+        for (j, e) in c.evidence.iter().enumerate() {
+            if !register.contains(e.as_str()) {
+                p(path!["conditions", cid, "evidence", j], unknown_evidence(e));
+            }
+        }
+    }
+    let mut finding_ids = HashSet::new();
+    let mut action_ids = HashSet::new();
+    for (i, f) in record.findings.iter().enumerate() {
+        let prefix = f.class.id_prefix();
+        if !numbered(&f.id, prefix) {
+            p(
+                path!["findings", i, "id"],
+                format!(
+                    "`{}` is not an id for a {}: expected {prefix}-1, {prefix}-2...",
+                    f.id,
+                    f.class.describe()
+                ),
+            );
+        } else if !finding_ids.insert(f.id.to_uppercase()) {
+            p(
+                path!["findings", i, "id"],
+                format!("finding id `{}` used twice", f.id),
+            );
+        }
+        if q.requirement(&f.requirement).is_none() {
+            p(
+                path!["findings", i, "requirement"],
+                format!("unknown requirement `{}`", f.requirement),
+            );
+        }
+        if f.text.trim().is_empty() {
+            p(path!["findings", i, "text"], "must not be empty".into());
+        }
+        for (j, e) in f.evidence.iter().enumerate() {
+            if !register.contains(e.as_str()) {
+                p(path!["findings", i, "evidence", j], unknown_evidence(e));
+            }
+        }
+        for (j, name) in f.interviewed.iter().enumerate() {
+            if name.trim().is_empty() {
+                p(
+                    path!["findings", i, "interviewed", j],
+                    "must not be empty".into(),
+                );
+            }
+        }
+        for (j, a) in f.actions.iter().enumerate() {
+            if !numbered(&a.id, "A") {
+                p(
+                    path!["findings", i, "actions", j, "id"],
+                    format!("`{}` is not an action id: expected A-1, A-2...", a.id),
+                );
+            } else if !action_ids.insert(a.id.to_uppercase()) {
+                p(
+                    path!["findings", i, "actions", j, "id"],
+                    format!("action id `{}` used twice", a.id),
+                );
+            }
+            if a.what.trim().is_empty() {
+                p(
+                    path!["findings", i, "actions", j, "what"],
+                    "must not be empty".into(),
+                );
+            }
+            if let Some(Err(e)) = a.due.as_deref().map(check_date) {
+                p(path!["findings", i, "actions", j, "due"], e);
+            }
+        }
+        if let Some(v) = &f.verification {
+            if !f.class.is_nonconformity() {
+                p(
+                    path!["findings", i, "verification"],
+                    "only a nonconformity's corrective action is verified".into(),
+                );
+            }
+            if v.by.trim().is_empty() {
+                p(
+                    path!["findings", i, "verification", "by"],
+                    "must not be empty".into(),
+                );
+            }
+            if let Err(e) = check_date(&v.date) {
+                p(path!["findings", i, "verification", "date"], e);
+            }
+        }
+    }
+}
+
+/// `NC-3` for prefix `NC`.
+fn numbered(id: &str, prefix: &str) -> bool {
+    id.strip_prefix(prefix)
+        .and_then(|rest| rest.strip_prefix('-'))
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// A calendar date as records hold them (ISO 8601, e.g. 2026-11-27).

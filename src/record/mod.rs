@@ -3,8 +3,10 @@
 //! register. Maps are ordered and empty fields are left out, so a re-save never churns.
 
 mod check;
+pub mod edit;
 pub mod lock;
 pub mod store;
+mod v1;
 
 use std::collections::BTreeMap;
 
@@ -16,8 +18,9 @@ use crate::rating::{Judgement, Rating};
 
 pub use check::{check, check_date};
 
-/// The record layout this version reads and writes.
-pub const SCHEMA: u32 = 1;
+/// The record layout this version writes. Schema 1 records (findings and actions kept under
+/// each requirement, without ids) are read and upgraded ([`v1`]).
+pub const SCHEMA: u32 = 2;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -31,6 +34,10 @@ pub struct Record {
     /// Answers by requirement id; a requirement with no entry is not yet assessed.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub requirements: BTreeMap<String, Answer>,
+    /// Findings, each with its id, the requirement it is about, and for a nonconformity what
+    /// the VSE does about it and whether that was verified.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub findings: Vec<Finding>,
     /// The evidence register. Links to requirements live here (`supports`), once.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub evidence: Vec<Evidence>,
@@ -155,6 +162,9 @@ pub struct ConditionAnswer {
     pub met: bool,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub note: String,
+    /// Evidence ids of the register the answer rests on.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -173,10 +183,9 @@ pub struct Answer {
     /// Who was interviewed for this requirement.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub interviewed: Vec<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub findings: Vec<Finding>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub actions: Vec<Action>,
+    /// What was sampled: projects, period, records seen, how many of how many.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub sampling: String,
 }
 
 impl Answer {
@@ -222,10 +231,13 @@ impl Answer {
 
 /// Finding classes as certification bodies record them (ISO/IEC 17021-1 plus the usual
 /// non-binding ones).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum FindingClass {
     Major,
+    #[default]
     Minor,
     Observation,
     Improvement,
@@ -262,6 +274,16 @@ impl FindingClass {
         }
     }
 
+    /// How the ids of findings of this class start: `NC-1`, `OBS-1`, `OFI-1`, `GP-1`.
+    pub fn id_prefix(self) -> &'static str {
+        match self {
+            FindingClass::Major | FindingClass::Minor => "NC",
+            FindingClass::Observation => "OBS",
+            FindingClass::Improvement => "OFI",
+            FindingClass::GoodPractice => "GP",
+        }
+    }
+
     pub fn is_nonconformity(self) -> bool {
         matches!(self, FindingClass::Major | FindingClass::Minor)
     }
@@ -281,11 +303,104 @@ impl FindingClass {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Finding {
+    /// `NC-1`, `OBS-2`, `OFI-3`, `GP-1`: stable while the record lives.
+    pub id: String,
+    /// The requirement it is about.
+    pub requirement: String,
     pub class: FindingClass,
     pub text: String,
+    /// Evidence ids of the register the finding rests on.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<String>,
+    /// Who was interviewed for it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub interviewed: Vec<String>,
+    /// For a nonconformity: what was done at once to put the situation right.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub correction: String,
+    /// For a nonconformity: why it happened.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub root_cause: String,
+    /// Corrective actions (or, for other findings, follow-up actions).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub actions: Vec<Action>,
+    /// Whether the corrective action was found effective, by whom and when.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verification: Option<Verification>,
+    /// Made when a schema 1 record was upgraded, to hold the actions its requirement had
+    /// (schema 1 kept actions per requirement, not per finding).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub holds_upgraded_actions: bool,
+}
+
+/// Where a finding stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FindingState {
+    /// An observation, an opportunity for improvement or a good practice: nothing to close.
+    Recorded,
+    /// A nonconformity with no corrective action planned yet, or one still open.
+    Open,
+    /// Every corrective action closed, the effectiveness not yet verified.
+    AwaitingVerification,
+    /// Verified, and found not effective: open again.
+    NotEffective,
+    /// Verified effective by the assessment team: closed.
+    Closed,
+}
+
+impl FindingState {
+    pub fn describe(self) -> &'static str {
+        match self {
+            FindingState::Recorded => "recorded",
+            FindingState::Open => "open",
+            FindingState::AwaitingVerification => "actions closed, to verify",
+            FindingState::NotEffective => "not effective",
+            FindingState::Closed => "closed (verified)",
+        }
+    }
+}
+
+impl Finding {
+    /// A nonconformity is closed only once the assessment team has verified its corrective
+    /// action effective: the VSE closing its own actions is not enough.
+    pub fn state(&self) -> FindingState {
+        if !self.class.is_nonconformity() {
+            return FindingState::Recorded;
+        }
+        match &self.verification {
+            Some(v) if v.effective => FindingState::Closed,
+            Some(_) => FindingState::NotEffective,
+            None if !self.actions.is_empty()
+                && self
+                    .actions
+                    .iter()
+                    .all(|a| a.status == ActionStatus::Closed) =>
+            {
+                FindingState::AwaitingVerification
+            }
+            None => FindingState::Open,
+        }
+    }
+
+    /// A nonconformity not yet verified closed.
+    pub fn is_open(&self) -> bool {
+        !matches!(self.state(), FindingState::Recorded | FindingState::Closed)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Verification {
+    /// Who verified (a member of the assessment team).
+    pub by: String,
+    /// ISO 8601 calendar date.
+    pub date: String,
+    pub effective: bool,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -296,9 +411,20 @@ pub enum ActionStatus {
     Closed,
 }
 
+impl ActionStatus {
+    pub fn describe(self) -> &'static str {
+        match self {
+            ActionStatus::Open => "open",
+            ActionStatus::Closed => "closed",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Action {
+    /// `A-1`, `A-2`...: unique in the record.
+    pub id: String,
     pub what: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub owner: String,
@@ -378,6 +504,7 @@ impl Record {
             },
             conditions: BTreeMap::new(),
             requirements: BTreeMap::new(),
+            findings: Vec::new(),
             evidence: Vec::new(),
         }
     }
@@ -403,6 +530,55 @@ impl Record {
             .filter(move |e| e.supports.iter().any(|s| s == id))
     }
 
+    /// The findings about a requirement, in record order.
+    pub fn findings_for<'a>(&'a self, id: &'a str) -> impl Iterator<Item = &'a Finding> {
+        self.findings.iter().filter(move |f| f.requirement == id)
+    }
+
+    pub fn finding(&self, id: &str) -> Option<&Finding> {
+        self.findings.iter().find(|f| f.id.eq_ignore_ascii_case(id))
+    }
+
+    pub fn finding_mut(&mut self, id: &str) -> Option<&mut Finding> {
+        self.findings
+            .iter_mut()
+            .find(|f| f.id.eq_ignore_ascii_case(id))
+    }
+
+    /// An action and the finding it belongs to.
+    pub fn action(&self, id: &str) -> Option<(&Finding, &Action)> {
+        self.findings.iter().find_map(|f| {
+            f.actions
+                .iter()
+                .find(|a| a.id.eq_ignore_ascii_case(id))
+                .map(|a| (f, a))
+        })
+    }
+
+    /// The id a new finding of `class` gets: one past the highest of its prefix, so that an
+    /// id is never given to two findings at once.
+    pub fn next_finding_id(&self, class: FindingClass) -> String {
+        let prefix = class.id_prefix();
+        let n = self
+            .findings
+            .iter()
+            .filter_map(|f| number_after(&f.id, prefix))
+            .max()
+            .unwrap_or(0);
+        format!("{prefix}-{}", n + 1)
+    }
+
+    pub fn next_action_id(&self) -> String {
+        let n = self
+            .findings
+            .iter()
+            .flat_map(|f| &f.actions)
+            .filter_map(|a| number_after(&a.id, "A"))
+            .max()
+            .unwrap_or(0);
+        format!("A-{}", n + 1)
+    }
+
     pub fn evidence_item(&self, id: &str) -> Option<&Evidence> {
         self.evidence.iter().find(|e| e.id == id)
     }
@@ -422,4 +598,9 @@ impl Record {
         }
         true
     }
+}
+
+/// 3 for `NC-3` after `NC`.
+fn number_after(id: &str, prefix: &str) -> Option<u32> {
+    id.strip_prefix(prefix)?.strip_prefix('-')?.parse().ok()
 }

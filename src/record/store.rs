@@ -26,6 +26,8 @@ pub struct Opened {
     /// SHA-256 of the file as last read or written: a different hash on disk means someone
     /// else changed it, and it must not be overwritten blindly.
     pub disk_sha256: String,
+    /// The older schema the file was written in, when the next save upgrades it.
+    pub upgraded_from: Option<u32>,
 }
 
 /// The canonical text of a record: what `save` writes.
@@ -33,8 +35,15 @@ pub fn to_text(record: &Record) -> String {
     toml::to_string_pretty(record).expect("a record always serialises")
 }
 
-/// Parses a record's text without looking at its questionnaire.
+/// Parses a record's text without looking at its questionnaire. A schema 1 record comes back
+/// in the current layout (see [`parse_versioned`]).
 pub fn parse(file: &Path, text: &str) -> Result<Record, LoadError> {
+    parse_versioned(file, text).map(|(record, _)| record)
+}
+
+/// Parses a record's text; also says which schema the text was written in, when it was an
+/// older one that the next save will upgrade.
+pub fn parse_versioned(file: &Path, text: &str) -> Result<(Record, Option<u32>), LoadError> {
     let newer = |found| LoadError::NewerSchema {
         file: file.to_owned(),
         found,
@@ -42,10 +51,15 @@ pub fn parse(file: &Path, text: &str) -> Result<Record, LoadError> {
     };
     // A record of a newer schema is refused, even when this version could read it: it may
     // hold fields this version would drop. A good file is parsed once; the schema is looked
-    // at on its own only when the record does not load (a newer one may well not).
+    // at on its own only when the record does not load (a newer or older one may well not).
     match diagnostic::from_toml::<Record>(file, text) {
         Ok(record) if record.schema > SCHEMA => Err(newer(i64::from(record.schema))),
-        Ok(record) => Ok(record),
+        // Schema 1 without findings or actions reads as it is.
+        Ok(mut record) if record.schema == 1 => {
+            record.schema = SCHEMA;
+            Ok((record, Some(1)))
+        }
+        Ok(record) => Ok((record, None)),
         Err(d) => {
             #[derive(Deserialize)]
             struct Schema {
@@ -57,6 +71,9 @@ pub fn parse(file: &Path, text: &str) -> Result<Record, LoadError> {
                 .and_then(|v| v.as_integer());
             match found {
                 Some(found) if found > i64::from(SCHEMA) => Err(newer(found)),
+                Some(1) => diagnostic::from_toml::<super::v1::RecordV1>(file, text)
+                    .map(|old| (old.upgrade(), Some(1)))
+                    .map_err(|d| LoadError::invalid(file, vec![d])),
                 _ => Err(LoadError::invalid(file, vec![d])),
             }
         }
@@ -71,8 +88,10 @@ pub fn open(path: &Path) -> Result<Opened, LoadError> {
         cause,
     })?;
     let text = read_text(path)?;
-    let record = parse(path, &text)?;
-    with_questionnaire(path, &text, record)
+    let (record, upgraded_from) = parse_versioned(path, &text)?;
+    let mut opened = with_questionnaire(path, &text, record)?;
+    opened.upgraded_from = upgraded_from;
+    Ok(opened)
 }
 
 /// The rest of [`open`] for a record already parsed from `text`, the contents of `path`.
@@ -91,6 +110,7 @@ pub fn with_questionnaire(path: &Path, text: &str, record: Record) -> Result<Ope
         questionnaire_changed: questionnaire.sha256 != record.questionnaire.sha256,
         record,
         questionnaire,
+        upgraded_from: None,
     })
 }
 
@@ -191,6 +211,7 @@ pub fn save(opened: &mut Opened) -> Result<(), SaveError> {
         cause,
     })?;
     opened.disk_sha256 = sha256_hex(text.as_bytes());
+    opened.upgraded_from = None;
     Ok(())
 }
 

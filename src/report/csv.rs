@@ -9,7 +9,7 @@ const HEADER: [&str; 8] = [
     "process",
     "rating",
     "justification",
-    "finding_classes",
+    "findings",
     "evidence_ids",
     "annex_a",
     "notes",
@@ -51,9 +51,10 @@ pub fn csv(input: &Input) -> String {
         let rating = a
             .and_then(|a| a.rating)
             .map_or(String::new(), |j| j.to_string());
-        let classes: Vec<&str> = a
-            .map(|a| a.findings.iter().map(|f| f.class.key()).collect())
-            .unwrap_or_default();
+        let findings: Vec<String> = r
+            .findings_for(&req.id)
+            .map(|f| format!("{} {}", f.id, f.class.key()))
+            .collect();
         let evidence: Vec<&str> = r.evidence_for(&req.id).map(|e| e.id.as_str()).collect();
         let annex: Vec<String> = req
             .annex_a
@@ -65,7 +66,7 @@ pub fn csv(input: &Input) -> String {
             req.process.clone(),
             rating,
             a.map(|a| a.justification.clone()).unwrap_or_default(),
-            classes.join(";"),
+            findings.join("; "),
             evidence.join(";"),
             annex.join("; "),
             a.map(|a| a.notes.clone()).unwrap_or_default(),

@@ -10,7 +10,7 @@ use super::{Input, tool_version};
 use crate::conformance::{self, Blocker, Evaluation, ROLL_UP_RULE};
 use crate::questionnaire::{Questionnaire, Reference, Requirement};
 use crate::rating::Judgement;
-use crate::record::{ActionStatus, FindingClass, Kind, Record, Status};
+use crate::record::{Finding, FindingClass, Kind, Record, Status};
 use crate::text::neutralize;
 
 /// User text as one inline run: safe in a paragraph, a list item or a table cell. Line breaks
@@ -54,6 +54,14 @@ fn hash(s: &str) -> String {
 /// "req-7-2-a": stable anchors that survive any renderer.
 pub fn anchor_for_requirement(id: &str) -> String {
     format!("req-{}", id.replace('.', "-").to_lowercase())
+}
+
+/// An evidence id as a link to its row of the register (plain text if it is not there).
+fn evidence_link(r: &Record, id: &str) -> String {
+    match r.evidence.iter().position(|e| e.id == id) {
+        Some(i) => format!("[{}](#{})", inline(id), evidence_anchor(i)),
+        None => inline(id),
+    }
 }
 
 fn evidence_anchor(index: usize) -> String {
@@ -561,46 +569,79 @@ fn actions(out: &mut String, c: &Ctx) {
         out,
         "<a id=\"actions\"></a>\n\n## Nonconformities and action plan\n"
     );
-    let ncs: Vec<Vec<String>> = q
-        .requirements
-        .iter()
-        .flat_map(|req| {
-            r.answer(&req.id).into_iter().flat_map(move |a| {
-                a.findings
-                    .iter()
-                    .filter(|f| f.class.is_nonconformity())
-                    .map(move |f| {
-                        vec![
-                            req_link(&req.id),
-                            f.class.describe().into(),
-                            inline(&f.text),
-                        ]
-                    })
-            })
-        })
+    let ncs: Vec<&Finding> = in_requirement_order(q, r)
+        .filter(|f| f.class.is_nonconformity())
         .collect();
     if ncs.is_empty() {
         let _ = writeln!(out, "No nonconformity recorded.\n");
     } else {
-        table(out, &["Requirement", "Class", "Nonconformity"], ncs);
+        let _ = writeln!(
+            out,
+            "A nonconformity is closed once the assessment team has verified its corrective action effective; the VSE closing its actions is not enough.\n"
+        );
+        table(
+            out,
+            &["ID", "Requirement", "Class", "State", "Nonconformity"],
+            ncs.iter().map(|f| {
+                vec![
+                    inline(&f.id),
+                    req_link(&f.requirement),
+                    f.class.describe().into(),
+                    f.state().describe().into(),
+                    inline(&f.text),
+                ]
+            }),
+        );
+        let details: Vec<Vec<String>> = ncs
+            .iter()
+            .filter(|f| {
+                !f.correction.is_empty() || !f.root_cause.is_empty() || f.verification.is_some()
+            })
+            .map(|f| {
+                vec![
+                    inline(&f.id),
+                    inline(&f.correction),
+                    inline(&f.root_cause),
+                    f.verification.as_ref().map_or(String::new(), |v| {
+                        format!(
+                            "{} by {} on {}{}",
+                            if v.effective {
+                                "effective"
+                            } else {
+                                "**not effective**"
+                            },
+                            inline(&v.by),
+                            inline(&v.date),
+                            if v.note.is_empty() {
+                                String::new()
+                            } else {
+                                format!(": {}", inline(&v.note))
+                            }
+                        )
+                    }),
+                ]
+            })
+            .collect();
+        if !details.is_empty() {
+            table(
+                out,
+                &["ID", "Correction", "Root cause", "Verification"],
+                details,
+            );
+        }
     }
-    let actions: Vec<Vec<String>> = q
-        .requirements
-        .iter()
-        .flat_map(|req| {
-            r.answer(&req.id).into_iter().flat_map(move |a| {
-                a.actions.iter().map(move |x| {
-                    vec![
-                        req_link(&req.id),
-                        inline(&x.what),
-                        inline(&x.owner),
-                        x.due.as_deref().map(inline).unwrap_or_default(),
-                        match x.status {
-                            ActionStatus::Open => "open".into(),
-                            ActionStatus::Closed => "closed".into(),
-                        },
-                    ]
-                })
+    let actions: Vec<Vec<String>> = in_requirement_order(q, r)
+        .flat_map(|f| {
+            f.actions.iter().map(move |x| {
+                vec![
+                    inline(&x.id),
+                    inline(&f.id),
+                    req_link(&f.requirement),
+                    inline(&x.what),
+                    inline(&x.owner),
+                    x.due.as_deref().map(inline).unwrap_or_default(),
+                    x.status.describe().into(),
+                ]
             })
         })
         .collect();
@@ -609,10 +650,47 @@ fn actions(out: &mut String, c: &Ctx) {
     } else {
         table(
             out,
-            &["Requirement", "Action", "Owner", "Due", "Status"],
+            &[
+                "Action",
+                "Finding",
+                "Requirement",
+                "What",
+                "Owner",
+                "Due",
+                "Status",
+            ],
             actions,
         );
     }
+    let holders: Vec<String> = r
+        .findings
+        .iter()
+        .filter(|f| f.holds_upgraded_actions)
+        .map(|f| inline(&f.id))
+        .collect();
+    if !holders.is_empty() {
+        let _ = writeln!(
+            out,
+            "{} {} made when this record was upgraded from the earlier layout, in which actions belonged to a requirement rather than to a finding: {} the actions its requirement had.\n",
+            holders.join(", "),
+            if holders.len() == 1 { "was" } else { "were" },
+            if holders.len() == 1 {
+                "it holds"
+            } else {
+                "each holds"
+            },
+        );
+    }
+}
+
+/// The record's findings, requirement by requirement in questionnaire order.
+fn in_requirement_order<'r>(
+    q: &'r Questionnaire,
+    r: &'r Record,
+) -> impl Iterator<Item = &'r Finding> {
+    q.requirements
+        .iter()
+        .flat_map(move |req| r.findings_for(&req.id))
 }
 
 /// The evidence register.
@@ -861,33 +939,47 @@ fn requirement_section(out: &mut String, input: &Input, req: &Requirement) {
             let names: Vec<String> = a.interviewed.iter().map(|n| inline(n)).collect();
             let _ = writeln!(out, "- **Interviewed:** {}", names.join(", "));
         }
-        for class in FindingClass::ALL {
-            for f in a.findings.iter().filter(|f| f.class == class) {
-                let _ = writeln!(
-                    out,
-                    "- **Finding ({}):** {}",
-                    class.describe(),
-                    inline(&f.text)
-                );
-            }
+        if !a.sampling.trim().is_empty() {
+            let _ = writeln!(out, "- **Sampled:** {}", inline(&a.sampling));
         }
-        for x in &a.actions {
+    }
+    for class in FindingClass::ALL {
+        for f in r.findings_for(&req.id).filter(|f| f.class == class) {
             let mut line = format!(
-                "- **Action ({}):** {}",
-                if x.status == ActionStatus::Open {
-                    "open"
+                "- **{} ({}{}):** {}",
+                inline(&f.id),
+                class.describe(),
+                if class.is_nonconformity() {
+                    format!(", {}", f.state().describe())
                 } else {
-                    "closed"
+                    String::new()
                 },
-                inline(&x.what)
+                inline(&f.text)
             );
-            if !x.owner.is_empty() {
-                let _ = write!(line, "; owner {}", inline(&x.owner));
+            if !f.evidence.is_empty() {
+                let cited: Vec<String> = f.evidence.iter().map(|e| evidence_link(r, e)).collect();
+                let _ = write!(line, " Evidence: {}.", cited.join(", "));
             }
-            if let Some(d) = &x.due {
-                let _ = write!(line, "; due {}", inline(d));
+            if !f.interviewed.is_empty() {
+                let names: Vec<String> = f.interviewed.iter().map(|n| inline(n)).collect();
+                let _ = write!(line, " Interviewed: {}.", names.join(", "));
             }
             let _ = writeln!(out, "{line}");
+            for x in &f.actions {
+                let mut line = format!(
+                    "  - **{} ({}):** {}",
+                    inline(&x.id),
+                    x.status.describe(),
+                    inline(&x.what)
+                );
+                if !x.owner.is_empty() {
+                    let _ = write!(line, "; owner {}", inline(&x.owner));
+                }
+                if let Some(d) = &x.due {
+                    let _ = write!(line, "; due {}", inline(d));
+                }
+                let _ = writeln!(out, "{line}");
+            }
         }
     }
     let evidence: Vec<String> = r
@@ -904,13 +996,17 @@ fn requirement_section(out: &mut String, input: &Input, req: &Requirement) {
             )
         })
         .collect();
+    let rated = judgement.is_some_and(|j| j != Judgement::NA);
+    let interviewed = answer.is_some_and(|a| !a.interviewed.is_empty());
     let _ = writeln!(
         out,
         "- **Evidence:** {}",
-        if evidence.is_empty() {
-            "none linked".to_string()
-        } else {
+        if !evidence.is_empty() {
             evidence.join("; ")
+        } else if rated && !interviewed {
+            "**none: rated on no evidence and no interview**".to_string()
+        } else {
+            "none linked".to_string()
         }
     );
     let refs: Vec<String> = req

@@ -92,8 +92,14 @@ pub enum Purpose {
     /// Notes of a requirement, applied as they are typed.
     Notes(String),
     Justification(String),
+    /// A new finding about a requirement.
     Finding(String),
+    /// A new action about one of a requirement's findings.
     Action(String),
+    /// A finding, by id.
+    EditFinding(String),
+    /// An action, by id.
+    EditAction(String),
     Interviewee(String),
     JumpTo,
     /// A field of the setup form, by its index.
@@ -127,6 +133,8 @@ impl Purpose {
             Purpose::Justification(id) => ("justification", id.clone()),
             Purpose::Finding(id) => ("finding", id.clone()),
             Purpose::Action(id) => ("action", id.clone()),
+            Purpose::EditFinding(id) => ("edit-finding", id.clone()),
+            Purpose::EditAction(id) => ("edit-action", id.clone()),
             Purpose::Interviewee(id) => ("interviewee", id.clone()),
             Purpose::Setup(row) => ("setup", row.to_string()),
             Purpose::NewEvidence => ("new-evidence", String::new()),
@@ -140,6 +148,8 @@ impl Purpose {
             "justification" => Purpose::Justification(id()),
             "finding" => Purpose::Finding(id()),
             "action" => Purpose::Action(id()),
+            "edit-finding" => Purpose::EditFinding(id()),
+            "edit-action" => Purpose::EditAction(id()),
             "interviewee" => Purpose::Interviewee(id()),
             "setup" => Purpose::Setup(target.parse().ok()?),
             "new-evidence" => Purpose::NewEvidence,
@@ -153,8 +163,8 @@ impl Purpose {
         match self {
             Purpose::Notes(_) => "notes",
             Purpose::Justification(_) => "justification",
-            Purpose::Finding(_) => "finding",
-            Purpose::Action(_) => "action",
+            Purpose::Finding(_) | Purpose::EditFinding(_) => "finding",
+            Purpose::Action(_) | Purpose::EditAction(_) => "action",
             Purpose::Interviewee(_) => "interviewee",
             Purpose::JumpTo => "jump",
             Purpose::Setup(_) => "assessment detail",

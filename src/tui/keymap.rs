@@ -100,8 +100,9 @@ fn normal(screen: Screen, focus: Focus, key: KeyEvent) -> Option<Action> {
 
 fn question(focus: Focus, key: KeyEvent) -> Option<Action> {
     if focus != Focus::Question {
-        // On a list: Space toggles, d deletes, Tab moves on, Esc returns.
+        // On a list: Enter opens the item, Space toggles, d deletes, Tab moves on, Esc returns.
         match key.code {
+            KeyCode::Enter => return Some(Action::Open),
             KeyCode::Char(' ') => return Some(Action::Toggle),
             KeyCode::Char('d') | KeyCode::Delete => return Some(Action::Delete),
             KeyCode::Tab => return Some(Action::FocusNext),
@@ -158,6 +159,7 @@ pub const HELP: &[(&str, &str)] = &[
     ("e", "link evidence from the register"),
     ("g", "guidance and Annex A references"),
     ("Tab", "select findings, actions, interviewees"),
+    ("Enter", "on a finding or action: read in full, edit"),
     ("Space d", "on a list: close/reopen action, delete"),
     ("Screens", ""),
     ("s", "summary: what blocks conformance"),

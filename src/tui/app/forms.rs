@@ -3,7 +3,7 @@
 
 use crate::diagnostic::field_name;
 use crate::rating::Judgement;
-use crate::record::{Action as Todo, ActionStatus, Finding, check, check_date};
+use crate::record::{check, edit};
 
 use super::evidence::{evidence_editor, evidence_from};
 use super::setup::setup_hint;
@@ -52,15 +52,60 @@ impl App {
                     ],
                 )
             }
-            Purpose::Action(id) if requirement_known(id) => Editor::new(
-                &format!("{id} new action"),
-                purpose.clone(),
-                vec![
-                    Field::long_line("What", ""),
-                    Field::line("Owner", ""),
-                    Field::line("Due (YYYY-MM-DD)", ""),
-                ],
-            ),
+            Purpose::Action(id) if requirement_known(id) => {
+                // Actions belong to findings: nonconformities first, as they need them most.
+                let mut findings: Vec<&crate::record::Finding> = record.findings_for(id).collect();
+                findings.sort_by_key(|f| !f.class.is_nonconformity());
+                let ids: Vec<&str> = findings.iter().map(|f| f.id.as_str()).collect();
+                if ids.is_empty() {
+                    return None;
+                }
+                Editor::new(
+                    &format!("{id} new action"),
+                    purpose.clone(),
+                    vec![
+                        Field::choice("For finding (←→)", &ids, 0),
+                        Field::long_line("What", ""),
+                        Field::line("Owner", ""),
+                        Field::line("Due (YYYY-MM-DD)", ""),
+                    ],
+                )
+            }
+            Purpose::EditFinding(fid) => {
+                let f = record.finding(fid)?;
+                let classes: Vec<&str> = FINDING_CLASSES.iter().map(|c| c.key()).collect();
+                let class = FINDING_CLASSES.iter().position(|c| *c == f.class)?;
+                let rows = |mut field: Field, rows| {
+                    field.rows = rows;
+                    field
+                };
+                Editor::new(
+                    &format!("{} · {}", f.id, f.requirement),
+                    purpose.clone(),
+                    vec![
+                        Field::choice("Class (←→)", &classes, class),
+                        Field::long_line("Finding", &f.text),
+                        rows(Field::long_line("Correction", &f.correction), 2),
+                        rows(Field::long_line("Root cause", &f.root_cause), 2),
+                        Field::line(
+                            "Evidence cited (ids, comma-separated)",
+                            &f.evidence.join(", "),
+                        ),
+                    ],
+                )
+            }
+            Purpose::EditAction(aid) => {
+                let (f, a) = record.action(aid)?;
+                Editor::new(
+                    &format!("{} of {}", a.id, f.id),
+                    purpose.clone(),
+                    vec![
+                        Field::long_line("What", &a.what),
+                        Field::line("Owner", &a.owner),
+                        Field::line("Due (YYYY-MM-DD)", a.due.as_deref().unwrap_or("")),
+                    ],
+                )
+            }
             Purpose::Interviewee(id) if requirement_known(id) => {
                 let mut e = Editor::new(
                     &format!("{id} interviewed"),
@@ -102,8 +147,12 @@ impl App {
     }
 
     pub(super) fn open_form(&mut self, purpose: Purpose) {
-        if let Some(editor) = self.form(purpose) {
-            self.open_editor(editor);
+        match self.form(purpose.clone()) {
+            Some(editor) => self.open_editor(editor),
+            None if matches!(purpose, Purpose::Action(_)) => {
+                self.message = Some("actions belong to findings: record a finding first (m)".into())
+            }
+            None => {}
         }
     }
 
@@ -138,9 +187,21 @@ impl App {
             Purpose::Justification(id)
             | Purpose::Finding(id)
             | Purpose::Action(id)
-            | Purpose::Interviewee(id) => {
-                if let Some(i) = self.requirements().iter().position(|r| &r.id == id) {
-                    self.go_to_requirement(i);
+            | Purpose::Interviewee(id) => self.show_requirement(id),
+            Purpose::EditFinding(fid) => {
+                if let Some(req) = self
+                    .opened
+                    .record
+                    .finding(fid)
+                    .map(|f| f.requirement.clone())
+                {
+                    self.show_requirement(&req);
+                }
+            }
+            Purpose::EditAction(aid) => {
+                if let Some((f, _)) = self.opened.record.action(aid) {
+                    let req = f.requirement.clone();
+                    self.show_requirement(&req);
                 }
             }
             Purpose::Setup(row) => {
@@ -160,6 +221,12 @@ impl App {
             "your unfinished {} from last time: Enter keeps it, Esc drops it",
             purpose.describe()
         ));
+    }
+
+    fn show_requirement(&mut self, id: &str) {
+        if let Some(i) = self.requirements().iter().position(|r| r.id == id) {
+            self.go_to_requirement(i);
+        }
     }
 
     pub(super) fn open_editor(&mut self, editor: Editor) {
@@ -244,31 +311,66 @@ impl App {
                 self.message = Some(format!("{id} not applicable"));
             }
             Purpose::Finding(id) => {
-                let text = e.value(1).trim().to_owned();
-                if text.is_empty() {
-                    return Err("write the finding (Esc cancels)".into());
-                }
                 let class = FINDING_CLASSES
                     .into_iter()
                     .find(|c| c.key() == e.value(0))
                     .expect("a listed class");
-                record.answer_mut(id).findings.push(Finding { class, text });
+                let new = edit::NewFinding {
+                    requirement: id.clone(),
+                    class,
+                    text: e.value(1),
+                    ..Default::default()
+                };
+                let q = &self.opened.questionnaire.questionnaire;
+                let fid = edit::add_finding(record, q, new).map_err(|e| e.0)?;
+                self.message = Some(format!("{fid} recorded"));
             }
-            Purpose::Action(id) => {
-                let what = e.value(0).trim().to_owned();
-                let due = e.value(2).trim().to_owned();
-                if what.is_empty() {
-                    return Err("say what is to be done (Esc cancels)".into());
-                }
-                if !due.is_empty() {
-                    check_date(&due)?;
-                }
-                record.answer_mut(id).actions.push(Todo {
-                    what,
-                    owner: e.value(1).trim().to_owned(),
-                    due: (!due.is_empty()).then_some(due),
-                    status: ActionStatus::Open,
+            Purpose::Action(_) => {
+                let aid = edit::add_action(
+                    record,
+                    &e.value(0),
+                    &e.value(1),
+                    &e.value(2),
+                    Some(&e.value(3)),
+                )
+                .map_err(|e| e.0)?;
+                self.message = Some(format!("{aid} planned for {}", e.value(0)));
+            }
+            Purpose::EditFinding(fid) => {
+                let class = FINDING_CLASSES
+                    .into_iter()
+                    .find(|c| c.key() == e.value(0))
+                    .expect("a listed class");
+                let typed: Vec<String> = e
+                    .value(4)
+                    .split([',', ';', ' '])
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_owned)
+                    .collect();
+                let cited = record
+                    .finding(fid)
+                    .map(|f| f.evidence.clone())
+                    .unwrap_or_default();
+                let change = edit::FindingChange {
+                    text: Some(e.value(1)),
+                    class: Some(class),
+                    uncite: cited.into_iter().filter(|c| !typed.contains(c)).collect(),
+                    evidence: typed,
+                    correction: Some(e.value(2)),
+                    root_cause: Some(e.value(3)),
+                    ..Default::default()
+                };
+                let now = edit::edit_finding(record, fid, change).map_err(|e| e.0)?;
+                self.message = Some(if now == *fid {
+                    format!("{now} changed")
+                } else {
+                    format!("{fid} is now {now}")
                 });
+            }
+            Purpose::EditAction(aid) => {
+                edit::edit_action(record, aid, &e.value(0), &e.value(1), Some(&e.value(2)))
+                    .map_err(|e| e.0)?;
+                self.message = Some(format!("{aid} changed"));
             }
             Purpose::Interviewee(id) => {
                 let name = e.value(0);
@@ -344,11 +446,11 @@ impl App {
                 self.quit = true;
                 return;
             }
-            Pending::DeleteFinding(id, i) => {
-                record.answer_mut(&id).findings.remove(i);
+            Pending::DeleteFinding(id) => {
+                let _ = edit::remove_finding(record, &id);
             }
-            Pending::DeleteAction(id, i) => {
-                record.answer_mut(&id).actions.remove(i);
+            Pending::DeleteAction(id) => {
+                let _ = edit::remove_action(record, &id);
             }
             Pending::DeleteInterviewee(id, i) => {
                 record.answer_mut(&id).interviewed.remove(i);

@@ -43,8 +43,10 @@ pub enum Focus {
 /// What happens when the user answers yes to a prompt.
 #[derive(Debug, Clone)]
 pub enum Pending {
-    DeleteFinding(String, usize),
-    DeleteAction(String, usize),
+    /// A finding (and its actions), by id.
+    DeleteFinding(String),
+    /// An action, by id.
+    DeleteAction(String),
     DeleteInterviewee(String, usize),
     DeleteEvidence(usize),
     /// Quit although something would be left behind (a form being filled in, changes the

@@ -1,7 +1,7 @@
 //! The question screen: ratings, facets, the lists under a requirement, moving on.
 
 use crate::rating::Rating;
-use crate::record::ActionStatus;
+use crate::record::{ActionStatus, edit};
 
 use super::{App, Focus, Overlay, Pending, Screen};
 use crate::tui::action::Action;
@@ -13,15 +13,34 @@ impl App {
     }
 
     pub(super) fn list_len(&self, focus: Focus) -> usize {
-        let Some(a) = self.opened.record.answer(&self.requirement().id) else {
-            return 0;
-        };
         match focus {
             Focus::Question => 0,
-            Focus::Findings => a.findings.len(),
-            Focus::Actions => a.actions.len(),
-            Focus::Interviewed => a.interviewed.len(),
+            Focus::Findings => self.finding_ids().len(),
+            Focus::Actions => self.action_ids().len(),
+            Focus::Interviewed => self
+                .opened
+                .record
+                .answer(&self.requirement().id)
+                .map_or(0, |a| a.interviewed.len()),
         }
+    }
+
+    /// The findings of the requirement on screen, as listed.
+    pub fn finding_ids(&self) -> Vec<String> {
+        self.opened
+            .record
+            .findings_for(&self.requirement().id)
+            .map(|f| f.id.clone())
+            .collect()
+    }
+
+    /// The actions of the requirement on screen, finding by finding, as listed.
+    pub fn action_ids(&self) -> Vec<String> {
+        self.opened
+            .record
+            .findings_for(&self.requirement().id)
+            .flat_map(|f| f.actions.iter().map(|a| a.id.clone()))
+            .collect()
     }
 
     pub(super) fn update_question(&mut self, action: Action) {
@@ -115,35 +134,67 @@ impl App {
                 self.item = 0;
             }
             Action::Toggle if self.focus == Focus::Actions => {
-                if let Some(a) = self
-                    .opened
-                    .record
-                    .answer_mut(&id)
-                    .actions
-                    .get_mut(self.item)
-                {
-                    a.status = match a.status {
-                        ActionStatus::Open => ActionStatus::Closed,
-                        ActionStatus::Closed => ActionStatus::Open,
+                if let Some(action) = self.action_ids().get(self.item) {
+                    let record = &mut self.opened.record;
+                    let now = match record.action(action).map(|(_, a)| a.status) {
+                        Some(ActionStatus::Open) => ActionStatus::Closed,
+                        _ => ActionStatus::Open,
                     };
-                    self.changed();
+                    if let Ok(finding) = edit::set_action_status(record, action, now) {
+                        let state = record.finding(&finding).map(|f| f.state().describe());
+                        self.message = Some(format!(
+                            "{action} {}; {finding} is {}",
+                            now.describe(),
+                            state.unwrap_or_default()
+                        ));
+                        self.changed();
+                    }
+                }
+            }
+            // Enter on a finding or an action: read it in full and edit it.
+            Action::Open if self.focus == Focus::Findings => {
+                if let Some(f) = self.finding_ids().get(self.item) {
+                    self.open_form(Purpose::EditFinding(f.clone()));
+                }
+            }
+            Action::Open if self.focus == Focus::Actions => {
+                if let Some(a) = self.action_ids().get(self.item) {
+                    self.open_form(Purpose::EditAction(a.clone()));
                 }
             }
             Action::Delete if self.item < self.list_len(self.focus) => {
-                let a = self.opened.record.answer(&id).expect("list not empty");
+                let record = &self.opened.record;
                 let (what, pending) = match self.focus {
-                    Focus::Findings => (
-                        format!("finding \"{}\"", short(&a.findings[self.item].text)),
-                        Pending::DeleteFinding(id, self.item),
-                    ),
-                    Focus::Actions => (
-                        format!("action \"{}\"", short(&a.actions[self.item].what)),
-                        Pending::DeleteAction(id, self.item),
-                    ),
-                    Focus::Interviewed => (
-                        format!("interviewee {}", a.interviewed[self.item]),
-                        Pending::DeleteInterviewee(id, self.item),
-                    ),
+                    Focus::Findings => {
+                        let f = record
+                            .finding(&self.finding_ids()[self.item])
+                            .expect("listed");
+                        (
+                            format!(
+                                "finding {} \"{}\" and its {} action(s)",
+                                f.id,
+                                short(&f.text),
+                                f.actions.len()
+                            ),
+                            Pending::DeleteFinding(f.id.clone()),
+                        )
+                    }
+                    Focus::Actions => {
+                        let (_, a) = record
+                            .action(&self.action_ids()[self.item])
+                            .expect("listed");
+                        (
+                            format!("action {} \"{}\"", a.id, short(&a.what)),
+                            Pending::DeleteAction(a.id.clone()),
+                        )
+                    }
+                    Focus::Interviewed => {
+                        let a = record.answer(&id).expect("list not empty");
+                        (
+                            format!("interviewee {}", a.interviewed[self.item]),
+                            Pending::DeleteInterviewee(id, self.item),
+                        )
+                    }
                     Focus::Question => return,
                 };
                 self.overlay = Overlay::Confirm {

@@ -7,7 +7,7 @@ use ratatui::widgets::{Block, Borders, Paragraph, Widget};
 
 use super::{editing_notes, safe, truncate, wrap_spans};
 use crate::rating::{Judgement, Rating};
-use crate::record::{ActionStatus, Answer};
+use crate::record::{Answer, FindingClass};
 use crate::tui::app::{App, Focus, Overlay, suggestion};
 
 /// Width of the side list; shown only when the terminal is wide enough for both.
@@ -56,10 +56,17 @@ fn side_list(app: &App, area: Rect, buf: &mut Buffer) {
         for i in ids {
             let r = &q.requirements[i];
             let j = app.rating_of(&r.id);
-            let flag = match app.opened.record.answer(&r.id) {
-                Some(a) if a.findings.iter().any(|f| f.class.is_nonconformity()) => "!",
-                Some(a) if !a.findings.is_empty() => "*",
-                _ => " ",
+            // `!` an open major nonconformity, `+` an open minor, `*` any other finding.
+            let findings: Vec<_> = app.opened.record.findings_for(&r.id).collect();
+            let open = |class| findings.iter().any(|f| f.class == class && f.is_open());
+            let flag = if open(FindingClass::Major) {
+                "!"
+            } else if open(FindingClass::Minor) {
+                "+"
+            } else if !findings.is_empty() {
+                "*"
+            } else {
+                " "
             };
             let letter = j.map_or("·".to_string(), |j| {
                 if j == Judgement::NA {
@@ -186,9 +193,22 @@ fn requirement(app: &App, area: Rect, buf: &mut Buffer) {
         w,
         Focus::Findings,
         "Findings",
-        a.findings
-            .iter()
-            .map(|f| format!("{}: {}", f.class.describe(), safe(&f.text)))
+        app.opened
+            .record
+            .findings_for(&req.id)
+            .map(|f| {
+                let state = if f.class.is_nonconformity() {
+                    format!(", {}", f.state().describe())
+                } else {
+                    String::new()
+                };
+                format!(
+                    "{} {}{state}: {}",
+                    safe(&f.id),
+                    f.class.describe(),
+                    safe(&f.text)
+                )
+            })
             .collect(),
     );
     list(
@@ -197,16 +217,16 @@ fn requirement(app: &App, area: Rect, buf: &mut Buffer) {
         w,
         Focus::Actions,
         "Actions",
-        a.actions
-            .iter()
-            .map(|x| {
+        app.opened
+            .record
+            .findings_for(&req.id)
+            .flat_map(|f| f.actions.iter().map(move |x| (f, x)))
+            .map(|(f, x)| {
                 let mut s = format!(
-                    "[{}] {}",
-                    if x.status == ActionStatus::Open {
-                        "open"
-                    } else {
-                        "closed"
-                    },
+                    "{}/{} [{}] {}",
+                    safe(&f.id),
+                    safe(&x.id),
+                    x.status.describe(),
                     safe(&x.what)
                 );
                 if !x.owner.is_empty() {

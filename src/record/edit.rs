@@ -1,0 +1,312 @@
+//! Changes to findings, corrective actions and their verification: each one operation with
+//! its checks, used by the command line and the interview alike, so that a rule (a date, a
+//! finding that must exist, what closes a nonconformity) is written once.
+
+use super::{Action, ActionStatus, Finding, FindingClass, Record, Verification, check_date};
+use crate::questionnaire::Questionnaire;
+
+/// Why a change was refused; nothing was changed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct Refused(pub String);
+
+fn refuse<T>(msg: impl Into<String>) -> Result<T, Refused> {
+    Err(Refused(msg.into()))
+}
+
+/// A finding as it is first recorded.
+#[derive(Debug, Clone, Default)]
+pub struct NewFinding {
+    /// A requirement id as people type it (`7.2.a`, `7.2a`, `OM.a`).
+    pub requirement: String,
+    pub class: FindingClass,
+    pub text: String,
+    pub evidence: Vec<String>,
+    pub interviewed: Vec<String>,
+}
+
+/// What to change in a finding; `None` and empty lists leave things as they are.
+#[derive(Debug, Clone, Default)]
+pub struct FindingChange {
+    pub text: Option<String>,
+    pub class: Option<FindingClass>,
+    /// Evidence ids to cite, in addition to those cited.
+    pub evidence: Vec<String>,
+    /// Evidence ids to cite no longer.
+    pub uncite: Vec<String>,
+    pub interviewed: Vec<String>,
+    pub correction: Option<String>,
+    pub root_cause: Option<String>,
+}
+
+/// Records a finding; returns its id.
+pub fn add_finding(
+    record: &mut Record,
+    q: &Questionnaire,
+    new: NewFinding,
+) -> Result<String, Refused> {
+    let requirement = q
+        .resolve(&new.requirement)
+        .map_err(|e| Refused(e.to_string()))?
+        .id
+        .clone();
+    let text = new.text.trim();
+    if text.is_empty() {
+        return refuse("a finding needs its text");
+    }
+    check_evidence(record, &new.evidence)?;
+    let mut finding = Finding {
+        id: record.next_finding_id(new.class),
+        requirement,
+        class: new.class,
+        text: text.to_owned(),
+        ..Finding::default()
+    };
+    cite(&mut finding.evidence, &new.evidence);
+    add_names(&mut finding.interviewed, &new.interviewed)?;
+    let id = finding.id.clone();
+    record.findings.push(finding);
+    Ok(id)
+}
+
+/// Changes a finding; returns its id, which changes when the class moves it to another kind
+/// (a nonconformity downgraded to an observation is no longer `NC-`).
+pub fn edit_finding(
+    record: &mut Record,
+    id: &str,
+    change: FindingChange,
+) -> Result<String, Refused> {
+    check_evidence(record, &change.evidence)?;
+    let next_id = change.class.map(|c| record.next_finding_id(c));
+    let f = finding_mut(record, id)?;
+    if let Some(text) = &change.text {
+        if text.trim().is_empty() {
+            return refuse("a finding needs its text");
+        }
+        f.text = text.trim().to_owned();
+    }
+    if let (Some(class), Some(next_id)) = (change.class, next_id) {
+        if f.verification.is_some() && !class.is_nonconformity() {
+            return refuse(format!(
+                "{} has a verification of its corrective action: it stays a nonconformity",
+                f.id
+            ));
+        }
+        if class.id_prefix() != f.class.id_prefix() {
+            f.id = next_id;
+        }
+        f.class = class;
+    }
+    cite(&mut f.evidence, &change.evidence);
+    f.evidence.retain(|e| !change.uncite.contains(e));
+    add_names(&mut f.interviewed, &change.interviewed)?;
+    if let Some(c) = change.correction {
+        f.correction = c.trim().to_owned();
+    }
+    if let Some(c) = change.root_cause {
+        f.root_cause = c.trim().to_owned();
+    }
+    Ok(f.id.clone())
+}
+
+/// Removes a finding with its actions; returns it.
+pub fn remove_finding(record: &mut Record, id: &str) -> Result<Finding, Refused> {
+    let i = record
+        .findings
+        .iter()
+        .position(|f| f.id.eq_ignore_ascii_case(id))
+        .ok_or_else(|| no_finding(record, id))?;
+    Ok(record.findings.remove(i))
+}
+
+/// Plans an action for a finding; returns the action's id.
+pub fn add_action(
+    record: &mut Record,
+    finding: &str,
+    what: &str,
+    owner: &str,
+    due: Option<&str>,
+) -> Result<String, Refused> {
+    if what.trim().is_empty() {
+        return refuse("say what is to be done");
+    }
+    let due = due.map(str::trim).filter(|d| !d.is_empty());
+    if let Some(d) = due {
+        check_date(d).map_err(Refused)?;
+    }
+    let id = record.next_action_id();
+    finding_mut(record, finding)?.actions.push(Action {
+        id: id.clone(),
+        what: what.trim().to_owned(),
+        owner: owner.trim().to_owned(),
+        due: due.map(str::to_owned),
+        status: ActionStatus::Open,
+    });
+    Ok(id)
+}
+
+/// Rewrites what an action says, who owns it and when it is due.
+pub fn edit_action(
+    record: &mut Record,
+    action: &str,
+    what: &str,
+    owner: &str,
+    due: Option<&str>,
+) -> Result<(), Refused> {
+    if what.trim().is_empty() {
+        return refuse("say what is to be done");
+    }
+    let due = due.map(str::trim).filter(|d| !d.is_empty());
+    if let Some(d) = due {
+        check_date(d).map_err(Refused)?;
+    }
+    let a = action_mut(record, action)?;
+    a.what = what.trim().to_owned();
+    a.owner = owner.trim().to_owned();
+    a.due = due.map(str::to_owned);
+    Ok(())
+}
+
+/// Removes an action from its finding; returns it.
+pub fn remove_action(record: &mut Record, action: &str) -> Result<Action, Refused> {
+    action_mut(record, action)?;
+    let f = record
+        .findings
+        .iter_mut()
+        .find(|f| f.actions.iter().any(|a| a.id.eq_ignore_ascii_case(action)))
+        .expect("found");
+    let i = f
+        .actions
+        .iter()
+        .position(|a| a.id.eq_ignore_ascii_case(action))
+        .expect("found");
+    Ok(f.actions.remove(i))
+}
+
+/// Closes or reopens an action; returns the id of its finding.
+pub fn set_action_status(
+    record: &mut Record,
+    action: &str,
+    status: ActionStatus,
+) -> Result<String, Refused> {
+    action_mut(record, action)?.status = status;
+    Ok(record.action(action).expect("found").0.id.clone())
+}
+
+fn action_mut<'r>(record: &'r mut Record, action: &str) -> Result<&'r mut Action, Refused> {
+    if record.action(action).is_none() {
+        let known: Vec<&str> = record
+            .findings
+            .iter()
+            .flat_map(|f| f.actions.iter().map(|a| a.id.as_str()))
+            .collect();
+        return refuse(format!(
+            "no action `{action}` (actions: {})",
+            list_or_none(&known)
+        ));
+    }
+    Ok(record
+        .findings
+        .iter_mut()
+        .flat_map(|f| f.actions.iter_mut())
+        .find(|a| a.id.eq_ignore_ascii_case(action))
+        .expect("found"))
+}
+
+/// The assessment team's verification of a nonconformity's corrective action. Effective
+/// closes the nonconformity; it needs every corrective action closed first.
+pub fn verify(
+    record: &mut Record,
+    finding: &str,
+    verification: Verification,
+) -> Result<(), Refused> {
+    if verification.by.trim().is_empty() {
+        return refuse("say who verified it (a member of the assessment team)");
+    }
+    check_date(&verification.date).map_err(Refused)?;
+    let f = finding_mut(record, finding)?;
+    if !f.class.is_nonconformity() {
+        return refuse(format!(
+            "{} is a {}: only a nonconformity's corrective action is verified",
+            f.id,
+            f.class.describe()
+        ));
+    }
+    if f.actions.is_empty() {
+        return refuse(format!(
+            "{} has no corrective action to verify: add one with `vse-assess action add`",
+            f.id
+        ));
+    }
+    if verification.effective
+        && let Some(open) = f.actions.iter().find(|a| a.status == ActionStatus::Open)
+    {
+        return refuse(format!(
+            "{} cannot be verified effective while its action {} is open",
+            f.id, open.id
+        ));
+    }
+    f.verification = Some(Verification {
+        by: verification.by.trim().to_owned(),
+        note: verification.note.trim().to_owned(),
+        ..verification
+    });
+    Ok(())
+}
+
+fn finding_mut<'r>(record: &'r mut Record, id: &str) -> Result<&'r mut Finding, Refused> {
+    if record.finding(id).is_none() {
+        return Err(no_finding(record, id));
+    }
+    Ok(record.finding_mut(id).expect("found"))
+}
+
+fn no_finding(record: &Record, id: &str) -> Refused {
+    let known: Vec<&str> = record.findings.iter().map(|f| f.id.as_str()).collect();
+    Refused(format!(
+        "no finding `{id}` (findings: {})",
+        list_or_none(&known)
+    ))
+}
+
+fn check_evidence(record: &Record, ids: &[String]) -> Result<(), Refused> {
+    for id in ids {
+        if record.evidence_item(id).is_none() {
+            let known: Vec<&str> = record.evidence.iter().map(|e| e.id.as_str()).collect();
+            return refuse(format!(
+                "no evidence `{id}` in the register (known: {}); add it with `vse-assess evidence add`",
+                list_or_none(&known)
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn cite(cited: &mut Vec<String>, more: &[String]) {
+    for id in more {
+        if !cited.contains(id) {
+            cited.push(id.clone());
+        }
+    }
+}
+
+fn add_names(names: &mut Vec<String>, more: &[String]) -> Result<(), Refused> {
+    for name in more {
+        let name = name.trim();
+        if name.is_empty() {
+            return refuse("an interviewee needs a name");
+        }
+        if !names.iter().any(|n| n == name) {
+            names.push(name.to_owned());
+        }
+    }
+    Ok(())
+}
+
+fn list_or_none(ids: &[&str]) -> String {
+    if ids.is_empty() {
+        "none".into()
+    } else {
+        ids.join(", ")
+    }
+}

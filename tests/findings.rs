@@ -1,0 +1,336 @@
+//! Findings as records, from the command line: ids, corrective actions, and a nonconformity
+//! closed only by the assessment team's verification.
+
+use std::fs;
+use std::path::Path;
+
+mod common;
+
+use common::{new_record, vse};
+use tempfile::TempDir;
+use vse_assess::record::store;
+use vse_assess::record::{ActionStatus, FindingClass, FindingState};
+
+/// Runs a command that must succeed; returns its stdout.
+fn ok(dir: &Path, args: &[&str]) -> String {
+    let out = vse(dir, args);
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Runs a command that must be refused as bad input, leaving the file as it was; returns
+/// stderr.
+fn refused(dir: &Path, args: &[&str]) -> String {
+    let before = fs::read(dir.join("a.toml")).unwrap();
+    let out = vse(dir, args);
+    assert_eq!(out.status.code(), Some(2), "{args:?}");
+    assert_eq!(fs::read(dir.join("a.toml")).unwrap(), before, "{args:?}");
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn setup() -> TempDir {
+    let tmp = TempDir::new().unwrap();
+    new_record(tmp.path(), "a.toml");
+    ok(
+        tmp.path(),
+        &[
+            "evidence",
+            "add",
+            "a.toml",
+            "--id",
+            "RR",
+            "--title",
+            "Risk register",
+        ],
+    );
+    tmp
+}
+
+#[test]
+fn findings_get_ids_and_are_listed_edited_and_removed() {
+    let tmp = setup();
+    let dir = tmp.path();
+    let add = |req: &str, class: &str, text: &str| {
+        ok(
+            dir,
+            &[
+                "finding", "add", "a.toml", req, "--class", class, "--text", text,
+            ],
+        )
+        .trim()
+        .to_string()
+    };
+    assert_eq!(add("7.2.g", "major", "No risk plan review"), "NC-1");
+    assert_eq!(add("OM.a", "observation", "Values on the wall"), "OBS-1");
+    assert_eq!(add("7.3b", "minor", "Training not recorded"), "NC-2");
+    assert_eq!(add("7.2.a", "ofi", "Share values at onboarding"), "OFI-1");
+    assert_eq!(add("7.2.a", "good-practice", "Staff quote them"), "GP-1");
+    // `answer --finding` keeps working, and gives an id too.
+    let out = ok(
+        dir,
+        &[
+            "answer",
+            "a.toml",
+            "7.5.d",
+            "--finding",
+            "minor:Results not shared",
+        ],
+    );
+    assert!(out.starts_with("NC-3\n"), "{out}");
+
+    let list = ok(dir, &["finding", "list", "a.toml"]);
+    let first: Vec<&str> = list.lines().next().unwrap().split('\t').collect();
+    assert_eq!(
+        first,
+        ["NC-1", "7.2.g", "major", "open", "No risk plan review"]
+    );
+    assert_eq!(list.lines().count(), 6);
+    let open = ok(dir, &["finding", "list", "a.toml", "--open"]);
+    let ids: Vec<&str> = open
+        .lines()
+        .map(|l| l.split('\t').next().unwrap())
+        .collect();
+    assert_eq!(ids, ["NC-1", "NC-2", "NC-3"]);
+
+    // Evidence and interviewees are the finding's own.
+    ok(
+        dir,
+        &[
+            "finding",
+            "edit",
+            "a.toml",
+            "NC-1",
+            "--evidence",
+            "RR",
+            "--root-cause",
+            "No owner",
+            "--correction",
+            "Risks listed",
+            "--interviewed",
+            "Bob Boss",
+        ],
+    );
+    let err = refused(
+        dir,
+        &["finding", "edit", "a.toml", "NC-1", "--evidence", "XX"],
+    );
+    assert!(err.contains("no evidence `XX` in the register"), "{err}");
+    // A downgrade to an observation is no longer an NC: its id says so.
+    let out = ok(
+        dir,
+        &[
+            "finding",
+            "edit",
+            "a.toml",
+            "NC-2",
+            "--class",
+            "observation",
+        ],
+    );
+    assert_eq!(out.trim(), "OBS-2 (was NC-2)");
+    let err = refused(dir, &["finding", "edit", "a.toml", "NC-9", "--text", "x"]);
+    assert!(err.contains("no finding `NC-9`"), "{err}");
+    let out = ok(dir, &["finding", "remove", "a.toml", "OFI-1"]);
+    assert!(out.contains("removed OFI-1"), "{out}");
+
+    let r = store::open(&dir.join("a.toml")).unwrap().record;
+    let nc1 = r.finding("NC-1").unwrap();
+    assert_eq!(
+        (
+            nc1.evidence.as_slice(),
+            nc1.root_cause.as_str(),
+            nc1.correction.as_str()
+        ),
+        (&["RR".to_string()][..], "No owner", "Risks listed")
+    );
+    assert_eq!(nc1.interviewed, ["Bob Boss"]);
+    assert_eq!(r.finding("OBS-2").unwrap().class, FindingClass::Observation);
+    assert!(r.finding("OFI-1").is_none());
+}
+
+#[test]
+fn a_major_stays_open_until_verified_effective() {
+    let tmp = setup();
+    let dir = tmp.path();
+    ok(
+        dir,
+        &[
+            "finding", "add", "a.toml", "7.2.g", "--class", "major", "--text", "No plan",
+        ],
+    );
+    ok(
+        dir,
+        &[
+            "finding",
+            "add",
+            "a.toml",
+            "7.2.a",
+            "--class",
+            "observation",
+            "--text",
+            "x",
+        ],
+    );
+    let err = refused(
+        dir,
+        &[
+            "finding",
+            "verify",
+            "a.toml",
+            "NC-1",
+            "--by",
+            "Ann",
+            "--effective",
+        ],
+    );
+    assert!(err.contains("no corrective action to verify"), "{err}");
+    let a1 = ok(
+        dir,
+        &[
+            "action",
+            "add",
+            "a.toml",
+            "--finding",
+            "NC-1",
+            "--what",
+            "Write the plan",
+            "--owner",
+            "Bob",
+            "--due",
+            "2027-01-31",
+        ],
+    );
+    assert_eq!(a1.trim(), "A-1");
+    let err = refused(
+        dir,
+        &[
+            "action",
+            "add",
+            "a.toml",
+            "--finding",
+            "NC-1",
+            "--what",
+            "x",
+            "--due",
+            "2027-13-01",
+        ],
+    );
+    assert!(err.contains("--due"), "{err}");
+    let list = ok(dir, &["action", "list", "a.toml"]);
+    assert_eq!(
+        list.lines().next().unwrap().split('\t').collect::<Vec<_>>(),
+        ["A-1", "NC-1", "open", "2027-01-31", "Bob", "Write the plan"]
+    );
+    let err = refused(
+        dir,
+        &[
+            "finding",
+            "verify",
+            "a.toml",
+            "NC-1",
+            "--by",
+            "Ann",
+            "--effective",
+        ],
+    );
+    assert!(err.contains("while its action A-1 is open"), "{err}");
+
+    // The VSE closes its action: the major is not closed by that.
+    let out = ok(dir, &["action", "close", "a.toml", "A-1"]);
+    assert!(out.contains("NC-1 is actions closed, to verify"), "{out}");
+    let status = ok(dir, &["status", "a.toml"]);
+    assert!(
+        status.contains("7.2.g: not yet assessed; 1 open major nonconformity"),
+        "{status}"
+    );
+    ok(dir, &["action", "reopen", "a.toml", "A-1"]);
+    ok(dir, &["action", "close", "a.toml", "a-1"]);
+
+    // Not effective: it stays open.
+    let out = ok(
+        dir,
+        &[
+            "finding",
+            "verify",
+            "a.toml",
+            "NC-1",
+            "--by",
+            "Ann",
+            "--date",
+            "2027-02-01",
+            "--not-effective",
+            "--note",
+            "Plan still unreviewed",
+        ],
+    );
+    assert_eq!(out.trim(), "NC-1: not effective");
+    assert!(ok(dir, &["finding", "list", "a.toml", "--open"]).contains("NC-1"));
+    // Effective: closed.
+    let out = ok(
+        dir,
+        &[
+            "finding",
+            "verify",
+            "a.toml",
+            "NC-1",
+            "--by",
+            "Ann",
+            "--effective",
+        ],
+    );
+    assert_eq!(out.trim(), "NC-1: closed (verified)");
+    assert!(!ok(dir, &["finding", "list", "a.toml", "--open"]).contains("NC-1"));
+    let err = refused(
+        dir,
+        &[
+            "finding",
+            "verify",
+            "a.toml",
+            "OBS-1",
+            "--by",
+            "Ann",
+            "--effective",
+        ],
+    );
+    assert!(err.contains("only a nonconformity"), "{err}");
+
+    let r = store::open(&dir.join("a.toml")).unwrap().record;
+    let f = r.finding("NC-1").unwrap();
+    assert_eq!(f.state(), FindingState::Closed);
+    assert_eq!(f.actions[0].status, ActionStatus::Closed);
+    let v = f.verification.as_ref().unwrap();
+    assert_eq!((v.by.as_str(), v.effective), ("Ann", true));
+    assert_eq!(v.date.len(), 10, "today, as a date");
+}
+
+#[test]
+fn answer_action_goes_to_the_requirements_one_nonconformity() {
+    let tmp = setup();
+    let dir = tmp.path();
+    let err = refused(dir, &["answer", "a.toml", "7.2.g", "--action", "Write it"]);
+    assert!(err.contains("7.2.g has 0 nonconformities"), "{err}");
+    ok(
+        dir,
+        &[
+            "answer",
+            "a.toml",
+            "7.2.g",
+            "--finding",
+            "major:No plan",
+            "--action",
+            "Write it",
+        ],
+    );
+    let r = store::open(&dir.join("a.toml")).unwrap().record;
+    assert_eq!(r.finding("NC-1").unwrap().actions[0].what, "Write it");
+    ok(dir, &["answer", "a.toml", "7.2.g", "--close-action", "1"]);
+    let r = store::open(&dir.join("a.toml")).unwrap().record;
+    assert_eq!(
+        r.finding("NC-1").unwrap().state(),
+        FindingState::AwaitingVerification
+    );
+}
