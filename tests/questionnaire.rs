@@ -113,6 +113,35 @@ fn guidance_notes_where_clause_7_and_annex_a_differ() {
 }
 
 #[test]
+fn guidance_flags_annex_a_rows_that_look_misaligned() {
+    let q = shipped().questionnaire;
+    // Table A.2 puts ISO 9001 7.1.1 a under 7.3.e; Table A.3 puts 12207 6.3.1.3 b under 7.4.f.
+    for id in ["7.3.e", "7.4.f"] {
+        let g = &q.requirement(id).unwrap().guidance;
+        assert!(g.contains("Annex A looks misaligned"), "{id}");
+    }
+}
+
+#[test]
+fn purposes_not_from_annex_b_say_so() {
+    let q = shipped().questionnaire;
+    let sources: Vec<(&str, &str)> = q
+        .processes
+        .iter()
+        .map(|p| (p.id.as_str(), p.purpose_source.as_str()))
+        .collect();
+    assert_eq!(
+        sources,
+        [
+            ("OM", "Annex B.3.1"),
+            ("RM", "Annex B.4.1"),
+            ("PSM", "Written from clause 7.4, not Annex B"),
+            ("PPM", "Written from clause 7.5, not Annex B"),
+        ]
+    );
+}
+
+#[test]
 fn requirement_ids_are_understood_as_people_type_them() {
     let q = shipped().questionnaire;
     for given in [
