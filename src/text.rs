@@ -22,10 +22,11 @@ pub fn neutralize(s: &str) -> String {
 }
 
 /// Where the editor keeps characters that must not reach the terminal: each one moved to the
-/// same offset in Unicode's plane 15 private-use area. The mapping is reversible, so text
+/// same offset in Unicode's plane 16 private-use area. The mapping is reversible, so text
 /// edited in the interview keeps its characters (a carriage return from a Windows file stays
-/// one) while the screen shows them neutralised ([`shown`]).
-const EDITABLE_BASE: u32 = 0xF_0000;
+/// one) while the screen shows them neutralised ([`shown`]). Plane 16, not plane 15: icon
+/// fonts (Nerd Fonts) put their icons in plane 15, and a pasted icon must stay an icon.
+pub const EDITABLE_BASE: u32 = 0x10_0000;
 
 /// Text as the interview's editor holds it: line breaks and tabs as they are (the editor
 /// shows tabs as spaces), every other character [`neutralize`] would replace moved out of the
@@ -34,7 +35,7 @@ pub fn to_editable(s: &str) -> String {
     s.chars()
         .map(|c| {
             if needs_neutralizing(c) {
-                char::from_u32(EDITABLE_BASE + c as u32).expect("plane 15 is valid")
+                char::from_u32(EDITABLE_BASE + c as u32).expect("plane 16 is valid")
             } else {
                 c
             }
@@ -104,7 +105,7 @@ mod tests {
 
     #[test]
     fn the_editor_gives_back_exactly_what_it_was_given() {
-        let s = "col1\tcol2\r\nline \u{1b}[31m red \u{202e}rtl \u{9b} end \u{f0041}";
+        let s = "col1\tcol2\r\nline \u{1b}[31m red \u{202e}rtl \u{9b} end \u{f0041} \u{f001b} \u{f0001}";
         let held = to_editable(s);
         assert!(
             !held

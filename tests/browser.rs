@@ -114,3 +114,114 @@ fn chromium_finds_no_element_injected_by_user_text() {
         "the text is shown as text"
     );
 }
+
+/// Words of a PDF with their right edges, and each page's width (pdftotext -bbox).
+fn pdf_words(pdf: &Path) -> Vec<(f64, f64, String)> {
+    let out = Command::new("pdftotext")
+        .arg("-bbox")
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    let attr = |tag: &str, name: &str| -> f64 {
+        let start = tag.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+        tag[start..].split('"').next().unwrap().parse().unwrap()
+    };
+    let mut width = 0.0;
+    let mut words = Vec::new();
+    for line in text.lines().map(str::trim) {
+        if line.starts_with("<page ") {
+            width = attr(line, "width");
+        } else if line.starts_with("<word ") {
+            let word = line
+                .split('>')
+                .nth(1)
+                .unwrap_or("")
+                .split('<')
+                .next()
+                .unwrap_or("");
+            words.push((width, attr(line, "xMax"), word.to_string()));
+        }
+    }
+    words
+}
+
+/// A register whose locations are long paths and URLs with nothing to break at: printed on
+/// A4 and on Letter, every word stays inside the page and the last column is all there.
+#[test]
+fn printed_tables_wrap_long_values_and_lose_no_column() {
+    let Some(browser) = chromium() else { return };
+    if !common::tools(&["pdftotext"], "apt-get install poppler-utils") {
+        return;
+    }
+    let tmp = tempfile::TempDir::new().unwrap();
+    let long_url = format!("https://intranet.example/{}/ENDURL", "x".repeat(180));
+    let long_path = format!("/srv/evidence/{}/ENDPATH.pdf", "Quality_Manual_".repeat(12));
+    let mut record = include_str!("../reports/example-assessment.toml").to_string();
+    for (i, from) in record
+        .match_indices("\nlocation = \"")
+        .map(|(i, _)| i)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .enumerate()
+    {
+        let end = record[from + 1..].find('\n').unwrap() + from + 1;
+        let value = if i % 2 == 0 { &long_url } else { &long_path };
+        record.replace_range(from + 1..end, &format!("location = \"{value}\""));
+    }
+    std::fs::write(tmp.path().join("r.toml"), &record).unwrap();
+    let out = common::vse(
+        tmp.path(),
+        &["report", "r.toml", "--format", "html", "-o", "r.html"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let html = std::fs::read_to_string(tmp.path().join("r.html")).unwrap();
+    // Letter is the browser's default paper here; A4 as a user would choose it.
+    let a4 = html.replace("</head>", "<style>@page { size: A4; }</style></head>");
+    std::fs::write(tmp.path().join("a4.html"), a4).unwrap();
+    for page in ["r.html", "a4.html"] {
+        let pdf = tmp.path().join(format!("{page}.pdf"));
+        let url = format!("file://{}", tmp.path().join(page).display());
+        let out = headless(
+            browser,
+            tmp.path(),
+            &[
+                &format!("--print-to-pdf={}", pdf.display()),
+                "--no-pdf-header-footer",
+                &url,
+            ],
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let words = pdf_words(&pdf);
+        let paper = words.first().map(|w| w.0).unwrap();
+        assert!(
+            (paper - 595.0).abs() < 2.0 || (paper - 612.0).abs() < 2.0,
+            "{page}: {paper} pt wide"
+        );
+        for (width, x_max, word) in &words {
+            assert!(
+                x_max <= width,
+                "{page}: `{word}` ends at {x_max} of {width} pt"
+            );
+        }
+        let all: String = words.iter().map(|w| w.2.as_str()).collect();
+        for needle in ["ENDURL", "ENDPATH.pdf", "7.4.c"] {
+            assert!(all.contains(needle), "{page}: {needle} is missing");
+        }
+    }
+}

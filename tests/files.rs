@@ -300,3 +300,100 @@ fn new_files_follow_the_umask() {
         assert_eq!(got, mode, "umask {umask}");
     }
 }
+
+/// A link put where the lock file goes is never followed: the lock would otherwise write the
+/// holder's name over whatever it points to.
+#[test]
+fn a_link_in_place_of_the_lock_file_is_refused_and_nothing_is_written_through_it() {
+    let tmp = TempDir::new().unwrap();
+    new_record(tmp.path(), "a.toml");
+    fs::write(tmp.path().join("victim.txt"), "keep me").unwrap();
+    let record = fs::read(tmp.path().join("a.toml")).unwrap();
+    for target in ["victim.txt", "a.toml"] {
+        let lock = tmp.path().join(".a.toml.lock");
+        let _ = fs::remove_file(&lock);
+        std::os::unix::fs::symlink(target, &lock).unwrap();
+        let out = rate(tmp.path(), "a.toml", "7.2.a", "F");
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        assert!(
+            stderr(&out).contains("is a symbolic link"),
+            "{}",
+            stderr(&out)
+        );
+        assert_eq!(fs::read(tmp.path().join("victim.txt")).unwrap(), b"keep me");
+        assert_eq!(fs::read(tmp.path().join("a.toml")).unwrap(), record);
+    }
+}
+
+#[test]
+fn a_folder_is_not_a_record() {
+    let tmp = TempDir::new().unwrap();
+    fs::create_dir(tmp.path().join("audits")).unwrap();
+    for args in [
+        &["interview", "audits"][..],
+        &["answer", "audits", "7.2.a", "--rating", "F"],
+    ] {
+        let out = vse(tmp.path(), args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("not a regular file"),
+            "{}",
+            stderr(&out)
+        );
+    }
+}
+
+/// An interview that cannot start (no terminal) uses up neither the draft an earlier one
+/// left nor the note about where answers went.
+#[test]
+fn an_interview_that_cannot_start_keeps_the_draft_and_the_note() {
+    let tmp = TempDir::new().unwrap();
+    new_record(tmp.path(), "a.toml");
+    let draft = "form = \"finding\"\ntarget = \"7.2.a\"\nvalues = [\"minor\", \"kept\"]\n";
+    fs::write(tmp.path().join(".a.toml.draft"), draft).unwrap();
+    fs::write(
+        tmp.path().join(".a.toml.lock"),
+        "note: answers are in /x/a.unsaved.toml",
+    )
+    .unwrap();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_vse-assess"));
+    cmd.current_dir(tmp.path())
+        .args(["interview", "a.toml"])
+        .stdin(std::process::Stdio::null());
+    // No controlling terminal either (as `ssh host vse-assess interview` without -t).
+    unsafe {
+        use std::os::unix::process::CommandExt;
+        cmd.pre_exec(|| {
+            libc::setsid();
+            Ok(())
+        });
+    }
+    let out = cmd.output().unwrap();
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("needs a terminal"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!out.status.success());
+    assert_eq!(
+        fs::read_to_string(tmp.path().join(".a.toml.draft")).unwrap(),
+        draft
+    );
+    let lock = fs::read_to_string(tmp.path().join(".a.toml.lock")).unwrap();
+    assert!(
+        lock.contains("note: answers are in /x/a.unsaved.toml"),
+        "{lock}"
+    );
+    // A command shows the note, and a successful save retires it.
+    let out = rate(tmp.path(), "a.toml", "7.2.a", "F");
+    assert!(
+        stderr(&out).contains("answers are in /x/a.unsaved.toml"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        !fs::read_to_string(tmp.path().join(".a.toml.lock"))
+            .unwrap()
+            .contains("note:")
+    );
+}

@@ -634,3 +634,90 @@ fn a_finding_and_an_action_are_edited_from_their_lists() {
     assert_eq!(a.owner, "Hugo Petit");
     assert!(app.dirty);
 }
+
+/// Going back to their version of a changed file keeps a form being filled in: it goes into
+/// the record now on screen.
+#[test]
+fn reloading_their_version_keeps_the_form_being_written() {
+    let tmp = TempDir::new().unwrap();
+    let path = fresh(tmp.path());
+    let mut app = App::new(store::open(&path).unwrap());
+    app.update(Action::StartInterview);
+    press(&mut app, &[KeyCode::Char('m')]);
+    typed(&mut app, "Precious finding text");
+    app.conflict(path.clone(), Ok(tmp.path().join("a.mine.toml")));
+    typed(&mut app, "reload");
+    app.update(Action::Confirm);
+    assert_eq!(
+        app.take_effects(),
+        [vse_assess::tui::app::Effect::Reload { path: path.clone() }]
+    );
+    // What the event loop does with the effect.
+    app.resolved(store::open(&path).unwrap(), "opened".into());
+    assert!(
+        matches!(&app.overlay, Overlay::Editor(e) if e.value(1) == "Precious finding text"),
+        "{:?}",
+        app.overlay
+    );
+}
+
+/// A draft of an evidence item's form is kept by the item's id: removing another item
+/// before it comes back does not put it on the wrong one.
+#[test]
+fn an_evidence_draft_follows_its_item_not_its_position() {
+    let mut app = example_app();
+    app.update(Action::ShowEvidence);
+    app.update(Action::Down);
+    let second = app.opened.record.evidence[1].id.clone();
+    app.update(Action::Open);
+    typed(&mut app, "_v2");
+    let draft = app.draft().unwrap();
+    assert_eq!(draft.target, second);
+    let mut next = example_app();
+    next.opened.record.evidence.remove(0);
+    assert!(next.restore_draft(&draft));
+    assert!(matches!(&next.overlay, Overlay::Editor(e) if e.value(0) == format!("{second}_v2")));
+    // Gone altogether: not reopened (and the draft file is left alone).
+    let mut gone = example_app();
+    gone.opened.record.evidence.retain(|e| e.id != second);
+    assert!(!gone.restore_draft(&draft));
+    assert!(matches!(gone.overlay, Overlay::None));
+}
+
+/// Opening a setup row and confirming without a change rewrites nothing (a list read back
+/// from one line of text could otherwise split a value that holds the separator).
+#[test]
+fn an_unchanged_setup_row_is_left_as_it_was() {
+    let mut app = example_app();
+    app.opened.record.assessment.scope.sites = vec!["Main office; 2nd floor".into()];
+    let before = app.opened.record.clone();
+    app.update(Action::ShowSetup);
+    let sites = app
+        .setup_rows()
+        .iter()
+        .position(|r| *r == vse_assess::tui::app::SetupRow::Sites)
+        .unwrap();
+    for _ in 0..sites {
+        app.update(Action::Down);
+    }
+    app.update(Action::Open);
+    app.update(Action::Confirm);
+    assert_eq!(app.opened.record, before);
+}
+
+/// A note the last session left (where answers it could not save went) is shown whole, and
+/// any key puts it away.
+#[test]
+fn a_note_from_the_last_session_is_shown_whole() {
+    let mut app = example_app();
+    let before = app.opened.record.clone();
+    let note = "the interview of 2026-11-28 10:00 could not save its last changes; they are in /home/auditor/audits/brightline/example.unsaved.toml";
+    app.notice(note.into());
+    let s = screen(&app, 80, 24);
+    assert!(s.contains("Note from the last session"));
+    assert!(s.contains("example.unsaved.toml"), "{s}");
+    // The key that puts the note away does nothing else.
+    press(&mut app, &[KeyCode::Char('n')]);
+    assert!(matches!(app.overlay, Overlay::None));
+    assert_eq!(app.opened.record, before);
+}

@@ -492,8 +492,57 @@ fn a_file_changed_on_disk_is_never_overwritten_and_no_key_drops_an_answer() {
     s.keys("n", "File changed on disk");
     s.send("\x03");
     s.wait_exit(Duration::from_secs(5));
+    // Said on the way out, so that nobody looks for the answers in a.toml.
+    s.wait_for("your answers are in");
+    assert!(s.contents().contains("a.mine.toml"), "{}", s.contents());
     let mine = store::open(&tmp.path().join("a.mine.toml")).unwrap().record;
     assert_eq!(mine.answer("7.2.a").unwrap().rating, Some(Judgement::N));
+}
+
+/// Under a file-size limit every save fails; on the way out the soft limit is raised so that
+/// a copy can be written, and with a hard limit too the record is shown on the terminal.
+#[test]
+fn answers_under_a_file_size_limit_are_not_lost_on_quit() {
+    for (limit, copied) in [("ulimit -S -f 1", true), ("ulimit -f 1", false)] {
+        let tmp = TempDir::new().unwrap();
+        let home = TempDir::new().unwrap();
+        std::fs::copy(
+            concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/reports/example-assessment.toml"
+            ),
+            tmp.path().join("a.toml"),
+        )
+        .unwrap();
+        let mut s = Session::shell(
+            tmp.path(),
+            &format!(
+                "HOME='{}'; {limit}; \"$BIN\" interview a.toml; echo EXIT $?",
+                home.path().display()
+            ),
+        );
+        s.wait_for("1 of 25");
+        s.keys("u", "NOT SAVED");
+        s.keys("q", "Quit? The last changes are not saved");
+        s.send("y");
+        s.wait_for("EXIT ");
+        let screen = s.contents();
+        assert!(
+            screen.contains("EXIT 1"),
+            "{limit}: the answers are not in the record: {screen}"
+        );
+        if copied {
+            let r = store::open(&tmp.path().join("a.unsaved.toml"))
+                .unwrap()
+                .record;
+            assert_eq!(r.answer("7.2.a").and_then(|a| a.rating), None, "{limit}");
+        } else {
+            // The record itself, printed (its last lines are still on screen).
+            assert!(screen.contains("id = \"INT1\""), "{limit}: {screen}");
+            assert!(!tmp.path().join("a.unsaved.toml").exists());
+        }
+        s.wait_exit(Duration::from_secs(5));
+    }
 }
 
 /// The record's folder disappears under the interview (or the disk fills, or it becomes
@@ -516,7 +565,7 @@ fn answers_the_disk_refuses_are_kept_elsewhere_on_quit_and_on_hang_up() {
             s.keys(ESC, "Notes (t to edit)");
             s.keys("q", "not saved");
             s.keys("n", " 7.2.a  P");
-            s.keys("q", "Quit anyway?");
+            s.keys("q", "Quit? The last changes are not saved");
             s.send("y");
         } else {
             s.signal("-HUP");
@@ -641,6 +690,14 @@ fn suspend_and_fg_give_the_terminal_back_and_take_it_again() {
     assert!(!s.screen.lock().unwrap().screen().alternate_screen());
     s.send("fg\r");
     s.wait_for(" 7.2.a  F");
+
+    // SIGSTOP cannot be caught: the shell puts its own terminal settings back while the
+    // interview is stopped, and after `fg` the interview must set raw mode up again.
+    kill("-STOP", &pid);
+    s.wait_for("Stopped");
+    s.send("fg\r");
+    s.wait_for(" 7.2.a  F");
+    s.keys("p", " 7.2.a  P");
     s.keys(ENTER, "2 of 25");
     s.keys("l", " 7.2.b  L");
     s.keys("q", "$ ");

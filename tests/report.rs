@@ -137,14 +137,14 @@ fn check_structure(md: &str) {
     }
     let missing: Vec<_> = links.difference(&anchors).collect();
     assert!(missing.is_empty(), "links without anchors: {missing:?}");
-    // The only raw HTML is the report's own: anchors and line breaks.
+    // The only raw HTML is the report's own: anchors, line breaks and break points.
     for h in &html {
         let anchor = h
             .strip_prefix("<a id=\"")
             .and_then(|r| r.strip_suffix("\"></a>").or_else(|| r.strip_suffix("\">")))
             .is_some_and(|id| id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'));
         assert!(
-            h == "<br>" || h == "</a>" || anchor,
+            h == "<br>" || h == "<wbr>" || h == "</a>" || anchor,
             "unexpected HTML {h:.200}"
         );
     }
@@ -557,6 +557,13 @@ fn html_is_self_contained_and_cannot_be_injected() {
         "code",
         "blockquote",
         "br",
+        "wbr",
+        // The rating grid: inline SVG, drawn from ids only.
+        "svg",
+        "g",
+        "title",
+        "rect",
+        "text",
     ];
     for part in html.split('<').skip(1) {
         let name: String = part
@@ -689,4 +696,25 @@ fn report_to_file_and_final_status() {
             sha256_hex(text.as_bytes())
         )) || md.contains(&sha256_hex(text.as_bytes()))
     );
+}
+
+/// The one-glance picture in the HTML report: a cell per requirement, its rating written in
+/// it (readable in print and without colour), open nonconformities marked.
+#[test]
+fn the_html_grid_shows_every_requirement_and_open_nonconformities() {
+    let opened = example();
+    let html = render(&opened, &opened.record, Format::Html);
+    let grid = &html[html.find("<svg").unwrap()..html.find("</svg>").unwrap()];
+    assert_eq!(grid.matches("<rect").count(), 25);
+    assert!(html.find("<svg").unwrap() > html.find("<h2>Summary</h2>").unwrap());
+    // 7.2.c: minor NC-1 open; 7.2.g: major NC-2 verified closed; 7.5.d: NC-4 not effective.
+    assert!(
+        grid.contains("<title>7.2.c L, open minor nonconformity</title>"),
+        "{grid}"
+    );
+    assert!(grid.contains(">c L+</text>"));
+    assert!(grid.contains("<title>7.2.g P</title>"));
+    assert!(grid.contains(">g P</text>"));
+    assert!(grid.contains("<title>7.5.d L, open minor nonconformity</title>"));
+    assert!(!grid.contains("<script") && !grid.contains("href"));
 }

@@ -114,15 +114,16 @@ fn edit(file: &Path) -> Result<(Opened, lock::Lock)> {
     // Read it first: a missing or broken file is reported as such, and leaves no lock file.
     crate::read_text(file)?;
     store::check_writable(file)?;
-    let mut held = lock::lock(file)?;
-    if let Some(note) = held.left_note.take() {
+    let held = lock::lock(file)?;
+    if let Some(note) = held.note() {
         say_err!("vse-assess: note: {note}");
     }
     Ok((open(file)?, held))
 }
 
-fn save(opened: &mut Opened) -> Result<()> {
+fn save(opened: &mut Opened, lock: &mut lock::Lock) -> Result<()> {
     store::save(opened)?;
+    lock.saved();
     Ok(())
 }
 
@@ -272,7 +273,7 @@ fn describe(loaded: &catalog::Loaded) -> String {
 }
 
 fn answer(args: AnswerArgs) -> Result<ExitCode> {
-    let (mut opened, _lock) = edit(&args.file)?;
+    let (mut opened, mut lock) = edit(&args.file)?;
     let q = &opened.questionnaire.questionnaire;
     let req = q
         .resolve(&args.requirement)
@@ -413,7 +414,7 @@ fn answer(args: AnswerArgs) -> Result<ExitCode> {
             })?;
         edit::set_action_status(record, action, ActionStatus::Closed).map_err(|e| invalid(e.0))?;
     }
-    save(&mut opened)?;
+    save(&mut opened, &mut lock)?;
     say!("{}", answer_line(&opened, &id));
     Ok(ExitCode::SUCCESS)
 }
@@ -441,7 +442,7 @@ fn answer_line(opened: &Opened, id: &str) -> String {
 }
 
 fn condition(file: &Path, id: &str, yes_no: YesNo, note: Option<String>) -> Result<ExitCode> {
-    let (mut opened, _lock) = edit(file)?;
+    let (mut opened, mut lock) = edit(file)?;
     let q = &opened.questionnaire.questionnaire;
     let Some(c) = q
         .conditions
@@ -460,7 +461,7 @@ fn condition(file: &Path, id: &str, yes_no: YesNo, note: Option<String>) -> Resu
     if let Some(n) = note {
         entry.note = n;
     }
-    save(&mut opened)?;
+    save(&mut opened, &mut lock)?;
     say!(
         "{cid}: {}",
         if matches!(yes_no, YesNo::Yes) {
@@ -483,7 +484,7 @@ fn evidence(cmd: EvidenceCommand) -> Result<ExitCode> {
             version,
             supports,
         } => {
-            let (mut opened, _lock) = edit(&file)?;
+            let (mut opened, mut lock) = edit(&file)?;
             let kind = parse_kind(&kind)?;
             if opened.record.evidence_item(&id).is_some() {
                 bail!(invalid(format!(
@@ -514,7 +515,7 @@ fn evidence(cmd: EvidenceCommand) -> Result<ExitCode> {
                 sha256: sha256.clone(),
                 supports,
             });
-            save(&mut opened)?;
+            save(&mut opened, &mut lock)?;
             match sha256 {
                 Some(h) => say!("added {id} (sha256 {h})"),
                 None => say!("added {id}"),
@@ -538,12 +539,12 @@ fn evidence(cmd: EvidenceCommand) -> Result<ExitCode> {
             }
         }
         EvidenceCommand::Remove { file, id } => {
-            let (mut opened, _lock) = edit(&file)?;
+            let (mut opened, mut lock) = edit(&file)?;
             let Some(pos) = opened.record.evidence.iter().position(|e| e.id == id) else {
                 bail!(invalid(format!("no evidence `{id}` in {}", file.display())));
             };
             let removed = opened.record.evidence.remove(pos);
-            save(&mut opened)?;
+            save(&mut opened, &mut lock)?;
             if removed.supports.is_empty() {
                 say!("removed {id}");
             } else {
@@ -578,7 +579,7 @@ fn finding(cmd: FindingCommand) -> Result<ExitCode> {
             evidence,
             interviewed,
         } => {
-            let (mut opened, _lock) = edit(&file)?;
+            let (mut opened, mut lock) = edit(&file)?;
             let new = edit::NewFinding {
                 requirement,
                 class,
@@ -588,7 +589,7 @@ fn finding(cmd: FindingCommand) -> Result<ExitCode> {
             };
             let q = &opened.questionnaire.questionnaire;
             let id = edit::add_finding(&mut opened.record, q, new).map_err(refused)?;
-            save(&mut opened)?;
+            save(&mut opened, &mut lock)?;
             say!("{id}");
         }
         FindingCommand::List {
@@ -623,7 +624,7 @@ fn finding(cmd: FindingCommand) -> Result<ExitCode> {
             correction,
             root_cause,
         } => {
-            let (mut opened, _lock) = edit(&file)?;
+            let (mut opened, mut lock) = edit(&file)?;
             let change = edit::FindingChange {
                 text,
                 class,
@@ -634,7 +635,7 @@ fn finding(cmd: FindingCommand) -> Result<ExitCode> {
                 root_cause,
             };
             let now = edit::edit_finding(&mut opened.record, &id, change).map_err(refused)?;
-            save(&mut opened)?;
+            save(&mut opened, &mut lock)?;
             if now.eq_ignore_ascii_case(&id) {
                 say!("{now}");
             } else {
@@ -642,9 +643,9 @@ fn finding(cmd: FindingCommand) -> Result<ExitCode> {
             }
         }
         FindingCommand::Remove { file, id } => {
-            let (mut opened, _lock) = edit(&file)?;
+            let (mut opened, mut lock) = edit(&file)?;
             let removed = edit::remove_finding(&mut opened.record, &id).map_err(refused)?;
-            save(&mut opened)?;
+            save(&mut opened, &mut lock)?;
             say!(
                 "removed {} and its {} action(s)",
                 removed.id,
@@ -660,7 +661,7 @@ fn finding(cmd: FindingCommand) -> Result<ExitCode> {
             not_effective: _,
             note,
         } => {
-            let (mut opened, _lock) = edit(&file)?;
+            let (mut opened, mut lock) = edit(&file)?;
             let date = match date {
                 Some(d) => date_arg("--date", &d).map(|_| d)?,
                 None => jiff::ZonedDateTime::now().date().to_string(),
@@ -672,7 +673,7 @@ fn finding(cmd: FindingCommand) -> Result<ExitCode> {
                 note,
             };
             edit::verify(&mut opened.record, &id, verification).map_err(refused)?;
-            save(&mut opened)?;
+            save(&mut opened, &mut lock)?;
             let f = opened.record.finding(&id).expect("verified");
             say!("{}: {}", f.id, f.state().describe());
         }
@@ -696,10 +697,10 @@ fn action(cmd: ActionCommand) -> Result<ExitCode> {
             if let Some(d) = &due {
                 date_arg("--due", d)?;
             }
-            let (mut opened, _lock) = edit(&file)?;
+            let (mut opened, mut lock) = edit(&file)?;
             let id = edit::add_action(&mut opened.record, &finding, &what, &owner, due.as_deref())
                 .map_err(refused)?;
-            save(&mut opened)?;
+            save(&mut opened, &mut lock)?;
             say!("{id}");
         }
         ActionCommand::List { file } => {
@@ -722,10 +723,10 @@ fn action(cmd: ActionCommand) -> Result<ExitCode> {
         }
         ActionCommand::Close { ref file, ref id } | ActionCommand::Reopen { ref file, ref id } => {
             let status = status_of(&cmd);
-            let (mut opened, _lock) = edit(file)?;
+            let (mut opened, mut lock) = edit(file)?;
             let finding =
                 edit::set_action_status(&mut opened.record, id, status).map_err(refused)?;
-            save(&mut opened)?;
+            save(&mut opened, &mut lock)?;
             let f = opened.record.finding(&finding).expect("its finding");
             say!(
                 "{} {}; {} is {}",

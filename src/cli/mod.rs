@@ -363,7 +363,11 @@ pub fn main() -> ExitCode {
                 || e.downcast_ref::<Invalid>().is_some()
                 || matches!(
                     e.downcast_ref::<SaveError>(),
-                    Some(SaveError::Invalid(_) | SaveError::TooLarge { .. })
+                    Some(
+                        SaveError::Invalid(_)
+                            | SaveError::TooLarge { .. }
+                            | SaveError::NotAFile { .. }
+                    )
                 )
             {
                 ExitCode::from(2)

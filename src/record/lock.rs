@@ -4,7 +4,7 @@
 
 use std::fs::{self, File, OpenOptions};
 use std::io;
-use std::os::unix::fs::FileExt;
+use std::os::unix::fs::{FileExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
 use crate::text::{display_path, neutralize_line};
@@ -13,10 +13,11 @@ use crate::text::{display_path, neutralize_line};
 #[derive(Debug)]
 pub struct Lock {
     file: File,
-    /// What the previous holder left for the next one (where answers it could not save went).
-    pub left_note: Option<String>,
-    /// Keep the lock file's text when released: it carries a note for the next holder.
-    keep_text: bool,
+    /// Who holds it: host, process, since when.
+    holder: String,
+    /// A note for whoever edits the record next (where answers that could not be saved
+    /// went). It stays in the lock file, across holders, until a save of the record succeeds.
+    note: Option<String>,
 }
 
 /// How a note for the next holder starts in the lock file.
@@ -52,13 +53,32 @@ pub fn lock(record: &Path) -> Result<Lock, LockError> {
         cause,
     };
     // The file is never deleted: deleting it could let two processes lock two different files.
+    // A link in its place is never followed (writing the holder's name through it would
+    // overwrite whatever it points to), and only a regular file will do.
     let file = OpenOptions::new()
         .read(true)
         .write(true)
         .create(true)
         .truncate(false)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
         .open(&path)
+        .map_err(|e| {
+            if e.raw_os_error() == Some(libc::ELOOP) {
+                io::Error::other(format!(
+                    "{} is a symbolic link; remove it",
+                    display_path(&path)
+                ))
+            } else {
+                e
+            }
+        })
         .map_err(io_err)?;
+    if !file.metadata().map_err(io_err)?.is_file() {
+        return Err(io_err(io::Error::other(format!(
+            "{} is not a regular file; remove it",
+            display_path(&path)
+        ))));
+    }
     // A holder writes its name just after taking the lock and clears it just before letting
     // go: an empty name means one of those moments, so look again (or take the lock) rather
     // than answer "holder unknown".
@@ -66,11 +86,12 @@ pub fn lock(record: &Path) -> Result<Lock, LockError> {
         match file.try_lock() {
             Ok(()) => return take(file, &path, record).map_err(io_err),
             Err(fs::TryLockError::WouldBlock) => {
-                let holder = fs::read_to_string(&path).unwrap_or_default();
+                let text = fs::read_to_string(&path).unwrap_or_default();
+                let holder = text.lines().next().unwrap_or("");
                 if !holder.trim().is_empty() && !holder.starts_with(NOTE) {
                     return Err(LockError::Held {
                         file: record.to_owned(),
-                        holder: holder.trim().to_string(),
+                        holder: text.trim().replace('\n', "; "),
                     });
                 }
             }
@@ -84,11 +105,11 @@ pub fn lock(record: &Path) -> Result<Lock, LockError> {
     })
 }
 
-/// Just locked: write who holds it.
+/// Just locked: write who holds it, keeping a note the last holder left.
 fn take(file: File, path: &Path, record: &Path) -> io::Result<Lock> {
-    let left_note = fs::read_to_string(path)
+    let note = fs::read_to_string(path)
         .ok()
-        .and_then(|t| t.strip_prefix(NOTE).map(|n| n.trim().to_owned()));
+        .and_then(|t| note_in(&t).map(str::to_owned));
     let since = jiff::ZonedDateTime::now()
         .strftime("%Y-%m-%d %H:%M:%S %Z")
         .to_string();
@@ -97,37 +118,64 @@ fn take(file: File, path: &Path, record: &Path) -> io::Result<Lock> {
         hostname(),
         std::process::id()
     );
-    // Written in one call at the start, then cut to length, so that a reader sees a whole
-    // name (this one or none), never half of one.
-    file.write_all_at(holder.as_bytes(), 0)?;
-    file.set_len(holder.len() as u64)?;
+    let lock = Lock { file, holder, note };
+    lock.write(true)?;
     // No save of this record can be under way now: clear what crashed ones left.
     super::store::remove_stale_temp_files(record);
-    Ok(Lock {
-        file,
-        left_note,
-        keep_text: false,
-    })
+    Ok(lock)
+}
+
+/// The note line of a lock file's text.
+fn note_in(text: &str) -> Option<&str> {
+    text.lines()
+        .find_map(|l| l.strip_prefix(NOTE))
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
 }
 
 impl Lock {
-    /// Leaves a note in the lock file (where answers that could not be saved went): anyone
-    /// refused the record reads it, and the next editor is shown it.
+    /// What the last holder left for the next one, if anything.
+    pub fn note(&self) -> Option<&str> {
+        self.note.as_deref()
+    }
+
+    /// Leaves a note for whoever edits the record next; it stays until a save succeeds.
     pub fn leave_note(&mut self, note: &str) {
-        let text = format!("{NOTE}{note}");
-        if self.file.write_all_at(text.as_bytes(), 0).is_ok() {
-            let _ = self.file.set_len(text.len() as u64);
-            self.keep_text = true;
+        self.note = Some(note.replace('\n', " "));
+        let _ = self.write(true);
+    }
+
+    /// The record was saved: the note has done its work.
+    pub fn saved(&mut self) {
+        if self.note.take().is_some() {
+            let _ = self.write(true);
         }
+    }
+
+    /// Writes the holder's name (while held) and the note. Written in one call at the
+    /// start, then cut to length, so that a reader sees a whole text, never half of one.
+    fn write(&self, held: bool) -> io::Result<()> {
+        let mut text = if held {
+            self.holder.clone()
+        } else {
+            String::new()
+        };
+        if let Some(n) = &self.note {
+            if !text.is_empty() {
+                text.push('\n');
+            }
+            text.push_str(NOTE);
+            text.push_str(n);
+        }
+        self.file.write_all_at(text.as_bytes(), 0)?;
+        self.file.set_len(text.len() as u64)
     }
 }
 
 impl Drop for Lock {
     fn drop(&mut self) {
-        // Nobody holds it any more: clear the holder's name. The OS releases the lock itself.
-        if !self.keep_text {
-            let _ = self.file.set_len(0);
-        }
+        // Nobody holds it any more: only the note, if any, stays. The OS releases the lock.
+        let _ = self.write(false);
     }
 }
 

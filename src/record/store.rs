@@ -160,6 +160,11 @@ pub fn check_writable(path: &Path) -> Result<(), SaveError> {
     let Ok(meta) = fs::metadata(path) else {
         return Ok(());
     };
+    if !meta.is_file() {
+        return Err(SaveError::NotAFile {
+            path: path.to_owned(),
+        });
+    }
     if meta.permissions().readonly() {
         return Err(SaveError::ReadOnly {
             path: path.to_owned(),
@@ -234,6 +239,11 @@ pub enum SaveError {
         display_path(path), *size as f64 / (1024.0 * 1024.0), MAX_FILE_BYTES / (1024 * 1024)
     )]
     TooLarge { path: PathBuf, size: u64 },
+    #[error(
+        "{} is not a regular file (a folder, a device?); a record is a plain file",
+        display_path(path)
+    )]
+    NotAFile { path: PathBuf },
     #[error(
         "not saving {}: the file is read-only (its permissions allow no writing); make it writable to change it",
         display_path(path)

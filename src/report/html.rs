@@ -19,9 +19,11 @@ th { background: #eef0f2; }
 code { font-size: .82em; word-break: break-all; }
 blockquote { border-left: 4px solid #b00; margin: 1rem 0; padding: .2rem 1rem; background: #fff4f4; }
 a { color: #0645ad; }
+svg.grid { display: block; margin: .6rem 0 1rem; max-width: 100%; height: auto; }
+svg.grid text { font: 12px system-ui, sans-serif; fill: #111; }
 @media print {
   body { margin: 0; max-width: none; font-size: 10.5pt; }
-  @page { size: A4; margin: 15mm; }
+  @page { margin: 15mm; }
   h2 { break-before: page; }
   h2, h3, h4 { break-after: avoid; }
   tr, li { break-inside: avoid; }
@@ -33,7 +35,7 @@ a { color: #0645ad; }
 /// Raw HTML the Markdown report itself writes; anything else is shown as text.
 fn is_own_html(html: &str) -> bool {
     let h = html.trim();
-    if h == "<br>" {
+    if h == "<br>" || h == "<wbr>" {
         return true;
     }
     // <a id="..."></a> with a plain id.
@@ -56,6 +58,12 @@ pub fn html(input: &Input) -> String {
     });
     let mut body = String::new();
     pulldown_cmark::html::push_html(&mut body, parser);
+    // The one-glance picture goes at the top of the summary.
+    let body = body.replacen(
+        "<h2>Summary</h2>\n",
+        &format!("<h2>Summary</h2>\n{}", rating_grid(input)),
+        1,
+    );
     let title = format!(
         "Assessment report: {}",
         escape_html(input.record.assessment.vse.trim())
@@ -67,6 +75,89 @@ pub fn html(input: &Input) -> String {
          <title>{}</title>\n<style>{CSS}</style>\n</head>\n<body>\n{body}</body>\n</html>\n",
         crate::text::neutralize(&title).replace('\n', " ")
     )
+}
+
+/// Every requirement as a cell, process by process: its letter and rating written in it (so
+/// the grid reads in print and without colour), the fill by rating, and an open major
+/// nonconformity marked `!` with a heavy border (`+` for an open minor one). Inline SVG: no
+/// script, nothing fetched.
+fn rating_grid(input: &Input) -> String {
+    use crate::rating::{Judgement, Rating};
+    use crate::record::FindingClass;
+    const CELL: usize = 56;
+    const ROW: usize = 34;
+    const LABEL: usize = 60;
+    let (q, r) = (input.questionnaire, input.record);
+    let rows: Vec<(&str, Vec<&crate::questionnaire::Requirement>)> = q
+        .processes
+        .iter()
+        .map(|p| (p.id.as_str(), q.requirements_of(&p.id).collect()))
+        .collect();
+    let columns = rows.iter().map(|(_, reqs)| reqs.len()).max().unwrap_or(0);
+    // Wide enough for the legend line too.
+    let (width, height) = ((LABEL + columns * CELL + 2).max(560), rows.len() * ROW + 24);
+    let mut svg = format!(
+        "<svg class=\"grid\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" role=\"img\" aria-label=\"Ratings of every requirement, by process\">\n"
+    );
+    let text = |s: &str| escape_html(&crate::text::neutralize(s));
+    for (row, (process, reqs)) in rows.iter().enumerate() {
+        let y = row * ROW;
+        svg.push_str(&format!(
+            "<text x=\"0\" y=\"{}\">{}</text>\n",
+            y + 20,
+            text(process)
+        ));
+        for (col, req) in reqs.iter().enumerate() {
+            let x = LABEL + col * CELL;
+            let judgement = r.answer(&req.id).and_then(|a| a.rating);
+            let fill = match judgement {
+                None => "#ffffff",
+                Some(Judgement::NA) => "#d9d9d9",
+                Some(j) => match j.rating() {
+                    Some(Rating::N) => "#f4a6a6",
+                    Some(Rating::P) => "#f8cf8f",
+                    Some(Rating::L) => "#e3ec9c",
+                    _ => "#a8dcae",
+                },
+            };
+            let open = |class| {
+                r.findings_for(&req.id)
+                    .any(|f| f.class == class && f.is_open())
+            };
+            let (mark, border) = if open(FindingClass::Major) {
+                ("!", 3)
+            } else if open(FindingClass::Minor) {
+                ("+", 1)
+            } else {
+                ("", 1)
+            };
+            let rating = judgement.map_or("·".to_string(), |j| j.to_string());
+            let letter = req.id.rsplit('.').next().unwrap_or(&req.id);
+            svg.push_str(&format!(
+                "<g><title>{} {rating}{}</title><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{fill}\" stroke=\"#222\" stroke-width=\"{border}\"/><text x=\"{}\" y=\"{}\">{} {rating}{mark}</text></g>\n",
+                text(&req.id),
+                if mark == "!" {
+                    ", open major nonconformity"
+                } else if mark == "+" {
+                    ", open minor nonconformity"
+                } else {
+                    ""
+                },
+                x + 2,
+                y + 2,
+                CELL - 4,
+                ROW - 6,
+                x + 8,
+                y + 20,
+                text(letter)
+            ));
+        }
+    }
+    svg.push_str(&format!(
+        "<text x=\"0\" y=\"{}\">· not assessed   N/A not applicable   ! open major nonconformity   + open minor</text>\n</svg>\n",
+        rows.len() * ROW + 16
+    ));
+    svg
 }
 
 fn escape_html(s: &str) -> String {

@@ -77,10 +77,61 @@ fn row(out: &mut String, cells: &[String]) {
     out.push('|');
     for c in cells {
         out.push(' ');
-        out.push_str(if c.is_empty() { " " } else { c });
+        if c.is_empty() {
+            out.push(' ');
+        } else {
+            out.push_str(&breakable(c));
+        }
         out.push_str(" |");
     }
     out.push('\n');
+}
+
+/// A long unbroken value in a table cell (a path, a URL) made breakable: `<wbr>` after its
+/// separators, and every 20 characters in a run that has none, so that a printed table fits
+/// the page instead of losing its right-hand columns. Words, links and code are left alone.
+fn breakable(cell: &str) -> String {
+    const LONG: usize = 24;
+    const RUN: usize = 20;
+    cell.split(' ')
+        .map(|token| {
+            if token.chars().count() <= LONG || token.contains(['`', '(', '<']) {
+                return token.to_string();
+            }
+            let mut out = String::with_capacity(token.len() + 16);
+            let mut run = 0;
+            let mut chars = token.chars().peekable();
+            while let Some(mut c) = chars.next() {
+                out.push(c);
+                run += 1;
+                match c {
+                    // Keep an escape with the character it escapes, an entity whole.
+                    '\\' => {
+                        if let Some(next) = chars.next() {
+                            out.push(next);
+                            c = next;
+                        }
+                    }
+                    '&' => {
+                        for next in chars.by_ref() {
+                            out.push(next);
+                            if next == ';' {
+                                break;
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+                let separator = matches!(c, '/' | '.' | '-' | '_' | '?' | '=' | ',');
+                if chars.peek().is_some() && (separator || run >= RUN) {
+                    out.push_str("<wbr>");
+                    run = 0;
+                }
+            }
+            out
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn table(out: &mut String, header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) {
@@ -417,7 +468,7 @@ fn summary(out: &mut String, c: &Ctx) {
     let _ = writeln!(out, "Roll-up rule: {ROLL_UP_RULE}\n");
     let _ = writeln!(
         out,
-        "Conformance rule: process conformance (clause {}) needs all clause 6 conditions answered yes and every mandatory requirement met. Here *met* means rated {}{}. {} A major nonconformity stays open until every action of its requirement is closed.\n",
+        "Conformance rule: process conformance (clause {}) needs all clause 6 conditions answered yes and every mandatory requirement met. Here *met* means rated {}{}. {} A major nonconformity stays open until the assessment team has verified its corrective action effective.\n",
         inline(&ident.conformance_clause),
         met.join(" or "),
         if q.rule.open_major_blocks {
@@ -1027,6 +1078,32 @@ mod tests {
         assert_eq!(inline("<script>"), "&lt;script&gt;");
         assert_eq!(inline("# title\n- item"), "\\# title<br>- item");
         assert_eq!(inline("x\u{1b}[31m"), "x\u{241b}\\[31m");
+    }
+
+    #[test]
+    fn long_values_in_cells_can_break_and_stay_whole() {
+        let path = inline("SharePoint/Quality_Manual_Quality_Manual_Quality/ENDPATH.pdf");
+        let cell = breakable(&path);
+        assert!(cell.contains("SharePoint/<wbr>Quality\\_<wbr>"), "{cell}");
+        assert_eq!(
+            cell.replace("<wbr>", ""),
+            path,
+            "nothing but break points added"
+        );
+        let run = breakable(&"x".repeat(50));
+        assert_eq!(run.matches("<wbr>").count(), 2);
+        // Short words, links and code spans are left as they are.
+        for kept in [
+            "ordinary words here",
+            "[7.2.a](#req-7-2-a)",
+            "`0123456789abcdef0123456789abcdef`",
+        ] {
+            assert_eq!(breakable(kept), kept);
+        }
+        assert_eq!(
+            breakable("a&amp;b&amp;c&amp;d&amp;e&amp;f&amp;g&amp;h").replace("<wbr>", ""),
+            "a&amp;b&amp;c&amp;d&amp;e&amp;f&amp;g&amp;h"
+        );
     }
 
     #[test]

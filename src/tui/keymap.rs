@@ -41,6 +41,8 @@ pub fn action(mode: Mode, key: KeyEvent) -> Option<Action> {
             KeyCode::Esc => Some(Action::Back),
             _ => Some(Action::Input(key.into())),
         },
+        // Any key puts the note away.
+        Mode::Notice => Some(Action::Back),
         Mode::Normal(screen, focus) => normal(screen, focus, key),
     }
 }

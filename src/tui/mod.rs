@@ -71,14 +71,6 @@ pub fn run(opened: store::Opened, lock: Option<Lock>) -> Result<Ended> {
     app.theme = theme::Theme::from_env();
     app.read_only = lock.is_none();
     let mut files = Files::new(lock, &app.opened.path);
-    if let Some(note) = files.lock.as_mut().and_then(|l| l.left_note.take()) {
-        app.message = Some(note);
-    }
-    if !app.read_only
-        && let Some(draft) = files.take_draft()
-    {
-        app.restore_draft(&draft);
-    }
 
     // crossterm 0.29 turns colour commands into bare resets under NO_COLOR, which wipes the
     // reverse/bold that mark the selection; the theme implements NO_COLOR instead.
@@ -91,6 +83,15 @@ pub fn run(opened: store::Opened, lock: Option<Lock>) -> Result<Ended> {
     }));
     let _ = execute!(io::stdout(), EnableBracketedPaste);
 
+    // Only now that there is a screen to show them on: a draft and a note are not used up by
+    // an interview that could not start.
+    if !app.read_only {
+        files.offer_draft(&mut app);
+    }
+    if let Some(note) = files.lock.as_ref().and_then(|l| l.note()) {
+        app.notice(note.to_owned());
+    }
+
     let result = event_loop(&mut terminal, &mut app, &mut files);
 
     // Whatever happened, keep the answers and give the terminal back.
@@ -101,7 +102,7 @@ pub fn run(opened: store::Opened, lock: Option<Lock>) -> Result<Ended> {
     }
     let ended = result?;
     if !all_kept {
-        anyhow::bail!("the last changes could not be written anywhere");
+        anyhow::bail!("the last changes are not in the record (see above)");
     }
     if ended != Ended::Quit && notices.is_empty() {
         eprintln!(
@@ -132,8 +133,14 @@ fn event_loop(terminal: &mut DefaultTerminal, app: &mut App, files: &mut Files) 
     // When the file-changed dialog was first drawn.
     let mut dialog_shown: Option<Instant> = None;
     loop {
-        // Block until something happens; wake up on a timer only to retry a failed save.
-        let first = if app.may_save() && matches!(app.save, SaveState::Failed { .. }) {
+        // Block until something happens; wake up on a timer only to retry a failed save (or a
+        // failed copy of our answers after a conflict).
+        let retrying = (app.may_save() && matches!(app.save, SaveState::Failed { .. }))
+            || (app.dirty && app.save == SaveState::Conflict);
+        if copy_pending(app) {
+            files.retry_mine(app);
+        }
+        let first = if retrying {
             match rx.recv_timeout(RETRY) {
                 Ok(m) => Some(m),
                 Err(RecvTimeoutError::Timeout) => None,
@@ -157,7 +164,9 @@ fn event_loop(terminal: &mut DefaultTerminal, app: &mut App, files: &mut Files) 
                 // Continued after a stop we did not see coming (SIGSTOP): the shell may have
                 // reset the terminal, so set it up again.
                 Msg::Signal(SIGCONT) => {
-                    enter_terminal(terminal)?;
+                    if foreground() {
+                        enter_terminal(terminal)?;
+                    }
                     redraw = true;
                 }
                 Msg::Signal(_) => return Ok(Ended::Signal),
@@ -194,7 +203,8 @@ fn event_loop(terminal: &mut DefaultTerminal, app: &mut App, files: &mut Files) 
         if app.quit {
             return Ok(Ended::Quit);
         }
-        if redraw {
+        // In the background (continued without `fg`) the shell owns the terminal.
+        if redraw && foreground() {
             draw(terminal, app)?;
         }
         match (&app.overlay, dialog_shown) {
@@ -203,6 +213,11 @@ fn event_loop(terminal: &mut DefaultTerminal, app: &mut App, files: &mut Files) 
             _ => dialog_shown = None,
         }
     }
+}
+
+/// Whether a conflict left our answers unwritten, so that copying them is to be tried again.
+fn copy_pending(app: &App) -> bool {
+    app.dirty && app.save == SaveState::Conflict
 }
 
 /// Terminal input, on a thread of its own feeding the loop.
@@ -228,15 +243,8 @@ fn read_input(tx: Sender<Msg>) {
 /// its terminal closes, and reading a closed terminal returns nothing, forever, at once: so
 /// wait in `poll` for the hang-up itself, which uses no CPU until it comes.
 fn watch_hang_up(tx: Sender<Msg>) {
-    use std::os::fd::AsRawFd;
     thread::spawn(move || {
-        // The terminal crossterm reads: stdin when it is one, else the controlling terminal.
-        let tty = if unsafe { libc::isatty(0) } == 1 {
-            None
-        } else {
-            std::fs::File::open("/dev/tty").ok()
-        };
-        let fd = tty.as_ref().map_or(0, |f| f.as_raw_fd());
+        let fd = tty_fd();
         loop {
             // No events asked for: poll returns only for a hang-up or an error.
             let mut p = libc::pollfd {
@@ -315,6 +323,9 @@ fn leave_terminal() {
 
 /// Takes the terminal again (after a suspension) and has the next frame drawn whole.
 fn enter_terminal(terminal: &mut DefaultTerminal) -> Result<()> {
+    // The shell may have set the terminal back to lines while we were stopped, which crossterm
+    // cannot know: leave raw mode as far as it knows, then enter it for real.
+    let _ = terminal::disable_raw_mode();
     terminal::enable_raw_mode()?;
     execute!(io::stdout(), EnterAlternateScreen, EnableBracketedPaste)?;
     // A resize clears the screen and forgets the last frame, without `clear`'s cursor
@@ -339,6 +350,26 @@ fn suspend(terminal: &mut DefaultTerminal, app: &mut App, files: &mut Files) -> 
     enter_terminal(terminal)
 }
 
+/// Whether we are the terminal's foreground job (if it cannot tell, assume so).
+fn foreground() -> bool {
+    unsafe {
+        let pgrp = libc::tcgetpgrp(tty_fd());
+        pgrp < 0 || pgrp == libc::getpgrp()
+    }
+}
+
+/// The terminal's file descriptor: stdin when it is one, else the controlling terminal.
+fn tty_fd() -> i32 {
+    use std::os::fd::AsRawFd;
+    static TTY: std::sync::OnceLock<Option<std::fs::File>> = std::sync::OnceLock::new();
+    if unsafe { libc::isatty(0) } == 1 {
+        return 0;
+    }
+    TTY.get_or_init(|| std::fs::File::open("/dev/tty").ok())
+        .as_ref()
+        .map_or(0, |f| f.as_raw_fd())
+}
+
 /// Whether a shell with job control started us: our parent is in our session but in
 /// another process group (otherwise the kernel would leave a stopped process orphaned).
 fn job_control() -> bool {
@@ -360,6 +391,10 @@ struct Files {
     cancel: Arc<AtomicBool>,
     /// What the read-only view last saw of the file (size, modification time, inode).
     seen: Option<(u64, std::time::SystemTime, u64)>,
+    /// The record the interview started on (it moves to `NAME.mine.toml` after a conflict).
+    started_on: PathBuf,
+    /// A draft from last time could not be reopened: it stays where it is.
+    keep_draft_file: bool,
 }
 
 impl Files {
@@ -370,6 +405,8 @@ impl Files {
             workers: None,
             cancel: Arc::new(AtomicBool::new(false)),
             seen: stat(record),
+            started_on: record.to_owned(),
+            keep_draft_file: false,
         }
     }
 
@@ -378,12 +415,45 @@ impl Files {
             return;
         }
         match store::save(&mut app.opened) {
-            Ok(()) => app.saved(now("%H:%M:%S")),
+            Ok(()) => {
+                app.saved(now("%H:%M:%S"));
+                // The record holds the answers again: a note about answers kept elsewhere was
+                // shown when the interview started, and has done its work.
+                if let Some(lock) = self.lock.as_mut() {
+                    lock.saved();
+                }
+            }
             Err(store::SaveError::Conflict { path }) => {
                 let mine = self.keep_mine(app);
                 app.conflict(path, mine);
             }
             Err(e) => app.save_failed(e.to_string()),
+        }
+    }
+
+    /// After a conflict whose copy of our answers failed: try the copy again.
+    fn retry_mine(&mut self, app: &mut App) {
+        if let Ok(mine) = self.keep_mine(app) {
+            app.mine_written(mine);
+        }
+    }
+
+    /// Offers the form an earlier interview of this record left unfinished. A draft that
+    /// cannot be reopened (unreadable, or what it was about is gone) stays where it is, and
+    /// the interview says so.
+    fn offer_draft(&mut self, app: &mut App) {
+        let Ok(text) = crate::read_text(&self.drafts) else {
+            return;
+        };
+        let restored = toml::from_str::<Draft>(&text)
+            .ok()
+            .is_some_and(|d| app.restore_draft(&d));
+        if !restored {
+            self.keep_draft_file = true;
+            app.message = Some(format!(
+                "a draft from last time could not be reopened; it is kept in {}",
+                self.drafts.display()
+            ));
         }
     }
 
@@ -490,23 +560,38 @@ impl Files {
     /// Whatever the interview leaves behind: the last save, answers the disk refused written
     /// somewhere that works, an unfinished form kept as a draft. Returns what to tell the user,
     /// and false if some answers could not be written anywhere.
+    /// Whatever the interview leaves behind: the last save, answers the disk refused written
+    /// somewhere that works (or, failing all, on the terminal), an unfinished form kept as a
+    /// draft. Returns what to tell the user, and false if the answers are not in the record.
     fn finish(&mut self, app: &mut App) -> (Vec<String>, bool) {
         self.cancel.store(true, Ordering::Relaxed);
         self.save(app);
         let mut notices = Vec::new();
-        let mut all_kept = true;
+        let mut in_record = true;
+        if app.opened.path != self.started_on && !app.dirty {
+            notices.push(format!(
+                "{} was changed by someone else during the interview; your answers are in {}",
+                self.started_on.display(),
+                app.opened.path.display()
+            ));
+        }
         if app.dirty && !app.read_only {
+            in_record = false;
             let why = match &app.save {
                 SaveState::Failed { error } => error.clone(),
                 _ => format!("{} changed on disk", app.opened.path.display()),
             };
             match self.rescue(app) {
                 Some(copy) => {
-                    notices.push(format!(
+                    let mut notice = format!(
                         "could not save {} ({why}); your answers are in {}",
                         app.opened.path.display(),
                         copy.display()
-                    ));
+                    );
+                    if std::fs::metadata(&copy).is_ok_and(|m| m.len() > crate::MAX_FILE_BYTES) {
+                        notice.push_str(" (over the 16 MiB a record may hold: shorten its notes in a text editor before opening it)");
+                    }
+                    notices.push(notice);
                     if let Some(lock) = self.lock.as_mut() {
                         lock.leave_note(&format!(
                             "the interview of {} could not save its last changes; they are in {}",
@@ -515,54 +600,89 @@ impl Files {
                         ));
                     }
                 }
-                None => {
-                    all_kept = false;
-                    notices.push(format!(
-                        "could not save {} ({why}), nor write a copy beside it, in $HOME or in {}",
-                        app.opened.path.display(),
-                        std::env::temp_dir().display()
-                    ));
-                }
+                // Nowhere on disk takes them: the terminal is the last place left.
+                None => notices.push(format!(
+                    "could not save {} ({why}), nor write a copy beside it, in $HOME or in {}; here is the record, to copy from the terminal:\n{}",
+                    app.opened.path.display(),
+                    std::env::temp_dir().display(),
+                    store::to_text(&app.opened.record)
+                )),
             }
         }
         if !app.read_only {
             match app.draft() {
-                Some(draft) => match write_draft(&self.drafts, &draft) {
-                    Ok(()) => notices.push(format!(
-                        "your unfinished {} is kept in {}; it is offered back when you open the record again",
-                        draft.form,
-                        self.drafts.display()
-                    )),
-                    Err(e) => notices.push(format!(
-                        "could not keep your unfinished {} ({e}); its text was: {}",
-                        draft.form,
-                        crate::text::neutralize(&draft.values.join(" | "))
-                    )),
-                },
+                Some(draft) => {
+                    let notice = self.keep_draft(&draft);
+                    notices.push(notice);
+                }
+                None if self.keep_draft_file => {}
                 None => {
                     let _ = std::fs::remove_file(&self.drafts);
                 }
             }
         }
-        (notices, all_kept)
+        (notices, in_record)
+    }
+
+    /// Keeps an unfinished form: beside the record, where the next interview offers it back,
+    /// else in `$HOME` or the temporary folder. Returns what to tell the user.
+    fn keep_draft(&mut self, draft: &Draft) -> String {
+        if write_draft(&self.drafts, draft).is_ok() {
+            return format!(
+                "your unfinished {} is kept in {}; it is offered back when you open the record again",
+                draft.form,
+                self.drafts.display()
+            );
+        }
+        let stem = file_name(&self.started_on);
+        let elsewhere = fallback_places().into_iter().find_map(|dir| {
+            (1..100)
+                .map(|n| numbered(&dir, &stem, "draft", n))
+                .find(|p| !p.exists())
+                .filter(|p| write_draft(p, draft).is_ok())
+        });
+        match elsewhere {
+            Some(path) => {
+                if let Some(lock) = self.lock.as_mut() {
+                    lock.leave_note(&format!(
+                        "an unfinished {} of the interview of {} is kept in {}",
+                        draft.form,
+                        now("%Y-%m-%d %H:%M"),
+                        path.display()
+                    ));
+                }
+                format!(
+                    "your unfinished {} is kept in {} (copy it to {} to have it offered again)",
+                    draft.form,
+                    path.display(),
+                    self.drafts.display()
+                )
+            }
+            None => format!(
+                "could not keep your unfinished {}; its text was: {}",
+                draft.form,
+                draft.values.join(" | ")
+            ),
+        }
     }
 
     /// Writes the record to the first place that takes it: beside it, in `$HOME`, in the
-    /// temporary folder. Never over an existing file.
+    /// temporary folder. Never over an existing file. A file-size limit that stopped the
+    /// saves is raised as far as it may be first.
     fn rescue(&self, app: &mut App) -> Option<PathBuf> {
+        raise_file_size_limit();
         let path = &app.opened.path;
         let stem = path
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_else(|| "assessment".into());
-        let beside = path.parent().map(Path::to_path_buf).unwrap_or_default();
-        let places = [
-            Some(beside),
-            std::env::var_os("HOME").map(PathBuf::from),
-            Some(std::env::temp_dir()),
-        ];
+        // Absolute, so that the note in the lock file means the same from any folder.
+        let beside = std::path::absolute(path)
+            .ok()
+            .and_then(|p| p.parent().map(Path::to_path_buf))
+            .unwrap_or_default();
         app.opened.record.tidy();
-        for dir in places.into_iter().flatten() {
+        for dir in std::iter::once(beside).chain(fallback_places()) {
             for n in 1..100 {
                 let target = numbered(&dir, &stem, "unsaved", n);
                 match store::create_new(&target, &app.opened.record) {
@@ -574,13 +694,27 @@ impl Files {
         }
         None
     }
+}
 
-    /// The draft an earlier interview of this record left, if any; it is then removed (it is
-    /// written again if the form is still unfinished when this interview ends).
-    fn take_draft(&self) -> Option<Draft> {
-        let text = crate::read_text(&self.drafts).ok()?;
-        let _ = std::fs::remove_file(&self.drafts);
-        toml::from_str(&text).ok()
+/// Where answers and drafts go when the record's folder takes nothing: `$HOME`, then the
+/// temporary folder.
+fn fallback_places() -> Vec<PathBuf> {
+    std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .into_iter()
+        .chain([std::env::temp_dir()])
+        .collect()
+}
+
+/// A file-size limit (`ulimit -f`) that made the saves fail would stop the rescue copies
+/// too: raise the soft limit to the hard one, as far as a process may.
+fn raise_file_size_limit() {
+    unsafe {
+        let mut limit = std::mem::zeroed::<libc::rlimit>();
+        if libc::getrlimit(libc::RLIMIT_FSIZE, &mut limit) == 0 && limit.rlim_cur < limit.rlim_max {
+            limit.rlim_cur = limit.rlim_max;
+            libc::setrlimit(libc::RLIMIT_FSIZE, &limit);
+        }
     }
 }
 

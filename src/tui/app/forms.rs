@@ -165,20 +165,43 @@ impl App {
                     pending: Pending::Quit { restore },
                     ..
                 } => in_overlay(restore),
-                Overlay::Conflict { beneath, .. } => in_overlay(beneath),
+                Overlay::Conflict { beneath, .. } | Overlay::Notice { beneath, .. } => {
+                    in_overlay(beneath)
+                }
                 _ => None,
             }
         }
-        in_overlay(&self.overlay)
+        let mut draft = in_overlay(&self.overlay)?;
+        // An evidence item is kept by its id: positions change when items are removed.
+        if draft.form == "edit-evidence" {
+            let i: usize = draft.target.parse().ok()?;
+            draft.target = self.opened.record.evidence.get(i)?.id.clone();
+        }
+        Some(draft)
     }
 
     /// Reopens a form left unfinished in an earlier session, with what was typed in it.
-    pub fn restore_draft(&mut self, draft: &Draft) {
-        let Some(purpose) = Purpose::from_draft_key(&draft.form, &draft.target) else {
-            return;
+    /// False when what it was about is gone (the draft is then left where it is).
+    pub fn restore_draft(&mut self, draft: &Draft) -> bool {
+        let target = if draft.form == "edit-evidence" {
+            match self
+                .opened
+                .record
+                .evidence
+                .iter()
+                .position(|e| e.id == draft.target)
+            {
+                Some(i) => i.to_string(),
+                None => return false,
+            }
+        } else {
+            draft.target.clone()
+        };
+        let Some(purpose) = Purpose::from_draft_key(&draft.form, &target) else {
+            return false;
         };
         let Some(mut editor) = self.form(purpose.clone()) else {
-            return;
+            return false;
         };
         for (field, value) in editor.fields.iter_mut().zip(&draft.values) {
             field.set_value(value);
@@ -221,6 +244,7 @@ impl App {
             "your unfinished {} from last time: Enter keeps it, Esc drops it",
             purpose.describe()
         ));
+        true
     }
 
     fn show_requirement(&mut self, id: &str) {
@@ -399,6 +423,8 @@ impl App {
                 self.go_to_requirement(index);
                 return Ok(());
             }
+            // Unchanged: nothing to apply (a list read back from one line could change).
+            Purpose::Setup(_) if !e.is_changed() => return Ok(()),
             Purpose::Setup(row) => self.apply_setup(*row, &e.value(0))?,
             Purpose::NewEvidence => {
                 let item = evidence_from(e)?;

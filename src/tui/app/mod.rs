@@ -68,6 +68,11 @@ pub enum Overlay {
     Picker {
         row: usize,
     },
+    /// A note to read in full (what the last session left); any key puts back `beneath`.
+    Notice {
+        text: String,
+        beneath: Box<Overlay>,
+    },
     /// The file changed on disk under us. Our answers were written to a new file at once
     /// (`mine`, or why that failed); going back to their file takes typing `reload`, so that
     /// no stray key can drop anything. `beneath` is what was on screen when it happened.
@@ -113,6 +118,7 @@ pub enum Mode {
     Confirm,
     Picker,
     Conflict,
+    Notice,
 }
 
 pub const FINDING_CLASSES: [FindingClass; 5] = FindingClass::ALL;
@@ -125,6 +131,7 @@ fn mode_of(overlay: &Overlay, screen: Screen, focus: Focus) -> Mode {
         Overlay::Confirm { .. } => Mode::Confirm,
         Overlay::Picker { .. } => Mode::Picker,
         Overlay::Conflict { .. } => Mode::Conflict,
+        Overlay::Notice { .. } => Mode::Notice,
         Overlay::None => Mode::Normal(screen, focus),
     }
 }
@@ -266,6 +273,17 @@ impl App {
         };
     }
 
+    /// Our answers were written to `mine` after all: the interview goes on there.
+    pub fn mine_written(&mut self, mine: PathBuf) {
+        self.save = SaveState::Saved {
+            at: "after a conflict".into(),
+        };
+        self.dirty = false;
+        if let Overlay::Conflict { mine: m, .. } = &mut self.overlay {
+            *m = Ok(mine);
+        }
+    }
+
     /// Whether quitting now would leave changes behind that the disk refused.
     pub fn unsaved(&self) -> bool {
         self.dirty
@@ -284,6 +302,10 @@ impl App {
     /// Applies an action to what is beneath the file-changed dialog: keys typed before the
     /// dialog could be seen go where they were meant to go, not into the dialog.
     pub fn update_beneath(&mut self, action: Action) {
+        self.route_beneath(action)
+    }
+
+    fn route_beneath(&mut self, action: Action) {
         let Overlay::Conflict {
             beneath,
             theirs,
@@ -320,8 +342,17 @@ impl App {
             .unwrap_or(0);
         self.dirty = false;
         self.save = SaveState::Unchanged;
-        self.overlay = Overlay::None;
+        // A form being filled in stays open: it goes into the record now on screen.
+        if !matches!(self.overlay, Overlay::Editor(_)) {
+            self.overlay = Overlay::None;
+        }
         self.message = Some(message);
+    }
+
+    /// Shows a note in full until a key is pressed, over whatever is on screen.
+    pub fn notice(&mut self, text: String) {
+        let beneath = Box::new(std::mem::replace(&mut self.overlay, Overlay::None));
+        self.overlay = Overlay::Notice { text, beneath };
     }
 
     fn changed(&mut self) {
@@ -386,6 +417,7 @@ impl App {
                 _ => self.overlay = Overlay::Confirm { question, pending },
             },
             Overlay::Picker { row } => self.update_picker(row, action),
+            Overlay::Notice { beneath, .. } => self.overlay = *beneath,
             Overlay::Conflict {
                 beneath,
                 theirs,
@@ -408,6 +440,16 @@ impl App {
                         mine,
                         typed,
                     };
+                }
+                // A paste is never the word `reload`: it goes where the user was typing.
+                Action::Paste(_) => {
+                    self.overlay = Overlay::Conflict {
+                        beneath,
+                        theirs,
+                        mine,
+                        typed,
+                    };
+                    self.route_beneath(action);
                 }
                 _ => {
                     if let Action::Input(input) = action {
@@ -435,24 +477,28 @@ impl App {
 
     /// Quits, unless that would leave something behind: then asks first.
     fn ask_to_quit(&mut self) {
-        let question = if let Some(draft) = self.draft() {
-            let what = crate::tui::editor::Purpose::from_draft_key(&draft.form, &draft.target)
-                .map_or("form", |p| p.describe());
-            format!(
-                "Quit? The {what} you are writing is kept and offered back when you open this record again."
-            )
-        } else if self.unsaved() {
+        let mut said = Vec::new();
+        if self.unsaved() {
             let why = match &self.save {
                 SaveState::Failed { error } => error.clone(),
                 _ => "the file changed on disk".into(),
             };
-            format!(
-                "The last changes are not saved ({why}). Quit anyway? They will be written to a copy beside the record, in your home folder or in the temporary folder, and you will be told where."
-            )
-        } else {
+            said.push(format!(
+                "The last changes are not saved ({why}). They will be written to a copy beside the record, in your home folder or in the temporary folder (or, if none of these takes it, shown on the terminal), and you will be told where."
+            ));
+        }
+        if let Some(draft) = self.draft() {
+            let what = crate::tui::editor::Purpose::from_draft_key(&draft.form, &draft.target)
+                .map_or("form", |p| p.describe());
+            said.push(format!(
+                "The {what} you are writing is kept and offered back when you open this record again."
+            ));
+        }
+        if said.is_empty() {
             self.quit = true;
             return;
-        };
+        }
+        let question = format!("Quit? {}", said.join(" "));
         let restore = Box::new(std::mem::replace(&mut self.overlay, Overlay::None));
         self.overlay = Overlay::Confirm {
             question,

@@ -128,6 +128,7 @@ fn key_help(app: &App, area: Rect, buf: &mut Buffer) {
             ("←→", "choose"),
         ],
         Mode::Confirm => &[("y", "yes"), ("n", "no")],
+        Mode::Notice => &[("any key", "go on")],
         Mode::Conflict => &[
             ("Enter", "go on with your answers"),
             ("reload Enter", "open theirs"),
@@ -321,7 +322,11 @@ pub fn text_area(text: &ratatui_textarea::TextArea, area: Rect, buf: &mut Buffer
     for y in area.top()..area.bottom() {
         for x in area.left()..area.right() {
             let cell = &mut buf[(x, y)];
-            if cell.symbol().chars().any(|c| c as u32 >= 0xF_0000) {
+            if cell
+                .symbol()
+                .chars()
+                .any(|c| c as u32 >= crate::text::EDITABLE_BASE)
+            {
                 let shown: String = cell.symbol().chars().map(crate::text::shown).collect();
                 cell.set_symbol(&shown);
             }

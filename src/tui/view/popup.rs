@@ -10,9 +10,28 @@ use crate::tui::app::{App, Overlay};
 use crate::tui::editor::FieldKind;
 
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+    render_overlay(app, &app.overlay, area, buf);
+}
+
+fn render_overlay(app: &App, overlay: &Overlay, area: Rect, buf: &mut Buffer) {
     let t = app.theme;
-    match &app.overlay {
+    match overlay {
         Overlay::None => {}
+        Overlay::Notice { text, beneath } => {
+            render_overlay(app, beneath, area, buf);
+            let width = area.width.saturating_sub(4).min(70);
+            let mut lines = wrap_spans(vec![Span::raw(safe(text))], width - 2, 0);
+            lines.push(Line::default());
+            lines.push(Line::styled("Any key goes on.", t.dim()));
+            let rect = centered(area, width, lines.len() as u16 + 2);
+            Clear.render(rect, buf);
+            let block = Block::bordered()
+                .title(" Note from the last session ")
+                .border_style(t.error());
+            let inner = block.inner(rect);
+            block.render(rect, buf);
+            Paragraph::new(lines).render(inner, buf);
+        }
         Overlay::Editor(_) if editing_notes(app) => {}
         Overlay::Editor(e) => {
             let width = area.width.saturating_sub(4).min(72);
