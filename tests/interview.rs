@@ -721,3 +721,86 @@ fn a_note_from_the_last_session_is_shown_whole() {
     assert!(matches!(app.overlay, Overlay::None));
     assert_eq!(app.opened.record, before);
 }
+
+/// Clause 6 answers carry a note and evidence, and what was sampled is recorded, from the
+/// interview as from the command line.
+#[test]
+fn clause_6_notes_evidence_and_sampling_from_the_interview() {
+    let mut app = example_app();
+    app.update(Action::ShowSetup);
+    let first_condition = app
+        .setup_rows()
+        .iter()
+        .position(|r| matches!(r, vse_assess::tui::app::SetupRow::Condition(0)))
+        .unwrap();
+    for _ in 0..first_condition {
+        app.update(Action::Down);
+    }
+    press(&mut app, &[KeyCode::Enter]);
+    let Overlay::Editor(e) = &app.overlay else {
+        panic!("{:?}", app.overlay)
+    };
+    assert_eq!(e.title, "Clause 6 condition 6.a");
+    typed(&mut app, " Checked the org chart.");
+    press(&mut app, &[KeyCode::Enter]);
+    typed(&mut app, "HB, XX");
+    press(&mut app, &[KeyCode::Enter]);
+    assert!(
+        matches!(&app.overlay, Overlay::Editor(e) if e.error.as_deref() == Some("no evidence `XX` in the register (v opens it)"))
+    );
+    for _ in 0..4 {
+        press(&mut app, &[KeyCode::Backspace]);
+    }
+    press(&mut app, &[KeyCode::Enter]);
+    let c = &app.opened.record.conditions["6.a"];
+    assert!(c.met);
+    assert!(c.note.ends_with("Checked the org chart."), "{}", c.note);
+    assert_eq!(c.evidence, ["HB"]);
+
+    app.update(Action::StartInterview);
+    press(&mut app, &[KeyCode::Char('c')]);
+    typed(&mut app, "4 of 12 onboarding records, 2026");
+    press(&mut app, &[KeyCode::Enter]);
+    let id = app.requirement().id.clone();
+    assert_eq!(
+        app.opened.record.answer(&id).unwrap().sampling,
+        "4 of 12 onboarding records, 2026"
+    );
+    assert!(screen(&app, 80, 24).contains("Sampled 4 of 12 onboarding records, 2026"));
+}
+
+/// Who was interviewed is picked from the participants: Tab completes, several at once, each
+/// kept as a name of its own.
+#[test]
+fn interviewees_are_completed_from_the_participants() {
+    let mut app = example_app();
+    app.update(Action::JumpTo);
+    typed(&mut app, "7.3.a");
+    app.update(Action::Confirm);
+    press(&mut app, &[KeyCode::Char('w')]);
+    typed(&mut app, "so");
+    press(&mut app, &[KeyCode::Tab]);
+    assert!(matches!(&app.overlay, Overlay::Editor(e) if e.value(0) == "Sofia Reyes, "));
+    typed(&mut app, "in");
+    press(&mut app, &[KeyCode::Tab]);
+    assert!(
+        matches!(&app.overlay, Overlay::Editor(e) if e.value(0) == "Sofia Reyes, Ines Duarte, ")
+    );
+    typed(&mut app, "zz");
+    press(&mut app, &[KeyCode::Tab]);
+    assert!(
+        matches!(&app.overlay, Overlay::Editor(e) if e.error.as_deref() == Some("no participant starts like that"))
+    );
+    for _ in 0..2 {
+        press(&mut app, &[KeyCode::Backspace]);
+    }
+    press(&mut app, &[KeyCode::Enter]);
+    let a = app.opened.record.answer("7.3.a").unwrap();
+    assert!(
+        a.interviewed
+            .ends_with(&["Sofia Reyes".to_string(), "Ines Duarte".to_string()]),
+        "{:?}",
+        a.interviewed
+    );
+    assert!(!a.interviewed.iter().any(|n| n.contains(',')));
+}

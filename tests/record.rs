@@ -502,3 +502,57 @@ fn bad_dates_on_the_command_line_name_the_option() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("--date: `27/11/2026` is not a date"));
     assert!(!tmp.path().join("n.toml").exists());
 }
+
+/// What an audit report needs beyond ratings (ISO 19011 6.5.1): clause 6 answers resting on
+/// evidence, what was sampled, areas not covered, diverging opinions, how remote sessions ran.
+#[test]
+fn clause_6_evidence_sampling_and_the_optional_sections_reach_the_report() {
+    let tmp = TempDir::new().unwrap();
+    let file = filled(tmp.path());
+    run_ok(
+        tmp.path(),
+        &[
+            "condition",
+            "a.toml",
+            "6.b",
+            "yes",
+            "--note",
+            "Seen in the plan",
+            "--evidence",
+            "E1",
+        ],
+    );
+    let out = cli(tmp.path())
+        .args(["condition", "a.toml", "6.c", "yes", "--evidence", "NOPE"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no evidence `NOPE` in the register"));
+    run_ok(
+        tmp.path(),
+        &[
+            "answer",
+            "a.toml",
+            "7.2.a",
+            "--sampling",
+            "3 of 9 projects, 2025-2026",
+        ],
+    );
+    let mut opened = store::open(&file).unwrap();
+    let meta = &mut opened.record.assessment;
+    meta.not_covered = "The second site was not visited".into();
+    meta.diverging_opinions = "The VSE holds 7.3.f does not apply".into();
+    meta.remote_method = "Video call with screen sharing of the wiki".into();
+    store::save(&mut opened).unwrap();
+    let md = run_ok(tmp.path(), &["report", "a.toml"]);
+    assert!(
+        md.contains("| 6.b |") && md.contains("| yes | Seen in the plan | [E1](#ev-1) |"),
+        "{md}"
+    );
+    assert!(md.contains("- **Sampled:** 3 of 9 projects, 2025-2026"));
+    assert!(md.contains("**Areas of the scope not covered:** The second site was not visited"));
+    assert!(md.contains(
+        "**Diverging opinions not resolved with the auditee:** The VSE holds 7.3.f does not apply"
+    ));
+    assert!(md.contains("**Remote sessions:** Video call with screen sharing of the wiki"));
+}

@@ -67,7 +67,8 @@ pub fn run(command: Command) -> Result<ExitCode> {
             id,
             answer,
             note,
-        } => condition(&file, &id, answer, note),
+            evidence,
+        } => condition(&file, &id, answer, note, &evidence),
         Command::Evidence(cmd) => evidence(cmd),
         Command::Finding(cmd) => finding(cmd),
         Command::Action(cmd) => action(cmd),
@@ -441,7 +442,13 @@ fn answer_line(opened: &Opened, id: &str) -> String {
     }
 }
 
-fn condition(file: &Path, id: &str, yes_no: YesNo, note: Option<String>) -> Result<ExitCode> {
+fn condition(
+    file: &Path,
+    id: &str,
+    yes_no: YesNo,
+    note: Option<String>,
+    evidence: &[String],
+) -> Result<ExitCode> {
     let (mut opened, mut lock) = edit(file)?;
     let q = &opened.questionnaire.questionnaire;
     let Some(c) = q
@@ -460,6 +467,11 @@ fn condition(file: &Path, id: &str, yes_no: YesNo, note: Option<String>) -> Resu
     entry.met = matches!(yes_no, YesNo::Yes);
     if let Some(n) = note {
         entry.note = n;
+    }
+    for e in evidence {
+        if !entry.evidence.contains(e) {
+            entry.evidence.push(e.clone());
+        }
     }
     save(&mut opened, &mut lock)?;
     say!(

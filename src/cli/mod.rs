@@ -55,6 +55,9 @@ pub enum Command {
         answer: YesNo,
         #[arg(long)]
         note: Option<String>,
+        /// An evidence id of the register the answer rests on (repeatable).
+        #[arg(long = "evidence")]
+        evidence: Vec<String>,
     },
     /// The evidence register.
     #[command(subcommand)]

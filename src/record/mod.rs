@@ -114,6 +114,15 @@ pub struct Metadata {
     /// When and where the assessment took place.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sessions: Vec<Session>,
+    /// Areas of the scope that were not covered, and why.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub not_covered: String,
+    /// Diverging opinions between the assessment team and the auditee not resolved.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub diverging_opinions: String,
+    /// How remote sessions were held (the tools used, what was seen through them).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub remote_method: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]

@@ -381,6 +381,13 @@ fn identification(out: &mut String, c: &Ctx) {
                 .map(|s| vec![inline(&s.date), inline(&s.location)]),
         );
     }
+    if !meta.remote_method.trim().is_empty() {
+        let _ = writeln!(
+            out,
+            "**Remote sessions:** {}\n",
+            inline(&meta.remote_method)
+        );
+    }
 }
 
 /// Clause 6 answers and the conformance situation (clause 4).
@@ -394,7 +401,7 @@ fn conditions(out: &mut String, c: &Ctx) {
     );
     table(
         out,
-        &["Condition", "Question", "Answer", "Note"],
+        &["Condition", "Question", "Answer", "Note", "Evidence"],
         q.conditions.iter().map(|c| {
             let a = r.conditions.get(&c.id);
             vec![
@@ -406,6 +413,14 @@ fn conditions(out: &mut String, c: &Ctx) {
                     None => "not answered".into(),
                 },
                 a.map(|a| inline(&a.note)).unwrap_or_default(),
+                a.map(|a| {
+                    a.evidence
+                        .iter()
+                        .map(|e| evidence_link(r, e))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                })
+                .unwrap_or_default(),
             ]
         }),
     );
@@ -574,6 +589,18 @@ fn conclusion(out: &mut String, c: &Ctx) {
         inline(&ident.conformance_clause),
         bases.join(", ")
     );
+    let meta = &r.assessment;
+    for (label, text) in [
+        ("Areas of the scope not covered", &meta.not_covered),
+        (
+            "Diverging opinions not resolved with the auditee",
+            &meta.diverging_opinions,
+        ),
+    ] {
+        if !text.trim().is_empty() {
+            let _ = writeln!(out, "**{label}:** {}\n", inline(text));
+        }
+    }
     let _ = writeln!(
         out,
         "The conclusion rests on a sample of the evidence: see [about this assessment](#sampling).\n"

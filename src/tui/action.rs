@@ -44,6 +44,8 @@ pub enum Action {
     AddFinding,
     AddAction,
     AddInterviewee,
+    /// What was sampled for the requirement on screen.
+    EditSampling,
     PickEvidence,
     ShowGuidance,
     /// Space on a list item: toggle (action open/closed, evidence link, condition yes/no).

@@ -104,6 +104,10 @@ pub enum Purpose {
     JumpTo,
     /// A field of the setup form, by its index.
     Setup(usize),
+    /// A clause 6 condition's answer, note and evidence, by the condition's index.
+    Condition(usize),
+    /// What was sampled for a requirement.
+    Sampling(String),
     NewEvidence,
     EditEvidence(usize),
 }
@@ -137,6 +141,8 @@ impl Purpose {
             Purpose::EditAction(id) => ("edit-action", id.clone()),
             Purpose::Interviewee(id) => ("interviewee", id.clone()),
             Purpose::Setup(row) => ("setup", row.to_string()),
+            Purpose::Condition(i) => ("condition", i.to_string()),
+            Purpose::Sampling(id) => ("sampling", id.clone()),
             Purpose::NewEvidence => ("new-evidence", String::new()),
             Purpose::EditEvidence(i) => ("edit-evidence", i.to_string()),
         })
@@ -152,6 +158,8 @@ impl Purpose {
             "edit-action" => Purpose::EditAction(id()),
             "interviewee" => Purpose::Interviewee(id()),
             "setup" => Purpose::Setup(target.parse().ok()?),
+            "condition" => Purpose::Condition(target.parse().ok()?),
+            "sampling" => Purpose::Sampling(id()),
             "new-evidence" => Purpose::NewEvidence,
             "edit-evidence" => Purpose::EditEvidence(target.parse().ok()?),
             _ => return None,
@@ -168,6 +176,8 @@ impl Purpose {
             Purpose::Interviewee(_) => "interviewee",
             Purpose::JumpTo => "jump",
             Purpose::Setup(_) => "assessment detail",
+            Purpose::Condition(_) => "clause 6 answer",
+            Purpose::Sampling(_) => "sampling record",
             Purpose::NewEvidence | Purpose::EditEvidence(_) => "evidence item",
         }
     }

@@ -7,7 +7,7 @@ use crate::record::{check, edit};
 
 use super::evidence::{evidence_editor, evidence_from};
 use super::setup::setup_hint;
-use super::{App, Effect, FINDING_CLASSES, Focus, Overlay, Pending, Screen, setup_label};
+use super::{App, Effect, FINDING_CLASSES, Focus, Overlay, Pending, Screen, SetupRow, setup_label};
 use crate::tui::action::Action;
 use crate::tui::editor::{Draft, Editor, Field, Purpose};
 
@@ -110,7 +110,10 @@ impl App {
                 let mut e = Editor::new(
                     &format!("{id} interviewed"),
                     purpose.clone(),
-                    vec![Field::line("Name", "")],
+                    vec![Field::line(
+                        "Names (Tab completes a participant; commas between)",
+                        "",
+                    )],
                 );
                 let names: Vec<&str> = record
                     .assessment
@@ -131,10 +134,50 @@ impl App {
             ),
             Purpose::Setup(index) => {
                 let row = *self.setup_rows().get(*index)?;
+                // Sentences get room; names and lists one line.
+                let field = match row {
+                    SetupRow::Objectives
+                    | SetupRow::RemoteMethod
+                    | SetupRow::NotCovered
+                    | SetupRow::DivergingOpinions => Field::long_line,
+                    _ => Field::line,
+                };
                 Editor::new(
                     &format!("Edit {}", setup_label(row)),
                     purpose.clone(),
-                    vec![Field::line(setup_hint(row), &self.setup_value(row))],
+                    vec![field(setup_hint(row), &self.setup_value(row))],
+                )
+            }
+            Purpose::Condition(i) => {
+                let c = self.opened.questionnaire.questionnaire.conditions.get(*i)?;
+                let answer = record.conditions.get(&c.id).cloned().unwrap_or_default();
+                let met = match record.conditions.get(&c.id) {
+                    Some(a) if a.met => 0,
+                    Some(_) => 1,
+                    None => 2,
+                };
+                Editor::new(
+                    &format!("Clause 6 condition {}", c.id),
+                    purpose.clone(),
+                    vec![
+                        Field::choice("Met (←→)", &["yes", "no", "not answered"], met),
+                        Field::long_line("Note", &answer.note),
+                        Field::line(
+                            "Evidence (ids, comma-separated)",
+                            &answer.evidence.join(", "),
+                        ),
+                    ],
+                )
+            }
+            Purpose::Sampling(id) => {
+                let sampled = answer(id).sampling;
+                Editor::new(
+                    &format!("{id} sampled"),
+                    purpose.clone(),
+                    vec![Field::long_line(
+                        "What was sampled: projects, period, records seen, how many of how many",
+                        &sampled,
+                    )],
                 )
             }
             Purpose::NewEvidence => evidence_editor("New evidence", Purpose::NewEvidence, None),
@@ -231,6 +274,15 @@ impl App {
                 self.screen = Screen::Setup;
                 self.setup_row = *row;
             }
+            Purpose::Condition(i) => {
+                self.screen = Screen::Setup;
+                self.setup_row = self
+                    .setup_rows()
+                    .iter()
+                    .position(|r| *r == SetupRow::Condition(*i))
+                    .unwrap_or(0);
+            }
+            Purpose::Sampling(id) => self.show_requirement(id),
             Purpose::NewEvidence | Purpose::EditEvidence(_) => {
                 self.screen = Screen::Evidence;
                 if let Purpose::EditEvidence(i) = purpose {
@@ -278,6 +330,21 @@ impl App {
                 let changed = editor.paste(&text);
                 if changed && live_notes {
                     self.sync_notes(&editor);
+                }
+            }
+            // Who was interviewed: Tab completes the name being typed from the participants.
+            Action::NextField if matches!(editor.purpose, Purpose::Interviewee(_)) => {
+                let participants: Vec<&str> = self
+                    .opened
+                    .record
+                    .assessment
+                    .participants
+                    .iter()
+                    .map(|p| p.name.as_str())
+                    .collect();
+                match complete_name(&editor.value(0), &participants) {
+                    Some(done) => editor.fields[0].set_value(&done),
+                    None => editor.error = Some("no participant starts like that".into()),
                 }
             }
             Action::NextField => editor.next_field(),
@@ -365,12 +432,7 @@ impl App {
                     .into_iter()
                     .find(|c| c.key() == e.value(0))
                     .expect("a listed class");
-                let typed: Vec<String> = e
-                    .value(4)
-                    .split([',', ';', ' '])
-                    .filter(|s| !s.is_empty())
-                    .map(str::to_owned)
-                    .collect();
+                let typed = id_list(&e.value(4));
                 let cited = record
                     .finding(fid)
                     .map(|f| f.evidence.clone())
@@ -397,11 +459,21 @@ impl App {
                 self.message = Some(format!("{aid} changed"));
             }
             Purpose::Interviewee(id) => {
-                let name = e.value(0);
-                if name.trim().is_empty() {
+                // Several people at once, each a name of their own.
+                let names: Vec<String> = e
+                    .value(0)
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|n| !n.is_empty())
+                    .map(str::to_owned)
+                    .collect();
+                if names.is_empty() {
                     return Err("type a name (Esc cancels)".into());
                 }
-                record.answer_mut(id).add_interviewee(&name);
+                let a = record.answer_mut(id);
+                for name in &names {
+                    a.add_interviewee(name);
+                }
             }
             Purpose::JumpTo => {
                 let q = &self.opened.questionnaire.questionnaire;
@@ -422,6 +494,35 @@ impl App {
                     .expect("resolved");
                 self.go_to_requirement(index);
                 return Ok(());
+            }
+            Purpose::Condition(i) => {
+                let cid = self.opened.questionnaire.questionnaire.conditions[*i]
+                    .id
+                    .clone();
+                let ids = id_list(&e.value(2));
+                if let Some(missing) = ids.iter().find(|x| record.evidence_item(x).is_none()) {
+                    return Err(format!(
+                        "no evidence `{missing}` in the register (v opens it)"
+                    ));
+                }
+                if e.value(0) == "not answered" {
+                    if !e.value(1).trim().is_empty() || !ids.is_empty() {
+                        return Err("answer yes or no to keep a note or evidence".into());
+                    }
+                    record.conditions.remove(&cid);
+                    self.message = Some(format!("clause 6 condition {cid} not answered"));
+                    self.changed();
+                    return Ok(());
+                }
+                let entry = record.conditions.entry(cid.clone()).or_default();
+                entry.met = e.value(0) == "yes";
+                entry.note = e.value(1).trim().to_owned();
+                entry.evidence = ids;
+                self.message = Some(format!("clause 6 condition {cid} answered"));
+            }
+            Purpose::Sampling(id) => {
+                record.answer_mut(id).sampling = e.value(0).trim().to_owned();
+                self.message = Some(format!("{id}: what was sampled recorded"));
             }
             // Unchanged: nothing to apply (a list read back from one line could change).
             Purpose::Setup(_) if !e.is_changed() => return Ok(()),
@@ -494,4 +595,29 @@ impl App {
         }
         self.changed();
     }
+}
+
+/// Ids typed as a list: separated by commas, semicolons or spaces.
+fn id_list(typed: &str) -> Vec<String> {
+    typed
+        .split([',', ';', ' '])
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The names typed so far with the last one completed from `participants` (the first that
+/// starts like it, in any case, and is not listed yet), ready for the next: `Sofia Reyes, `.
+pub fn complete_name(typed: &str, participants: &[&str]) -> Option<String> {
+    let (head, last) = match typed.rfind(',') {
+        Some(i) => (&typed[..=i], typed[i + 1..].trim()),
+        None => ("", typed.trim()),
+    };
+    let listed: Vec<&str> = head.split(',').map(str::trim).collect();
+    let last = last.to_lowercase();
+    let name = participants
+        .iter()
+        .find(|p| p.to_lowercase().starts_with(&last) && !listed.contains(p))?;
+    let sep = if head.is_empty() { "" } else { " " };
+    Some(format!("{head}{sep}{name}, "))
 }

@@ -113,6 +113,7 @@ impl App {
             Action::AddFinding => self.open_form(Purpose::Finding(id)),
             Action::AddAction => self.open_form(Purpose::Action(id)),
             Action::AddInterviewee => self.open_form(Purpose::Interviewee(id)),
+            Action::EditSampling => self.open_form(Purpose::Sampling(id)),
             Action::JumpTo => self.open_form(Purpose::JumpTo),
             Action::PickEvidence => self.overlay = Overlay::Picker { row: 0 },
             Action::ShowGuidance => self.go(Screen::Guidance),

@@ -19,10 +19,13 @@ pub enum SetupRow {
     Team,
     Participants,
     Sessions,
+    RemoteMethod,
+    NotCovered,
+    DivergingOpinions,
     Condition(usize),
 }
 
-const SETUP_FIXED: [SetupRow; 10] = [
+const SETUP_FIXED: [SetupRow; 13] = [
     SetupRow::Vse,
     SetupRow::Kind,
     SetupRow::Status,
@@ -33,6 +36,9 @@ const SETUP_FIXED: [SetupRow; 10] = [
     SetupRow::Team,
     SetupRow::Participants,
     SetupRow::Sessions,
+    SetupRow::RemoteMethod,
+    SetupRow::NotCovered,
+    SetupRow::DivergingOpinions,
 ];
 
 impl App {
@@ -60,6 +66,12 @@ impl App {
             }
             Action::Yes | Action::No if matches!(row, SetupRow::Condition(_)) => {
                 self.set_condition(row, action == Action::Yes);
+            }
+            // Enter on a condition: its answer, note and evidence; Space, y, n answer it.
+            Action::Open if matches!(row, SetupRow::Condition(_)) => {
+                if let SetupRow::Condition(i) = row {
+                    self.open_form(Purpose::Condition(i));
+                }
             }
             Action::Toggle | Action::Open => match row {
                 SetupRow::Kind => {
@@ -135,6 +147,9 @@ impl App {
                 .map(|s| format!("{} {}", s.date, s.location).trim().to_owned())
                 .collect::<Vec<_>>()
                 .join("; "),
+            SetupRow::RemoteMethod => meta.remote_method.clone(),
+            SetupRow::NotCovered => meta.not_covered.clone(),
+            SetupRow::DivergingOpinions => meta.diverging_opinions.clone(),
             SetupRow::Condition(i) => {
                 let cid = &self.opened.questionnaire.questionnaire.conditions[i].id;
                 match self.opened.record.conditions.get(cid) {
@@ -194,6 +209,9 @@ impl App {
                 }
                 meta.sessions = sessions;
             }
+            SetupRow::RemoteMethod => meta.remote_method = value.trim().to_owned(),
+            SetupRow::NotCovered => meta.not_covered = value.trim().to_owned(),
+            SetupRow::DivergingOpinions => meta.diverging_opinions = value.trim().to_owned(),
             SetupRow::Kind | SetupRow::Status | SetupRow::Condition(_) => {}
         }
         Ok(())
@@ -212,6 +230,9 @@ pub fn setup_label(row: SetupRow) -> &'static str {
         SetupRow::Team => "Assessment team",
         SetupRow::Participants => "Participants",
         SetupRow::Sessions => "Dates, places",
+        SetupRow::RemoteMethod => "Remote method",
+        SetupRow::NotCovered => "Not covered",
+        SetupRow::DivergingOpinions => "Diverging views",
         SetupRow::Condition(_) => "Condition",
     }
 }
@@ -220,6 +241,9 @@ pub(super) fn setup_hint(row: SetupRow) -> &'static str {
     match row {
         SetupRow::Team | SetupRow::Participants => "Name: role; Name: role",
         SetupRow::Sessions => "2026-11-27 Place; 2026-11-28 Place",
+        SetupRow::RemoteMethod => "How remote sessions were held (tools, what was shown)",
+        SetupRow::NotCovered => "Areas of the scope not covered, and why",
+        SetupRow::DivergingOpinions => "Diverging opinions not resolved with the auditee",
         SetupRow::Sites => "Site; site",
         SetupRow::Processes => "OM, RM, PSM, PPM",
         _ => setup_label(row),

@@ -256,6 +256,12 @@ fn requirement(app: &App, area: Rect, buf: &mut Buffer) {
             w as usize - 9,
         )),
     ]));
+    if !a.sampling.trim().is_empty() {
+        top.push(Line::from(vec![
+            Span::styled("Sampled ", t.label()),
+            Span::raw(truncate(&safe(&a.sampling), w as usize - 8)),
+        ]));
+    }
     list(
         app,
         &mut top,
