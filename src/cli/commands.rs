@@ -283,51 +283,32 @@ fn answer(args: AnswerArgs) -> Result<ExitCode> {
     let id = req.id.clone();
     let record = &mut opened.record;
 
-    for ev in args.evidence.iter().chain(&args.unlink) {
-        if record.evidence_item(ev).is_none() {
-            let known: Vec<&str> = record.evidence.iter().map(|e| e.id.as_str()).collect();
-            bail!(invalid(format!(
-                "no evidence `{ev}` in the register (known: {}); add it with `vse-assess evidence add`",
-                if known.is_empty() {
-                    "none".to_string()
-                } else {
-                    known.join(", ")
-                }
-            )));
-        }
-    }
     for ev in &args.evidence {
-        if !record
-            .evidence_item(ev)
-            .is_some_and(|e| e.supports.contains(&id))
-        {
-            record.set_link(ev, &id, true);
-        }
+        edit::link_evidence(record, ev, &id, true).map_err(refused)?;
     }
     for ev in &args.unlink {
-        record.set_link(ev, &id, false);
+        edit::link_evidence(record, ev, &id, false).map_err(refused)?;
     }
-
-    let a = record.answer_mut(&id);
-    if let Some(r) = &args.rating {
-        a.set_rating(Some(r.parse().map_err(invalid)?));
-    }
-    if args.clear_rating {
-        a.set_rating(None);
-    }
-    if let Some(j) = args.justification {
-        if a.rating != Some(Judgement::NA) {
-            bail!(invalid(
-                "--justification goes with --rating na (not applicable)"
-            ));
+    let rating = match (&args.rating, args.clear_rating) {
+        (Some(r), _) => Some(Some(r.parse::<Judgement>().map_err(invalid)?)),
+        (None, true) => Some(None),
+        // --justification alone rewrites that of a requirement already N/A.
+        (None, false) if args.justification.is_some() => {
+            Some(record.answer(&id).and_then(|a| a.rating))
         }
-        a.justification = j;
+        (None, false) => None,
+    };
+    if let Some(rating) = rating {
+        // The rule is the edit layer's; the words name the options.
+        edit::rate(record, &id, rating, args.justification.as_deref()).map_err(|_| {
+            invalid(if rating == Some(Judgement::NA) {
+                format!("{id}: not applicable needs --justification TEXT")
+            } else {
+                "--justification goes with --rating na (not applicable)".to_string()
+            })
+        })?;
     }
-    if a.rating == Some(Judgement::NA) && a.justification.trim().is_empty() {
-        bail!(invalid(format!(
-            "{id}: not applicable needs --justification TEXT"
-        )));
-    }
+    let a = record.answer_mut(&id);
     if let Some(n) = args.note {
         a.notes = n;
     }
@@ -358,11 +339,11 @@ fn answer(args: AnswerArgs) -> Result<ExitCode> {
     for name in &args.interviewed {
         a.add_interviewee(name);
     }
-    if let Some(sampled) = args.sampling {
-        a.sampling = sampled;
-    }
     let q = &opened.questionnaire.questionnaire;
     let record = &mut opened.record;
+    if let Some(sampled) = &args.sampling {
+        edit::set_sampling(record, &id, sampled);
+    }
     for f in &args.findings {
         let (class, text) = f.split_once(':').ok_or_else(|| {
             invalid(format!(

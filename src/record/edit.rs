@@ -1,9 +1,12 @@
-//! Changes to findings, corrective actions and their verification: each one operation with
-//! its checks, used by the command line and the interview alike, so that a rule (a date, a
-//! finding that must exist, what closes a nonconformity) is written once.
+//! Changes a user makes to an assessment, each one operation with its checks, used by the
+//! command line and the interview alike, so that a rule (not applicable needs a
+//! justification, a date, a finding that must exist, what closes a nonconformity) is written
+//! once: ratings, evidence links and sampling; findings, corrective actions and their
+//! verification.
 
 use super::{Action, ActionStatus, Finding, FindingClass, Record, Verification, check_date};
 use crate::questionnaire::Questionnaire;
+use crate::rating::Judgement;
 
 /// Why a change was refused; nothing was changed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -12,6 +15,49 @@ pub struct Refused(pub String);
 
 fn refuse<T>(msg: impl Into<String>) -> Result<T, Refused> {
     Err(Refused(msg.into()))
+}
+
+/// Rates a requirement; `None` clears the rating (not yet assessed). Not applicable needs a
+/// justification, given here or already recorded; any other rating drops it. `justification`
+/// alone (rating `None` and `keep` true) rewrites the justification of an N/A.
+pub fn rate(
+    record: &mut Record,
+    id: &str,
+    rating: Option<Judgement>,
+    justification: Option<&str>,
+) -> Result<(), Refused> {
+    let justification = justification.map(str::trim);
+    if rating != Some(Judgement::NA) && justification.is_some_and(|j| !j.is_empty()) {
+        return refuse("a justification goes with not applicable (N/A) only");
+    }
+    let a = record.answer_mut(id);
+    if rating == Some(Judgement::NA) {
+        let given = justification.unwrap_or(a.justification.trim());
+        if given.is_empty() {
+            return refuse("not applicable needs a justification");
+        }
+        a.justification = given.to_owned();
+    }
+    a.set_rating(rating);
+    Ok(())
+}
+
+/// Links or unlinks an evidence item of the register and a requirement.
+pub fn link_evidence(
+    record: &mut Record,
+    evidence: &str,
+    requirement: &str,
+    linked: bool,
+) -> Result<(), Refused> {
+    check_evidence(record, &[evidence.to_owned()])?;
+    record.set_link(evidence, requirement, linked);
+    Ok(())
+}
+
+/// Records what was sampled for a requirement (projects, period, records seen, how many of
+/// how many); empty clears it.
+pub fn set_sampling(record: &mut Record, id: &str, sampled: &str) {
+    record.answer_mut(id).sampling = sampled.trim().to_owned();
 }
 
 /// A finding as it is first recorded.
@@ -308,5 +354,46 @@ fn list_or_none(ids: &[&str]) -> String {
         "none".into()
     } else {
         ids.join(", ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::questionnaire::catalog;
+
+    fn record() -> Record {
+        let loaded = catalog::embedded(catalog::DEFAULT).unwrap().unwrap();
+        Record::new(&loaded, "Acme", crate::record::Kind::Audit)
+    }
+
+    #[test]
+    fn not_applicable_needs_a_justification_and_only_it_keeps_one() {
+        let mut r = record();
+        assert_eq!(
+            rate(&mut r, "7.3.f", Some(Judgement::NA), None),
+            Err(Refused("not applicable needs a justification".into()))
+        );
+        assert!(r.answer("7.3.f").is_none_or(|a| a.rating.is_none()));
+        rate(
+            &mut r,
+            "7.3.f",
+            Some(Judgement::NA),
+            Some(" Parent company "),
+        )
+        .unwrap();
+        assert_eq!(r.answer("7.3.f").unwrap().justification, "Parent company");
+        // Rated again N/A: the justification recorded is enough.
+        rate(&mut r, "7.3.f", Some(Judgement::NA), None).unwrap();
+        assert!(rate(&mut r, "7.3.f", Some(Judgement::F), Some("why")).is_err());
+        rate(&mut r, "7.3.f", Some(Judgement::F), None).unwrap();
+        assert_eq!(r.answer("7.3.f").unwrap().justification, "");
+    }
+
+    #[test]
+    fn links_need_an_item_of_the_register() {
+        let mut r = record();
+        let err = link_evidence(&mut r, "E9", "7.2.a", true).unwrap_err();
+        assert!(err.0.contains("no evidence `E9`"), "{err}");
     }
 }

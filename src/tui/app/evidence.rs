@@ -1,5 +1,6 @@
 //! The evidence register screen and the picker that links items to a requirement.
 
+use crate::record::edit;
 use crate::record::store::Hashed;
 use crate::record::{Evidence, EvidenceKind};
 
@@ -44,7 +45,7 @@ impl App {
             Action::Toggle | Action::Open if row < n => {
                 let ev = self.opened.record.evidence[row].id.clone();
                 let linked = self.opened.record.evidence[row].supports.contains(&id);
-                self.opened.record.set_link(&ev, &id, !linked);
+                let _ = edit::link_evidence(&mut self.opened.record, &ev, &id, !linked);
                 self.changed();
                 row
             }
@@ -74,7 +75,7 @@ impl App {
                 let linked = self.opened.record.evidence[self.evidence_row]
                     .supports
                     .contains(&id);
-                self.opened.record.set_link(&ev, &id, !linked);
+                let _ = edit::link_evidence(&mut self.opened.record, &ev, &id, !linked);
                 self.message = Some(format!(
                     "{ev} {} {id}",
                     if linked { "unlinked from" } else { "linked to" }

@@ -392,13 +392,8 @@ impl App {
         match &e.purpose {
             Purpose::Notes(_) => {}
             Purpose::Justification(id) => {
-                let text = e.value(0).trim().to_owned();
-                if text.is_empty() {
-                    return Err("not applicable needs a justification (Esc cancels)".into());
-                }
-                let a = record.answer_mut(id);
-                a.set_rating(Some(Judgement::NA));
-                a.justification = text;
+                edit::rate(record, id, Some(Judgement::NA), Some(&e.value(0)))
+                    .map_err(|e| format!("{e} (Esc cancels)"))?;
                 self.message = Some(format!("{id} not applicable"));
             }
             Purpose::Finding(id) => {
@@ -521,7 +516,7 @@ impl App {
                 self.message = Some(format!("clause 6 condition {cid} answered"));
             }
             Purpose::Sampling(id) => {
-                record.answer_mut(id).sampling = e.value(0).trim().to_owned();
+                edit::set_sampling(record, id, &e.value(0));
                 self.message = Some(format!("{id}: what was sampled recorded"));
             }
             // Unchanged: nothing to apply (a list read back from one line could change).

@@ -67,10 +67,8 @@ impl App {
                 );
             }
             Action::Rate(r) => {
-                self.opened
-                    .record
-                    .answer_mut(&id)
-                    .set_rating(Some(r.into()));
+                // N, P, L or F needs nothing more: this cannot be refused.
+                let _ = edit::rate(&mut self.opened.record, &id, Some(r.into()), None);
                 self.message = Some(format!("{id} rated {r}"));
                 self.changed();
             }
@@ -88,7 +86,7 @@ impl App {
                 }
             }
             Action::ClearRating => {
-                self.opened.record.answer_mut(&id).set_rating(None);
+                let _ = edit::rate(&mut self.opened.record, &id, None, None);
                 self.message = Some(format!("{id} not yet assessed"));
                 self.changed();
             }
