@@ -30,6 +30,24 @@ fn headless(browser: &str, profile: &Path, args: &[&str]) -> std::process::Outpu
         .expect("chromium runs")
 }
 
+/// Prints a page to PDF as a user would from the browser, without header or footer.
+fn print_to_pdf(browser: &str, profile: &Path, url: &str, pdf: &Path) {
+    let out = headless(
+        browser,
+        profile,
+        &[
+            &format!("--print-to-pdf={}", pdf.display()),
+            "--no-pdf-header-footer",
+            url,
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 fn count(haystack: &str, needle: &str) -> usize {
     haystack.matches(needle).count()
 }
@@ -55,20 +73,7 @@ fn chromium_parses_the_example_report_as_written() {
     assert_eq!(count(&dom, "<script"), 0);
 
     let pdf = tmp.path().join("report.pdf");
-    let out = headless(
-        browser,
-        tmp.path(),
-        &[
-            &format!("--print-to-pdf={}", pdf.display()),
-            "--no-pdf-header-footer",
-            &url,
-        ],
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    print_to_pdf(browser, tmp.path(), &url, &pdf);
     let bytes = std::fs::read(&pdf).expect("a PDF was printed");
     assert!(
         bytes.starts_with(b"%PDF") && bytes.len() > 20_000,
@@ -193,20 +198,7 @@ fn printed_tables_wrap_long_values_and_lose_no_column() {
     for page in ["r.html", "a4.html"] {
         let pdf = tmp.path().join(format!("{page}.pdf"));
         let url = format!("file://{}", tmp.path().join(page).display());
-        let out = headless(
-            browser,
-            tmp.path(),
-            &[
-                &format!("--print-to-pdf={}", pdf.display()),
-                "--no-pdf-header-footer",
-                &url,
-            ],
-        );
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        print_to_pdf(browser, tmp.path(), &url, &pdf);
         let words = pdf_words(&pdf);
         let paper = words.first().map(|w| w.0).unwrap();
         assert!(
