@@ -133,13 +133,17 @@ fn event_loop(terminal: &mut DefaultTerminal, app: &mut App, files: &mut Files) 
     // When the file-changed dialog was first drawn.
     let mut dialog_shown: Option<Instant> = None;
     loop {
+        // After a conflict whose copy of our answers failed, try the copy again.
+        if app.dirty && app.save == SaveState::Conflict {
+            files.retry_mine(app);
+            if app.save != SaveState::Conflict {
+                draw(terminal, app)?;
+            }
+        }
         // Block until something happens; wake up on a timer only to retry a failed save (or a
         // failed copy of our answers after a conflict).
         let retrying = (app.may_save() && matches!(app.save, SaveState::Failed { .. }))
             || (app.dirty && app.save == SaveState::Conflict);
-        if copy_pending(app) {
-            files.retry_mine(app);
-        }
         let first = if retrying {
             match rx.recv_timeout(RETRY) {
                 Ok(m) => Some(m),
@@ -213,11 +217,6 @@ fn event_loop(terminal: &mut DefaultTerminal, app: &mut App, files: &mut Files) 
             _ => dialog_shown = None,
         }
     }
-}
-
-/// Whether a conflict left our answers unwritten, so that copying them is to be tried again.
-fn copy_pending(app: &App) -> bool {
-    app.dirty && app.save == SaveState::Conflict
 }
 
 /// Terminal input, on a thread of its own feeding the loop.
