@@ -13,8 +13,32 @@ pub enum FieldKind {
     },
 }
 
+/// What a field of a form holds: forms are read by these names, never by position, so that
+/// adding or moving a field cannot make one value land in another's place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Name {
+    /// The one text of a single-field form (notes, a justification, a name list...).
+    Text,
+    Class,
+    Finding,
+    What,
+    Owner,
+    Due,
+    Correction,
+    RootCause,
+    Evidence,
+    Met,
+    Note,
+    Id,
+    Title,
+    Kind,
+    Location,
+    Version,
+}
+
 #[derive(Debug, Clone)]
 pub struct Field {
+    pub name: Name,
     pub label: String,
     pub kind: FieldKind,
     pub text: TextArea<'static>,
@@ -55,11 +79,17 @@ impl Field {
 
     fn new(label: &str, kind: FieldKind, value: &str) -> Field {
         Field {
+            name: Name::Text,
             label: label.to_owned(),
             kind,
             text: text_area(value),
             rows: 1,
         }
+    }
+
+    /// The same field under another name.
+    pub fn named(self, name: Name) -> Field {
+        Field { name, ..self }
     }
 
     pub fn value(&self) -> String {
@@ -249,6 +279,15 @@ impl Editor {
 
     pub fn value(&self, i: usize) -> String {
         self.fields[i].value()
+    }
+
+    /// The value of the field called `name`.
+    pub fn get(&self, name: Name) -> String {
+        self.fields
+            .iter()
+            .find(|f| f.name == name)
+            .map(Field::value)
+            .unwrap_or_else(|| panic!("the form has no {name:?} field"))
     }
 
     /// Whether Enter adds a line break rather than moving on.

@@ -6,7 +6,7 @@ use crate::record::{Evidence, EvidenceKind};
 
 use super::{App, Overlay, Pending, Screen};
 use crate::tui::action::Action;
-use crate::tui::editor::{Editor, Field, Purpose};
+use crate::tui::editor::{Editor, Field, Name, Purpose};
 
 const EVIDENCE_KINDS: [EvidenceKind; 5] = [
     EvidenceKind::Document,
@@ -114,21 +114,22 @@ pub(super) fn evidence_editor(title: &str, purpose: Purpose, item: Option<&Evide
         title,
         purpose,
         vec![
-            Field::line("Id", item.map_or("", |i| &i.id)),
-            Field::line("Title", item.map_or("", |i| &i.title)),
-            Field::choice("Kind", &kinds, kind),
+            Field::line("Id", item.map_or("", |i| &i.id)).named(Name::Id),
+            Field::line("Title", item.map_or("", |i| &i.title)).named(Name::Title),
+            Field::choice("Kind", &kinds, kind).named(Name::Kind),
             Field::line(
                 "Location (path, URL, place)",
                 item.map_or("", |i| &i.location),
-            ),
-            Field::line("Version or date", item.map_or("", |i| &i.version)),
+            )
+            .named(Name::Location),
+            Field::line("Version or date", item.map_or("", |i| &i.version)).named(Name::Version),
         ],
     )
 }
 
 pub(super) fn evidence_from(e: &Editor) -> Result<Evidence, String> {
-    let id = e.value(0).trim().to_owned();
-    let title = e.value(1).trim().to_owned();
+    let id = e.get(Name::Id).trim().to_owned();
+    let title = e.get(Name::Title).trim().to_owned();
     if id.is_empty() || title.is_empty() {
         return Err("an item needs an id and a title".into());
     }
@@ -137,10 +138,10 @@ pub(super) fn evidence_from(e: &Editor) -> Result<Evidence, String> {
         title,
         kind: EVIDENCE_KINDS
             .into_iter()
-            .find(|k| k.key() == e.value(2))
+            .find(|k| k.key() == e.get(Name::Kind))
             .expect("listed kind"),
-        location: e.value(3).trim().to_owned(),
-        version: e.value(4).trim().to_owned(),
+        location: e.get(Name::Location).trim().to_owned(),
+        version: e.get(Name::Version).trim().to_owned(),
         sha256: None,
         supports: Vec::new(),
     })

@@ -9,7 +9,7 @@ use super::evidence::{evidence_editor, evidence_from};
 use super::setup::setup_hint;
 use super::{App, Effect, FINDING_CLASSES, Focus, Overlay, Pending, Screen, SetupRow, setup_label};
 use crate::tui::action::Action;
-use crate::tui::editor::{Draft, Editor, Field, Purpose};
+use crate::tui::editor::{Draft, Editor, Field, Name, Purpose};
 
 impl App {
     /// The form for `purpose`, filled with what the record holds now; None when what it is
@@ -47,7 +47,7 @@ impl App {
                     &format!("{id} new finding"),
                     purpose.clone(),
                     vec![
-                        Field::choice("Class (←→)", &classes, 1),
+                        Field::choice("Class (←→)", &classes, 1).named(Name::Class),
                         Field::long_line("Finding", ""),
                     ],
                 )
@@ -64,10 +64,10 @@ impl App {
                     &format!("{id} new action"),
                     purpose.clone(),
                     vec![
-                        Field::choice("For finding (←→)", &ids, 0),
-                        Field::long_line("What", ""),
-                        Field::line("Owner", ""),
-                        Field::line("Due (YYYY-MM-DD)", ""),
+                        Field::choice("For finding (←→)", &ids, 0).named(Name::Finding),
+                        Field::long_line("What", "").named(Name::What),
+                        Field::line("Owner", "").named(Name::Owner),
+                        Field::line("Due (YYYY-MM-DD)", "").named(Name::Due),
                     ],
                 )
             }
@@ -83,14 +83,17 @@ impl App {
                     &format!("{} · {}", f.id, f.requirement),
                     purpose.clone(),
                     vec![
-                        Field::choice("Class (←→)", &classes, class),
+                        Field::choice("Class (←→)", &classes, class).named(Name::Class),
                         Field::long_line("Finding", &f.text),
-                        rows(Field::long_line("Correction", &f.correction), 2),
-                        rows(Field::long_line("Root cause", &f.root_cause), 2),
+                        rows(Field::long_line("Correction", &f.correction), 2)
+                            .named(Name::Correction),
+                        rows(Field::long_line("Root cause", &f.root_cause), 2)
+                            .named(Name::RootCause),
                         Field::line(
                             "Evidence cited (ids, comma-separated)",
                             &f.evidence.join(", "),
-                        ),
+                        )
+                        .named(Name::Evidence),
                     ],
                 )
             }
@@ -100,9 +103,10 @@ impl App {
                     &format!("{} of {}", a.id, f.id),
                     purpose.clone(),
                     vec![
-                        Field::long_line("What", &a.what),
-                        Field::line("Owner", &a.owner),
-                        Field::line("Due (YYYY-MM-DD)", a.due.as_deref().unwrap_or("")),
+                        Field::long_line("What", &a.what).named(Name::What),
+                        Field::line("Owner", &a.owner).named(Name::Owner),
+                        Field::line("Due (YYYY-MM-DD)", a.due.as_deref().unwrap_or(""))
+                            .named(Name::Due),
                     ],
                 )
             }
@@ -160,12 +164,14 @@ impl App {
                     &format!("Clause 6 condition {}", c.id),
                     purpose.clone(),
                     vec![
-                        Field::choice("Met (←→)", &["yes", "no", "not answered"], met),
-                        Field::long_line("Note", &answer.note),
+                        Field::choice("Met (←→)", &["yes", "no", "not answered"], met)
+                            .named(Name::Met),
+                        Field::long_line("Note", &answer.note).named(Name::Note),
                         Field::line(
                             "Evidence (ids, comma-separated)",
                             &answer.evidence.join(", "),
-                        ),
+                        )
+                        .named(Name::Evidence),
                     ],
                 )
             }
@@ -342,7 +348,7 @@ impl App {
                     .iter()
                     .map(|p| p.name.as_str())
                     .collect();
-                match complete_name(&editor.value(0), &participants) {
+                match complete_name(&editor.get(Name::Text), &participants) {
                     Some(done) => editor.fields[0].set_value(&done),
                     None => editor.error = Some("no participant starts like that".into()),
                 }
@@ -362,7 +368,7 @@ impl App {
 
     pub(super) fn sync_notes(&mut self, editor: &Editor) {
         if let Purpose::Notes(id) = &editor.purpose {
-            self.opened.record.answer_mut(id).notes = editor.value(0);
+            self.opened.record.answer_mut(id).notes = editor.get(Name::Text);
             self.changed();
         }
     }
@@ -392,19 +398,16 @@ impl App {
         match &e.purpose {
             Purpose::Notes(_) => {}
             Purpose::Justification(id) => {
-                edit::rate(record, id, Some(Judgement::NA), Some(&e.value(0)))
+                edit::rate(record, id, Some(Judgement::NA), Some(&e.get(Name::Text)))
                     .map_err(|e| format!("{e} (Esc cancels)"))?;
                 self.message = Some(format!("{id} not applicable"));
             }
             Purpose::Finding(id) => {
-                let class = FINDING_CLASSES
-                    .into_iter()
-                    .find(|c| c.key() == e.value(0))
-                    .expect("a listed class");
+                let class = class_of(e);
                 let new = edit::NewFinding {
                     requirement: id.clone(),
                     class,
-                    text: e.value(1),
+                    text: e.get(Name::Text),
                     ..Default::default()
                 };
                 let q = &self.opened.questionnaire.questionnaire;
@@ -412,33 +415,31 @@ impl App {
                 self.message = Some(format!("{fid} recorded"));
             }
             Purpose::Action(_) => {
+                let finding = e.get(Name::Finding);
                 let aid = edit::add_action(
                     record,
-                    &e.value(0),
-                    &e.value(1),
-                    &e.value(2),
-                    Some(&e.value(3)),
+                    &finding,
+                    &e.get(Name::What),
+                    &e.get(Name::Owner),
+                    Some(&e.get(Name::Due)),
                 )
                 .map_err(|e| e.0)?;
-                self.message = Some(format!("{aid} planned for {}", e.value(0)));
+                self.message = Some(format!("{aid} planned for {finding}"));
             }
             Purpose::EditFinding(fid) => {
-                let class = FINDING_CLASSES
-                    .into_iter()
-                    .find(|c| c.key() == e.value(0))
-                    .expect("a listed class");
-                let typed = id_list(&e.value(4));
+                let class = class_of(e);
+                let typed = id_list(&e.get(Name::Evidence));
                 let cited = record
                     .finding(fid)
                     .map(|f| f.evidence.clone())
                     .unwrap_or_default();
                 let change = edit::FindingChange {
-                    text: Some(e.value(1)),
+                    text: Some(e.get(Name::Text)),
                     class: Some(class),
                     uncite: cited.into_iter().filter(|c| !typed.contains(c)).collect(),
                     evidence: typed,
-                    correction: Some(e.value(2)),
-                    root_cause: Some(e.value(3)),
+                    correction: Some(e.get(Name::Correction)),
+                    root_cause: Some(e.get(Name::RootCause)),
                     ..Default::default()
                 };
                 let now = edit::edit_finding(record, fid, change).map_err(|e| e.0)?;
@@ -449,14 +450,14 @@ impl App {
                 });
             }
             Purpose::EditAction(aid) => {
-                edit::edit_action(record, aid, &e.value(0), &e.value(1), Some(&e.value(2)))
-                    .map_err(|e| e.0)?;
+                let (what, owner, due) = (e.get(Name::What), e.get(Name::Owner), e.get(Name::Due));
+                edit::edit_action(record, aid, &what, &owner, Some(&due)).map_err(|e| e.0)?;
                 self.message = Some(format!("{aid} changed"));
             }
             Purpose::Interviewee(id) => {
                 // Several people at once, each a name of their own.
                 let names: Vec<String> = e
-                    .value(0)
+                    .get(Name::Text)
                     .split(',')
                     .map(str::trim)
                     .filter(|n| !n.is_empty())
@@ -473,11 +474,11 @@ impl App {
             Purpose::JumpTo => {
                 let q = &self.opened.questionnaire.questionnaire;
                 let id = q
-                    .resolve(&e.value(0))
+                    .resolve(&e.get(Name::Text))
                     .map_err(|_| {
                         format!(
                             "no requirement `{}`: try 7.2.a, 7.2a or OM.a",
-                            e.value(0).trim()
+                            e.get(Name::Text).trim()
                         )
                     })?
                     .id
@@ -494,14 +495,15 @@ impl App {
                 let cid = self.opened.questionnaire.questionnaire.conditions[*i]
                     .id
                     .clone();
-                let ids = id_list(&e.value(2));
+                let ids = id_list(&e.get(Name::Evidence));
                 if let Some(missing) = ids.iter().find(|x| record.evidence_item(x).is_none()) {
                     return Err(format!(
                         "no evidence `{missing}` in the register (v opens it)"
                     ));
                 }
-                if e.value(0) == "not answered" {
-                    if !e.value(1).trim().is_empty() || !ids.is_empty() {
+                let (met, note) = (e.get(Name::Met), e.get(Name::Note));
+                if met == "not answered" {
+                    if !note.trim().is_empty() || !ids.is_empty() {
                         return Err("answer yes or no to keep a note or evidence".into());
                     }
                     record.conditions.remove(&cid);
@@ -510,18 +512,18 @@ impl App {
                     return Ok(());
                 }
                 let entry = record.conditions.entry(cid.clone()).or_default();
-                entry.met = e.value(0) == "yes";
-                entry.note = e.value(1).trim().to_owned();
+                entry.met = met == "yes";
+                entry.note = note.trim().to_owned();
                 entry.evidence = ids;
                 self.message = Some(format!("clause 6 condition {cid} answered"));
             }
             Purpose::Sampling(id) => {
-                edit::set_sampling(record, id, &e.value(0));
+                edit::set_sampling(record, id, &e.get(Name::Text));
                 self.message = Some(format!("{id}: what was sampled recorded"));
             }
             // Unchanged: nothing to apply (a list read back from one line could change).
             Purpose::Setup(_) if !e.is_changed() => return Ok(()),
-            Purpose::Setup(row) => self.apply_setup(*row, &e.value(0))?,
+            Purpose::Setup(row) => self.apply_setup(*row, &e.get(Name::Text))?,
             Purpose::NewEvidence => {
                 let item = evidence_from(e)?;
                 if record.evidence_item(&item.id).is_some() {
@@ -615,4 +617,13 @@ pub fn complete_name(typed: &str, participants: &[&str]) -> Option<String> {
         .find(|p| p.to_lowercase().starts_with(&last) && !listed.contains(p))?;
     let sep = if head.is_empty() { "" } else { " " };
     Some(format!("{head}{sep}{name}, "))
+}
+
+/// The finding class chosen in a form.
+fn class_of(e: &Editor) -> crate::record::FindingClass {
+    let key = e.get(Name::Class);
+    FINDING_CLASSES
+        .into_iter()
+        .find(|c| c.key() == key)
+        .expect("a listed class")
 }
