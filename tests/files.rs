@@ -19,6 +19,18 @@ fn stderr(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
+/// Runs the binary, failing (rather than hanging the suite) if it has not finished in 20 s:
+/// what these tests guard against is a command that blocks.
+fn bounded(dir: &Path, args: &[&str]) -> std::process::Output {
+    assert_cmd::Command::cargo_bin("vse-assess")
+        .unwrap()
+        .current_dir(dir)
+        .args(args)
+        .timeout(Duration::from_secs(20))
+        .output()
+        .unwrap_or_else(|e| panic!("{args:?}: {e}"))
+}
+
 fn rate(dir: &Path, file: &str, req: &str, rating: &str) -> std::process::Output {
     vse(dir, &["answer", file, req, "--rating", rating])
 }
@@ -154,24 +166,24 @@ fn files_that_never_end_or_block_are_not_read() {
     );
 
     let start = Instant::now();
-    let out = vse(tmp.path(), &["validate", "fifo.toml"]);
+    let out = bounded(tmp.path(), &["validate", "fifo.toml"]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(
         stderr(&out).contains("fifo.toml: not a regular file (a FIFO)"),
         "{}",
         stderr(&out)
     );
-    let out = vse(
+    let out = bounded(
         tmp.path(),
         &["new", "b.toml", "--questionnaire", "fifo.toml"],
     );
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    let out = vse(tmp.path(), &["questionnaires"]);
+    let out = bounded(tmp.path(), &["questionnaires"]);
     assert!(out.status.success(), "{}", stderr(&out));
     // Evidence: a /proc file claims no size and never ends; a FIFO blocks; neither is hashed,
     // and the item is still registered.
     for (id, location) in [("P", "/proc/self/pagemap"), ("F", "fifo.toml")] {
-        let out = vse(
+        let out = bounded(
             tmp.path(),
             &[
                 "evidence",
