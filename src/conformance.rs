@@ -383,14 +383,18 @@ pub fn conclude<'r>(q: &Questionnaire, record: &'r Record) -> Conclusion<'r> {
         .map(|c| format!("clause 6 condition {c} is not met"))
         .collect();
     for (id, why) in &eval.blockers {
-        let has_nc = record.findings_for(id).any(|f| f.class.is_nonconformity());
+        // Only an open nonconformity settles a rating below met: once it is closed, the
+        // rating is to be revised (or another nonconformity raised).
+        let has_nc = record
+            .findings_for(id)
+            .any(|f| f.class.is_nonconformity() && f.is_open());
         for b in why {
             match b {
-                // A rating below met is for the nonconformity raised on it to settle.
+                // A rating below met is for the open nonconformity raised on it to settle.
                 Blocker::RatedBelow(_) if has_nc => {}
                 Blocker::OpenMajor(_) => {}
                 Blocker::RatedBelow(r) => other.push(format!(
-                    "{id}: rated {r} with no nonconformity recorded for the VSE to correct"
+                    "{id}: rated {r} with no open nonconformity for the VSE to correct"
                 )),
                 b => other.push(format!("{id}: {}", b.describe(&q.rule.met))),
             }

@@ -106,11 +106,20 @@ fn an_audit_recommends_and_names_what_stands_in_the_way() {
     ));
     let verified = Verification {
         by: "Ann".into(),
-        date: "2027-01-10".into(),
+        date: "2026-11-20".into(),
         effective: true,
         note: String::new(),
     };
     edit::verify(&mut r, &major, verified).unwrap();
+    // Closed, but the requirement is still rated P: the team re-rates it, or nothing is
+    // recommended.
+    let c = conclude(&q, &r);
+    assert!(
+        c.reasons()[0].contains("7.2.g: rated P with no open nonconformity"),
+        "{:?}",
+        c.reasons()
+    );
+    edit::rate(&mut r, "7.2.g", Some(Judgement::F), None).unwrap();
     assert!(matches!(
         conclude(&q, &r),
         Conclusion::RecommendOncePlanAccepted { .. }
@@ -122,7 +131,7 @@ fn an_audit_recommends_and_names_what_stands_in_the_way() {
     assert!(
         matches!(&c, Conclusion::DoNotRecommend { majors, other } if majors.is_empty() && other.len() == 1)
     );
-    assert!(c.reasons()[0].contains("7.4.d: rated L with no nonconformity"));
+    assert!(c.reasons()[0].contains("7.4.d: rated L with no open nonconformity"));
 
     // Not finished: no recommendation yet.
     r.requirements.remove("7.5.e");

@@ -261,7 +261,7 @@ fn a_major_stays_open_until_verified_effective() {
             "--by",
             "Ann",
             "--date",
-            "2027-02-01",
+            "2026-11-20",
             "--not-effective",
             "--note",
             "Plan still unreviewed",
@@ -333,4 +333,188 @@ fn answer_action_goes_to_the_requirements_one_nonconformity() {
         r.finding("NC-1").unwrap().state(),
         FindingState::AwaitingVerification
     );
+}
+
+/// What closes a nonconformity stays honest: an action opened again (or added) after the
+/// verification opens it again; only the assessment team verifies, and not in the future; a
+/// refused edit changes nothing.
+#[test]
+fn a_verification_cannot_be_bent() {
+    let tmp = TempDir::new().unwrap();
+    let dir = tmp.path();
+    ok(
+        dir,
+        &[
+            "new",
+            "a.toml",
+            "--vse",
+            "Acme",
+            "--kind",
+            "audit",
+            "--assessor",
+            "Claire:lead auditor",
+            "--participant",
+            "Bob:director",
+        ],
+    );
+    ok(
+        dir,
+        &[
+            "finding", "add", "a.toml", "7.2.g", "--class", "minor", "--text", "No plan",
+        ],
+    );
+    ok(
+        dir,
+        &[
+            "action",
+            "add",
+            "a.toml",
+            "--finding",
+            "NC-1",
+            "--what",
+            "Write it",
+        ],
+    );
+    ok(dir, &["action", "close", "a.toml", "A-1"]);
+    let err = refused(
+        dir,
+        &[
+            "finding",
+            "verify",
+            "a.toml",
+            "NC-1",
+            "--by",
+            "Bob",
+            "--effective",
+        ],
+    );
+    assert!(
+        err.contains("`Bob` is not in the assessment team (Claire)"),
+        "{err}"
+    );
+    let err = refused(
+        dir,
+        &[
+            "finding",
+            "verify",
+            "a.toml",
+            "NC-1",
+            "--by",
+            "Claire",
+            "--date",
+            "2099-12-31",
+            "--effective",
+        ],
+    );
+    assert!(err.contains("is in the future"), "{err}");
+    let err = refused(
+        dir,
+        &[
+            "finding",
+            "verify",
+            "a.toml",
+            "NC-1",
+            "--by",
+            "Claire",
+            "--date",
+            "2026-11-27T10:00",
+            "--effective",
+        ],
+    );
+    assert!(err.contains("is not a date like 2026-11-27"), "{err}");
+    ok(
+        dir,
+        &[
+            "finding",
+            "verify",
+            "a.toml",
+            "NC-1",
+            "--by",
+            "Claire",
+            "--effective",
+        ],
+    );
+    let out = ok(dir, &["action", "reopen", "a.toml", "A-1"]);
+    assert!(out.contains("NC-1 is open"), "{out}");
+    assert!(ok(dir, &["finding", "list", "a.toml", "--open"]).contains("NC-1"));
+    ok(dir, &["action", "close", "a.toml", "A-1"]);
+    // Upgraded to a major: what was verified of the minor does not carry over.
+    ok(
+        dir,
+        &["finding", "edit", "a.toml", "NC-1", "--class", "major"],
+    );
+    assert!(
+        ok(dir, &["finding", "list", "a.toml"])
+            .contains("NC-1\t7.2.g\tmajor\tactions closed, to verify")
+    );
+    ok(
+        dir,
+        &[
+            "finding",
+            "verify",
+            "a.toml",
+            "NC-1",
+            "--by",
+            "Claire",
+            "--effective",
+        ],
+    );
+    // Refused as a whole: the text does not change either.
+    let err = refused(
+        dir,
+        &[
+            "finding",
+            "edit",
+            "a.toml",
+            "NC-1",
+            "--text",
+            "CHANGED",
+            "--class",
+            "observation",
+        ],
+    );
+    assert!(err.contains("stays a nonconformity"), "{err}");
+}
+
+/// Removing an evidence item removes it from what cites it, so the record stays valid.
+#[test]
+fn removing_cited_evidence_unlinks_it_everywhere() {
+    let tmp = setup();
+    let dir = tmp.path();
+    ok(
+        dir,
+        &[
+            "finding",
+            "add",
+            "a.toml",
+            "7.2.a",
+            "--class",
+            "major",
+            "--text",
+            "x",
+            "--evidence",
+            "RR",
+        ],
+    );
+    ok(
+        dir,
+        &["condition", "a.toml", "6.a", "yes", "--evidence", "RR"],
+    );
+    let out = ok(dir, &["evidence", "remove", "a.toml", "RR"]);
+    assert!(out.contains("unlinked from NC-1, condition 6.a"), "{out}");
+    let r = store::open(&dir.join("a.toml")).unwrap().record;
+    assert!(r.finding("NC-1").unwrap().evidence.is_empty());
+    assert!(r.conditions["6.a"].evidence.is_empty());
+    // Ids past any size a record could reach do not overflow.
+    let text = fs::read_to_string(dir.join("a.toml"))
+        .unwrap()
+        .replace("\"NC-1\"", "\"NC-18446744073709551615\"");
+    fs::write(dir.join("a.toml"), text).unwrap();
+    let out = vse(
+        dir,
+        &[
+            "finding", "add", "a.toml", "7.2.a", "--class", "minor", "--text", "y",
+        ],
+    );
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
 }

@@ -416,7 +416,7 @@ fn removing_linked_evidence_asks_first() {
     app.update(Action::ShowEvidence);
     app.update(Action::Delete);
     assert!(
-        matches!(&app.overlay, Overlay::Confirm { question, .. } if question.contains("HB supports 7.2.a, 7.2.b, 7.4.c"))
+        matches!(&app.overlay, Overlay::Confirm { question, .. } if question.contains("HB is linked to 7.2.a, 7.2.b, 7.4.c"))
     );
     app.update(Action::No);
     assert_eq!(app.opened.record.evidence.len(), 11);
@@ -780,11 +780,11 @@ fn interviewees_are_completed_from_the_participants() {
     press(&mut app, &[KeyCode::Char('w')]);
     typed(&mut app, "so");
     press(&mut app, &[KeyCode::Tab]);
-    assert!(matches!(&app.overlay, Overlay::Editor(e) if e.value(0) == "Sofia Reyes, "));
+    assert!(matches!(&app.overlay, Overlay::Editor(e) if e.value(0) == "Sofia Reyes; "));
     typed(&mut app, "in");
     press(&mut app, &[KeyCode::Tab]);
     assert!(
-        matches!(&app.overlay, Overlay::Editor(e) if e.value(0) == "Sofia Reyes, Ines Duarte, ")
+        matches!(&app.overlay, Overlay::Editor(e) if e.value(0) == "Sofia Reyes; Ines Duarte; ")
     );
     typed(&mut app, "zz");
     press(&mut app, &[KeyCode::Tab]);
@@ -803,4 +803,56 @@ fn interviewees_are_completed_from_the_participants() {
         a.interviewed
     );
     assert!(!a.interviewed.iter().any(|n| n.contains(',')));
+}
+
+/// A form or a draft that edits something never lands on something else: after a reload (or
+/// another session) changed it, or put another thing under its id or position.
+#[test]
+fn an_edit_never_lands_on_what_changed_under_it() {
+    let mut app = example_app();
+    app.update(Action::JumpTo);
+    typed(&mut app, "7.2.g");
+    app.update(Action::Confirm);
+    press(&mut app, &[KeyCode::Tab, KeyCode::Enter]);
+    typed(&mut app, " (more)");
+    let draft = app.draft().unwrap();
+    // What a reload of someone else's version would do under the open form.
+    app.opened.record.finding_mut("NC-2").unwrap().text = "Their finding".into();
+    press(
+        &mut app,
+        &[
+            KeyCode::Enter,
+            KeyCode::Enter,
+            KeyCode::Enter,
+            KeyCode::Enter,
+        ],
+    );
+    assert!(
+        matches!(&app.overlay, Overlay::Editor(e) if e.error.as_deref().is_some_and(|m| m.contains("changed since this form opened"))),
+        "{:?}",
+        app.overlay
+    );
+    assert_eq!(
+        app.opened.record.finding("NC-2").unwrap().text,
+        "Their finding"
+    );
+    // The draft is not put on the changed finding either.
+    let mut next = example_app();
+    next.opened.record.finding_mut("NC-2").unwrap().text = "Their finding".into();
+    assert!(!next.restore_draft(&draft));
+
+    // An evidence form whose item went away: refused, no panic.
+    let mut app = example_app();
+    app.update(Action::ShowEvidence);
+    app.update(Action::Last);
+    for _ in 0..20 {
+        app.update(Action::Down);
+    }
+    app.update(Action::Open);
+    app.opened.record.evidence.truncate(1);
+    for _ in 0..5 {
+        press(&mut app, &[KeyCode::Enter]);
+    }
+    assert!(matches!(&app.overlay, Overlay::Editor(e) if e.error.is_some()));
+    assert_eq!(app.opened.record.evidence.len(), 1);
 }

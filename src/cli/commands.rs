@@ -96,6 +96,10 @@ fn invalid(msg: impl Into<String>) -> anyhow::Error {
 
 fn open(file: &Path) -> Result<Opened> {
     let opened = store::open(file)?;
+    // A note where answers that could not be saved went: a report made now would miss them.
+    if let Some(note) = lock::note_of(&opened.path) {
+        say_err!("vse-assess: note: {note}");
+    }
     if opened.questionnaire_changed {
         say_err!(
             "vse-assess: warning: {}: questionnaire `{}` has changed since this record was created (SHA-256 differs)",
@@ -116,9 +120,7 @@ fn edit(file: &Path) -> Result<(Opened, lock::Lock)> {
     crate::read_text(file)?;
     store::check_writable(file)?;
     let held = lock::lock(file)?;
-    if let Some(note) = held.note() {
-        say_err!("vse-assess: note: {note}");
-    }
+    // `open` shows a note the lock file holds.
     Ok((open(file)?, held))
 }
 
@@ -533,18 +535,13 @@ fn evidence(cmd: EvidenceCommand) -> Result<ExitCode> {
         }
         EvidenceCommand::Remove { file, id } => {
             let (mut opened, mut lock) = edit(&file)?;
-            let Some(pos) = opened.record.evidence.iter().position(|e| e.id == id) else {
-                bail!(invalid(format!("no evidence `{id}` in {}", file.display())));
-            };
-            let removed = opened.record.evidence.remove(pos);
+            let cited = edit::citations(&opened.record, &id);
+            edit::remove_evidence(&mut opened.record, &id).map_err(refused)?;
             save(&mut opened, &mut lock)?;
-            if removed.supports.is_empty() {
+            if cited.is_empty() {
                 say!("removed {id}");
             } else {
-                say!(
-                    "removed {id}; unlinked from {}",
-                    removed.supports.join(", ")
-                );
+                say!("removed {id}; unlinked from {}", cited.join(", "));
             }
         }
     }

@@ -262,9 +262,13 @@ fn numbered(id: &str, prefix: &str) -> bool {
 
 /// A calendar date as records hold them (ISO 8601, e.g. 2026-11-27).
 pub fn check_date(s: &str) -> Result<(), String> {
+    // Exactly YYYY-MM-DD: a date with a time of day is not a calendar date.
+    let shaped = s.len() == 10 && s.as_bytes()[4] == b'-' && s.as_bytes()[7] == b'-';
     s.parse::<jiff::civil::Date>()
+        .ok()
+        .filter(|_| shaped)
         .map(|_| ())
-        .map_err(|_| format!("`{s}` is not a date like 2026-11-27"))
+        .ok_or_else(|| format!("`{s}` is not a date like 2026-11-27"))
 }
 
 fn is_sha256(s: &str) -> bool {

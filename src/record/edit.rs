@@ -54,6 +54,48 @@ pub fn link_evidence(
     Ok(())
 }
 
+/// Removes an evidence item from the register, and from every finding and clause 6 answer
+/// that cites it (a citation of nothing would make the record invalid). Returns the item.
+pub fn remove_evidence(record: &mut Record, id: &str) -> Result<super::Evidence, Refused> {
+    check_evidence(record, &[id.to_owned()])?;
+    for f in &mut record.findings {
+        f.evidence.retain(|e| e != id);
+    }
+    for c in record.conditions.values_mut() {
+        c.evidence.retain(|e| e != id);
+    }
+    let i = record
+        .evidence
+        .iter()
+        .position(|e| e.id == id)
+        .expect("checked");
+    Ok(record.evidence.remove(i))
+}
+
+/// Where an evidence item is cited, for a question before it is removed: requirements it
+/// supports, findings and clause 6 answers citing it.
+pub fn citations(record: &Record, id: &str) -> Vec<String> {
+    let supports = record
+        .evidence_item(id)
+        .map(|e| e.supports.clone())
+        .unwrap_or_default();
+    let findings = record
+        .findings
+        .iter()
+        .filter(|f| f.evidence.iter().any(|e| e == id))
+        .map(|f| f.id.clone());
+    let conditions = record
+        .conditions
+        .iter()
+        .filter(|(_, c)| c.evidence.iter().any(|e| e == id))
+        .map(|(cid, _)| format!("condition {cid}"));
+    supports
+        .into_iter()
+        .chain(findings)
+        .chain(conditions)
+        .collect()
+}
+
 /// Records what was sampled for a requirement (projects, period, records seen, how many of
 /// how many); empty clears it.
 pub fn set_sampling(record: &mut Record, id: &str, sampled: &str) {
@@ -125,18 +167,27 @@ pub fn edit_finding(
     check_evidence(record, &change.evidence)?;
     let next_id = change.class.map(|c| record.next_finding_id(c));
     let f = finding_mut(record, id)?;
+    // Every check before any change: a refused edit changes nothing.
+    if change.text.as_ref().is_some_and(|t| t.trim().is_empty()) {
+        return refuse("a finding needs its text");
+    }
+    if let Some(class) = change.class
+        && f.verification.is_some()
+        && !class.is_nonconformity()
+    {
+        return refuse(format!(
+            "{} has a verification of its corrective action: it stays a nonconformity",
+            f.id
+        ));
+    }
     if let Some(text) = &change.text {
-        if text.trim().is_empty() {
-            return refuse("a finding needs its text");
-        }
         f.text = text.trim().to_owned();
     }
     if let (Some(class), Some(next_id)) = (change.class, next_id) {
-        if f.verification.is_some() && !class.is_nonconformity() {
-            return refuse(format!(
-                "{} has a verification of its corrective action: it stays a nonconformity",
-                f.id
-            ));
+        // A nonconformity of another class is another judgement: what was verified of the
+        // old one does not carry over.
+        if class != f.class {
+            f.verification = None;
         }
         if class.id_prefix() != f.class.id_prefix() {
             f.id = next_id;
@@ -269,7 +320,24 @@ pub fn verify(
     if verification.by.trim().is_empty() {
         return refuse("say who verified it (a member of the assessment team)");
     }
+    // The assessment team verifies, not the VSE: when a team is recorded, one of it.
+    let team = &record.assessment.team;
+    if !team.is_empty() && !team.iter().any(|p| p.name == verification.by.trim()) {
+        let names: Vec<&str> = team.iter().map(|p| p.name.as_str()).collect();
+        return refuse(format!(
+            "`{}` is not in the assessment team ({}): the team verifies corrective action",
+            verification.by.trim(),
+            names.join(", ")
+        ));
+    }
     check_date(&verification.date).map_err(Refused)?;
+    let today = jiff::ZonedDateTime::now().date().to_string();
+    if verification.date > today {
+        return refuse(format!(
+            "`{}` is in the future: a verification is dated when it was made",
+            verification.date
+        ));
+    }
     let f = finding_mut(record, finding)?;
     if !f.class.is_nonconformity() {
         return refuse(format!(

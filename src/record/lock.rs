@@ -125,6 +125,22 @@ fn take(file: File, path: &Path, record: &Path) -> io::Result<Lock> {
     Ok(lock)
 }
 
+/// The note left in a record's lock file, read without taking the lock (for commands that
+/// only read the record).
+pub fn note_of(record: &Path) -> Option<String> {
+    use std::io::Read;
+    let mut text = String::new();
+    OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(lock_path(record))
+        .ok()?
+        .take(64 * 1024)
+        .read_to_string(&mut text)
+        .ok()?;
+    note_in(&text).map(str::to_owned)
+}
+
 /// The note line of a lock file's text.
 fn note_in(text: &str) -> Option<&str> {
     text.lines()
@@ -139,9 +155,14 @@ impl Lock {
         self.note.as_deref()
     }
 
-    /// Leaves a note for whoever edits the record next; it stays until a save succeeds.
+    /// Leaves a note for whoever edits the record next (added to any note already there);
+    /// it stays until a save succeeds.
     pub fn leave_note(&mut self, note: &str) {
-        self.note = Some(note.replace('\n', " "));
+        let note = note.replace('\n', " ");
+        self.note = Some(match self.note.take() {
+            Some(before) => format!("{before}; {note}"),
+            None => note,
+        });
         let _ = self.write(true);
     }
 

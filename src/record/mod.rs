@@ -379,6 +379,11 @@ impl Finding {
         if !self.class.is_nonconformity() {
             return FindingState::Recorded;
         }
+        // An action opened again (or added) after the verification: open again, whatever
+        // was verified before.
+        if self.actions.iter().any(|a| a.status == ActionStatus::Open) {
+            return FindingState::Open;
+        }
         match &self.verification {
             Some(v) if v.effective => FindingState::Closed,
             Some(_) => FindingState::NotEffective,
@@ -574,7 +579,7 @@ impl Record {
             .filter_map(|f| number_after(&f.id, prefix))
             .max()
             .unwrap_or(0);
-        format!("{prefix}-{}", n + 1)
+        format!("{prefix}-{}", n.saturating_add(1))
     }
 
     pub fn next_action_id(&self) -> String {
@@ -585,7 +590,7 @@ impl Record {
             .filter_map(|a| number_after(&a.id, "A"))
             .max()
             .unwrap_or(0);
-        format!("A-{}", n + 1)
+        format!("A-{}", n.saturating_add(1))
     }
 
     pub fn evidence_item(&self, id: &str) -> Option<&Evidence> {
@@ -610,6 +615,6 @@ impl Record {
 }
 
 /// 3 for `NC-3` after `NC`.
-fn number_after(id: &str, prefix: &str) -> Option<u32> {
+fn number_after(id: &str, prefix: &str) -> Option<u64> {
     id.strip_prefix(prefix)?.strip_prefix('-')?.parse().ok()
 }

@@ -99,16 +99,19 @@ impl Field {
         }
     }
 
-    /// Puts a value back (a draft from an earlier session); a choice not on offer is ignored.
-    pub fn set_value(&mut self, value: &str) {
+    /// Puts a value back (a draft from an earlier session); false for a choice that is not
+    /// on offer (any more).
+    pub fn set_value(&mut self, value: &str) -> bool {
         match &mut self.kind {
             FieldKind::Choice { options, selected } => {
-                if let Some(i) = options.iter().position(|o| o == value) {
-                    *selected = i;
+                match options.iter().position(|o| o == value) {
+                    Some(i) => *selected = i,
+                    None => return false,
                 }
             }
             _ => self.text = text_area(value),
         }
+        true
     }
 
     pub fn is_multiline(&self) -> bool {
@@ -222,6 +225,10 @@ pub struct Draft {
     #[serde(default)]
     pub target: String,
     pub values: Vec<String>,
+    /// The values the form opened with: if what it edits reads differently now, it changed
+    /// (or is another thing under the same id), and the draft is not put on it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub was: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -258,6 +265,11 @@ impl Editor {
         self.fields.iter().map(Field::value).collect()
     }
 
+    /// The values the form opened with.
+    pub fn opened_with(&self) -> &[String] {
+        &self.initial
+    }
+
     /// Whether something was typed or chosen since the form opened.
     pub fn is_changed(&self) -> bool {
         self.values() != self.initial
@@ -270,6 +282,7 @@ impl Editor {
             form: form.to_owned(),
             target,
             values: self.values(),
+            was: self.initial.clone(),
         })
     }
 

@@ -83,17 +83,18 @@ impl App {
                 self.changed();
             }
             Action::Delete if self.evidence_row < n => {
-                let item = &self.opened.record.evidence[self.evidence_row];
-                if item.supports.is_empty() {
-                    self.apply(Pending::DeleteEvidence(self.evidence_row));
+                let item = self.opened.record.evidence[self.evidence_row].id.clone();
+                // Requirements, findings and clause 6 answers lose it too: ask first.
+                let cited = edit::citations(&self.opened.record, &item);
+                if cited.is_empty() {
+                    self.apply(Pending::DeleteEvidence(item));
                 } else {
                     self.overlay = Overlay::Confirm {
                         question: format!(
-                            "{} supports {}. Remove it and these links?",
-                            item.id,
-                            item.supports.join(", ")
+                            "{item} is linked to {}. Remove it and these links?",
+                            cited.join(", ")
                         ),
-                        pending: Pending::DeleteEvidence(self.evidence_row),
+                        pending: Pending::DeleteEvidence(item),
                     };
                 }
             }

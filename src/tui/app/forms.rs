@@ -252,8 +252,14 @@ impl App {
         let Some(mut editor) = self.form(purpose.clone()) else {
             return false;
         };
+        // Another thing under the same id now, or changed since: not this draft's.
+        if !draft.was.is_empty() && editor.opened_with() != draft.was.as_slice() {
+            return false;
+        }
         for (field, value) in editor.fields.iter_mut().zip(&draft.values) {
-            field.set_value(value);
+            if !field.set_value(value) {
+                return false;
+            }
         }
         match &purpose {
             Purpose::Justification(id)
@@ -349,7 +355,9 @@ impl App {
                     .map(|p| p.name.as_str())
                     .collect();
                 match complete_name(&editor.get(Name::Text), &participants) {
-                    Some(done) => editor.fields[0].set_value(&done),
+                    Some(done) => {
+                        editor.fields[0].set_value(&done);
+                    }
                     None => editor.error = Some("no participant starts like that".into()),
                 }
             }
@@ -377,19 +385,34 @@ impl App {
     /// read from disk; otherwise changes nothing and says what is wrong. A form can never
     /// make a record that cannot be saved.
     fn submit_checked(&mut self, e: &Editor) -> Result<(), String> {
+        // A form that edits something must still find it as it was when the form opened: a
+        // reload or another editor may have changed it, or put another thing under its id.
+        let edits_existing = matches!(
+            e.purpose,
+            Purpose::EditFinding(_) | Purpose::EditAction(_) | Purpose::EditEvidence(_)
+        );
+        if edits_existing
+            && self
+                .form(e.purpose.clone())
+                .is_none_or(|now| now.opened_with() != e.opened_with())
+        {
+            return Err("it changed since this form opened: Esc, then open it again".into());
+        }
         let before = self.opened.record.clone();
         let effects = self.effects.len();
-        self.submit(e)?;
-        let problems = check(
-            &self.opened.record,
-            &self.opened.questionnaire.questionnaire,
-        );
-        if let Some(p) = problems.first() {
+        // Refused, by the form's own rules or by the record check: nothing changes.
+        let result = self.submit(e).and_then(|()| {
+            let q = &self.opened.questionnaire.questionnaire;
+            match check(&self.opened.record, q).first() {
+                Some(p) => Err(format!("{}: {}", field_name(&p.path), p.message)),
+                None => Ok(()),
+            }
+        });
+        if result.is_err() {
             self.opened.record = before;
             self.effects.truncate(effects);
-            return Err(format!("{}: {}", field_name(&p.path), p.message));
         }
-        Ok(())
+        result
     }
 
     /// Applies a completed form, or says what is wrong with it.
@@ -455,10 +478,11 @@ impl App {
                 self.message = Some(format!("{aid} changed"));
             }
             Purpose::Interviewee(id) => {
-                // Several people at once, each a name of their own.
+                // Several people at once, each a name of their own (a name may hold a comma:
+                // "Reyes, Sofia").
                 let names: Vec<String> = e
                     .get(Name::Text)
-                    .split(',')
+                    .split(';')
                     .map(str::trim)
                     .filter(|n| !n.is_empty())
                     .map(str::to_owned)
@@ -579,8 +603,8 @@ impl App {
             Pending::DeleteInterviewee(id, i) => {
                 record.answer_mut(&id).interviewed.remove(i);
             }
-            Pending::DeleteEvidence(i) => {
-                record.evidence.remove(i);
+            Pending::DeleteEvidence(id) => {
+                let _ = edit::remove_evidence(record, &id);
                 self.evidence_row = self
                     .evidence_row
                     .min(record.evidence.len().saturating_sub(1));
@@ -594,29 +618,30 @@ impl App {
     }
 }
 
-/// Ids typed as a list: separated by commas, semicolons or spaces.
+/// Ids typed as a list, separated by commas or semicolons (an id may hold a space).
 fn id_list(typed: &str) -> Vec<String> {
     typed
-        .split([',', ';', ' '])
+        .split([',', ';'])
+        .map(str::trim)
         .filter(|s| !s.is_empty())
         .map(str::to_owned)
         .collect()
 }
 
 /// The names typed so far with the last one completed from `participants` (the first that
-/// starts like it, in any case, and is not listed yet), ready for the next: `Sofia Reyes, `.
+/// starts like it, in any case, and is not listed yet), ready for the next: `Sofia Reyes; `.
 pub fn complete_name(typed: &str, participants: &[&str]) -> Option<String> {
-    let (head, last) = match typed.rfind(',') {
+    let (head, last) = match typed.rfind(';') {
         Some(i) => (&typed[..=i], typed[i + 1..].trim()),
         None => ("", typed.trim()),
     };
-    let listed: Vec<&str> = head.split(',').map(str::trim).collect();
+    let listed: Vec<&str> = head.split(';').map(str::trim).collect();
     let last = last.to_lowercase();
     let name = participants
         .iter()
         .find(|p| p.to_lowercase().starts_with(&last) && !listed.contains(p))?;
     let sep = if head.is_empty() { "" } else { " " };
-    Some(format!("{head}{sep}{name}, "))
+    Some(format!("{head}{sep}{name}; "))
 }
 
 /// The finding class chosen in a form.

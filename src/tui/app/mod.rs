@@ -48,7 +48,8 @@ pub enum Pending {
     /// An action, by id.
     DeleteAction(String),
     DeleteInterviewee(String, usize),
-    DeleteEvidence(usize),
+    /// An evidence item, by id.
+    DeleteEvidence(String),
     /// Quit although something would be left behind (a form being filled in, changes the
     /// disk refused); `restore` is what was on screen, put back if the answer is no.
     Quit {
