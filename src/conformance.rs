@@ -258,10 +258,12 @@ pub enum Conclusion<'r> {
     /// Audit: only minor nonconformities are open; certification can be recommended once the
     /// corrective action plan for them is accepted.
     RecommendOncePlanAccepted { minors: Vec<FindingRef<'r>> },
-    /// Audit: open major nonconformities, or shortfalls no nonconformity covers.
+    /// Audit: open major nonconformities, or shortfalls no nonconformity covers. `minors`
+    /// are the open minor nonconformities, whose corrective action plans are still due too.
     DoNotRecommend {
         majors: Vec<FindingRef<'r>>,
         other: Vec<String>,
+        minors: Vec<FindingRef<'r>>,
     },
 }
 
@@ -282,7 +284,7 @@ impl Conclusion<'_> {
                 "The audit team recommends certification to the certification body.".into()
             }
             Conclusion::RecommendOncePlanAccepted { .. } => "The audit team recommends certification once the corrective action plan for the open minor nonconformities is accepted.".into(),
-            Conclusion::DoNotRecommend { majors, other } => format!(
+            Conclusion::DoNotRecommend { majors, other, .. } => format!(
                 "The audit team does not recommend certification until {}.",
                 match (majors.is_empty(), other.is_empty()) {
                     (false, true) => "the major nonconformities are closed and verified",
@@ -315,11 +317,20 @@ impl Conclusion<'_> {
             Conclusion::RecommendOncePlanAccepted { minors } => {
                 minors.iter().map(FindingRef::describe).collect()
             }
-            Conclusion::DoNotRecommend { majors, other } => majors
-                .iter()
-                .map(FindingRef::describe)
-                .chain(other.iter().cloned())
-                .collect(),
+            Conclusion::DoNotRecommend {
+                majors,
+                other,
+                minors,
+            } => {
+                majors
+                    .iter()
+                    .map(FindingRef::describe)
+                    .chain(other.iter().cloned())
+                    .chain(minors.iter().map(|m| {
+                        format!("{} (its corrective action plan is also due)", m.describe())
+                    }))
+                    .collect()
+            }
         }
     }
 
@@ -400,10 +411,14 @@ pub fn conclude<'r>(q: &Questionnaire, record: &'r Record) -> Conclusion<'r> {
             }
         }
     }
-    if !majors.is_empty() || !other.is_empty() {
-        return Conclusion::DoNotRecommend { majors, other };
-    }
     let minors = open_nonconformities(q, record, FindingClass::Minor);
+    if !majors.is_empty() || !other.is_empty() {
+        return Conclusion::DoNotRecommend {
+            majors,
+            other,
+            minors,
+        };
+    }
     if minors.is_empty() {
         Conclusion::Recommend
     } else {

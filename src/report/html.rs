@@ -95,7 +95,7 @@ fn rating_grid(input: &Input) -> String {
         .collect();
     let columns = rows.iter().map(|(_, reqs)| reqs.len()).max().unwrap_or(0);
     // Wide enough for the legend line too.
-    let (width, height) = ((LABEL + columns * CELL + 2).max(560), rows.len() * ROW + 24);
+    let (width, height) = ((LABEL + columns * CELL + 2).max(640), rows.len() * ROW + 24);
     let mut svg = format!(
         "<svg class=\"grid\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" role=\"img\" aria-label=\"Ratings of every requirement, by process\">\n"
     );
@@ -154,7 +154,7 @@ fn rating_grid(input: &Input) -> String {
         }
     }
     svg.push_str(&format!(
-        "<text x=\"0\" y=\"{}\">· not assessed   N/A not applicable   ! open major nonconformity   + open minor</text>\n</svg>\n",
+        "<text x=\"0\" y=\"{}\" xml:space=\"preserve\">·  not assessed    N/A  not applicable    !  open major nonconformity    +  open minor nonconformity</text>\n</svg>\n",
         rows.len() * ROW + 16
     ));
     svg

@@ -426,7 +426,7 @@ fn conditions(out: &mut String, c: &Ctx) {
     );
     let _ = writeln!(
         out,
-        "Conformance situation: process conformance (clause {}). {}\n",
+        "Claim examined: process conformance (clause {}), defined as: {} Whether it holds here: see the [conclusion](#conclusion).\n",
         inline(&ident.conformance_clause),
         inline(&ident.conformance_situation)
     );
