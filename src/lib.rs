@@ -86,13 +86,7 @@ pub fn read_text(path: &Path) -> Result<String, LoadError> {
         file: path.to_owned(),
         cause,
     };
-    let file = open_regular(path).map_err(|e| match e {
-        OpenError::Io(cause) => io(cause),
-        OpenError::NotAFile(kind) => LoadError::NotAFile {
-            file: path.to_owned(),
-            kind,
-        },
-    })?;
+    let file = open_file(path)?;
     let mut bytes = Vec::new();
     // Read one byte past the limit to tell "at the limit" from "over it", whatever the file
     // claims its size is.
@@ -108,6 +102,21 @@ pub fn read_text(path: &Path) -> Result<String, LoadError> {
     String::from_utf8(bytes).map_err(|e| LoadError::NotText {
         file: path.to_owned(),
         offset: e.utf8_error().valid_up_to(),
+    })
+}
+
+/// Opens a record or questionnaire for reading: [`open_regular`], with errors that name the
+/// file.
+pub fn open_file(path: &Path) -> Result<std::fs::File, LoadError> {
+    open_regular(path).map_err(|e| match e {
+        OpenError::Io(cause) => LoadError::Io {
+            file: path.to_owned(),
+            cause,
+        },
+        OpenError::NotAFile(kind) => LoadError::NotAFile {
+            file: path.to_owned(),
+            kind,
+        },
     })
 }
 

@@ -116,8 +116,8 @@ fn open(file: &Path) -> Result<Opened> {
 fn edit(file: &Path) -> Result<(Opened, lock::Lock)> {
     let file =
         &store::real_path(file).with_context(|| format!("cannot open {}", file.display()))?;
-    // Read it first: a missing or broken file is reported as such, and leaves no lock file.
-    crate::read_text(file)?;
+    // A missing file (or not a file) is reported as such, and leaves no lock file behind.
+    crate::open_file(file)?;
     store::check_writable(file)?;
     let held = lock::lock(file)?;
     // `open` shows a note the lock file holds.

@@ -2,6 +2,7 @@
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Widget};
 
@@ -11,6 +12,15 @@ use crate::tui::editor::FieldKind;
 
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     render_overlay(app, &app.overlay, area, buf);
+}
+
+/// Clears `rect` and draws a bordered box titled `title` in it; returns the space inside.
+fn framed(rect: Rect, title: impl Into<Line<'static>>, style: Style, buf: &mut Buffer) -> Rect {
+    Clear.render(rect, buf);
+    let block = Block::bordered().title(title).border_style(style);
+    let inner = block.inner(rect);
+    block.render(rect, buf);
+    inner
 }
 
 fn render_overlay(app: &App, overlay: &Overlay, area: Rect, buf: &mut Buffer) {
@@ -24,12 +34,7 @@ fn render_overlay(app: &App, overlay: &Overlay, area: Rect, buf: &mut Buffer) {
             lines.push(Line::default());
             lines.push(Line::styled("Any key goes on.", t.dim()));
             let rect = centered(area, width, lines.len() as u16 + 2);
-            Clear.render(rect, buf);
-            let block = Block::bordered()
-                .title(" Note from the last session ")
-                .border_style(t.error());
-            let inner = block.inner(rect);
-            block.render(rect, buf);
+            let inner = framed(rect, " Note from the last session ", t.error(), buf);
             Paragraph::new(lines).render(inner, buf);
         }
         Overlay::Editor(_) if editing_notes(app) => {}
@@ -39,12 +44,7 @@ fn render_overlay(app: &App, overlay: &Overlay, area: Rect, buf: &mut Buffer) {
             let height =
                 heights.iter().map(|h| h + 1).sum::<u16>() + 2 + u16::from(e.error.is_some()) * 2;
             let rect = centered(area, width, height);
-            Clear.render(rect, buf);
-            let block = Block::bordered()
-                .title(format!(" {} ", safe(&e.title)))
-                .border_style(t.focus_border());
-            let inner = block.inner(rect);
-            block.render(rect, buf);
+            let inner = framed(rect, format!(" {} ", safe(&e.title)), t.focus_border(), buf);
             let mut y = inner.y;
             for (i, (f, h)) in e.fields.iter().zip(heights).enumerate() {
                 if y + 1 + h > inner.y + inner.height {
@@ -153,24 +153,14 @@ fn render_overlay(app: &App, overlay: &Overlay, area: Rect, buf: &mut Buffer) {
                 Span::styled(format!("{:<8}", safe(typed)), t.selected()),
             ]));
             let rect = centered(area, width, lines.len() as u16 + 2);
-            Clear.render(rect, buf);
-            let block = Block::bordered()
-                .title(" File changed on disk ")
-                .border_style(t.error());
-            let inner = block.inner(rect);
-            block.render(rect, buf);
+            let inner = framed(rect, " File changed on disk ", t.error(), buf);
             Paragraph::new(lines).render(inner, buf);
         }
         Overlay::Confirm { question, .. } => {
             let width = area.width.saturating_sub(4).min(60);
             let lines = wrap_spans(vec![Span::raw(safe(question))], width - 2, 0);
             let rect = centered(area, width, lines.len() as u16 + 4);
-            Clear.render(rect, buf);
-            let block = Block::bordered()
-                .title(" Confirm ")
-                .border_style(t.focus_border());
-            let inner = block.inner(rect);
-            block.render(rect, buf);
+            let inner = framed(rect, " Confirm ", t.focus_border(), buf);
             let mut lines = lines;
             lines.push(Line::default());
             lines.push(Line::from(vec![
@@ -190,12 +180,12 @@ fn render_overlay(app: &App, overlay: &Overlay, area: Rect, buf: &mut Buffer) {
                 width,
                 (record.evidence.len() as u16 + 2).clamp(5, area.height),
             );
-            Clear.render(rect, buf);
-            let block = Block::bordered()
-                .title(format!(" Evidence for {id} · Space links "))
-                .border_style(t.focus_border());
-            let inner = block.inner(rect);
-            block.render(rect, buf);
+            let inner = framed(
+                rect,
+                format!(" Evidence for {id} · Space links "),
+                t.focus_border(),
+                buf,
+            );
             if record.evidence.is_empty() {
                 Paragraph::new("The register is empty: v opens it, a adds an item.")
                     .render(inner, buf);
