@@ -25,6 +25,7 @@ pub fn record(data: &[u8]) {
         questionnaire_sha256: &loaded.sha256,
         record_name: "fuzz.toml",
         record_sha256: &loaded.sha256,
+        evidence_checks: &[],
     };
     for format in [Format::Markdown, Format::Html, Format::Csv] {
         let _ = report::render(&input, format);

@@ -162,6 +162,7 @@ fn the_report_recommends_never_grants_and_a_draft_is_provisional() {
                 questionnaire_sha256: &loaded.sha256,
                 record_name: "a.toml",
                 record_sha256: "00",
+                evidence_checks: &[],
             },
             Format::Markdown,
         );

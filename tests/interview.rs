@@ -65,6 +65,7 @@ fn a_whole_interview_through_update() {
     app.update(Action::Confirm);
     app.update(Action::Down);
     app.update(Action::Toggle); // kind: self -> audit
+    // Client, objectives, scope, processes, sites, team.
     for _ in 0..7 {
         app.update(Action::Down);
     }
@@ -712,7 +713,7 @@ fn a_note_from_the_last_session_is_shown_whole() {
     let mut app = example_app();
     let before = app.opened.record.clone();
     let note = "the interview of 2026-11-28 10:00 could not save its last changes; they are in /home/auditor/audits/brightline/example.unsaved.toml";
-    app.notice(note.into());
+    app.notice("Note from the last session", note.into());
     let s = screen(&app, 80, 24);
     assert!(s.contains("Note from the last session"));
     assert!(s.contains("example.unsaved.toml"), "{s}");
@@ -855,4 +856,75 @@ fn an_edit_never_lands_on_what_changed_under_it() {
     }
     assert!(matches!(&app.overlay, Overlay::Editor(e) if e.error.is_some()));
     assert_eq!(app.opened.record.evidence.len(), 1);
+}
+
+/// The status row is no free toggle: it lists what stands in the way of a sign-off, then asks
+/// who signs; once signed off, the record is final and nothing else changes, while the
+/// sign-off itself is still to be saved.
+#[test]
+fn the_status_row_signs_off_through_the_same_checks() {
+    let mut app = example_app();
+    app.update(Action::ShowSetup);
+    let status = app
+        .setup_rows()
+        .iter()
+        .position(|r| *r == vse_assess::tui::app::SetupRow::Status)
+        .unwrap();
+    app.setup_row = status;
+    // The example lacks nothing but a signer; without conclusions it is not ready.
+    let conclusions = std::mem::take(&mut app.opened.record.assessment.conclusions);
+    app.update(Action::Open);
+    assert!(
+        matches!(&app.overlay, Overlay::Notice { text, .. } if text.contains("no conclusions written")),
+        "{:?}",
+        app.overlay
+    );
+    assert_eq!(
+        app.opened.record.assessment.status,
+        vse_assess::record::Status::Draft
+    );
+    app.update(Action::Back);
+    app.opened.record.assessment.conclusions = conclusions;
+    app.dirty = false;
+
+    app.update(Action::Open);
+    assert!(matches!(&app.overlay, Overlay::Editor(e) if e.title.contains("Sign off")));
+    typed(&mut app, "Nobody");
+    app.update(Action::Confirm); // to the date, today's
+    app.update(Action::Confirm);
+    assert!(
+        matches!(&app.overlay, Overlay::Editor(e) if e.error.as_deref().is_some_and(|m| m.contains("not in the assessment team"))),
+        "{:?}",
+        app.overlay
+    );
+    app.update(Action::PrevField);
+    for _ in 0.."Nobody".len() {
+        app.update(Action::Input(Input {
+            key: Key::Backspace,
+            ..Input::default()
+        }));
+    }
+    typed(&mut app, "Claire Martin");
+    app.update(Action::Confirm);
+    app.update(Action::Confirm);
+    assert!(matches!(app.overlay, Overlay::None), "{:?}", app.overlay);
+    let signed = app.opened.record.assessment.sign_off().expect("signed off");
+    assert_eq!(signed.by, "Claire Martin");
+    assert!(app.dirty, "the sign-off is still to be saved");
+
+    // Final: a rating, a note, the status row again change nothing.
+    let before = app.opened.record.clone();
+    app.update(Action::Open);
+    app.update(Action::StartInterview);
+    app.update(Action::Rate(Rating::N));
+    app.update(Action::Paste("pasted".into()));
+    assert_eq!(app.opened.record, before);
+    assert!(
+        app.message
+            .as_deref()
+            .is_some_and(|m| m.contains("vse-assess reopen")),
+        "{:?}",
+        app.message
+    );
+    assert!(app.dirty);
 }

@@ -780,3 +780,46 @@ fn read_only_never_creates_and_follows_the_editor() {
     viewer.keys("q", "");
     viewer.wait_exit(Duration::from_secs(5));
 }
+
+/// A final record opens read-only, says why, and is left byte-identical whatever is typed;
+/// it holds no lock, so `status` and a read-only view work beside it.
+#[test]
+fn a_final_record_opens_read_only_and_says_why() {
+    let tmp = TempDir::new().unwrap();
+    let file = tmp.path().join("a.toml");
+    std::fs::copy(
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/reports/example-assessment.toml"
+        ),
+        &file,
+    )
+    .unwrap();
+    let out = vse(
+        tmp.path(),
+        &[
+            "finalize",
+            "a.toml",
+            "--by",
+            "Claire Martin",
+            "--date",
+            "2026-11-20",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let before = std::fs::read(&file).unwrap();
+    let mut s = Session::start(tmp.path(), &["interview", "a.toml"]);
+    s.wait_for("This record is final (signed off by Claire Martin on 2026-11-20)");
+    s.wait_for("READ-ONLY");
+    s.send(ENTER);
+    s.keys("n", "final (signed off): nothing can be changed");
+    s.send("tHello");
+    s.send("\x1b");
+    s.keys("q", "");
+    s.wait_exit(Duration::from_secs(5));
+    assert_eq!(std::fs::read(&file).unwrap(), before);
+}

@@ -490,7 +490,7 @@ fn bad_dates_on_the_command_line_name_the_option() {
         &["answer", "7.2.b", "--action", "x", "--due", "2027-13-01"],
     );
     assert!(
-        err.contains("--due: `2027-13-01` is not a date like 2026-11-27"),
+        err.contains("'--due <DUE>': `2027-13-01` is not a date like 2026-11-27"),
         "{err}"
     );
     let tmp = TempDir::new().unwrap();
@@ -499,7 +499,12 @@ fn bad_dates_on_the_command_line_name_the_option() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("--date: `27/11/2026` is not a date"));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("'--date <DATE>': `27/11/2026` is not a date"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(!tmp.path().join("n.toml").exists());
 }
 

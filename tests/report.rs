@@ -32,6 +32,7 @@ fn render(opened: &Opened, record: &Record, format: Format) -> String {
             questionnaire_sha256: &opened.questionnaire.sha256,
             record_name: "example-assessment.toml",
             record_sha256: &sha256_hex(text.as_bytes()),
+            evidence_checks: &[],
         },
         format,
     )
@@ -675,27 +676,46 @@ fn example_reports_do_not_drift() {
     }
 }
 
+/// A final record's report: no DRAFT mark; who signed off and when, the issue date (the
+/// sign-off's, so the same record gives the same bytes on any day), distribution and
+/// confidentiality, the history.
 #[test]
-fn report_to_file_and_final_status() {
+fn report_of_a_signed_off_record() {
     let tmp = tempfile::TempDir::new().unwrap();
-    let text = fs::read_to_string(EXAMPLE)
-        .unwrap()
-        .replace("status = \"draft\"", "status = \"final\"");
-    fs::write(tmp.path().join("final.toml"), &text).unwrap();
-    assert_cmd::Command::cargo_bin("vse-assess")
-        .unwrap()
-        .current_dir(tmp.path())
-        .args(["report", "final.toml", "-o", "out.md"])
-        .assert()
-        .success();
+    fs::copy(EXAMPLE, tmp.path().join("final.toml")).unwrap();
+    let cli = |args: &[&str]| {
+        assert_cmd::Command::cargo_bin("vse-assess")
+            .unwrap()
+            .current_dir(tmp.path())
+            .args(args)
+            .assert()
+            .success();
+    };
+    cli(&[
+        "finalize",
+        "final.toml",
+        "--by",
+        "Claire Martin",
+        "--date",
+        "2026-11-20",
+    ]);
+    cli(&["report", "final.toml", "-o", "out.md"]);
     let md = fs::read_to_string(tmp.path().join("out.md")).unwrap();
-    assert!(!md.contains("DRAFT"));
-    assert!(
-        md.contains(&format!(
-            "final\\.toml, SHA-256 `{}`",
-            sha256_hex(text.as_bytes())
-        )) || md.contains(&sha256_hex(text.as_bytes()))
-    );
+    let text = fs::read(tmp.path().join("final.toml")).unwrap();
+    assert!(!md.contains("DRAFT") && !md.contains("Provisional"), "{md}");
+    for row in [
+        "| Status | final, signed off by Claire Martin on 2026-11-20 |",
+        "| Issue date | 2026-11-20 |",
+        "| Distribution | Brightline Software Ltd. (managing director); the certification body's technical reviewer |",
+        "| Confidentiality | Confidential: for Brightline and the certification body only; evidence stays with Brightline |",
+        "| 2026-11-20 | signed off (final) | Claire Martin |   |",
+    ] {
+        assert!(md.contains(row), "{row}\n{md}");
+    }
+    assert!(md.contains(&format!("final.toml, SHA-256 `{}`", sha256_hex(&text))));
+    // Made again later: the same bytes.
+    cli(&["report", "final.toml", "-o", "again.md"]);
+    assert_eq!(md, fs::read_to_string(tmp.path().join("again.md")).unwrap());
 }
 
 /// The one-glance picture in the HTML report: a cell per requirement, its rating written in

@@ -8,16 +8,16 @@ use std::sync::atomic::AtomicBool;
 
 use anyhow::{Context, Result, bail};
 
+use super::sign;
 use super::{
-    ActionCommand, AnswerArgs, Command, EvidenceCommand, FindingCommand, Invalid, NewArgs, YesNo,
+    ActionCommand, AnswerArgs, Command, EvidenceCommand, FindingCommand, Invalid, NewArgs, SetArgs,
+    YesNo,
 };
 use crate::questionnaire::catalog::{self, Source};
 use crate::rating::Judgement;
-use crate::record::lock;
 use crate::record::store::{self, Opened};
-use crate::record::{
-    ActionStatus, Evidence, EvidenceKind, FindingClass, Person, Record, Session, edit,
-};
+use crate::record::{ActionStatus, Evidence, FindingClass, Person, Record, Session, edit};
+use crate::record::{evidence, lock};
 use crate::text::{display_path, neutralize, neutralize_line};
 use crate::{LoadError, diagnostic, read_text};
 use crate::{conformance, report};
@@ -55,10 +55,41 @@ pub fn run(command: Command) -> Result<ExitCode> {
                 Some(lock::lock(&file)?)
             };
             let opened = crate::tui::open_or_create(&file)?;
+            // A final record is shown, never changed: it changes only once reopened.
+            let lock = lock.filter(|_| opened.record.assessment.sign_off().is_none());
             crate::tui::run(opened, lock)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::New(args) => new(args),
+        Command::Set(args) => set(args),
+        Command::Finalize { file, by, date } => {
+            let (mut opened, mut lock) = edit_any(&file)?;
+            let q = &opened.questionnaire.questionnaire;
+            edit::finalize(&mut opened.record, q, &by, &date_or_today(date))
+                .map_err(|e| invalid(format!("{}: {e}", file.display())))?;
+            save(&mut opened, &mut lock)?;
+            let signed = opened
+                .record
+                .assessment
+                .sign_off()
+                .expect("just signed off");
+            say!("{}: final, {}", file.display(), signed.describe());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Reopen {
+            file,
+            by,
+            reason,
+            date,
+        } => {
+            let (mut opened, mut lock) = edit_any(&file)?;
+            edit::reopen(&mut opened.record, &by, &date_or_today(date), &reason)
+                .map_err(|e| invalid(format!("{}: {e}", file.display())))?;
+            save(&mut opened, &mut lock)?;
+            say!("{}: draft again, editable", file.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Verify { file } => verify(&file),
         Command::Validate { files } => Ok(validate(&files)),
         Command::Questionnaires => questionnaires(),
         Command::Answer(args) => answer(args),
@@ -76,7 +107,8 @@ pub fn run(command: Command) -> Result<ExitCode> {
             file,
             output,
             format,
-        } => report(&file, output.as_deref(), format.into()),
+            sign,
+        } => report(&file, output.as_deref(), format.into(), sign.as_deref()),
         Command::Status { file } => {
             let opened = open(&file)?;
             print!("{}", status_text(&opened));
@@ -85,9 +117,10 @@ pub fn run(command: Command) -> Result<ExitCode> {
     }
 }
 
-/// A calendar date given on the command line.
-fn date_arg(option: &str, value: &str) -> Result<()> {
-    crate::record::check_date(value).map_err(|e| invalid(format!("{option}: {e}")))
+/// A date given on the command line, else today's, as records hold dates.
+fn date_or_today(date: Option<jiff::civil::Date>) -> String {
+    date.unwrap_or_else(|| jiff::ZonedDateTime::now().date())
+        .to_string()
 }
 
 fn invalid(msg: impl Into<String>) -> anyhow::Error {
@@ -110,10 +143,25 @@ fn open(file: &Path) -> Result<Opened> {
     Ok(opened)
 }
 
+/// Opens a record to change it, as [`edit_any`], refusing a final one: a record signed off
+/// changes only once reopened.
+fn edit(file: &Path) -> Result<(Opened, lock::Lock)> {
+    let (opened, lock) = edit_any(file)?;
+    if let Some(signed) = opened.record.assessment.sign_off() {
+        bail!(invalid(format!(
+            "{}: the record is final ({}), nothing was changed; `vse-assess reopen {} --by NAME --reason TEXT` makes it editable again",
+            file.display(),
+            signed.describe(),
+            file.display()
+        )));
+    }
+    Ok((opened, lock))
+}
+
 /// Opens a record to change it: takes its edit lock first, so that no one else is editing it.
 /// A symbolic link is followed (the lock and the save are the real file's); a file the save
 /// would damage is refused before anything happens.
-fn edit(file: &Path) -> Result<(Opened, lock::Lock)> {
+fn edit_any(file: &Path) -> Result<(Opened, lock::Lock)> {
     let file =
         &store::real_path(file).with_context(|| format!("cannot open {}", file.display()))?;
     // A missing file (or not a file) is reported as such, and leaves no lock file behind.
@@ -140,29 +188,20 @@ fn new(args: NewArgs) -> Result<ExitCode> {
     meta.objectives = args.objectives.unwrap_or_default();
     meta.client = args.client.unwrap_or_default();
     meta.scope.sites = args.sites;
+    meta.scope.description = args.scope.unwrap_or_default();
     if !args.processes.is_empty() {
         meta.scope.processes = args.processes.iter().map(|p| p.to_uppercase()).collect();
     }
     meta.team = args.team.iter().map(|s| Person::parse(s)).collect();
     meta.participants = args.participants.iter().map(|s| Person::parse(s)).collect();
+    meta.sessions = args.sessions;
     if args.date.is_some() || args.location.is_some() {
-        let date = match args.date {
-            Some(d) => date_arg("--date", &d).map(|_| d)?,
-            None => jiff::ZonedDateTime::now().date().to_string(),
-        };
         meta.sessions.push(Session {
-            date,
+            date: date_or_today(args.date),
             location: args.location.unwrap_or_default(),
         });
     }
-    let problems = crate::record::check(&record, &loaded.questionnaire);
-    if let Some(p) = problems.first() {
-        bail!(invalid(format!(
-            "{}: {}",
-            diagnostic::field_name(&p.path),
-            p.message
-        )));
-    }
+    first_problem(&record, &loaded.questionnaire)?;
     store::create_new(&args.file, &record)
         .with_context(|| format!("cannot create {}", args.file.display()))?;
     say!(
@@ -173,6 +212,99 @@ fn new(args: NewArgs) -> Result<ExitCode> {
         loaded.questionnaire.requirements.len()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// The first problem the record check finds, as an error naming the field.
+fn first_problem(record: &Record, q: &crate::questionnaire::Questionnaire) -> Result<()> {
+    match crate::record::check(record, q).first() {
+        Some(p) => Err(invalid(format!(
+            "{}: {}",
+            diagnostic::field_name(&p.path),
+            p.message
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// `set`: each option given replaces that detail; the rest stay as they are.
+fn set(args: SetArgs) -> Result<ExitCode> {
+    let (mut opened, mut lock) = edit(&args.file)?;
+    let meta = &mut opened.record.assessment;
+    let texts = [
+        (args.vse, &mut meta.vse),
+        (args.scope, &mut meta.scope.description),
+        (args.objectives, &mut meta.objectives),
+        (args.client, &mut meta.client),
+        (args.conclusions, &mut meta.conclusions),
+        (args.audit_plan, &mut meta.audit_plan),
+        (args.distribution, &mut meta.distribution),
+        (args.confidentiality, &mut meta.confidentiality),
+        (args.remote_method, &mut meta.remote_method),
+        (args.not_covered, &mut meta.not_covered),
+        (args.diverging_opinions, &mut meta.diverging_opinions),
+    ];
+    let mut changed = 0;
+    for (given, field) in texts {
+        if let Some(value) = given {
+            *field = value.trim().to_owned();
+            changed += 1;
+        }
+    }
+    let people = |given: &[String]| given.iter().map(|s| Person::parse(s)).collect();
+    if !args.processes.is_empty() {
+        meta.scope.processes = args
+            .processes
+            .iter()
+            .map(|p| p.trim().to_uppercase())
+            .collect();
+        changed += 1;
+    }
+    if !args.sites.is_empty() {
+        meta.scope.sites = args.sites.iter().map(|s| s.trim().to_owned()).collect();
+        changed += 1;
+    }
+    for (given, list) in [
+        (&args.team, &mut meta.team),
+        (&args.participants, &mut meta.participants),
+    ] {
+        if !given.is_empty() {
+            *list = people(given);
+            changed += 1;
+        }
+    }
+    if !args.sessions.is_empty() {
+        meta.sessions = args.sessions;
+        changed += 1;
+    }
+    if changed == 0 {
+        bail!(invalid(
+            "nothing to set: give at least one option (see `vse-assess set --help`)"
+        ));
+    }
+    first_problem(&opened.record, &opened.questionnaire.questionnaire)?;
+    save(&mut opened, &mut lock)?;
+    say!("{}: {changed} detail(s) set", args.file.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `verify`: every registered evidence file re-hashed; exit 1 when any changed or is gone.
+fn verify(file: &Path) -> Result<ExitCode> {
+    let opened = open(file)?;
+    let checked = evidence::check_files(&opened.record, &opened.path);
+    let problems = checked.iter().filter(|(_, s)| s.is_problem()).count();
+    for (id, state) in &checked {
+        println!("{}", tab_line(&[id, &state.describe()]));
+    }
+    say!(
+        "{}: {} evidence file(s) checked, {problems} changed or missing",
+        file.display(),
+        checked.len()
+    );
+    Ok(if problems == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
 
 /// The questionnaire path as the record will store it: relative to the record's folder.
@@ -291,8 +423,8 @@ fn answer(args: AnswerArgs) -> Result<ExitCode> {
     for ev in &args.unlink {
         edit::link_evidence(record, ev, &id, false).map_err(refused)?;
     }
-    let rating = match (&args.rating, args.clear_rating) {
-        (Some(r), _) => Some(Some(r.parse::<Judgement>().map_err(invalid)?)),
+    let rating = match (args.rating, args.clear_rating) {
+        (Some(r), _) => Some(Some(r)),
         (None, true) => Some(None),
         // --justification alone rewrites that of a requirement already N/A.
         (None, false) if args.justification.is_some() => {
@@ -363,9 +495,6 @@ fn answer(args: AnswerArgs) -> Result<ExitCode> {
         say!("{fid}");
     }
     if let Some(what) = args.action {
-        if let Some(due) = &args.due {
-            date_arg("--due", due)?;
-        }
         // Actions belong to findings: here, to the requirement's one nonconformity.
         let ncs: Vec<String> = record
             .findings_for(&id)
@@ -379,7 +508,8 @@ fn answer(args: AnswerArgs) -> Result<ExitCode> {
             )));
         };
         let owner = args.owner.unwrap_or_default();
-        edit::add_action(record, finding, &what, &owner, args.due.as_deref()).map_err(refused)?;
+        let due = args.due.map(|d| d.to_string());
+        edit::add_action(record, finding, &what, &owner, due.as_deref()).map_err(refused)?;
     }
     for n in &args.close_action {
         // Numbered as `status` lists them: the requirement's actions, finding by finding.
@@ -480,7 +610,6 @@ fn evidence(cmd: EvidenceCommand) -> Result<ExitCode> {
             supports,
         } => {
             let (mut opened, mut lock) = edit(&file)?;
-            let kind = parse_kind(&kind)?;
             if opened.record.evidence_item(&id).is_some() {
                 bail!(invalid(format!(
                     "evidence `{id}` is already in the register of {}",
@@ -496,7 +625,10 @@ fn evidence(cmd: EvidenceCommand) -> Result<ExitCode> {
                         .map_err(|e| invalid(e.to_string()))
                 })
                 .collect::<Result<Vec<_>>>()?;
-            let hashed = store::hash_local_file(&location, &file, &AtomicBool::new(false));
+            // Kept relative to the record's folder when inside it: a folder moved whole
+            // still verifies.
+            let location = evidence::stored_location(&location, &opened.path);
+            let hashed = store::hash_local_file(&location, &opened.path, &AtomicBool::new(false));
             if let store::Hashed::Skipped(why) = &hashed {
                 say_err!("vse-assess: {location}: not hashed: {why}");
             }
@@ -504,7 +636,7 @@ fn evidence(cmd: EvidenceCommand) -> Result<ExitCode> {
             opened.record.evidence.push(Evidence {
                 id: id.clone(),
                 title,
-                kind,
+                kind: kind.into(),
                 location,
                 version,
                 sha256: sha256.clone(),
@@ -652,10 +784,7 @@ fn finding(cmd: FindingCommand) -> Result<ExitCode> {
             note,
         } => {
             let (mut opened, mut lock) = edit(&file)?;
-            let date = match date {
-                Some(d) => date_arg("--date", &d).map(|_| d)?,
-                None => jiff::ZonedDateTime::now().date().to_string(),
-            };
+            let date = date_or_today(date);
             let verification = crate::record::Verification {
                 by,
                 date,
@@ -684,10 +813,8 @@ fn action(cmd: ActionCommand) -> Result<ExitCode> {
             owner,
             due,
         } => {
-            if let Some(d) = &due {
-                date_arg("--due", d)?;
-            }
             let (mut opened, mut lock) = edit(&file)?;
+            let due = due.map(|d| d.to_string());
             let id = edit::add_action(&mut opened.record, &finding, &what, &owner, due.as_deref())
                 .map_err(refused)?;
             save(&mut opened, &mut lock)?;
@@ -730,11 +857,21 @@ fn action(cmd: ActionCommand) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn report(file: &Path, output: Option<&Path>, format: report::Format) -> Result<ExitCode> {
+fn report(
+    file: &Path,
+    output: Option<&Path>,
+    format: report::Format,
+    key: Option<&Path>,
+) -> Result<ExitCode> {
     let opened = open(file)?;
     if let Some(out) = output {
         check_report_output(&opened, out)?;
+        if key.is_some() {
+            check_report_output(&opened, &sign::signature_path(out))?;
+        }
     }
+    // The report marks evidence files changed or gone since they were registered.
+    let evidence_checks = evidence::check_files(&opened.record, &opened.path);
     let name = file
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -747,12 +884,22 @@ fn report(file: &Path, output: Option<&Path>, format: report::Format) -> Result<
             record_name: &name,
             // The hash of the very text that was loaded and checked.
             record_sha256: &opened.disk_sha256,
+            evidence_checks: &evidence_checks,
         },
         format,
     );
+    // Signed before anything is written: a report asked for signed is never left unsigned.
+    let signature = key.map(|k| sign::sign(k, text.as_bytes())).transpose()?;
     match output {
-        Some(out) => store::write_output(out, text.as_bytes())
-            .with_context(|| format!("cannot write {}", display_path(out)))?,
+        Some(out) => {
+            store::write_output(out, text.as_bytes())
+                .with_context(|| format!("cannot write {}", display_path(out)))?;
+            if let Some(signature) = signature {
+                let sig = sign::signature_path(out);
+                store::write_output(&sig, &signature)
+                    .with_context(|| format!("cannot write {}", display_path(&sig)))?;
+            }
+        }
         None => {
             use std::io::Write;
             std::io::stdout().write_all(text.as_bytes())?;
@@ -778,21 +925,6 @@ fn check_report_output(opened: &Opened, out: &Path) -> Result<()> {
         ))),
         None => Ok(()),
     }
-}
-
-fn parse_kind(s: &str) -> Result<EvidenceKind> {
-    let kinds = [
-        EvidenceKind::Document,
-        EvidenceKind::Record,
-        EvidenceKind::Interview,
-        EvidenceKind::Observation,
-        EvidenceKind::Url,
-    ];
-    kinds.into_iter().find(|k| k.key() == s.trim().to_lowercase()).ok_or_else(|| {
-        invalid(format!(
-            "`{s}` is not an evidence kind: expected document, record, interview, observation or url"
-        ))
-    })
 }
 
 /// The plain-text progress report of `status`, neutralised for the terminal.

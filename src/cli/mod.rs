@@ -2,16 +2,19 @@
 //! terminal UI. Each command loads, changes and saves through the domain modules.
 
 mod commands;
+mod sign;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use jiff::civil::Date;
 
 use crate::LoadError;
+use crate::rating::Judgement;
 use crate::record::lock::LockError;
 use crate::record::store::SaveError;
-use crate::record::{FindingClass, Kind};
+use crate::record::{EvidenceKind, FindingClass, Kind, Session};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -37,6 +40,32 @@ pub enum Command {
     },
     /// Create a new assessment record (never overwrites an existing file).
     New(NewArgs),
+    /// Change the assessment details: who, what, when, where, conclusions, distribution.
+    Set(SetArgs),
+    /// Sign the assessment off: checks it is complete, records who and when, makes it final.
+    Finalize {
+        file: PathBuf,
+        /// Who signs off (in an audit, a member of the assessment team).
+        #[arg(long)]
+        by: String,
+        /// The sign-off date, which the report gives as its issue date; today by default.
+        #[arg(long, value_parser = date)]
+        date: Option<Date>,
+    },
+    /// Make a final record editable again; who and why stay in its history.
+    Reopen {
+        file: PathBuf,
+        #[arg(long)]
+        by: String,
+        #[arg(long)]
+        reason: String,
+        /// Today by default.
+        #[arg(long, value_parser = date)]
+        date: Option<Date>,
+    },
+    /// Re-hash the evidence files and list those changed or missing since they were
+    /// registered (exit 1 if any).
+    Verify { file: PathBuf },
     /// Check questionnaires and records; lists every problem, exit 0 only if all are valid.
     Validate {
         #[arg(required = true)]
@@ -78,7 +107,32 @@ pub enum Command {
         output: Option<PathBuf>,
         #[arg(long, value_enum, default_value = "markdown")]
         format: FormatArg,
+        /// Also write OUTPUT.sig, an SSH signature made with this private key
+        /// (`ssh-keygen -Y sign`, namespace vse-assess).
+        #[arg(long, value_name = "KEY", requires = "output")]
+        sign: Option<PathBuf>,
     },
+}
+
+/// A calendar date as records hold it: exactly YYYY-MM-DD.
+fn date(s: &str) -> Result<Date, String> {
+    crate::record::check_date(s)?;
+    s.parse().map_err(|e: jiff::Error| e.to_string())
+}
+
+/// `DATE:LOCATION` or `DATE`: one session of the assessment.
+fn session(s: &str) -> Result<Session, String> {
+    let (day, location) = s.split_once(':').unwrap_or((s, ""));
+    let day =
+        date(day.trim()).map_err(|e| format!("{e}; write DATE:LOCATION, e.g. 2026-11-27:Lyon"))?;
+    Ok(Session {
+        date: day.to_string(),
+        location: location.trim().to_owned(),
+    })
+}
+
+fn rating(s: &str) -> Result<Judgement, String> {
+    s.parse()
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -94,6 +148,28 @@ impl From<FormatArg> for crate::report::Format {
             FormatArg::Markdown => Self::Markdown,
             FormatArg::Html => Self::Html,
             FormatArg::Csv => Self::Csv,
+        }
+    }
+}
+
+/// The kinds of the evidence register, as the command line names them.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum EvidenceKindArg {
+    Document,
+    Record,
+    Interview,
+    Observation,
+    Url,
+}
+
+impl From<EvidenceKindArg> for EvidenceKind {
+    fn from(k: EvidenceKindArg) -> Self {
+        match k {
+            EvidenceKindArg::Document => EvidenceKind::Document,
+            EvidenceKindArg::Record => EvidenceKind::Record,
+            EvidenceKindArg::Interview => EvidenceKind::Interview,
+            EvidenceKindArg::Observation => EvidenceKind::Observation,
+            EvidenceKindArg::Url => EvidenceKind::Url,
         }
     }
 }
@@ -139,8 +215,8 @@ pub struct NewArgs {
     /// A site in scope (repeatable).
     #[arg(long = "site")]
     pub sites: Vec<String>,
-    /// Processes in scope (repeatable); all of the questionnaire's by default.
-    #[arg(long = "process")]
+    /// Processes in scope, e.g. OM,RM; all of the questionnaire's by default.
+    #[arg(long = "process", value_delimiter = ',')]
     pub processes: Vec<String>,
     /// Assessment team member as NAME or NAME:ROLE (repeatable).
     #[arg(long = "assessor")]
@@ -149,10 +225,70 @@ pub struct NewArgs {
     #[arg(long = "participant")]
     pub participants: Vec<String>,
     /// Date of the assessment (YYYY-MM-DD); with --location, one session.
-    #[arg(long)]
-    pub date: Option<String>,
-    #[arg(long)]
+    #[arg(long, value_parser = date, conflicts_with = "sessions")]
+    pub date: Option<Date>,
+    #[arg(long, conflicts_with = "sessions")]
     pub location: Option<String>,
+    /// A session as DATE:LOCATION, e.g. 2026-11-27:Lyon (repeatable, for an assessment held
+    /// over several days or places).
+    #[arg(long = "session", value_parser = session)]
+    pub sessions: Vec<Session>,
+    /// What the scope covers, in words (projects, teams, period).
+    #[arg(long)]
+    pub scope: Option<String>,
+}
+
+/// Options of `set`: each one given replaces what the record holds.
+#[derive(Debug, clap::Args)]
+pub struct SetArgs {
+    pub file: PathBuf,
+    /// Name of the very small entity assessed.
+    #[arg(long)]
+    pub vse: Option<String>,
+    /// What the scope covers, in words.
+    #[arg(long)]
+    pub scope: Option<String>,
+    #[arg(long)]
+    pub objectives: Option<String>,
+    /// Who asked for the assessment (the audit client).
+    #[arg(long)]
+    pub client: Option<String>,
+    /// Processes in scope, e.g. OM,RM.
+    #[arg(long = "process", value_delimiter = ',')]
+    pub processes: Vec<String>,
+    /// The sites in scope (repeatable; replaces the list).
+    #[arg(long = "site")]
+    pub sites: Vec<String>,
+    /// Assessment team members as NAME or NAME:ROLE (repeatable; replaces the team).
+    #[arg(long = "assessor")]
+    pub team: Vec<String>,
+    /// VSE participants as NAME or NAME:ROLE (repeatable; replaces the list).
+    #[arg(long = "participant")]
+    pub participants: Vec<String>,
+    /// The sessions as DATE:LOCATION (repeatable; replaces the list).
+    #[arg(long = "session", value_parser = session)]
+    pub sessions: Vec<Session>,
+    /// The assessment team's conclusions, in its words (needed for the sign-off).
+    #[arg(long)]
+    pub conclusions: Option<String>,
+    /// The assessment plan: what was to be looked at, when, with whom.
+    #[arg(long)]
+    pub audit_plan: Option<String>,
+    /// Who receives the report.
+    #[arg(long)]
+    pub distribution: Option<String>,
+    /// How the report and the record are to be handled.
+    #[arg(long)]
+    pub confidentiality: Option<String>,
+    /// How remote sessions were held (tools, what was seen through them).
+    #[arg(long)]
+    pub remote_method: Option<String>,
+    /// Areas of the scope not covered, and why.
+    #[arg(long)]
+    pub not_covered: Option<String>,
+    /// Diverging opinions not resolved with the auditee.
+    #[arg(long)]
+    pub diverging_opinions: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -161,8 +297,8 @@ pub struct AnswerArgs {
     /// Requirement: 7.2.a, 7.2a, "7.2 a)" or OM.a, in any case.
     pub requirement: String,
     /// N, P, L, F, or na (not applicable, needs --justification).
-    #[arg(long)]
-    pub rating: Option<String>,
+    #[arg(long, value_parser = rating)]
+    pub rating: Option<Judgement>,
     #[arg(long)]
     pub justification: Option<String>,
     /// Remove the rating: the requirement is not yet assessed.
@@ -201,8 +337,8 @@ pub struct AnswerArgs {
     #[arg(long, requires = "action")]
     pub owner: Option<String>,
     /// Due date of the action (YYYY-MM-DD).
-    #[arg(long, requires = "action")]
-    pub due: Option<String>,
+    #[arg(long, requires = "action", value_parser = date)]
+    pub due: Option<Date>,
     /// Mark the requirement's action number N (1-based, finding by finding) closed.
     #[arg(long)]
     pub close_action: Vec<usize>,
@@ -217,17 +353,16 @@ pub enum EvidenceCommand {
         id: String,
         #[arg(long)]
         title: String,
-        /// document, record, interview, observation or url.
-        #[arg(long, default_value = "document")]
-        kind: String,
+        #[arg(long, value_enum, default_value = "document")]
+        kind: EvidenceKindArg,
         /// A path, URL or place where the item can be found.
         #[arg(long, default_value = "")]
         location: String,
         /// A version label or date.
         #[arg(long, default_value = "")]
         version: String,
-        /// A requirement this item supports (repeatable).
-        #[arg(long = "supports")]
+        /// Requirements this item supports, e.g. 7.2.a,7.2.c.
+        #[arg(long = "supports", value_delimiter = ',')]
         supports: Vec<String>,
     },
     /// List the register.
@@ -300,8 +435,8 @@ pub enum FindingCommand {
         #[arg(long)]
         by: String,
         /// YYYY-MM-DD; today by default.
-        #[arg(long)]
-        date: Option<String>,
+        #[arg(long, value_parser = date)]
+        date: Option<Date>,
         /// The corrective action worked: the nonconformity is closed.
         #[arg(
             long,
@@ -330,8 +465,8 @@ pub enum ActionCommand {
         #[arg(long, default_value = "")]
         owner: String,
         /// YYYY-MM-DD.
-        #[arg(long)]
-        due: Option<String>,
+        #[arg(long, value_parser = date)]
+        due: Option<Date>,
     },
     /// One line per action: id, finding, status, due, owner, what.
     List { file: PathBuf },

@@ -7,7 +7,7 @@ use crate::path;
 use crate::questionnaire::Questionnaire;
 use crate::rating::Judgement;
 
-use super::{Record, SCHEMA};
+use super::{Metadata, Record, SCHEMA, Status};
 
 /// Every problem in the record, in file order.
 pub fn check(record: &Record, q: &Questionnaire) -> Vec<Problem> {
@@ -67,6 +67,8 @@ pub fn check(record: &Record, q: &Questionnaire) -> Vec<Problem> {
             }
         }
     }
+
+    check_history(meta, &mut p);
 
     for id in record.conditions.keys() {
         if !q.conditions.iter().any(|c| &c.id == id) {
@@ -250,6 +252,50 @@ fn check_findings(record: &Record, q: &Questionnaire, p: &mut impl FnMut(Vec<Seg
                 p(path!["findings", i, "verification", "date"], e);
             }
         }
+    }
+}
+
+/// Sign-offs and reopenings: named, dated in order, a reopening with its reason, and the
+/// status the last one left. A record marked final without a sign-off is refused: "final"
+/// says someone signed it off.
+fn check_history(meta: &Metadata, p: &mut impl FnMut(Vec<Seg>, String)) {
+    let mut previous: Option<&str> = None;
+    for (i, change) in meta.history.iter().enumerate() {
+        if change.by.trim().is_empty() {
+            p(
+                path!["assessment", "history", i, "by"],
+                "must not be empty".into(),
+            );
+        }
+        match check_date(&change.date) {
+            Err(e) => p(path!["assessment", "history", i, "date"], e),
+            Ok(()) if previous.is_some_and(|d| change.date.as_str() < d) => p(
+                path!["assessment", "history", i, "date"],
+                format!(
+                    "`{}` is before the entry above it: the history is in date order",
+                    change.date
+                ),
+            ),
+            Ok(()) => previous = Some(&change.date),
+        }
+        if change.status == Status::Draft && change.reason.trim().is_empty() {
+            p(
+                path!["assessment", "history", i, "reason"],
+                "a reopening says why".into(),
+            );
+        }
+    }
+    let last = meta.history.last().map(|c| c.status);
+    match (meta.status, last) {
+        (Status::Final, Some(Status::Final)) | (Status::Draft, None | Some(Status::Draft)) => {}
+        (Status::Final, _) => p(
+            path!["assessment", "status"],
+            "a final record needs its sign-off: set it to \"draft\" and sign off with `vse-assess finalize`".into(),
+        ),
+        (Status::Draft, Some(Status::Final)) => p(
+            path!["assessment", "status"],
+            "the history ends with a sign-off: reopening is done with `vse-assess reopen`, which records who and why".into(),
+        ),
     }
 }
 

@@ -4,7 +4,10 @@
 //! once: ratings, evidence links and sampling; findings, corrective actions and their
 //! verification.
 
-use super::{Action, ActionStatus, Finding, FindingClass, Record, Verification, check_date};
+use super::{
+    Action, ActionStatus, Finding, FindingClass, Record, Status, StatusChange, Verification,
+    check_date,
+};
 use crate::questionnaire::Questionnaire;
 use crate::rating::Judgement;
 
@@ -365,6 +368,149 @@ pub fn verify(
         note: verification.note.trim().to_owned(),
         ..verification
     });
+    Ok(())
+}
+
+/// What stands between a record and its sign-off, every reason; empty when it can be signed
+/// off. A report signed off has every requirement in scope assessed, every N/A justified, a
+/// corrective action for every nonconformity, clause 6 answered and the conclusions written.
+pub fn sign_off_blockers(record: &Record, q: &Questionnaire) -> Vec<String> {
+    let mut reasons = Vec::new();
+    let meta = &record.assessment;
+    if let Some(done) = meta.sign_off() {
+        reasons.push(format!("it is already final ({})", done.describe()));
+    }
+    let in_scope = |id: &str| {
+        q.requirement(id)
+            .is_some_and(|r| meta.scope.processes.contains(&r.process))
+    };
+    let rating = |id: &str| record.answer(id).and_then(|a| a.rating);
+    let not_assessed: Vec<&str> = q
+        .requirements
+        .iter()
+        .filter(|r| in_scope(&r.id) && rating(&r.id).is_none())
+        .map(|r| r.id.as_str())
+        .collect();
+    if !not_assessed.is_empty() {
+        reasons.push(format!("not assessed: {}", not_assessed.join(", ")));
+    }
+    for (id, a) in &record.requirements {
+        if a.rating == Some(Judgement::NA) && a.justification.trim().is_empty() {
+            reasons.push(format!("{id} is not applicable without a justification"));
+        }
+    }
+    for f in &record.findings {
+        if f.class.is_nonconformity() && f.actions.is_empty() {
+            reasons.push(format!(
+                "{} ({}) has no corrective action",
+                f.id, f.requirement
+            ));
+        }
+    }
+    let unanswered: Vec<&str> = q
+        .conditions
+        .iter()
+        .filter(|c| !record.conditions.contains_key(&c.id))
+        .map(|c| c.id.as_str())
+        .collect();
+    if !unanswered.is_empty() {
+        reasons.push(format!(
+            "clause 6 conditions not answered: {}",
+            unanswered.join(", ")
+        ));
+    }
+    if meta.conclusions.trim().is_empty() {
+        reasons.push("no conclusions written".into());
+    }
+    reasons
+}
+
+/// Signs the record off: it becomes final, and the sign-off joins its history. Refused, with
+/// every reason, while [`sign_off_blockers`] finds any, or when who or when is wrong.
+pub fn finalize(
+    record: &mut Record,
+    q: &Questionnaire,
+    by: &str,
+    date: &str,
+) -> Result<(), Refused> {
+    let mut reasons = sign_off_blockers(record, q);
+    reasons.extend(check_status_change(record, by, date).err().map(|r| r.0));
+    if !reasons.is_empty() {
+        return refuse(format!(
+            "cannot sign off:\n{}",
+            reasons
+                .iter()
+                .map(|r| format!("  - {r}"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        ));
+    }
+    let meta = &mut record.assessment;
+    meta.status = Status::Final;
+    meta.history.push(StatusChange {
+        status: Status::Final,
+        by: by.trim().to_owned(),
+        date: date.to_owned(),
+        reason: String::new(),
+    });
+    Ok(())
+}
+
+/// Makes a final record editable again; the reopening, who and why, joins its history.
+pub fn reopen(record: &mut Record, by: &str, date: &str, reason: &str) -> Result<(), Refused> {
+    if record.assessment.status != Status::Final {
+        return refuse("it is not final: there is nothing to reopen");
+    }
+    if reason.trim().is_empty() {
+        return refuse("say why it is reopened");
+    }
+    check_status_change(record, by, date)?;
+    let meta = &mut record.assessment;
+    meta.status = Status::Draft;
+    meta.history.push(StatusChange {
+        status: Status::Draft,
+        by: by.trim().to_owned(),
+        date: date.to_owned(),
+        reason: reason.trim().to_owned(),
+    });
+    Ok(())
+}
+
+/// Who and when of a sign-off or reopening: named (in an audit, a member of the assessment
+/// team), dated not in the future and not before what it follows.
+fn check_status_change(record: &Record, by: &str, date: &str) -> Result<(), Refused> {
+    let meta = &record.assessment;
+    let by = by.trim();
+    if by.is_empty() {
+        return refuse("say who signs (a name)");
+    }
+    if meta.kind == super::Kind::Audit
+        && !meta.team.is_empty()
+        && !meta.team.iter().any(|p| p.name == by)
+    {
+        let names: Vec<&str> = meta.team.iter().map(|p| p.name.as_str()).collect();
+        return refuse(format!(
+            "`{by}` is not in the assessment team ({}): the team signs its report",
+            names.join(", ")
+        ));
+    }
+    check_date(date).map_err(Refused)?;
+    let today = jiff::ZonedDateTime::now().date().to_string();
+    if date > today.as_str() {
+        return refuse(format!("`{date}` is in the future"));
+    }
+    let last_session = meta.sessions.iter().map(|s| s.date.as_str()).max();
+    if let Some(held) = last_session.filter(|d| date < *d) {
+        return refuse(format!(
+            "`{date}` is before the assessment's last session ({held})"
+        ));
+    }
+    if let Some(before) = meta.history.last().filter(|c| date < c.date.as_str()) {
+        return refuse(format!(
+            "`{date}` is before the last entry of the history ({})",
+            before.describe()
+        ));
+    }
     Ok(())
 }
 

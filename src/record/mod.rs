@@ -4,6 +4,7 @@
 
 mod check;
 pub mod edit;
+pub mod evidence;
 pub mod lock;
 pub mod store;
 mod v1;
@@ -123,6 +124,54 @@ pub struct Metadata {
     /// How remote sessions were held (the tools used, what was seen through them).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub remote_method: String,
+    /// The assessment plan: what was to be looked at, when, with whom.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub audit_plan: String,
+    /// The assessment team's conclusions, in its own words; needed for the sign-off.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub conclusions: String,
+    /// Who receives the report.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub distribution: String,
+    /// How the report and the record are to be handled (confidentiality).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub confidentiality: String,
+    /// Every sign-off and reopening, oldest first. A final record's last entry is its
+    /// sign-off, whose date is the report's issue date.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub history: Vec<StatusChange>,
+}
+
+impl Metadata {
+    /// The sign-off that made the record final, while it is final.
+    pub fn sign_off(&self) -> Option<&StatusChange> {
+        self.history
+            .last()
+            .filter(|c| self.status == Status::Final && c.status == Status::Final)
+    }
+}
+
+/// A sign-off (to `final`) or a reopening (back to `draft`), who did it and when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatusChange {
+    /// The status the record moved to: `final` for a sign-off, `draft` for a reopening.
+    pub status: Status,
+    pub by: String,
+    /// ISO 8601 calendar date.
+    pub date: String,
+    /// Why a final record was reopened.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub reason: String,
+}
+
+impl StatusChange {
+    pub fn describe(&self) -> String {
+        match self.status {
+            Status::Final => format!("signed off by {} on {}", self.by, self.date),
+            Status::Draft => format!("reopened by {} on {}: {}", self.by, self.date, self.reason),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]

@@ -451,17 +451,18 @@ impl Hashed {
     }
 }
 
-/// SHA-256 of `location` when it is a local regular file (relative paths are tried from the
-/// working directory, then from the record's folder). Only regular files of a stable size
+/// SHA-256 of `location` when it is a local regular file (a relative path is the record's
+/// folder's first, as [`super::evidence::stored_location`] records it; then the working
+/// folder's, as records made before that kept it). Only regular files of a stable size
 /// are read, up to [`MAX_EVIDENCE_BYTES`]; `cancel` stops the reading early.
 pub fn hash_local_file(location: &str, record: &Path, cancel: &AtomicBool) -> Hashed {
     if location.is_empty() || location.contains("://") {
         return Hashed::NotLocal;
     }
-    let direct = PathBuf::from(location);
     let beside = record.parent().unwrap_or(Path::new("")).join(location);
+    let direct = PathBuf::from(location);
     let mut why = None;
-    for path in [direct, beside] {
+    for path in [beside, direct] {
         match hash_evidence(&path, cancel) {
             Ok(h) => return Hashed::Sha256(h),
             Err(EvidenceRead::Missing) => {}

@@ -10,6 +10,7 @@ use super::{Input, tool_version};
 use crate::conformance::{self, Blocker, Evaluation, ROLL_UP_RULE};
 use crate::questionnaire::{Questionnaire, Reference, Requirement};
 use crate::rating::Judgement;
+use crate::record::evidence::EvidenceState;
 use crate::record::{Finding, FindingClass, Kind, Record, Status};
 use crate::text::neutralize;
 
@@ -258,6 +259,19 @@ fn title(out: &mut String, c: &Ctx) {
             hash(input.questionnaire_sha256)
         );
     }
+    let troubled: Vec<String> = input
+        .evidence_checks
+        .iter()
+        .filter(|(_, state)| state.is_problem())
+        .map(|(id, state)| format!("{} ({})", evidence_link(r, id), evidence_mark(state)))
+        .collect();
+    if !troubled.is_empty() {
+        let _ = writeln!(
+            out,
+            "> **Warning: evidence files differ from those registered:** {}. Re-hashed when this report was made; the findings may rest on versions no longer there.\n",
+            troubled.join(", ")
+        );
+    }
     let _ = writeln!(
         out,
         "Contents: [Identification](#identification) · [Conditions and conformance](#conditions) · [Summary](#summary) · [Conclusion](#conclusion) · [Findings by requirement](#findings) · [Nonconformities and actions](#actions) · [Evidence](#evidence) · [Annex A traceability](#traceability) · [Still open](#open) · [Sampling](#sampling)\n"
@@ -340,10 +354,22 @@ fn identification(out: &mut String, c: &Ctx) {
         ],
         vec![
             "Status".into(),
-            match meta.status {
-                Status::Draft => "**DRAFT**".into(),
-                Status::Final => "final".into(),
+            match meta.sign_off() {
+                Some(signed) => format!("final, {}", inline(&signed.describe())),
+                None => "**DRAFT**".into(),
             },
+        ],
+        vec![
+            "Issue date".into(),
+            match meta.sign_off() {
+                Some(signed) => inline(&signed.date),
+                None => "not issued (draft)".into(),
+            },
+        ],
+        vec!["Distribution".into(), or_not_stated(&meta.distribution)],
+        vec![
+            "Confidentiality".into(),
+            or_not_stated(&meta.confidentiality),
         ],
         vec![
             "Record".into(),
@@ -387,6 +413,45 @@ fn identification(out: &mut String, c: &Ctx) {
             "**Remote sessions:** {}\n",
             inline(&meta.remote_method)
         );
+    }
+    if !meta.audit_plan.trim().is_empty() {
+        let _ = writeln!(out, "**Assessment plan:** {}\n", inline(&meta.audit_plan));
+    }
+    if !meta.history.is_empty() {
+        let _ = writeln!(out, "**Sign-off history**\n");
+        table(
+            out,
+            &["Date", "Status", "By", "Reason"],
+            meta.history.iter().map(|h| {
+                vec![
+                    inline(&h.date),
+                    match h.status {
+                        Status::Final => "signed off (final)".into(),
+                        Status::Draft => "reopened (draft)".into(),
+                    },
+                    inline(&h.by),
+                    inline(&h.reason),
+                ]
+            }),
+        );
+    }
+}
+
+fn or_not_stated(text: &str) -> String {
+    if text.trim().is_empty() {
+        "not stated".into()
+    } else {
+        inline(text)
+    }
+}
+
+/// What the evidence check found, as the register and the warning say it.
+fn evidence_mark(state: &EvidenceState) -> &'static str {
+    match state {
+        EvidenceState::Unchanged => "unchanged",
+        EvidenceState::Changed(_) => "changed since registered",
+        EvidenceState::Missing => "missing",
+        EvidenceState::Unreadable(_) => "cannot be checked",
     }
 }
 
@@ -590,6 +655,14 @@ fn conclusion(out: &mut String, c: &Ctx) {
         bases.join(", ")
     );
     let meta = &r.assessment;
+    if !meta.conclusions.trim().is_empty() {
+        let whose = if meta.kind == Kind::Audit {
+            "The audit team's conclusions"
+        } else {
+            "Conclusions"
+        };
+        let _ = writeln!(out, "**{whose}:** {}\n", inline(&meta.conclusions));
+    }
     for (label, text) in [
         ("Areas of the scope not covered", &meta.not_covered),
         (
@@ -779,22 +852,31 @@ fn evidence(out: &mut String, c: &Ctx) {
     if r.evidence.is_empty() {
         let _ = writeln!(out, "No evidence registered.\n");
     } else {
+        let troubled: BTreeMap<&str, &EvidenceState> = c
+            .input
+            .evidence_checks
+            .iter()
+            .filter(|(_, state)| state.is_problem())
+            .map(|(id, state)| (id.as_str(), state))
+            .collect();
         table(
             out,
             &[
                 "ID", "Title", "Kind", "Location", "Version", "SHA-256", "Supports",
             ],
             r.evidence.iter().enumerate().map(|(i, e)| {
+                let check = troubled.get(e.id.as_str());
                 vec![
                     format!("<a id=\"{}\"></a>{}", evidence_anchor(i), inline(&e.id)),
                     inline(&e.title),
                     e.kind.key().into(),
                     inline(&e.location),
                     inline(&e.version),
-                    e.sha256
-                        .as_deref()
-                        .map(|h| format!("`{h}`"))
-                        .unwrap_or_default(),
+                    match (e.sha256.as_deref(), check) {
+                        (Some(h), Some(state)) => format!("`{h}` **{}**", evidence_mark(state)),
+                        (Some(h), None) => format!("`{h}`"),
+                        (None, _) => String::new(),
+                    },
                     e.supports
                         .iter()
                         .map(|s| {

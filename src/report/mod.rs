@@ -1,6 +1,7 @@
 //! The assessment report: Markdown (the source of truth), HTML rendered from that Markdown, and
-//! a CSV table for spreadsheets. Rendering is a pure function of the record, its questionnaire
-//! and the record file's hash: the same record always gives the same bytes.
+//! a CSV table for spreadsheets. Rendering is a pure function of the record, its questionnaire,
+//! the record file's hash and the evidence files' check: the same record with the same
+//! evidence files always gives the same bytes.
 
 mod csv;
 mod html;
@@ -8,6 +9,7 @@ mod markdown;
 
 use crate::questionnaire::Questionnaire;
 use crate::record::Record;
+use crate::record::evidence::EvidenceState;
 
 pub use self::csv::csv;
 pub use html::html;
@@ -26,6 +28,9 @@ pub struct Input<'a> {
     pub record_name: &'a str,
     /// SHA-256 of the record file's bytes, tying the report to its data.
     pub record_sha256: &'a str,
+    /// Evidence files re-hashed when the report was made ([`crate::record::evidence`]):
+    /// those changed or gone are marked.
+    pub evidence_checks: &'a [(String, EvidenceState)],
 }
 
 /// The tool and version that wrote a report.

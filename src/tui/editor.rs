@@ -34,6 +34,8 @@ pub enum Name {
     Kind,
     Location,
     Version,
+    By,
+    Date,
 }
 
 #[derive(Debug, Clone)]
@@ -143,6 +145,8 @@ pub enum Purpose {
     Sampling(String),
     NewEvidence,
     EditEvidence(usize),
+    /// Who signs the assessment off, and when: the record becomes final.
+    SignOff,
 }
 
 /// A text area holding `value` exactly: characters that must not reach the terminal are held
@@ -178,6 +182,7 @@ impl Purpose {
             Purpose::Sampling(id) => ("sampling", id.clone()),
             Purpose::NewEvidence => ("new-evidence", String::new()),
             Purpose::EditEvidence(i) => ("edit-evidence", i.to_string()),
+            Purpose::SignOff => ("sign-off", String::new()),
         })
     }
 
@@ -195,6 +200,7 @@ impl Purpose {
             "sampling" => Purpose::Sampling(id()),
             "new-evidence" => Purpose::NewEvidence,
             "edit-evidence" => Purpose::EditEvidence(target.parse().ok()?),
+            "sign-off" => Purpose::SignOff,
             _ => return None,
         })
     }
@@ -212,6 +218,7 @@ impl Purpose {
             Purpose::Condition(_) => "clause 6 answer",
             Purpose::Sampling(_) => "sampling record",
             Purpose::NewEvidence | Purpose::EditEvidence(_) => "evidence item",
+            Purpose::SignOff => "sign-off",
         }
     }
 }

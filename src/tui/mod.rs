@@ -50,7 +50,9 @@ enum Msg {
     /// A worker finished hashing an evidence file.
     Hashed {
         id: String,
+        /// As typed, and as the record keeps it.
         location: String,
+        stored: String,
         hashed: Hashed,
     },
 }
@@ -89,7 +91,14 @@ pub fn run(opened: store::Opened, lock: Option<Lock>) -> Result<Ended> {
         files.offer_draft(&mut app);
     }
     if let Some(note) = files.lock.as_ref().and_then(|l| l.note()) {
-        app.notice(note.to_owned());
+        app.notice("Note from the last session", note.to_owned());
+    }
+    if let Some(signed) = app.opened.record.assessment.sign_off() {
+        let text = format!(
+            "This record is final ({}), so it opens read-only. `vse-assess reopen FILE --by NAME --reason TEXT` makes it editable again; the reopening is kept in its history.",
+            signed.describe()
+        );
+        app.notice("Final record", text);
     }
 
     let result = event_loop(&mut terminal, &mut app, &mut files);
@@ -177,9 +186,10 @@ fn event_loop(terminal: &mut DefaultTerminal, app: &mut App, files: &mut Files) 
                 Msg::Hashed {
                     id,
                     location,
+                    stored,
                     hashed,
                 } => {
-                    app.evidence_hashed(&id, &location, hashed);
+                    app.evidence_hashed(&id, &location, stored, hashed);
                     redraw = true;
                 }
                 Msg::Term(e) => {
@@ -469,10 +479,12 @@ impl Files {
                 let cancel = self.cancel.clone();
                 // Off the UI thread: a large or slow file never holds up typing or quitting.
                 thread::spawn(move || {
-                    let hashed = store::hash_local_file(&location, &record, &cancel);
+                    let stored = crate::record::evidence::stored_location(&location, &record);
+                    let hashed = store::hash_local_file(&stored, &record, &cancel);
                     let _ = tx.send(Msg::Hashed {
                         id,
                         location,
+                        stored,
                         hashed,
                     });
                 });

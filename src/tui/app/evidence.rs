@@ -17,8 +17,9 @@ const EVIDENCE_KINDS: [EvidenceKind; 5] = [
 ];
 
 impl App {
-    /// A worker hashed an item's file: record it, unless the item moved on since.
-    pub fn evidence_hashed(&mut self, id: &str, location: &str, hashed: Hashed) {
+    /// A worker hashed an item's file: record it, and where it is as the record keeps it
+    /// (relative to the record's folder when inside it), unless the item moved on since.
+    pub fn evidence_hashed(&mut self, id: &str, location: &str, stored: String, hashed: Hashed) {
         if self.read_only {
             return;
         }
@@ -31,6 +32,7 @@ impl App {
         if let Hashed::Skipped(why) = &hashed {
             self.message = Some(format!("{id}: {location} not hashed: {why}"));
         }
+        item.location = stored;
         item.sha256 = hashed.sha256();
         self.changed();
     }

@@ -138,20 +138,43 @@ impl App {
             ),
             Purpose::Setup(index) => {
                 let row = *self.setup_rows().get(*index)?;
-                // Sentences get room; names and lists one line.
+                // Paragraphs and lists of sessions get several lines, sentences room, names
+                // and lists one line.
                 let field = match row {
+                    SetupRow::Sessions | SetupRow::AuditPlan | SetupRow::Conclusions => {
+                        Field::multiline
+                    }
                     SetupRow::Objectives
+                    | SetupRow::Scope
                     | SetupRow::RemoteMethod
                     | SetupRow::NotCovered
-                    | SetupRow::DivergingOpinions => Field::long_line,
+                    | SetupRow::DivergingOpinions
+                    | SetupRow::Distribution
+                    | SetupRow::Confidentiality => Field::long_line,
                     _ => Field::line,
+                };
+                let value = match row {
+                    SetupRow::Sessions => self.sessions_text(),
+                    _ => self.setup_value(row),
                 };
                 Editor::new(
                     &format!("Edit {}", setup_label(row)),
                     purpose.clone(),
-                    vec![field(setup_hint(row), &self.setup_value(row))],
+                    vec![field(setup_hint(row), &value)],
                 )
             }
+            Purpose::SignOff => Editor::new(
+                "Sign off: the record becomes final",
+                Purpose::SignOff,
+                vec![
+                    Field::line("Signed off by", "").named(Name::By),
+                    Field::line(
+                        "Date (YYYY-MM-DD)",
+                        &jiff::ZonedDateTime::now().date().to_string(),
+                    )
+                    .named(Name::Date),
+                ],
+            ),
             Purpose::Condition(i) => {
                 let c = self.opened.questionnaire.questionnaire.conditions.get(*i)?;
                 let answer = record.conditions.get(&c.id).cloned().unwrap_or_default();
@@ -285,6 +308,10 @@ impl App {
             Purpose::Setup(row) => {
                 self.screen = Screen::Setup;
                 self.setup_row = *row;
+            }
+            Purpose::SignOff => {
+                self.screen = Screen::Setup;
+                self.setup_row = 0;
             }
             Purpose::Condition(i) => {
                 self.screen = Screen::Setup;
@@ -548,6 +575,13 @@ impl App {
             // Unchanged: nothing to apply (a list read back from one line could change).
             Purpose::Setup(_) if !e.is_changed() => return Ok(()),
             Purpose::Setup(row) => self.apply_setup(*row, &e.get(Name::Text))?,
+            Purpose::SignOff => {
+                let q = &self.opened.questionnaire.questionnaire;
+                edit::finalize(record, q, &e.get(Name::By), e.get(Name::Date).trim())
+                    .map_err(|r| r.0)?;
+                self.message =
+                    Some("signed off: the record is final and can no longer be changed".into());
+            }
             Purpose::NewEvidence => {
                 let item = evidence_from(e)?;
                 if record.evidence_item(&item.id).is_some() {

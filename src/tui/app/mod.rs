@@ -69,8 +69,10 @@ pub enum Overlay {
     Picker {
         row: usize,
     },
-    /// A note to read in full (what the last session left); any key puts back `beneath`.
+    /// A note to read in full (what the last session left, why the record is read-only, what
+    /// a sign-off still needs); any key puts back `beneath`.
     Notice {
+        title: &'static str,
         text: String,
         beneath: Box<Overlay>,
     },
@@ -351,9 +353,13 @@ impl App {
     }
 
     /// Shows a note in full until a key is pressed, over whatever is on screen.
-    pub fn notice(&mut self, text: String) {
+    pub fn notice(&mut self, title: &'static str, text: String) {
         let beneath = Box::new(std::mem::replace(&mut self.overlay, Overlay::None));
-        self.overlay = Overlay::Notice { text, beneath };
+        self.overlay = Overlay::Notice {
+            title,
+            text,
+            beneath,
+        };
     }
 
     fn changed(&mut self) {
@@ -377,15 +383,21 @@ impl App {
     }
 
     pub fn update(&mut self, action: Action) {
-        if self.read_only {
-            // Opened read-only: look anywhere, change nothing.
-            let before = self.opened.record.clone();
+        let signed_off = self.opened.record.assessment.sign_off().is_some();
+        if self.read_only || signed_off {
+            // Opened read-only, or signed off: look anywhere, change nothing. A sign-off
+            // made in this interview is still to be saved.
+            let (before, dirty) = (self.opened.record.clone(), self.dirty);
             self.apply_action(action);
             if self.opened.record != before {
                 self.opened.record = before;
-                self.message = Some("read-only: nothing can be changed here".into());
+                self.message = Some(if signed_off {
+                    setup::FINAL_NOTE.into()
+                } else {
+                    "read-only: nothing can be changed here".into()
+                });
             }
-            self.dirty = false;
+            self.dirty = dirty && !self.read_only;
             return;
         }
         self.apply_action(action);

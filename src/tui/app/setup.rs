@@ -1,10 +1,13 @@
 //! The setup form: assessment details and the clause 6 conditions.
 
-use crate::record::{Kind, Person, Session, Status, check_date};
+use crate::record::{Kind, Person, Session, check_date, edit};
 
 use super::{App, Screen};
 use crate::tui::action::Action;
 use crate::tui::editor::Purpose;
+
+/// Said when a change is tried on a record signed off.
+pub const FINAL_NOTE: &str = "final (signed off): nothing can be changed; `vse-assess reopen FILE --by NAME --reason TEXT` makes it editable";
 
 /// Rows of the setup form: the assessment details, then one per clause 6 condition.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -14,31 +17,45 @@ pub enum SetupRow {
     Status,
     Client,
     Objectives,
+    Scope,
     Processes,
     Sites,
     Team,
     Participants,
     Sessions,
+    AuditPlan,
     RemoteMethod,
     NotCovered,
     DivergingOpinions,
+    Conclusions,
+    Distribution,
+    Confidentiality,
     Condition(usize),
 }
 
-const SETUP_FIXED: [SetupRow; 13] = [
+const SETUP_FIXED: [SetupRow; 14] = [
     SetupRow::Vse,
     SetupRow::Kind,
-    SetupRow::Status,
     SetupRow::Client,
     SetupRow::Objectives,
+    SetupRow::Scope,
     SetupRow::Processes,
     SetupRow::Sites,
     SetupRow::Team,
     SetupRow::Participants,
     SetupRow::Sessions,
+    SetupRow::AuditPlan,
     SetupRow::RemoteMethod,
     SetupRow::NotCovered,
     SetupRow::DivergingOpinions,
+];
+
+/// After clause 6: what is written when the assessment closes.
+const SETUP_CLOSING: [SetupRow; 4] = [
+    SetupRow::Conclusions,
+    SetupRow::Distribution,
+    SetupRow::Confidentiality,
+    SetupRow::Status,
 ];
 
 impl App {
@@ -47,6 +64,7 @@ impl App {
         SETUP_FIXED
             .into_iter()
             .chain((0..n).map(SetupRow::Condition))
+            .chain(SETUP_CLOSING)
             .collect()
     }
 
@@ -82,14 +100,7 @@ impl App {
                     };
                     self.changed();
                 }
-                SetupRow::Status => {
-                    meta.status = if meta.status == Status::Draft {
-                        Status::Final
-                    } else {
-                        Status::Draft
-                    };
-                    self.changed();
-                }
+                SetupRow::Status => self.ask_sign_off(),
                 SetupRow::Condition(i) => {
                     let cid = &self.opened.questionnaire.questionnaire.conditions[i].id;
                     let met = self
@@ -104,6 +115,35 @@ impl App {
             },
             _ => {}
         }
+    }
+
+    /// The status row: a sign-off, once every check passes, asks who signs and when; what
+    /// still stands in the way is listed instead.
+    fn ask_sign_off(&mut self) {
+        let record = &self.opened.record;
+        if record.assessment.sign_off().is_some() {
+            self.message = Some(FINAL_NOTE.into());
+            return;
+        }
+        let blockers = edit::sign_off_blockers(record, &self.opened.questionnaire.questionnaire);
+        if blockers.is_empty() {
+            self.open_form(Purpose::SignOff);
+        } else {
+            let list: Vec<String> = blockers.iter().map(|b| format!("- {b}")).collect();
+            self.notice("Not ready to sign off", list.join("\n"));
+        }
+    }
+
+    /// The sessions as the form edits them: one per line, date then place.
+    pub(super) fn sessions_text(&self) -> String {
+        self.opened
+            .record
+            .assessment
+            .sessions
+            .iter()
+            .map(|s| format!("{} {}", s.date, s.location).trim().to_owned())
+            .collect::<Vec<_>>()
+            .join("\n")
     }
 
     pub(super) fn set_condition(&mut self, row: SetupRow, met: bool) {
@@ -134,9 +174,13 @@ impl App {
         match row {
             SetupRow::Vse => meta.vse.clone(),
             SetupRow::Kind => meta.kind.describe().into(),
-            SetupRow::Status => meta.status.describe().into(),
+            SetupRow::Status => match meta.sign_off() {
+                Some(signed) => format!("final, {}", signed.describe()),
+                None => "draft (Enter signs off)".into(),
+            },
             SetupRow::Client => meta.client.clone(),
             SetupRow::Objectives => meta.objectives.clone(),
+            SetupRow::Scope => meta.scope.description.clone(),
             SetupRow::Processes => meta.scope.processes.join(", "),
             SetupRow::Sites => meta.scope.sites.join("; "),
             SetupRow::Team => people(&meta.team),
@@ -150,6 +194,10 @@ impl App {
             SetupRow::RemoteMethod => meta.remote_method.clone(),
             SetupRow::NotCovered => meta.not_covered.clone(),
             SetupRow::DivergingOpinions => meta.diverging_opinions.clone(),
+            SetupRow::AuditPlan => meta.audit_plan.clone(),
+            SetupRow::Conclusions => meta.conclusions.clone(),
+            SetupRow::Distribution => meta.distribution.clone(),
+            SetupRow::Confidentiality => meta.confidentiality.clone(),
             SetupRow::Condition(i) => {
                 let cid = &self.opened.questionnaire.questionnaire.conditions[i].id;
                 match self.opened.record.conditions.get(cid) {
@@ -178,6 +226,11 @@ impl App {
             SetupRow::Vse => meta.vse = value.trim().to_owned(),
             SetupRow::Client => meta.client = value.trim().to_owned(),
             SetupRow::Objectives => meta.objectives = value.trim().to_owned(),
+            SetupRow::Scope => meta.scope.description = value.trim().to_owned(),
+            SetupRow::AuditPlan => meta.audit_plan = value.trim().to_owned(),
+            SetupRow::Conclusions => meta.conclusions = value.trim().to_owned(),
+            SetupRow::Distribution => meta.distribution = value.trim().to_owned(),
+            SetupRow::Confidentiality => meta.confidentiality = value.trim().to_owned(),
             SetupRow::Processes => {
                 let ids: Vec<String> = value
                     .split([',', ';', ' '])
@@ -198,10 +251,11 @@ impl App {
             SetupRow::Participants => meta.participants = people(value),
             SetupRow::Sessions => {
                 let mut sessions = Vec::new();
-                for s in list(value) {
+                // One session a line (a `;` also separates them).
+                for s in list(&value.replace('\n', ";")) {
                     let (date, location) = s.split_once(' ').unwrap_or((&s, ""));
                     check_date(date)
-                        .map_err(|e| format!("{e}: write 2026-11-27 Place; 2026-11-28 Place"))?;
+                        .map_err(|e| format!("{e}: write one session a line, 2026-11-27 Place"))?;
                     sessions.push(Session {
                         date: date.to_owned(),
                         location: location.trim().to_owned(),
@@ -225,6 +279,11 @@ pub fn setup_label(row: SetupRow) -> &'static str {
         SetupRow::Status => "Status",
         SetupRow::Client => "Client",
         SetupRow::Objectives => "Objectives",
+        SetupRow::Scope => "Scope",
+        SetupRow::AuditPlan => "Plan",
+        SetupRow::Conclusions => "Conclusions",
+        SetupRow::Distribution => "Distribution",
+        SetupRow::Confidentiality => "Confidentiality",
         SetupRow::Processes => "Processes",
         SetupRow::Sites => "Sites",
         SetupRow::Team => "Assessment team",
@@ -240,7 +299,12 @@ pub fn setup_label(row: SetupRow) -> &'static str {
 pub(super) fn setup_hint(row: SetupRow) -> &'static str {
     match row {
         SetupRow::Team | SetupRow::Participants => "Name: role; Name: role",
-        SetupRow::Sessions => "2026-11-27 Place; 2026-11-28 Place",
+        SetupRow::Sessions => "One session a line: 2026-11-27 Place",
+        SetupRow::Scope => "What the scope covers: projects, teams, period",
+        SetupRow::AuditPlan => "What was to be looked at, when, with whom",
+        SetupRow::Conclusions => "The team's conclusions, in its words (needed to sign off)",
+        SetupRow::Distribution => "Who receives the report",
+        SetupRow::Confidentiality => "How the report is to be handled",
         SetupRow::RemoteMethod => "How remote sessions were held (tools, what was shown)",
         SetupRow::NotCovered => "Areas of the scope not covered, and why",
         SetupRow::DivergingOpinions => "Diverging opinions not resolved with the auditee",

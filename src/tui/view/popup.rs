@@ -27,14 +27,18 @@ fn render_overlay(app: &App, overlay: &Overlay, area: Rect, buf: &mut Buffer) {
     let t = app.theme;
     match overlay {
         Overlay::None => {}
-        Overlay::Notice { text, beneath } => {
+        Overlay::Notice {
+            title,
+            text,
+            beneath,
+        } => {
             render_overlay(app, beneath, area, buf);
             let width = area.width.saturating_sub(4).min(70);
             let mut lines = wrap_spans(vec![Span::raw(safe(text))], width - 2, 0);
             lines.push(Line::default());
             lines.push(Line::styled("Any key goes on.", t.dim()));
             let rect = centered(area, width, lines.len() as u16 + 2);
-            let inner = framed(rect, " Note from the last session ", t.error(), buf);
+            let inner = framed(rect, format!(" {title} "), t.error(), buf);
             Paragraph::new(lines).render(inner, buf);
         }
         Overlay::Editor(_) if editing_notes(app) => {}

@@ -11,6 +11,7 @@ use crate::conformance;
 use crate::tui::app::{App, SetupRow, setup_label};
 use crate::tui::keymap::HELP;
 use crate::tui::markdown;
+use crate::tui::theme::Theme;
 
 fn inset(area: Rect) -> Rect {
     Rect {
@@ -21,12 +22,37 @@ fn inset(area: Rect) -> Rect {
 }
 
 /// Lines with the selected one kept in view.
-fn scrolled(lines: Vec<Line<'static>>, selected_line: usize, area: Rect, buf: &mut Buffer) {
+/// Lines scrolled so that the selected one shows. What does not fit below is said on the
+/// last row, never silently cut off.
+fn scrolled(
+    lines: Vec<Line<'static>>,
+    selected_line: usize,
+    area: Rect,
+    buf: &mut Buffer,
+    t: Theme,
+) {
     let h = area.height as usize;
-    let offset = selected_line.saturating_sub(h.saturating_sub(1));
-    Paragraph::new(lines)
-        .scroll((offset as u16, 0))
-        .render(area, buf);
+    let overflows = lines.len() > h && h > 1;
+    let body = if overflows { h - 1 } else { h };
+    let offset = selected_line.saturating_sub(body.saturating_sub(1));
+    let below = lines.len().saturating_sub(offset + body);
+    Paragraph::new(lines).scroll((offset as u16, 0)).render(
+        Rect {
+            height: body as u16,
+            ..area
+        },
+        buf,
+    );
+    if below > 0 {
+        Line::styled(format!("↓ {below} more line(s) below"), t.dim()).render(
+            Rect {
+                y: area.y + body as u16,
+                height: 1,
+                ..area
+            },
+            buf,
+        );
+    }
 }
 
 pub fn setup(app: &App, area: Rect, buf: &mut Buffer) {
@@ -75,6 +101,13 @@ pub fn setup(app: &App, area: Rect, buf: &mut Buffer) {
             lines.extend(wrap_spans(spans, area.width, 18));
             continue;
         }
+        if row == SetupRow::Conclusions {
+            lines.push(Line::default());
+            lines.push(Line::styled(
+                "Closing: conclusions, distribution, sign-off",
+                t.title(),
+            ));
+        }
         let value = app.setup_value(row);
         let shown = if value.is_empty() {
             "—".to_string()
@@ -91,7 +124,7 @@ pub fn setup(app: &App, area: Rect, buf: &mut Buffer) {
         }
         lines.push(line);
     }
-    scrolled(lines, selected_line, area, buf);
+    scrolled(lines, selected_line, area, buf, t);
 }
 
 pub fn guidance(app: &App, area: Rect, buf: &mut Buffer) {
@@ -202,7 +235,7 @@ pub fn evidence(app: &App, area: Rect, buf: &mut Buffer) {
             ));
         }
     }
-    scrolled(lines, selected_line, area, buf);
+    scrolled(lines, selected_line, area, buf, t);
 }
 
 pub fn summary(app: &App, area: Rect, buf: &mut Buffer) {
@@ -291,7 +324,7 @@ pub fn summary(app: &App, area: Rect, buf: &mut Buffer) {
         }
         lines.push(line);
     }
-    scrolled(lines, selected_line, area, buf);
+    scrolled(lines, selected_line, area, buf, t);
 }
 
 pub fn help(app: &App, area: Rect, buf: &mut Buffer) {

@@ -1,0 +1,555 @@
+//! The life of an assessment from the command line: details, sign-off, a final record that
+//! refuses changes, reopening, a signed report, evidence checked later.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+use std::process::Output;
+
+use common::{tools, vse};
+use tempfile::TempDir;
+
+const EXAMPLE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/reports/example-assessment.toml"
+);
+
+fn ok(dir: &Path, args: &[&str]) -> String {
+    let out = vse(dir, args);
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// The command fails with `code`; its stderr.
+fn fails(dir: &Path, args: &[&str], code: i32) -> String {
+    let out: Output = vse(dir, args);
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stderr).unwrap()
+}
+
+fn example_in(dir: &Path) {
+    fs::copy(EXAMPLE, dir.join("a.toml")).unwrap();
+}
+
+#[test]
+fn sessions_scope_and_details_from_the_command_line() {
+    let tmp = TempDir::new().unwrap();
+    let dir = tmp.path();
+    ok(
+        dir,
+        &[
+            "new",
+            "a.toml",
+            "--vse",
+            "Acme",
+            "--kind",
+            "audit",
+            "--session",
+            "2026-11-16:Lyon head office",
+            "--session",
+            "2026-11-17:Remote: video call",
+            "--scope",
+            "Both product lines",
+            "--process",
+            "OM,RM",
+        ],
+    );
+    let text = fs::read_to_string(dir.join("a.toml")).unwrap();
+    assert!(text.contains("date = \"2026-11-16\"\nlocation = \"Lyon head office\""));
+    // Only the first colon separates: a place may hold one.
+    assert!(text.contains("date = \"2026-11-17\"\nlocation = \"Remote: video call\""));
+    assert!(text.contains("description = \"Both product lines\""));
+    assert!(
+        text.contains("processes = [\n    \"OM\",\n    \"RM\",\n]"),
+        "{text}"
+    );
+
+    ok(
+        dir,
+        &[
+            "set",
+            "a.toml",
+            "--conclusions",
+            "Works as the profile expects.",
+            "--audit-plan",
+            "Day 1 OM, day 2 RM",
+            "--distribution",
+            "Acme; the certification body",
+            "--confidentiality",
+            "Confidential",
+            "--session",
+            "2026-11-18",
+            "--client",
+            "Acme board",
+        ],
+    );
+    let text = fs::read_to_string(dir.join("a.toml")).unwrap();
+    for line in [
+        "conclusions = \"Works as the profile expects.\"",
+        "audit_plan = \"Day 1 OM, day 2 RM\"",
+        "distribution = \"Acme; the certification body\"",
+        "confidentiality = \"Confidential\"",
+        "client = \"Acme board\"",
+        "date = \"2026-11-18\"",
+    ] {
+        assert!(text.contains(line), "{line}\n{text}");
+    }
+    // --session replaces the list; what was not given stays.
+    assert!(!text.contains("2026-11-16") && text.contains("description = \"Both product lines\""));
+
+    // Values are checked by the parser, which names the option; nothing is written.
+    let before = fs::read(dir.join("a.toml")).unwrap();
+    for (args, option) in [
+        (
+            &["set", "a.toml", "--session", "16/11/2026:Lyon"][..],
+            "--session",
+        ),
+        (
+            &["answer", "a.toml", "7.2.a", "--rating", "X"][..],
+            "--rating",
+        ),
+        (
+            &[
+                "evidence", "add", "a.toml", "--id", "E", "--title", "t", "--kind", "paper",
+            ][..],
+            "--kind",
+        ),
+        (&["set", "a.toml", "--process", "OM,XX"][..], "processes"),
+    ] {
+        let err = fails(dir, args, 2);
+        assert!(err.contains(option), "{args:?}: {err}");
+    }
+    assert!(fails(dir, &["set", "a.toml"], 2).contains("nothing to set"));
+    assert_eq!(fs::read(dir.join("a.toml")).unwrap(), before);
+
+    // Comma lists where a value holds no comma.
+    ok(
+        dir,
+        &[
+            "evidence",
+            "add",
+            "a.toml",
+            "--id",
+            "E1",
+            "--title",
+            "Plan",
+            "--kind",
+            "url",
+            "--location",
+            "https://x.example",
+            "--supports",
+            "7.2.a,7.2.c",
+        ],
+    );
+    let list = ok(dir, &["evidence", "list", "a.toml"]);
+    assert!(list.trim_end().ends_with("7.2.a,7.2.c"), "{list}");
+}
+
+#[test]
+fn sign_off_lists_every_reason_then_makes_the_record_final() {
+    let tmp = TempDir::new().unwrap();
+    let dir = tmp.path();
+    ok(
+        dir,
+        &[
+            "new",
+            "a.toml",
+            "--vse",
+            "Acme",
+            "--kind",
+            "audit",
+            "--assessor",
+            "Claire Martin:lead",
+            "--date",
+            "2026-11-16",
+        ],
+    );
+    ok(
+        dir,
+        &[
+            "answer",
+            "a.toml",
+            "7.2.a",
+            "--rating",
+            "na",
+            "--justification",
+            "Parent company",
+        ],
+    );
+    ok(
+        dir,
+        &[
+            "finding",
+            "add",
+            "a.toml",
+            "7.2.b",
+            "--class",
+            "minor",
+            "--text",
+            "No review",
+        ],
+    );
+    let before = fs::read(dir.join("a.toml")).unwrap();
+    let err = fails(dir, &["finalize", "a.toml", "--by", "Somebody"], 2);
+    for reason in [
+        "a.toml: cannot sign off:",
+        "not assessed: 7.2.b, 7.2.c",
+        "NC-1 (7.2.b) has no corrective action",
+        "clause 6 conditions not answered: 6.a, 6.b, 6.c",
+        "no conclusions written",
+        "`Somebody` is not in the assessment team (Claire Martin)",
+    ] {
+        assert!(err.contains(reason), "{reason}\n{err}");
+    }
+    assert_eq!(fs::read(dir.join("a.toml")).unwrap(), before);
+    assert!(
+        fails(
+            dir,
+            &[
+                "finalize",
+                "a.toml",
+                "--by",
+                "Claire Martin",
+                "--date",
+                "2026-11-15"
+            ],
+            2
+        )
+        .contains("before the assessment's last session (2026-11-16)")
+    );
+}
+
+/// Every command that changes a record refuses a final one, says why and how to reopen it,
+/// and leaves the file byte-identical; reopening needs a name and a reason, and both the
+/// sign-off and the reopening stay in the history the report prints.
+#[test]
+fn a_final_record_refuses_every_change_until_reopened() {
+    let tmp = TempDir::new().unwrap();
+    let dir = tmp.path();
+    example_in(dir);
+    let out = ok(
+        dir,
+        &[
+            "finalize",
+            "a.toml",
+            "--by",
+            "Claire Martin",
+            "--date",
+            "2026-11-20",
+        ],
+    );
+    assert_eq!(
+        out.trim(),
+        "a.toml: final, signed off by Claire Martin on 2026-11-20"
+    );
+    let final_bytes = fs::read(dir.join("a.toml")).unwrap();
+    let edits: &[&[&str]] = &[
+        &["answer", "a.toml", "7.2.a", "--rating", "P"],
+        &["set", "a.toml", "--vse", "Other"],
+        &["condition", "a.toml", "6.a", "no"],
+        &[
+            "finding",
+            "add",
+            "a.toml",
+            "7.2.a",
+            "--class",
+            "observation",
+            "--text",
+            "x",
+        ],
+        &[
+            "finding",
+            "verify",
+            "a.toml",
+            "NC-1",
+            "--by",
+            "Claire Martin",
+            "--not-effective",
+        ],
+        &["action", "close", "a.toml", "A-1"],
+        &["evidence", "add", "a.toml", "--id", "NEW", "--title", "t"],
+        &["evidence", "remove", "a.toml", "RR"],
+        &["finalize", "a.toml", "--by", "Claire Martin"],
+    ];
+    for args in edits {
+        let err = fails(dir, args, 2);
+        assert!(
+            err.contains("final") && err.contains("signed off by Claire Martin on 2026-11-20"),
+            "{args:?}: {err}"
+        );
+        assert_eq!(
+            fs::read(dir.join("a.toml")).unwrap(),
+            final_bytes,
+            "{args:?}"
+        );
+    }
+    assert!(
+        fails(dir, &["answer", "a.toml", "7.2.a", "--rating", "P"], 2)
+            .contains("vse-assess reopen a.toml --by NAME --reason TEXT")
+    );
+    // Reading is not changing.
+    ok(dir, &["status", "a.toml"]);
+    ok(dir, &["report", "a.toml", "-o", "r.md"]);
+
+    // No reason, no reopening.
+    fails(dir, &["reopen", "a.toml", "--by", "Claire Martin"], 2);
+    assert!(
+        fails(
+            dir,
+            &["reopen", "a.toml", "--by", "Claire Martin", "--reason", " "],
+            2
+        )
+        .contains("say why")
+    );
+    ok(
+        dir,
+        &[
+            "reopen",
+            "a.toml",
+            "--by",
+            "Claire Martin",
+            "--reason",
+            "NC-1 action plan received",
+            "--date",
+            "2026-11-24",
+        ],
+    );
+    ok(dir, &["action", "close", "a.toml", "A-1"]);
+    ok(
+        dir,
+        &[
+            "finalize",
+            "a.toml",
+            "--by",
+            "Hugo Petit",
+            "--date",
+            "2026-11-25",
+        ],
+    );
+    let text = fs::read_to_string(dir.join("a.toml")).unwrap();
+    assert_eq!(text.matches("[[assessment.history]]").count(), 3, "{text}");
+    let md = ok(dir, &["report", "a.toml"]);
+    for row in [
+        "| 2026-11-20 | signed off (final) | Claire Martin |   |",
+        "| 2026-11-24 | reopened (draft) | Claire Martin | NC-1 action plan received |",
+        "| 2026-11-25 | signed off (final) | Hugo Petit |   |",
+        "| Issue date | 2026-11-25 |",
+    ] {
+        assert!(md.contains(row), "{row}");
+    }
+    // A history edited by hand out of order is refused.
+    fs::write(dir.join("b.toml"), text.replace("2026-11-25", "2026-11-01")).unwrap();
+    assert!(fails(dir, &["validate", "b.toml"], 2).contains("before the entry above it"));
+}
+
+#[test]
+fn a_final_record_without_a_sign_off_is_refused_on_load() {
+    let tmp = TempDir::new().unwrap();
+    let dir = tmp.path();
+    let text = fs::read_to_string(EXAMPLE)
+        .unwrap()
+        .replace("status = \"draft\"", "status = \"final\"");
+    fs::write(dir.join("a.toml"), text).unwrap();
+    let err = fails(dir, &["status", "a.toml"], 2);
+    assert!(
+        err.contains("a.toml") && err.contains("assessment.status"),
+        "{err}"
+    );
+    assert!(err.contains("vse-assess finalize"), "{err}");
+}
+
+/// `report --sign`: an OpenSSH signature beside the report that `ssh-keygen -Y verify`
+/// accepts with an allowed-signers file, and rejects once the report is changed.
+#[test]
+fn a_signed_report_verifies_and_a_tampered_one_does_not() {
+    if !tools(&["ssh-keygen"], "apt-get install openssh-client") {
+        return;
+    }
+    let tmp = TempDir::new().unwrap();
+    let dir = tmp.path();
+    example_in(dir);
+    let keygen = |args: &[&str]| {
+        let out = std::process::Command::new("ssh-keygen")
+            .current_dir(dir)
+            .args(args)
+            .stdin(
+                fs::File::open(dir.join("report.md"))
+                    .unwrap_or_else(|_| fs::File::open("/dev/null").unwrap()),
+            )
+            .output()
+            .unwrap();
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stderr).into_owned()
+                + &String::from_utf8_lossy(&out.stdout),
+        )
+    };
+    assert!(
+        keygen(&[
+            "-q",
+            "-t",
+            "ed25519",
+            "-N",
+            "",
+            "-C",
+            "claire@auditors.example",
+            "-f",
+            "claire"
+        ])
+        .0
+    );
+    // --sign needs -o: a signature belongs to a file.
+    fails(dir, &["report", "a.toml", "--sign", "claire"], 2);
+    ok(
+        dir,
+        &["report", "a.toml", "-o", "report.md", "--sign", "claire"],
+    );
+    let sig = fs::read_to_string(dir.join("report.md.sig")).unwrap();
+    assert!(sig.starts_with("-----BEGIN SSH SIGNATURE-----"), "{sig}");
+    let public = fs::read_to_string(dir.join("claire.pub")).unwrap();
+    let key = public
+        .split_whitespace()
+        .take(2)
+        .collect::<Vec<_>>()
+        .join(" ");
+    fs::write(
+        dir.join("allowed_signers"),
+        format!("claire@auditors.example {key}\n"),
+    )
+    .unwrap();
+    let verify = [
+        "-Y",
+        "verify",
+        "-f",
+        "allowed_signers",
+        "-I",
+        "claire@auditors.example",
+        "-n",
+        "vse-assess",
+        "-s",
+        "report.md.sig",
+    ];
+    let (good, said) = keygen(&verify);
+    assert!(good, "{said}");
+    assert!(said.contains("Good \"vse-assess\" signature"), "{said}");
+
+    let tampered = fs::read_to_string(dir.join("report.md"))
+        .unwrap()
+        .replacen("| L |", "| F |", 1);
+    fs::write(dir.join("report.md"), tampered).unwrap();
+    let (good, said) = keygen(&verify);
+    assert!(!good, "a changed report must not verify: {said}");
+
+    // A key that cannot sign: nothing is written, the report stays as it was.
+    let before = fs::read(dir.join("report.md")).unwrap();
+    let err = fails(
+        dir,
+        &["report", "a.toml", "-o", "report.md", "--sign", "nokey"],
+        1,
+    );
+    assert!(
+        err.contains("ssh-keygen could not sign with nokey"),
+        "{err}"
+    );
+    assert_eq!(fs::read(dir.join("report.md")).unwrap(), before);
+}
+
+/// Evidence inside the record's folder is kept relative to it; `verify` re-hashes it, from
+/// any working folder and after the folder has moved, and names what changed or is gone.
+#[test]
+fn evidence_is_verified_where_the_record_is() {
+    let tmp = TempDir::new().unwrap();
+    let audit = tmp.path().join("audit");
+    fs::create_dir_all(audit.join("docs")).unwrap();
+    example_in(&audit);
+    fs::write(audit.join("docs/plan.txt"), "Strategic plan 2026\n").unwrap();
+    fs::write(tmp.path().join("outside.txt"), "elsewhere\n").unwrap();
+    // Typed from the folder above: relative to the working folder.
+    ok(
+        tmp.path(),
+        &[
+            "evidence",
+            "add",
+            "audit/a.toml",
+            "--id",
+            "PLAN",
+            "--title",
+            "Plan",
+            "--location",
+            "audit/docs/plan.txt",
+            "--supports",
+            "7.2.a",
+        ],
+    );
+    ok(
+        tmp.path(),
+        &[
+            "evidence",
+            "add",
+            "audit/a.toml",
+            "--id",
+            "OUT",
+            "--title",
+            "Outside",
+            "--location",
+            "outside.txt",
+        ],
+    );
+    let text = fs::read_to_string(audit.join("a.toml")).unwrap();
+    assert!(text.contains("location = \"docs/plan.txt\""), "{text}");
+    let outside = tmp.path().join("outside.txt");
+    assert!(
+        text.contains(&format!("location = \"{}\"", outside.display())),
+        "{text}"
+    );
+
+    let out = ok(&audit, &["verify", "a.toml"]);
+    assert!(
+        out.contains("PLAN\tunchanged")
+            && out.contains("2 evidence file(s) checked, 0 changed or missing"),
+        "{out}"
+    );
+
+    // Moved whole: still verifies, from anywhere.
+    let moved = tmp.path().join("archive-2026");
+    fs::rename(&audit, &moved).unwrap();
+    let out = ok(
+        Path::new("/"),
+        &["verify", moved.join("a.toml").to_str().unwrap()],
+    );
+    assert!(out.contains("PLAN\tunchanged"), "{out}");
+
+    // Changed and gone: listed, exit 1, and marked in the report.
+    fs::write(
+        moved.join("docs/plan.txt"),
+        "Strategic plan 2026, revised\n",
+    )
+    .unwrap();
+    fs::remove_file(&outside).unwrap();
+    let out = vse(&moved, &["verify", "a.toml"]);
+    assert_eq!(out.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        said.contains("PLAN\tchanged since it was registered"),
+        "{said}"
+    );
+    assert!(said.contains("OUT\tmissing"), "{said}");
+    assert!(said.contains("2 changed or missing"), "{said}");
+    let md = ok(&moved, &["report", "a.toml"]);
+    assert!(
+        md.contains("**Warning: evidence files differ from those registered:**"),
+        "{md}"
+    );
+    assert!(md.contains("(changed since registered)") && md.contains("(missing)"));
+    assert!(md.contains("` **changed since registered** |"), "{md}");
+}
