@@ -9,10 +9,12 @@ pub mod conformance;
 pub mod diagnostic;
 #[doc(hidden)]
 pub mod fuzz;
+pub mod plain;
 pub mod questionnaire;
 pub mod rating;
 pub mod record;
 pub mod report;
+pub mod restricted;
 pub mod text;
 pub mod tui;
 
@@ -63,6 +65,11 @@ pub enum LoadError {
         text::neutralize_line(&known.join(", "))
     )]
     UnknownQuestionnaire { id: String, known: Vec<String> },
+    #[error(
+        "{}: restricted: its questionnaire must be built in or a file in the record's folder",
+        text::display_path(file)
+    )]
+    RestrictedQuestionnaire { file: PathBuf },
 }
 
 impl LoadError {

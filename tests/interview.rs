@@ -928,3 +928,21 @@ fn the_status_row_signs_off_through_the_same_checks() {
     );
     assert!(app.dirty);
 }
+
+/// The README's key table is the one the keymap, the footer and the help are made from.
+#[test]
+fn the_readme_key_table_is_the_keymap() {
+    let readme = fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let start = readme
+        .find("<!-- keys: made from src/tui/keymap.rs -->")
+        .expect("marker");
+    let table = &readme[start..];
+    let table = &table[table.find('\n').unwrap() + 1..];
+    let end = table.find("\n\n").unwrap_or(table.len());
+    let want = keymap::markdown_table();
+    assert_eq!(
+        &table[..end + 1],
+        want,
+        "README.md's key table differs; replace it with:\n{want}"
+    );
+}

@@ -823,3 +823,18 @@ fn a_final_record_opens_read_only_and_says_why() {
     s.wait_exit(Duration::from_secs(5));
     assert_eq!(std::fs::read(&file).unwrap(), before);
 }
+
+/// Esc typed just before an arrow reaches us in the same read over a slow link
+/// (`ESC ESC [ B`): the form closes and the arrow still moves, nothing is typed.
+#[test]
+fn esc_bunched_with_the_next_key_is_esc_then_that_key() {
+    let tmp = TempDir::new().unwrap();
+    new_record(tmp.path(), "a.toml");
+    let mut s = Session::start(tmp.path(), &["interview", "a.toml"]);
+    s.wait_for("1 of 25");
+    s.keys("m", "new finding");
+    s.keys("\x1b\x1b[B", "2 of 25");
+    assert!(!s.contents().contains("new finding"), "{}", s.contents());
+    s.keys("q", "");
+    s.wait_exit(Duration::from_secs(5));
+}

@@ -39,7 +39,15 @@ macro_rules! say_err {
 
 pub fn run(command: Command) -> Result<ExitCode> {
     match command {
-        Command::Interview { file, read_only } => {
+        Command::Interview {
+            file,
+            read_only,
+            plain,
+            restricted,
+        } => {
+            if restricted {
+                crate::restricted::enable();
+            }
             let file = store::real_path(&file)
                 .with_context(|| format!("cannot open {}", file.display()))?;
             let lock = if read_only {
@@ -54,9 +62,28 @@ pub fn run(command: Command) -> Result<ExitCode> {
                 store::check_writable(&file)?;
                 Some(lock::lock(&file)?)
             };
-            let opened = crate::tui::open_or_create(&file)?;
+            let mut opened = crate::tui::open_or_create(&file)?;
             // A final record is shown, never changed: it changes only once reopened.
-            let lock = lock.filter(|_| opened.record.assessment.sign_off().is_none());
+            let signed_off = opened.record.assessment.sign_off().map(|s| s.describe());
+            let mut lock = lock.filter(|_| signed_off.is_none());
+            if plain || !crate::tui::usable_terminal() {
+                let why = match (&signed_off, read_only) {
+                    (Some(signed), _) => Some(format!(
+                        "the record is final ({signed}); `vse-assess reopen` makes it editable"
+                    )),
+                    (None, true) => Some("opened with --read-only".to_string()),
+                    (None, false) => None,
+                };
+                let (stdin, stdout) = (std::io::stdin(), std::io::stdout());
+                crate::plain::run(
+                    &mut opened,
+                    lock.as_mut(),
+                    why.as_deref(),
+                    &mut stdin.lock(),
+                    &mut stdout.lock(),
+                )?;
+                return Ok(ExitCode::SUCCESS);
+            }
             crate::tui::run(opened, lock)?;
             Ok(ExitCode::SUCCESS)
         }

@@ -37,6 +37,15 @@ pub enum Command {
         /// Look without changing anything (works while someone else has the file open).
         #[arg(long)]
         read_only: bool,
+        /// Line by line, plain text only: for screen readers and dumb terminals. Chosen
+        /// anyway when TERM is dumb or the input or output is not a terminal.
+        #[arg(long)]
+        plain: bool,
+        /// For an account that only hosts interviews (sshd ForceCommand): this record only,
+        /// built-in questionnaires or those in the record's folder, evidence read only inside
+        /// it, no shell, nothing written but the record, its lock and its .mine.toml.
+        #[arg(long)]
+        restricted: bool,
     },
     /// Create a new assessment record (never overwrites an existing file).
     New(NewArgs),

@@ -13,6 +13,10 @@ use super::store::{Hashed, hash_local_file};
 /// absolute path, so that it is found from any working folder; anything else (a URL, a
 /// place, a path not on this machine) as given.
 pub fn stored_location(location: &str, record: &Path) -> String {
+    // Restricted, the working folder and what lies outside the record's are not looked at.
+    if crate::restricted::on() {
+        return location.to_owned();
+    }
     let Some(found) = as_typed(location, record) else {
         return location.to_owned();
     };

@@ -1,6 +1,7 @@
 //! One editor at a time: a record open for editing holds an OS file lock on a hidden file
-//! beside it (`.NAME.lock`), which also says who holds it. The OS drops the lock when the
-//! process ends, however it ends, so a crash never leaves a record locked.
+//! beside it (`.NAME.lock`), which also says who holds it and where in the record the editor
+//! is (for those following the interview). The OS drops the lock when the process ends,
+//! however it ends, so a crash never leaves a record locked.
 
 use std::fs::{self, File, OpenOptions};
 use std::io;
@@ -18,10 +19,14 @@ pub struct Lock {
     /// A note for whoever edits the record next (where answers that could not be saved
     /// went). It stays in the lock file, across holders, until a save of the record succeeds.
     note: Option<String>,
+    /// Where the editor is (a requirement id), for followers; only while held.
+    at: Option<String>,
 }
 
 /// How a note for the next holder starts in the lock file.
 const NOTE: &str = "note: ";
+/// How the editor's position starts in the lock file.
+const AT: &str = "at: ";
 
 #[derive(Debug, thiserror::Error)]
 pub enum LockError {
@@ -118,7 +123,12 @@ fn take(file: File, path: &Path, record: &Path) -> io::Result<Lock> {
         hostname(),
         std::process::id()
     );
-    let lock = Lock { file, holder, note };
+    let lock = Lock {
+        file,
+        holder,
+        note,
+        at: None,
+    };
     lock.write(true)?;
     // No save of this record can be under way now: clear what crashed ones left.
     super::store::remove_stale_temp_files(record);
@@ -143,10 +153,25 @@ pub fn note_of(record: &Path) -> Option<String> {
 
 /// The note line of a lock file's text.
 fn note_in(text: &str) -> Option<&str> {
+    line_in(text, NOTE)
+}
+
+fn line_in<'t>(text: &'t str, prefix: &str) -> Option<&'t str> {
     text.lines()
-        .find_map(|l| l.strip_prefix(NOTE))
+        .find_map(|l| l.strip_prefix(prefix))
         .map(str::trim)
         .filter(|n| !n.is_empty())
+}
+
+/// Where the editor of a record is (what it published with [`Lock::publish`]), read without
+/// taking or blocking the lock; None when nobody edits it.
+pub fn position_of(record: &Path) -> Option<String> {
+    let text = fs::read_to_string(lock_path(record)).ok()?;
+    let holder = text.lines().next()?;
+    if holder.trim().is_empty() || holder.starts_with(NOTE) {
+        return None;
+    }
+    line_in(&text, AT).map(str::to_owned)
 }
 
 impl Lock {
@@ -166,6 +191,15 @@ impl Lock {
         let _ = self.write(true);
     }
 
+    /// Says where the editor is, for those following the interview; written only when it
+    /// moved.
+    pub fn publish(&mut self, at: &str) {
+        if self.at.as_deref() != Some(at) {
+            self.at = Some(neutralize_line(at).replace('\n', " "));
+            let _ = self.write(true);
+        }
+    }
+
     /// The record was saved: the note has done its work.
     pub fn saved(&mut self) {
         if self.note.take().is_some() {
@@ -181,6 +215,11 @@ impl Lock {
         } else {
             String::new()
         };
+        if let Some(at) = self.at.as_deref().filter(|_| held) {
+            text.push('\n');
+            text.push_str(AT);
+            text.push_str(at);
+        }
         if let Some(n) = &self.note {
             if !text.is_empty() {
                 text.push('\n');

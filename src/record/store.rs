@@ -115,9 +115,21 @@ pub fn with_questionnaire(path: &Path, text: &str, record: Record) -> Result<Ope
 }
 
 /// The questionnaire a record names: its file (relative to the record), else an embedded or
-/// local one with its id.
+/// local one with its id. Restricted, only an embedded one or a file in the record's folder.
 pub fn questionnaire_for(record: &Record, record_path: &Path) -> Result<Loaded, LoadError> {
     let r = &record.questionnaire;
+    if crate::restricted::on() {
+        let refused = || LoadError::RestrictedQuestionnaire {
+            file: record_path.to_owned(),
+        };
+        let dir = record_path.parent().unwrap_or(Path::new("."));
+        return match &r.path {
+            Some(p) => catalog::from_file(
+                &crate::restricted::inside(dir, Path::new(p)).ok_or_else(refused)?,
+            ),
+            None => catalog::embedded(&r.id).ok_or_else(refused)?,
+        };
+    }
     match &r.path {
         Some(p) => {
             let dir = record_path.parent().unwrap_or(Path::new(""));
@@ -458,6 +470,18 @@ impl Hashed {
 pub fn hash_local_file(location: &str, record: &Path, cancel: &AtomicBool) -> Hashed {
     if location.is_empty() || location.contains("://") {
         return Hashed::NotLocal;
+    }
+    if crate::restricted::on() {
+        // Nothing outside the record's folder is read, or even looked at.
+        let dir = record.parent().unwrap_or(Path::new("."));
+        return match crate::restricted::inside(dir, Path::new(location)) {
+            Some(path) => match hash_evidence(&path, cancel) {
+                Ok(h) => Hashed::Sha256(h),
+                Err(EvidenceRead::Missing) => Hashed::NotLocal,
+                Err(EvidenceRead::Skip(why)) => Hashed::Skipped(why),
+            },
+            None => Hashed::NotLocal,
+        };
     }
     let beside = record.parent().unwrap_or(Path::new("")).join(location);
     let direct = PathBuf::from(location);

@@ -1,4 +1,6 @@
-//! The one place keys become actions. In an editor every printable key is text, so typing
+//! The one place keys become actions: a table of bindings (where, keys, action, what it
+//! does) from which the keymap, the footer, the `?` help and the README's key table are all
+//! made, so they can never disagree. In an editor every printable key is text, so typing
 //! notes never triggers a shortcut; only Esc, Tab, Enter and Ctrl keys mean something there.
 //! Nothing needs Alt, Shift+Enter or a mouse: they do not survive many SSH clients.
 
@@ -8,179 +10,387 @@ use super::action::Action;
 use super::app::{Focus, Mode, Screen};
 use crate::rating::Rating;
 
+/// A key as the table names it.
+#[derive(Debug, Clone, Copy)]
+pub enum Key {
+    Code(KeyCode),
+    /// A letter in either case (Caps Lock on is no surprise).
+    Letter(char),
+    Char(char),
+    Ctrl(char),
+    /// 1 to 9.
+    Digit,
+    /// Whatever key.
+    Any,
+}
+
+/// Where a binding applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Context {
+    /// Everywhere, in forms and dialogs too.
+    Anywhere,
+    /// On every screen, outside forms and dialogs.
+    Screens,
+    Question,
+    /// On the question screen's findings, actions or interviewees, after Tab.
+    List,
+    Setup,
+    Evidence,
+    Summary,
+    /// The help and guidance screens.
+    Reading,
+    /// A form of one-line fields.
+    Form,
+    /// The notes editor (several lines).
+    Notes,
+    /// Linking evidence to the requirement on screen.
+    Picker,
+    Confirm,
+    /// The file changed on disk under the interview.
+    Conflict,
+    Notice,
+}
+
+impl Context {
+    /// The heading of its part of the help and the README.
+    pub fn heading(self) -> &'static str {
+        match self {
+            Context::Anywhere => "Anywhere",
+            Context::Screens => "Every screen",
+            Context::Question => "Question screen",
+            Context::List => "Findings, actions, interviewees (after Tab)",
+            Context::Setup => "Assessment details (i)",
+            Context::Evidence => "Evidence register (v)",
+            Context::Summary => "Summary (s)",
+            Context::Reading => "Help and guidance",
+            Context::Form => "In a form",
+            Context::Notes => "In the notes editor",
+            Context::Picker => "Linking evidence (e)",
+            Context::Confirm => "A yes/no question",
+            Context::Conflict => "The record changed on disk",
+            Context::Notice => "A note",
+        }
+    }
+}
+
+/// What a binding does.
+#[derive(Debug, Clone)]
+pub enum Does {
+    Act(Action),
+    /// The rating the letter names.
+    Rate,
+    /// The facet the digit numbers.
+    Facet,
+    /// ↑ (or k) up, ↓ (or j) down.
+    Move,
+    /// y yes, n no.
+    YesNo,
+    /// The key goes to the text field (described for help only).
+    Type,
+}
+
+#[derive(Debug, Clone)]
+pub struct Binding {
+    pub context: Context,
+    pub keys: &'static [Key],
+    pub does: Does,
+    /// What it does, for the help and the README.
+    pub meaning: &'static str,
+    /// The footer's word for it, and its place there (lower first); bindings without one
+    /// are in the help only.
+    pub footer: Option<(u8, &'static str)>,
+}
+
+const fn b(
+    context: Context,
+    keys: &'static [Key],
+    does: Does,
+    meaning: &'static str,
+    footer: Option<(u8, &'static str)>,
+) -> Binding {
+    Binding {
+        context,
+        keys,
+        does,
+        meaning,
+        footer,
+    }
+}
+
+use Context as C;
+use Does::Act;
+use Key::{Char, Code, Ctrl, Letter};
+
+/// Every key binding, by where it applies; the first that matches wins.
+#[rustfmt::skip]
+pub static BINDINGS: &[Binding] = &[
+    b(C::Anywhere, &[Ctrl('c')], Act(Action::Quit), "quit (in a form, asks first)", None),
+    b(C::Anywhere, &[Ctrl('s')], Act(Action::Save), "save now (every change is saved anyway)", None),
+    b(C::Anywhere, &[Ctrl('z')], Act(Action::Suspend), "back to the shell (fg returns)", None),
+    b(C::Screens, &[Char('q')], Act(Action::Quit), "quit", Some((50, "quit"))),
+    b(C::Screens, &[Char('?'), Code(KeyCode::F(1))], Act(Action::Help), "this help: every key, the ratings, the finding classes", Some((PINNED, "help"))),
+    b(C::Screens, &[Code(KeyCode::Esc)], Act(Action::Back), "back", Some((55, "back"))),
+    b(C::Screens, &[Char('s')], Act(Action::ShowSummary), "summary: what blocks conformance", Some((60, "summary"))),
+    b(C::Screens, &[Char('v')], Act(Action::ShowEvidence), "evidence register", None),
+    b(C::Screens, &[Char('i')], Act(Action::ShowSetup), "assessment details, clause 6 and sign-off", None),
+    b(C::Screens, &[Char('r')], Act(Action::Reload), "read the file again (read-only view)", None),
+    b(C::Screens, &[Code(KeyCode::PageDown)], Act(Action::Next), "next (requirement, page)", None),
+    b(C::Screens, &[Code(KeyCode::PageUp)], Act(Action::Prev), "previous (requirement, page)", None),
+    b(C::List, &[Code(KeyCode::Up), Code(KeyCode::Down)], Does::Move, "select", Some((1, "select"))),
+    b(C::List, &[Code(KeyCode::Enter)], Act(Action::Open), "read in full and edit", Some((2, "open"))),
+    b(C::List, &[Char(' ')], Act(Action::Toggle), "close or reopen an action", Some((3, "open/closed"))),
+    b(C::List, &[Char('d'), Code(KeyCode::Delete)], Act(Action::Delete), "delete (asks first)", Some((4, "delete"))),
+    b(C::List, &[Code(KeyCode::Tab)], Act(Action::FocusNext), "next list, then back to the question", Some((5, "next list"))),
+    b(C::Question, &[Letter('n'), Letter('p'), Letter('l'), Letter('f')], Does::Rate, "rate N, P, L or F", Some((1, "rate"))),
+    b(C::Question, &[Char('x')], Act(Action::NotApplicable), "not applicable (asks why)", Some((2, "N/A"))),
+    b(C::Question, &[Char('u')], Act(Action::ClearRating), "clear the rating", None),
+    b(C::Question, &[Key::Digit], Does::Facet, "check or uncheck a facet", Some((3, "facet"))),
+    b(C::Question, &[Char('=')], Act(Action::AcceptSuggestion), "accept the rating the facets suggest", None),
+    b(C::Question, &[Code(KeyCode::Enter), Code(KeyCode::Right), Code(KeyCode::Down)], Act(Action::Next), "next requirement", Some((4, "next"))),
+    b(C::Question, &[Code(KeyCode::Left), Code(KeyCode::Up)], Act(Action::Prev), "previous requirement", None),
+    b(C::Question, &[Code(KeyCode::Home)], Act(Action::First), "first requirement", None),
+    b(C::Question, &[Code(KeyCode::End)], Act(Action::Last), "last requirement", None),
+    b(C::Question, &[Char('j')], Act(Action::JumpTo), "jump to a requirement by id", None),
+    b(C::Question, &[Char('o')], Act(Action::ToggleOnlyOpen), "show only requirements not yet rated", None),
+    b(C::Question, &[Char('t')], Act(Action::EditNotes), "edit the notes (Esc when done)", Some((5, "notes"))),
+    b(C::Question, &[Char('m')], Act(Action::AddFinding), "add a finding", Some((6, "finding"))),
+    b(C::Question, &[Char('a')], Act(Action::AddAction), "add an action to one of its findings", Some((91, "action"))),
+    b(C::Question, &[Char('w')], Act(Action::AddInterviewee), "who was interviewed (Tab completes a name)", None),
+    b(C::Question, &[Char('c')], Act(Action::EditSampling), "what was sampled: projects, period, records", None),
+    b(C::Question, &[Char('e')], Act(Action::PickEvidence), "link evidence from the register", Some((92, "evidence"))),
+    b(C::Question, &[Char('g')], Act(Action::ShowGuidance), "guidance and Annex A references", Some((7, "guide"))),
+    b(C::Question, &[Code(KeyCode::Tab)], Act(Action::FocusNext), "select findings, actions, interviewees", None),
+    b(C::Setup, &[Code(KeyCode::Up), Code(KeyCode::Down)], Does::Move, "select a row", Some((1, "select"))),
+    b(C::Setup, &[Code(KeyCode::Enter)], Act(Action::Open), "edit the row; on Status, sign off", Some((2, "edit"))),
+    b(C::Setup, &[Char('y'), Char('n')], Does::YesNo, "answer a clause 6 condition yes or no", Some((3, "condition"))),
+    b(C::Setup, &[Char(' ')], Act(Action::Toggle), "switch the kind; answer a condition", None),
+    b(C::Setup, &[Code(KeyCode::Right), Code(KeyCode::Tab)], Act(Action::StartInterview), "to the questions", Some((4, "questions"))),
+    b(C::Evidence, &[Code(KeyCode::Up), Code(KeyCode::Down)], Does::Move, "select an item", None),
+    b(C::Evidence, &[Char('a')], Act(Action::AddEvidence), "add an item (a local file is hashed)", Some((1, "add"))),
+    b(C::Evidence, &[Code(KeyCode::Enter), Char('e')], Act(Action::Open), "edit the item", Some((2, "edit"))),
+    b(C::Evidence, &[Char(' ')], Act(Action::Toggle), "link to the requirement on screen, or unlink", Some((3, "link"))),
+    b(C::Evidence, &[Char('d'), Code(KeyCode::Delete)], Act(Action::Delete), "remove (asks first, unlinks what cites it)", Some((4, "delete"))),
+    b(C::Summary, &[Code(KeyCode::Up), Code(KeyCode::Down)], Does::Move, "select a requirement", Some((1, "select"))),
+    b(C::Summary, &[Code(KeyCode::Enter)], Act(Action::Open), "go to it", Some((2, "go to"))),
+    b(C::Reading, &[Code(KeyCode::Up), Code(KeyCode::Down)], Does::Move, "scroll", Some((1, "scroll"))),
+    b(C::Form, &[Code(KeyCode::Enter)], Act(Action::Confirm), "next field; on the last, confirm", Some((1, "confirm"))),
+    b(C::Form, &[Code(KeyCode::Esc)], Act(Action::Back), "cancel (nothing changes)", Some((2, "cancel"))),
+    b(C::Form, &[Code(KeyCode::Tab)], Act(Action::NextField), "next field (in a name list: complete the name)", Some((3, "next field"))),
+    b(C::Form, &[Code(KeyCode::BackTab)], Act(Action::PrevField), "previous field", None),
+    b(C::Form, &[Code(KeyCode::Left), Code(KeyCode::Right)], Does::Type, "choose (class, kind, met)", Some((4, "choose"))),
+    b(C::Notes, &[Code(KeyCode::Esc)], Act(Action::Back), "done (notes are kept as typed)", Some((1, "done"))),
+    b(C::Notes, &[Code(KeyCode::Enter)], Does::Type, "new line", Some((2, "new line"))),
+    b(C::Notes, &[Code(KeyCode::Tab)], Act(Action::NextField), "leave the notes", None),
+    b(C::Notes, &[Ctrl('u'), Ctrl('r')], Does::Type, "in any text: undo, redo", None),
+    b(C::Notes, &[Ctrl('w'), Ctrl('k')], Does::Type, "in any text: delete a word, the rest of the line", None),
+    b(C::Picker, &[Code(KeyCode::Up), Code(KeyCode::Down), Char('k'), Char('j')], Does::Move, "select an item", Some((1, "select"))),
+    b(C::Picker, &[Char(' ')], Act(Action::Toggle), "link or unlink", Some((2, "link/unlink"))),
+    b(C::Picker, &[Char('v')], Act(Action::ShowEvidence), "the whole register", Some((3, "register"))),
+    b(C::Picker, &[Code(KeyCode::Esc), Code(KeyCode::Enter)], Act(Action::Back), "done", Some((4, "done"))),
+    b(C::Confirm, &[Letter('y')], Act(Action::Yes), "yes", Some((1, "yes"))),
+    b(C::Confirm, &[Letter('n'), Code(KeyCode::Esc)], Act(Action::No), "no", Some((2, "no"))),
+    b(C::Conflict, &[Code(KeyCode::Enter)], Act(Action::Confirm), "go on with your answers (in NAME.mine.toml)", Some((1, "go on with your answers"))),
+    b(C::Conflict, &[Char('r')], Does::Type, "type reload, then Enter: open their version", Some((2, "reload Enter: open theirs"))),
+    b(C::Conflict, &[Code(KeyCode::Esc)], Act(Action::Back), "go on with your answers", None),
+    b(C::Notice, &[Key::Any], Act(Action::Back), "put the note away", Some((1, "go on"))),
+];
+
+/// Footer places from here on are always shown, at the end, whatever the width.
+pub const PINNED: u8 = 200;
+
+/// The contexts a mode looks keys up in, in order; and whether a key bound in none of them
+/// is text for a field.
+fn contexts(mode: Mode) -> (&'static [Context], bool) {
+    match mode {
+        Mode::Editing {
+            enter_is_newline: true,
+        } => (&[C::Anywhere, C::Notes], true),
+        Mode::Editing { .. } => (&[C::Anywhere, C::Form], true),
+        Mode::Confirm => (&[C::Anywhere, C::Confirm], false),
+        Mode::Picker => (&[C::Anywhere, C::Picker], false),
+        Mode::Conflict => (&[C::Anywhere, C::Conflict], true),
+        Mode::Notice => (&[C::Anywhere, C::Notice], false),
+        Mode::Normal(Screen::Question, Focus::Question) => {
+            (&[C::Anywhere, C::Screens, C::Question], false)
+        }
+        Mode::Normal(Screen::Question, _) => {
+            (&[C::Anywhere, C::Screens, C::List, C::Question], false)
+        }
+        Mode::Normal(Screen::Setup, _) => (&[C::Anywhere, C::Screens, C::Setup], false),
+        Mode::Normal(Screen::Evidence, _) => (&[C::Anywhere, C::Screens, C::Evidence], false),
+        Mode::Normal(Screen::Summary, _) => (&[C::Anywhere, C::Screens, C::Summary], false),
+        Mode::Normal(Screen::Guidance | Screen::Help, _) => {
+            (&[C::Anywhere, C::Screens, C::Reading], false)
+        }
+    }
+}
+
+impl Key {
+    fn matches(self, key: &KeyEvent) -> bool {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        match (self, key.code) {
+            (Key::Any, _) => true,
+            (Key::Ctrl(c), KeyCode::Char(k)) => ctrl && k.eq_ignore_ascii_case(&c),
+            (_, _) if ctrl => false,
+            (Key::Code(c), code) => c == code,
+            (Key::Letter(c), KeyCode::Char(k)) => k.eq_ignore_ascii_case(&c),
+            (Key::Char(c), KeyCode::Char(k)) => k == c,
+            (Key::Digit, KeyCode::Char(k)) => ('1'..='9').contains(&k),
+            _ => false,
+        }
+    }
+
+    /// How the help, the footer and the README write it.
+    pub fn name(self) -> String {
+        match self {
+            Key::Code(code) => match code {
+                KeyCode::Enter => "Enter".into(),
+                KeyCode::Esc => "Esc".into(),
+                KeyCode::Tab => "Tab".into(),
+                KeyCode::BackTab => "Shift+Tab".into(),
+                KeyCode::Up => "↑".into(),
+                KeyCode::Down => "↓".into(),
+                KeyCode::Left => "←".into(),
+                KeyCode::Right => "→".into(),
+                KeyCode::Home => "Home".into(),
+                KeyCode::End => "End".into(),
+                KeyCode::PageUp => "PgUp".into(),
+                KeyCode::PageDown => "PgDn".into(),
+                KeyCode::Delete => "Del".into(),
+                KeyCode::F(n) => format!("F{n}"),
+                other => format!("{other}"),
+            },
+            Key::Letter(c) | Key::Char(c) if c == ' ' => "Space".into(),
+            Key::Letter(c) | Key::Char(c) => c.to_string(),
+            Key::Ctrl(c) => format!("Ctrl+{}", c.to_ascii_uppercase()),
+            Key::Digit => "1-9".into(),
+            Key::Any => "any key".into(),
+        }
+    }
+}
+
+impl Binding {
+    /// Its keys as one label: "n p l f", "↑ ↓".
+    pub fn keys_label(&self) -> String {
+        self.keys
+            .iter()
+            .map(|k| k.name())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    fn action_for(&self, key: &KeyEvent) -> Option<Action> {
+        match (&self.does, key.code) {
+            (Does::Act(a), _) => Some(a.clone()),
+            (Does::Move, KeyCode::Up | KeyCode::Char('k')) => Some(Action::Up),
+            (Does::Move, _) => Some(Action::Down),
+            (Does::YesNo, KeyCode::Char('y')) => Some(Action::Yes),
+            (Does::YesNo, _) => Some(Action::No),
+            (Does::Rate, KeyCode::Char(c)) => Some(Action::Rate(match c.to_ascii_lowercase() {
+                'n' => Rating::N,
+                'p' => Rating::P,
+                'l' => Rating::L,
+                _ => Rating::F,
+            })),
+            (Does::Facet, KeyCode::Char(c)) => Some(Action::ToggleFacet(c as usize - '1' as usize)),
+            _ => None,
+        }
+    }
+}
+
 pub fn action(mode: Mode, key: KeyEvent) -> Option<Action> {
     // Release and repeat events (Windows, kitty protocol) are not keystrokes.
     if key.kind != KeyEventKind::Press {
         return None;
     }
-    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-    match (key.code, ctrl) {
-        (KeyCode::Char('c'), true) => return Some(Action::Quit),
-        (KeyCode::Char('s'), true) => return Some(Action::Save),
-        (KeyCode::Char('z'), true) => return Some(Action::Suspend),
-        _ => {}
-    }
-    match mode {
-        Mode::Editing { enter_is_newline } => editing(key, enter_is_newline),
-        Mode::Confirm => match key.code {
-            KeyCode::Char('y' | 'Y') => Some(Action::Yes),
-            KeyCode::Char('n' | 'N') | KeyCode::Esc => Some(Action::No),
-            _ => None,
-        },
-        Mode::Picker => match key.code {
-            KeyCode::Esc | KeyCode::Enter => Some(Action::Back),
-            KeyCode::Up | KeyCode::Char('k') => Some(Action::Up),
-            KeyCode::Down | KeyCode::Char('j') => Some(Action::Down),
-            KeyCode::Char(' ') => Some(Action::Toggle),
-            KeyCode::Char('v') => Some(Action::ShowEvidence),
-            _ => None,
-        },
-        // No single letter acts here: going back to their file takes typing `reload`.
-        Mode::Conflict => match key.code {
-            KeyCode::Enter => Some(Action::Confirm),
-            KeyCode::Esc => Some(Action::Back),
-            _ => Some(Action::Input(key.into())),
-        },
-        // Any key puts the note away.
-        Mode::Notice => Some(Action::Back),
-        Mode::Normal(screen, focus) => normal(screen, focus, key),
-    }
-}
-
-fn editing(key: KeyEvent, enter_is_newline: bool) -> Option<Action> {
-    match key.code {
-        KeyCode::Esc => Some(Action::Back),
-        KeyCode::Tab => Some(Action::NextField),
-        KeyCode::BackTab => Some(Action::PrevField),
-        KeyCode::Enter if !enter_is_newline => Some(Action::Confirm),
-        _ => Some(Action::Input(key.into())),
-    }
-}
-
-fn normal(screen: Screen, focus: Focus, key: KeyEvent) -> Option<Action> {
-    let global = match key.code {
-        KeyCode::Char('q') => Some(Action::Quit),
-        KeyCode::Char('?') | KeyCode::F(1) => Some(Action::Help),
-        KeyCode::Esc => Some(Action::Back),
-        KeyCode::Char('s') => Some(Action::ShowSummary),
-        KeyCode::Char('v') => Some(Action::ShowEvidence),
-        KeyCode::Char('i') => Some(Action::ShowSetup),
-        KeyCode::Char('r') => Some(Action::Reload),
-        KeyCode::Up => Some(Action::Up),
-        KeyCode::Down => Some(Action::Down),
-        KeyCode::PageUp => Some(Action::Prev),
-        KeyCode::PageDown => Some(Action::Next),
+    let (contexts, text) = contexts(mode);
+    let found = contexts.iter().find_map(|c| {
+        BINDINGS
+            .iter()
+            .filter(|b| b.context == *c)
+            .find(|b| b.keys.iter().any(|k| k.matches(&key)))
+    });
+    match found {
+        Some(b) if !matches!(b.does, Does::Type) => b.action_for(&key),
+        // A key that is text here (bound or not) goes to the field.
+        _ if text => Some(Action::Input(key.into())),
         _ => None,
-    };
-    if global.is_some() {
-        return global;
-    }
-    match screen {
-        Screen::Question => question(focus, key),
-        Screen::Setup => match key.code {
-            KeyCode::Enter => Some(Action::Open),
-            KeyCode::Char(' ') => Some(Action::Toggle),
-            KeyCode::Char('y') => Some(Action::Yes),
-            KeyCode::Char('n') => Some(Action::No),
-            KeyCode::Right | KeyCode::Tab => Some(Action::StartInterview),
-            _ => None,
-        },
-        Screen::Evidence => match key.code {
-            KeyCode::Char('a') => Some(Action::AddEvidence),
-            KeyCode::Enter | KeyCode::Char('e') => Some(Action::Open),
-            KeyCode::Char(' ') => Some(Action::Toggle),
-            KeyCode::Char('d') | KeyCode::Delete => Some(Action::Delete),
-            _ => None,
-        },
-        Screen::Summary => match key.code {
-            KeyCode::Enter => Some(Action::Open),
-            _ => None,
-        },
-        Screen::Guidance | Screen::Help => None,
     }
 }
 
-fn question(focus: Focus, key: KeyEvent) -> Option<Action> {
-    if focus != Focus::Question {
-        // On a list: Enter opens the item, Space toggles, d deletes, Tab moves on, Esc returns.
-        match key.code {
-            KeyCode::Enter => return Some(Action::Open),
-            KeyCode::Char(' ') => return Some(Action::Toggle),
-            KeyCode::Char('d') | KeyCode::Delete => return Some(Action::Delete),
-            KeyCode::Tab => return Some(Action::FocusNext),
-            _ => {}
-        }
-    }
-    Some(match key.code {
-        KeyCode::Char(c @ ('n' | 'p' | 'l' | 'f' | 'N' | 'P' | 'L' | 'F')) => {
-            Action::Rate(match c.to_ascii_lowercase() {
-                'n' => Rating::N,
-                'p' => Rating::P,
-                'l' => Rating::L,
-                _ => Rating::F,
-            })
-        }
-        KeyCode::Char('x') => Action::NotApplicable,
-        KeyCode::Char('u') => Action::ClearRating,
-        KeyCode::Char('=') => Action::AcceptSuggestion,
-        KeyCode::Char(c @ '1'..='9') => Action::ToggleFacet(c as usize - '1' as usize),
-        KeyCode::Enter | KeyCode::Right => Action::Next,
-        KeyCode::Left => Action::Prev,
-        KeyCode::Home => Action::First,
-        KeyCode::End => Action::Last,
-        KeyCode::Char('o') => Action::ToggleOnlyOpen,
-        KeyCode::Char('j') => Action::JumpTo,
-        KeyCode::Char('t') => Action::EditNotes,
-        KeyCode::Char('m') => Action::AddFinding,
-        KeyCode::Char('a') => Action::AddAction,
-        KeyCode::Char('w') => Action::AddInterviewee,
-        KeyCode::Char('c') => Action::EditSampling,
-        KeyCode::Char('e') => Action::PickEvidence,
-        KeyCode::Char('g') => Action::ShowGuidance,
-        KeyCode::Tab => Action::FocusNext,
-        _ => return None,
-    })
+/// The footer of a mode: (keys, word, pinned) in order; pinned ones are shown whatever the
+/// width.
+pub fn footer(mode: Mode) -> Vec<(String, &'static str, bool)> {
+    let (contexts, _) = contexts(mode);
+    let mut shown: Vec<(u8, String, &'static str)> = BINDINGS
+        .iter()
+        .filter(|b| contexts.contains(&b.context))
+        .filter_map(|b| b.footer.map(|(rank, word)| (rank, footer_keys(b), word)))
+        .collect();
+    shown.sort_by_key(|(rank, ..)| *rank);
+    shown
+        .into_iter()
+        .map(|(rank, k, w)| (k, w, rank >= PINNED))
+        .collect()
 }
 
-/// Every key, for the help screen: (keys, what they do).
-pub const HELP: &[(&str, &str)] = &[
-    ("Question screen", ""),
-    ("n p l f", "rate N, P, L or F"),
-    ("x", "not applicable (asks why)"),
-    ("u", "clear the rating"),
-    ("=", "accept the rating the facets suggest"),
-    ("1-9", "check or uncheck a facet"),
-    ("Enter → PgDn ↓", "next requirement"),
-    ("← PgUp ↑", "previous requirement"),
-    ("Home End", "first, last requirement"),
-    ("j", "jump to a requirement by id"),
-    ("o", "show only requirements not yet rated"),
-    ("t", "edit notes (Esc to leave)"),
-    ("m", "add a finding"),
-    ("a", "add an action"),
-    ("w", "add who was interviewed"),
-    ("c", "what was sampled (projects, period, records)"),
-    ("e", "link evidence from the register"),
-    ("g", "guidance and Annex A references"),
-    ("Tab", "select findings, actions, interviewees"),
-    ("Enter", "on a finding or action: read in full, edit"),
-    ("Space d", "on a list: close/reopen action, delete"),
-    ("Screens", ""),
-    ("s", "summary: what blocks conformance"),
-    ("v", "evidence register (a add, e edit, d delete)"),
-    (
-        "i",
-        "assessment details and clause 6 (Enter: note, evidence)",
-    ),
-    ("? F1", "this help"),
-    ("Anywhere", ""),
-    ("Esc", "back, or leave an editor"),
-    ("Tab Enter", "in a form: next field, confirm"),
-    ("Ctrl+S", "save (every change is saved anyway)"),
-    ("r", "read-only view: read the file again"),
-    ("Ctrl+Z", "suspend (fg to come back)"),
-    ("q Ctrl+C", "quit (asks first if a form is open)"),
+/// Keys as the footer writes them, short: "nplf", "↑↓", "↵".
+fn footer_keys(b: &Binding) -> String {
+    match b.keys {
+        [Key::Code(KeyCode::Enter), ..] if b.context == C::Question => "↵".into(),
+        [Key::Letter(_), ..] if b.keys.len() == 4 => b.keys.iter().map(|k| k.name()).collect(),
+        [Key::Code(KeyCode::Up), Key::Code(KeyCode::Down), ..]
+        | [Key::Code(KeyCode::Left), Key::Code(KeyCode::Right)] => {
+            b.keys[..2].iter().map(|k| k.name()).collect()
+        }
+        [Key::Char('y'), Key::Char('n')] => "y/n".into(),
+        [first, ..] => first.name(),
+        [] => String::new(),
+    }
+}
+
+/// The parts of the help and of the README's key table, in this order.
+pub const SECTIONS: [Context; 14] = [
+    C::Question,
+    C::List,
+    C::Setup,
+    C::Evidence,
+    C::Summary,
+    C::Picker,
+    C::Form,
+    C::Notes,
+    C::Confirm,
+    C::Conflict,
+    C::Notice,
+    C::Reading,
+    C::Screens,
+    C::Anywhere,
 ];
+
+/// The README's key table, made from [`BINDINGS`].
+pub fn markdown_table() -> String {
+    let mut out = String::from("| where | keys | what they do |\n|---|---|---|\n");
+    for context in SECTIONS {
+        for b in BINDINGS.iter().filter(|b| b.context == context) {
+            let keys: Vec<String> = b
+                .keys
+                .iter()
+                .map(|k| match k.name().as_str() {
+                    "`" => "`` ` ``".to_string(),
+                    "|" => "`\\|`".to_string(),
+                    name => format!("`{name}`"),
+                })
+                .collect();
+            out.push_str(&format!(
+                "| {} | {} | {} |\n",
+                context.heading(),
+                keys.join(" "),
+                b.meaning
+            ));
+        }
+    }
+    out
+}
 
 #[cfg(test)]
 mod tests {

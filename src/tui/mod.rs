@@ -5,10 +5,13 @@
 pub mod action;
 pub mod app;
 pub mod editor;
+pub mod input;
 pub mod keymap;
 pub mod markdown;
+pub mod output;
 pub mod theme;
 pub mod view;
+pub mod watch;
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -229,20 +232,29 @@ fn event_loop(terminal: &mut DefaultTerminal, app: &mut App, files: &mut Files) 
     }
 }
 
-/// Terminal input, on a thread of its own feeding the loop.
+/// Terminal input, on a thread of its own feeding the loop. What arrived in one burst is
+/// read whole, so that an Esc bunched with the next key can be told apart from it.
 fn read_input(tx: Sender<Msg>) {
     thread::spawn(move || {
         loop {
-            match event::read() {
-                Ok(e) => {
-                    if tx.send(Msg::Term(e)).is_err() {
-                        break;
+            let mut burst = Vec::new();
+            let read = event::read().map(|first| {
+                burst.push(first);
+                while event::poll(Duration::ZERO).unwrap_or(false) {
+                    match event::read() {
+                        Ok(e) => burst.push(e),
+                        Err(_) => break,
                     }
                 }
-                Err(_) => {
-                    let _ = tx.send(Msg::Gone);
-                    break;
+            });
+            for e in input::repair_bunched_esc(burst) {
+                if tx.send(Msg::Term(e)).is_err() {
+                    return;
                 }
+            }
+            if read.is_err() {
+                let _ = tx.send(Msg::Gone);
+                return;
             }
         }
     });
@@ -772,6 +784,15 @@ fn stat(path: &Path) -> Option<(u64, std::time::SystemTime, u64)> {
 
 /// Opens the record for an interview, creating it from the embedded profile if it does not
 /// exist yet.
+/// Whether the full-screen interview can run here: a terminal on both ends that is not
+/// `TERM=dumb`. Elsewhere (a pipe, a screen reader's dumb terminal) the plain line-by-line
+/// interview runs instead.
+pub fn usable_terminal() -> bool {
+    use std::io::IsTerminal;
+    let dumb = std::env::var("TERM").is_ok_and(|t| t == "dumb");
+    !dumb && io::stdin().is_terminal() && io::stdout().is_terminal()
+}
+
 pub fn open_or_create(path: &Path) -> Result<store::Opened> {
     if !path.exists() {
         let loaded =

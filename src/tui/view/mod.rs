@@ -13,7 +13,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-use super::app::{App, Focus, Mode, Overlay, SaveState, Screen};
+use super::app::{App, Overlay, SaveState, Screen};
+use super::keymap;
 use crate::text::neutralize;
 
 /// Below this the layout cannot hold a question; a message says so instead.
@@ -114,95 +115,24 @@ impl App {
     }
 }
 
-/// The key help line: as many (key, description) pairs as fit, most useful first.
+/// The key help line, from the key table: as many (key, description) pairs as fit, most
+/// useful first; "? help" always.
 fn key_help(app: &App, area: Rect, buf: &mut Buffer) {
     let t = app.theme;
-    let pairs: &[(&str, &str)] = match app.mode() {
-        Mode::Editing {
-            enter_is_newline: true,
-        } => &[("Esc", "done"), ("Enter", "new line"), ("Ctrl+S", "save")],
-        Mode::Editing { .. } => &[
-            ("Enter", "confirm"),
-            ("Esc", "cancel"),
-            ("Tab", "next field"),
-            ("←→", "choose"),
-        ],
-        Mode::Confirm => &[("y", "yes"), ("n", "no")],
-        Mode::Notice => &[("any key", "go on")],
-        Mode::Conflict => &[
-            ("Enter", "go on with your answers"),
-            ("reload Enter", "open theirs"),
-        ],
-        Mode::Picker => &[
-            ("↑↓", "select"),
-            ("Space", "link/unlink"),
-            ("v", "register"),
-            ("Esc", "done"),
-        ],
-        Mode::Normal(Screen::Question, Focus::Question) => &[
-            ("nplf", "rate"),
-            ("x", "N/A"),
-            ("1-9", "facet"),
-            ("↵", "next"),
-            ("t", "notes"),
-            ("m", "finding"),
-            ("g", "guide"),
-            ("s", "summary"),
-            ("q", "quit"),
-            ("a", "action"),
-            ("e", "evidence"),
-        ],
-        Mode::Normal(Screen::Question, _) => &[
-            ("↑↓", "select"),
-            ("Space", "open/closed"),
-            ("d", "delete"),
-            ("Tab", "next list"),
-            ("Esc", "back"),
-        ],
-        Mode::Normal(Screen::Setup, _) => &[
-            ("↑↓", "select"),
-            ("Enter", "edit"),
-            ("y/n", "condition"),
-            ("→", "questions"),
-            ("q", "quit"),
-        ],
-        Mode::Normal(Screen::Evidence, _) => &[
-            ("a", "add"),
-            ("e", "edit"),
-            ("Space", "link"),
-            ("d", "delete"),
-            ("Esc", "back"),
-        ],
-        Mode::Normal(Screen::Summary, _) => &[
-            ("↑↓", "select"),
-            ("Enter", "go to"),
-            ("Esc", "back"),
-            ("q", "quit"),
-        ],
-        Mode::Normal(..) => &[("↑↓", "scroll"), ("Esc", "back"), ("q", "quit")],
-    };
-    // "? help" closes every screen's line (not in editors, where ? is text), so it always
-    // fits; the other pairs fill what is left in order.
-    let help: &[(&str, &str)] = if matches!(app.mode(), Mode::Normal(..)) {
-        &[("?", "help")]
-    } else {
-        &[]
-    };
-    let width = |(k, w): &(&str, &str)| k.width() + w.width() + 3;
-    let mut budget = (area.width as usize).saturating_sub(help.iter().map(width).sum());
+    let pairs = keymap::footer(app.mode());
+    let width = |(k, w, _): &(String, &str, bool)| k.width() + w.width() + 3;
+    let pinned: usize = pairs.iter().filter(|p| p.2).map(width).sum();
+    let mut budget = (area.width as usize).saturating_sub(pinned);
     let mut spans = Vec::new();
-    for pair in pairs
-        .iter()
-        .take_while(|p| {
-            let w = width(p);
-            let fits = w <= budget;
-            budget = budget.saturating_sub(w);
-            fits
-        })
-        .chain(help)
-    {
-        spans.push(Span::styled(format!(" {}", pair.0), t.key()));
-        spans.push(Span::raw(format!(" {} ", pair.1)));
+    let fitting = pairs.iter().filter(|p| !p.2).take_while(|p| {
+        let w = width(p);
+        let fits = w <= budget;
+        budget = budget.saturating_sub(w);
+        fits
+    });
+    for (keys, word, _) in fitting.chain(pairs.iter().filter(|p| p.2)) {
+        spans.push(Span::styled(format!(" {keys}"), t.key()));
+        spans.push(Span::raw(format!(" {word} ")));
     }
     Line::from(spans).render(area, buf);
 }

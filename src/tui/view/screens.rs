@@ -9,7 +9,7 @@ use ratatui::widgets::{Paragraph, Widget};
 use super::{safe, truncate, wrap_spans};
 use crate::conformance;
 use crate::tui::app::{App, SetupRow, setup_label};
-use crate::tui::keymap::HELP;
+use crate::tui::keymap;
 use crate::tui::markdown;
 use crate::tui::theme::Theme;
 
@@ -330,17 +330,61 @@ pub fn summary(app: &App, area: Rect, buf: &mut Buffer) {
 pub fn help(app: &App, area: Rect, buf: &mut Buffer) {
     let t = app.theme;
     let area = inset(area);
+    let q = &app.opened.questionnaire.questionnaire;
     let mut lines = vec![Line::styled("Keys", t.title())];
-    for (key, what) in HELP {
-        if what.is_empty() {
-            lines.push(Line::styled(key.to_string(), t.label()));
-        } else {
-            lines.push(Line::from(vec![
-                Span::styled(format!("  {key:<16}"), t.key()),
-                Span::raw(*what),
-            ]));
+    for context in keymap::SECTIONS {
+        lines.push(Line::styled(context.heading(), t.label()));
+        for b in keymap::BINDINGS.iter().filter(|b| b.context == context) {
+            lines.extend(wrap_spans(
+                vec![
+                    Span::styled(format!("  {:<16}", b.keys_label()), t.key()),
+                    Span::raw(b.meaning),
+                ],
+                area.width,
+                18,
+            ));
         }
     }
+    lines.push(Line::default());
+    lines.push(Line::styled("Ratings", t.title()));
+    for level in &q.scale {
+        lines.push(Line::from(vec![
+            Span::styled(format!("  {:<16}", level.rating.letter()), t.key()),
+            Span::raw(format!(
+                "{} ({} of the facets in place)",
+                safe(&level.name),
+                level.band()
+            )),
+        ]));
+    }
+    lines.push(Line::from(vec![
+        Span::styled(format!("  {:<16}", "N/A"), t.key()),
+        Span::raw("not applicable to this VSE; needs a justification"),
+    ]));
+    lines.extend(wrap_spans(
+        vec![Span::styled(
+            "Facets are what a requirement asks to be in place (defined, communicated, reviewed...); the share checked suggests a rating, which you confirm with = or override.",
+            t.dim(),
+        )],
+        area.width,
+        2,
+    ));
+    lines.push(Line::default());
+    lines.push(Line::styled("Finding classes", t.title()));
+    for class in crate::record::FindingClass::ALL {
+        lines.push(Line::from(vec![
+            Span::styled(format!("  {:<16}", class.key()), t.key()),
+            Span::raw(class.describe()),
+        ]));
+    }
+    lines.extend(wrap_spans(
+        vec![Span::styled(
+            "A major nonconformity blocks conformance until its corrective action is verified effective; a minor one needs a corrective action plan.",
+            t.dim(),
+        )],
+        area.width,
+        2,
+    ));
     let max = lines.len().saturating_sub(area.height as usize) as u16;
     Paragraph::new(lines)
         .scroll((app.scroll.min(max), 0))
