@@ -946,3 +946,27 @@ fn the_readme_key_table_is_the_keymap() {
         "README.md's key table differs; replace it with:\n{want}"
     );
 }
+
+/// At the smallest size the screen takes (60x18), what does not fit is said to be there.
+#[test]
+fn at_the_minimum_size_hidden_rows_are_marked() {
+    let mut app = example_app();
+    app.update(Action::JumpTo);
+    typed(&mut app, "7.2.g");
+    app.update(Action::Confirm);
+    let shown = screen(&app, 60, 18);
+    assert!(
+        shown.contains("more row(s) hidden: enlarge the window"),
+        "{shown}"
+    );
+    assert!(shown.contains("more line(s) below: t shows all"), "{shown}");
+    // At 80x24 the same requirement fits.
+    let shown = screen(&app, 80, 24);
+    assert!(!shown.contains("hidden"), "{shown}");
+    app.update(Action::ShowSetup);
+    let shown = screen(&app, 60, 18);
+    assert!(
+        shown.contains("more line(s) below: ↓ goes there"),
+        "{shown}"
+    );
+}

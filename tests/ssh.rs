@@ -43,6 +43,18 @@ fn keygen(path: &Path) {
 }
 
 fn start_sshd(dir: &Path) -> Server {
+    start_sshd_with(dir, "")
+}
+
+fn current_user() -> String {
+    String::from_utf8(Command::new("id").arg("-un").output().unwrap().stdout)
+        .unwrap()
+        .trim()
+        .to_owned()
+}
+
+/// An sshd as [`start_sshd`], with `extra` at the end of its configuration.
+fn start_sshd_with(dir: &Path, extra: &str) -> Server {
     keygen(&dir.join("host_key"));
     keygen(&dir.join("client_key"));
     std::fs::copy(dir.join("client_key.pub"), dir.join("authorized_keys")).unwrap();
@@ -56,7 +68,7 @@ fn start_sshd(dir: &Path) -> Server {
     let config = format!(
         "Port {port}\nListenAddress 127.0.0.1\nHostKey {d}/host_key\nAuthorizedKeysFile {d}/authorized_keys\n\
          PidFile {d}/sshd.pid\nStrictModes no\nUsePAM no\nPasswordAuthentication no\nKbdInteractiveAuthentication no\n\
-         PermitRootLogin prohibit-password\nPrintMotd no\nPrintLastLog no\nLogLevel ERROR\n",
+         PermitRootLogin prohibit-password\nPrintMotd no\nPrintLastLog no\nLogLevel ERROR\n{extra}",
         d = dir.display()
     );
     std::fs::write(dir.join("sshd_config"), config).unwrap();
@@ -75,10 +87,7 @@ fn start_sshd(dir: &Path) -> Server {
         );
         std::thread::sleep(Duration::from_millis(50));
     }
-    let user = String::from_utf8(Command::new("id").arg("-un").output().unwrap().stdout)
-        .unwrap()
-        .trim()
-        .to_owned();
+    let user = current_user();
     Server {
         child,
         port,
@@ -214,4 +223,127 @@ fn wait_saved(
         );
         std::thread::sleep(Duration::from_millis(30));
     }
+}
+
+/// The README's recipe for an account that only hosts interviews: `ForceCommand` with
+/// `--restricted`, no forwarding. Whatever command the client asks for, the interview of that
+/// one record runs; forwarding is refused; inside, there is no way to a shell, evidence
+/// outside the record's folder is not read, and nothing but the record and its lock is
+/// written.
+#[test]
+fn a_restricted_account_runs_the_interview_and_nothing_else() {
+    if !common::tools(
+        &[SSHD, "ssh", "ssh-keygen", "tmux"],
+        "apt-get install openssh-server openssh-client tmux",
+    ) {
+        return;
+    }
+    let tmp = TempDir::new().unwrap();
+    let dir = tmp.path();
+    let rec = dir.join("rec");
+    std::fs::create_dir_all(rec.join("docs")).unwrap();
+    new_record(&rec, "a.toml");
+    std::fs::write(rec.join("docs/in.txt"), "inside\n").unwrap();
+    std::fs::write(dir.join("outside.txt"), "secret\n").unwrap();
+    let bin = env!("CARGO_BIN_EXE_vse-assess");
+    let recipe = format!(
+        "Match User {user}\n    ForceCommand {bin} interview --restricted {rec}/a.toml\n    AllowTcpForwarding no\n    AllowStreamLocalForwarding no\n    AllowAgentForwarding no\n    X11Forwarding no\n    PermitTunnel no\n    PermitUserRC no\n",
+        user = current_user(),
+        rec = rec.display()
+    );
+    let server = start_sshd_with(dir, &recipe);
+    let ssh = |extra: &[&str]| {
+        let mut cmd = Command::new("ssh");
+        cmd.args(["-p", &server.port.to_string(), "-i"])
+            .arg(&server.key)
+            .args([
+                "-o",
+                "StrictHostKeyChecking=no",
+                "-o",
+                "UserKnownHostsFile=/dev/null",
+                "-o",
+                "LogLevel=ERROR",
+                "-o",
+                "BatchMode=yes",
+            ])
+            .args(extra)
+            .stdin(Stdio::null());
+        cmd
+    };
+    let target = format!("{}@127.0.0.1", server.user);
+
+    // A command of the client's choosing: the interview runs instead (line by line, as there
+    // is no terminal), and the command does not.
+    let pwned = dir.join("pwned");
+    let out = ssh(&[&target, &format!("touch {}", pwned.display())])
+        .output()
+        .unwrap();
+    assert!(!pwned.exists(), "the client's command ran");
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("Requirement 1 of 25"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // Forwarding a port through the account is refused.
+    let out = ssh(&["-W", &format!("127.0.0.1:{}", server.port), &target])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("SSH-2.0"));
+
+    // Inside the interview.
+    let command = format!(
+        "ssh -t -p {} -i '{}' -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR {target} sh",
+        server.port,
+        server.key.display()
+    );
+    let before: Vec<String> = files_in(&rec);
+    let tmux = Tmux::start(dir.join("tmux.sock"), &command);
+    tmux.wait_for("1 of 25");
+    tmux.keys(&["C-z"], "cannot suspend: this interview is restricted");
+    tmux.keys(&["f"], " 7.2.a  F");
+    tmux.keys(&["v"], "Evidence register");
+    for (id, location) in [
+        ("IN", "docs/in.txt"),
+        ("OUT", "../outside.txt"),
+        ("ABS", &dir.join("outside.txt").display().to_string()),
+    ] {
+        tmux.keys(&["a"], "New evidence");
+        tmux.text(id);
+        tmux.keys(&["Enter"], "Title");
+        tmux.text("an item");
+        tmux.keys(&["Enter", "Enter"], "Location");
+        tmux.text(location);
+        tmux.keys(&["Enter", "Enter"], id);
+    }
+    tmux.run(&["send-keys", "q"]);
+    let r = wait_saved(&rec.join("a.toml"), |r| r.evidence.len() == 3);
+    let sha = |id: &str| r.evidence_item(id).unwrap().sha256.clone();
+    assert!(
+        sha("IN").is_some(),
+        "a file in the record's folder is hashed"
+    );
+    assert_eq!(sha("OUT"), None, "a file outside is not read");
+    assert_eq!(sha("ABS"), None, "a file outside is not read");
+    // Kept as typed: whether a file exists outside is not even looked at.
+    assert_eq!(r.evidence_item("OUT").unwrap().location, "../outside.txt");
+    assert_eq!(r.answer("7.2.a").unwrap().rating, Some(Judgement::F));
+    drop(tmux);
+    let mut after = files_in(&rec);
+    after.retain(|f| !before.contains(f));
+    assert!(
+        after.iter().all(|f| f == ".a.toml.lock"),
+        "written besides the record: {after:?}"
+    );
+}
+
+fn files_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
 }

@@ -44,7 +44,9 @@ pub fn run(command: Command) -> Result<ExitCode> {
             read_only,
             plain,
             restricted,
+            follow,
         } => {
+            let read_only = read_only || follow;
             if restricted {
                 crate::restricted::enable();
             }
@@ -84,7 +86,7 @@ pub fn run(command: Command) -> Result<ExitCode> {
                 )?;
                 return Ok(ExitCode::SUCCESS);
             }
-            crate::tui::run(opened, lock)?;
+            crate::tui::run(opened, lock, follow)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::New(args) => new(args),

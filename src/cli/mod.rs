@@ -46,6 +46,10 @@ pub enum Command {
         /// it, no shell, nothing written but the record, its lock and its .mine.toml.
         #[arg(long)]
         restricted: bool,
+        /// Follow someone else's interview live (read-only): every saved change, and the
+        /// question they are on.
+        #[arg(long)]
+        follow: bool,
     },
     /// Create a new assessment record (never overwrites an existing file).
     New(NewArgs),

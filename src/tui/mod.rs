@@ -13,7 +13,7 @@ pub mod theme;
 pub mod view;
 pub mod watch;
 
-use std::io::{self, Write};
+use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -22,13 +22,12 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
-use ratatui::DefaultTerminal;
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::event::{
     self, DisableBracketedPaste, EnableBracketedPaste, Event, KeyCode, KeyEvent, KeyModifiers,
 };
-use ratatui::crossterm::terminal::{
-    self, BeginSynchronizedUpdate, EndSynchronizedUpdate, EnterAlternateScreen,
-};
+use ratatui::crossterm::terminal::{self, EnterAlternateScreen};
 use ratatui::crossterm::{execute, style};
 use signal_hook::consts::{SIGCONT, SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGTSTP};
 
@@ -45,8 +44,13 @@ const RETRY: Duration = Duration::from_secs(2);
 /// user could see it: they go where they were meant to go, not into the dialog.
 const DIALOG_GRACE: Duration = Duration::from_secs(1);
 
+/// The interview's terminal: crossterm writing through [`output::FrameWriter`].
+type Term = Terminal<CrosstermBackend<output::FrameWriter<io::Stdout>>>;
+
 enum Msg {
     Term(Event),
+    /// The record or its lock changed on disk (a follower's watcher saw it).
+    Changed,
     /// The terminal is gone (SSH dropped, window closed): reading it failed or it hung up.
     Gone,
     Signal(i32),
@@ -70,27 +74,31 @@ pub enum Ended {
 
 /// Runs the interview on an opened record until the user quits, a signal arrives or the
 /// terminal goes away. Every change is saved as soon as input pauses. `lock` is the record's
-/// edit lock, held for the whole interview; without one the interview is read-only.
-pub fn run(opened: store::Opened, lock: Option<Lock>) -> Result<Ended> {
+/// edit lock, held for the whole interview; without one the interview is read-only, and
+/// reads the file again whenever it changes; `follow` also goes where its editor is.
+pub fn run(opened: store::Opened, lock: Option<Lock>, follow: bool) -> Result<Ended> {
+    let caps = output::Caps::from_env();
     let mut app = App::new(opened);
-    app.theme = theme::Theme::from_env();
+    app.theme = theme::Theme::from_env(caps.colour);
     app.read_only = lock.is_none();
+    app.follow = follow;
     let mut files = Files::new(lock, &app.opened.path);
 
     // crossterm 0.29 turns colour commands into bare resets under NO_COLOR, which wipes the
     // reverse/bold that mark the selection; the theme implements NO_COLOR instead.
     style::force_color_output(true);
-    let mut terminal = ratatui::try_init().context("the interview needs a terminal")?;
+    let mut terminal = start_terminal(caps).context("the interview needs a terminal")?;
     let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         let _ = execute!(io::stdout(), DisableBracketedPaste);
+        ratatui::restore();
         hook(info);
     }));
     let _ = execute!(io::stdout(), EnableBracketedPaste);
 
     // Only now that there is a screen to show them on: a draft and a note are not used up by
-    // an interview that could not start.
-    if !app.read_only {
+    // an interview that could not start. Restricted, no draft is ever written or read.
+    if !app.read_only && !crate::restricted::on() {
         files.offer_draft(&mut app);
     }
     if let Some(note) = files.lock.as_ref().and_then(|l| l.note()) {
@@ -125,10 +133,28 @@ pub fn run(opened: store::Opened, lock: Option<Lock>) -> Result<Ended> {
     Ok(ended)
 }
 
-fn event_loop(terminal: &mut DefaultTerminal, app: &mut App, files: &mut Files) -> Result<Ended> {
+fn event_loop(terminal: &mut Term, app: &mut App, files: &mut Files) -> Result<Ended> {
     let (tx, rx) = mpsc::channel();
     read_input(tx.clone());
     watch_hang_up(tx.clone());
+    // A read-only view wakes when the file or its editor's position changes, and only then.
+    let _watcher = if app.read_only {
+        let to_loop = std::sync::Mutex::new(tx.clone());
+        let watched = watch::watch(&app.opened.path, move || {
+            let _ = to_loop.lock().map(|t| t.send(Msg::Changed));
+        });
+        if let Err(e) = &watched {
+            app.message = Some(format!(
+                "cannot follow changes of the file: {e}; r reads it again"
+            ));
+        }
+        watched.ok()
+    } else {
+        None
+    };
+    if app.follow {
+        files.go_where_the_editor_is(app);
+    }
     let mut signals =
         signal_hook::iterator::Signals::new([SIGHUP, SIGTERM, SIGINT, SIGQUIT, SIGTSTP, SIGCONT])?;
     let to_loop = tx.clone();
@@ -173,6 +199,7 @@ fn event_loop(terminal: &mut DefaultTerminal, app: &mut App, files: &mut Files) 
         {
             match msg {
                 Msg::Gone => return Ok(Ended::TerminalGone),
+                Msg::Changed => redraw = true,
                 Msg::Signal(SIGTSTP) => {
                     suspend(terminal, app, files)?;
                     redraw = true;
@@ -212,6 +239,12 @@ fn event_loop(terminal: &mut DefaultTerminal, app: &mut App, files: &mut Files) 
         }
         if app.read_only {
             redraw |= files.follow(app);
+            if app.follow {
+                files.go_where_the_editor_is(app);
+            }
+        } else if let Some(lock) = files.lock.as_mut() {
+            // For those following: where the editor is.
+            lock.publish(&app.requirement().id);
         }
         if app.may_save() {
             files.save(app);
@@ -327,13 +360,26 @@ fn handle(app: &mut App, event: Event, grace: bool) -> bool {
     }
 }
 
-fn draw(terminal: &mut DefaultTerminal, app: &App) -> Result<()> {
-    // Synchronized updates stop slow links from showing half-drawn frames.
-    let _ = execute!(io::stdout(), BeginSynchronizedUpdate);
-    terminal.draw(|frame| frame.render_widget(app, frame.area()))?;
-    let _ = execute!(io::stdout(), EndSynchronizedUpdate);
-    io::stdout().flush()?;
+/// Draws a frame: one write to the terminal ([`output::FrameWriter`]), the terminal's own
+/// cursor where typing goes (so input methods and screen readers follow it), hidden
+/// elsewhere.
+fn draw(terminal: &mut Term, app: &App) -> Result<()> {
+    terminal.draw(|frame| {
+        app.cursor.set(None);
+        frame.render_widget(app, frame.area());
+        if let Some(at) = app.cursor.get() {
+            frame.set_cursor_position(at);
+        }
+    })?;
     Ok(())
+}
+
+/// Raw mode, the alternate screen, and a terminal writing through the output filter.
+fn start_terminal(caps: output::Caps) -> Result<Term> {
+    terminal::enable_raw_mode()?;
+    execute!(io::stdout(), EnterAlternateScreen)?;
+    let backend = CrosstermBackend::new(output::FrameWriter::new(io::stdout(), caps));
+    Ok(Terminal::new(backend)?)
 }
 
 /// Gives the terminal back as it was found: cooked mode, main screen, no bracketed paste.
@@ -343,7 +389,7 @@ fn leave_terminal() {
 }
 
 /// Takes the terminal again (after a suspension) and has the next frame drawn whole.
-fn enter_terminal(terminal: &mut DefaultTerminal) -> Result<()> {
+fn enter_terminal(terminal: &mut Term) -> Result<()> {
     // The shell may have set the terminal back to lines while we were stopped, which crossterm
     // cannot know: leave raw mode as far as it knows, then enter it for real.
     let _ = terminal::disable_raw_mode();
@@ -359,7 +405,12 @@ fn enter_terminal(terminal: &mut DefaultTerminal) -> Result<()> {
 /// Ctrl+Z or SIGTSTP: save, give the terminal back, and stop until the shell continues us;
 /// then take the terminal again. Without a job-control shell to go back to (`ssh -t host
 /// vse-assess ...`) a stopped interview could never be resumed, so it says so and goes on.
-fn suspend(terminal: &mut DefaultTerminal, app: &mut App, files: &mut Files) -> Result<()> {
+fn suspend(terminal: &mut Term, app: &mut App, files: &mut Files) -> Result<()> {
+    if crate::restricted::on() {
+        app.message =
+            Some("cannot suspend: this interview is restricted (q quits; all is saved)".into());
+        return Ok(());
+    }
     if !job_control() {
         app.message = Some("cannot suspend: no shell to return to (q quits; all is saved)".into());
         return Ok(());
@@ -547,6 +598,13 @@ impl Files {
         }
     }
 
+    /// Following an editor: shows the requirement it is on, as its lock file says.
+    fn go_where_the_editor_is(&mut self, app: &mut App) {
+        if let Some(at) = lock::position_of(&app.opened.path) {
+            app.show_requirement_of_editor(&at);
+        }
+    }
+
     /// In the read-only view: reads the file again when someone changed it. True if it did.
     fn follow(&mut self, app: &mut App) -> bool {
         let now = stat(&app.opened.path);
@@ -581,9 +639,6 @@ impl Files {
     }
 
     /// Whatever the interview leaves behind: the last save, answers the disk refused written
-    /// somewhere that works, an unfinished form kept as a draft. Returns what to tell the user,
-    /// and false if some answers could not be written anywhere.
-    /// Whatever the interview leaves behind: the last save, answers the disk refused written
     /// somewhere that works (or, failing all, on the terminal), an unfinished form kept as a
     /// draft. Returns what to tell the user, and false if the answers are not in the record.
     fn finish(&mut self, app: &mut App) -> (Vec<String>, bool) {
@@ -604,7 +659,13 @@ impl Files {
                 SaveState::Failed { error } => error.clone(),
                 _ => format!("{} changed on disk", app.opened.path.display()),
             };
-            match self.rescue(app) {
+            // Restricted, nothing but the record is written: the terminal takes the copy.
+            let copy = if crate::restricted::on() {
+                None
+            } else {
+                self.rescue(app)
+            };
+            match copy {
                 Some(copy) => {
                     let mut notice = format!(
                         "could not save {} ({why}); your answers are in {}",
@@ -632,7 +693,15 @@ impl Files {
                 )),
             }
         }
-        if !app.read_only {
+        if crate::restricted::on() {
+            if let Some(draft) = app.draft() {
+                notices.push(format!(
+                    "your unfinished {} is not kept (a restricted interview writes only the record); its text was: {}",
+                    draft.form,
+                    draft.values.join(" | ")
+                ));
+            }
+        } else if !app.read_only {
             match app.draft() {
                 Some(draft) => {
                     let notice = self.keep_draft(&draft);
@@ -782,8 +851,6 @@ fn stat(path: &Path) -> Option<(u64, std::time::SystemTime, u64)> {
     Some((m.len(), m.modified().ok()?, m.ino()))
 }
 
-/// Opens the record for an interview, creating it from the embedded profile if it does not
-/// exist yet.
 /// Whether the full-screen interview can run here: a terminal on both ends that is not
 /// `TERM=dumb`. Elsewhere (a pipe, a screen reader's dumb terminal) the plain line-by-line
 /// interview runs instead.
@@ -793,6 +860,8 @@ pub fn usable_terminal() -> bool {
     !dumb && io::stdin().is_terminal() && io::stdout().is_terminal()
 }
 
+/// Opens the record for an interview, creating it from the embedded profile if it does not
+/// exist yet.
 pub fn open_or_create(path: &Path) -> Result<store::Opened> {
     if !path.exists() {
         let loaded =

@@ -12,10 +12,11 @@ pub struct Theme {
 }
 
 impl Theme {
-    /// Colour unless NO_COLOR is set to anything non-empty (no-color.org).
-    pub fn from_env() -> Theme {
+    /// Colour where the terminal has some (`terminal_colour`), unless NO_COLOR is set to
+    /// anything non-empty (no-color.org).
+    pub fn from_env(terminal_colour: bool) -> Theme {
         Theme {
-            colour: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+            colour: terminal_colour && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
         }
     }
 

@@ -311,3 +311,127 @@ impl Drop for Tmux {
         self.run(&["kill-server"]);
     }
 }
+
+/// The real binary in a pseudo-terminal, with everything it writes kept as raw bytes and
+/// as a screen (a vt100 emulator), for tests that check what reaches the terminal.
+pub struct Pty {
+    pub child: Box<dyn portable_pty::Child + Send + Sync>,
+    _master: Box<dyn portable_pty::MasterPty + Send>,
+    writer: Box<dyn std::io::Write + Send>,
+    pub bytes: std::sync::Arc<std::sync::Mutex<Vec<u8>>>,
+    screen: std::sync::Arc<std::sync::Mutex<vt100::Parser>>,
+}
+
+impl Pty {
+    /// `vse-assess ARGS` in `dir`, 80x24, with `env` set (and `unset` removed).
+    pub fn start(
+        dir: &std::path::Path,
+        args: &[&str],
+        env: &[(&str, &str)],
+        unset: &[&str],
+    ) -> Pty {
+        use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+        use std::io::Read;
+        let pty = native_pty_system()
+            .openpty(PtySize {
+                rows: 24,
+                cols: 80,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_vse-assess"));
+        cmd.args(args);
+        cmd.cwd(dir);
+        for v in unset {
+            cmd.env_remove(v);
+        }
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let child = pty.slave.spawn_command(cmd).unwrap();
+        drop(pty.slave);
+        let mut reader = pty.master.try_clone_reader().unwrap();
+        let writer = pty.master.take_writer().unwrap();
+        let bytes = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let screen = std::sync::Arc::new(std::sync::Mutex::new(vt100::Parser::new(
+            std::num::NonZeroU16::new(24).unwrap(),
+            std::num::NonZeroU16::new(80).unwrap(),
+            0,
+        )));
+        let (feed, show) = (bytes.clone(), screen.clone());
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                feed.lock().unwrap().extend_from_slice(&buf[..n]);
+                show.lock().unwrap().process(&buf[..n]);
+            }
+        });
+        Pty {
+            child,
+            _master: pty.master,
+            writer,
+            bytes,
+            screen,
+        }
+    }
+
+    pub fn send(&mut self, text: &str) {
+        self.writer.write_all(text.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+    }
+
+    pub fn screen(&self) -> String {
+        self.screen.lock().unwrap().screen().contents()
+    }
+
+    /// Waits until the screen shows `text`; how long that took. Fails after 10 s.
+    pub fn wait_for(&self, text: &str) -> std::time::Duration {
+        let start = std::time::Instant::now();
+        while start.elapsed() < std::time::Duration::from_secs(10) {
+            if self.screen().contains(text) {
+                return start.elapsed();
+            }
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        panic!("screen never showed {text:?}:\n{}", self.screen());
+    }
+
+    /// Waits for the process to end (fails after 5 s).
+    pub fn wait_exit(&mut self) {
+        let start = std::time::Instant::now();
+        while self.child.try_wait().unwrap().is_none() {
+            assert!(
+                start.elapsed() < std::time::Duration::from_secs(5),
+                "still running:\n{}",
+                self.screen()
+            );
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+    }
+
+    /// Context switches of all its threads so far: every time it woke up.
+    pub fn wake_ups(&self) -> u64 {
+        let pid = self.child.process_id().unwrap();
+        std::fs::read_dir(format!("/proc/{pid}/task"))
+            .unwrap()
+            .flatten()
+            .filter_map(|t| std::fs::read_to_string(t.path().join("status")).ok())
+            .flat_map(|s| {
+                s.lines()
+                    .filter(|l| l.contains("ctxt_switches"))
+                    .filter_map(|l| l.split_whitespace().last()?.parse::<u64>().ok())
+                    .collect::<Vec<_>>()
+            })
+            .sum()
+    }
+}
+
+impl Drop for Pty {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+    }
+}

@@ -160,6 +160,11 @@ pub struct App {
     pub dirty: bool,
     /// Opened with --read-only: changes are refused.
     pub read_only: bool,
+    /// Read-only, and showing the requirement the editor is on (`--follow`).
+    pub follow: bool,
+    /// Where the text cursor was drawn in the last frame: set while drawing, so the
+    /// terminal's own cursor can be put there.
+    pub cursor: std::cell::Cell<Option<ratatui::layout::Position>>,
     pub save: SaveState,
     pub message: Option<String>,
     pub quit: bool,
@@ -198,6 +203,8 @@ impl App {
             overlay: Overlay::None,
             dirty: false,
             read_only: false,
+            follow: false,
+            cursor: std::cell::Cell::new(None),
             save: SaveState::Unchanged,
             message: None,
             quit: false,
@@ -371,6 +378,18 @@ impl App {
             self.history.push(self.screen);
             self.screen = screen;
             self.scroll = 0;
+        }
+    }
+
+    /// Following an editor: the requirement it is on, without leaving the screen shown
+    /// (help, guidance...).
+    pub fn show_requirement_of_editor(&mut self, id: &str) {
+        if let Some(i) = self.requirements().iter().position(|r| r.id == id)
+            && i != self.current
+        {
+            self.current = i;
+            self.focus = Focus::Question;
+            self.item = 0;
         }
     }
 

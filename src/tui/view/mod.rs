@@ -246,8 +246,25 @@ fn split_keep_spaces(s: &str) -> Vec<&str> {
 
 /// Draws an editor's text. The characters it holds out of the terminal's way (see
 /// [`crate::text::to_editable`]) are shown as their neutralised symbols.
-pub fn text_area(text: &ratatui_textarea::TextArea, area: Rect, buf: &mut Buffer) {
+pub fn text_area(
+    text: &ratatui_textarea::TextArea,
+    area: Rect,
+    buf: &mut Buffer,
+    cursor: &std::cell::Cell<Option<ratatui::layout::Position>>,
+) {
     text.render(area, buf);
+    // Where typing goes, for the terminal's own cursor: the text's cursor on screen, less
+    // what the text area scrolled while rendering.
+    let at = text.screen_cursor();
+    let (top, left) = text.scroll_offset();
+    let x = (at.col as u16).checked_sub(left).map(|c| area.x + c);
+    let y = (at.row as u16).checked_sub(top).map(|r| area.y + r);
+    if let (Some(x), Some(y)) = (x, y)
+        && x < area.right()
+        && y < area.bottom()
+    {
+        cursor.set(Some(ratatui::layout::Position { x, y }));
+    }
     let area = area.intersection(buf.area);
     for y in area.top()..area.bottom() {
         for x in area.left()..area.right() {

@@ -90,7 +90,7 @@ fn render_overlay(app: &App, overlay: &Overlay, area: Rect, buf: &mut Buffer) {
                             .collect();
                         Paragraph::new(wrap_spans(spans, field.width, 0)).render(field, buf);
                     }
-                    _ if focused => text_area(&f.text, field, buf),
+                    _ if focused => text_area(&f.text, field, buf, &app.cursor),
                     _ => Paragraph::new(wrap_spans(
                         vec![Span::raw(safe(&f.value()))],
                         field.width,

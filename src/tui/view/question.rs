@@ -275,6 +275,16 @@ fn requirement(app: &App, area: Rect, buf: &mut Buffer) {
     let notes_height = area.height.saturating_sub(top.len() as u16).max(4);
     let [upper, notes] =
         Layout::vertical([Constraint::Min(0), Constraint::Length(notes_height)]).areas(area);
+    // Rows that do not fit are said to be there, never dropped unseen.
+    let room = upper.height as usize;
+    if top.len() > room && room > 0 {
+        let hidden = top.len() - (room - 1);
+        top.truncate(room - 1);
+        top.push(Line::styled(
+            format!("↓ {hidden} more row(s) hidden: enlarge the window"),
+            t.dim(),
+        ));
+    }
     Paragraph::new(top).render(upper, buf);
     notes_box(app, a, notes, buf);
 }
@@ -357,10 +367,22 @@ fn notes_box(app: &App, a: &Answer, area: Rect, buf: &mut Buffer) {
     let inner = block.inner(area);
     block.render(area, buf);
     match &app.overlay {
-        Overlay::Editor(e) if editing => super::text_area(&e.fields[0].text, inner, buf),
+        Overlay::Editor(e) if editing => {
+            super::text_area(&e.fields[0].text, inner, buf, &app.cursor)
+        }
         _ => {
             let lines = wrap_spans(vec![Span::raw(safe(&a.notes))], inner.width, 0);
+            // The last row says how many more there are.
+            let room = inner.height as usize;
+            let hidden = if lines.len() > room && room > 0 {
+                lines.len() - (room - 1)
+            } else {
+                0
+            };
             Paragraph::new(lines).render(inner, buf);
+            if hidden > 0 {
+                super::screens::more_below(hidden, "t shows all", inner, buf, t);
+            }
         }
     }
 }

@@ -44,15 +44,39 @@ fn scrolled(
         buf,
     );
     if below > 0 {
-        Line::styled(format!("↓ {below} more line(s) below"), t.dim()).render(
-            Rect {
-                y: area.y + body as u16,
-                height: 1,
-                ..area
-            },
-            buf,
-        );
+        more_below(below, "↓ goes there", area, buf, t);
     }
+}
+
+/// Text read by scrolling (↑↓): from line `scroll`, with what lies below said on the last
+/// row.
+fn read_scrolled(lines: Vec<Line<'static>>, scroll: u16, area: Rect, buf: &mut Buffer, t: Theme) {
+    let h = area.height as usize;
+    let overflows = lines.len() > h && h > 1;
+    let body = if overflows { h - 1 } else { h };
+    let top = (scroll as usize).min(lines.len().saturating_sub(body));
+    let below = lines.len().saturating_sub(top + body);
+    Paragraph::new(lines).scroll((top as u16, 0)).render(
+        Rect {
+            height: body as u16,
+            ..area
+        },
+        buf,
+    );
+    if below > 0 {
+        more_below(below, "↓ scrolls", area, buf, t);
+    }
+}
+
+/// The last row of `area`: how many lines are below it.
+pub fn more_below(lines: usize, how: &str, area: Rect, buf: &mut Buffer, t: Theme) {
+    let row = Rect {
+        y: area.bottom().saturating_sub(1),
+        height: 1,
+        ..area
+    };
+    ratatui::widgets::Clear.render(row, buf);
+    Line::styled(format!("↓ {lines} more line(s) below: {how}"), t.dim()).render(row, buf);
 }
 
 pub fn setup(app: &App, area: Rect, buf: &mut Buffer) {
@@ -158,10 +182,7 @@ pub fn guidance(app: &App, area: Rect, buf: &mut Buffer) {
         ));
         lines.extend(wrap_spans(vec![Span::raw(safe(&p.purpose))], area.width, 0));
     }
-    let max = lines.len().saturating_sub(area.height as usize) as u16;
-    Paragraph::new(lines)
-        .scroll((app.scroll.min(max), 0))
-        .render(area, buf);
+    read_scrolled(lines, app.scroll, area, buf, t);
 }
 
 pub fn evidence(app: &App, area: Rect, buf: &mut Buffer) {
@@ -385,8 +406,5 @@ pub fn help(app: &App, area: Rect, buf: &mut Buffer) {
         area.width,
         2,
     ));
-    let max = lines.len().saturating_sub(area.height as usize) as u16;
-    Paragraph::new(lines)
-        .scroll((app.scroll.min(max), 0))
-        .render(area, buf);
+    read_scrolled(lines, app.scroll, area, buf, t);
 }
