@@ -6,7 +6,7 @@
 //! it is even looked at; no shell (suspend is refused); nothing is written but the record,
 //! its lock and its `.mine.toml` (no drafts, no rescue files: unsaved answers are printed).
 
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 static ON: AtomicBool = AtomicBool::new(false);
@@ -24,22 +24,7 @@ pub fn on() -> bool {
 /// pointing out is refused too.
 pub fn inside(folder: &Path, path: &Path) -> Option<PathBuf> {
     let folder = std::fs::canonicalize(folder).ok()?;
-    let mut named = folder.clone();
-    let joined = if path.is_absolute() {
-        path.to_path_buf()
-    } else {
-        folder.join(path)
-    };
-    named.clear();
-    for part in joined.components() {
-        match part {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                named.pop();
-            }
-            other => named.push(other),
-        }
-    }
+    let named = crate::record::evidence::absolute(&folder.join(path));
     if !named.starts_with(&folder) {
         return None;
     }

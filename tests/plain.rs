@@ -3,13 +3,9 @@
 
 mod common;
 
-use std::io::{Read, Write};
 use std::path::Path;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
 
-use common::{new_record, vse};
-use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+use common::{Pty, new_record, signed_off_example};
 use tempfile::TempDir;
 use vse_assess::rating::Judgement;
 use vse_assess::record::store;
@@ -69,27 +65,7 @@ fn through_a_pipe_it_rates_notes_and_skips() {
 #[test]
 fn a_final_record_is_only_shown() {
     let tmp = TempDir::new().unwrap();
-    let file = tmp.path().join("a.toml");
-    std::fs::copy(
-        concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/reports/example-assessment.toml"
-        ),
-        &file,
-    )
-    .unwrap();
-    let out = vse(
-        tmp.path(),
-        &[
-            "finalize",
-            "a.toml",
-            "--by",
-            "Claire Martin",
-            "--date",
-            "2026-11-20",
-        ],
-    );
-    assert!(out.status.success());
+    let file = signed_off_example(tmp.path());
     let before = std::fs::read(&file).unwrap();
     let out = assert_cmd::Command::cargo_bin("vse-assess")
         .unwrap()
@@ -117,57 +93,19 @@ fn a_final_record_is_only_shown() {
 fn a_dumb_terminal_gets_plain_text_only() {
     let tmp = TempDir::new().unwrap();
     new_record(tmp.path(), "a.toml");
-    let pty = native_pty_system()
-        .openpty(PtySize {
-            rows: 24,
-            cols: 80,
-            pixel_width: 0,
-            pixel_height: 0,
-        })
-        .unwrap();
-    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_vse-assess"));
-    cmd.args(["interview", "a.toml"]);
-    cmd.cwd(tmp.path());
-    cmd.env("TERM", "dumb");
-    let mut child = pty.slave.spawn_command(cmd).unwrap();
-    drop(pty.slave);
-    let mut reader = pty.master.try_clone_reader().unwrap();
-    let mut writer = pty.master.take_writer().unwrap();
-    let bytes = Arc::new(Mutex::new(Vec::new()));
-    let feed = bytes.clone();
-    std::thread::spawn(move || {
-        let mut buf = [0u8; 4096];
-        while let Ok(n) = reader.read(&mut buf) {
-            if n == 0 {
-                break;
-            }
-            feed.lock().unwrap().extend_from_slice(&buf[..n]);
-        }
-    });
-    let wait_for = |text: &str| {
-        let start = Instant::now();
-        while start.elapsed() < Duration::from_secs(5) {
-            if String::from_utf8_lossy(&bytes.lock().unwrap()).contains(text) {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        panic!(
-            "never saw {text:?}:\n{}",
-            String::from_utf8_lossy(&bytes.lock().unwrap())
-        );
-    };
-    wait_for("7.2.a> ");
-    writer.write_all(b"p\n").unwrap();
-    wait_for("7.2.a rated P");
-    writer.write_all(b"q\n").unwrap();
-    wait_for("1 of 25 requirements rated");
-    let start = Instant::now();
-    while child.try_wait().unwrap().is_none() {
-        assert!(start.elapsed() < Duration::from_secs(5), "still running");
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    let raw = bytes.lock().unwrap().clone();
+    let mut s = Pty::start(
+        tmp.path(),
+        &["interview", "a.toml"],
+        &[("TERM", "dumb")],
+        &[],
+    );
+    s.wait_for("7.2.a> ");
+    s.send("p\n");
+    s.wait_for("7.2.a rated P");
+    s.send("q\n");
+    s.wait_for("1 of 25 requirements rated");
+    s.wait_exit();
+    let raw = s.bytes.lock().unwrap().clone();
     assert!(
         !raw.contains(&0x1b),
         "an escape sequence was written:\n{:?}",

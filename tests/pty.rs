@@ -786,31 +786,7 @@ fn read_only_never_creates_and_follows_the_editor() {
 #[test]
 fn a_final_record_opens_read_only_and_says_why() {
     let tmp = TempDir::new().unwrap();
-    let file = tmp.path().join("a.toml");
-    std::fs::copy(
-        concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/reports/example-assessment.toml"
-        ),
-        &file,
-    )
-    .unwrap();
-    let out = vse(
-        tmp.path(),
-        &[
-            "finalize",
-            "a.toml",
-            "--by",
-            "Claire Martin",
-            "--date",
-            "2026-11-20",
-        ],
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let file = common::signed_off_example(tmp.path());
     let before = std::fs::read(&file).unwrap();
     let mut s = Session::start(tmp.path(), &["interview", "a.toml"]);
     s.wait_for("This record is final (signed off by Claire Martin on 2026-11-20)");

@@ -41,10 +41,9 @@ fn as_typed(location: &str, record: &Path) -> Option<PathBuf> {
         .map(|p| absolute(&p))
 }
 
-/// An absolute path with `.` and `..` worked out by name; links are kept as they are, so an
-/// evidence link inside the folder stays inside it. The folder itself is resolved through
-/// links, as the record's path is.
-fn absolute(path: &Path) -> PathBuf {
+/// An absolute path with `.` and `..` worked out by name, without looking at the disk: links
+/// are kept as they are, so an evidence link inside the folder stays inside it.
+pub fn absolute(path: &Path) -> PathBuf {
     let path = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
     let mut clean = PathBuf::new();
     for part in path.components() {

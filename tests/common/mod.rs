@@ -435,3 +435,34 @@ impl Drop for Pty {
         let _ = self.child.kill();
     }
 }
+
+/// The shipped example record, copied to `dir/a.toml` and signed off by its lead auditor on
+/// 2026-11-20; its path.
+pub fn signed_off_example(dir: &std::path::Path) -> std::path::PathBuf {
+    let file = dir.join("a.toml");
+    std::fs::copy(
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/reports/example-assessment.toml"
+        ),
+        &file,
+    )
+    .unwrap();
+    let out = vse(
+        dir,
+        &[
+            "finalize",
+            "a.toml",
+            "--by",
+            "Claire Martin",
+            "--date",
+            "2026-11-20",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    file
+}

@@ -21,20 +21,23 @@ fn inset(area: Rect) -> Rect {
     }
 }
 
-/// Lines with the selected one kept in view.
-/// Lines scrolled so that the selected one shows. What does not fit below is said on the
-/// last row, never silently cut off.
-fn scrolled(
-    lines: Vec<Line<'static>>,
-    selected_line: usize,
-    area: Rect,
-    buf: &mut Buffer,
-    t: Theme,
-) {
+/// Where a window of lines starts.
+enum Top {
+    /// Far enough down that this line shows (a list with a selection).
+    Showing(usize),
+    /// At this line (text read with ↑↓), as far as there is text.
+    At(usize),
+}
+
+/// Lines in `area` from `top`. What does not fit below is said on the last row, never
+/// silently cut off.
+fn window(lines: Vec<Line<'static>>, top: Top, area: Rect, buf: &mut Buffer, t: Theme) {
     let h = area.height as usize;
-    let overflows = lines.len() > h && h > 1;
-    let body = if overflows { h - 1 } else { h };
-    let offset = selected_line.saturating_sub(body.saturating_sub(1));
+    let body = if lines.len() > h && h > 1 { h - 1 } else { h };
+    let (offset, how) = match top {
+        Top::Showing(line) => (line.saturating_sub(body.saturating_sub(1)), "↓ goes there"),
+        Top::At(line) => (line.min(lines.len().saturating_sub(body)), "↓ scrolls"),
+    };
     let below = lines.len().saturating_sub(offset + body);
     Paragraph::new(lines).scroll((offset as u16, 0)).render(
         Rect {
@@ -44,27 +47,7 @@ fn scrolled(
         buf,
     );
     if below > 0 {
-        more_below(below, "↓ goes there", area, buf, t);
-    }
-}
-
-/// Text read by scrolling (↑↓): from line `scroll`, with what lies below said on the last
-/// row.
-fn read_scrolled(lines: Vec<Line<'static>>, scroll: u16, area: Rect, buf: &mut Buffer, t: Theme) {
-    let h = area.height as usize;
-    let overflows = lines.len() > h && h > 1;
-    let body = if overflows { h - 1 } else { h };
-    let top = (scroll as usize).min(lines.len().saturating_sub(body));
-    let below = lines.len().saturating_sub(top + body);
-    Paragraph::new(lines).scroll((top as u16, 0)).render(
-        Rect {
-            height: body as u16,
-            ..area
-        },
-        buf,
-    );
-    if below > 0 {
-        more_below(below, "↓ scrolls", area, buf, t);
+        more_below(below, how, area, buf, t);
     }
 }
 
@@ -148,7 +131,7 @@ pub fn setup(app: &App, area: Rect, buf: &mut Buffer) {
         }
         lines.push(line);
     }
-    scrolled(lines, selected_line, area, buf, t);
+    window(lines, Top::Showing(selected_line), area, buf, t);
 }
 
 pub fn guidance(app: &App, area: Rect, buf: &mut Buffer) {
@@ -182,7 +165,7 @@ pub fn guidance(app: &App, area: Rect, buf: &mut Buffer) {
         ));
         lines.extend(wrap_spans(vec![Span::raw(safe(&p.purpose))], area.width, 0));
     }
-    read_scrolled(lines, app.scroll, area, buf, t);
+    window(lines, Top::At(app.scroll as usize), area, buf, t);
 }
 
 pub fn evidence(app: &App, area: Rect, buf: &mut Buffer) {
@@ -256,7 +239,7 @@ pub fn evidence(app: &App, area: Rect, buf: &mut Buffer) {
             ));
         }
     }
-    scrolled(lines, selected_line, area, buf, t);
+    window(lines, Top::Showing(selected_line), area, buf, t);
 }
 
 pub fn summary(app: &App, area: Rect, buf: &mut Buffer) {
@@ -345,7 +328,7 @@ pub fn summary(app: &App, area: Rect, buf: &mut Buffer) {
         }
         lines.push(line);
     }
-    scrolled(lines, selected_line, area, buf, t);
+    window(lines, Top::Showing(selected_line), area, buf, t);
 }
 
 pub fn help(app: &App, area: Rect, buf: &mut Buffer) {
@@ -406,5 +389,5 @@ pub fn help(app: &App, area: Rect, buf: &mut Buffer) {
         area.width,
         2,
     ));
-    read_scrolled(lines, app.scroll, area, buf, t);
+    window(lines, Top::At(app.scroll as usize), area, buf, t);
 }
