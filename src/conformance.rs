@@ -3,7 +3,7 @@
 
 use crate::questionnaire::{Process, Questionnaire};
 use crate::rating::{Judgement, Rating};
-use crate::record::{FindingClass, Record};
+use crate::record::{Finding, FindingClass, Record};
 
 /// How many requirements of a process stand at each judgement.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -137,14 +137,19 @@ impl Evaluation<'_> {
 /// Open major nonconformities of a requirement: open until their corrective action has been
 /// verified effective ([`crate::record::Finding::state`]).
 pub fn open_majors(record: &Record, id: &str) -> usize {
-    record
-        .findings_for(id)
+    count_open_majors(record.findings_for(id))
+}
+
+fn count_open_majors<'r>(findings: impl IntoIterator<Item = &'r Finding>) -> usize {
+    findings
+        .into_iter()
         .filter(|f| f.class == FindingClass::Major && f.is_open())
         .count()
 }
 
 pub fn evaluate<'q>(q: &'q Questionnaire, record: &Record) -> Evaluation<'q> {
     let rule = &q.rule;
+    let lookup = record.lookup();
     let mut blockers = Vec::new();
     let processes = q
         .processes
@@ -176,7 +181,7 @@ pub fn evaluate<'q>(q: &'q Questionnaire, record: &Record) -> Evaluation<'q> {
                         }
                     }
                 }
-                let majors = open_majors(record, &req.id);
+                let majors = count_open_majors(lookup.findings_for(&req.id).iter().copied());
                 if rule.open_major_blocks && majors > 0 {
                     why.push(Blocker::OpenMajor(majors));
                 }
@@ -351,14 +356,11 @@ fn open_nonconformities<'r>(
     record: &'r Record,
     class: FindingClass,
 ) -> Vec<FindingRef<'r>> {
+    let lookup = record.lookup();
     q.requirements
         .iter()
-        .flat_map(|req| {
-            record
-                .findings
-                .iter()
-                .filter(move |f| f.requirement == req.id && f.class == class && f.is_open())
-        })
+        .flat_map(|req| lookup.findings_for(&req.id).to_vec())
+        .filter(|f| f.class == class && f.is_open())
         .map(|f| FindingRef {
             id: &f.id,
             requirement: &f.requirement,
@@ -393,11 +395,13 @@ pub fn conclude<'r>(q: &Questionnaire, record: &'r Record) -> Conclusion<'r> {
         .iter()
         .map(|c| format!("clause 6 condition {c} is not met"))
         .collect();
+    let lookup = record.lookup();
     for (id, why) in &eval.blockers {
         // Only an open nonconformity settles a rating below met: once it is closed, the
         // rating is to be revised (or another nonconformity raised).
-        let has_nc = record
+        let has_nc = lookup
             .findings_for(id)
+            .iter()
             .any(|f| f.class.is_nonconformity() && f.is_open());
         for b in why {
             match b {
@@ -430,13 +434,15 @@ pub fn conclude<'r>(q: &Questionnaire, record: &'r Record) -> Conclusion<'r> {
 /// stay until the rating or the findings change.
 pub fn consistency_warnings<'q>(q: &'q Questionnaire, record: &Record) -> Vec<(&'q str, String)> {
     let met = &q.rule.met;
+    let lookup = record.lookup();
     q.requirements
         .iter()
         .filter_map(|req| {
             let a = record.answer(&req.id)?;
             let rating = a.rating.and_then(Judgement::rating)?;
-            let recorded: Vec<_> = record
+            let recorded: Vec<_> = lookup
                 .findings_for(&req.id)
+                .iter()
                 .filter(|f| f.class.is_nonconformity())
                 .collect();
             let ncs = recorded.iter().filter(|f| f.is_open()).count();
@@ -453,7 +459,7 @@ pub fn consistency_warnings<'q>(q: &'q Questionnaire, record: &Record) -> Vec<(&
                         if ncs == 1 { "y" } else { "ies" }
                     ));
                 }
-                if record.evidence_for(&req.id).next().is_none() && a.interviewed.is_empty() {
+                if lookup.evidence_for(&req.id).is_empty() && a.interviewed.is_empty() {
                     why.push(format!(
                         "rated {rating} with no evidence linked and no one interviewed"
                     ));

@@ -28,6 +28,20 @@ pub struct Questionnaire {
     pub processes: Vec<Process>,
     #[serde(rename = "requirement")]
     pub requirements: Vec<Requirement>,
+    /// Where each requirement is in `requirements`, built on the first lookup.
+    #[serde(skip)]
+    positions: Positions,
+}
+
+/// A cache of requirement positions by id. Not content: two questionnaires with the same
+/// requirements are equal whatever their caches hold.
+#[derive(Debug, Clone, Default)]
+struct Positions(std::sync::OnceLock<std::collections::HashMap<String, usize>>);
+
+impl PartialEq for Positions {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -132,8 +146,22 @@ impl Reference {
 }
 
 impl Questionnaire {
+    /// The requirement with this id, in constant time. A hit is checked against the
+    /// requirement it points to, and anything else is looked for the slow way, so a
+    /// questionnaire changed after its first lookup still gets the right answer.
     pub fn requirement(&self, id: &str) -> Option<&Requirement> {
-        self.requirements.iter().find(|r| r.id == id)
+        let positions = self.positions.0.get_or_init(|| {
+            let mut map = std::collections::HashMap::with_capacity(self.requirements.len());
+            for (i, r) in self.requirements.iter().enumerate() {
+                map.entry(r.id.clone()).or_insert(i);
+            }
+            map
+        });
+        positions
+            .get(id)
+            .and_then(|&i| self.requirements.get(i))
+            .filter(|r| r.id == id)
+            .or_else(|| self.requirements.iter().find(|r| r.id == id))
     }
 
     pub fn process(&self, id: &str) -> Option<&Process> {

@@ -9,7 +9,7 @@ pub mod lock;
 pub mod store;
 mod v1;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
@@ -660,6 +660,58 @@ impl Record {
             item.supports.push(requirement.to_owned());
         }
         true
+    }
+}
+
+/// What refers to what in a record, indexed once for reading it whole (a report, the
+/// conformance evaluation): evidence and findings by requirement, register positions by id.
+/// It borrows the record, so the record cannot change while it is in use.
+pub struct Lookup<'r> {
+    evidence: HashMap<&'r str, Vec<&'r Evidence>>,
+    findings: HashMap<&'r str, Vec<&'r Finding>>,
+    positions: HashMap<&'r str, usize>,
+}
+
+impl Record {
+    pub fn lookup(&self) -> Lookup<'_> {
+        let mut evidence: HashMap<&str, Vec<&Evidence>> = HashMap::new();
+        let mut positions = HashMap::with_capacity(self.evidence.len());
+        for (i, e) in self.evidence.iter().enumerate() {
+            positions.entry(e.id.as_str()).or_insert(i);
+            for s in &e.supports {
+                let items = evidence.entry(s.as_str()).or_default();
+                // An item listing a requirement twice supports it once.
+                if !items.last().is_some_and(|last| std::ptr::eq(*last, e)) {
+                    items.push(e);
+                }
+            }
+        }
+        let mut findings: HashMap<&str, Vec<&Finding>> = HashMap::new();
+        for f in &self.findings {
+            findings.entry(f.requirement.as_str()).or_default().push(f);
+        }
+        Lookup {
+            evidence,
+            findings,
+            positions,
+        }
+    }
+}
+
+impl<'r> Lookup<'r> {
+    /// As [`Record::evidence_for`]: in register order.
+    pub fn evidence_for(&self, requirement: &str) -> &[&'r Evidence] {
+        self.evidence.get(requirement).map_or(&[], Vec::as_slice)
+    }
+
+    /// As [`Record::findings_for`]: in record order.
+    pub fn findings_for(&self, requirement: &str) -> &[&'r Finding] {
+        self.findings.get(requirement).map_or(&[], Vec::as_slice)
+    }
+
+    /// Where an evidence item is in the register.
+    pub fn evidence_position(&self, id: &str) -> Option<usize> {
+        self.positions.get(id).copied()
     }
 }
 

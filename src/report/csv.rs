@@ -46,16 +46,22 @@ pub fn csv(input: &Input) -> String {
             .expect("writing to memory cannot fail");
     };
     write(&mut out, &HEADER.map(String::from));
+    let lookup = r.lookup();
     for req in &q.requirements {
         let a = r.answer(&req.id);
         let rating = a
             .and_then(|a| a.rating)
             .map_or(String::new(), |j| j.to_string());
-        let findings: Vec<String> = r
+        let findings: Vec<String> = lookup
             .findings_for(&req.id)
+            .iter()
             .map(|f| format!("{} {}", f.id, f.class.key()))
             .collect();
-        let evidence: Vec<&str> = r.evidence_for(&req.id).map(|e| e.id.as_str()).collect();
+        let evidence: Vec<&str> = lookup
+            .evidence_for(&req.id)
+            .iter()
+            .map(|e| e.id.as_str())
+            .collect();
         let annex: Vec<String> = req
             .annex_a
             .iter()

@@ -88,6 +88,7 @@ fn rating_grid(input: &Input) -> String {
     const ROW: usize = 34;
     const LABEL: usize = 60;
     let (q, r) = (input.questionnaire, input.record);
+    let lookup = r.lookup();
     let rows: Vec<(&str, Vec<&crate::questionnaire::Requirement>)> = q
         .processes
         .iter()
@@ -121,7 +122,9 @@ fn rating_grid(input: &Input) -> String {
                 },
             };
             let open = |class| {
-                r.findings_for(&req.id)
+                lookup
+                    .findings_for(&req.id)
+                    .iter()
                     .any(|f| f.class == class && f.is_open())
             };
             let (mark, border) = if open(FindingClass::Major) {

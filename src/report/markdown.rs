@@ -11,7 +11,7 @@ use crate::conformance::{self, Blocker, Evaluation, ROLL_UP_RULE};
 use crate::questionnaire::{Questionnaire, Reference, Requirement};
 use crate::rating::Judgement;
 use crate::record::evidence::EvidenceState;
-use crate::record::{Finding, FindingClass, Kind, Record, Status};
+use crate::record::{Finding, FindingClass, Kind, Lookup, Record, Status};
 use crate::text::neutralize;
 
 /// User text as one inline run: safe in a paragraph, a list item or a table cell. Line breaks
@@ -58,8 +58,8 @@ pub fn anchor_for_requirement(id: &str) -> String {
 }
 
 /// An evidence id as a link to its row of the register (plain text if it is not there).
-fn evidence_link(r: &Record, id: &str) -> String {
-    match r.evidence.iter().position(|e| e.id == id) {
+fn evidence_link(lookup: &Lookup, id: &str) -> String {
+    match lookup.evidence_position(id) {
         Some(i) => format!("[{}](#{})", inline(id), evidence_anchor(i)),
         None => inline(id),
     }
@@ -187,6 +187,7 @@ struct Ctx<'a> {
     q: &'a Questionnaire,
     r: &'a Record,
     eval: Evaluation<'a>,
+    lookup: Lookup<'a>,
     /// The profile as cited: `ISO/IEC 29110-4-2:2021`.
     standard: String,
     vse: String,
@@ -200,6 +201,7 @@ pub fn markdown(input: &Input) -> String {
         q,
         r,
         eval: conformance::evaluate(q, r),
+        lookup: r.lookup(),
         // The questionnaire's own words, escaped like user text: a local questionnaire can
         // come from anyone.
         standard: format!("{}:{}", inline(&ident.standard), inline(&ident.edition)),
@@ -263,7 +265,13 @@ fn title(out: &mut String, c: &Ctx) {
         .evidence_checks
         .iter()
         .filter(|(_, state)| state.is_problem())
-        .map(|(id, state)| format!("{} ({})", evidence_link(r, id), evidence_mark(state)))
+        .map(|(id, state)| {
+            format!(
+                "{} ({})",
+                evidence_link(&c.lookup, id),
+                evidence_mark(state)
+            )
+        })
         .collect();
     if !troubled.is_empty() {
         let _ = writeln!(
@@ -459,6 +467,7 @@ fn evidence_mark(state: &EvidenceState) -> &'static str {
 fn conditions(out: &mut String, c: &Ctx) {
     let q = c.q;
     let r = c.r;
+    let lookup = &c.lookup;
     let ident = &q.questionnaire;
     let _ = writeln!(
         out,
@@ -481,7 +490,7 @@ fn conditions(out: &mut String, c: &Ctx) {
                 a.map(|a| {
                     a.evidence
                         .iter()
-                        .map(|e| evidence_link(r, e))
+                        .map(|e| evidence_link(lookup, e))
                         .collect::<Vec<_>>()
                         .join(", ")
                 })
@@ -707,7 +716,7 @@ fn findings(out: &mut String, c: &Ctx) {
             );
         }
         for req in q.requirements_of(&proc.id) {
-            requirement_section(out, input, req);
+            requirement_section(out, input, &c.lookup, req);
         }
     }
 }
@@ -720,7 +729,7 @@ fn actions(out: &mut String, c: &Ctx) {
         out,
         "<a id=\"actions\"></a>\n\n## Nonconformities and action plan\n"
     );
-    let ncs: Vec<&Finding> = in_requirement_order(q, r)
+    let ncs: Vec<&Finding> = in_requirement_order(q, &c.lookup)
         .filter(|f| f.class.is_nonconformity())
         .collect();
     if ncs.is_empty() {
@@ -781,7 +790,7 @@ fn actions(out: &mut String, c: &Ctx) {
             );
         }
     }
-    let actions: Vec<Vec<String>> = in_requirement_order(q, r)
+    let actions: Vec<Vec<String>> = in_requirement_order(q, &c.lookup)
         .flat_map(|f| {
             f.actions.iter().map(move |x| {
                 vec![
@@ -837,11 +846,11 @@ fn actions(out: &mut String, c: &Ctx) {
 /// The record's findings, requirement by requirement in questionnaire order.
 fn in_requirement_order<'r>(
     q: &'r Questionnaire,
-    r: &'r Record,
+    lookup: &'r Lookup<'r>,
 ) -> impl Iterator<Item = &'r Finding> {
     q.requirements
         .iter()
-        .flat_map(move |req| r.findings_for(&req.id))
+        .flat_map(move |req| lookup.findings_for(&req.id).iter().copied())
 }
 
 /// The evidence register.
@@ -1056,7 +1065,7 @@ fn clause_key(clause: &str) -> Vec<u32> {
         .collect()
 }
 
-fn requirement_section(out: &mut String, input: &Input, req: &Requirement) {
+fn requirement_section(out: &mut String, input: &Input, lookup: &Lookup, req: &Requirement) {
     let r = input.record;
     let answer = r.answer(&req.id);
     let _ = writeln!(out, "<a id=\"{}\"></a>\n", anchor_for_requirement(&req.id));
@@ -1104,7 +1113,11 @@ fn requirement_section(out: &mut String, input: &Input, req: &Requirement) {
         }
     }
     for class in FindingClass::ALL {
-        for f in r.findings_for(&req.id).filter(|f| f.class == class) {
+        for f in lookup
+            .findings_for(&req.id)
+            .iter()
+            .filter(|f| f.class == class)
+        {
             let mut line = format!(
                 "- **{} ({}{}):** {}",
                 inline(&f.id),
@@ -1117,7 +1130,11 @@ fn requirement_section(out: &mut String, input: &Input, req: &Requirement) {
                 inline(&f.text)
             );
             if !f.evidence.is_empty() {
-                let cited: Vec<String> = f.evidence.iter().map(|e| evidence_link(r, e)).collect();
+                let cited: Vec<String> = f
+                    .evidence
+                    .iter()
+                    .map(|e| evidence_link(lookup, e))
+                    .collect();
                 let _ = write!(line, " Evidence: {}.", cited.join(", "));
             }
             if !f.interviewed.is_empty() {
@@ -1142,12 +1159,11 @@ fn requirement_section(out: &mut String, input: &Input, req: &Requirement) {
             }
         }
     }
-    let evidence: Vec<String> = r
-        .evidence
+    let evidence: Vec<String> = lookup
+        .evidence_for(&req.id)
         .iter()
-        .enumerate()
-        .filter(|(_, e)| e.supports.contains(&req.id))
-        .map(|(i, e)| {
+        .map(|e| {
+            let i = lookup.evidence_position(&e.id).expect("in the register");
             format!(
                 "[{}](#{}) {}",
                 inline(&e.id),
