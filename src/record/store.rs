@@ -26,6 +26,9 @@ pub struct Opened {
     /// SHA-256 of the file as last read or written: a different hash on disk means someone
     /// else changed it, and it must not be overwritten blindly.
     pub disk_sha256: String,
+    /// The file's size, modification time and inode as last read or written: while they are
+    /// the same, nobody wrote it, and it need not be read back to know.
+    pub disk_stamp: Option<Stamp>,
     /// The older schema the file was written in, when the next save upgrades it.
     pub upgraded_from: Option<u32>,
 }
@@ -87,11 +90,24 @@ pub fn open(path: &Path) -> Result<Opened, LoadError> {
         file: path.to_owned(),
         cause,
     })?;
+    // The stamp is trusted only if the file did not change while it was read.
+    let before = stamp(path);
     let text = read_text(path)?;
+    let after = stamp(path);
     let (record, upgraded_from) = parse_versioned(path, &text)?;
     let mut opened = with_questionnaire(path, &text, record)?;
     opened.upgraded_from = upgraded_from;
+    opened.disk_stamp = after.filter(|_| before == after);
     Ok(opened)
+}
+
+/// Size, modification time and inode of a file.
+pub type Stamp = (u64, std::time::SystemTime, u64);
+
+pub fn stamp(path: &Path) -> Option<Stamp> {
+    use std::os::unix::fs::MetadataExt;
+    let m = fs::metadata(path).ok()?;
+    Some((m.len(), m.modified().ok()?, m.ino()))
 }
 
 /// The rest of [`open`] for a record already parsed from `text`, the contents of `path`.
@@ -107,6 +123,7 @@ pub fn with_questionnaire(path: &Path, text: &str, record: Record) -> Result<Ope
     Ok(Opened {
         path: path.to_owned(),
         disk_sha256: sha256_hex(text.as_bytes()),
+        disk_stamp: None,
         questionnaire_changed: questionnaire.sha256 != record.questionnaire.sha256,
         record,
         questionnaire,
@@ -195,41 +212,73 @@ pub fn check_writable(path: &Path) -> Result<(), SaveError> {
 /// too large to be read back, or the file on disk changed since it was read.
 pub fn save(opened: &mut Opened) -> Result<(), SaveError> {
     opened.record.tidy();
+    let text = to_text(&opened.record);
     let problems = check(&opened.record, &opened.questionnaire.questionnaire);
     if !problems.is_empty() {
-        let text = to_text(&opened.record);
         return Err(SaveError::Invalid(diagnostic::locate(
             &opened.path,
             &text,
             problems,
         )));
     }
-    let text = to_text(&opened.record);
-    // A record every later command would refuse to open is worse than no save.
-    if text.len() as u64 > MAX_FILE_BYTES {
-        return Err(SaveError::TooLarge {
-            path: opened.path.clone(),
-            size: text.len() as u64,
-        });
-    }
-    check_writable(&opened.path)?;
-    // Someone else changed the file since we read it (git pull, an editor, another tool):
-    // keep their version and let the caller decide.
-    match hash_file(&opened.path) {
-        Ok(on_disk) if on_disk != opened.disk_sha256 => {
-            return Err(SaveError::Conflict {
-                path: opened.path.clone(),
-            });
-        }
-        _ => {}
-    }
-    write_atomic(&opened.path, text.as_bytes()).map_err(|cause| SaveError::Io {
-        path: opened.path.clone(),
-        cause,
-    })?;
-    opened.disk_sha256 = sha256_hex(text.as_bytes());
+    let mut disk = OnDisk::of(opened);
+    disk.write(&text)?;
+    opened.disk_sha256 = disk.sha256;
+    opened.disk_stamp = disk.stamp;
     opened.upgraded_from = None;
     Ok(())
+}
+
+/// The record file as the last read or write of it left it. Saving checks that nobody else
+/// changed it since: by its size, modification time and inode, reading it back for its
+/// SHA-256 only when one of those differs.
+#[derive(Debug, Clone)]
+pub struct OnDisk {
+    pub path: PathBuf,
+    pub sha256: String,
+    stamp: Option<Stamp>,
+}
+
+impl OnDisk {
+    pub fn of(opened: &Opened) -> OnDisk {
+        OnDisk {
+            path: opened.path.clone(),
+            sha256: opened.disk_sha256.clone(),
+            stamp: opened.disk_stamp,
+        }
+    }
+
+    /// Writes `text` (a record that checks) atomically over the file, unless it would be too
+    /// large to be read back, the file may not be replaced, or someone else changed it.
+    pub fn write(&mut self, text: &str) -> Result<(), SaveError> {
+        // A record every later command would refuse to open is worse than no save.
+        if text.len() as u64 > MAX_FILE_BYTES {
+            return Err(SaveError::TooLarge {
+                path: self.path.clone(),
+                size: text.len() as u64,
+            });
+        }
+        check_writable(&self.path)?;
+        // Someone else changed the file since we read it (git pull, an editor, another
+        // tool): keep their version and let the caller decide.
+        let now = stamp(&self.path);
+        if now.is_none() || now != self.stamp {
+            match hash_file(&self.path) {
+                Ok(on_disk) if on_disk != self.sha256 => {
+                    return Err(SaveError::Conflict {
+                        path: self.path.clone(),
+                    });
+                }
+                _ => {}
+            }
+        }
+        self.stamp = write_stamped(&self.path, text.as_bytes()).map_err(|cause| SaveError::Io {
+            path: self.path.clone(),
+            cause,
+        })?;
+        self.sha256 = sha256_hex(text.as_bytes());
+        Ok(())
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -279,10 +328,20 @@ fn diagnostic_lines(d: &[Diagnostic]) -> String {
 /// mixture. An existing file keeps its permissions; a new one gets the usual ones (0666 less
 /// the umask).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    write_stamped(path, bytes).map(|_| ())
+}
+
+/// [`write_atomic`], giving the new file's stamp: taken from the temporary file before it
+/// is renamed (a rename keeps size, time and inode), so that nothing written in between can
+/// pass for ours.
+fn write_stamped(path: &Path, bytes: &[u8]) -> io::Result<Option<Stamp>> {
+    use std::os::unix::fs::MetadataExt;
     let tmp = write_temp(path, bytes)?;
+    let m = tmp.as_file().metadata()?;
+    let stamp = m.modified().ok().map(|t| (m.len(), t, m.ino()));
     tmp.persist(path).map_err(|e| e.error)?;
     sync_dir(path);
-    Ok(())
+    Ok(stamp)
 }
 
 /// Writes a new file, refusing to replace one that exists (even one created a moment ago by

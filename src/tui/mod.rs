@@ -15,9 +15,9 @@ pub mod watch;
 
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError, Sender};
+use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -31,6 +31,7 @@ use ratatui::crossterm::terminal::{self, EnterAlternateScreen};
 use ratatui::crossterm::{execute, style};
 use signal_hook::consts::{SIGCONT, SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGTSTP};
 
+use crate::record::Record;
 use crate::record::lock::{self, Lock};
 use crate::record::store::{self, Hashed};
 use action::Action;
@@ -39,6 +40,12 @@ use editor::Draft;
 
 /// How often a failed save is tried again.
 const RETRY: Duration = Duration::from_secs(2);
+
+/// While notes are being typed, the save waits for a pause this long...
+const TYPING_PAUSE: Duration = Duration::from_millis(300);
+/// ...but never longer than this after the first change not yet saved: a `kill -9` or a
+/// power cut loses at most this much typing.
+const MAX_UNSAVED: Duration = Duration::from_secs(1);
 
 /// Keys that arrive this soon after the file-changed dialog appeared were typed before the
 /// user could see it: they go where they were meant to go, not into the dialog.
@@ -54,6 +61,11 @@ enum Msg {
     /// The terminal is gone (SSH dropped, window closed): reading it failed or it hung up.
     Gone,
     Signal(i32),
+    /// The writer finished saving the record as of edit `edit`.
+    Saved {
+        edit: u64,
+        result: Result<(), store::SaveError>,
+    },
     /// A worker finished hashing an evidence file.
     Hashed {
         id: String,
@@ -82,7 +94,7 @@ pub fn run(opened: store::Opened, lock: Option<Lock>, follow: bool) -> Result<En
     app.theme = theme::Theme::from_env(caps.colour);
     app.read_only = lock.is_none();
     app.follow = follow;
-    let mut files = Files::new(lock, &app.opened.path);
+    let mut files = Files::new(lock, &app.opened);
 
     // crossterm 0.29 turns colour commands into bare resets under NO_COLOR, which wipes the
     // reverse/bold that mark the selection; the theme implements NO_COLOR instead.
@@ -165,9 +177,14 @@ fn event_loop(terminal: &mut Term, app: &mut App, files: &mut Files) -> Result<E
             }
         }
     });
+    if !app.read_only {
+        files.start_writer(tx.clone());
+    }
     files.workers = Some(tx);
 
     draw(terminal, app)?;
+    // Notes being typed and not yet handed to the writer: since when, and the last key.
+    let mut typing: Option<(Instant, Instant)> = None;
     // When the file-changed dialog was first drawn.
     let mut dialog_shown: Option<Instant> = None;
     loop {
@@ -178,20 +195,26 @@ fn event_loop(terminal: &mut Term, app: &mut App, files: &mut Files) -> Result<E
                 draw(terminal, app)?;
             }
         }
-        // Block until something happens; wake up on a timer only to retry a failed save (or a
-        // failed copy of our answers after a conflict).
+        // Block until something happens; wake up on a timer only to save typed notes, or to
+        // retry a failed save (or a failed copy of our answers after a conflict).
         let retrying = (app.may_save() && matches!(app.save, SaveState::Failed { .. }))
             || (app.dirty && app.save == SaveState::Conflict);
-        let first = if retrying {
-            match rx.recv_timeout(RETRY) {
+        let wake = typing
+            .map(|(first, last)| (first + MAX_UNSAVED).min(last + TYPING_PAUSE))
+            .into_iter()
+            .chain(retrying.then(|| Instant::now() + RETRY))
+            .min();
+        let first = match wake {
+            Some(at) => match rx.recv_timeout(at.saturating_duration_since(Instant::now())) {
                 Ok(m) => Some(m),
                 Err(RecvTimeoutError::Timeout) => None,
                 Err(RecvTimeoutError::Disconnected) => return Ok(Ended::TerminalGone),
-            }
-        } else {
-            Some(rx.recv().map_err(|_| anyhow::anyhow!("input stopped"))?)
+            },
+            None => Some(rx.recv().map_err(|_| anyhow::anyhow!("input stopped"))?),
         };
-        let mut redraw = first.is_none();
+        // Woken by the timer: the typing paused (or a save is to be tried again).
+        let timed_out = first.is_none();
+        let mut redraw = timed_out;
         // Take everything already queued (a paste, fast typing) before saving and drawing.
         for msg in first
             .into_iter()
@@ -199,6 +222,10 @@ fn event_loop(terminal: &mut Term, app: &mut App, files: &mut Files) -> Result<E
         {
             match msg {
                 Msg::Gone => return Ok(Ended::TerminalGone),
+                Msg::Saved { edit, result } => {
+                    files.saved(app, edit, result);
+                    redraw = true;
+                }
                 Msg::Changed => redraw = true,
                 Msg::Signal(SIGTSTP) => {
                     suspend(terminal, app, files)?;
@@ -246,16 +273,26 @@ fn event_loop(terminal: &mut Term, app: &mut App, files: &mut Files) -> Result<E
             // For those following: where the editor is.
             lock.publish(&app.requirement().id);
         }
-        if app.may_save() {
-            files.save(app);
-            redraw = true;
-        }
         if app.quit {
             return Ok(Ended::Quit);
         }
-        // In the background (continued without `fg`) the shell owns the terminal.
+        // The echo first: saving never holds it up.
         if redraw && foreground() {
             draw(terminal, app)?;
+        }
+        // Then the save, on the writer: at once, except while notes are typed, when it waits
+        // for a pause (and never more than a second).
+        if app.may_save() && !files.handed(app) {
+            let now = Instant::now();
+            let first = typing.map_or(now, |(first, _)| first);
+            if app.typing_notes() && !timed_out && now < first + MAX_UNSAVED {
+                typing = Some((first, now));
+            } else {
+                files.submit(app);
+                typing = None;
+            }
+        } else {
+            typing = None;
         }
         match (&app.overlay, dialog_shown) {
             (Overlay::Conflict { .. }, None) => dialog_shown = Some(Instant::now()),
@@ -467,10 +504,24 @@ struct Files {
     started_on: PathBuf,
     /// A draft from last time could not be reopened: it stays where it is.
     keep_draft_file: bool,
+    /// The record on disk, shared with the writer.
+    disk: Arc<Mutex<Written>>,
+    /// To the writer: the record as of an edit, to save.
+    writer: Option<Sender<(u64, Record)>>,
+    /// The last edit handed to the writer.
+    handed: u64,
+}
+
+/// The record file and the last edit written to it: a save of an older edit, still queued
+/// when a newer one was written, is dropped rather than written over it.
+struct Written {
+    disk: store::OnDisk,
+    edit: u64,
 }
 
 impl Files {
-    fn new(lock: Option<Lock>, record: &Path) -> Files {
+    fn new(lock: Option<Lock>, opened: &store::Opened) -> Files {
+        let record = &opened.path;
         Files {
             lock,
             drafts: drafts_path(record),
@@ -479,28 +530,134 @@ impl Files {
             seen: stat(record),
             started_on: record.to_owned(),
             keep_draft_file: false,
+            disk: Arc::new(Mutex::new(Written {
+                disk: store::OnDisk::of(opened),
+                edit: 0,
+            })),
+            writer: None,
+            handed: 0,
         }
     }
 
+    /// The writer: saves the newest record handed to it, off the loop, so that the disk
+    /// never holds up what is typed. Forms and changes are checked when they are made, so a
+    /// save only writes.
+    fn start_writer(&mut self, to_loop: Sender<Msg>) {
+        let (tx, rx) = mpsc::channel::<(u64, Record)>();
+        let disk = self.disk.clone();
+        thread::spawn(move || {
+            while let Ok(mut job) = rx.recv() {
+                // The newest state wins: what a later save replaces is not written.
+                while let Ok(newer) = rx.try_recv() {
+                    job = newer;
+                }
+                let (edit, mut record) = job;
+                record.tidy();
+                let text = store::to_text(&record);
+                let result = {
+                    let mut written = disk.lock().unwrap_or_else(|e| e.into_inner());
+                    if edit <= written.edit {
+                        continue;
+                    }
+                    let result = written.disk.write(&text);
+                    if result.is_ok() {
+                        written.edit = edit;
+                    }
+                    result
+                };
+                if to_loop.send(Msg::Saved { edit, result }).is_err() {
+                    break;
+                }
+            }
+        });
+        self.writer = Some(tx);
+    }
+
+    /// Whether the record as it is now has been handed to the writer.
+    fn handed(&self, app: &App) -> bool {
+        self.handed == app.edits
+    }
+
+    /// Hands the record as it is now to the writer.
+    fn submit(&mut self, app: &mut App) {
+        match &self.writer {
+            Some(writer) if writer.send((app.edits, app.opened.record.clone())).is_ok() => {
+                self.handed = app.edits;
+            }
+            // No writer (it stopped): save here.
+            _ => self.save(app),
+        }
+    }
+
+    /// The writer's word on a save.
+    fn saved(&mut self, app: &mut App, edit: u64, result: Result<(), store::SaveError>) {
+        match result {
+            Ok(()) => self.written(app, edit),
+            // A failed save is handed over again, by the retry timer or the next change.
+            Err(e) => {
+                self.handed = 0;
+                self.failed(app, e);
+            }
+        }
+    }
+
+    /// The record as of `edit` is on disk.
+    fn written(&mut self, app: &mut App, edit: u64) {
+        app.opened.disk_sha256 = self
+            .disk
+            .lock()
+            .map(|w| w.disk.sha256.clone())
+            .unwrap_or_default();
+        if edit == app.edits {
+            app.saved();
+        }
+        // The record holds the answers again: a note about answers kept elsewhere was shown
+        // when the interview started, and has done its work.
+        if let Some(lock) = self.lock.as_mut() {
+            lock.saved();
+        }
+    }
+
+    fn failed(&mut self, app: &mut App, e: store::SaveError) {
+        match e {
+            store::SaveError::Conflict { path } if app.save != SaveState::Conflict => {
+                let mine = self.keep_mine(app);
+                app.conflict(path, mine);
+            }
+            store::SaveError::Conflict { .. } => {}
+            e => app.save_failed(e.to_string()),
+        }
+    }
+
+    /// Saves here and now, after whatever the writer is doing (on the way out, before a
+    /// suspension or a reload).
     fn save(&mut self, app: &mut App) {
         if !app.may_save() {
             return;
         }
-        match store::save(&mut app.opened) {
-            Ok(()) => {
-                app.saved(now("%H:%M:%S"));
-                // The record holds the answers again: a note about answers kept elsewhere was
-                // shown when the interview started, and has done its work.
-                if let Some(lock) = self.lock.as_mut() {
-                    lock.saved();
-                }
+        app.opened.record.tidy();
+        let text = store::to_text(&app.opened.record);
+        let result = {
+            let mut written = self.disk.lock().unwrap_or_else(|e| e.into_inner());
+            let result = written.disk.write(&text);
+            if result.is_ok() {
+                written.edit = app.edits;
             }
-            Err(store::SaveError::Conflict { path }) => {
-                let mine = self.keep_mine(app);
-                app.conflict(path, mine);
-            }
-            Err(e) => app.save_failed(e.to_string()),
+            result
+        };
+        match result {
+            Ok(()) => self.written(app, app.edits),
+            Err(e) => self.failed(app, e),
         }
+    }
+
+    /// What is on disk is now `app.opened` (their version reloaded, or ours under a new
+    /// name): the writer follows.
+    fn follow_opened(&mut self, app: &App) {
+        let mut written = self.disk.lock().unwrap_or_else(|e| e.into_inner());
+        written.disk = store::OnDisk::of(&app.opened);
+        written.edit = app.edits;
+        self.handed = app.edits;
     }
 
     /// After a conflict whose copy of our answers failed: try the copy again.
@@ -593,6 +750,7 @@ impl Files {
                         file_name(&mine)
                     ),
                 );
+                self.follow_opened(app);
             }
             Err(e) => app.message = Some(format!("cannot open {}: {e}", file_name(&path))),
         }
@@ -634,7 +792,9 @@ impl Files {
         app.opened.disk_sha256 = crate::questionnaire::catalog::sha256_hex(
             store::to_text(&app.opened.record).as_bytes(),
         );
-        app.saved(now("%H:%M:%S"));
+        app.opened.disk_stamp = store::stamp(&target);
+        app.saved();
+        self.follow_opened(app);
         Ok(target)
     }
 

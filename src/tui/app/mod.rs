@@ -91,9 +91,8 @@ pub enum Overlay {
 pub enum SaveState {
     /// Nothing changed since the file was opened.
     Unchanged,
-    Saved {
-        at: String,
-    },
+    /// Everything up to the last save is on disk (what changed since is being saved).
+    Saved,
     Failed {
         error: String,
     },
@@ -158,6 +157,8 @@ pub struct App {
     pub overlay: Overlay,
     /// The record changed and is not yet on disk.
     pub dirty: bool,
+    /// How many changes were made: a save says which it holds.
+    pub edits: u64,
     /// Opened with --read-only: changes are refused.
     pub read_only: bool,
     /// Read-only, and showing the requirement the editor is on (`--follow`).
@@ -202,6 +203,7 @@ impl App {
             scroll: 0,
             overlay: Overlay::None,
             dirty: false,
+            edits: 0,
             read_only: false,
             follow: false,
             cursor: std::cell::Cell::new(None),
@@ -259,9 +261,15 @@ impl App {
         std::mem::take(&mut self.effects)
     }
 
-    pub fn saved(&mut self, at: String) {
+    /// Everything changed so far is on disk.
+    pub fn saved(&mut self) {
         self.dirty = false;
-        self.save = SaveState::Saved { at };
+        self.save = SaveState::Saved;
+    }
+
+    /// Notes are being typed (saved once typing pauses).
+    pub fn typing_notes(&self) -> bool {
+        matches!(&self.overlay, Overlay::Editor(e) if matches!(e.purpose, super::editor::Purpose::Notes(_)))
     }
 
     pub fn save_failed(&mut self, error: String) {
@@ -285,9 +293,7 @@ impl App {
 
     /// Our answers were written to `mine` after all: the interview goes on there.
     pub fn mine_written(&mut self, mine: PathBuf) {
-        self.save = SaveState::Saved {
-            at: "after a conflict".into(),
-        };
+        self.save = SaveState::Saved;
         self.dirty = false;
         if let Overlay::Conflict { mine: m, .. } = &mut self.overlay {
             *m = Ok(mine);
@@ -298,7 +304,7 @@ impl App {
     pub fn unsaved(&self) -> bool {
         self.dirty
             && !self.read_only
-            && !matches!(self.save, SaveState::Saved { .. } | SaveState::Unchanged)
+            && !matches!(self.save, SaveState::Saved | SaveState::Unchanged)
     }
 
     /// The mode of what is beneath the file-changed dialog (the dialog itself otherwise).
@@ -371,6 +377,7 @@ impl App {
 
     fn changed(&mut self) {
         self.dirty = true;
+        self.edits += 1;
     }
 
     fn go(&mut self, screen: Screen) {
@@ -432,7 +439,7 @@ impl App {
             }
             // Every change is already saved; Ctrl+S writes anyway, for peace of mind.
             Action::Save => {
-                self.dirty = true;
+                self.changed();
                 return;
             }
             _ => {}

@@ -62,8 +62,12 @@ impl App {
         buf.set_style(area, t.bar());
         let (save_text, save_style) = match &self.save {
             _ if self.read_only => ("READ-ONLY".to_string(), t.error()),
-            SaveState::Unchanged => ("no changes".to_string(), t.bar()),
-            SaveState::Saved { at } => (format!("saved {at}"), t.bar()),
+            // No clock: a time that ticks would redraw the header with every key.
+            SaveState::Unchanged if !self.dirty => ("no changes".to_string(), t.bar()),
+            SaveState::Unchanged | SaveState::Saved if self.dirty => {
+                ("saving…".to_string(), t.bar())
+            }
+            SaveState::Unchanged | SaveState::Saved => ("saved".to_string(), t.bar()),
             SaveState::Failed { error } => (format!("NOT SAVED ({error}), retrying"), t.error()),
             SaveState::Conflict => ("CHANGED ON DISK: not saving".to_string(), t.error()),
         };
