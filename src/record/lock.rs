@@ -115,8 +115,10 @@ fn take(file: File, path: &Path, record: &Path) -> io::Result<Lock> {
     let note = fs::read_to_string(path)
         .ok()
         .and_then(|t| note_in(&t).map(str::to_owned));
-    let since = jiff::ZonedDateTime::now()
-        .strftime("%Y-%m-%d %H:%M:%S %Z")
+    // In UTC: the same for whoever reads it, wherever they are, and no time zone database
+    // to search before the interview can start.
+    let since = jiff::Timestamp::now()
+        .strftime("%Y-%m-%d %H:%M:%S UTC")
         .to_string();
     let holder = format!(
         "host {}, process {}, since {since}",

@@ -159,6 +159,8 @@ fn text_area(value: &str) -> TextArea<'static> {
     let mut text = TextArea::new(lines);
     text.set_wrap_mode(WrapMode::WordOrGlyph);
     text.set_cursor_line_style(ratatui::style::Style::default());
+    // The terminal's own cursor shows where typing goes (see `view::text_area`).
+    text.set_cursor_style(ratatui::style::Style::default());
     // Start at the end, ready to add.
     text.move_cursor(ratatui_textarea::CursorMove::Bottom);
     text.move_cursor(ratatui_textarea::CursorMove::End);

@@ -408,6 +408,7 @@ fn draw(terminal: &mut Term, app: &App) -> Result<()> {
             frame.set_cursor_position(at);
         }
     })?;
+    terminal.backend_mut().writer_mut().send()?;
     Ok(())
 }
 
@@ -435,7 +436,9 @@ fn enter_terminal(terminal: &mut Term) -> Result<()> {
     // A resize clears the screen and forgets the last frame, without `clear`'s cursor
     // position query, which some terminals never answer.
     let size = terminal.size()?;
+    terminal.backend_mut().writer_mut().forget();
     terminal.resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))?;
+    terminal.backend_mut().writer_mut().send()?;
     Ok(())
 }
 

@@ -1,5 +1,7 @@
 //! What reaches the terminal, fitted to what the terminal understands. A frame is gathered
-//! and sent in one write: wrapped in synchronized-update codes where the terminal knows them,
+//! and sent in one write ([`FrameWriter::send`]), with nothing said twice (a run of colour
+//! resets is one reset; the cursor is shown or hidden only when that changes): wrapped in
+//! synchronized-update codes where the terminal knows them,
 //! colours in the 16-colour codes every colour terminal knows (crossterm writes even the 16
 //! named colours as 256-colour codes), none on a monochrome terminal, and, where the locale is
 //! not UTF-8, box drawing and arrows as their ASCII look-alikes. This is a filter on the bytes
@@ -63,11 +65,14 @@ fn locale() -> String {
 const BEGIN_SYNC: &[u8] = b"\x1b[?2026h";
 const END_SYNC: &[u8] = b"\x1b[?2026l";
 
-/// The interview's stdout: gathers what is written and sends it, fitted, on flush.
+/// The interview's stdout: gathers what ratatui writes (it flushes more than once a frame)
+/// and sends it, fitted, when the frame is done.
 pub struct FrameWriter<W: Write> {
     out: W,
     caps: Caps,
     frame: Vec<u8>,
+    /// Whether the terminal shows its cursor, as far as we told it.
+    cursor_shown: Option<bool>,
 }
 
 impl<W: Write> FrameWriter<W> {
@@ -76,22 +81,22 @@ impl<W: Write> FrameWriter<W> {
             out,
             caps,
             frame: Vec::with_capacity(16 * 1024),
+            cursor_shown: None,
         }
     }
-}
 
-impl<W: Write> Write for FrameWriter<W> {
-    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        self.frame.extend_from_slice(bytes);
-        Ok(bytes.len())
+    /// The terminal was used by someone else (a shell while suspended): what we told it
+    /// before may no longer hold.
+    pub fn forget(&mut self) {
+        self.cursor_shown = None;
     }
 
-    fn flush(&mut self) -> io::Result<()> {
+    /// Sends the frame gathered since the last one, in one write.
+    pub fn send(&mut self) -> io::Result<()> {
         if self.frame.is_empty() {
-            return self.out.flush();
+            return Ok(());
         }
-        let fitted = fit(&self.frame, self.caps);
-        self.frame.clear();
+        let fitted = self.fit_frame();
         let mut all = Vec::with_capacity(fitted.len() + 16);
         if self.caps.sync {
             all.extend_from_slice(BEGIN_SYNC);
@@ -102,6 +107,50 @@ impl<W: Write> Write for FrameWriter<W> {
         }
         self.out.write_all(&all)?;
         self.out.flush()
+    }
+
+    /// The frame fitted, without the cursor shown or hidden again as it already is.
+    fn fit_frame(&mut self) -> Vec<u8> {
+        const SHOW: &[u8] = b"\x1b[?25h";
+        const HIDE: &[u8] = b"\x1b[?25l";
+        let mut frame = std::mem::take(&mut self.frame);
+        let mut kept = Vec::with_capacity(frame.len());
+        let mut i = 0;
+        while i < frame.len() {
+            let rest = &frame[i..];
+            let visibility = [(SHOW, true), (HIDE, false)]
+                .into_iter()
+                .find(|(code, _)| rest.starts_with(code));
+            match visibility {
+                Some((code, shown)) => {
+                    if self.cursor_shown != Some(shown) {
+                        kept.extend_from_slice(code);
+                        self.cursor_shown = Some(shown);
+                    }
+                    i += code.len();
+                }
+                None => {
+                    kept.push(frame[i]);
+                    i += 1;
+                }
+            }
+        }
+        frame.clear();
+        self.frame = frame;
+        fit(&kept, self.caps)
+    }
+}
+
+impl<W: Write> Write for FrameWriter<W> {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        self.frame.extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    /// Nothing yet: ratatui flushes after the cells and again after the cursor; the frame
+    /// goes out whole on [`FrameWriter::send`].
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
     }
 }
 
@@ -118,6 +167,10 @@ pub fn fit(bytes: &[u8], caps: Caps) -> Vec<u8> {
                 .position(|b| (0x40..=0x7e).contains(b))
                 .map_or(bytes.len(), |p| start + p);
             if bytes.get(end) == Some(&b'm') {
+                // A reset makes whatever came just before it in the same run pointless.
+                if is_reset(&bytes[start..end]) {
+                    drop_trailing_sgr(&mut out);
+                }
                 sgr(&bytes[start..end], caps, &mut out);
             } else {
                 out.extend_from_slice(&bytes[i..(end + 1).min(bytes.len())]);
@@ -137,6 +190,31 @@ pub fn fit(bytes: &[u8], caps: Caps) -> Vec<u8> {
         i += chunk.len().max(1);
     }
     out
+}
+
+/// `0`, or nothing: a reset of every attribute.
+fn is_reset(params: &[u8]) -> bool {
+    params.is_empty() || params == b"0"
+}
+
+/// Takes off the end of `out` the select-graphic-rendition sequences written just before:
+/// a reset follows that undoes them.
+fn drop_trailing_sgr(out: &mut Vec<u8>) {
+    while out.last() == Some(&b'm') {
+        let Some(start) = out.iter().rposition(|&b| b == 0x1b) else {
+            return;
+        };
+        let sequence = &out[start..out.len() - 1];
+        let is_sgr = sequence.len() >= 2
+            && sequence[1] == b'['
+            && sequence[2..]
+                .iter()
+                .all(|b| b.is_ascii_digit() || *b == b';');
+        if !is_sgr {
+            return;
+        }
+        out.truncate(start);
+    }
 }
 
 /// A select-graphic-rendition sequence with its colours in the 16-colour codes, or without
@@ -286,15 +364,31 @@ mod tests {
         }
         let mut w = FrameWriter::new(Counter(Vec::new()), XTERM);
         w.write_all(b"\x1b[1;1H").unwrap();
-        w.write_all(b"abc").unwrap();
         w.flush().unwrap();
+        w.write_all(b"abc\x1b[?25h").unwrap();
+        w.flush().unwrap();
+        assert!(w.out.0.is_empty(), "nothing before the frame is done");
+        w.send().unwrap();
         assert_eq!(
             w.out.0,
-            vec![b"\x1b[?2026h\x1b[1;1Habc\x1b[?2026l".to_vec()]
+            vec![b"\x1b[?2026h\x1b[1;1Habc\x1b[?25h\x1b[?2026l".to_vec()]
         );
+        // The cursor is not shown again while it is shown.
+        w.write_all(b"d\x1b[?25h").unwrap();
+        w.send().unwrap();
+        assert_eq!(w.out.0[1], b"\x1b[?2026hd\x1b[?2026l".to_vec());
         let mut w = FrameWriter::new(Counter(Vec::new()), Caps::from("screen", "C.UTF-8"));
         w.write_all(b"abc").unwrap();
-        w.flush().unwrap();
+        w.send().unwrap();
         assert_eq!(w.out.0, vec![b"abc".to_vec()]);
+    }
+
+    #[test]
+    fn a_reset_replaces_the_sequences_just_before_it() {
+        let out = fit(b"a\x1b[39m\x1b[49m\x1b[59m\x1b[0m", XTERM);
+        assert_eq!(out, b"a\x1b[0m");
+        // Text between them stays, and so does what it was written in.
+        let out = fit(b"\x1b[1mform\x1b[0m", XTERM);
+        assert_eq!(out, b"\x1b[1mform\x1b[0m");
     }
 }
