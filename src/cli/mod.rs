@@ -79,13 +79,34 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "markdown")]
         format: FormatArg,
     },
+    /// Compare two assessments of the same profile: ratings, findings, actions, processes
+    /// (Markdown to stdout by default).
+    Compare {
+        /// The earlier record.
+        old: PathBuf,
+        /// The later record.
+        new: PathBuf,
+        /// Write to this file (atomically) instead of stdout.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// Print a shell completion script, e.g. `vse-assess completions bash`.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), e.g. `vse-assess man > vse-assess.1`.
+    Man,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum FormatArg {
     Markdown,
     Html,
+    /// One row per requirement.
     Csv,
+    /// One row per finding and per action (CSV).
+    Actions,
 }
 
 impl From<FormatArg> for crate::report::Format {
@@ -94,6 +115,7 @@ impl From<FormatArg> for crate::report::Format {
             FormatArg::Markdown => Self::Markdown,
             FormatArg::Html => Self::Html,
             FormatArg::Csv => Self::Csv,
+            FormatArg::Actions => Self::Actions,
         }
     }
 }

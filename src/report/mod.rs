@@ -1,15 +1,18 @@
 //! The assessment report: Markdown (the source of truth), HTML rendered from that Markdown, and
-//! a CSV table for spreadsheets. Rendering is a pure function of the record, its questionnaire
+//! CSV tables for spreadsheets (requirements; findings and actions); and the comparison of two
+//! assessments, in Markdown. Rendering is a pure function of the record, its questionnaire
 //! and the record file's hash: the same record always gives the same bytes.
 
+mod compare;
 mod csv;
 mod html;
 mod markdown;
 
 use crate::questionnaire::Questionnaire;
-use crate::record::Record;
+use crate::record::{Finding, Record};
 
-pub use self::csv::csv;
+pub use self::csv::{actions_csv, csv};
+pub use compare::{RecordFile, comparison};
 pub use html::html;
 pub use markdown::{anchor_for_requirement, markdown};
 
@@ -38,6 +41,8 @@ pub enum Format {
     Markdown,
     Html,
     Csv,
+    /// The findings and their actions, one row each, as a CSV.
+    Actions,
 }
 
 pub fn render(input: &Input, format: Format) -> String {
@@ -45,5 +50,16 @@ pub fn render(input: &Input, format: Format) -> String {
         Format::Markdown => markdown(input),
         Format::Html => html(input),
         Format::Csv => csv(input),
+        Format::Actions => actions_csv(input),
     }
+}
+
+/// The record's findings, requirement by requirement in questionnaire order.
+fn in_requirement_order<'r>(
+    q: &'r Questionnaire,
+    r: &'r Record,
+) -> impl Iterator<Item = &'r Finding> {
+    q.requirements
+        .iter()
+        .flat_map(move |req| r.findings_for(&req.id))
 }
