@@ -55,6 +55,15 @@ pub struct ProcessSummary<'q> {
 }
 
 impl ProcessSummary<'_> {
+    /// The achievement as reports show it: the rating, else why there is none.
+    pub fn achievement_text(&self) -> String {
+        match self.achievement {
+            Some(r) => r.to_string(),
+            None if self.counts.not_assessed > 0 => "pending".into(),
+            None => "N/A".into(),
+        }
+    }
+
     /// One plain-text line: id, name, assessed/total, counts per rating, achievement.
     pub fn row(&self) -> String {
         let c = self.counts;

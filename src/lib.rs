@@ -1,10 +1,11 @@
 //! vse-assess: ISO/IEC 29110-4-2 organizational management profile assessments.
 //!
-//! The domain ([`questionnaire`], [`record`], [`rating`], [`conformance`], [`report`]) has no
-//! terminal code. Two thin layers sit on it: the scriptable command line ([`cli`]) and the
-//! interview's terminal UI ([`tui`]).
+//! The domain ([`questionnaire`], [`record`], [`rating`], [`conformance`], [`compare`],
+//! [`report`]) has no terminal code. Two thin layers sit on it: the scriptable command line
+//! ([`cli`]) and the interview's terminal UI ([`tui`]).
 
 pub mod cli;
+pub mod compare;
 pub mod conformance;
 pub mod diagnostic;
 #[doc(hidden)]

@@ -216,6 +216,8 @@ fn nothing_from_a_file_reaches_the_terminal_raw() {
         &["report", "rec.toml"],
         &["report", "rec.toml", "--format", "html"],
         &["report", "rec.toml", "--format", "csv"],
+        &["report", "rec.toml", "--format", "actions"],
+        &["compare", "rec.toml", "rec.toml"],
     ] {
         let out = clean_ok(dir, args);
         assert!(
@@ -301,17 +303,25 @@ fn nothing_from_a_file_reaches_the_terminal_raw() {
     assert_clean("status after the questionnaire changed", &out);
 }
 
-/// The Markdown report is safe without the HTML's protections: whatever the record and the
-/// questionnaire hold, it has no raw HTML but its own anchors and line breaks, no image, and
-/// no link but to an anchor it defines.
+/// The Markdown report and comparison are safe without the HTML's protections: whatever the
+/// record and the questionnaire hold, they have no raw HTML but their own anchors and line
+/// breaks, no image, and no link but to an anchor they define.
 #[test]
 fn markdown_from_hostile_files_has_no_markup_images_or_outside_links() {
     let tmp = TempDir::new().unwrap();
     hostile_record(tmp.path());
     let md = clean_ok(tmp.path(), &["report", "rec.toml"]);
+    assert!(markdown_links(&md) > 0, "the report links its sections");
+    let compared = clean_ok(tmp.path(), &["compare", "rec.toml", "rec.toml"]);
+    markdown_links(&compared);
+}
+
+/// Checks that `md` holds no raw HTML but anchors and line breaks, no image, no link but to
+/// its own anchors, and shows the hostile text as text; returns how many links it has.
+fn markdown_links(md: &str) -> usize {
     let mut anchors = BTreeSet::new();
     let mut links = Vec::new();
-    for e in Parser::new_ext(&md, Options::ENABLE_TABLES) {
+    for e in Parser::new_ext(md, Options::ENABLE_TABLES) {
         match e {
             Event::Html(h) | Event::InlineHtml(h) => {
                 let h = h.trim();
@@ -334,7 +344,6 @@ fn markdown_from_hostile_files_has_no_markup_images_or_outside_links() {
             _ => {}
         }
     }
-    assert!(!links.is_empty());
     for link in &links {
         let target = link
             .strip_prefix('#')
@@ -344,6 +353,7 @@ fn markdown_from_hostile_files_has_no_markup_images_or_outside_links() {
     // The text is there, shown as text.
     assert!(md.contains("&lt;script&gt;"), "{md:.3000}");
     assert!(md.contains("!\\[x\\](http://evil.example/x.png)"));
+    links.len()
 }
 
 /// Whatever separator a spreadsheet assumes (`,`, `;` or tab, by locale), no cell can start a

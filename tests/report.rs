@@ -637,6 +637,100 @@ fn csv_has_one_quoted_row_per_requirement() {
 }
 
 #[test]
+fn the_actions_csv_has_a_row_per_finding_and_per_action() {
+    let opened = example();
+    let out = common::vse(
+        Path::new(env!("CARGO_MANIFEST_DIR")),
+        &["report", EXAMPLE, "--format", "actions"],
+    );
+    assert!(out.status.success());
+    let mut reader = csv::Reader::from_reader(&out.stdout[..]);
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(
+        header,
+        [
+            "finding",
+            "requirement",
+            "class",
+            "finding_text",
+            "finding_state",
+            "action",
+            "action_text",
+            "owner",
+            "due",
+            "action_status",
+            "verification"
+        ]
+    );
+    let rows: Vec<Vec<String>> = reader
+        .records()
+        .map(|r| r.unwrap().iter().map(String::from).collect())
+        .collect();
+
+    // Every row against the record: its finding's columns, then its action's (none on the
+    // finding's own row), then the finding's verification.
+    let r = &opened.record;
+    let mut order = Vec::new();
+    for row in &rows {
+        let f = r.finding(&row[0]).expect("a finding of the record");
+        let finding = [
+            f.id.as_str(),
+            &f.requirement,
+            f.class.key(),
+            &f.text,
+            f.state().describe(),
+        ];
+        assert_eq!(row[..5], finding, "{row:?}");
+        let action = match r.action(&row[5]) {
+            Some((of, a)) => {
+                assert_eq!(of.id, f.id, "{row:?}");
+                order.push(a.id.clone());
+                [
+                    a.id.as_str(),
+                    &a.what,
+                    &a.owner,
+                    a.due.as_deref().unwrap_or(""),
+                    a.status.describe(),
+                ]
+            }
+            None => {
+                order.push(f.id.clone());
+                [""; 5]
+            }
+        };
+        assert_eq!(row[5..10], action, "{row:?}");
+        match &f.verification {
+            Some(v) => {
+                assert!(row[10].starts_with(if v.effective {
+                    "effective"
+                } else {
+                    "not effective"
+                }));
+                assert!(
+                    row[10].contains(&v.by) && row[10].contains(&v.date),
+                    "{row:?}"
+                );
+            }
+            None => assert_eq!(row[10], "", "{row:?}"),
+        }
+    }
+    // Each finding once, in requirement order, followed by its actions.
+    let expected: Vec<String> = opened
+        .questionnaire
+        .questionnaire
+        .requirements
+        .iter()
+        .flat_map(|req| r.findings_for(&req.id))
+        .flat_map(|f| std::iter::once(f.id.clone()).chain(f.actions.iter().map(|a| a.id.clone())))
+        .collect();
+    assert_eq!(order, expected);
+    // The example has a verification of each kind.
+    for kind in ["effective by ", "not effective by "] {
+        assert!(rows.iter().any(|row| row[10].starts_with(kind)), "{kind}");
+    }
+}
+
+#[test]
 fn rendering_is_deterministic() {
     let opened = example();
     for format in [Format::Markdown, Format::Html, Format::Csv] {

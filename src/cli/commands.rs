@@ -138,6 +138,17 @@ pub fn run(command: Command) -> Result<ExitCode> {
             format,
             sign,
         } => report(&file, output.as_deref(), format.into(), sign.as_deref()),
+        Command::Compare { old, new, output } => compare(&old, &new, output.as_deref()),
+        Command::Completions { shell } => {
+            let mut cli = <super::Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cli, "vse-assess", &mut std::io::stdout());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Man => {
+            let cli = <super::Cli as clap::CommandFactory>::command();
+            clap_mangen::Man::new(cli).render(&mut std::io::stdout())?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Status { file } => {
             let opened = open(&file)?;
             print!("{}", status_text(&opened));
@@ -901,16 +912,12 @@ fn report(
     }
     // The report marks evidence files changed or gone since they were registered.
     let evidence_checks = evidence::check_files(&opened.record, &opened.path);
-    let name = file
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
     let text = report::render(
         &report::Input {
             record: &opened.record,
             questionnaire: &opened.questionnaire.questionnaire,
             questionnaire_sha256: &opened.questionnaire.sha256,
-            record_name: &name,
+            record_name: &file_name(file),
             // The hash of the very text that was loaded and checked.
             record_sha256: &opened.disk_sha256,
             evidence_checks: &evidence_checks,
@@ -919,16 +926,53 @@ fn report(
     );
     // Signed before anything is written: a report asked for signed is never left unsigned.
     let signature = key.map(|k| sign::sign(k, text.as_bytes())).transpose()?;
-    match output {
-        Some(out) => {
-            store::write_output(out, text.as_bytes())
-                .with_context(|| format!("cannot write {}", display_path(out)))?;
-            if let Some(signature) = signature {
-                let sig = sign::signature_path(out);
-                store::write_output(&sig, &signature)
-                    .with_context(|| format!("cannot write {}", display_path(&sig)))?;
-            }
+    write_report(output, &text)?;
+    if let (Some(out), Some(signature)) = (output, signature) {
+        let sig = sign::signature_path(out);
+        store::write_output(&sig, &signature)
+            .with_context(|| format!("cannot write {}", display_path(&sig)))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn compare(old: &Path, new: &Path, output: Option<&Path>) -> Result<ExitCode> {
+    let opened = [open(old)?, open(new)?];
+    if let Some(out) = output {
+        for o in &opened {
+            check_report_output(o, out)?;
         }
+    }
+    let [then, now] = opened.each_ref().map(|o| crate::compare::Assessment {
+        record: &o.record,
+        questionnaire: &o.questionnaire.questionnaire,
+    });
+    let comparison = crate::compare::compare(then, now).map_err(|e| {
+        invalid(format!(
+            "cannot compare {} with {}: {e}",
+            display_path(old),
+            display_path(new)
+        ))
+    })?;
+    let names = [old, new].map(file_name);
+    let files = [0, 1].map(|i| report::RecordFile {
+        name: &names[i],
+        sha256: &opened[i].disk_sha256,
+    });
+    write_report(output, &report::comparison(&comparison, files))
+}
+
+/// The file name a report gives a record by.
+fn file_name(file: &Path) -> String {
+    file.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// Writes a report to `output` (atomically, see [`store::write_output`]), else to stdout.
+fn write_report(output: Option<&Path>, text: &str) -> Result<ExitCode> {
+    match output {
+        Some(out) => store::write_output(out, text.as_bytes())
+            .with_context(|| format!("cannot write {}", display_path(out)))?,
         None => {
             use std::io::Write;
             std::io::stdout().write_all(text.as_bytes())?;

@@ -125,6 +125,24 @@ pub enum Command {
         #[arg(long, value_name = "KEY", requires = "output")]
         sign: Option<PathBuf>,
     },
+    /// Compare two assessments of the same profile: ratings, findings, actions, processes
+    /// (Markdown to stdout by default).
+    Compare {
+        /// The earlier record.
+        old: PathBuf,
+        /// The later record.
+        new: PathBuf,
+        /// Write to this file (atomically) instead of stdout.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// Print a shell completion script, e.g. `vse-assess completions bash`.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), e.g. `vse-assess man > vse-assess.1`.
+    Man,
 }
 
 /// A calendar date as records hold it: exactly YYYY-MM-DD.
@@ -152,7 +170,10 @@ fn rating(s: &str) -> Result<Judgement, String> {
 pub enum FormatArg {
     Markdown,
     Html,
+    /// One row per requirement.
     Csv,
+    /// One row per finding and per action (CSV).
+    Actions,
 }
 
 impl From<FormatArg> for crate::report::Format {
@@ -161,6 +182,7 @@ impl From<FormatArg> for crate::report::Format {
             FormatArg::Markdown => Self::Markdown,
             FormatArg::Html => Self::Html,
             FormatArg::Csv => Self::Csv,
+            FormatArg::Actions => Self::Actions,
         }
     }
 }

@@ -1,7 +1,7 @@
-//! One row per requirement for spreadsheets: RFC 4180, written by the `csv` crate with CRLF
-//! line ends and every cell quoted.
+//! Tables for spreadsheets: one row per requirement, or one per finding and action. RFC 4180,
+//! written by the `csv` crate with CRLF line ends and every cell quoted.
 
-use super::Input;
+use super::{Input, in_requirement_order};
 use crate::text::neutralize;
 
 const HEADER: [&str; 8] = [
@@ -36,18 +36,8 @@ fn cell(s: &str) -> String {
 pub fn csv(input: &Input) -> String {
     let q = input.questionnaire;
     let r = input.record;
-    // Quoting every cell keeps a cell whole whichever separator a spreadsheet assumes.
-    let mut out = ::csv::WriterBuilder::new()
-        .quote_style(::csv::QuoteStyle::Always)
-        .terminator(::csv::Terminator::CRLF)
-        .from_writer(Vec::new());
-    let write = |out: &mut ::csv::Writer<Vec<u8>>, cells: &[String]| {
-        out.write_record(cells.iter().map(|c| cell(c)))
-            .expect("writing to memory cannot fail");
-    };
-    write(&mut out, &HEADER.map(String::from));
     let lookup = r.lookup();
-    for req in &q.requirements {
+    let rows = q.requirements.iter().map(|req| {
         let a = r.answer(&req.id);
         let rating = a
             .and_then(|a| a.rating)
@@ -67,7 +57,7 @@ pub fn csv(input: &Input) -> String {
             .iter()
             .map(|x| format!("{} {}", x.standard, x.citation()))
             .collect();
-        let cells = [
+        vec![
             req.id.clone(),
             req.process.clone(),
             rating,
@@ -76,8 +66,75 @@ pub fn csv(input: &Input) -> String {
             evidence.join(";"),
             annex.join("; "),
             a.map(|a| a.notes.clone()).unwrap_or_default(),
-        ];
-        write(&mut out, &cells);
+        ]
+    });
+    table(&HEADER, rows)
+}
+
+const ACTIONS_HEADER: [&str; 11] = [
+    "finding",
+    "requirement",
+    "class",
+    "finding_text",
+    "finding_state",
+    "action",
+    "action_text",
+    "owner",
+    "due",
+    "action_status",
+    "verification",
+];
+
+/// One row per finding, followed by one per action of it, in requirement order. Each row
+/// repeats its finding's columns, so that a sheet sorted or filtered still reads.
+pub fn actions_csv(input: &Input) -> String {
+    let lookup = input.record.lookup();
+    let rows = in_requirement_order(input.questionnaire, &lookup).flat_map(|f| {
+        let verification = f.verification.as_ref().map_or(String::new(), |v| {
+            let effective = if v.effective {
+                "effective"
+            } else {
+                "not effective"
+            };
+            format!("{effective} by {} on {}", v.by, v.date)
+        });
+        let row = move |action: [String; 5]| {
+            let mut row = vec![
+                f.id.clone(),
+                f.requirement.clone(),
+                f.class.key().to_string(),
+                f.text.clone(),
+                f.state().describe().to_string(),
+            ];
+            row.extend(action);
+            row.push(verification.clone());
+            row
+        };
+        let own = row(Default::default());
+        std::iter::once(own).chain(f.actions.iter().map(move |a| {
+            row([
+                a.id.clone(),
+                a.what.clone(),
+                a.owner.clone(),
+                a.due.clone().unwrap_or_default(),
+                a.status.describe().to_string(),
+            ])
+        }))
+    });
+    table(&ACTIONS_HEADER, rows)
+}
+
+/// A header and rows as CSV, every cell made safe by [`cell`].
+fn table(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> String {
+    // Quoting every cell keeps a cell whole whichever separator a spreadsheet assumes.
+    let mut out = ::csv::WriterBuilder::new()
+        .quote_style(::csv::QuoteStyle::Always)
+        .terminator(::csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    let header = header.iter().map(|h| h.to_string()).collect();
+    for row in std::iter::once(header).chain(rows) {
+        out.write_record(row.iter().map(|c| cell(c)))
+            .expect("writing to memory cannot fail");
     }
     let bytes = out.into_inner().expect("writing to memory cannot fail");
     String::from_utf8(bytes).expect("the cells are UTF-8")

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use super::{Input, tool_version};
+use super::{Input, in_requirement_order, tool_version};
 use crate::conformance::{self, Blocker, Evaluation, ROLL_UP_RULE};
 use crate::questionnaire::{Questionnaire, Reference, Requirement};
 use crate::rating::Judgement;
@@ -44,7 +44,7 @@ pub(crate) fn inline(s: &str) -> String {
 
 /// A SHA-256 as the report shows it: in a code span when it is one (the record's is checked
 /// on load), else as ordinary text.
-fn hash(s: &str) -> String {
+pub(super) fn hash(s: &str) -> String {
     if !s.is_empty() && s.chars().all(|c| c.is_ascii_hexdigit()) {
         format!("`{s}`")
     } else {
@@ -135,7 +135,11 @@ fn breakable(cell: &str) -> String {
         .join(" ")
 }
 
-fn table(out: &mut String, header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) {
+pub(super) fn table(
+    out: &mut String,
+    header: &[&str],
+    rows: impl IntoIterator<Item = Vec<String>>,
+) {
     let header: Vec<String> = header.iter().map(|h| h.to_string()).collect();
     row(out, &header);
     row(out, &vec!["---".to_string(); header.len()]);
@@ -160,7 +164,7 @@ fn judgement_text(input: &Input, j: Option<Judgement>) -> String {
     }
 }
 
-fn short_judgement(j: Option<Judgement>) -> String {
+pub(super) fn short_judgement(j: Option<Judgement>) -> String {
     j.map_or("not assessed".into(), |j| j.to_string())
 }
 
@@ -545,11 +549,7 @@ fn summary(out: &mut String, c: &Ctx) {
                 c.f.to_string(),
                 c.na.to_string(),
                 c.not_assessed.to_string(),
-                match p.achievement {
-                    Some(r) => r.to_string(),
-                    None if c.not_assessed > 0 => "pending".into(),
-                    None => "N/A".into(),
-                },
+                p.achievement_text(),
             ]
         }),
     );
@@ -841,16 +841,6 @@ fn actions(out: &mut String, c: &Ctx) {
             },
         );
     }
-}
-
-/// The record's findings, requirement by requirement in questionnaire order.
-fn in_requirement_order<'r>(
-    q: &'r Questionnaire,
-    lookup: &'r Lookup<'r>,
-) -> impl Iterator<Item = &'r Finding> {
-    q.requirements
-        .iter()
-        .flat_map(move |req| lookup.findings_for(&req.id).iter().copied())
 }
 
 /// The evidence register.

@@ -1,17 +1,20 @@
 //! The assessment report: Markdown (the source of truth), HTML rendered from that Markdown, and
-//! a CSV table for spreadsheets. Rendering is a pure function of the record, its questionnaire,
+//! CSV tables for spreadsheets (requirements; findings and actions); and the comparison of two
+//! assessments, in Markdown. Rendering is a pure function of the record, its questionnaire,
 //! the record file's hash and the evidence files' check: the same record with the same
 //! evidence files always gives the same bytes.
 
+mod compare;
 mod csv;
 mod html;
 mod markdown;
 
 use crate::questionnaire::Questionnaire;
-use crate::record::Record;
 use crate::record::evidence::EvidenceState;
+use crate::record::{Finding, Lookup, Record};
 
-pub use self::csv::csv;
+pub use self::csv::{actions_csv, csv};
+pub use compare::{RecordFile, comparison};
 pub use html::html;
 pub use markdown::{anchor_for_requirement, markdown};
 
@@ -43,6 +46,8 @@ pub enum Format {
     Markdown,
     Html,
     Csv,
+    /// The findings and their actions, one row each, as a CSV.
+    Actions,
 }
 
 pub fn render(input: &Input, format: Format) -> String {
@@ -50,5 +55,16 @@ pub fn render(input: &Input, format: Format) -> String {
         Format::Markdown => markdown(input),
         Format::Html => html(input),
         Format::Csv => csv(input),
+        Format::Actions => actions_csv(input),
     }
+}
+
+/// The record's findings, requirement by requirement in questionnaire order.
+fn in_requirement_order<'r>(
+    q: &'r Questionnaire,
+    lookup: &'r Lookup<'r>,
+) -> impl Iterator<Item = &'r Finding> {
+    q.requirements
+        .iter()
+        .flat_map(move |req| lookup.findings_for(&req.id).iter().copied())
 }

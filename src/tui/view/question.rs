@@ -25,6 +25,12 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     requirement(app, main, buf);
 }
 
+/// One row of the side list.
+enum SideRow<'q> {
+    Process(&'q crate::questionnaire::Process),
+    Requirement(usize),
+}
+
 fn side_list(app: &App, area: Rect, buf: &mut Buffer) {
     let t = app.theme;
     let q = &app.opened.questionnaire.questionnaire;
@@ -33,71 +39,85 @@ fn side_list(app: &App, area: Rect, buf: &mut Buffer) {
         .iter()
         .filter(|r| app.rating_of(&r.id).is_some())
         .count();
-    let mut lines = vec![Line::styled(
+    let title = Line::styled(
         format!(
             "{rated}/{} rated{}",
             q.requirements.len(),
             if app.only_open { " ·open" } else { "" }
         ),
         t.title(),
-    )];
-    let visible = app.visible();
-    let mut current_line = 0;
+    );
+    // Every row, as positions only: what is drawn is laid out for the rows on screen alone,
+    // however long the questionnaire.
+    let mut by_process: std::collections::HashMap<&str, Vec<usize>> =
+        std::collections::HashMap::new();
+    for i in app.visible() {
+        by_process
+            .entry(q.requirements[i].process.as_str())
+            .or_default()
+            .push(i);
+    }
+    let mut rows = Vec::new();
     for p in &q.processes {
-        let ids: Vec<usize> = visible
-            .iter()
-            .copied()
-            .filter(|&i| q.requirements[i].process == p.id)
-            .collect();
-        if ids.is_empty() {
-            continue;
-        }
-        lines.push(Line::styled(format!("{} {}", p.id, p.clause), t.label()));
-        for i in ids {
-            let r = &q.requirements[i];
-            let j = app.rating_of(&r.id);
-            // `!` an open major nonconformity, `+` an open minor, `*` any other finding.
-            let findings: Vec<_> = app.opened.record.findings_for(&r.id).collect();
-            let open = |class| findings.iter().any(|f| f.class == class && f.is_open());
-            let flag = if open(FindingClass::Major) {
-                "!"
-            } else if open(FindingClass::Minor) {
-                "+"
-            } else if !findings.is_empty() {
-                "*"
-            } else {
-                " "
-            };
-            let letter = j.map_or("·".to_string(), |j| {
-                if j == Judgement::NA {
-                    "–".into()
-                } else {
-                    j.to_string()
-                }
-            });
-            let mut line = Line::from(vec![
-                Span::raw(format!(" {:<7}", r.id)),
-                Span::styled(format!("{letter:<2}"), t.rating(j)),
-                Span::raw(flag),
-            ]);
-            if i == app.current {
-                line = line.style(t.selected());
-                current_line = lines.len();
-            }
-            lines.push(line);
+        if let Some(ids) = by_process.get(p.id.as_str()) {
+            rows.push(SideRow::Process(p));
+            rows.extend(ids.iter().map(|&i| SideRow::Requirement(i)));
         }
     }
-    // Keep the current requirement in view.
-    let height = area.height as usize;
-    let offset = current_line
-        .saturating_sub(height.saturating_sub(2))
-        .min(lines.len().saturating_sub(height));
+    let current_row = rows
+        .iter()
+        .position(|r| matches!(r, SideRow::Requirement(i) if *i == app.current))
+        .unwrap_or(0);
     let block = Block::new().borders(Borders::RIGHT).border_style(t.dim());
     let inner = block.inner(area);
     block.render(area, buf);
-    Paragraph::new(lines)
-        .scroll((offset as u16, 0))
-        .render(inner, buf);
+    // The title, then the rows, with the current requirement kept in view.
+    let height = (inner.height as usize).saturating_sub(1);
+    let offset = (current_row + 1)
+        .saturating_sub(height.saturating_sub(1))
+        .min(rows.len().saturating_sub(height));
+    let mut lines = vec![title];
+    lines.extend(rows.iter().skip(offset).take(height).map(|row| match row {
+        SideRow::Process(p) => Line::styled(format!("{} {}", p.id, p.clause), t.label()),
+        SideRow::Requirement(i) => side_row(app, *i),
+    }));
+    Paragraph::new(lines).render(inner, buf);
+}
+
+/// A requirement in the side list: id, rating, and `!` an open major nonconformity, `+` an
+/// open minor, `*` any other finding.
+fn side_row(app: &App, i: usize) -> Line<'static> {
+    let t = app.theme;
+    let r = &app.requirements()[i];
+    let j = app.rating_of(&r.id);
+    let findings: Vec<_> = app.opened.record.findings_for(&r.id).collect();
+    let open = |class| findings.iter().any(|f| f.class == class && f.is_open());
+    let flag = if open(FindingClass::Major) {
+        "!"
+    } else if open(FindingClass::Minor) {
+        "+"
+    } else if !findings.is_empty() {
+        "*"
+    } else {
+        " "
+    };
+    let letter = j.map_or("·".to_string(), |j| {
+        if j == Judgement::NA {
+            "–".into()
+        } else {
+            j.to_string()
+        }
+    });
+    let line = Line::from(vec![
+        Span::raw(format!(" {:<7}", r.id)),
+        Span::styled(format!("{letter:<2}"), t.rating(j)),
+        Span::raw(flag),
+    ]);
+    if i == app.current {
+        line.style(t.selected())
+    } else {
+        line
+    }
 }
 
 fn requirement(app: &App, area: Rect, buf: &mut Buffer) {

@@ -1,0 +1,351 @@
+//! Two assessments of the same profile side by side (last year's and this year's, say): what
+//! each requirement was rated then and now, which findings were closed and which are new,
+//! which corrective actions are carried over, and how each process's achievement moved.
+//! Requirements and processes are matched by id across questionnaire versions; what only one
+//! version has is listed, never dropped.
+
+use crate::conformance::{self, Conclusion, ProcessSummary};
+use crate::questionnaire::Questionnaire;
+use crate::rating::Judgement;
+use crate::record::{Action, ActionStatus, Finding, FindingState, Record};
+
+/// One assessment: a record and the questionnaire it was loaded with.
+#[derive(Debug, Clone, Copy)]
+pub struct Assessment<'a> {
+    pub record: &'a Record,
+    pub questionnaire: &'a Questionnaire,
+}
+
+impl<'a> Assessment<'a> {
+    fn judgement(&self, requirement: &str) -> Option<Judgement> {
+        self.record.answer(requirement).and_then(|a| a.rating)
+    }
+
+    /// The finding with the same id about the same requirement: an id alone may have been
+    /// given to another finding since.
+    fn matching(&self, f: &Finding) -> Option<&'a Finding> {
+        self.record
+            .findings
+            .iter()
+            .find(|g| g.id == f.id && g.requirement == f.requirement)
+    }
+}
+
+/// Which of the two assessments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Which {
+    Old,
+    New,
+}
+
+/// How a requirement's judgement moved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    Improved,
+    Regressed,
+    Unchanged,
+    NewlyRated,
+    NoLongerRated,
+    /// Rated then, not applicable now.
+    NowNotApplicable,
+    /// Not applicable then, rated now.
+    NoLongerNotApplicable,
+}
+
+impl Change {
+    fn of(old: Option<Judgement>, new: Option<Judgement>) -> Change {
+        match (old, new) {
+            _ if old == new => Change::Unchanged,
+            (None, Some(_)) => Change::NewlyRated,
+            (Some(_), None) => Change::NoLongerRated,
+            (Some(_), Some(Judgement::NA)) => Change::NowNotApplicable,
+            (Some(Judgement::NA), Some(_)) => Change::NoLongerNotApplicable,
+            (Some(a), Some(b)) if b.rating() > a.rating() => Change::Improved,
+            _ => Change::Regressed,
+        }
+    }
+
+    pub const ALL: [Change; 7] = [
+        Change::Improved,
+        Change::Regressed,
+        Change::Unchanged,
+        Change::NewlyRated,
+        Change::NoLongerRated,
+        Change::NowNotApplicable,
+        Change::NoLongerNotApplicable,
+    ];
+
+    pub fn describe(self) -> &'static str {
+        match self {
+            Change::Improved => "improved",
+            Change::Regressed => "regressed",
+            Change::Unchanged => "unchanged",
+            Change::NewlyRated => "newly rated",
+            Change::NoLongerRated => "no longer rated",
+            Change::NowNotApplicable => "now not applicable",
+            Change::NoLongerNotApplicable => "no longer not applicable",
+        }
+    }
+}
+
+/// A requirement both questionnaire versions have.
+#[derive(Debug, Clone)]
+pub struct RequirementChange<'a> {
+    pub id: &'a str,
+    pub old: Option<Judgement>,
+    pub new: Option<Judgement>,
+    pub change: Change,
+}
+
+/// A requirement or a process only one questionnaire version has: nothing to compare it with.
+#[derive(Debug, Clone)]
+pub struct Unmatched<'a> {
+    pub kind: UnmatchedKind,
+    pub id: &'a str,
+    pub only_in: Which,
+    /// The requirement's judgement, or the process's achievement, in that assessment.
+    pub standing: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnmatchedKind {
+    Requirement,
+    Process,
+}
+
+/// A process both questionnaire versions have, as [`conformance::evaluate`] sums it up in
+/// each assessment.
+#[derive(Debug, Clone)]
+pub struct ProcessChange<'a> {
+    pub old: ProcessSummary<'a>,
+    pub new: ProcessSummary<'a>,
+}
+
+impl ProcessChange<'_> {
+    /// How the achievement moved; an achievement not given (a requirement unassessed, or all
+    /// not applicable) counts as not rated.
+    pub fn change(&self) -> Change {
+        let judgement = |p: &ProcessSummary| p.achievement.map(Judgement::from);
+        Change::of(judgement(&self.old), judgement(&self.new))
+    }
+}
+
+/// A finding of the old record that the new one no longer holds, or holds verified closed.
+#[derive(Debug, Clone)]
+pub struct Closed<'a> {
+    pub finding: &'a Finding,
+    /// The same finding in the new record, verified closed there; `None` when the new record
+    /// no longer holds it.
+    pub now: Option<&'a Finding>,
+}
+
+/// A finding in both records and not closed in the new one: a nonconformity still open, or
+/// another finding still recorded.
+#[derive(Debug, Clone)]
+pub struct Kept<'a> {
+    pub old: &'a Finding,
+    pub new: &'a Finding,
+}
+
+/// A corrective action of an old nonconformity that is still open, or that the new record
+/// holds too.
+#[derive(Debug, Clone)]
+pub struct Carried<'a> {
+    pub finding: &'a Finding,
+    pub action: &'a Action,
+    /// The same action in the new record; `None` when the new record no longer holds it.
+    pub now: Option<&'a Action>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Comparison<'a> {
+    pub old: Assessment<'a>,
+    pub new: Assessment<'a>,
+    pub old_conclusion: Conclusion<'a>,
+    pub new_conclusion: Conclusion<'a>,
+    /// Processes of both versions, in the new questionnaire's order.
+    pub processes: Vec<ProcessChange<'a>>,
+    /// Requirements of both versions, in the new questionnaire's order.
+    pub requirements: Vec<RequirementChange<'a>>,
+    /// Only in the old version, then only in the new, processes before requirements.
+    pub unmatched: Vec<Unmatched<'a>>,
+    /// Every finding of the old record is closed or kept.
+    pub closed: Vec<Closed<'a>>,
+    pub kept: Vec<Kept<'a>>,
+    /// Findings of the new record that the old one does not have.
+    pub new_findings: Vec<&'a Finding>,
+    pub carried: Vec<Carried<'a>>,
+}
+
+/// Why two assessments cannot be compared.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "the assessments are of different profiles (questionnaire `{old}`, then `{new}`); only assessments with the same questionnaire id can be compared"
+)]
+pub struct DifferentProfiles {
+    pub old: String,
+    pub new: String,
+}
+
+pub fn compare<'a>(
+    old: Assessment<'a>,
+    new: Assessment<'a>,
+) -> Result<Comparison<'a>, DifferentProfiles> {
+    let (oq, nq) = (old.questionnaire, new.questionnaire);
+    if oq.questionnaire.id != nq.questionnaire.id {
+        return Err(DifferentProfiles {
+            old: oq.questionnaire.id.clone(),
+            new: nq.questionnaire.id.clone(),
+        });
+    }
+    let old_eval = conformance::evaluate(oq, old.record);
+    let new_eval = conformance::evaluate(nq, new.record);
+    let mut unmatched = Vec::new();
+    let mut only_in = |only_in, kind, id, standing| {
+        unmatched.push(Unmatched {
+            kind,
+            id,
+            only_in,
+            standing,
+        })
+    };
+    for p in &old_eval.processes {
+        if nq.process(&p.process.id).is_none() {
+            only_in(
+                Which::Old,
+                UnmatchedKind::Process,
+                &p.process.id,
+                p.achievement_text(),
+            );
+        }
+    }
+    let mut processes = Vec::new();
+    for p in &new_eval.processes {
+        match old_eval
+            .processes
+            .iter()
+            .find(|o| o.process.id == p.process.id)
+        {
+            Some(o) => processes.push(ProcessChange {
+                old: o.clone(),
+                new: p.clone(),
+            }),
+            None => only_in(
+                Which::New,
+                UnmatchedKind::Process,
+                &p.process.id,
+                p.achievement_text(),
+            ),
+        }
+    }
+    let judgement = |a: Assessment, id| {
+        a.judgement(id)
+            .map_or("not assessed".into(), |j| j.to_string())
+    };
+    for req in &oq.requirements {
+        if nq.requirement(&req.id).is_none() {
+            only_in(
+                Which::Old,
+                UnmatchedKind::Requirement,
+                &req.id,
+                judgement(old, &req.id),
+            );
+        }
+    }
+    let mut requirements = Vec::new();
+    for req in &nq.requirements {
+        if oq.requirement(&req.id).is_none() {
+            only_in(
+                Which::New,
+                UnmatchedKind::Requirement,
+                &req.id,
+                judgement(new, &req.id),
+            );
+            continue;
+        }
+        let (then, now) = (old.judgement(&req.id), new.judgement(&req.id));
+        requirements.push(RequirementChange {
+            id: &req.id,
+            old: then,
+            new: now,
+            change: Change::of(then, now),
+        });
+    }
+    unmatched.sort_by_key(|u| {
+        (
+            u.only_in == Which::New,
+            u.kind == UnmatchedKind::Requirement,
+        )
+    });
+
+    let mut closed = Vec::new();
+    let mut kept = Vec::new();
+    let mut carried = Vec::new();
+    for f in &old.record.findings {
+        let now = new.matching(f);
+        match now {
+            None => closed.push(Closed {
+                finding: f,
+                now: None,
+            }),
+            Some(g) if g.state() == FindingState::Closed => closed.push(Closed {
+                finding: f,
+                now: Some(g),
+            }),
+            Some(g) => kept.push(Kept { old: f, new: g }),
+        }
+        if f.class.is_nonconformity() {
+            for a in &f.actions {
+                let action_now = now.and_then(|g| g.actions.iter().find(|b| b.id == a.id));
+                if action_now.is_some() || a.status == ActionStatus::Open {
+                    carried.push(Carried {
+                        finding: f,
+                        action: a,
+                        now: action_now,
+                    });
+                }
+            }
+        }
+    }
+    let new_findings = new
+        .record
+        .findings
+        .iter()
+        .filter(|f| old.matching(f).is_none())
+        .collect();
+
+    Ok(Comparison {
+        old,
+        new,
+        old_conclusion: conformance::conclude(oq, old.record),
+        new_conclusion: conformance::conclude(nq, new.record),
+        processes,
+        requirements,
+        unmatched,
+        closed,
+        kept,
+        new_findings,
+        carried,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Change;
+    use crate::rating::Judgement::{self, *};
+
+    #[test]
+    fn changes_follow_the_scale() {
+        let of = |a: Option<Judgement>, b: Option<Judgement>| Change::of(a, b);
+        assert_eq!(of(Some(P), Some(L)), Change::Improved);
+        assert_eq!(of(Some(F), Some(N)), Change::Regressed);
+        assert_eq!(of(Some(L), Some(L)), Change::Unchanged);
+        assert_eq!(of(None, None), Change::Unchanged);
+        assert_eq!(of(Some(NA), Some(NA)), Change::Unchanged);
+        assert_eq!(of(None, Some(F)), Change::NewlyRated);
+        assert_eq!(of(None, Some(NA)), Change::NewlyRated);
+        assert_eq!(of(Some(N), None), Change::NoLongerRated);
+        assert_eq!(of(Some(F), Some(NA)), Change::NowNotApplicable);
+        assert_eq!(of(Some(NA), Some(N)), Change::NoLongerNotApplicable);
+    }
+}
