@@ -138,6 +138,10 @@ fn mode_of(overlay: &Overlay, screen: Screen, focus: Focus) -> Mode {
     }
 }
 
+/// What the evidence linked to the requirement on screen was worked out for: the edit, the
+/// requirement, the size of the register.
+type LinkedKey = (u64, usize, usize);
+
 pub struct App {
     pub opened: Opened,
     pub theme: super::theme::Theme,
@@ -166,6 +170,10 @@ pub struct App {
     /// Where the text cursor was drawn in the last frame: set while drawing, so the
     /// terminal's own cursor can be put there.
     pub cursor: std::cell::Cell<Option<ratatui::layout::Position>>,
+    /// The evidence ids linked to the requirement on screen, worked out once per change
+    /// rather than once per frame (a register can hold tens of thousands of items): for
+    /// which edit, requirement and register size.
+    linked: std::cell::RefCell<Option<(LinkedKey, Vec<String>)>>,
     pub save: SaveState,
     pub message: Option<String>,
     pub quit: bool,
@@ -207,10 +215,31 @@ impl App {
             read_only: false,
             follow: false,
             cursor: std::cell::Cell::new(None),
+            linked: std::cell::RefCell::new(None),
             save: SaveState::Unchanged,
             message: None,
             quit: false,
             effects: Vec::new(),
+        }
+    }
+
+    /// The ids of the evidence items linked to the requirement on screen.
+    pub fn linked_evidence(&self) -> Vec<String> {
+        let key = (self.edits, self.current, self.opened.record.evidence.len());
+        let mut memo = self.linked.borrow_mut();
+        match &*memo {
+            Some((k, ids)) if *k == key => ids.clone(),
+            _ => {
+                let id = &self.requirement().id;
+                let ids: Vec<String> = self
+                    .opened
+                    .record
+                    .evidence_for(id)
+                    .map(|e| e.id.clone())
+                    .collect();
+                *memo = Some((key, ids.clone()));
+                ids
+            }
         }
     }
 
@@ -349,6 +378,7 @@ impl App {
 
     /// After a reload or a save under a new name: the conflict is over.
     pub fn resolved(&mut self, opened: Opened, message: String) {
+        self.linked.take();
         let current = self.requirement().id.clone();
         self.opened = opened;
         self.current = self

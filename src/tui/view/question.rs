@@ -34,10 +34,13 @@ enum SideRow<'q> {
 fn side_list(app: &App, area: Rect, buf: &mut Buffer) {
     let t = app.theme;
     let q = &app.opened.questionnaire.questionnaire;
-    let rated = q
+    // Every answer is of a requirement of the questionnaire (the record check says so).
+    let rated = app
+        .opened
+        .record
         .requirements
-        .iter()
-        .filter(|r| app.rating_of(&r.id).is_some())
+        .values()
+        .filter(|a| a.rating.is_some())
         .count();
     let title = Line::styled(
         format!(
@@ -259,12 +262,7 @@ fn requirement(app: &App, area: Rect, buf: &mut Buffer) {
             })
             .collect(),
     );
-    let evidence: Vec<String> = app
-        .opened
-        .record
-        .evidence_for(&req.id)
-        .map(|e| safe(&e.id))
-        .collect();
+    let evidence: Vec<String> = app.linked_evidence().iter().map(|e| safe(e)).collect();
     top.push(Line::from(vec![
         Span::styled("Evidence ", t.label()),
         Span::raw(truncate(
