@@ -83,12 +83,12 @@ pub fn run(
             out.flush()?;
             let Some(line) = read_line(input)? else {
                 // End of input: what was answered is saved already.
-                return finish(out, &q, opened);
+                return finish(out, &q, opened, lock.is_some());
             };
             let command = line.trim().to_ascii_lowercase();
             let change: Option<(Option<Judgement>, Option<String>)> = match command.as_str() {
                 "" => break,
-                "q" | "quit" => return finish(out, &q, opened),
+                "q" | "quit" => return finish(out, &q, opened, lock.is_some()),
                 "?" | "help" => {
                     guidance(out, req)?;
                     continue;
@@ -165,7 +165,8 @@ pub fn run(
             }
         }
     }
-    finish(out, &q, opened)
+    let editing = lock.is_some();
+    finish(out, &q, opened, editing)
 }
 
 /// Saves the change just made; when the disk refuses it, puts the record back as it is on
@@ -252,7 +253,7 @@ fn guidance(out: &mut impl Write, req: &Requirement) -> Result<()> {
     Ok(())
 }
 
-fn finish(out: &mut impl Write, q: &Questionnaire, opened: &Opened) -> Result<()> {
+fn finish(out: &mut impl Write, q: &Questionnaire, opened: &Opened, editing: bool) -> Result<()> {
     let open: Vec<&str> = q
         .requirements
         .iter()
@@ -260,13 +261,18 @@ fn finish(out: &mut impl Write, q: &Questionnaire, opened: &Opened) -> Result<()
         .map(|r| r.id.as_str())
         .collect();
     say(out, "")?;
+    let path = crate::text::display_path(&opened.path);
+    let kept = if editing {
+        format!("saved in {path}")
+    } else {
+        format!("{path} unchanged")
+    };
     say(
         out,
         &format!(
-            "{} of {} requirements rated; saved in {}.",
+            "{} of {} requirements rated; {kept}.",
             q.requirements.len() - open.len(),
-            q.requirements.len(),
-            crate::text::display_path(&opened.path)
+            q.requirements.len()
         ),
     )?;
     if !open.is_empty() {

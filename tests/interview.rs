@@ -927,6 +927,15 @@ fn the_status_row_signs_off_through_the_same_checks() {
         app.message
     );
     assert!(app.dirty);
+    // A file hashed by a worker while the sign-off was made changes nothing either.
+    let item = app.opened.record.evidence[0].clone();
+    app.evidence_hashed(
+        &item.id,
+        &item.location,
+        "elsewhere".into(),
+        store::Hashed::Sha256("0".repeat(64)),
+    );
+    assert_eq!(app.opened.record, before);
 }
 
 /// The README's key table is the one the keymap, the footer and the help are made from.

@@ -227,6 +227,35 @@ fn sign_off_lists_every_reason_then_makes_the_record_final() {
         )
         .contains("before the assessment's last session (2026-11-16)")
     );
+
+    // Nothing in scope is no shortcut; a verification is not dated after the sign-off.
+    let example = fs::read_to_string(EXAMPLE).unwrap();
+    let empty = example.replacen(
+        "processes = [\n    \"OM\",\n    \"RM\",\n    \"PSM\",\n    \"PPM\",\n]",
+        "processes = []",
+        1,
+    );
+    assert_ne!(empty, example);
+    fs::write(dir.join("e.toml"), empty).unwrap();
+    let err = fails(dir, &["finalize", "e.toml", "--by", "Claire Martin"], 2);
+    assert!(err.contains("no process is in scope"), "{err}");
+    fs::write(dir.join("v.toml"), &example).unwrap();
+    let err = fails(
+        dir,
+        &[
+            "finalize",
+            "v.toml",
+            "--by",
+            "Claire Martin",
+            "--date",
+            "2026-11-18",
+        ],
+        2,
+    );
+    assert!(
+        err.contains("NC-2's verification is dated 2026-11-19, after the sign-off"),
+        "{err}"
+    );
 }
 
 /// Every command that changes a record refuses a final one, says why and how to reopen it,
@@ -347,9 +376,27 @@ fn a_final_record_refuses_every_change_until_reopened() {
     ] {
         assert!(md.contains(row), "{row}");
     }
-    // A history edited by hand out of order is refused.
-    fs::write(dir.join("b.toml"), text.replace("2026-11-25", "2026-11-01")).unwrap();
-    assert!(fails(dir, &["validate", "b.toml"], 2).contains("before the entry above it"));
+    // A history edited by hand is checked: in date order, not in the future, sign-offs and
+    // reopenings in turn, a reason only for a reopening.
+    for (from, to, why) in [
+        ("2026-11-25", "2026-11-01", "before the entry above it"),
+        ("2026-11-25", "2099-01-01", "is in the future"),
+        (
+            "status = \"draft\"\nby",
+            "status = \"final\"\nby",
+            "signed off, then reopened, in turn",
+        ),
+        (
+            "by = \"Hugo Petit\"",
+            "by = \"Hugo Petit\"\nreason = \"forged\"",
+            "only a reopening has a reason",
+        ),
+    ] {
+        assert!(text.contains(from), "{from}");
+        fs::write(dir.join("b.toml"), text.replacen(from, to, 1)).unwrap();
+        let err = fails(dir, &["validate", "b.toml"], 2);
+        assert!(err.contains(why), "{why}: {err}");
+    }
 }
 
 #[test]
@@ -450,6 +497,21 @@ fn a_signed_report_verifies_and_a_tampered_one_does_not() {
     let (good, said) = keygen(&verify);
     assert!(!good, "a changed report must not verify: {said}");
 
+    // A signature goes beside a file: not beside a device, not into a folder.
+    fs::create_dir(dir.join("other.md.sig")).unwrap();
+    let err = fails(
+        dir,
+        &["report", "a.toml", "-o", "other.md", "--sign", "claire"],
+        2,
+    );
+    assert!(err.contains("other.md.sig: not a regular file"), "{err}");
+    assert!(!dir.join("other.md").exists());
+    fails(
+        dir,
+        &["report", "a.toml", "-o", "/dev/null", "--sign", "claire"],
+        2,
+    );
+
     // A key that cannot sign: nothing is written, the report stays as it was.
     let before = fs::read(dir.join("report.md")).unwrap();
     let err = fails(
@@ -512,6 +574,34 @@ fn evidence_is_verified_where_the_record_is() {
         text.contains(&format!("location = \"{}\"", outside.display())),
         "{text}"
     );
+
+    // Named without its folder, from inside it: the same.
+    fs::write(audit.join("docs/minutes.txt"), "Minutes\n").unwrap();
+    ok(
+        &audit,
+        &[
+            "evidence",
+            "add",
+            "a.toml",
+            "--id",
+            "MIN",
+            "--title",
+            "Minutes",
+            "--location",
+            "docs/minutes.txt",
+        ],
+    );
+    let text = fs::read_to_string(audit.join("a.toml")).unwrap();
+    assert!(text.contains("location = \"docs/minutes.txt\""), "{text}");
+    fs::remove_file(audit.join("docs/minutes.txt")).unwrap();
+    // Where the command runs changes nothing: a file of the same name in the working
+    // folder does not stand in for a missing one.
+    fs::create_dir_all(tmp.path().join("docs")).unwrap();
+    fs::write(tmp.path().join("docs/minutes.txt"), "Minutes\n").unwrap();
+    let out = vse(tmp.path(), &["verify", "audit/a.toml"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("MIN\tmissing"));
+    ok(tmp.path(), &["evidence", "remove", "audit/a.toml", "MIN"]);
 
     let out = ok(&audit, &["verify", "a.toml"]);
     assert!(

@@ -84,6 +84,10 @@ fn a_final_record_is_only_shown() {
         2,
         "{text}"
     );
+    assert!(
+        text.contains("25 of 25 requirements rated; a.toml unchanged."),
+        "{text}"
+    );
     assert_eq!(std::fs::read(&file).unwrap(), before);
 }
 

@@ -221,7 +221,7 @@ fn example_report_is_well_formed() {
     assert!(
         md.contains("| NC-2 | [7.2.g](#req-7-2-g) | major nonconformity | closed (verified) |")
     );
-    assert!(md.contains("effective by Claire Martin on 2026-12-22"));
+    assert!(md.contains("effective by Claire Martin on 2026-11-19"));
     assert!(md.contains("| NC-4 | [7.5.d](#req-7-5-d) | minor nonconformity | not effective |"));
     assert!(md.contains("- **NC-2 (major nonconformity, closed (verified)):**"));
     assert!(md.contains("  - **A-2 (closed):** Make the risk management plan"));

@@ -907,7 +907,17 @@ fn report(
     if let Some(out) = output {
         check_report_output(&opened, out)?;
         if key.is_some() {
-            check_report_output(&opened, &sign::signature_path(out))?;
+            let sig = sign::signature_path(out);
+            check_report_output(&opened, &sig)?;
+            // A signature belongs beside a file: not a device, not a folder.
+            for path in [out, sig.as_path()] {
+                if fs_kind(path).is_some_and(|regular| !regular) {
+                    bail!(invalid(format!(
+                        "{}: not a regular file; a signed report and its signature are files",
+                        display_path(path)
+                    )));
+                }
+            }
         }
     }
     // The report marks evidence files changed or gone since they were registered.
@@ -929,10 +939,25 @@ fn report(
     write_report(output, &text)?;
     if let (Some(out), Some(signature)) = (output, signature) {
         let sig = sign::signature_path(out);
-        store::write_output(&sig, &signature)
-            .with_context(|| format!("cannot write {}", display_path(&sig)))?;
+        if let Err(e) = store::write_output(&sig, &signature) {
+            // No report without the signature it was asked with.
+            let _ = std::fs::remove_file(out);
+            return Err(e).with_context(|| {
+                format!(
+                    "cannot write {}; {} was removed",
+                    display_path(&sig),
+                    display_path(out)
+                )
+            });
+        }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Whether a path is a regular file (`Some(true)`), something else (`Some(false)`), or not
+/// there at all (links followed).
+fn fs_kind(path: &Path) -> Option<bool> {
+    std::fs::metadata(path).ok().map(|m| m.is_file())
 }
 
 fn compare(old: &Path, new: &Path, output: Option<&Path>) -> Result<ExitCode> {

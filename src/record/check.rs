@@ -260,7 +260,36 @@ fn check_findings(record: &Record, q: &Questionnaire, p: &mut impl FnMut(Vec<Seg
 /// says someone signed it off.
 fn check_history(meta: &Metadata, p: &mut impl FnMut(Vec<Seg>, String)) {
     let mut previous: Option<&str> = None;
+    // Today in UTC, with a day of slack for a record signed off east of here (and no time
+    // zone database to search on every load).
+    let latest = jiff::Timestamp::now()
+        .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+        .date()
+        .tomorrow()
+        .map(|d| d.to_string())
+        .unwrap_or_default();
     for (i, change) in meta.history.iter().enumerate() {
+        // Sign-off and reopening take turns, starting with a sign-off.
+        let expected = if i % 2 == 0 {
+            Status::Final
+        } else {
+            Status::Draft
+        };
+        if change.status != expected {
+            p(
+                path!["assessment", "history", i, "status"],
+                format!(
+                    "expected \"{}\": a record is signed off, then reopened, in turn",
+                    expected.describe()
+                ),
+            );
+        }
+        if change.status == Status::Final && !change.reason.is_empty() {
+            p(
+                path!["assessment", "history", i, "reason"],
+                "only a reopening has a reason".into(),
+            );
+        }
         if change.by.trim().is_empty() {
             p(
                 path!["assessment", "history", i, "by"],
@@ -269,6 +298,10 @@ fn check_history(meta: &Metadata, p: &mut impl FnMut(Vec<Seg>, String)) {
         }
         match check_date(&change.date) {
             Err(e) => p(path!["assessment", "history", i, "date"], e),
+            Ok(()) if change.date > latest => p(
+                path!["assessment", "history", i, "date"],
+                format!("`{}` is in the future", change.date),
+            ),
             Ok(()) if previous.is_some_and(|d| change.date.as_str() < d) => p(
                 path!["assessment", "history", i, "date"],
                 format!(

@@ -380,6 +380,9 @@ pub fn sign_off_blockers(record: &Record, q: &Questionnaire) -> Vec<String> {
     if let Some(done) = meta.sign_off() {
         reasons.push(format!("it is already final ({})", done.describe()));
     }
+    if meta.scope.processes.is_empty() {
+        reasons.push("no process is in scope".into());
+    }
     let in_scope = |id: &str| {
         q.requirement(id)
             .is_some_and(|r| meta.scope.processes.contains(&r.process))
@@ -425,6 +428,22 @@ pub fn sign_off_blockers(record: &Record, q: &Questionnaire) -> Vec<String> {
     reasons
 }
 
+/// What a sign-off dated `date` would come before: a verification recorded later.
+fn dated_after(record: &Record, date: &str) -> Vec<String> {
+    record
+        .findings
+        .iter()
+        .filter_map(|f| f.verification.as_ref().map(|v| (f, v)))
+        .filter(|(_, v)| v.date.as_str() > date)
+        .map(|(f, v)| {
+            format!(
+                "{}'s verification is dated {}, after the sign-off",
+                f.id, v.date
+            )
+        })
+        .collect()
+}
+
 /// Signs the record off: it becomes final, and the sign-off joins its history. Refused, with
 /// every reason, while [`sign_off_blockers`] finds any, or when who or when is wrong.
 pub fn finalize(
@@ -435,6 +454,7 @@ pub fn finalize(
 ) -> Result<(), Refused> {
     let mut reasons = sign_off_blockers(record, q);
     reasons.extend(check_status_change(record, by, date).err().map(|r| r.0));
+    reasons.extend(dated_after(record, date));
     if !reasons.is_empty() {
         return refuse(format!(
             "cannot sign off:\n{}",

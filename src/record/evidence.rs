@@ -20,7 +20,7 @@ pub fn stored_location(location: &str, record: &Path) -> String {
     let Some(found) = as_typed(location, record) else {
         return location.to_owned();
     };
-    let folder = absolute(record.parent().unwrap_or(Path::new("")));
+    let folder = absolute(folder_of(record));
     match found.strip_prefix(&folder) {
         Ok(inside) => inside.to_string_lossy().into_owned(),
         Err(_) => found.to_string_lossy().into_owned(),
@@ -34,11 +34,19 @@ fn as_typed(location: &str, record: &Path) -> Option<PathBuf> {
         return None;
     }
     let given = Path::new(location);
-    let beside = record.parent().unwrap_or(Path::new("")).join(given);
+    let beside = folder_of(record).join(given);
     [given.to_path_buf(), beside]
         .into_iter()
         .find(|p| p.exists())
         .map(|p| absolute(&p))
+}
+
+/// The folder a record is in: `.` for a bare file name.
+fn folder_of(record: &Path) -> &Path {
+    record
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
 }
 
 /// An absolute path with `.` and `..` worked out by name, without looking at the disk: links

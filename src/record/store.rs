@@ -522,9 +522,9 @@ impl Hashed {
     }
 }
 
-/// SHA-256 of `location` when it is a local regular file (a relative path is the record's
-/// folder's first, as [`super::evidence::stored_location`] records it; then the working
-/// folder's, as records made before that kept it). Only regular files of a stable size
+/// SHA-256 of `location` when it is a local regular file. A relative path is the record's
+/// folder's, as [`super::evidence::stored_location`] records it: never the working folder's,
+/// so that where a command runs changes nothing. Only regular files of a stable size
 /// are read, up to [`MAX_EVIDENCE_BYTES`]; `cancel` stops the reading early.
 pub fn hash_local_file(location: &str, record: &Path, cancel: &AtomicBool) -> Hashed {
     if location.is_empty() || location.contains("://") {
@@ -542,19 +542,11 @@ pub fn hash_local_file(location: &str, record: &Path, cancel: &AtomicBool) -> Ha
             None => Hashed::NotLocal,
         };
     }
-    let beside = record.parent().unwrap_or(Path::new("")).join(location);
-    let direct = PathBuf::from(location);
-    let mut why = None;
-    for path in [beside, direct] {
-        match hash_evidence(&path, cancel) {
-            Ok(h) => return Hashed::Sha256(h),
-            Err(EvidenceRead::Missing) => {}
-            Err(EvidenceRead::Skip(reason)) => {
-                why.get_or_insert(reason);
-            }
-        }
+    match hash_evidence(&folder_of(record).join(location), cancel) {
+        Ok(h) => Hashed::Sha256(h),
+        Err(EvidenceRead::Missing) => Hashed::NotLocal,
+        Err(EvidenceRead::Skip(why)) => Hashed::Skipped(why),
     }
-    why.map_or(Hashed::NotLocal, Hashed::Skipped)
 }
 
 enum EvidenceRead {

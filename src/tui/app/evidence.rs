@@ -20,7 +20,8 @@ impl App {
     /// A worker hashed an item's file: record it, and where it is as the record keeps it
     /// (relative to the record's folder when inside it), unless the item moved on since.
     pub fn evidence_hashed(&mut self, id: &str, location: &str, stored: String, hashed: Hashed) {
-        if self.read_only {
+        // Signed off in the meantime: a final record changes only once reopened.
+        if self.read_only || self.opened.record.assessment.sign_off().is_some() {
             return;
         }
         let Some(item) = self.opened.record.evidence_item_mut(id) else {

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# The figures of BENCHMARKS.md, ours and the reference app's, in one run. Needs python3 and
+# the harness in ../shared/bench (beside the repository). Usage: benches/run.sh [OUT_DIR]
+set -euo pipefail
+repo="$(cd "$(dirname "$0")/.." && pwd)"
+bench="$repo/../shared/bench"
+out="${1:-/tmp/vse-bench}"
+rm -rf "$out" && mkdir -p "$out"
+cd "$repo"
+cargo build --release --quiet
+bin="$repo/target/release/vse-assess"
+# The reference: a minimal ratatui list app, built outside the repository.
+cp -r "$bench/ratatui-min" "$out/"
+(cd "$out/ratatui-min" && cargo build --release --quiet)
+
+pty() { # label, keys, command...
+  local label="$1" keys="$2"; shift 2
+  python3 "$bench/ptybench.py" --clean-env --env LANG=C.UTF-8 --repeat 5 --warmup 1 --idle 10 \
+    --keys "$keys" --quit 'text:"q"' --label "$label" --json "$out/$label.json" --no-table -- "$@"
+}
+keys='RIGHT DOWN*5 text:"t" text:"Passwords rotate 90d" ESC'
+
+# 25 requirements: the shipped profile.
+"$bin" new "$out/a.toml" --vse "Bench VSE" > /dev/null
+pty ratatui-min 'DOWN*5' "$out/ratatui-min/target/release/ratatui-min"
+pty vse-25 "$keys" "$bin" interview "$out/a.toml"
+
+# 2,500 and 5,000 requirements with 25,000 and 50,000 evidence items. The generator writes
+# findings the way schema 1 records kept them: the record is marked schema 1, and saved once
+# in the current layout.
+for p in 100 200; do
+  dir="$out/s$p" && mkdir -p "$dir"
+  python3 "$bench/scale_questionnaire.py" questionnaires/iso29110-4-2-om.toml "$p" "$dir" > /dev/null
+  (cd "$dir" && "$bin" new r.toml --vse Big --questionnaire scale > /dev/null \
+    && python3 "$bench/scale_record.py" r.toml "$p" $((p * 250)) \
+    && sed -i 's/^schema = 2$/schema = 1/' r.toml && "$bin" set r.toml --vse Big > /dev/null)
+done
+pty vse-5000 "$keys" "$bin" interview "$out/s200/r.toml"
+
+python3 "$bench/ptybench.py" --compare "$out/ratatui-min.json" "$out/vse-25.json" "$out/vse-5000.json" --markdown
+
+echo
+echo "| report | run 1 | run 2 | run 3 | run 4 | run 5 |"
+echo "|---|---|---|---|---|---|"
+report() { # label, dir, record
+  local times=()
+  for _ in 1 2 3 4 5; do
+    times+=("$( { /usr/bin/time -f '%e' "$bin" report "$3" > /dev/null; } 2>&1 )")
+  done
+  echo "| $1 | ${times[*]// / | } s |"
+}
+report "25 requirements (example)" . reports/example-assessment.toml
+(cd "$out/s100" && report "2,500 / 25,000 evidence" . r.toml)
+(cd "$out/s200" && report "5,000 / 50,000 evidence" . r.toml)
