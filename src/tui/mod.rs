@@ -61,10 +61,11 @@ enum Msg {
     /// The terminal is gone (SSH dropped, window closed): reading it failed or it hung up.
     Gone,
     Signal(i32),
-    /// The writer finished saving the record as of edit `edit`.
+    /// The writer finished saving the record as of edit `edit`: the SHA-256 of what it
+    /// wrote, or why it could not.
     Saved {
         edit: u64,
-        result: Result<(), store::SaveError>,
+        result: Result<String, store::SaveError>,
     },
     /// A worker finished hashing an evidence file.
     Hashed {
@@ -566,7 +567,7 @@ impl Files {
                     if result.is_ok() {
                         written.edit = edit;
                     }
-                    result
+                    result.map(|()| written.disk.sha256.clone())
                 };
                 if to_loop.send(Msg::Saved { edit, result }).is_err() {
                     break;
@@ -593,9 +594,9 @@ impl Files {
     }
 
     /// The writer's word on a save.
-    fn saved(&mut self, app: &mut App, edit: u64, result: Result<(), store::SaveError>) {
+    fn saved(&mut self, app: &mut App, edit: u64, result: Result<String, store::SaveError>) {
         match result {
-            Ok(()) => self.written(app, edit),
+            Ok(sha256) => self.written(app, edit, sha256),
             // A failed save is handed over again, by the retry timer or the next change.
             Err(e) => {
                 self.handed = 0;
@@ -605,12 +606,10 @@ impl Files {
     }
 
     /// The record as of `edit` is on disk.
-    fn written(&mut self, app: &mut App, edit: u64) {
-        app.opened.disk_sha256 = self
-            .disk
-            .lock()
-            .map(|w| w.disk.sha256.clone())
-            .unwrap_or_default();
+    /// (With the SHA-256 of what was written, not read from the writer's state: it may be
+    /// busy with the next save, and the loop never waits for it.)
+    fn written(&mut self, app: &mut App, edit: u64, sha256: String) {
+        app.opened.disk_sha256 = sha256;
         if edit == app.edits {
             app.saved();
         }
@@ -646,10 +645,10 @@ impl Files {
             if result.is_ok() {
                 written.edit = app.edits;
             }
-            result
+            result.map(|()| written.disk.sha256.clone())
         };
         match result {
-            Ok(()) => self.written(app, app.edits),
+            Ok(sha256) => self.written(app, app.edits, sha256),
             Err(e) => self.failed(app, e),
         }
     }
