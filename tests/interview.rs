@@ -979,3 +979,21 @@ fn at_the_minimum_size_hidden_rows_are_marked() {
         "{shown}"
     );
 }
+
+/// The long rows of the details screen (conclusions, plan, sessions) are confirmed with
+/// Enter, like every other row.
+#[test]
+fn long_detail_rows_are_confirmed_with_enter() {
+    let mut app = example_app();
+    app.update(Action::ShowSetup);
+    app.setup_row = app
+        .setup_rows()
+        .iter()
+        .position(|r| *r == vse_assess::tui::app::SetupRow::Conclusions)
+        .unwrap();
+    app.update(Action::Open);
+    typed(&mut app, " More.");
+    app.update(Action::Confirm);
+    assert!(matches!(app.overlay, Overlay::None), "{:?}", app.overlay);
+    assert!(app.opened.record.assessment.conclusions.ends_with(" More."));
+}

@@ -312,8 +312,26 @@ fn a_failed_save_is_shown_retried_and_loses_nothing() {
         [".a.toml.lock", "a.toml"],
         "no temporary file left behind"
     );
-    // Room again: the retry (every 2 s) gets through without a keystroke.
+    // A failed save waits for the retry: it does not spin.
     let pid = s.child.process_id().unwrap().to_string();
+    let cpu = || {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+        let fields: Vec<u64> = stat
+            .rsplit(')')
+            .next()
+            .unwrap()
+            .split_whitespace()
+            .skip(11)
+            .take(2)
+            .map(|f| f.parse().unwrap())
+            .collect();
+        fields.iter().sum::<u64>()
+    };
+    let before_ticks = cpu();
+    std::thread::sleep(Duration::from_secs(1));
+    let spent = cpu() - before_ticks;
+    assert!(spent < 20, "{spent} CPU ticks in a second of failing saves");
+    // Room again: the retry (every 2 s) gets through without a keystroke.
     let ok = std::process::Command::new("prlimit")
         .args(["--pid", &pid, "--fsize=unlimited"])
         .status()

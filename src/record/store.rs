@@ -139,7 +139,7 @@ pub fn questionnaire_for(record: &Record, record_path: &Path) -> Result<Loaded, 
         let refused = || LoadError::RestrictedQuestionnaire {
             file: record_path.to_owned(),
         };
-        let dir = record_path.parent().unwrap_or(Path::new("."));
+        let dir = folder_of(record_path);
         return match &r.path {
             Some(p) => catalog::from_file(
                 &crate::restricted::inside(dir, Path::new(p)).ok_or_else(refused)?,
@@ -532,8 +532,7 @@ pub fn hash_local_file(location: &str, record: &Path, cancel: &AtomicBool) -> Ha
     }
     if crate::restricted::on() {
         // Nothing outside the record's folder is read, or even looked at.
-        let dir = record.parent().unwrap_or(Path::new("."));
-        return match crate::restricted::inside(dir, Path::new(location)) {
+        return match crate::restricted::inside(folder_of(record), Path::new(location)) {
             Some(path) => match hash_evidence(&path, cancel) {
                 Ok(h) => Hashed::Sha256(h),
                 Err(EvidenceRead::Missing) => Hashed::NotLocal,

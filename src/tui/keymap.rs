@@ -180,7 +180,7 @@ pub static BINDINGS: &[Binding] = &[
     b(C::Form, &[Code(KeyCode::Left), Code(KeyCode::Right)], Does::Type, "choose (class, kind, met)", Some((4, "choose"))),
     b(C::Notes, &[Code(KeyCode::Esc)], Act(Action::Back), "done (notes are kept as typed)", Some((1, "done"))),
     b(C::Notes, &[Code(KeyCode::Enter)], Does::Type, "new line", Some((2, "new line"))),
-    b(C::Notes, &[Code(KeyCode::Tab)], Act(Action::NextField), "leave the notes", None),
+    b(C::Notes, &[Code(KeyCode::Tab)], Act(Action::Back), "done, as Esc", None),
     b(C::Notes, &[Ctrl('u'), Ctrl('r')], Does::Type, "in any text: undo, redo", None),
     b(C::Notes, &[Ctrl('w'), Ctrl('k')], Does::Type, "in any text: delete a word, the rest of the line", None),
     b(C::Picker, &[Code(KeyCode::Up), Code(KeyCode::Down), Char('k'), Char('j')], Does::Move, "select an item", Some((1, "select"))),

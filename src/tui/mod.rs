@@ -283,7 +283,8 @@ fn event_loop(terminal: &mut Term, app: &mut App, files: &mut Files) -> Result<E
         }
         // Then the save, on the writer: at once, except while notes are typed, when it waits
         // for a pause (and never more than a second).
-        if app.may_save() && !files.handed(app) {
+        let retry = timed_out && matches!(app.save, SaveState::Failed { .. });
+        if app.may_save() && (!files.handed(app) || retry) {
             let now = Instant::now();
             let first = typing.map_or(now, |(first, _)| first);
             if app.typing_notes() && !timed_out && now < first + MAX_UNSAVED {
@@ -597,11 +598,8 @@ impl Files {
     fn saved(&mut self, app: &mut App, edit: u64, result: Result<String, store::SaveError>) {
         match result {
             Ok(sha256) => self.written(app, edit, sha256),
-            // A failed save is handed over again, by the retry timer or the next change.
-            Err(e) => {
-                self.handed = 0;
-                self.failed(app, e);
-            }
+            // A failed save is handed over again by the retry timer, or with the next change.
+            Err(e) => self.failed(app, e),
         }
     }
 

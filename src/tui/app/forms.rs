@@ -141,10 +141,10 @@ impl App {
                 // Paragraphs and lists of sessions get several lines, sentences room, names
                 // and lists one line.
                 let field = match row {
-                    SetupRow::Sessions | SetupRow::AuditPlan | SetupRow::Conclusions => {
-                        Field::multiline
-                    }
-                    SetupRow::Objectives
+                    SetupRow::Sessions
+                    | SetupRow::AuditPlan
+                    | SetupRow::Conclusions
+                    | SetupRow::Objectives
                     | SetupRow::Scope
                     | SetupRow::RemoteMethod
                     | SetupRow::NotCovered
@@ -153,10 +153,7 @@ impl App {
                     | SetupRow::Confidentiality => Field::long_line,
                     _ => Field::line,
                 };
-                let value = match row {
-                    SetupRow::Sessions => self.sessions_text(),
-                    _ => self.setup_value(row),
-                };
+                let value = self.setup_value(row);
                 Editor::new(
                     &format!("Edit {}", setup_label(row)),
                     purpose.clone(),

@@ -134,18 +134,6 @@ impl App {
         }
     }
 
-    /// The sessions as the form edits them: one per line, date then place.
-    pub(super) fn sessions_text(&self) -> String {
-        self.opened
-            .record
-            .assessment
-            .sessions
-            .iter()
-            .map(|s| format!("{} {}", s.date, s.location).trim().to_owned())
-            .collect::<Vec<_>>()
-            .join("\n")
-    }
-
     pub(super) fn set_condition(&mut self, row: SetupRow, met: bool) {
         if let SetupRow::Condition(i) = row {
             let cid = self.opened.questionnaire.questionnaire.conditions[i]
@@ -255,7 +243,7 @@ impl App {
                 for s in list(&value.replace('\n', ";")) {
                     let (date, location) = s.split_once(' ').unwrap_or((&s, ""));
                     check_date(date)
-                        .map_err(|e| format!("{e}: write one session a line, 2026-11-27 Place"))?;
+                        .map_err(|e| format!("{e}: write 2026-11-27 Place; 2026-11-28 Place"))?;
                     sessions.push(Session {
                         date: date.to_owned(),
                         location: location.trim().to_owned(),
@@ -299,7 +287,7 @@ pub fn setup_label(row: SetupRow) -> &'static str {
 pub(super) fn setup_hint(row: SetupRow) -> &'static str {
     match row {
         SetupRow::Team | SetupRow::Participants => "Name: role; Name: role",
-        SetupRow::Sessions => "One session a line: 2026-11-27 Place",
+        SetupRow::Sessions => "2026-11-27 Place; 2026-11-28 Place",
         SetupRow::Scope => "What the scope covers: projects, teams, period",
         SetupRow::AuditPlan => "What was to be looked at, when, with whom",
         SetupRow::Conclusions => "The team's conclusions, in its words (needed to sign off)",
