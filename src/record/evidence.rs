@@ -6,7 +6,7 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
 use super::Record;
-use super::store::{Hashed, hash_local_file};
+use super::store::{Hashed, folder_of, hash_local_file};
 
 /// The location to record for an evidence item as the user gave it. A local file inside the
 /// record's folder is recorded relative to that folder; a local file elsewhere by its
@@ -39,14 +39,6 @@ fn as_typed(location: &str, record: &Path) -> Option<PathBuf> {
         .into_iter()
         .find(|p| p.exists())
         .map(|p| absolute(&p))
-}
-
-/// The folder a record is in: `.` for a bare file name.
-fn folder_of(record: &Path) -> &Path {
-    record
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."))
 }
 
 /// An absolute path with `.` and `..` worked out by name, without looking at the disk: links

@@ -388,7 +388,8 @@ fn sync_dir(path: &Path) {
     }
 }
 
-fn folder_of(path: &Path) -> &Path {
+/// The folder a file is in: `.` for a bare file name.
+pub(super) fn folder_of(path: &Path) -> &Path {
     match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),

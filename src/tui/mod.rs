@@ -504,7 +504,7 @@ struct Files {
     /// Set when the interview ends: hashing workers stop.
     cancel: Arc<AtomicBool>,
     /// What the read-only view last saw of the file (size, modification time, inode).
-    seen: Option<(u64, std::time::SystemTime, u64)>,
+    seen: Option<store::Stamp>,
     /// The record the interview started on (it moves to `NAME.mine.toml` after a conflict).
     started_on: PathBuf,
     /// A draft from last time could not be reopened: it stays where it is.
@@ -524,6 +524,18 @@ struct Written {
     edit: u64,
 }
 
+impl Written {
+    /// Writes the record as of `edit`, unless that or a newer edit is on disk already; the
+    /// SHA-256 of what the file holds.
+    fn write(&mut self, edit: u64, text: &str) -> Result<String, store::SaveError> {
+        if edit > self.edit {
+            self.disk.write(text)?;
+            self.edit = edit;
+        }
+        Ok(self.disk.sha256.clone())
+    }
+}
+
 impl Files {
     fn new(lock: Option<Lock>, opened: &store::Opened) -> Files {
         let record = &opened.path;
@@ -532,7 +544,7 @@ impl Files {
             drafts: drafts_path(record),
             workers: None,
             cancel: Arc::new(AtomicBool::new(false)),
-            seen: stat(record),
+            seen: store::stamp(record),
             started_on: record.to_owned(),
             keep_draft_file: false,
             disk: Arc::new(Mutex::new(Written {
@@ -559,17 +571,10 @@ impl Files {
                 let (edit, mut record) = job;
                 record.tidy();
                 let text = store::to_text(&record);
-                let result = {
-                    let mut written = disk.lock().unwrap_or_else(|e| e.into_inner());
-                    if edit <= written.edit {
-                        continue;
-                    }
-                    let result = written.disk.write(&text);
-                    if result.is_ok() {
-                        written.edit = edit;
-                    }
-                    result.map(|()| written.disk.sha256.clone())
-                };
+                let result = disk
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .write(edit, &text);
                 if to_loop.send(Msg::Saved { edit, result }).is_err() {
                     break;
                 }
@@ -637,14 +642,11 @@ impl Files {
         }
         app.opened.record.tidy();
         let text = store::to_text(&app.opened.record);
-        let result = {
-            let mut written = self.disk.lock().unwrap_or_else(|e| e.into_inner());
-            let result = written.disk.write(&text);
-            if result.is_ok() {
-                written.edit = app.edits;
-            }
-            result.map(|()| written.disk.sha256.clone())
-        };
+        let result = self
+            .disk
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .write(app.edits, &text);
         match result {
             Ok(sha256) => self.written(app, app.edits, sha256),
             Err(e) => self.failed(app, e),
@@ -720,7 +722,7 @@ impl Files {
         if app.read_only {
             match store::open(&path) {
                 Ok(opened) => {
-                    self.seen = stat(&path);
+                    self.seen = store::stamp(&path);
                     app.resolved(opened, "read the file again".into());
                 }
                 Err(e) => app.message = Some(format!("cannot read it again: {e}")),
@@ -765,7 +767,7 @@ impl Files {
 
     /// In the read-only view: reads the file again when someone changed it. True if it did.
     fn follow(&mut self, app: &mut App) -> bool {
-        let now = stat(&app.opened.path);
+        let now = store::stamp(&app.opened.path);
         if now.is_none() || now == self.seen {
             return false;
         }
@@ -1003,12 +1005,6 @@ fn file_name(p: &Path) -> String {
 
 fn now(format: &str) -> String {
     jiff::ZonedDateTime::now().strftime(format).to_string()
-}
-
-fn stat(path: &Path) -> Option<(u64, std::time::SystemTime, u64)> {
-    use std::os::unix::fs::MetadataExt;
-    let m = std::fs::metadata(path).ok()?;
-    Some((m.len(), m.modified().ok()?, m.ino()))
 }
 
 /// Whether the full-screen interview can run here: a terminal on both ends that is not
