@@ -198,8 +198,9 @@ pub fn compare<'a>(
             new: nq.questionnaire.id.clone(),
         });
     }
-    let old_eval = conformance::evaluate(oq, old.record);
-    let new_eval = conformance::evaluate(nq, new.record);
+    let (old_lookup, new_lookup) = (old.record.lookup(), new.record.lookup());
+    let old_eval = conformance::evaluate(oq, &old_lookup);
+    let new_eval = conformance::evaluate(nq, &new_lookup);
     let mut unmatched = Vec::new();
     let mut only_in = |only_in, kind, id, standing| {
         unmatched.push(Unmatched {
@@ -317,8 +318,8 @@ pub fn compare<'a>(
     Ok(Comparison {
         old,
         new,
-        old_conclusion: conformance::conclude(oq, old.record),
-        new_conclusion: conformance::conclude(nq, new.record),
+        old_conclusion: conformance::conclude(oq, &old_lookup),
+        new_conclusion: conformance::conclude(nq, &new_lookup),
         processes,
         requirements,
         unmatched,

@@ -3,7 +3,7 @@
 
 use crate::questionnaire::{Process, Questionnaire};
 use crate::rating::{Judgement, Rating};
-use crate::record::{Finding, FindingClass, Record};
+use crate::record::{Finding, FindingClass, Lookup, Record};
 
 /// How many requirements of a process stand at each judgement.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -156,9 +156,10 @@ fn count_open_majors<'r>(findings: impl IntoIterator<Item = &'r Finding>) -> usi
         .count()
 }
 
-pub fn evaluate<'q>(q: &'q Questionnaire, record: &Record) -> Evaluation<'q> {
+/// How the record measures against the questionnaire's rule, process by process.
+pub fn evaluate<'q>(q: &'q Questionnaire, lookup: &Lookup) -> Evaluation<'q> {
     let rule = &q.rule;
-    let lookup = record.lookup();
+    let record = lookup.record();
     let mut blockers = Vec::new();
     let processes = q
         .processes
@@ -362,10 +363,9 @@ impl Conclusion<'_> {
 /// Nonconformities of one class still open (not verified effective), in requirement order.
 fn open_nonconformities<'r>(
     q: &Questionnaire,
-    record: &'r Record,
+    lookup: &Lookup<'r>,
     class: FindingClass,
 ) -> Vec<FindingRef<'r>> {
-    let lookup = record.lookup();
     q.requirements
         .iter()
         .flat_map(|req| lookup.findings_for(&req.id).to_vec())
@@ -380,8 +380,9 @@ fn open_nonconformities<'r>(
 }
 
 /// The conclusion the record supports (see [`Conclusion`]).
-pub fn conclude<'r>(q: &Questionnaire, record: &'r Record) -> Conclusion<'r> {
-    let eval = evaluate(q, record);
+pub fn conclude<'r>(q: &Questionnaire, lookup: &Lookup<'r>) -> Conclusion<'r> {
+    let record = lookup.record();
+    let eval = evaluate(q, lookup);
     if record.assessment.kind != crate::record::Kind::Audit {
         return Conclusion::Claim {
             claimable: eval.claimable(),
@@ -395,7 +396,7 @@ pub fn conclude<'r>(q: &Questionnaire, record: &'r Record) -> Conclusion<'r> {
         };
     }
     let majors = if q.rule.open_major_blocks {
-        open_nonconformities(q, record, FindingClass::Major)
+        open_nonconformities(q, lookup, FindingClass::Major)
     } else {
         Vec::new()
     };
@@ -404,7 +405,6 @@ pub fn conclude<'r>(q: &Questionnaire, record: &'r Record) -> Conclusion<'r> {
         .iter()
         .map(|c| format!("clause 6 condition {c} is not met"))
         .collect();
-    let lookup = record.lookup();
     for (id, why) in &eval.blockers {
         // Only an open nonconformity settles a rating below met: once it is closed, the
         // rating is to be revised (or another nonconformity raised).
@@ -424,7 +424,7 @@ pub fn conclude<'r>(q: &Questionnaire, record: &'r Record) -> Conclusion<'r> {
             }
         }
     }
-    let minors = open_nonconformities(q, record, FindingClass::Minor);
+    let minors = open_nonconformities(q, lookup, FindingClass::Minor);
     if !majors.is_empty() || !other.is_empty() {
         return Conclusion::DoNotRecommend {
             majors,
@@ -441,9 +441,9 @@ pub fn conclude<'r>(q: &Questionnaire, record: &'r Record) -> Conclusion<'r> {
 
 /// Where ratings and findings disagree, one line per requirement. They do not block; they
 /// stay until the rating or the findings change.
-pub fn consistency_warnings<'q>(q: &'q Questionnaire, record: &Record) -> Vec<(&'q str, String)> {
+pub fn consistency_warnings<'q>(q: &'q Questionnaire, lookup: &Lookup) -> Vec<(&'q str, String)> {
     let met = &q.rule.met;
-    let lookup = record.lookup();
+    let record = lookup.record();
     q.requirements
         .iter()
         .filter_map(|req| {

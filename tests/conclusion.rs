@@ -56,16 +56,22 @@ fn finding(r: &mut Record, id: &str, class: FindingClass, text: &str) -> String 
 fn a_self_assessment_claims_or_not() {
     let q = questionnaire().questionnaire;
     let mut r = all_met(Kind::SelfAssessment);
-    assert_eq!(conclude(&q, &r), Conclusion::Claim { claimable: true });
+    assert_eq!(
+        conclude(&q, &r.lookup()),
+        Conclusion::Claim { claimable: true }
+    );
     r.answer_mut("7.3.b").rating = Some(Judgement::L);
-    assert_eq!(conclude(&q, &r), Conclusion::Claim { claimable: false });
+    assert_eq!(
+        conclude(&q, &r.lookup()),
+        Conclusion::Claim { claimable: false }
+    );
 }
 
 #[test]
 fn an_audit_recommends_and_names_what_stands_in_the_way() {
     let q = questionnaire().questionnaire;
     let mut r = all_met(Kind::Audit);
-    assert_eq!(conclude(&q, &r), Conclusion::Recommend);
+    assert_eq!(conclude(&q, &r.lookup()), Conclusion::Recommend);
 
     // A minor nonconformity: recommend once its corrective action plan is accepted.
     r.answer_mut("7.3.b").rating = Some(Judgement::L);
@@ -75,7 +81,7 @@ fn an_audit_recommends_and_names_what_stands_in_the_way() {
         FindingClass::Minor,
         "Skills matrix out of date",
     );
-    let c = conclude(&q, &r);
+    let c = conclude(&q, &r.lookup());
     assert!(matches!(&c, Conclusion::RecommendOncePlanAccepted { minors } if minors.len() == 1));
     assert!(
         c.reasons()[0].contains("NC-1 (7.3.b, minor nonconformity)"),
@@ -87,7 +93,7 @@ fn an_audit_recommends_and_names_what_stands_in_the_way() {
     r.answer_mut("7.2.g").rating = Some(Judgement::P);
     let major = finding(&mut r, "7.2.g", FindingClass::Major, "No risk plan");
     assert_eq!(major, "NC-2");
-    let c = conclude(&q, &r);
+    let c = conclude(&q, &r.lookup());
     assert!(
         matches!(&c, Conclusion::DoNotRecommend { majors, other, minors } if majors.len() == 1 && other.is_empty() && minors.len() == 1)
     );
@@ -101,7 +107,7 @@ fn an_audit_recommends_and_names_what_stands_in_the_way() {
     let action = edit::add_action(&mut r, &major, "Write the plan", "", None).unwrap();
     edit::set_action_status(&mut r, &action, ActionStatus::Closed).unwrap();
     assert!(matches!(
-        conclude(&q, &r),
+        conclude(&q, &r.lookup()),
         Conclusion::DoNotRecommend { .. }
     ));
     let verified = Verification {
@@ -113,7 +119,7 @@ fn an_audit_recommends_and_names_what_stands_in_the_way() {
     edit::verify(&mut r, &major, verified).unwrap();
     // Closed, but the requirement is still rated P: the team re-rates it, or nothing is
     // recommended.
-    let c = conclude(&q, &r);
+    let c = conclude(&q, &r.lookup());
     assert!(
         c.reasons()[0].contains("7.2.g: rated P with no open nonconformity"),
         "{:?}",
@@ -121,13 +127,13 @@ fn an_audit_recommends_and_names_what_stands_in_the_way() {
     );
     edit::rate(&mut r, "7.2.g", Some(Judgement::F), None).unwrap();
     assert!(matches!(
-        conclude(&q, &r),
+        conclude(&q, &r.lookup()),
         Conclusion::RecommendOncePlanAccepted { .. }
     ));
 
     // A rating below met that no nonconformity covers leaves the VSE nothing to correct.
     r.answer_mut("7.4.d").rating = Some(Judgement::L);
-    let c = conclude(&q, &r);
+    let c = conclude(&q, &r.lookup());
     assert!(
         matches!(&c, Conclusion::DoNotRecommend { majors, other, .. } if majors.is_empty() && other.len() == 1)
     );
@@ -136,7 +142,7 @@ fn an_audit_recommends_and_names_what_stands_in_the_way() {
     // Not finished: no recommendation yet.
     r.requirements.remove("7.5.e");
     assert!(matches!(
-        conclude(&q, &r),
+        conclude(&q, &r.lookup()),
         Conclusion::NoRecommendationYet {
             not_assessed: 1,
             ..
@@ -191,7 +197,7 @@ fn the_report_recommends_never_grants_and_a_draft_is_provisional() {
 fn ratings_and_findings_that_disagree_are_warned_about() {
     let q = questionnaire().questionnaire;
     let mut r = all_met(Kind::Audit);
-    assert!(consistency_warnings(&q, &r).is_empty());
+    assert!(consistency_warnings(&q, &r.lookup()).is_empty());
     // Below met with no nonconformity.
     r.answer_mut("7.2.a").rating = Some(Judgement::P);
     finding(
@@ -205,7 +211,7 @@ fn ratings_and_findings_that_disagree_are_warned_about() {
     // Met on no evidence and no interviewee, every facet unchecked.
     r.evidence[0].supports.retain(|s| s != "7.2.c");
     r.answer_mut("7.2.c").facets.clear();
-    let w = consistency_warnings(&q, &r);
+    let w = consistency_warnings(&q, &r.lookup());
     let ids: Vec<&str> = w.iter().map(|(id, _)| *id).collect();
     assert_eq!(ids, ["7.2.a", "7.2.b", "7.2.c"], "one line per requirement");
     assert!(w[0].1.contains("rated P (below met) but no nonconformity"));
@@ -214,6 +220,6 @@ fn ratings_and_findings_that_disagree_are_warned_about() {
     assert!(w[2].1.contains("every facet not checked"));
     // An interviewee is enough to rest a rating on.
     r.answer_mut("7.2.c").interviewed.push("Ann".into());
-    let w = consistency_warnings(&q, &r);
+    let w = consistency_warnings(&q, &r.lookup());
     assert!(!w[2].1.contains("no evidence linked"));
 }

@@ -427,6 +427,55 @@ fn removing_linked_evidence_asks_first() {
     assert!(app.dirty);
 }
 
+/// The evidence shown with a requirement is indexed once per change to the register, not
+/// worked out per frame: it must follow every link, unlink and removal, and a refused change.
+#[test]
+fn the_evidence_shown_follows_every_change_to_the_register() {
+    let mut app = example_app();
+    let at = |app: &App| app.linked_evidence();
+    app.update(Action::JumpTo);
+    typed(&mut app, "7.2.a");
+    app.update(Action::Confirm);
+    assert!(at(&app).contains(&"HB".to_string()), "{:?}", at(&app));
+    // Link and unlink from the picker an item the requirement does not have yet.
+    let shown = at(&app);
+    let (row, last_id) = app
+        .opened
+        .record
+        .evidence
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (i, e.id.clone()))
+        .find(|(_, id)| !shown.contains(id))
+        .expect("an item not linked to 7.2.a");
+    app.update(Action::PickEvidence);
+    for _ in 0..row {
+        app.update(Action::Down);
+    }
+    app.update(Action::Toggle);
+    assert!(at(&app).contains(&last_id));
+    app.update(Action::Toggle);
+    assert!(!at(&app).contains(&last_id));
+    app.update(Action::Back);
+    // Removed from the register: gone from the requirement too.
+    app.update(Action::ShowEvidence);
+    app.update(Action::Delete);
+    app.update(Action::Yes);
+    app.update(Action::Back);
+    assert_eq!(app.requirement().id, "7.2.a");
+    assert!(!at(&app).contains(&"HB".to_string()), "{:?}", at(&app));
+    // Read-only, a link is refused and the requirement shows what it had.
+    let shown = at(&app);
+    app.read_only = true;
+    app.update(Action::PickEvidence);
+    app.update(Action::Toggle);
+    assert_eq!(at(&app), shown);
+    assert_eq!(
+        app.message.as_deref(),
+        Some("read-only: nothing can be changed here")
+    );
+}
+
 // ---- Snapshots at 80x24 ----------------------------------------------------------------
 
 fn screen(app: &App, w: u16, h: u16) -> String {

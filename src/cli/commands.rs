@@ -1029,7 +1029,8 @@ fn check_report_output(opened: &Opened, out: &Path) -> Result<()> {
 pub fn status_text(opened: &Opened) -> String {
     let q = &opened.questionnaire.questionnaire;
     let record = &opened.record;
-    let eval = conformance::evaluate(q, record);
+    let lookup = record.lookup();
+    let eval = conformance::evaluate(q, &lookup);
     let mut out = String::new();
     let meta = &record.assessment;
     let vse = if meta.vse.is_empty() {
@@ -1105,14 +1106,14 @@ pub fn status_text(opened: &Opened) -> String {
             let _ = writeln!(out, "  {id}: {}", reasons.join("; "));
         }
     }
-    let warnings = conformance::consistency_warnings(q, record);
+    let warnings = conformance::consistency_warnings(q, &lookup);
     if !warnings.is_empty() {
         let _ = writeln!(out, "Consistency warnings (not blocking):");
         for (id, why) in warnings {
             let _ = writeln!(out, "  {id}: {why}");
         }
     }
-    let conclusion = conformance::conclude(q, record);
+    let conclusion = conformance::conclude(q, &lookup);
     let draft = if meta.status == crate::record::Status::Draft {
         " (provisional: draft)"
     } else {

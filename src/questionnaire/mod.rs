@@ -146,10 +146,16 @@ impl Reference {
 }
 
 impl Questionnaire {
-    /// The requirement with this id, in constant time. A hit is checked against the
-    /// requirement it points to, and anything else is looked for the slow way, so a
-    /// questionnaire changed after its first lookup still gets the right answer.
+    /// The requirement with this id, in constant time.
     pub fn requirement(&self, id: &str) -> Option<&Requirement> {
+        self.position(id).map(|i| &self.requirements[i])
+    }
+
+    /// Where the requirement with this id is in `requirements`, in constant time. A hit is
+    /// checked against the requirement it points to, and anything else is looked for the
+    /// slow way, so a questionnaire changed after its first lookup still gets the right
+    /// answer.
+    pub fn position(&self, id: &str) -> Option<usize> {
         let positions = self.positions.0.get_or_init(|| {
             let mut map = std::collections::HashMap::with_capacity(self.requirements.len());
             for (i, r) in self.requirements.iter().enumerate() {
@@ -159,9 +165,9 @@ impl Questionnaire {
         });
         positions
             .get(id)
-            .and_then(|&i| self.requirements.get(i))
-            .filter(|r| r.id == id)
-            .or_else(|| self.requirements.iter().find(|r| r.id == id))
+            .copied()
+            .filter(|&i| self.requirements.get(i).is_some_and(|r| r.id == id))
+            .or_else(|| self.requirements.iter().position(|r| r.id == id))
     }
 
     pub fn process(&self, id: &str) -> Option<&Process> {

@@ -9,6 +9,7 @@ pub mod lock;
 pub mod store;
 mod v1;
 
+use std::cell::OnceCell;
 use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
@@ -663,55 +664,78 @@ impl Record {
     }
 }
 
-/// What refers to what in a record, indexed once for reading it whole (a report, the
-/// conformance evaluation): evidence and findings by requirement, register positions by id.
-/// It borrows the record, so the record cannot change while it is in use.
+/// What refers to what in a record, indexed for reading it whole (a report, the conformance
+/// evaluation): evidence and findings by requirement, register positions by id. Each index is
+/// built the first time it is asked for, so that whoever needs only the findings does not
+/// pay for a register of tens of thousands of items. It borrows the record, so the record
+/// cannot change while it is in use.
 pub struct Lookup<'r> {
-    evidence: HashMap<&'r str, Vec<&'r Evidence>>,
-    findings: HashMap<&'r str, Vec<&'r Finding>>,
-    positions: HashMap<&'r str, usize>,
+    record: &'r Record,
+    evidence: OnceCell<HashMap<&'r str, Vec<&'r Evidence>>>,
+    findings: OnceCell<HashMap<&'r str, Vec<&'r Finding>>>,
+    positions: OnceCell<HashMap<&'r str, usize>>,
 }
 
 impl Record {
     pub fn lookup(&self) -> Lookup<'_> {
-        let mut evidence: HashMap<&str, Vec<&Evidence>> = HashMap::new();
-        let mut positions = HashMap::with_capacity(self.evidence.len());
-        for (i, e) in self.evidence.iter().enumerate() {
-            positions.entry(e.id.as_str()).or_insert(i);
-            for s in &e.supports {
-                let items = evidence.entry(s.as_str()).or_default();
-                // An item listing a requirement twice supports it once.
-                if !items.last().is_some_and(|last| std::ptr::eq(*last, e)) {
-                    items.push(e);
-                }
-            }
-        }
-        let mut findings: HashMap<&str, Vec<&Finding>> = HashMap::new();
-        for f in &self.findings {
-            findings.entry(f.requirement.as_str()).or_default().push(f);
-        }
         Lookup {
-            evidence,
-            findings,
-            positions,
+            record: self,
+            evidence: OnceCell::new(),
+            findings: OnceCell::new(),
+            positions: OnceCell::new(),
         }
     }
 }
 
 impl<'r> Lookup<'r> {
+    /// The record looked into.
+    pub fn record(&self) -> &'r Record {
+        self.record
+    }
+
     /// As [`Record::evidence_for`]: in register order.
     pub fn evidence_for(&self, requirement: &str) -> &[&'r Evidence] {
-        self.evidence.get(requirement).map_or(&[], Vec::as_slice)
+        let by_requirement = self.evidence.get_or_init(|| {
+            let mut by_requirement: HashMap<&str, Vec<&Evidence>> = HashMap::new();
+            for e in &self.record.evidence {
+                for s in &e.supports {
+                    let items = by_requirement.entry(s.as_str()).or_default();
+                    // An item listing a requirement twice supports it once.
+                    if !items.last().is_some_and(|last| std::ptr::eq(*last, e)) {
+                        items.push(e);
+                    }
+                }
+            }
+            by_requirement
+        });
+        by_requirement.get(requirement).map_or(&[], Vec::as_slice)
     }
 
     /// As [`Record::findings_for`]: in record order.
     pub fn findings_for(&self, requirement: &str) -> &[&'r Finding] {
-        self.findings.get(requirement).map_or(&[], Vec::as_slice)
+        let by_requirement = self.findings.get_or_init(|| {
+            let mut by_requirement: HashMap<&str, Vec<&Finding>> = HashMap::new();
+            for f in &self.record.findings {
+                by_requirement
+                    .entry(f.requirement.as_str())
+                    .or_default()
+                    .push(f);
+            }
+            by_requirement
+        });
+        by_requirement.get(requirement).map_or(&[], Vec::as_slice)
     }
 
     /// Where an evidence item is in the register.
     pub fn evidence_position(&self, id: &str) -> Option<usize> {
-        self.positions.get(id).copied()
+        let positions = self.positions.get_or_init(|| {
+            let mut positions = HashMap::with_capacity(self.record.evidence.len());
+            for (i, e) in self.record.evidence.iter().enumerate() {
+                positions.entry(e.id.as_str()).or_insert(i);
+            }
+            positions
+        });
+        positions.get(id).copied()
     }
 }
 

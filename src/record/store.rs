@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::Deserialize;
 
-use super::{Record, SCHEMA, check};
+use super::{QuestionnaireRef, Record, SCHEMA, check};
 use crate::diagnostic::{self, Diagnostic};
 use crate::questionnaire::catalog::{self, Loaded, sha256_hex};
 use crate::text::display_path;
@@ -94,11 +94,40 @@ pub fn open(path: &Path) -> Result<Opened, LoadError> {
     let before = stamp(path);
     let text = read_text(path)?;
     let after = stamp(path);
-    let (record, upgraded_from) = parse_versioned(path, &text)?;
-    let mut opened = with_questionnaire(path, &text, record)?;
+    // The questionnaire is read while the record is parsed (each can take a good part of a
+    // second at thousands of requirements): the record names it at its top, where `save`
+    // writes it. The parsed record must name the very same one, or it is read again.
+    let named = named_questionnaire(&text);
+    let (parsed, early) = std::thread::scope(|s| {
+        let early = named.map(|r| s.spawn(move || (questionnaire_from(&r, path), r)));
+        let parsed = parse_versioned(path, &text);
+        (parsed, early.and_then(|e| e.join().ok()))
+    });
+    let (record, upgraded_from) = parsed?;
+    let questionnaire = match early {
+        Some((loaded, named)) if named == record.questionnaire => loaded?,
+        _ => questionnaire_for(&record, path)?,
+    };
+    let mut opened = checked(path, &text, record, questionnaire)?;
     opened.upgraded_from = upgraded_from;
     opened.disk_stamp = after.filter(|_| before == after);
     Ok(opened)
+}
+
+/// The `[questionnaire]` table of a record's text, read on its own: `None` unless it is
+/// there as `save` writes it (a table of its own, ending where the next one starts).
+fn named_questionnaire(text: &str) -> Option<QuestionnaireRef> {
+    #[derive(Deserialize)]
+    struct Head {
+        questionnaire: QuestionnaireRef,
+    }
+    let start = text.find("\n[questionnaire]\n")? + 1;
+    let end = text[start + 1..]
+        .find("\n[")
+        .map_or(text.len(), |i| start + 1 + i + 1);
+    toml::from_str::<Head>(&text[start..end])
+        .ok()
+        .map(|h| h.questionnaire)
 }
 
 /// Size, modification time and inode of a file.
@@ -113,6 +142,16 @@ pub fn stamp(path: &Path) -> Option<Stamp> {
 /// The rest of [`open`] for a record already parsed from `text`, the contents of `path`.
 pub fn with_questionnaire(path: &Path, text: &str, record: Record) -> Result<Opened, LoadError> {
     let questionnaire = questionnaire_for(&record, path)?;
+    checked(path, text, record, questionnaire)
+}
+
+/// A record and its questionnaire, once checked against each other.
+fn checked(
+    path: &Path,
+    text: &str,
+    record: Record,
+    questionnaire: Loaded,
+) -> Result<Opened, LoadError> {
     let problems = check(&record, &questionnaire.questionnaire);
     if !problems.is_empty() {
         return Err(LoadError::invalid(
@@ -134,7 +173,10 @@ pub fn with_questionnaire(path: &Path, text: &str, record: Record) -> Result<Ope
 /// The questionnaire a record names: its file (relative to the record), else an embedded or
 /// local one with its id. Restricted, only an embedded one or a file in the record's folder.
 pub fn questionnaire_for(record: &Record, record_path: &Path) -> Result<Loaded, LoadError> {
-    let r = &record.questionnaire;
+    questionnaire_from(&record.questionnaire, record_path)
+}
+
+fn questionnaire_from(r: &QuestionnaireRef, record_path: &Path) -> Result<Loaded, LoadError> {
     if crate::restricted::on() {
         let refused = || LoadError::RestrictedQuestionnaire {
             file: record_path.to_owned(),
@@ -622,4 +664,29 @@ fn hash_file(path: &Path) -> io::Result<String> {
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_questionnaire_is_named_at_the_top_of_a_saved_record() {
+        let text = std::fs::read_to_string("reports/example-assessment.toml").unwrap();
+        let record = parse(Path::new("example"), &text).unwrap();
+        assert_eq!(
+            named_questionnaire(&text),
+            Some(record.questionnaire.clone())
+        );
+        assert_eq!(
+            named_questionnaire(&to_text(&record)),
+            Some(record.questionnaire)
+        );
+        // Anywhere else, or written otherwise, it is left to the full parse.
+        assert_eq!(
+            named_questionnaire("questionnaire = { id = \"x\" }\n"),
+            None
+        );
+        assert_eq!(named_questionnaire("[questionnaire]\nid = \"x\"\n"), None);
+    }
 }

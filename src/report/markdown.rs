@@ -17,7 +17,13 @@ use crate::text::neutralize;
 /// User text as one inline run: safe in a paragraph, a list item or a table cell. Line breaks
 /// become `<br>`, so the text stays on one source line and cannot open a block.
 pub(crate) fn inline(s: &str) -> String {
-    let s = neutralize(s.trim());
+    let s = s.trim();
+    // Most values (ids, titles, paths) need nothing done: copied as they are, they cost a
+    // report of tens of thousands of rows nothing.
+    if !s.bytes().any(needs_care) {
+        return s.to_owned();
+    }
+    let s = neutralize(s);
     let mut out = String::with_capacity(s.len() + 8);
     let mut lines = s.lines().map(str::trim_end).peekable();
     while let Some(line) = lines.next() {
@@ -40,6 +46,14 @@ pub(crate) fn inline(s: &str) -> String {
         }
     }
     out
+}
+
+/// A byte [`inline`] may have to change: a control, anything not ASCII (which may be a
+/// control or a bidi mark), or Markdown and HTML syntax.
+fn needs_care(b: u8) -> bool {
+    !matches!(b, 0x20..0x7f)
+        || matches!(b, b'&' | b'<' | b'>' | b'\\' | b'`' | b'*' | b'_')
+        || matches!(b, b'[' | b']' | b'#' | b'|' | b'~' | b'$')
 }
 
 /// A SHA-256 as the report shows it: in a code span when it is one (the record's is checked
@@ -81,7 +95,7 @@ fn row(out: &mut String, cells: &[String]) {
         if c.is_empty() {
             out.push(' ');
         } else {
-            out.push_str(&breakable(c));
+            push_breakable(out, c);
         }
         out.push_str(" |");
     }
@@ -91,48 +105,48 @@ fn row(out: &mut String, cells: &[String]) {
 /// A long unbroken value in a table cell (a path, a URL) made breakable: `<wbr>` after its
 /// separators, and every 20 characters in a run that has none, so that a printed table fits
 /// the page instead of losing its right-hand columns. Words, links and code are left alone.
-fn breakable(cell: &str) -> String {
+fn push_breakable(out: &mut String, cell: &str) {
     const LONG: usize = 24;
     const RUN: usize = 20;
-    cell.split(' ')
-        .map(|token| {
-            if token.chars().count() <= LONG || token.contains(['`', '(', '<']) {
-                return token.to_string();
-            }
-            let mut out = String::with_capacity(token.len() + 16);
-            let mut run = 0;
-            let mut chars = token.chars().peekable();
-            while let Some(mut c) = chars.next() {
-                out.push(c);
-                run += 1;
-                match c {
-                    // Keep an escape with the character it escapes, an entity whole.
-                    '\\' => {
-                        if let Some(next) = chars.next() {
-                            out.push(next);
-                            c = next;
+    for (n, token) in cell.split(' ').enumerate() {
+        if n > 0 {
+            out.push(' ');
+        }
+        // (A token of at most LONG bytes has at most LONG characters.)
+        if token.len() <= LONG || token.chars().count() <= LONG || token.contains(['`', '(', '<']) {
+            out.push_str(token);
+            continue;
+        }
+        let mut run = 0;
+        let mut chars = token.chars().peekable();
+        while let Some(mut c) = chars.next() {
+            out.push(c);
+            run += 1;
+            match c {
+                // Keep an escape with the character it escapes, an entity whole.
+                '\\' => {
+                    if let Some(next) = chars.next() {
+                        out.push(next);
+                        c = next;
+                    }
+                }
+                '&' => {
+                    for next in chars.by_ref() {
+                        out.push(next);
+                        if next == ';' {
+                            break;
                         }
                     }
-                    '&' => {
-                        for next in chars.by_ref() {
-                            out.push(next);
-                            if next == ';' {
-                                break;
-                            }
-                        }
-                    }
-                    _ => {}
                 }
-                let separator = matches!(c, '/' | '.' | '-' | '_' | '?' | '=' | ',');
-                if chars.peek().is_some() && (separator || run >= RUN) {
-                    out.push_str("<wbr>");
-                    run = 0;
-                }
+                _ => {}
             }
-            out
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
+            let separator = matches!(c, '/' | '.' | '-' | '_' | '?' | '=' | ',');
+            if chars.peek().is_some() && (separator || run >= RUN) {
+                out.push_str("<wbr>");
+                run = 0;
+            }
+        }
+    }
 }
 
 pub(super) fn table(
@@ -200,12 +214,13 @@ struct Ctx<'a> {
 pub fn markdown(input: &Input) -> String {
     let (q, r) = (input.questionnaire, input.record);
     let ident = &q.questionnaire;
+    let lookup = r.lookup();
     let c = Ctx {
         input,
         q,
         r,
-        eval: conformance::evaluate(q, r),
-        lookup: r.lookup(),
+        eval: conformance::evaluate(q, &lookup),
+        lookup,
         // The questionnaire's own words, escaped like user text: a local questionnaire can
         // come from anyone.
         standard: format!("{}:{}", inline(&ident.standard), inline(&ident.edition)),
@@ -514,7 +529,6 @@ fn conditions(out: &mut String, c: &Ctx) {
 /// ratings and findings disagree.
 fn summary(out: &mut String, c: &Ctx) {
     let q = c.q;
-    let r = c.r;
     let eval = &c.eval;
     let ident = &q.questionnaire;
     let _ = writeln!(out, "<a id=\"summary\"></a>\n\n## Summary\n");
@@ -611,7 +625,7 @@ fn summary(out: &mut String, c: &Ctx) {
         }
         out.push('\n');
     }
-    let warnings = conformance::consistency_warnings(q, r);
+    let warnings = conformance::consistency_warnings(q, &c.lookup);
     if !warnings.is_empty() {
         let _ = writeln!(
             out,
@@ -631,7 +645,7 @@ fn conclusion(out: &mut String, c: &Ctx) {
     let (q, r) = (c.q, c.r);
     let ident = &q.questionnaire;
     let _ = writeln!(out, "<a id=\"conclusion\"></a>\n\n## Conclusion\n");
-    let conclusion = conformance::conclude(q, r);
+    let conclusion = conformance::conclude(q, &c.lookup);
     let provisional = if r.assessment.status == Status::Draft {
         "Provisional (draft): "
     } else {
@@ -1187,12 +1201,22 @@ fn requirement_section(out: &mut String, input: &Input, lookup: &Lookup, req: &R
 mod tests {
     use super::*;
 
+    fn breakable(cell: &str) -> String {
+        let mut out = String::new();
+        push_breakable(&mut out, cell);
+        out
+    }
+
     #[test]
     fn inline_escapes_structure() {
         assert_eq!(inline("a|b"), "a\\|b");
         assert_eq!(inline("<script>"), "&lt;script&gt;");
         assert_eq!(inline("# title\n- item"), "\\# title<br>- item");
         assert_eq!(inline("x\u{1b}[31m"), "x\u{241b}\\[31m");
+        // Text with nothing to escape is kept as it is, trimmed.
+        assert_eq!(inline("  docs/item-1.pdf v2 "), "docs/item-1.pdf v2");
+        assert_eq!(inline("a\tb\u{7f}"), "a b\u{2421}");
+        assert_eq!(inline("caf\u{e9} \u{202e}x"), "caf\u{e9} \u{fffd}x");
     }
 
     #[test]

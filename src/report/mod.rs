@@ -60,10 +60,10 @@ pub fn render(input: &Input, format: Format) -> String {
 }
 
 /// The record's findings, requirement by requirement in questionnaire order.
-fn in_requirement_order<'r>(
-    q: &'r Questionnaire,
-    lookup: &'r Lookup<'r>,
-) -> impl Iterator<Item = &'r Finding> {
+fn in_requirement_order<'a, 'r>(
+    q: &'a Questionnaire,
+    lookup: &'a Lookup<'r>,
+) -> impl Iterator<Item = &'r Finding> + 'a {
     q.requirements
         .iter()
         .flat_map(move |req| lookup.findings_for(&req.id).iter().copied())

@@ -270,9 +270,6 @@ fn event_loop(terminal: &mut Term, app: &mut App, files: &mut Files) -> Result<E
             if app.follow {
                 files.go_where_the_editor_is(app);
             }
-        } else if let Some(lock) = files.lock.as_mut() {
-            // For those following: where the editor is.
-            lock.publish(&app.requirement().id);
         }
         if app.quit {
             return Ok(Ended::Quit);
@@ -280,6 +277,10 @@ fn event_loop(terminal: &mut Term, app: &mut App, files: &mut Files) -> Result<E
         // The echo first: saving never holds it up.
         if redraw && foreground() {
             draw(terminal, app)?;
+        }
+        // For those following: where the editor is.
+        if let Some(lock) = files.lock.as_mut().filter(|_| !app.read_only) {
+            lock.publish(&app.requirement().id);
         }
         // Then the save, on the writer: at once, except while notes are typed, when it waits
         // for a pause (and never more than a second).

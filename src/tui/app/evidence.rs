@@ -49,6 +49,7 @@ impl App {
                 let ev = self.opened.record.evidence[row].id.clone();
                 let linked = self.opened.record.evidence[row].supports.contains(&id);
                 let _ = edit::link_evidence(&mut self.opened.record, &ev, &id, !linked);
+                self.register_changed();
                 self.changed();
                 row
             }
@@ -79,6 +80,7 @@ impl App {
                     .supports
                     .contains(&id);
                 let _ = edit::link_evidence(&mut self.opened.record, &ev, &id, !linked);
+                self.register_changed();
                 self.message = Some(format!(
                     "{ev} {} {id}",
                     if linked { "unlinked from" } else { "linked to" }

@@ -435,6 +435,7 @@ impl App {
         if result.is_err() {
             self.opened.record = before;
             self.effects.truncate(effects);
+            self.register_changed();
         }
         result
     }
@@ -589,6 +590,7 @@ impl App {
                 });
                 record.evidence.push(item);
                 self.evidence_row = record.evidence.len() - 1;
+                self.register_changed();
             }
             Purpose::EditEvidence(i) => {
                 let mut item = evidence_from(e)?;
@@ -610,6 +612,7 @@ impl App {
                     });
                 }
                 record.evidence[*i] = item;
+                self.register_changed();
             }
         }
         self.changed();
@@ -639,6 +642,7 @@ impl App {
                 self.evidence_row = self
                     .evidence_row
                     .min(record.evidence.len().saturating_sub(1));
+                self.register_changed();
             }
         }
         self.item = self.item.min(self.list_len(self.focus).saturating_sub(1));

@@ -7,6 +7,7 @@ mod forms;
 mod question;
 mod setup;
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 use crate::conformance;
@@ -125,6 +126,19 @@ pub enum Mode {
 
 pub const FINDING_CLASSES: [FindingClass; 5] = FindingClass::ALL;
 
+/// Each process of the questionnaire with the positions of its requirements.
+fn outline(q: &crate::questionnaire::Questionnaire) -> Vec<(usize, Vec<usize>)> {
+    let mut by_process: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, r) in q.requirements.iter().enumerate() {
+        by_process.entry(r.process.as_str()).or_default().push(i);
+    }
+    q.processes
+        .iter()
+        .enumerate()
+        .filter_map(|(p, process)| Some((p, by_process.remove(process.id.as_str())?)))
+        .collect()
+}
+
 fn mode_of(overlay: &Overlay, screen: Screen, focus: Focus) -> Mode {
     match overlay {
         Overlay::Editor(e) => Mode::Editing {
@@ -137,10 +151,6 @@ fn mode_of(overlay: &Overlay, screen: Screen, focus: Focus) -> Mode {
         Overlay::None => Mode::Normal(screen, focus),
     }
 }
-
-/// What the evidence linked to the requirement on screen was worked out for: the edit, the
-/// requirement, the size of the register.
-type LinkedKey = (u64, usize, usize);
 
 pub struct App {
     pub opened: Opened,
@@ -170,10 +180,18 @@ pub struct App {
     /// Where the text cursor was drawn in the last frame: set while drawing, so the
     /// terminal's own cursor can be put there.
     pub cursor: std::cell::Cell<Option<ratatui::layout::Position>>,
-    /// The evidence ids linked to the requirement on screen, worked out once per change
-    /// rather than once per frame (a register can hold tens of thousands of items): for
-    /// which edit, requirement and register size.
-    linked: std::cell::RefCell<Option<(LinkedKey, Vec<String>)>>,
+    /// The side list's rows: the questionnaire's processes, each with its requirements.
+    outline: Vec<(usize, Vec<usize>)>,
+    /// Changes made to which evidence supports which requirement (see [`App::linked_evidence`]).
+    register_edits: u64,
+    /// The evidence items supporting each requirement, as of a number of register changes:
+    /// the question screen needs them at every frame, and a register can hold tens of
+    /// thousands of items, so they are worked out again only when the register changes.
+    supports: std::cell::RefCell<(Option<u64>, Vec<Vec<usize>>)>,
+    /// How many requirements are rated, as of an edit: counted once per change, not per frame.
+    rated: std::cell::Cell<Option<(u64, usize)>>,
+    /// Read-only or signed off: the record as it must stay (see [`App::update`]).
+    frozen: Option<Box<crate::record::Record>>,
     pub save: SaveState,
     pub message: Option<String>,
     pub quit: bool,
@@ -196,6 +214,7 @@ impl App {
         } else {
             Screen::Question
         };
+        let outline = outline(&opened.questionnaire.questionnaire);
         App {
             opened,
             theme: super::theme::Theme::MONO,
@@ -215,7 +234,11 @@ impl App {
             read_only: false,
             follow: false,
             cursor: std::cell::Cell::new(None),
-            linked: std::cell::RefCell::new(None),
+            outline,
+            register_edits: 0,
+            supports: Default::default(),
+            rated: std::cell::Cell::new(None),
+            frozen: None,
             save: SaveState::Unchanged,
             message: None,
             quit: false,
@@ -223,24 +246,67 @@ impl App {
         }
     }
 
-    /// The ids of the evidence items linked to the requirement on screen.
+    /// The ids of the evidence items linked to the requirement on screen, in register order.
     pub fn linked_evidence(&self) -> Vec<String> {
-        let key = (self.edits, self.current, self.opened.record.evidence.len());
-        let mut memo = self.linked.borrow_mut();
-        match &*memo {
-            Some((k, ids)) if *k == key => ids.clone(),
+        let register = &self.opened.record.evidence;
+        let mut supports = self.supports.borrow_mut();
+        if supports.0 != Some(self.register_edits) {
+            let q = &self.opened.questionnaire.questionnaire;
+            // By position in the questionnaire, of positions in the register.
+            let mut by_requirement = vec![Vec::new(); q.requirements.len()];
+            for (i, e) in register.iter().enumerate() {
+                for r in e.supports.iter().filter_map(|s| q.position(s)) {
+                    let items: &mut Vec<usize> = &mut by_requirement[r];
+                    // An item listing a requirement twice supports it once.
+                    if items.last() != Some(&i) {
+                        items.push(i);
+                    }
+                }
+            }
+            *supports = (Some(self.register_edits), by_requirement);
+        }
+        let id = &self.requirement().id;
+        let ids: Vec<String> = supports.1[self.current]
+            .iter()
+            .map(|&i| register[i].id.clone())
+            .collect();
+        // Every change to the links must be counted by `register_changed`: checked against
+        // the register itself in debug builds (and so in every test).
+        debug_assert_eq!(
+            ids,
+            self.opened
+                .record
+                .evidence_for(id)
+                .map(|e| e.id.clone())
+                .collect::<Vec<_>>(),
+            "a change to the evidence register was not counted"
+        );
+        ids
+    }
+
+    /// How many requirements are rated.
+    pub fn rated(&self) -> usize {
+        match self.rated.get() {
+            Some((edit, n)) if edit == self.edits => n,
             _ => {
-                let id = &self.requirement().id;
-                let ids: Vec<String> = self
+                // Every answer is of a requirement of the questionnaire (the record check
+                // says so).
+                let n = self
                     .opened
                     .record
-                    .evidence_for(id)
-                    .map(|e| e.id.clone())
-                    .collect();
-                *memo = Some((key, ids.clone()));
-                ids
+                    .requirements
+                    .values()
+                    .filter(|a| a.rating.is_some())
+                    .count();
+                self.rated.set(Some((self.edits, n)));
+                n
             }
         }
+    }
+
+    /// The side list's rows: each process with its requirements (in questionnaire order).
+    pub fn outline(&self) -> &[(usize, Vec<usize>)] {
+        &self.outline
     }
 
     pub fn requirements(&self) -> &[Requirement] {
@@ -258,12 +324,12 @@ impl App {
     /// Requirements listed in the side list: all, or the open ones (and the one on screen).
     pub fn visible(&self) -> Vec<usize> {
         (0..self.requirements().len())
-            .filter(|&i| {
-                !self.only_open
-                    || i == self.current
-                    || self.rating_of(&self.requirements()[i].id).is_none()
-            })
+            .filter(|&i| self.is_visible(i))
             .collect()
+    }
+
+    pub fn is_visible(&self, i: usize) -> bool {
+        !self.only_open || i == self.current || self.rating_of(&self.requirements()[i].id).is_none()
     }
 
     /// The requirements the summary lists, one row each: those that block a conformance
@@ -273,8 +339,9 @@ impl App {
             &self.opened.questionnaire.questionnaire,
             &self.opened.record,
         );
-        let eval = conformance::evaluate(q, record);
-        let warnings = conformance::consistency_warnings(q, record);
+        let lookup = record.lookup();
+        let eval = conformance::evaluate(q, &lookup);
+        let warnings = conformance::consistency_warnings(q, &lookup);
         eval.blockers
             .iter()
             .map(|(id, _)| id.to_string())
@@ -378,9 +445,12 @@ impl App {
 
     /// After a reload or a save under a new name: the conflict is over.
     pub fn resolved(&mut self, opened: Opened, message: String) {
-        self.linked.take();
         let current = self.requirement().id.clone();
+        self.outline = outline(&opened.questionnaire.questionnaire);
         self.opened = opened;
+        self.rated.take();
+        self.frozen = None;
+        self.register_changed();
         self.current = self
             .requirements()
             .iter()
@@ -408,6 +478,12 @@ impl App {
     fn changed(&mut self) {
         self.dirty = true;
         self.edits += 1;
+    }
+
+    /// Which evidence supports which requirement may have changed (an item linked, added,
+    /// removed, or the whole record put back).
+    fn register_changed(&mut self) {
+        self.register_edits += 1;
     }
 
     fn go(&mut self, screen: Screen) {
@@ -442,11 +518,20 @@ impl App {
         let signed_off = self.opened.record.assessment.sign_off().is_some();
         if self.read_only || signed_off {
             // Opened read-only, or signed off: look anywhere, change nothing. A sign-off
-            // made in this interview is still to be saved.
-            let (before, dirty) = (self.opened.record.clone(), self.dirty);
+            // made in this interview is still to be saved. The record as it must stay is
+            // copied once, and compared only when an action made a change (every change
+            // counts itself in `edits`), so that looking around costs nothing more.
+            if self.frozen.is_none() {
+                self.frozen = Some(Box::new(self.opened.record.clone()));
+            }
+            let (edits, dirty) = (self.edits, self.dirty);
             self.apply_action(action);
-            if self.opened.record != before {
-                self.opened.record = before;
+            let frozen = self.frozen.as_deref().expect("copied above");
+            if self.edits == edits {
+                debug_assert!(self.opened.record == *frozen, "a change was not counted");
+            } else if self.opened.record != *frozen {
+                self.opened.record = frozen.clone();
+                self.register_changed();
                 self.message = Some(if signed_off {
                     setup::FINAL_NOTE.into()
                 } else {

@@ -207,15 +207,19 @@ impl App {
 
     /// Moves through the visible requirements; stops at either end.
     pub(super) fn step(&mut self, delta: isize) {
-        let visible = self.visible();
-        let pos = visible.iter().position(|&i| i == self.current).unwrap_or(0);
-        let next = pos as isize + delta;
-        if next < 0 {
-            self.message = Some("this is the first requirement".into());
-        } else if next as usize >= visible.len() {
-            self.message = Some("this is the last requirement: s shows the summary".into());
+        let n = self.requirements().len();
+        // Walk from the requirement on screen: as far as the next visible one, no further.
+        let next = if delta > 0 {
+            (self.current + 1..n).find(|&i| self.is_visible(i))
         } else {
-            self.go_to_requirement(visible[next as usize]);
+            (0..self.current).rev().find(|&i| self.is_visible(i))
+        };
+        match next {
+            Some(i) => self.go_to_requirement(i),
+            None if delta > 0 => {
+                self.message = Some("this is the last requirement: s shows the summary".into())
+            }
+            None => self.message = Some("this is the first requirement".into()),
         }
     }
 }

@@ -34,14 +34,7 @@ enum SideRow<'q> {
 fn side_list(app: &App, area: Rect, buf: &mut Buffer) {
     let t = app.theme;
     let q = &app.opened.questionnaire.questionnaire;
-    // Every answer is of a requirement of the questionnaire (the record check says so).
-    let rated = app
-        .opened
-        .record
-        .requirements
-        .values()
-        .filter(|a| a.rating.is_some())
-        .count();
+    let rated = app.rated();
     let title = Line::styled(
         format!(
             "{rated}/{} rated{}",
@@ -52,19 +45,19 @@ fn side_list(app: &App, area: Rect, buf: &mut Buffer) {
     );
     // Every row, as positions only: what is drawn is laid out for the rows on screen alone,
     // however long the questionnaire.
-    let mut by_process: std::collections::HashMap<&str, Vec<usize>> =
-        std::collections::HashMap::new();
-    for i in app.visible() {
-        by_process
-            .entry(q.requirements[i].process.as_str())
-            .or_default()
-            .push(i);
-    }
     let mut rows = Vec::new();
-    for p in &q.processes {
-        if let Some(ids) = by_process.get(p.id.as_str()) {
-            rows.push(SideRow::Process(p));
-            rows.extend(ids.iter().map(|&i| SideRow::Requirement(i)));
+    for (p, requirements) in app.outline() {
+        rows.push(SideRow::Process(&q.processes[*p]));
+        let heading = rows.len();
+        rows.extend(
+            requirements
+                .iter()
+                .filter(|&&i| app.is_visible(i))
+                .map(|&i| SideRow::Requirement(i)),
+        );
+        // A process with nothing to show is left out.
+        if rows.len() == heading {
+            rows.pop();
         }
     }
     let current_row = rows

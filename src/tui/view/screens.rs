@@ -246,7 +246,8 @@ pub fn summary(app: &App, area: Rect, buf: &mut Buffer) {
     let t = app.theme;
     let area = inset(area);
     let q = &app.opened.questionnaire.questionnaire;
-    let eval = conformance::evaluate(q, &app.opened.record);
+    let lookup = app.opened.record.lookup();
+    let eval = conformance::evaluate(q, &lookup);
     let mut lines = vec![
         Line::styled(
             format!("Summary · {}/{} assessed", eval.assessed(), eval.total()),
@@ -259,7 +260,7 @@ pub fn summary(app: &App, area: Rect, buf: &mut Buffer) {
     }
     lines.push(Line::default());
     let clause = &q.questionnaire.conformance_clause;
-    let conclusion = conformance::conclude(q, &app.opened.record);
+    let conclusion = conformance::conclude(q, &lookup);
     let draft = if app.opened.record.assessment.status == crate::record::Status::Draft {
         "Provisional: "
     } else {
@@ -301,7 +302,7 @@ pub fn summary(app: &App, area: Rect, buf: &mut Buffer) {
             safe(c)
         )));
     }
-    let warnings = conformance::consistency_warnings(q, &app.opened.record);
+    let warnings = conformance::consistency_warnings(q, &lookup);
     let rows = eval
         .blockers
         .iter()
