@@ -1,7 +1,9 @@
 //! What the ratings add up to: counts per process, each process's achievement, and whether
 //! process conformance (clause 4.2) can be claimed, with every reason it cannot.
 
-use crate::questionnaire::{Process, Questionnaire};
+use std::collections::HashMap;
+
+use crate::questionnaire::{Process, Questionnaire, Requirement};
 use crate::rating::{Judgement, Rating};
 use crate::record::{Finding, FindingClass, Lookup, Record};
 
@@ -161,6 +163,14 @@ pub fn evaluate<'q>(q: &'q Questionnaire, lookup: &Lookup) -> Evaluation<'q> {
     let rule = &q.rule;
     let record = lookup.record();
     let mut blockers = Vec::new();
+    // Each process's requirements in questionnaire order, gathered in one pass.
+    let mut by_process: HashMap<&str, Vec<&Requirement>> = HashMap::new();
+    for req in &q.requirements {
+        by_process
+            .entry(req.process.as_str())
+            .or_default()
+            .push(req);
+    }
     let processes = q
         .processes
         .iter()
@@ -168,7 +178,7 @@ pub fn evaluate<'q>(q: &'q Questionnaire, lookup: &Lookup) -> Evaluation<'q> {
             let in_scope = record.assessment.scope.processes.contains(&process.id);
             let mut counts = Counts::default();
             let mut lowest: Option<Rating> = None;
-            for req in q.requirements_of(&process.id) {
+            for &req in by_process.get(process.id.as_str()).into_iter().flatten() {
                 let judgement = record.answer(&req.id).and_then(|a| a.rating);
                 counts.add(judgement);
                 if let Some(r) = judgement.and_then(Judgement::rating) {

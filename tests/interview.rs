@@ -476,6 +476,48 @@ fn the_evidence_shown_follows_every_change_to_the_register() {
     );
 }
 
+/// A long register is drawn from the rows around the selected item only: those on screen
+/// are all there, whichever item is selected.
+#[test]
+fn a_long_register_shows_the_rows_around_the_selected_item() {
+    let mut app = example_app();
+    let item = app.opened.record.evidence[0].clone();
+    for n in 0..500 {
+        let mut e = item.clone();
+        e.id = format!("X{n}");
+        app.opened.record.evidence.push(e);
+    }
+    app.update(Action::ShowEvidence);
+    let rows = app.opened.record.evidence.len();
+    for (at, down) in [(0, 0), (300, 300), (rows - 1, rows)] {
+        app.evidence_row = 0;
+        for _ in 0..down {
+            app.update(Action::Down);
+        }
+        assert_eq!(app.evidence_row, at);
+        let shown = screen(&app, 80, 24);
+        let id = app.opened.record.evidence[at].id.clone();
+        assert!(
+            shown.contains(&format!("] {id} ")),
+            "{id} not on screen:\n{shown}"
+        );
+        // Between the column headings and the selected row, every line is an item.
+        let lines: Vec<&str> = shown.lines().collect();
+        // (The headings scroll away with the rows above; line 0 is the title bar.)
+        let heading = lines
+            .iter()
+            .position(|l| l.contains("Supports"))
+            .unwrap_or(0);
+        let selected = lines
+            .iter()
+            .position(|l| l.contains(&format!("] {id} ")))
+            .unwrap();
+        for l in &lines[heading + 1..selected] {
+            assert!(l.contains("] "), "a row left empty:\n{shown}");
+        }
+    }
+}
+
 // ---- Snapshots at 80x24 ----------------------------------------------------------------
 
 fn screen(app: &App, w: u16, h: u16) -> String {

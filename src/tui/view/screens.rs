@@ -196,7 +196,14 @@ pub fn evidence(app: &App, area: Rect, buf: &mut Buffer) {
         ));
     }
     let mut selected_line = 0;
+    // Only rows within a screen of the selected one can be shown: the others are left
+    // empty, so that a register of tens of thousands of items costs no more to draw.
+    let near = |i: usize| i.abs_diff(app.evidence_row) <= area.height as usize;
     for (i, e) in record.evidence.iter().enumerate() {
+        if !near(i) {
+            lines.push(Line::default());
+            continue;
+        }
         let mark = if e.supports.contains(current) {
             "[x] "
         } else {
