@@ -77,6 +77,12 @@ fn main() {
     measure(&mut app, "evidence, down", &[Action::ShowEvidence], &|| {
         Action::Down
     });
+    measure(
+        &mut app,
+        "evidence picker, down",
+        &[Action::Back, Action::Back, Action::PickEvidence],
+        &|| Action::Down,
+    );
 }
 
 fn median(times: &mut [Duration]) -> Duration {

@@ -476,6 +476,31 @@ fn the_evidence_shown_follows_every_change_to_the_register() {
     );
 }
 
+/// The summary is worked out once per change, not per key: it must follow every change.
+#[test]
+fn the_summary_follows_every_change() {
+    let mut app = example_app();
+    let before = app.summary();
+    app.update(Action::ShowSummary);
+    app.update(Action::Down);
+    assert_eq!(app.summary(), before, "moving changes nothing");
+    app.update(Action::Open);
+    let id = app.requirement().id.clone();
+    let rating = app.rating_of(&id).and_then(|j| j.rating()).expect("rated");
+    app.update(Action::ClearRating);
+    let after = app.summary();
+    assert_eq!(after.assessed, before.assessed - 1);
+    assert!(
+        after
+            .rows
+            .iter()
+            .any(|(r, why)| *r == id && why.contains("not yet assessed"))
+    );
+    // Put back, it reads as before.
+    app.update(Action::Rate(rating));
+    assert_eq!(app.summary().assessed, before.assessed);
+}
+
 /// A long register is drawn from the rows around the selected item only: those on screen
 /// are all there, whichever item is selected.
 #[test]
@@ -515,6 +540,19 @@ fn a_long_register_shows_the_rows_around_the_selected_item() {
         for l in &lines[heading + 1..selected] {
             assert!(l.contains("] "), "a row left empty:\n{shown}");
         }
+    }
+    // The picker on the question screen, likewise.
+    app.update(Action::Back);
+    app.update(Action::PickEvidence);
+    for _ in 0..300 {
+        app.update(Action::Down);
+    }
+    let shown = screen(&app, 80, 24);
+    for n in 280..=289 {
+        assert!(
+            shown.contains(&format!("] X{n} · ")),
+            "X{n} not on screen:\n{shown}"
+        );
     }
 }
 

@@ -9,6 +9,7 @@ mod setup;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::rc::Rc;
 
 use crate::conformance;
 use crate::questionnaire::Requirement;
@@ -126,6 +127,25 @@ pub enum Mode {
 
 pub const FINDING_CLASSES: [FindingClass; 5] = FindingClass::ALL;
 
+/// What the summary screen shows: the conformance evaluation of the record as text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Summary {
+    pub assessed: usize,
+    pub total: usize,
+    /// One row per process: counts and achievement.
+    pub processes: Vec<String>,
+    /// The conclusion the record supports, and whether it is a favourable one.
+    pub headline: String,
+    pub favourable: bool,
+    pub conditions_unmet: Vec<String>,
+    pub conditions_unanswered: Vec<String>,
+    /// How many of `rows` block a conformance claim (they come first).
+    pub blockers: usize,
+    /// Requirement id and why, one per requirement listed: those that block a conformance
+    /// claim, then those whose rating and findings disagree.
+    pub rows: Vec<(String, String)>,
+}
+
 /// Each process of the questionnaire with the positions of its requirements.
 fn outline(q: &crate::questionnaire::Questionnaire) -> Vec<(usize, Vec<usize>)> {
     let mut by_process: HashMap<&str, Vec<usize>> = HashMap::new();
@@ -190,6 +210,8 @@ pub struct App {
     supports: std::cell::RefCell<(Option<u64>, Vec<Vec<usize>>)>,
     /// How many requirements are rated, as of an edit: counted once per change, not per frame.
     rated: std::cell::Cell<Option<(u64, usize)>>,
+    /// The summary, as of an edit (see [`App::summary`]).
+    summary: std::cell::RefCell<Option<(u64, Rc<Summary>)>>,
     /// Read-only or signed off: the record as it must stay (see [`App::update`]).
     frozen: Option<Box<crate::record::Record>>,
     pub save: SaveState,
@@ -238,6 +260,7 @@ impl App {
             register_edits: 0,
             supports: Default::default(),
             rated: std::cell::Cell::new(None),
+            summary: Default::default(),
             frozen: None,
             save: SaveState::Unchanged,
             message: None,
@@ -332,21 +355,62 @@ impl App {
         !self.only_open || i == self.current || self.rating_of(&self.requirements()[i].id).is_none()
     }
 
-    /// The requirements the summary lists, one row each: those that block a conformance
-    /// claim, then those whose rating and findings disagree.
+    /// The ids of the requirements the summary lists, one row each (see [`Summary::rows`]).
     pub fn summary_rows(&self) -> Vec<String> {
-        let (q, record) = (
-            &self.opened.questionnaire.questionnaire,
-            &self.opened.record,
-        );
-        let lookup = record.lookup();
-        let eval = conformance::evaluate(q, &lookup);
-        let warnings = conformance::consistency_warnings(q, &lookup);
-        eval.blockers
+        self.summary()
+            .rows
             .iter()
-            .map(|(id, _)| id.to_string())
-            .chain(warnings.iter().map(|(id, _)| id.to_string()))
+            .map(|(id, _)| id.clone())
             .collect()
+    }
+
+    /// What the summary screen shows, worked out once per change: the conformance
+    /// evaluation reads the whole record, tens of milliseconds at thousands of requirements.
+    pub fn summary(&self) -> Rc<Summary> {
+        let mut memo = self.summary.borrow_mut();
+        if let Some((edit, summary)) = &*memo
+            && *edit == self.edits
+        {
+            return summary.clone();
+        }
+        let q = &self.opened.questionnaire.questionnaire;
+        let lookup = self.opened.record.lookup();
+        let eval = conformance::evaluate(q, &lookup);
+        let conclusion = conformance::conclude(q, &lookup);
+        let describe = |why: &[conformance::Blocker]| -> String {
+            let reasons: Vec<String> = why.iter().map(|b| b.describe(&q.rule.met)).collect();
+            reasons.join("; ")
+        };
+        let summary = Rc::new(Summary {
+            assessed: eval.assessed(),
+            total: eval.total(),
+            processes: eval.processes.iter().map(|p| p.row()).collect(),
+            headline: conclusion.headline(&q.questionnaire.conformance_clause),
+            favourable: conclusion.favourable(),
+            conditions_unmet: eval
+                .conditions_unmet
+                .iter()
+                .map(|c| c.to_string())
+                .collect(),
+            conditions_unanswered: eval
+                .conditions_unanswered
+                .iter()
+                .map(|c| c.to_string())
+                .collect(),
+            blockers: eval.blockers.len(),
+            rows: eval
+                .blockers
+                .iter()
+                .map(|(id, why)| (id.to_string(), describe(why)))
+                .chain(
+                    conformance::consistency_warnings(q, &lookup)
+                        .into_iter()
+                        .map(|(id, why)| (id.to_string(), why)),
+                )
+                .collect(),
+        });
+        *memo = Some((self.edits, summary.clone()));
+        summary
     }
 
     pub fn mode(&self) -> Mode {
@@ -449,6 +513,7 @@ impl App {
         self.outline = outline(&opened.questionnaire.questionnaire);
         self.opened = opened;
         self.rated.take();
+        self.summary.take();
         self.frozen = None;
         self.register_changed();
         self.current = self
@@ -703,20 +768,16 @@ impl App {
     }
 
     fn update_summary(&mut self, action: Action) {
-        let rows = self.summary_rows();
+        let summary = self.summary();
         match action {
             Action::Up | Action::Prev => self.summary_row = self.summary_row.saturating_sub(1),
             Action::Down | Action::Next => {
-                self.summary_row = (self.summary_row + 1).min(rows.len().saturating_sub(1))
+                self.summary_row = (self.summary_row + 1).min(summary.rows.len().saturating_sub(1))
             }
             Action::Open => {
-                if let Some(id) = rows.get(self.summary_row) {
-                    let index = self
-                        .requirements()
-                        .iter()
-                        .position(|r| &r.id == id)
-                        .expect("known id");
-                    self.go_to_requirement(index);
+                if let Some((id, _)) = summary.rows.get(self.summary_row) {
+                    let q = &self.opened.questionnaire.questionnaire;
+                    self.go_to_requirement(q.position(id).expect("known id"));
                 }
             }
             _ => {}

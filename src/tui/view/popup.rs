@@ -195,10 +195,14 @@ fn render_overlay(app: &App, overlay: &Overlay, area: Rect, buf: &mut Buffer) {
                     .render(inner, buf);
                 return;
             }
+            // Only the rows on screen are laid out, however long the register.
+            let offset = row.saturating_sub(inner.height.saturating_sub(1) as usize);
             let lines: Vec<Line> = record
                 .evidence
                 .iter()
                 .enumerate()
+                .skip(offset)
+                .take(inner.height as usize)
                 .map(|(i, e)| {
                     let mark = if e.supports.contains(id) {
                         "[x]"
@@ -216,10 +220,7 @@ fn render_overlay(app: &App, overlay: &Overlay, area: Rect, buf: &mut Buffer) {
                     }
                 })
                 .collect();
-            let offset = row.saturating_sub(inner.height.saturating_sub(1) as usize);
-            Paragraph::new(lines)
-                .scroll((offset as u16, 0))
-                .render(inner, buf);
+            Paragraph::new(lines).render(inner, buf);
         }
     }
 }

@@ -29,17 +29,18 @@ enum Top {
     At(usize),
 }
 
-/// Lines in `area` from `top`. What does not fit below is said on the last row, never
-/// silently cut off.
-fn window(lines: Vec<Line<'static>>, top: Top, area: Rect, buf: &mut Buffer, t: Theme) {
+/// Lines in `area` from `top`, one row each. What does not fit below is said on the last row,
+/// never silently cut off. Only the lines on screen are drawn.
+fn window(lines: &[Line<'static>], top: Top, area: Rect, buf: &mut Buffer, t: Theme) {
     let h = area.height as usize;
     let body = if lines.len() > h && h > 1 { h - 1 } else { h };
     let (offset, how) = match top {
         Top::Showing(line) => (line.saturating_sub(body.saturating_sub(1)), "↓ goes there"),
         Top::At(line) => (line.min(lines.len().saturating_sub(body)), "↓ scrolls"),
     };
+    let shown = &lines[offset.min(lines.len())..(offset + body).min(lines.len())];
     let below = lines.len().saturating_sub(offset + body);
-    Paragraph::new(lines).scroll((offset as u16, 0)).render(
+    Paragraph::new(shown.to_vec()).render(
         Rect {
             height: body as u16,
             ..area
@@ -131,7 +132,7 @@ pub fn setup(app: &App, area: Rect, buf: &mut Buffer) {
         }
         lines.push(line);
     }
-    window(lines, Top::Showing(selected_line), area, buf, t);
+    window(&lines, Top::Showing(selected_line), area, buf, t);
 }
 
 pub fn guidance(app: &App, area: Rect, buf: &mut Buffer) {
@@ -165,7 +166,7 @@ pub fn guidance(app: &App, area: Rect, buf: &mut Buffer) {
         ));
         lines.extend(wrap_spans(vec![Span::raw(safe(&p.purpose))], area.width, 0));
     }
-    window(lines, Top::At(app.scroll as usize), area, buf, t);
+    window(&lines, Top::At(app.scroll as usize), area, buf, t);
 }
 
 pub fn evidence(app: &App, area: Rect, buf: &mut Buffer) {
@@ -246,88 +247,80 @@ pub fn evidence(app: &App, area: Rect, buf: &mut Buffer) {
             ));
         }
     }
-    window(lines, Top::Showing(selected_line), area, buf, t);
+    window(&lines, Top::Showing(selected_line), area, buf, t);
 }
 
 pub fn summary(app: &App, area: Rect, buf: &mut Buffer) {
     let t = app.theme;
     let area = inset(area);
     let q = &app.opened.questionnaire.questionnaire;
-    let lookup = app.opened.record.lookup();
-    let eval = conformance::evaluate(q, &lookup);
+    let summary = app.summary();
     let mut lines = vec![
         Line::styled(
-            format!("Summary · {}/{} assessed", eval.assessed(), eval.total()),
+            format!("Summary · {}/{} assessed", summary.assessed, summary.total),
             t.title(),
         ),
         Line::styled(conformance::ROW_HEADING, t.label()),
     ];
-    for p in &eval.processes {
-        lines.push(Line::raw(truncate(&p.row(), area.width as usize)));
+    for p in &summary.processes {
+        lines.push(Line::raw(truncate(p, area.width as usize)));
     }
     lines.push(Line::default());
     let clause = &q.questionnaire.conformance_clause;
-    let conclusion = conformance::conclude(q, &lookup);
     let draft = if app.opened.record.assessment.status == crate::record::Status::Draft {
         "Provisional: "
     } else {
         ""
     };
-    let style = if conclusion.favourable() {
+    let style = if summary.favourable {
         t.ok()
     } else {
         t.title()
     };
     for line in wrap_spans(
-        vec![Span::styled(
-            format!("{draft}{}", conclusion.headline(clause)),
-            style,
-        )],
+        vec![Span::styled(format!("{draft}{}", summary.headline), style)],
         area.width,
         2,
     ) {
         lines.push(line);
     }
-    if !eval.blockers.is_empty()
-        || !eval.conditions_unmet.is_empty()
-        || !eval.conditions_unanswered.is_empty()
+    if summary.blockers > 0
+        || !summary.conditions_unmet.is_empty()
+        || !summary.conditions_unanswered.is_empty()
     {
         lines.push(Line::styled(
             format!("Blocking a conformance claim ({clause}; Enter goes there):"),
             t.label(),
         ));
     }
-    for c in &eval.conditions_unmet {
+    for c in &summary.conditions_unmet {
         lines.push(Line::raw(format!(
             "  clause 6 condition {} is not met (i)",
             safe(c)
         )));
     }
-    for c in &eval.conditions_unanswered {
+    for c in &summary.conditions_unanswered {
         lines.push(Line::raw(format!(
             "  clause 6 condition {} is not answered (i)",
             safe(c)
         )));
     }
-    let warnings = conformance::consistency_warnings(q, &lookup);
-    let rows = eval
-        .blockers
-        .iter()
-        .map(|(id, why)| {
-            let reasons: Vec<String> = why.iter().map(|b| b.describe(&q.rule.met)).collect();
-            (*id, reasons.join("; "))
-        })
-        .chain(warnings.iter().map(|(id, why)| (*id, why.clone())));
     let mut selected_line = 0;
-    for (i, (id, why)) in rows.enumerate() {
-        if i == eval.blockers.len() {
+    // Only rows within a screen of the selected one can be shown: the others are left empty.
+    let near = |i: usize| i.abs_diff(app.summary_row) <= area.height as usize;
+    for (i, (id, why)) in summary.rows.iter().enumerate() {
+        if i == summary.blockers {
             lines.push(Line::styled(
                 "Consistency warnings (not blocking):",
                 t.label(),
             ));
         }
+        if !near(i) {
+            lines.push(Line::default());
+            continue;
+        }
         let mut line = Line::raw(truncate(
-            &format!("  {:<7}{}", safe(id), safe(&why)),
+            &format!("  {:<7}{}", safe(id), safe(why)),
             area.width as usize,
         ));
         if i == app.summary_row {
@@ -336,7 +329,7 @@ pub fn summary(app: &App, area: Rect, buf: &mut Buffer) {
         }
         lines.push(line);
     }
-    window(lines, Top::Showing(selected_line), area, buf, t);
+    window(&lines, Top::Showing(selected_line), area, buf, t);
 }
 
 pub fn help(app: &App, area: Rect, buf: &mut Buffer) {
@@ -397,5 +390,5 @@ pub fn help(app: &App, area: Rect, buf: &mut Buffer) {
         area.width,
         2,
     ));
-    window(lines, Top::At(app.scroll as usize), area, buf, t);
+    window(&lines, Top::At(app.scroll as usize), area, buf, t);
 }
