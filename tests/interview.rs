@@ -1,6 +1,8 @@
 //! The interview without a terminal: a whole interview driven through `App::update`, keys
 //! through the keymap, and snapshots of every screen at 80x24.
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -499,6 +501,27 @@ fn the_summary_follows_every_change() {
     // Put back, it reads as before.
     app.update(Action::Rate(rating));
     assert_eq!(app.summary().assessed, before.assessed);
+}
+
+/// A signed-off record is kept as it is by comparing it with a copy; the empty answers
+/// dropped before a save (at Ctrl+Z, say) do not make that copy wrong.
+#[test]
+fn a_signed_off_record_tidied_before_a_save_stays_as_it_is() {
+    let tmp = TempDir::new().unwrap();
+    let path = common::signed_off_example(tmp.path());
+    let mut app = App::new(store::open(&path).unwrap());
+    app.opened
+        .record
+        .requirements
+        .insert("7.2.a".into(), Default::default());
+    app.update(Action::Down);
+    app.tidy();
+    assert!(app.opened.record.answer("7.2.a").is_none());
+    let tidied = app.opened.record.clone();
+    app.update(Action::Next);
+    app.update(Action::Save);
+    assert_eq!(app.opened.record, tidied);
+    assert_eq!(app.message, None);
 }
 
 /// A long register is drawn from the rows around the selected item only: those on screen

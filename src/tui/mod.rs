@@ -641,7 +641,7 @@ impl Files {
         if !app.may_save() {
             return;
         }
-        app.opened.record.tidy();
+        app.tidy();
         let text = store::to_text(&app.opened.record);
         let result = self
             .disk
@@ -786,7 +786,7 @@ impl Files {
             .unwrap_or_default();
         let target = free_name(path.parent().unwrap_or(Path::new("")), &stem, "mine")
             .ok_or("no free file name")?;
-        app.opened.record.tidy();
+        app.tidy();
         store::create_new(&target, &app.opened.record)
             .map_err(|e| format!("cannot write {}: {e}", target.display()))?;
         // Nobody else knows this file yet: its lock is free.
@@ -936,7 +936,7 @@ impl Files {
             .ok()
             .and_then(|p| p.parent().map(Path::to_path_buf))
             .unwrap_or_default();
-        app.opened.record.tidy();
+        app.tidy();
         for dir in std::iter::once(beside).chain(fallback_places()) {
             for n in 1..100 {
                 let target = numbered(&dir, &stem, "unsaved", n);

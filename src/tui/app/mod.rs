@@ -545,6 +545,15 @@ impl App {
         self.edits += 1;
     }
 
+    /// Drops the empty answers before the record is written ([`Record::tidy`]). Not a
+    /// change (nothing shown differs), but the record read-only mode keeps is taken again.
+    ///
+    /// [`Record::tidy`]: crate::record::Record::tidy
+    pub fn tidy(&mut self) {
+        self.opened.record.tidy();
+        self.frozen = None;
+    }
+
     /// Which evidence supports which requirement may have changed (an item linked, added,
     /// removed, or the whole record put back).
     fn register_changed(&mut self) {
