@@ -4,28 +4,12 @@
 mod common;
 
 use std::fs;
-use std::path::Path;
 
-use common::vse;
+use common::{EXAMPLE, ok, vse};
 use tempfile::TempDir;
 use vse_assess::record::{ActionStatus, FindingClass, FindingState};
 
-const EXAMPLE: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/reports/example-assessment.toml"
-);
 const QUESTIONNAIRE: &str = include_str!("../questionnaires/iso29110-4-2-om.toml");
-
-/// Runs a command that must succeed; returns its stdout.
-fn ok(dir: &Path, args: &[&str]) -> String {
-    let out = vse(dir, args);
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
 
 /// Whether a Markdown table row starts with these cells.
 fn has_row(md: &str, cells: &[&str]) -> bool {

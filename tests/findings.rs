@@ -6,21 +6,10 @@ use std::path::Path;
 
 mod common;
 
-use common::{new_record, vse};
+use common::{new_record, ok, vse};
 use tempfile::TempDir;
 use vse_assess::record::store;
 use vse_assess::record::{ActionStatus, FindingClass, FindingState};
-
-/// Runs a command that must succeed; returns its stdout.
-fn ok(dir: &Path, args: &[&str]) -> String {
-    let out = vse(dir, args);
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
 
 /// Runs a command that must be refused as bad input, leaving the file as it was; returns
 /// stderr.

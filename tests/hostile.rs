@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 mod common;
 
-use common::vse;
+use common::{EXAMPLE, vse};
 use proptest::prelude::*;
 use ratatui::backend::{CrosstermBackend, TestBackend};
 use ratatui::layout::Rect;
@@ -17,11 +17,6 @@ use vse_assess::LoadError;
 use vse_assess::record::store;
 use vse_assess::tui::action::Action;
 use vse_assess::tui::app::App;
-
-const EXAMPLE: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/reports/example-assessment.toml"
-);
 
 #[test]
 fn a_100_mb_file_is_refused_without_reading_it() {

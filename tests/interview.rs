@@ -3,6 +3,8 @@
 
 mod common;
 
+use common::EXAMPLE;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -17,11 +19,6 @@ use vse_assess::record::{ActionStatus, FindingClass};
 use vse_assess::tui::action::Action;
 use vse_assess::tui::app::{App, Overlay, Screen};
 use vse_assess::tui::keymap;
-
-const EXAMPLE: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/reports/example-assessment.toml"
-);
 
 fn fresh(dir: &Path) -> PathBuf {
     let path = dir.join("a.toml");

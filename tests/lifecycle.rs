@@ -7,23 +7,8 @@ use std::fs;
 use std::path::Path;
 use std::process::Output;
 
-use common::{tools, vse};
+use common::{EXAMPLE, ok, tools, vse};
 use tempfile::TempDir;
-
-const EXAMPLE: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/reports/example-assessment.toml"
-);
-
-fn ok(dir: &Path, args: &[&str]) -> String {
-    let out = vse(dir, args);
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
 
 /// The command fails with `code`; its stderr.
 fn fails(dir: &Path, args: &[&str], code: i32) -> String {

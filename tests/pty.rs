@@ -1,25 +1,20 @@
 //! The real binary in a pseudo-terminal, driven by keystrokes as a person would type them;
 //! the screen is read back through a terminal emulator (vt100).
 
-use std::io::{Read, Write};
-use std::num::NonZeroU16;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 mod common;
 
-use common::{new_record, vse};
-use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
+use common::{Pty, new_record, vse};
+use portable_pty::CommandBuilder;
 use tempfile::TempDir;
 use vse_assess::rating::Judgement;
 use vse_assess::record::store;
 
+/// The interview in a pseudo-terminal ([`Pty`]), with what these tests do to it.
 struct Session {
-    child: Box<dyn Child + Send + Sync>,
-    _master: Box<dyn MasterPty + Send>,
-    writer: Box<dyn Write + Send>,
-    screen: Arc<Mutex<vt100::Parser>>,
+    pty: Pty,
 }
 
 impl Session {
@@ -46,62 +41,23 @@ impl Session {
     }
 
     fn spawn(dir: &Path, mut cmd: CommandBuilder) -> Session {
-        let pty = native_pty_system()
-            .openpty(PtySize {
-                rows: 24,
-                cols: 80,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .unwrap();
-        cmd.cwd(dir);
         cmd.env("TERM", "xterm-256color");
-        let child = pty.slave.spawn_command(cmd).unwrap();
-        drop(pty.slave);
-        let mut reader = pty.master.try_clone_reader().unwrap();
-        let writer = pty.master.take_writer().unwrap();
-        let screen = Arc::new(Mutex::new(vt100::Parser::new(
-            NonZeroU16::new(24).unwrap(),
-            NonZeroU16::new(80).unwrap(),
-            0,
-        )));
-        let feed = screen.clone();
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 4096];
-            while let Ok(n) = reader.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                feed.lock().unwrap().process(&buf[..n]);
-            }
-        });
         Session {
-            child,
-            _master: pty.master,
-            writer,
-            screen,
+            pty: Pty::spawn(dir, cmd),
         }
     }
 
     fn send(&mut self, bytes: &str) {
-        self.writer.write_all(bytes.as_bytes()).unwrap();
-        self.writer.flush().unwrap();
+        self.pty.send(bytes);
     }
 
     fn contents(&self) -> String {
-        self.screen.lock().unwrap().screen().contents()
+        self.pty.screen()
     }
 
     /// Waits until the screen shows `text`; fails with the screen if it never does.
     fn wait_for(&self, text: &str) {
-        let start = Instant::now();
-        while start.elapsed() < Duration::from_secs(10) {
-            if self.contents().contains(text) {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        panic!("screen never showed {text:?}:\n{}", self.contents());
+        self.pty.wait_for(text);
     }
 
     /// Sends keys, then waits for their effect to show.
@@ -114,17 +70,17 @@ impl Session {
     fn wait_exit(&mut self, limit: Duration) -> Duration {
         let start = Instant::now();
         while start.elapsed() < limit {
-            if self.child.try_wait().unwrap().is_some() {
+            if self.pty.child.try_wait().unwrap().is_some() {
                 return start.elapsed();
             }
             std::thread::sleep(Duration::from_millis(10));
         }
-        let _ = self.child.kill();
+        let _ = self.pty.child.kill();
         panic!("still running after {limit:?}:\n{}", self.contents());
     }
 
     fn signal(&self, sig: &str) {
-        let pid = self.child.process_id().unwrap().to_string();
+        let pid = self.pty.child.process_id().unwrap().to_string();
         kill(sig, &pid);
     }
 }
@@ -153,13 +109,6 @@ fn holder(dir: &Path, record: &str) -> String {
             "no holder: {text:?}"
         );
         std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
-/// A failed test must not leave its interview running.
-impl Drop for Session {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
     }
 }
 
@@ -217,7 +166,7 @@ fn an_interview_typed_and_pasted_lands_in_the_file() {
     assert_eq!(c.rating, Some(Judgement::NA));
     assert_eq!(c.justification, "Done by the parent company");
     // The terminal was given back: the alternate screen is off.
-    assert!(!s.screen.lock().unwrap().screen().alternate_screen());
+    assert!(!s.pty.alternate_screen());
 }
 
 #[test]
@@ -313,7 +262,7 @@ fn a_failed_save_is_shown_retried_and_loses_nothing() {
         "no temporary file left behind"
     );
     // A failed save waits for the retry: it does not spin.
-    let pid = s.child.process_id().unwrap().to_string();
+    let pid = s.pty.child.process_id().unwrap().to_string();
     let cpu = || {
         let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
         let fields: Vec<u64> = stat
@@ -389,7 +338,7 @@ fn a_second_editor_is_refused_read_only_works_and_a_crash_frees_the_file() {
     new_record(tmp.path(), "a.toml");
     let mut first = Session::start(tmp.path(), &["interview", "a.toml"]);
     first.wait_for("1 of 25");
-    let pid = first.child.process_id().unwrap();
+    let pid = first.pty.child.process_id().unwrap();
 
     // A scripted change and a second interview are refused, naming the holder.
     let out = vse(tmp.path(), &["answer", "a.toml", "7.2.a", "--rating", "F"]);
@@ -704,7 +653,7 @@ fn suspend_and_fg_give_the_terminal_back_and_take_it_again() {
     s.wait_for("1 of 25");
     s.send("\x1a");
     s.wait_for("Stopped");
-    assert!(!s.screen.lock().unwrap().screen().alternate_screen());
+    assert!(!s.pty.alternate_screen());
     s.send("fg\r");
     s.wait_for("1 of 25");
     // Raw mode again: one key acts at once, no Enter needed.
@@ -713,7 +662,7 @@ fn suspend_and_fg_give_the_terminal_back_and_take_it_again() {
     let pid = holder(tmp.path(), "a.toml");
     kill("-TSTP", &pid);
     s.wait_for("Stopped");
-    assert!(!s.screen.lock().unwrap().screen().alternate_screen());
+    assert!(!s.pty.alternate_screen());
     s.send("fg\r");
     s.wait_for(" 7.2.a  F");
 

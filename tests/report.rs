@@ -7,17 +7,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::Path;
 
-use common::{ANNEX_A, IDS};
+use common::{ANNEX_A, EXAMPLE, IDS};
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use vse_assess::questionnaire::catalog::sha256_hex;
 use vse_assess::record::store::{self, Opened};
 use vse_assess::record::{Action, ActionStatus, Finding, FindingClass, Record};
 use vse_assess::report::{self, Format, Input};
-
-const EXAMPLE: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/reports/example-assessment.toml"
-);
 
 fn example() -> Opened {
     store::open(Path::new(EXAMPLE)).expect("example record loads")

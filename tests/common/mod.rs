@@ -204,6 +204,23 @@ pub fn tools(names: &[&str], install: &str) -> bool {
     false
 }
 
+/// The shipped example record.
+pub const EXAMPLE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/reports/example-assessment.toml"
+);
+
+/// Runs a command that must succeed; returns its stdout.
+pub fn ok(dir: &std::path::Path, args: &[&str]) -> String {
+    let out = vse(dir, args);
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 /// Runs the vse-assess binary in `dir`.
 pub fn vse(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
     std::process::Command::new(env!("CARGO_BIN_EXE_vse-assess"))
@@ -330,7 +347,20 @@ impl Pty {
         env: &[(&str, &str)],
         unset: &[&str],
     ) -> Pty {
-        use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+        let mut cmd = portable_pty::CommandBuilder::new(env!("CARGO_BIN_EXE_vse-assess"));
+        cmd.args(args);
+        for v in unset {
+            cmd.env_remove(v);
+        }
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        Pty::spawn(dir, cmd)
+    }
+
+    /// Any command in `dir`, 80x24.
+    pub fn spawn(dir: &std::path::Path, mut cmd: portable_pty::CommandBuilder) -> Pty {
+        use portable_pty::{PtySize, native_pty_system};
         use std::io::Read;
         let pty = native_pty_system()
             .openpty(PtySize {
@@ -340,15 +370,7 @@ impl Pty {
                 pixel_height: 0,
             })
             .unwrap();
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_vse-assess"));
-        cmd.args(args);
         cmd.cwd(dir);
-        for v in unset {
-            cmd.env_remove(v);
-        }
-        for (k, v) in env {
-            cmd.env(k, v);
-        }
         let child = pty.slave.spawn_command(cmd).unwrap();
         drop(pty.slave);
         let mut reader = pty.master.try_clone_reader().unwrap();
@@ -386,6 +408,11 @@ impl Pty {
 
     pub fn screen(&self) -> String {
         self.screen.lock().unwrap().screen().contents()
+    }
+
+    /// Whether the program is on the alternate screen (a full-screen interview).
+    pub fn alternate_screen(&self) -> bool {
+        self.screen.lock().unwrap().screen().alternate_screen()
     }
 
     /// Waits until the screen shows `text`; how long that took. Fails after 10 s.
@@ -440,14 +467,7 @@ impl Drop for Pty {
 /// 2026-11-20; its path.
 pub fn signed_off_example(dir: &std::path::Path) -> std::path::PathBuf {
     let file = dir.join("a.toml");
-    std::fs::copy(
-        concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/reports/example-assessment.toml"
-        ),
-        &file,
-    )
-    .unwrap();
+    std::fs::copy(EXAMPLE, &file).unwrap();
     let out = vse(
         dir,
         &[

@@ -127,6 +127,34 @@ pub enum Mode {
 
 pub const FINDING_CLASSES: [FindingClass; 5] = FindingClass::ALL;
 
+/// A value worked out from the record, kept until the count of changes it was worked out
+/// for moves on: what the screens read at every frame, at the cost of once per change.
+struct Memo<T>(std::cell::RefCell<Option<(u64, T)>>);
+
+impl<T> Default for Memo<T> {
+    fn default() -> Self {
+        Memo(std::cell::RefCell::new(None))
+    }
+}
+
+impl<T: Clone> Memo<T> {
+    /// The value as of `changes`, made again by `make` if it was kept for other changes.
+    fn get(&self, changes: u64, make: impl FnOnce() -> T) -> T {
+        if let Some((at, value)) = &*self.0.borrow()
+            && *at == changes
+        {
+            return value.clone();
+        }
+        let value = make();
+        *self.0.borrow_mut() = Some((changes, value.clone()));
+        value
+    }
+
+    fn clear(&self) {
+        self.0.take();
+    }
+}
+
 /// What the summary screen shows: the conformance evaluation of the record as text.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
@@ -206,12 +234,13 @@ pub struct App {
     register_edits: u64,
     /// The evidence items supporting each requirement, as of a number of register changes:
     /// the question screen needs them at every frame, and a register can hold tens of
-    /// thousands of items, so they are worked out again only when the register changes.
-    supports: std::cell::RefCell<(Option<u64>, Vec<Vec<usize>>)>,
+    /// thousands of items, so they are worked out again only when the register changes. By
+    /// position in the questionnaire, positions in the register.
+    supports: Memo<Rc<Vec<Vec<usize>>>>,
     /// How many requirements are rated, as of an edit: counted once per change, not per frame.
-    rated: std::cell::Cell<Option<(u64, usize)>>,
+    rated: Memo<usize>,
     /// The summary, as of an edit (see [`App::summary`]).
-    summary: std::cell::RefCell<Option<(u64, Rc<Summary>)>>,
+    summary: Memo<Rc<Summary>>,
     /// Read-only or signed off: the record as it must stay (see [`App::update`]).
     frozen: Option<Box<crate::record::Record>>,
     pub save: SaveState,
@@ -258,9 +287,9 @@ impl App {
             cursor: std::cell::Cell::new(None),
             outline,
             register_edits: 0,
-            supports: Default::default(),
-            rated: std::cell::Cell::new(None),
-            summary: Default::default(),
+            supports: Memo::default(),
+            rated: Memo::default(),
+            summary: Memo::default(),
             frozen: None,
             save: SaveState::Unchanged,
             message: None,
@@ -272,10 +301,8 @@ impl App {
     /// The ids of the evidence items linked to the requirement on screen, in register order.
     pub fn linked_evidence(&self) -> Vec<String> {
         let register = &self.opened.record.evidence;
-        let mut supports = self.supports.borrow_mut();
-        if supports.0 != Some(self.register_edits) {
+        let supports = self.supports.get(self.register_edits, || {
             let q = &self.opened.questionnaire.questionnaire;
-            // By position in the questionnaire, of positions in the register.
             let mut by_requirement = vec![Vec::new(); q.requirements.len()];
             for (i, e) in register.iter().enumerate() {
                 for r in e.supports.iter().filter_map(|s| q.position(s)) {
@@ -286,10 +313,10 @@ impl App {
                     }
                 }
             }
-            *supports = (Some(self.register_edits), by_requirement);
-        }
+            Rc::new(by_requirement)
+        });
         let id = &self.requirement().id;
-        let ids: Vec<String> = supports.1[self.current]
+        let ids: Vec<String> = supports[self.current]
             .iter()
             .map(|&i| register[i].id.clone())
             .collect();
@@ -309,22 +336,11 @@ impl App {
 
     /// How many requirements are rated.
     pub fn rated(&self) -> usize {
-        match self.rated.get() {
-            Some((edit, n)) if edit == self.edits => n,
-            _ => {
-                // Every answer is of a requirement of the questionnaire (the record check
-                // says so).
-                let n = self
-                    .opened
-                    .record
-                    .requirements
-                    .values()
-                    .filter(|a| a.rating.is_some())
-                    .count();
-                self.rated.set(Some((self.edits, n)));
-                n
-            }
-        }
+        // Every answer is of a requirement of the questionnaire (the record check says so).
+        self.rated.get(self.edits, || {
+            let answers = self.opened.record.requirements.values();
+            answers.filter(|a| a.rating.is_some()).count()
+        })
     }
 
     /// The side list's rows: each process with its requirements (in questionnaire order).
@@ -367,12 +383,10 @@ impl App {
     /// What the summary screen shows, worked out once per change: the conformance
     /// evaluation reads the whole record, tens of milliseconds at thousands of requirements.
     pub fn summary(&self) -> Rc<Summary> {
-        let mut memo = self.summary.borrow_mut();
-        if let Some((edit, summary)) = &*memo
-            && *edit == self.edits
-        {
-            return summary.clone();
-        }
+        self.summary.get(self.edits, || self.work_out_summary())
+    }
+
+    fn work_out_summary(&self) -> Rc<Summary> {
         let q = &self.opened.questionnaire.questionnaire;
         let lookup = self.opened.record.lookup();
         let eval = conformance::evaluate(q, &lookup);
@@ -381,7 +395,7 @@ impl App {
             let reasons: Vec<String> = why.iter().map(|b| b.describe(&q.rule.met)).collect();
             reasons.join("; ")
         };
-        let summary = Rc::new(Summary {
+        Rc::new(Summary {
             assessed: eval.assessed(),
             total: eval.total(),
             processes: eval.processes.iter().map(|p| p.row()).collect(),
@@ -408,9 +422,7 @@ impl App {
                         .map(|(id, why)| (id.to_string(), why)),
                 )
                 .collect(),
-        });
-        *memo = Some((self.edits, summary.clone()));
-        summary
+        })
     }
 
     pub fn mode(&self) -> Mode {
@@ -512,8 +524,8 @@ impl App {
         let current = self.requirement().id.clone();
         self.outline = outline(&opened.questionnaire.questionnaire);
         self.opened = opened;
-        self.rated.take();
-        self.summary.take();
+        self.rated.clear();
+        self.summary.clear();
         self.frozen = None;
         self.register_changed();
         self.current = self
