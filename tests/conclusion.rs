@@ -115,6 +115,7 @@ fn an_audit_recommends_and_names_what_stands_in_the_way() {
         date: "2026-11-20".into(),
         effective: true,
         note: String::new(),
+        covers: None,
     };
     edit::verify(&mut r, &major, verified).unwrap();
     // Closed, but the requirement is still rated P: the team re-rates it, or nothing is

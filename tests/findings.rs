@@ -507,3 +507,174 @@ fn removing_cited_evidence_unlinks_it_everywhere() {
     );
     assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
 }
+
+/// Ids are never given twice in a record: a finding or action removed keeps its id, so a
+/// new one (and `compare`) never takes it for the old.
+#[test]
+fn ids_are_never_reused_after_a_removal() {
+    let tmp = setup();
+    let dir = tmp.path();
+    let add_nc = || {
+        ok(
+            dir,
+            &[
+                "finding", "add", "a.toml", "7.2.g", "--class", "minor", "--text", "No plan",
+            ],
+        )
+        .trim()
+        .to_string()
+    };
+    let add_action = |finding: &str| {
+        ok(
+            dir,
+            &[
+                "action",
+                "add",
+                "a.toml",
+                "--finding",
+                finding,
+                "--what",
+                "Write it",
+            ],
+        )
+        .trim()
+        .to_string()
+    };
+    assert_eq!(add_nc(), "NC-1");
+    assert_eq!(add_action("NC-1"), "A-1");
+    ok(dir, &["finding", "remove", "a.toml", "NC-1"]);
+    assert_eq!(add_nc(), "NC-2");
+    assert_eq!(add_action("NC-2"), "A-2");
+    // A downgrade gives an id of the new kind; the old one is not given again either.
+    let out = ok(
+        dir,
+        &[
+            "finding",
+            "edit",
+            "a.toml",
+            "NC-2",
+            "--class",
+            "observation",
+        ],
+    );
+    assert_eq!(out.trim(), "OBS-1 (was NC-2)");
+    assert_eq!(add_nc(), "NC-3");
+    ok(dir, &["finding", "remove", "a.toml", "OBS-1"]);
+    let obs = ok(
+        dir,
+        &[
+            "finding",
+            "add",
+            "a.toml",
+            "7.2.a",
+            "--class",
+            "observation",
+            "--text",
+            "x",
+        ],
+    );
+    assert_eq!(obs.trim(), "OBS-2");
+
+    // What was given is in the file, and an old record without it goes on from its highest.
+    let text = fs::read_to_string(dir.join("a.toml")).unwrap();
+    assert!(text.contains("[issued]"), "{text}");
+    let start = text.find("[issued]").unwrap();
+    fs::write(dir.join("a.toml"), &text[..start]).unwrap();
+    assert_eq!(add_nc(), "NC-4");
+}
+
+/// A verification covers the actions the nonconformity had when it was made: an action
+/// added, or reopened and closed again, after it needs a new one before the nonconformity
+/// is closed again. A verification recorded before this was kept covers the actions the
+/// record had.
+#[test]
+fn a_verification_covers_only_the_actions_it_saw() {
+    let tmp = setup();
+    let dir = tmp.path();
+    let verify = || {
+        let out = ok(
+            dir,
+            &[
+                "finding",
+                "verify",
+                "a.toml",
+                "NC-1",
+                "--by",
+                "Ann",
+                "--date",
+                "2026-11-20",
+                "--effective",
+            ],
+        );
+        assert_eq!(out.trim(), "NC-1: closed (verified)");
+    };
+    let add_action = || {
+        ok(
+            dir,
+            &[
+                "action",
+                "add",
+                "a.toml",
+                "--finding",
+                "NC-1",
+                "--what",
+                "More",
+            ],
+        )
+        .trim()
+        .to_string()
+    };
+    let state = || {
+        let r = store::open(&dir.join("a.toml")).unwrap().record;
+        r.finding("NC-1").unwrap().state()
+    };
+    ok(
+        dir,
+        &[
+            "finding", "add", "a.toml", "7.2.g", "--class", "minor", "--text", "No plan",
+        ],
+    );
+    assert_eq!(add_action(), "A-1");
+    ok(dir, &["action", "close", "a.toml", "A-1"]);
+    verify();
+
+    // An action added after the verification, and closed.
+    assert_eq!(add_action(), "A-2");
+    let out = ok(dir, &["action", "close", "a.toml", "A-2"]);
+    assert!(out.contains("NC-1 is actions closed, to verify"), "{out}");
+    assert!(ok(dir, &["finding", "list", "a.toml", "--open"]).contains("NC-1"));
+    verify();
+
+    // An action reopened after the verification, and closed again.
+    ok(dir, &["action", "reopen", "a.toml", "A-1"]);
+    let out = ok(dir, &["action", "close", "a.toml", "A-1"]);
+    assert!(out.contains("NC-1 is actions closed, to verify"), "{out}");
+    assert_eq!(state(), FindingState::AwaitingVerification);
+    verify();
+    assert_eq!(state(), FindingState::Closed);
+
+    // A record from before: the verification says nothing of what it covered.
+    let text = fs::read_to_string(dir.join("a.toml")).unwrap();
+    let mut doc: toml_edit::DocumentMut = text.parse().unwrap();
+    let findings = doc["findings"].as_array_of_tables_mut().unwrap();
+    let verification = findings.get_mut(0).unwrap()["verification"]
+        .as_table_mut()
+        .unwrap();
+    assert!(verification.remove("covers").is_some(), "{text}");
+    fs::write(dir.join("a.toml"), doc.to_string()).unwrap();
+    assert_eq!(state(), FindingState::Closed);
+    assert_eq!(add_action(), "A-3");
+    let out = ok(dir, &["action", "close", "a.toml", "A-3"]);
+    assert!(out.contains("NC-1 is actions closed, to verify"), "{out}");
+    ok(dir, &["action", "reopen", "a.toml", "A-1"]);
+    ok(dir, &["action", "close", "a.toml", "A-1"]);
+    let r = store::open(&dir.join("a.toml")).unwrap().record;
+    let covers = r
+        .finding("NC-1")
+        .unwrap()
+        .verification
+        .clone()
+        .unwrap()
+        .covers;
+    assert_eq!(covers, Some(vec!["A-2".to_string()]));
+}

@@ -830,6 +830,7 @@ fn finding(cmd: FindingCommand) -> Result<ExitCode> {
                 date,
                 effective,
                 note,
+                covers: None,
             };
             edit::verify(&mut opened.record, &id, verification).map_err(refused)?;
             save(&mut opened, &mut lock)?;

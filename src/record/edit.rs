@@ -157,6 +157,7 @@ pub fn add_finding(
     add_names(&mut finding.interviewed, &new.interviewed)?;
     let id = finding.id.clone();
     record.findings.push(finding);
+    record.issue(&id);
     Ok(id)
 }
 
@@ -197,6 +198,7 @@ pub fn edit_finding(
         }
         f.class = class;
     }
+    let id = f.id.clone();
     cite(&mut f.evidence, &change.evidence);
     f.evidence.retain(|e| !change.uncite.contains(e));
     add_names(&mut f.interviewed, &change.interviewed)?;
@@ -206,7 +208,8 @@ pub fn edit_finding(
     if let Some(c) = change.root_cause {
         f.root_cause = c.trim().to_owned();
     }
-    Ok(f.id.clone())
+    record.issue(&id);
+    Ok(id)
 }
 
 /// Removes a finding with its actions; returns it.
@@ -235,13 +238,17 @@ pub fn add_action(
         check_date(d).map_err(Refused)?;
     }
     let id = record.next_action_id();
-    finding_mut(record, finding)?.actions.push(Action {
+    let f = finding_mut(record, finding)?;
+    // The verification covers what there was before; not this one.
+    settle_covers(f);
+    f.actions.push(Action {
         id: id.clone(),
         what: what.trim().to_owned(),
         owner: owner.trim().to_owned(),
         due: due.map(str::to_owned),
         status: ActionStatus::Open,
     });
+    record.issue(&id);
     Ok(id)
 }
 
@@ -289,8 +296,36 @@ pub fn set_action_status(
     action: &str,
     status: ActionStatus,
 ) -> Result<String, Refused> {
-    action_mut(record, action)?.status = status;
-    Ok(record.action(action).expect("found").0.id.clone())
+    action_mut(record, action)?;
+    let f = record
+        .findings
+        .iter_mut()
+        .find(|f| f.actions.iter().any(|a| a.id.eq_ignore_ascii_case(action)))
+        .expect("found");
+    settle_covers(f);
+    let a = f
+        .actions
+        .iter_mut()
+        .find(|a| a.id.eq_ignore_ascii_case(action))
+        .expect("found");
+    // Reopened: whatever the verification saw of it no longer holds.
+    if a.status == ActionStatus::Closed
+        && status == ActionStatus::Open
+        && let Some(covers) = f.verification.as_mut().and_then(|v| v.covers.as_mut())
+    {
+        covers.retain(|c| !c.eq_ignore_ascii_case(&a.id));
+    }
+    a.status = status;
+    Ok(f.id.clone())
+}
+
+/// A verification from before `covers` was kept covers the actions there are: said in so
+/// many words before they change.
+fn settle_covers(f: &mut Finding) {
+    let ids: Vec<String> = f.actions.iter().map(|a| a.id.clone()).collect();
+    if let Some(v) = f.verification.as_mut() {
+        v.covers.get_or_insert(ids);
+    }
 }
 
 fn action_mut<'r>(record: &'r mut Record, action: &str) -> Result<&'r mut Action, Refused> {
@@ -366,6 +401,7 @@ pub fn verify(
     f.verification = Some(Verification {
         by: verification.by.trim().to_owned(),
         note: verification.note.trim().to_owned(),
+        covers: Some(f.actions.iter().map(|a| a.id.clone()).collect()),
         ..verification
     });
     Ok(())
@@ -622,6 +658,24 @@ mod tests {
         assert!(rate(&mut r, "7.3.f", Some(Judgement::F), Some("why")).is_err());
         rate(&mut r, "7.3.f", Some(Judgement::F), None).unwrap();
         assert_eq!(r.answer("7.3.f").unwrap().justification, "");
+    }
+
+    #[test]
+    fn an_action_removed_keeps_its_id() {
+        let loaded = catalog::embedded(catalog::DEFAULT).unwrap().unwrap();
+        let mut r = record();
+        let new = NewFinding {
+            requirement: "7.2.g".into(),
+            text: "No plan".into(),
+            ..NewFinding::default()
+        };
+        let nc = add_finding(&mut r, &loaded.questionnaire, new).unwrap();
+        let a1 = add_action(&mut r, &nc, "Write it", "", None).unwrap();
+        remove_action(&mut r, &a1).unwrap();
+        assert_eq!(
+            add_action(&mut r, &nc, "Write it", "", None).unwrap(),
+            "A-2"
+        );
     }
 
     #[test]

@@ -43,6 +43,11 @@ pub struct Record {
     /// The evidence register. Links to requirements live here (`supports`), once.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub evidence: Vec<Evidence>,
+    /// The highest id number ever given, by prefix (`NC = 3`, `A = 5`): an id removed is
+    /// never given again, so that `compare` never takes a new finding for an old one. A
+    /// record without it (older ones) goes on from the highest id it holds.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub issued: BTreeMap<String, u64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -435,6 +440,11 @@ impl Finding {
             return FindingState::Open;
         }
         match &self.verification {
+            // An action the verification did not see (added, or reopened, after it): the
+            // team has to look again.
+            Some(v) if !self.actions.iter().all(|a| v.covered(&a.id)) => {
+                FindingState::AwaitingVerification
+            }
             Some(v) if v.effective => FindingState::Closed,
             Some(_) => FindingState::NotEffective,
             None if !self.actions.is_empty()
@@ -465,6 +475,22 @@ pub struct Verification {
     pub effective: bool,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub note: String,
+    /// The actions it covers: those the finding had when it was made ([`edit::verify`]
+    /// sets it), less any reopened since. An action added or reopened later needs a new
+    /// verification. Absent in records made before it was kept: it then covers the actions
+    /// the finding has (when the record was loaded), and is written out at the first change
+    /// of them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub covers: Option<Vec<String>>,
+}
+
+impl Verification {
+    /// Whether the verification covers action `id`.
+    pub fn covered(&self, id: &str) -> bool {
+        self.covers
+            .as_ref()
+            .is_none_or(|c| c.iter().any(|x| x.eq_ignore_ascii_case(id)))
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -570,6 +596,7 @@ impl Record {
             requirements: BTreeMap::new(),
             findings: Vec::new(),
             evidence: Vec::new(),
+            issued: BTreeMap::new(),
         }
     }
 
@@ -619,28 +646,44 @@ impl Record {
         })
     }
 
-    /// The id a new finding of `class` gets: one past the highest of its prefix, so that an
-    /// id is never given to two findings at once.
+    /// The id a new finding of `class` gets: one past the highest of its prefix ever given,
+    /// so that an id is never given to two findings, even one after the other. Record it
+    /// with [`Record::issue`] once it is given.
     pub fn next_finding_id(&self, class: FindingClass) -> String {
         let prefix = class.id_prefix();
-        let n = self
+        let held = self
             .findings
             .iter()
-            .filter_map(|f| number_after(&f.id, prefix))
-            .max()
-            .unwrap_or(0);
-        format!("{prefix}-{}", n.saturating_add(1))
+            .filter_map(|f| number_after(&f.id, prefix));
+        self.next_id(prefix, held)
     }
 
+    /// As [`Record::next_finding_id`], for actions.
     pub fn next_action_id(&self) -> String {
-        let n = self
+        let held = self
             .findings
             .iter()
             .flat_map(|f| &f.actions)
-            .filter_map(|a| number_after(&a.id, "A"))
-            .max()
-            .unwrap_or(0);
-        format!("A-{}", n.saturating_add(1))
+            .filter_map(|a| number_after(&a.id, "A"));
+        self.next_id("A", held)
+    }
+
+    fn next_id(&self, prefix: &str, held: impl Iterator<Item = u64>) -> String {
+        let given = self.issued.get(prefix).copied();
+        let n = held.chain(given).max().unwrap_or(0);
+        format!("{prefix}-{}", n.saturating_add(1))
+    }
+
+    /// Remembers that `id` (`NC-3`) was given, so that it is never given again.
+    pub fn issue(&mut self, id: &str) {
+        let Some((prefix, n)) = id.rsplit_once('-') else {
+            return;
+        };
+        let Ok(n) = n.parse::<u64>() else {
+            return;
+        };
+        let last = self.issued.entry(prefix.to_owned()).or_default();
+        *last = (*last).max(n);
     }
 
     pub fn evidence_item(&self, id: &str) -> Option<&Evidence> {

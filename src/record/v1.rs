@@ -81,6 +81,7 @@ impl RecordV1 {
             requirements: BTreeMap::new(),
             findings: Vec::new(),
             evidence: self.evidence,
+            issued: BTreeMap::new(),
         };
         for (id, old) in self.requirements {
             let first = record.findings.len();
