@@ -4,17 +4,23 @@
 //! and every answer is saved, with the same checks as the other commands, before the next
 //! requirement is shown.
 
-use std::io::{BufRead, Write};
+use std::io::{self, BufRead, Write};
+use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 
 use crate::questionnaire::{Questionnaire, Requirement};
 use crate::rating::Judgement;
-use crate::record::store::{self, Opened};
-use crate::record::{edit, lock::Lock};
-use crate::text::neutralize;
+use crate::record::store::{self, Opened, SaveError};
+use crate::record::{Record, edit, lock, lock::Lock};
+use crate::text::{display_path, neutralize};
 
 const PROMPT_HELP: &str = "Type n, p, l or f to rate, na for not applicable, ? for guidance, note to add a note, Enter to go on, q to stop.";
+
+/// The longest line read: whatever comes through the pipe (`cat /dev/zero`), memory stays
+/// bounded. Nothing typed by hand comes near it.
+const MAX_LINE: usize = 64 * 1024;
+const TOO_LONG: &str = "Line longer than 64 KiB ignored.";
 
 /// Runs the line-by-line interview from the first requirement not yet rated to the last.
 /// Without a lock the record is only shown: ratings and notes are refused.
@@ -51,6 +57,17 @@ pub fn run(
     if let Some(why) = why_read_only {
         say(out, &format!("Read-only: {why}"))?;
     }
+    // As the full-screen interview says on every screen: the questions read out may not be
+    // the ones these answers were given to.
+    if opened.questionnaire_changed {
+        say(
+            out,
+            &format!(
+                "Warning: questionnaire {} has changed since this record was created (its SHA-256 differs): the questions may not be those the answers were given to.",
+                opened.record.questionnaire.id
+            ),
+        )?;
+    }
     let scale: Vec<String> = q
         .scale
         .iter()
@@ -69,6 +86,7 @@ pub fn run(
     )?;
     say(out, PROMPT_HELP)?;
 
+    let started_on = opened.path.clone();
     let rated = |o: &Opened, id: &str| o.record.answer(id).and_then(|a| a.rating).is_some();
     let start = q
         .requirements
@@ -81,14 +99,19 @@ pub fn run(
         loop {
             write!(out, "{}> ", req.id)?;
             out.flush()?;
-            let Some(line) = read_line(input)? else {
+            let line = match read_line(input)? {
+                Input::Line(line) => line,
+                Input::TooLong => {
+                    say(out, TOO_LONG)?;
+                    continue;
+                }
                 // End of input: what was answered is saved already.
-                return finish(out, &q, opened, lock.is_some());
+                Input::End => return finish(out, &q, opened, &started_on, lock.is_some()),
             };
             let command = line.trim().to_ascii_lowercase();
             let change: Option<(Option<Judgement>, Option<String>)> = match command.as_str() {
                 "" => break,
-                "q" | "quit" => return finish(out, &q, opened, lock.is_some()),
+                "q" | "quit" => return finish(out, &q, opened, &started_on, lock.is_some()),
                 "?" | "help" => {
                     guidance(out, req)?;
                     continue;
@@ -101,8 +124,12 @@ pub fn run(
                     write!(out, "Why is {} not applicable? ", req.id)?;
                     out.flush()?;
                     match read_line(input)? {
-                        Some(why) if !why.trim().is_empty() => {
+                        Input::Line(why) if !why.trim().is_empty() => {
                             Some((Some(Judgement::NA), Some(why.trim().to_owned())))
+                        }
+                        Input::TooLong => {
+                            say(out, &format!("{TOO_LONG} Nothing changed."))?;
+                            continue;
                         }
                         _ => {
                             say(out, "Not applicable needs a reason; nothing changed.")?;
@@ -114,7 +141,8 @@ pub fn run(
                     write!(out, "Note for {} (one line): ", req.id)?;
                     out.flush()?;
                     match read_line(input)? {
-                        Some(note) if !note.trim().is_empty() => {
+                        Input::TooLong => say(out, &format!("{TOO_LONG} Nothing changed."))?,
+                        Input::Line(note) if !note.trim().is_empty() => {
                             let Some(lock) = lock.as_deref_mut() else {
                                 say(out, "Read-only: nothing changed.")?;
                                 continue;
@@ -166,28 +194,91 @@ pub fn run(
         }
     }
     let editing = lock.is_some();
-    finish(out, &q, opened, editing)
+    finish(out, &q, opened, &started_on, editing)
 }
 
 /// Saves the change just made; when the disk refuses it, puts the record back as it is on
-/// disk and says so, so that what the screen reader heard is what the file holds.
+/// disk and says so, so that what the screen reader heard is what the file holds. When
+/// someone else changed the file, their version is kept and ours (with this change) goes
+/// to `NAME.mine.toml`, where the interview goes on, as in the full-screen interview.
 fn saved(
     out: &mut impl Write,
     opened: &mut Opened,
     lock: &mut Lock,
-    before: crate::record::Record,
+    before: Record,
 ) -> Result<bool> {
     match store::save(opened) {
         Ok(()) => {
             lock.saved();
             Ok(true)
         }
+        Err(SaveError::Conflict { path }) => match keep_mine(opened) {
+            Ok(mine) => {
+                say(
+                    out,
+                    &format!(
+                        "{} was changed by someone else; your answers are in {}, and this interview goes on there.",
+                        display_path(&path),
+                        display_path(&mine)
+                    ),
+                )?;
+                // Nobody else knows the new file: its lock is free. Should it not be, the
+                // old lock is kept rather than none.
+                match lock::lock(&mine) {
+                    Ok(new) => *lock = new,
+                    Err(e) => say(out, &format!("Warning: {e}"))?,
+                }
+                Ok(true)
+            }
+            Err(e) => {
+                opened.record = before;
+                say(
+                    out,
+                    &format!(
+                        "Not saved, nothing changed: {} was changed by someone else, and your answers could not be written beside it: {e}",
+                        display_path(&path)
+                    ),
+                )?;
+                Ok(false)
+            }
+        },
         Err(e) => {
             opened.record = before;
             say(out, &format!("Not saved, nothing changed: {e}"))?;
             Ok(false)
         }
     }
+}
+
+/// Writes the record in memory to the first free `NAME.mine.toml`, `NAME.mine-2.toml`...
+/// beside the record, never over an existing file, and makes it the record from now on.
+fn keep_mine(opened: &mut Opened) -> io::Result<PathBuf> {
+    let stem = opened
+        .path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    opened.record.tidy();
+    for n in 1..1000 {
+        let name = match n {
+            1 => format!("{stem}.mine.toml"),
+            n => format!("{stem}.mine-{n}.toml"),
+        };
+        let target = opened.path.with_file_name(name);
+        match store::create_new(&target, &opened.record) {
+            Ok(()) => {
+                opened.disk_sha256 = crate::questionnaire::catalog::sha256_hex(
+                    store::to_text(&opened.record).as_bytes(),
+                );
+                opened.disk_stamp = store::stamp(&target);
+                opened.path = target.clone();
+                return Ok(target);
+            }
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(io::Error::other("no free NAME.mine-N.toml name"))
 }
 
 fn show(
@@ -253,7 +344,13 @@ fn guidance(out: &mut impl Write, req: &Requirement) -> Result<()> {
     Ok(())
 }
 
-fn finish(out: &mut impl Write, q: &Questionnaire, opened: &Opened, editing: bool) -> Result<()> {
+fn finish(
+    out: &mut impl Write,
+    q: &Questionnaire,
+    opened: &Opened,
+    started_on: &Path,
+    editing: bool,
+) -> Result<()> {
     let open: Vec<&str> = q
         .requirements
         .iter()
@@ -261,7 +358,17 @@ fn finish(out: &mut impl Write, q: &Questionnaire, opened: &Opened, editing: boo
         .map(|r| r.id.as_str())
         .collect();
     say(out, "")?;
-    let path = crate::text::display_path(&opened.path);
+    if opened.path != started_on {
+        say(
+            out,
+            &format!(
+                "{} was changed by someone else during the interview; your answers are in {}.",
+                display_path(started_on),
+                display_path(&opened.path)
+            ),
+        )?;
+    }
+    let path = display_path(&opened.path);
     let kept = if editing {
         format!("saved in {path}")
     } else {
@@ -308,14 +415,58 @@ fn plain_text(markdown: &str) -> String {
     text.trim_end().to_owned()
 }
 
-/// One line of input without its line end; None at the end of input.
-fn read_line(input: &mut impl BufRead) -> Result<Option<String>> {
+/// What one read of the input gave.
+enum Input {
+    /// A line, without its line end.
+    Line(String),
+    /// A line over [`MAX_LINE`], skipped to its end without being kept.
+    TooLong,
+    /// The end of the input.
+    End,
+}
+
+/// One line of input, read a buffer at a time so that a line that never ends (`/dev/zero`)
+/// is skipped in bounded memory.
+fn read_line(input: &mut impl BufRead) -> io::Result<Input> {
     let mut bytes = Vec::new();
-    if input.read_until(b'\n', &mut bytes)? == 0 {
-        return Ok(None);
+    let mut too_long = false;
+    loop {
+        let buf = match input.fill_buf() {
+            Ok(buf) => buf,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if buf.is_empty() {
+            break;
+        }
+        let (n, ends) = match buf.iter().position(|&b| b == b'\n') {
+            Some(i) => (i + 1, true),
+            None => (buf.len(), false),
+        };
+        if !too_long {
+            bytes.extend_from_slice(&buf[..n]);
+            if bytes.len() > MAX_LINE + 2 {
+                too_long = true;
+                bytes = Vec::new();
+            }
+        }
+        input.consume(n);
+        if ends {
+            break;
+        }
+    }
+    if too_long {
+        return Ok(Input::TooLong);
+    }
+    if bytes.is_empty() {
+        return Ok(Input::End);
     }
     let line = String::from_utf8_lossy(&bytes);
-    Ok(Some(line.trim_end_matches(['\n', '\r']).to_owned()))
+    let line = line.trim_end_matches(['\n', '\r']);
+    if line.len() > MAX_LINE {
+        return Ok(Input::TooLong);
+    }
+    Ok(Input::Line(line.to_owned()))
 }
 
 /// A line of text made safe: whatever a record or questionnaire holds, no control character

@@ -3,6 +3,7 @@
 
 mod common;
 
+use std::fs;
 use std::path::Path;
 
 use common::{Pty, new_record, signed_off_example};
@@ -116,4 +117,188 @@ fn a_dumb_terminal_gets_plain_text_only() {
         String::from_utf8_lossy(&raw)
     );
     assert_eq!(rating(tmp.path(), "7.2.a"), Some(Judgement::P));
+}
+
+/// The plain interview through a pipe, fed a line at a time: what it printed so far can be
+/// waited for before the next line is written.
+struct Piped {
+    child: std::process::Child,
+    stdin: Option<std::process::ChildStdin>,
+    out: std::sync::Arc<std::sync::Mutex<String>>,
+}
+
+impl Piped {
+    fn start(dir: &Path, args: &[&str]) -> Piped {
+        use std::process::{Command, Stdio};
+        let mut child = Command::new(env!("CARGO_BIN_EXE_vse-assess"))
+            .current_dir(dir)
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let stdin = child.stdin.take();
+        let mut stdout = child.stdout.take().unwrap();
+        let out = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+        let shared = out.clone();
+        std::thread::spawn(move || {
+            use std::io::Read;
+            let mut buf = [0u8; 4096];
+            while let Ok(n @ 1..) = stdout.read(&mut buf) {
+                shared
+                    .lock()
+                    .unwrap()
+                    .push_str(&String::from_utf8_lossy(&buf[..n]));
+            }
+        });
+        Piped { child, stdin, out }
+    }
+
+    fn send(&mut self, line: &str) {
+        use std::io::Write;
+        let stdin = self.stdin.as_mut().unwrap();
+        stdin.write_all(line.as_bytes()).unwrap();
+        stdin.write_all(b"\n").unwrap();
+        stdin.flush().unwrap();
+    }
+
+    /// Waits until the output holds `text` `times` times (fails after 10 s).
+    fn wait_for(&self, text: &str, times: usize) {
+        let start = std::time::Instant::now();
+        while start.elapsed() < std::time::Duration::from_secs(10) {
+            if self.out.lock().unwrap().matches(text).count() >= times {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        panic!("never printed {text:?}:\n{}", self.out.lock().unwrap());
+    }
+
+    /// Closes its input and waits for it to end; what it printed.
+    fn finish(mut self) -> (std::process::ExitStatus, String) {
+        drop(self.stdin.take());
+        let status = self.child.wait().unwrap();
+        let start = std::time::Instant::now();
+        // The reader thread sees the end of the output just after the exit.
+        while !self.out.lock().unwrap().ends_with('\n') && start.elapsed().as_secs() < 5 {
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        let text = self.out.lock().unwrap().clone();
+        (status, text)
+    }
+}
+
+/// Someone else changes the record between two answers: their version is kept, ours goes
+/// to the first free `NAME.mine.toml` (one there already is left alone), said in words, and
+/// the interview goes on there to the end.
+#[test]
+fn a_record_changed_on_disk_keeps_their_version_and_ours_goes_to_mine() {
+    let tmp = TempDir::new().unwrap();
+    let dir = tmp.path();
+    new_record(dir, "a.toml");
+    fs::write(dir.join("a.mine.toml"), "someone's earlier copy\n").unwrap();
+    let mut s = Piped::start(dir, &["interview", "--plain", "a.toml"]);
+    s.wait_for("7.2.a> ", 1);
+    s.send("l");
+    s.wait_for("7.2.a rated L", 1);
+    s.wait_for("7.2.b> ", 1);
+    // Their edit, saved while the interview waits for the next answer.
+    let theirs = fs::read_to_string(dir.join("a.toml"))
+        .unwrap()
+        .replace("vse = \"Acme Soft\"", "vse = \"Their Acme Soft Ltd\"");
+    fs::write(dir.join("a.toml"), &theirs).unwrap();
+    s.send("p");
+    s.wait_for("7.2.b rated P", 1);
+    s.send("f");
+    s.wait_for("7.2.c rated F", 1);
+    s.send("q");
+    let (status, text) = s.finish();
+    assert!(status.success(), "{text}");
+    assert!(
+        text.contains(
+            "a.toml was changed by someone else; your answers are in a.mine-2.toml, and this interview goes on there."
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("3 of 25 requirements rated; saved in a.mine-2.toml."),
+        "{text}"
+    );
+    // Theirs as they saved it; the copy there before untouched; ours whole in the new file.
+    assert_eq!(fs::read_to_string(dir.join("a.toml")).unwrap(), theirs);
+    assert_eq!(
+        fs::read_to_string(dir.join("a.mine.toml")).unwrap(),
+        "someone's earlier copy\n"
+    );
+    let mine = store::open(&dir.join("a.mine-2.toml")).unwrap().record;
+    let rated = |id: &str| mine.answer(id).and_then(|a| a.rating);
+    assert_eq!(
+        (rated("7.2.a"), rated("7.2.b"), rated("7.2.c")),
+        (Some(Judgement::L), Some(Judgement::P), Some(Judgement::F))
+    );
+    assert_eq!(mine.assessment.vse, "Acme Soft");
+}
+
+/// A line longer than 64 KiB is refused and skipped without being kept, and input that
+/// never has a line end (`cat /dev/zero`) ends the interview at its end, answers kept.
+#[test]
+fn an_overlong_line_is_refused_and_endless_input_ends_cleanly() {
+    let tmp = TempDir::new().unwrap();
+    new_record(tmp.path(), "a.toml");
+    let mut input = "x".repeat(70_000).into_bytes();
+    input.extend_from_slice(b"\nl\n");
+    input.extend(std::iter::repeat_n(0u8, 10 * 1024 * 1024));
+    let out = assert_cmd::Command::cargo_bin("vse-assess")
+        .unwrap()
+        .current_dir(tmp.path())
+        .args(["interview", "--plain", "a.toml"])
+        .write_stdin(input)
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text:.2000}");
+    assert_eq!(
+        text.matches("Line longer than 64 KiB ignored.").count(),
+        2,
+        "{text:.2000}"
+    );
+    assert!(text.contains("7.2.a rated L"), "{text:.2000}");
+    assert!(
+        text.contains("1 of 25 requirements rated; saved in a.toml."),
+        "{text:.2000}"
+    );
+    assert!(text.len() < 10_000, "the long lines were echoed");
+    assert_eq!(rating(tmp.path(), "7.2.a"), Some(Judgement::L));
+}
+
+/// A record made with other questionnaire text: said before the first question, as the
+/// full-screen interview says it on every screen.
+#[test]
+fn a_changed_questionnaire_is_said() {
+    let tmp = TempDir::new().unwrap();
+    new_record(tmp.path(), "a.toml");
+    let file = tmp.path().join("a.toml");
+    let text = fs::read_to_string(&file).unwrap();
+    let start = text.find("sha256 = \"").unwrap() + "sha256 = \"".len();
+    let changed = format!(
+        "{}{}{}",
+        &text[..start],
+        "0".repeat(64),
+        &text[start + 64..]
+    );
+    fs::write(&file, changed).unwrap();
+    let out = assert_cmd::Command::cargo_bin("vse-assess")
+        .unwrap()
+        .current_dir(tmp.path())
+        .args(["interview", "--plain", "a.toml"])
+        .write_stdin("q\n")
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let warning = text
+        .find("Warning: questionnaire iso29110-4-2-om has changed since this record was created")
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(warning < text.find("7.2.a> ").unwrap(), "{text}");
 }
