@@ -20,16 +20,25 @@ pub fn on() -> bool {
 }
 
 /// `path` (relative to `folder`, or absolute) as a file inside `folder`, or None. Decided by
-/// name first, so a path outside is never touched; then through links, so a link inside
-/// pointing out is refused too.
+/// name first, so a path outside is never touched; then each part below the folder is looked
+/// at itself (`lstat`), and a path through any symbolic link is refused without the link
+/// being read: its target, wherever it is, is never looked at.
 pub fn inside(folder: &Path, path: &Path) -> Option<PathBuf> {
     let folder = std::fs::canonicalize(folder).ok()?;
     let named = crate::record::evidence::absolute(&folder.join(path));
-    if !named.starts_with(&folder) {
-        return None;
+    let below = named.strip_prefix(&folder).ok()?;
+    let mut at = folder.clone();
+    for part in below.components() {
+        at.push(part);
+        if std::fs::symlink_metadata(&at)
+            .ok()?
+            .file_type()
+            .is_symlink()
+        {
+            return None;
+        }
     }
-    let real = std::fs::canonicalize(&named).ok()?;
-    real.starts_with(&folder).then_some(real)
+    Some(named)
 }
 
 #[cfg(test)]
@@ -37,7 +46,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn only_what_is_inside_the_folder_once_links_are_followed() {
+    fn only_what_is_inside_the_folder_and_never_through_a_link() {
         let dir = tempfile::tempdir().unwrap();
         let folder = dir.path().join("rec");
         std::fs::create_dir_all(folder.join("docs")).unwrap();
@@ -50,5 +59,11 @@ mod tests {
         assert!(inside(&folder, &dir.path().join("secret")).is_none());
         assert!(inside(&folder, Path::new("link")).is_none());
         assert!(inside(&folder, Path::new("/etc/passwd")).is_none());
+        // A link is refused even when it leads back inside: it is never read.
+        std::os::unix::fs::symlink("../rec/docs", folder.join("back")).unwrap();
+        std::os::unix::fs::symlink("docs", folder.join("alias")).unwrap();
+        assert!(inside(&folder, Path::new("back/a.txt")).is_none());
+        assert!(inside(&folder, Path::new("alias/a.txt")).is_none());
+        assert!(inside(&folder, Path::new("docs/missing")).is_none());
     }
 }

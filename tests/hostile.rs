@@ -302,3 +302,79 @@ proptest! {
         }
     }
 }
+
+/// Restricted, nothing outside the record's folder is looked at, links included: a
+/// questionnaire that is a link in the folder to a file elsewhere, or to a FIFO elsewhere
+/// (which would block whoever opened it), is refused at once, and no system call names
+/// anything outside the folder.
+#[test]
+fn restricted_never_looks_through_a_link_out_of_the_folder() {
+    if !common::tools(&["strace", "mkfifo"], "apt-get install strace coreutils") {
+        return;
+    }
+    let tmp = TempDir::new().unwrap();
+    let dir = tmp.path();
+    let (rec, elsewhere) = (dir.join("rec"), dir.join("elsewhere-b7q"));
+    fs::create_dir_all(&rec).unwrap();
+    fs::create_dir_all(&elsewhere).unwrap();
+    let shipped = fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/questionnaires/iso29110-4-2-om.toml"
+    ))
+    .unwrap()
+    .replace("id = \"iso29110-4-2-om\"", "id = \"custom\"");
+    fs::write(rec.join("custom.toml"), &shipped).unwrap();
+    let out = vse(
+        dir,
+        &["new", "rec/a.toml", "--questionnaire", "rec/custom.toml"],
+    );
+    assert!(out.status.success(), "{out:?}");
+    fs::write(elsewhere.join("custom.toml"), &shipped).unwrap();
+    let fifo = elsewhere.join("fifo");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    for target in [elsewhere.join("custom.toml"), fifo] {
+        fs::remove_file(rec.join("custom.toml")).unwrap();
+        std::os::unix::fs::symlink(&target, rec.join("custom.toml")).unwrap();
+        let log = dir.join("strace.log");
+        // Bounded: a FIFO opened would block it for good.
+        let out = assert_cmd::Command::new("strace")
+            .current_dir(dir)
+            .args(["-f", "-qq", "-e", "trace=%file", "-o"])
+            .arg(&log)
+            .arg(env!("CARGO_BIN_EXE_vse-assess"))
+            .args(["interview", "--restricted", "--plain", "rec/a.toml"])
+            .write_stdin("")
+            .timeout(Duration::from_secs(20))
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(
+            err.contains("its questionnaire must be built in or a file in the record's folder"),
+            "{err}"
+        );
+        let calls = fs::read_to_string(&log).unwrap();
+        let outside: Vec<&str> = calls
+            .lines()
+            .filter(|l| l.contains("elsewhere-b7q"))
+            .collect();
+        assert!(
+            outside.is_empty(),
+            "looked outside:\n{}",
+            outside.join("\n")
+        );
+        // The link is looked at itself, never read.
+        assert!(
+            !calls
+                .lines()
+                .any(|l| l.contains("readlink") && l.contains("custom.toml")),
+            "{calls}"
+        );
+    }
+}
