@@ -561,3 +561,48 @@ fn clause_6_evidence_sampling_and_the_optional_sections_reach_the_report() {
     ));
     assert!(md.contains("**Remote sessions:** Video call with screen sharing of the wiki"));
 }
+
+/// A relative evidence location is the record's folder's: a file of the same name in the
+/// working folder is neither registered nor checked in its place.
+#[test]
+fn a_relative_location_is_the_record_folders_not_the_working_folders() {
+    let tmp = TempDir::new().unwrap();
+    let dir = tmp.path();
+    let audit = dir.join("audit");
+    fs::create_dir_all(audit.join("docs")).unwrap();
+    fs::create_dir_all(dir.join("docs")).unwrap();
+    run_ok(dir, &["new", "audit/a.toml", "--vse", "Acme"]);
+    fs::write(audit.join("docs/plan.txt"), "the plan seen\n").unwrap();
+    fs::write(dir.join("docs/plan.txt"), "another plan\n").unwrap();
+    run_ok(
+        dir,
+        &[
+            "evidence",
+            "add",
+            "audit/a.toml",
+            "--id",
+            "PLAN",
+            "--title",
+            "Plan",
+            "--location",
+            "docs/plan.txt",
+        ],
+    );
+    let text = fs::read_to_string(audit.join("a.toml")).unwrap();
+    assert!(text.contains("location = \"docs/plan.txt\""), "{text}");
+    // The working folder's file changing changes nothing; the record's does.
+    fs::write(dir.join("docs/plan.txt"), "changed elsewhere\n").unwrap();
+    for from in [dir, audit.as_path()] {
+        let file = if from == dir {
+            "audit/a.toml"
+        } else {
+            "a.toml"
+        };
+        let out = run_ok(from, &["verify", file]);
+        assert!(out.contains("PLAN\tunchanged"), "{out}");
+    }
+    fs::write(audit.join("docs/plan.txt"), "the plan, changed\n").unwrap();
+    let out = cli(dir).args(["verify", "audit/a.toml"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("PLAN\tchanged"));
+}

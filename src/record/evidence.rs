@@ -28,14 +28,17 @@ pub fn stored_location(location: &str, record: &Path) -> String {
 }
 
 /// The local file a location typed by the user names, as an absolute path without `.` or
-/// `..`: from the working folder first (as a shell would read it), then from the record's.
+/// `..`. A relative one is the record's folder's, as it is read back later: a file of the
+/// same name in the working folder never stands in for it. Only a file that is not in the
+/// record's folder is looked for from the working folder (as a shell would read the
+/// path), and is then recorded by its absolute path.
 fn as_typed(location: &str, record: &Path) -> Option<PathBuf> {
     if location.trim().is_empty() || location.contains("://") {
         return None;
     }
     let given = Path::new(location);
     let beside = folder_of(record).join(given);
-    [given.to_path_buf(), beside]
+    [beside, given.to_path_buf()]
         .into_iter()
         .find(|p| p.exists())
         .map(|p| absolute(&p))
@@ -124,6 +127,16 @@ mod tests {
         );
         // Typed relative to the record's folder from elsewhere: found there.
         assert_eq!(stored_location("docs/plan.pdf", &record), "docs/plan.pdf");
+    }
+
+    #[test]
+    fn a_file_beside_the_record_comes_before_one_of_the_working_folder() {
+        // The working folder of the tests holds `Cargo.toml`; so does this record's folder.
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("Cargo.toml"), "x").unwrap();
+        let record = dir.path().join("a.toml");
+        assert!(Path::new("Cargo.toml").exists());
+        assert_eq!(stored_location("Cargo.toml", &record), "Cargo.toml");
     }
 
     #[test]
