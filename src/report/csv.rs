@@ -18,7 +18,8 @@ const HEADER: [&str; 8] = [
 /// A cell's text, made safe for spreadsheets: control characters neutralised, and prefixed
 /// with `'` (so that it stays text) when a spreadsheet could read it as a formula. Depending on
 /// the locale a spreadsheet splits on `,`, `;` or tab, so every part between those separators
-/// is looked at, not only the start of the cell (`x;=cmd|...` is a formula where `;` splits).
+/// is looked at, not only the start of the cell (`x;=cmd|...` is a formula where `;` splits);
+/// so is every line of it (`note\n=HYPERLINK(...)`), as an import may split lines too.
 /// Importers may trim a leading tab, carriage return or spaces: `neutralize` has already made
 /// a tab a space and a carriage return a visible symbol, and leading spaces are skipped.
 fn cell(s: &str) -> String {
@@ -27,7 +28,7 @@ fn cell(s: &str) -> String {
         part.trim_start_matches(' ')
             .starts_with(['=', '+', '-', '@'])
     };
-    if s.split([',', ';', '\t']).any(formula) {
+    if s.split([',', ';', '\t', '\n', '\r']).any(formula) {
         s.insert(0, '\'');
     }
     s
@@ -151,12 +152,20 @@ mod tests {
         assert_eq!(cell("x;=cmd|' /C calc'!A0"), "'x;=cmd|' /C calc'!A0");
         assert_eq!(cell("a-b; c=d"), "a-b; c=d");
         assert_eq!(cell("l1\r\nl2"), "l1\nl2");
+        // After a line break inside the cell.
+        assert_eq!(
+            cell("note\n=HYPERLINK(\"http://x\")"),
+            "'note\n=HYPERLINK(\"http://x\")"
+        );
+        assert_eq!(cell("note\r\n+1"), "'note\n+1");
         // Whatever the input, no part a spreadsheet could split off starts a formula unless
         // the cell is marked as text.
-        for hostile in ["a,+1", "a\t@x", "a; -1", "\t=x", " -1", "\r=1", "a,\t=1"] {
+        for hostile in [
+            "a,+1", "a\t@x", "a; -1", "\t=x", " -1", "\r=1", "a,\t=1", "a\n=1", "a\n -1",
+        ] {
             let c = cell(hostile);
             let parts_formula = c
-                .split([',', ';', '\t'])
+                .split([',', ';', '\t', '\n'])
                 .any(|p| p.trim_start().starts_with(['=', '+', '-', '@']));
             assert!(
                 !parts_formula || c.starts_with('\''),
