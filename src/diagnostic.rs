@@ -274,6 +274,202 @@ pub fn from_toml<T: serde::de::DeserializeOwned>(file: &Path, text: &str) -> Res
     })
 }
 
+/// [`from_toml`], with every key `T` does not know listed, not only the first the
+/// deserialiser stopped at (an unknown key ends a derived `deny_unknown_fields` parse): each
+/// with its file, line and field, in the order of the file. Keys are collected up to the
+/// first problem of another kind, which is listed too.
+pub fn from_toml_all<T: serde::de::DeserializeOwned>(
+    file: &Path,
+    text: &str,
+) -> Result<T, Vec<Diagnostic>> {
+    let first = match from_toml(file, text) {
+        Ok(value) => return Ok(value),
+        Err(first) => first,
+    };
+    let mut all = unknown_keys::<T>(file, text);
+    let place = |d: &Diagnostic| (d.line, d.column, d.field.clone());
+    if !all.iter().any(|d| place(d) == place(&first)) {
+        all.push(first);
+    }
+    all.sort_by_key(|d| (d.line, d.column));
+    Err(all)
+}
+
+/// Every key of `text` that `T` does not know, located. `T` is read from the parsed document
+/// by [`unknown::Node`], which hands each struct only the fields it names and notes the
+/// others, so one pass finds them all: time linear in the size of the text.
+pub fn unknown_keys<T: serde::de::DeserializeOwned>(file: &Path, text: &str) -> Vec<Diagnostic> {
+    let Ok(table) = toml::from_str::<toml::Table>(text) else {
+        return Vec::new();
+    };
+    let found = std::cell::RefCell::new(Vec::new());
+    let root = toml::Value::Table(table);
+    let _ = T::deserialize(unknown::Node {
+        value: &root,
+        path: Vec::new(),
+        found: &found,
+    });
+    locate(file, text, found.into_inner())
+}
+
+mod unknown {
+    use std::cell::RefCell;
+
+    use serde::de::{self, DeserializeSeed, IntoDeserializer, MapAccess, SeqAccess, Visitor};
+    use toml::Value;
+
+    use super::{Problem, Seg};
+
+    type Error = de::value::Error;
+
+    /// A value of the document at `path`; unknown keys below it go to `found`.
+    pub struct Node<'a> {
+        pub value: &'a Value,
+        pub path: Vec<Seg>,
+        pub found: &'a RefCell<Vec<Problem>>,
+    }
+
+    impl<'a> Node<'a> {
+        fn child(&self, seg: Seg, value: &'a Value) -> Node<'a> {
+            let mut path = self.path.clone();
+            path.push(seg);
+            Node {
+                value,
+                path,
+                found: self.found,
+            }
+        }
+
+        fn map(self, fields: Option<&'static [&'static str]>) -> Map<'a> {
+            let table = self.value.as_table().expect("a table");
+            let mut entries = Vec::with_capacity(table.len());
+            for (k, v) in table {
+                match fields {
+                    Some(fields) if !fields.contains(&k.as_str()) => {
+                        let mut path = self.path.clone();
+                        path.push(Seg::Key(k.clone()));
+                        let message = <Error as de::Error>::unknown_field(k, fields).to_string();
+                        self.found.borrow_mut().push(Problem::new(path, message));
+                    }
+                    _ => entries.push((k, v)),
+                }
+            }
+            Map {
+                node: self,
+                entries: entries.into_iter(),
+                pending: None,
+            }
+        }
+    }
+
+    pub struct Map<'a> {
+        node: Node<'a>,
+        entries: std::vec::IntoIter<(&'a String, &'a Value)>,
+        pending: Option<(&'a String, &'a Value)>,
+    }
+
+    impl<'de> MapAccess<'de> for Map<'_> {
+        type Error = Error;
+
+        fn next_key_seed<K: DeserializeSeed<'de>>(
+            &mut self,
+            seed: K,
+        ) -> Result<Option<K::Value>, Error> {
+            let Some((k, v)) = self.entries.next() else {
+                return Ok(None);
+            };
+            self.pending = Some((k, v));
+            seed.deserialize(k.as_str().into_deserializer()).map(Some)
+        }
+
+        fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Error> {
+            let (k, v) = self.pending.take().expect("a key first");
+            seed.deserialize(self.node.child(Seg::Key(k.clone()), v))
+        }
+    }
+
+    pub struct Seq<'a> {
+        node: &'a Node<'a>,
+        items: std::iter::Enumerate<std::slice::Iter<'a, Value>>,
+    }
+
+    impl<'de> SeqAccess<'de> for Seq<'_> {
+        type Error = Error;
+
+        fn next_element_seed<T: DeserializeSeed<'de>>(
+            &mut self,
+            seed: T,
+        ) -> Result<Option<T::Value>, Error> {
+            match self.items.next() {
+                Some((i, v)) => seed
+                    .deserialize(self.node.child(Seg::Index(i), v))
+                    .map(Some),
+                None => Ok(None),
+            }
+        }
+    }
+
+    impl<'de> de::Deserializer<'de> for Node<'_> {
+        type Error = Error;
+
+        fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+            match self.value {
+                Value::String(s) => visitor.visit_str(s),
+                Value::Integer(i) => visitor.visit_i64(*i),
+                Value::Float(f) => visitor.visit_f64(*f),
+                Value::Boolean(b) => visitor.visit_bool(*b),
+                Value::Datetime(d) => visitor.visit_string(d.to_string()),
+                Value::Array(items) => visitor.visit_seq(Seq {
+                    node: &self,
+                    items: items.iter().enumerate(),
+                }),
+                Value::Table(_) => visitor.visit_map(self.map(None)),
+            }
+        }
+
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            _name: &'static str,
+            fields: &'static [&'static str],
+            visitor: V,
+        ) -> Result<V::Value, Error> {
+            match self.value {
+                Value::Table(_) => visitor.visit_map(self.map(Some(fields))),
+                _ => self.deserialize_any(visitor),
+            }
+        }
+
+        fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+            visitor.visit_some(self)
+        }
+
+        fn deserialize_newtype_struct<V: Visitor<'de>>(
+            self,
+            _name: &'static str,
+            visitor: V,
+        ) -> Result<V::Value, Error> {
+            visitor.visit_newtype_struct(self)
+        }
+
+        fn deserialize_enum<V: Visitor<'de>>(
+            self,
+            _name: &'static str,
+            _variants: &'static [&'static str],
+            visitor: V,
+        ) -> Result<V::Value, Error> {
+            match self.value {
+                Value::String(s) => visitor.visit_enum(s.as_str().into_deserializer()),
+                _ => self.deserialize_any(visitor),
+            }
+        }
+
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+            bytes byte_buf unit unit_struct seq tuple tuple_struct map identifier ignored_any
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -317,6 +513,40 @@ mod tests {
         assert_eq!(
             d[0].to_string(),
             "x.toml:4:1: requirements.\"7.2.a\".rating: needs a justification"
+        );
+    }
+
+    #[test]
+    fn every_unknown_key_is_listed_in_file_order() {
+        #[derive(Debug, serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        #[allow(dead_code)]
+        struct Inner {
+            a: Option<u32>,
+        }
+        #[derive(Debug, serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        #[allow(dead_code)]
+        struct Top {
+            inner: Vec<Inner>,
+            map: std::collections::BTreeMap<String, Inner>,
+        }
+        let text = "zz = 1\n[[inner]]\na = 1\nb = 2\n[[inner]]\nc = 3\n[map.x]\nd = 4\n";
+        let all = from_toml_all::<Top>(Path::new("x.toml"), text).unwrap_err();
+        let shown: Vec<String> = all
+            .iter()
+            .map(|d| format!("{}:{}", d.line, d.field))
+            .collect();
+        assert_eq!(
+            shown,
+            ["1:zz", "4:inner[0].b", "6:inner[1].c", "8:map.x.d"],
+            "{all:?}"
+        );
+        assert!(
+            all[1]
+                .message
+                .starts_with("unknown field `b`, expected `a`"),
+            "{all:?}"
         );
     }
 

@@ -606,3 +606,52 @@ fn a_relative_location_is_the_record_folders_not_the_working_folders() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stdout).contains("PLAN\tchanged"));
 }
+
+/// `validate` lists every key it does not know, each with its line and field, not only the
+/// first the parse stopped at; so does it for a questionnaire.
+#[test]
+fn validate_lists_every_unknown_key() {
+    let text = good_record().replacen(
+        "rating = \"L\"",
+        "rating = \"L\"\nratin = \"F\"\nnotse = \"x\"\nsampled = \"y\"",
+        1,
+    );
+    let tmp = TempDir::new().unwrap();
+    fs::write(tmp.path().join("bad.toml"), &text).unwrap();
+    let out = cli(tmp.path())
+        .args(["validate", "bad.toml"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.lines().count(), 3, "{err}");
+    for key in ["ratin", "notse", "sampled"] {
+        let line = line_of(&text, &format!("{key} = "));
+        assert!(
+            err.contains(&format!(
+                "bad.toml:{line}:1: requirements.\"7.2.a\".{key}: unknown field `{key}`"
+            )),
+            "{key}: {err}"
+        );
+    }
+
+    let q = fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/questionnaires/iso29110-4-2-om.toml"
+    ))
+    .unwrap();
+    let at = q.find("\n[[process]]\n").unwrap() + "\n[[process]]\n".len();
+    let bad = format!("{}colour = 1\nsize = 2\n{}", &q[..at], &q[at..]);
+    fs::write(tmp.path().join("q.toml"), &bad).unwrap();
+    let out = cli(tmp.path())
+        .args(["validate", "q.toml"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        err.contains("process[0].colour: unknown field `colour`")
+            && err.contains("process[0].size: unknown field `size`"),
+        "{err}"
+    );
+}

@@ -366,7 +366,7 @@ fn is_item_list(s: &str) -> bool {
 
 /// Parses and checks a questionnaire; every problem is reported, located in `text`.
 pub fn parse(file: &Path, text: &str) -> Result<Questionnaire, Vec<Diagnostic>> {
-    let q: Questionnaire = diagnostic::from_toml(file, text).map_err(|d| vec![d])?;
+    let q: Questionnaire = diagnostic::from_toml_all(file, text)?;
     let problems = q.check();
     if problems.is_empty() {
         Ok(q)
