@@ -213,3 +213,47 @@ fn requirements_of_one_questionnaire_version_only_are_listed_not_dropped() {
     assert_row(&md, &["7.2.a", "F", "L", "regressed"]);
     assert_row(&md, &["7.2.b", "F", "not assessed", "no longer rated"]);
 }
+
+/// A nonconformity removed and another recorded about the same requirement: the new one
+/// gets a new id, so `compare` does not take it for the old one.
+#[test]
+fn a_finding_recorded_after_one_was_removed_is_new() {
+    let tmp = two_records();
+    let dir = tmp.path();
+    ok(dir, &["finding", "remove", "new.toml", "NC-4"]);
+    let added = ok(
+        dir,
+        &[
+            "finding",
+            "add",
+            "new.toml",
+            "7.5.d",
+            "--class",
+            "major",
+            "--text",
+            "Another matter altogether",
+        ],
+    );
+    let added = added.trim();
+    assert_eq!(added, "NC-5");
+    let md = ok(dir, &["compare", "old.toml", "new.toml"]);
+    let closed = md.split("## Findings closed").nth(1).unwrap();
+    let closed = closed.split("## New findings").next().unwrap();
+    assert!(
+        closed
+            .lines()
+            .any(|l| l.starts_with("| NC-4 | 7.5.d |") && l.contains("no longer in the record")),
+        "{closed}"
+    );
+    let new = md.split("## New findings").nth(1).unwrap();
+    let new = new.split("## Findings still recorded").next().unwrap();
+    assert_row(
+        new,
+        &[
+            "NC-5",
+            "7.5.d",
+            FindingClass::Major.describe(),
+            FindingState::Open.describe(),
+        ],
+    );
+}

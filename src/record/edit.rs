@@ -170,6 +170,8 @@ pub fn edit_finding(
 ) -> Result<String, Refused> {
     check_evidence(record, &change.evidence)?;
     let next_id = change.class.map(|c| record.next_finding_id(c));
+    // The id it leaves, when its class moves it to another kind, stays given.
+    let mut given = Vec::new();
     let f = finding_mut(record, id)?;
     // Every check before any change: a refused edit changes nothing.
     if change.text.as_ref().is_some_and(|t| t.trim().is_empty()) {
@@ -194,7 +196,7 @@ pub fn edit_finding(
             f.verification = None;
         }
         if class.id_prefix() != f.class.id_prefix() {
-            f.id = next_id;
+            given.push(std::mem::replace(&mut f.id, next_id));
         }
         f.class = class;
     }
@@ -208,7 +210,10 @@ pub fn edit_finding(
     if let Some(c) = change.root_cause {
         f.root_cause = c.trim().to_owned();
     }
-    record.issue(&id);
+    given.push(id.clone());
+    for id in &given {
+        record.issue(id);
+    }
     Ok(id)
 }
 
@@ -219,7 +224,13 @@ pub fn remove_finding(record: &mut Record, id: &str) -> Result<Finding, Refused>
         .iter()
         .position(|f| f.id.eq_ignore_ascii_case(id))
         .ok_or_else(|| no_finding(record, id))?;
-    Ok(record.findings.remove(i))
+    let removed = record.findings.remove(i);
+    // Its ids stay given (a record from before `issued` learns them here).
+    record.issue(&removed.id);
+    for a in &removed.actions {
+        record.issue(&a.id);
+    }
+    Ok(removed)
 }
 
 /// Plans an action for a finding; returns the action's id.
@@ -287,7 +298,9 @@ pub fn remove_action(record: &mut Record, action: &str) -> Result<Action, Refuse
         .iter()
         .position(|a| a.id.eq_ignore_ascii_case(action))
         .expect("found");
-    Ok(f.actions.remove(i))
+    let removed = f.actions.remove(i);
+    record.issue(&removed.id);
+    Ok(removed)
 }
 
 /// Closes or reopens an action; returns the id of its finding.

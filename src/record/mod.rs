@@ -45,7 +45,8 @@ pub struct Record {
     pub evidence: Vec<Evidence>,
     /// The highest id number ever given, by prefix (`NC = 3`, `A = 5`): an id removed is
     /// never given again, so that `compare` never takes a new finding for an old one. A
-    /// record without it (older ones) goes on from the highest id it holds.
+    /// record without it (older ones) goes on from the highest id it holds, and learns the
+    /// ids of what is removed (or renamed by a change of class) from then on.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub issued: BTreeMap<String, u64>,
 }
