@@ -125,6 +125,7 @@ struct Piped {
     child: std::process::Child,
     stdin: Option<std::process::ChildStdin>,
     out: std::sync::Arc<std::sync::Mutex<String>>,
+    reader: std::thread::JoinHandle<()>,
 }
 
 impl Piped {
@@ -142,7 +143,7 @@ impl Piped {
         let mut stdout = child.stdout.take().unwrap();
         let out = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
         let shared = out.clone();
-        std::thread::spawn(move || {
+        let reader = std::thread::spawn(move || {
             use std::io::Read;
             let mut buf = [0u8; 4096];
             while let Ok(n @ 1..) = stdout.read(&mut buf) {
@@ -152,7 +153,12 @@ impl Piped {
                     .push_str(&String::from_utf8_lossy(&buf[..n]));
             }
         });
-        Piped { child, stdin, out }
+        Piped {
+            child,
+            stdin,
+            out,
+            reader,
+        }
     }
 
     fn send(&mut self, line: &str) {
@@ -179,11 +185,8 @@ impl Piped {
     fn finish(mut self) -> (std::process::ExitStatus, String) {
         drop(self.stdin.take());
         let status = self.child.wait().unwrap();
-        let start = std::time::Instant::now();
-        // The reader thread sees the end of the output just after the exit.
-        while !self.out.lock().unwrap().ends_with('\n') && start.elapsed().as_secs() < 5 {
-            std::thread::sleep(std::time::Duration::from_millis(5));
-        }
+        // The reader ends at the end of the output.
+        self.reader.join().unwrap();
         let text = self.out.lock().unwrap().clone();
         (status, text)
     }
