@@ -1,6 +1,7 @@
 //! The real binary in a pseudo-terminal, driven by keystrokes as a person would type them;
 //! the screen is read back through a terminal emulator (vt100).
 
+use std::io::Write as _;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -781,4 +782,96 @@ fn esc_bunched_with_the_next_key_is_esc_then_that_key() {
     assert!(!s.contents().contains("new finding"), "{}", s.contents());
     s.keys("q", "");
     s.wait_exit(Duration::from_secs(5));
+}
+
+/// The terminal closed for good: the pseudo-terminal's master side is closed, so that every
+/// later write to it fails (EIO). Restoring a terminal that is gone is no error: the
+/// interview saves, lets go of the lock and exits with a status, not a crash (SIGABRT and a
+/// core file when the panic hook wrote to the dead terminal).
+#[test]
+fn a_closed_terminal_ends_the_interview_cleanly() {
+    use portable_pty::{PtySize, native_pty_system};
+    let tmp = TempDir::new().unwrap();
+    new_record(tmp.path(), "a.toml");
+    let pty = native_pty_system()
+        .openpty(PtySize {
+            rows: 24,
+            cols: 80,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .unwrap();
+    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_vse-assess"));
+    cmd.args(["interview", "a.toml"]);
+    cmd.env("TERM", "xterm-256color");
+    cmd.cwd(tmp.path());
+    let mut child = pty.slave.spawn_command(cmd).unwrap();
+    drop(pty.slave);
+    let fd = pty.master.as_raw_fd().unwrap();
+    let mut writer = pty.master.take_writer().unwrap();
+    // Read on this thread only, so that closing the master leaves no copy of it open.
+    let mut screen = vt100::Parser::new(
+        std::num::NonZeroU16::new(24).unwrap(),
+        std::num::NonZeroU16::new(80).unwrap(),
+        0,
+    );
+    let mut wait_for = |text: &str| {
+        let start = Instant::now();
+        while !screen.screen().contents().contains(text) {
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "never showed {text:?}:\n{}",
+                screen.screen().contents()
+            );
+            let mut p = libc::pollfd {
+                fd,
+                events: libc::POLLIN,
+                revents: 0,
+            };
+            if unsafe { libc::poll(&mut p, 1, 20) } == 1 {
+                let mut buf = [0u8; 4096];
+                let n = unsafe { libc::read(fd, buf.as_mut_ptr().cast(), buf.len()) };
+                if n > 0 {
+                    screen.process(&buf[..n as usize]);
+                }
+            }
+        }
+    };
+    wait_for("1 of 25");
+    let pid = holder(tmp.path(), "a.toml");
+    writer.write_all(b"t").unwrap();
+    wait_for("Esc when done");
+    writer
+        .write_all(b"typed before the terminal closed")
+        .unwrap();
+    wait_for("terminal closed");
+    drop(writer);
+    drop(pty.master);
+
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if start.elapsed() > Duration::from_secs(10) {
+            let _ = child.kill();
+            panic!("still running after the terminal closed");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    assert_eq!(status.signal(), None, "killed by a signal: {status:?}");
+    assert!(
+        [1, 129].contains(&status.exit_code()),
+        "exit status {status:?}"
+    );
+    let lock = std::fs::read_to_string(tmp.path().join(".a.toml.lock")).unwrap_or_default();
+    assert!(
+        !lock.contains(&format!("process {pid}")),
+        "the lock file still names the holder: {lock:?}"
+    );
+    let r = store::open(&tmp.path().join("a.toml")).unwrap().record;
+    assert_eq!(
+        r.answer("7.2.a").unwrap().notes,
+        "typed before the terminal closed"
+    );
 }

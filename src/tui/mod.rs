@@ -81,8 +81,21 @@ enum Msg {
 #[derive(Debug, PartialEq, Eq)]
 pub enum Ended {
     Quit,
-    Signal,
+    /// SIGTERM, SIGINT, SIGQUIT; a hang-up is [`Ended::TerminalGone`].
+    Signal(i32),
     TerminalGone,
+}
+
+impl Ended {
+    /// The exit status: 0 for a quit; as a shell reports a signal otherwise (128 + its
+    /// number; 129 for a hang-up, however it was noticed).
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Ended::Quit => 0,
+            Ended::Signal(sig) => 128u8.saturating_add(u8::try_from(*sig).unwrap_or(0)),
+            Ended::TerminalGone => 128 + SIGHUP as u8,
+        }
+    }
 }
 
 /// Runs the interview on an opened record until the user quits, a signal arrives or the
@@ -103,8 +116,9 @@ pub fn run(opened: store::Opened, lock: Option<Lock>, follow: bool) -> Result<En
     let mut terminal = start_terminal(caps).context("the interview needs a terminal")?;
     let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        let _ = execute!(io::stdout(), DisableBracketedPaste);
-        ratatui::restore();
+        // Best effort, and silent: a panic while panicking (writing to a terminal that is
+        // gone) would abort, leaving the lock file naming a holder who is gone.
+        leave_terminal();
         hook(info);
     }));
     let _ = execute!(io::stdout(), EnableBracketedPaste);
@@ -131,17 +145,17 @@ pub fn run(opened: store::Opened, lock: Option<Lock>, follow: bool) -> Result<En
     let (notices, all_kept) = files.finish(&mut app);
     leave_terminal();
     for n in &notices {
-        eprintln!("vse-assess: {}", crate::text::neutralize(n));
+        say(&format!("vse-assess: {}", crate::text::neutralize(n)));
     }
     let ended = result?;
     if !all_kept {
         anyhow::bail!("the last changes are not in the record (see above)");
     }
     if ended != Ended::Quit && notices.is_empty() {
-        eprintln!(
+        say(&format!(
             "vse-assess: interview ended ({ended:?}); answers saved in {}",
             crate::text::display_path(&app.opened.path)
-        );
+        ));
     }
     Ok(ended)
 }
@@ -240,7 +254,8 @@ fn event_loop(terminal: &mut Term, app: &mut App, files: &mut Files) -> Result<E
                     }
                     redraw = true;
                 }
-                Msg::Signal(_) => return Ok(Ended::Signal),
+                Msg::Signal(SIGHUP) => return Ok(Ended::TerminalGone),
+                Msg::Signal(sig) => return Ok(Ended::Signal(sig)),
                 Msg::Hashed {
                     id,
                     location,
@@ -424,9 +439,23 @@ fn start_terminal(caps: output::Caps) -> Result<Term> {
 }
 
 /// Gives the terminal back as it was found: cooked mode, main screen, no bracketed paste.
+/// Each step on its own and none of them an error: a terminal that is gone (the window
+/// closed, the connection dropped) needs no restoring.
 fn leave_terminal() {
-    let _ = execute!(io::stdout(), DisableBracketedPaste);
-    ratatui::restore();
+    let _ = terminal::disable_raw_mode();
+    let _ = execute!(
+        io::stdout(),
+        DisableBracketedPaste,
+        terminal::LeaveAlternateScreen,
+        ratatui::crossterm::cursor::Show
+    );
+}
+
+/// A line on stderr, which may be a terminal that is gone: unlike `eprintln!`, a failed
+/// write is not a panic.
+fn say(line: &str) {
+    use std::io::Write;
+    let _ = writeln!(io::stderr(), "{line}");
 }
 
 /// Takes the terminal again (after a suspension) and has the next frame drawn whole.
