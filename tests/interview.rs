@@ -811,6 +811,41 @@ fn reloading_their_version_keeps_the_form_being_written() {
     );
 }
 
+/// Going back to their version while the notes editor is open: the editor shows their
+/// notes (ours are in the copy), and the next key adds to theirs rather than putting ours
+/// back over them.
+#[test]
+fn reloading_their_version_puts_their_notes_in_the_editor() {
+    let tmp = TempDir::new().unwrap();
+    let path = fresh(tmp.path());
+    let mut app = App::new(store::open(&path).unwrap());
+    app.update(Action::StartInterview);
+    press(&mut app, &[KeyCode::Char('t')]);
+    typed(&mut app, "my notes");
+    // Someone else writes notes of their own.
+    let mut theirs = store::open(&path).unwrap();
+    theirs.record.answer_mut("7.2.a").notes = "their notes".into();
+    store::save(&mut theirs).unwrap();
+    app.conflict(path.clone(), Ok(tmp.path().join("a.mine.toml")));
+    typed(&mut app, "reload");
+    app.update(Action::Confirm);
+    assert_eq!(
+        app.take_effects(),
+        [vse_assess::tui::app::Effect::Reload { path: path.clone() }]
+    );
+    app.resolved(store::open(&path).unwrap(), "opened".into());
+    assert!(
+        matches!(&app.overlay, Overlay::Editor(e) if e.value(0) == "their notes"),
+        "{:?}",
+        app.overlay
+    );
+    typed(&mut app, "!");
+    assert_eq!(
+        app.opened.record.answer("7.2.a").unwrap().notes,
+        "their notes!"
+    );
+}
+
 /// A draft of an evidence item's form is kept by the item's id: removing another item
 /// before it comes back does not put it on the wrong one.
 #[test]

@@ -535,9 +535,20 @@ impl App {
             .unwrap_or(0);
         self.dirty = false;
         self.save = SaveState::Unchanged;
-        // A form being filled in stays open: it goes into the record now on screen.
-        if !matches!(self.overlay, Overlay::Editor(_)) {
-            self.overlay = Overlay::None;
+        // A form being filled in stays open: it goes into the record now on screen. Notes
+        // are the exception: they apply as they are typed, so the editor takes the notes of
+        // the record now on screen (ours are where our answers went), and the next key adds
+        // to those instead of putting ours back over them.
+        if let Overlay::Editor(e) = std::mem::replace(&mut self.overlay, Overlay::None) {
+            self.overlay = match &e.purpose {
+                super::editor::Purpose::Notes(id) => {
+                    let known = self.opened.questionnaire.questionnaire.requirement(id);
+                    known
+                        .and_then(|_| self.form(e.purpose.clone()))
+                        .map_or(Overlay::None, Overlay::Editor)
+                }
+                _ => Overlay::Editor(e),
+            };
         }
         self.message = Some(message);
     }
