@@ -846,6 +846,37 @@ fn reloading_their_version_puts_their_notes_in_the_editor() {
     );
 }
 
+/// A letter typed into a choice (a finding's class) changes nothing, and says which keys do.
+#[test]
+fn typing_into_a_choice_says_which_keys_change_it() {
+    let tmp = TempDir::new().unwrap();
+    let path = fresh(tmp.path());
+    let mut app = App::new(store::open(&path).unwrap());
+    app.update(Action::StartInterview);
+    press(&mut app, &[KeyCode::Char('m')]);
+    app.update(Action::PrevField); // the class
+    typed(&mut app, "o");
+    let Overlay::Editor(e) = &app.overlay else {
+        panic!("{:?}", app.overlay)
+    };
+    assert_eq!(e.value(0), "minor", "a letter chooses nothing");
+    let said = e.error.clone().unwrap_or_default();
+    assert!(said.contains("←/→") && said.contains("Space"), "{said:?}");
+    assert!(screen(&app, 80, 24).contains("←/→"));
+    // A key that does change it clears the word.
+    app.update(Action::Input(Input {
+        key: Key::Right,
+        ..Input::default()
+    }));
+    let Overlay::Editor(e) = &app.overlay else {
+        panic!("{:?}", app.overlay)
+    };
+    assert_eq!(
+        (e.value(0).as_str(), e.error.as_deref()),
+        ("observation", None)
+    );
+}
+
 /// A draft of an evidence item's form is kept by the item's id: removing another item
 /// before it comes back does not put it on the wrong one.
 #[test]
