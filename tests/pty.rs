@@ -475,6 +475,34 @@ fn a_file_changed_on_disk_is_never_overwritten_and_no_key_drops_an_answer() {
     assert_eq!(mine.answer("7.2.a").unwrap().rating, Some(Judgement::N));
 }
 
+/// The record is moved away during the interview (`mv a.toml b.toml`): it is not made again
+/// where it was; like a changed one, the answers go to `a.mine.toml` and the dialog says so.
+#[test]
+fn a_record_moved_away_is_not_made_again() {
+    let tmp = TempDir::new().unwrap();
+    new_record(tmp.path(), "a.toml");
+    let file = tmp.path().join("a.toml");
+    let moved = tmp.path().join("b.toml");
+    let mut s = Session::start(tmp.path(), &["interview", "a.toml"]);
+    s.wait_for("1 of 25");
+    std::fs::rename(&file, &moved).unwrap();
+    let before = std::fs::read(&moved).unwrap();
+    s.keys("f", "a.toml is gone");
+    assert!(s.contents().contains("a.mine.toml"), "{}", s.contents());
+    assert!(!file.exists(), "a.toml was made again");
+    s.send("\x03");
+    s.wait_exit(Duration::from_secs(5));
+    s.wait_for("a.toml was moved away or deleted during the interview; your answers are in");
+    assert!(!file.exists(), "a.toml was made again");
+    assert_eq!(
+        std::fs::read(&moved).unwrap(),
+        before,
+        "the moved file is untouched"
+    );
+    let mine = store::open(&tmp.path().join("a.mine.toml")).unwrap().record;
+    assert_eq!(mine.answer("7.2.a").unwrap().rating, Some(Judgement::F));
+}
+
 /// Under a file-size limit every save fails; on the way out the soft limit is raised so that
 /// a copy can be written, and with a hard limit too the record is shown on the terminal.
 #[test]

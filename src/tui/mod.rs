@@ -545,6 +545,8 @@ struct Files {
     writer: Option<Sender<(u64, Record)>>,
     /// The last edit handed to the writer.
     handed: u64,
+    /// The record was moved away or deleted during the interview (not changed).
+    gone: bool,
 }
 
 /// The record file and the last edit written to it: a save of an older edit, still queued
@@ -559,11 +561,35 @@ impl Written {
     /// SHA-256 of what the file holds.
     fn write(&mut self, edit: u64, text: &str) -> Result<String, store::SaveError> {
         if edit > self.edit {
+            // A record moved away (`mv a.toml b.toml`) or deleted is not made again where it
+            // was: like one changed by someone else, the user decides. (A folder that is gone
+            // takes nothing: that is a failed save, kept elsewhere on quit.)
+            if record_gone(&self.disk.path) {
+                return Err(store::SaveError::Conflict {
+                    path: self.disk.path.clone(),
+                });
+            }
             self.disk.write(text)?;
             self.edit = edit;
         }
         Ok(self.disk.sha256.clone())
     }
+}
+
+/// Whether the record is no longer where it was, although its folder still is.
+fn record_gone(path: &Path) -> bool {
+    let folder = match path.parent() {
+        Some(p) if p.as_os_str().is_empty() => Path::new("."),
+        Some(p) => p,
+        None => return false,
+    };
+    std::fs::symlink_metadata(path).is_err_and(|e| e.kind() == io::ErrorKind::NotFound)
+        // A folder deleted while it is our working folder still answers to `.`, with no
+        // links left.
+        && std::fs::metadata(folder).is_ok_and(|m| {
+            use std::os::unix::fs::MetadataExt;
+            m.is_dir() && m.nlink() > 0
+        })
 }
 
 impl Files {
@@ -583,6 +609,7 @@ impl Files {
             })),
             writer: None,
             handed: 0,
+            gone: false,
         }
     }
 
@@ -656,8 +683,11 @@ impl Files {
     fn failed(&mut self, app: &mut App, e: store::SaveError) {
         match e {
             store::SaveError::Conflict { path } if app.save != SaveState::Conflict => {
+                let gone = record_gone(&path);
+                self.gone |= gone;
                 let mine = self.keep_mine(app);
                 app.conflict(path, mine);
+                app.conflict_is_gone(gone);
             }
             store::SaveError::Conflict { .. } => {}
             e => app.save_failed(e.to_string()),
@@ -839,8 +869,13 @@ impl Files {
         let mut notices = Vec::new();
         let mut in_record = true;
         if app.opened.path != self.started_on && !app.dirty {
+            let what = if self.gone {
+                "was moved away or deleted"
+            } else {
+                "was changed by someone else"
+            };
             notices.push(format!(
-                "{} was changed by someone else during the interview; your answers are in {}",
+                "{} {what} during the interview; your answers are in {}",
                 self.started_on.display(),
                 app.opened.path.display()
             ));

@@ -86,6 +86,8 @@ pub enum Overlay {
         theirs: PathBuf,
         mine: Result<PathBuf, String>,
         typed: String,
+        /// Their file is not there any more (moved away or deleted): nothing to reload.
+        gone: bool,
     },
 }
 
@@ -460,7 +462,16 @@ impl App {
             theirs,
             mine,
             typed: String::new(),
+            gone: false,
         };
+    }
+
+    /// The file-changed dialog is about a file that is not there any more: it says so, and
+    /// offers no reload.
+    pub fn conflict_is_gone(&mut self, is_gone: bool) {
+        if let Overlay::Conflict { gone, .. } = &mut self.overlay {
+            *gone = is_gone;
+        }
     }
 
     /// Our answers were written to `mine` after all: the interview goes on there.
@@ -499,6 +510,7 @@ impl App {
             theirs,
             mine,
             typed,
+            gone,
         } = std::mem::replace(&mut self.overlay, Overlay::None)
         else {
             return self.update(action);
@@ -511,6 +523,7 @@ impl App {
             theirs,
             mine,
             typed,
+            gone,
         };
     }
 
@@ -674,8 +687,9 @@ impl App {
                 theirs,
                 mine,
                 mut typed,
+                gone,
             } => match action {
-                Action::Confirm if typed.trim() == "reload" => {
+                Action::Confirm if typed.trim() == "reload" && !gone => {
                     self.overlay = *beneath;
                     self.effects.push(Effect::Reload { path: theirs });
                 }
@@ -690,6 +704,7 @@ impl App {
                         theirs,
                         mine,
                         typed,
+                        gone,
                     };
                 }
                 // A paste is never the word `reload`: it goes where the user was typing.
@@ -699,6 +714,7 @@ impl App {
                         theirs,
                         mine,
                         typed,
+                        gone,
                     };
                     self.route_beneath(action);
                 }
@@ -719,6 +735,7 @@ impl App {
                         theirs,
                         mine,
                         typed,
+                        gone,
                     };
                 }
             },
