@@ -475,6 +475,41 @@ fn a_file_changed_on_disk_is_never_overwritten_and_no_key_drops_an_answer() {
     assert_eq!(mine.answer("7.2.a").unwrap().rating, Some(Judgement::N));
 }
 
+/// Writing `a.mine.toml` after a conflict takes its time (a slow disk; here strace holds the
+/// rename that makes the file for 4 seconds): meanwhile the interview says the file changed,
+/// typing goes on and is echoed, and keys typed before the dialog showed go where they were
+/// typed, not into the dialog.
+#[test]
+fn typing_goes_on_while_the_copy_of_the_answers_is_written() {
+    if !common::tools(&["strace"], "apt-get install strace") {
+        return;
+    }
+    let tmp = TempDir::new().unwrap();
+    new_record(tmp.path(), "a.toml");
+    let file = tmp.path().join("a.toml");
+    let mut s = Session::shell(
+        tmp.path(),
+        "exec strace -f -o /dev/null -P a.mine.toml -e inject=renameat2,link,linkat:delay_enter=4000000 \"$BIN\" interview a.toml",
+    );
+    s.wait_for("1 of 25");
+    change_behind_its_back(&file);
+    let theirs = std::fs::read(&file).unwrap();
+    // The rating's save finds the change: the copy is being written.
+    s.keys("f", "CHANGED ON DISK");
+    s.keys("t", "Esc when done");
+    s.keys("typed meanwhile", "typed meanwhile");
+    s.wait_for("File changed on disk");
+    s.send("\x03");
+    s.wait_exit(Duration::from_secs(10));
+    assert_eq!(std::fs::read(&file).unwrap(), theirs, "theirs is untouched");
+    let mine = store::open(&tmp.path().join("a.mine.toml")).unwrap().record;
+    let a = mine.answer("7.2.a").unwrap();
+    assert_eq!(
+        (a.rating, a.notes.as_str()),
+        (Some(Judgement::F), "typed meanwhile")
+    );
+}
+
 /// The record is moved away during the interview (`mv a.toml b.toml`): it is not made again
 /// where it was; like a changed one, the answers go to `a.mine.toml` and the dialog says so.
 #[test]

@@ -31,9 +31,9 @@ use ratatui::crossterm::terminal::{self, EnterAlternateScreen};
 use ratatui::crossterm::{execute, style};
 use signal_hook::consts::{SIGCONT, SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGTSTP};
 
-use crate::record::Record;
 use crate::record::lock::{self, Lock};
 use crate::record::store::{self, Hashed};
+use crate::record::{Record, conflict};
 use action::Action;
 use app::{App, Effect, Overlay, SaveState};
 use editor::Draft;
@@ -66,6 +66,14 @@ enum Msg {
     Saved {
         edit: u64,
         result: Result<String, store::SaveError>,
+    },
+    /// The worker writing our answers beside the record after a conflict finished (see
+    /// [`Files::keep_mine`]): the record as of edit `edit` is in the new file (its path and
+    /// the SHA-256 of what it holds), or why it could not be written.
+    Mine {
+        edit: u64,
+        theirs: PathBuf,
+        result: Result<(PathBuf, String), String>,
     },
     /// A worker finished hashing an evidence file.
     Hashed {
@@ -200,15 +208,13 @@ fn event_loop(terminal: &mut Term, app: &mut App, files: &mut Files) -> Result<E
     draw(terminal, app)?;
     // Notes being typed and not yet handed to the writer: since when, and the last key.
     let mut typing: Option<(Instant, Instant)> = None;
-    // When the file-changed dialog was first drawn.
+    // When the file-changed dialog was first drawn: keys that come before, and in the grace
+    // period after, were typed before the user could see it.
     let mut dialog_shown: Option<Instant> = None;
     loop {
         // After a conflict whose copy of our answers failed, try the copy again.
         if app.dirty && app.save == SaveState::Conflict {
             files.retry_mine(app);
-            if app.save != SaveState::Conflict {
-                draw(terminal, app)?;
-            }
         }
         // Block until something happens; wake up on a timer only to save typed notes, or to
         // retry a failed save (or a failed copy of our answers after a conflict).
@@ -241,6 +247,14 @@ fn event_loop(terminal: &mut Term, app: &mut App, files: &mut Files) -> Result<E
                     files.saved(app, edit, result);
                     redraw = true;
                 }
+                Msg::Mine {
+                    edit,
+                    theirs,
+                    result,
+                } => {
+                    files.mine_kept(app, edit, theirs, result);
+                    redraw = true;
+                }
                 Msg::Changed => redraw = true,
                 Msg::Signal(SIGTSTP) => {
                     suspend(terminal, app, files)?;
@@ -267,7 +281,7 @@ fn event_loop(terminal: &mut Term, app: &mut App, files: &mut Files) -> Result<E
                 }
                 Msg::Term(e) => {
                     let grace = matches!(app.overlay, Overlay::Conflict { .. })
-                        && dialog_shown.is_some_and(|t| t.elapsed() < DIALOG_GRACE);
+                        && dialog_shown.is_none_or(|t| t.elapsed() < DIALOG_GRACE);
                     redraw |= handle(app, e, grace);
                 }
             }
@@ -292,6 +306,12 @@ fn event_loop(terminal: &mut Term, app: &mut App, files: &mut Files) -> Result<E
         // The echo first: saving never holds it up.
         if redraw && foreground() {
             draw(terminal, app)?;
+            if matches!(app.overlay, Overlay::Conflict { .. }) && dialog_shown.is_none() {
+                dialog_shown = Some(Instant::now());
+            }
+        }
+        if !matches!(app.overlay, Overlay::Conflict { .. }) {
+            dialog_shown = None;
         }
         // For those following: where the editor is.
         if let Some(lock) = files.lock.as_mut().filter(|_| !app.read_only) {
@@ -311,11 +331,6 @@ fn event_loop(terminal: &mut Term, app: &mut App, files: &mut Files) -> Result<E
             }
         } else {
             typing = None;
-        }
-        match (&app.overlay, dialog_shown) {
-            (Overlay::Conflict { .. }, None) => dialog_shown = Some(Instant::now()),
-            (Overlay::Conflict { .. }, Some(_)) => {}
-            _ => dialog_shown = None,
         }
     }
 }
@@ -547,6 +562,22 @@ struct Files {
     handed: u64,
     /// The record was moved away or deleted during the interview (not changed).
     gone: bool,
+    /// Our answers' copy after a conflict.
+    mine: Mine,
+}
+
+/// The copy of our answers written beside the record after a conflict ([`Files::keep_mine`]).
+enum Mine {
+    None,
+    /// Being written by a worker; `retry` once the dialog is up.
+    Writing {
+        retry: bool,
+    },
+    /// It could not be written: tried again from `at` on.
+    Failed {
+        theirs: PathBuf,
+        at: Instant,
+    },
 }
 
 /// The record file and the last edit written to it: a save of an older edit, still queued
@@ -610,6 +641,7 @@ impl Files {
             writer: None,
             handed: 0,
             gone: false,
+            mine: Mine::None,
         }
     }
 
@@ -682,12 +714,13 @@ impl Files {
 
     fn failed(&mut self, app: &mut App, e: store::SaveError) {
         match e {
+            // A save of the file we were on before our answers went elsewhere: stale.
+            store::SaveError::Conflict { path } if path != app.opened.path => {}
             store::SaveError::Conflict { path } if app.save != SaveState::Conflict => {
-                let gone = record_gone(&path);
-                self.gone |= gone;
-                let mine = self.keep_mine(app);
-                app.conflict(path, mine);
-                app.conflict_is_gone(gone);
+                self.gone |= record_gone(&path);
+                // Nothing more is written to their file; the dialog comes with the copy.
+                app.save = SaveState::Conflict;
+                self.keep_mine(app, path, false);
             }
             store::SaveError::Conflict { .. } => {}
             e => app.save_failed(e.to_string()),
@@ -722,10 +755,14 @@ impl Files {
         self.handed = app.edits;
     }
 
-    /// After a conflict whose copy of our answers failed: try the copy again.
+    /// After a conflict whose copy of our answers failed: try the copy again, once it is
+    /// time to.
     fn retry_mine(&mut self, app: &mut App) {
-        if let Ok(mine) = self.keep_mine(app) {
-            app.mine_written(mine);
+        if let Mine::Failed { theirs, at } = &self.mine
+            && Instant::now() >= *at
+        {
+            let theirs = theirs.clone();
+            self.keep_mine(app, theirs, true);
         }
     }
 
@@ -835,29 +872,89 @@ impl Files {
         true
     }
 
-    /// The file changed on disk: writes the answers in memory to a new file beside it at once,
-    /// takes that file's lock and goes on there. Returns the new file, or why it failed.
-    fn keep_mine(&mut self, app: &mut App) -> Result<PathBuf, String> {
-        let path = app.opened.path.clone();
-        let stem = path
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let target = free_name(path.parent().unwrap_or(Path::new("")), &stem, "mine")
-            .ok_or("no free file name")?;
+    /// The file changed on disk: writes the answers in memory to a new file beside it at once
+    /// (`NAME.mine.toml`), on a worker, so that typing goes on and is echoed meanwhile;
+    /// [`Files::mine_kept`] takes it from there. With no loop to report to (on the way out),
+    /// here and now.
+    fn keep_mine(&mut self, app: &mut App, theirs: PathBuf, retry: bool) {
         app.tidy();
-        store::create_new(&target, &app.opened.record)
-            .map_err(|e| format!("cannot write {}: {e}", target.display()))?;
-        // Nobody else knows this file yet: its lock is free.
-        self.lock = lock::lock(&target).ok();
-        app.opened.path = target.clone();
-        app.opened.disk_sha256 = crate::questionnaire::catalog::sha256_hex(
-            store::to_text(&app.opened.record).as_bytes(),
-        );
-        app.opened.disk_stamp = store::stamp(&target);
-        app.saved();
-        self.follow_opened(app);
-        Ok(target)
+        let record = app.opened.record.clone();
+        let path = app.opened.path.clone();
+        let edit = app.edits;
+        let write = move || {
+            crate::record::conflict::write_mine(&path, &record)
+                .map(|mine| {
+                    let text = store::to_text(&record);
+                    let sha256 = crate::questionnaire::catalog::sha256_hex(text.as_bytes());
+                    (mine, sha256)
+                })
+                .map_err(|e| e.to_string())
+        };
+        self.mine = Mine::Writing { retry };
+        match self.workers.clone() {
+            Some(tx) => {
+                thread::spawn(move || {
+                    let result = write();
+                    let _ = tx.send(Msg::Mine {
+                        edit,
+                        theirs,
+                        result,
+                    });
+                });
+            }
+            None => {
+                let result = write();
+                self.mine_kept(app, edit, theirs, result);
+            }
+        }
+    }
+
+    /// Our answers as of `edit` are in a new file (or could not be written): the dialog says
+    /// so, and the interview goes on there, saving what was typed since.
+    fn mine_kept(
+        &mut self,
+        app: &mut App,
+        edit: u64,
+        theirs: PathBuf,
+        result: Result<(PathBuf, String), String>,
+    ) {
+        let Mine::Writing { retry } = self.mine else {
+            return;
+        };
+        match result {
+            Ok((mine, sha256)) => {
+                self.mine = Mine::None;
+                // Nobody else knows this file yet: its lock is free.
+                self.lock = lock::lock(&mine).ok();
+                app.opened.path = mine.clone();
+                app.opened.disk_sha256 = sha256;
+                app.opened.disk_stamp = store::stamp(&mine);
+                if retry {
+                    app.mine_written(mine);
+                } else {
+                    app.conflict(theirs, Ok(mine));
+                    app.conflict_is_gone(self.gone);
+                }
+                app.saved();
+                // The writer follows, with what was typed while the copy was written still
+                // to be saved there.
+                let mut written = self.disk.lock().unwrap_or_else(|e| e.into_inner());
+                written.disk = store::OnDisk::of(&app.opened);
+                written.edit = edit;
+                self.handed = edit;
+                app.dirty = app.edits != edit;
+            }
+            Err(e) => {
+                self.mine = Mine::Failed {
+                    theirs: theirs.clone(),
+                    at: Instant::now() + RETRY,
+                };
+                if !retry {
+                    app.conflict(theirs, Err(e));
+                    app.conflict_is_gone(self.gone);
+                }
+            }
+        }
     }
 
     /// Whatever the interview leaves behind: the last save, answers the disk refused written
@@ -865,6 +962,8 @@ impl Files {
     /// draft. Returns what to tell the user, and false if the answers are not in the record.
     fn finish(&mut self, app: &mut App) -> (Vec<String>, bool) {
         self.cancel.store(true, Ordering::Relaxed);
+        // No loop to report to any more: a copy after a conflict is written here and now.
+        self.workers = None;
         self.save(app);
         let mut notices = Vec::new();
         let mut in_record = true;
@@ -956,7 +1055,7 @@ impl Files {
         let stem = file_name(&self.started_on);
         let elsewhere = fallback_places().into_iter().find_map(|dir| {
             (1..100)
-                .map(|n| numbered(&dir, &stem, "draft", n))
+                .map(|n| conflict::numbered(&dir, &stem, "draft", n))
                 .find(|p| !p.exists())
                 .filter(|p| write_draft(p, draft).is_ok())
         });
@@ -1003,7 +1102,7 @@ impl Files {
         app.tidy();
         for dir in std::iter::once(beside).chain(fallback_places()) {
             for n in 1..100 {
-                let target = numbered(&dir, &stem, "unsaved", n);
+                let target = conflict::numbered(&dir, &stem, "unsaved", n);
                 match store::create_new(&target, &app.opened.record) {
                     Ok(()) => return Some(target),
                     Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
@@ -1045,21 +1144,6 @@ fn drafts_path(record: &Path) -> PathBuf {
 fn write_draft(path: &Path, draft: &Draft) -> io::Result<()> {
     let text = toml::to_string(draft).map_err(io::Error::other)?;
     store::write_atomic(path, text.as_bytes())
-}
-
-/// `STEM.KIND.toml`, or `STEM.KIND-2.toml` and so on: the first that does not exist yet.
-fn free_name(dir: &Path, stem: &str, kind: &str) -> Option<PathBuf> {
-    (1..1000)
-        .map(|n| numbered(dir, stem, kind, n))
-        .find(|p| !p.exists())
-}
-
-fn numbered(dir: &Path, stem: &str, kind: &str, n: u32) -> PathBuf {
-    dir.join(if n == 1 {
-        format!("{stem}.{kind}.toml")
-    } else {
-        format!("{stem}.{kind}-{n}.toml")
-    })
 }
 
 fn file_name(p: &Path) -> String {
