@@ -323,6 +323,41 @@ fn editing_notes_keeps_tabs_and_carriage_returns() {
     assert!(screen(&app, 80, 24).contains("Owner\u{240d}"));
 }
 
+/// Every character of a note comes back from the editor as it was, the private-use ones
+/// the editor could mistake for its own too (U+10001B is not ESC, U+10202E not RLO); only the
+/// screen shows control characters neutralised.
+#[test]
+fn editing_notes_keeps_every_character() {
+    let notes = "tab\there\r\nesc \u{1b}[1m rlo \u{202e} del \u{7f} nel \u{85} \
+                 pua \u{10001b} \u{10202e} \u{10000d} \u{100000} \u{f0000} \u{10fffd} end";
+    let tmp = TempDir::new().unwrap();
+    let path = fresh(tmp.path());
+    let mut opened = store::open(&path).unwrap();
+    opened.record.answer_mut("7.2.a").notes = notes.into();
+    let mut app = App::new(opened);
+    app.update(Action::StartInterview);
+    // Opened and closed; a key typed and taken back; a key typed and kept.
+    press(&mut app, &[KeyCode::Char('t'), KeyCode::Esc]);
+    assert_eq!(app.opened.record.answer("7.2.a").unwrap().notes, notes);
+    press(&mut app, &[KeyCode::Char('t')]);
+    typed(&mut app, "!");
+    press(&mut app, &[KeyCode::Backspace]);
+    assert_eq!(app.opened.record.answer("7.2.a").unwrap().notes, notes);
+    typed(&mut app, "!");
+    let shown = screen(&app, 80, 24);
+    assert_eq!(
+        app.opened.record.answer("7.2.a").unwrap().notes,
+        format!("{notes}!")
+    );
+    press(&mut app, &[KeyCode::Esc]);
+    // On screen the controls are visible symbols, and nothing raw.
+    assert!(shown.contains("esc \u{241b}[1m"), "{shown}");
+    assert!(
+        !shown.contains('\u{1b}') && !shown.contains('\u{202e}'),
+        "{shown}"
+    );
+}
+
 /// The file changed on disk: no single key in the dialog does anything, going back to
 /// their version takes typing `reload`.
 #[test]
