@@ -627,6 +627,47 @@ fn answers_the_disk_refuses_are_kept_elsewhere_on_quit_and_on_hang_up() {
     }
 }
 
+/// The record's folder is deleted while a finding is being written: the quit prompt does not
+/// promise to offer it back with the record, but says where it will really go, and it goes
+/// there.
+#[test]
+fn the_quit_prompt_says_where_a_draft_really_goes() {
+    let tmp = TempDir::new().unwrap();
+    let home = TempDir::new().unwrap();
+    let dir = tmp.path().join("audit");
+    std::fs::create_dir(&dir).unwrap();
+    new_record(&dir, "a.toml");
+    let mut s = Session::start_with(&dir, &["interview", "a.toml"], &[("HOME", home.path())]);
+    s.wait_for("1 of 25");
+    s.keys("m", "▸ Finding");
+    s.keys("No review of the plan", "No review of the plan");
+    std::fs::remove_dir_all(&dir).unwrap();
+    s.keys("\x03", "Quit?");
+    // The prompt's words, across the lines of its box (60 columns, centred at 80).
+    let inside: Vec<String> = s
+        .contents()
+        .lines()
+        .map(|row| row.chars().skip(11).take(58).collect())
+        .collect();
+    let prompt = inside
+        .join(" ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        prompt.contains("cannot be kept beside the record")
+            && prompt.contains("your home folder or in the temporary folder"),
+        "{prompt}"
+    );
+    assert!(!prompt.contains("offered back"), "{prompt}");
+    s.send("y");
+    s.wait_exit(Duration::from_secs(10));
+    let draft = home.path().join("a.toml.draft.toml");
+    s.wait_for("is kept in");
+    let text = std::fs::read_to_string(&draft).unwrap();
+    assert!(text.contains("No review of the plan"), "{text}");
+}
+
 /// Ctrl+C is copy in a GUI: inside a form it asks, and a form being written survives the
 /// end of the interview (here a hang-up) to be offered back next time.
 #[test]

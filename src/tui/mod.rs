@@ -282,7 +282,7 @@ fn event_loop(terminal: &mut Term, app: &mut App, files: &mut Files) -> Result<E
                 Msg::Term(e) => {
                     let grace = matches!(app.overlay, Overlay::Conflict { .. })
                         && dialog_shown.is_none_or(|t| t.elapsed() < DIALOG_GRACE);
-                    redraw |= handle(app, e, grace);
+                    redraw |= handle(app, e, grace, files);
                 }
             }
         }
@@ -390,7 +390,7 @@ fn watch_hang_up(tx: Sender<Msg>) {
 
 /// Feeds one terminal event to the app; true if the screen may have changed. In the grace
 /// period after the file-changed dialog appeared, keys go to what is beneath it.
-fn handle(app: &mut App, event: Event, grace: bool) -> bool {
+fn handle(app: &mut App, event: Event, grace: bool, files: &Files) -> bool {
     let mode = |app: &App| {
         if grace {
             app.mode_beneath()
@@ -423,6 +423,10 @@ fn handle(app: &mut App, event: Event, grace: bool) -> bool {
     };
     match action {
         Some(a) => {
+            // The quit prompt says where an unfinished form will go: look now.
+            if a == Action::Quit {
+                app.drafts = files.draft_place();
+            }
             apply(app, a);
             true
         }
@@ -1040,6 +1044,27 @@ impl Files {
             }
         }
         (notices, in_record)
+    }
+
+    /// Where an unfinished form would be kept if the interview ended now: beside the record
+    /// if its folder takes a file.
+    fn draft_place(&self) -> app::DraftPlace {
+        if crate::restricted::on() {
+            return app::DraftPlace::Nowhere;
+        }
+        let folder = match self.drafts.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        let takes_a_file = tempfile::Builder::new()
+            .prefix(".vse-assess-")
+            .tempfile_in(folder)
+            .is_ok();
+        if takes_a_file {
+            app::DraftPlace::Beside
+        } else {
+            app::DraftPlace::Elsewhere
+        }
     }
 
     /// Keeps an unfinished form: beside the record, where the next interview offers it back,

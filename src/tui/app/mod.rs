@@ -104,6 +104,18 @@ pub enum SaveState {
     Conflict,
 }
 
+/// Where a form left unfinished goes when the interview ends: the quit prompt says so.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DraftPlace {
+    /// Beside the record, offered back when it is opened again.
+    Beside,
+    /// The record's folder takes no files (it was deleted, or is read-only): `$HOME` or the
+    /// temporary folder, and the user is told where.
+    Elsewhere,
+    /// A restricted interview writes nothing but the record: the text is shown on the way out.
+    Nowhere,
+}
+
 /// Work for the event loop that needs the file system.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
@@ -248,6 +260,9 @@ pub struct App {
     pub save: SaveState,
     pub message: Option<String>,
     pub quit: bool,
+    /// Where an unfinished form would go: set by the event loop, which can look, before it
+    /// asks to quit.
+    pub drafts: DraftPlace,
     effects: Vec<Effect>,
 }
 
@@ -296,6 +311,7 @@ impl App {
             save: SaveState::Unchanged,
             message: None,
             quit: false,
+            drafts: DraftPlace::Beside,
             effects: Vec::new(),
         }
     }
@@ -758,9 +774,17 @@ impl App {
         if let Some(draft) = self.draft() {
             let what = crate::tui::editor::Purpose::from_draft_key(&draft.form, &draft.target)
                 .map_or("form", |p| p.describe());
-            said.push(format!(
-                "The {what} you are writing is kept and offered back when you open this record again."
-            ));
+            said.push(match self.drafts {
+                DraftPlace::Beside => format!(
+                    "The {what} you are writing is kept and offered back when you open this record again."
+                ),
+                DraftPlace::Elsewhere => format!(
+                    "The {what} you are writing cannot be kept beside the record (its folder takes no files): it will be kept in your home folder or in the temporary folder, and you will be told where."
+                ),
+                DraftPlace::Nowhere => format!(
+                    "The {what} you are writing is not kept (a restricted interview writes only the record): its text is shown when the interview ends."
+                ),
+            });
         }
         if said.is_empty() {
             self.quit = true;
