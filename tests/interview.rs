@@ -323,6 +323,41 @@ fn editing_notes_keeps_tabs_and_carriage_returns() {
     assert!(screen(&app, 80, 24).contains("Owner\u{240d}"));
 }
 
+/// Every character of a note comes back from the editor as it was, the private-use ones
+/// the editor could mistake for its own too (U+10001B is not ESC, U+10202E not RLO); only the
+/// screen shows control characters neutralised.
+#[test]
+fn editing_notes_keeps_every_character() {
+    let notes = "tab\there\r\nesc \u{1b}[1m rlo \u{202e} del \u{7f} nel \u{85} \
+                 pua \u{10001b} \u{10202e} \u{10000d} \u{100000} \u{f0000} \u{10fffd} end";
+    let tmp = TempDir::new().unwrap();
+    let path = fresh(tmp.path());
+    let mut opened = store::open(&path).unwrap();
+    opened.record.answer_mut("7.2.a").notes = notes.into();
+    let mut app = App::new(opened);
+    app.update(Action::StartInterview);
+    // Opened and closed; a key typed and taken back; a key typed and kept.
+    press(&mut app, &[KeyCode::Char('t'), KeyCode::Esc]);
+    assert_eq!(app.opened.record.answer("7.2.a").unwrap().notes, notes);
+    press(&mut app, &[KeyCode::Char('t')]);
+    typed(&mut app, "!");
+    press(&mut app, &[KeyCode::Backspace]);
+    assert_eq!(app.opened.record.answer("7.2.a").unwrap().notes, notes);
+    typed(&mut app, "!");
+    let shown = screen(&app, 80, 24);
+    assert_eq!(
+        app.opened.record.answer("7.2.a").unwrap().notes,
+        format!("{notes}!")
+    );
+    press(&mut app, &[KeyCode::Esc]);
+    // On screen the controls are visible symbols, and nothing raw.
+    assert!(shown.contains("esc \u{241b}[1m"), "{shown}");
+    assert!(
+        !shown.contains('\u{1b}') && !shown.contains('\u{202e}'),
+        "{shown}"
+    );
+}
+
 /// The file changed on disk: no single key in the dialog does anything, going back to
 /// their version takes typing `reload`.
 #[test]
@@ -808,6 +843,72 @@ fn reloading_their_version_keeps_the_form_being_written() {
         matches!(&app.overlay, Overlay::Editor(e) if e.value(1) == "Precious finding text"),
         "{:?}",
         app.overlay
+    );
+}
+
+/// Going back to their version while the notes editor is open: the editor shows their
+/// notes (ours are in the copy), and the next key adds to theirs rather than putting ours
+/// back over them.
+#[test]
+fn reloading_their_version_puts_their_notes_in_the_editor() {
+    let tmp = TempDir::new().unwrap();
+    let path = fresh(tmp.path());
+    let mut app = App::new(store::open(&path).unwrap());
+    app.update(Action::StartInterview);
+    press(&mut app, &[KeyCode::Char('t')]);
+    typed(&mut app, "my notes");
+    // Someone else writes notes of their own.
+    let mut theirs = store::open(&path).unwrap();
+    theirs.record.answer_mut("7.2.a").notes = "their notes".into();
+    store::save(&mut theirs).unwrap();
+    app.conflict(path.clone(), Ok(tmp.path().join("a.mine.toml")));
+    typed(&mut app, "reload");
+    app.update(Action::Confirm);
+    assert_eq!(
+        app.take_effects(),
+        [vse_assess::tui::app::Effect::Reload { path: path.clone() }]
+    );
+    app.resolved(store::open(&path).unwrap(), "opened".into());
+    assert!(
+        matches!(&app.overlay, Overlay::Editor(e) if e.value(0) == "their notes"),
+        "{:?}",
+        app.overlay
+    );
+    typed(&mut app, "!");
+    assert_eq!(
+        app.opened.record.answer("7.2.a").unwrap().notes,
+        "their notes!"
+    );
+}
+
+/// A letter typed into a choice (a finding's class) changes nothing, and says which keys do.
+#[test]
+fn typing_into_a_choice_says_which_keys_change_it() {
+    let tmp = TempDir::new().unwrap();
+    let path = fresh(tmp.path());
+    let mut app = App::new(store::open(&path).unwrap());
+    app.update(Action::StartInterview);
+    press(&mut app, &[KeyCode::Char('m')]);
+    app.update(Action::PrevField); // the class
+    typed(&mut app, "o");
+    let Overlay::Editor(e) = &app.overlay else {
+        panic!("{:?}", app.overlay)
+    };
+    assert_eq!(e.value(0), "minor", "a letter chooses nothing");
+    let said = e.error.clone().unwrap_or_default();
+    assert!(said.contains("←/→") && said.contains("Space"), "{said:?}");
+    assert!(screen(&app, 80, 24).contains("←/→"));
+    // A key that does change it clears the word.
+    app.update(Action::Input(Input {
+        key: Key::Right,
+        ..Input::default()
+    }));
+    let Overlay::Editor(e) = &app.overlay else {
+        panic!("{:?}", app.overlay)
+    };
+    assert_eq!(
+        (e.value(0).as_str(), e.error.as_deref()),
+        ("observation", None)
     );
 }
 

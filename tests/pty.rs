@@ -1,6 +1,7 @@
 //! The real binary in a pseudo-terminal, driven by keystrokes as a person would type them;
 //! the screen is read back through a terminal emulator (vt100).
 
+use std::io::Write as _;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -474,6 +475,69 @@ fn a_file_changed_on_disk_is_never_overwritten_and_no_key_drops_an_answer() {
     assert_eq!(mine.answer("7.2.a").unwrap().rating, Some(Judgement::N));
 }
 
+/// Writing `a.mine.toml` after a conflict takes its time (a slow disk; here strace holds the
+/// rename that makes the file for 4 seconds): meanwhile the interview says the file changed,
+/// typing goes on and is echoed, and keys typed before the dialog showed go where they were
+/// typed, not into the dialog.
+#[test]
+fn typing_goes_on_while_the_copy_of_the_answers_is_written() {
+    if !common::tools(&["strace"], "apt-get install strace") {
+        return;
+    }
+    let tmp = TempDir::new().unwrap();
+    new_record(tmp.path(), "a.toml");
+    let file = tmp.path().join("a.toml");
+    let mut s = Session::shell(
+        tmp.path(),
+        "exec strace -f -o /dev/null -P a.mine.toml -e inject=renameat2,link,linkat:delay_enter=4000000 \"$BIN\" interview a.toml",
+    );
+    s.wait_for("1 of 25");
+    change_behind_its_back(&file);
+    let theirs = std::fs::read(&file).unwrap();
+    // The rating's save finds the change: the copy is being written.
+    s.keys("f", "CHANGED ON DISK");
+    s.keys("t", "Esc when done");
+    s.keys("typed meanwhile", "typed meanwhile");
+    s.wait_for("File changed on disk");
+    s.send("\x03");
+    s.wait_exit(Duration::from_secs(10));
+    assert_eq!(std::fs::read(&file).unwrap(), theirs, "theirs is untouched");
+    let mine = store::open(&tmp.path().join("a.mine.toml")).unwrap().record;
+    let a = mine.answer("7.2.a").unwrap();
+    assert_eq!(
+        (a.rating, a.notes.as_str()),
+        (Some(Judgement::F), "typed meanwhile")
+    );
+}
+
+/// The record is moved away during the interview (`mv a.toml b.toml`): it is not made again
+/// where it was; like a changed one, the answers go to `a.mine.toml` and the dialog says so.
+#[test]
+fn a_record_moved_away_is_not_made_again() {
+    let tmp = TempDir::new().unwrap();
+    new_record(tmp.path(), "a.toml");
+    let file = tmp.path().join("a.toml");
+    let moved = tmp.path().join("b.toml");
+    let mut s = Session::start(tmp.path(), &["interview", "a.toml"]);
+    s.wait_for("1 of 25");
+    std::fs::rename(&file, &moved).unwrap();
+    let before = std::fs::read(&moved).unwrap();
+    s.keys("f", "a.toml is gone");
+    assert!(s.contents().contains("a.mine.toml"), "{}", s.contents());
+    assert!(!file.exists(), "a.toml was made again");
+    s.send("\x03");
+    s.wait_exit(Duration::from_secs(5));
+    s.wait_for("a.toml was moved away or deleted during the interview; your answers are in");
+    assert!(!file.exists(), "a.toml was made again");
+    assert_eq!(
+        std::fs::read(&moved).unwrap(),
+        before,
+        "the moved file is untouched"
+    );
+    let mine = store::open(&tmp.path().join("a.mine.toml")).unwrap().record;
+    assert_eq!(mine.answer("7.2.a").unwrap().rating, Some(Judgement::F));
+}
+
 /// Under a file-size limit every save fails; on the way out the soft limit is raised so that
 /// a copy can be written, and with a hard limit too the record is shown on the terminal.
 #[test]
@@ -561,6 +625,47 @@ fn answers_the_disk_refuses_are_kept_elsewhere_on_quit_and_on_hang_up() {
             "{how}"
         );
     }
+}
+
+/// The record's folder is deleted while a finding is being written: the quit prompt does not
+/// promise to offer it back with the record, but says where it will really go, and it goes
+/// there.
+#[test]
+fn the_quit_prompt_says_where_a_draft_really_goes() {
+    let tmp = TempDir::new().unwrap();
+    let home = TempDir::new().unwrap();
+    let dir = tmp.path().join("audit");
+    std::fs::create_dir(&dir).unwrap();
+    new_record(&dir, "a.toml");
+    let mut s = Session::start_with(&dir, &["interview", "a.toml"], &[("HOME", home.path())]);
+    s.wait_for("1 of 25");
+    s.keys("m", "▸ Finding");
+    s.keys("No review of the plan", "No review of the plan");
+    std::fs::remove_dir_all(&dir).unwrap();
+    s.keys("\x03", "Quit?");
+    // The prompt's words, across the lines of its box (60 columns, centred at 80).
+    let inside: Vec<String> = s
+        .contents()
+        .lines()
+        .map(|row| row.chars().skip(11).take(58).collect())
+        .collect();
+    let prompt = inside
+        .join(" ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        prompt.contains("cannot be kept beside the record")
+            && prompt.contains("your home folder or in the temporary folder"),
+        "{prompt}"
+    );
+    assert!(!prompt.contains("offered back"), "{prompt}");
+    s.send("y");
+    s.wait_exit(Duration::from_secs(10));
+    let draft = home.path().join("a.toml.draft.toml");
+    s.wait_for("is kept in");
+    let text = std::fs::read_to_string(&draft).unwrap();
+    assert!(text.contains("No review of the plan"), "{text}");
 }
 
 /// Ctrl+C is copy in a GUI: inside a form it asks, and a form being written survives the
@@ -781,4 +886,96 @@ fn esc_bunched_with_the_next_key_is_esc_then_that_key() {
     assert!(!s.contents().contains("new finding"), "{}", s.contents());
     s.keys("q", "");
     s.wait_exit(Duration::from_secs(5));
+}
+
+/// The terminal closed for good: the pseudo-terminal's master side is closed, so that every
+/// later write to it fails (EIO). Restoring a terminal that is gone is no error: the
+/// interview saves, lets go of the lock and exits with a status, not a crash (SIGABRT and a
+/// core file when the panic hook wrote to the dead terminal).
+#[test]
+fn a_closed_terminal_ends_the_interview_cleanly() {
+    use portable_pty::{PtySize, native_pty_system};
+    let tmp = TempDir::new().unwrap();
+    new_record(tmp.path(), "a.toml");
+    let pty = native_pty_system()
+        .openpty(PtySize {
+            rows: 24,
+            cols: 80,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .unwrap();
+    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_vse-assess"));
+    cmd.args(["interview", "a.toml"]);
+    cmd.env("TERM", "xterm-256color");
+    cmd.cwd(tmp.path());
+    let mut child = pty.slave.spawn_command(cmd).unwrap();
+    drop(pty.slave);
+    let fd = pty.master.as_raw_fd().unwrap();
+    let mut writer = pty.master.take_writer().unwrap();
+    // Read on this thread only, so that closing the master leaves no copy of it open.
+    let mut screen = vt100::Parser::new(
+        std::num::NonZeroU16::new(24).unwrap(),
+        std::num::NonZeroU16::new(80).unwrap(),
+        0,
+    );
+    let mut wait_for = |text: &str| {
+        let start = Instant::now();
+        while !screen.screen().contents().contains(text) {
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "never showed {text:?}:\n{}",
+                screen.screen().contents()
+            );
+            let mut p = libc::pollfd {
+                fd,
+                events: libc::POLLIN,
+                revents: 0,
+            };
+            if unsafe { libc::poll(&mut p, 1, 20) } == 1 {
+                let mut buf = [0u8; 4096];
+                let n = unsafe { libc::read(fd, buf.as_mut_ptr().cast(), buf.len()) };
+                if n > 0 {
+                    screen.process(&buf[..n as usize]);
+                }
+            }
+        }
+    };
+    wait_for("1 of 25");
+    let pid = holder(tmp.path(), "a.toml");
+    writer.write_all(b"t").unwrap();
+    wait_for("Esc when done");
+    writer
+        .write_all(b"typed before the terminal closed")
+        .unwrap();
+    wait_for("terminal closed");
+    drop(writer);
+    drop(pty.master);
+
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if start.elapsed() > Duration::from_secs(10) {
+            let _ = child.kill();
+            panic!("still running after the terminal closed");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    assert_eq!(status.signal(), None, "killed by a signal: {status:?}");
+    assert!(
+        [1, 129].contains(&status.exit_code()),
+        "exit status {status:?}"
+    );
+    let lock = std::fs::read_to_string(tmp.path().join(".a.toml.lock")).unwrap_or_default();
+    assert!(
+        !lock.contains(&format!("process {pid}")),
+        "the lock file still names the holder: {lock:?}"
+    );
+    let r = store::open(&tmp.path().join("a.toml")).unwrap().record;
+    assert_eq!(
+        r.answer("7.2.a").unwrap().notes,
+        "typed before the terminal closed"
+    );
 }

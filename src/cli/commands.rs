@@ -86,8 +86,8 @@ pub fn run(command: Command) -> Result<ExitCode> {
                 )?;
                 return Ok(ExitCode::SUCCESS);
             }
-            crate::tui::run(opened, lock, follow)?;
-            Ok(ExitCode::SUCCESS)
+            let ended = crate::tui::run(opened, lock, follow)?;
+            Ok(ExitCode::from(ended.exit_code()))
         }
         Command::New(args) => new(args),
         Command::Set(args) => set(args),

@@ -4,6 +4,7 @@
 mod commands;
 mod sign;
 
+use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -529,7 +530,13 @@ pub fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) => {
             // Errors quote keys, values and names from files: never raw on the terminal.
-            eprintln!("vse-assess: {}", crate::text::neutralize(&format!("{e:#}")));
+            // Not `eprintln!`: stderr may be a terminal that is gone, and a failed write
+            // must not turn into a panic.
+            let _ = writeln!(
+                std::io::stderr(),
+                "vse-assess: {}",
+                crate::text::neutralize(&format!("{e:#}"))
+            );
             if matches!(e.downcast_ref::<LockError>(), Some(LockError::Held { .. })) {
                 ExitCode::from(3)
             } else if e.downcast_ref::<LoadError>().is_some()

@@ -3,6 +3,7 @@
 //! register. Maps are ordered and empty fields are left out, so a re-save never churns.
 
 mod check;
+pub mod conflict;
 pub mod edit;
 pub mod evidence;
 pub mod lock;

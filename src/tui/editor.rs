@@ -97,7 +97,7 @@ impl Field {
     pub fn value(&self) -> String {
         match &self.kind {
             FieldKind::Choice { options, selected } => options[*selected].clone(),
-            _ => crate::text::from_editable(&self.text.lines().join("\n")),
+            _ => self.text.lines().join("\n"),
         }
     }
 
@@ -149,13 +149,10 @@ pub enum Purpose {
     SignOff,
 }
 
-/// A text area holding `value` exactly: characters that must not reach the terminal are held
-/// in a form the screen shows neutralised and [`Field::value`] gives back unchanged.
+/// A text area holding `value` exactly, every character as it is: [`Field::value`] gives it
+/// back unchanged. Only the screen shows a neutralised form of it ([`shown_line`]).
 fn text_area(value: &str) -> TextArea<'static> {
-    let lines: Vec<String> = crate::text::to_editable(value)
-        .split('\n')
-        .map(str::to_owned)
-        .collect();
+    let lines: Vec<String> = value.split('\n').map(str::to_owned).collect();
     let mut text = TextArea::new(lines);
     text.set_wrap_mode(WrapMode::WordOrGlyph);
     text.set_cursor_line_style(ratatui::style::Style::default());
@@ -165,6 +162,35 @@ fn text_area(value: &str) -> TextArea<'static> {
     text.move_cursor(ratatui_textarea::CursorMove::Bottom);
     text.move_cursor(ratatui_textarea::CursorMove::End);
     text
+}
+
+/// Whether the screen shows `c` as something else: a control character (other than a tab,
+/// which the editor lays out itself) or a bidirectional control.
+pub fn is_shown_neutralised(c: char) -> bool {
+    // Everything `neutralize` replaces is below U+00A0 or among the bidi controls.
+    let candidate = (c as u32) < 0xa0 || ('\u{61c}'..='\u{2069}').contains(&c);
+    candidate && c != '\t' && c != '\n' && {
+        let mut one = [0u8; 4];
+        let one = c.encode_utf8(&mut one);
+        crate::text::neutralize(one) != *one
+    }
+}
+
+/// A line of an editor as the screen shows it: each character [`is_shown_neutralised`] as
+/// its visible symbol, one for one, so that columns and the cursor stay where they are.
+pub fn shown_line(line: &str) -> String {
+    line.chars()
+        .map(|c| {
+            if is_shown_neutralised(c) {
+                crate::text::neutralize(&c.to_string())
+                    .chars()
+                    .next()
+                    .unwrap_or('\u{fffd}')
+            } else {
+                c
+            }
+        })
+        .collect()
 }
 
 impl Purpose {
@@ -351,7 +377,7 @@ impl Editor {
     /// Pasted text: line breaks normalised (terminals send CR for them); a single-line field
     /// gets them as spaces. Tabs stay tabs (columns pasted from a spreadsheet).
     pub fn paste(&mut self, text: &str) -> bool {
-        let text = crate::text::to_editable(&text.replace("\r\n", "\n").replace('\r', "\n"));
+        let text = text.replace("\r\n", "\n").replace('\r', "\n");
         let field = &mut self.fields[self.focus];
         match field.kind {
             FieldKind::Choice { .. } => false,
@@ -377,7 +403,7 @@ mod tests {
 
     #[test]
     fn text_is_kept_exactly_as_it_was() {
-        let notes = "a\tb\r\nc \u{1b}[1m \u{202e}";
+        let notes = "a\tb\r\nc \u{1b}[1m \u{202e} \u{10001b} \u{10202e} \u{100000}";
         let mut e = Editor::new("t", Purpose::JumpTo, vec![Field::multiline("Notes", notes)]);
         assert_eq!(e.value(0), notes);
         e.input(Input {

@@ -31,9 +31,9 @@ use ratatui::crossterm::terminal::{self, EnterAlternateScreen};
 use ratatui::crossterm::{execute, style};
 use signal_hook::consts::{SIGCONT, SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGTSTP};
 
-use crate::record::Record;
 use crate::record::lock::{self, Lock};
 use crate::record::store::{self, Hashed};
+use crate::record::{Record, conflict};
 use action::Action;
 use app::{App, Effect, Overlay, SaveState};
 use editor::Draft;
@@ -67,6 +67,14 @@ enum Msg {
         edit: u64,
         result: Result<String, store::SaveError>,
     },
+    /// The worker writing our answers beside the record after a conflict finished (see
+    /// [`Files::keep_mine`]): the record as of edit `edit` is in the new file (its path and
+    /// the SHA-256 of what it holds), or why it could not be written.
+    Mine {
+        edit: u64,
+        theirs: PathBuf,
+        result: Result<(PathBuf, String), String>,
+    },
     /// A worker finished hashing an evidence file.
     Hashed {
         id: String,
@@ -81,8 +89,21 @@ enum Msg {
 #[derive(Debug, PartialEq, Eq)]
 pub enum Ended {
     Quit,
-    Signal,
+    /// SIGTERM, SIGINT, SIGQUIT; a hang-up is [`Ended::TerminalGone`].
+    Signal(i32),
     TerminalGone,
+}
+
+impl Ended {
+    /// The exit status: 0 for a quit; as a shell reports a signal otherwise (128 + its
+    /// number; 129 for a hang-up, however it was noticed).
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Ended::Quit => 0,
+            Ended::Signal(sig) => 128u8.saturating_add(u8::try_from(*sig).unwrap_or(0)),
+            Ended::TerminalGone => 128 + SIGHUP as u8,
+        }
+    }
 }
 
 /// Runs the interview on an opened record until the user quits, a signal arrives or the
@@ -103,8 +124,9 @@ pub fn run(opened: store::Opened, lock: Option<Lock>, follow: bool) -> Result<En
     let mut terminal = start_terminal(caps).context("the interview needs a terminal")?;
     let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        let _ = execute!(io::stdout(), DisableBracketedPaste);
-        ratatui::restore();
+        // Best effort, and silent: a panic while panicking (writing to a terminal that is
+        // gone) would abort, leaving the lock file naming a holder who is gone.
+        leave_terminal();
         hook(info);
     }));
     let _ = execute!(io::stdout(), EnableBracketedPaste);
@@ -131,17 +153,17 @@ pub fn run(opened: store::Opened, lock: Option<Lock>, follow: bool) -> Result<En
     let (notices, all_kept) = files.finish(&mut app);
     leave_terminal();
     for n in &notices {
-        eprintln!("vse-assess: {}", crate::text::neutralize(n));
+        say(&format!("vse-assess: {}", crate::text::neutralize(n)));
     }
     let ended = result?;
     if !all_kept {
         anyhow::bail!("the last changes are not in the record (see above)");
     }
     if ended != Ended::Quit && notices.is_empty() {
-        eprintln!(
+        say(&format!(
             "vse-assess: interview ended ({ended:?}); answers saved in {}",
             crate::text::display_path(&app.opened.path)
-        );
+        ));
     }
     Ok(ended)
 }
@@ -186,15 +208,13 @@ fn event_loop(terminal: &mut Term, app: &mut App, files: &mut Files) -> Result<E
     draw(terminal, app)?;
     // Notes being typed and not yet handed to the writer: since when, and the last key.
     let mut typing: Option<(Instant, Instant)> = None;
-    // When the file-changed dialog was first drawn.
+    // When the file-changed dialog was first drawn: keys that come before, and in the grace
+    // period after, were typed before the user could see it.
     let mut dialog_shown: Option<Instant> = None;
     loop {
         // After a conflict whose copy of our answers failed, try the copy again.
         if app.dirty && app.save == SaveState::Conflict {
             files.retry_mine(app);
-            if app.save != SaveState::Conflict {
-                draw(terminal, app)?;
-            }
         }
         // Block until something happens; wake up on a timer only to save typed notes, or to
         // retry a failed save (or a failed copy of our answers after a conflict).
@@ -227,6 +247,14 @@ fn event_loop(terminal: &mut Term, app: &mut App, files: &mut Files) -> Result<E
                     files.saved(app, edit, result);
                     redraw = true;
                 }
+                Msg::Mine {
+                    edit,
+                    theirs,
+                    result,
+                } => {
+                    files.mine_kept(app, edit, theirs, result);
+                    redraw = true;
+                }
                 Msg::Changed => redraw = true,
                 Msg::Signal(SIGTSTP) => {
                     suspend(terminal, app, files)?;
@@ -240,7 +268,8 @@ fn event_loop(terminal: &mut Term, app: &mut App, files: &mut Files) -> Result<E
                     }
                     redraw = true;
                 }
-                Msg::Signal(_) => return Ok(Ended::Signal),
+                Msg::Signal(SIGHUP) => return Ok(Ended::TerminalGone),
+                Msg::Signal(sig) => return Ok(Ended::Signal(sig)),
                 Msg::Hashed {
                     id,
                     location,
@@ -252,8 +281,8 @@ fn event_loop(terminal: &mut Term, app: &mut App, files: &mut Files) -> Result<E
                 }
                 Msg::Term(e) => {
                     let grace = matches!(app.overlay, Overlay::Conflict { .. })
-                        && dialog_shown.is_some_and(|t| t.elapsed() < DIALOG_GRACE);
-                    redraw |= handle(app, e, grace);
+                        && dialog_shown.is_none_or(|t| t.elapsed() < DIALOG_GRACE);
+                    redraw |= handle(app, e, grace, files);
                 }
             }
         }
@@ -277,6 +306,12 @@ fn event_loop(terminal: &mut Term, app: &mut App, files: &mut Files) -> Result<E
         // The echo first: saving never holds it up.
         if redraw && foreground() {
             draw(terminal, app)?;
+            if matches!(app.overlay, Overlay::Conflict { .. }) && dialog_shown.is_none() {
+                dialog_shown = Some(Instant::now());
+            }
+        }
+        if !matches!(app.overlay, Overlay::Conflict { .. }) {
+            dialog_shown = None;
         }
         // For those following: where the editor is.
         if let Some(lock) = files.lock.as_mut().filter(|_| !app.read_only) {
@@ -296,11 +331,6 @@ fn event_loop(terminal: &mut Term, app: &mut App, files: &mut Files) -> Result<E
             }
         } else {
             typing = None;
-        }
-        match (&app.overlay, dialog_shown) {
-            (Overlay::Conflict { .. }, None) => dialog_shown = Some(Instant::now()),
-            (Overlay::Conflict { .. }, Some(_)) => {}
-            _ => dialog_shown = None,
         }
     }
 }
@@ -360,7 +390,7 @@ fn watch_hang_up(tx: Sender<Msg>) {
 
 /// Feeds one terminal event to the app; true if the screen may have changed. In the grace
 /// period after the file-changed dialog appeared, keys go to what is beneath it.
-fn handle(app: &mut App, event: Event, grace: bool) -> bool {
+fn handle(app: &mut App, event: Event, grace: bool, files: &Files) -> bool {
     let mode = |app: &App| {
         if grace {
             app.mode_beneath()
@@ -393,6 +423,10 @@ fn handle(app: &mut App, event: Event, grace: bool) -> bool {
     };
     match action {
         Some(a) => {
+            // The quit prompt says where an unfinished form will go: look now.
+            if a == Action::Quit {
+                app.drafts = files.draft_place();
+            }
             apply(app, a);
             true
         }
@@ -424,9 +458,23 @@ fn start_terminal(caps: output::Caps) -> Result<Term> {
 }
 
 /// Gives the terminal back as it was found: cooked mode, main screen, no bracketed paste.
+/// Each step on its own and none of them an error: a terminal that is gone (the window
+/// closed, the connection dropped) needs no restoring.
 fn leave_terminal() {
-    let _ = execute!(io::stdout(), DisableBracketedPaste);
-    ratatui::restore();
+    let _ = terminal::disable_raw_mode();
+    let _ = execute!(
+        io::stdout(),
+        DisableBracketedPaste,
+        terminal::LeaveAlternateScreen,
+        ratatui::crossterm::cursor::Show
+    );
+}
+
+/// A line on stderr, which may be a terminal that is gone: unlike `eprintln!`, a failed
+/// write is not a panic.
+fn say(line: &str) {
+    use std::io::Write;
+    let _ = writeln!(io::stderr(), "{line}");
 }
 
 /// Takes the terminal again (after a suspension) and has the next frame drawn whole.
@@ -516,6 +564,24 @@ struct Files {
     writer: Option<Sender<(u64, Record)>>,
     /// The last edit handed to the writer.
     handed: u64,
+    /// The record was moved away or deleted during the interview (not changed).
+    gone: bool,
+    /// Our answers' copy after a conflict.
+    mine: Mine,
+}
+
+/// The copy of our answers written beside the record after a conflict ([`Files::keep_mine`]).
+enum Mine {
+    None,
+    /// Being written by a worker; `retry` once the dialog is up.
+    Writing {
+        retry: bool,
+    },
+    /// It could not be written: tried again from `at` on.
+    Failed {
+        theirs: PathBuf,
+        at: Instant,
+    },
 }
 
 /// The record file and the last edit written to it: a save of an older edit, still queued
@@ -530,11 +596,35 @@ impl Written {
     /// SHA-256 of what the file holds.
     fn write(&mut self, edit: u64, text: &str) -> Result<String, store::SaveError> {
         if edit > self.edit {
+            // A record moved away (`mv a.toml b.toml`) or deleted is not made again where it
+            // was: like one changed by someone else, the user decides. (A folder that is gone
+            // takes nothing: that is a failed save, kept elsewhere on quit.)
+            if record_gone(&self.disk.path) {
+                return Err(store::SaveError::Conflict {
+                    path: self.disk.path.clone(),
+                });
+            }
             self.disk.write(text)?;
             self.edit = edit;
         }
         Ok(self.disk.sha256.clone())
     }
+}
+
+/// Whether the record is no longer where it was, although its folder still is.
+fn record_gone(path: &Path) -> bool {
+    let folder = match path.parent() {
+        Some(p) if p.as_os_str().is_empty() => Path::new("."),
+        Some(p) => p,
+        None => return false,
+    };
+    std::fs::symlink_metadata(path).is_err_and(|e| e.kind() == io::ErrorKind::NotFound)
+        // A folder deleted while it is our working folder still answers to `.`, with no
+        // links left.
+        && std::fs::metadata(folder).is_ok_and(|m| {
+            use std::os::unix::fs::MetadataExt;
+            m.is_dir() && m.nlink() > 0
+        })
 }
 
 impl Files {
@@ -554,6 +644,8 @@ impl Files {
             })),
             writer: None,
             handed: 0,
+            gone: false,
+            mine: Mine::None,
         }
     }
 
@@ -626,9 +718,13 @@ impl Files {
 
     fn failed(&mut self, app: &mut App, e: store::SaveError) {
         match e {
+            // A save of the file we were on before our answers went elsewhere: stale.
+            store::SaveError::Conflict { path } if path != app.opened.path => {}
             store::SaveError::Conflict { path } if app.save != SaveState::Conflict => {
-                let mine = self.keep_mine(app);
-                app.conflict(path, mine);
+                self.gone |= record_gone(&path);
+                // Nothing more is written to their file; the dialog comes with the copy.
+                app.save = SaveState::Conflict;
+                self.keep_mine(app, path, false);
             }
             store::SaveError::Conflict { .. } => {}
             e => app.save_failed(e.to_string()),
@@ -663,10 +759,14 @@ impl Files {
         self.handed = app.edits;
     }
 
-    /// After a conflict whose copy of our answers failed: try the copy again.
+    /// After a conflict whose copy of our answers failed: try the copy again, once it is
+    /// time to.
     fn retry_mine(&mut self, app: &mut App) {
-        if let Ok(mine) = self.keep_mine(app) {
-            app.mine_written(mine);
+        if let Mine::Failed { theirs, at } = &self.mine
+            && Instant::now() >= *at
+        {
+            let theirs = theirs.clone();
+            self.keep_mine(app, theirs, true);
         }
     }
 
@@ -776,29 +876,89 @@ impl Files {
         true
     }
 
-    /// The file changed on disk: writes the answers in memory to a new file beside it at once,
-    /// takes that file's lock and goes on there. Returns the new file, or why it failed.
-    fn keep_mine(&mut self, app: &mut App) -> Result<PathBuf, String> {
-        let path = app.opened.path.clone();
-        let stem = path
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let target = free_name(path.parent().unwrap_or(Path::new("")), &stem, "mine")
-            .ok_or("no free file name")?;
+    /// The file changed on disk: writes the answers in memory to a new file beside it at once
+    /// (`NAME.mine.toml`), on a worker, so that typing goes on and is echoed meanwhile;
+    /// [`Files::mine_kept`] takes it from there. With no loop to report to (on the way out),
+    /// here and now.
+    fn keep_mine(&mut self, app: &mut App, theirs: PathBuf, retry: bool) {
         app.tidy();
-        store::create_new(&target, &app.opened.record)
-            .map_err(|e| format!("cannot write {}: {e}", target.display()))?;
-        // Nobody else knows this file yet: its lock is free.
-        self.lock = lock::lock(&target).ok();
-        app.opened.path = target.clone();
-        app.opened.disk_sha256 = crate::questionnaire::catalog::sha256_hex(
-            store::to_text(&app.opened.record).as_bytes(),
-        );
-        app.opened.disk_stamp = store::stamp(&target);
-        app.saved();
-        self.follow_opened(app);
-        Ok(target)
+        let record = app.opened.record.clone();
+        let path = app.opened.path.clone();
+        let edit = app.edits;
+        let write = move || {
+            crate::record::conflict::write_mine(&path, &record)
+                .map(|mine| {
+                    let text = store::to_text(&record);
+                    let sha256 = crate::questionnaire::catalog::sha256_hex(text.as_bytes());
+                    (mine, sha256)
+                })
+                .map_err(|e| e.to_string())
+        };
+        self.mine = Mine::Writing { retry };
+        match self.workers.clone() {
+            Some(tx) => {
+                thread::spawn(move || {
+                    let result = write();
+                    let _ = tx.send(Msg::Mine {
+                        edit,
+                        theirs,
+                        result,
+                    });
+                });
+            }
+            None => {
+                let result = write();
+                self.mine_kept(app, edit, theirs, result);
+            }
+        }
+    }
+
+    /// Our answers as of `edit` are in a new file (or could not be written): the dialog says
+    /// so, and the interview goes on there, saving what was typed since.
+    fn mine_kept(
+        &mut self,
+        app: &mut App,
+        edit: u64,
+        theirs: PathBuf,
+        result: Result<(PathBuf, String), String>,
+    ) {
+        let Mine::Writing { retry } = self.mine else {
+            return;
+        };
+        match result {
+            Ok((mine, sha256)) => {
+                self.mine = Mine::None;
+                // Nobody else knows this file yet: its lock is free.
+                self.lock = lock::lock(&mine).ok();
+                app.opened.path = mine.clone();
+                app.opened.disk_sha256 = sha256;
+                app.opened.disk_stamp = store::stamp(&mine);
+                if retry {
+                    app.mine_written(mine);
+                } else {
+                    app.conflict(theirs, Ok(mine));
+                    app.conflict_is_gone(self.gone);
+                }
+                app.saved();
+                // The writer follows, with what was typed while the copy was written still
+                // to be saved there.
+                let mut written = self.disk.lock().unwrap_or_else(|e| e.into_inner());
+                written.disk = store::OnDisk::of(&app.opened);
+                written.edit = edit;
+                self.handed = edit;
+                app.dirty = app.edits != edit;
+            }
+            Err(e) => {
+                self.mine = Mine::Failed {
+                    theirs: theirs.clone(),
+                    at: Instant::now() + RETRY,
+                };
+                if !retry {
+                    app.conflict(theirs, Err(e));
+                    app.conflict_is_gone(self.gone);
+                }
+            }
+        }
     }
 
     /// Whatever the interview leaves behind: the last save, answers the disk refused written
@@ -806,12 +966,19 @@ impl Files {
     /// draft. Returns what to tell the user, and false if the answers are not in the record.
     fn finish(&mut self, app: &mut App) -> (Vec<String>, bool) {
         self.cancel.store(true, Ordering::Relaxed);
+        // No loop to report to any more: a copy after a conflict is written here and now.
+        self.workers = None;
         self.save(app);
         let mut notices = Vec::new();
         let mut in_record = true;
         if app.opened.path != self.started_on && !app.dirty {
+            let what = if self.gone {
+                "was moved away or deleted"
+            } else {
+                "was changed by someone else"
+            };
             notices.push(format!(
-                "{} was changed by someone else during the interview; your answers are in {}",
+                "{} {what} during the interview; your answers are in {}",
                 self.started_on.display(),
                 app.opened.path.display()
             ));
@@ -879,6 +1046,27 @@ impl Files {
         (notices, in_record)
     }
 
+    /// Where an unfinished form would be kept if the interview ended now: beside the record
+    /// if its folder takes a file.
+    fn draft_place(&self) -> app::DraftPlace {
+        if crate::restricted::on() {
+            return app::DraftPlace::Nowhere;
+        }
+        let folder = match self.drafts.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        let takes_a_file = tempfile::Builder::new()
+            .prefix(".vse-assess-")
+            .tempfile_in(folder)
+            .is_ok();
+        if takes_a_file {
+            app::DraftPlace::Beside
+        } else {
+            app::DraftPlace::Elsewhere
+        }
+    }
+
     /// Keeps an unfinished form: beside the record, where the next interview offers it back,
     /// else in `$HOME` or the temporary folder. Returns what to tell the user.
     fn keep_draft(&mut self, draft: &Draft) -> String {
@@ -892,7 +1080,7 @@ impl Files {
         let stem = file_name(&self.started_on);
         let elsewhere = fallback_places().into_iter().find_map(|dir| {
             (1..100)
-                .map(|n| numbered(&dir, &stem, "draft", n))
+                .map(|n| conflict::numbered(&dir, &stem, "draft", n))
                 .find(|p| !p.exists())
                 .filter(|p| write_draft(p, draft).is_ok())
         });
@@ -939,7 +1127,7 @@ impl Files {
         app.tidy();
         for dir in std::iter::once(beside).chain(fallback_places()) {
             for n in 1..100 {
-                let target = numbered(&dir, &stem, "unsaved", n);
+                let target = conflict::numbered(&dir, &stem, "unsaved", n);
                 match store::create_new(&target, &app.opened.record) {
                     Ok(()) => return Some(target),
                     Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
@@ -981,21 +1169,6 @@ fn drafts_path(record: &Path) -> PathBuf {
 fn write_draft(path: &Path, draft: &Draft) -> io::Result<()> {
     let text = toml::to_string(draft).map_err(io::Error::other)?;
     store::write_atomic(path, text.as_bytes())
-}
-
-/// `STEM.KIND.toml`, or `STEM.KIND-2.toml` and so on: the first that does not exist yet.
-fn free_name(dir: &Path, stem: &str, kind: &str) -> Option<PathBuf> {
-    (1..1000)
-        .map(|n| numbered(dir, stem, kind, n))
-        .find(|p| !p.exists())
-}
-
-fn numbered(dir: &Path, stem: &str, kind: &str, n: u32) -> PathBuf {
-    dir.join(if n == 1 {
-        format!("{stem}.{kind}.toml")
-    } else {
-        format!("{stem}.{kind}-{n}.toml")
-    })
 }
 
 fn file_name(p: &Path) -> String {

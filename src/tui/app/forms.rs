@@ -9,7 +9,11 @@ use super::evidence::{evidence_editor, evidence_from};
 use super::setup::setup_hint;
 use super::{App, Effect, FINDING_CLASSES, Focus, Overlay, Pending, Screen, SetupRow, setup_label};
 use crate::tui::action::Action;
-use crate::tui::editor::{Draft, Editor, Field, Name, Purpose};
+use crate::tui::editor::{Draft, Editor, Field, FieldKind, Name, Purpose};
+use ratatui_textarea::Key;
+
+/// What a form says when a letter is typed into a choice.
+const CHOICE_KEYS: &str = "this is a choice: ←/→ or Space change it, Tab goes to the next field";
 
 impl App {
     /// The form for `purpose`, filled with what the record holds now; None when what it is
@@ -357,6 +361,13 @@ impl App {
                 return;
             }
             Action::Input(input) => {
+                // A choice takes no typing: say which keys change it rather than nothing.
+                let on_choice = matches!(editor.focused().kind, FieldKind::Choice { .. });
+                if on_choice && matches!(input.key, Key::Char(c) if c != ' ') {
+                    editor.error = Some(CHOICE_KEYS.into());
+                } else if on_choice && editor.error.as_deref() == Some(CHOICE_KEYS) {
+                    editor.error = None;
+                }
                 let changed = editor.input(input);
                 if changed && live_notes {
                     self.sync_notes(&editor);

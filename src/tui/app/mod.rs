@@ -86,6 +86,8 @@ pub enum Overlay {
         theirs: PathBuf,
         mine: Result<PathBuf, String>,
         typed: String,
+        /// Their file is not there any more (moved away or deleted): nothing to reload.
+        gone: bool,
     },
 }
 
@@ -100,6 +102,18 @@ pub enum SaveState {
     },
     /// Someone else changed the file; nothing is saved until the user decides.
     Conflict,
+}
+
+/// Where a form left unfinished goes when the interview ends: the quit prompt says so.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DraftPlace {
+    /// Beside the record, offered back when it is opened again.
+    Beside,
+    /// The record's folder takes no files (it was deleted, or is read-only): `$HOME` or the
+    /// temporary folder, and the user is told where.
+    Elsewhere,
+    /// A restricted interview writes nothing but the record: the text is shown on the way out.
+    Nowhere,
 }
 
 /// Work for the event loop that needs the file system.
@@ -246,6 +260,9 @@ pub struct App {
     pub save: SaveState,
     pub message: Option<String>,
     pub quit: bool,
+    /// Where an unfinished form would go: set by the event loop, which can look, before it
+    /// asks to quit.
+    pub drafts: DraftPlace,
     effects: Vec<Effect>,
 }
 
@@ -294,6 +311,7 @@ impl App {
             save: SaveState::Unchanged,
             message: None,
             quit: false,
+            drafts: DraftPlace::Beside,
             effects: Vec::new(),
         }
     }
@@ -460,7 +478,16 @@ impl App {
             theirs,
             mine,
             typed: String::new(),
+            gone: false,
         };
+    }
+
+    /// The file-changed dialog is about a file that is not there any more: it says so, and
+    /// offers no reload.
+    pub fn conflict_is_gone(&mut self, is_gone: bool) {
+        if let Overlay::Conflict { gone, .. } = &mut self.overlay {
+            *gone = is_gone;
+        }
     }
 
     /// Our answers were written to `mine` after all: the interview goes on there.
@@ -499,6 +526,7 @@ impl App {
             theirs,
             mine,
             typed,
+            gone,
         } = std::mem::replace(&mut self.overlay, Overlay::None)
         else {
             return self.update(action);
@@ -511,6 +539,7 @@ impl App {
             theirs,
             mine,
             typed,
+            gone,
         };
     }
 
@@ -535,9 +564,20 @@ impl App {
             .unwrap_or(0);
         self.dirty = false;
         self.save = SaveState::Unchanged;
-        // A form being filled in stays open: it goes into the record now on screen.
-        if !matches!(self.overlay, Overlay::Editor(_)) {
-            self.overlay = Overlay::None;
+        // A form being filled in stays open: it goes into the record now on screen. Notes
+        // are the exception: they apply as they are typed, so the editor takes the notes of
+        // the record now on screen (ours are where our answers went), and the next key adds
+        // to those instead of putting ours back over them.
+        if let Overlay::Editor(e) = std::mem::replace(&mut self.overlay, Overlay::None) {
+            self.overlay = match &e.purpose {
+                super::editor::Purpose::Notes(id) => {
+                    let known = self.opened.questionnaire.questionnaire.requirement(id);
+                    known
+                        .and_then(|_| self.form(e.purpose.clone()))
+                        .map_or(Overlay::None, Overlay::Editor)
+                }
+                _ => Overlay::Editor(e),
+            };
         }
         self.message = Some(message);
     }
@@ -663,8 +703,9 @@ impl App {
                 theirs,
                 mine,
                 mut typed,
+                gone,
             } => match action {
-                Action::Confirm if typed.trim() == "reload" => {
+                Action::Confirm if typed.trim() == "reload" && !gone => {
                     self.overlay = *beneath;
                     self.effects.push(Effect::Reload { path: theirs });
                 }
@@ -679,6 +720,7 @@ impl App {
                         theirs,
                         mine,
                         typed,
+                        gone,
                     };
                 }
                 // A paste is never the word `reload`: it goes where the user was typing.
@@ -688,6 +730,7 @@ impl App {
                         theirs,
                         mine,
                         typed,
+                        gone,
                     };
                     self.route_beneath(action);
                 }
@@ -708,6 +751,7 @@ impl App {
                         theirs,
                         mine,
                         typed,
+                        gone,
                     };
                 }
             },
@@ -730,9 +774,17 @@ impl App {
         if let Some(draft) = self.draft() {
             let what = crate::tui::editor::Purpose::from_draft_key(&draft.form, &draft.target)
                 .map_or("form", |p| p.describe());
-            said.push(format!(
-                "The {what} you are writing is kept and offered back when you open this record again."
-            ));
+            said.push(match self.drafts {
+                DraftPlace::Beside => format!(
+                    "The {what} you are writing is kept and offered back when you open this record again."
+                ),
+                DraftPlace::Elsewhere => format!(
+                    "The {what} you are writing cannot be kept beside the record (its folder takes no files): it will be kept in your home folder or in the temporary folder, and you will be told where."
+                ),
+                DraftPlace::Nowhere => format!(
+                    "The {what} you are writing is not kept (a restricted interview writes only the record): its text is shown when the interview ends."
+                ),
+            });
         }
         if said.is_empty() {
             self.quit = true;

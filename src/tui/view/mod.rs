@@ -14,6 +14,7 @@ use ratatui::widgets::{Paragraph, Widget};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use super::app::{App, Overlay, SaveState, Screen};
+use super::editor::{is_shown_neutralised, shown_line};
 use super::keymap;
 use crate::text::neutralize;
 
@@ -248,19 +249,42 @@ fn split_keep_spaces(s: &str) -> Vec<&str> {
     out
 }
 
-/// Draws an editor's text. The characters it holds out of the terminal's way (see
-/// [`crate::text::to_editable`]) are shown as their neutralised symbols.
+/// Draws an editor's text. The editor holds every character as it is; those the terminal
+/// must not get are drawn as their visible symbols ([`shown_line`]), from a copy.
 pub fn text_area(
     text: &ratatui_textarea::TextArea,
     area: Rect,
     buf: &mut Buffer,
     cursor: &std::cell::Cell<Option<ratatui::layout::Position>>,
 ) {
-    text.render(area, buf);
+    let held = text
+        .lines()
+        .iter()
+        .any(|l| l.chars().any(is_shown_neutralised));
+    let copy;
+    let shown = if held {
+        // Laid out once as it is, off screen, so that the editor keeps its scrolling and its
+        // map of screen lines for the cursor keys; then the copy, from the same scrolling.
+        text.render(area, &mut Buffer::empty(area));
+        let mut c = text.clone();
+        let at = text.cursor();
+        let lines: Vec<String> = text.lines().iter().map(|l| shown_line(l)).collect();
+        c.select_all();
+        c.insert_str(lines.join("\n"));
+        c.move_cursor(ratatui_textarea::CursorMove::Jump(
+            u16::try_from(at.0).unwrap_or(u16::MAX),
+            u16::try_from(at.1).unwrap_or(u16::MAX),
+        ));
+        copy = c;
+        &copy
+    } else {
+        text
+    };
+    shown.render(area, buf);
     // Where typing goes, for the terminal's own cursor: the text's cursor on screen, less
     // what the text area scrolled while rendering.
-    let at = text.screen_cursor();
-    let (top, left) = text.scroll_offset();
+    let at = shown.screen_cursor();
+    let (top, left) = shown.scroll_offset();
     let x = (at.col as u16).checked_sub(left).map(|c| area.x + c);
     let y = (at.row as u16).checked_sub(top).map(|r| area.y + r);
     if let (Some(x), Some(y)) = (x, y)
@@ -268,20 +292,6 @@ pub fn text_area(
         && y < area.bottom()
     {
         cursor.set(Some(ratatui::layout::Position { x, y }));
-    }
-    let area = area.intersection(buf.area);
-    for y in area.top()..area.bottom() {
-        for x in area.left()..area.right() {
-            let cell = &mut buf[(x, y)];
-            if cell
-                .symbol()
-                .chars()
-                .any(|c| c as u32 >= crate::text::EDITABLE_BASE)
-            {
-                let shown: String = cell.symbol().chars().map(crate::text::shown).collect();
-                cell.set_symbol(&shown);
-            }
-        }
     }
 }
 

@@ -113,6 +113,7 @@ fn render_overlay(app: &App, overlay: &Overlay, area: Rect, buf: &mut Buffer) {
             theirs,
             mine,
             typed,
+            gone,
             ..
         } => {
             let width = area.width.saturating_sub(4).min(66);
@@ -123,6 +124,19 @@ fn render_overlay(app: &App, overlay: &Overlay, area: Rect, buf: &mut Buffer) {
             };
             let theirs = name(theirs);
             let (safe_text, enter) = match mine {
+                Ok(mine) if *gone => (
+                    format!(
+                        "{theirs} is gone: it was moved away or deleted since you opened it, and has not been made again. Your answers are safe in {}, and the interview goes on there.",
+                        name(mine)
+                    ),
+                    "go on",
+                ),
+                Err(e) if *gone => (
+                    format!(
+                        "{theirs} is gone: it was moved away or deleted since you opened it, and has not been made again. Your answers could not be written to a new file ({e}); they stay here, and go to a copy elsewhere when you quit."
+                    ),
+                    "",
+                ),
                 Ok(mine) => (
                     format!(
                         "{theirs} was changed on disk by someone else (git pull, an editor, another tool) since you opened it, and has not been overwritten. Your answers are safe in {}, and the interview goes on there.",
@@ -145,19 +159,26 @@ fn render_overlay(app: &App, overlay: &Overlay, area: Rect, buf: &mut Buffer) {
                     Span::raw(enter),
                 ]));
             }
-            lines.extend(wrap_spans(
-                vec![Span::raw(format!(
-                    "To open their {theirs} instead (your answers stay where they are), type reload and press Enter:"
-                ))],
-                width - 2,
-                0,
-            ));
-            lines.push(Line::from(vec![
-                Span::raw(" > "),
-                Span::styled(format!("{:<8}", safe(typed)), t.selected()),
-            ]));
+            if !*gone {
+                lines.extend(wrap_spans(
+                    vec![Span::raw(format!(
+                        "To open their {theirs} instead (your answers stay where they are), type reload and press Enter:"
+                    ))],
+                    width - 2,
+                    0,
+                ));
+                lines.push(Line::from(vec![
+                    Span::raw(" > "),
+                    Span::styled(format!("{:<8}", safe(typed)), t.selected()),
+                ]));
+            }
             let rect = centered(area, width, lines.len() as u16 + 2);
-            let inner = framed(rect, " File changed on disk ", t.error(), buf);
+            let title = if *gone {
+                " File gone from disk "
+            } else {
+                " File changed on disk "
+            };
+            let inner = framed(rect, title, t.error(), buf);
             Paragraph::new(lines).render(inner, buf);
         }
         Overlay::Confirm { question, .. } => {
