@@ -339,7 +339,7 @@ pub enum SaveError {
     Conflict { path: PathBuf },
     #[error(
         "not saving {}: it would be {:.1} MiB, over the {} MiB a record may hold (shorten the notes); the file on disk is unchanged",
-        display_path(path), *size as f64 / (1024.0 * 1024.0), MAX_FILE_BYTES / (1024 * 1024)
+        display_path(path), mib_rounded_up(*size), MAX_FILE_BYTES / (1024 * 1024)
     )]
     TooLarge { path: PathBuf, size: u64 },
     #[error(
@@ -357,6 +357,11 @@ pub enum SaveError {
         display_path(path)
     )]
     HardLinked { path: PathBuf, links: u64 },
+}
+
+/// A size in MiB to one decimal, rounded up: a size over a limit never reads as the limit.
+fn mib_rounded_up(size: u64) -> f64 {
+    (size as f64 * 10.0 / (1024.0 * 1024.0)).ceil() / 10.0
 }
 
 fn diagnostic_lines(d: &[Diagnostic]) -> String {
