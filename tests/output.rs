@@ -541,6 +541,64 @@ fn report_to_a_device_writes_to_the_device() {
     assert_eq!(via_device.stdout, to_stdout.stdout);
 }
 
+/// `-o FIFO` with nobody reading it is refused at once, naming it; with a reader, the
+/// report goes through it.
+#[test]
+fn report_to_a_fifo_nobody_reads_does_not_block() {
+    let tmp = TempDir::new().unwrap();
+    let dir = tmp.path();
+    common::new_record(dir, "a.toml");
+    let fifo = dir.join("out.fifo");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    // Bounded, so that a regression fails rather than hangs the suite.
+    let out = assert_cmd::Command::cargo_bin("vse-assess")
+        .unwrap()
+        .current_dir(dir)
+        .args(["report", "a.toml", "-o", "out.fifo"])
+        .timeout(std::time::Duration::from_secs(20))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("out.fifo is a FIFO that no one is reading"),
+        "{err}"
+    );
+    // A reader already there gets the report. Its end is opened without waiting for a
+    // writer, and a writer end of our own keeps it from seeing the end before the report.
+    use std::io::Read;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut reader = fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(&fifo)
+        .unwrap();
+    let ours = fs::OpenOptions::new().write(true).open(&fifo).unwrap();
+    unsafe {
+        use std::os::fd::AsRawFd;
+        libc::fcntl(reader.as_raw_fd(), libc::F_SETFL, 0);
+    }
+    let read = std::thread::spawn(move || {
+        let mut text = String::new();
+        reader.read_to_string(&mut text).unwrap();
+        text
+    });
+    let out = vse(dir, &["report", "a.toml", "-o", "out.fifo"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    drop(ours);
+    assert!(read.join().unwrap().starts_with("# Assessment report"));
+}
+
 /// A questionnaire changed since the record was made: the report cites the hash of the one
 /// it was rendered from and warns, naming both; `status` warns too.
 #[test]

@@ -548,10 +548,29 @@ pub fn owned_by_record(record: &Path, out: &Path) -> Option<&'static str> {
 pub fn write_output(out: &Path, bytes: &[u8]) -> io::Result<()> {
     match fs::metadata(out) {
         Ok(meta) if !meta.is_file() => {
+            use std::os::fd::AsRawFd;
+            use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
+            // Opened without blocking: a FIFO nobody reads would otherwise wait forever.
             let mut file = fs::OpenOptions::new()
                 .write(true)
                 .truncate(true)
-                .open(out)?;
+                .custom_flags(libc::O_NONBLOCK)
+                .open(out)
+                .map_err(|e| match e.raw_os_error() {
+                    Some(libc::ENXIO) if meta.file_type().is_fifo() => io::Error::other(format!(
+                        "{} is a FIFO that no one is reading; start its reader first",
+                        display_path(out)
+                    )),
+                    _ => e,
+                })?;
+            // Then written as usual, waiting for a slow reader rather than failing.
+            let fd = file.as_raw_fd();
+            unsafe {
+                let flags = libc::fcntl(fd, libc::F_GETFL);
+                if flags >= 0 {
+                    libc::fcntl(fd, libc::F_SETFL, flags & !libc::O_NONBLOCK);
+                }
+            }
             file.write_all(bytes)?;
             file.flush()
         }
