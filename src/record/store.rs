@@ -580,6 +580,106 @@ pub fn write_output(out: &Path, bytes: &[u8]) -> io::Result<()> {
     }
 }
 
+/// Writes files that belong together, such as a report and its signature: either every one
+/// lands or none (each existing one is left as it was). Each is a regular file or new;
+/// through a symlink, its target is written.
+pub fn write_outputs_together(files: &[(&Path, &[u8])]) -> io::Result<()> {
+    // Everything that can fail on the way (a name too long, no room, no permission) fails
+    // here, before anything is replaced.
+    let mut staged = Vec::new();
+    for (out, bytes) in files {
+        let target = match fs::metadata(out) {
+            Ok(m) if m.is_file() => fs::canonicalize(out)?,
+            Ok(_) => {
+                return Err(io::Error::other(format!(
+                    "{} is not a regular file",
+                    display_path(out)
+                )));
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => out.to_path_buf(),
+            Err(e) => return Err(e),
+        };
+        let existed = target.exists();
+        staged.push((write_temp(&target, bytes)?, target, existed));
+    }
+    // Then each is put in place, keeping what it replaced until all are: a failure puts back
+    // those already done.
+    enum Put {
+        /// Swapped: the temporary name holds the old file, which a swap back restores.
+        Swapped,
+        /// A new file: removing it undoes it.
+        New,
+    }
+    let mut done: Vec<(&tempfile::NamedTempFile, &Path, Put)> = Vec::new();
+    for (tmp, target, existed) in &staged {
+        let put = if *existed {
+            match exchange(tmp.path(), target) {
+                Ok(()) => Ok(Put::Swapped),
+                // Where names cannot be swapped, a plain rename: the old file cannot come
+                // back, but a failure still leaves no half of the set.
+                Err(e) if cannot_exchange(&e) => fs::rename(tmp.path(), target).map(|_| Put::New),
+                Err(e) => Err(e),
+            }
+        } else {
+            fs::hard_link(tmp.path(), target).map(|_| Put::New)
+        };
+        match put {
+            Ok(put) => done.push((tmp, target, put)),
+            Err(e) => {
+                for (tmp, target, put) in done.into_iter().rev() {
+                    let _ = match put {
+                        Put::Swapped => exchange(tmp.path(), target),
+                        Put::New => fs::remove_file(target),
+                    };
+                }
+                return Err(e);
+            }
+        }
+    }
+    // The temporary files (now holding what was replaced, or a second name of the new file)
+    // go when `staged` is dropped.
+    for (_, target, _) in &staged {
+        sync_dir(target);
+    }
+    Ok(())
+}
+
+/// Swaps two names in one step (`renameat2` with `RENAME_EXCHANGE`): each then names the
+/// other's file, and at no moment does either name nothing.
+fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let c = |p: &Path| {
+        CString::new(p.as_os_str().as_bytes())
+            .map_err(|_| io::Error::from(io::ErrorKind::InvalidInput))
+    };
+    let (a, b) = (c(a)?, c(b)?);
+    // Through `syscall`: not every C library wraps renameat2.
+    let r = unsafe {
+        libc::syscall(
+            libc::SYS_renameat2,
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if r == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
+    }
+}
+
+/// Whether an error of [`exchange`] means the file system (or kernel) cannot swap names.
+fn cannot_exchange(e: &io::Error) -> bool {
+    matches!(
+        e.raw_os_error(),
+        Some(libc::EINVAL | libc::ENOSYS | libc::EOPNOTSUPP)
+    )
+}
+
 impl Hashed {
     pub fn sha256(self) -> Option<String> {
         match self {
