@@ -14,6 +14,9 @@ use crate::text::{display_path, neutralize_line};
 #[derive(Debug)]
 pub struct Lock {
     file: File,
+    /// False when this account may lock the file but not write it (made by another
+    /// account that did not let it): nothing is written in it then.
+    writable: bool,
     /// Who holds it: host, process, since when.
     holder: String,
     /// A note for whoever edits the record next (where answers that could not be saved
@@ -60,13 +63,7 @@ pub fn lock(record: &Path) -> Result<Lock, LockError> {
     // The file is never deleted: deleting it could let two processes lock two different files.
     // A link in its place is never followed (writing the holder's name through it would
     // overwrite whatever it points to), and only a regular file will do.
-    let file = OpenOptions::new()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
-        .open(&path)
+    let (file, writable) = open_lock_file(&path, record)
         .map_err(|e| {
             if e.raw_os_error() == Some(libc::ELOOP) {
                 io::Error::other(format!(
@@ -89,7 +86,7 @@ pub fn lock(record: &Path) -> Result<Lock, LockError> {
     // than answer "holder unknown".
     for _ in 0..50 {
         match file.try_lock() {
-            Ok(()) => return take(file, record).map_err(io_err),
+            Ok(()) => return take(file, writable, record).map_err(io_err),
             Err(fs::TryLockError::WouldBlock) => {
                 let text = read_text_of(&file).unwrap_or_default();
                 let holder = text.lines().next().unwrap_or("");
@@ -110,8 +107,42 @@ pub fn lock(record: &Path) -> Result<Lock, LockError> {
     })
 }
 
+/// Opens (or creates) the lock file of `record`; says whether it could be opened for
+/// writing. A new one is given the record's group and its read and write permissions, so
+/// that every account that may write the record may take its lock. One that this account
+/// may not write (made by another before) is opened read-only: the OS lock works all the
+/// same, only the holder's name cannot be written in it.
+fn open_lock_file(path: &Path, record: &Path) -> io::Result<(File, bool)> {
+    use std::os::fd::AsRawFd;
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let open = |o: &mut OpenOptions| {
+        o.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+            .open(path)
+    };
+    match open(OpenOptions::new().read(true).write(true).create_new(true)) {
+        Ok(file) => {
+            if let Ok(m) = fs::metadata(record) {
+                // Best effort: a group this account is not in cannot be given.
+                unsafe { libc::fchown(file.as_raw_fd(), u32::MAX, m.gid()) };
+                let mode = fs::Permissions::from_mode(m.mode() & 0o666);
+                let _ = file.set_permissions(mode);
+            }
+            return Ok((file, true));
+        }
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
+        Err(e) => return Err(e),
+    }
+    match open(OpenOptions::new().read(true).write(true)) {
+        Ok(file) => Ok((file, true)),
+        Err(e) if e.kind() == io::ErrorKind::PermissionDenied => {
+            open(OpenOptions::new().read(true)).map(|f| (f, false))
+        }
+        Err(e) => Err(e),
+    }
+}
+
 /// Just locked: write who holds it, keeping a note the last holder left.
-fn take(file: File, record: &Path) -> io::Result<Lock> {
+fn take(file: File, writable: bool, record: &Path) -> io::Result<Lock> {
     let note = read_text_of(&file).and_then(|t| note_in(&t).map(str::to_owned));
     // In UTC: the same for whoever reads it, wherever they are, and no time zone database
     // to search before the interview can start.
@@ -125,6 +156,7 @@ fn take(file: File, record: &Path) -> io::Result<Lock> {
     );
     let lock = Lock {
         file,
+        writable,
         holder,
         note,
         at: None,
@@ -235,6 +267,9 @@ impl Lock {
     /// Writes the holder's name (while held) and the note. Written in one call at the
     /// start, then cut to length, so that a reader sees a whole text, never half of one.
     fn write(&self, held: bool) -> io::Result<()> {
+        if !self.writable {
+            return Ok(());
+        }
         let mut text = if held {
             self.holder.clone()
         } else {
