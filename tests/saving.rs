@@ -257,3 +257,27 @@ fn kill_9_during_saves_in_place_never_tears_the_record() {
     eprintln!("{old} kills left the previous record, {new} the new one");
     assert!(old > 0 && new > 0, "the kills did not land on both sides");
 }
+
+/// A record moved away (`mv a.toml b.toml`) after it was opened is not written again in
+/// its old place: the save says so, and the moved file is left as it is.
+#[test]
+fn a_record_moved_away_is_not_created_again() {
+    let tmp = TempDir::new().unwrap();
+    common::new_record(tmp.path(), "moved.toml");
+    let path = tmp.path().join("moved.toml");
+    let mut opened = store::open(&path).unwrap();
+    fs::rename(&path, tmp.path().join("elsewhere.toml")).unwrap();
+    opened.record.answer_mut("7.2.a").notes = "mine".into();
+    let saved = store::save(&mut opened);
+    assert!(
+        matches!(saved, Err(SaveError::Vanished { .. })),
+        "{saved:?}"
+    );
+    assert!(!path.exists());
+    assert!(
+        saved
+            .unwrap_err()
+            .to_string()
+            .contains("moved.toml was moved away")
+    );
+}

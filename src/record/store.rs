@@ -326,6 +326,16 @@ impl OnDisk {
             });
         }
         check_writable(&self.path)?;
+        // Moved away or deleted while its folder is still there: written anew, it would
+        // appear beside where it went. (With the folder gone too, the save fails as any
+        // other write that cannot be done.)
+        if fs::symlink_metadata(&self.path).is_err_and(|e| e.kind() == io::ErrorKind::NotFound)
+            && fs::metadata(folder_of(&self.path)).is_ok_and(|m| m.is_dir())
+        {
+            return Err(SaveError::Vanished {
+                path: self.path.clone(),
+            });
+        }
         // Someone else changed the file since we read it (git pull, an editor, another
         // tool): keep their version and let the caller decide. Looked at again once the new
         // text is in place, for a change made while it was being written.
@@ -571,6 +581,11 @@ pub enum SaveError {
         display_path(path)
     )]
     Conflict { path: PathBuf },
+    #[error(
+        "{} was moved away or deleted since it was opened; not creating it again",
+        display_path(path)
+    )]
+    Vanished { path: PathBuf },
     #[error(
         "not saving {}: it would be {:.1} MiB, over the {} MiB a record may hold (shorten the notes); the file on disk is unchanged",
         display_path(path), mib_rounded_up(*size), MAX_FILE_BYTES / (1024 * 1024)
