@@ -163,13 +163,22 @@ fn two_accounts_share_a_folder_and_no_save_changes_owner_or_mode() {
     assert_eq!(fs::read(&private).unwrap(), before);
     assert_eq!(owner_and_mode(&private), (AUDITOR, GROUP, 0o644));
 
+    // Root edits it: the record stays the auditor's, and so is the lock root made for it.
+    ok(0, &["answer", "c.toml", "7.2.a", "--rating", "F"]);
+    assert_eq!(owner_and_mode(&private), (AUDITOR, GROUP, 0o644));
+    assert_eq!(
+        owner_and_mode(&audits.join(".c.toml.lock")),
+        (AUDITOR, GROUP, 0o644)
+    );
+    ok(AUDITOR, &["answer", "c.toml", "7.2.b", "--rating", "F"]);
+
     // Nothing of the saves is left behind.
     let mut left: Vec<String> = fs::read_dir(&audits)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     left.sort();
-    assert_eq!(left, [".b.toml.lock", "b.toml", "c.toml"]);
+    assert_eq!(left, [".b.toml.lock", ".c.toml.lock", "b.toml", "c.toml"]);
 }
 
 /// A shared folder as in the README, with the auditor's record the group may write, in

@@ -122,8 +122,12 @@ fn open_lock_file(path: &Path, record: &Path) -> io::Result<(File, bool)> {
     match open(OpenOptions::new().read(true).write(true).create_new(true)) {
         Ok(file) => {
             if let Ok(m) = fs::metadata(record) {
-                // Best effort: a group this account is not in cannot be given.
-                unsafe { libc::fchown(file.as_raw_fd(), u32::MAX, m.gid()) };
+                // Best effort: the record's owner (as root) and group (one this account
+                // is in), so that the lock is no one else's to refuse.
+                let fd = file.as_raw_fd();
+                if unsafe { libc::fchown(fd, m.uid(), m.gid()) } != 0 {
+                    unsafe { libc::fchown(fd, u32::MAX, m.gid()) };
+                }
                 let mode = fs::Permissions::from_mode(m.mode() & 0o666);
                 let _ = file.set_permissions(mode);
             }
