@@ -290,3 +290,49 @@ fn a_record_moved_away_is_not_created_again() {
             .contains("moved.toml was moved away")
     );
 }
+
+/// The same end to end, through the binary: strace stops the save at its first `fsync`
+/// (the new text's temporary file), a colleague's `cp` lands on the record then, and the
+/// save, continued, refuses to overwrite it.
+#[test]
+fn a_change_made_while_a_save_is_stopped_is_kept() {
+    if !common::tools(&["strace"], "apt-get install strace") {
+        return;
+    }
+    let tmp = TempDir::new().unwrap();
+    common::new_record(tmp.path(), "a.toml");
+    let record = tmp.path().join("a.toml");
+    let theirs = format!("{}# theirs\n", fs::read_to_string(&record).unwrap());
+    // strace's own lines on stdout (the command prints its own only at the end).
+    let mut strace = std::process::Command::new("strace")
+        .current_dir(tmp.path())
+        .args(["-f", "-o", "/dev/stdout", "-e", "trace=fsync"])
+        .args(["-e", "inject=fsync:signal=SIGSTOP:when=1"])
+        .arg(env!("CARGO_BIN_EXE_vse-assess"))
+        .args(["answer", "a.toml", "7.2.a", "--rating", "F"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Reads strace's report until the save is stopped (the end of its output, if it never
+    // is, fails the test rather than hanging it).
+    use std::io::BufRead;
+    let mut lines = std::io::BufReader::new(strace.stdout.take().unwrap()).lines();
+    let stopped: i32 = loop {
+        let line = lines
+            .next()
+            .expect("the save was never stopped at its fsync")
+            .unwrap();
+        if line.contains("--- stopped by SIGSTOP ---") {
+            break line.split_whitespace().next().unwrap().parse().unwrap();
+        }
+    };
+    fs::write(&record, &theirs).unwrap();
+    unsafe { libc::kill(stopped, libc::SIGCONT) };
+    lines.for_each(drop);
+    let out = strace.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("a.toml was changed by someone else"), "{err}");
+    assert_eq!(fs::read_to_string(&record).unwrap(), theirs);
+}
