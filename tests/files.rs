@@ -132,7 +132,7 @@ fn a_save_that_could_not_be_read_back_is_refused() {
     );
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(
-        stderr(&out).contains("over the 16 MiB a record may hold"),
+        stderr(&out).contains("it would be 16.1 MiB, over the 16 MiB a record may hold"),
         "{}",
         stderr(&out)
     );

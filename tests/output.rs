@@ -541,6 +541,64 @@ fn report_to_a_device_writes_to_the_device() {
     assert_eq!(via_device.stdout, to_stdout.stdout);
 }
 
+/// `-o FIFO` with nobody reading it is refused at once, naming it; with a reader, the
+/// report goes through it.
+#[test]
+fn report_to_a_fifo_nobody_reads_does_not_block() {
+    let tmp = TempDir::new().unwrap();
+    let dir = tmp.path();
+    common::new_record(dir, "a.toml");
+    let fifo = dir.join("out.fifo");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    // Bounded, so that a regression fails rather than hangs the suite.
+    let out = assert_cmd::Command::cargo_bin("vse-assess")
+        .unwrap()
+        .current_dir(dir)
+        .args(["report", "a.toml", "-o", "out.fifo"])
+        .timeout(std::time::Duration::from_secs(20))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("out.fifo is a FIFO that no one is reading"),
+        "{err}"
+    );
+    // A reader already there gets the report. Its end is opened without waiting for a
+    // writer, and a writer end of our own keeps it from seeing the end before the report.
+    use std::io::Read;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut reader = fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(&fifo)
+        .unwrap();
+    let ours = fs::OpenOptions::new().write(true).open(&fifo).unwrap();
+    unsafe {
+        use std::os::fd::AsRawFd;
+        libc::fcntl(reader.as_raw_fd(), libc::F_SETFL, 0);
+    }
+    let read = std::thread::spawn(move || {
+        let mut text = String::new();
+        reader.read_to_string(&mut text).unwrap();
+        text
+    });
+    let out = vse(dir, &["report", "a.toml", "-o", "out.fifo"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    drop(ours);
+    assert!(read.join().unwrap().starts_with("# Assessment report"));
+}
+
 /// A questionnaire changed since the record was made: the report cites the hash of the one
 /// it was rendered from and warns, naming both; `status` warns too.
 #[test]
@@ -604,4 +662,110 @@ fn a_changed_questionnaire_is_named_in_report_and_status() {
         .find(|l| l.contains("Warning"))
         .unwrap_or_else(|| panic!("no warning in\n{status}"));
     assert!(line.contains(&old) && line.contains(&new), "{line}");
+}
+
+/// An ed25519 key without a passphrase, `claire` and `claire.pub` in `dir`.
+fn signing_key(dir: &Path) {
+    let made = std::process::Command::new("ssh-keygen")
+        .current_dir(dir)
+        .args(["-q", "-t", "ed25519", "-N", "", "-f", "claire"])
+        .stdin(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(made.success());
+}
+
+/// `report -o K --sign K`: the key (or its public half) is refused as an output, as the
+/// record is, and stays as it was; so is a signature that would land on it.
+#[test]
+fn a_report_never_replaces_its_signing_key() {
+    if !common::tools(&["ssh-keygen"], "apt-get install openssh-client") {
+        return;
+    }
+    let tmp = TempDir::new().unwrap();
+    let dir = tmp.path();
+    common::new_record(dir, "a.toml");
+    signing_key(dir);
+    let key = fs::read(dir.join("claire")).unwrap();
+    let public = fs::read(dir.join("claire.pub")).unwrap();
+    for out in ["claire", "claire.pub", "./claire"] {
+        let err = clean_refused(dir, &["report", "a.toml", "-o", out, "--sign", "claire"]);
+        assert!(
+            err.contains("refusing to write") && err.contains("signing key"),
+            "-o {out}: {err}"
+        );
+    }
+    // The signature would go to the key: `-o x --sign x.sig`.
+    fs::rename(dir.join("claire"), dir.join("x.sig")).unwrap();
+    let err = clean_refused(dir, &["report", "a.toml", "-o", "x", "--sign", "x.sig"]);
+    assert!(err.contains("x.sig: it is the signing key"), "{err}");
+    assert!(!dir.join("x").exists());
+    assert_eq!(fs::read(dir.join("x.sig")).unwrap(), key);
+    assert_eq!(fs::read(dir.join("claire.pub")).unwrap(), public);
+}
+
+/// A signed report goes with its signature or not at all: through a symlink whose
+/// signature cannot be written (its name too long), the link, its target and what the
+/// target held stay as they were. A report written unsigned over a signed one removes the
+/// signature that no longer matches, and says so.
+#[test]
+fn a_signed_report_and_its_signature_land_together() {
+    if !common::tools(&["ssh-keygen"], "apt-get install openssh-client") {
+        return;
+    }
+    let tmp = TempDir::new().unwrap();
+    let dir = tmp.path();
+    common::new_record(dir, "a.toml");
+    signing_key(dir);
+    fs::write(dir.join("t.md"), "old report").unwrap();
+    // 252 characters: the link is fine, `.sig` after it is not.
+    let link = format!("{}.md", "r".repeat(249));
+    std::os::unix::fs::symlink("t.md", dir.join(&link)).unwrap();
+    let out = vse(dir, &["report", "a.toml", "-o", &link, "--sign", "claire"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("neither was changed"), "{err}");
+    assert!(
+        fs::symlink_metadata(dir.join(&link))
+            .unwrap()
+            .file_type()
+            .is_symlink(),
+        "the link is gone"
+    );
+    assert_eq!(fs::read_to_string(dir.join("t.md")).unwrap(), "old report");
+    let left: Vec<_> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+
+    // Signed through the link (a short one), then written again unsigned.
+    std::os::unix::fs::symlink("t.md", dir.join("r.md")).unwrap();
+    clean_ok(dir, &["report", "a.toml", "-o", "r.md", "--sign", "claire"]);
+    assert!(
+        fs::read_to_string(dir.join("r.md.sig"))
+            .unwrap()
+            .starts_with("-----BEGIN SSH SIGNATURE-----")
+    );
+    assert!(
+        fs::read_to_string(dir.join("t.md"))
+            .unwrap()
+            .starts_with("# Assessment report")
+    );
+    let out = vse(dir, &["report", "a.toml", "-o", "r.md"]);
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("removed r.md.sig: it signed the earlier r.md"),
+        "{err}"
+    );
+    assert!(!dir.join("r.md.sig").exists());
+    // A file of that name that is not a signature is not touched.
+    fs::write(dir.join("r.md.sig"), "my notes").unwrap();
+    clean_ok(dir, &["report", "a.toml", "-o", "r.md"]);
+    assert_eq!(
+        fs::read_to_string(dir.join("r.md.sig")).unwrap(),
+        "my notes"
+    );
 }

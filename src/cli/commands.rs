@@ -920,9 +920,11 @@ fn report(
     let opened = open(file)?;
     if let Some(out) = output {
         check_report_output(&opened, out)?;
-        if key.is_some() {
+        if let Some(key) = key {
             let sig = sign::signature_path(out);
             check_report_output(&opened, &sig)?;
+            check_not_the_key(key, out)?;
+            check_not_the_key(key, &sig)?;
             // A signature belongs beside a file: not a device, not a folder.
             for path in [out, sig.as_path()] {
                 if fs_kind(path).is_some_and(|regular| !regular) {
@@ -950,22 +952,75 @@ fn report(
     );
     // Signed before anything is written: a report asked for signed is never left unsigned.
     let signature = key.map(|k| sign::sign(k, text.as_bytes())).transpose()?;
-    write_report(output, &text)?;
-    if let (Some(out), Some(signature)) = (output, signature) {
-        let sig = sign::signature_path(out);
-        if let Err(e) = store::write_output(&sig, &signature) {
-            // No report without the signature it was asked with.
-            let _ = std::fs::remove_file(out);
-            return Err(e).with_context(|| {
-                format!(
-                    "cannot write {}; {} was removed",
-                    display_path(&sig),
-                    display_path(out)
-                )
-            });
+    match (output, signature) {
+        // No report without the signature it was asked with: both land, or neither (and
+        // what was there stays).
+        (Some(out), Some(signature)) => {
+            let sig = sign::signature_path(out);
+            store::write_outputs_together(&[(out, text.as_bytes()), (&sig, &signature)])
+                .with_context(|| {
+                    format!(
+                        "cannot write {} and {}; neither was changed",
+                        display_path(out),
+                        display_path(&sig)
+                    )
+                })?;
+        }
+        (Some(out), None) => {
+            let a_file = fs_kind(out) != Some(false);
+            write_report(output, &text)?;
+            if a_file {
+                remove_stale_signature(&opened, out);
+            }
+        }
+        (None, _) => {
+            write_report(None, &text)?;
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A report written unsigned over a signed one: the old signature beside it no longer
+/// verifies, so it goes, and the user is told.
+fn remove_stale_signature(opened: &Opened, out: &Path) {
+    use std::io::Read;
+    let sig = sign::signature_path(out);
+    if check_report_output(opened, &sig).is_err() {
+        return;
+    }
+    // Only what is a signature, in a regular file of its own name (a link is not followed).
+    let mut head = [0u8; 29];
+    let is_signature = std::fs::symlink_metadata(&sig).is_ok_and(|m| m.is_file())
+        && crate::open_regular(&sig)
+            .ok()
+            .is_some_and(|mut f| f.read_exact(&mut head).is_ok())
+        && head == *b"-----BEGIN SSH SIGNATURE-----";
+    if is_signature && std::fs::remove_file(&sig).is_ok() {
+        say_err!(
+            "removed {}: it signed the earlier {}, not this report (add --sign to sign it)",
+            display_path(&sig),
+            display_path(out)
+        );
+    }
+}
+
+/// A report and its signature never replace the key that signs them, nor its public half.
+fn check_not_the_key(key: &Path, out: &Path) -> Result<()> {
+    let mut public = key.as_os_str().to_owned();
+    public.push(".pub");
+    for (k, what) in [
+        (key, "the signing key"),
+        (Path::new(&public), "the signing key's public key"),
+    ] {
+        if store::same_file(k, out) {
+            bail!(invalid(format!(
+                "refusing to write {}: it is {what} ({}); choose another file",
+                display_path(out),
+                display_path(k)
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Whether a path is a regular file (`Some(true)`), something else (`Some(false)`), or not

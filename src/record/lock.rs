@@ -14,6 +14,9 @@ use crate::text::{display_path, neutralize_line};
 #[derive(Debug)]
 pub struct Lock {
     file: File,
+    /// False when this account may lock the file but not write it (made by another
+    /// account that did not let it): nothing is written in it then.
+    writable: bool,
     /// Who holds it: host, process, since when.
     holder: String,
     /// A note for whoever edits the record next (where answers that could not be saved
@@ -60,13 +63,7 @@ pub fn lock(record: &Path) -> Result<Lock, LockError> {
     // The file is never deleted: deleting it could let two processes lock two different files.
     // A link in its place is never followed (writing the holder's name through it would
     // overwrite whatever it points to), and only a regular file will do.
-    let file = OpenOptions::new()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
-        .open(&path)
+    let (file, writable) = open_lock_file(&path, record)
         .map_err(|e| {
             if e.raw_os_error() == Some(libc::ELOOP) {
                 io::Error::other(format!(
@@ -89,9 +86,9 @@ pub fn lock(record: &Path) -> Result<Lock, LockError> {
     // than answer "holder unknown".
     for _ in 0..50 {
         match file.try_lock() {
-            Ok(()) => return take(file, &path, record).map_err(io_err),
+            Ok(()) => return take(file, writable, record).map_err(io_err),
             Err(fs::TryLockError::WouldBlock) => {
-                let text = fs::read_to_string(&path).unwrap_or_default();
+                let text = read_text_of(&file).unwrap_or_default();
                 let holder = text.lines().next().unwrap_or("");
                 if !holder.trim().is_empty() && !holder.starts_with(NOTE) {
                     return Err(LockError::Held {
@@ -110,11 +107,47 @@ pub fn lock(record: &Path) -> Result<Lock, LockError> {
     })
 }
 
+/// Opens (or creates) the lock file of `record`; says whether it could be opened for
+/// writing. A new one is given the record's group and its read and write permissions, so
+/// that every account that may write the record may take its lock. One that this account
+/// may not write (made by another before) is opened read-only: the OS lock works all the
+/// same, only the holder's name cannot be written in it.
+fn open_lock_file(path: &Path, record: &Path) -> io::Result<(File, bool)> {
+    use std::os::fd::AsRawFd;
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let open = |o: &mut OpenOptions| {
+        o.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+            .open(path)
+    };
+    match open(OpenOptions::new().read(true).write(true).create_new(true)) {
+        Ok(file) => {
+            if let Ok(m) = fs::metadata(record) {
+                // Best effort: the record's owner (as root) and group (one this account
+                // is in), so that the lock is no one else's to refuse.
+                let fd = file.as_raw_fd();
+                if unsafe { libc::fchown(fd, m.uid(), m.gid()) } != 0 {
+                    unsafe { libc::fchown(fd, u32::MAX, m.gid()) };
+                }
+                let mode = fs::Permissions::from_mode(m.mode() & 0o666);
+                let _ = file.set_permissions(mode);
+            }
+            return Ok((file, true));
+        }
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
+        Err(e) => return Err(e),
+    }
+    match open(OpenOptions::new().read(true).write(true)) {
+        Ok(file) => Ok((file, true)),
+        Err(e) if e.kind() == io::ErrorKind::PermissionDenied => {
+            open(OpenOptions::new().read(true)).map(|f| (f, false))
+        }
+        Err(e) => Err(e),
+    }
+}
+
 /// Just locked: write who holds it, keeping a note the last holder left.
-fn take(file: File, path: &Path, record: &Path) -> io::Result<Lock> {
-    let note = fs::read_to_string(path)
-        .ok()
-        .and_then(|t| note_in(&t).map(str::to_owned));
+fn take(file: File, writable: bool, record: &Path) -> io::Result<Lock> {
+    let note = read_text_of(&file).and_then(|t| note_in(&t).map(str::to_owned));
     // In UTC: the same for whoever reads it, wherever they are, and no time zone database
     // to search before the interview can start.
     let since = jiff::Timestamp::now()
@@ -127,6 +160,7 @@ fn take(file: File, path: &Path, record: &Path) -> io::Result<Lock> {
     );
     let lock = Lock {
         file,
+        writable,
         holder,
         note,
         at: None,
@@ -140,17 +174,42 @@ fn take(file: File, path: &Path, record: &Path) -> io::Result<Lock> {
 /// The note left in a record's lock file, read without taking the lock (for commands that
 /// only read the record).
 pub fn note_of(record: &Path) -> Option<String> {
-    use std::io::Read;
-    let mut text = String::new();
-    OpenOptions::new()
+    let text = read_lock_file(&lock_path(record))?;
+    note_in(&text).map(str::to_owned)
+}
+
+/// The most of a lock file read: a holder, a position and a note are a few lines.
+const MAX_LOCK_TEXT: u64 = 64 * 1024;
+
+/// The text of a lock file, read without taking the lock: never through a link, never
+/// blocking (a FIFO in its place), only a regular file (not `/dev/zero`), and bounded.
+fn read_lock_file(path: &Path) -> Option<String> {
+    let file = OpenOptions::new()
         .read(true)
         .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
-        .open(lock_path(record))
-        .ok()?
-        .take(64 * 1024)
-        .read_to_string(&mut text)
+        .open(path)
         .ok()?;
-    note_in(&text).map(str::to_owned)
+    if !file.metadata().ok()?.is_file() {
+        return None;
+    }
+    read_text_of(&file)
+}
+
+/// The text of an open lock file, from its start, bounded.
+fn read_text_of(file: &File) -> Option<String> {
+    let mut bytes = Vec::new();
+    let mut at = 0;
+    let mut buf = [0u8; 4096];
+    while (bytes.len() as u64) < MAX_LOCK_TEXT {
+        let n = file.read_at(&mut buf, at).ok()?;
+        if n == 0 {
+            break;
+        }
+        bytes.extend_from_slice(&buf[..n]);
+        at += n as u64;
+    }
+    bytes.truncate(MAX_LOCK_TEXT as usize);
+    Some(String::from_utf8_lossy(&bytes).into_owned())
 }
 
 /// The note line of a lock file's text.
@@ -168,7 +227,7 @@ fn line_in<'t>(text: &'t str, prefix: &str) -> Option<&'t str> {
 /// Where the editor of a record is (what it published with [`Lock::publish`]), read without
 /// taking or blocking the lock; None when nobody edits it.
 pub fn position_of(record: &Path) -> Option<String> {
-    let text = fs::read_to_string(lock_path(record)).ok()?;
+    let text = read_lock_file(&lock_path(record))?;
     let holder = text.lines().next()?;
     if holder.trim().is_empty() || holder.starts_with(NOTE) {
         return None;
@@ -212,6 +271,9 @@ impl Lock {
     /// Writes the holder's name (while held) and the note. Written in one call at the
     /// start, then cut to length, so that a reader sees a whole text, never half of one.
     fn write(&self, held: bool) -> io::Result<()> {
+        if !self.writable {
+            return Ok(());
+        }
         let mut text = if held {
             self.holder.clone()
         } else {
@@ -272,6 +334,37 @@ mod tests {
         drop(first);
         let again = lock(&record);
         assert!(again.is_ok());
+    }
+
+    /// `--follow` reads the lock file for the editor's position: a FIFO or a link to
+    /// `/dev/zero` in its place is not read (it would block, or never end).
+    #[test]
+    fn a_lock_file_that_blocks_or_never_ends_is_not_read() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let fifo = dir.path().join("f.toml");
+        let status = std::process::Command::new("mkfifo")
+            .arg(lock_path(&fifo))
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let zero = dir.path().join("z.toml");
+        std::os::unix::fs::symlink("/dev/zero", lock_path(&zero)).unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let got = [fifo, zero].map(|r| (position_of(&r), note_of(&r)));
+            let _ = tx.send(got);
+        });
+        // A bound against a hang, not a wait for a race: the reads return at once.
+        let got = rx
+            .recv_timeout(std::time::Duration::from_secs(20))
+            .expect("reading the lock file hangs");
+        assert_eq!(got, [(None, None), (None, None)]);
+
+        // A regular lock file is still read.
+        let record = dir.path().join("a.toml");
+        let mut held = lock(&record).unwrap();
+        held.publish("7.2.b");
+        assert_eq!(position_of(&record).as_deref(), Some("7.2.b"));
     }
 
     #[test]

@@ -241,6 +241,15 @@ pub fn check_writable(path: &Path) -> Result<(), SaveError> {
             path: path.to_owned(),
         });
     }
+    // Write bits for someone else (another account's 0644 file) do not make it ours to
+    // change: ask the kernel whether this user may write it.
+    if !may_write(path) {
+        return Err(SaveError::NotWritable {
+            path: path.to_owned(),
+            owner: meta.uid(),
+            mode: meta.mode() & 0o7777,
+        });
+    }
     if meta.nlink() > 1 {
         return Err(SaveError::HardLinked {
             path: path.to_owned(),
@@ -248,6 +257,22 @@ pub fn check_writable(path: &Path) -> Result<(), SaveError> {
         });
     }
     Ok(())
+}
+
+/// Whether this user (by the effective ids, as a write would be checked) may write `path`.
+fn may_write(path: &Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let Ok(c) = std::ffi::CString::new(path.as_os_str().as_bytes()) else {
+        return false;
+    };
+    let r = unsafe { libc::faccessat(libc::AT_FDCWD, c.as_ptr(), libc::W_OK, libc::AT_EACCESS) };
+    // Only a refusal for this user counts here; a read-only file system and the like fail
+    // the save itself, with their own error.
+    r == 0
+        || !matches!(
+            io::Error::last_os_error().raw_os_error(),
+            Some(libc::EACCES | libc::EPERM)
+        )
 }
 
 /// Writes the record atomically. Nothing is written if the record does not check, would be
@@ -301,26 +326,245 @@ impl OnDisk {
             });
         }
         check_writable(&self.path)?;
-        // Someone else changed the file since we read it (git pull, an editor, another
-        // tool): keep their version and let the caller decide.
-        let now = stamp(&self.path);
-        if now.is_none() || now != self.stamp {
-            match hash_file(&self.path) {
-                Ok(on_disk) if on_disk != self.sha256 => {
-                    return Err(SaveError::Conflict {
-                        path: self.path.clone(),
-                    });
-                }
-                _ => {}
-            }
+        // Moved away or deleted while its folder is still there: written anew, it would
+        // appear beside where it went. (With the folder gone too, the save fails as any
+        // other write that cannot be done.)
+        if fs::symlink_metadata(&self.path).is_err_and(|e| e.kind() == io::ErrorKind::NotFound)
+            && fs::metadata(folder_of(&self.path)).is_ok_and(|m| m.is_dir())
+        {
+            return Err(SaveError::Vanished {
+                path: self.path.clone(),
+            });
         }
-        self.stamp = write_stamped(&self.path, text.as_bytes()).map_err(|cause| SaveError::Io {
-            path: self.path.clone(),
-            cause,
-        })?;
+        // Someone else changed the file since we read it (git pull, an editor, another
+        // tool): keep their version and let the caller decide. Looked at again once the new
+        // text is in place, for a change made while it was being written.
+        if !self.holds_ours(&self.path) {
+            return Err(self.conflict());
+        }
+        self.stamp = self.replace(text.as_bytes())?;
         self.sha256 = sha256_hex(text.as_bytes());
         Ok(())
     }
+
+    fn conflict(&self) -> SaveError {
+        SaveError::Conflict {
+            path: self.path.clone(),
+        }
+    }
+
+    fn io(&self, cause: io::Error) -> SaveError {
+        SaveError::Io {
+            path: self.path.clone(),
+            cause,
+        }
+    }
+
+    /// Whether `path` holds the file as we last read or wrote it: the same stamp, else the
+    /// same SHA-256. A file that cannot be read (gone, say) does not stop a save.
+    fn holds_ours(&self, path: &Path) -> bool {
+        let now = stamp(path);
+        if now.is_some() && now == self.stamp {
+            return true;
+        }
+        match hash_file(path) {
+            Ok(on_disk) => on_disk == self.sha256,
+            Err(_) => now.is_none(),
+        }
+    }
+
+    /// Puts `bytes` in the record's place, checking as it does that what it replaces is
+    /// what we loaded, and keeping the record's owner, group and mode. Gives the new stamp.
+    fn replace(&self, bytes: &[u8]) -> Result<Option<Stamp>, SaveError> {
+        let path = &self.path;
+        let Ok(meta) = fs::metadata(path) else {
+            // Gone (removed, moved away): written anew, unless a file took its name since.
+            let tmp = write_temp(path, bytes).map_err(|e| self.io(e))?;
+            let stamp = stamp_of(tmp.as_file()).map_err(|e| self.io(e))?;
+            before_replace(path);
+            return match tmp.persist_noclobber(path) {
+                Ok(_) => {
+                    sync_dir(path);
+                    Ok(stamp)
+                }
+                Err(e) if e.error.kind() == io::ErrorKind::AlreadyExists => Err(self.conflict()),
+                Err(e) => Err(self.io(e.error)),
+            };
+        };
+        let tmp = write_temp(path, bytes).map_err(|e| self.io(e))?;
+        // A new file is the saving user's: it takes the record's place only if it can be
+        // given the record's owner and group (as root, or the owner in the record's group).
+        // Otherwise the record is written in place, which keeps both.
+        if !same_owner(tmp.as_file(), &meta) {
+            drop(tmp);
+            return self.write_in_place(bytes);
+        }
+        let stamp = stamp_of(tmp.as_file()).map_err(|e| self.io(e))?;
+        before_replace(path);
+        match exchange(tmp.path(), path) {
+            Ok(()) => {
+                // What was the record is now at the temporary name: if it is not what we
+                // loaded, someone wrote it in the meantime; theirs goes back.
+                if !self.holds_ours(tmp.path()) {
+                    if exchange(tmp.path(), path).is_err() {
+                        fs::rename(tmp.path(), path).map_err(|e| self.io(e))?;
+                    }
+                    return Err(self.conflict());
+                }
+                // Dropping the temporary file removes the old record.
+                drop(tmp);
+                sync_dir(path);
+                Ok(stamp)
+            }
+            // A file system that cannot swap names: the best left is to look once more,
+            // as late as possible, and rename.
+            Err(e) if cannot_exchange(&e) => {
+                if !self.holds_ours(path) {
+                    return Err(self.conflict());
+                }
+                tmp.persist(path).map_err(|e| self.io(e.error))?;
+                sync_dir(path);
+                Ok(stamp)
+            }
+            Err(e) => Err(self.io(e)),
+        }
+    }
+
+    /// Writes the record into its own file, for a user who may write it but whose new file
+    /// could not have the record's owner. A complete copy of the new text is put beside it
+    /// first (`.NAME.saving`), so that a save cut short mid-write is completed by the next
+    /// editor ([`remove_stale_temp_files`]).
+    fn write_in_place(&self, bytes: &[u8]) -> Result<Option<Stamp>, SaveError> {
+        use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
+        let path = &self.path;
+        let journal = journal_path(path);
+        let copy = write_temp(path, bytes).map_err(|e| self.io(e))?;
+        copy.persist(&journal).map_err(|e| self.io(e.error))?;
+        sync_dir(path);
+        let done = |r: Result<Option<Stamp>, SaveError>| {
+            let _ = fs::remove_file(&journal);
+            sync_dir(path);
+            r
+        };
+        before_replace(path);
+        let file = match fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+            .open(path)
+        {
+            Ok(f) => f,
+            Err(e) => return done(Err(self.io(e))),
+        };
+        // The last look, at the very file about to be written.
+        let ours = match file.metadata() {
+            Ok(m) if m.is_file() && m.nlink() == 1 => {
+                stamp_of(&file)
+                    .ok()
+                    .flatten()
+                    .is_some_and(|s| Some(s) == self.stamp)
+                    || hash_reader_all(&file).is_ok_and(|h| h == self.sha256)
+            }
+            _ => false,
+        };
+        if !ours {
+            return done(Err(self.conflict()));
+        }
+        // Room for the new text is taken first: a full disk then fails the save before the
+        // record is touched.
+        if let Err(e) = reserve(&file, bytes.len() as u64) {
+            return done(Err(self.io(e)));
+        }
+        if let Err(cause) = overwrite(&file, bytes) {
+            // The record may be cut short now: the copy stays, for the next edit to finish.
+            return Err(SaveError::CutShort {
+                path: path.clone(),
+                copy: journal,
+                cause,
+            });
+        }
+        // An editor or git that renamed its file over the record meanwhile has the name:
+        // what we wrote went to the old file, theirs stays.
+        let ino = file.metadata().map(|m| m.ino()).ok();
+        if stamp(path).map(|s| s.2) != ino {
+            return done(Err(self.conflict()));
+        }
+        done(stamp_of(&file).map_err(|e| self.io(e)))
+    }
+}
+
+/// Whether the new file `file` has (or could be given) the owner and group of the record
+/// `meta` describes.
+fn same_owner(file: &fs::File, meta: &fs::Metadata) -> bool {
+    use std::os::fd::AsRawFd;
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let Ok(mine) = file.metadata() else {
+        return false;
+    };
+    if (mine.uid(), mine.gid()) == (meta.uid(), meta.gid()) {
+        return true;
+    }
+    // Root may give it any owner; an owner may give it any group of theirs.
+    let changed = unsafe { libc::fchown(file.as_raw_fd(), meta.uid(), meta.gid()) } == 0;
+    // A change of owner clears set-id bits: the mode is set again after it.
+    changed
+        && file
+            .set_permissions(fs::Permissions::from_mode(meta.mode() & 0o7777))
+            .is_ok()
+}
+
+/// Replaces the contents of an open file with `bytes` and flushes it to disk. Cut first,
+/// so that a write cut short leaves a beginning of the new text, which the copy beside the
+/// record completes.
+fn overwrite(file: &fs::File, bytes: &[u8]) -> io::Result<()> {
+    use std::os::unix::fs::FileExt;
+    file.set_len(0)?;
+    file.write_all_at(bytes, 0)?;
+    file.sync_all()
+}
+
+/// Makes sure `len` bytes of `file` are allocated on disk (where the file system can say).
+fn reserve(file: &fs::File, len: u64) -> io::Result<()> {
+    use std::os::fd::AsRawFd;
+    match unsafe { libc::posix_fallocate(file.as_raw_fd(), 0, len as libc::off_t) } {
+        0 | libc::EOPNOTSUPP | libc::EINVAL => Ok(()),
+        e => Err(io::Error::from_raw_os_error(e)),
+    }
+}
+
+/// The stamp of an open file.
+fn stamp_of(file: &fs::File) -> io::Result<Option<Stamp>> {
+    use std::os::unix::fs::MetadataExt;
+    let m = file.metadata()?;
+    Ok(m.modified().ok().map(|t| (m.len(), t, m.ino())))
+}
+
+/// SHA-256 of an open file, read from its start.
+fn hash_reader_all(file: &fs::File) -> io::Result<String> {
+    use sha2::Digest;
+    use std::os::unix::fs::FileExt;
+    let mut hasher = sha2::Sha256::new();
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut at = 0;
+    loop {
+        match file.read_at(&mut buf, at)? {
+            0 => return Ok(hex(&hasher.finalize())),
+            n => {
+                hasher.update(&buf[..n]);
+                at += n as u64;
+            }
+        }
+    }
+}
+
+/// `.NAME.saving` beside `NAME`: the complete new text of a save written in place, until
+/// it is done.
+fn journal_path(record: &Path) -> PathBuf {
+    let name = record
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    record.with_file_name(format!(".{name}.saving"))
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -338,8 +582,13 @@ pub enum SaveError {
     )]
     Conflict { path: PathBuf },
     #[error(
+        "{} was moved away or deleted since it was opened; not creating it again",
+        display_path(path)
+    )]
+    Vanished { path: PathBuf },
+    #[error(
         "not saving {}: it would be {:.1} MiB, over the {} MiB a record may hold (shorten the notes); the file on disk is unchanged",
-        display_path(path), *size as f64 / (1024.0 * 1024.0), MAX_FILE_BYTES / (1024 * 1024)
+        display_path(path), mib_rounded_up(*size), MAX_FILE_BYTES / (1024 * 1024)
     )]
     TooLarge { path: PathBuf, size: u64 },
     #[error(
@@ -353,10 +602,34 @@ pub enum SaveError {
     )]
     ReadOnly { path: PathBuf },
     #[error(
+        "not saving {}: you may not write it (it belongs to user {owner}, mode {mode:04o}); its owner can let you (for a shared folder, a common group and `chmod g+w`), or work on a copy",
+        display_path(path)
+    )]
+    NotWritable {
+        path: PathBuf,
+        owner: u32,
+        mode: u32,
+    },
+    #[error(
+        "cannot finish saving {}: {cause}; the file may be cut short, and the whole new text is in {}: the next edit of the record completes it",
+        display_path(path),
+        display_path(copy)
+    )]
+    CutShort {
+        path: PathBuf,
+        copy: PathBuf,
+        cause: io::Error,
+    },
+    #[error(
         "not changing {}: it has {links} hard links, and saving replaces the file, which would leave the other names with the old text; edit a copy, or the one name that should change after removing the others",
         display_path(path)
     )]
     HardLinked { path: PathBuf, links: u64 },
+}
+
+/// A size in MiB to one decimal, rounded up: a size over a limit never reads as the limit.
+fn mib_rounded_up(size: u64) -> f64 {
+    (size as f64 * 10.0 / (1024.0 * 1024.0)).ceil() / 10.0
 }
 
 fn diagnostic_lines(d: &[Diagnostic]) -> String {
@@ -377,13 +650,22 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
 /// is renamed (a rename keeps size, time and inode), so that nothing written in between can
 /// pass for ours.
 fn write_stamped(path: &Path, bytes: &[u8]) -> io::Result<Option<Stamp>> {
-    use std::os::unix::fs::MetadataExt;
     let tmp = write_temp(path, bytes)?;
-    let m = tmp.as_file().metadata()?;
-    let stamp = m.modified().ok().map(|t| (m.len(), t, m.ino()));
+    let stamp = stamp_of(tmp.as_file())?;
     tmp.persist(path).map_err(|e| e.error)?;
     sync_dir(path);
     Ok(stamp)
+}
+
+/// For tests: called with the record's path when a save's new text is on disk, just before
+/// it takes the record's place, so that a test can change the record in that gap.
+#[doc(hidden)]
+pub static BEFORE_REPLACE: std::sync::RwLock<Option<fn(&Path)>> = std::sync::RwLock::new(None);
+
+fn before_replace(path: &Path) {
+    if let Some(hook) = *BEFORE_REPLACE.read().unwrap_or_else(|e| e.into_inner()) {
+        hook(path);
+    }
 }
 
 /// Writes a new file, refusing to replace one that exists (even one created a moment ago by
@@ -457,9 +739,11 @@ fn is_temp_file_of(record: &Path, name: &str) -> bool {
         && name.len() == prefix.len() + 6 + suffix.len()
 }
 
-/// Removes temporary files that interrupted saves of `record` left behind. Only safe while
-/// holding the record's lock (no save of it can be under way).
+/// Removes temporary files that interrupted saves of `record` left behind, first completing
+/// a save written in place that was cut short. Only safe while holding the record's lock
+/// (no save of it can be under way).
 pub fn remove_stale_temp_files(record: &Path) {
+    complete_in_place_save(record);
     for entry in fs::read_dir(folder_of(record))
         .into_iter()
         .flatten()
@@ -469,6 +753,45 @@ pub fn remove_stale_temp_files(record: &Path) {
             let _ = fs::remove_file(entry.path());
         }
     }
+}
+
+/// A save written in place (see [`OnDisk::write_in_place`]) and cut short leaves the
+/// record holding a beginning of its new text, and the whole of it in `.NAME.saving`: the
+/// rest is written. A record that is anything else (the old text, someone else's) is left
+/// as it is, and the copy goes.
+fn complete_in_place_save(record: &Path) {
+    use std::os::unix::fs::OpenOptionsExt;
+    let journal = journal_path(record);
+    let Ok(copy) = crate::open_regular(&journal) else {
+        return;
+    };
+    let mut new = Vec::new();
+    if copy.take(MAX_FILE_BYTES + 1).read_to_end(&mut new).is_err() {
+        return;
+    }
+    let file = fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(record);
+    if let Some(file) = file
+        .ok()
+        .filter(|f| f.metadata().is_ok_and(|m| m.is_file()))
+    {
+        let mut now = Vec::new();
+        let torn = (&file)
+            .take(new.len() as u64 + 1)
+            .read_to_end(&mut now)
+            .is_ok()
+            && now.len() < new.len()
+            && new.starts_with(&now);
+        if torn && overwrite(&file, &new).is_err() {
+            // Kept for the next editor to try again.
+            return;
+        }
+    }
+    let _ = fs::remove_file(&journal);
+    sync_dir(record);
 }
 
 /// The largest evidence file hashed: bigger ones are registered without a hash.
@@ -527,9 +850,9 @@ pub fn owned_by_record(record: &Path, out: &Path) -> Option<&'static str> {
         return Some("it is the record's lock file");
     }
     let in_record_dir = resolved(record).is_some_and(|at| at.parent() == out_at.parent());
-    let temp_name = out_at
-        .file_name()
-        .is_some_and(|n| is_temp_file_of(record, &n.to_string_lossy()));
+    let temp_name = out_at.file_name().is_some_and(|n| {
+        is_temp_file_of(record, &n.to_string_lossy()) || Some(n) == journal_path(record).file_name()
+    });
     if in_record_dir && temp_name {
         return Some("it is named like the record's temporary files");
     }
@@ -543,10 +866,29 @@ pub fn owned_by_record(record: &Path, out: &Path) -> Option<&'static str> {
 pub fn write_output(out: &Path, bytes: &[u8]) -> io::Result<()> {
     match fs::metadata(out) {
         Ok(meta) if !meta.is_file() => {
+            use std::os::fd::AsRawFd;
+            use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
+            // Opened without blocking: a FIFO nobody reads would otherwise wait forever.
             let mut file = fs::OpenOptions::new()
                 .write(true)
                 .truncate(true)
-                .open(out)?;
+                .custom_flags(libc::O_NONBLOCK)
+                .open(out)
+                .map_err(|e| match e.raw_os_error() {
+                    Some(libc::ENXIO) if meta.file_type().is_fifo() => io::Error::other(format!(
+                        "{} is a FIFO that no one is reading; start its reader first",
+                        display_path(out)
+                    )),
+                    _ => e,
+                })?;
+            // Then written as usual, waiting for a slow reader rather than failing.
+            let fd = file.as_raw_fd();
+            unsafe {
+                let flags = libc::fcntl(fd, libc::F_GETFL);
+                if flags >= 0 {
+                    libc::fcntl(fd, libc::F_SETFL, flags & !libc::O_NONBLOCK);
+                }
+            }
             file.write_all(bytes)?;
             file.flush()
         }
@@ -554,6 +896,106 @@ pub fn write_output(out: &Path, bytes: &[u8]) -> io::Result<()> {
         Err(e) if e.kind() == io::ErrorKind::NotFound => write_atomic(out, bytes),
         Err(e) => Err(e),
     }
+}
+
+/// Writes files that belong together, such as a report and its signature: either every one
+/// lands or none (each existing one is left as it was). Each is a regular file or new;
+/// through a symlink, its target is written.
+pub fn write_outputs_together(files: &[(&Path, &[u8])]) -> io::Result<()> {
+    // Everything that can fail on the way (a name too long, no room, no permission) fails
+    // here, before anything is replaced.
+    let mut staged = Vec::new();
+    for (out, bytes) in files {
+        let target = match fs::metadata(out) {
+            Ok(m) if m.is_file() => fs::canonicalize(out)?,
+            Ok(_) => {
+                return Err(io::Error::other(format!(
+                    "{} is not a regular file",
+                    display_path(out)
+                )));
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => out.to_path_buf(),
+            Err(e) => return Err(e),
+        };
+        let existed = target.exists();
+        staged.push((write_temp(&target, bytes)?, target, existed));
+    }
+    // Then each is put in place, keeping what it replaced until all are: a failure puts back
+    // those already done.
+    enum Put {
+        /// Swapped: the temporary name holds the old file, which a swap back restores.
+        Swapped,
+        /// A new file: removing it undoes it.
+        New,
+    }
+    let mut done: Vec<(&tempfile::NamedTempFile, &Path, Put)> = Vec::new();
+    for (tmp, target, existed) in &staged {
+        let put = if *existed {
+            match exchange(tmp.path(), target) {
+                Ok(()) => Ok(Put::Swapped),
+                // Where names cannot be swapped, a plain rename: the old file cannot come
+                // back, but a failure still leaves no half of the set.
+                Err(e) if cannot_exchange(&e) => fs::rename(tmp.path(), target).map(|_| Put::New),
+                Err(e) => Err(e),
+            }
+        } else {
+            fs::hard_link(tmp.path(), target).map(|_| Put::New)
+        };
+        match put {
+            Ok(put) => done.push((tmp, target, put)),
+            Err(e) => {
+                for (tmp, target, put) in done.into_iter().rev() {
+                    let _ = match put {
+                        Put::Swapped => exchange(tmp.path(), target),
+                        Put::New => fs::remove_file(target),
+                    };
+                }
+                return Err(e);
+            }
+        }
+    }
+    // The temporary files (now holding what was replaced, or a second name of the new file)
+    // go when `staged` is dropped.
+    for (_, target, _) in &staged {
+        sync_dir(target);
+    }
+    Ok(())
+}
+
+/// Swaps two names in one step (`renameat2` with `RENAME_EXCHANGE`): each then names the
+/// other's file, and at no moment does either name nothing.
+fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let c = |p: &Path| {
+        CString::new(p.as_os_str().as_bytes())
+            .map_err(|_| io::Error::from(io::ErrorKind::InvalidInput))
+    };
+    let (a, b) = (c(a)?, c(b)?);
+    // Through `syscall`: not every C library wraps renameat2.
+    let r = unsafe {
+        libc::syscall(
+            libc::SYS_renameat2,
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if r == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
+    }
+}
+
+/// Whether an error of [`exchange`] means the file system (or kernel) cannot swap names.
+fn cannot_exchange(e: &io::Error) -> bool {
+    matches!(
+        e.raw_os_error(),
+        Some(libc::EINVAL | libc::ENOSYS | libc::EOPNOTSUPP)
+    )
 }
 
 impl Hashed {
@@ -669,6 +1111,60 @@ fn hex(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The colleague of the in-place test: writes their version while the save is under way.
+    fn colleague(path: &Path) {
+        if path.file_name().is_some_and(|n| n == "in-place-gap.toml") {
+            fs::write(path, "theirs\n").unwrap();
+        }
+    }
+
+    /// The save of a user who may write a record but not own a new file in its place goes
+    /// into the record's own file: a change made meanwhile is kept all the same, and
+    /// nothing is left beside it.
+    #[test]
+    fn a_save_in_place_keeps_a_change_made_meanwhile() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::TempDir::new().unwrap();
+        for name in ["in-place.toml", "in-place-gap.toml"] {
+            let path = dir.path().join(name);
+            fs::copy("reports/example-assessment.toml", &path).unwrap();
+            let ino = fs::metadata(&path).unwrap().ino();
+            let disk = OnDisk::of(&open(&path).unwrap());
+            *BEFORE_REPLACE.write().unwrap() = Some(colleague);
+            let saved = disk.write_in_place(b"mine\n");
+            let now = fs::read_to_string(&path).unwrap();
+            if name == "in-place.toml" {
+                assert!(saved.is_ok(), "{saved:?}");
+                assert_eq!(now, "mine\n");
+            } else {
+                assert!(
+                    matches!(saved, Err(SaveError::Conflict { .. })),
+                    "{saved:?}"
+                );
+                assert_eq!(now, "theirs\n");
+            }
+            assert_eq!(fs::metadata(&path).unwrap().ino(), ino, "the same file");
+            assert!(!journal_path(&path).exists());
+        }
+    }
+
+    /// A save written in place and cut short (its copy beside the record, the record a
+    /// beginning of it) is completed by the next editor; a record someone else wrote since
+    /// is left alone.
+    #[test]
+    fn a_save_in_place_cut_short_is_completed_by_the_next_editor() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let new = "schema = 2\n# the whole new text\n";
+        for (record, after) in [("", new), ("schema = 2\n# the wh", new), ("other", "other")] {
+            let path = dir.path().join("a.toml");
+            fs::write(&path, record).unwrap();
+            fs::write(journal_path(&path), new).unwrap();
+            let _held = super::super::lock::lock(&path).unwrap();
+            assert_eq!(fs::read_to_string(&path).unwrap(), after, "from {record:?}");
+            assert!(!journal_path(&path).exists());
+        }
+    }
 
     #[test]
     fn the_questionnaire_is_named_at_the_top_of_a_saved_record() {

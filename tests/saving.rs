@@ -1,0 +1,338 @@
+//! The save itself, in process: a change someone else makes in the moment between the
+//! save's last look at the record and its replacing the record is never overwritten.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+
+use tempfile::TempDir;
+use vse_assess::record::store::{self, SaveError};
+
+/// What the colleague writes, and how: in place (as `cp` does) or by renaming a new file
+/// over the record (as an editor or `git pull` does). Set per record file name, so that the
+/// tests of this file can run side by side.
+fn colleague(path: &Path) {
+    let name = path.file_name().unwrap().to_string_lossy().into_owned();
+    let theirs = format!("# the colleague's version of {name}\n");
+    match name.as_str() {
+        "in-place.toml" => fs::write(path, theirs).unwrap(),
+        "renamed.toml" => {
+            let new = path.with_file_name("their-new-file");
+            fs::write(&new, theirs).unwrap();
+            fs::rename(new, path).unwrap();
+        }
+        _ => {}
+    }
+}
+
+#[test]
+fn a_change_made_during_the_save_is_never_overwritten() {
+    *store::BEFORE_REPLACE.write().unwrap() = Some(colleague);
+    let tmp = TempDir::new().unwrap();
+    for name in ["in-place.toml", "renamed.toml"] {
+        common::new_record(tmp.path(), name);
+        let path = tmp.path().join(name);
+        let mut opened = store::open(&path).unwrap();
+        opened.record.answer_mut("7.2.a").notes = "mine".into();
+        let saved = store::save(&mut opened);
+        assert!(
+            matches!(saved, Err(SaveError::Conflict { .. })),
+            "{name}: {saved:?}"
+        );
+        assert_eq!(
+            fs::read_to_string(&path).unwrap(),
+            format!("# the colleague's version of {name}\n"),
+            "{name}: their change was overwritten"
+        );
+        // Nothing of the save is left beside it.
+        let mut left: Vec<String> = fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains(name))
+            .collect();
+        left.sort();
+        assert_eq!(left, [name], "{name}");
+    }
+    // Without a change in the gap the save goes through, and the next one too.
+    common::new_record(tmp.path(), "quiet.toml");
+    let path = tmp.path().join("quiet.toml");
+    let mut opened = store::open(&path).unwrap();
+    for note in ["first", "second"] {
+        opened.record.answer_mut("7.2.a").notes = note.into();
+        store::save(&mut opened).unwrap();
+        let back = store::open(&path).unwrap();
+        assert_eq!(back.record.answer("7.2.a").unwrap().notes, note);
+    }
+}
+
+/// The group both accounts share, and the accounts (numeric ids: no user needs to exist).
+const GROUP: u32 = 4242;
+const AUDITOR: u32 = 4001;
+const INTERVIEW: u32 = 4002;
+
+/// Runs the binary in `dir` as `uid` (group [`GROUP`]) with umask 022.
+fn as_user(dir: &Path, uid: u32, args: &[&str]) -> std::process::Output {
+    use std::os::unix::process::CommandExt;
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_vse-assess"));
+    cmd.current_dir(dir).env("HOME", dir).args(args);
+    if uid != 0 {
+        cmd.uid(uid).gid(GROUP);
+        unsafe {
+            cmd.pre_exec(|| {
+                libc::setgroups(0, std::ptr::null());
+                libc::umask(0o022);
+                Ok(())
+            });
+        }
+    }
+    cmd.output().unwrap()
+}
+
+fn owner_and_mode(path: &Path) -> (u32, u32, u32) {
+    use std::os::unix::fs::MetadataExt;
+    let m = fs::metadata(path).unwrap();
+    (m.uid(), m.gid(), m.mode() & 0o7777)
+}
+
+/// The README's shared folder: an auditor and a second account (the restricted one) in
+/// one group, a group-writable folder with the set-group-id bit, records the group may
+/// write. Each may lock and save the other's record; no save changes a record's owner or
+/// mode, even root's; a record the group may not write is refused, and left as it is.
+#[test]
+fn two_accounts_share_a_folder_and_no_save_changes_owner_or_mode() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = TempDir::new().unwrap();
+    fs::set_permissions(tmp.path(), fs::Permissions::from_mode(0o755)).unwrap();
+    let audits = tmp.path().join("audits");
+    fs::create_dir(&audits).unwrap();
+    std::os::unix::fs::chown(&audits, Some(0), Some(GROUP)).unwrap();
+    fs::set_permissions(&audits, fs::Permissions::from_mode(0o2775)).unwrap();
+    let said = |out: &std::process::Output| String::from_utf8_lossy(&out.stderr).into_owned();
+    let ok = |uid, args: &[&str]| {
+        let out = as_user(&audits, uid, args);
+        assert!(out.status.success(), "uid {uid} {args:?}: {}", said(&out));
+    };
+
+    // The auditor makes the record and lets the group write it (`chmod g+w`), then edits it:
+    // that makes the lock file, with the auditor's umask.
+    ok(AUDITOR, &["new", "b.toml", "--vse", "Brightline"]);
+    let record = audits.join("b.toml");
+    fs::set_permissions(&record, fs::Permissions::from_mode(0o664)).unwrap();
+    ok(AUDITOR, &["answer", "b.toml", "7.2.a", "--rating", "F"]);
+    assert_eq!(owner_and_mode(&record), (AUDITOR, GROUP, 0o664));
+
+    // The other account locks and saves it; then root does: the owner, group and mode stay.
+    ok(INTERVIEW, &["answer", "b.toml", "7.2.b", "--rating", "L"]);
+    assert_eq!(owner_and_mode(&record), (AUDITOR, GROUP, 0o664));
+    ok(0, &["answer", "b.toml", "7.2.c", "--rating", "P"]);
+    assert_eq!(owner_and_mode(&record), (AUDITOR, GROUP, 0o664));
+    ok(AUDITOR, &["answer", "b.toml", "7.2.d", "--rating", "N"]);
+    assert_eq!(owner_and_mode(&record), (AUDITOR, GROUP, 0o664));
+    let r = store::open(&record).unwrap().record;
+    let rated: Vec<_> = ["7.2.a", "7.2.b", "7.2.c", "7.2.d"]
+        .iter()
+        .map(|id| r.answer(id).and_then(|a| a.rating).map(|j| j.to_string()))
+        .collect();
+    assert_eq!(rated.iter().flatten().count(), 4, "{rated:?}");
+
+    // A lock file an older version made 0644 does not lock the group out either.
+    fs::set_permissions(
+        audits.join(".b.toml.lock"),
+        fs::Permissions::from_mode(0o644),
+    )
+    .unwrap();
+    ok(INTERVIEW, &["answer", "b.toml", "7.2.e", "--rating", "F"]);
+    assert_eq!(owner_and_mode(&record), (AUDITOR, GROUP, 0o664));
+
+    // A record the group may not write (the auditor's 0644): refused, and left as it was.
+    ok(AUDITOR, &["new", "c.toml", "--vse", "Brightline"]);
+    let private = audits.join("c.toml");
+    let before = fs::read(&private).unwrap();
+    let out = as_user(
+        &audits,
+        INTERVIEW,
+        &["answer", "c.toml", "7.2.a", "--rating", "F"],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", said(&out));
+    assert!(
+        said(&out).contains("c.toml: you may not write it"),
+        "{}",
+        said(&out)
+    );
+    assert_eq!(fs::read(&private).unwrap(), before);
+    assert_eq!(owner_and_mode(&private), (AUDITOR, GROUP, 0o644));
+
+    // Root edits it: the record stays the auditor's, and so is the lock root made for it.
+    ok(0, &["answer", "c.toml", "7.2.a", "--rating", "F"]);
+    assert_eq!(owner_and_mode(&private), (AUDITOR, GROUP, 0o644));
+    assert_eq!(
+        owner_and_mode(&audits.join(".c.toml.lock")),
+        (AUDITOR, GROUP, 0o644)
+    );
+    ok(AUDITOR, &["answer", "c.toml", "7.2.b", "--rating", "F"]);
+
+    // Nothing of the saves is left behind.
+    let mut left: Vec<String> = fs::read_dir(&audits)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(left, [".b.toml.lock", ".c.toml.lock", "b.toml", "c.toml"]);
+}
+
+/// A shared folder as in the README, with the auditor's record the group may write, in
+/// `tmp`: gives the record's path.
+fn shared_record(tmp: &Path, text: &str) -> std::path::PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(tmp, fs::Permissions::from_mode(0o755)).unwrap();
+    let audits = tmp.join("audits");
+    fs::create_dir(&audits).unwrap();
+    std::os::unix::fs::chown(&audits, Some(0), Some(GROUP)).unwrap();
+    fs::set_permissions(&audits, fs::Permissions::from_mode(0o2775)).unwrap();
+    let record = audits.join("a.toml");
+    fs::write(&record, text).unwrap();
+    std::os::unix::fs::chown(&record, Some(AUDITOR), Some(GROUP)).unwrap();
+    fs::set_permissions(&record, fs::Permissions::from_mode(0o664)).unwrap();
+    record
+}
+
+/// `kill -9` at random moments (fixed seed) of saves another account writes in place: once
+/// the next editor has taken the lock, the record is always the previous or the new one.
+#[test]
+fn kill_9_during_saves_in_place_never_tears_the_record() {
+    use std::os::unix::process::CommandExt;
+    use std::time::{Duration, Instant};
+    let tmp = TempDir::new().unwrap();
+    // A large record, so that each write is long enough to be hit.
+    let mut r = store::parse(
+        Path::new("a.toml"),
+        &fs::read_to_string(common::EXAMPLE).unwrap(),
+    )
+    .unwrap();
+    for a in r.requirements.values_mut() {
+        a.notes = "Interview notes, line after line. ".repeat(400);
+    }
+    let file = shared_record(tmp.path(), &store::to_text(&r));
+    let answer = |note: &str| {
+        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_vse-assess"));
+        c.current_dir(file.parent().unwrap())
+            .args(["answer", "a.toml", "7.2.a", "--note", note])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .uid(INTERVIEW)
+            .gid(GROUP);
+        unsafe {
+            c.pre_exec(|| {
+                libc::setgroups(0, std::ptr::null());
+                Ok(())
+            });
+        }
+        c
+    };
+    let start = Instant::now();
+    assert!(answer("calibration").status().unwrap().success());
+    let run = start.elapsed();
+    let mut seed: u64 = 0x5eed_2026_1202;
+    let mut current = "calibration".to_string();
+    let (mut old, mut new) = (0, 0);
+    for i in 0..60 {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        let delay = Duration::from_nanos(seed % (run.as_nanos() as u64 * 12 / 10 + 1));
+        let note = format!("note {i}");
+        let mut child = answer(&note).spawn().unwrap();
+        std::thread::sleep(delay);
+        let _ = child.kill();
+        child.wait().unwrap();
+        // The next editor takes the lock, which completes a save cut short.
+        drop(vse_assess::record::lock::lock(&file).unwrap());
+        let opened = store::open(&file)
+            .unwrap_or_else(|e| panic!("kill {i} after {delay:?} left a broken record: {e}"));
+        let notes = &opened.record.answer("7.2.a").unwrap().notes;
+        if *notes == note {
+            new += 1;
+            current = note;
+        } else {
+            assert_eq!(
+                *notes, current,
+                "kill {i}: neither the previous nor the new"
+            );
+            old += 1;
+        }
+        assert_eq!(owner_and_mode(&file), (AUDITOR, GROUP, 0o664));
+    }
+    eprintln!("{old} kills left the previous record, {new} the new one");
+    assert!(old > 0 && new > 0, "the kills did not land on both sides");
+}
+
+/// A record moved away (`mv a.toml b.toml`) after it was opened is not written again in
+/// its old place: the save says so, and the moved file is left as it is.
+#[test]
+fn a_record_moved_away_is_not_created_again() {
+    let tmp = TempDir::new().unwrap();
+    common::new_record(tmp.path(), "moved.toml");
+    let path = tmp.path().join("moved.toml");
+    let mut opened = store::open(&path).unwrap();
+    fs::rename(&path, tmp.path().join("elsewhere.toml")).unwrap();
+    opened.record.answer_mut("7.2.a").notes = "mine".into();
+    let saved = store::save(&mut opened);
+    assert!(
+        matches!(saved, Err(SaveError::Vanished { .. })),
+        "{saved:?}"
+    );
+    assert!(!path.exists());
+    assert!(
+        saved
+            .unwrap_err()
+            .to_string()
+            .contains("moved.toml was moved away")
+    );
+}
+
+/// The same end to end, through the binary: strace stops the save at its first `fsync`
+/// (the new text's temporary file), a colleague's `cp` lands on the record then, and the
+/// save, continued, refuses to overwrite it.
+#[test]
+fn a_change_made_while_a_save_is_stopped_is_kept() {
+    if !common::tools(&["strace"], "apt-get install strace") {
+        return;
+    }
+    let tmp = TempDir::new().unwrap();
+    common::new_record(tmp.path(), "a.toml");
+    let record = tmp.path().join("a.toml");
+    let theirs = format!("{}# theirs\n", fs::read_to_string(&record).unwrap());
+    // strace's own lines on stdout (the command prints its own only at the end).
+    let mut strace = std::process::Command::new("strace")
+        .current_dir(tmp.path())
+        .args(["-f", "-o", "/dev/stdout", "-e", "trace=fsync"])
+        .args(["-e", "inject=fsync:signal=SIGSTOP:when=1"])
+        .arg(env!("CARGO_BIN_EXE_vse-assess"))
+        .args(["answer", "a.toml", "7.2.a", "--rating", "F"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Reads strace's report until the save is stopped (the end of its output, if it never
+    // is, fails the test rather than hanging it).
+    use std::io::BufRead;
+    let mut lines = std::io::BufReader::new(strace.stdout.take().unwrap()).lines();
+    let stopped: i32 = loop {
+        let line = lines
+            .next()
+            .expect("the save was never stopped at its fsync")
+            .unwrap();
+        if line.contains("--- stopped by SIGSTOP ---") {
+            break line.split_whitespace().next().unwrap().parse().unwrap();
+        }
+    };
+    fs::write(&record, &theirs).unwrap();
+    unsafe { libc::kill(stopped, libc::SIGCONT) };
+    lines.for_each(drop);
+    let out = strace.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("a.toml was changed by someone else"), "{err}");
+    assert_eq!(fs::read_to_string(&record).unwrap(), theirs);
+}
