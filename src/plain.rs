@@ -207,44 +207,46 @@ fn saved(
     lock: &mut Lock,
     before: Record,
 ) -> Result<bool> {
-    match store::save(opened) {
+    let (path, what) = match store::save(opened) {
         Ok(()) => {
             lock.saved();
-            Ok(true)
+            return Ok(true);
         }
-        Err(SaveError::Conflict { path }) => match keep_mine(opened) {
-            Ok(mine) => {
-                say(
-                    out,
-                    &format!(
-                        "{} was changed by someone else; your answers are in {}, and this interview goes on there.",
-                        display_path(&path),
-                        display_path(&mine)
-                    ),
-                )?;
-                // Nobody else knows the new file: its lock is free. Should it not be, the
-                // old lock is kept rather than none.
-                match lock::lock(&mine) {
-                    Ok(new) => *lock = new,
-                    Err(e) => say(out, &format!("Warning: {e}"))?,
-                }
-                Ok(true)
-            }
-            Err(e) => {
-                opened.record = before;
-                say(
-                    out,
-                    &format!(
-                        "Not saved, nothing changed: {} was changed by someone else, and your answers could not be written beside it: {e}",
-                        display_path(&path)
-                    ),
-                )?;
-                Ok(false)
-            }
-        },
+        Err(SaveError::Conflict { path }) => (path, "was changed by someone else"),
+        Err(SaveError::Vanished { path }) => (path, "was moved away or deleted"),
         Err(e) => {
             opened.record = before;
             say(out, &format!("Not saved, nothing changed: {e}"))?;
+            return Ok(false);
+        }
+    };
+    match keep_mine(opened) {
+        Ok(mine) => {
+            say(
+                out,
+                &format!(
+                    "{} {what}; your answers are in {}, and this interview goes on there.",
+                    display_path(&path),
+                    display_path(&mine)
+                ),
+            )?;
+            // Nobody else knows the new file: its lock is free. Should it not be, the old
+            // lock is kept rather than none.
+            match lock::lock(&mine) {
+                Ok(new) => *lock = new,
+                Err(e) => say(out, &format!("Warning: {e}"))?,
+            }
+            Ok(true)
+        }
+        Err(e) => {
+            opened.record = before;
+            say(
+                out,
+                &format!(
+                    "Not saved, nothing changed: {} {what}, and your answers could not be written beside it: {e}",
+                    display_path(&path)
+                ),
+            )?;
             Ok(false)
         }
     }
@@ -253,32 +255,13 @@ fn saved(
 /// Writes the record in memory to the first free `NAME.mine.toml`, `NAME.mine-2.toml`...
 /// beside the record, never over an existing file, and makes it the record from now on.
 fn keep_mine(opened: &mut Opened) -> io::Result<PathBuf> {
-    let stem = opened
-        .path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
     opened.record.tidy();
-    for n in 1..1000 {
-        let name = match n {
-            1 => format!("{stem}.mine.toml"),
-            n => format!("{stem}.mine-{n}.toml"),
-        };
-        let target = opened.path.with_file_name(name);
-        match store::create_new(&target, &opened.record) {
-            Ok(()) => {
-                opened.disk_sha256 = crate::questionnaire::catalog::sha256_hex(
-                    store::to_text(&opened.record).as_bytes(),
-                );
-                opened.disk_stamp = store::stamp(&target);
-                opened.path = target.clone();
-                return Ok(target);
-            }
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
-            Err(e) => return Err(e),
-        }
-    }
-    Err(io::Error::other("no free NAME.mine-N.toml name"))
+    let target = crate::record::conflict::write_mine(&opened.path, &opened.record)?;
+    opened.disk_sha256 =
+        crate::questionnaire::catalog::sha256_hex(store::to_text(&opened.record).as_bytes());
+    opened.disk_stamp = store::stamp(&target);
+    opened.path = target.clone();
+    Ok(target)
 }
 
 fn show(

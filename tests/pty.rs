@@ -524,6 +524,8 @@ fn a_record_moved_away_is_not_made_again() {
     let before = std::fs::read(&moved).unwrap();
     s.keys("f", "a.toml is gone");
     assert!(s.contents().contains("a.mine.toml"), "{}", s.contents());
+    // Nothing to reload: the footer does not offer it.
+    assert!(!s.contents().contains("reload"), "{}", s.contents());
     assert!(!file.exists(), "a.toml was made again");
     s.send("\x03");
     s.wait_exit(Duration::from_secs(5));

@@ -400,22 +400,9 @@ fn validate_one(file: &Path) -> Result<&'static str, LoadError> {
     match store::parse(file, &text) {
         Ok(record) => store::with_questionnaire(file, &text, record).map(|_| "record"),
         // A record has a top-level `schema`, a questionnaire has not.
-        Err(e) if has_schema(file, &text)? => Err(every_unknown_key(file, &text, e)),
+        Err(e) if has_schema(file, &text)? => Err(e),
         Err(_) => catalog::from_file(file).map(|_| "questionnaire"),
     }
-}
-
-/// A record's load error with every key it does not know, where the parse stopped at the
-/// first: when that first one is one of them (and not, say, a schema 1 record's problem).
-fn every_unknown_key(file: &Path, text: &str, e: LoadError) -> LoadError {
-    let LoadError::Invalid { problems, .. } = &e else {
-        return e;
-    };
-    let all = match diagnostic::from_toml_all::<Record>(file, text) {
-        Err(all) if problems.len() == 1 && all.len() > 1 && all.contains(&problems[0]) => all,
-        _ => return e,
-    };
-    LoadError::invalid(file, all)
 }
 
 /// Whether a file has a top-level `schema` key; the rest is skipped unread (`IgnoredAny`).

@@ -74,10 +74,17 @@ pub fn parse_versioned(file: &Path, text: &str) -> Result<(Record, Option<u32>),
                 .and_then(|v| v.as_integer());
             match found {
                 Some(found) if found > i64::from(SCHEMA) => Err(newer(found)),
-                Some(1) => diagnostic::from_toml::<super::v1::RecordV1>(file, text)
+                Some(1) => diagnostic::from_toml_all::<super::v1::RecordV1>(file, text)
                     .map(|old| (old.upgrade(), Some(1)))
-                    .map_err(|d| LoadError::invalid(file, vec![d])),
-                _ => Err(LoadError::invalid(file, vec![d])),
+                    .map_err(|all| LoadError::invalid(file, all)),
+                // Every problem is listed, not only the first the parse stopped at: the
+                // other unknown keys too.
+                _ => Err(LoadError::invalid(
+                    file,
+                    diagnostic::from_toml_all::<Record>(file, text)
+                        .err()
+                        .unwrap_or_else(|| vec![d]),
+                )),
             }
         }
     }
@@ -259,6 +266,15 @@ pub fn check_writable(path: &Path) -> Result<(), SaveError> {
     Ok(())
 }
 
+/// Whether the record is no longer where it was, although its folder still is.
+fn vanished(path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    fs::symlink_metadata(path).is_err_and(|e| e.kind() == io::ErrorKind::NotFound)
+        // A folder deleted while it is the working folder still answers to `.`, with no
+        // links left.
+        && fs::metadata(folder_of(path)).is_ok_and(|m| m.is_dir() && m.nlink() > 0)
+}
+
 /// Whether this user (by the effective ids, as a write would be checked) may write `path`.
 fn may_write(path: &Path) -> bool {
     use std::os::unix::ffi::OsStrExt;
@@ -329,9 +345,7 @@ impl OnDisk {
         // Moved away or deleted while its folder is still there: written anew, it would
         // appear beside where it went. (With the folder gone too, the save fails as any
         // other write that cannot be done.)
-        if fs::symlink_metadata(&self.path).is_err_and(|e| e.kind() == io::ErrorKind::NotFound)
-            && fs::metadata(folder_of(&self.path)).is_ok_and(|m| m.is_dir())
-        {
+        if vanished(&self.path) {
             return Err(SaveError::Vanished {
                 path: self.path.clone(),
             });

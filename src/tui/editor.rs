@@ -167,29 +167,14 @@ fn text_area(value: &str) -> TextArea<'static> {
 /// Whether the screen shows `c` as something else: a control character (other than a tab,
 /// which the editor lays out itself) or a bidirectional control.
 pub fn is_shown_neutralised(c: char) -> bool {
-    // Everything `neutralize` replaces is below U+00A0 or among the bidi controls.
-    let candidate = (c as u32) < 0xa0 || ('\u{61c}'..='\u{2069}').contains(&c);
-    candidate && c != '\t' && c != '\n' && {
-        let mut one = [0u8; 4];
-        let one = c.encode_utf8(&mut one);
-        crate::text::neutralize(one) != *one
-    }
+    crate::text::placeholder(c).is_some()
 }
 
-/// A line of an editor as the screen shows it: each character [`is_shown_neutralised`] as
-/// its visible symbol, one for one, so that columns and the cursor stay where they are.
+/// A line of the editor as the screen shows it: each control as its visible symbol, one
+/// character for one, so that the layout of the real text still fits.
 pub fn shown_line(line: &str) -> String {
     line.chars()
-        .map(|c| {
-            if is_shown_neutralised(c) {
-                crate::text::neutralize(&c.to_string())
-                    .chars()
-                    .next()
-                    .unwrap_or('\u{fffd}')
-            } else {
-                c
-            }
-        })
+        .map(|c| crate::text::placeholder(c).unwrap_or(c))
         .collect()
 }
 

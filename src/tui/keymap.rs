@@ -48,6 +48,8 @@ pub enum Context {
     Confirm,
     /// The file changed on disk under the interview.
     Conflict,
+    /// The file was moved away or deleted under the interview.
+    Gone,
     Notice,
 }
 
@@ -68,6 +70,7 @@ impl Context {
             Context::Picker => "Linking evidence (e)",
             Context::Confirm => "A yes/no question",
             Context::Conflict => "The record changed on disk",
+            Context::Gone => "The record moved away or deleted",
             Context::Notice => "A note",
         }
     }
@@ -192,6 +195,7 @@ pub static BINDINGS: &[Binding] = &[
     b(C::Conflict, &[Code(KeyCode::Enter)], Act(Action::Confirm), "go on with your answers (in NAME.mine.toml)", Some((1, "go on with your answers"))),
     b(C::Conflict, &[Char('r')], Does::Type, "type reload, then Enter: open their version", Some((2, "reload Enter: open theirs"))),
     b(C::Conflict, &[Code(KeyCode::Esc)], Act(Action::Back), "go on with your answers", None),
+    b(C::Gone, &[Code(KeyCode::Enter), Code(KeyCode::Esc)], Act(Action::Confirm), "go on with your answers (in NAME.mine.toml)", Some((1, "go on with your answers"))),
     b(C::Notice, &[Key::Any], Act(Action::Back), "put the note away", Some((1, "go on"))),
 ];
 
@@ -209,6 +213,7 @@ fn contexts(mode: Mode) -> (&'static [Context], bool) {
         Mode::Confirm => (&[C::Anywhere, C::Confirm], false),
         Mode::Picker => (&[C::Anywhere, C::Picker], false),
         Mode::Conflict => (&[C::Anywhere, C::Conflict], true),
+        Mode::Gone => (&[C::Anywhere, C::Gone], false),
         Mode::Notice => (&[C::Anywhere, C::Notice], false),
         Mode::Normal(Screen::Question, Focus::Question) => {
             (&[C::Anywhere, C::Screens, C::Question], false)
@@ -350,7 +355,7 @@ fn footer_keys(b: &Binding) -> String {
 }
 
 /// The parts of the help and of the README's key table, in this order.
-pub const SECTIONS: [Context; 14] = [
+pub const SECTIONS: [Context; 15] = [
     C::Question,
     C::List,
     C::Setup,
@@ -361,6 +366,7 @@ pub const SECTIONS: [Context; 14] = [
     C::Notes,
     C::Confirm,
     C::Conflict,
+    C::Gone,
     C::Notice,
     C::Reading,
     C::Screens,

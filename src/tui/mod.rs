@@ -596,35 +596,11 @@ impl Written {
     /// SHA-256 of what the file holds.
     fn write(&mut self, edit: u64, text: &str) -> Result<String, store::SaveError> {
         if edit > self.edit {
-            // A record moved away (`mv a.toml b.toml`) or deleted is not made again where it
-            // was: like one changed by someone else, the user decides. (A folder that is gone
-            // takes nothing: that is a failed save, kept elsewhere on quit.)
-            if record_gone(&self.disk.path) {
-                return Err(store::SaveError::Conflict {
-                    path: self.disk.path.clone(),
-                });
-            }
             self.disk.write(text)?;
             self.edit = edit;
         }
         Ok(self.disk.sha256.clone())
     }
-}
-
-/// Whether the record is no longer where it was, although its folder still is.
-fn record_gone(path: &Path) -> bool {
-    let folder = match path.parent() {
-        Some(p) if p.as_os_str().is_empty() => Path::new("."),
-        Some(p) => p,
-        None => return false,
-    };
-    std::fs::symlink_metadata(path).is_err_and(|e| e.kind() == io::ErrorKind::NotFound)
-        // A folder deleted while it is our working folder still answers to `.`, with no
-        // links left.
-        && std::fs::metadata(folder).is_ok_and(|m| {
-            use std::os::unix::fs::MetadataExt;
-            m.is_dir() && m.nlink() > 0
-        })
 }
 
 impl Files {
@@ -717,16 +693,20 @@ impl Files {
     }
 
     fn failed(&mut self, app: &mut App, e: store::SaveError) {
+        use store::SaveError::{Conflict, Vanished};
+        // A record moved away (`mv a.toml b.toml`) or deleted is not made again where it was:
+        // like one changed by someone else, the user decides.
+        let gone = matches!(e, Vanished { .. });
         match e {
             // A save of the file we were on before our answers went elsewhere: stale.
-            store::SaveError::Conflict { path } if path != app.opened.path => {}
-            store::SaveError::Conflict { path } if app.save != SaveState::Conflict => {
-                self.gone |= record_gone(&path);
+            Conflict { path } | Vanished { path } if path != app.opened.path => {}
+            Conflict { path } | Vanished { path } if app.save != SaveState::Conflict => {
+                self.gone = gone;
                 // Nothing more is written to their file; the dialog comes with the copy.
                 app.save = SaveState::Conflict;
                 self.keep_mine(app, path, false);
             }
-            store::SaveError::Conflict { .. } => {}
+            Conflict { .. } | Vanished { .. } => {}
             e => app.save_failed(e.to_string()),
         }
     }

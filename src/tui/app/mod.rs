@@ -132,10 +132,14 @@ pub enum Effect {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
     Normal(Screen, Focus),
-    Editing { enter_is_newline: bool },
+    Editing {
+        enter_is_newline: bool,
+    },
     Confirm,
     Picker,
     Conflict,
+    /// The record was moved away or deleted under the interview: nothing to reload.
+    Gone,
     Notice,
 }
 
@@ -208,6 +212,7 @@ fn mode_of(overlay: &Overlay, screen: Screen, focus: Focus) -> Mode {
         },
         Overlay::Confirm { .. } => Mode::Confirm,
         Overlay::Picker { .. } => Mode::Picker,
+        Overlay::Conflict { gone: true, .. } => Mode::Gone,
         Overlay::Conflict { .. } => Mode::Conflict,
         Overlay::Notice { .. } => Mode::Notice,
         Overlay::None => Mode::Normal(screen, focus),
