@@ -117,7 +117,7 @@ fn an_audit_recommends_and_names_what_stands_in_the_way() {
         note: String::new(),
         covers: None,
     };
-    edit::verify(&mut r, &major, verified).unwrap();
+    edit::verify(&mut r, &major, verified, jiff::civil::date(2026, 11, 30)).unwrap();
     // Closed, but the requirement is still rated P: the team re-rates it, or nothing is
     // recommended.
     let c = conclude(&q, &r.lookup());

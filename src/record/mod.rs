@@ -19,7 +19,7 @@ use crate::questionnaire::Requirement;
 use crate::questionnaire::catalog::Loaded;
 use crate::rating::{Judgement, Rating};
 
-pub use check::{check, check_date};
+pub use check::{check, check_at, check_date};
 
 /// The record layout this version writes. Schema 1 records (findings and actions kept under
 /// each requirement, without ids) are read and upgraded ([`v1`]).
@@ -600,6 +600,13 @@ impl Record {
             evidence: Vec::new(),
             issued: BTreeMap::new(),
         }
+    }
+
+    /// The same new record, its questionnaire read from a file (relative to the record's
+    /// folder).
+    pub fn with_questionnaire_path(mut self, path: String) -> Record {
+        self.questionnaire.path = Some(path);
+        self
     }
 
     pub fn answer(&self, id: &str) -> Option<&Answer> {

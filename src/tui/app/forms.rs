@@ -7,7 +7,9 @@ use crate::record::{check, edit};
 
 use super::evidence::{evidence_editor, evidence_from};
 use super::setup::setup_hint;
-use super::{App, Effect, FINDING_CLASSES, Focus, Overlay, Pending, Screen, SetupRow, setup_label};
+use super::{
+    App, Effect, FINDING_CLASSES, Focus, Overlay, Pending, Screen, SetupRow, refusal, setup_label,
+};
 use crate::tui::action::Action;
 use crate::tui::editor::{Draft, Editor, Field, FieldKind, Name, Purpose};
 use ratatui_textarea::Key;
@@ -119,7 +121,7 @@ impl App {
                     &format!("{id} interviewed"),
                     purpose.clone(),
                     vec![Field::line(
-                        "Names (Tab completes a participant; commas between)",
+                        "Names (Tab completes a participant; `;` between names)",
                         "",
                     )],
                 );
@@ -169,11 +171,7 @@ impl App {
                 Purpose::SignOff,
                 vec![
                     Field::line("Signed off by", "").named(Name::By),
-                    Field::line(
-                        "Date (YYYY-MM-DD)",
-                        &jiff::ZonedDateTime::now().date().to_string(),
-                    )
-                    .named(Name::Date),
+                    Field::line("Date (YYYY-MM-DD)", &self.today.to_string()).named(Name::Date),
                 ],
             ),
             Purpose::Condition(i) => {
@@ -411,8 +409,8 @@ impl App {
 
     pub(super) fn sync_notes(&mut self, editor: &Editor) {
         if let Purpose::Notes(id) = &editor.purpose {
-            self.opened.record.answer_mut(id).notes = editor.get(Name::Text);
-            self.changed();
+            let set = edit::set_notes(&mut self.opened.record, id, &editor.get(Name::Text));
+            self.edited(set);
         }
     }
 
@@ -432,6 +430,11 @@ impl App {
                 .is_none_or(|now| now.opened_with() != e.opened_with())
         {
             return Err("it changed since this form opened: Esc, then open it again".into());
+        }
+        // Presented here too, with how to reopen; the edit layer refuses it anyway.
+        if e.purpose != Purpose::JumpTo && self.opened.record.assessment.sign_off().is_some() {
+            self.message = Some(super::setup::FINAL_NOTE.into());
+            return Ok(());
         }
         let before = self.opened.record.clone();
         let effects = self.effects.len();
@@ -458,7 +461,7 @@ impl App {
             Purpose::Notes(_) => {}
             Purpose::Justification(id) => {
                 edit::rate(record, id, Some(Judgement::NA), Some(&e.get(Name::Text)))
-                    .map_err(|e| format!("{e} (Esc cancels)"))?;
+                    .map_err(|e| format!("{} (Esc cancels)", refusal(&e)))?;
                 self.message = Some(format!("{id} not applicable"));
             }
             Purpose::Finding(id) => {
@@ -470,7 +473,7 @@ impl App {
                     ..Default::default()
                 };
                 let q = &self.opened.questionnaire.questionnaire;
-                let fid = edit::add_finding(record, q, new).map_err(|e| e.0)?;
+                let fid = edit::add_finding(record, q, new).map_err(|e| refusal(&e))?;
                 self.message = Some(format!("{fid} recorded"));
             }
             Purpose::Action(_) => {
@@ -482,7 +485,7 @@ impl App {
                     &e.get(Name::Owner),
                     Some(&e.get(Name::Due)),
                 )
-                .map_err(|e| e.0)?;
+                .map_err(|e| refusal(&e))?;
                 self.message = Some(format!("{aid} planned for {finding}"));
             }
             Purpose::EditFinding(fid) => {
@@ -501,7 +504,7 @@ impl App {
                     root_cause: Some(e.get(Name::RootCause)),
                     ..Default::default()
                 };
-                let now = edit::edit_finding(record, fid, change).map_err(|e| e.0)?;
+                let now = edit::edit_finding(record, fid, change).map_err(|e| refusal(&e))?;
                 self.message = Some(if now == *fid {
                     format!("{now} changed")
                 } else {
@@ -510,26 +513,18 @@ impl App {
             }
             Purpose::EditAction(aid) => {
                 let (what, owner, due) = (e.get(Name::What), e.get(Name::Owner), e.get(Name::Due));
-                edit::edit_action(record, aid, &what, &owner, Some(&due)).map_err(|e| e.0)?;
+                edit::edit_action(record, aid, &what, &owner, Some(&due))
+                    .map_err(|e| refusal(&e))?;
                 self.message = Some(format!("{aid} changed"));
             }
             Purpose::Interviewee(id) => {
                 // Several people at once, each a name of their own (a name may hold a comma:
                 // "Reyes, Sofia").
-                let names: Vec<String> = e
-                    .get(Name::Text)
-                    .split(';')
-                    .map(str::trim)
-                    .filter(|n| !n.is_empty())
-                    .map(str::to_owned)
-                    .collect();
-                if names.is_empty() {
-                    return Err("type a name (Esc cancels)".into());
-                }
-                let a = record.answer_mut(id);
-                for name in &names {
-                    a.add_interviewee(name);
-                }
+                let names = edit::name_list(&e.get(Name::Text));
+                edit::add_interviewees(record, id, &names).map_err(|e| match e {
+                    edit::Refused::Invalid { .. } => "type a name (Esc cancels)".to_string(),
+                    e => refusal(&e),
+                })?;
             }
             Purpose::JumpTo => {
                 let q = &self.opened.questionnaire.questionnaire;
@@ -552,77 +547,65 @@ impl App {
                 return Ok(());
             }
             Purpose::Condition(i) => {
-                let cid = self.opened.questionnaire.questionnaire.conditions[*i]
-                    .id
-                    .clone();
-                let ids = id_list(&e.get(Name::Evidence));
-                if let Some(missing) = ids.iter().find(|x| record.evidence_item(x).is_none()) {
-                    return Err(format!(
-                        "no evidence `{missing}` in the register (v opens it)"
-                    ));
-                }
-                let (met, note) = (e.get(Name::Met), e.get(Name::Note));
-                if met == "not answered" {
-                    if !note.trim().is_empty() || !ids.is_empty() {
-                        return Err("answer yes or no to keep a note or evidence".into());
+                let q = &self.opened.questionnaire.questionnaire;
+                let cid = q.conditions[*i].id.clone();
+                let met = match e.get(Name::Met).as_str() {
+                    "yes" => Some(true),
+                    "no" => Some(false),
+                    _ => None,
+                };
+                let change = edit::ConditionChange {
+                    met,
+                    note: Some(e.get(Name::Note)),
+                    evidence: id_list(&e.get(Name::Evidence)),
+                    replace_evidence: true,
+                };
+                edit::answer_condition(record, q, &cid, change).map_err(|e| match e {
+                    edit::Refused::NotFound { id, .. } => {
+                        format!("no evidence `{id}` in the register (v opens it)")
                     }
-                    record.conditions.remove(&cid);
-                    self.message = Some(format!("clause 6 condition {cid} not answered"));
-                    self.changed();
-                    return Ok(());
-                }
-                let entry = record.conditions.entry(cid.clone()).or_default();
-                entry.met = met == "yes";
-                entry.note = note.trim().to_owned();
-                entry.evidence = ids;
-                self.message = Some(format!("clause 6 condition {cid} answered"));
+                    e => refusal(&e),
+                })?;
+                self.message = Some(match met {
+                    Some(_) => format!("clause 6 condition {cid} answered"),
+                    None => format!("clause 6 condition {cid} not answered"),
+                });
             }
             Purpose::Sampling(id) => {
-                edit::set_sampling(record, id, &e.get(Name::Text));
+                edit::set_sampling(record, id, &e.get(Name::Text)).map_err(|e| refusal(&e))?;
                 self.message = Some(format!("{id}: what was sampled recorded"));
             }
             // Unchanged: nothing to apply (a list read back from one line could change).
             Purpose::Setup(_) if !e.is_changed() => return Ok(()),
-            Purpose::Setup(row) => self.apply_setup(*row, &e.get(Name::Text))?,
+            Purpose::Setup(index) => {
+                let row = *self.setup_rows().get(*index).ok_or("no such row")?;
+                self.apply_setup(row, &e.get(Name::Text))?
+            }
             Purpose::SignOff => {
                 let q = &self.opened.questionnaire.questionnaire;
-                edit::finalize(record, q, &e.get(Name::By), e.get(Name::Date).trim())
-                    .map_err(|r| r.0)?;
+                edit::finalize(record, q, &e.get(Name::By), &e.get(Name::Date), self.today)
+                    .map_err(|e| refusal(&e))?;
                 self.message =
                     Some("signed off: the record is final and can no longer be changed".into());
             }
             Purpose::NewEvidence => {
-                let item = evidence_from(e)?;
-                if record.evidence_item(&item.id).is_some() {
-                    return Err(format!("`{}` is already in the register", item.id));
-                }
-                self.effects.push(Effect::HashEvidence {
-                    id: item.id.clone(),
-                });
-                record.evidence.push(item);
+                let item = evidence_from(e);
+                let id = item.id.clone();
+                let q = &self.opened.questionnaire.questionnaire;
+                edit::add_evidence(record, q, item).map_err(|e| refusal(&e))?;
+                self.effects.push(Effect::HashEvidence { id });
                 self.evidence_row = record.evidence.len() - 1;
                 self.register_changed();
             }
             Purpose::EditEvidence(i) => {
-                let mut item = evidence_from(e)?;
-                if record
-                    .evidence
-                    .iter()
-                    .enumerate()
-                    .any(|(j, x)| j != *i && x.id == item.id)
-                {
-                    return Err(format!("`{}` is already in the register", item.id));
+                let item = evidence_from(e);
+                let id = item.id.clone();
+                let was = record.evidence.get(*i).ok_or("no such item")?.id.clone();
+                let q = &self.opened.questionnaire.questionnaire;
+                let moved = edit::edit_evidence(record, q, &was, item).map_err(|e| refusal(&e))?;
+                if moved {
+                    self.effects.push(Effect::HashEvidence { id });
                 }
-                let old = &record.evidence[*i];
-                item.supports = old.supports.clone();
-                if item.location == old.location {
-                    item.sha256 = old.sha256.clone();
-                } else {
-                    self.effects.push(Effect::HashEvidence {
-                        id: item.id.clone(),
-                    });
-                }
-                record.evidence[*i] = item;
                 self.register_changed();
             }
         }
@@ -632,35 +615,32 @@ impl App {
 
     pub(super) fn apply(&mut self, pending: Pending) {
         let record = &mut self.opened.record;
-        match pending {
+        let removed = match pending {
             Pending::Quit { restore } => {
                 // The form stays open, so that the event loop keeps it as a draft.
                 self.overlay = *restore;
                 self.quit = true;
                 return;
             }
-            Pending::DeleteFinding(id) => {
-                let _ = edit::remove_finding(record, &id);
-            }
-            Pending::DeleteAction(id) => {
-                let _ = edit::remove_action(record, &id);
-            }
-            Pending::DeleteInterviewee(id, i) => {
-                record.answer_mut(&id).interviewed.remove(i);
-            }
+            Pending::DeleteFinding(id) => edit::remove_finding(record, &id).map(drop),
+            Pending::DeleteAction(id) => edit::remove_action(record, &id).map(drop),
+            Pending::DeleteInterviewee(id, i) => edit::remove_interviewee(record, &id, i).map(drop),
             Pending::DeleteEvidence(id) => {
-                let _ = edit::remove_evidence(record, &id);
+                let removed = edit::remove_evidence(record, &id).map(drop);
                 self.evidence_row = self
                     .evidence_row
                     .min(record.evidence.len().saturating_sub(1));
                 self.register_changed();
+                removed
             }
+        };
+        if self.edited(removed).is_none() {
+            return;
         }
         self.item = self.item.min(self.list_len(self.focus).saturating_sub(1));
         if self.list_len(self.focus) == 0 {
             self.focus = Focus::Question;
         }
-        self.changed();
     }
 }
 
