@@ -307,7 +307,12 @@ fn editing_notes_keeps_tabs_and_carriage_returns() {
     let tmp = TempDir::new().unwrap();
     let path = fresh(tmp.path());
     let mut opened = store::open(&path).unwrap();
-    opened.record.answer_mut("7.2.a").notes = "Plan\tOwner\r\nRisk\tAnn".into();
+    opened
+        .record
+        .requirements
+        .entry(String::from("7.2.a"))
+        .or_default()
+        .notes = "Plan\tOwner\r\nRisk\tAnn".into();
     let mut app = App::new(opened);
     app.update(Action::StartInterview);
     press(&mut app, &[KeyCode::Char('t')]);
@@ -333,7 +338,12 @@ fn editing_notes_keeps_every_character() {
     let tmp = TempDir::new().unwrap();
     let path = fresh(tmp.path());
     let mut opened = store::open(&path).unwrap();
-    opened.record.answer_mut("7.2.a").notes = notes.into();
+    opened
+        .record
+        .requirements
+        .entry(String::from("7.2.a"))
+        .or_default()
+        .notes = notes.into();
     let mut app = App::new(opened);
     app.update(Action::StartInterview);
     // Opened and closed; a key typed and taken back; a key typed and kept.
@@ -859,7 +869,12 @@ fn reloading_their_version_puts_their_notes_in_the_editor() {
     typed(&mut app, "my notes");
     // Someone else writes notes of their own.
     let mut theirs = store::open(&path).unwrap();
-    theirs.record.answer_mut("7.2.a").notes = "their notes".into();
+    theirs
+        .record
+        .requirements
+        .entry(String::from("7.2.a"))
+        .or_default()
+        .notes = "their notes".into();
     store::save(&mut theirs).unwrap();
     app.conflict(path.clone(), Ok(tmp.path().join("a.mine.toml")));
     typed(&mut app, "reload");
@@ -1068,7 +1083,13 @@ fn an_edit_never_lands_on_what_changed_under_it() {
     typed(&mut app, " (more)");
     let draft = app.draft().unwrap();
     // What a reload of someone else's version would do under the open form.
-    app.opened.record.finding_mut("NC-2").unwrap().text = "Their finding".into();
+    app.opened
+        .record
+        .findings
+        .iter_mut()
+        .find(|f| f.id == "NC-2")
+        .unwrap()
+        .text = "Their finding".into();
     press(
         &mut app,
         &[
@@ -1089,7 +1110,13 @@ fn an_edit_never_lands_on_what_changed_under_it() {
     );
     // The draft is not put on the changed finding either.
     let mut next = example_app();
-    next.opened.record.finding_mut("NC-2").unwrap().text = "Their finding".into();
+    next.opened
+        .record
+        .findings
+        .iter_mut()
+        .find(|f| f.id == "NC-2")
+        .unwrap()
+        .text = "Their finding".into();
     assert!(!next.restore_draft(&draft));
 
     // An evidence form whose item went away: refused, no panic.

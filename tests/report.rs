@@ -453,7 +453,7 @@ fn hostile_record(opened: &Opened) -> Record {
     let ids: Vec<String> = r.requirements.keys().cloned().collect();
     for (i, id) in ids.iter().enumerate() {
         let h = &hostile()[i % hostile().len()];
-        let a = r.answer_mut(id);
+        let a = r.requirements.entry(String::from(id)).or_default();
         a.notes = format!("{id}: {h}");
         a.interviewed.push(h.clone());
         a.sampling = h.clone();
