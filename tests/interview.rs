@@ -1274,3 +1274,90 @@ fn long_detail_rows_are_confirmed_with_enter() {
     assert!(matches!(app.overlay, Overlay::None), "{:?}", app.overlay);
     assert!(app.opened.record.assessment.conclusions.ends_with(" More."));
 }
+
+/// A setup row's draft names its detail, not its place in the list: it comes back into the
+/// same field however the rows around it change, and a draft of an older version (a row
+/// number) is not put into whatever row has that number now.
+#[test]
+fn a_setup_draft_names_its_detail_not_its_row() {
+    use vse_assess::tui::app::SetupRow;
+    let mut app = example_app();
+    app.update(Action::ShowSetup);
+    let team = app
+        .setup_rows()
+        .iter()
+        .position(|r| *r == SetupRow::Team)
+        .unwrap();
+    app.setup_row = team;
+    app.update(Action::Open);
+    typed(&mut app, "; Zoe Zed: observer");
+    let draft = app.draft().unwrap();
+    assert_eq!(
+        (draft.form.as_str(), draft.target.as_str()),
+        ("setup", "team")
+    );
+    let mut next = example_app();
+    assert!(next.restore_draft(&draft));
+    assert_eq!(next.setup_rows()[next.setup_row], SetupRow::Team);
+    press(&mut next, &[KeyCode::Enter]);
+    let team = &next.opened.record.assessment.team;
+    assert_eq!(team.last().map(|p| p.name.as_str()), Some("Zoe Zed"));
+
+    let old = vse_assess::tui::editor::Draft {
+        target: team.len().to_string(),
+        ..draft
+    };
+    let mut later = example_app();
+    assert!(!later.restore_draft(&old));
+    assert!(matches!(later.overlay, Overlay::None));
+}
+
+/// The setup form reads sessions as the command line does (`DATE LOCATION` or
+/// `DATE:LOCATION`), and the interviewee form says which separator it reads.
+#[test]
+fn the_setup_form_and_the_command_line_read_one_grammar() {
+    use vse_assess::tui::app::SetupRow;
+    let tmp = TempDir::new().unwrap();
+    let mut app = App::new(store::open(&fresh(tmp.path())).unwrap());
+    app.setup_row = app
+        .setup_rows()
+        .iter()
+        .position(|r| *r == SetupRow::Sessions)
+        .unwrap();
+    app.update(Action::Open);
+    typed(&mut app, "2026-11-27:Lyon; 2026-11-28 Paris office");
+    app.update(Action::Confirm);
+    assert!(matches!(app.overlay, Overlay::None), "{:?}", app.overlay);
+    let sessions: Vec<(String, String)> = app
+        .opened
+        .record
+        .assessment
+        .sessions
+        .iter()
+        .map(|s| (s.date.clone(), s.location.clone()))
+        .collect();
+    assert_eq!(
+        sessions,
+        [
+            ("2026-11-27".to_string(), "Lyon".to_string()),
+            ("2026-11-28".to_string(), "Paris office".to_string())
+        ]
+    );
+    app.update(Action::StartInterview);
+    app.update(Action::AddInterviewee);
+    let Overlay::Editor(e) = &app.overlay else {
+        panic!("{:?}", app.overlay)
+    };
+    assert!(
+        e.fields[0].label.contains("`;` between names"),
+        "{}",
+        e.fields[0].label
+    );
+    typed(&mut app, "Reyes, Sofia; Bob");
+    app.update(Action::Confirm);
+    let id = app.requirement().id.clone();
+    assert_eq!(
+        app.opened.record.answer(&id).unwrap().interviewed,
+        ["Reyes, Sofia", "Bob"]
+    );
+}

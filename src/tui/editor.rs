@@ -137,14 +137,16 @@ pub enum Purpose {
     EditAction(String),
     Interviewee(String),
     JumpTo,
-    /// A field of the setup form, by its index.
-    Setup(usize),
-    /// A clause 6 condition's answer, note and evidence, by the condition's index.
-    Condition(usize),
+    /// A field of the setup form, by which detail it is (never by its place in the list:
+    /// a row added would put an old draft into another field).
+    Setup(crate::tui::app::SetupRow),
+    /// A clause 6 condition's answer, note and evidence, by the condition's id.
+    Condition(String),
     /// What was sampled for a requirement.
     Sampling(String),
     NewEvidence,
-    EditEvidence(usize),
+    /// An item of the register, by its id.
+    EditEvidence(String),
     /// Who signs the assessment off, and when: the record becomes final.
     SignOff,
 }
@@ -190,11 +192,11 @@ impl Purpose {
             Purpose::EditFinding(id) => ("edit-finding", id.clone()),
             Purpose::EditAction(id) => ("edit-action", id.clone()),
             Purpose::Interviewee(id) => ("interviewee", id.clone()),
-            Purpose::Setup(row) => ("setup", row.to_string()),
-            Purpose::Condition(i) => ("condition", i.to_string()),
+            Purpose::Setup(row) => ("setup", row.key()?.to_owned()),
+            Purpose::Condition(id) => ("condition", id.clone()),
             Purpose::Sampling(id) => ("sampling", id.clone()),
             Purpose::NewEvidence => ("new-evidence", String::new()),
-            Purpose::EditEvidence(i) => ("edit-evidence", i.to_string()),
+            Purpose::EditEvidence(id) => ("edit-evidence", id.clone()),
             Purpose::SignOff => ("sign-off", String::new()),
         })
     }
@@ -208,11 +210,12 @@ impl Purpose {
             "edit-finding" => Purpose::EditFinding(id()),
             "edit-action" => Purpose::EditAction(id()),
             "interviewee" => Purpose::Interviewee(id()),
-            "setup" => Purpose::Setup(target.parse().ok()?),
-            "condition" => Purpose::Condition(target.parse().ok()?),
+            // A draft of an older version named the row by its place: not reopened.
+            "setup" => Purpose::Setup(crate::tui::app::SetupRow::from_key(target)?),
+            "condition" => Purpose::Condition(id()),
             "sampling" => Purpose::Sampling(id()),
             "new-evidence" => Purpose::NewEvidence,
-            "edit-evidence" => Purpose::EditEvidence(target.parse().ok()?),
+            "edit-evidence" => Purpose::EditEvidence(id()),
             "sign-off" => Purpose::SignOff,
             _ => return None,
         })

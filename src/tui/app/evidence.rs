@@ -68,7 +68,8 @@ impl App {
             }
             Action::AddEvidence => self.open_form(Purpose::NewEvidence),
             Action::Open if self.evidence_row < n => {
-                self.open_form(Purpose::EditEvidence(self.evidence_row))
+                let id = self.opened.record.evidence[self.evidence_row].id.clone();
+                self.open_form(Purpose::EditEvidence(id))
             }
             Action::Toggle if self.evidence_row < n => {
                 let ev = self.opened.record.evidence[self.evidence_row].id.clone();

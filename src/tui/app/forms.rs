@@ -142,8 +142,9 @@ impl App {
                 Purpose::JumpTo,
                 vec![Field::line("Id (7.2.a, 7.2a, OM.a)", "")],
             ),
-            Purpose::Setup(index) => {
-                let row = *self.setup_rows().get(*index)?;
+            Purpose::Setup(row) => {
+                let row = *row;
+                row.key()?;
                 // Paragraphs and lists of sessions get several lines, sentences room, names
                 // and lists one line.
                 let field = match row {
@@ -174,8 +175,9 @@ impl App {
                     Field::line("Date (YYYY-MM-DD)", &self.today.to_string()).named(Name::Date),
                 ],
             ),
-            Purpose::Condition(i) => {
-                let c = self.opened.questionnaire.questionnaire.conditions.get(*i)?;
+            Purpose::Condition(cid) => {
+                let q = &self.opened.questionnaire.questionnaire;
+                let c = q.conditions.iter().find(|c| c.id == *cid)?;
                 let answer = record.conditions.get(&c.id).cloned().unwrap_or_default();
                 let met = match record.conditions.get(&c.id) {
                     Some(a) if a.met => 0,
@@ -209,10 +211,10 @@ impl App {
                 )
             }
             Purpose::NewEvidence => evidence_editor("New evidence", Purpose::NewEvidence, None),
-            Purpose::EditEvidence(i) => evidence_editor(
+            Purpose::EditEvidence(id) => evidence_editor(
                 "Edit evidence",
                 purpose.clone(),
-                Some(record.evidence.get(*i)?),
+                Some(record.evidence_item(id)?),
             ),
         })
     }
@@ -242,33 +244,13 @@ impl App {
                 _ => None,
             }
         }
-        let mut draft = in_overlay(&self.overlay)?;
-        // An evidence item is kept by its id: positions change when items are removed.
-        if draft.form == "edit-evidence" {
-            let i: usize = draft.target.parse().ok()?;
-            draft.target = self.opened.record.evidence.get(i)?.id.clone();
-        }
-        Some(draft)
+        in_overlay(&self.overlay)
     }
 
     /// Reopens a form left unfinished in an earlier session, with what was typed in it.
     /// False when what it was about is gone (the draft is then left where it is).
     pub fn restore_draft(&mut self, draft: &Draft) -> bool {
-        let target = if draft.form == "edit-evidence" {
-            match self
-                .opened
-                .record
-                .evidence
-                .iter()
-                .position(|e| e.id == draft.target)
-            {
-                Some(i) => i.to_string(),
-                None => return false,
-            }
-        } else {
-            draft.target.clone()
-        };
-        let Some(purpose) = Purpose::from_draft_key(&draft.form, &target) else {
+        let Some(purpose) = Purpose::from_draft_key(&draft.form, &draft.target) else {
             return false;
         };
         let Some(mut editor) = self.form(purpose.clone()) else {
@@ -306,25 +288,28 @@ impl App {
             }
             Purpose::Setup(row) => {
                 self.screen = Screen::Setup;
-                self.setup_row = *row;
+                self.setup_row = self.setup_rows().iter().position(|r| r == row).unwrap_or(0);
             }
             Purpose::SignOff => {
                 self.screen = Screen::Setup;
                 self.setup_row = 0;
             }
-            Purpose::Condition(i) => {
+            Purpose::Condition(cid) => {
                 self.screen = Screen::Setup;
+                let q = &self.opened.questionnaire.questionnaire;
+                let i = q.conditions.iter().position(|c| c.id == *cid);
                 self.setup_row = self
                     .setup_rows()
                     .iter()
-                    .position(|r| *r == SetupRow::Condition(*i))
+                    .position(|r| Some(*r) == i.map(SetupRow::Condition))
                     .unwrap_or(0);
             }
             Purpose::Sampling(id) => self.show_requirement(id),
             Purpose::NewEvidence | Purpose::EditEvidence(_) => {
                 self.screen = Screen::Evidence;
-                if let Purpose::EditEvidence(i) = purpose {
-                    self.evidence_row = i;
+                if let Purpose::EditEvidence(id) = &purpose {
+                    let register = &self.opened.record.evidence;
+                    self.evidence_row = register.iter().position(|e| e.id == *id).unwrap_or(0);
                 }
             }
             Purpose::Notes(_) | Purpose::JumpTo => {}
@@ -546,9 +531,9 @@ impl App {
                 self.go_to_requirement(index);
                 return Ok(());
             }
-            Purpose::Condition(i) => {
+            Purpose::Condition(cid) => {
                 let q = &self.opened.questionnaire.questionnaire;
-                let cid = q.conditions[*i].id.clone();
+                let cid = cid.clone();
                 let met = match e.get(Name::Met).as_str() {
                     "yes" => Some(true),
                     "no" => Some(false),
@@ -577,10 +562,7 @@ impl App {
             }
             // Unchanged: nothing to apply (a list read back from one line could change).
             Purpose::Setup(_) if !e.is_changed() => return Ok(()),
-            Purpose::Setup(index) => {
-                let row = *self.setup_rows().get(*index).ok_or("no such row")?;
-                self.apply_setup(row, &e.get(Name::Text))?
-            }
+            Purpose::Setup(row) => self.apply_setup(*row, &e.get(Name::Text))?,
             Purpose::SignOff => {
                 let q = &self.opened.questionnaire.questionnaire;
                 edit::finalize(record, q, &e.get(Name::By), &e.get(Name::Date), self.today)
@@ -597,12 +579,11 @@ impl App {
                 self.evidence_row = record.evidence.len() - 1;
                 self.register_changed();
             }
-            Purpose::EditEvidence(i) => {
+            Purpose::EditEvidence(was) => {
                 let item = evidence_from(e);
                 let id = item.id.clone();
-                let was = record.evidence.get(*i).ok_or("no such item")?.id.clone();
                 let q = &self.opened.questionnaire.questionnaire;
-                let moved = edit::edit_evidence(record, q, &was, item).map_err(|e| refusal(&e))?;
+                let moved = edit::edit_evidence(record, q, was, item).map_err(|e| refusal(&e))?;
                 if moved {
                     self.effects.push(Effect::HashEvidence { id });
                 }

@@ -33,6 +33,39 @@ pub enum SetupRow {
     Condition(usize),
 }
 
+impl SetupRow {
+    /// The detail's name in a draft: stable whatever the rows around it. None for rows that
+    /// are not text fields.
+    pub fn key(self) -> Option<&'static str> {
+        Some(match self {
+            SetupRow::Vse => "vse",
+            SetupRow::Client => "client",
+            SetupRow::Objectives => "objectives",
+            SetupRow::Scope => "scope",
+            SetupRow::Processes => "processes",
+            SetupRow::Sites => "sites",
+            SetupRow::Team => "team",
+            SetupRow::Participants => "participants",
+            SetupRow::Sessions => "sessions",
+            SetupRow::AuditPlan => "audit-plan",
+            SetupRow::RemoteMethod => "remote-method",
+            SetupRow::NotCovered => "not-covered",
+            SetupRow::DivergingOpinions => "diverging-opinions",
+            SetupRow::Conclusions => "conclusions",
+            SetupRow::Distribution => "distribution",
+            SetupRow::Confidentiality => "confidentiality",
+            SetupRow::Kind | SetupRow::Status | SetupRow::Condition(_) => return None,
+        })
+    }
+
+    pub fn from_key(key: &str) -> Option<SetupRow> {
+        SETUP_FIXED
+            .into_iter()
+            .chain(SETUP_CLOSING)
+            .find(|r| r.key() == Some(key))
+    }
+}
+
 const SETUP_FIXED: [SetupRow; 14] = [
     SetupRow::Vse,
     SetupRow::Kind,
@@ -87,7 +120,10 @@ impl App {
             // Enter on a condition: its answer, note and evidence; Space, y, n answer it.
             Action::Open if matches!(row, SetupRow::Condition(_)) => {
                 if let SetupRow::Condition(i) = row {
-                    self.open_form(Purpose::Condition(i));
+                    let cid = self.opened.questionnaire.questionnaire.conditions[i]
+                        .id
+                        .clone();
+                    self.open_form(Purpose::Condition(cid));
                 }
             }
             Action::Toggle | Action::Open => match row {
@@ -116,7 +152,7 @@ impl App {
                         .is_some_and(|c| c.met);
                     self.set_condition(row, !met);
                 }
-                _ => self.open_form(Purpose::Setup(self.setup_row)),
+                _ => self.open_form(Purpose::Setup(row)),
             },
             _ => {}
         }
