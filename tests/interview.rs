@@ -1361,3 +1361,22 @@ fn the_setup_form_and_the_command_line_read_one_grammar() {
         ["Reyes, Sofia", "Bob"]
     );
 }
+
+/// The terminal's cursor is put on the frame where typing goes, worked out while drawing
+/// (no state kept in the app for it).
+#[test]
+fn the_cursor_goes_on_the_frame_where_typing_goes() {
+    use ratatui::backend::Backend;
+    let mut app = example_app();
+    app.update(Action::JumpTo);
+    typed(&mut app, "7.2");
+    let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    let buf = t
+        .draw(|f| vse_assess::tui::view::draw(f, &app))
+        .unwrap()
+        .buffer
+        .clone();
+    let at = t.backend_mut().get_cursor_position().unwrap();
+    let before: String = (at.x - 3..at.x).map(|x| buf[(x, at.y)].symbol()).collect();
+    assert_eq!(before, "7.2");
+}

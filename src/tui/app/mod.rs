@@ -254,9 +254,6 @@ pub struct App {
     pub read_only: bool,
     /// Read-only, and showing the requirement the editor is on (`--follow`).
     pub follow: bool,
-    /// Where the text cursor was drawn in the last frame: set while drawing, so the
-    /// terminal's own cursor can be put there.
-    pub cursor: std::cell::Cell<Option<ratatui::layout::Position>>,
     /// Today, as the event loop read it when the interview opened: what a sign-off form
     /// offers, and what the edit layer's "not in the future" compares with.
     pub today: jiff::civil::Date,
@@ -319,7 +316,6 @@ impl App {
             edits: 0,
             read_only: false,
             follow: false,
-            cursor: std::cell::Cell::new(None),
             today: crate::clock::today(),
             outline,
             register_edits: 0,
