@@ -1017,11 +1017,15 @@ pub fn set_details(
     let processes = match &details.processes {
         Some(given) => {
             let ids: Vec<String> = given.iter().map(|p| p.trim().to_uppercase()).collect();
-            if let Some(bad) = ids.iter().find(|p| q.process(p).is_none()) {
+            // Worded as the record check words it.
+            if let Some((i, bad)) = ids.iter().enumerate().find(|(_, p)| q.process(p).is_none()) {
                 let known: Vec<&str> = q.processes.iter().map(|p| p.id.as_str()).collect();
                 return refuse(
                     "processes",
-                    format!("unknown process `{bad}`; expected {}", known.join(", ")),
+                    format!(
+                        "assessment.scope.processes[{i}]: unknown process `{bad}`; expected one of {}",
+                        known.join(", ")
+                    ),
                 );
             }
             Some(ids)

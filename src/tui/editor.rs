@@ -181,6 +181,11 @@ pub fn shown_line(line: &str) -> String {
 }
 
 impl Purpose {
+    /// Notes: applied as they are typed, so the form is never submitted nor kept as a draft.
+    pub fn is_live(&self) -> bool {
+        matches!(self, Purpose::Notes(_))
+    }
+
     /// How a draft of this form is named in the drafts file: (form, what it is about). Notes
     /// are saved as they are typed and a jump holds nothing, so they have no drafts.
     pub fn draft_key(&self) -> Option<(&'static str, String)> {
@@ -315,6 +320,15 @@ impl Editor {
 
     pub fn value(&self, i: usize) -> String {
         self.fields[i].value()
+    }
+
+    /// Which option of the choice called `name` is chosen, by its place among the options:
+    /// a form maps it to its own values, never by comparing the words shown.
+    pub fn chosen(&self, name: Name) -> usize {
+        match self.fields.iter().find(|f| f.name == name).map(|f| &f.kind) {
+            Some(FieldKind::Choice { selected, .. }) => *selected,
+            _ => panic!("the form has no {name:?} choice"),
+        }
     }
 
     /// The value of the field called `name`.

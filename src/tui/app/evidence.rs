@@ -136,10 +136,7 @@ pub(super) fn evidence_from(e: &Editor) -> Evidence {
     Evidence {
         id: e.get(Name::Id).trim().to_owned(),
         title: e.get(Name::Title).trim().to_owned(),
-        kind: EVIDENCE_KINDS
-            .into_iter()
-            .find(|k| k.key() == e.get(Name::Kind))
-            .expect("listed kind"),
+        kind: EVIDENCE_KINDS[e.chosen(Name::Kind)],
         location: e.get(Name::Location).trim().to_owned(),
         version: e.get(Name::Version).trim().to_owned(),
         sha256: None,

@@ -474,7 +474,7 @@ impl App {
 
     /// Notes are being typed (saved once typing pauses).
     pub fn typing_notes(&self) -> bool {
-        matches!(&self.overlay, Overlay::Editor(e) if matches!(e.purpose, super::editor::Purpose::Notes(_)))
+        matches!(&self.overlay, Overlay::Editor(e) if e.purpose.is_live())
     }
 
     pub fn save_failed(&mut self, error: String) {
@@ -584,14 +584,11 @@ impl App {
         // the record now on screen (ours are where our answers went), and the next key adds
         // to those instead of putting ours back over them.
         if let Overlay::Editor(e) = std::mem::replace(&mut self.overlay, Overlay::None) {
-            self.overlay = match &e.purpose {
-                super::editor::Purpose::Notes(id) => {
-                    let known = self.opened.questionnaire.questionnaire.requirement(id);
-                    known
-                        .and_then(|_| self.form(e.purpose.clone()))
-                        .map_or(Overlay::None, Overlay::Editor)
-                }
-                _ => Overlay::Editor(e),
+            self.overlay = if e.purpose.is_live() {
+                self.form(e.purpose.clone())
+                    .map_or(Overlay::None, Overlay::Editor)
+            } else {
+                Overlay::Editor(e)
             };
         }
         self.message = Some(message);

@@ -101,7 +101,8 @@ impl App {
             .collect()
     }
 
-    /// Requirement ids the summary lists: those that block a conformance claim.
+    /// A key on the setup screen: moves between rows, answers a clause 6 condition, opens
+    /// a row's form, or asks for the sign-off.
     pub(super) fn update_setup(&mut self, action: Action) {
         let rows = self.setup_rows();
         let row = rows[self.setup_row.min(rows.len() - 1)];

@@ -337,7 +337,7 @@ pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
 
 /// Whether the popup shown over the body is the notes editor (drawn in place instead).
 pub fn editing_notes(app: &App) -> bool {
-    matches!(&app.overlay, Overlay::Editor(e) if matches!(e.purpose, super::editor::Purpose::Notes(_)))
+    matches!(&app.overlay, Overlay::Editor(e) if e.purpose.is_live())
 }
 
 #[cfg(test)]
