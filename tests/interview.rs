@@ -1141,6 +1141,8 @@ fn an_edit_never_lands_on_what_changed_under_it() {
 #[test]
 fn the_status_row_signs_off_through_the_same_checks() {
     let mut app = example_app();
+    // The form offers today, which is given: the example's sessions are in November 2026.
+    app.today = jiff::civil::date(2026, 11, 30);
     app.update(Action::ShowSetup);
     let status = app
         .setup_rows()
@@ -1168,6 +1170,7 @@ fn the_status_row_signs_off_through_the_same_checks() {
     assert!(matches!(&app.overlay, Overlay::Editor(e) if e.title.contains("Sign off")));
     typed(&mut app, "Nobody");
     app.update(Action::Confirm); // to the date, today's
+    assert!(matches!(&app.overlay, Overlay::Editor(e) if e.value(1) == "2026-11-30"));
     app.update(Action::Confirm);
     assert!(
         matches!(&app.overlay, Overlay::Editor(e) if e.error.as_deref().is_some_and(|m| m.contains("not in the assessment team"))),

@@ -776,6 +776,8 @@ fn report_of_a_signed_off_record() {
         assert_cmd::Command::cargo_bin("vse-assess")
             .unwrap()
             .current_dir(tmp.path())
+            // Today is given, so that signing off on 2026-11-20 holds on any day.
+            .env("VSE_ASSESS_TODAY", "2026-11-30")
             .args(args)
             .assert()
             .success();
