@@ -5,6 +5,7 @@
 //! ([`cli`]) and the interview's terminal UI ([`tui`]).
 
 pub mod cli;
+pub mod clock;
 pub mod compare;
 pub mod conformance;
 pub mod diagnostic;

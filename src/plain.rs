@@ -148,11 +148,10 @@ pub fn run(
                                 continue;
                             };
                             let before = opened.record.clone();
-                            let a = opened.record.answer_mut(&req.id);
-                            if !a.notes.is_empty() {
-                                a.notes.push_str("\n\n");
+                            if let Err(e) = edit::append_note(&mut opened.record, &req.id, &note) {
+                                say(out, &format!("{}: {e}; nothing changed.", req.id))?;
+                                continue;
                             }
-                            a.notes.push_str(note.trim());
                             if saved(out, opened, lock, before)? {
                                 say(out, &format!("Note added to {}.", req.id))?;
                             }

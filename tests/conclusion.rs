@@ -25,7 +25,7 @@ fn all_met(kind: Kind) -> Record {
         r.conditions.entry(c.id.clone()).or_default().met = true;
     }
     for req in &loaded.questionnaire.requirements {
-        let a = r.answer_mut(&req.id);
+        let a = r.requirements.entry(String::from(&req.id)).or_default();
         a.rating = Some(Judgement::F);
         a.facets = req.facets.clone();
     }
@@ -60,7 +60,10 @@ fn a_self_assessment_claims_or_not() {
         conclude(&q, &r.lookup()),
         Conclusion::Claim { claimable: true }
     );
-    r.answer_mut("7.3.b").rating = Some(Judgement::L);
+    r.requirements
+        .entry(String::from("7.3.b"))
+        .or_default()
+        .rating = Some(Judgement::L);
     assert_eq!(
         conclude(&q, &r.lookup()),
         Conclusion::Claim { claimable: false }
@@ -74,7 +77,10 @@ fn an_audit_recommends_and_names_what_stands_in_the_way() {
     assert_eq!(conclude(&q, &r.lookup()), Conclusion::Recommend);
 
     // A minor nonconformity: recommend once its corrective action plan is accepted.
-    r.answer_mut("7.3.b").rating = Some(Judgement::L);
+    r.requirements
+        .entry(String::from("7.3.b"))
+        .or_default()
+        .rating = Some(Judgement::L);
     finding(
         &mut r,
         "7.3.b",
@@ -90,7 +96,10 @@ fn an_audit_recommends_and_names_what_stands_in_the_way() {
     );
 
     // A major: do not recommend, naming it, until it is closed and verified.
-    r.answer_mut("7.2.g").rating = Some(Judgement::P);
+    r.requirements
+        .entry(String::from("7.2.g"))
+        .or_default()
+        .rating = Some(Judgement::P);
     let major = finding(&mut r, "7.2.g", FindingClass::Major, "No risk plan");
     assert_eq!(major, "NC-2");
     let c = conclude(&q, &r.lookup());
@@ -117,7 +126,7 @@ fn an_audit_recommends_and_names_what_stands_in_the_way() {
         note: String::new(),
         covers: None,
     };
-    edit::verify(&mut r, &major, verified).unwrap();
+    edit::verify(&mut r, &major, verified, jiff::civil::date(2026, 11, 30)).unwrap();
     // Closed, but the requirement is still rated P: the team re-rates it, or nothing is
     // recommended.
     let c = conclude(&q, &r.lookup());
@@ -133,7 +142,10 @@ fn an_audit_recommends_and_names_what_stands_in_the_way() {
     ));
 
     // A rating below met that no nonconformity covers leaves the VSE nothing to correct.
-    r.answer_mut("7.4.d").rating = Some(Judgement::L);
+    r.requirements
+        .entry(String::from("7.4.d"))
+        .or_default()
+        .rating = Some(Judgement::L);
     let c = conclude(&q, &r.lookup());
     assert!(
         matches!(&c, Conclusion::DoNotRecommend { majors, other, .. } if majors.is_empty() && other.len() == 1)
@@ -200,7 +212,10 @@ fn ratings_and_findings_that_disagree_are_warned_about() {
     let mut r = all_met(Kind::Audit);
     assert!(consistency_warnings(&q, &r.lookup()).is_empty());
     // Below met with no nonconformity.
-    r.answer_mut("7.2.a").rating = Some(Judgement::P);
+    r.requirements
+        .entry(String::from("7.2.a"))
+        .or_default()
+        .rating = Some(Judgement::P);
     finding(
         &mut r,
         "7.2.a",
@@ -211,7 +226,11 @@ fn ratings_and_findings_that_disagree_are_warned_about() {
     finding(&mut r, "7.2.b", FindingClass::Minor, "Roles unclear");
     // Met on no evidence and no interviewee, every facet unchecked.
     r.evidence[0].supports.retain(|s| s != "7.2.c");
-    r.answer_mut("7.2.c").facets.clear();
+    r.requirements
+        .entry(String::from("7.2.c"))
+        .or_default()
+        .facets
+        .clear();
     let w = consistency_warnings(&q, &r.lookup());
     let ids: Vec<&str> = w.iter().map(|(id, _)| *id).collect();
     assert_eq!(ids, ["7.2.a", "7.2.b", "7.2.c"], "one line per requirement");
@@ -220,7 +239,11 @@ fn ratings_and_findings_that_disagree_are_warned_about() {
     assert!(w[2].1.contains("no evidence linked and no one interviewed"));
     assert!(w[2].1.contains("every facet not checked"));
     // An interviewee is enough to rest a rating on.
-    r.answer_mut("7.2.c").interviewed.push("Ann".into());
+    r.requirements
+        .entry(String::from("7.2.c"))
+        .or_default()
+        .interviewed
+        .push("Ann".into());
     let w = consistency_warnings(&q, &r.lookup());
     assert!(!w[2].1.contains("no evidence linked"));
 }

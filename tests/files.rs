@@ -116,7 +116,12 @@ fn a_save_that_could_not_be_read_back_is_refused() {
     // A record just under the 16 MiB read limit.
     let mut opened = store::open(&file).unwrap();
     let room = vse_assess::MAX_FILE_BYTES as usize - store::to_text(&opened.record).len() - 200;
-    opened.record.answer_mut("7.2.a").notes = "x".repeat(room);
+    opened
+        .record
+        .requirements
+        .entry(String::from("7.2.a"))
+        .or_default()
+        .notes = "x".repeat(room);
     store::save(&mut opened).unwrap();
     let before = fs::read(&file).unwrap();
 

@@ -307,7 +307,12 @@ fn editing_notes_keeps_tabs_and_carriage_returns() {
     let tmp = TempDir::new().unwrap();
     let path = fresh(tmp.path());
     let mut opened = store::open(&path).unwrap();
-    opened.record.answer_mut("7.2.a").notes = "Plan\tOwner\r\nRisk\tAnn".into();
+    opened
+        .record
+        .requirements
+        .entry(String::from("7.2.a"))
+        .or_default()
+        .notes = "Plan\tOwner\r\nRisk\tAnn".into();
     let mut app = App::new(opened);
     app.update(Action::StartInterview);
     press(&mut app, &[KeyCode::Char('t')]);
@@ -333,7 +338,12 @@ fn editing_notes_keeps_every_character() {
     let tmp = TempDir::new().unwrap();
     let path = fresh(tmp.path());
     let mut opened = store::open(&path).unwrap();
-    opened.record.answer_mut("7.2.a").notes = notes.into();
+    opened
+        .record
+        .requirements
+        .entry(String::from("7.2.a"))
+        .or_default()
+        .notes = notes.into();
     let mut app = App::new(opened);
     app.update(Action::StartInterview);
     // Opened and closed; a key typed and taken back; a key typed and kept.
@@ -859,7 +869,12 @@ fn reloading_their_version_puts_their_notes_in_the_editor() {
     typed(&mut app, "my notes");
     // Someone else writes notes of their own.
     let mut theirs = store::open(&path).unwrap();
-    theirs.record.answer_mut("7.2.a").notes = "their notes".into();
+    theirs
+        .record
+        .requirements
+        .entry(String::from("7.2.a"))
+        .or_default()
+        .notes = "their notes".into();
     store::save(&mut theirs).unwrap();
     app.conflict(path.clone(), Ok(tmp.path().join("a.mine.toml")));
     typed(&mut app, "reload");
@@ -1068,7 +1083,13 @@ fn an_edit_never_lands_on_what_changed_under_it() {
     typed(&mut app, " (more)");
     let draft = app.draft().unwrap();
     // What a reload of someone else's version would do under the open form.
-    app.opened.record.finding_mut("NC-2").unwrap().text = "Their finding".into();
+    app.opened
+        .record
+        .findings
+        .iter_mut()
+        .find(|f| f.id == "NC-2")
+        .unwrap()
+        .text = "Their finding".into();
     press(
         &mut app,
         &[
@@ -1089,7 +1110,13 @@ fn an_edit_never_lands_on_what_changed_under_it() {
     );
     // The draft is not put on the changed finding either.
     let mut next = example_app();
-    next.opened.record.finding_mut("NC-2").unwrap().text = "Their finding".into();
+    next.opened
+        .record
+        .findings
+        .iter_mut()
+        .find(|f| f.id == "NC-2")
+        .unwrap()
+        .text = "Their finding".into();
     assert!(!next.restore_draft(&draft));
 
     // An evidence form whose item went away: refused, no panic.
@@ -1114,6 +1141,8 @@ fn an_edit_never_lands_on_what_changed_under_it() {
 #[test]
 fn the_status_row_signs_off_through_the_same_checks() {
     let mut app = example_app();
+    // The form offers today, which is given: the example's sessions are in November 2026.
+    app.today = jiff::civil::date(2026, 11, 30);
     app.update(Action::ShowSetup);
     let status = app
         .setup_rows()
@@ -1141,6 +1170,7 @@ fn the_status_row_signs_off_through_the_same_checks() {
     assert!(matches!(&app.overlay, Overlay::Editor(e) if e.title.contains("Sign off")));
     typed(&mut app, "Nobody");
     app.update(Action::Confirm); // to the date, today's
+    assert!(matches!(&app.overlay, Overlay::Editor(e) if e.value(1) == "2026-11-30"));
     app.update(Action::Confirm);
     assert!(
         matches!(&app.overlay, Overlay::Editor(e) if e.error.as_deref().is_some_and(|m| m.contains("not in the assessment team"))),
@@ -1246,4 +1276,110 @@ fn long_detail_rows_are_confirmed_with_enter() {
     app.update(Action::Confirm);
     assert!(matches!(app.overlay, Overlay::None), "{:?}", app.overlay);
     assert!(app.opened.record.assessment.conclusions.ends_with(" More."));
+}
+
+/// A setup row's draft names its detail, not its place in the list: it comes back into the
+/// same field however the rows around it change, and a draft of an older version (a row
+/// number) is not put into whatever row has that number now.
+#[test]
+fn a_setup_draft_names_its_detail_not_its_row() {
+    use vse_assess::tui::app::SetupRow;
+    let mut app = example_app();
+    app.update(Action::ShowSetup);
+    let team = app
+        .setup_rows()
+        .iter()
+        .position(|r| *r == SetupRow::Team)
+        .unwrap();
+    app.setup_row = team;
+    app.update(Action::Open);
+    typed(&mut app, "; Zoe Zed: observer");
+    let draft = app.draft().unwrap();
+    assert_eq!(
+        (draft.form.as_str(), draft.target.as_str()),
+        ("setup", "team")
+    );
+    let mut next = example_app();
+    assert!(next.restore_draft(&draft));
+    assert_eq!(next.setup_rows()[next.setup_row], SetupRow::Team);
+    press(&mut next, &[KeyCode::Enter]);
+    let team = &next.opened.record.assessment.team;
+    assert_eq!(team.last().map(|p| p.name.as_str()), Some("Zoe Zed"));
+
+    let old = vse_assess::tui::editor::Draft {
+        target: team.len().to_string(),
+        ..draft
+    };
+    let mut later = example_app();
+    assert!(!later.restore_draft(&old));
+    assert!(matches!(later.overlay, Overlay::None));
+}
+
+/// The setup form reads sessions as the command line does (`DATE LOCATION` or
+/// `DATE:LOCATION`), and the interviewee form says which separator it reads.
+#[test]
+fn the_setup_form_and_the_command_line_read_one_grammar() {
+    use vse_assess::tui::app::SetupRow;
+    let tmp = TempDir::new().unwrap();
+    let mut app = App::new(store::open(&fresh(tmp.path())).unwrap());
+    app.setup_row = app
+        .setup_rows()
+        .iter()
+        .position(|r| *r == SetupRow::Sessions)
+        .unwrap();
+    app.update(Action::Open);
+    typed(&mut app, "2026-11-27:Lyon; 2026-11-28 Paris office");
+    app.update(Action::Confirm);
+    assert!(matches!(app.overlay, Overlay::None), "{:?}", app.overlay);
+    let sessions: Vec<(String, String)> = app
+        .opened
+        .record
+        .assessment
+        .sessions
+        .iter()
+        .map(|s| (s.date.clone(), s.location.clone()))
+        .collect();
+    assert_eq!(
+        sessions,
+        [
+            ("2026-11-27".to_string(), "Lyon".to_string()),
+            ("2026-11-28".to_string(), "Paris office".to_string())
+        ]
+    );
+    app.update(Action::StartInterview);
+    app.update(Action::AddInterviewee);
+    let Overlay::Editor(e) = &app.overlay else {
+        panic!("{:?}", app.overlay)
+    };
+    assert!(
+        e.fields[0].label.contains("`;` between names"),
+        "{}",
+        e.fields[0].label
+    );
+    typed(&mut app, "Reyes, Sofia; Bob");
+    app.update(Action::Confirm);
+    let id = app.requirement().id.clone();
+    assert_eq!(
+        app.opened.record.answer(&id).unwrap().interviewed,
+        ["Reyes, Sofia", "Bob"]
+    );
+}
+
+/// The terminal's cursor is put on the frame where typing goes, worked out while drawing
+/// (no state kept in the app for it).
+#[test]
+fn the_cursor_goes_on_the_frame_where_typing_goes() {
+    use ratatui::backend::Backend;
+    let mut app = example_app();
+    app.update(Action::JumpTo);
+    typed(&mut app, "7.2");
+    let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    let buf = t
+        .draw(|f| vse_assess::tui::view::draw(f, &app))
+        .unwrap()
+        .buffer
+        .clone();
+    let at = t.backend_mut().get_cursor_position().unwrap();
+    let before: String = (at.x - 3..at.x).map(|x| buf[(x, at.y)].symbol()).collect();
+    assert_eq!(before, "7.2");
 }

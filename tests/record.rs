@@ -655,3 +655,103 @@ fn validate_lists_every_unknown_key() {
         "{err}"
     );
 }
+
+/// The edit layer's rules hold on the command line as in the interview: an evidence item
+/// needs a title, an interviewee a name; a note added is trimmed.
+#[test]
+fn the_command_line_keeps_the_edit_layers_rules() {
+    let err = refused(
+        &good_record(),
+        &["evidence", "add", "--id", "E9", "--title", "  "],
+    );
+    assert!(err.contains("an item needs an id and a title"), "{err}");
+    let err = refused(&good_record(), &["answer", "7.2.b", "--interviewed", " "]);
+    assert!(err.contains("an interviewee needs a name"), "{err}");
+
+    let tmp = TempDir::new().unwrap();
+    let file = filled(tmp.path());
+    run_ok(
+        tmp.path(),
+        &["answer", "a.toml", "7.2.b", "--append-note", "  first  "],
+    );
+    run_ok(
+        tmp.path(),
+        &["answer", "a.toml", "7.2.b", "--append-note", "second\n"],
+    );
+    let opened = store::open(&file).unwrap();
+    assert_eq!(
+        opened.record.answer("7.2.b").unwrap().notes,
+        "first\n\nsecond"
+    );
+}
+
+/// Sessions have one grammar on the command line and in the setup form: `DATE LOCATION`
+/// and `DATE:LOCATION` alike.
+#[test]
+fn sessions_are_read_with_a_space_or_a_colon() {
+    let tmp = TempDir::new().unwrap();
+    let file = filled(tmp.path());
+    run_ok(
+        tmp.path(),
+        &[
+            "set",
+            "a.toml",
+            "--session",
+            "2026-11-20 Montreal office",
+            "--session",
+            "2026-11-21:Laval",
+        ],
+    );
+    let sessions = store::open(&file).unwrap().record.assessment.sessions;
+    let got: Vec<(&str, &str)> = sessions
+        .iter()
+        .map(|s| (s.date.as_str(), s.location.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [("2026-11-20", "Montreal office"), ("2026-11-21", "Laval")]
+    );
+}
+
+/// "Today" is what the command line is told it is (`VSE_ASSESS_TODAY`), read once at the
+/// edge: a sign-off after it is in the future, whatever the machine's clock says.
+#[test]
+fn the_command_line_passes_today_to_the_rules() {
+    let tmp = TempDir::new().unwrap();
+    filled(tmp.path());
+    let out = cli(tmp.path())
+        .env("VSE_ASSESS_TODAY", "2026-11-24")
+        .args(["finding", "add", "a.toml", "7.2.b", "--class", "minor"])
+        .args(["--text", "No review"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    run_ok(
+        tmp.path(),
+        &[
+            "action",
+            "add",
+            "a.toml",
+            "--finding",
+            "NC-1",
+            "--what",
+            "Review",
+        ],
+    );
+    let verified = |today: &str| {
+        cli(tmp.path())
+            .env("VSE_ASSESS_TODAY", today)
+            .args(["finding", "verify", "a.toml", "NC-1", "--by", "Ann Auditor"])
+            .args(["--date", "2026-11-25", "--not-effective"])
+            .output()
+            .unwrap()
+    };
+    let out = verified("2026-11-24");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("`2026-11-25` is in the future"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(verified("2026-11-25").status.success());
+}

@@ -453,7 +453,7 @@ fn hostile_record(opened: &Opened) -> Record {
     let ids: Vec<String> = r.requirements.keys().cloned().collect();
     for (i, id) in ids.iter().enumerate() {
         let h = &hostile()[i % hostile().len()];
-        let a = r.answer_mut(id);
+        let a = r.requirements.entry(String::from(id)).or_default();
         a.notes = format!("{id}: {h}");
         a.interviewed.push(h.clone());
         a.sampling = h.clone();
@@ -776,6 +776,8 @@ fn report_of_a_signed_off_record() {
         assert_cmd::Command::cargo_bin("vse-assess")
             .unwrap()
             .current_dir(tmp.path())
+            // Today is given, so that signing off on 2026-11-20 holds on any day.
+            .env("VSE_ASSESS_TODAY", "2026-11-30")
             .args(args)
             .assert()
             .success();

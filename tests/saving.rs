@@ -34,7 +34,12 @@ fn a_change_made_during_the_save_is_never_overwritten() {
         common::new_record(tmp.path(), name);
         let path = tmp.path().join(name);
         let mut opened = store::open(&path).unwrap();
-        opened.record.answer_mut("7.2.a").notes = "mine".into();
+        opened
+            .record
+            .requirements
+            .entry(String::from("7.2.a"))
+            .or_default()
+            .notes = "mine".into();
         let saved = store::save(&mut opened);
         assert!(
             matches!(saved, Err(SaveError::Conflict { .. })),
@@ -59,7 +64,12 @@ fn a_change_made_during_the_save_is_never_overwritten() {
     let path = tmp.path().join("quiet.toml");
     let mut opened = store::open(&path).unwrap();
     for note in ["first", "second"] {
-        opened.record.answer_mut("7.2.a").notes = note.into();
+        opened
+            .record
+            .requirements
+            .entry(String::from("7.2.a"))
+            .or_default()
+            .notes = note.into();
         store::save(&mut opened).unwrap();
         let back = store::open(&path).unwrap();
         assert_eq!(back.record.answer("7.2.a").unwrap().notes, note);
@@ -276,7 +286,12 @@ fn a_record_moved_away_is_not_created_again() {
     let path = tmp.path().join("moved.toml");
     let mut opened = store::open(&path).unwrap();
     fs::rename(&path, tmp.path().join("elsewhere.toml")).unwrap();
-    opened.record.answer_mut("7.2.a").notes = "mine".into();
+    opened
+        .record
+        .requirements
+        .entry(String::from("7.2.a"))
+        .or_default()
+        .notes = "mine".into();
     let saved = store::save(&mut opened);
     assert!(
         matches!(saved, Err(SaveError::Vanished { .. })),

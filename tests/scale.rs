@@ -46,7 +46,7 @@ fn generated(processes: usize, evidence: usize) -> (Loaded, Record) {
         .collect();
     let ratings = [Judgement::N, Judgement::P, Judgement::L, Judgement::F];
     for (n, id) in ids.iter().enumerate() {
-        let a = record.answer_mut(id);
+        let a = record.requirements.entry(String::from(id)).or_default();
         a.rating = Some(ratings[n % 4]);
         a.notes = format!("Interview note {n}: the plan, its versions, minutes; 3 of 14 people.");
         a.interviewed = vec!["Ana María Gómez".into()];

@@ -94,7 +94,7 @@ pub fn run(command: Command) -> Result<ExitCode> {
         Command::Finalize { file, by, date } => {
             let (mut opened, mut lock) = edit_any(&file)?;
             let q = &opened.questionnaire.questionnaire;
-            edit::finalize(&mut opened.record, q, &by, &date_or_today(date))
+            edit::finalize(&mut opened.record, q, &by, &date_or_today(date), today())
                 .map_err(|e| invalid(format!("{}: {e}", file.display())))?;
             save(&mut opened, &mut lock)?;
             let signed = opened
@@ -112,8 +112,14 @@ pub fn run(command: Command) -> Result<ExitCode> {
             date,
         } => {
             let (mut opened, mut lock) = edit_any(&file)?;
-            edit::reopen(&mut opened.record, &by, &date_or_today(date), &reason)
-                .map_err(|e| invalid(format!("{}: {e}", file.display())))?;
+            edit::reopen(
+                &mut opened.record,
+                &by,
+                &date_or_today(date),
+                &reason,
+                today(),
+            )
+            .map_err(|e| invalid(format!("{}: {e}", file.display())))?;
             save(&mut opened, &mut lock)?;
             say!("{}: draft again, editable", file.display());
             Ok(ExitCode::SUCCESS)
@@ -159,8 +165,12 @@ pub fn run(command: Command) -> Result<ExitCode> {
 
 /// A date given on the command line, else today's, as records hold dates.
 fn date_or_today(date: Option<jiff::civil::Date>) -> String {
-    date.unwrap_or_else(|| jiff::ZonedDateTime::now().date())
-        .to_string()
+    date.unwrap_or_else(today).to_string()
+}
+
+/// Today, read once per command, at the edge (see [`crate::clock`]).
+fn today() -> jiff::civil::Date {
+    crate::clock::today()
 }
 
 fn invalid(msg: impl Into<String>) -> anyhow::Error {
@@ -222,25 +232,29 @@ fn new(args: NewArgs) -> Result<ExitCode> {
     let loaded = catalog::resolve(&args.questionnaire, Path::new(catalog::LOCAL_DIR))?;
     let mut record = Record::new(&loaded, &args.vse, args.kind.into());
     if let Source::File(p) = &loaded.source {
-        record.questionnaire.path = Some(relative_to_record(p, &args.file)?);
+        record = record.with_questionnaire_path(relative_to_record(p, &args.file)?);
     }
-    let meta = &mut record.assessment;
-    meta.objectives = args.objectives.unwrap_or_default();
-    meta.client = args.client.unwrap_or_default();
-    meta.scope.sites = args.sites;
-    meta.scope.description = args.scope.unwrap_or_default();
-    if !args.processes.is_empty() {
-        meta.scope.processes = args.processes.iter().map(|p| p.to_uppercase()).collect();
-    }
-    meta.team = args.team.iter().map(|s| Person::parse(s)).collect();
-    meta.participants = args.participants.iter().map(|s| Person::parse(s)).collect();
-    meta.sessions = args.sessions;
+    let people =
+        |given: &[String]| -> Vec<Person> { given.iter().map(|s| Person::parse(s)).collect() };
+    let mut sessions = args.sessions;
     if args.date.is_some() || args.location.is_some() {
-        meta.sessions.push(Session {
+        sessions.push(Session {
             date: date_or_today(args.date),
             location: args.location.unwrap_or_default(),
         });
     }
+    let details = edit::Details {
+        objectives: args.objectives,
+        client: args.client,
+        sites: Some(args.sites),
+        scope: args.scope,
+        processes: Some(edit::process_list(&args.processes.join(","))).filter(|p| !p.is_empty()),
+        team: Some(people(&args.team)),
+        participants: Some(people(&args.participants)),
+        sessions: Some(sessions),
+        ..edit::Details::default()
+    };
+    edit::set_details(&mut record, &loaded.questionnaire, details).map_err(refused)?;
     first_problem(&record, &loaded.questionnaire)?;
     store::create_new(&args.file, &record)
         .with_context(|| format!("cannot create {}", args.file.display()))?;
@@ -269,59 +283,39 @@ fn first_problem(record: &Record, q: &crate::questionnaire::Questionnaire) -> Re
 /// `set`: each option given replaces that detail; the rest stay as they are.
 fn set(args: SetArgs) -> Result<ExitCode> {
     let (mut opened, mut lock) = edit(&args.file)?;
-    let meta = &mut opened.record.assessment;
-    let texts = [
-        (args.vse, &mut meta.vse),
-        (args.scope, &mut meta.scope.description),
-        (args.objectives, &mut meta.objectives),
-        (args.client, &mut meta.client),
-        (args.conclusions, &mut meta.conclusions),
-        (args.audit_plan, &mut meta.audit_plan),
-        (args.distribution, &mut meta.distribution),
-        (args.confidentiality, &mut meta.confidentiality),
-        (args.remote_method, &mut meta.remote_method),
-        (args.not_covered, &mut meta.not_covered),
-        (args.diverging_opinions, &mut meta.diverging_opinions),
-    ];
-    let mut changed = 0;
-    for (given, field) in texts {
-        if let Some(value) = given {
-            *field = value.trim().to_owned();
-            changed += 1;
-        }
+    let people =
+        |given: &[String]| -> Vec<Person> { given.iter().map(|s| Person::parse(s)).collect() };
+    fn some<T>(v: Vec<T>) -> Option<Vec<T>> {
+        Some(v).filter(|v| !v.is_empty())
     }
-    let people = |given: &[String]| given.iter().map(|s| Person::parse(s)).collect();
-    if !args.processes.is_empty() {
-        meta.scope.processes = args
-            .processes
-            .iter()
-            .map(|p| p.trim().to_uppercase())
-            .collect();
-        changed += 1;
-    }
-    if !args.sites.is_empty() {
-        meta.scope.sites = args.sites.iter().map(|s| s.trim().to_owned()).collect();
-        changed += 1;
-    }
-    for (given, list) in [
-        (&args.team, &mut meta.team),
-        (&args.participants, &mut meta.participants),
-    ] {
-        if !given.is_empty() {
-            *list = people(given);
-            changed += 1;
-        }
-    }
-    if !args.sessions.is_empty() {
-        meta.sessions = args.sessions;
-        changed += 1;
-    }
+    let details = edit::Details {
+        vse: args.vse,
+        scope: args.scope,
+        objectives: args.objectives,
+        client: args.client,
+        conclusions: args.conclusions,
+        audit_plan: args.audit_plan,
+        distribution: args.distribution,
+        confidentiality: args.confidentiality,
+        remote_method: args.remote_method,
+        not_covered: args.not_covered,
+        diverging_opinions: args.diverging_opinions,
+        processes: some(edit::process_list(&args.processes.join(","))),
+        sites: some(args.sites),
+        team: some(people(&args.team)),
+        participants: some(people(&args.participants)),
+        sessions: some(args.sessions),
+        kind: None,
+    };
+    let changed = details.count();
     if changed == 0 {
         bail!(invalid(
             "nothing to set: give at least one option (see `vse-assess set --help`)"
         ));
     }
-    first_problem(&opened.record, &opened.questionnaire.questionnaire)?;
+    let q = &opened.questionnaire.questionnaire;
+    edit::set_details(&mut opened.record, q, details).map_err(refused)?;
+    first_problem(&opened.record, q)?;
     save(&mut opened, &mut lock)?;
     say!("{}: {changed} detail(s) set", args.file.display());
     Ok(ExitCode::SUCCESS)
@@ -482,41 +476,25 @@ fn answer(args: AnswerArgs) -> Result<ExitCode> {
             })
         })?;
     }
-    let a = record.answer_mut(&id);
-    if let Some(n) = args.note {
-        a.notes = n;
+    if let Some(n) = &args.note {
+        edit::set_notes(record, &id, n).map_err(refused)?;
     }
-    if let Some(n) = args.append_note {
-        if !a.notes.is_empty() {
-            a.notes.push_str("\n\n");
-        }
-        a.notes.push_str(&n);
+    if let Some(n) = &args.append_note {
+        edit::append_note(record, &id, n).map_err(refused)?;
     }
-    let facet_name = |given: &str| -> Result<String> {
-        req.facets
-            .iter()
-            .find(|f| f.eq_ignore_ascii_case(given.trim()))
-            .cloned()
-            .ok_or_else(|| {
-                invalid(format!(
-                    "`{given}` is not a facet of {id}; facets: {}",
-                    req.facets.join(", ")
-                ))
-            })
-    };
     for f in &args.facets {
-        a.set_facet(&req, &facet_name(f)?, true);
+        edit::set_facet(record, &req, f, true).map_err(refused)?;
     }
     for f in &args.uncheck {
-        a.set_facet(&req, &facet_name(f)?, false);
+        edit::set_facet(record, &req, f, false).map_err(refused)?;
     }
-    for name in &args.interviewed {
-        a.add_interviewee(name);
+    if !args.interviewed.is_empty() {
+        edit::add_interviewees(record, &id, &args.interviewed).map_err(refused)?;
     }
     let q = &opened.questionnaire.questionnaire;
     let record = &mut opened.record;
     if let Some(sampled) = &args.sampling {
-        edit::set_sampling(record, &id, sampled);
+        edit::set_sampling(record, &id, sampled).map_err(refused)?;
     }
     for f in &args.findings {
         let (class, text) = f.split_once(':').ok_or_else(|| {
@@ -531,7 +509,7 @@ fn answer(args: AnswerArgs) -> Result<ExitCode> {
             text: text.to_owned(),
             ..Default::default()
         };
-        let fid = edit::add_finding(record, q, new).map_err(|e| invalid(e.0))?;
+        let fid = edit::add_finding(record, q, new).map_err(refused)?;
         say!("{fid}");
     }
     if let Some(what) = args.action {
@@ -566,7 +544,7 @@ fn answer(args: AnswerArgs) -> Result<ExitCode> {
                     actions.len()
                 ))
             })?;
-        edit::set_action_status(record, action, ActionStatus::Closed).map_err(|e| invalid(e.0))?;
+        edit::set_action_status(record, action, ActionStatus::Closed).map_err(refused)?;
     }
     save(&mut opened, &mut lock)?;
     say!("{}", answer_line(&opened, &id));
@@ -604,28 +582,13 @@ fn condition(
 ) -> Result<ExitCode> {
     let (mut opened, mut lock) = edit(file)?;
     let q = &opened.questionnaire.questionnaire;
-    let Some(c) = q
-        .conditions
-        .iter()
-        .find(|c| c.id.eq_ignore_ascii_case(id.trim()))
-    else {
-        let known: Vec<&str> = q.conditions.iter().map(|c| c.id.as_str()).collect();
-        bail!(invalid(format!(
-            "unknown condition `{id}`; expected one of {}",
-            known.join(", ")
-        )));
+    let change = edit::ConditionChange {
+        met: Some(matches!(yes_no, YesNo::Yes)),
+        note,
+        evidence: evidence.to_vec(),
+        replace_evidence: false,
     };
-    let cid = c.id.clone();
-    let entry = opened.record.conditions.entry(cid.clone()).or_default();
-    entry.met = matches!(yes_no, YesNo::Yes);
-    if let Some(n) = note {
-        entry.note = n;
-    }
-    for e in evidence {
-        if !entry.evidence.contains(e) {
-            entry.evidence.push(e.clone());
-        }
-    }
+    let cid = edit::answer_condition(&mut opened.record, q, id, change).map_err(refused)?;
     save(&mut opened, &mut lock)?;
     say!(
         "{cid}: {}",
@@ -650,38 +613,38 @@ fn evidence(cmd: EvidenceCommand) -> Result<ExitCode> {
             supports,
         } => {
             let (mut opened, mut lock) = edit(&file)?;
-            if opened.record.evidence_item(&id).is_some() {
-                bail!(invalid(format!(
-                    "evidence `{id}` is already in the register of {}",
-                    file.display()
-                )));
-            }
-            let q = &opened.questionnaire.questionnaire;
-            let supports = supports
-                .iter()
-                .map(|s| {
-                    q.resolve(s)
-                        .map(|r| r.id.clone())
-                        .map_err(|e| invalid(e.to_string()))
-                })
-                .collect::<Result<Vec<_>>>()?;
             // Kept relative to the record's folder when inside it: a folder moved whole
             // still verifies.
             let location = evidence::stored_location(&location, &opened.path);
+            let item = Evidence {
+                id: id.clone(),
+                title,
+                kind: kind.into(),
+                location: location.clone(),
+                version,
+                sha256: None,
+                supports,
+            };
+            // Checked before the file is read: a refused item hashes nothing.
+            let q = &opened.questionnaire.questionnaire;
+            let mut trial = opened.record.clone();
+            edit::add_evidence(&mut trial, q, item.clone()).map_err(|e| match e {
+                edit::Refused::Duplicate { id } => invalid(format!(
+                    "evidence `{id}` is already in the register of {}",
+                    file.display()
+                )),
+                e => refused(e),
+            })?;
             let hashed = store::hash_local_file(&location, &opened.path, &AtomicBool::new(false));
             if let store::Hashed::Skipped(why) = &hashed {
                 say_err!("vse-assess: {location}: not hashed: {why}");
             }
             let sha256 = hashed.sha256();
-            opened.record.evidence.push(Evidence {
-                id: id.clone(),
-                title,
-                kind: kind.into(),
-                location,
-                version,
+            let item = Evidence {
                 sha256: sha256.clone(),
-                supports,
-            });
+                ..item
+            };
+            edit::add_evidence(&mut opened.record, q, item).map_err(refused)?;
             save(&mut opened, &mut lock)?;
             match sha256 {
                 Some(h) => say!("added {id} (sha256 {h})"),
@@ -728,7 +691,7 @@ fn tab_line(fields: &[&str]) -> String {
 }
 
 fn refused(e: edit::Refused) -> anyhow::Error {
-    invalid(e.0)
+    invalid(e.to_string())
 }
 
 fn finding(cmd: FindingCommand) -> Result<ExitCode> {
@@ -832,7 +795,7 @@ fn finding(cmd: FindingCommand) -> Result<ExitCode> {
                 note,
                 covers: None,
             };
-            edit::verify(&mut opened.record, &id, verification).map_err(refused)?;
+            edit::verify(&mut opened.record, &id, verification, today()).map_err(refused)?;
             save(&mut opened, &mut lock)?;
             let f = opened.record.finding(&id).expect("verified");
             say!("{}: {}", f.id, f.state().describe());

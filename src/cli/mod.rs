@@ -152,15 +152,10 @@ fn date(s: &str) -> Result<Date, String> {
     s.parse().map_err(|e: jiff::Error| e.to_string())
 }
 
-/// `DATE:LOCATION` or `DATE`: one session of the assessment.
+/// `DATE`, `DATE LOCATION` or `DATE:LOCATION`: one session of the assessment, in the
+/// grammar the interview's setup form reads too.
 fn session(s: &str) -> Result<Session, String> {
-    let (day, location) = s.split_once(':').unwrap_or((s, ""));
-    let day =
-        date(day.trim()).map_err(|e| format!("{e}; write DATE:LOCATION, e.g. 2026-11-27:Lyon"))?;
-    Ok(Session {
-        date: day.to_string(),
-        location: location.trim().to_owned(),
-    })
+    crate::record::edit::parse_session(s).map_err(|e| e.to_string())
 }
 
 fn rating(s: &str) -> Result<Judgement, String> {
@@ -265,7 +260,7 @@ pub struct NewArgs {
     pub date: Option<Date>,
     #[arg(long, conflicts_with = "sessions")]
     pub location: Option<String>,
-    /// A session as DATE:LOCATION, e.g. 2026-11-27:Lyon (repeatable, for an assessment held
+    /// A session as DATE:LOCATION or "DATE LOCATION", e.g. 2026-11-27:Lyon (repeatable, for an assessment held
     /// over several days or places).
     #[arg(long = "session", value_parser = session)]
     pub sessions: Vec<Session>,
@@ -301,7 +296,7 @@ pub struct SetArgs {
     /// VSE participants as NAME or NAME:ROLE (repeatable; replaces the list).
     #[arg(long = "participant")]
     pub participants: Vec<String>,
-    /// The sessions as DATE:LOCATION (repeatable; replaces the list).
+    /// The sessions as DATE:LOCATION or "DATE LOCATION" (repeatable; replaces the list).
     #[arg(long = "session", value_parser = session)]
     pub sessions: Vec<Session>,
     /// The assessment team's conclusions, in its words (needed for the sign-off).

@@ -7,10 +7,18 @@ use crate::path;
 use crate::questionnaire::Questionnaire;
 use crate::rating::Judgement;
 
-use super::{Metadata, Record, SCHEMA, Status};
+use jiff::civil::Date;
 
-/// Every problem in the record, in file order.
+use super::{Metadata, Record, SCHEMA, Status, edit};
+
+/// Every problem in the record, in file order, read today (see [`check_at`]).
 pub fn check(record: &Record, q: &Questionnaire) -> Vec<Problem> {
+    check_at(record, q, crate::clock::today())
+}
+
+/// Every problem in the record, in file order, for a record read on `today`: a date of its
+/// history must not be after [`edit::latest_anywhere`] (the edit layer's one rule).
+pub fn check_at(record: &Record, q: &Questionnaire, today: Date) -> Vec<Problem> {
     let mut problems = Vec::new();
     let mut p = |path, msg: String| problems.push(Problem::new(path, msg));
 
@@ -68,7 +76,7 @@ pub fn check(record: &Record, q: &Questionnaire) -> Vec<Problem> {
         }
     }
 
-    check_history(meta, &mut p);
+    check_history(meta, today, &mut p);
 
     for id in record.conditions.keys() {
         if !q.conditions.iter().any(|c| &c.id == id) {
@@ -258,16 +266,10 @@ fn check_findings(record: &Record, q: &Questionnaire, p: &mut impl FnMut(Vec<Seg
 /// Sign-offs and reopenings: named, dated in order, a reopening with its reason, and the
 /// status the last one left. A record marked final without a sign-off is refused: "final"
 /// says someone signed it off.
-fn check_history(meta: &Metadata, p: &mut impl FnMut(Vec<Seg>, String)) {
+fn check_history(meta: &Metadata, today: Date, p: &mut impl FnMut(Vec<Seg>, String)) {
     let mut previous: Option<&str> = None;
-    // Today in UTC, with a day of slack for a record signed off east of here (and no time
-    // zone database to search on every load).
-    let latest = jiff::Timestamp::now()
-        .to_zoned_datetime(jiff::tz::TimeZone::UTC)
-        .date()
-        .tomorrow()
-        .map(|d| d.to_string())
-        .unwrap_or_default();
+    // A record may have been signed off east of here, where it is already tomorrow.
+    let latest = edit::latest_anywhere(today);
     for (i, change) in meta.history.iter().enumerate() {
         // Sign-off and reopening take turns, starting with a sign-off.
         let expected = if i % 2 == 0 {
@@ -298,7 +300,7 @@ fn check_history(meta: &Metadata, p: &mut impl FnMut(Vec<Seg>, String)) {
         }
         match check_date(&change.date) {
             Err(e) => p(path!["assessment", "history", i, "date"], e),
-            Ok(()) if change.date > latest => p(
+            Ok(()) if edit::in_future(&change.date, latest) => p(
                 path!["assessment", "history", i, "date"],
                 format!("`{}` is in the future", change.date),
             ),

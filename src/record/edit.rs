@@ -1,48 +1,238 @@
 //! Changes a user makes to an assessment, each one operation with its checks, used by the
-//! command line and the interview alike, so that a rule (not applicable needs a
-//! justification, a date, a finding that must exist, what closes a nonconformity) is written
-//! once: ratings, evidence links and sampling; findings, corrective actions and their
-//! verification.
+//! command line, the interview and plain mode alike, so that a rule (not applicable needs a
+//! justification, a date not in the future, an id that must exist or must be new, a final
+//! record that cannot change) is written once: ratings, notes, facets, interviewees and
+//! sampling; clause 6 answers; the evidence register; the assessment details; findings,
+//! corrective actions and their verification; sign-off and reopening.
+//!
+//! This module is the only writer of a [`Record`]: the front ends parse and present, and
+//! read the record freely, but change it only through these functions (the test
+//! `tests/architecture.rs` lists any other writer).
+
+use jiff::civil::Date;
 
 use super::{
-    Action, ActionStatus, Finding, FindingClass, Record, Status, StatusChange, Verification,
-    check_date,
+    Action, ActionStatus, Evidence, Finding, FindingClass, Kind, Person, Record, Session, Status,
+    StatusChange, Verification, check_date,
 };
-use crate::questionnaire::Questionnaire;
+use crate::questionnaire::{Questionnaire, Requirement};
 use crate::rating::Judgement;
 
-/// Why a change was refused; nothing was changed.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
-pub struct Refused(pub String);
+/// What a refused change was about, for [`Refused::NotFound`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Thing {
+    Finding,
+    Action,
+    Evidence,
+    Condition,
+    Requirement,
+}
 
-fn refuse<T>(msg: impl Into<String>) -> Result<T, Refused> {
-    Err(Refused(msg.into()))
+/// Why a change was refused; nothing was changed. The front ends match it to word it their
+/// way; its text is what they say by default.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refused {
+    /// The record is signed off (how, as [`StatusChange::describe`] says): it changes only
+    /// once reopened.
+    #[error("the record is final ({0}): it changes only once reopened")]
+    Final(String),
+    /// No such thing in the record (or the questionnaire); `known` lists those there are.
+    #[error("{}", describe_not_found(*.what, .id, .known))]
+    NotFound {
+        what: Thing,
+        id: String,
+        known: Vec<String>,
+    },
+    /// A value the field cannot take, and why.
+    #[error("{why}")]
+    Invalid { field: &'static str, why: String },
+    /// A date after today: `field` is what it dates.
+    #[error("`{date}` is in the future{}", if *.field == "verification" { ": a verification is dated when it was made" } else { "" })]
+    InFuture { field: &'static str, date: String },
+    /// An id already given to another item.
+    #[error("`{id}` is already in the register")]
+    Duplicate { id: String },
+    /// A sign-off refused, with every reason.
+    #[error("cannot sign off:\n{}", .0.iter().map(|r| format!("  - {r}")).collect::<Vec<_>>().join("\n"))]
+    NotReady(Vec<String>),
+}
+
+fn describe_not_found(what: Thing, id: &str, known: &[String]) -> String {
+    let known = list_or_none(known);
+    match what {
+        Thing::Finding => format!("no finding `{id}` (findings: {known})"),
+        Thing::Action => format!("no action `{id}` (actions: {known})"),
+        Thing::Evidence => format!(
+            "no evidence `{id}` in the register (known: {known}); add it with `vse-assess evidence add`"
+        ),
+        Thing::Condition => format!("unknown condition `{id}`; expected one of {known}"),
+        Thing::Requirement => format!("no requirement `{id}`"),
+    }
+}
+
+fn refuse<T>(field: &'static str, why: impl Into<String>) -> Result<T, Refused> {
+    Err(Refused::Invalid {
+        field,
+        why: why.into(),
+    })
+}
+
+/// A record signed off changes only once reopened: checked here, once, by every change.
+pub fn editable(record: &Record) -> Result<(), Refused> {
+    match record.assessment.sign_off() {
+        Some(signed) => Err(Refused::Final(signed.describe())),
+        None => Ok(()),
+    }
+}
+
+/// The one rule for dates that must not be in the future: `date` is after `today`. The
+/// caller says what today is (the front ends read the clock once, at the edge).
+pub fn in_future(date: &str, today: Date) -> bool {
+    date > today.to_string().as_str()
+}
+
+/// The latest date a record written anywhere may hold when it is read here on `today`: a
+/// place east of here may already be a day ahead. [`super::check`] uses it with
+/// [`in_future`]; a change made here is dated by today itself.
+pub fn latest_anywhere(today: Date) -> Date {
+    today.tomorrow().unwrap_or(today)
+}
+
+fn not_in_future(field: &'static str, date: &str, today: Date) -> Result<(), Refused> {
+    if in_future(date, today) {
+        return Err(Refused::InFuture {
+            field,
+            date: date.to_owned(),
+        });
+    }
+    Ok(())
+}
+
+fn date(field: &'static str, s: &str) -> Result<(), Refused> {
+    check_date(s).map_err(|why| Refused::Invalid { field, why })
 }
 
 /// Rates a requirement; `None` clears the rating (not yet assessed). Not applicable needs a
-/// justification, given here or already recorded; any other rating drops it. `justification`
-/// alone (rating `None` and `keep` true) rewrites the justification of an N/A.
+/// justification, given here or already recorded; any other rating drops it. Rated N/A again
+/// with a justification, that justification replaces the one recorded.
 pub fn rate(
     record: &mut Record,
     id: &str,
     rating: Option<Judgement>,
     justification: Option<&str>,
 ) -> Result<(), Refused> {
+    editable(record)?;
     let justification = justification.map(str::trim);
     if rating != Some(Judgement::NA) && justification.is_some_and(|j| !j.is_empty()) {
-        return refuse("a justification goes with not applicable (N/A) only");
+        return refuse(
+            "justification",
+            "a justification goes with not applicable (N/A) only",
+        );
     }
-    let a = record.answer_mut(id);
-    if rating == Some(Judgement::NA) {
-        let given = justification.unwrap_or(a.justification.trim());
-        if given.is_empty() {
-            return refuse("not applicable needs a justification");
+    let recorded = record.answer(id).map_or("", |a| a.justification.trim());
+    let justification = match rating {
+        Some(Judgement::NA) => {
+            let given = justification.unwrap_or(recorded);
+            if given.is_empty() {
+                return refuse("justification", "not applicable needs a justification");
+            }
+            Some(given.to_owned())
         }
-        a.justification = given.to_owned();
+        _ => None,
+    };
+    let a = record.answer_mut(id);
+    if let Some(j) = justification {
+        a.justification = j;
     }
     a.set_rating(rating);
     Ok(())
+}
+
+/// Replaces a requirement's notes, exactly as typed (the interview applies them as they are
+/// typed: a trailing space is the start of the next word).
+pub fn set_notes(record: &mut Record, id: &str, notes: &str) -> Result<(), Refused> {
+    editable(record)?;
+    record.answer_mut(id).notes = notes.to_owned();
+    Ok(())
+}
+
+/// Adds a paragraph to a requirement's notes. The paragraph is trimmed (the command line
+/// and plain mode alike); an empty one is refused.
+pub fn append_note(record: &mut Record, id: &str, note: &str) -> Result<(), Refused> {
+    editable(record)?;
+    let note = note.trim();
+    if note.is_empty() {
+        return refuse("notes", "no note given");
+    }
+    let a = record.answer_mut(id);
+    if !a.notes.is_empty() {
+        a.notes.push_str("\n\n");
+    }
+    a.notes.push_str(note);
+    Ok(())
+}
+
+/// Checks or unchecks a facet of a requirement, named as people type it (in any case).
+pub fn set_facet(
+    record: &mut Record,
+    req: &Requirement,
+    facet: &str,
+    checked: bool,
+) -> Result<(), Refused> {
+    editable(record)?;
+    let Some(name) = req
+        .facets
+        .iter()
+        .find(|f| f.eq_ignore_ascii_case(facet.trim()))
+    else {
+        return refuse(
+            "facets",
+            format!(
+                "`{facet}` is not a facet of {}; facets: {}",
+                req.id,
+                req.facets.join(", ")
+            ),
+        );
+    };
+    record.answer_mut(&req.id).set_facet(req, name, checked);
+    Ok(())
+}
+
+/// Who was interviewed for a requirement: each name is added once. A name must be given:
+/// an empty one is refused, and so is an empty list.
+pub fn add_interviewees(record: &mut Record, id: &str, names: &[String]) -> Result<(), Refused> {
+    editable(record)?;
+    if names.is_empty() {
+        return refuse("interviewed", "an interviewee needs a name");
+    }
+    let mut interviewed = record
+        .answer(id)
+        .map(|a| a.interviewed.clone())
+        .unwrap_or_default();
+    add_names(&mut interviewed, names)?;
+    record.answer_mut(id).interviewed = interviewed;
+    Ok(())
+}
+
+/// Takes a name off who was interviewed for a requirement, by its place in the list.
+pub fn remove_interviewee(record: &mut Record, id: &str, index: usize) -> Result<String, Refused> {
+    editable(record)?;
+    let listed = record.answer(id).map_or(0, |a| a.interviewed.len());
+    if index >= listed {
+        return refuse("interviewed", format!("{id} has {listed} interviewee(s)"));
+    }
+    Ok(record.answer_mut(id).interviewed.remove(index))
+}
+
+/// Names typed as one list: `;` separates them (a name may hold a comma: "Reyes, Sofia");
+/// what is empty between two separators is no name.
+pub fn name_list(typed: &str) -> Vec<String> {
+    typed
+        .split([';', '\n'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 /// Links or unlinks an evidence item of the register and a requirement.
@@ -52,6 +242,7 @@ pub fn link_evidence(
     requirement: &str,
     linked: bool,
 ) -> Result<(), Refused> {
+    editable(record)?;
     check_evidence(record, &[evidence.to_owned()])?;
     record.set_link(evidence, requirement, linked);
     Ok(())
@@ -60,6 +251,7 @@ pub fn link_evidence(
 /// Removes an evidence item from the register, and from every finding and clause 6 answer
 /// that cites it (a citation of nothing would make the record invalid). Returns the item.
 pub fn remove_evidence(record: &mut Record, id: &str) -> Result<super::Evidence, Refused> {
+    editable(record)?;
     check_evidence(record, &[id.to_owned()])?;
     for f in &mut record.findings {
         f.evidence.retain(|e| e != id);
@@ -101,8 +293,10 @@ pub fn citations(record: &Record, id: &str) -> Vec<String> {
 
 /// Records what was sampled for a requirement (projects, period, records seen, how many of
 /// how many); empty clears it.
-pub fn set_sampling(record: &mut Record, id: &str, sampled: &str) {
+pub fn set_sampling(record: &mut Record, id: &str, sampled: &str) -> Result<(), Refused> {
+    editable(record)?;
     record.answer_mut(id).sampling = sampled.trim().to_owned();
+    Ok(())
 }
 
 /// A finding as it is first recorded.
@@ -136,14 +330,18 @@ pub fn add_finding(
     q: &Questionnaire,
     new: NewFinding,
 ) -> Result<String, Refused> {
+    editable(record)?;
     let requirement = q
         .resolve(&new.requirement)
-        .map_err(|e| Refused(e.to_string()))?
+        .map_err(|e| Refused::Invalid {
+            field: "requirement",
+            why: e.to_string(),
+        })?
         .id
         .clone();
     let text = new.text.trim();
     if text.is_empty() {
-        return refuse("a finding needs its text");
+        return refuse("text", "a finding needs its text");
     }
     check_evidence(record, &new.evidence)?;
     let mut finding = Finding {
@@ -168,6 +366,7 @@ pub fn edit_finding(
     id: &str,
     change: FindingChange,
 ) -> Result<String, Refused> {
+    editable(record)?;
     check_evidence(record, &change.evidence)?;
     let next_id = change.class.map(|c| record.next_finding_id(c));
     // The id it leaves, when its class moves it to another kind, stays given.
@@ -175,16 +374,19 @@ pub fn edit_finding(
     let f = finding_mut(record, id)?;
     // Every check before any change: a refused edit changes nothing.
     if change.text.as_ref().is_some_and(|t| t.trim().is_empty()) {
-        return refuse("a finding needs its text");
+        return refuse("text", "a finding needs its text");
     }
     if let Some(class) = change.class
         && f.verification.is_some()
         && !class.is_nonconformity()
     {
-        return refuse(format!(
-            "{} has a verification of its corrective action: it stays a nonconformity",
-            f.id
-        ));
+        return refuse(
+            "class",
+            format!(
+                "{} has a verification of its corrective action: it stays a nonconformity",
+                f.id
+            ),
+        );
     }
     if let Some(text) = &change.text {
         f.text = text.trim().to_owned();
@@ -219,6 +421,7 @@ pub fn edit_finding(
 
 /// Removes a finding with its actions; returns it.
 pub fn remove_finding(record: &mut Record, id: &str) -> Result<Finding, Refused> {
+    editable(record)?;
     let i = record
         .findings
         .iter()
@@ -241,12 +444,13 @@ pub fn add_action(
     owner: &str,
     due: Option<&str>,
 ) -> Result<String, Refused> {
+    editable(record)?;
     if what.trim().is_empty() {
-        return refuse("say what is to be done");
+        return refuse("what", "say what is to be done");
     }
     let due = due.map(str::trim).filter(|d| !d.is_empty());
     if let Some(d) = due {
-        check_date(d).map_err(Refused)?;
+        date("due", d)?;
     }
     let id = record.next_action_id();
     let f = finding_mut(record, finding)?;
@@ -271,12 +475,13 @@ pub fn edit_action(
     owner: &str,
     due: Option<&str>,
 ) -> Result<(), Refused> {
+    editable(record)?;
     if what.trim().is_empty() {
-        return refuse("say what is to be done");
+        return refuse("what", "say what is to be done");
     }
     let due = due.map(str::trim).filter(|d| !d.is_empty());
     if let Some(d) = due {
-        check_date(d).map_err(Refused)?;
+        date("due", d)?;
     }
     let a = action_mut(record, action)?;
     a.what = what.trim().to_owned();
@@ -287,6 +492,7 @@ pub fn edit_action(
 
 /// Removes an action from its finding; returns it.
 pub fn remove_action(record: &mut Record, action: &str) -> Result<Action, Refused> {
+    editable(record)?;
     action_mut(record, action)?;
     let f = record
         .findings
@@ -309,6 +515,7 @@ pub fn set_action_status(
     action: &str,
     status: ActionStatus,
 ) -> Result<String, Refused> {
+    editable(record)?;
     action_mut(record, action)?;
     let f = record
         .findings
@@ -343,15 +550,16 @@ fn settle_covers(f: &mut Finding) {
 
 fn action_mut<'r>(record: &'r mut Record, action: &str) -> Result<&'r mut Action, Refused> {
     if record.action(action).is_none() {
-        let known: Vec<&str> = record
+        let known = record
             .findings
             .iter()
-            .flat_map(|f| f.actions.iter().map(|a| a.id.as_str()))
+            .flat_map(|f| f.actions.iter().map(|a| a.id.clone()))
             .collect();
-        return refuse(format!(
-            "no action `{action}` (actions: {})",
-            list_or_none(&known)
-        ));
+        return Err(Refused::NotFound {
+            what: Thing::Action,
+            id: action.to_owned(),
+            known,
+        });
     }
     Ok(record
         .findings
@@ -362,54 +570,66 @@ fn action_mut<'r>(record: &'r mut Record, action: &str) -> Result<&'r mut Action
 }
 
 /// The assessment team's verification of a nonconformity's corrective action. Effective
-/// closes the nonconformity; it needs every corrective action closed first.
+/// closes the nonconformity; it needs every corrective action closed first. It is dated
+/// when it was made: not after `today`.
 pub fn verify(
     record: &mut Record,
     finding: &str,
     verification: Verification,
+    today: Date,
 ) -> Result<(), Refused> {
+    editable(record)?;
     if verification.by.trim().is_empty() {
-        return refuse("say who verified it (a member of the assessment team)");
+        return refuse(
+            "by",
+            "say who verified it (a member of the assessment team)",
+        );
     }
     // The assessment team verifies, not the VSE: when a team is recorded, one of it.
     let team = &record.assessment.team;
     if !team.is_empty() && !team.iter().any(|p| p.name == verification.by.trim()) {
         let names: Vec<&str> = team.iter().map(|p| p.name.as_str()).collect();
-        return refuse(format!(
-            "`{}` is not in the assessment team ({}): the team verifies corrective action",
-            verification.by.trim(),
-            names.join(", ")
-        ));
+        return refuse(
+            "by",
+            format!(
+                "`{}` is not in the assessment team ({}): the team verifies corrective action",
+                verification.by.trim(),
+                names.join(", ")
+            ),
+        );
     }
-    check_date(&verification.date).map_err(Refused)?;
-    let today = jiff::ZonedDateTime::now().date().to_string();
-    if verification.date > today {
-        return refuse(format!(
-            "`{}` is in the future: a verification is dated when it was made",
-            verification.date
-        ));
-    }
+    date("date", &verification.date)?;
+    not_in_future("verification", &verification.date, today)?;
     let f = finding_mut(record, finding)?;
     if !f.class.is_nonconformity() {
-        return refuse(format!(
-            "{} is a {}: only a nonconformity's corrective action is verified",
-            f.id,
-            f.class.describe()
-        ));
+        return refuse(
+            "finding",
+            format!(
+                "{} is a {}: only a nonconformity's corrective action is verified",
+                f.id,
+                f.class.describe()
+            ),
+        );
     }
     if f.actions.is_empty() {
-        return refuse(format!(
-            "{} has no corrective action to verify: add one with `vse-assess action add`",
-            f.id
-        ));
+        return refuse(
+            "finding",
+            format!(
+                "{} has no corrective action to verify: add one with `vse-assess action add`",
+                f.id
+            ),
+        );
     }
     if verification.effective
         && let Some(open) = f.actions.iter().find(|a| a.status == ActionStatus::Open)
     {
-        return refuse(format!(
-            "{} cannot be verified effective while its action {} is open",
-            f.id, open.id
-        ));
+        return refuse(
+            "effective",
+            format!(
+                "{} cannot be verified effective while its action {} is open",
+                f.id, open.id
+            ),
+        );
     }
     f.verification = Some(Verification {
         by: verification.by.trim().to_owned(),
@@ -500,19 +720,18 @@ pub fn finalize(
     q: &Questionnaire,
     by: &str,
     date: &str,
+    today: Date,
 ) -> Result<(), Refused> {
+    let date = date.trim();
     let mut reasons = sign_off_blockers(record, q);
-    reasons.extend(check_status_change(record, by, date).err().map(|r| r.0));
+    reasons.extend(
+        check_status_change(record, by, date, today)
+            .err()
+            .map(|r| r.to_string()),
+    );
     reasons.extend(dated_after(record, date));
     if !reasons.is_empty() {
-        return refuse(format!(
-            "cannot sign off:\n{}",
-            reasons
-                .iter()
-                .map(|r| format!("  - {r}"))
-                .collect::<Vec<_>>()
-                .join("\n")
-        ));
+        return Err(Refused::NotReady(reasons));
     }
     let meta = &mut record.assessment;
     meta.status = Status::Final;
@@ -526,14 +745,21 @@ pub fn finalize(
 }
 
 /// Makes a final record editable again; the reopening, who and why, joins its history.
-pub fn reopen(record: &mut Record, by: &str, date: &str, reason: &str) -> Result<(), Refused> {
+pub fn reopen(
+    record: &mut Record,
+    by: &str,
+    date: &str,
+    reason: &str,
+    today: Date,
+) -> Result<(), Refused> {
     if record.assessment.status != Status::Final {
-        return refuse("it is not final: there is nothing to reopen");
+        return refuse("status", "it is not final: there is nothing to reopen");
     }
     if reason.trim().is_empty() {
-        return refuse("say why it is reopened");
+        return refuse("reason", "say why it is reopened");
     }
-    check_status_change(record, by, date)?;
+    let date = date.trim();
+    check_status_change(record, by, date, today)?;
     let meta = &mut record.assessment;
     meta.status = Status::Draft;
     meta.history.push(StatusChange {
@@ -547,40 +773,366 @@ pub fn reopen(record: &mut Record, by: &str, date: &str, reason: &str) -> Result
 
 /// Who and when of a sign-off or reopening: named (in an audit, a member of the assessment
 /// team), dated not in the future and not before what it follows.
-fn check_status_change(record: &Record, by: &str, date: &str) -> Result<(), Refused> {
+fn check_status_change(record: &Record, by: &str, date: &str, today: Date) -> Result<(), Refused> {
     let meta = &record.assessment;
     let by = by.trim();
     if by.is_empty() {
-        return refuse("say who signs (a name)");
+        return refuse("by", "say who signs (a name)");
     }
     if meta.kind == super::Kind::Audit
         && !meta.team.is_empty()
         && !meta.team.iter().any(|p| p.name == by)
     {
         let names: Vec<&str> = meta.team.iter().map(|p| p.name.as_str()).collect();
-        return refuse(format!(
-            "`{by}` is not in the assessment team ({}): the team signs its report",
-            names.join(", ")
-        ));
+        return refuse(
+            "by",
+            format!(
+                "`{by}` is not in the assessment team ({}): the team signs its report",
+                names.join(", ")
+            ),
+        );
     }
-    check_date(date).map_err(Refused)?;
-    let today = jiff::ZonedDateTime::now().date().to_string();
-    if date > today.as_str() {
-        return refuse(format!("`{date}` is in the future"));
-    }
+    self::date("date", date)?;
+    not_in_future("date", date, today)?;
     let last_session = meta.sessions.iter().map(|s| s.date.as_str()).max();
     if let Some(held) = last_session.filter(|d| date < *d) {
-        return refuse(format!(
-            "`{date}` is before the assessment's last session ({held})"
-        ));
+        return refuse(
+            "date",
+            format!("`{date}` is before the assessment's last session ({held})"),
+        );
     }
     if let Some(before) = meta.history.last().filter(|c| date < c.date.as_str()) {
-        return refuse(format!(
-            "`{date}` is before the last entry of the history ({})",
-            before.describe()
-        ));
+        return refuse(
+            "date",
+            format!(
+                "`{date}` is before the last entry of the history ({})",
+                before.describe()
+            ),
+        );
     }
     Ok(())
+}
+
+/// What to change in a clause 6 answer.
+#[derive(Debug, Clone, Default)]
+pub struct ConditionChange {
+    /// Met or not; `None` withdraws the answer (not answered), which then keeps no note
+    /// and no evidence.
+    pub met: Option<bool>,
+    /// The note, trimmed; `None` keeps the one recorded.
+    pub note: Option<String>,
+    /// Evidence ids to cite in addition to those cited, or (`replace`) instead of them.
+    pub evidence: Vec<String>,
+    pub replace_evidence: bool,
+}
+
+/// Answers one of clause 6's minimal conditions, by its id as people type it (in any
+/// case); returns the condition's id.
+pub fn answer_condition(
+    record: &mut Record,
+    q: &Questionnaire,
+    id: &str,
+    change: ConditionChange,
+) -> Result<String, Refused> {
+    editable(record)?;
+    let Some(c) = q
+        .conditions
+        .iter()
+        .find(|c| c.id.eq_ignore_ascii_case(id.trim()))
+    else {
+        return Err(Refused::NotFound {
+            what: Thing::Condition,
+            id: id.to_owned(),
+            known: q.conditions.iter().map(|c| c.id.clone()).collect(),
+        });
+    };
+    let cid = c.id.clone();
+    check_evidence(record, &change.evidence)?;
+    let note = change.note.as_deref().map(str::trim);
+    let Some(met) = change.met else {
+        if note.is_some_and(|n| !n.is_empty()) || !change.evidence.is_empty() {
+            return refuse("met", "answer yes or no to keep a note or evidence");
+        }
+        record.conditions.remove(&cid);
+        return Ok(cid);
+    };
+    let entry = record.conditions.entry(cid.clone()).or_default();
+    entry.met = met;
+    if let Some(note) = note {
+        entry.note = note.to_owned();
+    }
+    if change.replace_evidence {
+        entry.evidence.clear();
+    }
+    cite(&mut entry.evidence, &change.evidence);
+    Ok(cid)
+}
+
+/// Adds an item to the evidence register. It needs an id of its own and a title; the
+/// requirements it supports are resolved as people type them (`7.2a`). Where it is and its
+/// SHA-256 are the front end's to find out (they read the disk).
+pub fn add_evidence(record: &mut Record, q: &Questionnaire, item: Evidence) -> Result<(), Refused> {
+    editable(record)?;
+    let item = checked_item(record, q, item, None)?;
+    record.evidence.push(item);
+    Ok(())
+}
+
+/// Rewrites an item of the register, found by the id it had (`id`). What it supports stays;
+/// so does its SHA-256 while its location is the same. Returns whether the location changed
+/// (the file there is then to be hashed again).
+pub fn edit_evidence(
+    record: &mut Record,
+    q: &Questionnaire,
+    id: &str,
+    item: Evidence,
+) -> Result<bool, Refused> {
+    editable(record)?;
+    check_evidence(record, &[id.to_owned()])?;
+    let mut item = checked_item(record, q, item, Some(id))?;
+    let i = record
+        .evidence
+        .iter()
+        .position(|e| e.id == id)
+        .expect("checked");
+    let old = &record.evidence[i];
+    item.supports = old.supports.clone();
+    let moved = item.location != old.location;
+    if !moved {
+        item.sha256 = old.sha256.clone();
+    }
+    record.evidence[i] = item;
+    Ok(moved)
+}
+
+/// A file of the register was hashed: its SHA-256, and its location as the record keeps it,
+/// unless the item moved on since (`location` is where it was when the hashing started).
+/// Returns whether anything changed.
+pub fn evidence_hashed(
+    record: &mut Record,
+    id: &str,
+    location: &str,
+    stored: String,
+    sha256: Option<String>,
+) -> Result<bool, Refused> {
+    editable(record)?;
+    let Some(item) = record.evidence_item_mut(id) else {
+        return Ok(false);
+    };
+    if item.location != location {
+        return Ok(false);
+    }
+    item.location = stored;
+    item.sha256 = sha256;
+    Ok(true)
+}
+
+fn checked_item(
+    record: &Record,
+    q: &Questionnaire,
+    mut item: Evidence,
+    replacing: Option<&str>,
+) -> Result<Evidence, Refused> {
+    item.id = item.id.trim().to_owned();
+    item.title = item.title.trim().to_owned();
+    if item.id.is_empty() || item.title.is_empty() {
+        return refuse("title", "an item needs an id and a title");
+    }
+    if replacing != Some(item.id.as_str()) && record.evidence_item(&item.id).is_some() {
+        return Err(Refused::Duplicate { id: item.id });
+    }
+    item.supports = item
+        .supports
+        .iter()
+        .map(|s| {
+            q.resolve(s)
+                .map(|r| r.id.clone())
+                .map_err(|e| Refused::Invalid {
+                    field: "supports",
+                    why: e.to_string(),
+                })
+        })
+        .collect::<Result<_, _>>()?;
+    Ok(item)
+}
+
+/// What to change in the assessment details; `None` leaves a detail as it is. Texts are
+/// trimmed; lists replace what the record holds.
+#[derive(Debug, Clone, Default)]
+pub struct Details {
+    pub vse: Option<String>,
+    pub kind: Option<Kind>,
+    pub client: Option<String>,
+    pub objectives: Option<String>,
+    pub scope: Option<String>,
+    /// Process ids, in any case (see [`process_list`]).
+    pub processes: Option<Vec<String>>,
+    pub sites: Option<Vec<String>>,
+    pub team: Option<Vec<Person>>,
+    pub participants: Option<Vec<Person>>,
+    pub sessions: Option<Vec<Session>>,
+    pub audit_plan: Option<String>,
+    pub remote_method: Option<String>,
+    pub not_covered: Option<String>,
+    pub diverging_opinions: Option<String>,
+    pub conclusions: Option<String>,
+    pub distribution: Option<String>,
+    pub confidentiality: Option<String>,
+}
+
+impl Details {
+    /// How many details it sets.
+    pub fn count(&self) -> usize {
+        let texts = [
+            &self.vse,
+            &self.client,
+            &self.objectives,
+            &self.scope,
+            &self.audit_plan,
+            &self.remote_method,
+            &self.not_covered,
+            &self.diverging_opinions,
+            &self.conclusions,
+            &self.distribution,
+            &self.confidentiality,
+        ];
+        texts.iter().filter(|t| t.is_some()).count()
+            + usize::from(self.kind.is_some())
+            + usize::from(self.processes.is_some())
+            + usize::from(self.sites.is_some())
+            + usize::from(self.team.is_some())
+            + usize::from(self.participants.is_some())
+            + usize::from(self.sessions.is_some())
+    }
+}
+
+/// Sets assessment details; every one is checked before any is set. Processes must be the
+/// questionnaire's, people named, sessions dated.
+pub fn set_details(
+    record: &mut Record,
+    q: &Questionnaire,
+    details: Details,
+) -> Result<(), Refused> {
+    editable(record)?;
+    let processes = match &details.processes {
+        Some(given) => {
+            let ids: Vec<String> = given.iter().map(|p| p.trim().to_uppercase()).collect();
+            // Worded as the record check words it.
+            if let Some((i, bad)) = ids.iter().enumerate().find(|(_, p)| q.process(p).is_none()) {
+                let known: Vec<&str> = q.processes.iter().map(|p| p.id.as_str()).collect();
+                return refuse(
+                    "processes",
+                    format!(
+                        "assessment.scope.processes[{i}]: unknown process `{bad}`; expected one of {}",
+                        known.join(", ")
+                    ),
+                );
+            }
+            Some(ids)
+        }
+        None => None,
+    };
+    // Worded as the record check words it (`check`), which reads the same rule from a file.
+    for (field, people) in [
+        ("team", &details.team),
+        ("participants", &details.participants),
+    ] {
+        if let Some(i) = people
+            .iter()
+            .flatten()
+            .position(|p| p.name.trim().is_empty())
+        {
+            return refuse(
+                field,
+                format!("assessment.{field}[{i}].name: must not be empty"),
+            );
+        }
+    }
+    for s in details.sessions.iter().flatten() {
+        check_date(&s.date).map_err(|e| Refused::Invalid {
+            field: "sessions",
+            why: format!("{e}: {SESSIONS_HINT}"),
+        })?;
+    }
+    let meta = &mut record.assessment;
+    let texts = [
+        (details.vse, &mut meta.vse),
+        (details.client, &mut meta.client),
+        (details.objectives, &mut meta.objectives),
+        (details.scope, &mut meta.scope.description),
+        (details.audit_plan, &mut meta.audit_plan),
+        (details.remote_method, &mut meta.remote_method),
+        (details.not_covered, &mut meta.not_covered),
+        (details.diverging_opinions, &mut meta.diverging_opinions),
+        (details.conclusions, &mut meta.conclusions),
+        (details.distribution, &mut meta.distribution),
+        (details.confidentiality, &mut meta.confidentiality),
+    ];
+    for (given, field) in texts {
+        if let Some(value) = given {
+            *field = value.trim().to_owned();
+        }
+    }
+    if let Some(kind) = details.kind {
+        meta.kind = kind;
+    }
+    if let Some(ids) = processes {
+        meta.scope.processes = ids;
+    }
+    if let Some(sites) = details.sites {
+        meta.scope.sites = sites.iter().map(|s| s.trim().to_owned()).collect();
+    }
+    if let Some(team) = details.team {
+        meta.team = team;
+    }
+    if let Some(participants) = details.participants {
+        meta.participants = participants;
+    }
+    if let Some(sessions) = details.sessions {
+        meta.sessions = sessions;
+    }
+    Ok(())
+}
+
+/// How sessions are written, in the form and on the command line alike.
+pub const SESSIONS_HINT: &str =
+    "write DATE LOCATION or DATE:LOCATION, e.g. 2026-11-27 Lyon; 2026-11-28:Paris";
+
+/// One session as typed: `DATE`, `DATE LOCATION` or `DATE:LOCATION`.
+pub fn parse_session(typed: &str) -> Result<Session, Refused> {
+    let typed = typed.trim();
+    let (day, location) = match typed.find([' ', ':', '\t']) {
+        Some(i) => (&typed[..i], &typed[i + 1..]),
+        None => (typed, ""),
+    };
+    check_date(day).map_err(|e| Refused::Invalid {
+        field: "sessions",
+        why: format!("{e}; {SESSIONS_HINT}"),
+    })?;
+    Ok(Session {
+        date: day.to_owned(),
+        location: location.trim().trim_start_matches(':').trim().to_owned(),
+    })
+}
+
+/// Sessions typed as one list: one a line, or separated by `;`.
+pub fn parse_sessions(typed: &str) -> Result<Vec<Session>, Refused> {
+    name_list(typed).iter().map(|s| parse_session(s)).collect()
+}
+
+/// People typed as one list, `Name: role; Name:role` (see [`Person::parse`]).
+pub fn people_list(typed: &str) -> Vec<Person> {
+    name_list(typed).iter().map(|p| Person::parse(p)).collect()
+}
+
+/// Process ids typed as one list: separated by commas, semicolons or spaces (`OM, RM`).
+pub fn process_list(typed: &str) -> Vec<String> {
+    typed
+        .split([',', ';', ' '])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_uppercase)
+        .collect()
 }
 
 fn finding_mut<'r>(record: &'r mut Record, id: &str) -> Result<&'r mut Finding, Refused> {
@@ -591,21 +1143,21 @@ fn finding_mut<'r>(record: &'r mut Record, id: &str) -> Result<&'r mut Finding, 
 }
 
 fn no_finding(record: &Record, id: &str) -> Refused {
-    let known: Vec<&str> = record.findings.iter().map(|f| f.id.as_str()).collect();
-    Refused(format!(
-        "no finding `{id}` (findings: {})",
-        list_or_none(&known)
-    ))
+    Refused::NotFound {
+        what: Thing::Finding,
+        id: id.to_owned(),
+        known: record.findings.iter().map(|f| f.id.clone()).collect(),
+    }
 }
 
 fn check_evidence(record: &Record, ids: &[String]) -> Result<(), Refused> {
     for id in ids {
         if record.evidence_item(id).is_none() {
-            let known: Vec<&str> = record.evidence.iter().map(|e| e.id.as_str()).collect();
-            return refuse(format!(
-                "no evidence `{id}` in the register (known: {}); add it with `vse-assess evidence add`",
-                list_or_none(&known)
-            ));
+            return Err(Refused::NotFound {
+                what: Thing::Evidence,
+                id: id.clone(),
+                known: record.evidence.iter().map(|e| e.id.clone()).collect(),
+            });
         }
     }
     Ok(())
@@ -623,7 +1175,7 @@ fn add_names(names: &mut Vec<String>, more: &[String]) -> Result<(), Refused> {
     for name in more {
         let name = name.trim();
         if name.is_empty() {
-            return refuse("an interviewee needs a name");
+            return refuse("interviewed", "an interviewee needs a name");
         }
         if !names.iter().any(|n| n == name) {
             names.push(name.to_owned());
@@ -632,10 +1184,11 @@ fn add_names(names: &mut Vec<String>, more: &[String]) -> Result<(), Refused> {
     Ok(())
 }
 
-fn list_or_none(ids: &[&str]) -> String {
+fn list_or_none(ids: &[impl AsRef<str>]) -> String {
     if ids.is_empty() {
         "none".into()
     } else {
+        let ids: Vec<&str> = ids.iter().map(AsRef::as_ref).collect();
         ids.join(", ")
     }
 }
@@ -654,8 +1207,10 @@ mod tests {
     fn not_applicable_needs_a_justification_and_only_it_keeps_one() {
         let mut r = record();
         assert_eq!(
-            rate(&mut r, "7.3.f", Some(Judgement::NA), None),
-            Err(Refused("not applicable needs a justification".into()))
+            rate(&mut r, "7.3.f", Some(Judgement::NA), None)
+                .unwrap_err()
+                .to_string(),
+            "not applicable needs a justification"
         );
         assert!(r.answer("7.3.f").is_none_or(|a| a.rating.is_none()));
         rate(
@@ -691,10 +1246,144 @@ mod tests {
         );
     }
 
+    fn signed_off() -> (Record, Questionnaire) {
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/reports/example-assessment.toml"
+        ))
+        .unwrap();
+        let loaded = catalog::embedded(catalog::DEFAULT).unwrap().unwrap();
+        let mut r: Record = toml::from_str(&text).unwrap();
+        let q = loaded.questionnaire;
+        let today = jiff::civil::date(2026, 11, 30);
+        finalize(&mut r, &q, "Claire Martin", "2026-11-20", today).unwrap();
+        (r, q)
+    }
+
+    /// The final-record rule is the edit layer's: every change is refused, the record stays
+    /// as it was, and the refusal says so in a way the front ends can match.
+    #[test]
+    fn a_final_record_refuses_every_change_here() {
+        let (mut r, q) = signed_off();
+        let before = r.clone();
+        let req = q.requirement("7.2.a").unwrap().clone();
+        let facet = req.facets[0].clone();
+        let e1 = r.evidence[0].clone();
+        let results: Vec<Result<(), Refused>> = vec![
+            rate(&mut r, "7.2.a", Some(Judgement::N), None),
+            set_notes(&mut r, "7.2.a", "x"),
+            append_note(&mut r, "7.2.a", "x"),
+            set_facet(&mut r, &req, &facet, false),
+            add_interviewees(&mut r, "7.2.a", &["Ann".into()]),
+            set_sampling(&mut r, "7.2.a", "x"),
+            link_evidence(&mut r, &e1.id, "7.2.a", false),
+            remove_evidence(&mut r, &e1.id).map(drop),
+            add_evidence(
+                &mut r,
+                &q,
+                Evidence {
+                    id: "E99".into(),
+                    ..e1.clone()
+                },
+            ),
+            edit_evidence(&mut r, &q, &e1.id, e1.clone()).map(drop),
+            evidence_hashed(&mut r, &e1.id, &e1.location, "x".into(), None).map(drop),
+            answer_condition(&mut r, &q, "6.a", ConditionChange::default()).map(drop),
+            set_details(
+                &mut r,
+                &q,
+                Details {
+                    vse: Some("x".into()),
+                    ..Details::default()
+                },
+            ),
+            add_finding(
+                &mut r,
+                &q,
+                NewFinding {
+                    requirement: "7.2.a".into(),
+                    text: "x".into(),
+                    ..NewFinding::default()
+                },
+            )
+            .map(drop),
+        ];
+        for (i, result) in results.into_iter().enumerate() {
+            assert!(
+                matches!(&result, Err(Refused::Final(how)) if how.contains("Claire Martin")),
+                "change {i}: {result:?}"
+            );
+        }
+        assert_eq!(r, before);
+        assert!(
+            reopen(
+                &mut r,
+                "Claire Martin",
+                "2026-11-21",
+                "more",
+                jiff::civil::date(2026, 11, 30)
+            )
+            .is_ok()
+        );
+    }
+
+    /// "Not in the future" is one rule, with today given: the same date is refused or taken
+    /// by what today is, never by the machine's clock; the record check reads a record
+    /// written anywhere with a day of slack.
+    #[test]
+    fn today_is_given_not_read() {
+        let (mut r, q) = signed_off();
+        let nov = |d| jiff::civil::date(2026, 11, d);
+        reopen(&mut r, "Claire Martin", "2026-11-21", "more", nov(21)).unwrap();
+        let err = finalize(&mut r, &q, "Claire Martin", "2026-11-23", nov(22)).unwrap_err();
+        assert!(
+            matches!(&err, Refused::NotReady(why) if why.iter().any(|w| w == "`2026-11-23` is in the future")),
+            "{err}"
+        );
+        finalize(&mut r, &q, "Claire Martin", "2026-11-23", nov(23)).unwrap();
+        let dated = |r: &Record, today| {
+            crate::record::check_at(r, &q, today)
+                .iter()
+                .any(|p| p.message.contains("is in the future"))
+        };
+        assert!(!dated(&r, nov(22)), "a day east of here is not the future");
+        assert!(dated(&r, nov(21)));
+        assert!(in_future("2026-11-24", nov(23)) && !in_future("2026-11-23", nov(23)));
+    }
+
+    #[test]
+    fn one_grammar_for_sessions_and_lists() {
+        let s = parse_sessions("2026-11-27 Lyon office; 2026-11-28:Paris\n2026-11-29").unwrap();
+        let got: Vec<(&str, &str)> = s
+            .iter()
+            .map(|s| (s.date.as_str(), s.location.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("2026-11-27", "Lyon office"),
+                ("2026-11-28", "Paris"),
+                ("2026-11-29", "")
+            ]
+        );
+        assert!(parse_session("27/11/2026 Lyon").is_err());
+        let people = people_list("Ann: lead; Bob:expert;; Reyes, Sofia");
+        let got: Vec<(&str, &str)> = people
+            .iter()
+            .map(|p| (p.name.as_str(), p.role.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [("Ann", "lead"), ("Bob", "expert"), ("Reyes, Sofia", "")]
+        );
+        assert_eq!(process_list("om, rm;PSM ppm"), ["OM", "RM", "PSM", "PPM"]);
+    }
+
     #[test]
     fn links_need_an_item_of_the_register() {
         let mut r = record();
         let err = link_evidence(&mut r, "E9", "7.2.a", true).unwrap_err();
-        assert!(err.0.contains("no evidence `E9`"), "{err}");
+        assert!(matches!(&err, Refused::NotFound { what: Thing::Evidence, id, .. } if id == "E9"));
+        assert!(err.to_string().contains("no evidence `E9`"), "{err}");
     }
 }

@@ -19,7 +19,7 @@ use crate::questionnaire::Requirement;
 use crate::questionnaire::catalog::Loaded;
 use crate::rating::{Judgement, Rating};
 
-pub use check::{check, check_date};
+pub use check::{check, check_at, check_date};
 
 /// The record layout this version writes. Schema 1 records (findings and actions kept under
 /// each requirement, without ids) are read and upgraded ([`v1`]).
@@ -260,7 +260,7 @@ impl Answer {
     }
 
     /// Sets the judgement; only N/A keeps a justification.
-    pub fn set_rating(&mut self, rating: Option<Judgement>) {
+    pub(in crate::record) fn set_rating(&mut self, rating: Option<Judgement>) {
         self.rating = rating;
         if rating != Some(Judgement::NA) {
             self.justification.clear();
@@ -268,7 +268,7 @@ impl Answer {
     }
 
     /// Checks or unchecks one of the requirement's facets, keeping the questionnaire's order.
-    pub fn set_facet(&mut self, req: &Requirement, facet: &str, checked: bool) {
+    pub(in crate::record) fn set_facet(&mut self, req: &Requirement, facet: &str, checked: bool) {
         self.facets.retain(|f| f != facet);
         if checked {
             self.facets.push(facet.to_owned());
@@ -285,13 +285,6 @@ impl Answer {
     pub fn suggested(&self, req: &Requirement, scale: &[crate::rating::Level]) -> Option<Rating> {
         let checked = req.facets.iter().filter(|f| self.has_facet(f)).count();
         crate::rating::suggest(scale, checked, req.facets.len())
-    }
-
-    pub fn add_interviewee(&mut self, name: &str) {
-        let name = name.trim();
-        if !name.is_empty() && !self.interviewed.iter().any(|n| n == name) {
-            self.interviewed.push(name.to_owned());
-        }
     }
 }
 
@@ -602,16 +595,24 @@ impl Record {
         }
     }
 
+    /// The same new record, its questionnaire read from a file (relative to the record's
+    /// folder).
+    pub fn with_questionnaire_path(mut self, path: String) -> Record {
+        self.questionnaire.path = Some(path);
+        self
+    }
+
     pub fn answer(&self, id: &str) -> Option<&Answer> {
         self.requirements.get(id)
     }
 
     /// The answer for `id`, created empty if needed.
-    pub fn answer_mut(&mut self, id: &str) -> &mut Answer {
+    pub(in crate::record) fn answer_mut(&mut self, id: &str) -> &mut Answer {
         self.requirements.entry(id.to_owned()).or_default()
     }
 
-    /// Drops answers that hold nothing, so "not assessed" has one spelling in the file.
+    /// Drops answers that hold nothing, so "not assessed" has one spelling in the file. Not
+    /// a change (what the record says is the same), so any writer of the file may call it.
     pub fn tidy(&mut self) {
         self.requirements.retain(|_, a| !a.is_empty());
     }
@@ -632,7 +633,7 @@ impl Record {
         self.findings.iter().find(|f| f.id.eq_ignore_ascii_case(id))
     }
 
-    pub fn finding_mut(&mut self, id: &str) -> Option<&mut Finding> {
+    pub(in crate::record) fn finding_mut(&mut self, id: &str) -> Option<&mut Finding> {
         self.findings
             .iter_mut()
             .find(|f| f.id.eq_ignore_ascii_case(id))
@@ -677,7 +678,7 @@ impl Record {
     }
 
     /// Remembers that `id` (`NC-3`) was given, so that it is never given again.
-    pub fn issue(&mut self, id: &str) {
+    pub(in crate::record) fn issue(&mut self, id: &str) {
         let Some((prefix, n)) = id.rsplit_once('-') else {
             return;
         };
@@ -692,12 +693,17 @@ impl Record {
         self.evidence.iter().find(|e| e.id == id)
     }
 
-    pub fn evidence_item_mut(&mut self, id: &str) -> Option<&mut Evidence> {
+    pub(in crate::record) fn evidence_item_mut(&mut self, id: &str) -> Option<&mut Evidence> {
         self.evidence.iter_mut().find(|e| e.id == id)
     }
 
     /// Links or unlinks an evidence item and a requirement; false if there is no such item.
-    pub fn set_link(&mut self, evidence: &str, requirement: &str, linked: bool) -> bool {
+    pub(in crate::record) fn set_link(
+        &mut self,
+        evidence: &str,
+        requirement: &str,
+        linked: bool,
+    ) -> bool {
         let Some(item) = self.evidence_item_mut(evidence) else {
             return false;
         };

@@ -137,14 +137,16 @@ pub enum Purpose {
     EditAction(String),
     Interviewee(String),
     JumpTo,
-    /// A field of the setup form, by its index.
-    Setup(usize),
-    /// A clause 6 condition's answer, note and evidence, by the condition's index.
-    Condition(usize),
+    /// A field of the setup form, by which detail it is (never by its place in the list:
+    /// a row added would put an old draft into another field).
+    Setup(crate::tui::app::SetupRow),
+    /// A clause 6 condition's answer, note and evidence, by the condition's id.
+    Condition(String),
     /// What was sampled for a requirement.
     Sampling(String),
     NewEvidence,
-    EditEvidence(usize),
+    /// An item of the register, by its id.
+    EditEvidence(String),
     /// Who signs the assessment off, and when: the record becomes final.
     SignOff,
 }
@@ -179,6 +181,11 @@ pub fn shown_line(line: &str) -> String {
 }
 
 impl Purpose {
+    /// Notes: applied as they are typed, so the form is never submitted nor kept as a draft.
+    pub fn is_live(&self) -> bool {
+        matches!(self, Purpose::Notes(_))
+    }
+
     /// How a draft of this form is named in the drafts file: (form, what it is about). Notes
     /// are saved as they are typed and a jump holds nothing, so they have no drafts.
     pub fn draft_key(&self) -> Option<(&'static str, String)> {
@@ -190,11 +197,11 @@ impl Purpose {
             Purpose::EditFinding(id) => ("edit-finding", id.clone()),
             Purpose::EditAction(id) => ("edit-action", id.clone()),
             Purpose::Interviewee(id) => ("interviewee", id.clone()),
-            Purpose::Setup(row) => ("setup", row.to_string()),
-            Purpose::Condition(i) => ("condition", i.to_string()),
+            Purpose::Setup(row) => ("setup", row.key()?.to_owned()),
+            Purpose::Condition(id) => ("condition", id.clone()),
             Purpose::Sampling(id) => ("sampling", id.clone()),
             Purpose::NewEvidence => ("new-evidence", String::new()),
-            Purpose::EditEvidence(i) => ("edit-evidence", i.to_string()),
+            Purpose::EditEvidence(id) => ("edit-evidence", id.clone()),
             Purpose::SignOff => ("sign-off", String::new()),
         })
     }
@@ -208,11 +215,12 @@ impl Purpose {
             "edit-finding" => Purpose::EditFinding(id()),
             "edit-action" => Purpose::EditAction(id()),
             "interviewee" => Purpose::Interviewee(id()),
-            "setup" => Purpose::Setup(target.parse().ok()?),
-            "condition" => Purpose::Condition(target.parse().ok()?),
+            // A draft of an older version named the row by its place: not reopened.
+            "setup" => Purpose::Setup(crate::tui::app::SetupRow::from_key(target)?),
+            "condition" => Purpose::Condition(id()),
             "sampling" => Purpose::Sampling(id()),
             "new-evidence" => Purpose::NewEvidence,
-            "edit-evidence" => Purpose::EditEvidence(target.parse().ok()?),
+            "edit-evidence" => Purpose::EditEvidence(id()),
             "sign-off" => Purpose::SignOff,
             _ => return None,
         })
@@ -312,6 +320,15 @@ impl Editor {
 
     pub fn value(&self, i: usize) -> String {
         self.fields[i].value()
+    }
+
+    /// Which option of the choice called `name` is chosen, by its place among the options:
+    /// a form maps it to its own values, never by comparing the words shown.
+    pub fn chosen(&self, name: Name) -> usize {
+        match self.fields.iter().find(|f| f.name == name).map(|f| &f.kind) {
+            Some(FieldKind::Choice { selected, .. }) => *selected,
+            _ => panic!("the form has no {name:?} choice"),
+        }
     }
 
     /// The value of the field called `name`.

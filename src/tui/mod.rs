@@ -438,13 +438,7 @@ fn handle(app: &mut App, event: Event, grace: bool, files: &Files) -> bool {
 /// cursor where typing goes (so input methods and screen readers follow it), hidden
 /// elsewhere.
 fn draw(terminal: &mut Term, app: &App) -> Result<()> {
-    terminal.draw(|frame| {
-        app.cursor.set(None);
-        frame.render_widget(app, frame.area());
-        if let Some(at) = app.cursor.get() {
-            frame.set_cursor_position(at);
-        }
-    })?;
+    terminal.draw(|frame| view::draw(frame, app))?;
     terminal.backend_mut().writer_mut().send()?;
     Ok(())
 }

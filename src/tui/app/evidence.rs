@@ -20,22 +20,18 @@ impl App {
     /// A worker hashed an item's file: record it, and where it is as the record keeps it
     /// (relative to the record's folder when inside it), unless the item moved on since.
     pub fn evidence_hashed(&mut self, id: &str, location: &str, stored: String, hashed: Hashed) {
-        // Signed off in the meantime: a final record changes only once reopened.
-        if self.read_only || self.opened.record.assessment.sign_off().is_some() {
+        if self.read_only {
             return;
         }
-        let Some(item) = self.opened.record.evidence_item_mut(id) else {
-            return;
-        };
-        if item.location != location {
-            return;
+        // Signed off in the meantime, or the item moved on: the edit layer changes nothing.
+        let sha256 = hashed.clone().sha256();
+        let record = &mut self.opened.record;
+        if edit::evidence_hashed(record, id, location, stored, sha256) == Ok(true) {
+            if let Hashed::Skipped(why) = &hashed {
+                self.message = Some(format!("{id}: {location} not hashed: {why}"));
+            }
+            self.changed();
         }
-        if let Hashed::Skipped(why) = &hashed {
-            self.message = Some(format!("{id}: {location} not hashed: {why}"));
-        }
-        item.location = stored;
-        item.sha256 = hashed.sha256();
-        self.changed();
     }
 
     pub(super) fn update_picker(&mut self, row: usize, action: Action) {
@@ -48,9 +44,9 @@ impl App {
             Action::Toggle | Action::Open if row < n => {
                 let ev = self.opened.record.evidence[row].id.clone();
                 let linked = self.opened.record.evidence[row].supports.contains(&id);
-                let _ = edit::link_evidence(&mut self.opened.record, &ev, &id, !linked);
+                let linking = edit::link_evidence(&mut self.opened.record, &ev, &id, !linked);
                 self.register_changed();
-                self.changed();
+                self.edited(linking);
                 row
             }
             Action::AddEvidence | Action::ShowEvidence => {
@@ -72,20 +68,22 @@ impl App {
             }
             Action::AddEvidence => self.open_form(Purpose::NewEvidence),
             Action::Open if self.evidence_row < n => {
-                self.open_form(Purpose::EditEvidence(self.evidence_row))
+                let id = self.opened.record.evidence[self.evidence_row].id.clone();
+                self.open_form(Purpose::EditEvidence(id))
             }
             Action::Toggle if self.evidence_row < n => {
                 let ev = self.opened.record.evidence[self.evidence_row].id.clone();
                 let linked = self.opened.record.evidence[self.evidence_row]
                     .supports
                     .contains(&id);
-                let _ = edit::link_evidence(&mut self.opened.record, &ev, &id, !linked);
+                let linking = edit::link_evidence(&mut self.opened.record, &ev, &id, !linked);
                 self.register_changed();
-                self.message = Some(format!(
-                    "{ev} {} {id}",
-                    if linked { "unlinked from" } else { "linked to" }
-                ));
-                self.changed();
+                if self.edited(linking).is_some() {
+                    self.message = Some(format!(
+                        "{ev} {} {id}",
+                        if linked { "unlinked from" } else { "linked to" }
+                    ));
+                }
             }
             Action::Delete if self.evidence_row < n => {
                 let item = self.opened.record.evidence[self.evidence_row].id.clone();
@@ -133,22 +131,15 @@ pub(super) fn evidence_editor(title: &str, purpose: Purpose, item: Option<&Evide
     )
 }
 
-pub(super) fn evidence_from(e: &Editor) -> Result<Evidence, String> {
-    let id = e.get(Name::Id).trim().to_owned();
-    let title = e.get(Name::Title).trim().to_owned();
-    if id.is_empty() || title.is_empty() {
-        return Err("an item needs an id and a title".into());
-    }
-    Ok(Evidence {
-        id,
-        title,
-        kind: EVIDENCE_KINDS
-            .into_iter()
-            .find(|k| k.key() == e.get(Name::Kind))
-            .expect("listed kind"),
+/// The item a form describes; the edit layer checks it ([`edit::add_evidence`]).
+pub(super) fn evidence_from(e: &Editor) -> Evidence {
+    Evidence {
+        id: e.get(Name::Id).trim().to_owned(),
+        title: e.get(Name::Title).trim().to_owned(),
+        kind: EVIDENCE_KINDS[e.chosen(Name::Kind)],
         location: e.get(Name::Location).trim().to_owned(),
         version: e.get(Name::Version).trim().to_owned(),
         sha256: None,
         supports: Vec::new(),
-    })
+    }
 }

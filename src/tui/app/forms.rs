@@ -1,5 +1,6 @@
-//! Forms in popups and yes/no prompts: how each form opens, what Confirm does with its
-//! values, and drafts of unfinished forms.
+//! Forms in popups and yes/no prompts. Each form is a type of its own ([`Form`]): how it
+//! opens, what Confirm makes of its values (a change of the edit layer), where its draft
+//! goes back to. Drafts of unfinished forms are kept by what they edit, never by position.
 
 use crate::diagnostic::field_name;
 use crate::rating::Judgement;
@@ -7,7 +8,9 @@ use crate::record::{check, edit};
 
 use super::evidence::{evidence_editor, evidence_from};
 use super::setup::setup_hint;
-use super::{App, Effect, FINDING_CLASSES, Focus, Overlay, Pending, Screen, SetupRow, setup_label};
+use super::{
+    App, Effect, FINDING_CLASSES, Focus, Overlay, Pending, Screen, SetupRow, refusal, setup_label,
+};
 use crate::tui::action::Action;
 use crate::tui::editor::{Draft, Editor, Field, FieldKind, Name, Purpose};
 use ratatui_textarea::Key;
@@ -19,213 +22,17 @@ impl App {
     /// The form for `purpose`, filled with what the record holds now; None when what it is
     /// about no longer exists (an evidence item removed since a draft was kept).
     pub(super) fn form(&self, purpose: Purpose) -> Option<Editor> {
-        let record = &self.opened.record;
-        let answer = |id: &str| record.answer(id).cloned().unwrap_or_default();
-        let requirement_known = |id: &str| {
-            self.opened
-                .questionnaire
-                .questionnaire
-                .requirement(id)
-                .is_some()
-        };
-        Some(match &purpose {
-            Purpose::Notes(id) => {
-                let notes = answer(id).notes;
-                Editor::new(
-                    &format!("{id} notes"),
-                    purpose.clone(),
-                    vec![Field::multiline("Notes", &notes)],
-                )
-            }
-            Purpose::Justification(id) => {
-                let current = answer(id).justification;
-                Editor::new(
-                    &format!("{id} not applicable: why?"),
-                    purpose.clone(),
-                    vec![Field::long_line("Justification", &current)],
-                )
-            }
-            Purpose::Finding(id) if requirement_known(id) => {
-                let classes: Vec<&str> = FINDING_CLASSES.iter().map(|c| c.key()).collect();
-                Editor::new(
-                    &format!("{id} new finding"),
-                    purpose.clone(),
-                    vec![
-                        Field::choice("Class (←→)", &classes, 1).named(Name::Class),
-                        Field::long_line("Finding", ""),
-                    ],
-                )
-            }
-            Purpose::Action(id) if requirement_known(id) => {
-                // Actions belong to findings: nonconformities first, as they need them most.
-                let mut findings: Vec<&crate::record::Finding> = record.findings_for(id).collect();
-                findings.sort_by_key(|f| !f.class.is_nonconformity());
-                let ids: Vec<&str> = findings.iter().map(|f| f.id.as_str()).collect();
-                if ids.is_empty() {
-                    return None;
-                }
-                Editor::new(
-                    &format!("{id} new action"),
-                    purpose.clone(),
-                    vec![
-                        Field::choice("For finding (←→)", &ids, 0).named(Name::Finding),
-                        Field::long_line("What", "").named(Name::What),
-                        Field::line("Owner", "").named(Name::Owner),
-                        Field::line("Due (YYYY-MM-DD)", "").named(Name::Due),
-                    ],
-                )
-            }
-            Purpose::EditFinding(fid) => {
-                let f = record.finding(fid)?;
-                let classes: Vec<&str> = FINDING_CLASSES.iter().map(|c| c.key()).collect();
-                let class = FINDING_CLASSES.iter().position(|c| *c == f.class)?;
-                let rows = |mut field: Field, rows| {
-                    field.rows = rows;
-                    field
-                };
-                Editor::new(
-                    &format!("{} · {}", f.id, f.requirement),
-                    purpose.clone(),
-                    vec![
-                        Field::choice("Class (←→)", &classes, class).named(Name::Class),
-                        Field::long_line("Finding", &f.text),
-                        rows(Field::long_line("Correction", &f.correction), 2)
-                            .named(Name::Correction),
-                        rows(Field::long_line("Root cause", &f.root_cause), 2)
-                            .named(Name::RootCause),
-                        Field::line(
-                            "Evidence cited (ids, comma-separated)",
-                            &f.evidence.join(", "),
-                        )
-                        .named(Name::Evidence),
-                    ],
-                )
-            }
-            Purpose::EditAction(aid) => {
-                let (f, a) = record.action(aid)?;
-                Editor::new(
-                    &format!("{} of {}", a.id, f.id),
-                    purpose.clone(),
-                    vec![
-                        Field::long_line("What", &a.what).named(Name::What),
-                        Field::line("Owner", &a.owner).named(Name::Owner),
-                        Field::line("Due (YYYY-MM-DD)", a.due.as_deref().unwrap_or(""))
-                            .named(Name::Due),
-                    ],
-                )
-            }
-            Purpose::Interviewee(id) if requirement_known(id) => {
-                let mut e = Editor::new(
-                    &format!("{id} interviewed"),
-                    purpose.clone(),
-                    vec![Field::line(
-                        "Names (Tab completes a participant; commas between)",
-                        "",
-                    )],
-                );
-                let names: Vec<&str> = record
-                    .assessment
-                    .participants
-                    .iter()
-                    .map(|p| p.name.as_str())
-                    .collect();
-                if !names.is_empty() {
-                    e.error = Some(format!("Participants: {}", names.join(", ")));
-                }
-                e
-            }
-            Purpose::Finding(_) | Purpose::Action(_) | Purpose::Interviewee(_) => return None,
-            Purpose::JumpTo => Editor::new(
-                "Go to requirement",
-                Purpose::JumpTo,
-                vec![Field::line("Id (7.2.a, 7.2a, OM.a)", "")],
-            ),
-            Purpose::Setup(index) => {
-                let row = *self.setup_rows().get(*index)?;
-                // Paragraphs and lists of sessions get several lines, sentences room, names
-                // and lists one line.
-                let field = match row {
-                    SetupRow::Sessions
-                    | SetupRow::AuditPlan
-                    | SetupRow::Conclusions
-                    | SetupRow::Objectives
-                    | SetupRow::Scope
-                    | SetupRow::RemoteMethod
-                    | SetupRow::NotCovered
-                    | SetupRow::DivergingOpinions
-                    | SetupRow::Distribution
-                    | SetupRow::Confidentiality => Field::long_line,
-                    _ => Field::line,
-                };
-                let value = self.setup_value(row);
-                Editor::new(
-                    &format!("Edit {}", setup_label(row)),
-                    purpose.clone(),
-                    vec![field(setup_hint(row), &value)],
-                )
-            }
-            Purpose::SignOff => Editor::new(
-                "Sign off: the record becomes final",
-                Purpose::SignOff,
-                vec![
-                    Field::line("Signed off by", "").named(Name::By),
-                    Field::line(
-                        "Date (YYYY-MM-DD)",
-                        &jiff::ZonedDateTime::now().date().to_string(),
-                    )
-                    .named(Name::Date),
-                ],
-            ),
-            Purpose::Condition(i) => {
-                let c = self.opened.questionnaire.questionnaire.conditions.get(*i)?;
-                let answer = record.conditions.get(&c.id).cloned().unwrap_or_default();
-                let met = match record.conditions.get(&c.id) {
-                    Some(a) if a.met => 0,
-                    Some(_) => 1,
-                    None => 2,
-                };
-                Editor::new(
-                    &format!("Clause 6 condition {}", c.id),
-                    purpose.clone(),
-                    vec![
-                        Field::choice("Met (←→)", &["yes", "no", "not answered"], met)
-                            .named(Name::Met),
-                        Field::long_line("Note", &answer.note).named(Name::Note),
-                        Field::line(
-                            "Evidence (ids, comma-separated)",
-                            &answer.evidence.join(", "),
-                        )
-                        .named(Name::Evidence),
-                    ],
-                )
-            }
-            Purpose::Sampling(id) => {
-                let sampled = answer(id).sampling;
-                Editor::new(
-                    &format!("{id} sampled"),
-                    purpose.clone(),
-                    vec![Field::long_line(
-                        "What was sampled: projects, period, records seen, how many of how many",
-                        &sampled,
-                    )],
-                )
-            }
-            Purpose::NewEvidence => evidence_editor("New evidence", Purpose::NewEvidence, None),
-            Purpose::EditEvidence(i) => evidence_editor(
-                "Edit evidence",
-                purpose.clone(),
-                Some(record.evidence.get(*i)?),
-            ),
-        })
+        form_of(&purpose).open(self, purpose.clone())
     }
 
     pub(super) fn open_form(&mut self, purpose: Purpose) {
         match self.form(purpose.clone()) {
             Some(editor) => self.open_editor(editor),
-            None if matches!(purpose, Purpose::Action(_)) => {
-                self.message = Some("actions belong to findings: record a finding first (m)".into())
+            None => {
+                if let Some(why) = form_of(&purpose).cannot_open() {
+                    self.message = Some(why.into());
+                }
             }
-            None => {}
         }
     }
 
@@ -244,33 +51,13 @@ impl App {
                 _ => None,
             }
         }
-        let mut draft = in_overlay(&self.overlay)?;
-        // An evidence item is kept by its id: positions change when items are removed.
-        if draft.form == "edit-evidence" {
-            let i: usize = draft.target.parse().ok()?;
-            draft.target = self.opened.record.evidence.get(i)?.id.clone();
-        }
-        Some(draft)
+        in_overlay(&self.overlay)
     }
 
     /// Reopens a form left unfinished in an earlier session, with what was typed in it.
     /// False when what it was about is gone (the draft is then left where it is).
     pub fn restore_draft(&mut self, draft: &Draft) -> bool {
-        let target = if draft.form == "edit-evidence" {
-            match self
-                .opened
-                .record
-                .evidence
-                .iter()
-                .position(|e| e.id == draft.target)
-            {
-                Some(i) => i.to_string(),
-                None => return false,
-            }
-        } else {
-            draft.target.clone()
-        };
-        let Some(purpose) = Purpose::from_draft_key(&draft.form, &target) else {
+        let Some(purpose) = Purpose::from_draft_key(&draft.form, &draft.target) else {
             return false;
         };
         let Some(mut editor) = self.form(purpose.clone()) else {
@@ -285,52 +72,7 @@ impl App {
                 return false;
             }
         }
-        match &purpose {
-            Purpose::Justification(id)
-            | Purpose::Finding(id)
-            | Purpose::Action(id)
-            | Purpose::Interviewee(id) => self.show_requirement(id),
-            Purpose::EditFinding(fid) => {
-                if let Some(req) = self
-                    .opened
-                    .record
-                    .finding(fid)
-                    .map(|f| f.requirement.clone())
-                {
-                    self.show_requirement(&req);
-                }
-            }
-            Purpose::EditAction(aid) => {
-                if let Some((f, _)) = self.opened.record.action(aid) {
-                    let req = f.requirement.clone();
-                    self.show_requirement(&req);
-                }
-            }
-            Purpose::Setup(row) => {
-                self.screen = Screen::Setup;
-                self.setup_row = *row;
-            }
-            Purpose::SignOff => {
-                self.screen = Screen::Setup;
-                self.setup_row = 0;
-            }
-            Purpose::Condition(i) => {
-                self.screen = Screen::Setup;
-                self.setup_row = self
-                    .setup_rows()
-                    .iter()
-                    .position(|r| *r == SetupRow::Condition(*i))
-                    .unwrap_or(0);
-            }
-            Purpose::Sampling(id) => self.show_requirement(id),
-            Purpose::NewEvidence | Purpose::EditEvidence(_) => {
-                self.screen = Screen::Evidence;
-                if let Purpose::EditEvidence(i) = purpose {
-                    self.evidence_row = i;
-                }
-            }
-            Purpose::Notes(_) | Purpose::JumpTo => {}
-        }
+        form_of(&purpose).show(self);
         self.open_editor(editor);
         self.message = Some(format!(
             "your unfinished {} from last time: Enter keeps it, Esc drops it",
@@ -354,7 +96,7 @@ impl App {
     }
 
     pub(super) fn update_editor(&mut self, mut editor: Editor, action: Action) {
-        let live_notes = matches!(editor.purpose, Purpose::Notes(_));
+        let live_notes = editor.purpose.is_live();
         match action {
             Action::Back => {
                 // Notes are kept as typed; other forms are cancelled.
@@ -380,7 +122,7 @@ impl App {
                 }
             }
             // Who was interviewed: Tab completes the name being typed from the participants.
-            Action::NextField if matches!(editor.purpose, Purpose::Interviewee(_)) => {
+            Action::NextField if form_of(&editor.purpose).completes_names() => {
                 let participants: Vec<&str> = self
                     .opened
                     .record
@@ -410,10 +152,11 @@ impl App {
     }
 
     pub(super) fn sync_notes(&mut self, editor: &Editor) {
-        if let Purpose::Notes(id) = &editor.purpose {
-            self.opened.record.answer_mut(id).notes = editor.get(Name::Text);
-            self.changed();
-        }
+        let Purpose::Notes(id) = &editor.purpose else {
+            return;
+        };
+        let set = edit::set_notes(&mut self.opened.record, id, &editor.get(Name::Text));
+        self.edited(set);
     }
 
     /// Applies a completed form if the record it makes passes the same check as a record
@@ -422,16 +165,17 @@ impl App {
     fn submit_checked(&mut self, e: &Editor) -> Result<(), String> {
         // A form that edits something must still find it as it was when the form opened: a
         // reload or another editor may have changed it, or put another thing under its id.
-        let edits_existing = matches!(
-            e.purpose,
-            Purpose::EditFinding(_) | Purpose::EditAction(_) | Purpose::EditEvidence(_)
-        );
-        if edits_existing
+        if form_of(&e.purpose).edits_existing()
             && self
                 .form(e.purpose.clone())
                 .is_none_or(|now| now.opened_with() != e.opened_with())
         {
             return Err("it changed since this form opened: Esc, then open it again".into());
+        }
+        // Presented here too, with how to reopen; the edit layer refuses it anyway.
+        if e.purpose != Purpose::JumpTo && self.opened.record.assessment.sign_off().is_some() {
+            self.message = Some(super::setup::FINAL_NOTE.into());
+            return Ok(());
         }
         let before = self.opened.record.clone();
         let effects = self.effects.len();
@@ -453,214 +197,40 @@ impl App {
 
     /// Applies a completed form, or says what is wrong with it.
     fn submit(&mut self, e: &Editor) -> Result<(), String> {
-        let record = &mut self.opened.record;
-        match &e.purpose {
-            Purpose::Notes(_) => {}
-            Purpose::Justification(id) => {
-                edit::rate(record, id, Some(Judgement::NA), Some(&e.get(Name::Text)))
-                    .map_err(|e| format!("{e} (Esc cancels)"))?;
-                self.message = Some(format!("{id} not applicable"));
-            }
-            Purpose::Finding(id) => {
-                let class = class_of(e);
-                let new = edit::NewFinding {
-                    requirement: id.clone(),
-                    class,
-                    text: e.get(Name::Text),
-                    ..Default::default()
-                };
-                let q = &self.opened.questionnaire.questionnaire;
-                let fid = edit::add_finding(record, q, new).map_err(|e| e.0)?;
-                self.message = Some(format!("{fid} recorded"));
-            }
-            Purpose::Action(_) => {
-                let finding = e.get(Name::Finding);
-                let aid = edit::add_action(
-                    record,
-                    &finding,
-                    &e.get(Name::What),
-                    &e.get(Name::Owner),
-                    Some(&e.get(Name::Due)),
-                )
-                .map_err(|e| e.0)?;
-                self.message = Some(format!("{aid} planned for {finding}"));
-            }
-            Purpose::EditFinding(fid) => {
-                let class = class_of(e);
-                let typed = id_list(&e.get(Name::Evidence));
-                let cited = record
-                    .finding(fid)
-                    .map(|f| f.evidence.clone())
-                    .unwrap_or_default();
-                let change = edit::FindingChange {
-                    text: Some(e.get(Name::Text)),
-                    class: Some(class),
-                    uncite: cited.into_iter().filter(|c| !typed.contains(c)).collect(),
-                    evidence: typed,
-                    correction: Some(e.get(Name::Correction)),
-                    root_cause: Some(e.get(Name::RootCause)),
-                    ..Default::default()
-                };
-                let now = edit::edit_finding(record, fid, change).map_err(|e| e.0)?;
-                self.message = Some(if now == *fid {
-                    format!("{now} changed")
-                } else {
-                    format!("{fid} is now {now}")
-                });
-            }
-            Purpose::EditAction(aid) => {
-                let (what, owner, due) = (e.get(Name::What), e.get(Name::Owner), e.get(Name::Due));
-                edit::edit_action(record, aid, &what, &owner, Some(&due)).map_err(|e| e.0)?;
-                self.message = Some(format!("{aid} changed"));
-            }
-            Purpose::Interviewee(id) => {
-                // Several people at once, each a name of their own (a name may hold a comma:
-                // "Reyes, Sofia").
-                let names: Vec<String> = e
-                    .get(Name::Text)
-                    .split(';')
-                    .map(str::trim)
-                    .filter(|n| !n.is_empty())
-                    .map(str::to_owned)
-                    .collect();
-                if names.is_empty() {
-                    return Err("type a name (Esc cancels)".into());
-                }
-                let a = record.answer_mut(id);
-                for name in &names {
-                    a.add_interviewee(name);
-                }
-            }
-            Purpose::JumpTo => {
-                let q = &self.opened.questionnaire.questionnaire;
-                let id = q
-                    .resolve(&e.get(Name::Text))
-                    .map_err(|_| {
-                        format!(
-                            "no requirement `{}`: try 7.2.a, 7.2a or OM.a",
-                            e.get(Name::Text).trim()
-                        )
-                    })?
-                    .id
-                    .clone();
-                let index = q
-                    .requirements
-                    .iter()
-                    .position(|r| r.id == id)
-                    .expect("resolved");
-                self.go_to_requirement(index);
-                return Ok(());
-            }
-            Purpose::Condition(i) => {
-                let cid = self.opened.questionnaire.questionnaire.conditions[*i]
-                    .id
-                    .clone();
-                let ids = id_list(&e.get(Name::Evidence));
-                if let Some(missing) = ids.iter().find(|x| record.evidence_item(x).is_none()) {
-                    return Err(format!(
-                        "no evidence `{missing}` in the register (v opens it)"
-                    ));
-                }
-                let (met, note) = (e.get(Name::Met), e.get(Name::Note));
-                if met == "not answered" {
-                    if !note.trim().is_empty() || !ids.is_empty() {
-                        return Err("answer yes or no to keep a note or evidence".into());
-                    }
-                    record.conditions.remove(&cid);
-                    self.message = Some(format!("clause 6 condition {cid} not answered"));
-                    self.changed();
-                    return Ok(());
-                }
-                let entry = record.conditions.entry(cid.clone()).or_default();
-                entry.met = met == "yes";
-                entry.note = note.trim().to_owned();
-                entry.evidence = ids;
-                self.message = Some(format!("clause 6 condition {cid} answered"));
-            }
-            Purpose::Sampling(id) => {
-                edit::set_sampling(record, id, &e.get(Name::Text));
-                self.message = Some(format!("{id}: what was sampled recorded"));
-            }
-            // Unchanged: nothing to apply (a list read back from one line could change).
-            Purpose::Setup(_) if !e.is_changed() => return Ok(()),
-            Purpose::Setup(row) => self.apply_setup(*row, &e.get(Name::Text))?,
-            Purpose::SignOff => {
-                let q = &self.opened.questionnaire.questionnaire;
-                edit::finalize(record, q, &e.get(Name::By), e.get(Name::Date).trim())
-                    .map_err(|r| r.0)?;
-                self.message =
-                    Some("signed off: the record is final and can no longer be changed".into());
-            }
-            Purpose::NewEvidence => {
-                let item = evidence_from(e)?;
-                if record.evidence_item(&item.id).is_some() {
-                    return Err(format!("`{}` is already in the register", item.id));
-                }
-                self.effects.push(Effect::HashEvidence {
-                    id: item.id.clone(),
-                });
-                record.evidence.push(item);
-                self.evidence_row = record.evidence.len() - 1;
-                self.register_changed();
-            }
-            Purpose::EditEvidence(i) => {
-                let mut item = evidence_from(e)?;
-                if record
-                    .evidence
-                    .iter()
-                    .enumerate()
-                    .any(|(j, x)| j != *i && x.id == item.id)
-                {
-                    return Err(format!("`{}` is already in the register", item.id));
-                }
-                let old = &record.evidence[*i];
-                item.supports = old.supports.clone();
-                if item.location == old.location {
-                    item.sha256 = old.sha256.clone();
-                } else {
-                    self.effects.push(Effect::HashEvidence {
-                        id: item.id.clone(),
-                    });
-                }
-                record.evidence[*i] = item;
-                self.register_changed();
-            }
+        if form_of(&e.purpose).submit(self, e)? {
+            self.changed();
         }
-        self.changed();
         Ok(())
     }
 
     pub(super) fn apply(&mut self, pending: Pending) {
         let record = &mut self.opened.record;
-        match pending {
+        let removed = match pending {
             Pending::Quit { restore } => {
                 // The form stays open, so that the event loop keeps it as a draft.
                 self.overlay = *restore;
                 self.quit = true;
                 return;
             }
-            Pending::DeleteFinding(id) => {
-                let _ = edit::remove_finding(record, &id);
-            }
-            Pending::DeleteAction(id) => {
-                let _ = edit::remove_action(record, &id);
-            }
-            Pending::DeleteInterviewee(id, i) => {
-                record.answer_mut(&id).interviewed.remove(i);
-            }
+            Pending::DeleteFinding(id) => edit::remove_finding(record, &id).map(drop),
+            Pending::DeleteAction(id) => edit::remove_action(record, &id).map(drop),
+            Pending::DeleteInterviewee(id, i) => edit::remove_interviewee(record, &id, i).map(drop),
             Pending::DeleteEvidence(id) => {
-                let _ = edit::remove_evidence(record, &id);
+                let removed = edit::remove_evidence(record, &id).map(drop);
                 self.evidence_row = self
                     .evidence_row
                     .min(record.evidence.len().saturating_sub(1));
                 self.register_changed();
+                removed
             }
+        };
+        if self.edited(removed).is_none() {
+            return;
         }
         self.item = self.item.min(self.list_len(self.focus).saturating_sub(1));
         if self.list_len(self.focus) == 0 {
             self.focus = Focus::Question;
         }
-        self.changed();
     }
 }
 
@@ -692,9 +262,569 @@ pub fn complete_name(typed: &str, participants: &[&str]) -> Option<String> {
 
 /// The finding class chosen in a form.
 fn class_of(e: &Editor) -> crate::record::FindingClass {
-    let key = e.get(Name::Class);
-    FINDING_CLASSES
-        .into_iter()
-        .find(|c| c.key() == key)
-        .expect("a listed class")
+    FINDING_CLASSES[e.chosen(Name::Class)]
+}
+
+/// One form of the interview, a type of its own: the fields it opens with (what the record
+/// holds now), how Confirm reads them into a change of the edit layer, and where the screen
+/// goes when its draft comes back. Its draft key is [`Purpose::draft_key`]: by id, never by
+/// position.
+trait Form {
+    /// The form filled in; None when what it is about does not exist (any more).
+    fn open(&self, app: &App, purpose: Purpose) -> Option<Editor>;
+    /// Applies the form; true when the record changed.
+    fn submit(&self, app: &mut App, e: &Editor) -> Result<bool, String>;
+    /// Shows what the form is about, for a draft reopened.
+    fn show(&self, app: &mut App);
+    /// It changes something that exists: that must still read as it did when it opened.
+    fn edits_existing(&self) -> bool {
+        false
+    }
+    /// Why it does not open, when it does not and the user should be told.
+    fn cannot_open(&self) -> Option<&'static str> {
+        None
+    }
+    /// Tab completes the name being typed from the participants.
+    fn completes_names(&self) -> bool {
+        false
+    }
+}
+
+/// The one place a form's purpose is told apart: the form that serves it.
+fn form_of(purpose: &Purpose) -> Box<dyn Form + '_> {
+    match purpose {
+        Purpose::Notes(id) => Box::new(Notes(id)),
+        Purpose::Justification(id) => Box::new(Justification(id)),
+        Purpose::Finding(id) => Box::new(NewFinding(id)),
+        Purpose::Action(id) => Box::new(NewAction(id)),
+        Purpose::EditFinding(id) => Box::new(EditFinding(id)),
+        Purpose::EditAction(id) => Box::new(EditAction(id)),
+        Purpose::Interviewee(id) => Box::new(Interviewees(id)),
+        Purpose::JumpTo => Box::new(JumpTo),
+        Purpose::Setup(row) => Box::new(Detail(*row)),
+        Purpose::Condition(id) => Box::new(Condition(id)),
+        Purpose::Sampling(id) => Box::new(Sampling(id)),
+        Purpose::NewEvidence => Box::new(NewEvidence),
+        Purpose::EditEvidence(id) => Box::new(EditEvidence(id)),
+        Purpose::SignOff => Box::new(SignOff),
+    }
+}
+
+fn answer(app: &App, id: &str) -> crate::record::Answer {
+    app.opened.record.answer(id).cloned().unwrap_or_default()
+}
+
+fn requirement_known(app: &App, id: &str) -> bool {
+    app.opened
+        .questionnaire
+        .questionnaire
+        .requirement(id)
+        .is_some()
+}
+
+/// A requirement's notes, applied as they are typed ([`App::sync_notes`]).
+struct Notes<'p>(&'p str);
+
+impl Form for Notes<'_> {
+    fn open(&self, app: &App, purpose: Purpose) -> Option<Editor> {
+        let id = self.0;
+        requirement_known(app, id).then_some(())?;
+        Some(Editor::new(
+            &format!("{id} notes"),
+            purpose,
+            vec![Field::multiline("Notes", &answer(app, id).notes)],
+        ))
+    }
+    fn submit(&self, _: &mut App, _: &Editor) -> Result<bool, String> {
+        Ok(true)
+    }
+    fn show(&self, _: &mut App) {}
+}
+
+/// Why a requirement is not applicable: rates it N/A.
+struct Justification<'p>(&'p str);
+
+impl Form for Justification<'_> {
+    fn open(&self, app: &App, purpose: Purpose) -> Option<Editor> {
+        let id = self.0;
+        Some(Editor::new(
+            &format!("{id} not applicable: why?"),
+            purpose,
+            vec![Field::long_line(
+                "Justification",
+                &answer(app, id).justification,
+            )],
+        ))
+    }
+    fn submit(&self, app: &mut App, e: &Editor) -> Result<bool, String> {
+        let id = self.0;
+        let record = &mut app.opened.record;
+        edit::rate(record, id, Some(Judgement::NA), Some(&e.get(Name::Text)))
+            .map_err(|e| format!("{} (Esc cancels)", refusal(&e)))?;
+        app.message = Some(format!("{id} not applicable"));
+        Ok(true)
+    }
+    fn show(&self, app: &mut App) {
+        app.show_requirement(self.0);
+    }
+}
+
+/// A new finding about a requirement.
+struct NewFinding<'p>(&'p str);
+
+impl Form for NewFinding<'_> {
+    fn open(&self, app: &App, purpose: Purpose) -> Option<Editor> {
+        let id = self.0;
+        requirement_known(app, id).then_some(())?;
+        let classes: Vec<&str> = FINDING_CLASSES.iter().map(|c| c.key()).collect();
+        Some(Editor::new(
+            &format!("{id} new finding"),
+            purpose,
+            vec![
+                Field::choice("Class (←→)", &classes, 1).named(Name::Class),
+                Field::long_line("Finding", ""),
+            ],
+        ))
+    }
+    fn submit(&self, app: &mut App, e: &Editor) -> Result<bool, String> {
+        let new = edit::NewFinding {
+            requirement: self.0.to_owned(),
+            class: class_of(e),
+            text: e.get(Name::Text),
+            ..Default::default()
+        };
+        let q = &app.opened.questionnaire.questionnaire;
+        let fid = edit::add_finding(&mut app.opened.record, q, new).map_err(|e| refusal(&e))?;
+        app.message = Some(format!("{fid} recorded"));
+        Ok(true)
+    }
+    fn show(&self, app: &mut App) {
+        app.show_requirement(self.0);
+    }
+}
+
+/// A new action for one of a requirement's findings.
+struct NewAction<'p>(&'p str);
+
+impl Form for NewAction<'_> {
+    fn open(&self, app: &App, purpose: Purpose) -> Option<Editor> {
+        let id = self.0;
+        requirement_known(app, id).then_some(())?;
+        // Actions belong to findings: nonconformities first, as they need them most.
+        let record = &app.opened.record;
+        let mut findings: Vec<&crate::record::Finding> = record.findings_for(id).collect();
+        findings.sort_by_key(|f| !f.class.is_nonconformity());
+        let ids: Vec<&str> = findings.iter().map(|f| f.id.as_str()).collect();
+        if ids.is_empty() {
+            return None;
+        }
+        Some(Editor::new(
+            &format!("{id} new action"),
+            purpose,
+            vec![
+                Field::choice("For finding (←→)", &ids, 0).named(Name::Finding),
+                Field::long_line("What", "").named(Name::What),
+                Field::line("Owner", "").named(Name::Owner),
+                Field::line("Due (YYYY-MM-DD)", "").named(Name::Due),
+            ],
+        ))
+    }
+    fn submit(&self, app: &mut App, e: &Editor) -> Result<bool, String> {
+        let finding = e.get(Name::Finding);
+        let aid = edit::add_action(
+            &mut app.opened.record,
+            &finding,
+            &e.get(Name::What),
+            &e.get(Name::Owner),
+            Some(&e.get(Name::Due)),
+        )
+        .map_err(|e| refusal(&e))?;
+        app.message = Some(format!("{aid} planned for {finding}"));
+        Ok(true)
+    }
+    fn show(&self, app: &mut App) {
+        app.show_requirement(self.0);
+    }
+    fn cannot_open(&self) -> Option<&'static str> {
+        Some("actions belong to findings: record a finding first (m)")
+    }
+}
+
+/// A finding, by id: its class, text, correction, root cause and evidence cited.
+struct EditFinding<'p>(&'p str);
+
+impl Form for EditFinding<'_> {
+    fn open(&self, app: &App, purpose: Purpose) -> Option<Editor> {
+        let f = app.opened.record.finding(self.0)?;
+        let classes: Vec<&str> = FINDING_CLASSES.iter().map(|c| c.key()).collect();
+        let class = FINDING_CLASSES.iter().position(|c| *c == f.class)?;
+        let rows = |mut field: Field, rows| {
+            field.rows = rows;
+            field
+        };
+        Some(Editor::new(
+            &format!("{} · {}", f.id, f.requirement),
+            purpose,
+            vec![
+                Field::choice("Class (←→)", &classes, class).named(Name::Class),
+                Field::long_line("Finding", &f.text),
+                rows(Field::long_line("Correction", &f.correction), 2).named(Name::Correction),
+                rows(Field::long_line("Root cause", &f.root_cause), 2).named(Name::RootCause),
+                Field::line(
+                    "Evidence cited (ids, comma-separated)",
+                    &f.evidence.join(", "),
+                )
+                .named(Name::Evidence),
+            ],
+        ))
+    }
+    fn submit(&self, app: &mut App, e: &Editor) -> Result<bool, String> {
+        let fid = self.0;
+        let record = &mut app.opened.record;
+        let typed = id_list(&e.get(Name::Evidence));
+        let cited = record
+            .finding(fid)
+            .map(|f| f.evidence.clone())
+            .unwrap_or_default();
+        let change = edit::FindingChange {
+            text: Some(e.get(Name::Text)),
+            class: Some(class_of(e)),
+            uncite: cited.into_iter().filter(|c| !typed.contains(c)).collect(),
+            evidence: typed,
+            correction: Some(e.get(Name::Correction)),
+            root_cause: Some(e.get(Name::RootCause)),
+            ..Default::default()
+        };
+        let now = edit::edit_finding(record, fid, change).map_err(|e| refusal(&e))?;
+        app.message = Some(if now == fid {
+            format!("{now} changed")
+        } else {
+            format!("{fid} is now {now}")
+        });
+        Ok(true)
+    }
+    fn show(&self, app: &mut App) {
+        let record = &app.opened.record;
+        if let Some(req) = record.finding(self.0).map(|f| f.requirement.clone()) {
+            app.show_requirement(&req);
+        }
+    }
+    fn edits_existing(&self) -> bool {
+        true
+    }
+}
+
+/// An action, by id: what, who, when.
+struct EditAction<'p>(&'p str);
+
+impl Form for EditAction<'_> {
+    fn open(&self, app: &App, purpose: Purpose) -> Option<Editor> {
+        let (f, a) = app.opened.record.action(self.0)?;
+        Some(Editor::new(
+            &format!("{} of {}", a.id, f.id),
+            purpose,
+            vec![
+                Field::long_line("What", &a.what).named(Name::What),
+                Field::line("Owner", &a.owner).named(Name::Owner),
+                Field::line("Due (YYYY-MM-DD)", a.due.as_deref().unwrap_or("")).named(Name::Due),
+            ],
+        ))
+    }
+    fn submit(&self, app: &mut App, e: &Editor) -> Result<bool, String> {
+        let aid = self.0;
+        let (what, owner, due) = (e.get(Name::What), e.get(Name::Owner), e.get(Name::Due));
+        edit::edit_action(&mut app.opened.record, aid, &what, &owner, Some(&due))
+            .map_err(|e| refusal(&e))?;
+        app.message = Some(format!("{aid} changed"));
+        Ok(true)
+    }
+    fn show(&self, app: &mut App) {
+        if let Some((f, _)) = app.opened.record.action(self.0) {
+            let req = f.requirement.clone();
+            app.show_requirement(&req);
+        }
+    }
+    fn edits_existing(&self) -> bool {
+        true
+    }
+}
+
+/// Who was interviewed for a requirement: names separated by `;` (a name may hold a comma:
+/// "Reyes, Sofia"), as the form says.
+struct Interviewees<'p>(&'p str);
+
+impl Form for Interviewees<'_> {
+    fn open(&self, app: &App, purpose: Purpose) -> Option<Editor> {
+        let id = self.0;
+        requirement_known(app, id).then_some(())?;
+        let mut e = Editor::new(
+            &format!("{id} interviewed"),
+            purpose,
+            vec![Field::line(
+                "Names (Tab completes a participant; `;` between names)",
+                "",
+            )],
+        );
+        let participants = &app.opened.record.assessment.participants;
+        let names: Vec<&str> = participants.iter().map(|p| p.name.as_str()).collect();
+        if !names.is_empty() {
+            e.error = Some(format!("Participants: {}", names.join(", ")));
+        }
+        Some(e)
+    }
+    fn submit(&self, app: &mut App, e: &Editor) -> Result<bool, String> {
+        let names = edit::name_list(&e.get(Name::Text));
+        edit::add_interviewees(&mut app.opened.record, self.0, &names).map_err(|e| match e {
+            edit::Refused::Invalid { .. } => "type a name (Esc cancels)".to_string(),
+            e => refusal(&e),
+        })?;
+        Ok(true)
+    }
+    fn show(&self, app: &mut App) {
+        app.show_requirement(self.0);
+    }
+    fn completes_names(&self) -> bool {
+        true
+    }
+}
+
+/// Goes to a requirement typed by its id; changes nothing.
+struct JumpTo;
+
+impl Form for JumpTo {
+    fn open(&self, _: &App, purpose: Purpose) -> Option<Editor> {
+        Some(Editor::new(
+            "Go to requirement",
+            purpose,
+            vec![Field::line("Id (7.2.a, 7.2a, OM.a)", "")],
+        ))
+    }
+    fn submit(&self, app: &mut App, e: &Editor) -> Result<bool, String> {
+        let q = &app.opened.questionnaire.questionnaire;
+        let typed = e.get(Name::Text);
+        let id = &q
+            .resolve(&typed)
+            .map_err(|_| format!("no requirement `{}`: try 7.2.a, 7.2a or OM.a", typed.trim()))?
+            .id;
+        let index = q.position(id).expect("resolved");
+        app.go_to_requirement(index);
+        Ok(false)
+    }
+    fn show(&self, _: &mut App) {}
+}
+
+/// One assessment detail of the setup screen, by which detail it is.
+struct Detail(SetupRow);
+
+impl Form for Detail {
+    fn open(&self, app: &App, purpose: Purpose) -> Option<Editor> {
+        let row = self.0;
+        row.key()?;
+        // Paragraphs and lists of sessions get several lines, sentences room, names and
+        // lists one line.
+        let field = match row {
+            SetupRow::Sessions
+            | SetupRow::AuditPlan
+            | SetupRow::Conclusions
+            | SetupRow::Objectives
+            | SetupRow::Scope
+            | SetupRow::RemoteMethod
+            | SetupRow::NotCovered
+            | SetupRow::DivergingOpinions
+            | SetupRow::Distribution
+            | SetupRow::Confidentiality => Field::long_line,
+            _ => Field::line,
+        };
+        Some(Editor::new(
+            &format!("Edit {}", setup_label(row)),
+            purpose,
+            vec![field(setup_hint(row), &app.setup_value(row))],
+        ))
+    }
+    fn submit(&self, app: &mut App, e: &Editor) -> Result<bool, String> {
+        // Unchanged: nothing to apply (a list read back from one line could change).
+        if !e.is_changed() {
+            return Ok(false);
+        }
+        app.apply_setup(self.0, &e.get(Name::Text))?;
+        Ok(true)
+    }
+    fn show(&self, app: &mut App) {
+        app.screen = Screen::Setup;
+        app.setup_row = app
+            .setup_rows()
+            .iter()
+            .position(|r| *r == self.0)
+            .unwrap_or(0);
+    }
+}
+
+/// A clause 6 condition's answer, note and evidence, by the condition's id.
+struct Condition<'p>(&'p str);
+
+/// A clause 6 answer's choices: met, not met, not answered; and how the form shows them.
+const MET: [Option<bool>; 3] = [Some(true), Some(false), None];
+const MET_SHOWN: [&str; 3] = ["yes", "no", "not answered"];
+
+impl Form for Condition<'_> {
+    fn open(&self, app: &App, purpose: Purpose) -> Option<Editor> {
+        let q = &app.opened.questionnaire.questionnaire;
+        let c = q.conditions.iter().find(|c| c.id == self.0)?;
+        let record = &app.opened.record;
+        let answer = record.conditions.get(&c.id).cloned().unwrap_or_default();
+        let now = record.conditions.get(&c.id).map(|a| a.met);
+        let met = MET.iter().position(|m| *m == now).expect("all three");
+        Some(Editor::new(
+            &format!("Clause 6 condition {}", c.id),
+            purpose,
+            vec![
+                Field::choice("Met (←→)", &MET_SHOWN, met).named(Name::Met),
+                Field::long_line("Note", &answer.note).named(Name::Note),
+                Field::line(
+                    "Evidence (ids, comma-separated)",
+                    &answer.evidence.join(", "),
+                )
+                .named(Name::Evidence),
+            ],
+        ))
+    }
+    fn submit(&self, app: &mut App, e: &Editor) -> Result<bool, String> {
+        let cid = self.0;
+        let q = &app.opened.questionnaire.questionnaire;
+        let met = MET[e.chosen(Name::Met)];
+        let change = edit::ConditionChange {
+            met,
+            note: Some(e.get(Name::Note)),
+            evidence: id_list(&e.get(Name::Evidence)),
+            replace_evidence: true,
+        };
+        edit::answer_condition(&mut app.opened.record, q, cid, change).map_err(|e| match e {
+            edit::Refused::NotFound { id, .. } => {
+                format!("no evidence `{id}` in the register (v opens it)")
+            }
+            e => refusal(&e),
+        })?;
+        app.message = Some(match met {
+            Some(_) => format!("clause 6 condition {cid} answered"),
+            None => format!("clause 6 condition {cid} not answered"),
+        });
+        Ok(true)
+    }
+    fn show(&self, app: &mut App) {
+        app.screen = Screen::Setup;
+        let q = &app.opened.questionnaire.questionnaire;
+        let i = q.conditions.iter().position(|c| c.id == self.0);
+        app.setup_row = app
+            .setup_rows()
+            .iter()
+            .position(|r| Some(*r) == i.map(SetupRow::Condition))
+            .unwrap_or(0);
+    }
+}
+
+/// What was sampled for a requirement.
+struct Sampling<'p>(&'p str);
+
+impl Form for Sampling<'_> {
+    fn open(&self, app: &App, purpose: Purpose) -> Option<Editor> {
+        let id = self.0;
+        Some(Editor::new(
+            &format!("{id} sampled"),
+            purpose,
+            vec![Field::long_line(
+                "What was sampled: projects, period, records seen, how many of how many",
+                &answer(app, id).sampling,
+            )],
+        ))
+    }
+    fn submit(&self, app: &mut App, e: &Editor) -> Result<bool, String> {
+        let id = self.0;
+        edit::set_sampling(&mut app.opened.record, id, &e.get(Name::Text))
+            .map_err(|e| refusal(&e))?;
+        app.message = Some(format!("{id}: what was sampled recorded"));
+        Ok(true)
+    }
+    fn show(&self, app: &mut App) {
+        app.show_requirement(self.0);
+    }
+}
+
+/// A new item of the evidence register.
+struct NewEvidence;
+
+impl Form for NewEvidence {
+    fn open(&self, _: &App, purpose: Purpose) -> Option<Editor> {
+        Some(evidence_editor("New evidence", purpose, None))
+    }
+    fn submit(&self, app: &mut App, e: &Editor) -> Result<bool, String> {
+        let item = evidence_from(e);
+        let id = item.id.clone();
+        let q = &app.opened.questionnaire.questionnaire;
+        edit::add_evidence(&mut app.opened.record, q, item).map_err(|e| refusal(&e))?;
+        app.effects.push(Effect::HashEvidence { id });
+        app.evidence_row = app.opened.record.evidence.len() - 1;
+        app.register_changed();
+        Ok(true)
+    }
+    fn show(&self, app: &mut App) {
+        app.screen = Screen::Evidence;
+    }
+}
+
+/// An item of the register, by its id.
+struct EditEvidence<'p>(&'p str);
+
+impl Form for EditEvidence<'_> {
+    fn open(&self, app: &App, purpose: Purpose) -> Option<Editor> {
+        let item = app.opened.record.evidence_item(self.0)?;
+        Some(evidence_editor("Edit evidence", purpose, Some(item)))
+    }
+    fn submit(&self, app: &mut App, e: &Editor) -> Result<bool, String> {
+        let item = evidence_from(e);
+        let id = item.id.clone();
+        let q = &app.opened.questionnaire.questionnaire;
+        let record = &mut app.opened.record;
+        let moved = edit::edit_evidence(record, q, self.0, item).map_err(|e| refusal(&e))?;
+        if moved {
+            app.effects.push(Effect::HashEvidence { id });
+        }
+        app.register_changed();
+        Ok(true)
+    }
+    fn show(&self, app: &mut App) {
+        app.screen = Screen::Evidence;
+        let register = &app.opened.record.evidence;
+        app.evidence_row = register.iter().position(|e| e.id == self.0).unwrap_or(0);
+    }
+    fn edits_existing(&self) -> bool {
+        true
+    }
+}
+
+/// Who signs the assessment off, and when (today by default): the record becomes final.
+struct SignOff;
+
+impl Form for SignOff {
+    fn open(&self, app: &App, purpose: Purpose) -> Option<Editor> {
+        Some(Editor::new(
+            "Sign off: the record becomes final",
+            purpose,
+            vec![
+                Field::line("Signed off by", "").named(Name::By),
+                Field::line("Date (YYYY-MM-DD)", &app.today.to_string()).named(Name::Date),
+            ],
+        ))
+    }
+    fn submit(&self, app: &mut App, e: &Editor) -> Result<bool, String> {
+        let q = &app.opened.questionnaire.questionnaire;
+        let (by, date) = (e.get(Name::By), e.get(Name::Date));
+        edit::finalize(&mut app.opened.record, q, &by, &date, app.today)
+            .map_err(|e| refusal(&e))?;
+        app.message = Some("signed off: the record is final and can no longer be changed".into());
+        Ok(true)
+    }
+    fn show(&self, app: &mut App) {
+        app.screen = Screen::Setup;
+        app.setup_row = 0;
+    }
 }

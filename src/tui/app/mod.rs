@@ -15,6 +15,7 @@ use crate::conformance;
 use crate::questionnaire::Requirement;
 use crate::rating::Judgement;
 use crate::record::FindingClass;
+use crate::record::edit::Refused;
 use crate::record::store::Opened;
 
 use super::action::Action;
@@ -145,6 +146,15 @@ pub enum Mode {
 
 pub const FINDING_CLASSES: [FindingClass; 5] = FindingClass::ALL;
 
+/// A refusal of the edit layer as the interview words it: a final record says how to
+/// reopen it.
+fn refusal(e: &Refused) -> String {
+    match e {
+        Refused::Final(_) => setup::FINAL_NOTE.into(),
+        e => e.to_string(),
+    }
+}
+
 /// A value worked out from the record, kept until the count of changes it was worked out
 /// for moves on: what the screens read at every frame, at the cost of once per change.
 struct Memo<T>(std::cell::RefCell<Option<(u64, T)>>);
@@ -244,9 +254,9 @@ pub struct App {
     pub read_only: bool,
     /// Read-only, and showing the requirement the editor is on (`--follow`).
     pub follow: bool,
-    /// Where the text cursor was drawn in the last frame: set while drawing, so the
-    /// terminal's own cursor can be put there.
-    pub cursor: std::cell::Cell<Option<ratatui::layout::Position>>,
+    /// Today, as the event loop read it when the interview opened: what a sign-off form
+    /// offers, and what the edit layer's "not in the future" compares with.
+    pub today: jiff::civil::Date,
     /// The side list's rows: the questionnaire's processes, each with its requirements.
     outline: Vec<(usize, Vec<usize>)>,
     /// Changes made to which evidence supports which requirement (see [`App::linked_evidence`]).
@@ -306,7 +316,7 @@ impl App {
             edits: 0,
             read_only: false,
             follow: false,
-            cursor: std::cell::Cell::new(None),
+            today: crate::clock::today(),
             outline,
             register_edits: 0,
             supports: Memo::default(),
@@ -464,7 +474,7 @@ impl App {
 
     /// Notes are being typed (saved once typing pauses).
     pub fn typing_notes(&self) -> bool {
-        matches!(&self.overlay, Overlay::Editor(e) if matches!(e.purpose, super::editor::Purpose::Notes(_)))
+        matches!(&self.overlay, Overlay::Editor(e) if e.purpose.is_live())
     }
 
     pub fn save_failed(&mut self, error: String) {
@@ -574,14 +584,11 @@ impl App {
         // the record now on screen (ours are where our answers went), and the next key adds
         // to those instead of putting ours back over them.
         if let Overlay::Editor(e) = std::mem::replace(&mut self.overlay, Overlay::None) {
-            self.overlay = match &e.purpose {
-                super::editor::Purpose::Notes(id) => {
-                    let known = self.opened.questionnaire.questionnaire.requirement(id);
-                    known
-                        .and_then(|_| self.form(e.purpose.clone()))
-                        .map_or(Overlay::None, Overlay::Editor)
-                }
-                _ => Overlay::Editor(e),
+            self.overlay = if e.purpose.is_live() {
+                self.form(e.purpose.clone())
+                    .map_or(Overlay::None, Overlay::Editor)
+            } else {
+                Overlay::Editor(e)
             };
         }
         self.message = Some(message);
@@ -600,6 +607,21 @@ impl App {
     fn changed(&mut self) {
         self.dirty = true;
         self.edits += 1;
+    }
+
+    /// The outcome of a change made through the edit layer: counted when made, said when
+    /// refused (nothing changed then).
+    fn edited<T>(&mut self, result: Result<T, Refused>) -> Option<T> {
+        match result {
+            Ok(made) => {
+                self.changed();
+                Some(made)
+            }
+            Err(e) => {
+                self.message = Some(refusal(&e));
+                None
+            }
+        }
     }
 
     /// Drops the empty answers before the record is written ([`Record::tidy`]). Not a

@@ -67,10 +67,10 @@ impl App {
                 );
             }
             Action::Rate(r) => {
-                // N, P, L or F needs nothing more: this cannot be refused.
-                let _ = edit::rate(&mut self.opened.record, &id, Some(r.into()), None);
-                self.message = Some(format!("{id} rated {r}"));
-                self.changed();
+                let rated = edit::rate(&mut self.opened.record, &id, Some(r.into()), None);
+                if self.edited(rated).is_some() {
+                    self.message = Some(format!("{id} rated {r}"));
+                }
             }
             Action::AcceptSuggestion => {
                 let scale = &self.opened.questionnaire.questionnaire.scale;
@@ -86,17 +86,18 @@ impl App {
                 }
             }
             Action::ClearRating => {
-                let _ = edit::rate(&mut self.opened.record, &id, None, None);
-                self.message = Some(format!("{id} not yet assessed"));
-                self.changed();
+                let cleared = edit::rate(&mut self.opened.record, &id, None, None);
+                if self.edited(cleared).is_some() {
+                    self.message = Some(format!("{id} not yet assessed"));
+                }
             }
             Action::NotApplicable => self.open_form(Purpose::Justification(id)),
             Action::ToggleFacet(i) => {
                 if let Some(facet) = req.facets.get(i) {
-                    let a = self.opened.record.answer_mut(&id);
-                    let on = !a.has_facet(facet);
-                    a.set_facet(&req, facet, on);
-                    self.changed();
+                    let record = &self.opened.record;
+                    let on = !record.answer(&id).is_some_and(|a| a.has_facet(facet));
+                    let set = edit::set_facet(&mut self.opened.record, &req, facet, on);
+                    self.edited(set);
                 }
             }
             Action::EditNotes => self.open_form(Purpose::Notes(id)),
@@ -134,19 +135,21 @@ impl App {
             }
             Action::Toggle if self.focus == Focus::Actions => {
                 if let Some(action) = self.action_ids().get(self.item) {
+                    let action = action.clone();
                     let record = &mut self.opened.record;
-                    let now = match record.action(action).map(|(_, a)| a.status) {
+                    let now = match record.action(&action).map(|(_, a)| a.status) {
                         Some(ActionStatus::Open) => ActionStatus::Closed,
                         _ => ActionStatus::Open,
                     };
-                    if let Ok(finding) = edit::set_action_status(record, action, now) {
+                    let set = edit::set_action_status(record, &action, now);
+                    if let Some(finding) = self.edited(set) {
+                        let record = &self.opened.record;
                         let state = record.finding(&finding).map(|f| f.state().describe());
                         self.message = Some(format!(
                             "{action} {}; {finding} is {}",
                             now.describe(),
                             state.unwrap_or_default()
                         ));
-                        self.changed();
                     }
                 }
             }

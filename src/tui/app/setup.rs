@@ -1,6 +1,6 @@
 //! The setup form: assessment details and the clause 6 conditions.
 
-use crate::record::{Kind, Person, Session, check_date, edit};
+use crate::record::{Kind, Person, edit};
 
 use super::{App, Screen};
 use crate::tui::action::Action;
@@ -31,6 +31,39 @@ pub enum SetupRow {
     Distribution,
     Confidentiality,
     Condition(usize),
+}
+
+impl SetupRow {
+    /// The detail's name in a draft: stable whatever the rows around it. None for rows that
+    /// are not text fields.
+    pub fn key(self) -> Option<&'static str> {
+        Some(match self {
+            SetupRow::Vse => "vse",
+            SetupRow::Client => "client",
+            SetupRow::Objectives => "objectives",
+            SetupRow::Scope => "scope",
+            SetupRow::Processes => "processes",
+            SetupRow::Sites => "sites",
+            SetupRow::Team => "team",
+            SetupRow::Participants => "participants",
+            SetupRow::Sessions => "sessions",
+            SetupRow::AuditPlan => "audit-plan",
+            SetupRow::RemoteMethod => "remote-method",
+            SetupRow::NotCovered => "not-covered",
+            SetupRow::DivergingOpinions => "diverging-opinions",
+            SetupRow::Conclusions => "conclusions",
+            SetupRow::Distribution => "distribution",
+            SetupRow::Confidentiality => "confidentiality",
+            SetupRow::Kind | SetupRow::Status | SetupRow::Condition(_) => return None,
+        })
+    }
+
+    pub fn from_key(key: &str) -> Option<SetupRow> {
+        SETUP_FIXED
+            .into_iter()
+            .chain(SETUP_CLOSING)
+            .find(|r| r.key() == Some(key))
+    }
 }
 
 const SETUP_FIXED: [SetupRow; 14] = [
@@ -68,11 +101,11 @@ impl App {
             .collect()
     }
 
-    /// Requirement ids the summary lists: those that block a conformance claim.
+    /// A key on the setup screen: moves between rows, answers a clause 6 condition, opens
+    /// a row's form, or asks for the sign-off.
     pub(super) fn update_setup(&mut self, action: Action) {
         let rows = self.setup_rows();
         let row = rows[self.setup_row.min(rows.len() - 1)];
-        let meta = &mut self.opened.record.assessment;
         match action {
             Action::Up | Action::Prev => self.setup_row = self.setup_row.saturating_sub(1),
             Action::Down | Action::Next => {
@@ -88,17 +121,26 @@ impl App {
             // Enter on a condition: its answer, note and evidence; Space, y, n answer it.
             Action::Open if matches!(row, SetupRow::Condition(_)) => {
                 if let SetupRow::Condition(i) = row {
-                    self.open_form(Purpose::Condition(i));
+                    let cid = self.opened.questionnaire.questionnaire.conditions[i]
+                        .id
+                        .clone();
+                    self.open_form(Purpose::Condition(cid));
                 }
             }
             Action::Toggle | Action::Open => match row {
                 SetupRow::Kind => {
-                    meta.kind = if meta.kind == Kind::Audit {
+                    let kind = if self.opened.record.assessment.kind == Kind::Audit {
                         Kind::SelfAssessment
                     } else {
                         Kind::Audit
                     };
-                    self.changed();
+                    let details = edit::Details {
+                        kind: Some(kind),
+                        ..edit::Details::default()
+                    };
+                    let q = &self.opened.questionnaire.questionnaire;
+                    let set = edit::set_details(&mut self.opened.record, q, details);
+                    self.edited(set);
                 }
                 SetupRow::Status => self.ask_sign_off(),
                 SetupRow::Condition(i) => {
@@ -111,7 +153,7 @@ impl App {
                         .is_some_and(|c| c.met);
                     self.set_condition(row, !met);
                 }
-                _ => self.open_form(Purpose::Setup(self.setup_row)),
+                _ => self.open_form(Purpose::Setup(row)),
             },
             _ => {}
         }
@@ -136,11 +178,14 @@ impl App {
 
     pub(super) fn set_condition(&mut self, row: SetupRow, met: bool) {
         if let SetupRow::Condition(i) = row {
-            let cid = self.opened.questionnaire.questionnaire.conditions[i]
-                .id
-                .clone();
-            self.opened.record.conditions.entry(cid).or_default().met = met;
-            self.changed();
+            let q = &self.opened.questionnaire.questionnaire;
+            let change = edit::ConditionChange {
+                met: Some(met),
+                ..edit::ConditionChange::default()
+            };
+            let answered =
+                edit::answer_condition(&mut self.opened.record, q, &q.conditions[i].id, change);
+            self.edited(answered);
         }
     }
 
@@ -197,66 +242,33 @@ impl App {
         }
     }
 
-    pub(super) fn apply_setup(&mut self, index: usize, value: &str) -> Result<(), String> {
-        let row = self.setup_rows()[index];
-        let q = &self.opened.questionnaire.questionnaire;
-        let meta = &mut self.opened.record.assessment;
-        let list = |v: &str| -> Vec<String> {
-            v.split(';')
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(str::to_owned)
-                .collect()
-        };
-        let people =
-            |v: &str| -> Vec<Person> { list(v).iter().map(|p| Person::parse(p)).collect() };
+    /// A setup field as typed, read into the details it sets; the edit layer checks them.
+    pub(super) fn apply_setup(&mut self, row: SetupRow, value: &str) -> Result<(), String> {
+        let text = || Some(value.to_owned());
+        let mut d = edit::Details::default();
         match row {
-            SetupRow::Vse => meta.vse = value.trim().to_owned(),
-            SetupRow::Client => meta.client = value.trim().to_owned(),
-            SetupRow::Objectives => meta.objectives = value.trim().to_owned(),
-            SetupRow::Scope => meta.scope.description = value.trim().to_owned(),
-            SetupRow::AuditPlan => meta.audit_plan = value.trim().to_owned(),
-            SetupRow::Conclusions => meta.conclusions = value.trim().to_owned(),
-            SetupRow::Distribution => meta.distribution = value.trim().to_owned(),
-            SetupRow::Confidentiality => meta.confidentiality = value.trim().to_owned(),
-            SetupRow::Processes => {
-                let ids: Vec<String> = value
-                    .split([',', ';', ' '])
-                    .filter(|s| !s.is_empty())
-                    .map(|s| s.to_uppercase())
-                    .collect();
-                if let Some(bad) = ids.iter().find(|p| q.process(p).is_none()) {
-                    let known: Vec<&str> = q.processes.iter().map(|p| p.id.as_str()).collect();
-                    return Err(format!(
-                        "unknown process `{bad}`; expected {}",
-                        known.join(", ")
-                    ));
-                }
-                meta.scope.processes = ids;
-            }
-            SetupRow::Sites => meta.scope.sites = list(value),
-            SetupRow::Team => meta.team = people(value),
-            SetupRow::Participants => meta.participants = people(value),
+            SetupRow::Vse => d.vse = text(),
+            SetupRow::Client => d.client = text(),
+            SetupRow::Objectives => d.objectives = text(),
+            SetupRow::Scope => d.scope = text(),
+            SetupRow::AuditPlan => d.audit_plan = text(),
+            SetupRow::Conclusions => d.conclusions = text(),
+            SetupRow::Distribution => d.distribution = text(),
+            SetupRow::Confidentiality => d.confidentiality = text(),
+            SetupRow::RemoteMethod => d.remote_method = text(),
+            SetupRow::NotCovered => d.not_covered = text(),
+            SetupRow::DivergingOpinions => d.diverging_opinions = text(),
+            SetupRow::Processes => d.processes = Some(edit::process_list(value)),
+            SetupRow::Sites => d.sites = Some(edit::name_list(value)),
+            SetupRow::Team => d.team = Some(edit::people_list(value)),
+            SetupRow::Participants => d.participants = Some(edit::people_list(value)),
             SetupRow::Sessions => {
-                let mut sessions = Vec::new();
-                // One session a line (a `;` also separates them).
-                for s in list(&value.replace('\n', ";")) {
-                    let (date, location) = s.split_once(' ').unwrap_or((&s, ""));
-                    check_date(date)
-                        .map_err(|e| format!("{e}: write 2026-11-27 Place; 2026-11-28 Place"))?;
-                    sessions.push(Session {
-                        date: date.to_owned(),
-                        location: location.trim().to_owned(),
-                    });
-                }
-                meta.sessions = sessions;
+                d.sessions = Some(edit::parse_sessions(value).map_err(|e| e.to_string())?)
             }
-            SetupRow::RemoteMethod => meta.remote_method = value.trim().to_owned(),
-            SetupRow::NotCovered => meta.not_covered = value.trim().to_owned(),
-            SetupRow::DivergingOpinions => meta.diverging_opinions = value.trim().to_owned(),
-            SetupRow::Kind | SetupRow::Status | SetupRow::Condition(_) => {}
+            SetupRow::Kind | SetupRow::Status | SetupRow::Condition(_) => return Ok(()),
         }
-        Ok(())
+        let q = &self.opened.questionnaire.questionnaire;
+        edit::set_details(&mut self.opened.record, q, d).map_err(|e| e.to_string())
     }
 }
 
@@ -286,8 +298,8 @@ pub fn setup_label(row: SetupRow) -> &'static str {
 
 pub(super) fn setup_hint(row: SetupRow) -> &'static str {
     match row {
-        SetupRow::Team | SetupRow::Participants => "Name: role; Name: role",
-        SetupRow::Sessions => "2026-11-27 Place; 2026-11-28 Place",
+        SetupRow::Team | SetupRow::Participants => "Name: role; Name: role (`;` between people)",
+        SetupRow::Sessions => "2026-11-27 Place; 2026-11-28:Place (`;` or a line between)",
         SetupRow::Scope => "What the scope covers: projects, teams, period",
         SetupRow::AuditPlan => "What was to be looked at, when, with whom",
         SetupRow::Conclusions => "The team's conclusions, in its words (needed to sign off)",
@@ -296,7 +308,7 @@ pub(super) fn setup_hint(row: SetupRow) -> &'static str {
         SetupRow::RemoteMethod => "How remote sessions were held (tools, what was shown)",
         SetupRow::NotCovered => "Areas of the scope not covered, and why",
         SetupRow::DivergingOpinions => "Diverging opinions not resolved with the auditee",
-        SetupRow::Sites => "Site; site",
+        SetupRow::Sites => "Site; site (`;` between sites)",
         SetupRow::Processes => "OM, RM, PSM, PPM",
         _ => setup_label(row),
     }

@@ -7,7 +7,7 @@ mod question;
 mod screens;
 
 use ratatui::buffer::Buffer;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
@@ -22,8 +22,31 @@ use crate::text::neutralize;
 pub const MIN_WIDTH: u16 = 60;
 pub const MIN_HEIGHT: u16 = 18;
 
+/// Draws a frame, with the terminal's own cursor where typing goes (so input methods and
+/// screen readers follow it), hidden elsewhere.
+pub fn draw(frame: &mut ratatui::Frame, app: &App) {
+    let area = frame.area();
+    if let Some(at) = render(app, area, frame.buffer_mut()) {
+        frame.set_cursor_position(at);
+    }
+}
+
+/// The screen without the cursor (a test's snapshot).
 impl Widget for &App {
     fn render(self, area: Rect, buf: &mut Buffer) {
+        render(self, area, buf);
+    }
+}
+
+/// Draws everything; returns where typing goes, if anywhere.
+fn render(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
+    let mut cursor = None;
+    app.render_into(area, buf, &mut cursor);
+    cursor
+}
+
+impl App {
+    fn render_into(&self, area: Rect, buf: &mut Buffer, cursor: &mut Option<Position>) {
         if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
             too_small(area, buf);
             return;
@@ -36,14 +59,14 @@ impl Widget for &App {
         .areas(area);
         self.header(header, buf);
         match self.screen {
-            Screen::Question => question::render(self, body, buf),
+            Screen::Question => question::render(self, body, buf, cursor),
             Screen::Setup => screens::setup(self, body, buf),
             Screen::Guidance => screens::guidance(self, body, buf),
             Screen::Evidence => screens::evidence(self, body, buf),
             Screen::Summary => screens::summary(self, body, buf),
             Screen::Help => screens::help(self, body, buf),
         }
-        popup::render(self, body, buf);
+        popup::render(self, body, buf, cursor);
         key_help(self, footer, buf);
     }
 }
@@ -255,7 +278,7 @@ pub fn text_area(
     text: &ratatui_textarea::TextArea,
     area: Rect,
     buf: &mut Buffer,
-    cursor: &std::cell::Cell<Option<ratatui::layout::Position>>,
+    cursor: &mut Option<Position>,
 ) {
     let held = text
         .lines()
@@ -291,7 +314,7 @@ pub fn text_area(
         && x < area.right()
         && y < area.bottom()
     {
-        cursor.set(Some(ratatui::layout::Position { x, y }));
+        *cursor = Some(Position { x, y });
     }
 }
 
@@ -314,7 +337,7 @@ pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
 
 /// Whether the popup shown over the body is the notes editor (drawn in place instead).
 pub fn editing_notes(app: &App) -> bool {
-    matches!(&app.overlay, Overlay::Editor(e) if matches!(e.purpose, super::editor::Purpose::Notes(_)))
+    matches!(&app.overlay, Overlay::Editor(e) if e.purpose.is_live())
 }
 
 #[cfg(test)]

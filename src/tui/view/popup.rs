@@ -7,11 +7,14 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Widget};
 
 use super::{centered, editing_notes, safe, text_area, truncate, wrap_spans};
+use ratatui::layout::Position;
+
 use crate::tui::app::{App, Overlay};
 use crate::tui::editor::FieldKind;
 
-pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
-    render_overlay(app, &app.overlay, area, buf);
+/// Draws what is over the screen; `cursor` is set to where typing goes, if anywhere.
+pub fn render(app: &App, area: Rect, buf: &mut Buffer, cursor: &mut Option<Position>) {
+    render_overlay(app, &app.overlay, area, buf, cursor);
 }
 
 /// Clears `rect` and draws a bordered box titled `title` in it; returns the space inside.
@@ -23,7 +26,13 @@ fn framed(rect: Rect, title: impl Into<Line<'static>>, style: Style, buf: &mut B
     inner
 }
 
-fn render_overlay(app: &App, overlay: &Overlay, area: Rect, buf: &mut Buffer) {
+fn render_overlay(
+    app: &App,
+    overlay: &Overlay,
+    area: Rect,
+    buf: &mut Buffer,
+    cursor: &mut Option<Position>,
+) {
     let t = app.theme;
     match overlay {
         Overlay::None => {}
@@ -32,7 +41,7 @@ fn render_overlay(app: &App, overlay: &Overlay, area: Rect, buf: &mut Buffer) {
             text,
             beneath,
         } => {
-            render_overlay(app, beneath, area, buf);
+            render_overlay(app, beneath, area, buf, cursor);
             let width = area.width.saturating_sub(4).min(70);
             let mut lines = wrap_spans(vec![Span::raw(safe(text))], width - 2, 0);
             lines.push(Line::default());
@@ -90,7 +99,7 @@ fn render_overlay(app: &App, overlay: &Overlay, area: Rect, buf: &mut Buffer) {
                             .collect();
                         Paragraph::new(wrap_spans(spans, field.width, 0)).render(field, buf);
                     }
-                    _ if focused => text_area(&f.text, field, buf, &app.cursor),
+                    _ if focused => text_area(&f.text, field, buf, cursor),
                     _ => Paragraph::new(wrap_spans(
                         vec![Span::raw(safe(&f.value()))],
                         field.width,

@@ -1,7 +1,7 @@
 //! The question screen: the side list of requirements and the requirement on screen.
 
 use ratatui::buffer::Buffer;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Widget};
 
@@ -13,7 +13,8 @@ use crate::tui::app::{App, Focus, Overlay, suggestion};
 /// Width of the side list; shown only when the terminal is wide enough for both.
 const SIDE: u16 = 17;
 
-pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+/// Draws the question screen; `cursor` is set to where typing goes, if anywhere.
+pub fn render(app: &App, area: Rect, buf: &mut Buffer, cursor: &mut Option<Position>) {
     let main = if area.width >= 76 {
         let [side, main] =
             Layout::horizontal([Constraint::Length(SIDE), Constraint::Min(40)]).areas(area);
@@ -22,7 +23,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     } else {
         area
     };
-    requirement(app, main, buf);
+    requirement(app, main, buf, cursor);
 }
 
 /// One row of the side list.
@@ -116,7 +117,7 @@ fn side_row(app: &App, i: usize) -> Line<'static> {
     }
 }
 
-fn requirement(app: &App, area: Rect, buf: &mut Buffer) {
+fn requirement(app: &App, area: Rect, buf: &mut Buffer, cursor: &mut Option<Position>) {
     let t = app.theme;
     let q = &app.opened.questionnaire.questionnaire;
     let req = app.requirement();
@@ -297,7 +298,7 @@ fn requirement(app: &App, area: Rect, buf: &mut Buffer) {
         ));
     }
     Paragraph::new(top).render(upper, buf);
-    notes_box(app, a, notes, buf);
+    notes_box(app, a, notes, buf, cursor);
 }
 
 fn list(
@@ -365,7 +366,7 @@ fn list(
     }
 }
 
-fn notes_box(app: &App, a: &Answer, area: Rect, buf: &mut Buffer) {
+fn notes_box(app: &App, a: &Answer, area: Rect, buf: &mut Buffer, cursor: &mut Option<Position>) {
     let t = app.theme;
     let editing = editing_notes(app);
     let block = Block::bordered()
@@ -378,9 +379,7 @@ fn notes_box(app: &App, a: &Answer, area: Rect, buf: &mut Buffer) {
     let inner = block.inner(area);
     block.render(area, buf);
     match &app.overlay {
-        Overlay::Editor(e) if editing => {
-            super::text_area(&e.fields[0].text, inner, buf, &app.cursor)
-        }
+        Overlay::Editor(e) if editing => super::text_area(&e.fields[0].text, inner, buf, cursor),
         _ => {
             let lines = wrap_spans(vec![Span::raw(safe(&a.notes))], inner.width, 0);
             // The last row says how many more there are.
