@@ -243,7 +243,7 @@ pub struct App {
     /// Opened with --read-only: changes are refused.
     pub read_only: bool,
     /// Read-only, and showing the requirement the editor is on (`--follow`).
-    pub follow: bool,
+    pub follow_editor: bool,
     /// Where the text cursor was drawn in the last frame: set while drawing, so the
     /// terminal's own cursor can be put there.
     pub cursor: std::cell::Cell<Option<ratatui::layout::Position>>,
@@ -305,7 +305,7 @@ impl App {
             dirty: false,
             edits: 0,
             read_only: false,
-            follow: false,
+            follow_editor: false,
             cursor: std::cell::Cell::new(None),
             outline,
             register_edits: 0,
