@@ -374,8 +374,9 @@ fn a_second_editor_is_refused_read_only_works_and_a_crash_frees_the_file() {
     viewer.keys("q", "");
     viewer.wait_exit(Duration::from_secs(5));
 
-    // The holder crashes: its lock goes with it.
+    // The holder crashes (once the rating is on disk): its lock goes with it.
     first.keys("p", " 7.2.a  P");
+    first.wait_for("saved ");
     first.signal("-9");
     first.wait_exit(Duration::from_secs(2));
     let out = vse(tmp.path(), &["answer", "a.toml", "7.2.b", "--rating", "L"]);
