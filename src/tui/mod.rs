@@ -19,7 +19,8 @@ pub use terminal::usable_terminal;
 
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{self, RecvTimeoutError};
+use std::sync::Arc;
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
@@ -32,21 +33,47 @@ use crate::record::store::{self, Hashed};
 use action::Action;
 use app::{App, Effect, Overlay, SaveState};
 use persistence::Persistence;
-use terminal::{Term, say};
+use terminal::{RealTerminal, Tty, say};
 
-/// How often a failed save is tried again.
-pub(crate) const RETRY: Duration = Duration::from_secs(2);
+/// How long the loop waits for what. [`Timings::INTERVIEW`] in the interview; tests pass
+/// their own, with a clock they move by hand.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Timings {
+    /// How often a failed save is tried again.
+    pub retry: Duration,
+    /// While notes are being typed, the save waits for a pause this long...
+    pub typing_pause: Duration,
+    /// ...but never longer than this after the first change not yet saved: a `kill -9` or a
+    /// power cut loses at most this much typing.
+    pub max_unsaved: Duration,
+    /// Keys that arrive this soon after the file-changed dialog appeared were typed before
+    /// the user could see it: they go where they were meant to go, not into the dialog.
+    pub dialog_grace: Duration,
+}
 
-/// While notes are being typed, the save waits for a pause this long...
-const TYPING_PAUSE: Duration = Duration::from_millis(300);
-/// ...but never longer than this after the first change not yet saved: a `kill -9` or a
-/// power cut loses at most this much typing.
-const MAX_UNSAVED: Duration = Duration::from_secs(1);
+impl Timings {
+    pub(crate) const INTERVIEW: Timings = Timings {
+        retry: Duration::from_secs(2),
+        typing_pause: Duration::from_millis(300),
+        max_unsaved: Duration::from_secs(1),
+        dialog_grace: Duration::from_secs(1),
+    };
+}
 
-/// Keys that arrive this soon after the file-changed dialog appeared were typed before the
-/// user could see it: they go where they were meant to go, not into the dialog.
-const DIALOG_GRACE: Duration = Duration::from_secs(1);
+/// Where the loop reads the time: the system's clock, or a test's.
+pub(crate) trait Clock: Send + Sync {
+    fn now(&self) -> Instant;
+}
 
+pub(crate) struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> Instant {
+        Instant::now()
+    }
+}
+
+/// What the loop waits for: terminal input, signals, and what its workers did.
 pub(crate) enum Msg {
     Term(Event),
     /// The record or its lock changed on disk (a follower's watcher saw it).
@@ -109,12 +136,11 @@ pub fn run(opened: store::Opened, lock: Option<Lock>, follow_editor: bool) -> Re
     app.theme = theme::Theme::from_env(caps.colour);
     app.read_only = lock.is_none();
     app.follow_editor = follow_editor;
-    let mut files = Persistence::new(lock, &app.opened);
 
     // crossterm 0.29 turns colour commands into bare resets under NO_COLOR, which wipes the
     // reverse/bold that mark the selection; the theme implements NO_COLOR instead.
     style::force_color_output(true);
-    let mut terminal = terminal::start(caps).context("the interview needs a terminal")?;
+    let tty = terminal::start(caps).context("the interview needs a terminal")?;
     let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         // Best effort, and silent: a panic while panicking (writing to a terminal that is
@@ -124,26 +150,14 @@ pub fn run(opened: store::Opened, lock: Option<Lock>, follow_editor: bool) -> Re
     }));
     terminal::enable_paste();
 
-    // Only now that there is a screen to show them on: a draft and a note are not used up by
-    // an interview that could not start. Restricted, no draft is ever written or read.
-    if !app.read_only && !crate::restricted::on() {
-        files.offer_draft(&mut app);
-    }
-    if let Some(note) = files.lock.as_ref().and_then(|l| l.note()) {
-        app.notice("Note from the last session", note.to_owned());
-    }
-    if let Some(signed) = app.opened.record.assessment.sign_off() {
-        let text = format!(
-            "This record is final ({}), so it opens read-only. `vse-assess reopen FILE --by NAME --reason TEXT` makes it editable again; the reopening is kept in its history.",
-            signed.describe()
-        );
-        app.notice("Final record", text);
-    }
-
-    let result = event_loop(&mut terminal, &mut app, &mut files);
+    let mut lp = Loop::new(tty, app, lock, Timings::INTERVIEW, Arc::new(SystemClock));
+    let result = listen(&mut lp).and_then(|_watcher| {
+        lp.start()?;
+        lp.run()
+    });
 
     // Whatever happened, keep the answers and give the terminal back.
-    let (notices, all_kept) = files.finish(&mut app);
+    let (notices, all_kept) = lp.finish();
     terminal::leave();
     for n in &notices {
         say(&format!("vse-assess: {}", crate::text::neutralize(n)));
@@ -155,24 +169,26 @@ pub fn run(opened: store::Opened, lock: Option<Lock>, follow_editor: bool) -> Re
     if ended != Ended::Quit && notices.is_empty() {
         say(&format!(
             "vse-assess: interview ended ({ended:?}); answers saved in {}",
-            crate::text::display_path(&app.opened.path)
+            crate::text::display_path(&lp.app.opened.path)
         ));
     }
     Ok(ended)
 }
 
-fn event_loop(terminal: &mut Term, app: &mut App, files: &mut Persistence) -> Result<Ended> {
-    let (tx, rx) = mpsc::channel();
+/// Starts what feeds the loop from outside: the terminal's input and hang-up, signals, and
+/// for a read-only view the file's changes (watched while the returned watcher lives).
+fn listen(lp: &mut Loop<RealTerminal>) -> Result<Option<notify::RecommendedWatcher>> {
+    let tx = lp.sender();
     terminal::read_input(tx.clone());
     terminal::watch_hang_up(tx.clone());
     // A read-only view wakes when the file or its editor's position changes, and only then.
-    let _watcher = if app.read_only {
+    let watcher = if lp.app.read_only {
         let to_loop = std::sync::Mutex::new(tx.clone());
-        let watched = watch::watch(&app.opened.path, move || {
+        let watched = watch::watch(&lp.app.opened.path, move || {
             let _ = to_loop.lock().map(|t| t.send(Msg::Changed));
         });
         if let Err(e) = &watched {
-            app.message = Some(format!(
+            lp.app.message = Some(format!(
                 "cannot follow changes of the file: {e}; r reads it again"
             ));
         }
@@ -180,53 +196,151 @@ fn event_loop(terminal: &mut Term, app: &mut App, files: &mut Persistence) -> Re
     } else {
         None
     };
-    if app.follow_editor {
-        files.go_where_the_editor_is(app);
-    }
-    terminal::watch_signals(tx.clone())?;
-    if !app.read_only {
-        files.start_writer(tx.clone());
-    }
-    files.workers = Some(tx);
+    terminal::watch_signals(tx)?;
+    Ok(watcher)
+}
 
-    draw(terminal, app)?;
-    // Notes being typed and not yet handed to the writer: since when, and the last key.
-    let mut typing: Option<(Instant, Instant)> = None;
-    // When the file-changed dialog was first drawn: keys that come before, and in the grace
-    // period after, were typed before the user could see it.
-    let mut dialog_shown: Option<Instant> = None;
-    loop {
+/// The event loop: messages in (keys, signals, what the workers did), the app updated, the
+/// screen drawn, the record handed to the writer. Generic over the terminal, so that a test
+/// runs it on a `TestBackend` with a clock of its own.
+pub(crate) struct Loop<T: Tty> {
+    tty: T,
+    pub(crate) app: App,
+    files: Persistence,
+    tx: Sender<Msg>,
+    rx: Receiver<Msg>,
+    timings: Timings,
+    clock: Arc<dyn Clock>,
+    /// Notes being typed and not yet handed to the writer: since when, and the last key.
+    typing: Option<(Instant, Instant)>,
+    /// When the file-changed dialog was first drawn: keys that come before, and in the grace
+    /// period after, were typed before the user could see it.
+    dialog_shown: Option<Instant>,
+}
+
+impl<T: Tty> Loop<T> {
+    pub(crate) fn new(
+        tty: T,
+        app: App,
+        lock: Option<Lock>,
+        timings: Timings,
+        clock: Arc<dyn Clock>,
+    ) -> Loop<T> {
+        let files = Persistence::new(lock, &app.opened, clock.clone(), timings.retry);
+        let (tx, rx) = mpsc::channel();
+        Loop {
+            tty,
+            app,
+            files,
+            tx,
+            rx,
+            timings,
+            clock,
+            typing: None,
+            dialog_shown: None,
+        }
+    }
+
+    /// For what feeds the loop.
+    pub(crate) fn sender(&self) -> Sender<Msg> {
+        self.tx.clone()
+    }
+
+    /// Before the first key: what the last session left, the writer, the first frame.
+    pub(crate) fn start(&mut self) -> Result<()> {
+        let app = &mut self.app;
+        // Only now that there is a screen to show them on: a draft and a note are not used
+        // up by an interview that could not start. Restricted, no draft is ever written or
+        // read.
+        if !app.read_only && !crate::restricted::on() {
+            self.files.offer_draft(app);
+        }
+        if let Some(note) = self.files.lock.as_ref().and_then(|l| l.note()) {
+            app.notice("Note from the last session", note.to_owned());
+        }
+        if let Some(signed) = app.opened.record.assessment.sign_off() {
+            let text = format!(
+                "This record is final ({}), so it opens read-only. `vse-assess reopen FILE --by NAME --reason TEXT` makes it editable again; the reopening is kept in its history.",
+                signed.describe()
+            );
+            app.notice("Final record", text);
+        }
+        if app.follow_editor {
+            self.files.go_where_the_editor_is(app);
+        }
+        if !app.read_only {
+            self.files.start_writer(self.tx.clone());
+        }
+        self.files.workers = Some(self.tx.clone());
+        self.draw()
+    }
+
+    /// Runs until the interview ends.
+    pub(crate) fn run(&mut self) -> Result<Ended> {
+        loop {
+            // Block until something happens; wake up on a timer only to save typed notes, or
+            // to retry a failed save (or a failed copy of our answers after a conflict).
+            let first = match self.due() {
+                Some(at) => {
+                    match self
+                        .rx
+                        .recv_timeout(at.saturating_duration_since(self.clock.now()))
+                    {
+                        Ok(m) => Some(m),
+                        Err(RecvTimeoutError::Timeout) => None,
+                        Err(RecvTimeoutError::Disconnected) => return Ok(Ended::TerminalGone),
+                    }
+                }
+                None => Some(
+                    self.rx
+                        .recv()
+                        .map_err(|_| anyhow::anyhow!("input stopped"))?,
+                ),
+            };
+            if let Some(ended) = self.turn(first)? {
+                return Ok(ended);
+            }
+        }
+    }
+
+    /// What is due before waiting, and when the loop is to wake if nothing comes: to save
+    /// typed notes, or to try a failed save again.
+    pub(crate) fn due(&mut self) -> Option<Instant> {
+        let app = &mut self.app;
         // After a conflict whose copy of our answers failed, try the copy again.
         if app.dirty && app.save == SaveState::Conflict {
-            files.retry_mine(app);
+            self.files.retry_mine(app);
         }
-        // Block until something happens; wake up on a timer only to save typed notes, or to
-        // retry a failed save (or a failed copy of our answers after a conflict).
         let retrying = (app.may_save() && matches!(app.save, SaveState::Failed { .. }))
             || (app.dirty && app.save == SaveState::Conflict);
-        let wake = typing
-            .map(|(first, last)| (first + MAX_UNSAVED).min(last + TYPING_PAUSE))
+        let Timings {
+            typing_pause,
+            max_unsaved,
+            retry,
+            ..
+        } = self.timings;
+        self.typing
+            .map(|(first, last)| (first + max_unsaved).min(last + typing_pause))
             .into_iter()
-            .chain(retrying.then(|| Instant::now() + RETRY))
-            .min();
-        let first = match wake {
-            Some(at) => match rx.recv_timeout(at.saturating_duration_since(Instant::now())) {
-                Ok(m) => Some(m),
-                Err(RecvTimeoutError::Timeout) => None,
-                Err(RecvTimeoutError::Disconnected) => return Ok(Ended::TerminalGone),
-            },
-            None => Some(rx.recv().map_err(|_| anyhow::anyhow!("input stopped"))?),
-        };
+            .chain(retrying.then(|| self.clock.now() + retry))
+            .min()
+    }
+
+    /// One turn of the loop: `first` and whatever else is already queued (None: woken by
+    /// the timer), then the effects, the frame and the save. Some once the interview ends.
+    pub(crate) fn turn(&mut self, mut first: Option<Msg>) -> Result<Option<Ended>> {
         // Woken by the timer: the typing paused (or a save is to be tried again).
         let timed_out = first.is_none();
         let mut redraw = timed_out;
         // Take everything already queued (a paste, fast typing) before saving and drawing.
-        for msg in first
-            .into_iter()
-            .chain(std::iter::from_fn(|| rx.try_recv().ok()))
-        {
+        while let Some(msg) = match first {
+            Some(_) => first.take(),
+            None => self.rx.try_recv().ok(),
+        } {
+            let app = &mut self.app;
+            let files = &mut self.files;
             match msg {
-                Msg::Gone => return Ok(Ended::TerminalGone),
+                Msg::Gone => return Ok(Some(Ended::TerminalGone)),
                 Msg::Saved { edit, result } => {
                     files.saved(app, edit, result);
                     redraw = true;
@@ -241,19 +355,15 @@ fn event_loop(terminal: &mut Term, app: &mut App, files: &mut Persistence) -> Re
                 }
                 Msg::Changed => redraw = true,
                 Msg::Signal(SIGTSTP) => {
-                    suspend(terminal, app, files)?;
+                    self.suspend()?;
                     redraw = true;
                 }
-                // Continued after a stop we did not see coming (SIGSTOP): the shell may have
-                // reset the terminal, so set it up again.
                 Msg::Signal(SIGCONT) => {
-                    if terminal::foreground() {
-                        terminal::enter(terminal)?;
-                    }
+                    self.tty.continued()?;
                     redraw = true;
                 }
-                Msg::Signal(SIGHUP) => return Ok(Ended::TerminalGone),
-                Msg::Signal(sig) => return Ok(Ended::Signal(sig)),
+                Msg::Signal(SIGHUP) => return Ok(Some(Ended::TerminalGone)),
+                Msg::Signal(sig) => return Ok(Some(Ended::Signal(sig))),
                 Msg::Hashed {
                     id,
                     location,
@@ -265,139 +375,155 @@ fn event_loop(terminal: &mut Term, app: &mut App, files: &mut Persistence) -> Re
                 }
                 Msg::Term(e) => {
                     let grace = matches!(app.overlay, Overlay::Conflict { .. })
-                        && dialog_shown.is_none_or(|t| t.elapsed() < DIALOG_GRACE);
-                    redraw |= handle(app, e, grace, files);
+                        && self.dialog_shown.is_none_or(|t| {
+                            self.clock.now().saturating_duration_since(t)
+                                < self.timings.dialog_grace
+                        });
+                    redraw |= self.handle(e, grace);
                 }
             }
         }
-        for effect in app.take_effects() {
+        for effect in self.app.take_effects() {
             if effect == Effect::Suspend {
-                suspend(terminal, app, files)?;
+                self.suspend()?;
             } else {
-                files.apply(app, effect);
+                self.files.apply(&mut self.app, effect);
             }
             redraw = true;
         }
+        let app = &mut self.app;
         if app.read_only {
-            redraw |= files.reread_if_changed(app);
+            redraw |= self.files.reread_if_changed(app);
             if app.follow_editor {
-                files.go_where_the_editor_is(app);
+                self.files.go_where_the_editor_is(app);
             }
         }
         if app.quit {
-            return Ok(Ended::Quit);
+            return Ok(Some(Ended::Quit));
         }
         // The echo first: saving never holds it up.
-        if redraw && terminal::foreground() {
-            draw(terminal, app)?;
-            if matches!(app.overlay, Overlay::Conflict { .. }) && dialog_shown.is_none() {
-                dialog_shown = Some(Instant::now());
+        if redraw && self.tty.foreground() {
+            self.draw()?;
+            if matches!(self.app.overlay, Overlay::Conflict { .. }) && self.dialog_shown.is_none() {
+                self.dialog_shown = Some(self.clock.now());
             }
         }
+        let app = &mut self.app;
         if !matches!(app.overlay, Overlay::Conflict { .. }) {
-            dialog_shown = None;
+            self.dialog_shown = None;
         }
         // For those following: where the editor is.
-        if let Some(lock) = files.lock.as_mut().filter(|_| !app.read_only) {
+        if let Some(lock) = self.files.lock.as_mut().filter(|_| !app.read_only) {
             lock.publish(&app.requirement().id);
         }
         // Then the save, on the writer: at once, except while notes are typed, when it waits
         // for a pause (and never more than a second).
         let retry = timed_out && matches!(app.save, SaveState::Failed { .. });
-        if app.may_save() && (!files.handed(app) || retry) {
-            let now = Instant::now();
-            let first = typing.map_or(now, |(first, _)| first);
-            if app.typing_notes() && !timed_out && now < first + MAX_UNSAVED {
-                typing = Some((first, now));
+        if app.may_save() && (!self.files.handed(app) || retry) {
+            let now = self.clock.now();
+            let first = self.typing.map_or(now, |(first, _)| first);
+            if app.typing_notes() && !timed_out && now < first + self.timings.max_unsaved {
+                self.typing = Some((first, now));
             } else {
-                files.submit(app);
-                typing = None;
+                self.files.submit(app);
+                self.typing = None;
             }
         } else {
-            typing = None;
+            self.typing = None;
         }
+        Ok(None)
     }
-}
 
-/// Feeds one terminal event to the app; true if the screen may have changed. In the grace
-/// period after the file-changed dialog appeared, keys go to what is beneath it.
-fn handle(app: &mut App, event: Event, grace: bool, files: &Persistence) -> bool {
-    let mode = |app: &App| {
-        if grace {
-            app.mode_beneath()
-        } else {
-            app.mode()
-        }
-    };
-    let apply = |app: &mut App, action: Action| {
-        if grace {
-            app.update_beneath(action)
-        } else {
-            app.update(action)
-        }
-    };
-    let action = match event {
-        // Alt is never bound: it is how terminals report Esc typed just before a key, so it
-        // means exactly that (many SSH clients send Alt that way too).
-        Event::Key(mut key) if key.modifiers.contains(KeyModifiers::ALT) => {
-            let esc = KeyEvent::new_with_kind(KeyCode::Esc, KeyModifiers::NONE, key.kind);
-            if let Some(back) = keymap::action(mode(app), esc) {
-                apply(app, back);
+    /// Feeds one terminal event to the app; true if the screen may have changed. In the grace
+    /// period after the file-changed dialog appeared, keys go to what is beneath it.
+    fn handle(&mut self, event: Event, grace: bool) -> bool {
+        let app = &mut self.app;
+        let mode = |app: &App| {
+            if grace {
+                app.mode_beneath()
+            } else {
+                app.mode()
             }
-            key.modifiers.remove(KeyModifiers::ALT);
-            keymap::action(mode(app), key)
-        }
-        Event::Key(key) => keymap::action(mode(app), key),
-        Event::Paste(text) => Some(Action::Paste(text)),
-        Event::Resize(..) => return true,
-        _ => None,
-    };
-    match action {
-        Some(a) => {
-            // The quit prompt says where an unfinished form will go: look now.
-            if a == Action::Quit {
-                app.drafts = files.draft_place();
+        };
+        let apply = |app: &mut App, action: Action| {
+            if grace {
+                app.update_beneath(action)
+            } else {
+                app.update(action)
             }
-            apply(app, a);
-            true
+        };
+        let action = match event {
+            // Alt is never bound: it is how terminals report Esc typed just before a key, so
+            // it means exactly that (many SSH clients send Alt that way too).
+            Event::Key(mut key) if key.modifiers.contains(KeyModifiers::ALT) => {
+                let esc = KeyEvent::new_with_kind(KeyCode::Esc, KeyModifiers::NONE, key.kind);
+                if let Some(back) = keymap::action(mode(app), esc) {
+                    apply(app, back);
+                }
+                key.modifiers.remove(KeyModifiers::ALT);
+                keymap::action(mode(app), key)
+            }
+            Event::Key(key) => keymap::action(mode(app), key),
+            Event::Paste(text) => Some(Action::Paste(text)),
+            Event::Resize(..) => return true,
+            _ => None,
+        };
+        match action {
+            Some(a) => {
+                // The quit prompt says where an unfinished form will go: look now.
+                if a == Action::Quit {
+                    app.drafts = self.files.draft_place();
+                }
+                apply(app, a);
+                true
+            }
+            None => false,
         }
-        None => false,
     }
-}
 
-/// Draws a frame: one write to the terminal ([`output::FrameWriter`]), the terminal's own
-/// cursor where typing goes (so input methods and screen readers follow it), hidden
-/// elsewhere.
-fn draw(terminal: &mut Term, app: &App) -> Result<()> {
-    terminal.draw(|frame| {
-        app.cursor.set(None);
-        frame.render_widget(app, frame.area());
-        if let Some(at) = app.cursor.get() {
-            frame.set_cursor_position(at);
+    /// Draws a frame: one write to the terminal ([`output::FrameWriter`]), the terminal's
+    /// own cursor where typing goes (so input methods and screen readers follow it), hidden
+    /// elsewhere.
+    fn draw(&mut self) -> Result<()> {
+        let app = &self.app;
+        self.tty
+            .terminal()
+            .draw(|frame| {
+                app.cursor.set(None);
+                frame.render_widget(app, frame.area());
+                if let Some(at) = app.cursor.get() {
+                    frame.set_cursor_position(at);
+                }
+            })
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        self.tty.flush()
+    }
+
+    /// Ctrl+Z or SIGTSTP: save, give the terminal back, and stop until the shell continues
+    /// us; then take the terminal again. Without a job-control shell to go back to (`ssh -t
+    /// host vse-assess ...`) a stopped interview could never be resumed, so it says so and
+    /// goes on.
+    fn suspend(&mut self) -> Result<()> {
+        let app = &mut self.app;
+        if crate::restricted::on() {
+            app.message =
+                Some("cannot suspend: this interview is restricted (q quits; all is saved)".into());
+            return Ok(());
         }
-    })?;
-    terminal.backend_mut().writer_mut().send()?;
-    Ok(())
-}
+        if !self.tty.job_control() {
+            app.message =
+                Some("cannot suspend: no shell to return to (q quits; all is saved)".into());
+            return Ok(());
+        }
+        self.files.save(app);
+        self.tty.stop()
+    }
 
-/// Ctrl+Z or SIGTSTP: save, give the terminal back, and stop until the shell continues us;
-/// then take the terminal again. Without a job-control shell to go back to (`ssh -t host
-/// vse-assess ...`) a stopped interview could never be resumed, so it says so and goes on.
-fn suspend(terminal: &mut Term, app: &mut App, files: &mut Persistence) -> Result<()> {
-    if crate::restricted::on() {
-        app.message =
-            Some("cannot suspend: this interview is restricted (q quits; all is saved)".into());
-        return Ok(());
+    /// Whatever the interview leaves behind (see [`Persistence::finish`]): what to tell the
+    /// user, and false if the answers are not in the record.
+    pub(crate) fn finish(&mut self) -> (Vec<String>, bool) {
+        self.files.finish(&mut self.app)
     }
-    if !terminal::job_control() {
-        app.message = Some("cannot suspend: no shell to return to (q quits; all is saved)".into());
-        return Ok(());
-    }
-    files.save(app);
-    terminal::leave();
-    // Stops here until SIGCONT (`fg`).
-    signal_hook::low_level::emulate_default_handler(SIGTSTP)?;
-    terminal::enter(terminal)
 }
 
 /// Opens the record for an interview, creating it from the embedded profile if it does not

@@ -8,11 +8,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Sender};
 use std::sync::{Arc, Mutex};
 use std::thread;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use super::app::{self, App, Effect, SaveState};
 use super::editor::Draft;
-use super::{Msg, RETRY};
+use super::{Clock, Msg};
 use crate::record::lock::{self, Lock};
 use crate::record::store;
 use crate::record::{Record, conflict};
@@ -43,6 +43,9 @@ pub(super) struct Persistence {
     gone: bool,
     /// Our answers' copy after a conflict.
     mine: Mine,
+    clock: Arc<dyn Clock>,
+    /// How long after a failed copy of our answers it is tried again.
+    retry: Duration,
 }
 
 /// The copy of our answers written beside the record after a conflict ([`Persistence::keep_mine`]).
@@ -79,7 +82,12 @@ impl Written {
 }
 
 impl Persistence {
-    pub(super) fn new(lock: Option<Lock>, opened: &store::Opened) -> Persistence {
+    pub(super) fn new(
+        lock: Option<Lock>,
+        opened: &store::Opened,
+        clock: Arc<dyn Clock>,
+        retry: Duration,
+    ) -> Persistence {
         let record = &opened.path;
         Persistence {
             lock,
@@ -97,6 +105,8 @@ impl Persistence {
             handed: 0,
             gone: false,
             mine: Mine::None,
+            clock,
+            retry,
         }
     }
 
@@ -223,7 +233,7 @@ impl Persistence {
     /// time to.
     pub(super) fn retry_mine(&mut self, app: &mut App) {
         if let Mine::Failed { theirs, at } = &self.mine
-            && Instant::now() >= *at
+            && self.clock.now() >= *at
         {
             let theirs = theirs.clone();
             self.keep_mine(app, theirs, true);
@@ -411,7 +421,7 @@ impl Persistence {
             Err(e) => {
                 self.mine = Mine::Failed {
                     theirs: theirs.clone(),
-                    at: Instant::now() + RETRY,
+                    at: self.clock.now() + self.retry,
                 };
                 if !retry {
                     app.conflict(theirs, Err(e));

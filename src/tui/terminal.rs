@@ -1,5 +1,6 @@
 //! The real terminal: raw mode and the alternate screen, giving it back, job control
-//! (Ctrl+Z, `fg`), and the threads that read it, watch it hang up and take signals.
+//! (Ctrl+Z, `fg`), and the threads that read it, watch it hang up and take signals. The
+//! event loop reaches it through [`Tty`], which a test implements on a `TestBackend`.
 
 use std::io;
 use std::sync::mpsc::Sender;
@@ -8,7 +9,7 @@ use std::time::Duration;
 
 use anyhow::Result;
 use ratatui::Terminal;
-use ratatui::backend::CrosstermBackend;
+use ratatui::backend::{Backend, CrosstermBackend};
 use ratatui::crossterm::event::{self, DisableBracketedPaste, EnableBracketedPaste};
 use ratatui::crossterm::execute;
 use ratatui::crossterm::terminal::{self, EnterAlternateScreen};
@@ -16,15 +17,74 @@ use signal_hook::consts::{SIGCONT, SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGTSTP};
 
 use super::{Msg, input, output};
 
+/// What the event loop needs of a terminal: somewhere to draw, and the job control around it.
+pub(crate) trait Tty {
+    type Backend: Backend;
+    fn terminal(&mut self) -> &mut Terminal<Self::Backend>;
+    /// Sends the frame just drawn.
+    fn flush(&mut self) -> Result<()>;
+    /// Whether we are the terminal's foreground job (drawn only then).
+    fn foreground(&self) -> bool;
+    /// Whether a shell can continue us after a stop.
+    fn job_control(&self) -> bool;
+    /// Gives the terminal back and stops until the shell continues us; then takes it again.
+    fn stop(&mut self) -> Result<()>;
+    /// Continued after a stop we did not see coming (SIGSTOP): the shell may have reset the
+    /// terminal, so set it up again if it is ours.
+    fn continued(&mut self) -> Result<()>;
+}
+
 /// The interview's terminal: crossterm writing through [`output::FrameWriter`].
 pub(crate) type Term = Terminal<CrosstermBackend<output::FrameWriter<io::Stdout>>>;
 
+/// The process's own terminal.
+pub(crate) struct RealTerminal {
+    terminal: Term,
+}
+
+impl Tty for RealTerminal {
+    type Backend = CrosstermBackend<output::FrameWriter<io::Stdout>>;
+
+    fn terminal(&mut self) -> &mut Term {
+        &mut self.terminal
+    }
+
+    fn flush(&mut self) -> Result<()> {
+        self.terminal.backend_mut().writer_mut().send()?;
+        Ok(())
+    }
+
+    fn foreground(&self) -> bool {
+        foreground()
+    }
+
+    fn job_control(&self) -> bool {
+        job_control()
+    }
+
+    fn stop(&mut self) -> Result<()> {
+        leave();
+        // Stops here until SIGCONT (`fg`).
+        signal_hook::low_level::emulate_default_handler(SIGTSTP)?;
+        enter(&mut self.terminal)
+    }
+
+    fn continued(&mut self) -> Result<()> {
+        if foreground() {
+            enter(&mut self.terminal)?;
+        }
+        Ok(())
+    }
+}
+
 /// Raw mode, the alternate screen, and a terminal writing through the output filter.
-pub(crate) fn start(caps: output::Caps) -> Result<Term> {
+pub(crate) fn start(caps: output::Caps) -> Result<RealTerminal> {
     terminal::enable_raw_mode()?;
     execute!(io::stdout(), EnterAlternateScreen)?;
     let backend = CrosstermBackend::new(output::FrameWriter::new(io::stdout(), caps));
-    Ok(Terminal::new(backend)?)
+    Ok(RealTerminal {
+        terminal: Terminal::new(backend)?,
+    })
 }
 
 /// Bracketed paste: a paste arrives whole, not as keys.
@@ -53,7 +113,7 @@ pub(crate) fn say(line: &str) {
 }
 
 /// Takes the terminal again (after a suspension) and has the next frame drawn whole.
-pub(crate) fn enter(terminal: &mut Term) -> Result<()> {
+fn enter(terminal: &mut Term) -> Result<()> {
     // The shell may have set the terminal back to lines while we were stopped, which crossterm
     // cannot know: leave raw mode as far as it knows, then enter it for real.
     let _ = terminal::disable_raw_mode();
@@ -136,7 +196,7 @@ pub(crate) fn watch_signals(tx: Sender<Msg>) -> Result<()> {
 }
 
 /// Whether we are the terminal's foreground job (if it cannot tell, assume so).
-pub(crate) fn foreground() -> bool {
+fn foreground() -> bool {
     unsafe {
         let pgrp = libc::tcgetpgrp(tty_fd());
         pgrp < 0 || pgrp == libc::getpgrp()
@@ -157,7 +217,7 @@ fn tty_fd() -> i32 {
 
 /// Whether a shell with job control started us: our parent is in our session but in
 /// another process group (otherwise the kernel would leave a stopped process orphaned).
-pub(crate) fn job_control() -> bool {
+fn job_control() -> bool {
     unsafe {
         let parent = libc::getppid();
         libc::getsid(parent) == libc::getsid(0) && libc::getpgid(parent) != libc::getpgrp()
