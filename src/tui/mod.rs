@@ -29,9 +29,9 @@ use ratatui::crossterm::style;
 use signal_hook::consts::{SIGCONT, SIGHUP, SIGTSTP};
 
 use crate::record::lock::Lock;
-use crate::record::store::{self, Hashed};
+use crate::record::store;
 use action::Action;
-use app::{App, Effect, Overlay, SaveState};
+use app::{App, Effect, Overlay, Report, SaveState};
 use persistence::Persistence;
 use terminal::{RealTerminal, Tty, say};
 
@@ -95,14 +95,8 @@ pub(crate) enum Msg {
         theirs: PathBuf,
         result: Result<(PathBuf, String), String>,
     },
-    /// A worker finished hashing an evidence file.
-    Hashed {
-        id: String,
-        /// As typed, and as the record keeps it.
-        location: String,
-        stored: String,
-        hashed: Hashed,
-    },
+    /// What a worker found for the app (an evidence file hashed), as it is.
+    Report(Report),
 }
 
 /// Why the interview ended.
@@ -188,9 +182,9 @@ fn listen(lp: &mut Loop<RealTerminal>) -> Result<Option<notify::RecommendedWatch
             let _ = to_loop.lock().map(|t| t.send(Msg::Changed));
         });
         if let Err(e) = &watched {
-            lp.app.message = Some(format!(
+            lp.app.report(Report::Message(format!(
                 "cannot follow changes of the file: {e}; r reads it again"
-            ));
+            )));
         }
         watched.ok()
     } else {
@@ -256,14 +250,20 @@ impl<T: Tty> Loop<T> {
             self.files.offer_draft(app);
         }
         if let Some(note) = self.files.lock.as_ref().and_then(|l| l.note()) {
-            app.notice("Note from the last session", note.to_owned());
+            app.report(Report::Notice {
+                title: "Note from the last session",
+                text: note.to_owned(),
+            });
         }
         if let Some(signed) = app.opened.record.assessment.sign_off() {
             let text = format!(
                 "This record is final ({}), so it opens read-only. `vse-assess reopen FILE --by NAME --reason TEXT` makes it editable again; the reopening is kept in its history.",
                 signed.describe()
             );
-            app.notice("Final record", text);
+            app.report(Report::Notice {
+                title: "Final record",
+                text,
+            });
         }
         if app.follow_editor {
             self.files.go_where_the_editor_is(app);
@@ -364,13 +364,8 @@ impl<T: Tty> Loop<T> {
                 }
                 Msg::Signal(SIGHUP) => return Ok(Some(Ended::TerminalGone)),
                 Msg::Signal(sig) => return Ok(Some(Ended::Signal(sig))),
-                Msg::Hashed {
-                    id,
-                    location,
-                    stored,
-                    hashed,
-                } => {
-                    app.evidence_hashed(&id, &location, stored, hashed);
+                Msg::Report(report) => {
+                    app.report(report);
                     redraw = true;
                 }
                 Msg::Term(e) => {
@@ -472,7 +467,7 @@ impl<T: Tty> Loop<T> {
             Some(a) => {
                 // The quit prompt says where an unfinished form will go: look now.
                 if a == Action::Quit {
-                    app.drafts = self.files.draft_place();
+                    app.report(Report::DraftsGo(self.files.draft_place()));
                 }
                 apply(app, a);
                 true
@@ -506,13 +501,15 @@ impl<T: Tty> Loop<T> {
     fn suspend(&mut self) -> Result<()> {
         let app = &mut self.app;
         if crate::restricted::on() {
-            app.message =
-                Some("cannot suspend: this interview is restricted (q quits; all is saved)".into());
+            app.report(Report::Message(
+                "cannot suspend: this interview is restricted (q quits; all is saved)".into(),
+            ));
             return Ok(());
         }
         if !self.tty.job_control() {
-            app.message =
-                Some("cannot suspend: no shell to return to (q quits; all is saved)".into());
+            app.report(Report::Message(
+                "cannot suspend: no shell to return to (q quits; all is saved)".into(),
+            ));
             return Ok(());
         }
         self.files.save(app);

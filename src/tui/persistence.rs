@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use super::app::{self, App, Effect, SaveState};
+use super::app::{self, App, Effect, Kept, Report, SaveState};
 use super::editor::Draft;
 use super::{Clock, Msg};
 use crate::record::lock::{self, Lock};
@@ -171,10 +171,7 @@ impl Persistence {
     /// (With the SHA-256 of what was written, not read from the writer's state: it may be
     /// busy with the next save, and the loop never waits for it.)
     fn written(&mut self, app: &mut App, edit: u64, sha256: String) {
-        app.opened.disk_sha256 = sha256;
-        if edit == app.edits {
-            app.saved();
-        }
+        app.report(Report::Saved { edit, sha256 });
         // The record holds the answers again: a note about answers kept elsewhere was shown
         // when the interview started, and has done its work.
         if let Some(lock) = self.lock.as_mut() {
@@ -193,11 +190,11 @@ impl Persistence {
             Conflict { path } | Vanished { path } if app.save != SaveState::Conflict => {
                 self.gone = gone;
                 // Nothing more is written to their file; the dialog comes with the copy.
-                app.save = SaveState::Conflict;
+                app.report(Report::ChangedOnDisk);
                 self.keep_mine(app, path, false);
             }
             Conflict { .. } | Vanished { .. } => {}
-            e => app.save_failed(e.to_string()),
+            e => app.report(Report::SaveFailed(e.to_string())),
         }
     }
 
@@ -252,10 +249,10 @@ impl Persistence {
             .is_some_and(|d| app.restore_draft(&d));
         if !restored {
             self.keep_draft_file = true;
-            app.message = Some(format!(
+            app.report(Report::Message(format!(
                 "a draft from last time could not be reopened; it is kept in {}",
                 self.drafts.display()
-            ));
+            )));
         }
     }
 
@@ -274,12 +271,12 @@ impl Persistence {
                 thread::spawn(move || {
                     let stored = crate::record::evidence::stored_location(&location, &record);
                     let hashed = store::hash_local_file(&stored, &record, &cancel);
-                    let _ = tx.send(Msg::Hashed {
+                    let _ = tx.send(Msg::Report(Report::Hashed {
                         id,
                         location,
                         stored,
                         hashed,
-                    });
+                    }));
                 });
             }
             Effect::Reload { path } => self.reload(app, path),
@@ -294,16 +291,21 @@ impl Persistence {
             match store::open(&path) {
                 Ok(opened) => {
                     self.seen = store::stamp(&path);
-                    app.resolved(opened, "read the file again".into());
+                    app.report(Report::Opened {
+                        opened: Box::new(opened),
+                        message: "read the file again".into(),
+                    });
                 }
-                Err(e) => app.message = Some(format!("cannot read it again: {e}")),
+                Err(e) => app.report(Report::Message(format!("cannot read it again: {e}"))),
             }
             return;
         }
         // Ours must be on disk before we let go of it.
         self.save(app);
         if app.dirty {
-            app.message = Some("not reloading: your answers could not be saved yet".into());
+            app.report(Report::Message(
+                "not reloading: your answers could not be saved yet".into(),
+            ));
             return;
         }
         let mine = app.opened.path.clone();
@@ -315,24 +317,27 @@ impl Persistence {
         match opened {
             Ok((lock, opened)) => {
                 self.lock = Some(lock);
-                app.resolved(
-                    opened,
-                    format!(
+                app.report(Report::Opened {
+                    opened: Box::new(opened),
+                    message: format!(
                         "opened {}; your answers stay in {}",
                         file_name(&path),
                         file_name(&mine)
                     ),
-                );
+                });
                 self.on_disk_now(app);
             }
-            Err(e) => app.message = Some(format!("cannot open {}: {e}", file_name(&path))),
+            Err(e) => app.report(Report::Message(format!(
+                "cannot open {}: {e}",
+                file_name(&path)
+            ))),
         }
     }
 
     /// Following an editor: shows the requirement it is on, as its lock file says.
     pub(super) fn go_where_the_editor_is(&mut self, app: &mut App) {
         if let Some(at) = lock::position_of(&app.opened.path) {
-            app.show_requirement_of_editor(&at);
+            app.report(Report::EditorAt(at));
         }
     }
 
@@ -395,39 +400,39 @@ impl Persistence {
         let Mine::Writing { retry } = self.mine else {
             return;
         };
-        match result {
-            Ok((mine, sha256)) => {
-                self.mine = Mine::None;
-                // Nobody else knows this file yet: its lock is free.
-                self.lock = lock::lock(&mine).ok();
-                app.opened.path = mine.clone();
-                app.opened.disk_sha256 = sha256;
-                app.opened.disk_stamp = store::stamp(&mine);
-                if retry {
-                    app.mine_written(mine);
-                } else {
-                    app.conflict(theirs, Ok(mine));
-                    app.conflict_is_gone(self.gone);
-                }
-                app.saved();
-                // The writer goes on there, with what was typed while the copy was written still
-                // to be saved there.
-                let mut written = self.disk.lock().unwrap_or_else(|e| e.into_inner());
-                written.disk = store::OnDisk::of(&app.opened);
-                written.edit = edit;
-                self.handed = edit;
-                app.dirty = app.edits != edit;
+        let ok = result.is_ok();
+        let mine = result.map(|(path, sha256)| {
+            // Nobody else knows this file yet: its lock is free.
+            self.lock = lock::lock(&path).ok();
+            let stamp = store::stamp(&path);
+            Kept {
+                path,
+                sha256,
+                stamp,
             }
-            Err(e) => {
-                self.mine = Mine::Failed {
-                    theirs: theirs.clone(),
-                    at: self.clock.now() + self.retry,
-                };
-                if !retry {
-                    app.conflict(theirs, Err(e));
-                    app.conflict_is_gone(self.gone);
-                }
-            }
+        });
+        if ok {
+            self.mine = Mine::None;
+        } else {
+            self.mine = Mine::Failed {
+                theirs: theirs.clone(),
+                at: self.clock.now() + self.retry,
+            };
+        }
+        app.report(Report::MineKept {
+            edit,
+            theirs,
+            mine,
+            gone: self.gone,
+            again: retry,
+        });
+        if ok {
+            // The writer goes on there, with what was typed while the copy was written still
+            // to be saved there.
+            let mut written = self.disk.lock().unwrap_or_else(|e| e.into_inner());
+            written.disk = store::OnDisk::of(&app.opened);
+            written.edit = edit;
+            self.handed = edit;
         }
     }
 

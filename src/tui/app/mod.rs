@@ -128,6 +128,65 @@ pub enum Effect {
     Suspend,
 }
 
+/// What the event loop's work on files found, for the app to take in through
+/// [`App::report`]: every result of saving, hashing, reloading and following comes this way.
+#[derive(Debug)]
+pub enum Report {
+    /// The record as of edit `edit` is on disk; the file holds `sha256`.
+    Saved {
+        edit: u64,
+        sha256: String,
+    },
+    /// A save failed; it is tried again.
+    SaveFailed(String),
+    /// Someone else changed the file (or moved it away): nothing more is written to it until
+    /// the user decides; our answers are being copied beside it.
+    ChangedOnDisk,
+    /// After [`Report::ChangedOnDisk`]: our answers as of edit `edit` are in a new file
+    /// beside `theirs`, or why they could not be written. `gone`: theirs is not there any
+    /// more. `again`: a second try, with the dialog up already.
+    MineKept {
+        edit: u64,
+        theirs: PathBuf,
+        mine: Result<Kept, String>,
+        gone: bool,
+        again: bool,
+    },
+    /// A file opened in place of what is in memory: their version after a conflict, or the
+    /// file read again by a read-only view.
+    Opened {
+        opened: Box<Opened>,
+        message: String,
+    },
+    /// An evidence file was hashed (or could not be).
+    Hashed {
+        id: String,
+        /// As typed, and as the record keeps it.
+        location: String,
+        stored: String,
+        hashed: crate::record::store::Hashed,
+    },
+    /// Following an editor: the requirement it is on.
+    EditorAt(String),
+    /// Where a form left unfinished would go if the interview ended now.
+    DraftsGo(DraftPlace),
+    /// A note to show whole (see [`Overlay::Notice`]).
+    Notice {
+        title: &'static str,
+        text: String,
+    },
+    Message(String),
+}
+
+/// The new file holding our answers after a conflict ([`Report::MineKept`]).
+#[derive(Debug)]
+pub struct Kept {
+    pub path: PathBuf,
+    /// Of what the file holds.
+    pub sha256: String,
+    pub stamp: Option<crate::record::store::Stamp>,
+}
+
 /// What the keymap needs to know to turn a key into an action.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -456,8 +515,60 @@ impl App {
         std::mem::take(&mut self.effects)
     }
 
+    /// Takes in what the event loop found on disk.
+    pub fn report(&mut self, report: Report) {
+        match report {
+            Report::Saved { edit, sha256 } => {
+                self.opened.disk_sha256 = sha256;
+                if edit == self.edits {
+                    self.saved();
+                }
+            }
+            Report::SaveFailed(error) => self.save = SaveState::Failed { error },
+            Report::ChangedOnDisk => self.save = SaveState::Conflict,
+            Report::MineKept {
+                edit,
+                theirs,
+                mine,
+                gone,
+                again,
+            } => match mine {
+                Ok(kept) => {
+                    self.opened.path = kept.path.clone();
+                    self.opened.disk_sha256 = kept.sha256;
+                    self.opened.disk_stamp = kept.stamp;
+                    if again {
+                        self.mine_written(kept.path);
+                    } else {
+                        self.conflict(theirs, Ok(kept.path));
+                        self.conflict_is_gone(gone);
+                    }
+                    self.saved();
+                    // What was typed while the copy was written is still to be saved there.
+                    self.dirty = self.edits != edit;
+                }
+                Err(e) if !again => {
+                    self.conflict(theirs, Err(e));
+                    self.conflict_is_gone(gone);
+                }
+                Err(_) => {}
+            },
+            Report::Opened { opened, message } => self.resolved(*opened, message),
+            Report::Hashed {
+                id,
+                location,
+                stored,
+                hashed,
+            } => self.evidence_hashed(&id, &location, stored, hashed),
+            Report::EditorAt(id) => self.show_requirement_of_editor(&id),
+            Report::DraftsGo(place) => self.drafts = place,
+            Report::Notice { title, text } => self.notice(title, text),
+            Report::Message(text) => self.message = Some(text),
+        }
+    }
+
     /// Everything changed so far is on disk.
-    pub fn saved(&mut self) {
+    fn saved(&mut self) {
         self.dirty = false;
         self.save = SaveState::Saved;
     }
@@ -467,13 +578,9 @@ impl App {
         matches!(&self.overlay, Overlay::Editor(e) if matches!(e.purpose, super::editor::Purpose::Notes(_)))
     }
 
-    pub fn save_failed(&mut self, error: String) {
-        self.save = SaveState::Failed { error };
-    }
-
     /// The file changed on disk. `mine` is where our answers went (and where the interview
     /// goes on), or why they could not be written anywhere; either way, say so.
-    pub fn conflict(&mut self, theirs: PathBuf, mine: Result<PathBuf, String>) {
+    fn conflict(&mut self, theirs: PathBuf, mine: Result<PathBuf, String>) {
         if mine.is_err() {
             self.save = SaveState::Conflict;
         }
@@ -489,14 +596,14 @@ impl App {
 
     /// The file-changed dialog is about a file that is not there any more: it says so, and
     /// offers no reload.
-    pub fn conflict_is_gone(&mut self, is_gone: bool) {
+    fn conflict_is_gone(&mut self, is_gone: bool) {
         if let Overlay::Conflict { gone, .. } = &mut self.overlay {
             *gone = is_gone;
         }
     }
 
     /// Our answers were written to `mine` after all: the interview goes on there.
-    pub fn mine_written(&mut self, mine: PathBuf) {
+    fn mine_written(&mut self, mine: PathBuf) {
         self.save = SaveState::Saved;
         self.dirty = false;
         if let Overlay::Conflict { mine: m, .. } = &mut self.overlay {
@@ -554,7 +661,7 @@ impl App {
     }
 
     /// After a reload or a save under a new name: the conflict is over.
-    pub fn resolved(&mut self, opened: Opened, message: String) {
+    fn resolved(&mut self, opened: Opened, message: String) {
         let current = self.requirement().id.clone();
         self.outline = outline(&opened.questionnaire.questionnaire);
         self.opened = opened;
@@ -588,7 +695,7 @@ impl App {
     }
 
     /// Shows a note in full until a key is pressed, over whatever is on screen.
-    pub fn notice(&mut self, title: &'static str, text: String) {
+    fn notice(&mut self, title: &'static str, text: String) {
         let beneath = Box::new(std::mem::replace(&mut self.overlay, Overlay::None));
         self.overlay = Overlay::Notice {
             title,
@@ -627,7 +734,7 @@ impl App {
 
     /// Following an editor: the requirement it is on, without leaving the screen shown
     /// (help, guidance...).
-    pub fn show_requirement_of_editor(&mut self, id: &str) {
+    fn show_requirement_of_editor(&mut self, id: &str) {
         if let Some(i) = self.requirements().iter().position(|r| r.id == id)
             && i != self.current
         {
