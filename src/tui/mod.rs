@@ -7,6 +7,8 @@ pub mod app;
 pub mod editor;
 pub mod input;
 pub mod keymap;
+#[cfg(test)]
+mod loop_tests;
 pub mod markdown;
 pub mod output;
 mod persistence;

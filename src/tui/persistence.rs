@@ -46,7 +46,17 @@ pub(super) struct Persistence {
     clock: Arc<dyn Clock>,
     /// How long after a failed copy of our answers it is tried again.
     retry: Duration,
+    /// Where answers and drafts go when the record's folder takes nothing: `$HOME`, then
+    /// the temporary folder (a test's own folder in tests).
+    pub(super) elsewhere: Vec<PathBuf>,
+    /// Hashes an evidence file (a test holds it up).
+    pub(super) hash: Hasher,
+    /// Writes our answers beside the record after a conflict (a test makes it fail).
+    pub(super) write_mine: fn(&Path, &Record) -> io::Result<PathBuf>,
 }
+
+/// Hashes an evidence file's stored location for the record at a path, until told to stop.
+pub(super) type Hasher = Arc<dyn Fn(&str, &Path, &AtomicBool) -> store::Hashed + Send + Sync>;
 
 /// The copy of our answers written beside the record after a conflict ([`Persistence::keep_mine`]).
 enum Mine {
@@ -107,6 +117,9 @@ impl Persistence {
             mine: Mine::None,
             clock,
             retry,
+            elsewhere: fallback_places(),
+            hash: Arc::new(store::hash_local_file),
+            write_mine: conflict::write_mine,
         }
     }
 
@@ -267,10 +280,11 @@ impl Persistence {
                 let location = item.location.clone();
                 let record = app.opened.path.clone();
                 let cancel = self.cancel.clone();
+                let hash = self.hash.clone();
                 // Off the UI thread: a large or slow file never holds up typing or quitting.
                 thread::spawn(move || {
                     let stored = crate::record::evidence::stored_location(&location, &record);
-                    let hashed = store::hash_local_file(&stored, &record, &cancel);
+                    let hashed = hash(&stored, &record, &cancel);
                     let _ = tx.send(Msg::Report(Report::Hashed {
                         id,
                         location,
@@ -360,8 +374,9 @@ impl Persistence {
         let record = app.opened.record.clone();
         let path = app.opened.path.clone();
         let edit = app.edits;
+        let write_mine = self.write_mine;
         let write = move || {
-            crate::record::conflict::write_mine(&path, &record)
+            write_mine(&path, &record)
                 .map(|mine| {
                     let text = store::to_text(&record);
                     let sha256 = crate::questionnaire::catalog::sha256_hex(text.as_bytes());
@@ -553,9 +568,9 @@ impl Persistence {
             );
         }
         let stem = file_name(&self.started_on);
-        let elsewhere = fallback_places().into_iter().find_map(|dir| {
+        let elsewhere = self.elsewhere.iter().find_map(|dir| {
             (1..100)
-                .map(|n| conflict::numbered(&dir, &stem, "draft", n))
+                .map(|n| conflict::numbered(dir, &stem, "draft", n))
                 .find(|p| !p.exists())
                 .filter(|p| write_draft(p, draft).is_ok())
         });
@@ -600,7 +615,7 @@ impl Persistence {
             .and_then(|p| p.parent().map(Path::to_path_buf))
             .unwrap_or_default();
         app.tidy();
-        for dir in std::iter::once(beside).chain(fallback_places()) {
+        for dir in std::iter::once(beside).chain(self.elsewhere.iter().cloned()) {
             for n in 1..100 {
                 let target = conflict::numbered(&dir, &stem, "unsaved", n);
                 match store::create_new(&target, &app.opened.record) {
