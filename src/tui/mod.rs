@@ -1,6 +1,9 @@
-//! `vse-assess interview`: the terminal UI. The event loop here does all the I/O (terminal,
-//! signals, saving); [`app`] holds the state and its one update function; [`keymap`] turns
-//! keys into [`action::Action`]s; [`view`] draws the state.
+//! `vse-assess interview`: the terminal UI. The event loop here takes keys, signals and what
+//! its workers found, and hands them to [`app`], which holds the state and changes it in
+//! `App::update` (keys) and `App::report` (what was found on disk); `terminal` is the real
+//! terminal and job control, `persistence` the files (saving, the copy after a conflict,
+//! drafts, rescue copies); [`keymap`] turns keys into [`action::Action`]s; [`view`] draws the
+//! state.
 
 pub mod action;
 pub mod app;
@@ -90,8 +93,8 @@ pub(crate) enum Msg {
         result: Result<String, store::SaveError>,
     },
     /// The worker writing our answers beside the record after a conflict finished (see
-    /// [`Persistence::keep_mine`]): the record as of edit `edit` is in the new file (its path and
-    /// the SHA-256 of what it holds), or why it could not be written.
+    /// [`Persistence::keep_mine`]): the record as of edit `edit` is in the new file (its path
+    /// and the SHA-256 of what it holds), or why it could not be written.
     Mine {
         edit: u64,
         theirs: PathBuf,
@@ -125,7 +128,8 @@ impl Ended {
 /// Runs the interview on an opened record until the user quits, a signal arrives or the
 /// terminal goes away. Every change is saved as soon as input pauses. `lock` is the record's
 /// edit lock, held for the whole interview; without one the interview is read-only, and
-/// reads the file again whenever it changes; `follow_editor` also goes where its editor is (`--follow`).
+/// reads the file again whenever it changes; `follow_editor` also goes where its editor is
+/// (`--follow`).
 pub fn run(opened: store::Opened, lock: Option<Lock>, follow_editor: bool) -> Result<Ended> {
     let caps = output::Caps::from_env();
     let mut app = App::new(opened);

@@ -58,7 +58,8 @@ pub(super) struct Persistence {
 /// Hashes an evidence file's stored location for the record at a path, until told to stop.
 pub(super) type Hasher = Arc<dyn Fn(&str, &Path, &AtomicBool) -> store::Hashed + Send + Sync>;
 
-/// The copy of our answers written beside the record after a conflict ([`Persistence::keep_mine`]).
+/// The copy of our answers written beside the record after a conflict
+/// ([`Persistence::keep_mine`]).
 enum Mine {
     None,
     /// Being written by a worker; `retry` once the dialog is up.
@@ -367,8 +368,8 @@ impl Persistence {
 
     /// The file changed on disk: writes the answers in memory to a new file beside it at once
     /// (`NAME.mine.toml`), on a worker, so that typing goes on and is echoed meanwhile;
-    /// [`Persistence::mine_kept`] takes it from there. With no loop to report to (on the way out),
-    /// here and now.
+    /// [`Persistence::mine_kept`] takes it from there. With no loop to report to (on the way
+    /// out), here and now.
     fn keep_mine(&mut self, app: &mut App, theirs: PathBuf, retry: bool) {
         app.tidy();
         let record = app.opened.record.clone();
