@@ -79,15 +79,30 @@ impl Interview {
         Interview::open_with(path, |_| {})
     }
 
+    /// Opens `path` read-only, following its editor (`--follow`).
+    fn follow(path: &Path) -> Interview {
+        Interview::start(path, None, |_| {})
+    }
+
     /// With the loop's files set up by `set` before it starts.
     fn open_with(path: &Path, set: impl FnOnce(&mut super::Persistence)) -> Interview {
+        Interview::start(path, Some(lock::lock(path).unwrap()), set)
+    }
+
+    fn start(
+        path: &Path,
+        lock: Option<lock::Lock>,
+        set: impl FnOnce(&mut super::Persistence),
+    ) -> Interview {
         let opened = store::open(path).unwrap();
-        let lock = lock::lock(path).unwrap();
+        let mut app = App::new(opened);
+        app.read_only = lock.is_none();
+        app.follow_editor = lock.is_none();
         let clock = Arc::new(HandClock(Mutex::new(Instant::now())));
         let tty = TestTty {
             terminal: Terminal::new(TestBackend::new(80, 24)).unwrap(),
         };
-        let mut lp = Loop::new(tty, App::new(opened), Some(lock), T, clock.clone());
+        let mut lp = Loop::new(tty, app, lock, T, clock.clone());
         let elsewhere = TempDir::new().unwrap();
         lp.files.elsewhere = vec![elsewhere.path().to_owned()];
         set(&mut lp.files);
@@ -524,4 +539,33 @@ fn a_hash_that_finishes_after_quit_changes_nothing() {
     let r = record(&path);
     assert_eq!(r.answer("7.2.a").unwrap().rating, Some(Judgement::F));
     assert!(r.evidence_item("VID").is_some_and(|e| e.sha256.is_none()));
+}
+
+/// A read-only view following the editor: when the file or its lock changes (the watcher's
+/// word, sent here by hand), it reads the file again and goes where the editor is.
+#[test]
+fn a_read_only_view_reads_the_file_again_and_follows_the_editor() {
+    let tmp = TempDir::new().unwrap();
+    let path = new_record(tmp.path());
+    let mut editor = Interview::open(&path);
+    let mut viewer = Interview::follow(&path);
+    viewer.shows("READ-ONLY");
+    editor.key(KeyCode::Char('f'));
+    editor.key(KeyCode::Enter);
+    editor.wait_saved();
+    assert_eq!(viewer.lp.app.requirement().id, "7.2.a");
+    assert!(!viewer.screen().contains(" 7.2.a  F"));
+    viewer.tx.send(Msg::Changed).unwrap();
+    assert_eq!(viewer.pump(), None);
+    viewer.shows(" 7.2.a  F");
+    viewer.shows("read the file again");
+    assert_eq!(viewer.lp.app.requirement().id, "7.2.b");
+    // Nothing typed in the view changes the file.
+    let before = std::fs::read(&path).unwrap();
+    viewer.key(KeyCode::Char('n'));
+    viewer.shows("read-only: nothing can be changed here");
+    assert_eq!(viewer.key(KeyCode::Char('q')), Some(Ended::Quit));
+    let (notices, all_kept) = viewer.finish();
+    assert!(all_kept && notices.is_empty(), "{notices:?}");
+    assert_eq!(std::fs::read(&path).unwrap(), before);
 }
