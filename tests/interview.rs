@@ -17,7 +17,7 @@ use vse_assess::rating::{Judgement, Rating};
 use vse_assess::record::store;
 use vse_assess::record::{ActionStatus, FindingClass};
 use vse_assess::tui::action::Action;
-use vse_assess::tui::app::{App, Overlay, Screen};
+use vse_assess::tui::app::{App, Kept, Overlay, Report, Screen};
 use vse_assess::tui::keymap;
 
 fn fresh(dir: &Path) -> PathBuf {
@@ -46,6 +46,23 @@ fn key(app: &mut App, key: KeyEvent) {
     if let Some(a) = keymap::action(app.mode(), key) {
         app.update(a);
     }
+}
+
+/// What the event loop tells the app when the file changed on disk and our answers went to
+/// `mine`.
+fn changed_on_disk(app: &mut App, theirs: &Path, mine: PathBuf) {
+    app.report(Report::ChangedOnDisk);
+    app.report(Report::MineKept {
+        edit: app.edits,
+        theirs: theirs.to_owned(),
+        mine: Ok(Kept {
+            path: mine,
+            sha256: String::new(),
+            stamp: None,
+        }),
+        gone: false,
+        again: false,
+    });
 }
 
 fn ctrl(c: char) -> KeyEvent {
@@ -376,7 +393,7 @@ fn the_changed_file_dialog_takes_no_stray_key() {
     let path = fresh(tmp.path());
     let mut app = App::new(store::open(&path).unwrap());
     app.update(Action::StartInterview);
-    app.conflict(path.clone(), Ok(tmp.path().join("a.mine.toml")));
+    changed_on_disk(&mut app, &path, tmp.path().join("a.mine.toml"));
     for k in "rkqynq".chars() {
         press(&mut app, &[KeyCode::Char(k)]);
     }
@@ -840,7 +857,7 @@ fn reloading_their_version_keeps_the_form_being_written() {
     app.update(Action::StartInterview);
     press(&mut app, &[KeyCode::Char('m')]);
     typed(&mut app, "Precious finding text");
-    app.conflict(path.clone(), Ok(tmp.path().join("a.mine.toml")));
+    changed_on_disk(&mut app, &path, tmp.path().join("a.mine.toml"));
     typed(&mut app, "reload");
     app.update(Action::Confirm);
     assert_eq!(
@@ -848,7 +865,10 @@ fn reloading_their_version_keeps_the_form_being_written() {
         [vse_assess::tui::app::Effect::Reload { path: path.clone() }]
     );
     // What the event loop does with the effect.
-    app.resolved(store::open(&path).unwrap(), "opened".into());
+    app.report(Report::Opened {
+        opened: Box::new(store::open(&path).unwrap()),
+        message: "opened".into(),
+    });
     assert!(
         matches!(&app.overlay, Overlay::Editor(e) if e.value(1) == "Precious finding text"),
         "{:?}",
@@ -876,14 +896,17 @@ fn reloading_their_version_puts_their_notes_in_the_editor() {
         .or_default()
         .notes = "their notes".into();
     store::save(&mut theirs).unwrap();
-    app.conflict(path.clone(), Ok(tmp.path().join("a.mine.toml")));
+    changed_on_disk(&mut app, &path, tmp.path().join("a.mine.toml"));
     typed(&mut app, "reload");
     app.update(Action::Confirm);
     assert_eq!(
         app.take_effects(),
         [vse_assess::tui::app::Effect::Reload { path: path.clone() }]
     );
-    app.resolved(store::open(&path).unwrap(), "opened".into());
+    app.report(Report::Opened {
+        opened: Box::new(store::open(&path).unwrap()),
+        message: "opened".into(),
+    });
     assert!(
         matches!(&app.overlay, Overlay::Editor(e) if e.value(0) == "their notes"),
         "{:?}",
@@ -978,7 +1001,10 @@ fn a_note_from_the_last_session_is_shown_whole() {
     let mut app = example_app();
     let before = app.opened.record.clone();
     let note = "the interview of 2026-11-28 10:00 could not save its last changes; they are in /home/auditor/audits/brightline/example.unsaved.toml";
-    app.notice("Note from the last session", note.into());
+    app.report(Report::Notice {
+        title: "Note from the last session",
+        text: note.into(),
+    });
     let s = screen(&app, 80, 24);
     assert!(s.contains("Note from the last session"));
     assert!(s.contains("example.unsaved.toml"), "{s}");

@@ -5,6 +5,7 @@
 mod evidence;
 mod forms;
 mod question;
+mod report;
 mod setup;
 
 use std::collections::HashMap;
@@ -22,6 +23,7 @@ use super::action::Action;
 use super::editor::Editor;
 
 pub use question::suggestion;
+pub use report::{Kept, Report};
 pub use setup::{SetupRow, setup_label};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -253,7 +255,7 @@ pub struct App {
     /// Opened with --read-only: changes are refused.
     pub read_only: bool,
     /// Read-only, and showing the requirement the editor is on (`--follow`).
-    pub follow: bool,
+    pub follow_editor: bool,
     /// Today, as the event loop read it when the interview opened: what a sign-off form
     /// offers, and what the edit layer's "not in the future" compares with.
     pub today: jiff::civil::Date,
@@ -315,7 +317,7 @@ impl App {
             dirty: false,
             edits: 0,
             read_only: false,
-            follow: false,
+            follow_editor: false,
             today: crate::clock::today(),
             outline,
             register_edits: 0,
@@ -467,7 +469,7 @@ impl App {
     }
 
     /// Everything changed so far is on disk.
-    pub fn saved(&mut self) {
+    fn saved(&mut self) {
         self.dirty = false;
         self.save = SaveState::Saved;
     }
@@ -477,13 +479,9 @@ impl App {
         matches!(&self.overlay, Overlay::Editor(e) if e.purpose.is_live())
     }
 
-    pub fn save_failed(&mut self, error: String) {
-        self.save = SaveState::Failed { error };
-    }
-
     /// The file changed on disk. `mine` is where our answers went (and where the interview
     /// goes on), or why they could not be written anywhere; either way, say so.
-    pub fn conflict(&mut self, theirs: PathBuf, mine: Result<PathBuf, String>) {
+    fn conflict(&mut self, theirs: PathBuf, mine: Result<PathBuf, String>) {
         if mine.is_err() {
             self.save = SaveState::Conflict;
         }
@@ -499,14 +497,14 @@ impl App {
 
     /// The file-changed dialog is about a file that is not there any more: it says so, and
     /// offers no reload.
-    pub fn conflict_is_gone(&mut self, is_gone: bool) {
+    fn conflict_is_gone(&mut self, is_gone: bool) {
         if let Overlay::Conflict { gone, .. } = &mut self.overlay {
             *gone = is_gone;
         }
     }
 
     /// Our answers were written to `mine` after all: the interview goes on there.
-    pub fn mine_written(&mut self, mine: PathBuf) {
+    fn mine_written(&mut self, mine: PathBuf) {
         self.save = SaveState::Saved;
         self.dirty = false;
         if let Overlay::Conflict { mine: m, .. } = &mut self.overlay {
@@ -564,7 +562,7 @@ impl App {
     }
 
     /// After a reload or a save under a new name: the conflict is over.
-    pub fn resolved(&mut self, opened: Opened, message: String) {
+    fn resolved(&mut self, opened: Opened, message: String) {
         let current = self.requirement().id.clone();
         self.outline = outline(&opened.questionnaire.questionnaire);
         self.opened = opened;
@@ -595,7 +593,7 @@ impl App {
     }
 
     /// Shows a note in full until a key is pressed, over whatever is on screen.
-    pub fn notice(&mut self, title: &'static str, text: String) {
+    fn notice(&mut self, title: &'static str, text: String) {
         let beneath = Box::new(std::mem::replace(&mut self.overlay, Overlay::None));
         self.overlay = Overlay::Notice {
             title,
@@ -649,7 +647,7 @@ impl App {
 
     /// Following an editor: the requirement it is on, without leaving the screen shown
     /// (help, guidance...).
-    pub fn show_requirement_of_editor(&mut self, id: &str) {
+    fn show_requirement_of_editor(&mut self, id: &str) {
         if let Some(i) = self.requirements().iter().position(|r| r.id == id)
             && i != self.current
         {
