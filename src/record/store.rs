@@ -190,9 +190,9 @@ fn questionnaire_from(r: &QuestionnaireRef, record_path: &Path) -> Result<Loaded
         };
         let dir = folder_of(record_path);
         return match &r.path {
-            Some(p) => catalog::from_file(
-                &crate::restricted::inside(dir, Path::new(p)).ok_or_else(refused)?,
-            ),
+            Some(p) => {
+                catalog::from_file(&super::access::inside(dir, Path::new(p)).ok_or_else(refused)?)
+            }
             None => catalog::embedded(&r.id).ok_or_else(refused)?,
         };
     }
@@ -1031,7 +1031,7 @@ pub fn hash_local_file(location: &str, record: &Path, cancel: &AtomicBool) -> Ha
     }
     if crate::restricted::on() {
         // Nothing outside the record's folder is read, or even looked at.
-        return match crate::restricted::inside(folder_of(record), Path::new(location)) {
+        return match super::access::inside(folder_of(record), Path::new(location)) {
             Some(path) => match hash_evidence(&path, cancel) {
                 Ok(h) => Hashed::Sha256(h),
                 Err(EvidenceRead::Missing) => Hashed::NotLocal,
