@@ -6,7 +6,19 @@
 //! it is even looked at; no shell (suspend is refused); nothing is written but the record,
 //! its lock and its `.mine.toml` (no drafts, no rescue files: unsaved answers are printed).
 
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
+
+use crate::record::access::Access;
+
+/// What an interview of `record` may read: only the record's folder when restricted.
+pub fn access(record: &Path, restricted: bool) -> Access {
+    if restricted {
+        Access::folder_of(record)
+    } else {
+        Access::Unrestricted
+    }
+}
 
 static ON: AtomicBool = AtomicBool::new(false);
 

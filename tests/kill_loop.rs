@@ -10,6 +10,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use tempfile::TempDir;
+use vse_assess::record::access::Access;
 use vse_assess::record::store;
 
 const EXAMPLE: &str = concat!(
@@ -70,7 +71,7 @@ fn kill_9_during_saves_never_tears_the_record() {
         let _ = child.kill(); // SIGKILL
         child.wait().unwrap();
 
-        let opened = store::open(&file)
+        let opened = store::open(&file, &Access::Unrestricted)
             .unwrap_or_else(|e| panic!("kill {i} after {delay:?} left a broken record: {e}"));
         let notes = &opened.record.answer("7.2.a").unwrap().notes;
         if *notes == note {

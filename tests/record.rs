@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 use tempfile::TempDir;
+use vse_assess::record::access::Access;
 use vse_assess::record::store;
 
 fn cli(dir: &Path) -> Command {
@@ -157,7 +158,7 @@ fn filled(dir: &Path) -> PathBuf {
 fn scripted_answers_land_in_the_record() {
     let tmp = TempDir::new().unwrap();
     let file = filled(tmp.path());
-    let opened = store::open(&file).unwrap();
+    let opened = store::open(&file, &Access::Unrestricted).unwrap();
     let r = &opened.record;
     assert_eq!(r.assessment.vse, "Acme Soft");
     assert_eq!(r.assessment.participants.len(), 2);
@@ -192,10 +193,10 @@ fn load_save_load_gives_identical_text() {
     let tmp = TempDir::new().unwrap();
     let file = filled(tmp.path());
     let before = fs::read_to_string(&file).unwrap();
-    let mut opened = store::open(&file).unwrap();
+    let mut opened = store::open(&file, &Access::Unrestricted).unwrap();
     store::save(&mut opened).unwrap();
     assert_eq!(fs::read_to_string(&file).unwrap(), before);
-    let again = store::open(&file).unwrap();
+    let again = store::open(&file, &Access::Unrestricted).unwrap();
     assert_eq!(again.record, opened.record);
     // A command that changes nothing does not churn the file either.
     run_ok(tmp.path(), &["answer", "a.toml", "7.2.a"]);
@@ -463,10 +464,14 @@ fn changing_a_rating_away_from_na_drops_the_justification() {
     let tmp = TempDir::new().unwrap();
     filled(tmp.path());
     run_ok(tmp.path(), &["answer", "a.toml", "7.3.c", "--rating", "P"]);
-    let r = store::open(&tmp.path().join("a.toml")).unwrap().record;
+    let r = store::open(&tmp.path().join("a.toml"), &Access::Unrestricted)
+        .unwrap()
+        .record;
     assert_eq!(r.answer("7.3.c").unwrap().justification, "");
     run_ok(tmp.path(), &["answer", "a.toml", "7.3.c", "--clear-rating"]);
-    let r = store::open(&tmp.path().join("a.toml")).unwrap().record;
+    let r = store::open(&tmp.path().join("a.toml"), &Access::Unrestricted)
+        .unwrap()
+        .record;
     assert!(
         r.answer("7.3.c").is_none(),
         "an emptied answer leaves no table behind"
@@ -543,7 +548,7 @@ fn clause_6_evidence_sampling_and_the_optional_sections_reach_the_report() {
             "3 of 9 projects, 2025-2026",
         ],
     );
-    let mut opened = store::open(&file).unwrap();
+    let mut opened = store::open(&file, &Access::Unrestricted).unwrap();
     let meta = &mut opened.record.assessment;
     meta.not_covered = "The second site was not visited".into();
     meta.diverging_opinions = "The VSE holds 7.3.f does not apply".into();

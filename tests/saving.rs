@@ -7,6 +7,7 @@ use std::fs;
 use std::path::Path;
 
 use tempfile::TempDir;
+use vse_assess::record::access::Access;
 use vse_assess::record::store::{self, SaveError};
 
 /// What the colleague writes, and how: in place (as `cp` does) or by renaming a new file
@@ -33,7 +34,7 @@ fn a_change_made_during_the_save_is_never_overwritten() {
     for name in ["in-place.toml", "renamed.toml"] {
         common::new_record(tmp.path(), name);
         let path = tmp.path().join(name);
-        let mut opened = store::open(&path).unwrap();
+        let mut opened = store::open(&path, &Access::Unrestricted).unwrap();
         opened.record.answer_mut("7.2.a").notes = "mine".into();
         let saved = store::save(&mut opened);
         assert!(
@@ -57,11 +58,11 @@ fn a_change_made_during_the_save_is_never_overwritten() {
     // Without a change in the gap the save goes through, and the next one too.
     common::new_record(tmp.path(), "quiet.toml");
     let path = tmp.path().join("quiet.toml");
-    let mut opened = store::open(&path).unwrap();
+    let mut opened = store::open(&path, &Access::Unrestricted).unwrap();
     for note in ["first", "second"] {
         opened.record.answer_mut("7.2.a").notes = note.into();
         store::save(&mut opened).unwrap();
-        let back = store::open(&path).unwrap();
+        let back = store::open(&path, &Access::Unrestricted).unwrap();
         assert_eq!(back.record.answer("7.2.a").unwrap().notes, note);
     }
 }
@@ -129,7 +130,7 @@ fn two_accounts_share_a_folder_and_no_save_changes_owner_or_mode() {
     assert_eq!(owner_and_mode(&record), (AUDITOR, GROUP, 0o664));
     ok(AUDITOR, &["answer", "b.toml", "7.2.d", "--rating", "N"]);
     assert_eq!(owner_and_mode(&record), (AUDITOR, GROUP, 0o664));
-    let r = store::open(&record).unwrap().record;
+    let r = store::open(&record, &Access::Unrestricted).unwrap().record;
     let rated: Vec<_> = ["7.2.a", "7.2.b", "7.2.c", "7.2.d"]
         .iter()
         .map(|id| r.answer(id).and_then(|a| a.rating).map(|j| j.to_string()))
@@ -248,7 +249,7 @@ fn kill_9_during_saves_in_place_never_tears_the_record() {
         child.wait().unwrap();
         // The next editor takes the lock, which completes a save cut short.
         drop(vse_assess::record::lock::lock(&file).unwrap());
-        let opened = store::open(&file)
+        let opened = store::open(&file, &Access::Unrestricted)
             .unwrap_or_else(|e| panic!("kill {i} after {delay:?} left a broken record: {e}"));
         let notes = &opened.record.answer("7.2.a").unwrap().notes;
         if *notes == note {
@@ -274,7 +275,7 @@ fn a_record_moved_away_is_not_created_again() {
     let tmp = TempDir::new().unwrap();
     common::new_record(tmp.path(), "moved.toml");
     let path = tmp.path().join("moved.toml");
-    let mut opened = store::open(&path).unwrap();
+    let mut opened = store::open(&path, &Access::Unrestricted).unwrap();
     fs::rename(&path, tmp.path().join("elsewhere.toml")).unwrap();
     opened.record.answer_mut("7.2.a").notes = "mine".into();
     let saved = store::save(&mut opened);

@@ -15,6 +15,7 @@ use super::{
 };
 use crate::questionnaire::catalog::{self, Source};
 use crate::rating::Judgement;
+use crate::record::access::Access;
 use crate::record::store::{self, Opened};
 use crate::record::{ActionStatus, Evidence, FindingClass, Person, Record, Session, edit};
 use crate::record::{evidence, lock};
@@ -52,6 +53,7 @@ pub fn run(command: Command) -> Result<ExitCode> {
             }
             let file = store::real_path(&file)
                 .with_context(|| format!("cannot open {}", file.display()))?;
+            let access = crate::restricted::access(&file, restricted);
             let lock = if read_only {
                 if !file.exists() {
                     bail!(invalid(format!(
@@ -64,7 +66,7 @@ pub fn run(command: Command) -> Result<ExitCode> {
                 store::check_writable(&file)?;
                 Some(lock::lock(&file)?)
             };
-            let mut opened = crate::tui::open_or_create(&file)?;
+            let mut opened = crate::tui::open_or_create(&file, &access)?;
             // A final record is shown, never changed: it changes only once reopened.
             let signed_off = opened.record.assessment.sign_off().map(|s| s.describe());
             let mut lock = lock.filter(|_| signed_off.is_none());
@@ -167,8 +169,9 @@ fn invalid(msg: impl Into<String>) -> anyhow::Error {
     Invalid(msg.into()).into()
 }
 
+/// Opens a record for a command: the command line reads whatever it is told to.
 fn open(file: &Path) -> Result<Opened> {
-    let opened = store::open(file)?;
+    let opened = store::open(file, &Access::Unrestricted)?;
     // A note where answers that could not be saved went: a report made now would miss them.
     if let Some(note) = lock::note_of(&opened.path) {
         say_err!("vse-assess: note: {note}");
@@ -330,7 +333,7 @@ fn set(args: SetArgs) -> Result<ExitCode> {
 /// `verify`: every registered evidence file re-hashed; exit 1 when any changed or is gone.
 fn verify(file: &Path) -> Result<ExitCode> {
     let opened = open(file)?;
-    let checked = evidence::check_files(&opened.record, &opened.path);
+    let checked = evidence::check_files(&opened.record, &opened.path, &opened.access);
     let problems = checked.iter().filter(|(_, s)| s.is_problem()).count();
     for (id, state) in &checked {
         println!("{}", tab_line(&[id, &state.describe()]));
@@ -398,7 +401,9 @@ fn validate(files: &[PathBuf]) -> ExitCode {
 fn validate_one(file: &Path) -> Result<&'static str, LoadError> {
     let text = read_text(file)?;
     match store::parse(file, &text) {
-        Ok(record) => store::with_questionnaire(file, &text, record).map(|_| "record"),
+        Ok(record) => {
+            store::with_questionnaire(file, &text, record, &Access::Unrestricted).map(|_| "record")
+        }
         // A record has a top-level `schema`, a questionnaire has not.
         Err(e) if has_schema(file, &text)? => Err(e),
         Err(_) => catalog::from_file(file).map(|_| "questionnaire"),
@@ -667,8 +672,9 @@ fn evidence(cmd: EvidenceCommand) -> Result<ExitCode> {
                 .collect::<Result<Vec<_>>>()?;
             // Kept relative to the record's folder when inside it: a folder moved whole
             // still verifies.
-            let location = evidence::stored_location(&location, &opened.path);
-            let hashed = store::hash_local_file(&location, &opened.path, &AtomicBool::new(false));
+            let location = evidence::stored_location(&location, &opened.path, &opened.access);
+            let never = AtomicBool::new(false);
+            let hashed = store::hash_local_file(&location, &opened.path, &opened.access, &never);
             if let store::Hashed::Skipped(why) = &hashed {
                 say_err!("vse-assess: {location}: not hashed: {why}");
             }
@@ -924,7 +930,7 @@ fn report(
         }
     }
     // The report marks evidence files changed or gone since they were registered.
-    let evidence_checks = evidence::check_files(&opened.record, &opened.path);
+    let evidence_checks = evidence::check_files(&opened.record, &opened.path, &opened.access);
     let text = report::render(
         &report::Input {
             record: &opened.record,

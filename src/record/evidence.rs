@@ -6,15 +6,16 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
 use super::Record;
+use super::access::Access;
 use super::store::{Hashed, folder_of, hash_local_file};
 
 /// The location to record for an evidence item as the user gave it. A local file inside the
 /// record's folder is recorded relative to that folder; a local file elsewhere by its
 /// absolute path, so that it is found from any working folder; anything else (a URL, a
 /// place, a path not on this machine) as given.
-pub fn stored_location(location: &str, record: &Path) -> String {
+pub fn stored_location(location: &str, record: &Path, access: &Access) -> String {
     // Restricted, the working folder and what lies outside the record's are not looked at.
-    if crate::restricted::on() {
+    if access.is_restricted() {
         return location.to_owned();
     }
     let Some(found) = as_typed(location, record) else {
@@ -92,14 +93,18 @@ impl EvidenceState {
 
 /// Re-hashes every evidence item registered with a SHA-256, in register order. Items with no
 /// hash (URLs, places, interviews) have nothing to check and are not listed.
-pub fn check_files(record: &Record, record_path: &Path) -> Vec<(String, EvidenceState)> {
+pub fn check_files(
+    record: &Record,
+    record_path: &Path,
+    access: &Access,
+) -> Vec<(String, EvidenceState)> {
     let never = AtomicBool::new(false);
     record
         .evidence
         .iter()
         .filter_map(|e| {
             let registered = e.sha256.as_deref()?;
-            let state = match hash_local_file(&e.location, record_path, &never) {
+            let state = match hash_local_file(&e.location, record_path, access, &never) {
                 Hashed::Sha256(now) if now == registered => EvidenceState::Unchanged,
                 Hashed::Sha256(now) => EvidenceState::Changed(now),
                 Hashed::NotLocal => EvidenceState::Missing,
@@ -122,11 +127,14 @@ mod tests {
         let record = dir.path().join("a.toml");
         let typed = dir.path().join("docs/../docs/plan.pdf");
         assert_eq!(
-            stored_location(typed.to_str().unwrap(), &record),
+            stored_location(typed.to_str().unwrap(), &record, &Access::Unrestricted),
             "docs/plan.pdf"
         );
         // Typed relative to the record's folder from elsewhere: found there.
-        assert_eq!(stored_location("docs/plan.pdf", &record), "docs/plan.pdf");
+        assert_eq!(
+            stored_location("docs/plan.pdf", &record, &Access::Unrestricted),
+            "docs/plan.pdf"
+        );
     }
 
     #[test]
@@ -136,7 +144,10 @@ mod tests {
         std::fs::write(dir.path().join("Cargo.toml"), "x").unwrap();
         let record = dir.path().join("a.toml");
         assert!(Path::new("Cargo.toml").exists());
-        assert_eq!(stored_location("Cargo.toml", &record), "Cargo.toml");
+        assert_eq!(
+            stored_location("Cargo.toml", &record, &Access::Unrestricted),
+            "Cargo.toml"
+        );
     }
 
     #[test]
@@ -147,7 +158,7 @@ mod tests {
         let record = dir.path().join("a.toml");
         let outside = other.path().join("f.txt");
         assert_eq!(
-            stored_location(outside.to_str().unwrap(), &record),
+            stored_location(outside.to_str().unwrap(), &record, &Access::Unrestricted),
             outside.to_str().unwrap()
         );
         for given in [
@@ -156,7 +167,10 @@ mod tests {
             "Lyon, 2026-11-16",
             "",
         ] {
-            assert_eq!(stored_location(given, &record), given);
+            assert_eq!(
+                stored_location(given, &record, &Access::Unrestricted),
+                given
+            );
         }
     }
 }

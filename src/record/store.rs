@@ -9,6 +9,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::Deserialize;
 
+use super::access::Access;
 use super::{QuestionnaireRef, Record, SCHEMA, check};
 use crate::diagnostic::{self, Diagnostic};
 use crate::questionnaire::catalog::{self, Loaded, sha256_hex};
@@ -31,6 +32,8 @@ pub struct Opened {
     pub disk_stamp: Option<Stamp>,
     /// The older schema the file was written in, when the next save upgrades it.
     pub upgraded_from: Option<u32>,
+    /// What it was opened with: reading it again and hashing its evidence use the same.
+    pub access: Access,
 }
 
 /// The canonical text of a record: what `save` writes.
@@ -91,8 +94,9 @@ pub fn parse_versioned(file: &Path, text: &str) -> Result<(Record, Option<u32>),
 }
 
 /// Reads a record, finds its questionnaire and checks one against the other. A symbolic link
-/// is followed: the record is the file it points to, and saves go there.
-pub fn open(path: &Path) -> Result<Opened, LoadError> {
+/// is followed: the record is the file it points to, and saves go there. `access` says which
+/// questionnaire files may be read.
+pub fn open(path: &Path, access: &Access) -> Result<Opened, LoadError> {
     let path = &real_path(path).map_err(|cause| LoadError::Io {
         file: path.to_owned(),
         cause,
@@ -106,16 +110,16 @@ pub fn open(path: &Path) -> Result<Opened, LoadError> {
     // writes it. The parsed record must name the very same one, or it is read again.
     let named = named_questionnaire(&text);
     let (parsed, early) = std::thread::scope(|s| {
-        let early = named.map(|r| s.spawn(move || (questionnaire_from(&r, path), r)));
+        let early = named.map(|r| s.spawn(move || (questionnaire_from(&r, path, access), r)));
         let parsed = parse_versioned(path, &text);
         (parsed, early.and_then(|e| e.join().ok()))
     });
     let (record, upgraded_from) = parsed?;
     let questionnaire = match early {
         Some((loaded, named)) if named == record.questionnaire => loaded?,
-        _ => questionnaire_for(&record, path)?,
+        _ => questionnaire_for(&record, path, access)?,
     };
-    let mut opened = checked(path, &text, record, questionnaire)?;
+    let mut opened = checked(path, &text, record, questionnaire, access)?;
     opened.upgraded_from = upgraded_from;
     opened.disk_stamp = after.filter(|_| before == after);
     Ok(opened)
@@ -147,9 +151,14 @@ pub fn stamp(path: &Path) -> Option<Stamp> {
 }
 
 /// The rest of [`open`] for a record already parsed from `text`, the contents of `path`.
-pub fn with_questionnaire(path: &Path, text: &str, record: Record) -> Result<Opened, LoadError> {
-    let questionnaire = questionnaire_for(&record, path)?;
-    checked(path, text, record, questionnaire)
+pub fn with_questionnaire(
+    path: &Path,
+    text: &str,
+    record: Record,
+    access: &Access,
+) -> Result<Opened, LoadError> {
+    let questionnaire = questionnaire_for(&record, path, access)?;
+    checked(path, text, record, questionnaire, access)
 }
 
 /// A record and its questionnaire, once checked against each other.
@@ -158,6 +167,7 @@ fn checked(
     text: &str,
     record: Record,
     questionnaire: Loaded,
+    access: &Access,
 ) -> Result<Opened, LoadError> {
     let problems = check(&record, &questionnaire.questionnaire);
     if !problems.is_empty() {
@@ -174,34 +184,38 @@ fn checked(
         record,
         questionnaire,
         upgraded_from: None,
+        access: access.clone(),
     })
 }
 
 /// The questionnaire a record names: its file (relative to the record), else an embedded or
-/// local one with its id. Restricted, only an embedded one or a file in the record's folder.
-pub fn questionnaire_for(record: &Record, record_path: &Path) -> Result<Loaded, LoadError> {
-    questionnaire_from(&record.questionnaire, record_path)
+/// local one with its id. Restricted, only an embedded one or a file in the allowed folder.
+pub fn questionnaire_for(
+    record: &Record,
+    record_path: &Path,
+    access: &Access,
+) -> Result<Loaded, LoadError> {
+    questionnaire_from(&record.questionnaire, record_path, access)
 }
 
-fn questionnaire_from(r: &QuestionnaireRef, record_path: &Path) -> Result<Loaded, LoadError> {
-    if crate::restricted::on() {
-        let refused = || LoadError::RestrictedQuestionnaire {
-            file: record_path.to_owned(),
-        };
-        let dir = folder_of(record_path);
-        return match &r.path {
-            Some(p) => {
-                catalog::from_file(&super::access::inside(dir, Path::new(p)).ok_or_else(refused)?)
-            }
-            None => catalog::embedded(&r.id).ok_or_else(refused)?,
-        };
-    }
-    match &r.path {
-        Some(p) => {
+fn questionnaire_from(
+    r: &QuestionnaireRef,
+    record_path: &Path,
+    access: &Access,
+) -> Result<Loaded, LoadError> {
+    let refused = || LoadError::RestrictedQuestionnaire {
+        file: record_path.to_owned(),
+    };
+    match (&r.path, access) {
+        (Some(p), Access::Folder(_)) => {
+            catalog::from_file(&access.file(record_path, Path::new(p)).ok_or_else(refused)?)
+        }
+        (None, Access::Folder(_)) => catalog::embedded(&r.id).ok_or_else(refused)?,
+        (Some(p), Access::Unrestricted) => {
             let dir = record_path.parent().unwrap_or(Path::new(""));
             catalog::from_file(&dir.join(p))
         }
-        None => catalog::resolve(&r.id, Path::new(catalog::LOCAL_DIR)),
+        (None, Access::Unrestricted) => catalog::resolve(&r.id, Path::new(catalog::LOCAL_DIR)),
     }
 }
 
@@ -1025,22 +1039,20 @@ impl Hashed {
 /// folder's, as [`super::evidence::stored_location`] records it: never the working folder's,
 /// so that where a command runs changes nothing. Only regular files of a stable size
 /// are read, up to [`MAX_EVIDENCE_BYTES`]; `cancel` stops the reading early.
-pub fn hash_local_file(location: &str, record: &Path, cancel: &AtomicBool) -> Hashed {
+pub fn hash_local_file(
+    location: &str,
+    record: &Path,
+    access: &Access,
+    cancel: &AtomicBool,
+) -> Hashed {
     if location.is_empty() || location.contains("://") {
         return Hashed::NotLocal;
     }
-    if crate::restricted::on() {
-        // Nothing outside the record's folder is read, or even looked at.
-        return match super::access::inside(folder_of(record), Path::new(location)) {
-            Some(path) => match hash_evidence(&path, cancel) {
-                Ok(h) => Hashed::Sha256(h),
-                Err(EvidenceRead::Missing) => Hashed::NotLocal,
-                Err(EvidenceRead::Skip(why)) => Hashed::Skipped(why),
-            },
-            None => Hashed::NotLocal,
-        };
-    }
-    match hash_evidence(&folder_of(record).join(location), cancel) {
+    // Restricted, nothing outside the allowed folder is read, or even looked at.
+    let Some(path) = access.file(record, Path::new(location)) else {
+        return Hashed::NotLocal;
+    };
+    match hash_evidence(&path, cancel) {
         Ok(h) => Hashed::Sha256(h),
         Err(EvidenceRead::Missing) => Hashed::NotLocal,
         Err(EvidenceRead::Skip(why)) => Hashed::Skipped(why),
@@ -1144,7 +1156,7 @@ mod tests {
             let path = dir.path().join(name);
             fs::copy("reports/example-assessment.toml", &path).unwrap();
             let ino = fs::metadata(&path).unwrap().ino();
-            let disk = OnDisk::of(&open(&path).unwrap());
+            let disk = OnDisk::of(&open(&path, &Access::Unrestricted).unwrap());
             *BEFORE_REPLACE.write().unwrap() = Some(colleague);
             let saved = disk.write_in_place(b"mine\n");
             let now = fs::read_to_string(&path).unwrap();

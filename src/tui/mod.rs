@@ -31,6 +31,7 @@ use ratatui::crossterm::terminal::{self, EnterAlternateScreen};
 use ratatui::crossterm::{execute, style};
 use signal_hook::consts::{SIGCONT, SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGTSTP};
 
+use crate::record::access::Access;
 use crate::record::lock::{self, Lock};
 use crate::record::store::{self, Hashed};
 use crate::record::{Record, conflict};
@@ -780,10 +781,12 @@ impl Files {
                 let location = item.location.clone();
                 let record = app.opened.path.clone();
                 let cancel = self.cancel.clone();
+                let access = app.opened.access.clone();
                 // Off the UI thread: a large or slow file never holds up typing or quitting.
                 thread::spawn(move || {
-                    let stored = crate::record::evidence::stored_location(&location, &record);
-                    let hashed = store::hash_local_file(&stored, &record, &cancel);
+                    let stored =
+                        crate::record::evidence::stored_location(&location, &record, &access);
+                    let hashed = store::hash_local_file(&stored, &record, &access, &cancel);
                     let _ = tx.send(Msg::Hashed {
                         id,
                         location,
@@ -801,7 +804,7 @@ impl Files {
     /// or, after a conflict, their version of the record (ours stays where it was written).
     fn reload(&mut self, app: &mut App, path: PathBuf) {
         if app.read_only {
-            match store::open(&path) {
+            match store::open(&path, &app.opened.access) {
                 Ok(opened) => {
                     self.seen = store::stamp(&path);
                     app.resolved(opened, "read the file again".into());
@@ -818,7 +821,7 @@ impl Files {
         }
         let mine = app.opened.path.clone();
         let opened = lock::lock(&path).map_err(|e| e.to_string()).and_then(|l| {
-            store::open(&path)
+            store::open(&path, &app.opened.access)
                 .map(|o| (l, o))
                 .map_err(|e| e.to_string())
         });
@@ -1171,8 +1174,8 @@ pub fn usable_terminal() -> bool {
 }
 
 /// Opens the record for an interview, creating it from the embedded profile if it does not
-/// exist yet.
-pub fn open_or_create(path: &Path) -> Result<store::Opened> {
+/// exist yet; `access` says what else it may read.
+pub fn open_or_create(path: &Path, access: &Access) -> Result<store::Opened> {
     if !path.exists() {
         let loaded =
             crate::questionnaire::catalog::embedded(crate::questionnaire::catalog::DEFAULT)
@@ -1184,5 +1187,5 @@ pub fn open_or_create(path: &Path) -> Result<store::Opened> {
             r => r.with_context(|| format!("cannot create {}", path.display()))?,
         }
     }
-    Ok(store::open(path)?)
+    Ok(store::open(path, access)?)
 }
