@@ -48,9 +48,6 @@ pub fn run(command: Command) -> Result<ExitCode> {
             follow,
         } => {
             let read_only = read_only || follow;
-            if restricted {
-                crate::restricted::enable();
-            }
             let file = store::real_path(&file)
                 .with_context(|| format!("cannot open {}", file.display()))?;
             let access = crate::restricted::access(&file, restricted);

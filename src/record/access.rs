@@ -119,4 +119,59 @@ mod tests {
             Some(real.join("docs/a.txt"))
         );
     }
+
+    /// Two accesses in one process (impossible with a process-wide flag): the same record,
+    /// whose questionnaire and evidence are outside its folder, opens and hashes with one
+    /// and not with the other.
+    #[test]
+    fn opening_and_hashing_follow_the_access_they_are_given() {
+        use crate::record::store::{self, Hashed, hash_local_file};
+        use std::sync::atomic::AtomicBool;
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join("rec");
+        std::fs::create_dir(&folder).unwrap();
+        std::fs::copy(
+            "questionnaires/iso29110-4-2-om.toml",
+            dir.path().join("q.toml"),
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("outside.txt"), "x").unwrap();
+        std::fs::write(folder.join("inside.txt"), "y").unwrap();
+        let text = std::fs::read_to_string("reports/example-assessment.toml").unwrap();
+        let record = folder.join("a.toml");
+        std::fs::write(
+            &record,
+            text.replacen(
+                "[questionnaire]\n",
+                "[questionnaire]\npath = \"../q.toml\"\n",
+                1,
+            ),
+        )
+        .unwrap();
+        let (open, closed) = (Access::Unrestricted, Access::folder_of(&record));
+
+        let opened = store::open(&record, &open).unwrap();
+        assert_eq!(opened.access, open);
+        assert!(matches!(
+            store::open(&record, &closed),
+            Err(crate::LoadError::RestrictedQuestionnaire { .. })
+        ));
+
+        let never = AtomicBool::new(false);
+        let outside = dir.path().join("outside.txt");
+        for location in ["../outside.txt", outside.to_str().unwrap()] {
+            assert!(matches!(
+                hash_local_file(location, &record, &open, &never),
+                Hashed::Sha256(_)
+            ));
+            assert_eq!(
+                hash_local_file(location, &record, &closed, &never),
+                Hashed::NotLocal
+            );
+        }
+        assert_eq!(
+            hash_local_file("inside.txt", &record, &closed, &never),
+            hash_local_file("inside.txt", &record, &open, &never)
+        );
+    }
 }

@@ -134,7 +134,7 @@ pub fn run(opened: store::Opened, lock: Option<Lock>, follow: bool) -> Result<En
 
     // Only now that there is a screen to show them on: a draft and a note are not used up by
     // an interview that could not start. Restricted, no draft is ever written or read.
-    if !app.read_only && !crate::restricted::on() {
+    if !app.read_only && !app.opened.access.is_restricted() {
         files.offer_draft(&mut app);
     }
     if let Some(note) = files.lock.as_ref().and_then(|l| l.note()) {
@@ -426,7 +426,7 @@ fn handle(app: &mut App, event: Event, grace: bool, files: &Files) -> bool {
         Some(a) => {
             // The quit prompt says where an unfinished form will go: look now.
             if a == Action::Quit {
-                app.drafts = files.draft_place();
+                app.drafts = files.draft_place(&app.opened.access);
             }
             apply(app, a);
             true
@@ -498,7 +498,7 @@ fn enter_terminal(terminal: &mut Term) -> Result<()> {
 /// then take the terminal again. Without a job-control shell to go back to (`ssh -t host
 /// vse-assess ...`) a stopped interview could never be resumed, so it says so and goes on.
 fn suspend(terminal: &mut Term, app: &mut App, files: &mut Files) -> Result<()> {
-    if crate::restricted::on() {
+    if app.opened.access.is_restricted() {
         app.message =
             Some("cannot suspend: this interview is restricted (q quits; all is saved)".into());
         return Ok(());
@@ -973,7 +973,7 @@ impl Files {
                 _ => format!("{} changed on disk", app.opened.path.display()),
             };
             // Restricted, nothing but the record is written: the terminal takes the copy.
-            let copy = if crate::restricted::on() {
+            let copy = if app.opened.access.is_restricted() {
                 None
             } else {
                 self.rescue(app)
@@ -1006,7 +1006,7 @@ impl Files {
                 )),
             }
         }
-        if crate::restricted::on() {
+        if app.opened.access.is_restricted() {
             if let Some(draft) = app.draft() {
                 notices.push(format!(
                     "your unfinished {} is not kept (a restricted interview writes only the record); its text was: {}",
@@ -1031,8 +1031,8 @@ impl Files {
 
     /// Where an unfinished form would be kept if the interview ended now: beside the record
     /// if its folder takes a file.
-    fn draft_place(&self) -> app::DraftPlace {
-        if crate::restricted::on() {
+    fn draft_place(&self, access: &Access) -> app::DraftPlace {
+        if access.is_restricted() {
             return app::DraftPlace::Nowhere;
         }
         let folder = match self.drafts.parent() {
