@@ -1190,7 +1190,7 @@ fn the_status_row_signs_off_through_the_same_checks() {
         &item.id,
         &item.location,
         "elsewhere".into(),
-        store::Hashed::Sha256("0".repeat(64)),
+        vse_assess::record::evidence::Hashed::Sha256("0".repeat(64)),
     );
     assert_eq!(app.opened.record, before);
 }

@@ -671,8 +671,8 @@ fn evidence(cmd: EvidenceCommand) -> Result<ExitCode> {
             // still verifies.
             let location = evidence::stored_location(&location, &opened.path, &opened.access);
             let never = AtomicBool::new(false);
-            let hashed = store::hash_local_file(&location, &opened.path, &opened.access, &never);
-            if let store::Hashed::Skipped(why) = &hashed {
+            let hashed = evidence::hash_local_file(&location, &opened.path, &opened.access, &never);
+            if let evidence::Hashed::Skipped(why) = &hashed {
                 say_err!("vse-assess: {location}: not hashed: {why}");
             }
             let sha256 = hashed.sha256();

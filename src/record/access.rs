@@ -125,7 +125,8 @@ mod tests {
     /// and not with the other.
     #[test]
     fn opening_and_hashing_follow_the_access_they_are_given() {
-        use crate::record::store::{self, Hashed, hash_local_file};
+        use crate::record::evidence::{Hashed, hash_local_file};
+        use crate::record::store;
         use std::sync::atomic::AtomicBool;
         let dir = tempfile::tempdir().unwrap();
         let folder = dir.path().join("rec");

@@ -1,13 +1,15 @@
 //! Evidence files over time: where a registered file is kept in the record (relative to the
 //! record's folder when it is inside it, so a folder moved or cloned whole still verifies),
-//! and whether it is still the file that was registered.
+//! its SHA-256 (read only as far as the [`Access`] allows), and whether it is still the file
+//! that was registered.
 
+use std::io::{self, Read};
 use std::path::{Component, Path, PathBuf};
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::Record;
 use super::access::Access;
-use super::store::{Hashed, folder_of, hash_local_file};
+use super::store::folder_of;
 
 /// The location to record for an evidence item as the user gave it. A local file inside the
 /// record's folder is recorded relative to that folder; a local file elsewhere by its
@@ -113,6 +115,107 @@ pub fn check_files(
             Some((e.id.clone(), state))
         })
         .collect()
+}
+
+/// The largest evidence file hashed: bigger ones are registered without a hash.
+pub const MAX_EVIDENCE_BYTES: u64 = 2 * 1024 * 1024 * 1024;
+
+/// What became of hashing an evidence location.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Hashed {
+    /// The SHA-256 of a local regular file.
+    Sha256(String),
+    /// Not a local file (a URL, a place, nothing): there is nothing to hash.
+    NotLocal,
+    /// A local path that was not hashed, and why.
+    Skipped(String),
+}
+
+impl Hashed {
+    pub fn sha256(self) -> Option<String> {
+        match self {
+            Hashed::Sha256(h) => Some(h),
+            _ => None,
+        }
+    }
+}
+
+/// SHA-256 of `location` when it is a local regular file. A relative path is the record's
+/// folder's, as [`stored_location`] records it: never the working folder's,
+/// so that where a command runs changes nothing. Only regular files of a stable size
+/// are read, up to [`MAX_EVIDENCE_BYTES`]; `cancel` stops the reading early.
+pub fn hash_local_file(
+    location: &str,
+    record: &Path,
+    access: &Access,
+    cancel: &AtomicBool,
+) -> Hashed {
+    if location.is_empty() || location.contains("://") {
+        return Hashed::NotLocal;
+    }
+    // Restricted, nothing outside the allowed folder is read, or even looked at.
+    let Some(path) = access.file(record, Path::new(location)) else {
+        return Hashed::NotLocal;
+    };
+    match hash_evidence(&path, cancel) {
+        Ok(h) => Hashed::Sha256(h),
+        Err(EvidenceRead::Missing) => Hashed::NotLocal,
+        Err(EvidenceRead::Skip(why)) => Hashed::Skipped(why),
+    }
+}
+
+enum EvidenceRead {
+    Missing,
+    Skip(String),
+}
+
+fn hash_evidence(path: &Path, cancel: &AtomicBool) -> Result<String, EvidenceRead> {
+    let file = crate::open_regular(path).map_err(|e| match e {
+        crate::OpenError::Io(e) if e.kind() == io::ErrorKind::NotFound => EvidenceRead::Missing,
+        crate::OpenError::Io(e) => EvidenceRead::Skip(format!("cannot read it: {e}")),
+        crate::OpenError::NotAFile(kind) => EvidenceRead::Skip(format!("it is {kind}")),
+    })?;
+    let size = file
+        .metadata()
+        .map_err(|e| EvidenceRead::Skip(format!("cannot read it: {e}")))?
+        .len();
+    if size > MAX_EVIDENCE_BYTES {
+        return Err(EvidenceRead::Skip(format!(
+            "larger than {} GiB",
+            MAX_EVIDENCE_BYTES >> 30
+        )));
+    }
+    hash_reader(file, size, cancel).map_err(EvidenceRead::Skip)
+}
+
+/// Hashes exactly `size` bytes and checks that nothing follows: a file whose contents do not
+/// match its size (`/proc`, a file being written) has no meaningful hash.
+fn hash_reader(mut file: impl Read, size: u64, cancel: &AtomicBool) -> Result<String, String> {
+    use sha2::Digest;
+    let mut hasher = sha2::Sha256::new();
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut left = size;
+    loop {
+        if cancel.load(Ordering::Relaxed) {
+            return Err("cancelled".into());
+        }
+        let want = buf.len().min(left as usize).max(1);
+        let n = file
+            .read(&mut buf[..want])
+            .map_err(|e| format!("cannot read it: {e}"))?;
+        if n == 0 {
+            break;
+        }
+        if n as u64 > left {
+            return Err("its contents do not match its size (not a file on disk?)".into());
+        }
+        hasher.update(&buf[..n]);
+        left -= n as u64;
+    }
+    if left != 0 {
+        return Err("it got shorter while it was read".into());
+    }
+    Ok(crate::hex(&hasher.finalize()))
 }
 
 #[cfg(test)]

@@ -5,7 +5,6 @@
 use std::fs;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::Deserialize;
 
@@ -576,7 +575,7 @@ fn hash_reader_all(file: &fs::File) -> io::Result<String> {
     let mut at = 0;
     loop {
         match file.read_at(&mut buf, at)? {
-            0 => return Ok(hex(&hasher.finalize())),
+            0 => return Ok(crate::hex(&hasher.finalize())),
             n => {
                 hasher.update(&buf[..n]);
                 at += n as u64;
@@ -822,20 +821,6 @@ fn complete_in_place_save(record: &Path) {
     sync_dir(record);
 }
 
-/// The largest evidence file hashed: bigger ones are registered without a hash.
-pub const MAX_EVIDENCE_BYTES: u64 = 2 * 1024 * 1024 * 1024;
-
-/// What became of hashing an evidence location.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Hashed {
-    /// The SHA-256 of a local regular file.
-    Sha256(String),
-    /// Not a local file (a URL, a place, nothing): there is nothing to hash.
-    NotLocal,
-    /// A local path that was not hashed, and why.
-    Skipped(String),
-}
-
 /// Where a path leads: its canonical form, or for a file that does not exist yet, its
 /// folder's canonical form joined with its name.
 fn resolved(path: &Path) -> Option<PathBuf> {
@@ -1026,93 +1011,6 @@ fn cannot_exchange(e: &io::Error) -> bool {
     )
 }
 
-impl Hashed {
-    pub fn sha256(self) -> Option<String> {
-        match self {
-            Hashed::Sha256(h) => Some(h),
-            _ => None,
-        }
-    }
-}
-
-/// SHA-256 of `location` when it is a local regular file. A relative path is the record's
-/// folder's, as [`super::evidence::stored_location`] records it: never the working folder's,
-/// so that where a command runs changes nothing. Only regular files of a stable size
-/// are read, up to [`MAX_EVIDENCE_BYTES`]; `cancel` stops the reading early.
-pub fn hash_local_file(
-    location: &str,
-    record: &Path,
-    access: &Access,
-    cancel: &AtomicBool,
-) -> Hashed {
-    if location.is_empty() || location.contains("://") {
-        return Hashed::NotLocal;
-    }
-    // Restricted, nothing outside the allowed folder is read, or even looked at.
-    let Some(path) = access.file(record, Path::new(location)) else {
-        return Hashed::NotLocal;
-    };
-    match hash_evidence(&path, cancel) {
-        Ok(h) => Hashed::Sha256(h),
-        Err(EvidenceRead::Missing) => Hashed::NotLocal,
-        Err(EvidenceRead::Skip(why)) => Hashed::Skipped(why),
-    }
-}
-
-enum EvidenceRead {
-    Missing,
-    Skip(String),
-}
-
-fn hash_evidence(path: &Path, cancel: &AtomicBool) -> Result<String, EvidenceRead> {
-    let file = crate::open_regular(path).map_err(|e| match e {
-        crate::OpenError::Io(e) if e.kind() == io::ErrorKind::NotFound => EvidenceRead::Missing,
-        crate::OpenError::Io(e) => EvidenceRead::Skip(format!("cannot read it: {e}")),
-        crate::OpenError::NotAFile(kind) => EvidenceRead::Skip(format!("it is {kind}")),
-    })?;
-    let size = file
-        .metadata()
-        .map_err(|e| EvidenceRead::Skip(format!("cannot read it: {e}")))?
-        .len();
-    if size > MAX_EVIDENCE_BYTES {
-        return Err(EvidenceRead::Skip(format!(
-            "larger than {} GiB",
-            MAX_EVIDENCE_BYTES >> 30
-        )));
-    }
-    hash_reader(file, size, cancel).map_err(EvidenceRead::Skip)
-}
-
-/// Hashes exactly `size` bytes and checks that nothing follows: a file whose contents do not
-/// match its size (`/proc`, a file being written) has no meaningful hash.
-fn hash_reader(mut file: impl Read, size: u64, cancel: &AtomicBool) -> Result<String, String> {
-    use sha2::Digest;
-    let mut hasher = sha2::Sha256::new();
-    let mut buf = vec![0u8; 64 * 1024];
-    let mut left = size;
-    loop {
-        if cancel.load(Ordering::Relaxed) {
-            return Err("cancelled".into());
-        }
-        let want = buf.len().min(left as usize).max(1);
-        let n = file
-            .read(&mut buf[..want])
-            .map_err(|e| format!("cannot read it: {e}"))?;
-        if n == 0 {
-            break;
-        }
-        if n as u64 > left {
-            return Err("its contents do not match its size (not a file on disk?)".into());
-        }
-        hasher.update(&buf[..n]);
-        left -= n as u64;
-    }
-    if left != 0 {
-        return Err("it got shorter while it was read".into());
-    }
-    Ok(hex(&hasher.finalize()))
-}
-
 /// SHA-256 of a record file, for the on-disk change check.
 fn hash_file(path: &Path) -> io::Result<String> {
     use sha2::Digest;
@@ -1124,14 +1022,10 @@ fn hash_file(path: &Path) -> io::Result<String> {
     let mut buf = vec![0u8; 64 * 1024];
     loop {
         match file.read(&mut buf)? {
-            0 => return Ok(hex(&hasher.finalize())),
+            0 => return Ok(crate::hex(&hasher.finalize())),
             n => hasher.update(&buf[..n]),
         }
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]

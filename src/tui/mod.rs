@@ -32,8 +32,9 @@ use ratatui::crossterm::{execute, style};
 use signal_hook::consts::{SIGCONT, SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGTSTP};
 
 use crate::record::access::Access;
+use crate::record::evidence::{self, Hashed};
 use crate::record::lock::{self, Lock};
-use crate::record::store::{self, Hashed};
+use crate::record::store;
 use crate::record::{Record, conflict};
 use action::Action;
 use app::{App, Effect, Overlay, SaveState};
@@ -784,9 +785,8 @@ impl Files {
                 let access = app.opened.access.clone();
                 // Off the UI thread: a large or slow file never holds up typing or quitting.
                 thread::spawn(move || {
-                    let stored =
-                        crate::record::evidence::stored_location(&location, &record, &access);
-                    let hashed = store::hash_local_file(&stored, &record, &access, &cancel);
+                    let stored = evidence::stored_location(&location, &record, &access);
+                    let hashed = evidence::hash_local_file(&stored, &record, &access, &cancel);
                     let _ = tx.send(Msg::Hashed {
                         id,
                         location,
