@@ -23,9 +23,7 @@ fn stderr(out: &std::process::Output) -> String {
 /// Runs the binary, failing (rather than hanging the suite) if it has not finished in 20 s:
 /// what these tests guard against is a command that blocks.
 fn bounded(dir: &Path, args: &[&str]) -> std::process::Output {
-    assert_cmd::Command::cargo_bin("vse-assess")
-        .unwrap()
-        .current_dir(dir)
+    assert_cmd::Command::from_std(common::command(dir))
         .args(args)
         .timeout(Duration::from_secs(20))
         .output()
@@ -373,9 +371,8 @@ fn an_interview_without_a_terminal_keeps_the_draft_and_the_note() {
         "note: answers are in /x/a.unsaved.toml",
     )
     .unwrap();
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_vse-assess"));
-    cmd.current_dir(tmp.path())
-        .args(["interview", "a.toml"])
+    let mut cmd = common::command(tmp.path());
+    cmd.args(["interview", "a.toml"])
         .stdin(std::process::Stdio::null());
     // No controlling terminal either (as `ssh host vse-assess interview` without -t).
     unsafe {

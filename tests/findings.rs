@@ -16,10 +16,9 @@ use vse_assess::record::{ActionStatus, FindingClass, FindingState};
 /// stderr.
 fn refused(dir: &Path, args: &[&str]) -> String {
     let before = fs::read(dir.join("a.toml")).unwrap();
-    let out = vse(dir, args);
-    assert_eq!(out.status.code(), Some(2), "{args:?}");
+    let err = common::refused(dir, args);
     assert_eq!(fs::read(dir.join("a.toml")).unwrap(), before, "{args:?}");
-    String::from_utf8_lossy(&out.stderr).into_owned()
+    err
 }
 
 fn setup() -> TempDir {

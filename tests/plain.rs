@@ -21,9 +21,7 @@ fn rating(dir: &Path, id: &str) -> Option<Judgement> {
 fn through_a_pipe_it_rates_notes_and_skips() {
     let tmp = TempDir::new().unwrap();
     new_record(tmp.path(), "a.toml");
-    let out = assert_cmd::Command::cargo_bin("vse-assess")
-        .unwrap()
-        .current_dir(tmp.path())
+    let out = assert_cmd::Command::from_std(common::command(tmp.path()))
         .args(["interview", "a.toml"])
         .write_stdin("l\nna\n\nna\nThe parent company does it\n\nnote\nPlan seen\nzz\nq\n")
         .output()
@@ -52,9 +50,7 @@ fn through_a_pipe_it_rates_notes_and_skips() {
 
     // Next time it starts at the first requirement not yet rated, and the end of input
     // ends it with everything kept.
-    let out = assert_cmd::Command::cargo_bin("vse-assess")
-        .unwrap()
-        .current_dir(tmp.path())
+    let out = assert_cmd::Command::from_std(common::command(tmp.path()))
         .args(["interview", "a.toml"])
         .write_stdin("f\n")
         .output()
@@ -69,9 +65,7 @@ fn a_final_record_is_only_shown() {
     let tmp = TempDir::new().unwrap();
     let file = signed_off_example(tmp.path());
     let before = std::fs::read(&file).unwrap();
-    let out = assert_cmd::Command::cargo_bin("vse-assess")
-        .unwrap()
-        .current_dir(tmp.path())
+    let out = assert_cmd::Command::from_std(common::command(tmp.path()))
         .args(["interview", "--plain", "a.toml"])
         .write_stdin("n\nnote\nx\nq\n")
         .output()
@@ -131,9 +125,8 @@ struct Piped {
 
 impl Piped {
     fn start(dir: &Path, args: &[&str]) -> Piped {
-        use std::process::{Command, Stdio};
-        let mut child = Command::new(env!("CARGO_BIN_EXE_vse-assess"))
-            .current_dir(dir)
+        use std::process::Stdio;
+        let mut child = common::command(dir)
             .args(args)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -255,9 +248,7 @@ fn an_overlong_line_is_refused_and_endless_input_ends_cleanly() {
     let mut input = "x".repeat(70_000).into_bytes();
     input.extend_from_slice(b"\nl\n");
     input.extend(std::iter::repeat_n(0u8, 10 * 1024 * 1024));
-    let out = assert_cmd::Command::cargo_bin("vse-assess")
-        .unwrap()
-        .current_dir(tmp.path())
+    let out = assert_cmd::Command::from_std(common::command(tmp.path()))
         .args(["interview", "--plain", "a.toml"])
         .write_stdin(input)
         .timeout(std::time::Duration::from_secs(60))
@@ -295,9 +286,7 @@ fn a_changed_questionnaire_is_said() {
         &text[start + 64..]
     );
     fs::write(&file, changed).unwrap();
-    let out = assert_cmd::Command::cargo_bin("vse-assess")
-        .unwrap()
-        .current_dir(tmp.path())
+    let out = assert_cmd::Command::from_std(common::command(tmp.path()))
         .args(["interview", "--plain", "a.toml"])
         .write_stdin("q\n")
         .output()

@@ -181,9 +181,7 @@ fn restricted_reads_no_questionnaire_from_elsewhere() {
     std::fs::write(dir.join("questionnaires/custom.toml"), &shipped).unwrap();
     std::fs::write(dir.join("rec/custom.toml"), &shipped).unwrap();
     let run = |args: &[&str]| {
-        assert_cmd::Command::cargo_bin("vse-assess")
-            .unwrap()
-            .current_dir(dir)
+        assert_cmd::Command::from_std(common::command(dir))
             .args(args)
             .write_stdin("")
             .output()

@@ -743,11 +743,8 @@ fn rendering_is_deterministic() {
 fn example_reports_do_not_drift() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("reports");
     for (format, ext) in [("markdown", "md"), ("html", "html"), ("csv", "csv")] {
-        let out = assert_cmd::Command::cargo_bin("vse-assess")
-            .unwrap()
-            .args(["report", EXAMPLE, "--format", format])
-            .output()
-            .unwrap();
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let out = common::vse(root, &["report", EXAMPLE, "--format", format]);
         assert!(
             out.status.success(),
             "{}",
@@ -774,12 +771,7 @@ fn report_of_a_signed_off_record() {
     let tmp = tempfile::TempDir::new().unwrap();
     fs::copy(EXAMPLE, tmp.path().join("final.toml")).unwrap();
     let cli = |args: &[&str]| {
-        assert_cmd::Command::cargo_bin("vse-assess")
-            .unwrap()
-            .current_dir(tmp.path())
-            .args(args)
-            .assert()
-            .success();
+        common::ok(tmp.path(), args);
     };
     cli(&[
         "finalize",

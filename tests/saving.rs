@@ -75,8 +75,8 @@ const INTERVIEW: u32 = 4002;
 /// Runs the binary in `dir` as `uid` (group [`GROUP`]) with umask 022.
 fn as_user(dir: &Path, uid: u32, args: &[&str]) -> std::process::Output {
     use std::os::unix::process::CommandExt;
-    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_vse-assess"));
-    cmd.current_dir(dir).env("HOME", dir).args(args);
+    let mut cmd = common::command(dir);
+    cmd.env("HOME", dir).args(args);
     if uid != 0 {
         cmd.uid(uid).gid(GROUP);
         unsafe {
@@ -216,9 +216,8 @@ fn kill_9_during_saves_in_place_never_tears_the_record() {
     }
     let file = shared_record(tmp.path(), &store::to_text(&r));
     let answer = |note: &str| {
-        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_vse-assess"));
-        c.current_dir(file.parent().unwrap())
-            .args(["answer", "a.toml", "7.2.a", "--note", note])
+        let mut c = common::command(file.parent().unwrap());
+        c.args(["answer", "a.toml", "7.2.a", "--note", note])
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .uid(INTERVIEW)
