@@ -138,17 +138,13 @@ mod tests {
         .unwrap();
         std::fs::write(dir.path().join("outside.txt"), "x").unwrap();
         std::fs::write(folder.join("inside.txt"), "y").unwrap();
-        let text = std::fs::read_to_string("reports/example-assessment.toml").unwrap();
+        // A record of its own, made from the questionnaire outside its folder.
+        let loaded = crate::questionnaire::catalog::from_file(&dir.path().join("q.toml")).unwrap();
+        let mut made =
+            crate::record::Record::new(&loaded, "Acme", crate::record::Kind::SelfAssessment);
+        made.questionnaire.path = Some("../q.toml".into());
         let record = folder.join("a.toml");
-        std::fs::write(
-            &record,
-            text.replacen(
-                "[questionnaire]\n",
-                "[questionnaire]\npath = \"../q.toml\"\n",
-                1,
-            ),
-        )
-        .unwrap();
+        store::create_new(&record, &made).unwrap();
         let (open, closed) = (Access::Unrestricted, Access::folder_of(&record));
 
         let opened = store::open(&record, &open).unwrap();
