@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use ratatui::{Terminal, backend::TestBackend};
 use ratatui_textarea::{Input, Key};
+use vse_assess::record::access::Access;
 use vse_assess::record::store;
 use vse_assess::tui::{action::Action, app::App};
 
@@ -23,7 +24,7 @@ fn main() {
         );
     let started = Instant::now();
     // The app never writes: saving is the event loop's, and there is none here.
-    let mut app = App::new(store::open(&path).expect("a record to measure"));
+    let mut app = App::new(store::open(&path, &Access::Unrestricted).expect("a record to measure"));
     let opened = started.elapsed();
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("a test terminal");
     let mut frame = |app: &App| {

@@ -163,3 +163,37 @@ pub fn open_regular(path: &Path) -> Result<std::fs::File, OpenError> {
         "not a plain file"
     }))
 }
+
+/// Lowercase hexadecimal, as records keep SHA-256 digests.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn one_hex_helper_for_every_digest() {
+        assert_eq!(super::hex(&[0x00, 0x0f, 0xa0, 0xff]), "000fa0ff");
+        assert_eq!(
+            crate::questionnaire::catalog::sha256_hex(b""),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
+        // Nowhere else writes bytes as hex by hand.
+        let mut dirs = vec![std::path::PathBuf::from("src")];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path != std::path::Path::new("src/lib.rs") {
+                    let text = std::fs::read_to_string(&path).unwrap();
+                    assert!(
+                        !text.contains(":02x}"),
+                        "{} writes hex itself",
+                        path.display()
+                    );
+                }
+            }
+        }
+    }
+}

@@ -1,69 +1,50 @@
 //! `interview --restricted`, for an account that hosts interviews (an sshd `ForceCommand`):
-//! the record it was started with and nothing else. Set once at start for the whole
-//! process, so that no path (a reload, a worker thread) can forget it. Under it:
+//! the record it was started with and nothing else. Decided here, once at start, as the
+//! [`Access`] the record is opened with; the opened record carries it, so that every path
+//! (a reload, a worker hashing evidence) reads with it, and nothing reads without one. Under it:
 //! questionnaires are the embedded ones or files in the record's folder, never the working
 //! folder's; evidence files are read only inside the record's folder, and nothing outside
 //! it is even looked at; no shell (suspend is refused); nothing is written but the record,
 //! its lock and its `.mine.toml` (no drafts, no rescue files: unsaved answers are printed).
 
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::path::Path;
 
-static ON: AtomicBool = AtomicBool::new(false);
+use crate::record::access::Access;
 
-pub fn enable() {
-    ON.store(true, Ordering::SeqCst);
-}
-
-pub fn on() -> bool {
-    ON.load(Ordering::SeqCst)
-}
-
-/// `path` (relative to `folder`, or absolute) as a file inside `folder`, or None. Decided by
-/// name first, so a path outside is never touched; then each part below the folder is looked
-/// at itself (`lstat`), and a path through any symbolic link is refused without the link
-/// being read: its target, wherever it is, is never looked at.
-pub fn inside(folder: &Path, path: &Path) -> Option<PathBuf> {
-    let folder = std::fs::canonicalize(folder).ok()?;
-    let named = crate::record::evidence::absolute(&folder.join(path));
-    let below = named.strip_prefix(&folder).ok()?;
-    let mut at = folder.clone();
-    for part in below.components() {
-        at.push(part);
-        if std::fs::symlink_metadata(&at)
-            .ok()?
-            .file_type()
-            .is_symlink()
-        {
-            return None;
-        }
+/// What an interview of `record` may read: only the record's folder when restricted.
+pub fn access(record: &Path, restricted: bool) -> Access {
+    if restricted {
+        Access::folder_of(record)
+    } else {
+        Access::Unrestricted
     }
-    Some(named)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-
+    /// Restricted mode is a value passed down, not a flag the domain looks up: the record
+    /// module never names this one, and this one keeps no state of its own.
     #[test]
-    fn only_what_is_inside_the_folder_and_never_through_a_link() {
-        let dir = tempfile::tempdir().unwrap();
-        let folder = dir.path().join("rec");
-        std::fs::create_dir_all(folder.join("docs")).unwrap();
-        std::fs::write(folder.join("docs/a.txt"), "a").unwrap();
-        std::fs::write(dir.path().join("secret"), "s").unwrap();
-        std::os::unix::fs::symlink(dir.path().join("secret"), folder.join("link")).unwrap();
-        assert!(inside(&folder, Path::new("docs/a.txt")).is_some());
-        assert!(inside(&folder, &folder.join("docs/../docs/a.txt")).is_some());
-        assert!(inside(&folder, Path::new("../secret")).is_none());
-        assert!(inside(&folder, &dir.path().join("secret")).is_none());
-        assert!(inside(&folder, Path::new("link")).is_none());
-        assert!(inside(&folder, Path::new("/etc/passwd")).is_none());
-        // A link is refused even when it leads back inside: it is never read.
-        std::os::unix::fs::symlink("../rec/docs", folder.join("back")).unwrap();
-        std::os::unix::fs::symlink("docs", folder.join("alias")).unwrap();
-        assert!(inside(&folder, Path::new("back/a.txt")).is_none());
-        assert!(inside(&folder, Path::new("alias/a.txt")).is_none());
-        assert!(inside(&folder, Path::new("docs/missing")).is_none());
+    fn the_domain_does_not_look_restricted_mode_up() {
+        let mut files = vec![std::path::PathBuf::from("src/record/mod.rs")];
+        for entry in std::fs::read_dir("src/record").unwrap() {
+            files.push(entry.unwrap().path());
+        }
+        for file in files {
+            let text = std::fs::read_to_string(&file).unwrap();
+            assert!(
+                !text.contains("restricted::"),
+                "{} uses the restricted front end",
+                file.display()
+            );
+        }
+        let this = std::fs::read_to_string("src/restricted.rs").unwrap();
+        let code = &this[..this.find("#[cfg(test)]").unwrap()];
+        for global in ["static ", "Atomic", "thread_local"] {
+            assert!(
+                !code.contains(global),
+                "restricted.rs keeps a global ({global})"
+            );
+        }
     }
 }

@@ -91,9 +91,7 @@ fn chromium_finds_no_element_injected_by_user_text() {
         "notes = \"<script>document.title='x'</script><img src=x onerror=alert(1)></td></tr></table><h4>fake</h4><iframe src=//evil.example></iframe> The organisation chart",
     );
     std::fs::write(tmp.path().join("r.toml"), record).unwrap();
-    let out = assert_cmd::Command::cargo_bin("vse-assess")
-        .unwrap()
-        .current_dir(tmp.path())
+    let out = assert_cmd::Command::from_std(common::command(tmp.path()))
         .args(["report", "r.toml", "--format", "html", "-o", "r.html"])
         .output()
         .unwrap();

@@ -13,6 +13,7 @@ mod common;
 use common::{new_record, vse};
 use tempfile::TempDir;
 use vse_assess::rating::Judgement;
+use vse_assess::record::access::Access;
 use vse_assess::record::store;
 
 fn stderr(out: &std::process::Output) -> String {
@@ -22,9 +23,7 @@ fn stderr(out: &std::process::Output) -> String {
 /// Runs the binary, failing (rather than hanging the suite) if it has not finished in 20 s:
 /// what these tests guard against is a command that blocks.
 fn bounded(dir: &Path, args: &[&str]) -> std::process::Output {
-    assert_cmd::Command::cargo_bin("vse-assess")
-        .unwrap()
-        .current_dir(dir)
+    assert_cmd::Command::from_std(common::command(dir))
         .args(args)
         .timeout(Duration::from_secs(20))
         .output()
@@ -52,7 +51,9 @@ fn a_symlinked_record_is_locked_and_saved_through_the_link() {
             .is_symlink(),
         "the link is still a link"
     );
-    let r = store::open(&real.join("a.toml")).unwrap().record;
+    let r = store::open(&real.join("a.toml"), &Access::Unrestricted)
+        .unwrap()
+        .record;
     assert_eq!(r.answer("7.2.a").unwrap().rating, Some(Judgement::F));
 
     // The lock is the real file's: holding it through one name holds it for the other.
@@ -114,7 +115,7 @@ fn a_save_that_could_not_be_read_back_is_refused() {
     new_record(tmp.path(), "a.toml");
     let file = tmp.path().join("a.toml");
     // A record just under the 16 MiB read limit.
-    let mut opened = store::open(&file).unwrap();
+    let mut opened = store::open(&file, &Access::Unrestricted).unwrap();
     let room = vse_assess::MAX_FILE_BYTES as usize - store::to_text(&opened.record).len() - 200;
     opened
         .record
@@ -210,7 +211,9 @@ fn files_that_never_end_or_block_are_not_read() {
         "{:?}",
         start.elapsed()
     );
-    let r = store::open(&tmp.path().join("a.toml")).unwrap().record;
+    let r = store::open(&tmp.path().join("a.toml"), &Access::Unrestricted)
+        .unwrap()
+        .record;
     assert!(r.evidence.iter().all(|e| e.sha256.is_none()));
 
     // A regular file is hashed as before.
@@ -373,9 +376,8 @@ fn an_interview_without_a_terminal_keeps_the_draft_and_the_note() {
         "note: answers are in /x/a.unsaved.toml",
     )
     .unwrap();
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_vse-assess"));
-    cmd.current_dir(tmp.path())
-        .args(["interview", "a.toml"])
+    let mut cmd = common::command(tmp.path());
+    cmd.args(["interview", "a.toml"])
         .stdin(std::process::Stdio::null());
     // No controlling terminal either (as `ssh host vse-assess interview` without -t).
     unsafe {

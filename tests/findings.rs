@@ -8,6 +8,7 @@ mod common;
 
 use common::{new_record, ok, vse};
 use tempfile::TempDir;
+use vse_assess::record::access::Access;
 use vse_assess::record::store;
 use vse_assess::record::{ActionStatus, FindingClass, FindingState};
 
@@ -15,10 +16,9 @@ use vse_assess::record::{ActionStatus, FindingClass, FindingState};
 /// stderr.
 fn refused(dir: &Path, args: &[&str]) -> String {
     let before = fs::read(dir.join("a.toml")).unwrap();
-    let out = vse(dir, args);
-    assert_eq!(out.status.code(), Some(2), "{args:?}");
+    let err = common::refused(dir, args);
     assert_eq!(fs::read(dir.join("a.toml")).unwrap(), before, "{args:?}");
-    String::from_utf8_lossy(&out.stderr).into_owned()
+    err
 }
 
 fn setup() -> TempDir {
@@ -126,7 +126,9 @@ fn findings_get_ids_and_are_listed_edited_and_removed() {
     let out = ok(dir, &["finding", "remove", "a.toml", "OFI-1"]);
     assert!(out.contains("removed OFI-1"), "{out}");
 
-    let r = store::open(&dir.join("a.toml")).unwrap().record;
+    let r = store::open(&dir.join("a.toml"), &Access::Unrestricted)
+        .unwrap()
+        .record;
     let nc1 = r.finding("NC-1").unwrap();
     assert_eq!(
         (
@@ -287,7 +289,9 @@ fn a_major_stays_open_until_verified_effective() {
     );
     assert!(err.contains("only a nonconformity"), "{err}");
 
-    let r = store::open(&dir.join("a.toml")).unwrap().record;
+    let r = store::open(&dir.join("a.toml"), &Access::Unrestricted)
+        .unwrap()
+        .record;
     let f = r.finding("NC-1").unwrap();
     assert_eq!(f.state(), FindingState::Closed);
     assert_eq!(f.actions[0].status, ActionStatus::Closed);
@@ -314,10 +318,14 @@ fn answer_action_goes_to_the_requirements_one_nonconformity() {
             "Write it",
         ],
     );
-    let r = store::open(&dir.join("a.toml")).unwrap().record;
+    let r = store::open(&dir.join("a.toml"), &Access::Unrestricted)
+        .unwrap()
+        .record;
     assert_eq!(r.finding("NC-1").unwrap().actions[0].what, "Write it");
     ok(dir, &["answer", "a.toml", "7.2.g", "--close-action", "1"]);
-    let r = store::open(&dir.join("a.toml")).unwrap().record;
+    let r = store::open(&dir.join("a.toml"), &Access::Unrestricted)
+        .unwrap()
+        .record;
     assert_eq!(
         r.finding("NC-1").unwrap().state(),
         FindingState::AwaitingVerification
@@ -491,7 +499,9 @@ fn removing_cited_evidence_unlinks_it_everywhere() {
     );
     let out = ok(dir, &["evidence", "remove", "a.toml", "RR"]);
     assert!(out.contains("unlinked from NC-1, condition 6.a"), "{out}");
-    let r = store::open(&dir.join("a.toml")).unwrap().record;
+    let r = store::open(&dir.join("a.toml"), &Access::Unrestricted)
+        .unwrap()
+        .record;
     assert!(r.finding("NC-1").unwrap().evidence.is_empty());
     assert!(r.conditions["6.a"].evidence.is_empty());
     // Ids past any size a record could reach do not overflow.
@@ -625,7 +635,9 @@ fn a_verification_covers_only_the_actions_it_saw() {
         .to_string()
     };
     let state = || {
-        let r = store::open(&dir.join("a.toml")).unwrap().record;
+        let r = store::open(&dir.join("a.toml"), &Access::Unrestricted)
+            .unwrap()
+            .record;
         r.finding("NC-1").unwrap().state()
     };
     ok(
@@ -668,7 +680,9 @@ fn a_verification_covers_only_the_actions_it_saw() {
     assert!(out.contains("NC-1 is actions closed, to verify"), "{out}");
     ok(dir, &["action", "reopen", "a.toml", "A-1"]);
     ok(dir, &["action", "close", "a.toml", "A-1"]);
-    let r = store::open(&dir.join("a.toml")).unwrap().record;
+    let r = store::open(&dir.join("a.toml"), &Access::Unrestricted)
+        .unwrap()
+        .record;
     let covers = r
         .finding("NC-1")
         .unwrap()

@@ -14,6 +14,7 @@ use ratatui::layout::Rect;
 use ratatui::{Terminal, TerminalOptions, Viewport};
 use tempfile::TempDir;
 use vse_assess::LoadError;
+use vse_assess::record::access::Access;
 use vse_assess::record::store;
 use vse_assess::tui::action::Action;
 use vse_assess::tui::app::App;
@@ -116,7 +117,7 @@ fn seconds_to_report(dir: &Path, n: usize) -> f64 {
     (0..3)
         .map(|_| {
             let start = Instant::now();
-            match store::open(&path) {
+            match store::open(&path, &Access::Unrestricted) {
                 Err(e @ LoadError::Invalid { .. }) => {
                     let shown = e.to_string();
                     assert_eq!(shown.lines().count(), n);
@@ -259,7 +260,7 @@ fn example_app() -> (TempDir, App) {
     let tmp = TempDir::new().unwrap();
     let path = tmp.path().join("a.toml");
     fs::copy(EXAMPLE, &path).unwrap();
-    let app = App::new(store::open(&path).unwrap());
+    let app = App::new(store::open(&path, &Access::Unrestricted).unwrap());
     (tmp, app)
 }
 

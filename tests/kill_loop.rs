@@ -5,22 +5,20 @@
 //! longer run and VSE_ASSESS_SEED (hex) for other moments, e.g.
 //! `VSE_ASSESS_KILLS=5000 VSE_ASSESS_SEED=1f2e cargo test --release --test kill_loop`.
 
+mod common;
+
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use common::EXAMPLE;
 use tempfile::TempDir;
+use vse_assess::record::access::Access;
 use vse_assess::record::store;
 
-const EXAMPLE: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/reports/example-assessment.toml"
-);
-
 fn answer(dir: &Path, note: &str) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_vse-assess"));
-    c.current_dir(dir)
-        .args(["answer", "a.toml", "7.2.a", "--note", note])
+    let mut c = common::command(dir);
+    c.args(["answer", "a.toml", "7.2.a", "--note", note])
         .stdout(std::process::Stdio::null());
     c
 }
@@ -70,7 +68,7 @@ fn kill_9_during_saves_never_tears_the_record() {
         let _ = child.kill(); // SIGKILL
         child.wait().unwrap();
 
-        let opened = store::open(&file)
+        let opened = store::open(&file, &Access::Unrestricted)
             .unwrap_or_else(|e| panic!("kill {i} after {delay:?} left a broken record: {e}"));
         let notes = &opened.record.answer("7.2.a").unwrap().notes;
         if *notes == note {

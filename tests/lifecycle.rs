@@ -5,22 +5,9 @@ mod common;
 
 use std::fs;
 use std::path::Path;
-use std::process::Output;
 
-use common::{EXAMPLE, ok, tools, vse};
+use common::{EXAMPLE, fails, ok, tools, vse};
 use tempfile::TempDir;
-
-/// The command fails with `code`; its stderr.
-fn fails(dir: &Path, args: &[&str], code: i32) -> String {
-    let out: Output = vse(dir, args);
-    assert_eq!(
-        out.status.code(),
-        Some(code),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stderr).unwrap()
-}
 
 fn example_in(dir: &Path) {
     fs::copy(EXAMPLE, dir.join("a.toml")).unwrap();

@@ -557,9 +557,7 @@ fn report_to_a_fifo_nobody_reads_does_not_block() {
             .success()
     );
     // Bounded, so that a regression fails rather than hangs the suite.
-    let out = assert_cmd::Command::cargo_bin("vse-assess")
-        .unwrap()
-        .current_dir(dir)
+    let out = assert_cmd::Command::from_std(common::command(dir))
         .args(["report", "a.toml", "-o", "out.fifo"])
         .timeout(std::time::Duration::from_secs(20))
         .output()

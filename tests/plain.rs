@@ -9,10 +9,11 @@ use std::path::Path;
 use common::{Pty, new_record, signed_off_example};
 use tempfile::TempDir;
 use vse_assess::rating::Judgement;
+use vse_assess::record::access::Access;
 use vse_assess::record::store;
 
 fn rating(dir: &Path, id: &str) -> Option<Judgement> {
-    let opened = store::open(&dir.join("a.toml")).unwrap();
+    let opened = store::open(&dir.join("a.toml"), &Access::Unrestricted).unwrap();
     opened.record.answer(id).and_then(|a| a.rating)
 }
 
@@ -20,9 +21,7 @@ fn rating(dir: &Path, id: &str) -> Option<Judgement> {
 fn through_a_pipe_it_rates_notes_and_skips() {
     let tmp = TempDir::new().unwrap();
     new_record(tmp.path(), "a.toml");
-    let out = assert_cmd::Command::cargo_bin("vse-assess")
-        .unwrap()
-        .current_dir(tmp.path())
+    let out = assert_cmd::Command::from_std(common::command(tmp.path()))
         .args(["interview", "a.toml"])
         .write_stdin("l\nna\n\nna\nThe parent company does it\n\nnote\nPlan seen\nzz\nq\n")
         .output()
@@ -46,14 +45,12 @@ fn through_a_pipe_it_rates_notes_and_skips() {
     assert_eq!(rating(tmp.path(), "7.2.a"), Some(Judgement::L));
     assert_eq!(rating(tmp.path(), "7.2.b"), Some(Judgement::NA));
     assert_eq!(rating(tmp.path(), "7.2.c"), None);
-    let opened = store::open(&tmp.path().join("a.toml")).unwrap();
+    let opened = store::open(&tmp.path().join("a.toml"), &Access::Unrestricted).unwrap();
     assert_eq!(opened.record.answer("7.2.d").unwrap().notes, "Plan seen");
 
     // Next time it starts at the first requirement not yet rated, and the end of input
     // ends it with everything kept.
-    let out = assert_cmd::Command::cargo_bin("vse-assess")
-        .unwrap()
-        .current_dir(tmp.path())
+    let out = assert_cmd::Command::from_std(common::command(tmp.path()))
         .args(["interview", "a.toml"])
         .write_stdin("f\n")
         .output()
@@ -68,9 +65,7 @@ fn a_final_record_is_only_shown() {
     let tmp = TempDir::new().unwrap();
     let file = signed_off_example(tmp.path());
     let before = std::fs::read(&file).unwrap();
-    let out = assert_cmd::Command::cargo_bin("vse-assess")
-        .unwrap()
-        .current_dir(tmp.path())
+    let out = assert_cmd::Command::from_std(common::command(tmp.path()))
         .args(["interview", "--plain", "a.toml"])
         .write_stdin("n\nnote\nx\nq\n")
         .output()
@@ -130,9 +125,8 @@ struct Piped {
 
 impl Piped {
     fn start(dir: &Path, args: &[&str]) -> Piped {
-        use std::process::{Command, Stdio};
-        let mut child = Command::new(env!("CARGO_BIN_EXE_vse-assess"))
-            .current_dir(dir)
+        use std::process::Stdio;
+        let mut child = common::command(dir)
             .args(args)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -234,7 +228,9 @@ fn a_record_changed_on_disk_keeps_their_version_and_ours_goes_to_mine() {
         fs::read_to_string(dir.join("a.mine.toml")).unwrap(),
         "someone's earlier copy\n"
     );
-    let mine = store::open(&dir.join("a.mine-2.toml")).unwrap().record;
+    let mine = store::open(&dir.join("a.mine-2.toml"), &Access::Unrestricted)
+        .unwrap()
+        .record;
     let rated = |id: &str| mine.answer(id).and_then(|a| a.rating);
     assert_eq!(
         (rated("7.2.a"), rated("7.2.b"), rated("7.2.c")),
@@ -252,9 +248,7 @@ fn an_overlong_line_is_refused_and_endless_input_ends_cleanly() {
     let mut input = "x".repeat(70_000).into_bytes();
     input.extend_from_slice(b"\nl\n");
     input.extend(std::iter::repeat_n(0u8, 10 * 1024 * 1024));
-    let out = assert_cmd::Command::cargo_bin("vse-assess")
-        .unwrap()
-        .current_dir(tmp.path())
+    let out = assert_cmd::Command::from_std(common::command(tmp.path()))
         .args(["interview", "--plain", "a.toml"])
         .write_stdin(input)
         .timeout(std::time::Duration::from_secs(60))
@@ -292,9 +286,7 @@ fn a_changed_questionnaire_is_said() {
         &text[start + 64..]
     );
     fs::write(&file, changed).unwrap();
-    let out = assert_cmd::Command::cargo_bin("vse-assess")
-        .unwrap()
-        .current_dir(tmp.path())
+    let out = assert_cmd::Command::from_std(common::command(tmp.path()))
         .args(["interview", "--plain", "a.toml"])
         .write_stdin("q\n")
         .output()

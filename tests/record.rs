@@ -1,33 +1,20 @@
 //! The assessment record through the command line: creation, scripted answers, round trips,
 //! and every kind of bad input leaving the file untouched.
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
+use common::{ok, vse};
 use tempfile::TempDir;
+use vse_assess::record::access::Access;
 use vse_assess::record::store;
-
-fn cli(dir: &Path) -> Command {
-    let mut c = Command::cargo_bin("vse-assess").unwrap();
-    c.current_dir(dir);
-    c
-}
-
-fn run_ok(dir: &Path, args: &[&str]) -> String {
-    let out = cli(dir).args(args).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
 
 /// A record with something in every field the command line can set.
 fn filled(dir: &Path) -> PathBuf {
     fs::write(dir.join("handbook.md"), "# Handbook\nOur mission...\n").unwrap();
-    run_ok(
+    ok(
         dir,
         &[
             "new",
@@ -54,7 +41,7 @@ fn filled(dir: &Path) -> PathBuf {
             "Montreal office",
         ],
     );
-    run_ok(
+    ok(
         dir,
         &[
             "evidence",
@@ -72,7 +59,7 @@ fn filled(dir: &Path) -> PathBuf {
             "OM.a",
         ],
     );
-    run_ok(
+    ok(
         dir,
         &[
             "evidence",
@@ -88,7 +75,7 @@ fn filled(dir: &Path) -> PathBuf {
             "https://intra.example/x",
         ],
     );
-    run_ok(
+    ok(
         dir,
         &[
             "answer",
@@ -118,7 +105,7 @@ fn filled(dir: &Path) -> PathBuf {
             "2027-01-31",
         ],
     );
-    run_ok(
+    ok(
         dir,
         &[
             "answer",
@@ -130,7 +117,7 @@ fn filled(dir: &Path) -> PathBuf {
             "No staff requests in scope",
         ],
     );
-    run_ok(
+    ok(
         dir,
         &[
             "answer",
@@ -146,7 +133,7 @@ fn filled(dir: &Path) -> PathBuf {
             "tracked to closure",
         ],
     );
-    run_ok(
+    ok(
         dir,
         &["condition", "a.toml", "6.a", "yes", "--note", "12 people"],
     );
@@ -157,7 +144,7 @@ fn filled(dir: &Path) -> PathBuf {
 fn scripted_answers_land_in_the_record() {
     let tmp = TempDir::new().unwrap();
     let file = filled(tmp.path());
-    let opened = store::open(&file).unwrap();
+    let opened = store::open(&file, &Access::Unrestricted).unwrap();
     let r = &opened.record;
     assert_eq!(r.assessment.vse, "Acme Soft");
     assert_eq!(r.assessment.participants.len(), 2);
@@ -178,7 +165,7 @@ fn scripted_answers_land_in_the_record() {
     );
     assert!(r.conditions["6.a"].met);
 
-    let status = run_ok(tmp.path(), &["status", "a.toml"]);
+    let status = ok(tmp.path(), &["status", "a.toml"]);
     assert!(status.contains("3/25 requirements assessed"), "{status}");
     assert!(status.contains("7.2.a: rated L; met means F"), "{status}");
     assert!(
@@ -192,13 +179,13 @@ fn load_save_load_gives_identical_text() {
     let tmp = TempDir::new().unwrap();
     let file = filled(tmp.path());
     let before = fs::read_to_string(&file).unwrap();
-    let mut opened = store::open(&file).unwrap();
+    let mut opened = store::open(&file, &Access::Unrestricted).unwrap();
     store::save(&mut opened).unwrap();
     assert_eq!(fs::read_to_string(&file).unwrap(), before);
-    let again = store::open(&file).unwrap();
+    let again = store::open(&file, &Access::Unrestricted).unwrap();
     assert_eq!(again.record, opened.record);
     // A command that changes nothing does not churn the file either.
-    run_ok(tmp.path(), &["answer", "a.toml", "7.2.a"]);
+    ok(tmp.path(), &["answer", "a.toml", "7.2.a"]);
     assert_eq!(fs::read_to_string(&file).unwrap(), before);
 }
 
@@ -207,7 +194,7 @@ fn new_refuses_to_overwrite() {
     let tmp = TempDir::new().unwrap();
     let file = filled(tmp.path());
     let before = fs::read(&file).unwrap();
-    let out = cli(tmp.path()).args(["new", "a.toml"]).output().unwrap();
+    let out = vse(tmp.path(), &["new", "a.toml"]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("already exists"));
     assert_eq!(fs::read(&file).unwrap(), before);
@@ -224,7 +211,7 @@ fn refused(text: &str, args: &[&str]) -> String {
     let mut full = args[..at].to_vec();
     full.push("bad.toml");
     full.extend(&args[at..]);
-    let out = cli(tmp.path()).args(&full).output().unwrap();
+    let out = vse(tmp.path(), &full);
     assert_eq!(
         out.status.code(),
         Some(2),
@@ -374,7 +361,7 @@ fn binary_file_is_not_text() {
     assert!(err.contains("bad.toml"), "{err}");
     let tmp = TempDir::new().unwrap();
     fs::write(tmp.path().join("b.toml"), [0xff, 0xfe, 0x00]).unwrap();
-    let out = cli(tmp.path()).args(["status", "b.toml"]).output().unwrap();
+    let out = vse(tmp.path(), &["status", "b.toml"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("b.toml: not a UTF-8 text file"));
 }
@@ -389,10 +376,10 @@ fn validate_lists_every_problem_of_every_file() {
         .replacen("id = \"E2\"", "id = \"E1\"", 1)
         .replacen("due = \"2027-01-31\"", "due = \"2027-13-45\"", 1);
     fs::write(tmp.path().join("bad.toml"), &bad).unwrap();
-    let out = cli(tmp.path())
-        .args(["validate", "a.toml", "bad.toml", "../../no-such.toml"])
-        .output()
-        .unwrap();
+    let out = vse(
+        tmp.path(),
+        &["validate", "a.toml", "bad.toml", "../../no-such.toml"],
+    );
     assert_eq!(out.status.code(), Some(2));
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -402,17 +389,17 @@ fn validate_lists_every_problem_of_every_file() {
     assert!(stderr.contains("`2027-13-45` is not a date"), "{stderr}");
     assert!(stderr.contains("no-such.toml: cannot read"), "{stderr}");
 
-    let ok = cli(tmp.path())
-        .args([
+    let ok = vse(
+        tmp.path(),
+        &[
             "validate",
             "a.toml",
             concat!(
                 env!("CARGO_MANIFEST_DIR"),
                 "/questionnaires/iso29110-4-2-om.toml"
             ),
-        ])
-        .output()
-        .unwrap();
+        ],
+    );
     assert!(
         ok.status.success(),
         "{}",
@@ -430,18 +417,18 @@ fn questionnaires_lists_embedded_and_local() {
         1,
     );
     fs::write(tmp.path().join("questionnaires/custom.toml"), custom).unwrap();
-    let out = run_ok(tmp.path(), &["questionnaires"]);
+    let out = ok(tmp.path(), &["questionnaires"]);
     assert!(out.contains("iso29110-4-2-om  1.1.0"), "{out}");
     assert!(
         out.contains("acme-custom  1.1.0") && out.contains("questionnaires/custom.toml"),
         "{out}"
     );
     // A record made from a local questionnaire by id, and by path, both reopen.
-    run_ok(
+    ok(
         tmp.path(),
         &["new", "x.toml", "--questionnaire", "acme-custom"],
     );
-    run_ok(
+    ok(
         tmp.path(),
         &[
             "new",
@@ -450,7 +437,7 @@ fn questionnaires_lists_embedded_and_local() {
             "questionnaires/custom.toml",
         ],
     );
-    run_ok(tmp.path(), &["answer", "y.toml", "7.2.a", "--rating", "F"]);
+    ok(tmp.path(), &["answer", "y.toml", "7.2.a", "--rating", "F"]);
     assert!(
         fs::read_to_string(tmp.path().join("y.toml"))
             .unwrap()
@@ -462,11 +449,15 @@ fn questionnaires_lists_embedded_and_local() {
 fn changing_a_rating_away_from_na_drops_the_justification() {
     let tmp = TempDir::new().unwrap();
     filled(tmp.path());
-    run_ok(tmp.path(), &["answer", "a.toml", "7.3.c", "--rating", "P"]);
-    let r = store::open(&tmp.path().join("a.toml")).unwrap().record;
+    ok(tmp.path(), &["answer", "a.toml", "7.3.c", "--rating", "P"]);
+    let r = store::open(&tmp.path().join("a.toml"), &Access::Unrestricted)
+        .unwrap()
+        .record;
     assert_eq!(r.answer("7.3.c").unwrap().justification, "");
-    run_ok(tmp.path(), &["answer", "a.toml", "7.3.c", "--clear-rating"]);
-    let r = store::open(&tmp.path().join("a.toml")).unwrap().record;
+    ok(tmp.path(), &["answer", "a.toml", "7.3.c", "--clear-rating"]);
+    let r = store::open(&tmp.path().join("a.toml"), &Access::Unrestricted)
+        .unwrap()
+        .record;
     assert!(
         r.answer("7.3.c").is_none(),
         "an emptied answer leaves no table behind"
@@ -477,9 +468,9 @@ fn changing_a_rating_away_from_na_drops_the_justification() {
 fn evidence_remove_unlinks() {
     let tmp = TempDir::new().unwrap();
     filled(tmp.path());
-    let out = run_ok(tmp.path(), &["evidence", "remove", "a.toml", "E1"]);
+    let out = ok(tmp.path(), &["evidence", "remove", "a.toml", "E1"]);
     assert_eq!(out.trim(), "removed E1; unlinked from 7.2.a");
-    let list = run_ok(tmp.path(), &["evidence", "list", "a.toml"]);
+    let list = ok(tmp.path(), &["evidence", "list", "a.toml"]);
     assert!(list.starts_with("E2\turl\tIntranet"), "{list}");
 }
 
@@ -494,10 +485,7 @@ fn bad_dates_on_the_command_line_name_the_option() {
         "{err}"
     );
     let tmp = TempDir::new().unwrap();
-    let out = cli(tmp.path())
-        .args(["new", "n.toml", "--date", "27/11/2026"])
-        .output()
-        .unwrap();
+    let out = vse(tmp.path(), &["new", "n.toml", "--date", "27/11/2026"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
         String::from_utf8_lossy(&out.stderr)
@@ -514,7 +502,7 @@ fn bad_dates_on_the_command_line_name_the_option() {
 fn clause_6_evidence_sampling_and_the_optional_sections_reach_the_report() {
     let tmp = TempDir::new().unwrap();
     let file = filled(tmp.path());
-    run_ok(
+    ok(
         tmp.path(),
         &[
             "condition",
@@ -527,13 +515,13 @@ fn clause_6_evidence_sampling_and_the_optional_sections_reach_the_report() {
             "E1",
         ],
     );
-    let out = cli(tmp.path())
-        .args(["condition", "a.toml", "6.c", "yes", "--evidence", "NOPE"])
-        .output()
-        .unwrap();
+    let out = vse(
+        tmp.path(),
+        &["condition", "a.toml", "6.c", "yes", "--evidence", "NOPE"],
+    );
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no evidence `NOPE` in the register"));
-    run_ok(
+    ok(
         tmp.path(),
         &[
             "answer",
@@ -543,13 +531,13 @@ fn clause_6_evidence_sampling_and_the_optional_sections_reach_the_report() {
             "3 of 9 projects, 2025-2026",
         ],
     );
-    let mut opened = store::open(&file).unwrap();
+    let mut opened = store::open(&file, &Access::Unrestricted).unwrap();
     let meta = &mut opened.record.assessment;
     meta.not_covered = "The second site was not visited".into();
     meta.diverging_opinions = "The VSE holds 7.3.f does not apply".into();
     meta.remote_method = "Video call with screen sharing of the wiki".into();
     store::save(&mut opened).unwrap();
-    let md = run_ok(tmp.path(), &["report", "a.toml"]);
+    let md = ok(tmp.path(), &["report", "a.toml"]);
     assert!(
         md.contains("| 6.b |") && md.contains("| yes | Seen in the plan | [E1](#ev-1) |"),
         "{md}"
@@ -571,10 +559,10 @@ fn a_relative_location_is_the_record_folders_not_the_working_folders() {
     let audit = dir.join("audit");
     fs::create_dir_all(audit.join("docs")).unwrap();
     fs::create_dir_all(dir.join("docs")).unwrap();
-    run_ok(dir, &["new", "audit/a.toml", "--vse", "Acme"]);
+    ok(dir, &["new", "audit/a.toml", "--vse", "Acme"]);
     fs::write(audit.join("docs/plan.txt"), "the plan seen\n").unwrap();
     fs::write(dir.join("docs/plan.txt"), "another plan\n").unwrap();
-    run_ok(
+    ok(
         dir,
         &[
             "evidence",
@@ -598,11 +586,11 @@ fn a_relative_location_is_the_record_folders_not_the_working_folders() {
         } else {
             "a.toml"
         };
-        let out = run_ok(from, &["verify", file]);
+        let out = ok(from, &["verify", file]);
         assert!(out.contains("PLAN\tunchanged"), "{out}");
     }
     fs::write(audit.join("docs/plan.txt"), "the plan, changed\n").unwrap();
-    let out = cli(dir).args(["verify", "audit/a.toml"]).output().unwrap();
+    let out = vse(dir, &["verify", "audit/a.toml"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stdout).contains("PLAN\tchanged"));
 }
@@ -618,10 +606,7 @@ fn validate_lists_every_unknown_key() {
     );
     let tmp = TempDir::new().unwrap();
     fs::write(tmp.path().join("bad.toml"), &text).unwrap();
-    let out = cli(tmp.path())
-        .args(["validate", "bad.toml"])
-        .output()
-        .unwrap();
+    let out = vse(tmp.path(), &["validate", "bad.toml"]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(err.lines().count(), 3, "{err}");
@@ -643,10 +628,7 @@ fn validate_lists_every_unknown_key() {
     let at = q.find("\n[[process]]\n").unwrap() + "\n[[process]]\n".len();
     let bad = format!("{}colour = 1\nsize = 2\n{}", &q[..at], &q[at..]);
     fs::write(tmp.path().join("q.toml"), &bad).unwrap();
-    let out = cli(tmp.path())
-        .args(["validate", "q.toml"])
-        .output()
-        .unwrap();
+    let out = vse(tmp.path(), &["validate", "q.toml"]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2));
     assert!(
@@ -670,15 +652,15 @@ fn the_command_line_keeps_the_edit_layers_rules() {
 
     let tmp = TempDir::new().unwrap();
     let file = filled(tmp.path());
-    run_ok(
+    ok(
         tmp.path(),
         &["answer", "a.toml", "7.2.b", "--append-note", "  first  "],
     );
-    run_ok(
+    ok(
         tmp.path(),
         &["answer", "a.toml", "7.2.b", "--append-note", "second\n"],
     );
-    let opened = store::open(&file).unwrap();
+    let opened = store::open(&file, &Access::Unrestricted).unwrap();
     assert_eq!(
         opened.record.answer("7.2.b").unwrap().notes,
         "first\n\nsecond"
@@ -691,7 +673,7 @@ fn the_command_line_keeps_the_edit_layers_rules() {
 fn sessions_are_read_with_a_space_or_a_colon() {
     let tmp = TempDir::new().unwrap();
     let file = filled(tmp.path());
-    run_ok(
+    ok(
         tmp.path(),
         &[
             "set",
@@ -702,7 +684,11 @@ fn sessions_are_read_with_a_space_or_a_colon() {
             "2026-11-21:Laval",
         ],
     );
-    let sessions = store::open(&file).unwrap().record.assessment.sessions;
+    let sessions = store::open(&file, &Access::Unrestricted)
+        .unwrap()
+        .record
+        .assessment
+        .sessions;
     let got: Vec<(&str, &str)> = sessions
         .iter()
         .map(|s| (s.date.as_str(), s.location.as_str()))
@@ -719,14 +705,14 @@ fn sessions_are_read_with_a_space_or_a_colon() {
 fn the_command_line_passes_today_to_the_rules() {
     let tmp = TempDir::new().unwrap();
     filled(tmp.path());
-    let out = cli(tmp.path())
+    let out = common::command(tmp.path())
         .env("VSE_ASSESS_TODAY", "2026-11-24")
         .args(["finding", "add", "a.toml", "7.2.b", "--class", "minor"])
         .args(["--text", "No review"])
         .output()
         .unwrap();
     assert!(out.status.success());
-    run_ok(
+    ok(
         tmp.path(),
         &[
             "action",
@@ -739,7 +725,7 @@ fn the_command_line_passes_today_to_the_rules() {
         ],
     );
     let verified = |today: &str| {
-        cli(tmp.path())
+        common::command(tmp.path())
             .env("VSE_ASSESS_TODAY", today)
             .args(["finding", "verify", "a.toml", "NC-1", "--by", "Ann Auditor"])
             .args(["--date", "2026-11-25", "--not-effective"])

@@ -8,6 +8,7 @@ use std::time::Duration;
 use common::{Pty, new_record};
 use tempfile::TempDir;
 use vse_assess::rating::Judgement;
+use vse_assess::record::access::Access;
 use vse_assess::record::store;
 
 const UTF8: (&str, &str) = ("LANG", "C.UTF-8");
@@ -35,7 +36,7 @@ fn two_followers_see_the_editor_live_and_idle_for_free() {
     editor.send("f");
     editor.wait_for(" 7.2.a  F");
     let on_disk = |id: &str, j: Judgement| {
-        store::open(&dir.join("a.toml"))
+        store::open(&dir.join("a.toml"), &Access::Unrestricted)
             .ok()
             .and_then(|o| o.record.answer(id).and_then(|a| a.rating))
             == Some(j)
@@ -180,9 +181,7 @@ fn restricted_reads_no_questionnaire_from_elsewhere() {
     std::fs::write(dir.join("questionnaires/custom.toml"), &shipped).unwrap();
     std::fs::write(dir.join("rec/custom.toml"), &shipped).unwrap();
     let run = |args: &[&str]| {
-        assert_cmd::Command::cargo_bin("vse-assess")
-            .unwrap()
-            .current_dir(dir)
+        assert_cmd::Command::from_std(common::command(dir))
             .args(args)
             .write_stdin("")
             .output()

@@ -10,12 +10,13 @@ use std::path::Path;
 use common::{ANNEX_A, EXAMPLE, IDS};
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use vse_assess::questionnaire::catalog::sha256_hex;
+use vse_assess::record::access::Access;
 use vse_assess::record::store::{self, Opened};
 use vse_assess::record::{Action, ActionStatus, Finding, FindingClass, Record};
 use vse_assess::report::{self, Format, Input};
 
 fn example() -> Opened {
-    store::open(Path::new(EXAMPLE)).expect("example record loads")
+    store::open(Path::new(EXAMPLE), &Access::Unrestricted).expect("example record loads")
 }
 
 fn render(opened: &Opened, record: &Record, format: Format) -> String {
@@ -240,7 +241,7 @@ fn a_schema_1_record_is_upgraded_with_nothing_lost() {
     .unwrap();
     let old_text = std::fs::read_to_string(&file).unwrap();
     let old: toml::Table = toml::from_str(&old_text).unwrap();
-    let mut opened = store::open(&file).unwrap();
+    let mut opened = store::open(&file, &Access::Unrestricted).unwrap();
     assert_eq!(opened.upgraded_from, Some(1));
     let r = &opened.record;
     // Every finding and action of the old file, with ids, in requirement order.
@@ -308,7 +309,7 @@ fn a_schema_1_record_is_upgraded_with_nothing_lost() {
     store::save(&mut opened).unwrap();
     let text = std::fs::read_to_string(&file).unwrap();
     assert!(text.starts_with("schema = 2\n"), "{}", &text[..40]);
-    let again = store::open(&file).unwrap();
+    let again = store::open(&file, &Access::Unrestricted).unwrap();
     assert_eq!(again.upgraded_from, None);
     assert_eq!(again.record, opened.record);
 }
@@ -742,11 +743,8 @@ fn rendering_is_deterministic() {
 fn example_reports_do_not_drift() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("reports");
     for (format, ext) in [("markdown", "md"), ("html", "html"), ("csv", "csv")] {
-        let out = assert_cmd::Command::cargo_bin("vse-assess")
-            .unwrap()
-            .args(["report", EXAMPLE, "--format", format])
-            .output()
-            .unwrap();
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let out = common::vse(root, &["report", EXAMPLE, "--format", format]);
         assert!(
             out.status.success(),
             "{}",
@@ -773,14 +771,7 @@ fn report_of_a_signed_off_record() {
     let tmp = tempfile::TempDir::new().unwrap();
     fs::copy(EXAMPLE, tmp.path().join("final.toml")).unwrap();
     let cli = |args: &[&str]| {
-        assert_cmd::Command::cargo_bin("vse-assess")
-            .unwrap()
-            .current_dir(tmp.path())
-            // Today is given, so that signing off on 2026-11-20 holds on any day.
-            .env("VSE_ASSESS_TODAY", "2026-11-30")
-            .args(args)
-            .assert()
-            .success();
+        common::ok(tmp.path(), args);
     };
     cli(&[
         "finalize",

@@ -7,6 +7,7 @@ use std::fs;
 use std::path::Path;
 
 use tempfile::TempDir;
+use vse_assess::record::access::Access;
 use vse_assess::record::store::{self, SaveError};
 
 /// What the colleague writes, and how: in place (as `cp` does) or by renaming a new file
@@ -33,7 +34,7 @@ fn a_change_made_during_the_save_is_never_overwritten() {
     for name in ["in-place.toml", "renamed.toml"] {
         common::new_record(tmp.path(), name);
         let path = tmp.path().join(name);
-        let mut opened = store::open(&path).unwrap();
+        let mut opened = store::open(&path, &Access::Unrestricted).unwrap();
         opened
             .record
             .requirements
@@ -62,7 +63,7 @@ fn a_change_made_during_the_save_is_never_overwritten() {
     // Without a change in the gap the save goes through, and the next one too.
     common::new_record(tmp.path(), "quiet.toml");
     let path = tmp.path().join("quiet.toml");
-    let mut opened = store::open(&path).unwrap();
+    let mut opened = store::open(&path, &Access::Unrestricted).unwrap();
     for note in ["first", "second"] {
         opened
             .record
@@ -71,7 +72,7 @@ fn a_change_made_during_the_save_is_never_overwritten() {
             .or_default()
             .notes = note.into();
         store::save(&mut opened).unwrap();
-        let back = store::open(&path).unwrap();
+        let back = store::open(&path, &Access::Unrestricted).unwrap();
         assert_eq!(back.record.answer("7.2.a").unwrap().notes, note);
     }
 }
@@ -84,8 +85,8 @@ const INTERVIEW: u32 = 4002;
 /// Runs the binary in `dir` as `uid` (group [`GROUP`]) with umask 022.
 fn as_user(dir: &Path, uid: u32, args: &[&str]) -> std::process::Output {
     use std::os::unix::process::CommandExt;
-    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_vse-assess"));
-    cmd.current_dir(dir).env("HOME", dir).args(args);
+    let mut cmd = common::command(dir);
+    cmd.env("HOME", dir).args(args);
     if uid != 0 {
         cmd.uid(uid).gid(GROUP);
         unsafe {
@@ -139,7 +140,7 @@ fn two_accounts_share_a_folder_and_no_save_changes_owner_or_mode() {
     assert_eq!(owner_and_mode(&record), (AUDITOR, GROUP, 0o664));
     ok(AUDITOR, &["answer", "b.toml", "7.2.d", "--rating", "N"]);
     assert_eq!(owner_and_mode(&record), (AUDITOR, GROUP, 0o664));
-    let r = store::open(&record).unwrap().record;
+    let r = store::open(&record, &Access::Unrestricted).unwrap().record;
     let rated: Vec<_> = ["7.2.a", "7.2.b", "7.2.c", "7.2.d"]
         .iter()
         .map(|id| r.answer(id).and_then(|a| a.rating).map(|j| j.to_string()))
@@ -225,9 +226,8 @@ fn kill_9_during_saves_in_place_never_tears_the_record() {
     }
     let file = shared_record(tmp.path(), &store::to_text(&r));
     let answer = |note: &str| {
-        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_vse-assess"));
-        c.current_dir(file.parent().unwrap())
-            .args(["answer", "a.toml", "7.2.a", "--note", note])
+        let mut c = common::command(file.parent().unwrap());
+        c.args(["answer", "a.toml", "7.2.a", "--note", note])
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .uid(INTERVIEW)
@@ -258,7 +258,7 @@ fn kill_9_during_saves_in_place_never_tears_the_record() {
         child.wait().unwrap();
         // The next editor takes the lock, which completes a save cut short.
         drop(vse_assess::record::lock::lock(&file).unwrap());
-        let opened = store::open(&file)
+        let opened = store::open(&file, &Access::Unrestricted)
             .unwrap_or_else(|e| panic!("kill {i} after {delay:?} left a broken record: {e}"));
         let notes = &opened.record.answer("7.2.a").unwrap().notes;
         if *notes == note {
@@ -284,7 +284,7 @@ fn a_record_moved_away_is_not_created_again() {
     let tmp = TempDir::new().unwrap();
     common::new_record(tmp.path(), "moved.toml");
     let path = tmp.path().join("moved.toml");
-    let mut opened = store::open(&path).unwrap();
+    let mut opened = store::open(&path, &Access::Unrestricted).unwrap();
     fs::rename(&path, tmp.path().join("elsewhere.toml")).unwrap();
     opened
         .record

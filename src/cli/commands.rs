@@ -15,6 +15,7 @@ use super::{
 };
 use crate::questionnaire::catalog::{self, Source};
 use crate::rating::Judgement;
+use crate::record::access::Access;
 use crate::record::store::{self, Opened};
 use crate::record::{ActionStatus, Evidence, FindingClass, Person, Record, Session, edit};
 use crate::record::{evidence, lock};
@@ -47,11 +48,9 @@ pub fn run(command: Command) -> Result<ExitCode> {
             follow,
         } => {
             let read_only = read_only || follow;
-            if restricted {
-                crate::restricted::enable();
-            }
             let file = store::real_path(&file)
                 .with_context(|| format!("cannot open {}", file.display()))?;
+            let access = crate::restricted::access(&file, restricted);
             let lock = if read_only {
                 if !file.exists() {
                     bail!(invalid(format!(
@@ -64,7 +63,7 @@ pub fn run(command: Command) -> Result<ExitCode> {
                 store::check_writable(&file)?;
                 Some(lock::lock(&file)?)
             };
-            let mut opened = crate::tui::open_or_create(&file)?;
+            let mut opened = crate::tui::open_or_create(&file, &access)?;
             // A final record is shown, never changed: it changes only once reopened.
             let signed_off = opened.record.assessment.sign_off().map(|s| s.describe());
             let mut lock = lock.filter(|_| signed_off.is_none());
@@ -147,7 +146,13 @@ pub fn run(command: Command) -> Result<ExitCode> {
         Command::Compare { old, new, output } => compare(&old, &new, output.as_deref()),
         Command::Completions { shell } => {
             let mut cli = <super::Cli as clap::CommandFactory>::command();
-            clap_complete::generate(shell, &mut cli, "vse-assess", &mut std::io::stdout());
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut cli, "vse-assess", &mut script);
+            let script = String::from_utf8(script)?;
+            match shell {
+                clap_complete::Shell::Bash => print!("{}", bash_arms_fixed(&script)),
+                _ => print!("{script}"),
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Man => {
@@ -161,6 +166,39 @@ pub fn run(command: Command) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// clap_complete's bash script for a name with a hyphen never completes past the subcommand
+/// (clap-rs/clap#6421): its arms are labelled `vse__subcmd__assess__subcmd__X` and count one
+/// word too many, while its dispatch arrives at `vse__assess__subcmd__X`. The arms are
+/// relabelled as the dispatch spells them, with the word count of the name as typed.
+fn bash_arms_fixed(script: &str) -> String {
+    const WRONG: &str = "vse__subcmd__assess";
+    let mut out = String::with_capacity(script.len());
+    let mut in_arm = false;
+    for line in script.lines() {
+        let label = line.trim_start();
+        if label.starts_with(WRONG) && label.ends_with(')') {
+            out.push_str(&line.replacen(WRONG, "vse__assess", 1));
+            in_arm = true;
+        } else if let (true, Some(at)) = (in_arm, line.find("${COMP_CWORD} -eq ")) {
+            let start = at + "${COMP_CWORD} -eq ".len();
+            let end = start + line[start..].find(' ').unwrap_or(line.len() - start);
+            match line[start..end].parse::<u32>() {
+                Ok(words) => {
+                    out.push_str(&line[..start]);
+                    out.push_str(&(words - 1).to_string());
+                    out.push_str(&line[end..]);
+                }
+                Err(_) => out.push_str(line),
+            }
+            in_arm = false;
+        } else {
+            out.push_str(line);
+        }
+        out.push('\n');
+    }
+    out
 }
 
 /// A date given on the command line, else today's, as records hold dates.
@@ -177,8 +215,9 @@ fn invalid(msg: impl Into<String>) -> anyhow::Error {
     Invalid(msg.into()).into()
 }
 
+/// Opens a record for a command: the command line reads whatever it is told to.
 fn open(file: &Path) -> Result<Opened> {
-    let opened = store::open(file)?;
+    let opened = store::open(file, &Access::Unrestricted)?;
     // A note where answers that could not be saved went: a report made now would miss them.
     if let Some(note) = lock::note_of(&opened.path) {
         say_err!("vse-assess: note: {note}");
@@ -324,7 +363,7 @@ fn set(args: SetArgs) -> Result<ExitCode> {
 /// `verify`: every registered evidence file re-hashed; exit 1 when any changed or is gone.
 fn verify(file: &Path) -> Result<ExitCode> {
     let opened = open(file)?;
-    let checked = evidence::check_files(&opened.record, &opened.path);
+    let checked = evidence::check_files(&opened.record, &opened.path, &opened.access);
     let problems = checked.iter().filter(|(_, s)| s.is_problem()).count();
     for (id, state) in &checked {
         println!("{}", tab_line(&[id, &state.describe()]));
@@ -392,7 +431,9 @@ fn validate(files: &[PathBuf]) -> ExitCode {
 fn validate_one(file: &Path) -> Result<&'static str, LoadError> {
     let text = read_text(file)?;
     match store::parse(file, &text) {
-        Ok(record) => store::with_questionnaire(file, &text, record).map(|_| "record"),
+        Ok(record) => {
+            store::with_questionnaire(file, &text, record, &Access::Unrestricted).map(|_| "record")
+        }
         // A record has a top-level `schema`, a questionnaire has not.
         Err(e) if has_schema(file, &text)? => Err(e),
         Err(_) => catalog::from_file(file).map(|_| "questionnaire"),
@@ -615,7 +656,7 @@ fn evidence(cmd: EvidenceCommand) -> Result<ExitCode> {
             let (mut opened, mut lock) = edit(&file)?;
             // Kept relative to the record's folder when inside it: a folder moved whole
             // still verifies.
-            let location = evidence::stored_location(&location, &opened.path);
+            let location = evidence::stored_location(&location, &opened.path, &opened.access);
             let item = Evidence {
                 id: id.clone(),
                 title,
@@ -635,8 +676,9 @@ fn evidence(cmd: EvidenceCommand) -> Result<ExitCode> {
                 )),
                 e => refused(e),
             })?;
-            let hashed = store::hash_local_file(&location, &opened.path, &AtomicBool::new(false));
-            if let store::Hashed::Skipped(why) = &hashed {
+            let never = AtomicBool::new(false);
+            let hashed = evidence::hash_local_file(&location, &opened.path, &opened.access, &never);
+            if let evidence::Hashed::Skipped(why) = &hashed {
                 say_err!("vse-assess: {location}: not hashed: {why}");
             }
             let sha256 = hashed.sha256();
@@ -887,7 +929,7 @@ fn report(
         }
     }
     // The report marks evidence files changed or gone since they were registered.
-    let evidence_checks = evidence::check_files(&opened.record, &opened.path);
+    let evidence_checks = evidence::check_files(&opened.record, &opened.path, &opened.access);
     let text = report::render(
         &report::Input {
             record: &opened.record,

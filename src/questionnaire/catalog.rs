@@ -46,10 +46,7 @@ pub struct Loaded {
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::hex(&Sha256::digest(bytes))
 }
 
 fn parse(name: &Path, text: &str, source: Source) -> Result<Loaded, LoadError> {

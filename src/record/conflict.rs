@@ -68,6 +68,13 @@ mod tests {
             std::fs::read_to_string(dir.path().join("a.mine.toml")).unwrap(),
             "someone's"
         );
-        assert_eq!(store::open(&mine).unwrap().record.assessment.vse, "Acme");
+        assert_eq!(
+            store::open(&mine, &super::super::access::Access::Unrestricted)
+                .unwrap()
+                .record
+                .assessment
+                .vse,
+            "Acme"
+        );
     }
 }

@@ -1,20 +1,23 @@
 //! Evidence files over time: where a registered file is kept in the record (relative to the
 //! record's folder when it is inside it, so a folder moved or cloned whole still verifies),
-//! and whether it is still the file that was registered.
+//! its SHA-256 (read only as far as the [`Access`] allows), and whether it is still the file
+//! that was registered.
 
+use std::io::{self, Read};
 use std::path::{Component, Path, PathBuf};
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::Record;
-use super::store::{Hashed, folder_of, hash_local_file};
+use super::access::Access;
+use super::store::folder_of;
 
 /// The location to record for an evidence item as the user gave it. A local file inside the
 /// record's folder is recorded relative to that folder; a local file elsewhere by its
 /// absolute path, so that it is found from any working folder; anything else (a URL, a
 /// place, a path not on this machine) as given.
-pub fn stored_location(location: &str, record: &Path) -> String {
+pub fn stored_location(location: &str, record: &Path, access: &Access) -> String {
     // Restricted, the working folder and what lies outside the record's are not looked at.
-    if crate::restricted::on() {
+    if access.is_restricted() {
         return location.to_owned();
     }
     let Some(found) = as_typed(location, record) else {
@@ -92,14 +95,18 @@ impl EvidenceState {
 
 /// Re-hashes every evidence item registered with a SHA-256, in register order. Items with no
 /// hash (URLs, places, interviews) have nothing to check and are not listed.
-pub fn check_files(record: &Record, record_path: &Path) -> Vec<(String, EvidenceState)> {
+pub fn check_files(
+    record: &Record,
+    record_path: &Path,
+    access: &Access,
+) -> Vec<(String, EvidenceState)> {
     let never = AtomicBool::new(false);
     record
         .evidence
         .iter()
         .filter_map(|e| {
             let registered = e.sha256.as_deref()?;
-            let state = match hash_local_file(&e.location, record_path, &never) {
+            let state = match hash_local_file(&e.location, record_path, access, &never) {
                 Hashed::Sha256(now) if now == registered => EvidenceState::Unchanged,
                 Hashed::Sha256(now) => EvidenceState::Changed(now),
                 Hashed::NotLocal => EvidenceState::Missing,
@@ -108,6 +115,107 @@ pub fn check_files(record: &Record, record_path: &Path) -> Vec<(String, Evidence
             Some((e.id.clone(), state))
         })
         .collect()
+}
+
+/// The largest evidence file hashed: bigger ones are registered without a hash.
+pub const MAX_EVIDENCE_BYTES: u64 = 2 * 1024 * 1024 * 1024;
+
+/// What became of hashing an evidence location.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Hashed {
+    /// The SHA-256 of a local regular file.
+    Sha256(String),
+    /// Not a local file (a URL, a place, nothing): there is nothing to hash.
+    NotLocal,
+    /// A local path that was not hashed, and why.
+    Skipped(String),
+}
+
+impl Hashed {
+    pub fn sha256(self) -> Option<String> {
+        match self {
+            Hashed::Sha256(h) => Some(h),
+            _ => None,
+        }
+    }
+}
+
+/// SHA-256 of `location` when it is a local regular file. A relative path is the record's
+/// folder's, as [`stored_location`] records it: never the working folder's,
+/// so that where a command runs changes nothing. Only regular files of a stable size
+/// are read, up to [`MAX_EVIDENCE_BYTES`]; `cancel` stops the reading early.
+pub fn hash_local_file(
+    location: &str,
+    record: &Path,
+    access: &Access,
+    cancel: &AtomicBool,
+) -> Hashed {
+    if location.is_empty() || location.contains("://") {
+        return Hashed::NotLocal;
+    }
+    // Restricted, nothing outside the allowed folder is read, or even looked at.
+    let Some(path) = access.file(record, Path::new(location)) else {
+        return Hashed::NotLocal;
+    };
+    match hash_evidence(&path, cancel) {
+        Ok(h) => Hashed::Sha256(h),
+        Err(EvidenceRead::Missing) => Hashed::NotLocal,
+        Err(EvidenceRead::Skip(why)) => Hashed::Skipped(why),
+    }
+}
+
+enum EvidenceRead {
+    Missing,
+    Skip(String),
+}
+
+fn hash_evidence(path: &Path, cancel: &AtomicBool) -> Result<String, EvidenceRead> {
+    let file = crate::open_regular(path).map_err(|e| match e {
+        crate::OpenError::Io(e) if e.kind() == io::ErrorKind::NotFound => EvidenceRead::Missing,
+        crate::OpenError::Io(e) => EvidenceRead::Skip(format!("cannot read it: {e}")),
+        crate::OpenError::NotAFile(kind) => EvidenceRead::Skip(format!("it is {kind}")),
+    })?;
+    let size = file
+        .metadata()
+        .map_err(|e| EvidenceRead::Skip(format!("cannot read it: {e}")))?
+        .len();
+    if size > MAX_EVIDENCE_BYTES {
+        return Err(EvidenceRead::Skip(format!(
+            "larger than {} GiB",
+            MAX_EVIDENCE_BYTES >> 30
+        )));
+    }
+    hash_reader(file, size, cancel).map_err(EvidenceRead::Skip)
+}
+
+/// Hashes exactly `size` bytes and checks that nothing follows: a file whose contents do not
+/// match its size (`/proc`, a file being written) has no meaningful hash.
+fn hash_reader(mut file: impl Read, size: u64, cancel: &AtomicBool) -> Result<String, String> {
+    use sha2::Digest;
+    let mut hasher = sha2::Sha256::new();
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut left = size;
+    loop {
+        if cancel.load(Ordering::Relaxed) {
+            return Err("cancelled".into());
+        }
+        let want = buf.len().min(left as usize).max(1);
+        let n = file
+            .read(&mut buf[..want])
+            .map_err(|e| format!("cannot read it: {e}"))?;
+        if n == 0 {
+            break;
+        }
+        if n as u64 > left {
+            return Err("its contents do not match its size (not a file on disk?)".into());
+        }
+        hasher.update(&buf[..n]);
+        left -= n as u64;
+    }
+    if left != 0 {
+        return Err("it got shorter while it was read".into());
+    }
+    Ok(crate::hex(&hasher.finalize()))
 }
 
 #[cfg(test)]
@@ -122,11 +230,14 @@ mod tests {
         let record = dir.path().join("a.toml");
         let typed = dir.path().join("docs/../docs/plan.pdf");
         assert_eq!(
-            stored_location(typed.to_str().unwrap(), &record),
+            stored_location(typed.to_str().unwrap(), &record, &Access::Unrestricted),
             "docs/plan.pdf"
         );
         // Typed relative to the record's folder from elsewhere: found there.
-        assert_eq!(stored_location("docs/plan.pdf", &record), "docs/plan.pdf");
+        assert_eq!(
+            stored_location("docs/plan.pdf", &record, &Access::Unrestricted),
+            "docs/plan.pdf"
+        );
     }
 
     #[test]
@@ -136,7 +247,10 @@ mod tests {
         std::fs::write(dir.path().join("Cargo.toml"), "x").unwrap();
         let record = dir.path().join("a.toml");
         assert!(Path::new("Cargo.toml").exists());
-        assert_eq!(stored_location("Cargo.toml", &record), "Cargo.toml");
+        assert_eq!(
+            stored_location("Cargo.toml", &record, &Access::Unrestricted),
+            "Cargo.toml"
+        );
     }
 
     #[test]
@@ -147,7 +261,7 @@ mod tests {
         let record = dir.path().join("a.toml");
         let outside = other.path().join("f.txt");
         assert_eq!(
-            stored_location(outside.to_str().unwrap(), &record),
+            stored_location(outside.to_str().unwrap(), &record, &Access::Unrestricted),
             outside.to_str().unwrap()
         );
         for given in [
@@ -156,7 +270,10 @@ mod tests {
             "Lyon, 2026-11-16",
             "",
         ] {
-            assert_eq!(stored_location(given, &record), given);
+            assert_eq!(
+                stored_location(given, &record, &Access::Unrestricted),
+                given
+            );
         }
     }
 }

@@ -2,6 +2,7 @@
 //! needs (ISO 19011 6.5.1), the answers to clause 6 and to every requirement, and the evidence
 //! register. Maps are ordered and empty fields are left out, so a re-save never churns.
 
+pub mod access;
 mod check;
 pub mod conflict;
 pub mod edit;

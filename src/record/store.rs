@@ -5,10 +5,10 @@
 use std::fs;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::Deserialize;
 
+use super::access::Access;
 use super::{QuestionnaireRef, Record, SCHEMA, check};
 use crate::diagnostic::{self, Diagnostic};
 use crate::questionnaire::catalog::{self, Loaded, sha256_hex};
@@ -31,6 +31,8 @@ pub struct Opened {
     pub disk_stamp: Option<Stamp>,
     /// The older schema the file was written in, when the next save upgrades it.
     pub upgraded_from: Option<u32>,
+    /// What it was opened with: reading it again and hashing its evidence use the same.
+    pub access: Access,
 }
 
 /// The canonical text of a record: what `save` writes.
@@ -91,8 +93,9 @@ pub fn parse_versioned(file: &Path, text: &str) -> Result<(Record, Option<u32>),
 }
 
 /// Reads a record, finds its questionnaire and checks one against the other. A symbolic link
-/// is followed: the record is the file it points to, and saves go there.
-pub fn open(path: &Path) -> Result<Opened, LoadError> {
+/// is followed: the record is the file it points to, and saves go there. `access` says which
+/// questionnaire files may be read.
+pub fn open(path: &Path, access: &Access) -> Result<Opened, LoadError> {
     let path = &real_path(path).map_err(|cause| LoadError::Io {
         file: path.to_owned(),
         cause,
@@ -106,16 +109,16 @@ pub fn open(path: &Path) -> Result<Opened, LoadError> {
     // writes it. The parsed record must name the very same one, or it is read again.
     let named = named_questionnaire(&text);
     let (parsed, early) = std::thread::scope(|s| {
-        let early = named.map(|r| s.spawn(move || (questionnaire_from(&r, path), r)));
+        let early = named.map(|r| s.spawn(move || (questionnaire_from(&r, path, access), r)));
         let parsed = parse_versioned(path, &text);
         (parsed, early.and_then(|e| e.join().ok()))
     });
     let (record, upgraded_from) = parsed?;
     let questionnaire = match early {
         Some((loaded, named)) if named == record.questionnaire => loaded?,
-        _ => questionnaire_for(&record, path)?,
+        _ => questionnaire_for(&record, path, access)?,
     };
-    let mut opened = checked(path, &text, record, questionnaire)?;
+    let mut opened = checked(path, &text, record, questionnaire, access)?;
     opened.upgraded_from = upgraded_from;
     opened.disk_stamp = after.filter(|_| before == after);
     Ok(opened)
@@ -147,9 +150,14 @@ pub fn stamp(path: &Path) -> Option<Stamp> {
 }
 
 /// The rest of [`open`] for a record already parsed from `text`, the contents of `path`.
-pub fn with_questionnaire(path: &Path, text: &str, record: Record) -> Result<Opened, LoadError> {
-    let questionnaire = questionnaire_for(&record, path)?;
-    checked(path, text, record, questionnaire)
+pub fn with_questionnaire(
+    path: &Path,
+    text: &str,
+    record: Record,
+    access: &Access,
+) -> Result<Opened, LoadError> {
+    let questionnaire = questionnaire_for(&record, path, access)?;
+    checked(path, text, record, questionnaire, access)
 }
 
 /// A record and its questionnaire, once checked against each other.
@@ -158,6 +166,7 @@ fn checked(
     text: &str,
     record: Record,
     questionnaire: Loaded,
+    access: &Access,
 ) -> Result<Opened, LoadError> {
     let problems = check(&record, &questionnaire.questionnaire);
     if !problems.is_empty() {
@@ -174,34 +183,38 @@ fn checked(
         record,
         questionnaire,
         upgraded_from: None,
+        access: access.clone(),
     })
 }
 
 /// The questionnaire a record names: its file (relative to the record), else an embedded or
-/// local one with its id. Restricted, only an embedded one or a file in the record's folder.
-pub fn questionnaire_for(record: &Record, record_path: &Path) -> Result<Loaded, LoadError> {
-    questionnaire_from(&record.questionnaire, record_path)
+/// local one with its id. Restricted, only an embedded one or a file in the allowed folder.
+pub fn questionnaire_for(
+    record: &Record,
+    record_path: &Path,
+    access: &Access,
+) -> Result<Loaded, LoadError> {
+    questionnaire_from(&record.questionnaire, record_path, access)
 }
 
-fn questionnaire_from(r: &QuestionnaireRef, record_path: &Path) -> Result<Loaded, LoadError> {
-    if crate::restricted::on() {
-        let refused = || LoadError::RestrictedQuestionnaire {
-            file: record_path.to_owned(),
-        };
-        let dir = folder_of(record_path);
-        return match &r.path {
-            Some(p) => catalog::from_file(
-                &crate::restricted::inside(dir, Path::new(p)).ok_or_else(refused)?,
-            ),
-            None => catalog::embedded(&r.id).ok_or_else(refused)?,
-        };
-    }
-    match &r.path {
-        Some(p) => {
+fn questionnaire_from(
+    r: &QuestionnaireRef,
+    record_path: &Path,
+    access: &Access,
+) -> Result<Loaded, LoadError> {
+    let refused = || LoadError::RestrictedQuestionnaire {
+        file: record_path.to_owned(),
+    };
+    match (&r.path, access) {
+        (Some(p), Access::Folder(_)) => {
+            catalog::from_file(&access.file(record_path, Path::new(p)).ok_or_else(refused)?)
+        }
+        (None, Access::Folder(_)) => catalog::embedded(&r.id).ok_or_else(refused)?,
+        (Some(p), Access::Unrestricted) => {
             let dir = record_path.parent().unwrap_or(Path::new(""));
             catalog::from_file(&dir.join(p))
         }
-        None => catalog::resolve(&r.id, Path::new(catalog::LOCAL_DIR)),
+        (None, Access::Unrestricted) => catalog::resolve(&r.id, Path::new(catalog::LOCAL_DIR)),
     }
 }
 
@@ -562,7 +575,7 @@ fn hash_reader_all(file: &fs::File) -> io::Result<String> {
     let mut at = 0;
     loop {
         match file.read_at(&mut buf, at)? {
-            0 => return Ok(hex(&hasher.finalize())),
+            0 => return Ok(crate::hex(&hasher.finalize())),
             n => {
                 hasher.update(&buf[..n]);
                 at += n as u64;
@@ -808,20 +821,6 @@ fn complete_in_place_save(record: &Path) {
     sync_dir(record);
 }
 
-/// The largest evidence file hashed: bigger ones are registered without a hash.
-pub const MAX_EVIDENCE_BYTES: u64 = 2 * 1024 * 1024 * 1024;
-
-/// What became of hashing an evidence location.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Hashed {
-    /// The SHA-256 of a local regular file.
-    Sha256(String),
-    /// Not a local file (a URL, a place, nothing): there is nothing to hash.
-    NotLocal,
-    /// A local path that was not hashed, and why.
-    Skipped(String),
-}
-
 /// Where a path leads: its canonical form, or for a file that does not exist yet, its
 /// folder's canonical form joined with its name.
 fn resolved(path: &Path) -> Option<PathBuf> {
@@ -1012,95 +1011,6 @@ fn cannot_exchange(e: &io::Error) -> bool {
     )
 }
 
-impl Hashed {
-    pub fn sha256(self) -> Option<String> {
-        match self {
-            Hashed::Sha256(h) => Some(h),
-            _ => None,
-        }
-    }
-}
-
-/// SHA-256 of `location` when it is a local regular file. A relative path is the record's
-/// folder's, as [`super::evidence::stored_location`] records it: never the working folder's,
-/// so that where a command runs changes nothing. Only regular files of a stable size
-/// are read, up to [`MAX_EVIDENCE_BYTES`]; `cancel` stops the reading early.
-pub fn hash_local_file(location: &str, record: &Path, cancel: &AtomicBool) -> Hashed {
-    if location.is_empty() || location.contains("://") {
-        return Hashed::NotLocal;
-    }
-    if crate::restricted::on() {
-        // Nothing outside the record's folder is read, or even looked at.
-        return match crate::restricted::inside(folder_of(record), Path::new(location)) {
-            Some(path) => match hash_evidence(&path, cancel) {
-                Ok(h) => Hashed::Sha256(h),
-                Err(EvidenceRead::Missing) => Hashed::NotLocal,
-                Err(EvidenceRead::Skip(why)) => Hashed::Skipped(why),
-            },
-            None => Hashed::NotLocal,
-        };
-    }
-    match hash_evidence(&folder_of(record).join(location), cancel) {
-        Ok(h) => Hashed::Sha256(h),
-        Err(EvidenceRead::Missing) => Hashed::NotLocal,
-        Err(EvidenceRead::Skip(why)) => Hashed::Skipped(why),
-    }
-}
-
-enum EvidenceRead {
-    Missing,
-    Skip(String),
-}
-
-fn hash_evidence(path: &Path, cancel: &AtomicBool) -> Result<String, EvidenceRead> {
-    let file = crate::open_regular(path).map_err(|e| match e {
-        crate::OpenError::Io(e) if e.kind() == io::ErrorKind::NotFound => EvidenceRead::Missing,
-        crate::OpenError::Io(e) => EvidenceRead::Skip(format!("cannot read it: {e}")),
-        crate::OpenError::NotAFile(kind) => EvidenceRead::Skip(format!("it is {kind}")),
-    })?;
-    let size = file
-        .metadata()
-        .map_err(|e| EvidenceRead::Skip(format!("cannot read it: {e}")))?
-        .len();
-    if size > MAX_EVIDENCE_BYTES {
-        return Err(EvidenceRead::Skip(format!(
-            "larger than {} GiB",
-            MAX_EVIDENCE_BYTES >> 30
-        )));
-    }
-    hash_reader(file, size, cancel).map_err(EvidenceRead::Skip)
-}
-
-/// Hashes exactly `size` bytes and checks that nothing follows: a file whose contents do not
-/// match its size (`/proc`, a file being written) has no meaningful hash.
-fn hash_reader(mut file: impl Read, size: u64, cancel: &AtomicBool) -> Result<String, String> {
-    use sha2::Digest;
-    let mut hasher = sha2::Sha256::new();
-    let mut buf = vec![0u8; 64 * 1024];
-    let mut left = size;
-    loop {
-        if cancel.load(Ordering::Relaxed) {
-            return Err("cancelled".into());
-        }
-        let want = buf.len().min(left as usize).max(1);
-        let n = file
-            .read(&mut buf[..want])
-            .map_err(|e| format!("cannot read it: {e}"))?;
-        if n == 0 {
-            break;
-        }
-        if n as u64 > left {
-            return Err("its contents do not match its size (not a file on disk?)".into());
-        }
-        hasher.update(&buf[..n]);
-        left -= n as u64;
-    }
-    if left != 0 {
-        return Err("it got shorter while it was read".into());
-    }
-    Ok(hex(&hasher.finalize()))
-}
-
 /// SHA-256 of a record file, for the on-disk change check.
 fn hash_file(path: &Path) -> io::Result<String> {
     use sha2::Digest;
@@ -1112,14 +1022,10 @@ fn hash_file(path: &Path) -> io::Result<String> {
     let mut buf = vec![0u8; 64 * 1024];
     loop {
         match file.read(&mut buf)? {
-            0 => return Ok(hex(&hasher.finalize())),
+            0 => return Ok(crate::hex(&hasher.finalize())),
             n => hasher.update(&buf[..n]),
         }
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]
@@ -1144,7 +1050,7 @@ mod tests {
             let path = dir.path().join(name);
             fs::copy("reports/example-assessment.toml", &path).unwrap();
             let ino = fs::metadata(&path).unwrap().ino();
-            let disk = OnDisk::of(&open(&path).unwrap());
+            let disk = OnDisk::of(&open(&path, &Access::Unrestricted).unwrap());
             *BEFORE_REPLACE.write().unwrap() = Some(colleague);
             let saved = disk.write_in_place(b"mine\n");
             let now = fs::read_to_string(&path).unwrap();

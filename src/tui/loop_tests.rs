@@ -94,7 +94,7 @@ impl Interview {
         lock: Option<lock::Lock>,
         set: impl FnOnce(&mut super::Persistence),
     ) -> Interview {
-        let opened = store::open(path).unwrap();
+        let opened = store::open(path, &crate::record::access::Access::Unrestricted).unwrap();
         let mut app = App::new(opened);
         app.read_only = lock.is_none();
         app.follow_editor = lock.is_none();
@@ -224,7 +224,9 @@ fn new_record(dir: &Path) -> PathBuf {
 }
 
 fn record(path: &Path) -> Record {
-    store::open(path).unwrap().record
+    store::open(path, &crate::record::access::Access::Unrestricted)
+        .unwrap()
+        .record
 }
 
 fn rating(path: &Path, id: &str) -> Option<Judgement> {
@@ -513,11 +515,13 @@ fn a_hash_that_finishes_after_quit_changes_nothing() {
     let (told, stopped) = mpsc::channel::<bool>();
     let wait_for_go = Arc::new(Mutex::new(wait_for_go));
     let mut i = Interview::open_with(&path, |files| {
-        files.hash = Arc::new(move |_: &str, _: &Path, cancel: &AtomicBool| {
-            let _ = wait_for_go.lock().unwrap().recv();
-            let _ = told.send(cancel.load(Ordering::Relaxed));
-            store::Hashed::Sha256("0".repeat(64))
-        })
+        files.hash = Arc::new(
+            move |_: &str, _: &Path, _: &crate::record::access::Access, cancel: &AtomicBool| {
+                let _ = wait_for_go.lock().unwrap().recv();
+                let _ = told.send(cancel.load(Ordering::Relaxed));
+                crate::record::evidence::Hashed::Sha256("0".repeat(64))
+            },
+        )
     });
     i.key(KeyCode::Char('v'));
     i.key(KeyCode::Char('a'));

@@ -33,6 +33,7 @@ use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use ratatui::crossterm::style;
 use signal_hook::consts::{SIGCONT, SIGHUP, SIGTSTP};
 
+use crate::record::access::Access;
 use crate::record::lock::Lock;
 use crate::record::store;
 use action::Action;
@@ -252,7 +253,7 @@ impl<T: Tty> Loop<T> {
         // Only now that there is a screen to show them on: a draft and a note are not used
         // up by an interview that could not start. Restricted, no draft is ever written or
         // read.
-        if !app.read_only && !crate::restricted::on() {
+        if !app.read_only && !app.opened.access.is_restricted() {
             self.files.offer_draft(app);
         }
         if let Some(note) = self.files.lock.as_ref().and_then(|l| l.note()) {
@@ -473,7 +474,7 @@ impl<T: Tty> Loop<T> {
             Some(a) => {
                 // The quit prompt says where an unfinished form will go: look now.
                 if a == Action::Quit {
-                    app.report(Report::DraftsGo(self.files.draft_place()));
+                    app.report(Report::DraftsGo(self.files.draft_place(&app.opened.access)));
                 }
                 apply(app, a);
                 true
@@ -500,7 +501,7 @@ impl<T: Tty> Loop<T> {
     /// goes on.
     fn suspend(&mut self) -> Result<()> {
         let app = &mut self.app;
-        if crate::restricted::on() {
+        if app.opened.access.is_restricted() {
             app.report(Report::Message(
                 "cannot suspend: this interview is restricted (q quits; all is saved)".into(),
             ));
@@ -525,7 +526,7 @@ impl<T: Tty> Loop<T> {
 
 /// Opens the record for an interview, creating it from the embedded profile if it does not
 /// exist yet.
-pub fn open_or_create(path: &Path) -> Result<store::Opened> {
+pub fn open_or_create(path: &Path, access: &Access) -> Result<store::Opened> {
     if !path.exists() {
         let loaded =
             crate::questionnaire::catalog::embedded(crate::questionnaire::catalog::DEFAULT)
@@ -537,5 +538,5 @@ pub fn open_or_create(path: &Path) -> Result<store::Opened> {
             r => r.with_context(|| format!("cannot create {}", path.display()))?,
         }
     }
-    Ok(store::open(path)?)
+    Ok(store::open(path, access)?)
 }

@@ -13,6 +13,8 @@ use std::time::{Duration, Instant};
 use super::app::{self, App, Effect, Kept, Report, SaveState};
 use super::editor::Draft;
 use super::{Clock, Msg};
+use crate::record::access::Access;
+use crate::record::evidence;
 use crate::record::lock::{self, Lock};
 use crate::record::store;
 use crate::record::{Record, conflict};
@@ -56,7 +58,8 @@ pub(super) struct Persistence {
 }
 
 /// Hashes an evidence file's stored location for the record at a path, until told to stop.
-pub(super) type Hasher = Arc<dyn Fn(&str, &Path, &AtomicBool) -> store::Hashed + Send + Sync>;
+pub(super) type Hasher =
+    Arc<dyn Fn(&str, &Path, &Access, &AtomicBool) -> evidence::Hashed + Send + Sync>;
 
 /// The copy of our answers written beside the record after a conflict
 /// ([`Persistence::keep_mine`]).
@@ -119,7 +122,7 @@ impl Persistence {
             clock,
             retry,
             elsewhere: fallback_places(),
-            hash: Arc::new(store::hash_local_file),
+            hash: Arc::new(evidence::hash_local_file),
             write_mine: conflict::write_mine,
         }
     }
@@ -280,12 +283,13 @@ impl Persistence {
                 };
                 let location = item.location.clone();
                 let record = app.opened.path.clone();
+                let access = app.opened.access.clone();
                 let cancel = self.cancel.clone();
                 let hash = self.hash.clone();
                 // Off the UI thread: a large or slow file never holds up typing or quitting.
                 thread::spawn(move || {
-                    let stored = crate::record::evidence::stored_location(&location, &record);
-                    let hashed = hash(&stored, &record, &cancel);
+                    let stored = evidence::stored_location(&location, &record, &access);
+                    let hashed = hash(&stored, &record, &access, &cancel);
                     let _ = tx.send(Msg::Report(Report::Hashed {
                         id,
                         location,
@@ -303,7 +307,7 @@ impl Persistence {
     /// or, after a conflict, their version of the record (ours stays where it was written).
     fn reload(&mut self, app: &mut App, path: PathBuf) {
         if app.read_only {
-            match store::open(&path) {
+            match store::open(&path, &app.opened.access) {
                 Ok(opened) => {
                     self.seen = store::stamp(&path);
                     app.report(Report::Opened {
@@ -325,7 +329,7 @@ impl Persistence {
         }
         let mine = app.opened.path.clone();
         let opened = lock::lock(&path).map_err(|e| e.to_string()).and_then(|l| {
-            store::open(&path)
+            store::open(&path, &app.opened.access)
                 .map(|o| (l, o))
                 .map_err(|e| e.to_string())
         });
@@ -481,7 +485,7 @@ impl Persistence {
                 _ => format!("{} changed on disk", app.opened.path.display()),
             };
             // Restricted, nothing but the record is written: the terminal takes the copy.
-            let copy = if crate::restricted::on() {
+            let copy = if app.opened.access.is_restricted() {
                 None
             } else {
                 self.rescue(app)
@@ -514,7 +518,7 @@ impl Persistence {
                 )),
             }
         }
-        if crate::restricted::on() {
+        if app.opened.access.is_restricted() {
             if let Some(draft) = app.draft() {
                 notices.push(format!(
                     "your unfinished {} is not kept (a restricted interview writes only the record); its text was: {}",
@@ -539,8 +543,8 @@ impl Persistence {
 
     /// Where an unfinished form would be kept if the interview ended now: beside the record
     /// if its folder takes a file.
-    pub(super) fn draft_place(&self) -> app::DraftPlace {
-        if crate::restricted::on() {
+    pub(super) fn draft_place(&self, access: &Access) -> app::DraftPlace {
+        if access.is_restricted() {
             return app::DraftPlace::Nowhere;
         }
         let folder = match self.drafts.parent() {

@@ -1,5 +1,8 @@
-//! Shared test data: Annex A of ISO/IEC 29110-4-2:2021 (Tables A.1-A.4), written out by hand
-//! from the standard, independently of the shipped questionnaire file.
+//! What the integration tests share: Annex A of ISO/IEC 29110-4-2:2021 (Tables A.1-A.4),
+//! written out by hand from the standard, independently of the shipped questionnaire file;
+//! the one way to run the binary ([`command`], and on it [`vse`], [`ok`], [`refused`],
+//! [`fails`]); [`tools`] for tests that drive other programs; [`Tmux`] and [`Pty`] for the
+//! interview on a real terminal.
 #![allow(dead_code)]
 
 pub const S12207: &str = "ISO/IEC/IEEE 12207:2017";
@@ -210,6 +213,24 @@ pub const EXAMPLE: &str = concat!(
     "/reports/example-assessment.toml"
 );
 
+/// The vse-assess binary, to be run in `dir`: every test starts it through here. A test
+/// that needs input or a time bound wraps it (`assert_cmd::Command::from_std`).
+pub fn command(dir: &std::path::Path) -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_vse-assess"));
+    cmd.current_dir(dir);
+    // Today is given, so that the tests' sign-offs (dated 2026-11-20) hold on any day.
+    cmd.env("VSE_ASSESS_TODAY", TODAY);
+    cmd
+}
+
+/// The day the tests run on, as far as the program knows.
+pub const TODAY: &str = "2026-11-30";
+
+/// Runs `vse-assess ARGS` in `dir`.
+pub fn vse(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    command(dir).args(args).output().unwrap()
+}
+
 /// Runs a command that must succeed; returns its stdout.
 pub fn ok(dir: &std::path::Path, args: &[&str]) -> String {
     let out = vse(dir, args);
@@ -221,18 +242,26 @@ pub fn ok(dir: &std::path::Path, args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-/// Runs the vse-assess binary in `dir`.
-pub fn vse(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_vse-assess"))
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .unwrap()
+/// Runs a command that must be refused as bad input (exit status 2); returns its stderr.
+pub fn refused(dir: &std::path::Path, args: &[&str]) -> String {
+    fails(dir, args, 2)
+}
+
+/// Runs a command that must fail with exit status `code`; returns its stderr.
+pub fn fails(dir: &std::path::Path, args: &[&str], code: i32) -> String {
+    let out = vse(dir, args);
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
 /// Creates `file` in `dir` with `vse-assess new`, for a VSE with one participant.
 pub fn new_record(dir: &std::path::Path, file: &str) {
-    let out = vse(
+    ok(
         dir,
         &[
             "new",
@@ -242,11 +271,6 @@ pub fn new_record(dir: &std::path::Path, file: &str) {
             "--participant",
             "Bob Boss:director",
         ],
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
     );
 }
 
@@ -349,6 +373,7 @@ impl Pty {
     ) -> Pty {
         let mut cmd = portable_pty::CommandBuilder::new(env!("CARGO_BIN_EXE_vse-assess"));
         cmd.args(args);
+        cmd.env("VSE_ASSESS_TODAY", TODAY);
         for v in unset {
             cmd.env_remove(v);
         }
@@ -468,7 +493,7 @@ impl Drop for Pty {
 pub fn signed_off_example(dir: &std::path::Path) -> std::path::PathBuf {
     let file = dir.join("a.toml");
     std::fs::copy(EXAMPLE, &file).unwrap();
-    let out = vse(
+    ok(
         dir,
         &[
             "finalize",
@@ -478,11 +503,6 @@ pub fn signed_off_example(dir: &std::path::Path) -> std::path::PathBuf {
             "--date",
             "2026-11-20",
         ],
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
     );
     file
 }

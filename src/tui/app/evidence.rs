@@ -1,7 +1,7 @@
 //! The evidence register screen and the picker that links items to a requirement.
 
 use crate::record::edit;
-use crate::record::store::Hashed;
+use crate::record::evidence::Hashed;
 use crate::record::{Evidence, EvidenceKind};
 
 use super::{App, Overlay, Pending, Screen};

@@ -4,7 +4,8 @@
 use std::path::PathBuf;
 
 use super::{App, DraftPlace, SaveState};
-use crate::record::store::{Hashed, Opened, Stamp};
+use crate::record::evidence::Hashed;
+use crate::record::store::{Opened, Stamp};
 
 /// What the event loop's work on files found, for the app to take in through
 /// [`App::report`]: every result of saving, hashing, reloading and following comes this way.
