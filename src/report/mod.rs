@@ -8,6 +8,7 @@ mod compare;
 mod csv;
 mod html;
 mod markdown;
+mod status;
 
 use crate::questionnaire::Questionnaire;
 use crate::record::evidence::EvidenceState;
@@ -17,6 +18,7 @@ pub use self::csv::{actions_csv, csv};
 pub use compare::{RecordFile, comparison};
 pub use html::html;
 pub use markdown::{anchor_for_requirement, markdown};
+pub use status::status_text;
 
 /// Everything a report is made from.
 #[derive(Debug, Clone, Copy)]

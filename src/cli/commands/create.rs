@@ -1,0 +1,158 @@
+//! `new`, `set` and `questionnaires`: making a record and saying what it is made against.
+
+use super::*;
+
+pub(super) fn new(args: NewArgs) -> Result<ExitCode> {
+    let loaded = catalog::resolve(&args.questionnaire, Path::new(catalog::LOCAL_DIR))?;
+    let mut record = Record::new(&loaded, &args.vse, args.kind.into());
+    if let Source::File(p) = &loaded.source {
+        record = record.with_questionnaire_path(relative_to_record(p, &args.file)?);
+    }
+    let people =
+        |given: &[String]| -> Vec<Person> { given.iter().map(|s| Person::parse(s)).collect() };
+    let mut sessions = args.sessions;
+    if args.date.is_some() || args.location.is_some() {
+        sessions.push(Session {
+            date: date_or_today(args.date),
+            location: args.location.unwrap_or_default(),
+        });
+    }
+    let details = edit::Details {
+        objectives: args.objectives,
+        client: args.client,
+        sites: Some(args.sites),
+        scope: args.scope,
+        processes: Some(edit::process_list(&args.processes.join(","))).filter(|p| !p.is_empty()),
+        team: Some(people(&args.team)),
+        participants: Some(people(&args.participants)),
+        sessions: Some(sessions),
+        ..edit::Details::default()
+    };
+    edit::set_details(&mut record, &loaded.questionnaire, details).map_err(refused)?;
+    first_problem(&record, &loaded.questionnaire)?;
+    store::create_new(&args.file, &record)
+        .with_context(|| format!("cannot create {}", args.file.display()))?;
+    say!(
+        "created {} ({} {}, {} requirements)",
+        args.file.display(),
+        loaded.questionnaire.questionnaire.id,
+        loaded.questionnaire.questionnaire.version,
+        loaded.questionnaire.requirements.len()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The first problem the record check finds, as an error naming the field.
+pub(super) fn first_problem(
+    record: &Record,
+    q: &crate::questionnaire::Questionnaire,
+) -> Result<()> {
+    match crate::record::check(record, q).first() {
+        Some(p) => Err(invalid(format!(
+            "{}: {}",
+            diagnostic::field_name(&p.path),
+            p.message
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// `set`: each option given replaces that detail; the rest stay as they are.
+pub(super) fn set(args: SetArgs) -> Result<ExitCode> {
+    let (mut opened, mut lock) = edit(&args.file)?;
+    let people =
+        |given: &[String]| -> Vec<Person> { given.iter().map(|s| Person::parse(s)).collect() };
+    fn some<T>(v: Vec<T>) -> Option<Vec<T>> {
+        Some(v).filter(|v| !v.is_empty())
+    }
+    let details = edit::Details {
+        vse: args.vse,
+        scope: args.scope,
+        objectives: args.objectives,
+        client: args.client,
+        conclusions: args.conclusions,
+        audit_plan: args.audit_plan,
+        distribution: args.distribution,
+        confidentiality: args.confidentiality,
+        remote_method: args.remote_method,
+        not_covered: args.not_covered,
+        diverging_opinions: args.diverging_opinions,
+        processes: some(edit::process_list(&args.processes.join(","))),
+        sites: some(args.sites),
+        team: some(people(&args.team)),
+        participants: some(people(&args.participants)),
+        sessions: some(args.sessions),
+        kind: None,
+    };
+    let changed = details.count();
+    if changed == 0 {
+        bail!(invalid(
+            "nothing to set: give at least one option (see `vse-assess set --help`)"
+        ));
+    }
+    let q = &opened.questionnaire.questionnaire;
+    edit::set_details(&mut opened.record, q, details).map_err(refused)?;
+    first_problem(&opened.record, q)?;
+    save(&mut opened, &mut lock)?;
+    say!("{}: {changed} detail(s) set", args.file.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The questionnaire path as the record will store it: relative to the record's folder.
+pub(super) fn relative_to_record(questionnaire: &Path, record: &Path) -> Result<String> {
+    let q = std::path::absolute(questionnaire)?;
+    let dir = std::path::absolute(record)?
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    let rel = match q.strip_prefix(&dir) {
+        Ok(r) => r.to_path_buf(),
+        Err(_) => {
+            // Walk up from the record's folder to a common ancestor.
+            let mut up = PathBuf::new();
+            let mut base = dir.as_path();
+            loop {
+                if let Ok(r) = q.strip_prefix(base) {
+                    break up.join(r);
+                }
+                up.push("..");
+                match base.parent() {
+                    Some(p) => base = p,
+                    None => break q.clone(),
+                }
+            }
+        }
+    };
+    Ok(rel.to_string_lossy().replace('\\', "/"))
+}
+
+pub(super) fn questionnaires() -> Result<ExitCode> {
+    for (id, _) in catalog::EMBEDDED {
+        let loaded = catalog::embedded(id).expect("listed")?;
+        say!("{}", describe(&loaded));
+    }
+    for file in catalog::local_files(Path::new(catalog::LOCAL_DIR)) {
+        match catalog::from_file(&file) {
+            Ok(loaded) => say!("{}", describe(&loaded)),
+            Err(e) => say_err!("{}: not a valid questionnaire:\n{e}", file.display()),
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// One line per questionnaire: a title with a line break cannot spill onto a second one.
+pub(super) fn describe(loaded: &catalog::Loaded) -> String {
+    let q = &loaded.questionnaire;
+    let i = &q.questionnaire;
+    let line = format!(
+        "{}  {}  {}:{} {}  ({} requirements)  [{}]",
+        i.id,
+        i.version,
+        i.standard,
+        i.edition,
+        i.title,
+        q.requirements.len(),
+        loaded.source
+    );
+    neutralize_line(&line)
+}

@@ -1,0 +1,186 @@
+//! `report` and `compare`: what is written for others to read, and where it may go.
+
+use super::*;
+
+pub(super) fn report(
+    file: &Path,
+    output: Option<&Path>,
+    format: report::Format,
+    key: Option<&Path>,
+) -> Result<ExitCode> {
+    let opened = open(file)?;
+    if let Some(out) = output {
+        check_report_output(&opened, out)?;
+        if let Some(key) = key {
+            let sig = sign::signature_path(out);
+            check_report_output(&opened, &sig)?;
+            check_not_the_key(key, out)?;
+            check_not_the_key(key, &sig)?;
+            // A signature belongs beside a file: not a device, not a folder.
+            for path in [out, sig.as_path()] {
+                if fs_kind(path).is_some_and(|regular| !regular) {
+                    bail!(invalid(format!(
+                        "{}: not a regular file; a signed report and its signature are files",
+                        display_path(path)
+                    )));
+                }
+            }
+        }
+    }
+    // The report marks evidence files changed or gone since they were registered.
+    let evidence_checks = evidence::check_files(&opened.record, &opened.path, &opened.access);
+    let text = report::render(
+        &report::Input {
+            record: &opened.record,
+            questionnaire: &opened.questionnaire.questionnaire,
+            questionnaire_sha256: &opened.questionnaire.sha256,
+            record_name: &file_name(file),
+            // The hash of the very text that was loaded and checked.
+            record_sha256: &opened.disk_sha256,
+            evidence_checks: &evidence_checks,
+        },
+        format,
+    );
+    // Signed before anything is written: a report asked for signed is never left unsigned.
+    let signature = key.map(|k| sign::sign(k, text.as_bytes())).transpose()?;
+    match (output, signature) {
+        // No report without the signature it was asked with: both land, or neither (and
+        // what was there stays).
+        (Some(out), Some(signature)) => {
+            let sig = sign::signature_path(out);
+            store::write_outputs_together(&[(out, text.as_bytes()), (&sig, &signature)])
+                .with_context(|| {
+                    format!(
+                        "cannot write {} and {}; neither was changed",
+                        display_path(out),
+                        display_path(&sig)
+                    )
+                })?;
+        }
+        (Some(out), None) => {
+            let a_file = fs_kind(out) != Some(false);
+            write_report(output, &text)?;
+            if a_file {
+                remove_stale_signature(&opened, out);
+            }
+        }
+        (None, _) => {
+            write_report(None, &text)?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A report written unsigned over a signed one: the old signature beside it no longer
+/// verifies, so it goes, and the user is told.
+pub(super) fn remove_stale_signature(opened: &Opened, out: &Path) {
+    use std::io::Read;
+    let sig = sign::signature_path(out);
+    if check_report_output(opened, &sig).is_err() {
+        return;
+    }
+    // Only what is a signature, in a regular file of its own name (a link is not followed).
+    let mut head = [0u8; 29];
+    let is_signature = std::fs::symlink_metadata(&sig).is_ok_and(|m| m.is_file())
+        && crate::open_regular(&sig)
+            .ok()
+            .is_some_and(|mut f| f.read_exact(&mut head).is_ok())
+        && head == *b"-----BEGIN SSH SIGNATURE-----";
+    if is_signature && std::fs::remove_file(&sig).is_ok() {
+        say_err!(
+            "removed {}: it signed the earlier {}, not this report (add --sign to sign it)",
+            display_path(&sig),
+            display_path(out)
+        );
+    }
+}
+
+/// A report and its signature never replace the key that signs them, nor its public half.
+pub(super) fn check_not_the_key(key: &Path, out: &Path) -> Result<()> {
+    let mut public = key.as_os_str().to_owned();
+    public.push(".pub");
+    for (k, what) in [
+        (key, "the signing key"),
+        (Path::new(&public), "the signing key's public key"),
+    ] {
+        if store::same_file(k, out) {
+            bail!(invalid(format!(
+                "refusing to write {}: it is {what} ({}); choose another file",
+                display_path(out),
+                display_path(k)
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Whether a path is a regular file (`Some(true)`), something else (`Some(false)`), or not
+/// there at all (links followed).
+pub(super) fn fs_kind(path: &Path) -> Option<bool> {
+    std::fs::metadata(path).ok().map(|m| m.is_file())
+}
+
+pub(super) fn compare(old: &Path, new: &Path, output: Option<&Path>) -> Result<ExitCode> {
+    let opened = [open(old)?, open(new)?];
+    if let Some(out) = output {
+        for o in &opened {
+            check_report_output(o, out)?;
+        }
+    }
+    let [then, now] = opened.each_ref().map(|o| crate::compare::Assessment {
+        record: &o.record,
+        questionnaire: &o.questionnaire.questionnaire,
+    });
+    let comparison = crate::compare::compare(then, now).map_err(|e| {
+        invalid(format!(
+            "cannot compare {} with {}: {e}",
+            display_path(old),
+            display_path(new)
+        ))
+    })?;
+    let names = [old, new].map(file_name);
+    let files = [0, 1].map(|i| report::RecordFile {
+        name: &names[i],
+        sha256: &opened[i].disk_sha256,
+    });
+    write_report(output, &report::comparison(&comparison, files))
+}
+
+/// The file name a report gives a record by.
+pub(super) fn file_name(file: &Path) -> String {
+    file.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// Writes a report to `output` (atomically, see [`store::write_output`]), else to stdout.
+pub(super) fn write_report(output: Option<&Path>, text: &str) -> Result<ExitCode> {
+    match output {
+        Some(out) => store::write_output(out, text.as_bytes())
+            .with_context(|| format!("cannot write {}", display_path(out)))?,
+        None => {
+            use std::io::Write;
+            std::io::stdout().write_all(text.as_bytes())?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A report must never replace what it was made from: the record (under any name), its lock
+/// or temporary files, or its questionnaire file.
+pub(super) fn check_report_output(opened: &Opened, out: &Path) -> Result<()> {
+    let mut why = store::owned_by_record(&opened.path, out);
+    if let Source::File(q) = &opened.questionnaire.source
+        && store::same_file(q, out)
+    {
+        why = why.or(Some("it is the record's questionnaire"));
+    }
+    match why {
+        Some(why) => Err(invalid(format!(
+            "refusing to write the report to {}: {why} ({}); choose another file",
+            out.display(),
+            opened.path.display()
+        ))),
+        None => Ok(()),
+    }
+}

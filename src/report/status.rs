@@ -1,0 +1,113 @@
+//! `status`: where an assessment stands, as plain text for the terminal.
+
+use std::fmt::Write as _;
+
+use crate::conformance;
+use crate::record::store::Opened;
+use crate::text::{neutralize, neutralize_line};
+
+/// The plain-text progress report of `status`, neutralised for the terminal.
+pub fn status_text(opened: &Opened) -> String {
+    let q = &opened.questionnaire.questionnaire;
+    let record = &opened.record;
+    let lookup = record.lookup();
+    let eval = conformance::evaluate(q, &lookup);
+    let mut out = String::new();
+    let meta = &record.assessment;
+    let vse = if meta.vse.is_empty() {
+        "(VSE not named)"
+    } else {
+        &meta.vse
+    };
+    let _ = writeln!(
+        out,
+        "{}: {} against {}:{} ({})",
+        neutralize_line(vse),
+        meta.kind.describe(),
+        neutralize_line(&q.questionnaire.standard),
+        neutralize_line(&q.questionnaire.edition),
+        meta.status.describe()
+    );
+    if opened.questionnaire_changed {
+        let _ = writeln!(
+            out,
+            "Warning: questionnaire {} has changed since this record was made: the record names SHA-256 {}, the questionnaire used has SHA-256 {}",
+            neutralize_line(&q.questionnaire.id),
+            neutralize_line(&record.questionnaire.sha256),
+            opened.questionnaire.sha256
+        );
+    }
+    let _ = writeln!(
+        out,
+        "{}/{} requirements assessed\n",
+        eval.assessed(),
+        eval.total()
+    );
+    let _ = writeln!(out, "{}", conformance::ROW_HEADING);
+    for p in &eval.processes {
+        let _ = writeln!(out, "{}", neutralize_line(&p.row()));
+    }
+    let open: Vec<&str> = q
+        .requirements
+        .iter()
+        .filter(|r| record.answer(&r.id).and_then(|a| a.rating).is_none())
+        .map(|r| r.id.as_str())
+        .collect();
+    let _ = writeln!(out);
+    if open.is_empty() {
+        let _ = writeln!(out, "Not yet assessed: none");
+    } else {
+        let _ = writeln!(out, "Not yet assessed: {}", open.join(", "));
+    }
+    if !eval.conditions_unanswered.is_empty() {
+        let _ = writeln!(
+            out,
+            "Clause 6 conditions not answered: {}",
+            neutralize_line(&eval.conditions_unanswered.join(", "))
+        );
+    }
+    if !eval.conditions_unmet.is_empty() {
+        let _ = writeln!(
+            out,
+            "Clause 6 conditions not met: {}",
+            neutralize_line(&eval.conditions_unmet.join(", "))
+        );
+    }
+    let clause = neutralize_line(&q.questionnaire.conformance_clause);
+    if eval.claimable() {
+        let _ = writeln!(out, "Process conformance ({clause}): can be claimed");
+    } else {
+        let _ = writeln!(out, "Process conformance ({clause}): cannot be claimed yet");
+        for (id, why) in eval
+            .blockers
+            .iter()
+            .filter(|(_, w)| *w != [conformance::Blocker::NotAssessed])
+        {
+            let reasons: Vec<String> = why.iter().map(|b| b.describe(&q.rule.met)).collect();
+            let _ = writeln!(out, "  {id}: {}", reasons.join("; "));
+        }
+    }
+    let warnings = conformance::consistency_warnings(q, &lookup);
+    if !warnings.is_empty() {
+        let _ = writeln!(out, "Consistency warnings (not blocking):");
+        for (id, why) in warnings {
+            let _ = writeln!(out, "  {id}: {why}");
+        }
+    }
+    let conclusion = conformance::conclude(q, &lookup);
+    let draft = if meta.status == crate::record::Status::Draft {
+        " (provisional: draft)"
+    } else {
+        ""
+    };
+    let _ = writeln!(
+        out,
+        "Conclusion{draft}: {}",
+        conclusion.headline(&q.questionnaire.conformance_clause)
+    );
+    for reason in conclusion.reasons() {
+        let _ = writeln!(out, "  {}", neutralize_line(&reason));
+    }
+    // Process names, ids and condition ids come from the questionnaire.
+    neutralize(&out)
+}
