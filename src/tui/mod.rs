@@ -423,8 +423,9 @@ fn handle(app: &mut App, event: Event, grace: bool, files: &Files) -> bool {
     };
     match action {
         Some(a) => {
-            // The quit prompt says where an unfinished form will go: look now.
-            if a == Action::Quit {
+            // The quit prompt says where an unfinished form will go: look now. Read-only,
+            // nothing is kept, and nothing is created to look.
+            if a == Action::Quit && !app.read_only {
                 app.drafts = files.draft_place();
             }
             apply(app, a);
@@ -699,8 +700,8 @@ impl Files {
         let gone = matches!(e, Vanished { .. });
         match e {
             // A save of the file we were on before our answers went elsewhere: stale.
-            Conflict { path } | Vanished { path } if path != app.opened.path => {}
-            Conflict { path } | Vanished { path } if app.save != SaveState::Conflict => {
+            Conflict { path, .. } | Vanished { path } if path != app.opened.path => {}
+            Conflict { path, .. } | Vanished { path } if app.save != SaveState::Conflict => {
                 self.gone = gone;
                 // Nothing more is written to their file; the dialog comes with the copy.
                 app.save = SaveState::Conflict;
@@ -803,7 +804,9 @@ impl Files {
         if app.read_only {
             match store::open(&path) {
                 Ok(opened) => {
-                    self.seen = store::stamp(&path);
+                    // The stamp of what was read, not of what is there now: a save that
+                    // lands meanwhile is read at the next look.
+                    self.seen = opened.disk_stamp;
                     app.resolved(opened, "read the file again".into());
                 }
                 Err(e) => app.message = Some(format!("cannot read it again: {e}")),
@@ -1094,28 +1097,8 @@ impl Files {
     /// saves is raised as far as it may be first.
     fn rescue(&self, app: &mut App) -> Option<PathBuf> {
         raise_file_size_limit();
-        let path = &app.opened.path;
-        let stem = path
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "assessment".into());
-        // Absolute, so that the note in the lock file means the same from any folder.
-        let beside = std::path::absolute(path)
-            .ok()
-            .and_then(|p| p.parent().map(Path::to_path_buf))
-            .unwrap_or_default();
         app.tidy();
-        for dir in std::iter::once(beside).chain(fallback_places()) {
-            for n in 1..100 {
-                let target = conflict::numbered(&dir, &stem, "unsaved", n);
-                match store::create_new(&target, &app.opened.record) {
-                    Ok(()) => return Some(target),
-                    Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
-                    Err(_) => break,
-                }
-            }
-        }
-        None
+        conflict::rescue(&app.opened.path, &app.opened.record)
     }
 }
 
