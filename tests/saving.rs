@@ -642,3 +642,35 @@ fn a_save_killed_at_any_step_leaves_the_record_whole_and_its_own() {
     }
     assert!(killed >= 8, "only {killed} saves were killed");
 }
+
+/// A temporary file planted beside the record and named like a stopped save's (with the
+/// hash of the record's text) never takes the record's place: only a save's own marked file
+/// under the record's name is ever swapped back. The planted text is kept visibly.
+#[test]
+fn a_planted_temporary_file_never_takes_the_records_place() {
+    use sha2::Digest;
+    use std::os::unix::fs::MetadataExt;
+    let tmp = TempDir::new().unwrap();
+    common::new_record(tmp.path(), "a.toml");
+    let path = tmp.path().join("a.toml");
+    let text = fs::read_to_string(&path).unwrap();
+    let ino = fs::metadata(&path).unwrap().ino();
+    let hash: String = sha2::Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let planted = text.replace("Acme Soft", "Planted Ltd");
+    fs::write(
+        tmp.path()
+            .join(format!(".a.toml.Ab3dE6.{}.tmp", &hash[..16])),
+        &planted,
+    )
+    .unwrap();
+    drop(vse_assess::record::lock::lock(&path).unwrap());
+    assert_eq!(fs::read_to_string(&path).unwrap(), text);
+    assert_eq!(fs::metadata(&path).unwrap().ino(), ino);
+    assert_eq!(
+        fs::read_to_string(tmp.path().join("a.recovered.toml")).unwrap(),
+        planted
+    );
+}
