@@ -215,7 +215,19 @@ fn saved(
             lock.saved();
             return Ok(true);
         }
-        Err(SaveError::Conflict { path, .. }) => (path, "was changed by someone else"),
+        Err(SaveError::Conflict { path, theirs }) => {
+            if let Some(theirs) = theirs {
+                say(
+                    out,
+                    &format!(
+                        "Their version could not be put back as {}: it is in {}.",
+                        display_path(&path),
+                        display_path(&theirs)
+                    ),
+                )?;
+            }
+            (path, "was changed by someone else")
+        }
         Err(SaveError::Vanished { path }) => (path, "was moved away or deleted"),
         Err(e) => {
             opened.record = before;
