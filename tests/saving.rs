@@ -674,3 +674,37 @@ fn a_planted_temporary_file_never_takes_the_records_place() {
         planted
     );
 }
+
+/// Where the file system cannot swap names (strace makes `renameat2` fail with EINVAL), the
+/// save renames its new file over the record after one last look: the answer is saved, the
+/// mode kept, and the file is then the saving user's (root's here), as the README says.
+#[test]
+fn without_name_swaps_a_save_renames_and_the_file_becomes_the_savers() {
+    if !common::tools(&["strace"], "apt-get install strace") {
+        return;
+    }
+    let tmp = TempDir::new().unwrap();
+    let file = shared_record(tmp.path(), &fs::read_to_string(common::EXAMPLE).unwrap());
+    let out = std::process::Command::new("strace")
+        .current_dir(file.parent().unwrap())
+        .args(["-f", "-qq", "-o", "/dev/null", "-e", "trace=renameat2"])
+        .args(["-e", "inject=renameat2:error=EINVAL"])
+        .arg(env!("CARGO_BIN_EXE_vse-assess"))
+        .args(["answer", "a.toml", "7.2.a", "--note", "renamed"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r = store::open(&file).unwrap().record;
+    assert_eq!(r.answer("7.2.a").unwrap().notes, "renamed");
+    assert_eq!(owner_and_mode(&file), (0, GROUP, 0o664));
+    let left: Vec<String> = fs::read_dir(file.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
