@@ -87,6 +87,8 @@ pub fn run(
     say(out, PROMPT_HELP)?;
 
     let started_on = opened.path.clone();
+    // Why the answers went to another file, once they did.
+    let mut moved = None;
     let rated = |o: &Opened, id: &str| o.record.answer(id).and_then(|a| a.rating).is_some();
     let start = q
         .requirements
@@ -106,12 +108,12 @@ pub fn run(
                     continue;
                 }
                 // End of input: what was answered is saved already.
-                Input::End => return finish(out, &q, opened, &started_on, lock.is_some()),
+                Input::End => return finish(out, &q, opened, &started_on, moved, lock.is_some()),
             };
             let command = line.trim().to_ascii_lowercase();
             let change: Option<(Option<Judgement>, Option<String>)> = match command.as_str() {
                 "" => break,
-                "q" | "quit" => return finish(out, &q, opened, &started_on, lock.is_some()),
+                "q" | "quit" => return finish(out, &q, opened, &started_on, moved, lock.is_some()),
                 "?" | "help" => {
                     guidance(out, req)?;
                     continue;
@@ -152,7 +154,7 @@ pub fn run(
                                 say(out, &format!("{}: {e}; nothing changed.", req.id))?;
                                 continue;
                             }
-                            if saved(out, opened, lock, before)? {
+                            if saved(out, opened, lock, before, &mut moved)? {
                                 say(out, &format!("Note added to {}.", req.id))?;
                             }
                         }
@@ -183,7 +185,7 @@ pub fn run(
                 say(out, &format!("{}: {e}; nothing changed.", req.id))?;
                 continue;
             }
-            if saved(out, opened, lock, before)? {
+            if saved(out, opened, lock, before, &mut moved)? {
                 say(
                     out,
                     &format!("{} rated {}.", req.id, describe(&q, rating.expect("rated"))),
@@ -193,7 +195,7 @@ pub fn run(
         }
     }
     let editing = lock.is_some();
-    finish(out, &q, opened, &started_on, editing)
+    finish(out, &q, opened, &started_on, moved, editing)
 }
 
 /// Saves the change just made; when the disk refuses it, puts the record back as it is on
@@ -205,13 +207,26 @@ fn saved(
     opened: &mut Opened,
     lock: &mut Lock,
     before: Record,
+    moved: &mut Option<&'static str>,
 ) -> Result<bool> {
     let (path, what) = match store::save(opened) {
         Ok(()) => {
             lock.saved();
             return Ok(true);
         }
-        Err(SaveError::Conflict { path }) => (path, "was changed by someone else"),
+        Err(SaveError::Conflict { path, theirs }) => {
+            if let Some(theirs) = theirs {
+                say(
+                    out,
+                    &format!(
+                        "Their version could not be put back as {}: it is in {}.",
+                        display_path(&path),
+                        display_path(&theirs)
+                    ),
+                )?;
+            }
+            (path, "was changed by someone else")
+        }
         Err(SaveError::Vanished { path }) => (path, "was moved away or deleted"),
         Err(e) => {
             opened.record = before;
@@ -221,6 +236,7 @@ fn saved(
     };
     match keep_mine(opened) {
         Ok(mine) => {
+            *moved = Some(what);
             say(
                 out,
                 &format!(
@@ -238,15 +254,46 @@ fn saved(
             Ok(true)
         }
         Err(e) => {
-            opened.record = before;
+            // Their version stays, and ours is only in memory now (this change and every
+            // answer since the last save): kept where a file can be, as the full-screen
+            // interview does, and the interview ends.
+            let said = format!(
+                "{} {what}, and your answers could not be written beside it ({e})",
+                display_path(&path)
+            );
+            let copy = if opened.access.is_restricted() {
+                None
+            } else {
+                crate::record::conflict::rescue(
+                    &path,
+                    &opened.record,
+                    &crate::record::conflict::fallback_places(),
+                )
+            };
+            let Some(copy) = copy else {
+                say(
+                    out,
+                    &format!(
+                        "{said}, nor in $HOME or {}; here is the record, to copy from the terminal:\n{}",
+                        std::env::temp_dir().display(),
+                        store::to_text(&opened.record)
+                    ),
+                )?;
+                anyhow::bail!("your answers were not saved in {}", display_path(&path));
+            };
+            lock.leave_note(&format!(
+                "the plain interview could not save its last changes; they are in {}",
+                copy.display()
+            ));
             say(
                 out,
-                &format!(
-                    "Not saved, nothing changed: {} {what}, and your answers could not be written beside it: {e}",
-                    display_path(&path)
-                ),
+                &format!("{said}; they are in {}.", display_path(&copy)),
             )?;
-            Ok(false)
+            anyhow::bail!(
+                "your answers were not saved in {}; they are in {}",
+                display_path(&path),
+                display_path(&copy)
+            );
         }
     }
 }
@@ -331,6 +378,7 @@ fn finish(
     q: &Questionnaire,
     opened: &Opened,
     started_on: &Path,
+    moved: Option<&str>,
     editing: bool,
 ) -> Result<()> {
     let open: Vec<&str> = q
@@ -344,8 +392,9 @@ fn finish(
         say(
             out,
             &format!(
-                "{} was changed by someone else during the interview; your answers are in {}.",
+                "{} {} during the interview; your answers are in {}.",
                 display_path(started_on),
+                moved.unwrap_or("was changed by someone else"),
                 display_path(&opened.path)
             ),
         )?;

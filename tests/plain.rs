@@ -125,9 +125,28 @@ struct Piped {
 
 impl Piped {
     fn start(dir: &Path, args: &[&str]) -> Piped {
+        let mut cmd = common::command(dir);
+        cmd.args(args);
+        Piped::spawn(cmd)
+    }
+
+    /// [`Piped::start`] as the account `uid` (no groups), with `home` as `$HOME`.
+    fn start_as(dir: &Path, args: &[&str], uid: u32, home: &Path) -> Piped {
+        use std::os::unix::process::CommandExt;
+        let mut cmd = common::command(dir);
+        cmd.args(args).env("HOME", home).uid(uid).gid(uid);
+        unsafe {
+            cmd.pre_exec(|| {
+                libc::setgroups(0, std::ptr::null());
+                Ok(())
+            });
+        }
+        Piped::spawn(cmd)
+    }
+
+    fn spawn(mut cmd: std::process::Command) -> Piped {
         use std::process::Stdio;
-        let mut child = common::command(dir)
-            .args(args)
+        let mut child = cmd
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -296,4 +315,80 @@ fn a_changed_questionnaire_is_said() {
         .find("Warning: questionnaire iso29110-4-2-om has changed since this record was created")
         .unwrap_or_else(|| panic!("{text}"));
     assert!(warning < text.find("7.2.a> ").unwrap(), "{text}");
+}
+
+/// The record changes on disk and its folder takes no file any more: the answers (this one
+/// and those before it) are written to `$HOME/NAME.unsaved.toml`, the interview says so in
+/// its last line and ends with a failure status; nothing claims they were saved.
+#[test]
+fn answers_that_cannot_be_written_beside_the_record_are_rescued() {
+    use std::os::unix::fs::PermissionsExt;
+    const USER: u32 = 4003;
+    let tmp = TempDir::new().unwrap();
+    fs::set_permissions(tmp.path(), fs::Permissions::from_mode(0o755)).unwrap();
+    let (dir, home) = (tmp.path().join("audits"), tmp.path().join("home"));
+    for d in [&dir, &home] {
+        fs::create_dir(d).unwrap();
+    }
+    new_record(&dir, "a.toml");
+    for p in [&dir, &home, &dir.join("a.toml")] {
+        std::os::unix::fs::chown(p, Some(USER), Some(USER)).unwrap();
+    }
+    let mut s = Piped::start_as(&dir, &["interview", "--plain", "a.toml"], USER, &home);
+    s.wait_for("7.2.a> ", 1);
+    s.send("l");
+    s.wait_for("7.2.a rated L", 1);
+    s.wait_for("7.2.b> ", 1);
+    let theirs = fs::read_to_string(dir.join("a.toml"))
+        .unwrap()
+        .replace("vse = \"Acme Soft\"", "vse = \"Their Acme\"");
+    fs::write(dir.join("a.toml"), &theirs).unwrap();
+    fs::set_permissions(&dir, fs::Permissions::from_mode(0o555)).unwrap();
+    s.send("p");
+    let (status, text) = s.finish();
+    fs::set_permissions(&dir, fs::Permissions::from_mode(0o755)).unwrap();
+    assert!(!status.success(), "{text}");
+    let copy = home.join("a.unsaved.toml");
+    let last = text.trim_end().lines().last().unwrap_or_default();
+    assert!(
+        last.contains("a.toml was changed by someone else"),
+        "{text}"
+    );
+    assert!(
+        last.contains(&format!("they are in {}", copy.display())),
+        "{text}"
+    );
+    assert!(!text.contains("saved in"), "{text}");
+    assert!(!text.contains("nothing changed"), "{text}");
+    let mine = store::open(&copy, &Access::Unrestricted).unwrap().record;
+    let rated = |id: &str| mine.answer(id).and_then(|a| a.rating);
+    assert_eq!(
+        (rated("7.2.a"), rated("7.2.b")),
+        (Some(Judgement::L), Some(Judgement::P))
+    );
+    assert_eq!(fs::read_to_string(dir.join("a.toml")).unwrap(), theirs);
+}
+
+/// A record moved away during the plain interview: the closing lines say so, not that
+/// someone else changed it.
+#[test]
+fn a_record_moved_away_is_said_so_at_the_end() {
+    let tmp = TempDir::new().unwrap();
+    let dir = tmp.path();
+    new_record(dir, "a.toml");
+    let mut s = Piped::start(dir, &["interview", "--plain", "a.toml"]);
+    s.wait_for("7.2.a> ", 1);
+    fs::rename(dir.join("a.toml"), dir.join("b.toml")).unwrap();
+    s.send("l");
+    s.wait_for("7.2.a rated L", 1);
+    s.send("q");
+    let (status, text) = s.finish();
+    assert!(status.success(), "{text}");
+    assert!(
+        text.contains(
+            "a.toml was moved away or deleted during the interview; your answers are in a.mine.toml."
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("changed by someone else"), "{text}");
 }

@@ -870,6 +870,34 @@ fn read_only_never_creates_and_follows_the_editor() {
     viewer.wait_exit(Duration::from_secs(5));
 }
 
+/// Quitting the read-only view creates no file at all, not even one to find out whether
+/// the folder takes one (inotify watches the folder).
+#[test]
+fn read_only_quits_without_creating_a_file() {
+    use std::os::unix::ffi::OsStrExt;
+    let tmp = TempDir::new().unwrap();
+    new_record(tmp.path(), "a.toml");
+    let mut viewer = Session::start(tmp.path(), &["interview", "--read-only", "a.toml"]);
+    viewer.wait_for("READ-ONLY");
+    let watch = unsafe { libc::inotify_init1(libc::IN_NONBLOCK) };
+    assert!(watch >= 0);
+    let dir = std::ffi::CString::new(tmp.path().as_os_str().as_bytes()).unwrap();
+    let added = unsafe {
+        libc::inotify_add_watch(watch, dir.as_ptr(), libc::IN_CREATE | libc::IN_MOVED_TO)
+    };
+    assert!(added >= 0);
+    viewer.keys("q", "");
+    viewer.wait_exit(Duration::from_secs(5));
+    let mut buf = [0u8; 4096];
+    let n = unsafe { libc::read(watch, buf.as_mut_ptr().cast(), buf.len()) };
+    unsafe { libc::close(watch) };
+    assert!(
+        n <= 0,
+        "files were created: {:?}",
+        String::from_utf8_lossy(&buf[..n.max(0) as usize])
+    );
+}
+
 /// A final record opens read-only, says why, and is left byte-identical whatever is typed;
 /// it holds no lock, so `status` and a read-only view work beside it.
 #[test]

@@ -208,8 +208,9 @@ fn shared_record(tmp: &Path, text: &str) -> std::path::PathBuf {
     record
 }
 
-/// `kill -9` at random moments (fixed seed) of saves another account writes in place: once
-/// the next editor has taken the lock, the record is always the previous or the new one.
+/// `kill -9` at random moments (fixed seed) of saves by another account (a group member):
+/// once the next editor has taken the lock, the record is always the previous or the new
+/// one, and still the auditor's own file.
 #[test]
 fn kill_9_during_saves_in_place_never_tears_the_record() {
     use std::os::unix::process::CommandExt;
@@ -256,7 +257,7 @@ fn kill_9_during_saves_in_place_never_tears_the_record() {
         std::thread::sleep(delay);
         let _ = child.kill();
         child.wait().unwrap();
-        // The next editor takes the lock, which completes a save cut short.
+        // The next editor takes the lock, which finishes a save stopped between its swaps.
         drop(vse_assess::record::lock::lock(&file).unwrap());
         let opened = store::open(&file, &Access::Unrestricted)
             .unwrap_or_else(|e| panic!("kill {i} after {delay:?} left a broken record: {e}"));
@@ -350,4 +351,391 @@ fn a_change_made_while_a_save_is_stopped_is_kept() {
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(err.contains("a.toml was changed by someone else"), "{err}");
     assert_eq!(fs::read_to_string(&record).unwrap(), theirs);
+}
+
+/// Runs `f` on a thread of its own with the ids of `uid` (group [`GROUP`]), or as root for
+/// uid 0: the raw system calls change only that thread's ids, not the test process's.
+fn on_thread_as<T: Send + 'static>(uid: u32, f: impl FnOnce() -> T + Send + 'static) -> T {
+    std::thread::spawn(move || {
+        if uid != 0 {
+            unsafe {
+                assert_eq!(
+                    libc::syscall(libc::SYS_setgroups, 0, std::ptr::null::<u32>()),
+                    0
+                );
+                assert_eq!(libc::syscall(libc::SYS_setresgid, GROUP, GROUP, GROUP), 0);
+                assert_eq!(libc::syscall(libc::SYS_setresuid, uid, uid, uid), 0);
+            }
+        }
+        f()
+    })
+    .join()
+    .unwrap()
+}
+
+/// The colleague of [`a_colleagues_write_at_any_step_of_a_save_is_kept`]: for a record named
+/// `step-STEP-HOW.toml`, writes their version at that step of the save, with `cp` (into the
+/// file the record's name has) or `mv` (a new file renamed over it). For `swapback.toml`,
+/// makes the putting back fail: their version is written into the record's own file (at
+/// the save's temporary name) and the record's name is taken away.
+fn at_step(path: &Path, step: &str) {
+    let name = path.file_name().unwrap().to_string_lossy().into_owned();
+    let theirs = format!("# the colleague's version of {name}\n");
+    if name == "swapback.toml" && step == "exchanged" {
+        for e in fs::read_dir(path.parent().unwrap()).unwrap() {
+            let e = e.unwrap().path();
+            if e.to_string_lossy().ends_with(".tmp") {
+                fs::write(&e, &theirs).unwrap();
+            }
+        }
+        fs::remove_file(path).unwrap();
+        return;
+    }
+    let Some(rest) = name
+        .strip_prefix("step-")
+        .and_then(|n| n.strip_suffix(".toml"))
+    else {
+        return;
+    };
+    let (at, how) = rest.rsplit_once('-').unwrap();
+    if at != step {
+        return;
+    }
+    if how == "cp" {
+        fs::write(path, theirs).unwrap();
+    } else {
+        let new = path.with_file_name(format!("{name}.theirs-new"));
+        fs::write(&new, theirs).unwrap();
+        fs::rename(new, path).unwrap();
+    }
+}
+
+/// A colleague's `cp` or `mv` onto the record landing at any step of a save (before the
+/// first swap, between the swaps, after the record's own file got the new text), by root or
+/// by a group member saving the auditor's record: the save is refused as a conflict, their
+/// version has the record's name, and nothing of the save is left beside it.
+#[test]
+fn a_colleagues_write_at_any_step_of_a_save_is_kept() {
+    *store::HOOK.write().unwrap() = Some(at_step);
+    for uid in [0, INTERVIEW] {
+        let tmp = TempDir::new().unwrap();
+        let first = shared_record(tmp.path(), &fs::read_to_string(common::EXAMPLE).unwrap());
+        let audits = first.parent().unwrap().to_owned();
+        for step in ["written", "exchanged", "rewritten"] {
+            for how in ["cp", "mv"] {
+                let name = format!("step-{step}-{how}.toml");
+                let path = audits.join(&name);
+                fs::copy(&first, &path).unwrap();
+                std::os::unix::fs::chown(&path, Some(AUDITOR), Some(GROUP)).unwrap();
+                let saved = on_thread_as(uid, {
+                    let path = path.clone();
+                    move || {
+                        let mut opened = store::open(&path, &Access::Unrestricted).unwrap();
+                        opened
+                            .record
+                            .requirements
+                            .entry(String::from("7.2.a"))
+                            .or_default()
+                            .notes = "mine".into();
+                        store::save(&mut opened).map_err(|e| e.to_string())
+                    }
+                });
+                let what = format!("uid {uid}, {name}: {saved:?}");
+                assert!(
+                    saved
+                        .as_ref()
+                        .is_err_and(|e| e.contains("was changed by someone else")),
+                    "{what}"
+                );
+                assert_eq!(
+                    fs::read_to_string(&path).unwrap(),
+                    format!("# the colleague's version of {name}\n"),
+                    "{what}: their change was overwritten"
+                );
+                let left: Vec<String> = fs::read_dir(&audits)
+                    .unwrap()
+                    .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                    .filter(|n| n.contains(&name) && *n != name)
+                    .collect();
+                assert!(left.is_empty(), "{what}: left {left:?}");
+            }
+        }
+    }
+}
+
+/// When their version cannot be put back in the record's place, the file holding it is
+/// kept under a visible name, and the error says which; it is never removed.
+#[test]
+fn their_version_is_kept_when_it_cannot_be_put_back() {
+    *store::HOOK.write().unwrap() = Some(at_step);
+    let tmp = TempDir::new().unwrap();
+    common::new_record(tmp.path(), "swapback.toml");
+    let path = tmp.path().join("swapback.toml");
+    let mut opened = store::open(&path, &Access::Unrestricted).unwrap();
+    opened
+        .record
+        .requirements
+        .entry(String::from("7.2.a"))
+        .or_default()
+        .notes = "mine".into();
+    let err = store::save(&mut opened).unwrap_err().to_string();
+    let kept = tmp.path().join("swapback.theirs.toml");
+    assert_eq!(
+        fs::read_to_string(&kept).unwrap(),
+        "# the colleague's version of swapback.toml\n"
+    );
+    assert!(err.contains("was changed by someone else"), "{err}");
+    assert!(err.contains("swapback.theirs.toml"), "{err}");
+    assert!(!err.contains("unchanged"), "{err}");
+}
+
+/// The extended attribute `user.test` of `path`, if any.
+fn xattr(path: &Path) -> Option<Vec<u8>> {
+    use std::os::unix::ffi::OsStrExt;
+    let c = std::ffi::CString::new(path.as_os_str().as_bytes()).unwrap();
+    let mut buf = [0u8; 64];
+    let n = unsafe {
+        libc::getxattr(
+            c.as_ptr(),
+            c"user.test".as_ptr(),
+            buf.as_mut_ptr().cast(),
+            buf.len(),
+        )
+    };
+    (n >= 0).then(|| buf[..n as usize].to_vec())
+}
+
+/// A save by root, by the owner or by a group member keeps the record's own file: its
+/// owner, group, mode and extended attributes (on a disk file system: /var/tmp).
+#[test]
+fn a_save_keeps_the_records_own_file_with_its_attributes() {
+    use std::os::unix::ffi::OsStrExt;
+    use std::os::unix::fs::MetadataExt;
+    let tmp = TempDir::new_in("/var/tmp").unwrap();
+    let path = shared_record(tmp.path(), &fs::read_to_string(common::EXAMPLE).unwrap());
+    let c = std::ffi::CString::new(path.as_os_str().as_bytes()).unwrap();
+    let set = unsafe {
+        libc::setxattr(
+            c.as_ptr(),
+            c"user.test".as_ptr(),
+            b"kept".as_ptr().cast(),
+            4,
+            0,
+        )
+    };
+    assert_eq!(set, 0, "{}", std::io::Error::last_os_error());
+    let ino = fs::metadata(&path).unwrap().ino();
+    for (uid, note) in [
+        (0, "by root"),
+        (AUDITOR, "by the owner"),
+        (INTERVIEW, "by a member"),
+    ] {
+        let saved = on_thread_as(uid, {
+            let path = path.clone();
+            move || {
+                let mut opened = store::open(&path, &Access::Unrestricted).unwrap();
+                opened
+                    .record
+                    .requirements
+                    .entry(String::from("7.2.a"))
+                    .or_default()
+                    .notes = note.into();
+                store::save(&mut opened).map_err(|e| e.to_string())
+            }
+        });
+        assert!(saved.is_ok(), "{note}: {saved:?}");
+        let back = store::open(&path, &Access::Unrestricted).unwrap();
+        assert_eq!(back.record.answer("7.2.a").unwrap().notes, note);
+        assert_eq!(owner_and_mode(&path), (AUDITOR, GROUP, 0o664), "{note}");
+        assert_eq!(xattr(&path).as_deref(), Some(&b"kept"[..]), "{note}");
+        assert_eq!(fs::metadata(&path).unwrap().ino(), ino, "{note}");
+    }
+    let left = fs::read_dir(path.parent().unwrap()).unwrap().count();
+    assert_eq!(left, 1, "only the record is there");
+}
+
+/// A `.NAME.saving` file planted beside the record (by an account that may create files in
+/// the folder but not write the record) is never applied to the record.
+#[test]
+fn a_planted_saving_file_does_nothing() {
+    let tmp = TempDir::new().unwrap();
+    common::new_record(tmp.path(), "a.toml");
+    let path = tmp.path().join("a.toml");
+    let before = fs::read_to_string(&path).unwrap();
+    fs::write(
+        tmp.path().join(".a.toml.saving"),
+        format!("{before}# planted\n"),
+    )
+    .unwrap();
+    drop(vse_assess::record::lock::lock(&path).unwrap());
+    assert_eq!(fs::read_to_string(&path).unwrap(), before);
+}
+
+/// Temporary files a stopped save left: one holding another version of the record (theirs,
+/// swapped out when the save stopped) is kept under a visible name, and the lock's note says
+/// so; one holding the record's text or a torn beginning of a record goes.
+#[test]
+fn a_stale_temporary_file_that_differs_from_the_record_is_kept() {
+    let tmp = TempDir::new().unwrap();
+    common::new_record(tmp.path(), "a.toml");
+    let path = tmp.path().join("a.toml");
+    let text = fs::read_to_string(&path).unwrap();
+    let theirs = text.replace("Acme Soft", "Acme Hard");
+    assert_ne!(theirs, text);
+    fs::write(tmp.path().join(".a.toml.Ab3dE6.tmp"), &theirs).unwrap();
+    fs::write(tmp.path().join(".a.toml.Zz9yX8.tmp"), &text).unwrap();
+    fs::write(
+        tmp.path().join(".a.toml.Qq1wW2.tmp"),
+        &text[..text.len() / 2],
+    )
+    .unwrap();
+    let lock = vse_assess::record::lock::lock(&path).unwrap();
+    let mut left: Vec<String> = fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(left, [".a.toml.lock", "a.recovered.toml", "a.toml"]);
+    assert_eq!(
+        fs::read_to_string(tmp.path().join("a.recovered.toml")).unwrap(),
+        theirs
+    );
+    assert_eq!(fs::read_to_string(&path).unwrap(), text);
+    assert!(
+        lock.note().is_some_and(|n| n.contains("a.recovered.toml")),
+        "{:?}",
+        lock.note()
+    );
+}
+
+/// A save by a group member killed (strace: SIGKILL on entering the Nth call of each of the
+/// save's steps: fsync, truncation, write, the swaps), for every N until the save runs
+/// through: once the next editor has taken the lock, the record is the previous or the new
+/// one, complete, still the auditor's with its mode, and nothing is left beside it.
+#[test]
+fn a_save_killed_at_any_step_leaves_the_record_whole_and_its_own() {
+    if !common::tools(&["strace"], "apt-get install strace") {
+        return;
+    }
+    use std::os::unix::process::CommandExt;
+    let tmp = TempDir::new().unwrap();
+    let file = shared_record(tmp.path(), &fs::read_to_string(common::EXAMPLE).unwrap());
+    let audits = file.parent().unwrap().to_owned();
+    let mut current = store::open(&file, &Access::Unrestricted)
+        .unwrap()
+        .record
+        .answer("7.2.a")
+        .unwrap()
+        .notes
+        .clone();
+    let (mut round, mut killed) = (0, 0);
+    for call in ["fsync", "ftruncate", "pwrite64", "renameat2"] {
+        for when in 1.. {
+            round += 1;
+            // Longer each time: a save that grows the file.
+            let note = format!("note {round} {}", "longer ".repeat(round * 50));
+            let mut c = std::process::Command::new("strace");
+            c.current_dir(&audits)
+                .args(["-f", "-qq", "-o", "/dev/null", "-e"])
+                .arg(format!("trace={call}"))
+                .arg(format!("--inject={call}:signal=SIGKILL:when={when}"))
+                .arg(env!("CARGO_BIN_EXE_vse-assess"))
+                .args(["answer", "a.toml", "7.2.a", "--note", &note])
+                .uid(INTERVIEW)
+                .gid(GROUP);
+            unsafe {
+                c.pre_exec(|| {
+                    libc::setgroups(0, std::ptr::null());
+                    Ok(())
+                });
+            }
+            let out = c.output().unwrap();
+            drop(vse_assess::record::lock::lock(&file).unwrap());
+            let what = format!("killed at {call} #{when}");
+            let opened =
+                store::open(&file, &Access::Unrestricted).unwrap_or_else(|e| panic!("{what}: {e}"));
+            let now = opened.record.answer("7.2.a").unwrap().notes.clone();
+            assert!(now == note || now == current, "{what}: {now:?}");
+            current = now;
+            assert_eq!(owner_and_mode(&file), (AUDITOR, GROUP, 0o664), "{what}");
+            let mut left: Vec<String> = fs::read_dir(&audits)
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect();
+            left.sort();
+            assert_eq!(left, [".a.toml.lock", "a.toml"], "{what}");
+            if out.status.success() {
+                break;
+            }
+            killed += 1;
+            assert!(when < 20, "{what}: never ran through");
+        }
+    }
+    assert!(killed >= 8, "only {killed} saves were killed");
+}
+
+/// A temporary file planted beside the record and named like a stopped save's (with the
+/// hash of the record's text) never takes the record's place: only a save's own marked file
+/// under the record's name is ever swapped back. The planted text is kept visibly.
+#[test]
+fn a_planted_temporary_file_never_takes_the_records_place() {
+    use sha2::Digest;
+    use std::os::unix::fs::MetadataExt;
+    let tmp = TempDir::new().unwrap();
+    common::new_record(tmp.path(), "a.toml");
+    let path = tmp.path().join("a.toml");
+    let text = fs::read_to_string(&path).unwrap();
+    let ino = fs::metadata(&path).unwrap().ino();
+    let hash: String = sha2::Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let planted = text.replace("Acme Soft", "Planted Ltd");
+    fs::write(
+        tmp.path()
+            .join(format!(".a.toml.Ab3dE6.{}.tmp", &hash[..16])),
+        &planted,
+    )
+    .unwrap();
+    drop(vse_assess::record::lock::lock(&path).unwrap());
+    assert_eq!(fs::read_to_string(&path).unwrap(), text);
+    assert_eq!(fs::metadata(&path).unwrap().ino(), ino);
+    assert_eq!(
+        fs::read_to_string(tmp.path().join("a.recovered.toml")).unwrap(),
+        planted
+    );
+}
+
+/// Where the file system cannot swap names (strace makes `renameat2` fail with EINVAL), the
+/// save renames its new file over the record after one last look: the answer is saved, the
+/// mode kept, and the file is then the saving user's (root's here), as the README says.
+#[test]
+fn without_name_swaps_a_save_renames_and_the_file_becomes_the_savers() {
+    if !common::tools(&["strace"], "apt-get install strace") {
+        return;
+    }
+    let tmp = TempDir::new().unwrap();
+    let file = shared_record(tmp.path(), &fs::read_to_string(common::EXAMPLE).unwrap());
+    let out = std::process::Command::new("strace")
+        .current_dir(file.parent().unwrap())
+        .args(["-f", "-qq", "-o", "/dev/null", "-e", "trace=renameat2"])
+        .args(["-e", "inject=renameat2:error=EINVAL"])
+        .arg(env!("CARGO_BIN_EXE_vse-assess"))
+        .args(["answer", "a.toml", "7.2.a", "--note", "renamed"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r = store::open(&file, &Access::Unrestricted).unwrap().record;
+    assert_eq!(r.answer("7.2.a").unwrap().notes, "renamed");
+    assert_eq!(owner_and_mode(&file), (0, GROUP, 0o664));
+    let left: Vec<String> = fs::read_dir(file.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
 }

@@ -39,6 +39,43 @@ pub fn write_mine(path: &Path, record: &Record) -> io::Result<PathBuf> {
     ))
 }
 
+/// Writes `record` (that of the record file `path`) to the first place that takes it:
+/// beside it, then in each of `elsewhere` (the interview and plain mode give
+/// [`fallback_places`]), as `NAME.unsaved.toml` (or `-2`, ...). Never over an existing
+/// file. Gives the file written, `None` when no place took it.
+pub fn rescue(path: &Path, record: &Record, elsewhere: &[PathBuf]) -> Option<PathBuf> {
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "assessment".into());
+    // Absolute, so that a note in the lock file means the same from any folder.
+    let beside = std::path::absolute(path)
+        .ok()
+        .and_then(|p| p.parent().map(Path::to_path_buf))
+        .unwrap_or_default();
+    for dir in std::iter::once(beside).chain(elsewhere.iter().cloned()) {
+        for n in 1..100 {
+            let target = numbered(&dir, &stem, "unsaved", n);
+            match store::create_new(&target, record) {
+                Ok(()) => return Some(target),
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+                Err(_) => break,
+            }
+        }
+    }
+    None
+}
+
+/// Where answers go when the record's folder takes nothing: `$HOME`, then the temporary
+/// folder.
+pub fn fallback_places() -> Vec<PathBuf> {
+    std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .into_iter()
+        .chain([std::env::temp_dir()])
+        .collect()
+}
+
 /// `STEM.KIND.toml`, or `STEM.KIND-N.toml` for N from 2 on.
 pub fn numbered(dir: &Path, stem: &str, kind: &str, n: u32) -> PathBuf {
     dir.join(if n == 1 {

@@ -158,7 +158,7 @@ fn take(file: File, writable: bool, record: &Path) -> io::Result<Lock> {
         hostname(),
         std::process::id()
     );
-    let lock = Lock {
+    let mut lock = Lock {
         file,
         writable,
         holder,
@@ -167,7 +167,14 @@ fn take(file: File, writable: bool, record: &Path) -> io::Result<Lock> {
     };
     lock.write(true)?;
     // No save of this record can be under way now: clear what crashed ones left.
-    super::store::remove_stale_temp_files(record);
+    let kept = super::store::remove_stale_temp_files(record);
+    if !kept.is_empty() {
+        let names: Vec<String> = kept.iter().map(|p| crate::text::display_path(p)).collect();
+        lock.leave_note(&format!(
+            "a save that was stopped left a version of the record that differs from it; kept as {}",
+            names.join(", ")
+        ));
+    }
     Ok(lock)
 }
 

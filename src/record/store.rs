@@ -1,6 +1,8 @@
 //! Reading and writing records. Every save is atomic: the new text goes to a temporary file in
-//! the same folder, is flushed to disk, then renamed over the old one, so a crash or a full
-//! disk leaves either the old record or the new one, never a torn file.
+//! the same folder and is flushed to disk; that file and the record swap names, the record's
+//! own file is rewritten at the private name, and the names are swapped back (see
+//! [`OnDisk::write`]). A crash or a full disk leaves either the old record or the new one,
+//! never a torn file, and the record keeps its own file.
 
 use std::fs;
 use std::io::{self, Read, Write};
@@ -364,8 +366,8 @@ impl OnDisk {
             });
         }
         // Someone else changed the file since we read it (git pull, an editor, another
-        // tool): keep their version and let the caller decide. Looked at again once the new
-        // text is in place, for a change made while it was being written.
+        // tool): keep their version and let the caller decide. Looked at again at each swap
+        // of the save, for a change made while it was being written.
         if !self.holds_ours(&self.path) {
             return Err(self.conflict());
         }
@@ -377,6 +379,7 @@ impl OnDisk {
     fn conflict(&self) -> SaveError {
         SaveError::Conflict {
             path: self.path.clone(),
+            theirs: None,
         }
     }
 
@@ -400,149 +403,159 @@ impl OnDisk {
         }
     }
 
-    /// Puts `bytes` in the record's place, checking as it does that what it replaces is
-    /// what we loaded, and keeping the record's owner, group and mode. Gives the new stamp.
+    /// Puts `bytes` in the record's place and keeps the record's own file (its owner, group,
+    /// mode, ACLs and extended attributes stay, whoever saves): the new text goes to a
+    /// temporary file T, T and the record swap names (the record's file is now at T's
+    /// private name, where it is checked and rewritten), and swap back. A change someone
+    /// else made meanwhile is found at either swap and put back in the record's place.
+    /// Gives the new stamp.
     fn replace(&self, bytes: &[u8]) -> Result<Option<Stamp>, SaveError> {
+        use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
         let path = &self.path;
-        let Ok(meta) = fs::metadata(path) else {
-            // Gone (removed, moved away): written anew, unless a file took its name since.
-            let tmp = write_temp(path, bytes).map_err(|e| self.io(e))?;
+        let mode = fs::metadata(path).map(|m| m.mode() & 0o7777).ok();
+        let tmp = write_record_temp(path, bytes, mode).map_err(|e| self.io(e))?;
+        let ours = sha256_hex(bytes);
+        hook(path, "written");
+        if let Err(e) = exchange(tmp.path(), path) {
+            // The temporary file is there: the record is not. Never created again.
+            if e.kind() == io::ErrorKind::NotFound && fs::metadata(folder_of(path)).is_ok() {
+                return Err(SaveError::Vanished { path: path.clone() });
+            }
+            if !cannot_exchange(&e) {
+                return Err(self.io(e));
+            }
+            // A file system that cannot swap names: one last look, then a plain rename. The
+            // new file is the saving user's, with the record's mode but not its ACLs or
+            // extended attributes; as another account, the record becomes theirs.
+            if !self.holds_ours(path) {
+                return Err(self.conflict());
+            }
+            if let Some(mode) = mode {
+                let _ = tmp
+                    .as_file()
+                    .set_permissions(fs::Permissions::from_mode(mode));
+            }
             let stamp = stamp_of(tmp.as_file()).map_err(|e| self.io(e))?;
-            before_replace(path);
-            return match tmp.persist_noclobber(path) {
-                Ok(_) => {
-                    sync_dir(path);
-                    Ok(stamp)
-                }
-                Err(e) if e.error.kind() == io::ErrorKind::AlreadyExists => Err(self.conflict()),
-                Err(e) => Err(self.io(e.error)),
-            };
-        };
-        let tmp = write_temp(path, bytes).map_err(|e| self.io(e))?;
-        // A new file is the saving user's: it takes the record's place only if it can be
-        // given the record's owner and group (as root, or the owner in the record's group).
-        // Otherwise the record is written in place, which keeps both.
-        if !same_owner(tmp.as_file(), &meta) {
-            drop(tmp);
-            return self.write_in_place(bytes);
-        }
-        let stamp = stamp_of(tmp.as_file()).map_err(|e| self.io(e))?;
-        before_replace(path);
-        match exchange(tmp.path(), path) {
-            Ok(()) => {
-                // What was the record is now at the temporary name: if it is not what we
-                // loaded, someone wrote it in the meantime; theirs goes back.
-                if !self.holds_ours(tmp.path()) {
-                    if exchange(tmp.path(), path).is_err() {
-                        fs::rename(tmp.path(), path).map_err(|e| self.io(e))?;
-                    }
-                    return Err(self.conflict());
-                }
-                // Dropping the temporary file removes the old record.
-                drop(tmp);
-                sync_dir(path);
-                Ok(stamp)
-            }
-            // A file system that cannot swap names: the best left is to look once more,
-            // as late as possible, and rename.
-            Err(e) if cannot_exchange(&e) => {
-                if !self.holds_ours(path) {
-                    return Err(self.conflict());
-                }
-                tmp.persist(path).map_err(|e| self.io(e.error))?;
-                sync_dir(path);
-                Ok(stamp)
-            }
-            Err(e) => Err(self.io(e)),
-        }
-    }
-
-    /// Writes the record into its own file, for a user who may write it but whose new file
-    /// could not have the record's owner. A complete copy of the new text is put beside it
-    /// first (`.NAME.saving`), so that a save cut short mid-write is completed by the next
-    /// editor ([`remove_stale_temp_files`]).
-    fn write_in_place(&self, bytes: &[u8]) -> Result<Option<Stamp>, SaveError> {
-        use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
-        let path = &self.path;
-        let journal = journal_path(path);
-        let copy = write_temp(path, bytes).map_err(|e| self.io(e))?;
-        copy.persist(&journal).map_err(|e| self.io(e.error))?;
-        sync_dir(path);
-        let done = |r: Result<Option<Stamp>, SaveError>| {
-            let _ = fs::remove_file(&journal);
+            tmp.persist(path).map_err(|e| self.io(e.error))?;
             sync_dir(path);
-            r
-        };
-        before_replace(path);
-        let file = match fs::OpenOptions::new()
+            return Ok(stamp);
+        }
+        // The record's name holds our new text; the record's own file is at T.
+        let tmp = tmp.into_temp_path();
+        hook(path, "exchanged");
+        if !self.holds_ours(&tmp) {
+            return Err(self.swap_back(tmp));
+        }
+        // Rewritten through T's name: a private one, that nobody else writes to.
+        let rewritten = fs::OpenOptions::new()
             .read(true)
             .write(true)
             .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
-            .open(path)
-        {
-            Ok(f) => f,
-            Err(e) => return done(Err(self.io(e))),
-        };
-        // The last look, at the very file about to be written.
-        let ours = match file.metadata() {
-            Ok(m) if m.is_file() && m.nlink() == 1 => {
-                stamp_of(&file)
-                    .ok()
-                    .flatten()
-                    .is_some_and(|s| Some(s) == self.stamp)
-                    || hash_reader_all(&file).is_ok_and(|h| h == self.sha256)
-            }
-            _ => false,
-        };
-        if !ours {
-            return done(Err(self.conflict()));
-        }
-        // Room for the new text is taken first: a full disk then fails the save before the
-        // record is touched.
-        if let Err(e) = reserve(&file, bytes.len() as u64) {
-            return done(Err(self.io(e)));
-        }
-        if let Err(cause) = overwrite(&file, bytes) {
-            // The record may be cut short now: the copy stays, for the next edit to finish.
-            return Err(SaveError::CutShort {
-                path: path.clone(),
-                copy: journal,
-                cause,
+            .open(&tmp)
+            .and_then(|file| {
+                overwrite(&file, bytes)?;
+                Ok((stamp_of(&file)?, file.metadata()?.ino()))
             });
+        let (written, ino) = match rewritten {
+            Ok(done) => done,
+            Err(e) => {
+                // The record's name has the whole new text; the record's own file (at T)
+                // may be cut short. Swapped back, the new text is in the record's file
+                // only if the rewrite went through: kept for the next editor otherwise.
+                let _ = tmp.keep();
+                return Err(self.io(e));
+            }
+        };
+        hook(path, "rewritten");
+        if let Err(e) = exchange(&tmp, path) {
+            // Both names hold our text; T holds the record's own file: the next editor
+            // swaps it back (see `remove_stale_temp_files`).
+            let _ = tmp.keep();
+            return Err(self.io(e));
         }
-        // An editor or git that renamed its file over the record meanwhile has the name:
-        // what we wrote went to the old file, theirs stays.
-        let ino = file.metadata().map(|m| m.ino()).ok();
-        if stamp(path).map(|s| s.2) != ino {
-            return done(Err(self.conflict()));
+        // T holds our temporary file again: exactly our text, unless someone wrote to the
+        // record's name while it named that file. Theirs goes back.
+        let untouched = fs::symlink_metadata(&tmp).is_ok_and(|m| m.nlink() == 1)
+            && hash_file(&tmp).is_ok_and(|h| h == ours);
+        if !untouched {
+            return Err(self.swap_back(tmp));
         }
-        done(stamp_of(&file).map_err(|e| self.io(e)))
+        drop(tmp);
+        sync_dir(path);
+        // Written after our last look: the next save finds out by the text.
+        let now = stamp(path);
+        Ok(if now.is_some_and(|s| s.2 == ino) && now == written {
+            written
+        } else {
+            None
+        })
+    }
+
+    /// Puts back in the record's place what T holds (someone else's version, or the record's
+    /// own file with it), and gives the conflict. Never removes a file that may hold their
+    /// text: when the names cannot be swapped back, their version is kept under a visible
+    /// name, and the error says which.
+    fn swap_back(&self, tmp: tempfile::TempPath) -> SaveError {
+        let path = &self.path;
+        if exchange(&tmp, path).is_ok() {
+            // T holds our text now; it goes. The record's name has the version we found.
+            clear_save_mark(path);
+            drop(tmp);
+            sync_dir(path);
+            return self.conflict();
+        }
+        let at = tmp.keep().unwrap_or_default();
+        SaveError::Conflict {
+            path: path.clone(),
+            theirs: Some(keep_visibly(path, &at, "theirs").unwrap_or(at)),
+        }
     }
 }
 
-/// Whether the new file `file` has (or could be given) the owner and group of the record
-/// `meta` describes.
-fn same_owner(file: &fs::File, meta: &fs::Metadata) -> bool {
-    use std::os::fd::AsRawFd;
+/// The mode bit (sticky, meaningless on a regular file) that marks a save's temporary file
+/// while it has the record's name: only such a file is ever swapped back by the next editor.
+const SAVE_MARK: u32 = 0o1000;
+
+/// Clears [`SAVE_MARK`] from what now has the record's name (a save's temporary file that
+/// became the record after someone else wrote to it).
+fn clear_save_mark(path: &Path) {
     use std::os::unix::fs::{MetadataExt, PermissionsExt};
-    let Ok(mine) = file.metadata() else {
-        return false;
-    };
-    if (mine.uid(), mine.gid()) == (meta.uid(), meta.gid()) {
-        return true;
+    if let Ok(m) = fs::symlink_metadata(path)
+        && m.is_file()
+        && m.mode() & SAVE_MARK != 0
+    {
+        let _ = fs::set_permissions(path, fs::Permissions::from_mode(m.mode() & 0o6777));
     }
-    // Root may give it any owner; an owner may give it any group of theirs.
-    let changed = unsafe { libc::fchown(file.as_raw_fd(), meta.uid(), meta.gid()) } == 0;
-    // A change of owner clears set-id bits: the mode is set again after it.
-    changed
-        && file
-            .set_permissions(fs::Permissions::from_mode(meta.mode() & 0o7777))
-            .is_ok()
 }
 
-/// Replaces the contents of an open file with `bytes` and flushes it to disk. Cut first,
-/// so that a write cut short leaves a beginning of the new text, which the copy beside the
-/// record completes.
+/// Renames `file` (beside the record) to the first free `NAME.KIND.toml`,
+/// `NAME.KIND-2.toml`, ...: never over a file. Gives the new name.
+fn keep_visibly(record: &Path, file: &Path, kind: &str) -> io::Result<PathBuf> {
+    let stem = record
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "assessment".into());
+    let dir = folder_of(record);
+    for n in 1..1000 {
+        let target = super::conflict::numbered(dir, &stem, kind, n);
+        // A hard link then the removal of the old name: a rename would replace a file.
+        match fs::hard_link(file, &target) {
+            Ok(()) => {
+                fs::remove_file(file)?;
+                sync_dir(record);
+                return Ok(target);
+            }
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(io::Error::new(
+        io::ErrorKind::AlreadyExists,
+        "no free file name",
+    ))
+}
+
+/// Replaces the contents of an open file with `bytes` and flushes it to disk.
 fn overwrite(file: &fs::File, bytes: &[u8]) -> io::Result<()> {
     use std::os::unix::fs::FileExt;
     file.set_len(0)?;
@@ -550,48 +563,11 @@ fn overwrite(file: &fs::File, bytes: &[u8]) -> io::Result<()> {
     file.sync_all()
 }
 
-/// Makes sure `len` bytes of `file` are allocated on disk (where the file system can say).
-fn reserve(file: &fs::File, len: u64) -> io::Result<()> {
-    use std::os::fd::AsRawFd;
-    match unsafe { libc::posix_fallocate(file.as_raw_fd(), 0, len as libc::off_t) } {
-        0 | libc::EOPNOTSUPP | libc::EINVAL => Ok(()),
-        e => Err(io::Error::from_raw_os_error(e)),
-    }
-}
-
 /// The stamp of an open file.
 fn stamp_of(file: &fs::File) -> io::Result<Option<Stamp>> {
     use std::os::unix::fs::MetadataExt;
     let m = file.metadata()?;
     Ok(m.modified().ok().map(|t| (m.len(), t, m.ino())))
-}
-
-/// SHA-256 of an open file, read from its start.
-fn hash_reader_all(file: &fs::File) -> io::Result<String> {
-    use sha2::Digest;
-    use std::os::unix::fs::FileExt;
-    let mut hasher = sha2::Sha256::new();
-    let mut buf = vec![0u8; 64 * 1024];
-    let mut at = 0;
-    loop {
-        match file.read_at(&mut buf, at)? {
-            0 => return Ok(crate::hex(&hasher.finalize())),
-            n => {
-                hasher.update(&buf[..n]);
-                at += n as u64;
-            }
-        }
-    }
-}
-
-/// `.NAME.saving` beside `NAME`: the complete new text of a save written in place, until
-/// it is done.
-fn journal_path(record: &Path) -> PathBuf {
-    let name = record
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    record.with_file_name(format!(".{name}.saving"))
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -604,10 +580,15 @@ pub enum SaveError {
     )]
     Io { path: PathBuf, cause: io::Error },
     #[error(
-        "{} was changed by someone else since it was opened; not overwriting it",
-        display_path(path)
+        "{} was changed by someone else since it was opened; not overwriting it{}",
+        display_path(path),
+        theirs.as_ref().map(|t| format!(" (their version could not be put back: it is in {})", display_path(t))).unwrap_or_default()
     )]
-    Conflict { path: PathBuf },
+    Conflict {
+        path: PathBuf,
+        /// Where their version is, when it could not be put back in the record's place.
+        theirs: Option<PathBuf>,
+    },
     #[error(
         "{} was moved away or deleted since it was opened; not creating it again",
         display_path(path)
@@ -636,16 +617,6 @@ pub enum SaveError {
         path: PathBuf,
         owner: u32,
         mode: u32,
-    },
-    #[error(
-        "cannot finish saving {}: {cause}; the file may be cut short, and the whole new text is in {}: the next edit of the record completes it",
-        display_path(path),
-        display_path(copy)
-    )]
-    CutShort {
-        path: PathBuf,
-        copy: PathBuf,
-        cause: io::Error,
     },
     #[error(
         "not changing {}: it has {links} hard links, and saving replaces the file, which would leave the other names with the old text; edit a copy, or the one name that should change after removing the others",
@@ -689,9 +660,25 @@ fn write_stamped(path: &Path, bytes: &[u8]) -> io::Result<Option<Stamp>> {
 #[doc(hidden)]
 pub static BEFORE_REPLACE: std::sync::RwLock<Option<fn(&Path)>> = std::sync::RwLock::new(None);
 
-fn before_replace(path: &Path) {
-    if let Some(hook) = *BEFORE_REPLACE.read().unwrap_or_else(|e| e.into_inner()) {
+/// For tests: called with the record's path and the step a save is at: `written` (the new
+/// text is in its temporary file; [`BEFORE_REPLACE`] is called then too), `exchanged` (the
+/// record's file is at the temporary name, not yet checked), `rewritten` (it holds the new
+/// text, not yet swapped back).
+#[doc(hidden)]
+pub static HOOK: std::sync::RwLock<Option<StepHook>> = std::sync::RwLock::new(None);
+
+/// A test's [`HOOK`]: the record's path, and the step.
+#[doc(hidden)]
+pub type StepHook = fn(&Path, &str);
+
+fn hook(path: &Path, step: &str) {
+    if step == "written"
+        && let Some(hook) = *BEFORE_REPLACE.read().unwrap_or_else(|e| e.into_inner())
+    {
         hook(path);
+    }
+    if let Some(hook) = *HOOK.read().unwrap_or_else(|e| e.into_inner()) {
+        hook(path, step);
     }
 }
 
@@ -732,6 +719,32 @@ fn write_temp(path: &Path, bytes: &[u8]) -> io::Result<tempfile::NamedTempFile> 
     Ok(tmp)
 }
 
+/// The new text of a record in a flushed temporary file beside it, named after the text's
+/// SHA-256 (`.NAME.XXXXXX.HASH.tmp`, so that the next editor knows it for a save's own text)
+/// and marked with [`SAVE_MARK`] on top of the record's `mode`.
+fn write_record_temp(
+    path: &Path,
+    bytes: &[u8],
+    mode: Option<u32>,
+) -> io::Result<tempfile::NamedTempFile> {
+    use std::os::unix::fs::PermissionsExt;
+    let (prefix, suffix) = temp_affixes(path);
+    let mut tmp = tempfile::Builder::new()
+        .prefix(&prefix)
+        .suffix(&format!(".{}{suffix}", &sha256_hex(bytes)[..HASH_IN_NAME]))
+        .permissions(fs::Permissions::from_mode(0o600))
+        .tempfile_in(folder_of(path))?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().set_permissions(fs::Permissions::from_mode(
+        mode.unwrap_or(0o600) & 0o6777 | SAVE_MARK,
+    ))?;
+    tmp.as_file().sync_all()?;
+    Ok(tmp)
+}
+
+/// How many hex digits of the new text's SHA-256 a save's temporary file is named with.
+const HASH_IN_NAME: usize = 16;
+
 /// Makes a rename in the folder of `path` durable.
 fn sync_dir(path: &Path) {
     if let Ok(d) = fs::File::open(folder_of(path)) {
@@ -758,67 +771,105 @@ fn temp_affixes(path: &Path) -> (String, &'static str) {
 }
 
 /// Whether `name` is one of the temporary files of a save of `record`: `.NAME.` + six random
-/// characters + `.tmp`, never the record or its lock.
+/// characters (then, for a record's new text, `.` and its hash) + `.tmp`, never the record
+/// or its lock.
 fn is_temp_file_of(record: &Path, name: &str) -> bool {
     let (prefix, suffix) = temp_affixes(record);
-    name.starts_with(&prefix)
-        && name.ends_with(suffix)
-        && name.len() == prefix.len() + 6 + suffix.len()
+    name.strip_prefix(&prefix)
+        .and_then(|rest| rest.strip_suffix(suffix))
+        .is_some_and(|mid| {
+            mid.len() == 6 || (mid.len() == 7 + HASH_IN_NAME && mid.as_bytes()[6] == b'.')
+        })
 }
 
-/// Removes temporary files that interrupted saves of `record` left behind, first completing
-/// a save written in place that was cut short. Only safe while holding the record's lock
-/// (no save of it can be under way).
-pub fn remove_stale_temp_files(record: &Path) {
-    complete_in_place_save(record);
+/// The hash a save's temporary file is named with: that of the text it was written with.
+fn hash_in_name(name: &str) -> Option<&str> {
+    let stem = name.strip_suffix(".tmp")?;
+    let (_, hash) = stem.rsplit_once('.')?;
+    (hash.len() == HASH_IN_NAME).then_some(hash)
+}
+
+/// Clears what interrupted saves of `record` left behind. Only safe while holding the
+/// record's lock (no save of it can be under way). A save stopped between its two swaps left
+/// the record's own file at the temporary name and its new text (a file marked with
+/// [`SAVE_MARK`]) at the record's: they are swapped back, the record's file completed first
+/// if it was being rewritten. A temporary file is then removed when it holds the record's
+/// text, the text of the save that made it, or no complete record (a torn write); any other
+/// (someone else's version, swapped out when the save stopped) is kept as
+/// `NAME.recovered.toml` (or `-2`, ...). Gives the files kept.
+pub fn remove_stale_temp_files(record: &Path) -> Vec<PathBuf> {
+    let mut kept = Vec::new();
     for entry in fs::read_dir(folder_of(record))
         .into_iter()
         .flatten()
         .flatten()
     {
-        if is_temp_file_of(record, &entry.file_name().to_string_lossy()) {
-            let _ = fs::remove_file(entry.path());
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !is_temp_file_of(record, &name) {
+            continue;
+        }
+        let temp = entry.path();
+        swap_back_stopped_save(record, &temp, &name);
+        let Some(text) = read_small(&temp) else {
+            // Not a regular file (a link, a folder someone put there): left alone.
+            continue;
+        };
+        let hash = sha256_hex(&text);
+        let own = hash_in_name(&name).is_some_and(|h| hash.starts_with(h));
+        let same = read_small(record).is_some_and(|r| r == text);
+        let complete = std::str::from_utf8(&text).is_ok_and(|t| parse(record, t).is_ok());
+        if own || same || !complete {
+            let _ = fs::remove_file(&temp);
+            sync_dir(record);
+        } else if let Ok(at) = keep_visibly(record, &temp, "recovered") {
+            kept.push(at);
         }
     }
+    kept
 }
 
-/// A save written in place (see [`OnDisk::write_in_place`]) and cut short leaves the
-/// record holding a beginning of its new text, and the whole of it in `.NAME.saving`: the
-/// rest is written. A record that is anything else (the old text, someone else's) is left
-/// as it is, and the copy goes.
-fn complete_in_place_save(record: &Path) {
-    use std::os::unix::fs::OpenOptionsExt;
-    let journal = journal_path(record);
-    let Ok(copy) = crate::open_regular(&journal) else {
+/// See [`remove_stale_temp_files`]: swaps back a save stopped between its swaps. Only when
+/// the record's name holds a save's marked temporary file with the whole text `temp` was
+/// named with, and `temp` holds a complete record or a beginning of that text.
+fn swap_back_stopped_save(record: &Path, temp: &Path, name: &str) {
+    use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
+    let Some(hash) = hash_in_name(name) else {
         return;
     };
-    let mut new = Vec::new();
-    if copy.take(MAX_FILE_BYTES + 1).read_to_end(&mut new).is_err() {
+    let marked = fs::symlink_metadata(record)
+        .is_ok_and(|m| m.is_file() && m.nlink() == 1 && m.mode() & SAVE_MARK != 0);
+    let (Some(new), Some(old)) = (read_small(record), read_small(temp)) else {
+        return;
+    };
+    if !marked || !sha256_hex(&new).starts_with(hash) {
         return;
     }
-    let file = fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
-        .open(record);
-    if let Some(file) = file
-        .ok()
-        .filter(|f| f.metadata().is_ok_and(|m| m.is_file()))
-    {
-        let mut now = Vec::new();
-        let torn = (&file)
-            .take(new.len() as u64 + 1)
-            .read_to_end(&mut now)
-            .is_ok()
-            && now.len() < new.len()
-            && new.starts_with(&now);
-        if torn && overwrite(&file, &new).is_err() {
-            // Kept for the next editor to try again.
+    let complete = std::str::from_utf8(&old).is_ok_and(|t| parse(record, t).is_ok());
+    if !complete {
+        if !new.starts_with(&old) {
+            return;
+        }
+        // Cut short while it was being rewritten: the rest is written.
+        let file = fs::OpenOptions::new()
+            .write(true)
+            .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+            .open(temp);
+        if file.and_then(|f| overwrite(&f, &new)).is_err() {
             return;
         }
     }
-    let _ = fs::remove_file(&journal);
-    sync_dir(record);
+    if exchange(temp, record).is_ok() {
+        sync_dir(record);
+    }
+}
+
+/// The contents of a regular file (never through a link), if it is no larger than a record
+/// may be.
+fn read_small(path: &Path) -> Option<Vec<u8>> {
+    let file = crate::open_regular(path).ok()?;
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes).ok()?;
+    (bytes.len() as u64 <= MAX_FILE_BYTES).then_some(bytes)
 }
 
 /// Where a path leads: its canonical form, or for a file that does not exist yet, its
@@ -863,9 +914,9 @@ pub fn owned_by_record(record: &Path, out: &Path) -> Option<&'static str> {
         return Some("it is the record's lock file");
     }
     let in_record_dir = resolved(record).is_some_and(|at| at.parent() == out_at.parent());
-    let temp_name = out_at.file_name().is_some_and(|n| {
-        is_temp_file_of(record, &n.to_string_lossy()) || Some(n) == journal_path(record).file_name()
-    });
+    let temp_name = out_at
+        .file_name()
+        .is_some_and(|n| is_temp_file_of(record, &n.to_string_lossy()));
     if in_record_dir && temp_name {
         return Some("it is named like the record's temporary files");
     }
@@ -1032,58 +1083,21 @@ fn hash_file(path: &Path) -> io::Result<String> {
 mod tests {
     use super::*;
 
-    /// The colleague of the in-place test: writes their version while the save is under way.
-    fn colleague(path: &Path) {
-        if path.file_name().is_some_and(|n| n == "in-place-gap.toml") {
-            fs::write(path, "theirs\n").unwrap();
-        }
-    }
-
-    /// The save of a user who may write a record but not own a new file in its place goes
-    /// into the record's own file: a change made meanwhile is kept all the same, and
-    /// nothing is left beside it.
+    /// Only a save's own temporary names are its: six random characters, then for a
+    /// record's new text its hash.
     #[test]
-    fn a_save_in_place_keeps_a_change_made_meanwhile() {
-        use std::os::unix::fs::MetadataExt;
-        let dir = tempfile::TempDir::new().unwrap();
-        for name in ["in-place.toml", "in-place-gap.toml"] {
-            let path = dir.path().join(name);
-            fs::copy("reports/example-assessment.toml", &path).unwrap();
-            let ino = fs::metadata(&path).unwrap().ino();
-            let disk = OnDisk::of(&open(&path, &Access::Unrestricted).unwrap());
-            *BEFORE_REPLACE.write().unwrap() = Some(colleague);
-            let saved = disk.write_in_place(b"mine\n");
-            let now = fs::read_to_string(&path).unwrap();
-            if name == "in-place.toml" {
-                assert!(saved.is_ok(), "{saved:?}");
-                assert_eq!(now, "mine\n");
-            } else {
-                assert!(
-                    matches!(saved, Err(SaveError::Conflict { .. })),
-                    "{saved:?}"
-                );
-                assert_eq!(now, "theirs\n");
-            }
-            assert_eq!(fs::metadata(&path).unwrap().ino(), ino, "the same file");
-            assert!(!journal_path(&path).exists());
-        }
-    }
-
-    /// A save written in place and cut short (its copy beside the record, the record a
-    /// beginning of it) is completed by the next editor; a record someone else wrote since
-    /// is left alone.
-    #[test]
-    fn a_save_in_place_cut_short_is_completed_by_the_next_editor() {
-        let dir = tempfile::TempDir::new().unwrap();
-        let new = "schema = 2\n# the whole new text\n";
-        for (record, after) in [("", new), ("schema = 2\n# the wh", new), ("other", "other")] {
-            let path = dir.path().join("a.toml");
-            fs::write(&path, record).unwrap();
-            fs::write(journal_path(&path), new).unwrap();
-            let _held = super::super::lock::lock(&path).unwrap();
-            assert_eq!(fs::read_to_string(&path).unwrap(), after, "from {record:?}");
-            assert!(!journal_path(&path).exists());
-        }
+    fn the_temporary_names_of_a_save() {
+        let r = Path::new("dir/a.toml");
+        assert!(is_temp_file_of(r, ".a.toml.Ab3dE6.tmp"));
+        assert!(is_temp_file_of(r, ".a.toml.Ab3dE6.0123456789abcdef.tmp"));
+        assert!(!is_temp_file_of(r, ".a.toml.Ab3dE6.0123.tmp"));
+        assert!(!is_temp_file_of(r, ".a.toml.lock"));
+        assert!(!is_temp_file_of(r, ".a.toml.saving"));
+        assert_eq!(
+            hash_in_name(".a.toml.Ab3dE6.0123456789abcdef.tmp"),
+            Some("0123456789abcdef")
+        );
+        assert_eq!(hash_in_name(".a.toml.Ab3dE6.tmp"), None);
     }
 
     #[test]

@@ -473,7 +473,8 @@ impl<T: Tty> Loop<T> {
         match action {
             Some(a) => {
                 // The quit prompt says where an unfinished form will go: look now.
-                if a == Action::Quit {
+                // Read-only, nothing is kept, and nothing is created to look.
+                if a == Action::Quit && !app.read_only {
                     app.report(Report::DraftsGo(self.files.draft_place(&app.opened.access)));
                 }
                 apply(app, a);

@@ -121,7 +121,7 @@ impl Persistence {
             mine: Mine::None,
             clock,
             retry,
-            elsewhere: fallback_places(),
+            elsewhere: conflict::fallback_places(),
             hash: Arc::new(evidence::hash_local_file),
             write_mine: conflict::write_mine,
         }
@@ -203,8 +203,8 @@ impl Persistence {
         let gone = matches!(e, Vanished { .. });
         match e {
             // A save of the file we were on before our answers went elsewhere: stale.
-            Conflict { path } | Vanished { path } if path != app.opened.path => {}
-            Conflict { path } | Vanished { path } if app.save != SaveState::Conflict => {
+            Conflict { path, .. } | Vanished { path } if path != app.opened.path => {}
+            Conflict { path, .. } | Vanished { path } if app.save != SaveState::Conflict => {
                 self.gone = gone;
                 // Nothing more is written to their file; the dialog comes with the copy.
                 app.report(Report::ChangedOnDisk);
@@ -309,7 +309,9 @@ impl Persistence {
         if app.read_only {
             match store::open(&path, &app.opened.access) {
                 Ok(opened) => {
-                    self.seen = store::stamp(&path);
+                    // The stamp of what was read, not of what is there now: a save that
+                    // lands meanwhile is read at the next look.
+                    self.seen = opened.disk_stamp;
                     app.report(Report::Opened {
                         opened: Box::new(opened),
                         message: "read the file again".into(),
@@ -609,39 +611,9 @@ impl Persistence {
     /// saves is raised as far as it may be first.
     fn rescue(&self, app: &mut App) -> Option<PathBuf> {
         raise_file_size_limit();
-        let path = &app.opened.path;
-        let stem = path
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "assessment".into());
-        // Absolute, so that the note in the lock file means the same from any folder.
-        let beside = std::path::absolute(path)
-            .ok()
-            .and_then(|p| p.parent().map(Path::to_path_buf))
-            .unwrap_or_default();
         app.tidy();
-        for dir in std::iter::once(beside).chain(self.elsewhere.iter().cloned()) {
-            for n in 1..100 {
-                let target = conflict::numbered(&dir, &stem, "unsaved", n);
-                match store::create_new(&target, &app.opened.record) {
-                    Ok(()) => return Some(target),
-                    Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
-                    Err(_) => break,
-                }
-            }
-        }
-        None
+        conflict::rescue(&app.opened.path, &app.opened.record, &self.elsewhere)
     }
-}
-
-/// Where answers and drafts go when the record's folder takes nothing: `$HOME`, then the
-/// temporary folder.
-fn fallback_places() -> Vec<PathBuf> {
-    std::env::var_os("HOME")
-        .map(PathBuf::from)
-        .into_iter()
-        .chain([std::env::temp_dir()])
-        .collect()
 }
 
 /// A file-size limit (`ulimit -f`) that made the saves fail would stop the rescue copies
