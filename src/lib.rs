@@ -11,7 +11,6 @@ pub mod conformance;
 pub mod diagnostic;
 #[doc(hidden)]
 pub mod fuzz;
-pub mod plain;
 pub mod questionnaire;
 pub mod rating;
 pub mod record;

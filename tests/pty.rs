@@ -28,6 +28,7 @@ impl Session {
     fn start_with(dir: &Path, args: &[&str], env: &[(&str, &Path)]) -> Session {
         let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_vse-assess"));
         cmd.args(args);
+        cmd.env("VSE_ASSESS_TODAY", common::TODAY);
         for (k, v) in env {
             cmd.env(k, v);
         }
@@ -235,6 +236,10 @@ fn sigterm_and_sighup_save_and_exit_promptly() {
         // Under a second when alone; generous here, as the rest of the suite runs alongside.
         let took = s.wait_exit(Duration::from_secs(10));
         assert!(took < Duration::from_secs(5), "{sig}: {took:?}");
+        // 128 + the signal: a script can tell an interview ended by a signal from a quit.
+        let status = s.pty.child.try_wait().unwrap().expect("ended");
+        let want = if sig == "-TERM" { 143 } else { 129 };
+        assert_eq!(status.exit_code(), want, "{sig}: {status:?}");
         let r = store::open(&tmp.path().join("a.toml"), &Access::Unrestricted)
             .unwrap()
             .record;

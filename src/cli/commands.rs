@@ -89,7 +89,7 @@ pub fn run(command: Command) -> Result<ExitCode> {
                     (None, false) => None,
                 };
                 let (stdin, stdout) = (std::io::stdin(), std::io::stdout());
-                crate::plain::run(
+                crate::tui::plain::run(
                     &mut opened,
                     lock.as_mut(),
                     why.as_deref(),

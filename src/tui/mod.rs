@@ -1,4 +1,5 @@
-//! `vse-assess interview`: the terminal UI. The event loop here takes keys, signals and what
+//! `vse-assess interview`: the terminal UI, full screen, and beside it [`plain`], the same
+//! interview line by line (screen readers, dumb terminals, scripts). The event loop here takes keys, signals and what
 //! its workers found, and hands them to [`app`], which holds the state and changes it in
 //! `App::update` (keys) and `App::report` (what was found on disk); `terminal` is the real
 //! terminal and job control, `persistence` the files (saving, the copy after a conflict,
@@ -15,6 +16,7 @@ mod loop_tests;
 pub mod markdown;
 pub mod output;
 mod persistence;
+pub mod plain;
 mod terminal;
 pub mod theme;
 pub mod view;
