@@ -493,17 +493,7 @@ pub fn edit_action(
 /// Removes an action from its finding; returns it.
 pub fn remove_action(record: &mut Record, action: &str) -> Result<Action, Refused> {
     editable(record)?;
-    action_mut(record, action)?;
-    let f = record
-        .findings
-        .iter_mut()
-        .find(|f| f.actions.iter().any(|a| a.id.eq_ignore_ascii_case(action)))
-        .expect("found");
-    let i = f
-        .actions
-        .iter()
-        .position(|a| a.id.eq_ignore_ascii_case(action))
-        .expect("found");
+    let (f, i) = holder_of(record, action)?;
     let removed = f.actions.remove(i);
     record.issue(&removed.id);
     Ok(removed)
@@ -516,18 +506,9 @@ pub fn set_action_status(
     status: ActionStatus,
 ) -> Result<String, Refused> {
     editable(record)?;
-    action_mut(record, action)?;
-    let f = record
-        .findings
-        .iter_mut()
-        .find(|f| f.actions.iter().any(|a| a.id.eq_ignore_ascii_case(action)))
-        .expect("found");
+    let (f, i) = holder_of(record, action)?;
     settle_covers(f);
-    let a = f
-        .actions
-        .iter_mut()
-        .find(|a| a.id.eq_ignore_ascii_case(action))
-        .expect("found");
+    let a = &mut f.actions[i];
     // Reopened: whatever the verification saw of it no longer holds.
     if a.status == ActionStatus::Closed
         && status == ActionStatus::Open
@@ -549,6 +530,15 @@ fn settle_covers(f: &mut Finding) {
 }
 
 fn action_mut<'r>(record: &'r mut Record, action: &str) -> Result<&'r mut Action, Refused> {
+    let (f, i) = holder_of(record, action)?;
+    Ok(&mut f.actions[i])
+}
+
+/// The finding that holds action `action`, and where in its actions it is.
+fn holder_of<'r>(
+    record: &'r mut Record,
+    action: &str,
+) -> Result<(&'r mut Finding, usize), Refused> {
     if record.action(action).is_none() {
         let known = record
             .findings
@@ -564,8 +554,13 @@ fn action_mut<'r>(record: &'r mut Record, action: &str) -> Result<&'r mut Action
     Ok(record
         .findings
         .iter_mut()
-        .flat_map(|f| f.actions.iter_mut())
-        .find(|a| a.id.eq_ignore_ascii_case(action))
+        .find_map(|f| {
+            let i = f
+                .actions
+                .iter()
+                .position(|a| a.id.eq_ignore_ascii_case(action))?;
+            Some((f, i))
+        })
         .expect("found"))
 }
 
