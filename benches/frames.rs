@@ -24,7 +24,10 @@ fn main() {
         );
     let started = Instant::now();
     // The app never writes: saving is the event loop's, and there is none here.
-    let mut app = App::new(store::open(&path, &Access::Unrestricted).expect("a record to measure"));
+    let mut app = App::new(
+        store::open(&path, &Access::Unrestricted, vse_assess::clock::today())
+            .expect("a record to measure"),
+    );
     let opened = started.elapsed();
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("a test terminal");
     let mut frame = |app: &App| {

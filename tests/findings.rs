@@ -126,7 +126,7 @@ fn findings_get_ids_and_are_listed_edited_and_removed() {
     let out = ok(dir, &["finding", "remove", "a.toml", "OFI-1"]);
     assert!(out.contains("removed OFI-1"), "{out}");
 
-    let r = store::open(&dir.join("a.toml"), &Access::Unrestricted)
+    let r = store::open(&dir.join("a.toml"), &Access::Unrestricted, common::today())
         .unwrap()
         .record;
     let nc1 = r.finding("NC-1").unwrap();
@@ -289,7 +289,7 @@ fn a_major_stays_open_until_verified_effective() {
     );
     assert!(err.contains("only a nonconformity"), "{err}");
 
-    let r = store::open(&dir.join("a.toml"), &Access::Unrestricted)
+    let r = store::open(&dir.join("a.toml"), &Access::Unrestricted, common::today())
         .unwrap()
         .record;
     let f = r.finding("NC-1").unwrap();
@@ -318,12 +318,12 @@ fn answer_action_goes_to_the_requirements_one_nonconformity() {
             "Write it",
         ],
     );
-    let r = store::open(&dir.join("a.toml"), &Access::Unrestricted)
+    let r = store::open(&dir.join("a.toml"), &Access::Unrestricted, common::today())
         .unwrap()
         .record;
     assert_eq!(r.finding("NC-1").unwrap().actions[0].what, "Write it");
     ok(dir, &["answer", "a.toml", "7.2.g", "--close-action", "1"]);
-    let r = store::open(&dir.join("a.toml"), &Access::Unrestricted)
+    let r = store::open(&dir.join("a.toml"), &Access::Unrestricted, common::today())
         .unwrap()
         .record;
     assert_eq!(
@@ -499,7 +499,7 @@ fn removing_cited_evidence_unlinks_it_everywhere() {
     );
     let out = ok(dir, &["evidence", "remove", "a.toml", "RR"]);
     assert!(out.contains("unlinked from NC-1, condition 6.a"), "{out}");
-    let r = store::open(&dir.join("a.toml"), &Access::Unrestricted)
+    let r = store::open(&dir.join("a.toml"), &Access::Unrestricted, common::today())
         .unwrap()
         .record;
     assert!(r.finding("NC-1").unwrap().evidence.is_empty());
@@ -635,7 +635,7 @@ fn a_verification_covers_only_the_actions_it_saw() {
         .to_string()
     };
     let state = || {
-        let r = store::open(&dir.join("a.toml"), &Access::Unrestricted)
+        let r = store::open(&dir.join("a.toml"), &Access::Unrestricted, common::today())
             .unwrap()
             .record;
         r.finding("NC-1").unwrap().state()
@@ -680,7 +680,7 @@ fn a_verification_covers_only_the_actions_it_saw() {
     assert!(out.contains("NC-1 is actions closed, to verify"), "{out}");
     ok(dir, &["action", "reopen", "a.toml", "A-1"]);
     ok(dir, &["action", "close", "a.toml", "A-1"]);
-    let r = store::open(&dir.join("a.toml"), &Access::Unrestricted)
+    let r = store::open(&dir.join("a.toml"), &Access::Unrestricted, common::today())
         .unwrap()
         .record;
     let covers = r

@@ -117,7 +117,7 @@ fn seconds_to_report(dir: &Path, n: usize) -> f64 {
     (0..3)
         .map(|_| {
             let start = Instant::now();
-            match store::open(&path, &Access::Unrestricted) {
+            match store::open(&path, &Access::Unrestricted, common::today()) {
                 Err(e @ LoadError::Invalid { .. }) => {
                     let shown = e.to_string();
                     assert_eq!(shown.lines().count(), n);
@@ -260,7 +260,7 @@ fn example_app() -> (TempDir, App) {
     let tmp = TempDir::new().unwrap();
     let path = tmp.path().join("a.toml");
     fs::copy(EXAMPLE, &path).unwrap();
-    let app = App::new(store::open(&path, &Access::Unrestricted).unwrap());
+    let app = App::new(store::open(&path, &Access::Unrestricted, common::today()).unwrap());
     (tmp, app)
 }
 

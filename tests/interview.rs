@@ -23,7 +23,7 @@ use vse_assess::tui::keymap;
 
 fn fresh(dir: &Path) -> PathBuf {
     let path = dir.join("a.toml");
-    vse_assess::tui::open_or_create(&path, &Access::Unrestricted).unwrap();
+    vse_assess::tui::open_or_create(&path, &Access::Unrestricted, common::today()).unwrap();
     path
 }
 
@@ -74,7 +74,7 @@ fn ctrl(c: char) -> KeyEvent {
 fn a_whole_interview_through_update() {
     let tmp = TempDir::new().unwrap();
     let path = fresh(tmp.path());
-    let mut app = App::new(store::open(&path, &Access::Unrestricted).unwrap());
+    let mut app = App::new(store::open(&path, &Access::Unrestricted, common::today()).unwrap());
     // A new record starts on the setup form.
     assert_eq!(app.screen, Screen::Setup);
     app.update(Action::Open); // VSE name
@@ -182,7 +182,9 @@ fn a_whole_interview_through_update() {
 
     // What the loop would save is a valid record holding all of it.
     store::save(&mut app.opened).unwrap();
-    let r = store::open(&path, &Access::Unrestricted).unwrap().record;
+    let r = store::open(&path, &Access::Unrestricted, common::today())
+        .unwrap()
+        .record;
     assert_eq!(r.assessment.vse, "Acme Soft");
     assert_eq!(r.assessment.kind, vse_assess::record::Kind::Audit);
     assert_eq!(r.assessment.participants.len(), 2);
@@ -217,7 +219,7 @@ fn a_whole_interview_through_update() {
 fn rating_all_25_takes_49_keystrokes() {
     let tmp = TempDir::new().unwrap();
     let path = fresh(tmp.path());
-    let mut app = App::new(store::open(&path, &Access::Unrestricted).unwrap());
+    let mut app = App::new(store::open(&path, &Access::Unrestricted, common::today()).unwrap());
     app.update(Action::StartInterview);
     // As a user would: rate what is on screen, then Enter, until nothing is left to rate.
     let unrated = |app: &App| {
@@ -253,7 +255,8 @@ fn rating_all_25_takes_49_keystrokes() {
 #[test]
 fn forms_refuse_what_the_record_check_refuses() {
     let tmp = TempDir::new().unwrap();
-    let mut app = App::new(store::open(&fresh(tmp.path()), &Access::Unrestricted).unwrap());
+    let mut app =
+        App::new(store::open(&fresh(tmp.path()), &Access::Unrestricted, common::today()).unwrap());
     let team = app
         .setup_rows()
         .iter()
@@ -283,7 +286,7 @@ fn forms_refuse_what_the_record_check_refuses() {
 fn ctrl_c_in_a_form_asks_and_keeps_the_draft() {
     let tmp = TempDir::new().unwrap();
     let path = fresh(tmp.path());
-    let mut app = App::new(store::open(&path, &Access::Unrestricted).unwrap());
+    let mut app = App::new(store::open(&path, &Access::Unrestricted, common::today()).unwrap());
     app.update(Action::StartInterview);
     press(&mut app, &[KeyCode::Char('m')]);
     typed(&mut app, "No plan");
@@ -305,7 +308,7 @@ fn ctrl_c_in_a_form_asks_and_keeps_the_draft() {
     // What the event loop does on the way out: save, keep the draft.
     store::save(&mut app.opened).unwrap();
 
-    let mut next = App::new(store::open(&path, &Access::Unrestricted).unwrap());
+    let mut next = App::new(store::open(&path, &Access::Unrestricted, common::today()).unwrap());
     next.restore_draft(&draft);
     assert!(matches!(&next.overlay, Overlay::Editor(e) if e.value(1) == "Review the plan yearly"));
     press(&mut next, &[KeyCode::Enter, KeyCode::Enter, KeyCode::Enter]);
@@ -313,7 +316,7 @@ fn ctrl_c_in_a_form_asks_and_keeps_the_draft() {
     assert_eq!(f.actions[0].what, "Review the plan yearly");
 
     // Nothing open: Ctrl+C quits at once.
-    let mut app = App::new(store::open(&path, &Access::Unrestricted).unwrap());
+    let mut app = App::new(store::open(&path, &Access::Unrestricted, common::today()).unwrap());
     key(&mut app, ctrl('c'));
     assert!(app.quit);
 }
@@ -324,7 +327,7 @@ fn ctrl_c_in_a_form_asks_and_keeps_the_draft() {
 fn editing_notes_keeps_tabs_and_carriage_returns() {
     let tmp = TempDir::new().unwrap();
     let path = fresh(tmp.path());
-    let mut opened = store::open(&path, &Access::Unrestricted).unwrap();
+    let mut opened = store::open(&path, &Access::Unrestricted, common::today()).unwrap();
     opened
         .record
         .requirements
@@ -355,7 +358,7 @@ fn editing_notes_keeps_every_character() {
                  pua \u{10001b} \u{10202e} \u{10000d} \u{100000} \u{f0000} \u{10fffd} end";
     let tmp = TempDir::new().unwrap();
     let path = fresh(tmp.path());
-    let mut opened = store::open(&path, &Access::Unrestricted).unwrap();
+    let mut opened = store::open(&path, &Access::Unrestricted, common::today()).unwrap();
     opened
         .record
         .requirements
@@ -392,7 +395,7 @@ fn editing_notes_keeps_every_character() {
 fn the_changed_file_dialog_takes_no_stray_key() {
     let tmp = TempDir::new().unwrap();
     let path = fresh(tmp.path());
-    let mut app = App::new(store::open(&path, &Access::Unrestricted).unwrap());
+    let mut app = App::new(store::open(&path, &Access::Unrestricted, common::today()).unwrap());
     app.update(Action::StartInterview);
     changed_on_disk(&mut app, &path, tmp.path().join("a.mine.toml"));
     for k in "rkqynq".chars() {
@@ -433,7 +436,8 @@ fn a_changed_questionnaire_is_said_on_screen() {
 #[test]
 fn typing_notes_never_triggers_a_shortcut() {
     let tmp = TempDir::new().unwrap();
-    let mut app = App::new(store::open(&fresh(tmp.path()), &Access::Unrestricted).unwrap());
+    let mut app =
+        App::new(store::open(&fresh(tmp.path()), &Access::Unrestricted, common::today()).unwrap());
     app.update(Action::StartInterview);
     press(&mut app, &[KeyCode::Char('t')]);
     let text = "q quits? f n p l x s v ? 1 2 3 = j o";
@@ -453,7 +457,8 @@ fn typing_notes_never_triggers_a_shortcut() {
 #[test]
 fn only_open_skips_rated_requirements_and_esc_goes_back() {
     let tmp = TempDir::new().unwrap();
-    let mut app = App::new(store::open(&fresh(tmp.path()), &Access::Unrestricted).unwrap());
+    let mut app =
+        App::new(store::open(&fresh(tmp.path()), &Access::Unrestricted, common::today()).unwrap());
     app.update(Action::StartInterview);
     app.update(Action::Next);
     app.update(Action::Rate(Rating::F)); // 7.2.b
@@ -475,7 +480,8 @@ fn only_open_skips_rated_requirements_and_esc_goes_back() {
 
 #[test]
 fn removing_linked_evidence_asks_first() {
-    let mut app = App::new(store::open(Path::new(EXAMPLE), &Access::Unrestricted).unwrap());
+    let mut app =
+        App::new(store::open(Path::new(EXAMPLE), &Access::Unrestricted, common::today()).unwrap());
     app.update(Action::ShowEvidence);
     app.update(Action::Delete);
     assert!(
@@ -569,7 +575,7 @@ fn the_summary_follows_every_change() {
 fn a_signed_off_record_tidied_before_a_save_stays_as_it_is() {
     let tmp = TempDir::new().unwrap();
     let path = common::signed_off_example(tmp.path());
-    let mut app = App::new(store::open(&path, &Access::Unrestricted).unwrap());
+    let mut app = App::new(store::open(&path, &Access::Unrestricted, common::today()).unwrap());
     app.opened
         .record
         .requirements
@@ -663,14 +669,15 @@ fn example_app() -> App {
     let tmp = TempDir::new().unwrap();
     let path = tmp.path().join("example.toml");
     fs::write(&path, text).unwrap();
-    let opened = store::open(&path, &Access::Unrestricted).unwrap();
+    let opened = store::open(&path, &Access::Unrestricted, common::today()).unwrap();
     App::new(opened)
 }
 
 #[test]
 fn snapshot_new_record_form() {
     let tmp = TempDir::new().unwrap();
-    let app = App::new(store::open(&fresh(tmp.path()), &Access::Unrestricted).unwrap());
+    let app =
+        App::new(store::open(&fresh(tmp.path()), &Access::Unrestricted, common::today()).unwrap());
     insta::assert_snapshot!(screen(&app, 80, 24));
 }
 
@@ -854,7 +861,7 @@ fn a_finding_and_an_action_are_edited_from_their_lists() {
 fn reloading_their_version_keeps_the_form_being_written() {
     let tmp = TempDir::new().unwrap();
     let path = fresh(tmp.path());
-    let mut app = App::new(store::open(&path, &Access::Unrestricted).unwrap());
+    let mut app = App::new(store::open(&path, &Access::Unrestricted, common::today()).unwrap());
     app.update(Action::StartInterview);
     press(&mut app, &[KeyCode::Char('m')]);
     typed(&mut app, "Precious finding text");
@@ -867,7 +874,7 @@ fn reloading_their_version_keeps_the_form_being_written() {
     );
     // What the event loop does with the effect.
     app.report(Report::Opened {
-        opened: Box::new(store::open(&path, &Access::Unrestricted).unwrap()),
+        opened: Box::new(store::open(&path, &Access::Unrestricted, common::today()).unwrap()),
         message: "opened".into(),
     });
     assert!(
@@ -884,12 +891,12 @@ fn reloading_their_version_keeps_the_form_being_written() {
 fn reloading_their_version_puts_their_notes_in_the_editor() {
     let tmp = TempDir::new().unwrap();
     let path = fresh(tmp.path());
-    let mut app = App::new(store::open(&path, &Access::Unrestricted).unwrap());
+    let mut app = App::new(store::open(&path, &Access::Unrestricted, common::today()).unwrap());
     app.update(Action::StartInterview);
     press(&mut app, &[KeyCode::Char('t')]);
     typed(&mut app, "my notes");
     // Someone else writes notes of their own.
-    let mut theirs = store::open(&path, &Access::Unrestricted).unwrap();
+    let mut theirs = store::open(&path, &Access::Unrestricted, common::today()).unwrap();
     theirs
         .record
         .requirements
@@ -905,7 +912,7 @@ fn reloading_their_version_puts_their_notes_in_the_editor() {
         [vse_assess::tui::app::Effect::Reload { path: path.clone() }]
     );
     app.report(Report::Opened {
-        opened: Box::new(store::open(&path, &Access::Unrestricted).unwrap()),
+        opened: Box::new(store::open(&path, &Access::Unrestricted, common::today()).unwrap()),
         message: "opened".into(),
     });
     assert!(
@@ -925,7 +932,7 @@ fn reloading_their_version_puts_their_notes_in_the_editor() {
 fn typing_into_a_choice_says_which_keys_change_it() {
     let tmp = TempDir::new().unwrap();
     let path = fresh(tmp.path());
-    let mut app = App::new(store::open(&path, &Access::Unrestricted).unwrap());
+    let mut app = App::new(store::open(&path, &Access::Unrestricted, common::today()).unwrap());
     app.update(Action::StartInterview);
     press(&mut app, &[KeyCode::Char('m')]);
     app.update(Action::PrevField); // the class
@@ -1348,7 +1355,8 @@ fn a_setup_draft_names_its_detail_not_its_row() {
 fn the_setup_form_and_the_command_line_read_one_grammar() {
     use vse_assess::tui::app::SetupRow;
     let tmp = TempDir::new().unwrap();
-    let mut app = App::new(store::open(&fresh(tmp.path()), &Access::Unrestricted).unwrap());
+    let mut app =
+        App::new(store::open(&fresh(tmp.path()), &Access::Unrestricted, common::today()).unwrap());
     app.setup_row = app
         .setup_rows()
         .iter()

@@ -68,7 +68,7 @@ fn kill_9_during_saves_never_tears_the_record() {
         let _ = child.kill(); // SIGKILL
         child.wait().unwrap();
 
-        let opened = store::open(&file, &Access::Unrestricted)
+        let opened = store::open(&file, &Access::Unrestricted, common::today())
             .unwrap_or_else(|e| panic!("kill {i} after {delay:?} left a broken record: {e}"));
         let notes = &opened.record.answer("7.2.a").unwrap().notes;
         if *notes == note {

@@ -36,7 +36,7 @@ fn two_followers_see_the_editor_live_and_idle_for_free() {
     editor.send("f");
     editor.wait_for(" 7.2.a  F");
     let on_disk = |id: &str, j: Judgement| {
-        store::open(&dir.join("a.toml"), &Access::Unrestricted)
+        store::open(&dir.join("a.toml"), &Access::Unrestricted, common::today())
             .ok()
             .and_then(|o| o.record.answer(id).and_then(|a| a.rating))
             == Some(j)

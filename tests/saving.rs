@@ -34,7 +34,7 @@ fn a_change_made_during_the_save_is_never_overwritten() {
     for name in ["in-place.toml", "renamed.toml"] {
         common::new_record(tmp.path(), name);
         let path = tmp.path().join(name);
-        let mut opened = store::open(&path, &Access::Unrestricted).unwrap();
+        let mut opened = store::open(&path, &Access::Unrestricted, common::today()).unwrap();
         opened
             .record
             .requirements
@@ -63,7 +63,7 @@ fn a_change_made_during_the_save_is_never_overwritten() {
     // Without a change in the gap the save goes through, and the next one too.
     common::new_record(tmp.path(), "quiet.toml");
     let path = tmp.path().join("quiet.toml");
-    let mut opened = store::open(&path, &Access::Unrestricted).unwrap();
+    let mut opened = store::open(&path, &Access::Unrestricted, common::today()).unwrap();
     for note in ["first", "second"] {
         opened
             .record
@@ -72,7 +72,7 @@ fn a_change_made_during_the_save_is_never_overwritten() {
             .or_default()
             .notes = note.into();
         store::save(&mut opened).unwrap();
-        let back = store::open(&path, &Access::Unrestricted).unwrap();
+        let back = store::open(&path, &Access::Unrestricted, common::today()).unwrap();
         assert_eq!(back.record.answer("7.2.a").unwrap().notes, note);
     }
 }
@@ -140,7 +140,9 @@ fn two_accounts_share_a_folder_and_no_save_changes_owner_or_mode() {
     assert_eq!(owner_and_mode(&record), (AUDITOR, GROUP, 0o664));
     ok(AUDITOR, &["answer", "b.toml", "7.2.d", "--rating", "N"]);
     assert_eq!(owner_and_mode(&record), (AUDITOR, GROUP, 0o664));
-    let r = store::open(&record, &Access::Unrestricted).unwrap().record;
+    let r = store::open(&record, &Access::Unrestricted, common::today())
+        .unwrap()
+        .record;
     let rated: Vec<_> = ["7.2.a", "7.2.b", "7.2.c", "7.2.d"]
         .iter()
         .map(|id| r.answer(id).and_then(|a| a.rating).map(|j| j.to_string()))
@@ -259,7 +261,7 @@ fn kill_9_during_saves_in_place_never_tears_the_record() {
         child.wait().unwrap();
         // The next editor takes the lock, which finishes a save stopped between its swaps.
         drop(vse_assess::record::lock::lock(&file).unwrap());
-        let opened = store::open(&file, &Access::Unrestricted)
+        let opened = store::open(&file, &Access::Unrestricted, common::today())
             .unwrap_or_else(|e| panic!("kill {i} after {delay:?} left a broken record: {e}"));
         let notes = &opened.record.answer("7.2.a").unwrap().notes;
         if *notes == note {
@@ -285,7 +287,7 @@ fn a_record_moved_away_is_not_created_again() {
     let tmp = TempDir::new().unwrap();
     common::new_record(tmp.path(), "moved.toml");
     let path = tmp.path().join("moved.toml");
-    let mut opened = store::open(&path, &Access::Unrestricted).unwrap();
+    let mut opened = store::open(&path, &Access::Unrestricted, common::today()).unwrap();
     fs::rename(&path, tmp.path().join("elsewhere.toml")).unwrap();
     opened
         .record
@@ -430,7 +432,8 @@ fn a_colleagues_write_at_any_step_of_a_save_is_kept() {
                 let saved = on_thread_as(uid, {
                     let path = path.clone();
                     move || {
-                        let mut opened = store::open(&path, &Access::Unrestricted).unwrap();
+                        let mut opened =
+                            store::open(&path, &Access::Unrestricted, common::today()).unwrap();
                         opened
                             .record
                             .requirements
@@ -471,7 +474,7 @@ fn their_version_is_kept_when_it_cannot_be_put_back() {
     let tmp = TempDir::new().unwrap();
     common::new_record(tmp.path(), "swapback.toml");
     let path = tmp.path().join("swapback.toml");
-    let mut opened = store::open(&path, &Access::Unrestricted).unwrap();
+    let mut opened = store::open(&path, &Access::Unrestricted, common::today()).unwrap();
     opened
         .record
         .requirements
@@ -533,7 +536,8 @@ fn a_save_keeps_the_records_own_file_with_its_attributes() {
         let saved = on_thread_as(uid, {
             let path = path.clone();
             move || {
-                let mut opened = store::open(&path, &Access::Unrestricted).unwrap();
+                let mut opened =
+                    store::open(&path, &Access::Unrestricted, common::today()).unwrap();
                 opened
                     .record
                     .requirements
@@ -544,7 +548,7 @@ fn a_save_keeps_the_records_own_file_with_its_attributes() {
             }
         });
         assert!(saved.is_ok(), "{note}: {saved:?}");
-        let back = store::open(&path, &Access::Unrestricted).unwrap();
+        let back = store::open(&path, &Access::Unrestricted, common::today()).unwrap();
         assert_eq!(back.record.answer("7.2.a").unwrap().notes, note);
         assert_eq!(owner_and_mode(&path), (AUDITOR, GROUP, 0o664), "{note}");
         assert_eq!(xattr(&path).as_deref(), Some(&b"kept"[..]), "{note}");
@@ -621,7 +625,7 @@ fn a_save_killed_at_any_step_leaves_the_record_whole_and_its_own() {
     let tmp = TempDir::new().unwrap();
     let file = shared_record(tmp.path(), &fs::read_to_string(common::EXAMPLE).unwrap());
     let audits = file.parent().unwrap().to_owned();
-    let mut current = store::open(&file, &Access::Unrestricted)
+    let mut current = store::open(&file, &Access::Unrestricted, common::today())
         .unwrap()
         .record
         .answer("7.2.a")
@@ -652,8 +656,8 @@ fn a_save_killed_at_any_step_leaves_the_record_whole_and_its_own() {
             let out = c.output().unwrap();
             drop(vse_assess::record::lock::lock(&file).unwrap());
             let what = format!("killed at {call} #{when}");
-            let opened =
-                store::open(&file, &Access::Unrestricted).unwrap_or_else(|e| panic!("{what}: {e}"));
+            let opened = store::open(&file, &Access::Unrestricted, common::today())
+                .unwrap_or_else(|e| panic!("{what}: {e}"));
             let now = opened.record.answer("7.2.a").unwrap().notes.clone();
             assert!(now == note || now == current, "{what}: {now:?}");
             current = now;
@@ -729,7 +733,9 @@ fn without_name_swaps_a_save_renames_and_the_file_becomes_the_savers() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let r = store::open(&file, &Access::Unrestricted).unwrap().record;
+    let r = store::open(&file, &Access::Unrestricted, common::today())
+        .unwrap()
+        .record;
     assert_eq!(r.answer("7.2.a").unwrap().notes, "renamed");
     assert_eq!(owner_and_mode(&file), (0, GROUP, 0o664));
     let left: Vec<String> = fs::read_dir(file.parent().unwrap())

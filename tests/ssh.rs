@@ -188,7 +188,7 @@ fn interview_over_ssh_and_a_dropped_connection() {
         "took {:?}",
         start.elapsed()
     );
-    let r = store::open(&dir.join("b.toml"), &Access::Unrestricted)
+    let r = store::open(&dir.join("b.toml"), &Access::Unrestricted, common::today())
         .unwrap()
         .record;
     assert_eq!(r.answer("7.2.a").unwrap().rating, Some(Judgement::L));
@@ -214,7 +214,7 @@ fn wait_saved(
 ) -> vse_assess::record::Record {
     let start = Instant::now();
     loop {
-        if let Ok(o) = store::open(path, &Access::Unrestricted)
+        if let Ok(o) = store::open(path, &Access::Unrestricted, common::today())
             && done(&o.record)
         {
             return o.record;

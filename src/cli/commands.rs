@@ -76,7 +76,7 @@ pub fn run(command: Command) -> Result<ExitCode> {
                 store::check_writable(&file)?;
                 Some(lock::lock(&file)?)
             };
-            let mut opened = crate::tui::open_or_create(&file, &access)?;
+            let mut opened = crate::tui::open_or_create(&file, &access, today())?;
             // A final record is shown, never changed: it changes only once reopened.
             let signed_off = opened.record.assessment.sign_off().map(|s| s.describe());
             let mut lock = lock.filter(|_| signed_off.is_none());
@@ -230,7 +230,7 @@ fn invalid(msg: impl Into<String>) -> anyhow::Error {
 
 /// Opens a record for a command: the command line reads whatever it is told to.
 fn open(file: &Path) -> Result<Opened> {
-    let opened = store::open(file, &Access::Unrestricted)?;
+    let opened = store::open(file, &Access::Unrestricted, today())?;
     // A note where answers that could not be saved went: a report made now would miss them.
     if let Some(note) = lock::note_of(&opened.path) {
         say_err!("vse-assess: note: {note}");

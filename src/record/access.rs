@@ -147,10 +147,10 @@ mod tests {
         store::create_new(&record, &made).unwrap();
         let (open, closed) = (Access::Unrestricted, Access::folder_of(&record));
 
-        let opened = store::open(&record, &open).unwrap();
+        let opened = store::open(&record, &open, jiff::civil::date(2026, 11, 30)).unwrap();
         assert_eq!(opened.access, open);
         assert!(matches!(
-            store::open(&record, &closed),
+            store::open(&record, &closed, jiff::civil::date(2026, 11, 30)),
             Err(crate::LoadError::RestrictedQuestionnaire { .. })
         ));
 

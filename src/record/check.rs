@@ -11,14 +11,9 @@ use jiff::civil::Date;
 
 use super::{Metadata, Record, SCHEMA, Status, edit};
 
-/// Every problem in the record, in file order, read today (see [`check_at`]).
-pub fn check(record: &Record, q: &Questionnaire) -> Vec<Problem> {
-    check_at(record, q, crate::clock::today())
-}
-
 /// Every problem in the record, in file order, for a record read on `today`: a date of its
 /// history must not be after [`edit::latest_anywhere`] (the edit layer's one rule).
-pub fn check_at(record: &Record, q: &Questionnaire, today: Date) -> Vec<Problem> {
+pub fn check(record: &Record, q: &Questionnaire, today: Date) -> Vec<Problem> {
     let mut problems = Vec::new();
     let mut p = |path, msg: String| problems.push(Problem::new(path, msg));
 

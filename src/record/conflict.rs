@@ -106,11 +106,15 @@ mod tests {
             "someone's"
         );
         assert_eq!(
-            store::open(&mine, &super::super::access::Access::Unrestricted)
-                .unwrap()
-                .record
-                .assessment
-                .vse,
+            store::open(
+                &mine,
+                &super::super::access::Access::Unrestricted,
+                jiff::civil::date(2026, 11, 30)
+            )
+            .unwrap()
+            .record
+            .assessment
+            .vse,
             "Acme"
         );
     }

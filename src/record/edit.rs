@@ -1337,7 +1337,7 @@ mod tests {
         );
         finalize(&mut r, &q, "Claire Martin", "2026-11-23", nov(23)).unwrap();
         let dated = |r: &Record, today| {
-            crate::record::check_at(r, &q, today)
+            crate::record::check(r, &q, today)
                 .iter()
                 .any(|p| p.message.contains("is in the future"))
         };

@@ -20,7 +20,7 @@ use crate::questionnaire::Requirement;
 use crate::questionnaire::catalog::Loaded;
 use crate::rating::{Judgement, Rating};
 
-pub use check::{check, check_at, check_date};
+pub use check::{check, check_date};
 
 /// The record layout this version writes. Schema 1 records (findings and actions kept under
 /// each requirement, without ids) are read and upgraded ([`v1`]).

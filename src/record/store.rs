@@ -8,6 +8,7 @@ use std::fs;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
+use jiff::civil::Date;
 use serde::Deserialize;
 
 use super::access::Access;
@@ -35,6 +36,9 @@ pub struct Opened {
     pub upgraded_from: Option<u32>,
     /// What it was opened with: reading it again and hashing its evidence use the same.
     pub access: Access,
+    /// The day it was opened on, as the front end read it: what its saves are checked
+    /// against.
+    pub today: Date,
 }
 
 /// The canonical text of a record: what `save` writes.
@@ -96,8 +100,9 @@ pub fn parse_versioned(file: &Path, text: &str) -> Result<(Record, Option<u32>),
 
 /// Reads a record, finds its questionnaire and checks one against the other. A symbolic link
 /// is followed: the record is the file it points to, and saves go there. `access` says which
-/// questionnaire files may be read.
-pub fn open(path: &Path, access: &Access) -> Result<Opened, LoadError> {
+/// questionnaire files may be read; `today` is the day it is read on (no date of its history
+/// may be later), which its saves are checked against too.
+pub fn open(path: &Path, access: &Access, today: Date) -> Result<Opened, LoadError> {
     let path = &real_path(path).map_err(|cause| LoadError::Io {
         file: path.to_owned(),
         cause,
@@ -120,7 +125,7 @@ pub fn open(path: &Path, access: &Access) -> Result<Opened, LoadError> {
         Some((loaded, named)) if named == record.questionnaire => loaded?,
         _ => questionnaire_for(&record, path, access)?,
     };
-    let mut opened = checked(path, &text, record, questionnaire, access)?;
+    let mut opened = checked(path, &text, record, questionnaire, access, today)?;
     opened.upgraded_from = upgraded_from;
     opened.disk_stamp = after.filter(|_| before == after);
     Ok(opened)
@@ -157,9 +162,10 @@ pub fn with_questionnaire(
     text: &str,
     record: Record,
     access: &Access,
+    today: Date,
 ) -> Result<Opened, LoadError> {
     let questionnaire = questionnaire_for(&record, path, access)?;
-    checked(path, text, record, questionnaire, access)
+    checked(path, text, record, questionnaire, access, today)
 }
 
 /// A record and its questionnaire, once checked against each other.
@@ -169,8 +175,9 @@ fn checked(
     record: Record,
     questionnaire: Loaded,
     access: &Access,
+    today: Date,
 ) -> Result<Opened, LoadError> {
-    let problems = check(&record, &questionnaire.questionnaire);
+    let problems = check(&record, &questionnaire.questionnaire, today);
     if !problems.is_empty() {
         return Err(LoadError::invalid(
             path,
@@ -186,6 +193,7 @@ fn checked(
         questionnaire,
         upgraded_from: None,
         access: access.clone(),
+        today,
     })
 }
 
@@ -311,7 +319,11 @@ fn may_write(path: &Path) -> bool {
 pub fn save(opened: &mut Opened) -> Result<(), SaveError> {
     opened.record.tidy();
     let text = to_text(&opened.record);
-    let problems = check(&opened.record, &opened.questionnaire.questionnaire);
+    let problems = check(
+        &opened.record,
+        &opened.questionnaire.questionnaire,
+        opened.today,
+    );
     if !problems.is_empty() {
         return Err(SaveError::Invalid(diagnostic::locate(
             &opened.path,

@@ -94,7 +94,12 @@ impl Interview {
         lock: Option<lock::Lock>,
         set: impl FnOnce(&mut super::Persistence),
     ) -> Interview {
-        let opened = store::open(path, &crate::record::access::Access::Unrestricted).unwrap();
+        let opened = store::open(
+            path,
+            &crate::record::access::Access::Unrestricted,
+            jiff::civil::date(2026, 11, 30),
+        )
+        .unwrap();
         let mut app = App::new(opened);
         app.read_only = lock.is_none();
         app.follow_editor = lock.is_none();
@@ -224,9 +229,13 @@ fn new_record(dir: &Path) -> PathBuf {
 }
 
 fn record(path: &Path) -> Record {
-    store::open(path, &crate::record::access::Access::Unrestricted)
-        .unwrap()
-        .record
+    store::open(
+        path,
+        &crate::record::access::Access::Unrestricted,
+        jiff::civil::date(2026, 11, 30),
+    )
+    .unwrap()
+    .record
 }
 
 fn rating(path: &Path, id: &str) -> Option<Judgement> {

@@ -529,7 +529,11 @@ impl<T: Tty> Loop<T> {
 
 /// Opens the record for an interview, creating it from the embedded profile if it does not
 /// exist yet.
-pub fn open_or_create(path: &Path, access: &Access) -> Result<store::Opened> {
+pub fn open_or_create(
+    path: &Path,
+    access: &Access,
+    today: jiff::civil::Date,
+) -> Result<store::Opened> {
     if !path.exists() {
         let loaded =
             crate::questionnaire::catalog::embedded(crate::questionnaire::catalog::DEFAULT)
@@ -541,5 +545,5 @@ pub fn open_or_create(path: &Path, access: &Access) -> Result<store::Opened> {
             r => r.with_context(|| format!("cannot create {}", path.display()))?,
         }
     }
-    Ok(store::open(path, access)?)
+    Ok(store::open(path, access, today)?)
 }

@@ -307,7 +307,7 @@ impl Persistence {
     /// or, after a conflict, their version of the record (ours stays where it was written).
     fn reload(&mut self, app: &mut App, path: PathBuf) {
         if app.read_only {
-            match store::open(&path, &app.opened.access) {
+            match store::open(&path, &app.opened.access, app.today) {
                 Ok(opened) => {
                     // The stamp of what was read, not of what is there now: a save that
                     // lands meanwhile is read at the next look.
@@ -331,7 +331,7 @@ impl Persistence {
         }
         let mine = app.opened.path.clone();
         let opened = lock::lock(&path).map_err(|e| e.to_string()).and_then(|l| {
-            store::open(&path, &app.opened.access)
+            store::open(&path, &app.opened.access, app.today)
                 .map(|o| (l, o))
                 .map_err(|e| e.to_string())
         });

@@ -226,6 +226,11 @@ pub fn command(dir: &std::path::Path) -> std::process::Command {
 /// The day the tests run on, as far as the program knows.
 pub const TODAY: &str = "2026-11-30";
 
+/// [`TODAY`] as a date, for what the tests open themselves.
+pub fn today() -> jiff::civil::Date {
+    TODAY.parse().expect("a date")
+}
+
 /// Runs `vse-assess ARGS` in `dir`.
 pub fn vse(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
     command(dir).args(args).output().unwrap()

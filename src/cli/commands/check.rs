@@ -46,7 +46,8 @@ pub(super) fn validate_one(file: &Path) -> Result<&'static str, LoadError> {
     let text = read_text(file)?;
     match store::parse(file, &text) {
         Ok(record) => {
-            store::with_questionnaire(file, &text, record, &Access::Unrestricted).map(|_| "record")
+            store::with_questionnaire(file, &text, record, &Access::Unrestricted, today())
+                .map(|_| "record")
         }
         // A record has a top-level `schema`, a questionnaire has not.
         Err(e) if has_schema(file, &text)? => Err(e),

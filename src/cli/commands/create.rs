@@ -47,7 +47,7 @@ pub(super) fn first_problem(
     record: &Record,
     q: &crate::questionnaire::Questionnaire,
 ) -> Result<()> {
-    match crate::record::check(record, q).first() {
+    match crate::record::check(record, q, today()).first() {
         Some(p) => Err(invalid(format!(
             "{}: {}",
             diagnostic::field_name(&p.path),

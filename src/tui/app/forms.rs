@@ -182,7 +182,7 @@ impl App {
         // Refused, by the form's own rules or by the record check: nothing changes.
         let result = self.submit(e).and_then(|()| {
             let q = &self.opened.questionnaire.questionnaire;
-            match check(&self.opened.record, q).first() {
+            match check(&self.opened.record, q, self.today).first() {
                 Some(p) => Err(format!("{}: {}", field_name(&p.path), p.message)),
                 None => Ok(()),
             }

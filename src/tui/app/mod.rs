@@ -287,6 +287,7 @@ impl App {
     /// Opens on the setup form for a record without a VSE name, else on the first question
     /// not yet rated.
     pub fn new(opened: Opened) -> App {
+        let today = opened.today;
         let first_open = opened
             .questionnaire
             .questionnaire
@@ -318,7 +319,7 @@ impl App {
             edits: 0,
             read_only: false,
             follow_editor: false,
-            today: crate::clock::today(),
+            today,
             outline,
             register_edits: 0,
             supports: Memo::default(),
