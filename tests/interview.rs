@@ -454,6 +454,26 @@ fn typing_notes_never_triggers_a_shortcut() {
     assert_eq!(a.rating, None);
 }
 
+/// A line feed (Ctrl+J: what a paste without bracketed paste, or a client that ends lines
+/// with LF, sends) starts a new line in the notes: it never deletes what was typed.
+#[test]
+fn a_line_feed_in_the_notes_is_a_new_line() {
+    let tmp = TempDir::new().unwrap();
+    let mut app =
+        App::new(store::open(&fresh(tmp.path()), &Access::Unrestricted, common::today()).unwrap());
+    app.update(Action::StartInterview);
+    press(&mut app, &[KeyCode::Char('t')]);
+    let line = |app: &mut App, text: &str| {
+        press(app, &text.chars().map(KeyCode::Char).collect::<Vec<_>>());
+    };
+    line(&mut app, "first line");
+    key(&mut app, ctrl('j'));
+    line(&mut app, "second");
+    press(&mut app, &[KeyCode::Esc]);
+    let a = app.opened.record.answer("7.2.a").unwrap();
+    assert_eq!(a.notes, "first line\nsecond");
+}
+
 #[test]
 fn only_open_skips_rated_requirements_and_esc_goes_back() {
     let tmp = TempDir::new().unwrap();

@@ -1089,8 +1089,16 @@ fn a_closed_terminal_ends_the_interview_cleanly() {
     )
     .unwrap()
     .record;
-    assert_eq!(
-        r.answer("7.2.a").unwrap().notes,
-        "typed before the terminal closed"
+    // portable-pty's writer sends a line feed and an end-of-file (Ctrl+D) as it is dropped:
+    // the interview may read them before it sees the hang-up. The line feed is a new line,
+    // and what was typed is all there.
+    let notes = &r.answer("7.2.a").unwrap().notes;
+    assert!(
+        [
+            "typed before the terminal closed",
+            "typed before the terminal closed\n"
+        ]
+        .contains(&notes.as_str()),
+        "{notes:?}"
     );
 }

@@ -199,6 +199,17 @@ pub static BINDINGS: &[Binding] = &[
     b(C::Notice, &[Key::Any], Act(Action::Back), "put the note away", Some((1, "go on"))),
 ];
 
+/// A line feed (what Ctrl+J sends, and what a paste without bracketed paste or a client
+/// that ends lines with LF sends for a line break) is Enter. Given to the text editor as
+/// Ctrl+J it would delete the line typed so far.
+fn line_feed_as_enter(key: KeyEvent) -> KeyEvent {
+    if key.code == KeyCode::Char('j') && key.modifiers == KeyModifiers::CONTROL {
+        KeyEvent::new_with_kind(KeyCode::Enter, KeyModifiers::NONE, key.kind)
+    } else {
+        key
+    }
+}
+
 /// Footer places from here on are always shown, at the end, whatever the width.
 pub const PINNED: u8 = 200;
 
@@ -308,6 +319,7 @@ pub fn action(mode: Mode, key: KeyEvent) -> Option<Action> {
     if key.kind != KeyEventKind::Press {
         return None;
     }
+    let key = line_feed_as_enter(key);
     let (contexts, text) = contexts(mode);
     let found = contexts.iter().find_map(|c| {
         BINDINGS
