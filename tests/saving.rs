@@ -1006,6 +1006,43 @@ fn no_record_is_left_with_the_save_mark() {
     assert_eq!(owner_and_mode(&own), (AUDITOR, GROUP, 0o664));
 }
 
+/// Root's save of the auditor's 0644 record killed between its swaps leaves the record's
+/// name with root's file: the owner's next edit takes the lock first, which finishes that
+/// save, and the record is the owner's again.
+#[test]
+fn the_owner_can_edit_after_roots_save_was_killed_between_the_swaps() {
+    use std::os::unix::fs::PermissionsExt;
+    if !common::tools(&["strace"], "apt-get install strace") {
+        return;
+    }
+    let tmp = TempDir::new().unwrap();
+    let file = shared_record(tmp.path(), &fs::read_to_string(common::EXAMPLE).unwrap());
+    fs::set_permissions(&file, fs::Permissions::from_mode(0o644)).unwrap();
+    let audits = file.parent().unwrap().to_owned();
+    let out = traced(
+        &audits,
+        0,
+        &["renameat2:signal=SIGKILL:when=2"],
+        &["answer", "a.toml", "7.2.a", "--note", "by root"],
+        || {},
+    );
+    assert!(!out.status.success());
+    let out = as_user(
+        &audits,
+        AUDITOR,
+        &["answer", "a.toml", "7.2.b", "--note", "mine"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(owner_and_mode(&file), (AUDITOR, GROUP, 0o644));
+    let r = store::open(&file, &Access::Unrestricted, common::today()).unwrap();
+    assert_eq!(r.record.answer("7.2.b").unwrap().notes, "mine");
+    assert_eq!(names_in(&audits), [".a.toml.lock", "a.toml"]);
+}
+
 /// A temporary file of another account's stopped save that this account may not read (it
 /// stopped before the file had the record's mode) cannot be judged: it is never removed,
 /// and the lock's note says it was left.
