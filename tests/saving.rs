@@ -1070,3 +1070,58 @@ fn an_unreadable_temporary_file_is_left_and_said_so() {
         "the note does not say so"
     );
 }
+
+/// A save killed right after its first swap (strace: SIGKILL on entering the truncation of
+/// the record's own file, now at the temporary name and still holding the text the save
+/// loaded; the first truncation is the lock's): a reader already sees the new text at the
+/// record's name. The next edit's recovery completes that save rather than putting the
+/// previous text back: the record holds the new text plus the next edit, is the auditor's
+/// own file with its mode (no save's mark), and nothing is left beside it.
+#[test]
+fn a_save_killed_after_its_first_swap_is_completed_by_the_next_edit() {
+    use std::os::unix::fs::MetadataExt;
+    use std::os::unix::process::CommandExt;
+    if !common::tools(&["strace"], "apt-get install strace") {
+        return;
+    }
+    let tmp = TempDir::new().unwrap();
+    let file = shared_record(tmp.path(), &fs::read_to_string(common::EXAMPLE).unwrap());
+    let audits = file.parent().unwrap().to_owned();
+    let ino = fs::metadata(&file).unwrap().ino();
+    let mut c = std::process::Command::new("strace");
+    c.current_dir(&audits)
+        .env("VSE_ASSESS_TODAY", common::TODAY)
+        .args(["-f", "-qq", "-o", "/dev/null", "-e", "trace=ftruncate"])
+        .arg("--inject=ftruncate:signal=SIGKILL:when=2")
+        .arg(env!("CARGO_BIN_EXE_vse-assess"))
+        .args(["answer", "a.toml", "7.2.a", "--note", "seen"])
+        .uid(INTERVIEW)
+        .gid(GROUP);
+    unsafe {
+        c.pre_exec(|| {
+            libc::setgroups(0, std::ptr::null());
+            Ok(())
+        });
+    }
+    let out = c.output().unwrap();
+    assert!(!out.status.success());
+    // What a reader sees now: the new text, at the record's name.
+    let seen = store::parse(&file, &fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(seen.answer("7.2.a").unwrap().notes, "seen");
+    let out = as_user(
+        &audits,
+        AUDITOR,
+        &["answer", "a.toml", "7.2.b", "--note", "next"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r = store::open(&file, &Access::Unrestricted, common::today()).unwrap();
+    assert_eq!(r.record.answer("7.2.a").unwrap().notes, "seen");
+    assert_eq!(r.record.answer("7.2.b").unwrap().notes, "next");
+    assert_eq!(owner_and_mode(&file), (AUDITOR, GROUP, 0o664));
+    assert_eq!(fs::metadata(&file).unwrap().ino(), ino);
+    assert_eq!(names_in(&audits), [".a.toml.lock", "a.toml"]);
+}

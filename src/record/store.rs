@@ -435,7 +435,8 @@ impl OnDisk {
         let meta = fs::metadata(path).ok();
         let mode = meta.as_ref().map(|m| m.mode() & 0o6777);
         let gid = meta.as_ref().map(|m| m.gid());
-        let tmp = write_record_temp(path, bytes, mode, gid).map_err(|e| self.io(e))?;
+        let tmp =
+            write_record_temp(path, bytes, &self.sha256, mode, gid).map_err(|e| self.io(e))?;
         let ours = sha256_hex(bytes);
         hook(path, "written");
         if let Err(e) = exchange(tmp.path(), path) {
@@ -776,12 +777,14 @@ fn write_temp(path: &Path, bytes: &[u8]) -> io::Result<tempfile::NamedTempFile> 
     Ok(tmp)
 }
 
-/// The new text of a record in a flushed temporary file beside it, named after the text's
-/// SHA-256 (`.NAME.XXXXXX.HASH.tmp`, so that the next editor knows it for a save's own text)
-/// and marked with [`SAVE_MARK`] on top of the record's `mode`.
+/// The new text of a record in a flushed temporary file beside it, named after the SHA-256
+/// of the text the save loaded and of the new text (`.NAME.XXXXXX.OLD.NEW.tmp`, so that the
+/// next editor knows it for a save's own text, and the record's file at its name for the
+/// save's own previous text) and marked with [`SAVE_MARK`] on top of the record's `mode`.
 fn write_record_temp(
     path: &Path,
     bytes: &[u8],
+    loaded: &str,
     mode: Option<u32>,
     gid: Option<u32>,
 ) -> io::Result<tempfile::NamedTempFile> {
@@ -793,7 +796,11 @@ fn write_record_temp(
     // editor may remove.
     let mut tmp = tempfile::Builder::new()
         .prefix(&prefix)
-        .suffix(&format!(".{}{suffix}", &sha256_hex(bytes)[..HASH_IN_NAME]))
+        .suffix(&format!(
+            ".{}.{}{suffix}",
+            &loaded[..HASH_IN_NAME.min(loaded.len())],
+            &sha256_hex(bytes)[..HASH_IN_NAME]
+        ))
         .permissions(fs::Permissions::from_mode(0o000))
         .tempfile_in(folder_of(path))?;
     tmp.write_all(bytes)?;
@@ -812,7 +819,7 @@ fn write_record_temp(
     Ok(tmp)
 }
 
-/// How many hex digits of the new text's SHA-256 a save's temporary file is named with.
+/// How many hex digits of each SHA-256 a save's temporary file is named with.
 const HASH_IN_NAME: usize = 16;
 
 /// Makes a rename in the folder of `path` durable.
@@ -841,29 +848,48 @@ fn temp_affixes(path: &Path) -> (String, &'static str) {
 }
 
 /// Whether `name` is one of the temporary files of a save of `record`: `.NAME.` + six random
-/// characters (then, for a record's new text, `.` and its hash) + `.tmp`, never the record
-/// or its lock.
+/// characters (then, for a record's new text, `.` and the loaded text's hash and `.` and the
+/// new text's, or as older saves named it, `.` and the new text's only) + `.tmp`, never the
+/// record or its lock.
 fn is_temp_file_of(record: &Path, name: &str) -> bool {
     let (prefix, suffix) = temp_affixes(record);
     name.strip_prefix(&prefix)
         .and_then(|rest| rest.strip_suffix(suffix))
         .is_some_and(|mid| {
-            mid.len() == 6 || (mid.len() == 7 + HASH_IN_NAME && mid.as_bytes()[6] == b'.')
+            let hashes: Vec<&str> = mid.split('.').collect();
+            hashes[0].len() == 6
+                && matches!(hashes.len(), 1..=3)
+                && hashes[1..].iter().all(|h| h.len() == HASH_IN_NAME)
         })
+}
+
+/// The hashes a save's temporary file is named with: that of the text the save loaded (when
+/// named with it) and that of the text the file was written with.
+fn hashes_in_name(name: &str) -> Option<(Option<&str>, &str)> {
+    let stem = name.strip_suffix(".tmp")?;
+    let (rest, new) = stem.rsplit_once('.')?;
+    if new.len() != HASH_IN_NAME {
+        return None;
+    }
+    let loaded = rest
+        .rsplit_once('.')
+        .map(|(_, h)| h)
+        .filter(|h| h.len() == HASH_IN_NAME);
+    Some((loaded, new))
 }
 
 /// The hash a save's temporary file is named with: that of the text it was written with.
 fn hash_in_name(name: &str) -> Option<&str> {
-    let stem = name.strip_suffix(".tmp")?;
-    let (_, hash) = stem.rsplit_once('.')?;
-    (hash.len() == HASH_IN_NAME).then_some(hash)
+    hashes_in_name(name).map(|(_, new)| new)
 }
 
 /// Clears what interrupted saves of `record` left behind. Only safe while holding the
 /// record's lock (no save of it can be under way). A save stopped between its two swaps left
 /// the record's own file at the temporary name and its new text (a file marked with
-/// [`SAVE_MARK`]) at the record's: they are swapped back, the record's file completed first
-/// if it was being rewritten. A temporary file is then removed when it holds the record's
+/// [`SAVE_MARK`]) at the record's: the save is completed (the new text written to the
+/// record's file, which is swapped back) when that file holds the save's own previous text or
+/// a beginning of the new one, a reader having maybe seen the new text; else (a colleague's
+/// text) they are swapped back as they are. A temporary file is then removed when it holds the record's
 /// text or a beginning of it, the text of the save that made it, or a write of that text
 /// cut short (mode 0000); any other (someone else's version, swapped out when the save
 /// stopped, whether it parses or not) is kept as `NAME.recovered.toml` (or `-2`, ...). One
@@ -920,12 +946,12 @@ pub struct Stale {
     pub unread: Vec<PathBuf>,
 }
 
-/// See [`remove_stale_temp_files`]: swaps back a save stopped between its swaps. Only when
-/// the record's name holds a save's marked temporary file with the whole text `temp` was
-/// named with: `temp` then holds the record's own file, whatever its text.
+/// See [`remove_stale_temp_files`]: completes or swaps back a save stopped between its
+/// swaps. Only when the record's name holds a save's marked temporary file with the whole
+/// text `temp` was named with: `temp` then holds the record's own file, whatever its text.
 fn swap_back_stopped_save(record: &Path, temp: &Path, name: &str) {
     use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
-    let Some(hash) = hash_in_name(name) else {
+    let Some((loaded, hash)) = hashes_in_name(name) else {
         return;
     };
     let marked = fs::symlink_metadata(record)
@@ -938,15 +964,27 @@ fn swap_back_stopped_save(record: &Path, temp: &Path, name: &str) {
     }
     // T holds the record's own file, whatever it holds now (the text the save loaded, a
     // colleague's version that does not parse, a rewrite cut short): it goes back to the
-    // record's name. A strict beginning of the new text is a rewrite cut short: the rest
-    // is written first.
-    if old.len() < new.len() && new.starts_with(&old) {
+    // record's name. A reader may have seen the new text at the record's name: when T holds
+    // only the save's own previous text (by the loaded hash in the name) or a beginning of
+    // the new text (a rewrite cut short), the save is completed, the new text written to
+    // the record's file first. Anything else there (a colleague's `cp`) goes back as it is.
+    let previous = loaded.is_some_and(|h| sha256_hex(&old).starts_with(h));
+    let cut_short = old.len() < new.len() && new.starts_with(&old);
+    if (previous || cut_short) && old != new {
         let file = fs::OpenOptions::new()
             .write(true)
             .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
             .open(temp);
-        if file.and_then(|f| overwrite(&f, &new)).is_err() {
-            return;
+        match file {
+            Ok(f) => {
+                // Cut short again: left for the next editor, who completes it.
+                if overwrite(&f, &new).is_err() {
+                    return;
+                }
+            }
+            // Not ours to write (another account's record): its previous text goes back.
+            Err(_) if !cut_short => {}
+            Err(_) => return,
         }
     }
     if exchange(temp, record).is_ok() {
@@ -1175,7 +1213,8 @@ mod tests {
     use super::*;
 
     /// Only a save's own temporary names are its: six random characters, then for a
-    /// record's new text its hash.
+    /// record's new text the loaded text's hash and its own (or, as older saves named it,
+    /// its own only).
     #[test]
     fn the_temporary_names_of_a_save() {
         let r = Path::new("dir/a.toml");
@@ -1189,6 +1228,25 @@ mod tests {
             Some("0123456789abcdef")
         );
         assert_eq!(hash_in_name(".a.toml.Ab3dE6.tmp"), None);
+        let both = ".a.toml.Ab3dE6.fedcba9876543210.0123456789abcdef.tmp";
+        assert!(is_temp_file_of(r, both));
+        assert!(!is_temp_file_of(
+            r,
+            ".a.toml.Ab3dE6.fedcba98.0123456789abcdef.tmp"
+        ));
+        assert!(!is_temp_file_of(
+            r,
+            ".a.toml.Ab3dE6.fedcba9876543210.0123456789abcdef.0123456789abcdef.tmp"
+        ));
+        assert_eq!(hash_in_name(both), Some("0123456789abcdef"));
+        assert_eq!(
+            hashes_in_name(both),
+            Some((Some("fedcba9876543210"), "0123456789abcdef"))
+        );
+        assert_eq!(
+            hashes_in_name(".a.toml.Ab3dE6.0123456789abcdef.tmp"),
+            Some((None, "0123456789abcdef"))
+        );
     }
 
     #[test]
