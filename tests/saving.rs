@@ -375,6 +375,10 @@ fn on_thread_as<T: Send + 'static>(uid: u32, f: impl FnOnce() -> T + Send + 'sta
     .unwrap()
 }
 
+/// The group and mode of what had the record's name at the first swap of a save of
+/// `group.toml`, seen by [`at_step`].
+static SEEN: std::sync::Mutex<Vec<(u32, u32)>> = std::sync::Mutex::new(Vec::new());
+
 /// The colleague of [`a_colleagues_write_at_any_step_of_a_save_is_kept`]: for a record named
 /// `step-STEP-HOW.toml`, writes their version at that step of the save, with `cp` (into the
 /// file the record's name has) or `mv` (a new file renamed over it). For `swapback.toml`,
@@ -391,6 +395,12 @@ fn at_step(path: &Path, step: &str) {
             }
         }
         fs::remove_file(path).unwrap();
+        return;
+    }
+    if name == "group.toml" && step == "exchanged" {
+        use std::os::unix::fs::MetadataExt;
+        let m = fs::metadata(path).unwrap();
+        SEEN.lock().unwrap().push((m.gid(), m.mode() & 0o7777));
         return;
     }
     let Some(rest) = name
@@ -744,4 +754,374 @@ fn without_name_swaps_a_save_renames_and_the_file_becomes_the_savers() {
         .filter(|n| n.ends_with(".tmp"))
         .collect();
     assert!(left.is_empty(), "{left:?}");
+}
+
+/// Runs the binary in `dir` as `uid` (group [`GROUP`], umask 002; root for 0) under strace
+/// with the given `-e inject=...` rules. When one of them stops it (SIGSTOP), `meanwhile`
+/// runs, then it goes on. Gives its output.
+fn traced(
+    dir: &Path,
+    uid: u32,
+    injects: &[&str],
+    args: &[&str],
+    meanwhile: impl FnOnce(),
+) -> std::process::Output {
+    use std::io::BufRead;
+    use std::os::unix::process::CommandExt;
+    let mut c = std::process::Command::new("strace");
+    c.current_dir(dir)
+        .env("VSE_ASSESS_TODAY", common::TODAY)
+        .args(["-f", "-e", "trace=fsync,renameat2"]);
+    for inject in injects {
+        c.arg("-e").arg(format!("inject={inject}"));
+    }
+    c.arg(env!("CARGO_BIN_EXE_vse-assess"))
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    if uid != 0 {
+        c.uid(uid).gid(GROUP);
+    }
+    unsafe {
+        c.pre_exec(|| {
+            libc::setgroups(0, std::ptr::null());
+            libc::umask(0o002);
+            Ok(())
+        });
+    }
+    // strace's report is on stderr (another account may not open the test's pipes by
+    // name), with the command's own messages.
+    let mut child = c.spawn().unwrap();
+    let lines = std::io::BufReader::new(child.stderr.take().unwrap()).lines();
+    let mut meanwhile = Some(meanwhile);
+    let mut said = String::new();
+    for line in lines {
+        let line = line.unwrap();
+        said.push_str(&line);
+        said.push('\n');
+        if line.contains("--- stopped by SIGSTOP ---") {
+            // `[pid N] ` once several processes are traced; else it is strace's child.
+            let pid: i32 = match line.strip_prefix("[pid") {
+                Some(rest) => rest
+                    .trim_start()
+                    .split(']')
+                    .next()
+                    .unwrap()
+                    .parse()
+                    .unwrap(),
+                None => {
+                    let id = child.id();
+                    fs::read_to_string(format!("/proc/{id}/task/{id}/children"))
+                        .unwrap()
+                        .split_whitespace()
+                        .next()
+                        .unwrap()
+                        .parse()
+                        .unwrap()
+                }
+            };
+            if let Some(f) = meanwhile.take() {
+                f();
+            }
+            unsafe { libc::kill(pid, libc::SIGCONT) };
+        }
+    }
+    assert!(
+        meanwhile.is_none() || injects.iter().all(|i| !i.contains("SIGSTOP")),
+        "never stopped: {said}"
+    );
+    let mut out = child.wait_with_output().unwrap();
+    out.stderr = said.into_bytes();
+    out
+}
+
+fn names_in(dir: &Path) -> Vec<String> {
+    let mut left: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    left
+}
+
+/// A colleague's `cp` of a text that does not parse as a record (an unknown key here, as
+/// git conflict markers or a newer schema would be) lands while a group member's save is
+/// stopped before its first swap; the save is killed as it swaps back. The next editor's
+/// recovery puts their text back in the record's place, never removes it.
+#[test]
+fn a_colleagues_version_that_does_not_parse_survives_a_killed_save() {
+    if !common::tools(&["strace"], "apt-get install strace") {
+        return;
+    }
+    let tmp = TempDir::new().unwrap();
+    let file = shared_record(tmp.path(), &fs::read_to_string(common::EXAMPLE).unwrap());
+    let audits = file.parent().unwrap().to_owned();
+    let theirs = format!(
+        "{}[requirements.\"7.2.e\"]\nrating = \"F\"\nnotes = \"colleague work\"\nreviewed_by = \"ann\"\n",
+        fs::read_to_string(&file).unwrap()
+    );
+    assert!(store::parse(&file, &theirs).is_err());
+    let out = traced(
+        &audits,
+        INTERVIEW,
+        &[
+            "fsync:signal=SIGSTOP:when=1",
+            "renameat2:signal=SIGKILL:when=2",
+        ],
+        &[
+            "answer", "a.toml", "7.2.b", "--rating", "P", "--note", "two",
+        ],
+        || fs::write(&file, &theirs).unwrap(),
+    );
+    assert!(!out.status.success());
+    drop(vse_assess::record::lock::lock(&file).unwrap());
+    assert_eq!(fs::read_to_string(&file).unwrap(), theirs);
+    assert_eq!(owner_and_mode(&file), (AUDITOR, GROUP, 0o664));
+    assert_eq!(names_in(&audits), [".a.toml.lock", "a.toml"]);
+}
+
+/// The rewrite of the record's own file fails after the first swap (strace: EIO at the
+/// second fsync): the record's name already holds the whole new text, which stays the
+/// record (its mode without the save's mark, a new file of the saver's), and the save
+/// succeeds; the next save is no conflict.
+#[test]
+fn a_failed_rewrite_leaves_the_new_text_saved() {
+    if !common::tools(&["strace"], "apt-get install strace") {
+        return;
+    }
+    let tmp = TempDir::new().unwrap();
+    let file = shared_record(tmp.path(), &fs::read_to_string(common::EXAMPLE).unwrap());
+    let audits = file.parent().unwrap().to_owned();
+    let out = traced(
+        &audits,
+        INTERVIEW,
+        &["fsync:error=EIO:when=2"],
+        &["answer", "a.toml", "7.2.a", "--note", "kept"],
+        || {},
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    let r = store::open(&file, &Access::Unrestricted, common::today()).unwrap();
+    assert_eq!(r.record.answer("7.2.a").unwrap().notes, "kept");
+    assert_eq!(owner_and_mode(&file), (INTERVIEW, GROUP, 0o664));
+    assert_eq!(names_in(&audits), [".a.toml.lock", "a.toml"]);
+    let out = as_user(
+        &audits,
+        AUDITOR,
+        &["answer", "a.toml", "7.2.a", "--note", "next"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(names_in(&audits), [".a.toml.lock", "a.toml"]);
+}
+
+/// In a set-group-id folder a save's temporary file is made with the folder's group: it is
+/// given the record's group before the record's mode (root may), or else only its owner
+/// may read it (the owner, not in the record's group, may not give it). At no moment may
+/// a group that may not read the record read the new text.
+#[test]
+fn a_save_never_shows_the_new_text_to_another_group() {
+    use std::os::unix::fs::PermissionsExt;
+    *store::HOOK.write().unwrap() = Some(at_step);
+    let tmp = TempDir::new().unwrap();
+    let first = shared_record(tmp.path(), &fs::read_to_string(common::EXAMPLE).unwrap());
+    let path = first.with_file_name("group.toml");
+    fs::rename(&first, &path).unwrap();
+    std::os::unix::fs::chown(&path, Some(AUDITOR), Some(5555)).unwrap();
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o640)).unwrap();
+    for uid in [0, AUDITOR] {
+        SEEN.lock().unwrap().clear();
+        let saved = on_thread_as(uid, {
+            let path = path.clone();
+            move || {
+                let mut opened = store::open(&path, &Access::Unrestricted, common::today())
+                    .map_err(|e| e.to_string())?;
+                opened
+                    .record
+                    .requirements
+                    .entry(String::from("7.2.a"))
+                    .or_default()
+                    .notes = format!("by {uid}");
+                store::save(&mut opened).map_err(|e| e.to_string())
+            }
+        });
+        assert!(saved.is_ok(), "uid {uid}: {saved:?}");
+        let seen = SEEN.lock().unwrap().clone();
+        assert_eq!(seen.len(), 1, "uid {uid}");
+        let (gid, mode) = seen[0];
+        assert!(
+            gid == 5555 || mode & 0o077 == 0,
+            "uid {uid}: the new text was group {gid}, mode {mode:04o}"
+        );
+        assert_eq!(owner_and_mode(&path), (AUDITOR, 5555, 0o640), "uid {uid}");
+    }
+}
+
+/// No record is left with the save's mark (the sticky bit): not after a colleague's write
+/// between the swaps and a kill, once the next editor has taken the lock, nor a record
+/// that carried the bit, once saved. Records never carry it.
+#[test]
+fn no_record_is_left_with_the_save_mark() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    if !common::tools(&["strace"], "apt-get install strace") {
+        return;
+    }
+    let tmp = TempDir::new().unwrap();
+    let file = shared_record(tmp.path(), &fs::read_to_string(common::EXAMPLE).unwrap());
+    let audits = file.parent().unwrap().to_owned();
+    let theirs = format!("{}# theirs\n", fs::read_to_string(&file).unwrap());
+    let out = traced(
+        &audits,
+        INTERVIEW,
+        &[
+            "fsync:signal=SIGSTOP:when=2",
+            "renameat2:signal=SIGKILL:when=2",
+        ],
+        &["answer", "a.toml", "7.2.a", "--note", "mine"],
+        || fs::write(&file, &theirs).unwrap(),
+    );
+    assert!(!out.status.success());
+    drop(vse_assess::record::lock::lock(&file).unwrap());
+    assert_eq!(fs::read_to_string(&file).unwrap(), theirs);
+    let mode = fs::metadata(&file).unwrap().mode() & 0o7777;
+    assert_eq!(mode & 0o1000, 0, "left marked: {mode:04o}");
+    // A record of the auditor's that carried the bit loses it at the next edit.
+    let own = audits.join("b.toml");
+    fs::copy(&file, &own).unwrap();
+    std::os::unix::fs::chown(&own, Some(AUDITOR), Some(GROUP)).unwrap();
+    fs::set_permissions(&own, fs::Permissions::from_mode(0o1664)).unwrap();
+    let out = as_user(
+        &audits,
+        AUDITOR,
+        &["answer", "b.toml", "7.2.a", "--note", "x"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(owner_and_mode(&own), (AUDITOR, GROUP, 0o664));
+}
+
+/// Root's save of the auditor's 0644 record killed between its swaps leaves the record's
+/// name with root's file: the owner's next edit takes the lock first, which finishes that
+/// save, and the record is the owner's again.
+#[test]
+fn the_owner_can_edit_after_roots_save_was_killed_between_the_swaps() {
+    use std::os::unix::fs::PermissionsExt;
+    if !common::tools(&["strace"], "apt-get install strace") {
+        return;
+    }
+    let tmp = TempDir::new().unwrap();
+    let file = shared_record(tmp.path(), &fs::read_to_string(common::EXAMPLE).unwrap());
+    fs::set_permissions(&file, fs::Permissions::from_mode(0o644)).unwrap();
+    let audits = file.parent().unwrap().to_owned();
+    let out = traced(
+        &audits,
+        0,
+        &["renameat2:signal=SIGKILL:when=2"],
+        &["answer", "a.toml", "7.2.a", "--note", "by root"],
+        || {},
+    );
+    assert!(!out.status.success());
+    let out = as_user(
+        &audits,
+        AUDITOR,
+        &["answer", "a.toml", "7.2.b", "--note", "mine"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(owner_and_mode(&file), (AUDITOR, GROUP, 0o644));
+    let r = store::open(&file, &Access::Unrestricted, common::today()).unwrap();
+    assert_eq!(r.record.answer("7.2.b").unwrap().notes, "mine");
+    assert_eq!(names_in(&audits), [".a.toml.lock", "a.toml"]);
+}
+
+/// A temporary file of another account's stopped save that this account may not read (it
+/// stopped before the file had the record's mode) cannot be judged: it is never removed,
+/// and the lock's note says it was left.
+#[test]
+fn an_unreadable_temporary_file_is_left_and_said_so() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = TempDir::new().unwrap();
+    let file = shared_record(tmp.path(), &fs::read_to_string(common::EXAMPLE).unwrap());
+    let temp = file.with_file_name(".a.toml.Ab3dE6.0123456789abcdef.tmp");
+    fs::write(&temp, "# someone's text\n").unwrap();
+    std::os::unix::fs::chown(&temp, Some(INTERVIEW), Some(GROUP)).unwrap();
+    fs::set_permissions(&temp, fs::Permissions::from_mode(0o600)).unwrap();
+    let note = on_thread_as(AUDITOR, {
+        let file = file.clone();
+        move || {
+            vse_assess::record::lock::lock(&file)
+                .unwrap()
+                .note()
+                .map(str::to_owned)
+        }
+    });
+    assert_eq!(fs::read_to_string(&temp).unwrap(), "# someone's text\n");
+    assert!(
+        note.is_some_and(|n| n.contains("may not read") && n.contains(".a.toml.Ab3dE6.")),
+        "the note does not say so"
+    );
+}
+
+/// A save killed right after its first swap (strace: SIGKILL on entering the truncation of
+/// the record's own file, now at the temporary name and still holding the text the save
+/// loaded; the first truncation is the lock's): a reader already sees the new text at the
+/// record's name. The next edit's recovery completes that save rather than putting the
+/// previous text back: the record holds the new text plus the next edit, is the auditor's
+/// own file with its mode (no save's mark), and nothing is left beside it.
+#[test]
+fn a_save_killed_after_its_first_swap_is_completed_by_the_next_edit() {
+    use std::os::unix::fs::MetadataExt;
+    use std::os::unix::process::CommandExt;
+    if !common::tools(&["strace"], "apt-get install strace") {
+        return;
+    }
+    let tmp = TempDir::new().unwrap();
+    let file = shared_record(tmp.path(), &fs::read_to_string(common::EXAMPLE).unwrap());
+    let audits = file.parent().unwrap().to_owned();
+    let ino = fs::metadata(&file).unwrap().ino();
+    let mut c = std::process::Command::new("strace");
+    c.current_dir(&audits)
+        .env("VSE_ASSESS_TODAY", common::TODAY)
+        .args(["-f", "-qq", "-o", "/dev/null", "-e", "trace=ftruncate"])
+        .arg("--inject=ftruncate:signal=SIGKILL:when=2")
+        .arg(env!("CARGO_BIN_EXE_vse-assess"))
+        .args(["answer", "a.toml", "7.2.a", "--note", "seen"])
+        .uid(INTERVIEW)
+        .gid(GROUP);
+    unsafe {
+        c.pre_exec(|| {
+            libc::setgroups(0, std::ptr::null());
+            Ok(())
+        });
+    }
+    let out = c.output().unwrap();
+    assert!(!out.status.success());
+    // What a reader sees now: the new text, at the record's name.
+    let seen = store::parse(&file, &fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(seen.answer("7.2.a").unwrap().notes, "seen");
+    let out = as_user(
+        &audits,
+        AUDITOR,
+        &["answer", "a.toml", "7.2.b", "--note", "next"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r = store::open(&file, &Access::Unrestricted, common::today()).unwrap();
+    assert_eq!(r.record.answer("7.2.a").unwrap().notes, "seen");
+    assert_eq!(r.record.answer("7.2.b").unwrap().notes, "next");
+    assert_eq!(owner_and_mode(&file), (AUDITOR, GROUP, 0o664));
+    assert_eq!(fs::metadata(&file).unwrap().ino(), ino);
+    assert_eq!(names_in(&audits), [".a.toml.lock", "a.toml"]);
 }

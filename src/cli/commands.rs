@@ -73,8 +73,14 @@ pub fn run(command: Command) -> Result<ExitCode> {
                 }
                 None
             } else {
+                // Locked first after a save stopped midway: that finishes it (see `edit_any`).
+                let stopped = store::stopped_save(&file);
+                if !stopped {
+                    store::check_writable(&file)?;
+                }
+                let lock = lock::lock(&file)?;
                 store::check_writable(&file)?;
-                Some(lock::lock(&file)?)
+                Some(lock)
             };
             let mut opened = crate::tui::open_or_create(&file, &access, today())?;
             // A final record is shown, never changed: it changes only once reopened.
@@ -266,10 +272,20 @@ fn edit(file: &Path) -> Result<(Opened, lock::Lock)> {
 fn edit_any(file: &Path) -> Result<(Opened, lock::Lock)> {
     let file =
         &store::real_path(file).with_context(|| format!("cannot open {}", file.display()))?;
-    // A missing file (or not a file) is reported as such, and leaves no lock file behind.
-    crate::open_file(file)?;
-    store::check_writable(file)?;
+    // A save stopped midway (by root or another account) left the record's name with that
+    // account's file: the lock is taken first, which finishes that save, then the record is
+    // looked at. Otherwise a missing file (or not a file) is reported as such, and a record
+    // this user may not write is refused, before any lock file is made.
+    let stopped = store::stopped_save(file);
+    if !stopped {
+        crate::open_file(file)?;
+        store::check_writable(file)?;
+    }
     let held = lock::lock(file)?;
+    if stopped {
+        crate::open_file(file)?;
+        store::check_writable(file)?;
+    }
     // `open` shows a note the lock file holds.
     Ok((open(file)?, held))
 }

@@ -167,12 +167,21 @@ fn take(file: File, writable: bool, record: &Path) -> io::Result<Lock> {
     };
     lock.write(true)?;
     // No save of this record can be under way now: clear what crashed ones left.
-    let kept = super::store::remove_stale_temp_files(record);
-    if !kept.is_empty() {
-        let names: Vec<String> = kept.iter().map(|p| crate::text::display_path(p)).collect();
+    let stale = super::store::remove_stale_temp_files(record);
+    let names = |files: &[std::path::PathBuf]| {
+        let names: Vec<String> = files.iter().map(|p| crate::text::display_path(p)).collect();
+        names.join(", ")
+    };
+    if !stale.kept.is_empty() {
         lock.leave_note(&format!(
             "a save that was stopped left a version of the record that differs from it; kept as {}",
-            names.join(", ")
+            names(&stale.kept)
+        ));
+    }
+    if !stale.unread.is_empty() {
+        lock.leave_note(&format!(
+            "a save that was stopped left a temporary file this account may not read, so it was left as it is (its owner or root can look at it and remove it): {}",
+            names(&stale.unread)
         ));
     }
     Ok(lock)

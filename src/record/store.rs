@@ -289,6 +289,13 @@ pub fn check_writable(path: &Path) -> Result<(), SaveError> {
     Ok(())
 }
 
+/// Whether the record's name holds a save's temporary file (marked with [`SAVE_MARK`]): a
+/// save was stopped between its swaps, and taking the record's lock finishes it.
+pub fn stopped_save(path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    fs::symlink_metadata(path).is_ok_and(|m| m.is_file() && m.mode() & SAVE_MARK != 0)
+}
+
 /// Whether the record is no longer where it was, although its folder still is.
 fn vanished(path: &Path) -> bool {
     use std::os::unix::fs::MetadataExt;
@@ -424,8 +431,12 @@ impl OnDisk {
     fn replace(&self, bytes: &[u8]) -> Result<Option<Stamp>, SaveError> {
         use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
         let path = &self.path;
-        let mode = fs::metadata(path).map(|m| m.mode() & 0o7777).ok();
-        let tmp = write_record_temp(path, bytes, mode).map_err(|e| self.io(e))?;
+        // Records never carry the sticky bit: it is the mark of a save's temporary file.
+        let meta = fs::metadata(path).ok();
+        let mode = meta.as_ref().map(|m| m.mode() & 0o6777);
+        let gid = meta.as_ref().map(|m| m.gid());
+        let tmp =
+            write_record_temp(path, bytes, &self.sha256, mode, gid).map_err(|e| self.io(e))?;
         let ours = sha256_hex(bytes);
         hook(path, "written");
         if let Err(e) = exchange(tmp.path(), path) {
@@ -470,13 +481,7 @@ impl OnDisk {
             });
         let (written, ino) = match rewritten {
             Ok(done) => done,
-            Err(e) => {
-                // The record's name has the whole new text; the record's own file (at T)
-                // may be cut short. Swapped back, the new text is in the record's file
-                // only if the rewrite went through: kept for the next editor otherwise.
-                let _ = tmp.keep();
-                return Err(self.io(e));
-            }
+            Err(e) => return self.keep_new_file(tmp, mode, &ours, e),
         };
         hook(path, "rewritten");
         if let Err(e) = exchange(&tmp, path) {
@@ -494,6 +499,7 @@ impl OnDisk {
         }
         drop(tmp);
         sync_dir(path);
+        clear_save_mark(path);
         // Written after our last look: the next save finds out by the text.
         let now = stamp(path);
         Ok(if now.is_some_and(|s| s.2 == ino) && now == written {
@@ -501,6 +507,46 @@ impl OnDisk {
         } else {
             None
         })
+    }
+
+    /// The rewrite of the record's own file (at T) failed (no room, an I/O error): the
+    /// record's name already holds the whole new text, in our temporary file. That file
+    /// stays the record: given the record's mode without the mark, the torn old file at T
+    /// removed, and the save succeeded. Only the file is a new one (its owner is the
+    /// saver, its group the record's when the saver may give it). Someone else's text
+    /// written to the record's name meanwhile stays there, as a conflict.
+    fn keep_new_file(
+        &self,
+        tmp: tempfile::TempPath,
+        mode: Option<u32>,
+        ours: &str,
+        cause: io::Error,
+    ) -> Result<Option<Stamp>, SaveError> {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        let path = &self.path;
+        let before = stamp(path);
+        let holds_new = hash_file(path).is_ok_and(|h| h == ours);
+        let after = stamp(path);
+        let Ok(m) = fs::symlink_metadata(path) else {
+            // The record's name is gone: the old file at T is kept for the next editor.
+            let _ = tmp.keep();
+            return Err(self.io(cause));
+        };
+        // The group could not be given (see `write_record_temp`): owner only stays.
+        let mode = match mode {
+            Some(mode) if m.mode() & 0o7777 == (mode & 0o600) | SAVE_MARK => mode & 0o600,
+            Some(mode) => mode,
+            None => m.mode() & 0o6777,
+        };
+        let _ = fs::set_permissions(path, fs::Permissions::from_mode(mode));
+        clear_save_mark(path);
+        // T holds the record's old file, cut short by the failed rewrite: nobody's text.
+        drop(tmp);
+        sync_dir(path);
+        if !holds_new {
+            return Err(self.conflict());
+        }
+        Ok(before.filter(|_| before == after))
     }
 
     /// Puts back in the record's place what T holds (someone else's version, or the record's
@@ -731,30 +777,49 @@ fn write_temp(path: &Path, bytes: &[u8]) -> io::Result<tempfile::NamedTempFile> 
     Ok(tmp)
 }
 
-/// The new text of a record in a flushed temporary file beside it, named after the text's
-/// SHA-256 (`.NAME.XXXXXX.HASH.tmp`, so that the next editor knows it for a save's own text)
-/// and marked with [`SAVE_MARK`] on top of the record's `mode`.
+/// The new text of a record in a flushed temporary file beside it, named after the SHA-256
+/// of the text the save loaded and of the new text (`.NAME.XXXXXX.OLD.NEW.tmp`, so that the
+/// next editor knows it for a save's own text, and the record's file at its name for the
+/// save's own previous text) and marked with [`SAVE_MARK`] on top of the record's `mode`.
 fn write_record_temp(
     path: &Path,
     bytes: &[u8],
+    loaded: &str,
     mode: Option<u32>,
+    gid: Option<u32>,
 ) -> io::Result<tempfile::NamedTempFile> {
+    use std::os::fd::AsRawFd;
     use std::os::unix::fs::PermissionsExt;
     let (prefix, suffix) = temp_affixes(path);
+    // No permissions at all while it is written: a temporary file of mode 0000 is a save's
+    // own text cut short (a record with no permissions is never saved), which the next
+    // editor may remove.
     let mut tmp = tempfile::Builder::new()
         .prefix(&prefix)
-        .suffix(&format!(".{}{suffix}", &sha256_hex(bytes)[..HASH_IN_NAME]))
-        .permissions(fs::Permissions::from_mode(0o600))
+        .suffix(&format!(
+            ".{}.{}{suffix}",
+            &loaded[..HASH_IN_NAME.min(loaded.len())],
+            &sha256_hex(bytes)[..HASH_IN_NAME]
+        ))
+        .permissions(fs::Permissions::from_mode(0o000))
         .tempfile_in(folder_of(path))?;
     tmp.write_all(bytes)?;
-    tmp.as_file().set_permissions(fs::Permissions::from_mode(
-        mode.unwrap_or(0o600) & 0o6777 | SAVE_MARK,
-    ))?;
+    let mut mode = mode.unwrap_or(0o600) & 0o6777;
+    // The record's group before the record's mode: in a set-group-id folder the file was
+    // made with the folder's group, which may not be allowed to read the record. Where
+    // the saver may not give that group, only the owner may read it.
+    if let Some(gid) = gid
+        && unsafe { libc::fchown(tmp.as_file().as_raw_fd(), u32::MAX, gid) } != 0
+    {
+        mode &= 0o600;
+    }
+    tmp.as_file()
+        .set_permissions(fs::Permissions::from_mode(mode | SAVE_MARK))?;
     tmp.as_file().sync_all()?;
     Ok(tmp)
 }
 
-/// How many hex digits of the new text's SHA-256 a save's temporary file is named with.
+/// How many hex digits of each SHA-256 a save's temporary file is named with.
 const HASH_IN_NAME: usize = 16;
 
 /// Makes a rename in the folder of `path` durable.
@@ -783,34 +848,55 @@ fn temp_affixes(path: &Path) -> (String, &'static str) {
 }
 
 /// Whether `name` is one of the temporary files of a save of `record`: `.NAME.` + six random
-/// characters (then, for a record's new text, `.` and its hash) + `.tmp`, never the record
-/// or its lock.
+/// characters (then, for a record's new text, `.` and the loaded text's hash and `.` and the
+/// new text's, or as older saves named it, `.` and the new text's only) + `.tmp`, never the
+/// record or its lock.
 fn is_temp_file_of(record: &Path, name: &str) -> bool {
     let (prefix, suffix) = temp_affixes(record);
     name.strip_prefix(&prefix)
         .and_then(|rest| rest.strip_suffix(suffix))
         .is_some_and(|mid| {
-            mid.len() == 6 || (mid.len() == 7 + HASH_IN_NAME && mid.as_bytes()[6] == b'.')
+            let hashes: Vec<&str> = mid.split('.').collect();
+            hashes[0].len() == 6
+                && matches!(hashes.len(), 1..=3)
+                && hashes[1..].iter().all(|h| h.len() == HASH_IN_NAME)
         })
+}
+
+/// The hashes a save's temporary file is named with: that of the text the save loaded (when
+/// named with it) and that of the text the file was written with.
+fn hashes_in_name(name: &str) -> Option<(Option<&str>, &str)> {
+    let stem = name.strip_suffix(".tmp")?;
+    let (rest, new) = stem.rsplit_once('.')?;
+    if new.len() != HASH_IN_NAME {
+        return None;
+    }
+    let loaded = rest
+        .rsplit_once('.')
+        .map(|(_, h)| h)
+        .filter(|h| h.len() == HASH_IN_NAME);
+    Some((loaded, new))
 }
 
 /// The hash a save's temporary file is named with: that of the text it was written with.
 fn hash_in_name(name: &str) -> Option<&str> {
-    let stem = name.strip_suffix(".tmp")?;
-    let (_, hash) = stem.rsplit_once('.')?;
-    (hash.len() == HASH_IN_NAME).then_some(hash)
+    hashes_in_name(name).map(|(_, new)| new)
 }
 
 /// Clears what interrupted saves of `record` left behind. Only safe while holding the
 /// record's lock (no save of it can be under way). A save stopped between its two swaps left
 /// the record's own file at the temporary name and its new text (a file marked with
-/// [`SAVE_MARK`]) at the record's: they are swapped back, the record's file completed first
-/// if it was being rewritten. A temporary file is then removed when it holds the record's
-/// text, the text of the save that made it, or no complete record (a torn write); any other
-/// (someone else's version, swapped out when the save stopped) is kept as
-/// `NAME.recovered.toml` (or `-2`, ...). Gives the files kept.
-pub fn remove_stale_temp_files(record: &Path) -> Vec<PathBuf> {
-    let mut kept = Vec::new();
+/// [`SAVE_MARK`]) at the record's: the save is completed (the new text written to the
+/// record's file, which is swapped back) when that file holds the save's own previous text or
+/// a beginning of the new one, a reader having maybe seen the new text; else (a colleague's
+/// text) they are swapped back as they are. A temporary file is then removed when it holds the record's
+/// text or a beginning of it, the text of the save that made it, or a write of that text
+/// cut short (mode 0000); any other (someone else's version, swapped out when the save
+/// stopped, whether it parses or not) is kept as `NAME.recovered.toml` (or `-2`, ...). One
+/// this user cannot read cannot be judged, and is left alone.
+pub fn remove_stale_temp_files(record: &Path) -> Stale {
+    use std::os::unix::fs::MetadataExt;
+    let mut stale = Stale::default();
     for entry in fs::read_dir(folder_of(record))
         .into_iter()
         .flatten()
@@ -823,29 +909,49 @@ pub fn remove_stale_temp_files(record: &Path) -> Vec<PathBuf> {
         let temp = entry.path();
         swap_back_stopped_save(record, &temp, &name);
         let Some(text) = read_small(&temp) else {
-            // Not a regular file (a link, a folder someone put there): left alone.
+            // Not a regular file (a link, a folder someone put there): left alone. Nor one
+            // this user may not read (another account's, stopped before it had the
+            // record's mode): it may hold someone's text, so it is never removed unread.
+            if fs::symlink_metadata(&temp).is_ok_and(|m| m.is_file()) {
+                stale.unread.push(temp);
+            }
             continue;
         };
+        // Removed only when nothing of anyone's is lost with it: the save's own text (by
+        // the hash it is named with), a save's own text cut short (never given a mode:
+        // see `write_record_temp`), or the record's text or a beginning of it. Anything
+        // else (someone else's version, parsed or not) is kept.
         let hash = sha256_hex(&text);
         let own = hash_in_name(&name).is_some_and(|h| hash.starts_with(h));
-        let same = read_small(record).is_some_and(|r| r == text);
-        let complete = std::str::from_utf8(&text).is_ok_and(|t| parse(record, t).is_ok());
-        if own || same || !complete {
+        let torn = fs::symlink_metadata(&temp).is_ok_and(|m| m.mode() & 0o7777 == 0);
+        let in_record = read_small(record).is_some_and(|r| r.starts_with(&text));
+        if own || torn || in_record {
             let _ = fs::remove_file(&temp);
             sync_dir(record);
         } else if let Ok(at) = keep_visibly(record, &temp, "recovered") {
-            kept.push(at);
+            stale.kept.push(at);
         }
     }
-    kept
+    // Whatever now has the record's name is the record: never left with a save's mark.
+    clear_save_mark(record);
+    stale
 }
 
-/// See [`remove_stale_temp_files`]: swaps back a save stopped between its swaps. Only when
-/// the record's name holds a save's marked temporary file with the whole text `temp` was
-/// named with, and `temp` holds a complete record or a beginning of that text.
+/// What [`remove_stale_temp_files`] could not remove.
+#[derive(Debug, Default)]
+pub struct Stale {
+    /// Other versions of the record, kept under visible names.
+    pub kept: Vec<PathBuf>,
+    /// Temporary files this user may not read, left as they are.
+    pub unread: Vec<PathBuf>,
+}
+
+/// See [`remove_stale_temp_files`]: completes or swaps back a save stopped between its
+/// swaps. Only when the record's name holds a save's marked temporary file with the whole
+/// text `temp` was named with: `temp` then holds the record's own file, whatever its text.
 fn swap_back_stopped_save(record: &Path, temp: &Path, name: &str) {
     use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
-    let Some(hash) = hash_in_name(name) else {
+    let Some((loaded, hash)) = hashes_in_name(name) else {
         return;
     };
     let marked = fs::symlink_metadata(record)
@@ -856,18 +962,29 @@ fn swap_back_stopped_save(record: &Path, temp: &Path, name: &str) {
     if !marked || !sha256_hex(&new).starts_with(hash) {
         return;
     }
-    let complete = std::str::from_utf8(&old).is_ok_and(|t| parse(record, t).is_ok());
-    if !complete {
-        if !new.starts_with(&old) {
-            return;
-        }
-        // Cut short while it was being rewritten: the rest is written.
+    // T holds the record's own file, whatever it holds now (the text the save loaded, a
+    // colleague's version that does not parse, a rewrite cut short): it goes back to the
+    // record's name. A reader may have seen the new text at the record's name: when T holds
+    // only the save's own previous text (by the loaded hash in the name) or a beginning of
+    // the new text (a rewrite cut short), the save is completed, the new text written to
+    // the record's file first. Anything else there (a colleague's `cp`) goes back as it is.
+    let previous = loaded.is_some_and(|h| sha256_hex(&old).starts_with(h));
+    let cut_short = old.len() < new.len() && new.starts_with(&old);
+    if (previous || cut_short) && old != new {
         let file = fs::OpenOptions::new()
             .write(true)
             .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
             .open(temp);
-        if file.and_then(|f| overwrite(&f, &new)).is_err() {
-            return;
+        match file {
+            Ok(f) => {
+                // Cut short again: left for the next editor, who completes it.
+                if overwrite(&f, &new).is_err() {
+                    return;
+                }
+            }
+            // Not ours to write (another account's record): its previous text goes back.
+            Err(_) if !cut_short => {}
+            Err(_) => return,
         }
     }
     if exchange(temp, record).is_ok() {
@@ -1096,7 +1213,8 @@ mod tests {
     use super::*;
 
     /// Only a save's own temporary names are its: six random characters, then for a
-    /// record's new text its hash.
+    /// record's new text the loaded text's hash and its own (or, as older saves named it,
+    /// its own only).
     #[test]
     fn the_temporary_names_of_a_save() {
         let r = Path::new("dir/a.toml");
@@ -1110,6 +1228,25 @@ mod tests {
             Some("0123456789abcdef")
         );
         assert_eq!(hash_in_name(".a.toml.Ab3dE6.tmp"), None);
+        let both = ".a.toml.Ab3dE6.fedcba9876543210.0123456789abcdef.tmp";
+        assert!(is_temp_file_of(r, both));
+        assert!(!is_temp_file_of(
+            r,
+            ".a.toml.Ab3dE6.fedcba98.0123456789abcdef.tmp"
+        ));
+        assert!(!is_temp_file_of(
+            r,
+            ".a.toml.Ab3dE6.fedcba9876543210.0123456789abcdef.0123456789abcdef.tmp"
+        ));
+        assert_eq!(hash_in_name(both), Some("0123456789abcdef"));
+        assert_eq!(
+            hashes_in_name(both),
+            Some((Some("fedcba9876543210"), "0123456789abcdef"))
+        );
+        assert_eq!(
+            hashes_in_name(".a.toml.Ab3dE6.0123456789abcdef.tmp"),
+            Some((None, "0123456789abcdef"))
+        );
     }
 
     #[test]
