@@ -13,7 +13,6 @@ mod common;
 use common::{new_record, vse};
 use tempfile::TempDir;
 use vse_assess::rating::Judgement;
-use vse_assess::record::access::Access;
 use vse_assess::record::store;
 
 fn stderr(out: &std::process::Output) -> String {
@@ -51,9 +50,7 @@ fn a_symlinked_record_is_locked_and_saved_through_the_link() {
             .is_symlink(),
         "the link is still a link"
     );
-    let r = store::open(&real.join("a.toml"), &Access::Unrestricted, common::today())
-        .unwrap()
-        .record;
+    let r = common::record(&real.join("a.toml"));
     assert_eq!(r.answer("7.2.a").unwrap().rating, Some(Judgement::F));
 
     // The lock is the real file's: holding it through one name holds it for the other.
@@ -115,7 +112,7 @@ fn a_save_that_could_not_be_read_back_is_refused() {
     new_record(tmp.path(), "a.toml");
     let file = tmp.path().join("a.toml");
     // A record just under the 16 MiB read limit.
-    let mut opened = store::open(&file, &Access::Unrestricted, common::today()).unwrap();
+    let mut opened = common::opened(&file);
     let room = vse_assess::MAX_FILE_BYTES as usize - store::to_text(&opened.record).len() - 200;
     opened
         .record
@@ -211,13 +208,7 @@ fn files_that_never_end_or_block_are_not_read() {
         "{:?}",
         start.elapsed()
     );
-    let r = store::open(
-        &tmp.path().join("a.toml"),
-        &Access::Unrestricted,
-        common::today(),
-    )
-    .unwrap()
-    .record;
+    let r = common::record(&tmp.path().join("a.toml"));
     assert!(r.evidence.iter().all(|e| e.sha256.is_none()));
 
     // A regular file is hashed as before.

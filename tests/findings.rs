@@ -8,8 +8,6 @@ mod common;
 
 use common::{new_record, ok, vse};
 use tempfile::TempDir;
-use vse_assess::record::access::Access;
-use vse_assess::record::store;
 use vse_assess::record::{ActionStatus, FindingClass, FindingState};
 
 /// Runs a command that must be refused as bad input, leaving the file as it was; returns
@@ -126,9 +124,7 @@ fn findings_get_ids_and_are_listed_edited_and_removed() {
     let out = ok(dir, &["finding", "remove", "a.toml", "OFI-1"]);
     assert!(out.contains("removed OFI-1"), "{out}");
 
-    let r = store::open(&dir.join("a.toml"), &Access::Unrestricted, common::today())
-        .unwrap()
-        .record;
+    let r = common::record(&dir.join("a.toml"));
     let nc1 = r.finding("NC-1").unwrap();
     assert_eq!(
         (
@@ -289,9 +285,7 @@ fn a_major_stays_open_until_verified_effective() {
     );
     assert!(err.contains("only a nonconformity"), "{err}");
 
-    let r = store::open(&dir.join("a.toml"), &Access::Unrestricted, common::today())
-        .unwrap()
-        .record;
+    let r = common::record(&dir.join("a.toml"));
     let f = r.finding("NC-1").unwrap();
     assert_eq!(f.state(), FindingState::Closed);
     assert_eq!(f.actions[0].status, ActionStatus::Closed);
@@ -318,14 +312,10 @@ fn answer_action_goes_to_the_requirements_one_nonconformity() {
             "Write it",
         ],
     );
-    let r = store::open(&dir.join("a.toml"), &Access::Unrestricted, common::today())
-        .unwrap()
-        .record;
+    let r = common::record(&dir.join("a.toml"));
     assert_eq!(r.finding("NC-1").unwrap().actions[0].what, "Write it");
     ok(dir, &["answer", "a.toml", "7.2.g", "--close-action", "1"]);
-    let r = store::open(&dir.join("a.toml"), &Access::Unrestricted, common::today())
-        .unwrap()
-        .record;
+    let r = common::record(&dir.join("a.toml"));
     assert_eq!(
         r.finding("NC-1").unwrap().state(),
         FindingState::AwaitingVerification
@@ -499,9 +489,7 @@ fn removing_cited_evidence_unlinks_it_everywhere() {
     );
     let out = ok(dir, &["evidence", "remove", "a.toml", "RR"]);
     assert!(out.contains("unlinked from NC-1, condition 6.a"), "{out}");
-    let r = store::open(&dir.join("a.toml"), &Access::Unrestricted, common::today())
-        .unwrap()
-        .record;
+    let r = common::record(&dir.join("a.toml"));
     assert!(r.finding("NC-1").unwrap().evidence.is_empty());
     assert!(r.conditions["6.a"].evidence.is_empty());
     // Ids past any size a record could reach do not overflow.
@@ -635,9 +623,7 @@ fn a_verification_covers_only_the_actions_it_saw() {
         .to_string()
     };
     let state = || {
-        let r = store::open(&dir.join("a.toml"), &Access::Unrestricted, common::today())
-            .unwrap()
-            .record;
+        let r = common::record(&dir.join("a.toml"));
         r.finding("NC-1").unwrap().state()
     };
     ok(
@@ -680,9 +666,7 @@ fn a_verification_covers_only_the_actions_it_saw() {
     assert!(out.contains("NC-1 is actions closed, to verify"), "{out}");
     ok(dir, &["action", "reopen", "a.toml", "A-1"]);
     ok(dir, &["action", "close", "a.toml", "A-1"]);
-    let r = store::open(&dir.join("a.toml"), &Access::Unrestricted, common::today())
-        .unwrap()
-        .record;
+    let r = common::record(&dir.join("a.toml"));
     let covers = r
         .finding("NC-1")
         .unwrap()

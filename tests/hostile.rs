@@ -260,7 +260,7 @@ fn example_app() -> (TempDir, App) {
     let tmp = TempDir::new().unwrap();
     let path = tmp.path().join("a.toml");
     fs::copy(EXAMPLE, &path).unwrap();
-    let app = App::new(store::open(&path, &Access::Unrestricted, common::today()).unwrap());
+    let app = App::new(common::opened(&path));
     (tmp, app)
 }
 

@@ -74,7 +74,7 @@ fn ctrl(c: char) -> KeyEvent {
 fn a_whole_interview_through_update() {
     let tmp = TempDir::new().unwrap();
     let path = fresh(tmp.path());
-    let mut app = App::new(store::open(&path, &Access::Unrestricted, common::today()).unwrap());
+    let mut app = App::new(common::opened(&path));
     // A new record starts on the setup form.
     assert_eq!(app.screen, Screen::Setup);
     app.update(Action::Open); // VSE name
@@ -182,9 +182,7 @@ fn a_whole_interview_through_update() {
 
     // What the loop would save is a valid record holding all of it.
     store::save(&mut app.opened).unwrap();
-    let r = store::open(&path, &Access::Unrestricted, common::today())
-        .unwrap()
-        .record;
+    let r = common::record(&path);
     assert_eq!(r.assessment.vse, "Acme Soft");
     assert_eq!(r.assessment.kind, vse_assess::record::Kind::Audit);
     assert_eq!(r.assessment.participants.len(), 2);
@@ -219,7 +217,7 @@ fn a_whole_interview_through_update() {
 fn rating_all_25_takes_49_keystrokes() {
     let tmp = TempDir::new().unwrap();
     let path = fresh(tmp.path());
-    let mut app = App::new(store::open(&path, &Access::Unrestricted, common::today()).unwrap());
+    let mut app = App::new(common::opened(&path));
     app.update(Action::StartInterview);
     // As a user would: rate what is on screen, then Enter, until nothing is left to rate.
     let unrated = |app: &App| {
@@ -255,8 +253,7 @@ fn rating_all_25_takes_49_keystrokes() {
 #[test]
 fn forms_refuse_what_the_record_check_refuses() {
     let tmp = TempDir::new().unwrap();
-    let mut app =
-        App::new(store::open(&fresh(tmp.path()), &Access::Unrestricted, common::today()).unwrap());
+    let mut app = App::new(common::opened(&fresh(tmp.path())));
     let team = app
         .setup_rows()
         .iter()
@@ -286,7 +283,7 @@ fn forms_refuse_what_the_record_check_refuses() {
 fn ctrl_c_in_a_form_asks_and_keeps_the_draft() {
     let tmp = TempDir::new().unwrap();
     let path = fresh(tmp.path());
-    let mut app = App::new(store::open(&path, &Access::Unrestricted, common::today()).unwrap());
+    let mut app = App::new(common::opened(&path));
     app.update(Action::StartInterview);
     press(&mut app, &[KeyCode::Char('m')]);
     typed(&mut app, "No plan");
@@ -308,7 +305,7 @@ fn ctrl_c_in_a_form_asks_and_keeps_the_draft() {
     // What the event loop does on the way out: save, keep the draft.
     store::save(&mut app.opened).unwrap();
 
-    let mut next = App::new(store::open(&path, &Access::Unrestricted, common::today()).unwrap());
+    let mut next = App::new(common::opened(&path));
     next.restore_draft(&draft);
     assert!(matches!(&next.overlay, Overlay::Editor(e) if e.value(1) == "Review the plan yearly"));
     press(&mut next, &[KeyCode::Enter, KeyCode::Enter, KeyCode::Enter]);
@@ -316,7 +313,7 @@ fn ctrl_c_in_a_form_asks_and_keeps_the_draft() {
     assert_eq!(f.actions[0].what, "Review the plan yearly");
 
     // Nothing open: Ctrl+C quits at once.
-    let mut app = App::new(store::open(&path, &Access::Unrestricted, common::today()).unwrap());
+    let mut app = App::new(common::opened(&path));
     key(&mut app, ctrl('c'));
     assert!(app.quit);
 }
@@ -327,7 +324,7 @@ fn ctrl_c_in_a_form_asks_and_keeps_the_draft() {
 fn editing_notes_keeps_tabs_and_carriage_returns() {
     let tmp = TempDir::new().unwrap();
     let path = fresh(tmp.path());
-    let mut opened = store::open(&path, &Access::Unrestricted, common::today()).unwrap();
+    let mut opened = common::opened(&path);
     opened
         .record
         .requirements
@@ -358,7 +355,7 @@ fn editing_notes_keeps_every_character() {
                  pua \u{10001b} \u{10202e} \u{10000d} \u{100000} \u{f0000} \u{10fffd} end";
     let tmp = TempDir::new().unwrap();
     let path = fresh(tmp.path());
-    let mut opened = store::open(&path, &Access::Unrestricted, common::today()).unwrap();
+    let mut opened = common::opened(&path);
     opened
         .record
         .requirements
@@ -395,7 +392,7 @@ fn editing_notes_keeps_every_character() {
 fn the_changed_file_dialog_takes_no_stray_key() {
     let tmp = TempDir::new().unwrap();
     let path = fresh(tmp.path());
-    let mut app = App::new(store::open(&path, &Access::Unrestricted, common::today()).unwrap());
+    let mut app = App::new(common::opened(&path));
     app.update(Action::StartInterview);
     changed_on_disk(&mut app, &path, tmp.path().join("a.mine.toml"));
     for k in "rkqynq".chars() {
@@ -436,8 +433,7 @@ fn a_changed_questionnaire_is_said_on_screen() {
 #[test]
 fn typing_notes_never_triggers_a_shortcut() {
     let tmp = TempDir::new().unwrap();
-    let mut app =
-        App::new(store::open(&fresh(tmp.path()), &Access::Unrestricted, common::today()).unwrap());
+    let mut app = App::new(common::opened(&fresh(tmp.path())));
     app.update(Action::StartInterview);
     press(&mut app, &[KeyCode::Char('t')]);
     let text = "q quits? f n p l x s v ? 1 2 3 = j o";
@@ -459,8 +455,7 @@ fn typing_notes_never_triggers_a_shortcut() {
 #[test]
 fn a_line_feed_in_the_notes_is_a_new_line() {
     let tmp = TempDir::new().unwrap();
-    let mut app =
-        App::new(store::open(&fresh(tmp.path()), &Access::Unrestricted, common::today()).unwrap());
+    let mut app = App::new(common::opened(&fresh(tmp.path())));
     app.update(Action::StartInterview);
     press(&mut app, &[KeyCode::Char('t')]);
     let line = |app: &mut App, text: &str| {
@@ -477,8 +472,7 @@ fn a_line_feed_in_the_notes_is_a_new_line() {
 #[test]
 fn only_open_skips_rated_requirements_and_esc_goes_back() {
     let tmp = TempDir::new().unwrap();
-    let mut app =
-        App::new(store::open(&fresh(tmp.path()), &Access::Unrestricted, common::today()).unwrap());
+    let mut app = App::new(common::opened(&fresh(tmp.path())));
     app.update(Action::StartInterview);
     app.update(Action::Next);
     app.update(Action::Rate(Rating::F)); // 7.2.b
@@ -500,8 +494,7 @@ fn only_open_skips_rated_requirements_and_esc_goes_back() {
 
 #[test]
 fn removing_linked_evidence_asks_first() {
-    let mut app =
-        App::new(store::open(Path::new(EXAMPLE), &Access::Unrestricted, common::today()).unwrap());
+    let mut app = App::new(common::opened(Path::new(EXAMPLE)));
     app.update(Action::ShowEvidence);
     app.update(Action::Delete);
     assert!(
@@ -595,7 +588,7 @@ fn the_summary_follows_every_change() {
 fn a_signed_off_record_tidied_before_a_save_stays_as_it_is() {
     let tmp = TempDir::new().unwrap();
     let path = common::signed_off_example(tmp.path());
-    let mut app = App::new(store::open(&path, &Access::Unrestricted, common::today()).unwrap());
+    let mut app = App::new(common::opened(&path));
     app.opened
         .record
         .requirements
@@ -689,15 +682,14 @@ fn example_app() -> App {
     let tmp = TempDir::new().unwrap();
     let path = tmp.path().join("example.toml");
     fs::write(&path, text).unwrap();
-    let opened = store::open(&path, &Access::Unrestricted, common::today()).unwrap();
+    let opened = common::opened(&path);
     App::new(opened)
 }
 
 #[test]
 fn snapshot_new_record_form() {
     let tmp = TempDir::new().unwrap();
-    let app =
-        App::new(store::open(&fresh(tmp.path()), &Access::Unrestricted, common::today()).unwrap());
+    let app = App::new(common::opened(&fresh(tmp.path())));
     insta::assert_snapshot!(screen(&app, 80, 24));
 }
 
@@ -881,7 +873,7 @@ fn a_finding_and_an_action_are_edited_from_their_lists() {
 fn reloading_their_version_keeps_the_form_being_written() {
     let tmp = TempDir::new().unwrap();
     let path = fresh(tmp.path());
-    let mut app = App::new(store::open(&path, &Access::Unrestricted, common::today()).unwrap());
+    let mut app = App::new(common::opened(&path));
     app.update(Action::StartInterview);
     press(&mut app, &[KeyCode::Char('m')]);
     typed(&mut app, "Precious finding text");
@@ -894,7 +886,7 @@ fn reloading_their_version_keeps_the_form_being_written() {
     );
     // What the event loop does with the effect.
     app.report(Report::Opened {
-        opened: Box::new(store::open(&path, &Access::Unrestricted, common::today()).unwrap()),
+        opened: Box::new(common::opened(&path)),
         message: "opened".into(),
     });
     assert!(
@@ -911,12 +903,12 @@ fn reloading_their_version_keeps_the_form_being_written() {
 fn reloading_their_version_puts_their_notes_in_the_editor() {
     let tmp = TempDir::new().unwrap();
     let path = fresh(tmp.path());
-    let mut app = App::new(store::open(&path, &Access::Unrestricted, common::today()).unwrap());
+    let mut app = App::new(common::opened(&path));
     app.update(Action::StartInterview);
     press(&mut app, &[KeyCode::Char('t')]);
     typed(&mut app, "my notes");
     // Someone else writes notes of their own.
-    let mut theirs = store::open(&path, &Access::Unrestricted, common::today()).unwrap();
+    let mut theirs = common::opened(&path);
     theirs
         .record
         .requirements
@@ -932,7 +924,7 @@ fn reloading_their_version_puts_their_notes_in_the_editor() {
         [vse_assess::tui::app::Effect::Reload { path: path.clone() }]
     );
     app.report(Report::Opened {
-        opened: Box::new(store::open(&path, &Access::Unrestricted, common::today()).unwrap()),
+        opened: Box::new(common::opened(&path)),
         message: "opened".into(),
     });
     assert!(
@@ -952,7 +944,7 @@ fn reloading_their_version_puts_their_notes_in_the_editor() {
 fn typing_into_a_choice_says_which_keys_change_it() {
     let tmp = TempDir::new().unwrap();
     let path = fresh(tmp.path());
-    let mut app = App::new(store::open(&path, &Access::Unrestricted, common::today()).unwrap());
+    let mut app = App::new(common::opened(&path));
     app.update(Action::StartInterview);
     press(&mut app, &[KeyCode::Char('m')]);
     app.update(Action::PrevField); // the class
@@ -1375,8 +1367,7 @@ fn a_setup_draft_names_its_detail_not_its_row() {
 fn the_setup_form_and_the_command_line_read_one_grammar() {
     use vse_assess::tui::app::SetupRow;
     let tmp = TempDir::new().unwrap();
-    let mut app =
-        App::new(store::open(&fresh(tmp.path()), &Access::Unrestricted, common::today()).unwrap());
+    let mut app = App::new(common::opened(&fresh(tmp.path())));
     app.setup_row = app
         .setup_rows()
         .iter()

@@ -9,11 +9,9 @@ use std::path::Path;
 use common::{Pty, new_record, signed_off_example};
 use tempfile::TempDir;
 use vse_assess::rating::Judgement;
-use vse_assess::record::access::Access;
-use vse_assess::record::store;
 
 fn rating(dir: &Path, id: &str) -> Option<Judgement> {
-    let opened = store::open(&dir.join("a.toml"), &Access::Unrestricted, common::today()).unwrap();
+    let opened = common::opened(&dir.join("a.toml"));
     opened.record.answer(id).and_then(|a| a.rating)
 }
 
@@ -45,12 +43,7 @@ fn through_a_pipe_it_rates_notes_and_skips() {
     assert_eq!(rating(tmp.path(), "7.2.a"), Some(Judgement::L));
     assert_eq!(rating(tmp.path(), "7.2.b"), Some(Judgement::NA));
     assert_eq!(rating(tmp.path(), "7.2.c"), None);
-    let opened = store::open(
-        &tmp.path().join("a.toml"),
-        &Access::Unrestricted,
-        common::today(),
-    )
-    .unwrap();
+    let opened = common::opened(&tmp.path().join("a.toml"));
     assert_eq!(opened.record.answer("7.2.d").unwrap().notes, "Plan seen");
 
     // Next time it starts at the first requirement not yet rated, and the end of input
@@ -252,13 +245,7 @@ fn a_record_changed_on_disk_keeps_their_version_and_ours_goes_to_mine() {
         fs::read_to_string(dir.join("a.mine.toml")).unwrap(),
         "someone's earlier copy\n"
     );
-    let mine = store::open(
-        &dir.join("a.mine-2.toml"),
-        &Access::Unrestricted,
-        common::today(),
-    )
-    .unwrap()
-    .record;
+    let mine = common::record(&dir.join("a.mine-2.toml"));
     let rated = |id: &str| mine.answer(id).and_then(|a| a.rating);
     assert_eq!(
         (rated("7.2.a"), rated("7.2.b"), rated("7.2.c")),
@@ -369,9 +356,7 @@ fn answers_that_cannot_be_written_beside_the_record_are_rescued() {
     );
     assert!(!text.contains("saved in"), "{text}");
     assert!(!text.contains("nothing changed"), "{text}");
-    let mine = store::open(&copy, &Access::Unrestricted, common::today())
-        .unwrap()
-        .record;
+    let mine = common::record(&copy);
     let rated = |id: &str| mine.answer(id).and_then(|a| a.rating);
     assert_eq!(
         (rated("7.2.a"), rated("7.2.b")),

@@ -11,8 +11,6 @@ use common::{Pty, new_record, vse};
 use portable_pty::CommandBuilder;
 use tempfile::TempDir;
 use vse_assess::rating::Judgement;
-use vse_assess::record::access::Access;
-use vse_assess::record::store;
 
 /// The interview in a pseudo-terminal ([`Pty`]), with what these tests do to it.
 struct Session {
@@ -158,13 +156,7 @@ fn an_interview_typed_and_pasted_lands_in_the_file() {
     s.keys("q", "");
     s.wait_exit(Duration::from_secs(5));
 
-    let r = store::open(
-        &tmp.path().join("x.toml"),
-        &Access::Unrestricted,
-        common::today(),
-    )
-    .unwrap()
-    .record;
+    let r = common::record(&tmp.path().join("x.toml"));
     assert_eq!(r.assessment.vse, "Acme Soft");
     assert_eq!(r.answer("7.2.a").unwrap().rating, Some(Judgement::F));
     let b = r.answer("7.2.b").unwrap();
@@ -209,13 +201,7 @@ fn kill_9_a_second_after_typing_loses_nothing() {
     }
     s.signal("-9");
     s.wait_exit(Duration::from_secs(2));
-    let r = store::open(
-        &tmp.path().join("a.toml"),
-        &Access::Unrestricted,
-        common::today(),
-    )
-    .unwrap()
-    .record;
+    let r = common::record(&tmp.path().join("a.toml"));
     let ratings: Vec<Option<Judgement>> = ["7.2.a", "7.2.b", "7.2.c", "7.2.d"]
         .iter()
         .map(|id| r.answer(id).and_then(|a| a.rating))
@@ -248,13 +234,7 @@ fn sigterm_and_sighup_save_and_exit_promptly() {
         let status = s.pty.child.try_wait().unwrap().expect("ended");
         let want = if sig == "-TERM" { 143 } else { 129 };
         assert_eq!(status.exit_code(), want, "{sig}: {status:?}");
-        let r = store::open(
-            &tmp.path().join("a.toml"),
-            &Access::Unrestricted,
-            common::today(),
-        )
-        .unwrap()
-        .record;
+        let r = common::record(&tmp.path().join("a.toml"));
         assert_eq!(
             r.answer("7.2.a").unwrap().rating,
             Some(Judgement::F),
@@ -327,9 +307,7 @@ fn a_failed_save_is_shown_retried_and_loses_nothing() {
         .unwrap();
     assert!(ok.success());
     s.wait_for("saved ");
-    let r = store::open(&file, &Access::Unrestricted, common::today())
-        .unwrap()
-        .record;
+    let r = common::record(&file);
     assert_eq!(r.answer("7.2.a").unwrap().rating, Some(Judgement::N));
     s.keys("q", "");
     s.wait_exit(Duration::from_secs(5));
@@ -367,13 +345,7 @@ fn the_terminal_going_away_ends_the_interview() {
         );
         std::thread::sleep(Duration::from_millis(10));
     }
-    let r = store::open(
-        &tmp.path().join("a.toml"),
-        &Access::Unrestricted,
-        common::today(),
-    )
-    .unwrap()
-    .record;
+    let r = common::record(&tmp.path().join("a.toml"));
     assert_eq!(
         r.answer("7.2.a").unwrap().notes,
         "typed before the line dropped"
@@ -432,13 +404,7 @@ fn a_second_editor_is_refused_read_only_works_and_a_crash_frees_the_file() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let r = store::open(
-        &tmp.path().join("a.toml"),
-        &Access::Unrestricted,
-        common::today(),
-    )
-    .unwrap()
-    .record;
+    let r = common::record(&tmp.path().join("a.toml"));
     assert_eq!(r.answer("7.2.a").unwrap().rating, Some(Judgement::P));
     assert_eq!(r.answer("7.2.b").unwrap().rating, Some(Judgement::L));
 }
@@ -477,13 +443,7 @@ fn a_file_changed_on_disk_is_never_overwritten_and_no_key_drops_an_answer() {
     s.wait_for("your answers are in");
     assert!(s.contents().contains("a.mine.toml"), "{}", s.contents());
     assert_eq!(std::fs::read(&file).unwrap(), theirs, "theirs is untouched");
-    let mine = store::open(
-        &tmp.path().join("a.mine.toml"),
-        &Access::Unrestricted,
-        common::today(),
-    )
-    .unwrap()
-    .record;
+    let mine = common::record(&tmp.path().join("a.mine.toml"));
     let a = mine.answer("7.2.a").unwrap();
     assert_eq!(
         (a.rating, a.notes.as_str()),
@@ -502,13 +462,7 @@ fn a_file_changed_on_disk_is_never_overwritten_and_no_key_drops_an_answer() {
     // Said on the way out, so that nobody looks for the answers in a.toml.
     s.wait_for("your answers are in");
     assert!(s.contents().contains("a.mine.toml"), "{}", s.contents());
-    let mine = store::open(
-        &tmp.path().join("a.mine.toml"),
-        &Access::Unrestricted,
-        common::today(),
-    )
-    .unwrap()
-    .record;
+    let mine = common::record(&tmp.path().join("a.mine.toml"));
     assert_eq!(mine.answer("7.2.a").unwrap().rating, Some(Judgement::N));
 }
 
@@ -539,13 +493,7 @@ fn typing_goes_on_while_the_copy_of_the_answers_is_written() {
     s.send("\x03");
     s.wait_exit(Duration::from_secs(10));
     assert_eq!(std::fs::read(&file).unwrap(), theirs, "theirs is untouched");
-    let mine = store::open(
-        &tmp.path().join("a.mine.toml"),
-        &Access::Unrestricted,
-        common::today(),
-    )
-    .unwrap()
-    .record;
+    let mine = common::record(&tmp.path().join("a.mine.toml"));
     let a = mine.answer("7.2.a").unwrap();
     assert_eq!(
         (a.rating, a.notes.as_str()),
@@ -579,13 +527,7 @@ fn a_record_moved_away_is_not_made_again() {
         before,
         "the moved file is untouched"
     );
-    let mine = store::open(
-        &tmp.path().join("a.mine.toml"),
-        &Access::Unrestricted,
-        common::today(),
-    )
-    .unwrap()
-    .record;
+    let mine = common::record(&tmp.path().join("a.mine.toml"));
     assert_eq!(mine.answer("7.2.a").unwrap().rating, Some(Judgement::F));
 }
 
@@ -622,13 +564,7 @@ fn answers_under_a_file_size_limit_are_not_lost_on_quit() {
             "{limit}: the answers are not in the record: {screen}"
         );
         if copied {
-            let r = store::open(
-                &tmp.path().join("a.unsaved.toml"),
-                &Access::Unrestricted,
-                common::today(),
-            )
-            .unwrap()
-            .record;
+            let r = common::record(&tmp.path().join("a.unsaved.toml"));
             assert_eq!(r.answer("7.2.a").and_then(|a| a.rating), None, "{limit}");
         } else {
             // The record itself, printed (its last lines are still on screen).
@@ -672,9 +608,7 @@ fn answers_the_disk_refuses_are_kept_elsewhere_on_quit_and_on_hang_up() {
             "{how}: {}",
             s.contents()
         );
-        let r = store::open(&copy, &Access::Unrestricted, common::today())
-            .unwrap()
-            .record;
+        let r = common::record(&copy);
         let a = r.answer("7.2.a").unwrap();
         assert_eq!(
             (a.rating, a.notes.as_str()),
@@ -754,13 +688,7 @@ fn a_finding_being_typed_survives_ctrl_c_and_a_hang_up() {
     s.keys(ENTER, " 7.2.a  · +");
     s.keys("q", "");
     s.wait_exit(Duration::from_secs(5));
-    let r = store::open(
-        &tmp.path().join("a.toml"),
-        &Access::Unrestricted,
-        common::today(),
-    )
-    .unwrap()
-    .record;
+    let r = common::record(&tmp.path().join("a.toml"));
     let f = r.findings_for("7.2.a").next().unwrap();
     assert_eq!(f.text, "No review of the plan since 2024");
     assert!(
@@ -797,13 +725,7 @@ fn a_terminal_gone_without_sighup_ends_the_interview() {
         }
         std::thread::sleep(Duration::from_millis(10));
     }
-    let r = store::open(
-        &tmp.path().join("a.toml"),
-        &Access::Unrestricted,
-        common::today(),
-    )
-    .unwrap()
-    .record;
+    let r = common::record(&tmp.path().join("a.toml"));
     assert_eq!(
         r.answer("7.2.a").unwrap().notes,
         "typed with no SIGHUP to come"
@@ -852,13 +774,7 @@ fn suspend_and_fg_give_the_terminal_back_and_take_it_again() {
     s.keys("q", "$ ");
     s.send("exit\r");
     s.wait_exit(Duration::from_secs(5));
-    let r = store::open(
-        &tmp.path().join("a.toml"),
-        &Access::Unrestricted,
-        common::today(),
-    )
-    .unwrap()
-    .record;
+    let r = common::record(&tmp.path().join("a.toml"));
     assert_eq!(r.answer("7.2.b").unwrap().rating, Some(Judgement::L));
 }
 
@@ -897,13 +813,7 @@ fn hashing_evidence_never_holds_up_the_interview() {
         "{:?}",
         start.elapsed()
     );
-    let r = store::open(
-        &tmp.path().join("a.toml"),
-        &Access::Unrestricted,
-        common::today(),
-    )
-    .unwrap()
-    .record;
+    let r = common::record(&tmp.path().join("a.toml"));
     assert_eq!(r.answer("7.2.a").unwrap().rating, Some(Judgement::F));
     assert!(r.evidence_item("VID").is_some());
 }
@@ -1082,13 +992,7 @@ fn a_closed_terminal_ends_the_interview_cleanly() {
         !lock.contains(&format!("process {pid}")),
         "the lock file still names the holder: {lock:?}"
     );
-    let r = store::open(
-        &tmp.path().join("a.toml"),
-        &Access::Unrestricted,
-        common::today(),
-    )
-    .unwrap()
-    .record;
+    let r = common::record(&tmp.path().join("a.toml"));
     // portable-pty's writer sends a line feed and an end-of-file (Ctrl+D) as it is dropped:
     // the interview may read them before it sees the hang-up. The line feed is a new line,
     // and what was typed is all there.

@@ -8,7 +8,6 @@ use std::path::{Path, PathBuf};
 
 use common::{ok, vse};
 use tempfile::TempDir;
-use vse_assess::record::access::Access;
 use vse_assess::record::store;
 
 /// A record with something in every field the command line can set.
@@ -144,7 +143,7 @@ fn filled(dir: &Path) -> PathBuf {
 fn scripted_answers_land_in_the_record() {
     let tmp = TempDir::new().unwrap();
     let file = filled(tmp.path());
-    let opened = store::open(&file, &Access::Unrestricted, common::today()).unwrap();
+    let opened = common::opened(&file);
     let r = &opened.record;
     assert_eq!(r.assessment.vse, "Acme Soft");
     assert_eq!(r.assessment.participants.len(), 2);
@@ -179,10 +178,10 @@ fn load_save_load_gives_identical_text() {
     let tmp = TempDir::new().unwrap();
     let file = filled(tmp.path());
     let before = fs::read_to_string(&file).unwrap();
-    let mut opened = store::open(&file, &Access::Unrestricted, common::today()).unwrap();
+    let mut opened = common::opened(&file);
     store::save(&mut opened).unwrap();
     assert_eq!(fs::read_to_string(&file).unwrap(), before);
-    let again = store::open(&file, &Access::Unrestricted, common::today()).unwrap();
+    let again = common::opened(&file);
     assert_eq!(again.record, opened.record);
     // A command that changes nothing does not churn the file either.
     ok(tmp.path(), &["answer", "a.toml", "7.2.a"]);
@@ -450,22 +449,10 @@ fn changing_a_rating_away_from_na_drops_the_justification() {
     let tmp = TempDir::new().unwrap();
     filled(tmp.path());
     ok(tmp.path(), &["answer", "a.toml", "7.3.c", "--rating", "P"]);
-    let r = store::open(
-        &tmp.path().join("a.toml"),
-        &Access::Unrestricted,
-        common::today(),
-    )
-    .unwrap()
-    .record;
+    let r = common::record(&tmp.path().join("a.toml"));
     assert_eq!(r.answer("7.3.c").unwrap().justification, "");
     ok(tmp.path(), &["answer", "a.toml", "7.3.c", "--clear-rating"]);
-    let r = store::open(
-        &tmp.path().join("a.toml"),
-        &Access::Unrestricted,
-        common::today(),
-    )
-    .unwrap()
-    .record;
+    let r = common::record(&tmp.path().join("a.toml"));
     assert!(
         r.answer("7.3.c").is_none(),
         "an emptied answer leaves no table behind"
@@ -539,7 +526,7 @@ fn clause_6_evidence_sampling_and_the_optional_sections_reach_the_report() {
             "3 of 9 projects, 2025-2026",
         ],
     );
-    let mut opened = store::open(&file, &Access::Unrestricted, common::today()).unwrap();
+    let mut opened = common::opened(&file);
     let meta = &mut opened.record.assessment;
     meta.not_covered = "The second site was not visited".into();
     meta.diverging_opinions = "The VSE holds 7.3.f does not apply".into();
@@ -668,7 +655,7 @@ fn the_command_line_keeps_the_edit_layers_rules() {
         tmp.path(),
         &["answer", "a.toml", "7.2.b", "--append-note", "second\n"],
     );
-    let opened = store::open(&file, &Access::Unrestricted, common::today()).unwrap();
+    let opened = common::opened(&file);
     assert_eq!(
         opened.record.answer("7.2.b").unwrap().notes,
         "first\n\nsecond"
@@ -692,11 +679,7 @@ fn sessions_are_read_with_a_space_or_a_colon() {
             "2026-11-21:Laval",
         ],
     );
-    let sessions = store::open(&file, &Access::Unrestricted, common::today())
-        .unwrap()
-        .record
-        .assessment
-        .sessions;
+    let sessions = common::record(&file).assessment.sessions;
     let got: Vec<(&str, &str)> = sessions
         .iter()
         .map(|s| (s.date.as_str(), s.location.as_str()))

@@ -242,7 +242,7 @@ fn a_schema_1_record_is_upgraded_with_nothing_lost() {
     .unwrap();
     let old_text = std::fs::read_to_string(&file).unwrap();
     let old: toml::Table = toml::from_str(&old_text).unwrap();
-    let mut opened = store::open(&file, &Access::Unrestricted, common::today()).unwrap();
+    let mut opened = common::opened(&file);
     assert_eq!(opened.upgraded_from, Some(1));
     let r = &opened.record;
     // Every finding and action of the old file, with ids, in requirement order.
@@ -310,7 +310,7 @@ fn a_schema_1_record_is_upgraded_with_nothing_lost() {
     store::save(&mut opened).unwrap();
     let text = std::fs::read_to_string(&file).unwrap();
     assert!(text.starts_with("schema = 2\n"), "{}", &text[..40]);
-    let again = store::open(&file, &Access::Unrestricted, common::today()).unwrap();
+    let again = common::opened(&file);
     assert_eq!(again.upgraded_from, None);
     assert_eq!(again.record, opened.record);
 }

@@ -34,7 +34,7 @@ fn a_change_made_during_the_save_is_never_overwritten() {
     for name in ["in-place.toml", "renamed.toml"] {
         common::new_record(tmp.path(), name);
         let path = tmp.path().join(name);
-        let mut opened = store::open(&path, &Access::Unrestricted, common::today()).unwrap();
+        let mut opened = common::opened(&path);
         opened
             .record
             .requirements
@@ -63,7 +63,7 @@ fn a_change_made_during_the_save_is_never_overwritten() {
     // Without a change in the gap the save goes through, and the next one too.
     common::new_record(tmp.path(), "quiet.toml");
     let path = tmp.path().join("quiet.toml");
-    let mut opened = store::open(&path, &Access::Unrestricted, common::today()).unwrap();
+    let mut opened = common::opened(&path);
     for note in ["first", "second"] {
         opened
             .record
@@ -72,7 +72,7 @@ fn a_change_made_during_the_save_is_never_overwritten() {
             .or_default()
             .notes = note.into();
         store::save(&mut opened).unwrap();
-        let back = store::open(&path, &Access::Unrestricted, common::today()).unwrap();
+        let back = common::opened(&path);
         assert_eq!(back.record.answer("7.2.a").unwrap().notes, note);
     }
 }
@@ -140,9 +140,7 @@ fn two_accounts_share_a_folder_and_no_save_changes_owner_or_mode() {
     assert_eq!(owner_and_mode(&record), (AUDITOR, GROUP, 0o664));
     ok(AUDITOR, &["answer", "b.toml", "7.2.d", "--rating", "N"]);
     assert_eq!(owner_and_mode(&record), (AUDITOR, GROUP, 0o664));
-    let r = store::open(&record, &Access::Unrestricted, common::today())
-        .unwrap()
-        .record;
+    let r = common::record(&record);
     let rated: Vec<_> = ["7.2.a", "7.2.b", "7.2.c", "7.2.d"]
         .iter()
         .map(|id| r.answer(id).and_then(|a| a.rating).map(|j| j.to_string()))
@@ -287,7 +285,7 @@ fn a_record_moved_away_is_not_created_again() {
     let tmp = TempDir::new().unwrap();
     common::new_record(tmp.path(), "moved.toml");
     let path = tmp.path().join("moved.toml");
-    let mut opened = store::open(&path, &Access::Unrestricted, common::today()).unwrap();
+    let mut opened = common::opened(&path);
     fs::rename(&path, tmp.path().join("elsewhere.toml")).unwrap();
     opened
         .record
@@ -442,8 +440,7 @@ fn a_colleagues_write_at_any_step_of_a_save_is_kept() {
                 let saved = on_thread_as(uid, {
                     let path = path.clone();
                     move || {
-                        let mut opened =
-                            store::open(&path, &Access::Unrestricted, common::today()).unwrap();
+                        let mut opened = common::opened(&path);
                         opened
                             .record
                             .requirements
@@ -484,7 +481,7 @@ fn their_version_is_kept_when_it_cannot_be_put_back() {
     let tmp = TempDir::new().unwrap();
     common::new_record(tmp.path(), "swapback.toml");
     let path = tmp.path().join("swapback.toml");
-    let mut opened = store::open(&path, &Access::Unrestricted, common::today()).unwrap();
+    let mut opened = common::opened(&path);
     opened
         .record
         .requirements
@@ -546,8 +543,7 @@ fn a_save_keeps_the_records_own_file_with_its_attributes() {
         let saved = on_thread_as(uid, {
             let path = path.clone();
             move || {
-                let mut opened =
-                    store::open(&path, &Access::Unrestricted, common::today()).unwrap();
+                let mut opened = common::opened(&path);
                 opened
                     .record
                     .requirements
@@ -558,7 +554,7 @@ fn a_save_keeps_the_records_own_file_with_its_attributes() {
             }
         });
         assert!(saved.is_ok(), "{note}: {saved:?}");
-        let back = store::open(&path, &Access::Unrestricted, common::today()).unwrap();
+        let back = common::opened(&path);
         assert_eq!(back.record.answer("7.2.a").unwrap().notes, note);
         assert_eq!(owner_and_mode(&path), (AUDITOR, GROUP, 0o664), "{note}");
         assert_eq!(xattr(&path).as_deref(), Some(&b"kept"[..]), "{note}");
@@ -635,13 +631,7 @@ fn a_save_killed_at_any_step_leaves_the_record_whole_and_its_own() {
     let tmp = TempDir::new().unwrap();
     let file = shared_record(tmp.path(), &fs::read_to_string(common::EXAMPLE).unwrap());
     let audits = file.parent().unwrap().to_owned();
-    let mut current = store::open(&file, &Access::Unrestricted, common::today())
-        .unwrap()
-        .record
-        .answer("7.2.a")
-        .unwrap()
-        .notes
-        .clone();
+    let mut current = common::record(&file).answer("7.2.a").unwrap().notes.clone();
     let (mut round, mut killed) = (0, 0);
     for call in ["fsync", "ftruncate", "pwrite64", "renameat2"] {
         for when in 1.. {
@@ -743,9 +733,7 @@ fn without_name_swaps_a_save_renames_and_the_file_becomes_the_savers() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let r = store::open(&file, &Access::Unrestricted, common::today())
-        .unwrap()
-        .record;
+    let r = common::record(&file);
     assert_eq!(r.answer("7.2.a").unwrap().notes, "renamed");
     assert_eq!(owner_and_mode(&file), (0, GROUP, 0o664));
     let left: Vec<String> = fs::read_dir(file.parent().unwrap())
@@ -901,7 +889,7 @@ fn a_failed_rewrite_leaves_the_new_text_saved() {
     );
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{err}");
-    let r = store::open(&file, &Access::Unrestricted, common::today()).unwrap();
+    let r = common::opened(&file);
     assert_eq!(r.record.answer("7.2.a").unwrap().notes, "kept");
     assert_eq!(owner_and_mode(&file), (INTERVIEW, GROUP, 0o664));
     assert_eq!(names_in(&audits), [".a.toml.lock", "a.toml"]);
@@ -1038,7 +1026,7 @@ fn the_owner_can_edit_after_roots_save_was_killed_between_the_swaps() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert_eq!(owner_and_mode(&file), (AUDITOR, GROUP, 0o644));
-    let r = store::open(&file, &Access::Unrestricted, common::today()).unwrap();
+    let r = common::opened(&file);
     assert_eq!(r.record.answer("7.2.b").unwrap().notes, "mine");
     assert_eq!(names_in(&audits), [".a.toml.lock", "a.toml"]);
 }
@@ -1118,7 +1106,7 @@ fn a_save_killed_after_its_first_swap_is_completed_by_the_next_edit() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let r = store::open(&file, &Access::Unrestricted, common::today()).unwrap();
+    let r = common::opened(&file);
     assert_eq!(r.record.answer("7.2.a").unwrap().notes, "seen");
     assert_eq!(r.record.answer("7.2.b").unwrap().notes, "next");
     assert_eq!(owner_and_mode(&file), (AUDITOR, GROUP, 0o664));

@@ -231,6 +231,21 @@ pub fn today() -> jiff::civil::Date {
     TODAY.parse().expect("a date")
 }
 
+/// The record file at `path`, opened as the commands open it, on [`TODAY`].
+pub fn opened(path: &std::path::Path) -> vse_assess::record::store::Opened {
+    vse_assess::record::store::open(
+        path,
+        &vse_assess::record::access::Access::Unrestricted,
+        today(),
+    )
+    .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// The record at `path`, as [`opened`] reads it.
+pub fn record(path: &std::path::Path) -> vse_assess::record::Record {
+    opened(path).record
+}
+
 /// Runs `vse-assess ARGS` in `dir`.
 pub fn vse(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
     command(dir).args(args).output().unwrap()
