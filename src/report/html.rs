@@ -128,8 +128,9 @@ fn css_string(s: &str) -> String {
     out
 }
 
-/// Ids and dates (NC-1, A-12, 2026-11-20, 29110-4-2) kept on one line: a word holding a
-/// hyphen and a digit goes in a no-wrap span. The text stays the same (plain hyphens), so
+/// Ids and dates (NC-1, A-12, BL-Route, 2026-11-20, 29110-4-2) kept on one line: a word
+/// holding a hyphen and a digit, or starting with capitals and a hyphen, goes in a no-wrap
+/// span. The text stays the same (plain hyphens), so
 /// it is still found and copied as written.
 fn keep_ids_whole(text: &str) -> Vec<Event<'static>> {
     let is_part = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '.';
@@ -142,9 +143,13 @@ fn keep_ids_whole(text: &str) -> Vec<Event<'static>> {
         let end = from.find(|c: char| !is_part(c)).unwrap_or(from.len());
         let (word, after) = from.split_at(end);
         let word_trimmed = word.trim_matches(|c| c == '-' || c == '.');
+        let acronym = word_trimmed
+            .split('-')
+            .next()
+            .is_some_and(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_uppercase()));
         let whole = word_trimmed.len() <= 24
             && word_trimmed.contains('-')
-            && word_trimmed.contains(|c: char| c.is_ascii_digit());
+            && (acronym || word_trimmed.contains(|c: char| c.is_ascii_digit()));
         if whole {
             let lead = &word[..word.find(word_trimmed).unwrap_or(0)];
             plain.push_str(lead);
@@ -288,6 +293,31 @@ fn escape_html(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ids_and_dates_go_whole_in_no_wrap_spans() {
+        let html = |text: &str| {
+            let mut out = String::new();
+            pulldown_cmark::html::push_html(&mut out, keep_ids_whole(text).into_iter());
+            out
+        };
+        assert_eq!(
+            html("see NC-1, on 2026-11-20 (BL-Route)."),
+            "see <span class=\"nb\">NC-1</span>, on <span class=\"nb\">2026-11-20</span> (<span class=\"nb\">BL-Route</span>)."
+        );
+        // Ordinary hyphenated words may break; text is escaped as before.
+        assert_eq!(html("well-known <b> & co"), "well-known &lt;b&gt; &amp; co");
+        assert_eq!(html("A-1<x>"), "<span class=\"nb\">A-1</span>&lt;x&gt;");
+    }
+
+    #[test]
+    fn css_strings_hold_only_escapes_and_words() {
+        assert_eq!(css_string("Ab 1"), "Ab 1");
+        assert_eq!(
+            css_string("\"</style>"),
+            "\\000022 \\00003c \\00002f style\\00003e "
+        );
+    }
 
     #[test]
     fn only_our_own_tags_pass() {
