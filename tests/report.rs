@@ -808,6 +808,18 @@ fn report_of_a_signed_off_record() {
     }
     assert!(md.contains(&format!("final.toml, SHA-256 `{}`", sha256_hex(&text))));
     assert!(md.starts_with("# Assessment report: Brightline Software Ltd.\n"));
+    // Printed, every page says it is final and when it was signed off; the title no DRAFT.
+    cli(&["report", "final.toml", "--format", "html", "-o", "out.html"]);
+    let html = fs::read_to_string(tmp.path().join("out.html")).unwrap();
+    assert!(
+        html.contains(
+            "@top-right { content: \"final\\00002c  signed off 2026\\00002d 11\\00002d 20\";"
+        ),
+        "{:.3000}",
+        html
+    );
+    assert!(html.contains("<title>Assessment report: Brightline Software Ltd.</title>"));
+    assert!(!html.contains("DRAFT"));
     // Made again later: the same bytes.
     cli(&["report", "final.toml", "-o", "again.md"]);
     assert_eq!(md, fs::read_to_string(tmp.path().join("again.md")).unwrap());

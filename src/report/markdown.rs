@@ -870,7 +870,7 @@ fn summary(out: &mut String, c: &Ctx) {
             "**Consistency warnings.** Where a rating and what it rests on disagree; they stay until one of them changes. An audit is not signed off while any stands:\n"
         );
         for (id, why) in warnings {
-            let _ = writeln!(out, "- {}: {}.", req_link(id), inline(&why));
+            let _ = writeln!(out, "- {}: {}.", req_link(id), inline(why));
         }
         out.push('\n');
     }
