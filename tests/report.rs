@@ -635,7 +635,7 @@ fn csv_has_one_quoted_row_per_requirement() {
     );
     let f = rows.iter().find(|r| &r[0] == "7.3.f").unwrap();
     assert_eq!(&f[2], "N/A");
-    assert_eq!(&f[3], "to settle (below met, no NC)");
+    assert_eq!(&f[3], "to settle (not met, no NC)");
     let c = rows.iter().find(|r| &r[0] == "7.2.c").unwrap();
     assert_eq!(&c[3], "minor NC");
     assert_eq!(&rows[0][3], "conforming");
@@ -883,7 +883,7 @@ fn the_verdict_comes_first() {
         "| Status | **DRAFT** (not signed off; may still change) |",
         "| Recommendation | **Provisional (draft): The audit team does not recommend certification",
         "| Nonconformities | major: 0 open, 1 closed; minor: 3 open, 0 closed |",
-        "| Requirements (25) | 17 conforming; 3 minor NC; 1 major NC (closed); 4 to settle (below met, no NC) |",
+        "| Requirements (25) | 17 conforming; 3 minor NC; 1 major NC (closed); 4 to settle (not met, no NC) |",
         "| Signed off | not yet: this is a draft |",
         // The compact grid: a letter per column, the rating and open nonconformities marked.
         "| Process | a | b | c | d | e | f | g |",
@@ -928,7 +928,7 @@ fn an_audit_states_conformity_beside_each_rating() {
         ("7.2.a", "conforming"),
         ("7.2.c", "minor NC"),
         ("7.2.g", "major NC (closed)"),
-        ("7.3.f", "to settle (below met, no NC)"),
+        ("7.3.f", "to settle (not met, no NC)"),
     ] {
         let s = section(&md, &format!("#### {id} "));
         assert!(

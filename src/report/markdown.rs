@@ -363,7 +363,7 @@ fn verdict(out: &mut String, c: &Ctx) {
             "minor NC (closed)",
             "major NC",
             "major NC (closed)",
-            "to settle (below met, no NC)",
+            "to settle (not met, no NC)",
             "not assessed",
         ]
     } else {

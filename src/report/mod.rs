@@ -123,7 +123,7 @@ impl Conformity {
             Conformity::MinorNc { open: false } => "minor NC (closed)",
             Conformity::MajorNc { open: true } => "major NC",
             Conformity::MajorNc { open: false } => "major NC (closed)",
-            Conformity::Unsettled => "to settle (below met, no NC)",
+            Conformity::Unsettled => "to settle (not met, no NC)",
         }
     }
 }
