@@ -215,3 +215,126 @@ fn printed_tables_wrap_long_values_and_lose_no_column() {
         }
     }
 }
+
+/// The example (a draft) printed on A4 as a panel reads it: the verdict on page 1; the VSE,
+/// DRAFT and "page N of M" on every page; no page left holding a line or two (but the last);
+/// ids and dates whole; every requirement, finding and section there.
+#[test]
+fn the_printed_draft_has_its_verdict_first_and_a_running_header() {
+    let Some(browser) = chromium() else { return };
+    if !common::tools(&["pdftotext"], "apt-get install poppler-utils") {
+        return;
+    }
+    let tmp = tempfile::TempDir::new().unwrap();
+    let html = include_str!("../reports/example-assessment.html")
+        .replace("</head>", "<style>@page { size: A4; }</style></head>");
+    std::fs::write(tmp.path().join("a4.html"), html).unwrap();
+    let pdf = tmp.path().join("a4.pdf");
+    let url = format!("file://{}", tmp.path().join("a4.html").display());
+    print_to_pdf(browser, tmp.path(), &url, &pdf);
+    let out = Command::new("pdftotext")
+        .arg("-layout")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext runs");
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    let pages: Vec<&str> = text
+        .split('\u{c}')
+        .filter(|p| !p.trim().is_empty())
+        .collect();
+    let n = pages.len();
+    assert!(n > 3, "{n} pages");
+    let page1 = pages[0];
+    // What the Markdown's verdict says (the first words of the recommendation, the counts of
+    // nonconformities) is what page 1 shows.
+    let md = include_str!("../reports/example-assessment.md");
+    let cell = |label: &str| {
+        let row = md
+            .lines()
+            .find(|l| l.starts_with(&format!("| {label} | ")))
+            .unwrap_or_else(|| panic!("no {label} row"));
+        row.split(" | ")
+            .nth(1)
+            .unwrap()
+            .trim_end_matches(" |")
+            .replace("**", "")
+    };
+    let recommendation = cell("Recommendation");
+    let recommendation: Vec<&str> = recommendation.split_whitespace().take(6).collect();
+    let recommendation = recommendation.join(" ");
+    let counts = cell("Nonconformities");
+    for verdict in [
+        "Verdict",
+        "Status",
+        "DRAFT (not signed off",
+        "Recommendation",
+        recommendation.as_str(),
+        "Nonconformities",
+        counts.as_str(),
+        "Signed off",
+        "not yet: this is a draft",
+        // The grid: a row per process.
+        "OM",
+        "PPM",
+    ] {
+        assert!(
+            page1.contains(verdict),
+            "page 1 lacks {verdict:?}:\n{page1}"
+        );
+    }
+    for (i, page) in pages.iter().enumerate() {
+        let number = format!("page {} of {n}", i + 1);
+        for mark in [
+            "Assessment report: Brightline Software Ltd.",
+            "DRAFT: not final",
+            number.as_str(),
+        ] {
+            assert!(page.contains(mark), "page {}: no {mark:?}\n{page}", i + 1);
+        }
+        // A page of a report holds far more than a sentence, the header and the footer.
+        let words = page.split_whitespace().count();
+        assert!(
+            i + 1 == n || words >= 80,
+            "page {} holds {words} words:\n{page}",
+            i + 1
+        );
+    }
+    // Nothing lost, and ids and dates on one line.
+    let all = pages.join("\n");
+    for id in common::IDS {
+        let process = md
+            .lines()
+            .find_map(|l| l.strip_prefix(&format!("#### {id} (")))
+            .unwrap_or_else(|| panic!("{id} in the Markdown"));
+        let heading = format!("{id} ({process}");
+        assert!(all.contains(&heading), "{heading}");
+    }
+    for word in [
+        "NC-1",
+        "NC-2",
+        "NC-3",
+        "NC-4",
+        "A-1",
+        "A-2",
+        "2026-11-19",
+        "2026-11-16",
+    ] {
+        assert!(all.contains(word), "{word} missing or broken across lines");
+    }
+    for line in all.lines().map(str::trim_end) {
+        // The line's last word is the start of an id or a date ("NC-", "(BL-", "2026-11-");
+        // long paths in tables may break after their separators.
+        let last = line.split_whitespace().last().unwrap_or("");
+        let last = last.trim_start_matches(['(', '"']);
+        let broken = last.strip_suffix('-').is_some_and(|l| {
+            !l.is_empty()
+                && (l.chars().all(|c| c.is_ascii_uppercase())
+                    || l.chars().all(|c| c.is_ascii_digit() || c == '-'))
+        });
+        assert!(!broken, "an id or date broken across lines: {line:?}");
+    }
+    assert!(all.contains("About this assessment"));
+    assert!(all.contains("The sample was recorded for"));
+}

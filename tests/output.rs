@@ -418,10 +418,10 @@ fn csv_cells_stay_text_in_every_locale() {
             }
         }
     }
-    assert_eq!(cells, 26 * 8);
+    assert_eq!(cells, 26 * 9);
     // What was written comes back (a tab as a space), behind the mark where there is one.
     for (row, text) in rows[1..].iter().zip(payloads) {
-        assert_eq!(row[7].trim_start_matches('\''), text.replace('\t', " "));
+        assert_eq!(row[8].trim_start_matches('\''), text.replace('\t', " "));
     }
 }
 
@@ -488,7 +488,7 @@ fn report_never_overwrites_its_record() {
     assert!(
         fs::read_to_string(dir.join("old.md"))
             .unwrap()
-            .starts_with("# Assessment report")
+            .starts_with("# Self-assessment (gap analysis)")
     );
 }
 
@@ -594,7 +594,11 @@ fn report_to_a_fifo_nobody_reads_does_not_block() {
         String::from_utf8_lossy(&out.stderr)
     );
     drop(ours);
-    assert!(read.join().unwrap().starts_with("# Assessment report"));
+    assert!(
+        read.join()
+            .unwrap()
+            .starts_with("# Self-assessment (gap analysis)")
+    );
 }
 
 /// A questionnaire changed since the record was made: the report cites the hash of the one
@@ -749,7 +753,7 @@ fn a_signed_report_and_its_signature_land_together() {
     assert!(
         fs::read_to_string(dir.join("t.md"))
             .unwrap()
-            .starts_with("# Assessment report")
+            .starts_with("# Self-assessment (gap analysis)")
     );
     let out = vse(dir, &["report", "a.toml", "-o", "r.md"]);
     assert!(out.status.success());

@@ -186,6 +186,7 @@ fn example_report_is_well_formed() {
     assert_eq!(
         h2,
         [
+            "## Verdict",
             "## Identification",
             "## Minimal conditions (clause 6) and conformance situation (clause 4)",
             "## Summary",
@@ -555,6 +556,8 @@ fn html_is_self_contained_and_cannot_be_injected() {
         "code",
         "blockquote",
         "br",
+        // Ids and dates kept on one line.
+        "span",
         "wbr",
         // The rating grid: inline SVG, drawn from ids only.
         "svg",
@@ -598,6 +601,7 @@ fn csv_has_one_quoted_row_per_requirement() {
             "id",
             "process",
             "rating",
+            "conformity",
             "justification",
             "findings",
             "evidence_ids",
@@ -610,7 +614,7 @@ fn csv_has_one_quoted_row_per_requirement() {
     let ids: Vec<&str> = rows.iter().map(|r| &r[0]).collect();
     assert_eq!(ids, IDS);
     // Fields with commas, quotes and line breaks come back whole.
-    let notes_7_2_a = &rows[0][7];
+    let notes_7_2_a = &rows[0][8];
     assert!(
         notes_7_2_a.starts_with("7.2.a: | a | b |\n|---|---|"),
         "{notes_7_2_a:.60}"
@@ -622,15 +626,20 @@ fn csv_has_one_quoted_row_per_requirement() {
         .collect();
     let g = rows.iter().find(|r| &r[0] == "7.2.g").unwrap();
     assert_eq!(&g[2], "P");
-    assert_eq!(&g[4], "NC-2 major");
-    assert_eq!(&g[5], "RR");
+    assert_eq!(&g[3], "major NC (closed)");
+    assert_eq!(&g[5], "NC-2 major");
+    assert_eq!(&g[6], "RR");
     assert_eq!(
-        &g[6],
+        &g[7],
         "ISO 9001:2015 5.1.2 b-c; ISO/IEC/IEEE 12207:2017 6.3.4.3 a"
     );
     let f = rows.iter().find(|r| &r[0] == "7.3.f").unwrap();
     assert_eq!(&f[2], "N/A");
-    assert!(f[3].starts_with("Brightline runs one customer project at a time"));
+    assert_eq!(&f[3], "to settle (not met, no NC)");
+    let c = rows.iter().find(|r| &r[0] == "7.2.c").unwrap();
+    assert_eq!(&c[3], "minor NC");
+    assert_eq!(&rows[0][3], "conforming");
+    assert!(f[4].starts_with("Brightline runs one customer project at a time"));
 }
 
 #[test]
@@ -792,10 +801,25 @@ fn report_of_a_signed_off_record() {
         "| Distribution | Brightline Software Ltd. (managing director); the certification body's technical reviewer |",
         "| Confidentiality | Confidential: for Brightline and the certification body only; evidence stays with Brightline |",
         "| 2026-11-20 | signed off (final) | Claire Martin |   |",
+        "| Status | final |",
+        "| Signed off | by Claire Martin on 2026-11-20 |",
     ] {
         assert!(md.contains(row), "{row}\n{md}");
     }
     assert!(md.contains(&format!("final.toml, SHA-256 `{}`", sha256_hex(&text))));
+    assert!(md.starts_with("# Assessment report: Brightline Software Ltd.\n"));
+    // Printed, every page says it is final and when it was signed off; the title no DRAFT.
+    cli(&["report", "final.toml", "--format", "html", "-o", "out.html"]);
+    let html = fs::read_to_string(tmp.path().join("out.html")).unwrap();
+    assert!(
+        html.contains(
+            "@top-right { content: \"final\\00002c  signed off 2026\\00002d 11\\00002d 20\";"
+        ),
+        "{:.3000}",
+        html
+    );
+    assert!(html.contains("<title>Assessment report: Brightline Software Ltd.</title>"));
+    assert!(!html.contains("DRAFT"));
     // Made again later: the same bytes.
     cli(&["report", "final.toml", "-o", "again.md"]);
     assert_eq!(md, fs::read_to_string(tmp.path().join("again.md")).unwrap());
@@ -809,7 +833,14 @@ fn the_html_grid_shows_every_requirement_and_open_nonconformities() {
     let html = render(&opened, &opened.record, Format::Html);
     let grid = &html[html.find("<svg").unwrap()..html.find("</svg>").unwrap()];
     assert_eq!(grid.matches("<rect").count(), 25);
-    assert!(html.find("<svg").unwrap() > html.find("<h2>Summary</h2>").unwrap());
+    // On page 1, with the verdict, in place of the Markdown's compact grid.
+    assert!(html.find("<svg").unwrap() > html.find("<h2>Verdict</h2>").unwrap());
+    assert!(html.find("<svg").unwrap() < html.find("<h2>Identification</h2>").unwrap());
+    assert!(
+        !html.contains("Key: each cell"),
+        "the compact grid is replaced"
+    );
+    assert_eq!(html.matches("<svg").count(), 1);
     // 7.2.c: minor NC-1 open; 7.2.g: major NC-2 verified closed; 7.5.d: NC-4 not effective.
     assert!(
         grid.contains("<title>7.2.c L, open minor nonconformity</title>"),
@@ -820,4 +851,232 @@ fn the_html_grid_shows_every_requirement_and_open_nonconformities() {
     assert!(grid.contains(">g P</text>"));
     assert!(grid.contains("<title>7.5.d L, open minor nonconformity</title>"));
     assert!(!grid.contains("<script") && !grid.contains("href"));
+}
+
+/// The lines of the section that starts at `heading`, up to the next heading of that level.
+fn section<'a>(md: &'a str, heading: &str) -> &'a str {
+    let start = md
+        .find(heading)
+        .unwrap_or_else(|| panic!("no heading {heading}"));
+    let level = heading.split(' ').next().unwrap();
+    let rest = &md[start + heading.len()..];
+    let end = rest
+        .find(&format!("\n{level} "))
+        .map_or(rest.len(), |i| i + 1);
+    &md[start..start + heading.len() + end]
+}
+
+/// Page 1 carries what a reader decides on: the title says DRAFT, and the first section is
+/// the verdict (VSE, kind, status, recommendation, nonconformities by class, the ratings at
+/// a glance, who signed off), before identification.
+#[test]
+fn the_verdict_comes_first() {
+    let opened = example();
+    let md = render(&opened, &opened.record, Format::Markdown);
+    assert!(md.starts_with("# Assessment report: Brightline Software Ltd. (DRAFT)\n"));
+    let first = md.lines().find(|l| l.starts_with("## ")).unwrap();
+    assert_eq!(first, "## Verdict");
+    let verdict = section(&md, "## Verdict");
+    for row in [
+        "| VSE | Brightline Software Ltd. |",
+        "| Kind | third-party audit |",
+        "| Status | **DRAFT** (not signed off; may still change) |",
+        "| Recommendation | **Provisional (draft): The audit team does not recommend certification",
+        "| Nonconformities | major: 0 open, 1 closed; minor: 3 open, 0 closed |",
+        "| Requirements (25) | 17 conforming; 3 minor NC; 1 major NC (closed); 4 to settle (not met, no NC) |",
+        "| Signed off | not yet: this is a draft |",
+        // The compact grid: a letter per column, the rating and open nonconformities marked.
+        "| Process | a | b | c | d | e | f | g |",
+        "| OM | F | F | L+ | F | F | L | P |",
+        "| PPM | F | F | F | L+ | F |   |   |",
+    ] {
+        assert!(verdict.contains(row), "{row}\n{verdict}");
+    }
+    let html = render(&opened, &opened.record, Format::Html);
+    assert!(
+        html.contains("<title>Assessment report: Brightline Software Ltd. (DRAFT)</title>"),
+        "{:.600}",
+        html
+    );
+    // Every printed page: the VSE, DRAFT, page N of M; the record's text escaped in CSS.
+    assert!(html.contains("@top-right { content: \"DRAFT\\00003a  not final\";"));
+    assert!(html.contains("counter(page) \" of \" counter(pages)"));
+    // No forced page break that could leave a page nearly empty.
+    assert!(!html.contains("break-before: page"));
+}
+
+/// The running header holds the VSE as CSS escapes only: a name cannot end the style.
+#[test]
+fn the_running_header_cannot_be_broken_out_of() {
+    let opened = example();
+    let mut r = opened.record.clone();
+    r.assessment.vse = "X\"; } </style><script>alert(1)</script> \\".into();
+    let html = render(&opened, &r, Format::Html);
+    let style = &html[html.find("<style>").unwrap()..html.find("</style>").unwrap()];
+    assert!(style.contains("content: \"Assessment report\\00003a  X\\000022 \\00003b  \\00007d  \\00003c \\00002f style\\00003e \\00003c script\\00003e alert"), "{style}");
+    assert_eq!(html.matches("</style>").count(), 1);
+    assert!(!html.to_lowercase().contains("<script"));
+}
+
+/// An audit states conformity per requirement beside the informative rating: in its section,
+/// in the summary and in the CSV (tested there); the process column is the weakest rating.
+#[test]
+fn an_audit_states_conformity_beside_each_rating() {
+    let opened = example();
+    let md = render(&opened, &opened.record, Format::Markdown);
+    for (id, conformity) in [
+        ("7.2.a", "conforming"),
+        ("7.2.c", "minor NC"),
+        ("7.2.g", "major NC (closed)"),
+        ("7.3.f", "to settle (not met, no NC)"),
+    ] {
+        let s = section(&md, &format!("#### {id} "));
+        assert!(
+            s.contains(&format!("\n- **Conformity:** {conformity}\n")),
+            "{s}"
+        );
+    }
+    let processes = table_after(&md, "## Summary");
+    assert_eq!(processes[0].last().unwrap(), "Weakest rating");
+    assert!(!md.contains("Achievement"));
+    let requirements = tables(section(&md, "## Summary"))[1].clone();
+    assert_eq!(
+        requirements[0],
+        ["Requirement", "Rating", "Conformity", "Findings"]
+    );
+    assert_eq!(requirements.len(), 26);
+    assert!(requirements.contains(&vec![
+        "7.2.g".to_string(),
+        "P".into(),
+        "major NC (closed)".into(),
+        "NC-2".into()
+    ]));
+}
+
+/// The audit states its sample for every requirement (or that none was recorded), and how
+/// many requirements record one.
+#[test]
+fn an_audit_states_its_sampling_per_requirement() {
+    let opened = example();
+    let mut r = opened.record.clone();
+    r.requirements.get_mut("7.2.b").unwrap().sampling = "4 of 11 role descriptions".into();
+    r.requirements.get_mut("7.2.d").unwrap().sampling.clear();
+    let md = render(&opened, &r, Format::Markdown);
+    assert!(section(&md, "#### 7.2.b ").contains("- **Sampled:** 4 of 11 role descriptions\n"));
+    assert!(section(&md, "#### 7.2.d ").contains("- **Sampled:** not recorded\n"));
+    let sampled = r
+        .requirements
+        .values()
+        .filter(|a| !a.sampling.is_empty())
+        .count();
+    assert!(
+        md.contains(&format!(
+            "The sample was recorded for {sampled} of 25 requirements"
+        )),
+        "{}",
+        section(&md, "## About")
+    );
+}
+
+/// Clause 4.2 stated whole, the base-standard part included; no note of where the
+/// questionnaire's text came from.
+#[test]
+fn clause_4_2_is_stated_in_full_and_no_source_note_is_shown() {
+    let opened = example();
+    let md = render(&opened, &opened.record, Format::Markdown);
+    let conditions = section(&md, "## Minimal conditions");
+    assert!(
+        conditions
+            .contains("every mandatory process requirement that the profile sets out in clause 7")
+    );
+    assert!(conditions.contains("the properties and requirements that the base standards (ISO/IEC/IEEE 12207:2017, ISO 9001:2015) attach to those requirements"));
+    assert!(conditions.contains("the base-standard part, was not assessed"));
+    assert!(!md.contains("(source:"), "source note shown");
+    assert!(!md.contains("not Annex B"));
+}
+
+/// A self-assessment reads as a gap analysis for a manager: its title, each gap with what
+/// was not checked and the guidance's evidence and common gaps, next steps in plain words,
+/// no audit phrasing, and that it is not a certification.
+#[test]
+fn a_self_assessment_reads_as_a_gap_analysis() {
+    let opened = example();
+    let mut r = opened.record.clone();
+    r.assessment.kind = vse_assess::record::Kind::SelfAssessment;
+    let md = render(&opened, &r, Format::Markdown);
+    assert!(
+        md.starts_with("# Self-assessment (gap analysis): Brightline Software Ltd. (DRAFT)\n"),
+        "{:.200}",
+        md
+    );
+    assert_eq!(md.lines().find(|l| l.starts_with("## ")), Some("## Result"));
+    let gaps = section(&md, "## Gaps and next steps");
+    let q = &opened.questionnaire.questionnaire;
+    let g = q.requirement("7.2.g").unwrap();
+    let gap = &gaps[gaps
+        .find("**[7.2.g](#req-7-2-g) (OM):**")
+        .expect("7.2.g is a gap")..];
+    let gap = &gap[..gap.find("\n\n**").unwrap_or(gap.len())];
+    assert!(gap.contains(&g.statement), "{gap}");
+    assert!(
+        gap.contains("- **Why it is a gap:** rated P; met means F."),
+        "{gap}"
+    );
+    assert!(
+        gap.contains("- **Not yet checked:** reviewed, maintained, monitored"),
+        "{gap}"
+    );
+    // The guidance's own paragraphs, label dropped, lines joined.
+    let para = |label: &str| {
+        let start = g.guidance.find(label).unwrap();
+        let text = &g.guidance[start..];
+        let text = &text[text.find(':').unwrap() + 1..text.find("\n\n").unwrap_or(text.len())];
+        text.split_whitespace().collect::<Vec<_>>().join(" ")
+    };
+    assert!(
+        gap.contains(&format!(
+            "- **Evidence that usually shows it:** {}",
+            para("**Evidence**")
+        )),
+        "{gap}"
+    );
+    assert!(
+        gap.contains(&format!("- **Common gaps:** {}", para("**Common gaps**"))),
+        "{gap}"
+    );
+    assert!(
+        gap.contains("- **Next step:** Put in place what is missing"),
+        "{gap}"
+    );
+    // Met requirements are not gaps.
+    assert!(!gaps.contains("[7.2.a](#req-7-2-a)"));
+    assert!(section(&md, "#### 7.2.a ").contains("- **Result:** met\n"));
+    assert!(section(&md, "#### 7.2.g ").contains("- **Result:** gap"));
+    assert!(gaps.contains("**Next steps**\n\n1. Give each gap an owner"));
+    assert!(gaps.contains("**This self-assessment is not a certification.**"));
+    for audit in [
+        "nothing to correct",
+        "audit team",
+        "Conformity:",
+        "recommend",
+    ] {
+        assert!(!md.contains(audit), "{audit}");
+    }
+    let requirements = tables(section(&md, "## Summary"))[1].clone();
+    assert_eq!(
+        requirements[0],
+        ["Requirement", "Rating", "Result", "Findings"]
+    );
+}
+
+/// `status` counts requirements still to assess and open nonconformities apart.
+#[test]
+fn status_counts_what_is_to_do_and_open_nonconformities() {
+    let out = common::ok(Path::new(env!("CARGO_MANIFEST_DIR")), &["status", EXAMPLE]);
+    let heading = out.lines().find(|l| l.starts_with("Process")).unwrap();
+    assert!(heading.ends_with("N/A To do Open NCs Weakest"), "{heading}");
+    let om = out.lines().find(|l| l.starts_with("OM ")).unwrap();
+    // OM: all 7 assessed (none to do), NC-1 open (minor), NC-2 closed; weakest P.
+    let last: Vec<&str> = om.split_whitespace().rev().take(3).collect();
+    assert_eq!(last, ["P", "1", "0"], "{om}");
 }

@@ -4,10 +4,13 @@
 use super::{Input, in_requirement_order};
 use crate::text::neutralize;
 
-const HEADER: [&str; 8] = [
+const HEADER: [&str; 9] = [
     "id",
     "process",
     "rating",
+    // Audit: conforming, minor NC, major NC (closed or not), not assessed; self-assessment:
+    // met, gap, not assessed. The rating beside it is informative.
+    "conformity",
     "justification",
     "findings",
     "evidence_ids",
@@ -38,6 +41,8 @@ pub fn csv(input: &Input) -> String {
     let q = input.questionnaire;
     let r = input.record;
     let lookup = r.lookup();
+    let eval = crate::conformance::evaluate(q, &lookup);
+    let warnings = crate::conformance::consistency_warnings(q, &lookup);
     let rows = q.requirements.iter().map(|req| {
         let a = r.answer(&req.id);
         let rating = a
@@ -62,6 +67,7 @@ pub fn csv(input: &Input) -> String {
             req.id.clone(),
             req.process.clone(),
             rating,
+            super::standing(q, &lookup, &eval, &warnings, &req.id).to_string(),
             a.map(|a| a.justification.clone()).unwrap_or_default(),
             findings.join("; "),
             evidence.join(";"),

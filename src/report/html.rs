@@ -23,13 +23,16 @@ svg.grid { display: block; margin: .6rem 0 1rem; max-width: 100%; height: auto; 
 svg.grid text { font: 12px system-ui, sans-serif; fill: #111; }
 @media print {
   body { margin: 0; max-width: none; font-size: 10.5pt; }
-  @page { margin: 15mm; }
-  h2 { break-before: page; }
+  /* No forced page breaks: a section starts where the last one ends, so that no page is
+     left holding a sentence. Headings stay with what follows, small blocks stay whole. */
   h2, h3, h4 { break-after: avoid; }
-  tr, li { break-inside: avoid; }
+  h2 { margin-top: 1.4rem; }
+  tr, li, blockquote, svg.grid { break-inside: avoid; }
+  p, li { orphans: 3; widows: 3; }
   thead { display: table-header-group; }
   a { color: inherit; text-decoration: none; }
 }
+.nb { white-space: nowrap; }
 "#;
 
 /// Raw HTML the Markdown report itself writes; anything else is shown as text.
@@ -56,25 +59,134 @@ pub fn html(input: &Input) -> String {
         Event::Html(h) | Event::InlineHtml(h) if !is_own_html(&h) => Event::Text(h),
         e => e,
     });
+    let parser = parser.flat_map(|e| match e {
+        Event::Text(t) => keep_ids_whole(&t),
+        e => vec![e],
+    });
     let mut body = String::new();
     pulldown_cmark::html::push_html(&mut body, parser);
-    // The one-glance picture goes at the top of the summary.
-    let body = body.replacen(
-        "<h2>Summary</h2>\n",
-        &format!("<h2>Summary</h2>\n{}", rating_grid(input)),
-        1,
-    );
+    // The one-glance picture takes the place of the Markdown's compact grid on page 1.
+    let body = replace_grid(&body, &rating_grid(input));
+    let meta = &input.record.assessment;
+    let vse = meta.vse.trim();
     let title = format!(
-        "Assessment report: {}",
-        escape_html(input.record.assessment.vse.trim())
+        "{}: {}{}",
+        markdown::report_title(meta.kind),
+        escape_html(vse),
+        markdown::draft_mark(meta.status)
     );
     format!(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>{}</title>\n<style>{CSS}</style>\n</head>\n<body>\n{body}</body>\n</html>\n",
-        crate::text::neutralize(&title).replace('\n', " ")
+         <title>{}</title>\n<style>{CSS}{}</style>\n</head>\n<body>\n{body}</body>\n</html>\n",
+        crate::text::neutralize(&title).replace('\n', " "),
+        running_header(input)
     )
+}
+
+/// On every printed page: the VSE and the kind of report at the top left, DRAFT (or final)
+/// at the top right, "page N of M" at the bottom (CSS page-margin boxes).
+fn running_header(input: &Input) -> String {
+    let meta = &input.record.assessment;
+    let vse = crate::text::neutralize(meta.vse.trim()).replace('\n', " ");
+    let vse = if vse.is_empty() {
+        "(VSE not named)".to_string()
+    } else {
+        vse.chars().take(80).collect()
+    };
+    let status = match meta.status {
+        crate::record::Status::Draft => "DRAFT: not final".to_string(),
+        crate::record::Status::Final => match meta.sign_off() {
+            Some(s) => format!("final, signed off {}", s.date),
+            None => "final".to_string(),
+        },
+    };
+    let small = "font: 8.5pt system-ui, sans-serif; color: #444;";
+    format!(
+        "@page {{ margin: 18mm 15mm 16mm;\n  \
+         @top-left {{ content: \"{}\"; {small} }}\n  \
+         @top-right {{ content: \"{}\"; {small} font-weight: bold; }}\n  \
+         @bottom-right {{ content: \"page \" counter(page) \" of \" counter(pages); {small} }}\n}}\n",
+        css_string(&format!("{}: {vse}", markdown::report_title(meta.kind))),
+        css_string(&status),
+    )
+}
+
+/// Text as the inside of a CSS string: every character but letters, digits and spaces as a
+/// hex escape, so that nothing in it can end the string or the style element.
+fn css_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c.is_ascii_alphanumeric() || c == ' ' {
+            out.push(c);
+        } else {
+            // Six digits and a space: the space ends the escape and is not shown.
+            out.push_str(&format!("\\{:06x} ", c as u32));
+        }
+    }
+    out
+}
+
+/// Ids and dates (NC-1, A-12, BL-Route, 2026-11-20, 29110-4-2) kept on one line: a word
+/// holding a hyphen and a digit, or starting with capitals and a hyphen, goes in a no-wrap
+/// span. The text stays the same (plain hyphens), so
+/// it is still found and copied as written.
+fn keep_ids_whole(text: &str) -> Vec<Event<'static>> {
+    let is_part = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '.';
+    let mut out = Vec::new();
+    let mut plain = String::new();
+    let mut rest = text;
+    while let Some(start) = rest.find(is_part) {
+        let (before, from) = rest.split_at(start);
+        plain.push_str(before);
+        let end = from.find(|c: char| !is_part(c)).unwrap_or(from.len());
+        let (word, after) = from.split_at(end);
+        let word_trimmed = word.trim_matches(|c| c == '-' || c == '.');
+        let acronym = word_trimmed
+            .split('-')
+            .next()
+            .is_some_and(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_uppercase()));
+        let whole = word_trimmed.len() <= 24
+            && word_trimmed.contains('-')
+            && (acronym || word_trimmed.contains(|c: char| c.is_ascii_digit()));
+        if whole {
+            let lead = &word[..word.find(word_trimmed).unwrap_or(0)];
+            plain.push_str(lead);
+            if !plain.is_empty() {
+                out.push(Event::Text(std::mem::take(&mut plain).into()));
+            }
+            out.push(Event::InlineHtml(
+                format!("<span class=\"nb\">{}</span>", escape_html(word_trimmed)).into(),
+            ));
+            plain.push_str(&word[lead.len() + word_trimmed.len()..]);
+        } else {
+            plain.push_str(word);
+        }
+        rest = after;
+    }
+    plain.push_str(rest);
+    if !plain.is_empty() {
+        out.push(Event::Text(plain.into()));
+    }
+    out
+}
+
+/// The rendered compact grid (from its anchor to the end of its key) replaced by the picture.
+fn replace_grid(body: &str, svg: &str) -> String {
+    const ANCHOR: &str = "<a id=\"grid\"></a>";
+    let Some(start) = body.find(ANCHOR) else {
+        return body.to_string();
+    };
+    let after = start + ANCHOR.len();
+    let end = body[after..]
+        .find("</table>")
+        .and_then(|t| {
+            let t = after + t;
+            body[t..].find("</p>\n").map(|p| t + p + "</p>\n".len())
+        })
+        .unwrap_or(after);
+    format!("{}{ANCHOR}\n{svg}{}", &body[..start], &body[end..])
 }
 
 /// Every requirement as a cell, process by process: its letter and rating written in it (so
@@ -181,6 +293,31 @@ fn escape_html(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ids_and_dates_go_whole_in_no_wrap_spans() {
+        let html = |text: &str| {
+            let mut out = String::new();
+            pulldown_cmark::html::push_html(&mut out, keep_ids_whole(text).into_iter());
+            out
+        };
+        assert_eq!(
+            html("see NC-1, on 2026-11-20 (BL-Route)."),
+            "see <span class=\"nb\">NC-1</span>, on <span class=\"nb\">2026-11-20</span> (<span class=\"nb\">BL-Route</span>)."
+        );
+        // Ordinary hyphenated words may break; text is escaped as before.
+        assert_eq!(html("well-known <b> & co"), "well-known &lt;b&gt; &amp; co");
+        assert_eq!(html("A-1<x>"), "<span class=\"nb\">A-1</span>&lt;x&gt;");
+    }
+
+    #[test]
+    fn css_strings_hold_only_escapes_and_words() {
+        assert_eq!(css_string("Ab 1"), "Ab 1");
+        assert_eq!(
+            css_string("\"</style>"),
+            "\\000022 \\00003c \\00002f style\\00003e "
+        );
+    }
 
     #[test]
     fn only_our_own_tags_pass() {

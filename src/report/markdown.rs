@@ -205,6 +205,8 @@ struct Ctx<'a> {
     q: &'a Questionnaire,
     r: &'a Record,
     eval: Evaluation<'a>,
+    /// Where ratings and what they rest on disagree.
+    warnings: Vec<(&'a str, String)>,
     lookup: Lookup<'a>,
     /// The profile as cited: `ISO/IEC 29110-4-2:2021`.
     standard: String,
@@ -220,6 +222,7 @@ pub fn markdown(input: &Input) -> String {
         q,
         r,
         eval: conformance::evaluate(q, &lookup),
+        warnings: conformance::consistency_warnings(q, &lookup),
         lookup,
         // The questionnaire's own words, escaped like user text: a local questionnaire can
         // come from anyone.
@@ -233,10 +236,13 @@ pub fn markdown(input: &Input) -> String {
     let mut out = String::new();
     for section in [
         title,
+        verdict,
+        contents,
         identification,
         conditions,
         summary,
         conclusion,
+        gaps,
         findings,
         actions,
         evidence,
@@ -258,7 +264,12 @@ fn title(out: &mut String, c: &Ctx) {
     let vse = &c.vse;
     let meta = &r.assessment;
     let ident = &q.questionnaire;
-    let _ = writeln!(out, "# Assessment report: {vse}\n");
+    let _ = writeln!(
+        out,
+        "# {}: {vse}{}\n",
+        report_title(meta.kind),
+        draft_mark(meta.status)
+    );
     let _ = writeln!(
         out,
         "{standard} {}, {}.\n",
@@ -299,9 +310,201 @@ fn title(out: &mut String, c: &Ctx) {
             troubled.join(", ")
         );
     }
+}
+
+/// The report's title for its kind: a self-assessment reads as a gap analysis.
+pub(super) fn report_title(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Audit => "Assessment report",
+        Kind::SelfAssessment => "Self-assessment (gap analysis)",
+    }
+}
+
+pub(super) fn draft_mark(status: Status) -> &'static str {
+    match status {
+        Status::Draft => " (DRAFT)",
+        Status::Final => "",
+    }
+}
+
+/// Page 1: what a reader decides on, before anything else. The VSE, the kind and status,
+/// the recommendation or claim, the nonconformities by class, the ratings at a glance and who
+/// signed off when; the reasons and details follow in their sections.
+fn verdict(out: &mut String, c: &Ctx) {
+    let (q, r) = (c.q, c.r);
+    let meta = &r.assessment;
+    let audit = meta.kind == Kind::Audit;
     let _ = writeln!(
         out,
-        "Contents: [Identification](#identification) · [Conditions and conformance](#conditions) · [Summary](#summary) · [Conclusion](#conclusion) · [Findings by requirement](#findings) · [Nonconformities and actions](#actions) · [Evidence](#evidence) · [Annex A traceability](#traceability) · [Still open](#open) · [Sampling](#sampling)\n"
+        "<a id=\"verdict\"></a>\n\n## {}\n",
+        if audit { "Verdict" } else { "Result" }
+    );
+    let conclusion = conformance::conclude(q, &c.lookup);
+    let provisional = if meta.status == Status::Draft {
+        "Provisional (draft): "
+    } else {
+        ""
+    };
+    let headline = format!(
+        "**{provisional}{}** See the [conclusion](#conclusion).",
+        inline(&conclusion.headline(&q.questionnaire.conformance_clause))
+    );
+    let warnings = &c.warnings;
+    let mut tally: BTreeMap<&'static str, usize> = BTreeMap::new();
+    for req in &q.requirements {
+        *tally
+            .entry(super::standing(q, &c.lookup, &c.eval, warnings, &req.id))
+            .or_default() += 1;
+    }
+    let order: &[&str] = if audit {
+        &[
+            "conforming",
+            "minor NC",
+            "minor NC (closed)",
+            "major NC",
+            "major NC (closed)",
+            "to settle (not met, no NC)",
+            "not assessed",
+        ]
+    } else {
+        &["met", "gap", "not assessed"]
+    };
+    let requirements: Vec<String> = order
+        .iter()
+        .filter_map(|k| {
+            tally.get(k).map(|&n| match *k {
+                "gap" if n != 1 => format!("{n} gaps"),
+                k => format!("{n} {k}"),
+            })
+        })
+        .collect();
+    let rows = vec![
+        vec!["VSE".into(), c.vse.clone()],
+        vec!["Kind".into(), meta.kind.describe().into()],
+        vec![
+            "Status".into(),
+            match meta.status {
+                Status::Draft => "**DRAFT** (not signed off; may still change)".into(),
+                Status::Final => "final".into(),
+            },
+        ],
+        vec![
+            if audit {
+                "Recommendation".into()
+            } else {
+                "Claim".into()
+            },
+            headline,
+        ],
+        vec![
+            if audit {
+                "Nonconformities".into()
+            } else {
+                "Problems recorded (nonconformities)".into()
+            },
+            nonconformity_counts(&c.lookup, q),
+        ],
+        vec![
+            format!("Requirements ({})", q.requirements.len()),
+            requirements.join("; "),
+        ],
+        vec![
+            "Signed off".into(),
+            match meta.sign_off() {
+                Some(signed) => format!("by {} on {}", inline(&signed.by), inline(&signed.date)),
+                None => "not yet: this is a draft".into(),
+            },
+        ],
+    ];
+    table(out, &["Item", "Value"], rows);
+    grid(out, c);
+}
+
+/// "major: 1 open, 0 closed; minor: 2 open, 1 closed".
+fn nonconformity_counts(lookup: &Lookup, q: &Questionnaire) -> String {
+    let findings: Vec<&Finding> = in_requirement_order(q, lookup).collect();
+    [FindingClass::Major, FindingClass::Minor]
+        .into_iter()
+        .map(|class| {
+            let of: Vec<&&Finding> = findings.iter().filter(|f| f.class == class).collect();
+            let open = of.iter().filter(|f| f.is_open()).count();
+            format!(
+                "{}: {open} open, {} closed",
+                class.describe().trim_end_matches(" nonconformity"),
+                of.len() - open
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The ratings at a glance, one row per process and one column per requirement letter: the
+/// HTML report draws it as a picture in its place (from the anchor to the key).
+fn grid(out: &mut String, c: &Ctx) {
+    let (q, r) = (c.q, c.r);
+    let rows: Vec<(&str, Vec<&Requirement>)> = q
+        .processes
+        .iter()
+        .map(|p| (p.id.as_str(), q.requirements_of(&p.id).collect()))
+        .collect();
+    let columns = rows.iter().map(|(_, reqs)| reqs.len()).max().unwrap_or(0);
+    let letters: Vec<String> = (0..columns)
+        .map(|i| {
+            rows.iter()
+                .find_map(|(_, reqs)| reqs.get(i))
+                .map(|req| inline(req.id.rsplit('.').next().unwrap_or(&req.id)))
+                .unwrap_or_default()
+        })
+        .collect();
+    let mut header = vec!["Process".to_string()];
+    header.extend(letters);
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
+    let _ = writeln!(out, "<a id=\"grid\"></a>\n");
+    table(
+        out,
+        &header,
+        rows.iter().map(|(process, reqs)| {
+            let mut cells = vec![inline(process)];
+            for i in 0..columns {
+                cells.push(reqs.get(i).map_or(String::new(), |req| {
+                    let open = |class| {
+                        c.lookup
+                            .findings_for(&req.id)
+                            .iter()
+                            .any(|f| f.class == class && f.is_open())
+                    };
+                    let mark = if open(FindingClass::Major) {
+                        "!"
+                    } else if open(FindingClass::Minor) {
+                        "+"
+                    } else {
+                        ""
+                    };
+                    let rating = r
+                        .answer(&req.id)
+                        .and_then(|a| a.rating)
+                        .map_or("-".to_string(), |j| j.to_string());
+                    format!("{rating}{mark}")
+                }));
+            }
+            cells
+        }),
+    );
+    let _ = writeln!(
+        out,
+        "Key: each cell is a requirement's rating (- not assessed); ! an open major nonconformity, + an open minor one.\n"
+    );
+}
+
+fn contents(out: &mut String, c: &Ctx) {
+    let gaps = if c.r.assessment.kind == Kind::SelfAssessment {
+        " · [Gaps and next steps](#gaps)"
+    } else {
+        ""
+    };
+    let _ = writeln!(
+        out,
+        "Contents: [Identification](#identification) · [Conditions and conformance](#conditions) · [Summary](#summary) · [Conclusion](#conclusion){gaps} · [Findings by requirement](#findings) · [Nonconformities and actions](#actions) · [Evidence](#evidence) · [Annex A traceability](#traceability) · [Still open](#open) · [Sampling](#sampling)\n"
     );
 }
 
@@ -517,11 +720,13 @@ fn conditions(out: &mut String, c: &Ctx) {
             ]
         }),
     );
+    // Clause 4.2 in full, in our words: the base-standard part is half of it.
+    let bases: Vec<String> = ident.base_standards.iter().map(|s| inline(s)).collect();
     let _ = writeln!(
         out,
-        "Claim examined: process conformance (clause {}), defined as: {} Whether it holds here: see the [conclusion](#conclusion).\n",
-        inline(&ident.conformance_clause),
-        inline(&ident.conformance_situation)
+        "Claim examined: process conformance (clause {clause}). A VSE may claim it when two things hold: first, it meets every mandatory process requirement that the profile sets out in clause 7 (all of them use \"shall\"); second, where they apply, it also meets the properties and requirements that the base standards ({}) attach to those requirements. This assessment rated the first part; the second, the base-standard part, was not assessed. Whether the claim holds here: see the [conclusion](#conclusion).\n",
+        bases.join(", "),
+        clause = inline(&ident.conformance_clause),
     );
 }
 
@@ -544,7 +749,7 @@ fn summary(out: &mut String, c: &Ctx) {
             "F",
             "N/A",
             "Not assessed",
-            "Achievement",
+            "Weakest rating",
         ],
         eval.processes.iter().map(|p| {
             let c = p.counts;
@@ -567,8 +772,37 @@ fn summary(out: &mut String, c: &Ctx) {
             ]
         }),
     );
+    let audit = c.r.assessment.kind == Kind::Audit;
+    let warnings = &c.warnings;
+    // Requirement by requirement: the informative rating beside what is decided on.
+    table(
+        out,
+        &[
+            "Requirement",
+            "Rating",
+            if audit { "Conformity" } else { "Result" },
+            "Findings",
+        ],
+        q.requirements.iter().map(|req| {
+            let findings: Vec<String> = c
+                .lookup
+                .findings_for(&req.id)
+                .iter()
+                .map(|f| inline(&f.id))
+                .collect();
+            vec![
+                req_link(&req.id),
+                short_judgement(c.r.answer(&req.id).and_then(|a| a.rating)),
+                super::standing(q, &c.lookup, eval, warnings, &req.id).into(),
+                findings.join(", "),
+            ]
+        }),
+    );
     let met: Vec<String> = q.rule.met.iter().map(|r| r.to_string()).collect();
-    let _ = writeln!(out, "Roll-up rule: {ROLL_UP_RULE}\n");
+    let _ = writeln!(
+        out,
+        "Roll-up rule: {ROLL_UP_RULE} The summary calls it the weakest rating.\n"
+    );
     let _ = writeln!(
         out,
         "Conformance rule: process conformance (clause {}) needs all clause 6 conditions answered yes and every mandatory requirement met. Here *met* means rated {}{}. {} A major nonconformity stays open until the assessment team has verified its corrective action effective.\n",
@@ -625,14 +859,18 @@ fn summary(out: &mut String, c: &Ctx) {
         }
         out.push('\n');
     }
-    let warnings = conformance::consistency_warnings(q, &c.lookup);
-    if !warnings.is_empty() {
+    if !warnings.is_empty() && !audit {
         let _ = writeln!(
             out,
-            "**Consistency warnings.** Where a rating and the findings disagree; they do not block, and stay until one of them changes:\n"
+            "Where a rating and what it rests on disagree, the requirement is a gap: see [gaps and next steps](#gaps).\n"
+        );
+    } else if !warnings.is_empty() {
+        let _ = writeln!(
+            out,
+            "**Consistency warnings.** Where a rating and what it rests on disagree; they stay until one of them changes. An audit is not signed off while any stands:\n"
         );
         for (id, why) in warnings {
-            let _ = writeln!(out, "- {}: {}.", req_link(id), inline(&why));
+            let _ = writeln!(out, "- {}: {}.", req_link(id), inline(why));
         }
         out.push('\n');
     }
@@ -703,9 +941,165 @@ fn conclusion(out: &mut String, c: &Ctx) {
     );
 }
 
+/// A self-assessment read as a gap analysis, for a manager with no audit background: each
+/// requirement not met, why, what was not checked, what usually shows it and the usual gaps
+/// (from the questionnaire's guidance), and what to do next, in plain words.
+fn gaps(out: &mut String, c: &Ctx) {
+    let (q, r) = (c.q, c.r);
+    if r.assessment.kind != Kind::SelfAssessment {
+        return;
+    }
+    let _ = writeln!(out, "<a id=\"gaps\"></a>\n\n## Gaps and next steps\n");
+    let met: Vec<String> = q.rule.met.iter().map(|r| r.to_string()).collect();
+    let _ = writeln!(
+        out,
+        "A gap is a requirement that is not yet met the way a conformance claim needs it: rated {}, shown in practice by at least one piece of evidence or an interview, with no problem recorded on it still open. Each gap below says why it is one, which points were not yet checked, what usually shows that the requirement is met, the usual gaps, and a next step.\n",
+        met.join(" or ")
+    );
+    let warnings = &c.warnings;
+    let mut any = false;
+    for req in &q.requirements {
+        if super::GapState::of(r, &c.eval, warnings, &req.id) != super::GapState::Gap {
+            continue;
+        }
+        any = true;
+        let answer = r.answer(&req.id);
+        let mut why: Vec<String> = c
+            .eval
+            .blockers
+            .iter()
+            .filter(|(id, _)| *id == req.id)
+            .flat_map(|(_, why)| why.iter().map(|b| inline(&b.describe(&q.rule.met))))
+            .collect();
+        // A warning is the reason only where nothing blocks (a rating below met needs no
+        // nonconformity in a self-assessment: the rating says it).
+        if why.is_empty() {
+            why.extend(
+                warnings
+                    .iter()
+                    .filter(|(id, _)| *id == req.id)
+                    .map(|(_, w)| inline(w)),
+            );
+        }
+        let checked: Vec<&String> = answer
+            .map(|a| a.facets.iter().collect())
+            .unwrap_or_default();
+        let unchecked: Vec<String> = req
+            .facets
+            .iter()
+            .filter(|f| !checked.contains(f))
+            .map(|f| inline(f))
+            .collect();
+        let _ = writeln!(
+            out,
+            "**{} ({}):** {}\n",
+            req_link(&req.id),
+            inline(&req.process),
+            inline(&req.statement)
+        );
+        let _ = writeln!(out, "- **Why it is a gap:** {}.", why.join("; "));
+        let _ = writeln!(
+            out,
+            "- **Not yet checked:** {}",
+            if unchecked.is_empty() {
+                "nothing: every point was checked".to_string()
+            } else {
+                unchecked.join(", ")
+            }
+        );
+        for (label, part) in [
+            ("Evidence that usually shows it", "Evidence"),
+            ("Common gaps", "Common gaps"),
+        ] {
+            if let Some(text) = guidance_part(&req.guidance, part) {
+                let _ = writeln!(out, "- **{label}:** {}", inline(&text));
+            }
+        }
+        let _ = writeln!(out, "- **Next step:** {}\n", next_step(c, req));
+    }
+    if !any {
+        let _ = writeln!(
+            out,
+            "No gap: every requirement assessed is met the way a conformance claim needs it.\n"
+        );
+    }
+    let _ = writeln!(out, "**Next steps**\n");
+    for step in [
+        "Give each gap an owner and a date by which it should be closed.",
+        "Close the gaps: put in place what is missing, then keep something that shows it in practice (a document, minutes, a tool's history) and register it as evidence.",
+        "Assess again the requirements whose gaps were closed, and any not yet assessed.",
+        "When no gap is left, the VSE can claim process conformance itself, or ask a certification body for an audit.",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let _ = writeln!(out, "{}. {}", step.0 + 1, step.1);
+    }
+    out.push('\n');
+    let _ = writeln!(
+        out,
+        "**This self-assessment is not a certification.** It is the VSE's own view of where it stands against the profile. Only a certification body, after an audit of its own, can certify.\n"
+    );
+}
+
+/// What to do about one gap, in plain words, from what the record holds.
+fn next_step(c: &Ctx, req: &Requirement) -> String {
+    let answer = c.r.answer(&req.id);
+    let mut steps = Vec::new();
+    match answer.and_then(|a| a.rating) {
+        Some(Judgement::NA) => steps.push(
+            "Every requirement of this profile applies to a VSE that uses it: work out what it means for you, and rate it as it is."
+                .to_string(),
+        ),
+        Some(j) if j.rating().is_some_and(|r| !c.q.rule.met.contains(&r)) => steps.push(
+            "Put in place what is missing, starting with the points not yet checked and the common gaps above, then rate it again."
+                .to_string(),
+        ),
+        _ => {}
+    }
+    let open: Vec<String> = c
+        .lookup
+        .findings_for(&req.id)
+        .iter()
+        .filter(|f| f.is_open())
+        .map(|f| inline(&f.id))
+        .collect();
+    if !open.is_empty() {
+        steps.push(format!(
+            "Fix the problem{} recorded in {}, and check that the fix worked before closing {}.",
+            if open.len() == 1 { "" } else { "s" },
+            open.join(", "),
+            if open.len() == 1 { "it" } else { "them" }
+        ));
+    }
+    let interviewed = answer.is_some_and(|a| !a.interviewed.is_empty());
+    if c.lookup.evidence_for(&req.id).is_empty() && !interviewed {
+        steps.push(
+            "Keep something that shows it in practice (a document, minutes, a tool's history) and register it as evidence for this requirement."
+                .to_string(),
+        );
+    }
+    if steps.is_empty() {
+        steps
+            .push("Settle the reason given above: correct the rating, or what it rests on.".into());
+    }
+    steps.join(" ")
+}
+
+/// One labelled paragraph of a requirement's guidance, without its label: the text after the
+/// first colon of the paragraph that starts with `**LABEL**` ("**Evidence** that usually
+/// shows it: ...").
+fn guidance_part(guidance: &str, label: &str) -> Option<String> {
+    let label = format!("**{label}**");
+    guidance.split("\n\n").map(str::trim).find_map(|para| {
+        let (_, text) = para.strip_prefix(label.as_str())?.split_once(':')?;
+        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        (!text.is_empty()).then_some(text)
+    })
+}
+
 /// One subsection per requirement, process by process.
 fn findings(out: &mut String, c: &Ctx) {
-    let input = c.input;
     let q = c.q;
     let _ = writeln!(
         out,
@@ -719,18 +1113,10 @@ fn findings(out: &mut String, c: &Ctx) {
             inline(&proc.id),
             inline(&proc.name)
         );
-        if proc.purpose_source.trim().is_empty() {
-            let _ = writeln!(out, "Purpose: {}\n", inline(&proc.purpose));
-        } else {
-            let _ = writeln!(
-                out,
-                "Purpose: {} (source: {})\n",
-                inline(&proc.purpose),
-                inline(&proc.purpose_source)
-            );
-        }
+        // Where the purpose was written from is the questionnaire's business, not the report's.
+        let _ = writeln!(out, "Purpose: {}\n", inline(&proc.purpose));
         for req in q.requirements_of(&proc.id) {
-            requirement_section(out, input, &c.lookup, req);
+            requirement_section(out, c, req);
         }
     }
 }
@@ -751,7 +1137,12 @@ fn actions(out: &mut String, c: &Ctx) {
     } else {
         let _ = writeln!(
             out,
-            "A nonconformity is closed once the assessment team has verified its corrective action effective; the VSE closing its actions is not enough.\n"
+            "{}\n",
+            if r.assessment.kind == Kind::Audit {
+                "A nonconformity is closed once the assessment team has verified its corrective action effective; the VSE closing its actions is not enough."
+            } else {
+                "A problem recorded is closed once someone has checked that its fix worked; finishing the planned actions is not enough."
+            }
         );
         table(
             out,
@@ -1036,11 +1427,24 @@ fn still_open(out: &mut String, c: &Ctx) {
 }
 
 /// What an assessment is and is not.
-fn about(out: &mut String, _: &Ctx) {
+fn about(out: &mut String, c: &Ctx) {
     let _ = writeln!(out, "<a id=\"sampling\"></a>\n\n## About this assessment\n");
     let _ = writeln!(
         out,
-        "An assessment looks at a sample of the information available: the documents, records and people it examined. Its findings rest on that sample; it does not show that every instance of every process conforms, and a requirement found met may still fail elsewhere."
+        "An assessment looks at a sample of the information available: the documents, records and people it examined. Its findings rest on that sample; it does not show that every instance of every process conforms, and a requirement found met may still fail elsewhere.\n"
+    );
+    let sampled =
+        c.q.requirements
+            .iter()
+            .filter(|req| {
+                c.r.answer(&req.id)
+                    .is_some_and(|a| !a.sampling.trim().is_empty())
+            })
+            .count();
+    let _ = writeln!(
+        out,
+        "The sample was recorded for {sampled} of {} requirements: see the \"Sampled\" line of each requirement.",
+        c.q.requirements.len()
     );
 }
 
@@ -1069,7 +1473,8 @@ fn clause_key(clause: &str) -> Vec<u32> {
         .collect()
 }
 
-fn requirement_section(out: &mut String, input: &Input, lookup: &Lookup, req: &Requirement) {
+fn requirement_section(out: &mut String, c: &Ctx, req: &Requirement) {
+    let (input, lookup) = (c.input, &c.lookup);
     let r = input.record;
     let answer = r.answer(&req.id);
     let _ = writeln!(out, "<a id=\"{}\"></a>\n", anchor_for_requirement(&req.id));
@@ -1085,6 +1490,25 @@ fn requirement_section(out: &mut String, input: &Input, lookup: &Lookup, req: &R
         let _ = write!(out, ". Justification: {}", inline(&a.justification));
     }
     out.push('\n');
+    // The rating is informative; what a certification body decides on is conformity.
+    let audit = r.assessment.kind == Kind::Audit;
+    if audit {
+        let _ = writeln!(
+            out,
+            "- **Conformity:** {}",
+            super::Conformity::of(input.questionnaire, lookup, &req.id).describe()
+        );
+    } else {
+        let state = super::GapState::of(r, &c.eval, &c.warnings, &req.id);
+        let _ = writeln!(
+            out,
+            "- **Result:** {}",
+            match state {
+                super::GapState::Gap => "gap: see [gaps and next steps](#gaps)",
+                s => s.describe(),
+            }
+        );
+    }
     let checked: Vec<&String> = answer
         .map(|a| a.facets.iter().collect())
         .unwrap_or_default();
@@ -1112,9 +1536,16 @@ fn requirement_section(out: &mut String, input: &Input, lookup: &Lookup, req: &R
             let names: Vec<String> = a.interviewed.iter().map(|n| inline(n)).collect();
             let _ = writeln!(out, "- **Interviewed:** {}", names.join(", "));
         }
-        if !a.sampling.trim().is_empty() {
-            let _ = writeln!(out, "- **Sampled:** {}", inline(&a.sampling));
+    }
+    // An audit states its sample for every requirement, or that none was recorded.
+    match answer.map(|a| a.sampling.trim()).filter(|s| !s.is_empty()) {
+        Some(sampling) => {
+            let _ = writeln!(out, "- **Sampled:** {}", inline(sampling));
         }
+        None if audit => {
+            let _ = writeln!(out, "- **Sampled:** not recorded");
+        }
+        None => {}
     }
     for class in FindingClass::ALL {
         for f in lookup

@@ -70,3 +70,115 @@ fn in_requirement_order<'a, 'r>(
         .iter()
         .flat_map(move |req| lookup.findings_for(&req.id).iter().copied())
 }
+
+/// Where one requirement of an audit stands: its conformity, beside the informative rating.
+/// The weightiest nonconformity recorded on it decides, open ones before closed ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Conformity {
+    NotAssessed,
+    Conforming,
+    MinorNc {
+        open: bool,
+    },
+    MajorNc {
+        open: bool,
+    },
+    /// Rated below met (or not applicable) with no nonconformity recorded: the rating and
+    /// the findings are still to be reconciled.
+    Unsettled,
+}
+
+impl Conformity {
+    pub(crate) fn of(q: &Questionnaire, lookup: &Lookup, id: &str) -> Conformity {
+        use crate::record::FindingClass::{Major, Minor};
+        let Some(judgement) = lookup.record().answer(id).and_then(|a| a.rating) else {
+            return Conformity::NotAssessed;
+        };
+        let findings = lookup.findings_for(id);
+        let has = |class, open: bool| {
+            findings
+                .iter()
+                .any(|f| f.class == class && f.is_open() == open)
+        };
+        if has(Major, true) {
+            Conformity::MajorNc { open: true }
+        } else if has(Minor, true) {
+            Conformity::MinorNc { open: true }
+        } else if has(Major, false) {
+            Conformity::MajorNc { open: false }
+        } else if has(Minor, false) {
+            Conformity::MinorNc { open: false }
+        } else if judgement.rating().is_some_and(|r| q.rule.met.contains(&r)) {
+            Conformity::Conforming
+        } else {
+            Conformity::Unsettled
+        }
+    }
+
+    pub(crate) fn describe(self) -> &'static str {
+        match self {
+            Conformity::NotAssessed => "not assessed",
+            Conformity::Conforming => "conforming",
+            Conformity::MinorNc { open: true } => "minor NC",
+            Conformity::MinorNc { open: false } => "minor NC (closed)",
+            Conformity::MajorNc { open: true } => "major NC",
+            Conformity::MajorNc { open: false } => "major NC (closed)",
+            Conformity::Unsettled => "to settle (not met, no NC)",
+        }
+    }
+}
+
+/// Where one requirement of a self-assessment stands for the VSE's claim.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum GapState {
+    NotAssessed,
+    Met,
+    Gap,
+}
+
+impl GapState {
+    /// A requirement is a gap when anything stands in the way of the claim on it, or a
+    /// consistency warning stands on it (a self-assessment may be signed off with warnings:
+    /// they are gaps to close).
+    pub(crate) fn of(
+        record: &Record,
+        eval: &crate::conformance::Evaluation,
+        warnings: &[(&str, String)],
+        id: &str,
+    ) -> GapState {
+        if record.answer(id).and_then(|a| a.rating).is_none() {
+            return GapState::NotAssessed;
+        }
+        let blocked = eval.blockers.iter().any(|(b, _)| *b == id);
+        let warned = warnings.iter().any(|(w, _)| *w == id);
+        if blocked || warned {
+            GapState::Gap
+        } else {
+            GapState::Met
+        }
+    }
+
+    pub(crate) fn describe(self) -> &'static str {
+        match self {
+            GapState::NotAssessed => "not assessed",
+            GapState::Met => "met",
+            GapState::Gap => "gap",
+        }
+    }
+}
+
+/// A requirement's conformity (audit) or gap state (self-assessment), as reports show it.
+pub(crate) fn standing(
+    q: &Questionnaire,
+    lookup: &Lookup,
+    eval: &crate::conformance::Evaluation,
+    warnings: &[(&str, String)],
+    id: &str,
+) -> &'static str {
+    let record = lookup.record();
+    if record.assessment.kind == crate::record::Kind::Audit {
+        Conformity::of(q, lookup, id).describe()
+    } else {
+        GapState::of(record, eval, warnings, id).describe()
+    }
+}

@@ -43,9 +43,16 @@ pub fn status_text(opened: &Opened) -> String {
         eval.assessed(),
         eval.total()
     );
-    let _ = writeln!(out, "{}", conformance::ROW_HEADING);
+    let _ = writeln!(out, "{TABLE_HEADING}");
     for p in &eval.processes {
-        let _ = writeln!(out, "{}", neutralize_line(&p.row()));
+        let open_ncs = q
+            .requirements
+            .iter()
+            .filter(|r| r.process == p.process.id)
+            .flat_map(|r| lookup.findings_for(&r.id).iter())
+            .filter(|f| f.class.is_nonconformity() && f.is_open())
+            .count();
+        let _ = writeln!(out, "{}", neutralize_line(&table_row(p, open_ncs)));
     }
     let open: Vec<&str> = q
         .requirements
@@ -110,4 +117,30 @@ pub fn status_text(opened: &Opened) -> String {
     }
     // Process names, ids and condition ids come from the questionnaire.
     neutralize(&out)
+}
+
+/// The columns of `status`'s table: requirements still to assess ("To do") and open
+/// nonconformities are counted apart; "Weakest" is the lowest rating, once all are assessed.
+const TABLE_HEADING: &str =
+    "Process                          Done   N  P  L  F N/A To do Open NCs Weakest";
+
+fn table_row(p: &conformance::ProcessSummary, open_ncs: usize) -> String {
+    let c = p.counts;
+    let name: String = p.process.name.chars().take(28).collect();
+    format!(
+        "{:<4}{:<29}{:>2}/{:<2} {:>2} {:>2} {:>2} {:>2} {:>3} {:>5} {:>8} {}{}",
+        p.process.id,
+        name,
+        c.assessed(),
+        c.total(),
+        c.n,
+        c.p,
+        c.l,
+        c.f,
+        c.na,
+        c.not_assessed,
+        open_ncs,
+        p.achievement.map_or("–".to_string(), |r| r.to_string()),
+        if p.in_scope { "" } else { " (out of scope)" }
+    )
 }
