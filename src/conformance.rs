@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use crate::questionnaire::{Process, Questionnaire, Requirement};
 use crate::rating::{Judgement, Rating};
-use crate::record::{Finding, FindingClass, Lookup, Record};
+use crate::record::{FindingClass, Kind, Lookup};
 
 /// How many requirements of a process stand at each judgement.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -95,7 +95,10 @@ pub enum Blocker {
     NotAssessed,
     NotApplicable,
     RatedBelow(Rating),
-    OpenMajor(usize),
+    /// Nonconformities of any class not yet verified closed.
+    OpenNonconformities(usize),
+    /// Rated met with no evidence linked and no one interviewed: nothing shows it.
+    NothingBehind,
 }
 
 impl Blocker {
@@ -110,10 +113,10 @@ impl Blocker {
             Blocker::RatedBelow(r) => {
                 format!("rated {r}; met means {}", met.join(" or "))
             }
-            Blocker::OpenMajor(n) => format!(
-                "{n} open major nonconformit{}",
-                if *n == 1 { "y" } else { "ies" }
-            ),
+            Blocker::OpenNonconformities(n) => {
+                format!("{n} open nonconformit{}", if *n == 1 { "y" } else { "ies" })
+            }
+            Blocker::NothingBehind => "no evidence linked and no one interviewed".into(),
         }
     }
 }
@@ -145,17 +148,40 @@ impl Evaluation<'_> {
     }
 }
 
-/// Open major nonconformities of a requirement: open until their corrective action has been
-/// verified effective ([`crate::record::Finding::state`]).
-pub fn open_majors(record: &Record, id: &str) -> usize {
-    count_open_majors(record.findings_for(id))
+/// The nonconformity that settles a rating below met, at least: a major for N and P (and,
+/// in an audit, for N/A, as every requirement of the profile is mandatory), a minor for any
+/// other rating below met; `None` for a rating that is met (or N/A in a self-assessment,
+/// which the claim's rule handles).
+pub fn weight_needed(q: &Questionnaire, kind: Kind, judgement: Judgement) -> Option<FindingClass> {
+    match judgement.rating() {
+        None if kind == Kind::Audit && q.rule.not_applicable_blocks => Some(FindingClass::Major),
+        None => None,
+        Some(r) if q.rule.met.contains(&r) => None,
+        Some(r) if r <= Rating::P => Some(FindingClass::Major),
+        Some(_) => Some(FindingClass::Minor),
+    }
 }
 
-fn count_open_majors<'r>(findings: impl IntoIterator<Item = &'r Finding>) -> usize {
-    findings
-        .into_iter()
-        .filter(|f| f.class == FindingClass::Major && f.is_open())
-        .count()
+/// What to say when a requirement is marked N/A, where the rule makes N/A not met.
+pub fn not_applicable_note(q: &Questionnaire, kind: Kind) -> Option<&'static str> {
+    match kind {
+        _ if !q.rule.not_applicable_blocks => None,
+        Kind::Audit => Some(
+            "N/A still blocks the claim: every requirement of the profile is mandatory, so in an audit N/A counts as not met and needs a major nonconformity",
+        ),
+        Kind::SelfAssessment => {
+            Some("N/A still blocks the claim: every requirement of the profile is mandatory")
+        }
+    }
+}
+
+/// Rated met with nothing behind it: no evidence linked and no one interviewed.
+fn nothing_behind(lookup: &Lookup, id: &str) -> bool {
+    lookup.evidence_for(id).is_empty()
+        && lookup
+            .record()
+            .answer(id)
+            .is_none_or(|a| a.interviewed.is_empty())
 }
 
 /// How the record measures against the questionnaire's rule, process by process.
@@ -198,12 +224,19 @@ pub fn evaluate<'q>(q: &'q Questionnaire, lookup: &Lookup) -> Evaluation<'q> {
                         let r = j.rating().expect("not NA");
                         if !rule.met.contains(&r) {
                             why.push(Blocker::RatedBelow(r));
+                        } else if nothing_behind(lookup, &req.id) {
+                            why.push(Blocker::NothingBehind);
                         }
                     }
                 }
-                let majors = count_open_majors(lookup.findings_for(&req.id).iter().copied());
-                if rule.open_major_blocks && majors > 0 {
-                    why.push(Blocker::OpenMajor(majors));
+                // Any nonconformity still open stands in the way, whatever its class.
+                let open = lookup
+                    .findings_for(&req.id)
+                    .iter()
+                    .filter(|f| f.class.is_nonconformity() && f.is_open())
+                    .count();
+                if open > 0 {
+                    why.push(Blocker::OpenNonconformities(open));
                 }
                 if !why.is_empty() {
                     blockers.push((req.id.as_str(), why));
@@ -268,26 +301,33 @@ impl FindingRef<'_> {
 
 /// What an assessment concludes. A self-assessment says whether the VSE can claim process
 /// conformance; a third-party audit team only recommends, and the certification body decides
-/// (ISO/IEC 17021-1 9.5): a report never says that certification is granted.
+/// (ISO/IEC 17021-1 9.5): a report never says that certification is granted. An audit's
+/// recommendation rests on its nonconformities only: whatever else is amiss (a requirement
+/// not assessed, a rating its findings do not carry) means no recommendation yet.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Conclusion<'r> {
     /// Self-assessment: process conformance can (or cannot) be claimed.
     Claim { claimable: bool },
-    /// Audit, not finished: requirements or clause 6 conditions still unanswered.
+    /// A clause 6 condition is answered no: the profile is not the one for this VSE, and
+    /// neither a claim nor a recommendation to it can follow.
+    ProfileDoesNotApply { conditions: Vec<String> },
+    /// Audit, not finished: requirements or clause 6 conditions unanswered, processes left
+    /// out of the scope, or consistency warnings standing (one line each).
     NoRecommendationYet {
         not_assessed: usize,
         conditions_unanswered: usize,
+        out_of_scope: Vec<String>,
+        warnings: Vec<String>,
     },
     /// Audit: nothing stands in the way.
     Recommend,
     /// Audit: only minor nonconformities are open; certification can be recommended once the
     /// corrective action plan for them is accepted.
     RecommendOncePlanAccepted { minors: Vec<FindingRef<'r>> },
-    /// Audit: open major nonconformities, or shortfalls no nonconformity covers. `minors`
-    /// are the open minor nonconformities, whose corrective action plans are still due too.
+    /// Audit: open major nonconformities. `minors` are the open minor nonconformities, whose
+    /// corrective action plans are still due too.
     DoNotRecommend {
         majors: Vec<FindingRef<'r>>,
-        other: Vec<String>,
         minors: Vec<FindingRef<'r>>,
     },
 }
@@ -296,27 +336,38 @@ impl Conclusion<'_> {
     /// The conclusion in one sentence, for the clause that defines the claim (`4.2`).
     pub fn headline(&self, clause: &str) -> String {
         match self {
-            Conclusion::Claim { claimable: true } => {
-                format!("Process conformance (clause {clause}) can be claimed.")
-            }
+            Conclusion::Claim { claimable: true } => format!(
+                "Process conformance (clause {clause}) can be claimed for the profile's part: every clause 7 requirement is rated met, with evidence or an interview behind it and no nonconformity open; the base-standard part of clause {clause} was not assessed."
+            ),
             Conclusion::Claim { claimable: false } => {
                 format!("Process conformance (clause {clause}) cannot be claimed yet.")
             }
-            Conclusion::NoRecommendationYet { .. } => {
-                "No recommendation yet: the audit is not complete.".into()
+            Conclusion::ProfileDoesNotApply { conditions } => format!(
+                "The profile does not apply to this VSE: clause 6 condition{} {} {} not met, so {}.",
+                if conditions.len() == 1 { "" } else { "s" },
+                conditions.join(", "),
+                if conditions.len() == 1 { "is" } else { "are" },
+                "neither a conformance claim nor a recommendation for certification to it can follow"
+            ),
+            Conclusion::NoRecommendationYet {
+                not_assessed,
+                conditions_unanswered,
+                out_of_scope,
+                warnings,
+            } => {
+                let incomplete =
+                    *not_assessed > 0 || *conditions_unanswered > 0 || !out_of_scope.is_empty();
+                match (incomplete, warnings.is_empty()) {
+                    (true, true) => "No recommendation yet: the audit is not complete.".into(),
+                    (false, _) => "No recommendation yet: ratings and findings disagree (the consistency warnings below), and the recommendation rests on the nonconformities.".into(),
+                    (true, false) => "No recommendation yet: the audit is not complete, and ratings and findings disagree (the consistency warnings below).".into(),
+                }
             }
             Conclusion::Recommend => {
                 "The audit team recommends certification to the certification body.".into()
             }
             Conclusion::RecommendOncePlanAccepted { .. } => "The audit team recommends certification once the corrective action plan for the open minor nonconformities is accepted.".into(),
-            Conclusion::DoNotRecommend { majors, other, .. } => format!(
-                "The audit team does not recommend certification until {}.",
-                match (majors.is_empty(), other.is_empty()) {
-                    (false, true) => "the major nonconformities are closed and verified",
-                    (false, false) => "the major nonconformities are closed and verified and the shortfalls below are resolved",
-                    _ => "the shortfalls below are resolved",
-                }
-            ),
+            Conclusion::DoNotRecommend { .. } => "The audit team does not recommend certification until the major nonconformities are closed and verified.".into(),
         }
     }
 
@@ -324,9 +375,15 @@ impl Conclusion<'_> {
     pub fn reasons(&self) -> Vec<String> {
         match self {
             Conclusion::Claim { .. } | Conclusion::Recommend => Vec::new(),
+            Conclusion::ProfileDoesNotApply { conditions } => conditions
+                .iter()
+                .map(|c| format!("clause 6 condition {c} is answered no"))
+                .collect(),
             Conclusion::NoRecommendationYet {
                 not_assessed,
                 conditions_unanswered,
+                out_of_scope,
+                warnings,
             } => {
                 let mut r = Vec::new();
                 if *not_assessed > 0 {
@@ -337,20 +394,21 @@ impl Conclusion<'_> {
                         "{conditions_unanswered} clause 6 condition(s) not answered"
                     ));
                 }
+                for p in out_of_scope {
+                    r.push(format!(
+                        "process {p} is outside the audit scope: a recommendation covers the whole profile"
+                    ));
+                }
+                r.extend(warnings.iter().cloned());
                 r
             }
             Conclusion::RecommendOncePlanAccepted { minors } => {
                 minors.iter().map(FindingRef::describe).collect()
             }
-            Conclusion::DoNotRecommend {
-                majors,
-                other,
-                minors,
-            } => {
+            Conclusion::DoNotRecommend { majors, minors } => {
                 majors
                     .iter()
                     .map(FindingRef::describe)
-                    .chain(other.iter().cloned())
                     .chain(minors.iter().map(|m| {
                         format!("{} (its corrective action plan is also due)", m.describe())
                     }))
@@ -370,16 +428,18 @@ impl Conclusion<'_> {
     }
 }
 
-/// Nonconformities of one class still open (not verified effective), in requirement order.
+/// Nonconformities of one class still open (not verified effective), in requirement order,
+/// each once.
 fn open_nonconformities<'r>(
     q: &Questionnaire,
     lookup: &Lookup<'r>,
     class: FindingClass,
 ) -> Vec<FindingRef<'r>> {
+    let mut seen = std::collections::HashSet::new();
     q.requirements
         .iter()
         .flat_map(|req| lookup.findings_for(&req.id).to_vec())
-        .filter(|f| f.class == class && f.is_open())
+        .filter(|f| f.class == class && f.is_open() && seen.insert(f.id.as_str()))
         .map(|f| FindingRef {
             id: &f.id,
             requirement: &f.requirement,
@@ -393,98 +453,129 @@ fn open_nonconformities<'r>(
 pub fn conclude<'r>(q: &Questionnaire, lookup: &Lookup<'r>) -> Conclusion<'r> {
     let record = lookup.record();
     let eval = evaluate(q, lookup);
-    if record.assessment.kind != crate::record::Kind::Audit {
+    if !eval.conditions_unmet.is_empty() {
+        return Conclusion::ProfileDoesNotApply {
+            conditions: eval
+                .conditions_unmet
+                .iter()
+                .map(|c| c.to_string())
+                .collect(),
+        };
+    }
+    if record.assessment.kind != Kind::Audit {
         return Conclusion::Claim {
             claimable: eval.claimable(),
         };
     }
     let not_assessed = eval.total() - eval.assessed();
-    if not_assessed > 0 || !eval.conditions_unanswered.is_empty() {
+    let out_of_scope: Vec<String> = eval
+        .processes
+        .iter()
+        .filter(|p| !p.in_scope)
+        .map(|p| p.process.id.clone())
+        .collect();
+    let warnings: Vec<String> = consistency_warnings(q, lookup)
+        .into_iter()
+        .map(|(id, why)| format!("{id}: {why}"))
+        .collect();
+    if not_assessed > 0
+        || !eval.conditions_unanswered.is_empty()
+        || !out_of_scope.is_empty()
+        || !warnings.is_empty()
+    {
         return Conclusion::NoRecommendationYet {
             not_assessed,
             conditions_unanswered: eval.conditions_unanswered.len(),
+            out_of_scope,
+            warnings,
         };
     }
-    let majors = if q.rule.open_major_blocks {
-        open_nonconformities(q, lookup, FindingClass::Major)
-    } else {
-        Vec::new()
-    };
-    let mut other: Vec<String> = eval
-        .conditions_unmet
-        .iter()
-        .map(|c| format!("clause 6 condition {c} is not met"))
-        .collect();
-    for (id, why) in &eval.blockers {
-        // Only an open nonconformity settles a rating below met: once it is closed, the
-        // rating is to be revised (or another nonconformity raised).
-        let has_nc = lookup
-            .findings_for(id)
-            .iter()
-            .any(|f| f.class.is_nonconformity() && f.is_open());
-        for b in why {
-            match b {
-                // A rating below met is for the open nonconformity raised on it to settle.
-                Blocker::RatedBelow(_) if has_nc => {}
-                Blocker::OpenMajor(_) => {}
-                Blocker::RatedBelow(r) => other.push(format!(
-                    "{id}: rated {r} with no open nonconformity for the VSE to correct"
-                )),
-                b => other.push(format!("{id}: {}", b.describe(&q.rule.met))),
-            }
-        }
-    }
+    let majors = open_nonconformities(q, lookup, FindingClass::Major);
     let minors = open_nonconformities(q, lookup, FindingClass::Minor);
-    if !majors.is_empty() || !other.is_empty() {
-        return Conclusion::DoNotRecommend {
-            majors,
-            other,
-            minors,
-        };
-    }
-    if minors.is_empty() {
+    if !majors.is_empty() {
+        Conclusion::DoNotRecommend { majors, minors }
+    } else if minors.is_empty() {
         Conclusion::Recommend
     } else {
         Conclusion::RecommendOncePlanAccepted { minors }
     }
 }
 
-/// Where ratings and findings disagree, one line per requirement. They do not block; they
-/// stay until the rating or the findings change.
+/// Where a rating and what it rests on disagree, one line per requirement: a rating below
+/// met that no open nonconformity of its weight settles ([`weight_needed`]), a met rating
+/// with a nonconformity open or nothing behind it, a rating more than one band from what its
+/// checked facets suggest, a nonconformity that cites no evidence and no interview. They
+/// stay until the rating or the findings change; an audit is not signed off while any
+/// stands, a self-assessment lists them as gaps.
 pub fn consistency_warnings<'q>(q: &'q Questionnaire, lookup: &Lookup) -> Vec<(&'q str, String)> {
-    let met = &q.rule.met;
     let record = lookup.record();
+    let kind = record.assessment.kind;
     q.requirements
         .iter()
         .filter_map(|req| {
             let a = record.answer(&req.id)?;
-            let rating = a.rating.and_then(Judgement::rating)?;
-            let recorded: Vec<_> = lookup
+            let judgement = a.rating?;
+            let ncs: Vec<_> = lookup
                 .findings_for(&req.id)
                 .iter()
+                .copied()
                 .filter(|f| f.class.is_nonconformity())
                 .collect();
-            let ncs = recorded.iter().filter(|f| f.is_open()).count();
+            let open = |class: FindingClass| ncs.iter().any(|f| f.class == class && f.is_open());
+            let any_open = ncs.iter().filter(|f| f.is_open()).count();
             let mut why = Vec::new();
-            if !met.contains(&rating) && recorded.is_empty() {
-                why.push(format!(
-                    "rated {rating} (below met) but no nonconformity is recorded, so the VSE has nothing to correct"
-                ));
+            let rated = match judgement.rating() {
+                Some(r) => format!("rated {r}"),
+                None => "marked N/A".to_string(),
+            };
+            match weight_needed(q, kind, judgement) {
+                Some(FindingClass::Major) if !open(FindingClass::Major) => why.push(if judgement == Judgement::NA {
+                    "marked N/A, but every requirement of the profile is mandatory: in an audit N/A is not met, and needs a major nonconformity or a rating".to_string()
+                } else if open(FindingClass::Minor) {
+                    format!("{rated} (not met) with only minor nonconformities open: raise one to major or change the rating")
+                } else if !ncs.is_empty() {
+                    format!("{rated} (not met) while its nonconformities are verified closed: revise the rating")
+                } else {
+                    format!("{rated} (not met) with no nonconformity: raise a major one or change the rating")
+                }),
+                Some(_) if any_open == 0 => why.push(if ncs.is_empty() {
+                    format!("{rated} (below met) with no nonconformity: raise a minor one or change the rating")
+                } else {
+                    format!("{rated} (below met) while its nonconformities are verified closed: revise the rating")
+                }),
+                Some(_) => {}
+                None => {
+                    if judgement.rating().is_some() {
+                        if any_open > 0 {
+                            why.push(format!(
+                                "{rated} (met) while {any_open} nonconformit{} stand(s) on it",
+                                if any_open == 1 { "y" } else { "ies" }
+                            ));
+                        }
+                        if nothing_behind(lookup, &req.id) {
+                            why.push(format!(
+                                "{rated} with no evidence linked and no one interviewed"
+                            ));
+                        }
+                    }
+                }
             }
-            if met.contains(&rating) {
-                if ncs > 0 {
+            if let (Some(r), Some(s)) = (judgement.rating(), a.suggested(req, &q.scale)) {
+                let band = |x: Rating| Rating::ALL.iter().position(|&y| y == x).unwrap_or(0);
+                if band(r).abs_diff(band(s)) > 1 {
+                    let checked = req.facets.iter().filter(|f| a.has_facet(f)).count();
                     why.push(format!(
-                        "rated {rating} (met) while {ncs} nonconformit{} stand(s) on it",
-                        if ncs == 1 { "y" } else { "ies" }
+                        "rated {r} but {checked} of {} facets checked suggest {s}: check the facets or change the rating",
+                        req.facets.len()
                     ));
                 }
-                if lookup.evidence_for(&req.id).is_empty() && a.interviewed.is_empty() {
+            }
+            for f in ncs.iter().filter(|f| f.requirement == req.id) {
+                if f.evidence.is_empty() && f.interviewed.is_empty() {
                     why.push(format!(
-                        "rated {rating} with no evidence linked and no one interviewed"
+                        "{} cites no evidence and no one interviewed",
+                        f.id
                     ));
-                }
-                if !req.facets.is_empty() && a.facets.is_empty() {
-                    why.push(format!("rated {rating} with every facet not checked"));
                 }
             }
             (!why.is_empty()).then(|| (req.id.as_str(), why.join("; ")))

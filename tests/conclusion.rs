@@ -1,7 +1,7 @@
 //! The conclusion an assessment supports, and the warnings where ratings and findings
 //! disagree: a self-assessment claims (or not); an audit team only recommends.
 
-use vse_assess::conformance::{Conclusion, conclude, consistency_warnings};
+use vse_assess::conformance::{Blocker, Conclusion, conclude, consistency_warnings};
 use vse_assess::questionnaire::catalog;
 use vse_assess::rating::Judgement;
 use vse_assess::record::{
@@ -47,9 +47,37 @@ fn finding(r: &mut Record, id: &str, class: FindingClass, text: &str) -> String 
         requirement: id.into(),
         class,
         text: text.into(),
+        evidence: vec!["HB".into()],
         ..Default::default()
     };
     edit::add_finding(r, &q, new).unwrap()
+}
+
+/// A minimal record as the scenarios have it: every requirement rated `j`, no facet
+/// checked, no evidence, nobody interviewed, clause 6 answered yes.
+fn bare(kind: Kind, j: Judgement) -> Record {
+    let loaded = questionnaire();
+    let mut r = Record::new(&loaded, "Acme", kind);
+    for c in &loaded.questionnaire.conditions {
+        r.conditions.entry(c.id.clone()).or_default().met = true;
+    }
+    for req in &loaded.questionnaire.requirements {
+        r.requirements
+            .entry(String::from(&req.id))
+            .or_default()
+            .rating = Some(j);
+    }
+    r
+}
+
+/// Rates a requirement; below L, its facets are unchecked too, as they would be (checked
+/// facets suggest a rating, and one far from it is warned about).
+fn rate(r: &mut Record, id: &str, j: Judgement) {
+    let a = r.requirements.entry(String::from(id)).or_default();
+    a.rating = Some(j);
+    if matches!(j, Judgement::N | Judgement::P) {
+        a.facets.clear();
+    }
 }
 
 #[test]
@@ -71,16 +99,13 @@ fn a_self_assessment_claims_or_not() {
 }
 
 #[test]
-fn an_audit_recommends_and_names_what_stands_in_the_way() {
+fn an_audit_recommends_on_its_nonconformities_alone() {
     let q = questionnaire().questionnaire;
     let mut r = all_met(Kind::Audit);
     assert_eq!(conclude(&q, &r.lookup()), Conclusion::Recommend);
 
-    // A minor nonconformity: recommend once its corrective action plan is accepted.
-    r.requirements
-        .entry(String::from("7.3.b"))
-        .or_default()
-        .rating = Some(Judgement::L);
+    // L (below met) settled by a minor: recommend once its corrective action plan is accepted.
+    rate(&mut r, "7.3.b", Judgement::L);
     finding(
         &mut r,
         "7.3.b",
@@ -95,18 +120,18 @@ fn an_audit_recommends_and_names_what_stands_in_the_way() {
         c.reasons()
     );
 
-    // A major: do not recommend, naming it, until it is closed and verified.
-    r.requirements
-        .entry(String::from("7.2.g"))
-        .or_default()
-        .rating = Some(Judgement::P);
+    // P settled by a major: do not recommend, naming it, until it is closed and verified.
+    rate(&mut r, "7.2.g", Judgement::P);
     let major = finding(&mut r, "7.2.g", FindingClass::Major, "No risk plan");
     assert_eq!(major, "NC-2");
     let c = conclude(&q, &r.lookup());
     assert!(
-        matches!(&c, Conclusion::DoNotRecommend { majors, other, minors } if majors.len() == 1 && other.is_empty() && minors.len() == 1)
+        matches!(&c, Conclusion::DoNotRecommend { majors, minors } if majors.len() == 1 && minors.len() == 1)
     );
-    assert!(c.headline("4.2").contains("does not recommend"));
+    assert_eq!(
+        c.headline("4.2"),
+        "The audit team does not recommend certification until the major nonconformities are closed and verified."
+    );
     assert!(
         c.reasons()[0].contains("NC-2 (7.2.g, major nonconformity): \"No risk plan\""),
         "{:?}",
@@ -127,30 +152,23 @@ fn an_audit_recommends_and_names_what_stands_in_the_way() {
         covers: None,
     };
     edit::verify(&mut r, &major, verified, jiff::civil::date(2026, 11, 30)).unwrap();
-    // Closed, but the requirement is still rated P: the team re-rates it, or nothing is
-    // recommended.
+    // Closed, but the requirement is still rated P: the rating and the findings disagree, and
+    // there is no recommendation until the team revises the rating.
     let c = conclude(&q, &r.lookup());
+    assert!(matches!(&c, Conclusion::NoRecommendationYet { warnings, .. } if warnings.len() == 1));
     assert!(
-        c.reasons()[0].contains("7.2.g: rated P with no open nonconformity"),
+        c.reasons()[0]
+            .contains("7.2.g: rated P (not met) while its nonconformities are verified closed"),
         "{:?}",
         c.reasons()
     );
     edit::rate(&mut r, "7.2.g", Some(Judgement::F), None).unwrap();
+    r.requirements.get_mut("7.2.g").unwrap().facets =
+        q.requirement("7.2.g").unwrap().facets.clone();
     assert!(matches!(
         conclude(&q, &r.lookup()),
         Conclusion::RecommendOncePlanAccepted { .. }
     ));
-
-    // A rating below met that no nonconformity covers leaves the VSE nothing to correct.
-    r.requirements
-        .entry(String::from("7.4.d"))
-        .or_default()
-        .rating = Some(Judgement::L);
-    let c = conclude(&q, &r.lookup());
-    assert!(
-        matches!(&c, Conclusion::DoNotRecommend { majors, other, .. } if majors.is_empty() && other.len() == 1)
-    );
-    assert!(c.reasons()[0].contains("7.4.d: rated L with no open nonconformity"));
 
     // Not finished: no recommendation yet.
     r.requirements.remove("7.5.e");
@@ -161,6 +179,215 @@ fn an_audit_recommends_and_names_what_stands_in_the_way() {
             ..
         }
     ));
+}
+
+/// Scenario 1: 7.2.g and 7.4.d rated N, a minor nonconformity on each. A requirement not
+/// implemented is not settled by a minor: no recommendation, and no sign-off.
+#[test]
+fn a_requirement_rated_n_with_only_a_minor_gets_no_recommendation() {
+    let q = questionnaire().questionnaire;
+    let mut r = all_met(Kind::Audit);
+    for id in ["7.2.g", "7.4.d"] {
+        rate(&mut r, id, Judgement::N);
+        let nc = finding(&mut r, id, FindingClass::Minor, "Not done");
+        edit::add_action(&mut r, &nc, "Do it", "", None).unwrap();
+    }
+    r.assessment.conclusions = "See the findings.".into();
+    r.assessment.scope.processes = q.processes.iter().map(|p| p.id.clone()).collect();
+    let c = conclude(&q, &r.lookup());
+    assert!(!c.favourable());
+    assert_eq!(
+        c.headline("4.2"),
+        "No recommendation yet: ratings and findings disagree (the consistency warnings below), and the recommendation rests on the nonconformities."
+    );
+    let reasons = c.reasons();
+    assert_eq!(reasons.len(), 2, "{reasons:?}");
+    for (reason, id) in reasons.iter().zip(["7.2.g", "7.4.d"]) {
+        assert_eq!(
+            reason,
+            &format!(
+                "{id}: rated N (not met) with only minor nonconformities open: raise one to major or change the rating"
+            )
+        );
+    }
+    let refused = edit::sign_off_blockers(&r, &q);
+    assert!(
+        refused.iter().any(|b| b.starts_with("7.2.g: rated N")),
+        "{refused:?}"
+    );
+    assert!(
+        refused.iter().any(|b| b.starts_with("7.4.d: rated N")),
+        "{refused:?}"
+    );
+    // Raised to major: the recommendation follows the majors.
+    for f in &mut r.findings {
+        f.class = FindingClass::Major;
+    }
+    assert!(matches!(
+        conclude(&q, &r.lookup()),
+        Conclusion::DoNotRecommend { majors, .. } if majors.len() == 2
+    ));
+}
+
+/// Scenario 2: a self-assessment, 25 x F, no facets, no evidence, a minor open on 7.2.g:
+/// no claim.
+#[test]
+fn a_self_assessment_with_an_open_minor_and_no_evidence_claims_nothing() {
+    let q = questionnaire().questionnaire;
+    let mut r = bare(Kind::SelfAssessment, Judgement::F);
+    edit::add_finding(
+        &mut r,
+        &q,
+        edit::NewFinding {
+            requirement: "7.2.g".into(),
+            class: FindingClass::Minor,
+            text: "Risks not reviewed".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let c = conclude(&q, &r.lookup());
+    assert_eq!(c, Conclusion::Claim { claimable: false });
+    assert_eq!(
+        c.headline("4.2"),
+        "Process conformance (clause 4.2) cannot be claimed yet."
+    );
+    let eval = vse_assess::conformance::evaluate(&q, &r.lookup());
+    assert_eq!(eval.blockers.len(), 25, "nothing shows any requirement met");
+    let on_g = &eval
+        .blockers
+        .iter()
+        .find(|(id, _)| *id == "7.2.g")
+        .unwrap()
+        .1;
+    assert!(on_g.contains(&Blocker::OpenNonconformities(1)), "{on_g:?}");
+    assert!(on_g.contains(&Blocker::NothingBehind), "{on_g:?}");
+    // Evidence behind every requirement and the minor verified closed: the claim holds, and
+    // says what it covers.
+    let mut r = all_met(Kind::SelfAssessment);
+    assert_eq!(
+        conclude(&q, &r.lookup()).headline("4.2"),
+        "Process conformance (clause 4.2) can be claimed for the profile's part: every clause 7 requirement is rated met, with evidence or an interview behind it and no nonconformity open; the base-standard part of clause 4.2 was not assessed."
+    );
+    finding(&mut r, "7.2.g", FindingClass::Minor, "Risks not reviewed");
+    assert_eq!(
+        conclude(&q, &r.lookup()),
+        Conclusion::Claim { claimable: false }
+    );
+}
+
+/// Scenario 3: an audit, 25 x F, no evidence, nobody interviewed: no recommendation, and
+/// `finalize` lists every requirement.
+#[test]
+fn an_audit_with_nothing_behind_its_ratings_recommends_nothing() {
+    let q = questionnaire().questionnaire;
+    let mut r = bare(Kind::Audit, Judgement::F);
+    r.assessment.scope.processes = q.processes.iter().map(|p| p.id.clone()).collect();
+    r.assessment.conclusions = "All fine.".into();
+    let c = conclude(&q, &r.lookup());
+    assert!(matches!(&c, Conclusion::NoRecommendationYet { warnings, .. } if warnings.len() == 25));
+    assert!(!c.favourable());
+    assert!(
+        c.reasons()[0].starts_with(
+            "7.2.a: rated F with no evidence linked and no one interviewed; rated F but 0 of "
+        ),
+        "{:?}",
+        c.reasons()
+    );
+    let refused = edit::sign_off_blockers(&r, &q);
+    assert!(
+        refused
+            .iter()
+            .filter(|b| b.contains("rated F with no evidence linked"))
+            .count()
+            == 25,
+        "{refused:?}"
+    );
+}
+
+/// Scenario 4: ratings below met with no nonconformity are not conditions of the
+/// recommendation: they hold it back until rating or findings change, and the reasons name
+/// no "shortfall".
+#[test]
+fn ratings_no_nonconformity_settles_are_not_conditions_of_a_recommendation() {
+    let q = questionnaire().questionnaire;
+    let mut r = all_met(Kind::Audit);
+    for id in ["7.2.a", "7.3.c", "7.5.b"] {
+        rate(&mut r, id, Judgement::L);
+    }
+    let c = conclude(&q, &r.lookup());
+    assert!(matches!(&c, Conclusion::NoRecommendationYet { .. }));
+    assert!(!c.headline("4.2").contains("shortfall"));
+    assert!(!c.headline("4.2").contains("does not recommend"));
+    assert_eq!(
+        c.reasons(),
+        ["7.2.a", "7.3.c", "7.5.b"]
+            .map(|id| format!("{id}: rated L (below met) with no nonconformity: raise a minor one or change the rating"))
+    );
+    // An observation does not settle it either; a minor does.
+    finding(
+        &mut r,
+        "7.2.a",
+        FindingClass::Observation,
+        "Values not revisited",
+    );
+    assert_eq!(conclude(&q, &r.lookup()).reasons().len(), 3);
+    for id in ["7.2.a", "7.3.c", "7.5.b"] {
+        finding(&mut r, id, FindingClass::Minor, "Partly done");
+    }
+    assert!(matches!(
+        conclude(&q, &r.lookup()),
+        Conclusion::RecommendOncePlanAccepted { minors } if minors.len() == 3
+    ));
+}
+
+#[test]
+fn clause_6_answered_no_means_the_profile_does_not_apply() {
+    let q = questionnaire().questionnaire;
+    for kind in [Kind::Audit, Kind::SelfAssessment] {
+        let mut r = all_met(kind);
+        r.conditions.get_mut("6.a").unwrap().met = false;
+        let c = conclude(&q, &r.lookup());
+        assert_eq!(
+            c,
+            Conclusion::ProfileDoesNotApply {
+                conditions: vec!["6.a".into()]
+            }
+        );
+        assert!(!c.favourable());
+        assert!(
+            c.headline("4.2")
+                .starts_with("The profile does not apply to this VSE")
+        );
+    }
+}
+
+#[test]
+fn not_applicable_in_an_audit_is_not_met() {
+    let q = questionnaire().questionnaire;
+    let mut r = all_met(Kind::Audit);
+    edit::rate(
+        &mut r,
+        "7.3.f",
+        Some(Judgement::NA),
+        Some("One project only"),
+    )
+    .unwrap();
+    let w = consistency_warnings(&q, &r.lookup());
+    assert_eq!(w.len(), 1);
+    assert!(
+        w[0].1
+            .starts_with("marked N/A, but every requirement of the profile is mandatory")
+    );
+    assert!(matches!(
+        conclude(&q, &r.lookup()),
+        Conclusion::NoRecommendationYet { .. }
+    ));
+    assert!(
+        vse_assess::conformance::not_applicable_note(&q, Kind::Audit)
+            .unwrap()
+            .starts_with("N/A still blocks the claim")
+    );
 }
 
 #[test]
@@ -201,7 +428,9 @@ fn the_report_recommends_never_grants_and_a_draft_is_provisional() {
                 conclusion.contains("The decision on certification is the certification body's")
             );
         } else {
-            assert!(conclusion.contains("Process conformance (clause 4.2) can be claimed."));
+            assert!(conclusion.contains(
+                "Process conformance (clause 4.2) can be claimed for the profile's part"
+            ));
         }
     }
 }
@@ -211,11 +440,8 @@ fn ratings_and_findings_that_disagree_are_warned_about() {
     let q = questionnaire().questionnaire;
     let mut r = all_met(Kind::Audit);
     assert!(consistency_warnings(&q, &r.lookup()).is_empty());
-    // Below met with no nonconformity.
-    r.requirements
-        .entry(String::from("7.2.a"))
-        .or_default()
-        .rating = Some(Judgement::P);
+    // Below met with no nonconformity: an observation does not count.
+    rate(&mut r, "7.2.a", Judgement::P);
     finding(
         &mut r,
         "7.2.a",
@@ -231,13 +457,53 @@ fn ratings_and_findings_that_disagree_are_warned_about() {
         .or_default()
         .facets
         .clear();
+    // L with no facet checked: two bands from the N the facets suggest.
+    rate(&mut r, "7.5.d", Judgement::L);
+    r.requirements
+        .entry(String::from("7.5.d"))
+        .or_default()
+        .facets
+        .clear();
+    finding(&mut r, "7.5.d", FindingClass::Minor, "Not measured");
+    // A nonconformity that cites nothing.
+    rate(&mut r, "7.4.a", Judgement::L);
+    edit::add_finding(
+        &mut r,
+        &q,
+        edit::NewFinding {
+            requirement: "7.4.a".into(),
+            class: FindingClass::Minor,
+            text: "Lifecycle not followed".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
     let w = consistency_warnings(&q, &r.lookup());
     let ids: Vec<&str> = w.iter().map(|(id, _)| *id).collect();
-    assert_eq!(ids, ["7.2.a", "7.2.b", "7.2.c"], "one line per requirement");
-    assert!(w[0].1.contains("rated P (below met) but no nonconformity"));
+    assert_eq!(
+        ids,
+        ["7.2.a", "7.2.b", "7.2.c", "7.4.a", "7.5.d"],
+        "one line per requirement"
+    );
+    assert!(
+        w[0].1
+            .contains("rated P (not met) with no nonconformity: raise a major one"),
+        "{}",
+        w[0].1
+    );
     assert!(w[1].1.contains("rated F (met) while 1 nonconformity"));
     assert!(w[2].1.contains("no evidence linked and no one interviewed"));
-    assert!(w[2].1.contains("every facet not checked"));
+    assert!(w[2].1.contains("rated F but 0 of"), "{}", w[2].1);
+    assert!(
+        w[3].1.contains("cites no evidence and no one interviewed"),
+        "{}",
+        w[3].1
+    );
+    assert!(w[4].1.starts_with("rated L but 0 of"), "{}", w[4].1);
+    assert!(
+        w[4].1
+            .ends_with("facets checked suggest N: check the facets or change the rating")
+    );
     // An interviewee is enough to rest a rating on.
     r.requirements
         .entry(String::from("7.2.c"))

@@ -114,6 +114,9 @@ pub fn run(command: Command) -> Result<ExitCode> {
             let q = &opened.questionnaire.questionnaire;
             edit::finalize(&mut opened.record, q, &by, &date_or_today(date), today())
                 .map_err(|e| invalid(format!("{}: {e}", file.display())))?;
+            for warning in edit::sign_off_warnings(&opened.record, q) {
+                say_err!("{}: warning: {warning}", file.display());
+            }
             save(&mut opened, &mut lock)?;
             let signed = opened
                 .record

@@ -65,8 +65,6 @@ pub struct Identity {
 pub struct Rule {
     /// Ratings that count as "met".
     pub met: Vec<Rating>,
-    #[serde(default = "yes")]
-    pub open_major_blocks: bool,
     /// Whether a requirement marked not applicable blocks a claim (mandatory requirements
     /// admit no exclusion unless the certification body accepts it).
     #[serde(default = "yes")]

@@ -637,7 +637,8 @@ pub fn verify(
 
 /// What stands between a record and its sign-off, every reason; empty when it can be signed
 /// off. A report signed off has every requirement in scope assessed, every N/A justified, a
-/// corrective action for every nonconformity, clause 6 answered and the conclusions written.
+/// corrective action for every nonconformity, clause 6 answered and the conclusions written;
+/// an audit's also has no consistency warning standing.
 pub fn sign_off_blockers(record: &Record, q: &Questionnaire) -> Vec<String> {
     let mut reasons = Vec::new();
     let meta = &record.assessment;
@@ -689,7 +690,38 @@ pub fn sign_off_blockers(record: &Record, q: &Questionnaire) -> Vec<String> {
     if meta.conclusions.trim().is_empty() {
         reasons.push("no conclusions written".into());
     }
+    // An audit's recommendation rests on its nonconformities: every rating has to agree
+    // with them first. A self-assessment is signed off with its warnings, listed as gaps.
+    if meta.kind == super::Kind::Audit {
+        reasons.extend(
+            crate::conformance::consistency_warnings(q, &record.lookup())
+                .into_iter()
+                .map(|(id, why)| format!("{id}: {why}")),
+        );
+    }
     reasons
+}
+
+/// What a sign-off goes ahead despite, worth saying when it is made: an audit whose report
+/// states no sampling anywhere, a self-assessment's consistency warnings (its gaps).
+pub fn sign_off_warnings(record: &Record, q: &Questionnaire) -> Vec<String> {
+    if record.assessment.kind == super::Kind::Audit {
+        let sampled = record
+            .requirements
+            .values()
+            .any(|a| !a.sampling.trim().is_empty());
+        return if sampled {
+            Vec::new()
+        } else {
+            vec![
+                "no requirement records what was sampled (`answer FILE REQ --sampling TEXT`): the report cannot state the audit's sample".into(),
+            ]
+        };
+    }
+    crate::conformance::consistency_warnings(q, &record.lookup())
+        .into_iter()
+        .map(|(id, why)| format!("{id}: {why} (the report lists it as a gap)"))
+        .collect()
 }
 
 /// What a sign-off dated `date` would come before: a verification recorded later.

@@ -805,18 +805,23 @@ fn summary(out: &mut String, c: &Ctx) {
     );
     let _ = writeln!(
         out,
-        "Conformance rule: process conformance (clause {}) needs all clause 6 conditions answered yes and every mandatory requirement met. Here *met* means rated {}{}. {} A major nonconformity stays open until the assessment team has verified its corrective action effective.\n",
+        "Conformance rule: process conformance (clause {}) needs all clause 6 conditions answered yes and every mandatory requirement met. Here *met* means rated {}, with at least one evidence item or interview behind it and no nonconformity of any class still open; a nonconformity stays open until the assessment team has verified its corrective action effective. {} A rating below met is settled only by an open nonconformity of its weight: a major one for N or P{}, a minor or a major one for a rating between P and met.{}\n",
         inline(&ident.conformance_clause),
         met.join(" or "),
-        if q.rule.open_major_blocks {
-            " with no open major nonconformity"
-        } else {
-            ""
-        },
         if q.rule.not_applicable_blocks {
             "A requirement marked not applicable is not met."
         } else {
             "Requirements marked not applicable are left out."
+        },
+        if audit {
+            " (and for N/A, as every requirement is mandatory)"
+        } else {
+            ""
+        },
+        if audit {
+            " The audit team's recommendation rests on the nonconformities alone: none open, it recommends certification; only minor ones open, it recommends once their corrective action plan is accepted; a major one open, it does not recommend. While a requirement is unassessed or a consistency warning stands, there is no recommendation yet."
+        } else {
+            ""
         },
     );
     if eval.claimable() {

@@ -190,6 +190,12 @@ pub fn run(
                     out,
                     &format!("{} rated {}.", req.id, describe(&q, rating.expect("rated"))),
                 )?;
+                if rating == Some(Judgement::NA)
+                    && let Some(note) =
+                        crate::conformance::not_applicable_note(&q, opened.record.assessment.kind)
+                {
+                    say(out, &format!("Warning: {note}."))?;
+                }
                 break;
             }
         }

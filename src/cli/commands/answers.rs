@@ -36,6 +36,11 @@ pub(super) fn answer(args: AnswerArgs) -> Result<ExitCode> {
                 "--justification goes with --rating na (not applicable)".to_string()
             })
         })?;
+        if rating == Some(Judgement::NA)
+            && let Some(note) = crate::conformance::not_applicable_note(q, record.assessment.kind)
+        {
+            say_err!("{}: warning: {id}: {note}", args.file.display());
+        }
     }
     if let Some(n) = &args.note {
         edit::set_notes(record, &id, n).map_err(refused)?;

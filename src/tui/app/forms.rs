@@ -361,7 +361,12 @@ impl Form for Justification<'_> {
         let record = &mut app.opened.record;
         edit::rate(record, id, Some(Judgement::NA), Some(&e.get(Name::Text)))
             .map_err(|e| format!("{} (Esc cancels)", refusal(&e)))?;
-        app.message = Some(format!("{id} not applicable"));
+        let kind = app.opened.record.assessment.kind;
+        let q = &app.opened.questionnaire.questionnaire;
+        app.message = Some(match crate::conformance::not_applicable_note(q, kind) {
+            Some(note) => format!("{id} not applicable. {note}"),
+            None => format!("{id} not applicable"),
+        });
         Ok(true)
     }
     fn show(&self, app: &mut App) {
