@@ -12,8 +12,8 @@
 use jiff::civil::Date;
 
 use super::{
-    Action, ActionStatus, Evidence, Finding, FindingClass, Kind, Person, Record, Session, Status,
-    StatusChange, Verification, check_date,
+    Action, ActionStatus, Evidence, Finding, FindingClass, Kind, Person, Record, Session, Stage,
+    Status, StatusChange, Verification, check_date, details,
 };
 use crate::questionnaire::{Questionnaire, Requirement};
 use crate::rating::Judgement;
@@ -595,6 +595,19 @@ pub fn verify(
     }
     date("date", &verification.date)?;
     not_in_future("verification", &verification.date, today)?;
+    let meta = &record.assessment;
+    if meta.kind == Kind::Audit
+        && !team.is_empty()
+        && record
+            .finding(finding)
+            .is_some_and(|f| f.class == FindingClass::Major)
+    {
+        not_the_lead(
+            meta,
+            verification.by.trim(),
+            "verifies a major nonconformity",
+        )?;
+    }
     let f = finding_mut(record, finding)?;
     if !f.class.is_nonconformity() {
         return refuse(
@@ -686,9 +699,10 @@ pub fn sign_off_blockers(record: &Record, q: &Questionnaire) -> Vec<String> {
             unanswered.join(", ")
         ));
     }
-    if meta.conclusions.trim().is_empty() {
+    if meta.kind == Kind::SelfAssessment && meta.conclusions.trim().is_empty() {
         reasons.push("no conclusions written".into());
     }
+    reasons.extend(details::missing_for_sign_off(meta));
     reasons
 }
 
@@ -720,7 +734,7 @@ pub fn finalize(
     let date = date.trim();
     let mut reasons = sign_off_blockers(record, q);
     reasons.extend(
-        check_status_change(record, by, date, today)
+        check_status_change(record, by, date, today, true)
             .err()
             .map(|r| r.to_string()),
     );
@@ -754,7 +768,7 @@ pub fn reopen(
         return refuse("reason", "say why it is reopened");
     }
     let date = date.trim();
-    check_status_change(record, by, date, today)?;
+    check_status_change(record, by, date, today, false)?;
     let meta = &mut record.assessment;
     meta.status = Status::Draft;
     meta.history.push(StatusChange {
@@ -767,8 +781,15 @@ pub fn reopen(
 }
 
 /// Who and when of a sign-off or reopening: named (in an audit, a member of the assessment
-/// team), dated not in the future and not before what it follows.
-fn check_status_change(record: &Record, by: &str, date: &str, today: Date) -> Result<(), Refused> {
+/// team, and for the sign-off its lead auditor), dated not in the future and not before
+/// what it follows.
+fn check_status_change(
+    record: &Record,
+    by: &str,
+    date: &str,
+    today: Date,
+    signing: bool,
+) -> Result<(), Refused> {
     let meta = &record.assessment;
     let by = by.trim();
     if by.is_empty() {
@@ -786,6 +807,9 @@ fn check_status_change(record: &Record, by: &str, date: &str, today: Date) -> Re
                 names.join(", ")
             ),
         );
+    }
+    if signing && meta.kind == super::Kind::Audit && !meta.team.is_empty() {
+        not_the_lead(meta, by, "signs off an audit")?;
     }
     self::date("date", date)?;
     not_in_future("date", date, today)?;
@@ -806,6 +830,42 @@ fn check_status_change(record: &Record, by: &str, date: &str, today: Date) -> Re
         );
     }
     Ok(())
+}
+
+/// Refused unless `by` is the team's lead auditor: only the lead auditor `does` it.
+fn not_the_lead(meta: &super::Metadata, by: &str, does: &str) -> Result<(), Refused> {
+    let leads: Vec<&super::Person> = meta.team.iter().filter(|p| p.is_lead_auditor()).collect();
+    if leads.iter().any(|p| p.name == by) {
+        return Ok(());
+    }
+    let role = meta
+        .team
+        .iter()
+        .find(|p| p.name == by)
+        .map(|p| {
+            if p.role.is_empty() {
+                "no role".to_owned()
+            } else {
+                p.role.clone()
+            }
+        })
+        .unwrap_or_default();
+    let names: Vec<&str> = leads.iter().map(|p| p.name.as_str()).collect();
+    let who = match names.as_slice() {
+        [] => " and the team names none: `vse-assess set FILE --assessor \"NAME:lead auditor\"`"
+            .to_owned(),
+        [one] => format!(", {one},"),
+        many => format!(", and the team names {}: it has one", many.join(", ")),
+    };
+    let does = if names.len() == 1 {
+        format!("{who} {does}")
+    } else {
+        format!(" {does}{who}")
+    };
+    refuse(
+        "by",
+        format!("`{by}` ({role}) is not the lead auditor: only the lead auditor{does}"),
+    )
 }
 
 /// What to change in a clause 6 answer.
@@ -959,6 +1019,15 @@ pub struct Details {
     pub kind: Option<Kind>,
     pub client: Option<String>,
     pub objectives: Option<String>,
+    pub criteria: Option<String>,
+    /// `Some(None)` clears the stage (not stated).
+    pub stage: Option<Option<Stage>>,
+    pub certification_body: Option<String>,
+    pub report_ref: Option<String>,
+    /// `Some(None)`: not stated.
+    pub objectives_met: Option<Option<bool>>,
+    /// `Some(None)`: not stated.
+    pub scope_appropriate: Option<Option<bool>>,
     pub scope: Option<String>,
     /// Process ids, in any case (see [`process_list`]).
     pub processes: Option<Vec<String>>,
@@ -982,6 +1051,9 @@ impl Details {
             &self.vse,
             &self.client,
             &self.objectives,
+            &self.criteria,
+            &self.certification_body,
+            &self.report_ref,
             &self.scope,
             &self.audit_plan,
             &self.remote_method,
@@ -993,6 +1065,9 @@ impl Details {
         ];
         texts.iter().filter(|t| t.is_some()).count()
             + usize::from(self.kind.is_some())
+            + usize::from(self.stage.is_some())
+            + usize::from(self.objectives_met.is_some())
+            + usize::from(self.scope_appropriate.is_some())
             + usize::from(self.processes.is_some())
             + usize::from(self.sites.is_some())
             + usize::from(self.team.is_some())
@@ -1002,11 +1077,12 @@ impl Details {
 }
 
 /// Sets assessment details; every one is checked before any is set. Processes must be the
-/// questionnaire's, people named, sessions dated.
+/// questionnaire's, people named, sessions dated, the team's roles those of the kind of
+/// assessment (see [`Kind::team_roles`]), also when the kind changes.
 pub fn set_details(
     record: &mut Record,
     q: &Questionnaire,
-    details: Details,
+    mut details: Details,
 ) -> Result<(), Refused> {
     editable(record)?;
     let processes = match &details.processes {
@@ -1049,11 +1125,28 @@ pub fn set_details(
             why: format!("{e}: {SESSIONS_HINT}"),
         })?;
     }
+    // The team as it will be, checked against the kind it will be: a team given now, or
+    // the one recorded when the kind changes.
+    let kind = details.kind.unwrap_or(record.assessment.kind);
+    let mut team = details
+        .team
+        .take()
+        .unwrap_or_else(|| record.assessment.team.clone());
+    for (i, p) in team.iter_mut().enumerate() {
+        p.role = kind.team_role(&p.role).map_err(|why| Refused::Invalid {
+            field: "team",
+            why: format!("assessment.team[{i}].role: {why} ({})", p.name.trim()),
+        })?;
+    }
+    details.team = Some(team);
     let meta = &mut record.assessment;
     let texts = [
         (details.vse, &mut meta.vse),
         (details.client, &mut meta.client),
         (details.objectives, &mut meta.objectives),
+        (details.criteria, &mut meta.criteria),
+        (details.certification_body, &mut meta.certification_body),
+        (details.report_ref, &mut meta.report_ref),
         (details.scope, &mut meta.scope.description),
         (details.audit_plan, &mut meta.audit_plan),
         (details.remote_method, &mut meta.remote_method),
@@ -1070,6 +1163,15 @@ pub fn set_details(
     }
     if let Some(kind) = details.kind {
         meta.kind = kind;
+    }
+    if let Some(stage) = details.stage {
+        meta.stage = stage;
+    }
+    if let Some(met) = details.objectives_met {
+        meta.objectives_met = met;
+    }
+    if let Some(appropriate) = details.scope_appropriate {
+        meta.scope_appropriate = appropriate;
     }
     if let Some(ids) = processes {
         meta.scope.processes = ids;

@@ -627,6 +627,7 @@ impl Form for Detail {
             | SetupRow::AuditPlan
             | SetupRow::Conclusions
             | SetupRow::Objectives
+            | SetupRow::Criteria
             | SetupRow::Scope
             | SetupRow::RemoteMethod
             | SetupRow::NotCovered
