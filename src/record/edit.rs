@@ -1353,8 +1353,133 @@ mod tests {
         let mut r: Record = toml::from_str(&text).unwrap();
         let q = loaded.questionnaire;
         let today = jiff::civil::date(2026, 11, 30);
+        complete(&mut r, &q);
         finalize(&mut r, &q, "Claire Martin", "2026-11-20", today).unwrap();
         (r, q)
+    }
+
+    /// Every detail an audit needs for its sign-off that the example may not state.
+    fn complete(r: &mut Record, q: &Questionnaire) {
+        let text = |s: &str| Some(s.to_owned());
+        let details = Details {
+            stage: Some(Some(Stage::Stage2)),
+            certification_body: text("Certa SA"),
+            report_ref: text("CB-2026-017"),
+            remote_method: text("Video call"),
+            diverging_opinions: text("none"),
+            objectives_met: Some(Some(true)),
+            scope_appropriate: Some(Some(true)),
+            ..Details::default()
+        };
+        set_details(r, q, details).unwrap();
+    }
+
+    /// The stage is read as people type it, and written one way.
+    #[test]
+    fn stages_parse_as_typed() {
+        for (typed, stage) in [
+            ("stage-1", Stage::Stage1),
+            ("Stage 1", Stage::Stage1),
+            ("1", Stage::Stage1),
+            ("stage2", Stage::Stage2),
+            ("stage_2", Stage::Stage2),
+            ("Surveillance", Stage::Surveillance),
+            ("recertification", Stage::Recertification),
+            ("special", Stage::Special),
+        ] {
+            assert_eq!(Stage::parse(typed), Ok(stage), "{typed}");
+        }
+        assert_eq!(Stage::Stage1.to_string(), "stage 1");
+        assert_eq!(
+            Stage::parse("3").unwrap_err(),
+            "`3` is not an audit stage: expected stage-1, stage-2, surveillance, recertification, special"
+        );
+    }
+
+    /// Only the lead auditor verifies a major nonconformity; an auditor verifies a minor.
+    #[test]
+    fn only_the_lead_auditor_verifies_a_major() {
+        let (mut r, q) = signed_off();
+        let today = jiff::civil::date(2026, 11, 30);
+        reopen(&mut r, "Claire Martin", "2026-11-21", "more", today).unwrap();
+        let major = add_finding(
+            &mut r,
+            &q,
+            NewFinding {
+                requirement: "7.3.b".into(),
+                class: FindingClass::Major,
+                text: "No review".into(),
+                ..NewFinding::default()
+            },
+        )
+        .unwrap();
+        let a = add_action(&mut r, &major, "Review", "", None).unwrap();
+        set_action_status(&mut r, &a, ActionStatus::Closed).unwrap();
+        let by = |name: &str| Verification {
+            by: name.into(),
+            date: "2026-11-22".into(),
+            effective: true,
+            note: String::new(),
+            covers: None,
+        };
+        let err = verify(&mut r, &major, by("Hugo Petit"), today).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "`Hugo Petit` (auditor) is not the lead auditor: only the lead auditor, Claire Martin, verifies a major nonconformity"
+        );
+        assert!(r.finding(&major).unwrap().verification.is_none());
+        verify(&mut r, &major, by("Claire Martin"), today).unwrap();
+        let minor = add_finding(
+            &mut r,
+            &q,
+            NewFinding {
+                requirement: "7.3.c".into(),
+                class: FindingClass::Minor,
+                text: "Late".into(),
+                ..NewFinding::default()
+            },
+        )
+        .unwrap();
+        let a = add_action(&mut r, &minor, "Plan", "", None).unwrap();
+        set_action_status(&mut r, &a, ActionStatus::Closed).unwrap();
+        verify(&mut r, &minor, by("Hugo Petit"), today).unwrap();
+    }
+
+    /// Team roles are the kind's; a kind changed under a team whose roles it does not
+    /// have is refused, and nothing changes.
+    #[test]
+    fn team_roles_are_a_fixed_vocabulary() {
+        let loaded = catalog::embedded(catalog::DEFAULT).unwrap().unwrap();
+        let q = &loaded.questionnaire;
+        let mut r = record();
+        let team = |s: &str| Details {
+            team: Some(people_list(s)),
+            ..Details::default()
+        };
+        set_details(&mut r, q, team("Ann: Lead-Auditor; Bob: trainee; Cy")).unwrap();
+        let roles: Vec<&str> = r.assessment.team.iter().map(|p| p.role.as_str()).collect();
+        assert_eq!(roles, ["lead auditor", "trainee", ""]);
+        let err = set_details(&mut r, q, team("Ann: lead")).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "assessment.team[0].role: `lead` is not a role in a third-party audit team: the roles are lead auditor, auditor, technical expert, observer, trainee (Ann)"
+        );
+        let before = r.clone();
+        let err = set_details(
+            &mut r,
+            q,
+            Details {
+                kind: Some(Kind::SelfAssessment),
+                ..Details::default()
+            },
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("the roles are facilitator, assessor"),
+            "{err}"
+        );
+        assert_eq!(r, before);
     }
 
     /// The final-record rule is the edit layer's: every change is refused, the record stays

@@ -526,3 +526,47 @@ pub fn signed_off_example(dir: &std::path::Path) -> std::path::PathBuf {
     );
     file
 }
+
+/// Sets, with `vse-assess set`, every detail an audit needs for its sign-off but its team and
+/// sessions (each test has its own): client, scope, site, objectives, criteria, stage,
+/// certification body, report reference, remote method, diverging opinions, the two
+/// confirmations, conclusions, distribution and confidentiality.
+pub fn complete_audit_details(dir: &std::path::Path, file: &str) {
+    ok(
+        dir,
+        &[
+            "set",
+            file,
+            "--client",
+            "Acme board",
+            "--scope",
+            "Organizational management, November 2025 to October 2026",
+            "--site",
+            "Head office",
+            "--objectives",
+            "Decide whether the OM profile is implemented",
+            "--criteria",
+            "ISO/IEC 29110-4-2:2021 and the VSE's own procedures",
+            "--stage",
+            "stage-2",
+            "--certification-body",
+            "Certa SA",
+            "--report-ref",
+            "CB-2026-017",
+            "--remote-method",
+            "Video call, documents shared on screen",
+            "--diverging-opinions",
+            "none",
+            "--objectives-met",
+            "yes",
+            "--scope-appropriate",
+            "yes",
+            "--conclusions",
+            "The profile is implemented.",
+            "--distribution",
+            "The VSE and the certification body",
+            "--confidentiality",
+            "Confidential",
+        ],
+    );
+}
