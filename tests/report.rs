@@ -1145,7 +1145,12 @@ fn a_draft_audit_says_what_is_not_stated() {
 
     common::ok(dir, &["new", "s.toml", "--vse", "Acme"]);
     let md = common::ok(dir, &["report", "s.toml"]);
-    for absent in ["Audit stage", "Certification body", "Report reference", "Objectives met"] {
+    for absent in [
+        "Audit stage",
+        "Certification body",
+        "Report reference",
+        "Objectives met",
+    ] {
         assert!(!md.contains(absent), "{absent}");
     }
 }

@@ -573,7 +573,11 @@ pub fn complete_audit_details(dir: &std::path::Path, file: &str) {
             "none",
         ),
         (meta.objectives_met.is_none(), "--objectives-met", "yes"),
-        (meta.scope_appropriate.is_none(), "--scope-appropriate", "yes"),
+        (
+            meta.scope_appropriate.is_none(),
+            "--scope-appropriate",
+            "yes",
+        ),
         (
             blank(&meta.conclusions),
             "--conclusions",
@@ -584,7 +588,11 @@ pub fn complete_audit_details(dir: &std::path::Path, file: &str) {
             "--distribution",
             "The VSE and the certification body",
         ),
-        (blank(&meta.confidentiality), "--confidentiality", "Confidential"),
+        (
+            blank(&meta.confidentiality),
+            "--confidentiality",
+            "Confidential",
+        ),
     ] {
         if missing {
             args.extend([option, value]);
