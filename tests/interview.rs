@@ -694,6 +694,28 @@ fn snapshot_new_record_form() {
     insta::assert_snapshot!(screen(&app, 80, 24));
 }
 
+/// An audit's details: its stage, certification body and report reference near the top.
+#[test]
+fn snapshot_audit_details() {
+    let mut app = example_app();
+    app.update(Action::ShowSetup);
+    insta::assert_snapshot!(screen(&app, 80, 24));
+}
+
+/// The team's form says which roles there are.
+#[test]
+fn snapshot_audit_team_form() {
+    let mut app = example_app();
+    app.update(Action::ShowSetup);
+    app.setup_row = app
+        .setup_rows()
+        .iter()
+        .position(|r| *r == vse_assess::tui::app::SetupRow::Team)
+        .unwrap();
+    app.update(Action::Open);
+    insta::assert_snapshot!(screen(&app, 80, 24));
+}
+
 #[test]
 fn snapshot_question_filled_in() {
     let mut app = example_app();
