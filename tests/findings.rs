@@ -676,3 +676,63 @@ fn a_verification_covers_only_the_actions_it_saw() {
         .covers;
     assert_eq!(covers, Some(vec!["A-2".to_string()]));
 }
+
+/// In an audit, only the lead auditor verifies a major nonconformity's corrective action; any
+/// member of the team verifies a minor one.
+#[test]
+fn only_the_lead_auditor_verifies_a_major() {
+    let tmp = TempDir::new().unwrap();
+    let dir = tmp.path();
+    ok(
+        dir,
+        &[
+            "new",
+            "a.toml",
+            "--kind",
+            "audit",
+            "--assessor",
+            "Claire:lead auditor",
+            "--assessor",
+            "Hugo:auditor",
+        ],
+    );
+    for (class, req) in [("major", "7.2.g"), ("minor", "7.3.b")] {
+        ok(
+            dir,
+            &[
+                "finding", "add", "a.toml", req, "--class", class, "--text", "Gap",
+            ],
+        );
+    }
+    for nc in ["NC-1", "NC-2"] {
+        let id = ok(
+            dir,
+            &["action", "add", "a.toml", "--finding", nc, "--what", "Fix"],
+        );
+        ok(dir, &["action", "close", "a.toml", id.trim()]);
+    }
+    let verify = |id: &str, by: &str| {
+        vec![
+            "finding".to_owned(),
+            "verify".into(),
+            "a.toml".into(),
+            id.into(),
+            "--by".into(),
+            by.into(),
+            "--effective".into(),
+        ]
+    };
+    let args = verify("NC-1", "Hugo");
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let err = refused(dir, &args);
+    assert!(
+        err.contains("`Hugo` (auditor) is not the lead auditor: only the lead auditor, Claire, verifies a major nonconformity"),
+        "{err}"
+    );
+    let args = verify("NC-2", "Hugo");
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    ok(dir, &args);
+    let args = verify("NC-1", "Claire");
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    ok(dir, &args);
+}

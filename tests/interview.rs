@@ -82,8 +82,9 @@ fn a_whole_interview_through_update() {
     app.update(Action::Confirm);
     app.update(Action::Down);
     app.update(Action::Toggle); // kind: self -> audit
-    // Client, objectives, scope, processes, sites, team.
-    for _ in 0..7 {
+    // Stage, certification body, report reference, client, objectives, criteria, scope,
+    // processes, sites, team.
+    for _ in 0..11 {
         app.update(Action::Down);
     }
     app.update(Action::Open); // participants
@@ -693,6 +694,28 @@ fn snapshot_new_record_form() {
     insta::assert_snapshot!(screen(&app, 80, 24));
 }
 
+/// An audit's details: its stage, certification body and report reference near the top.
+#[test]
+fn snapshot_audit_details() {
+    let mut app = example_app();
+    app.update(Action::ShowSetup);
+    insta::assert_snapshot!(screen(&app, 80, 24));
+}
+
+/// The team's form says which roles there are.
+#[test]
+fn snapshot_audit_team_form() {
+    let mut app = example_app();
+    app.update(Action::ShowSetup);
+    app.setup_row = app
+        .setup_rows()
+        .iter()
+        .position(|r| *r == vse_assess::tui::app::SetupRow::Team)
+        .unwrap();
+    app.update(Action::Open);
+    insta::assert_snapshot!(screen(&app, 80, 24));
+}
+
 #[test]
 fn snapshot_question_filled_in() {
     let mut app = example_app();
@@ -1196,7 +1219,18 @@ fn the_status_row_signs_off_through_the_same_checks() {
         .position(|r| *r == vse_assess::tui::app::SetupRow::Status)
         .unwrap();
     app.setup_row = status;
-    // The example lacks nothing but a signer; without conclusions it is not ready.
+    // Completed with what a certification body needs, the example lacks nothing but a
+    // signer; without conclusions it is not ready.
+    {
+        let meta = &mut app.opened.record.assessment;
+        meta.stage = Some(vse_assess::record::Stage::Stage2);
+        meta.certification_body = "Certa SA".into();
+        meta.report_ref = "CB-2026-017".into();
+        meta.remote_method = "Video call".into();
+        meta.diverging_opinions = "none".into();
+        meta.objectives_met = Some(true);
+        meta.scope_appropriate = Some(true);
+    }
     let conclusions = std::mem::take(&mut app.opened.record.assessment.conclusions);
     app.update(Action::Open);
     assert!(
@@ -1428,4 +1462,52 @@ fn the_cursor_goes_on_the_frame_where_typing_goes() {
     let at = t.backend_mut().get_cursor_position().unwrap();
     let before: String = (at.x - 3..at.x).map(|x| buf[(x, at.y)].symbol()).collect();
     assert_eq!(before, "7.2");
+}
+
+/// The details screen of an audit sets its stage (Space or Enter, in turn) and the team's
+/// two confirmations (y, n; Space in turn: yes, no, not stated); a self-assessment has
+/// neither row.
+#[test]
+fn the_details_screen_sets_the_stage_and_the_confirmations() {
+    use vse_assess::record::Stage;
+    use vse_assess::tui::app::SetupRow;
+    let mut app = example_app();
+    app.update(Action::ShowSetup);
+    let at = |app: &App, row: SetupRow| app.setup_rows().iter().position(|r| *r == row).unwrap();
+    app.setup_row = at(&app, SetupRow::Stage);
+    assert_eq!(
+        app.setup_value(SetupRow::Stage),
+        "not stated (Space chooses)"
+    );
+    app.update(Action::Toggle);
+    assert_eq!(app.opened.record.assessment.stage, Some(Stage::Stage1));
+    app.update(Action::Open);
+    assert_eq!(app.opened.record.assessment.stage, Some(Stage::Stage2));
+    assert_eq!(app.setup_value(SetupRow::Stage), "stage 2");
+    app.setup_row = at(&app, SetupRow::ObjectivesMet);
+    app.update(Action::Yes);
+    assert_eq!(app.opened.record.assessment.objectives_met, Some(true));
+    app.update(Action::No);
+    assert_eq!(app.opened.record.assessment.objectives_met, Some(false));
+    app.update(Action::Toggle);
+    assert_eq!(app.opened.record.assessment.objectives_met, None);
+    app.setup_row = at(&app, SetupRow::ScopeAppropriate);
+    app.update(Action::Toggle);
+    assert_eq!(app.opened.record.assessment.scope_appropriate, Some(true));
+    app.setup_row = at(&app, SetupRow::CertificationBody);
+    app.update(Action::Open);
+    typed(&mut app, "Certa SA");
+    app.update(Action::Confirm);
+    assert_eq!(app.opened.record.assessment.certification_body, "Certa SA");
+
+    let tmp = TempDir::new().unwrap();
+    let app = App::new(common::opened(&fresh(tmp.path())));
+    for row in [
+        SetupRow::Stage,
+        SetupRow::CertificationBody,
+        SetupRow::ObjectivesMet,
+    ] {
+        assert!(!app.setup_rows().contains(&row), "{row:?}");
+    }
+    assert!(app.setup_rows().contains(&SetupRow::Criteria));
 }

@@ -141,7 +141,7 @@ fn sign_off_lists_every_reason_then_makes_the_record_final() {
             "--kind",
             "audit",
             "--assessor",
-            "Claire Martin:lead",
+            "Claire Martin:lead auditor",
             "--date",
             "2026-11-16",
         ],
@@ -238,6 +238,7 @@ fn a_final_record_refuses_every_change_until_reopened() {
     let tmp = TempDir::new().unwrap();
     let dir = tmp.path();
     example_in(dir);
+    common::complete_audit_details(dir, "a.toml");
     let out = ok(
         dir,
         &[
@@ -326,13 +327,30 @@ fn a_final_record_refuses_every_change_until_reopened() {
         ],
     );
     ok(dir, &["action", "close", "a.toml", "A-1"]);
-    ok(
+    // Only the lead auditor signs off an audit.
+    let err = fails(
         dir,
         &[
             "finalize",
             "a.toml",
             "--by",
             "Hugo Petit",
+            "--date",
+            "2026-11-25",
+        ],
+        2,
+    );
+    assert!(
+        err.contains("`Hugo Petit` (auditor) is not the lead auditor: only the lead auditor, Claire Martin, signs off an audit"),
+        "{err}"
+    );
+    ok(
+        dir,
+        &[
+            "finalize",
+            "a.toml",
+            "--by",
+            "Claire Martin",
             "--date",
             "2026-11-25",
         ],
@@ -343,7 +361,7 @@ fn a_final_record_refuses_every_change_until_reopened() {
     for row in [
         "| 2026-11-20 | signed off (final) | Claire Martin |   |",
         "| 2026-11-24 | reopened (draft) | Claire Martin | NC-1 action plan received |",
-        "| 2026-11-25 | signed off (final) | Hugo Petit |   |",
+        "| 2026-11-25 | signed off (final) | Claire Martin |   |",
         "| Issue date | 2026-11-25 |",
     ] {
         assert!(md.contains(row), "{row}");
@@ -359,8 +377,8 @@ fn a_final_record_refuses_every_change_until_reopened() {
             "signed off, then reopened, in turn",
         ),
         (
-            "by = \"Hugo Petit\"",
-            "by = \"Hugo Petit\"\nreason = \"forged\"",
+            "status = \"final\"\nby = \"Claire Martin\"",
+            "status = \"final\"\nby = \"Claire Martin\"\nreason = \"forged\"",
             "only a reopening has a reason",
         ),
     ] {
@@ -614,4 +632,158 @@ fn evidence_is_verified_where_the_record_is() {
     );
     assert!(md.contains("(changed since registered)") && md.contains("(missing)"));
     assert!(md.contains("` **changed since registered** |"), "{md}");
+}
+
+/// An audit is signed off only once every detail a certification body needs is stated: each
+/// missing one is listed with the option that gives it, and once they are set it signs off,
+/// by its lead auditor only (a trainee is refused).
+#[test]
+fn an_audit_signs_off_once_every_detail_is_stated() {
+    let tmp = TempDir::new().unwrap();
+    let dir = tmp.path();
+    ok(
+        dir,
+        &[
+            "new",
+            "a.toml",
+            "--vse",
+            "Acme",
+            "--kind",
+            "audit",
+            "--criteria",
+            " ",
+            "--assessor",
+            "Claire Martin",
+            "--assessor",
+            "Tim Trainee:trainee",
+            "--session",
+            "2026-11-16",
+            "--session",
+            "2026-11-17:Remote (video)",
+        ],
+    );
+    // Every requirement met, each facet checked, someone interviewed: only the details
+    // stand in the way.
+    let loaded =
+        vse_assess::questionnaire::catalog::embedded(vse_assess::questionnaire::catalog::DEFAULT)
+            .unwrap()
+            .unwrap();
+    for req in &loaded.questionnaire.requirements {
+        let mut args = vec!["answer", "a.toml", req.id.as_str(), "--rating", "F"];
+        for f in &req.facets {
+            args.extend(["--facet", f.as_str()]);
+        }
+        args.extend(["--interviewed", "Sofia Reyes"]);
+        ok(dir, &args);
+    }
+    for c in ["6.a", "6.b", "6.c"] {
+        ok(dir, &["condition", "a.toml", c, "yes"]);
+    }
+    let err = fails(dir, &["finalize", "a.toml", "--by", "Claire Martin"], 2);
+    let listed: Vec<&str> = err.lines().filter_map(|l| l.strip_prefix("  - ")).collect();
+    assert_eq!(
+        listed,
+        [
+            "no client named: `vse-assess set FILE --client NAME`",
+            "no scope described: `vse-assess set FILE --scope TEXT`",
+            "no site named: `vse-assess set FILE --site NAME`",
+            "no objectives stated: `vse-assess set FILE --objectives TEXT`",
+            "no criteria stated: `vse-assess set FILE --criteria TEXT`",
+            "no audit stage stated: `vse-assess set FILE --stage stage-1|stage-2|surveillance|recertification|special`",
+            "no certification body named: `vse-assess set FILE --certification-body NAME`",
+            "no report reference: `vse-assess set FILE --report-ref REF`",
+            "Claire Martin has no role in the team: `vse-assess set FILE --assessor NAME:ROLE`, repeated for every member (roles: lead auditor, auditor, technical expert, observer, trainee)",
+            "no lead auditor in the team: `vse-assess set FILE --assessor \"NAME:lead auditor\"`, with the other members",
+            "the session of 2026-11-16 has no location: `vse-assess set FILE --session DATE:LOCATION`, repeated for every session",
+            "a session was remote and the remote method is not stated: `vse-assess set FILE --remote-method TEXT`",
+            "no statement on diverging opinions (\"none\" when there were none): `vse-assess set FILE --diverging-opinions TEXT`",
+            "not stated whether the objectives were met: `vse-assess set FILE --objectives-met yes|no`",
+            "not stated whether the scope is appropriate: `vse-assess set FILE --scope-appropriate yes|no`",
+            "no conclusions written: `vse-assess set FILE --conclusions TEXT`",
+            "no distribution stated: `vse-assess set FILE --distribution TEXT`",
+            "no confidentiality stated: `vse-assess set FILE --confidentiality TEXT`",
+            "`Claire Martin` (no role) is not the lead auditor: only the lead auditor signs off an audit and the team names none: `vse-assess set FILE --assessor \"NAME:lead auditor\"`",
+        ],
+        "{err}"
+    );
+    common::complete_audit_details(dir, "a.toml");
+    ok(
+        dir,
+        &[
+            "set",
+            "a.toml",
+            "--assessor",
+            "Claire Martin:lead auditor",
+            "--assessor",
+            "Tim Trainee:trainee",
+            "--session",
+            "2026-11-16:Lyon",
+            "--session",
+            "2026-11-17:Remote (video)",
+        ],
+    );
+    let err = fails(dir, &["finalize", "a.toml", "--by", "Tim Trainee"], 2);
+    assert_eq!(
+        err.trim_end(),
+        "vse-assess: a.toml: cannot sign off:\n  - `Tim Trainee` (trainee) is not the lead auditor: only the lead auditor, Claire Martin, signs off an audit",
+    );
+    ok(dir, &["finalize", "a.toml", "--by", "Claire Martin"]);
+    let record = common::record(&dir.join("a.toml"));
+    assert_eq!(
+        record.assessment.stage,
+        Some(vse_assess::record::Stage::Stage2)
+    );
+    assert_eq!(record.assessment.objectives_met, Some(true));
+}
+
+/// Team roles are a fixed vocabulary, by kind, on the command line and in the file; the
+/// VSE's participants keep theirs in their own words.
+#[test]
+fn team_roles_are_refused_outside_the_vocabulary() {
+    let tmp = TempDir::new().unwrap();
+    let dir = tmp.path();
+    let err = fails(
+        dir,
+        &[
+            "new",
+            "a.toml",
+            "--kind",
+            "audit",
+            "--assessor",
+            "Tim:intern",
+        ],
+        2,
+    );
+    assert!(
+        err.contains("`intern` is not a role in a third-party audit team: the roles are lead auditor, auditor, technical expert, observer, trainee"),
+        "{err}"
+    );
+    assert!(!dir.join("a.toml").exists());
+    ok(
+        dir,
+        &[
+            "new",
+            "s.toml",
+            "--assessor",
+            "Ann:Facilitator",
+            "--participant",
+            "Bob:head of delivery",
+        ],
+    );
+    let err = fails(dir, &["set", "s.toml", "--assessor", "Ann:lead auditor"], 2);
+    assert!(err.contains("the roles are facilitator, assessor"), "{err}");
+    let text = fs::read_to_string(dir.join("s.toml")).unwrap();
+    assert!(text.contains("role = \"facilitator\""), "{text}");
+    fs::write(
+        dir.join("b.toml"),
+        text.replace("role = \"facilitator\"", "role = \"boss\""),
+    )
+    .unwrap();
+    let err = fails(dir, &["validate", "b.toml"], 2);
+    assert!(
+        err.contains(
+            "`boss` is not a role in a self-assessment team: the roles are facilitator, assessor"
+        ),
+        "{err}"
+    );
 }

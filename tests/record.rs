@@ -539,10 +539,9 @@ fn clause_6_evidence_sampling_and_the_optional_sections_reach_the_report() {
     );
     assert!(md.contains("- **Sampled:** 3 of 9 projects, 2025-2026"));
     assert!(md.contains("**Areas of the scope not covered:** The second site was not visited"));
-    assert!(md.contains(
-        "**Diverging opinions not resolved with the auditee:** The VSE holds 7.3.f does not apply"
-    ));
-    assert!(md.contains("**Remote sessions:** Video call with screen sharing of the wiki"));
+    // An audit states them in its identification.
+    assert!(md.contains("| Diverging opinions | The VSE holds 7.3.f does not apply |"));
+    assert!(md.contains("| Remote method | Video call with screen sharing of the wiki |"));
 }
 
 /// A relative evidence location is the record's folder's: a file of the same name in the

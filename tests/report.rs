@@ -783,6 +783,7 @@ fn report_of_a_signed_off_record() {
     let cli = |args: &[&str]| {
         common::ok(tmp.path(), args);
     };
+    common::complete_audit_details(tmp.path(), "final.toml");
     cli(&[
         "finalize",
         "final.toml",
@@ -803,6 +804,13 @@ fn report_of_a_signed_off_record() {
         "| 2026-11-20 | signed off (final) | Claire Martin |   |",
         "| Status | final |",
         "| Signed off | by Claire Martin on 2026-11-20 |",
+        "| Audit stage | stage 2 |",
+        "| Certification body | Certa SA |",
+        "| Report reference | CB-2026-017 |",
+        "| Remote method | Video call, documents shared on screen |",
+        "| Diverging opinions | none |",
+        "| Objectives met | yes, the audit team confirms it |",
+        "| Scope appropriate | yes, the audit team confirms it |",
     ] {
         assert!(md.contains(row), "{row}\n{md}");
     }
@@ -1079,4 +1087,70 @@ fn status_counts_what_is_to_do_and_open_nonconformities() {
     // OM: all 7 assessed (none to do), NC-1 open (minor), NC-2 closed; weakest P.
     let last: Vec<&str> = om.split_whitespace().rev().take(3).collect();
     assert_eq!(last, ["P", "1", "0"], "{om}");
+}
+
+/// A draft audit states every detail a certification body needs, "not stated" where it is
+/// missing (never a blank row, never a dropped one); a self-assessment keeps its own rows.
+#[test]
+fn a_draft_audit_says_what_is_not_stated() {
+    let tmp = tempfile::TempDir::new().unwrap();
+    let dir = tmp.path();
+    common::ok(
+        dir,
+        &[
+            "new",
+            "a.toml",
+            "--vse",
+            "Acme",
+            "--kind",
+            "audit",
+            "--criteria",
+            " ",
+            "--assessor",
+            "Ann",
+            "--session",
+            "2026-11-16:online",
+        ],
+    );
+    let md = common::ok(dir, &["report", "a.toml"]);
+    let ident = md
+        .split("## Identification")
+        .nth(1)
+        .and_then(|s| s.split("\n## ").next())
+        .unwrap();
+    for row in [
+        "| Audit stage | not stated |",
+        "| Certification body | not stated |",
+        "| Report reference | not stated |",
+        "| Audit client | not stated |",
+        "| Objectives | not stated |",
+        "| Sites | not stated |",
+        "| Scope | not stated |",
+        "| Criteria | not stated |",
+        "| Remote method | not stated |",
+        "| Diverging opinions | not stated |",
+        "| Objectives met | not stated |",
+        "| Scope appropriate | not stated |",
+        "| Conclusions | not stated |",
+        "| Distribution | not stated |",
+        "| Confidentiality | not stated |",
+        "| Ann | not stated |",
+    ] {
+        assert!(ident.contains(row), "{row}\n{ident}");
+    }
+    assert!(!ident.contains("|  |") && !ident.contains("| |"), "{ident}");
+    common::ok(dir, &["set", "a.toml", "--objectives-met", "no"]);
+    let md = common::ok(dir, &["report", "a.toml"]);
+    assert!(md.contains("| Objectives met | no: the audit team states they were not met |"));
+
+    common::ok(dir, &["new", "s.toml", "--vse", "Acme"]);
+    let md = common::ok(dir, &["report", "s.toml"]);
+    for absent in [
+        "Audit stage",
+        "Certification body",
+        "Report reference",
+        "Objectives met",
+    ] {
+        assert!(!md.contains(absent), "{absent}");
+    }
 }

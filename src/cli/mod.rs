@@ -15,7 +15,7 @@ use crate::LoadError;
 use crate::rating::Judgement;
 use crate::record::lock::LockError;
 use crate::record::store::SaveError;
-use crate::record::{EvidenceKind, FindingClass, Kind, Session};
+use crate::record::{EvidenceKind, FindingClass, Kind, Session, Stage};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -59,7 +59,7 @@ pub enum Command {
     /// Sign the assessment off: checks it is complete, records who and when, makes it final.
     Finalize {
         file: PathBuf,
-        /// Who signs off (in an audit, a member of the assessment team).
+        /// Who signs off (in an audit with a team recorded, its lead auditor).
         #[arg(long)]
         by: String,
         /// The sign-off date, which the report gives as its issue date; today by default.
@@ -162,6 +162,10 @@ fn rating(s: &str) -> Result<Judgement, String> {
     s.parse()
 }
 
+fn stage(s: &str) -> Result<Stage, String> {
+    Stage::parse(s)
+}
+
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum FormatArg {
     Markdown,
@@ -211,6 +215,36 @@ pub enum YesNo {
     No,
 }
 
+impl YesNo {
+    pub fn yes(self) -> bool {
+        matches!(self, YesNo::Yes)
+    }
+}
+
+/// The details of an audit a certification body needs, taken by `new` and `set` alike.
+#[derive(Debug, clap::Args)]
+pub struct AuditArgs {
+    /// What the assessment is made against (the profile and scheme, the VSE's own
+    /// procedures that findings cite).
+    #[arg(long)]
+    pub criteria: Option<String>,
+    /// For an audit: stage-1, stage-2, surveillance, recertification or special.
+    #[arg(long, value_parser = stage)]
+    pub stage: Option<Stage>,
+    /// For an audit: the certification body it is made for.
+    #[arg(long)]
+    pub certification_body: Option<String>,
+    /// For an audit: the certification body's reference for the report.
+    #[arg(long)]
+    pub report_ref: Option<String>,
+    /// The team confirms the objectives were met (yes) or says they were not (no).
+    #[arg(long, value_enum)]
+    pub objectives_met: Option<YesNo>,
+    /// The team confirms the scope is appropriate (yes) or says it is not (no).
+    #[arg(long, value_enum)]
+    pub scope_appropriate: Option<YesNo>,
+}
+
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum KindArg {
     #[value(name = "self")]
@@ -249,7 +283,8 @@ pub struct NewArgs {
     /// Processes in scope, e.g. OM,RM; all of the questionnaire's by default.
     #[arg(long = "process", value_delimiter = ',')]
     pub processes: Vec<String>,
-    /// Assessment team member as NAME or NAME:ROLE (repeatable).
+    /// Assessment team member as NAME or NAME:ROLE (repeatable). Audit roles: lead auditor,
+    /// auditor, technical expert, observer, trainee; self-assessment: facilitator, assessor.
     #[arg(long = "assessor")]
     pub team: Vec<String>,
     /// VSE participant as NAME or NAME:ROLE (repeatable).
@@ -267,6 +302,8 @@ pub struct NewArgs {
     /// What the scope covers, in words (projects, teams, period).
     #[arg(long)]
     pub scope: Option<String>,
+    #[command(flatten)]
+    pub audit: AuditArgs,
 }
 
 /// Options of `set`: each one given replaces what the record holds.
@@ -290,7 +327,9 @@ pub struct SetArgs {
     /// The sites in scope (repeatable; replaces the list).
     #[arg(long = "site")]
     pub sites: Vec<String>,
-    /// Assessment team members as NAME or NAME:ROLE (repeatable; replaces the team).
+    /// Assessment team members as NAME or NAME:ROLE (repeatable; replaces the team). Audit
+    /// roles: lead auditor, auditor, technical expert, observer, trainee; self-assessment:
+    /// facilitator, assessor.
     #[arg(long = "assessor")]
     pub team: Vec<String>,
     /// VSE participants as NAME or NAME:ROLE (repeatable; replaces the list).
@@ -317,9 +356,11 @@ pub struct SetArgs {
     /// Areas of the scope not covered, and why.
     #[arg(long)]
     pub not_covered: Option<String>,
-    /// Diverging opinions not resolved with the auditee.
+    /// Diverging opinions not resolved with the auditee ("none" when there were none).
     #[arg(long)]
     pub diverging_opinions: Option<String>,
+    #[command(flatten)]
+    pub audit: AuditArgs,
 }
 
 #[derive(Debug, clap::Args)]

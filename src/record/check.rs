@@ -60,6 +60,13 @@ pub fn check(record: &Record, q: &Questionnaire, today: Date) -> Vec<Problem> {
             p(path!["assessment", "sessions", i, "date"], e);
         }
     }
+    // The team's roles are a fixed vocabulary, by kind; the VSE's participants keep theirs
+    // in their own words.
+    for (i, person) in meta.team.iter().enumerate() {
+        if let Err(e) = meta.kind.team_role(&person.role) {
+            p(path!["assessment", "team", i, "role"], e);
+        }
+    }
     for (field, people) in [("team", &meta.team), ("participants", &meta.participants)] {
         for (i, person) in people.iter().enumerate() {
             if person.name.trim().is_empty() {

@@ -12,8 +12,8 @@
 use jiff::civil::Date;
 
 use super::{
-    Action, ActionStatus, Evidence, Finding, FindingClass, Kind, Person, Record, Session, Status,
-    StatusChange, Verification, check_date,
+    Action, ActionStatus, Evidence, Finding, FindingClass, Kind, Person, Record, Session, Stage,
+    Status, StatusChange, Verification, check_date, details,
 };
 use crate::questionnaire::{Questionnaire, Requirement};
 use crate::rating::Judgement;
@@ -595,6 +595,19 @@ pub fn verify(
     }
     date("date", &verification.date)?;
     not_in_future("verification", &verification.date, today)?;
+    let meta = &record.assessment;
+    if meta.kind == Kind::Audit
+        && !team.is_empty()
+        && record
+            .finding(finding)
+            .is_some_and(|f| f.class == FindingClass::Major)
+    {
+        not_the_lead(
+            meta,
+            verification.by.trim(),
+            "verifies a major nonconformity",
+        )?;
+    }
     let f = finding_mut(record, finding)?;
     if !f.class.is_nonconformity() {
         return refuse(
@@ -687,9 +700,10 @@ pub fn sign_off_blockers(record: &Record, q: &Questionnaire) -> Vec<String> {
             unanswered.join(", ")
         ));
     }
-    if meta.conclusions.trim().is_empty() {
+    if meta.kind == Kind::SelfAssessment && meta.conclusions.trim().is_empty() {
         reasons.push("no conclusions written".into());
     }
+    reasons.extend(details::missing_for_sign_off(meta));
     // An audit's recommendation rests on its nonconformities: every rating has to agree
     // with them first. A self-assessment is signed off with its warnings, listed as gaps.
     if meta.kind == super::Kind::Audit {
@@ -752,7 +766,7 @@ pub fn finalize(
     let date = date.trim();
     let mut reasons = sign_off_blockers(record, q);
     reasons.extend(
-        check_status_change(record, by, date, today)
+        check_status_change(record, by, date, today, true)
             .err()
             .map(|r| r.to_string()),
     );
@@ -786,7 +800,7 @@ pub fn reopen(
         return refuse("reason", "say why it is reopened");
     }
     let date = date.trim();
-    check_status_change(record, by, date, today)?;
+    check_status_change(record, by, date, today, false)?;
     let meta = &mut record.assessment;
     meta.status = Status::Draft;
     meta.history.push(StatusChange {
@@ -799,8 +813,15 @@ pub fn reopen(
 }
 
 /// Who and when of a sign-off or reopening: named (in an audit, a member of the assessment
-/// team), dated not in the future and not before what it follows.
-fn check_status_change(record: &Record, by: &str, date: &str, today: Date) -> Result<(), Refused> {
+/// team, and for the sign-off its lead auditor), dated not in the future and not before
+/// what it follows.
+fn check_status_change(
+    record: &Record,
+    by: &str,
+    date: &str,
+    today: Date,
+    signing: bool,
+) -> Result<(), Refused> {
     let meta = &record.assessment;
     let by = by.trim();
     if by.is_empty() {
@@ -818,6 +839,9 @@ fn check_status_change(record: &Record, by: &str, date: &str, today: Date) -> Re
                 names.join(", ")
             ),
         );
+    }
+    if signing && meta.kind == super::Kind::Audit && !meta.team.is_empty() {
+        not_the_lead(meta, by, "signs off an audit")?;
     }
     self::date("date", date)?;
     not_in_future("date", date, today)?;
@@ -838,6 +862,42 @@ fn check_status_change(record: &Record, by: &str, date: &str, today: Date) -> Re
         );
     }
     Ok(())
+}
+
+/// Refused unless `by` is the team's lead auditor: only the lead auditor `does` it.
+fn not_the_lead(meta: &super::Metadata, by: &str, does: &str) -> Result<(), Refused> {
+    let leads: Vec<&super::Person> = meta.team.iter().filter(|p| p.is_lead_auditor()).collect();
+    if leads.iter().any(|p| p.name == by) {
+        return Ok(());
+    }
+    let role = meta
+        .team
+        .iter()
+        .find(|p| p.name == by)
+        .map(|p| {
+            if p.role.is_empty() {
+                "no role".to_owned()
+            } else {
+                p.role.clone()
+            }
+        })
+        .unwrap_or_default();
+    let names: Vec<&str> = leads.iter().map(|p| p.name.as_str()).collect();
+    let who = match names.as_slice() {
+        [] => " and the team names none: `vse-assess set FILE --assessor \"NAME:lead auditor\"`"
+            .to_owned(),
+        [one] => format!(", {one},"),
+        many => format!(", and the team names {}: it has one", many.join(", ")),
+    };
+    let does = if names.len() == 1 {
+        format!("{who} {does}")
+    } else {
+        format!(" {does}{who}")
+    };
+    refuse(
+        "by",
+        format!("`{by}` ({role}) is not the lead auditor: only the lead auditor{does}"),
+    )
 }
 
 /// What to change in a clause 6 answer.
@@ -991,6 +1051,15 @@ pub struct Details {
     pub kind: Option<Kind>,
     pub client: Option<String>,
     pub objectives: Option<String>,
+    pub criteria: Option<String>,
+    /// `Some(None)` clears the stage (not stated).
+    pub stage: Option<Option<Stage>>,
+    pub certification_body: Option<String>,
+    pub report_ref: Option<String>,
+    /// `Some(None)`: not stated.
+    pub objectives_met: Option<Option<bool>>,
+    /// `Some(None)`: not stated.
+    pub scope_appropriate: Option<Option<bool>>,
     pub scope: Option<String>,
     /// Process ids, in any case (see [`process_list`]).
     pub processes: Option<Vec<String>>,
@@ -1014,6 +1083,9 @@ impl Details {
             &self.vse,
             &self.client,
             &self.objectives,
+            &self.criteria,
+            &self.certification_body,
+            &self.report_ref,
             &self.scope,
             &self.audit_plan,
             &self.remote_method,
@@ -1025,6 +1097,9 @@ impl Details {
         ];
         texts.iter().filter(|t| t.is_some()).count()
             + usize::from(self.kind.is_some())
+            + usize::from(self.stage.is_some())
+            + usize::from(self.objectives_met.is_some())
+            + usize::from(self.scope_appropriate.is_some())
             + usize::from(self.processes.is_some())
             + usize::from(self.sites.is_some())
             + usize::from(self.team.is_some())
@@ -1034,11 +1109,12 @@ impl Details {
 }
 
 /// Sets assessment details; every one is checked before any is set. Processes must be the
-/// questionnaire's, people named, sessions dated.
+/// questionnaire's, people named, sessions dated, the team's roles those of the kind of
+/// assessment (see [`Kind::team_roles`]), also when the kind changes.
 pub fn set_details(
     record: &mut Record,
     q: &Questionnaire,
-    details: Details,
+    mut details: Details,
 ) -> Result<(), Refused> {
     editable(record)?;
     let processes = match &details.processes {
@@ -1081,11 +1157,28 @@ pub fn set_details(
             why: format!("{e}: {SESSIONS_HINT}"),
         })?;
     }
+    // The team as it will be, checked against the kind it will be: a team given now, or
+    // the one recorded when the kind changes.
+    let kind = details.kind.unwrap_or(record.assessment.kind);
+    let mut team = details
+        .team
+        .take()
+        .unwrap_or_else(|| record.assessment.team.clone());
+    for (i, p) in team.iter_mut().enumerate() {
+        p.role = kind.team_role(&p.role).map_err(|why| Refused::Invalid {
+            field: "team",
+            why: format!("assessment.team[{i}].role: {why} ({})", p.name.trim()),
+        })?;
+    }
+    details.team = Some(team);
     let meta = &mut record.assessment;
     let texts = [
         (details.vse, &mut meta.vse),
         (details.client, &mut meta.client),
         (details.objectives, &mut meta.objectives),
+        (details.criteria, &mut meta.criteria),
+        (details.certification_body, &mut meta.certification_body),
+        (details.report_ref, &mut meta.report_ref),
         (details.scope, &mut meta.scope.description),
         (details.audit_plan, &mut meta.audit_plan),
         (details.remote_method, &mut meta.remote_method),
@@ -1102,6 +1195,15 @@ pub fn set_details(
     }
     if let Some(kind) = details.kind {
         meta.kind = kind;
+    }
+    if let Some(stage) = details.stage {
+        meta.stage = stage;
+    }
+    if let Some(met) = details.objectives_met {
+        meta.objectives_met = met;
+    }
+    if let Some(appropriate) = details.scope_appropriate {
+        meta.scope_appropriate = appropriate;
     }
     if let Some(ids) = processes {
         meta.scope.processes = ids;
@@ -1283,8 +1385,133 @@ mod tests {
         let mut r: Record = toml::from_str(&text).unwrap();
         let q = loaded.questionnaire;
         let today = jiff::civil::date(2026, 11, 30);
+        complete(&mut r, &q);
         finalize(&mut r, &q, "Claire Martin", "2026-11-20", today).unwrap();
         (r, q)
+    }
+
+    /// Every detail an audit needs for its sign-off that the example may not state.
+    fn complete(r: &mut Record, q: &Questionnaire) {
+        let text = |s: &str| Some(s.to_owned());
+        let details = Details {
+            stage: Some(Some(Stage::Stage2)),
+            certification_body: text("Certa SA"),
+            report_ref: text("CB-2026-017"),
+            remote_method: text("Video call"),
+            diverging_opinions: text("none"),
+            objectives_met: Some(Some(true)),
+            scope_appropriate: Some(Some(true)),
+            ..Details::default()
+        };
+        set_details(r, q, details).unwrap();
+    }
+
+    /// The stage is read as people type it, and written one way.
+    #[test]
+    fn stages_parse_as_typed() {
+        for (typed, stage) in [
+            ("stage-1", Stage::Stage1),
+            ("Stage 1", Stage::Stage1),
+            ("1", Stage::Stage1),
+            ("stage2", Stage::Stage2),
+            ("stage_2", Stage::Stage2),
+            ("Surveillance", Stage::Surveillance),
+            ("recertification", Stage::Recertification),
+            ("special", Stage::Special),
+        ] {
+            assert_eq!(Stage::parse(typed), Ok(stage), "{typed}");
+        }
+        assert_eq!(Stage::Stage1.to_string(), "stage 1");
+        assert_eq!(
+            Stage::parse("3").unwrap_err(),
+            "`3` is not an audit stage: expected stage-1, stage-2, surveillance, recertification, special"
+        );
+    }
+
+    /// Only the lead auditor verifies a major nonconformity; an auditor verifies a minor.
+    #[test]
+    fn only_the_lead_auditor_verifies_a_major() {
+        let (mut r, q) = signed_off();
+        let today = jiff::civil::date(2026, 11, 30);
+        reopen(&mut r, "Claire Martin", "2026-11-21", "more", today).unwrap();
+        let major = add_finding(
+            &mut r,
+            &q,
+            NewFinding {
+                requirement: "7.3.b".into(),
+                class: FindingClass::Major,
+                text: "No review".into(),
+                ..NewFinding::default()
+            },
+        )
+        .unwrap();
+        let a = add_action(&mut r, &major, "Review", "", None).unwrap();
+        set_action_status(&mut r, &a, ActionStatus::Closed).unwrap();
+        let by = |name: &str| Verification {
+            by: name.into(),
+            date: "2026-11-22".into(),
+            effective: true,
+            note: String::new(),
+            covers: None,
+        };
+        let err = verify(&mut r, &major, by("Hugo Petit"), today).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "`Hugo Petit` (auditor) is not the lead auditor: only the lead auditor, Claire Martin, verifies a major nonconformity"
+        );
+        assert!(r.finding(&major).unwrap().verification.is_none());
+        verify(&mut r, &major, by("Claire Martin"), today).unwrap();
+        let minor = add_finding(
+            &mut r,
+            &q,
+            NewFinding {
+                requirement: "7.3.c".into(),
+                class: FindingClass::Minor,
+                text: "Late".into(),
+                ..NewFinding::default()
+            },
+        )
+        .unwrap();
+        let a = add_action(&mut r, &minor, "Plan", "", None).unwrap();
+        set_action_status(&mut r, &a, ActionStatus::Closed).unwrap();
+        verify(&mut r, &minor, by("Hugo Petit"), today).unwrap();
+    }
+
+    /// Team roles are the kind's; a kind changed under a team whose roles it does not
+    /// have is refused, and nothing changes.
+    #[test]
+    fn team_roles_are_a_fixed_vocabulary() {
+        let loaded = catalog::embedded(catalog::DEFAULT).unwrap().unwrap();
+        let q = &loaded.questionnaire;
+        let mut r = record();
+        let team = |s: &str| Details {
+            team: Some(people_list(s)),
+            ..Details::default()
+        };
+        set_details(&mut r, q, team("Ann: Lead-Auditor; Bob: trainee; Cy")).unwrap();
+        let roles: Vec<&str> = r.assessment.team.iter().map(|p| p.role.as_str()).collect();
+        assert_eq!(roles, ["lead auditor", "trainee", ""]);
+        let err = set_details(&mut r, q, team("Ann: lead")).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "assessment.team[0].role: `lead` is not a role in a third-party audit team: the roles are lead auditor, auditor, technical expert, observer, trainee (Ann)"
+        );
+        let before = r.clone();
+        let err = set_details(
+            &mut r,
+            q,
+            Details {
+                kind: Some(Kind::SelfAssessment),
+                ..Details::default()
+            },
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("the roles are facilitator, assessor"),
+            "{err}"
+        );
+        assert_eq!(r, before);
     }
 
     /// The final-record rule is the edit layer's: every change is refused, the record stays

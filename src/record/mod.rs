@@ -5,6 +5,7 @@
 pub mod access;
 mod check;
 pub mod conflict;
+pub mod details;
 pub mod edit;
 pub mod evidence;
 pub mod lock;
@@ -86,6 +87,128 @@ impl Kind {
     }
 }
 
+/// Which audit of the certification cycle (ISO/IEC 17021-1 9.3, 9.6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Stage {
+    #[serde(rename = "stage-1")]
+    Stage1,
+    #[serde(rename = "stage-2")]
+    Stage2,
+    #[serde(rename = "surveillance")]
+    Surveillance,
+    #[serde(rename = "recertification")]
+    Recertification,
+    #[serde(rename = "special")]
+    Special,
+}
+
+impl Stage {
+    pub const ALL: [Stage; 5] = [
+        Stage::Stage1,
+        Stage::Stage2,
+        Stage::Surveillance,
+        Stage::Recertification,
+        Stage::Special,
+    ];
+
+    /// The name used in the file and on the command line.
+    pub fn key(self) -> &'static str {
+        match self {
+            Stage::Stage1 => "stage-1",
+            Stage::Stage2 => "stage-2",
+            Stage::Surveillance => "surveillance",
+            Stage::Recertification => "recertification",
+            Stage::Special => "special",
+        }
+    }
+
+    /// Any of `stage-1`, `stage 1`, `stage1`, `1` (and so on), in any case.
+    pub fn parse(s: &str) -> Result<Stage, String> {
+        let squeezed: String = s
+            .trim()
+            .to_lowercase()
+            .chars()
+            .filter(|c| !matches!(c, ' ' | '-' | '_'))
+            .collect();
+        let bare = squeezed.strip_prefix("stage").unwrap_or(&squeezed);
+        Stage::ALL
+            .into_iter()
+            .find(|st| {
+                let key = st.key().replace('-', "");
+                key == squeezed || key.strip_prefix("stage") == Some(bare)
+            })
+            .ok_or_else(|| {
+                let names: Vec<&str> = Stage::ALL.iter().map(|s| s.key()).collect();
+                format!(
+                    "`{}` is not an audit stage: expected {}",
+                    s.trim(),
+                    names.join(", ")
+                )
+            })
+    }
+}
+
+impl std::fmt::Display for Stage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Stage::Stage1 => "stage 1",
+            Stage::Stage2 => "stage 2",
+            Stage::Surveillance => "surveillance",
+            Stage::Recertification => "recertification",
+            Stage::Special => "special",
+        })
+    }
+}
+
+/// The lead auditor's role, as the team list spells it.
+pub const LEAD_AUDITOR: &str = "lead auditor";
+
+/// The roles of an audit team.
+pub const AUDIT_ROLES: [&str; 5] = [
+    LEAD_AUDITOR,
+    "auditor",
+    "technical expert",
+    "observer",
+    "trainee",
+];
+
+/// The roles of a self-assessment team.
+pub const SELF_ROLES: [&str; 2] = ["facilitator", "assessor"];
+
+impl Kind {
+    /// The roles a member of the team may have (the VSE's participants have theirs in
+    /// their own words).
+    pub fn team_roles(self) -> &'static [&'static str] {
+        match self {
+            Kind::Audit => &AUDIT_ROLES,
+            Kind::SelfAssessment => &SELF_ROLES,
+        }
+    }
+
+    /// `role` in the team vocabulary of this kind, as spelt there ("Lead-Auditor" is
+    /// "lead auditor"); an empty role is none yet. The error lists the roles allowed.
+    pub fn team_role(self, role: &str) -> Result<String, String> {
+        let words: Vec<String> = role
+            .split([' ', '-', '_', '\t'])
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect();
+        let spelt = words.join(" ");
+        if spelt.is_empty() {
+            return Ok(spelt);
+        }
+        match self.team_roles().iter().find(|r| **r == spelt) {
+            Some(r) => Ok((*r).to_owned()),
+            None => Err(format!(
+                "`{}` is not a role in a {} team: the roles are {}",
+                role.trim(),
+                self.describe(),
+                self.team_roles().join(", ")
+            )),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Status {
@@ -115,6 +238,21 @@ pub struct Metadata {
     pub objectives: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub criteria: String,
+    /// For an audit: which audit of the certification cycle it is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stage: Option<Stage>,
+    /// For an audit: the certification body the audit is made for.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub certification_body: String,
+    /// For an audit: the certification body's reference for this report.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub report_ref: String,
+    /// The team's confirmation that the objectives were met (`None`: not stated).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub objectives_met: Option<bool>,
+    /// The team's confirmation that the scope is appropriate (`None`: not stated).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope_appropriate: Option<bool>,
     #[serde(default)]
     pub scope: Scope,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -204,6 +342,13 @@ pub struct Person {
 }
 
 impl Person {
+    /// Whether the person is the lead auditor (the role spelt in any case).
+    pub fn is_lead_auditor(&self) -> bool {
+        Kind::Audit
+            .team_role(&self.role)
+            .is_ok_and(|r| r == LEAD_AUDITOR)
+    }
+
     /// "Name" or "Name: role", as typed on the command line or in the setup form.
     pub fn parse(s: &str) -> Person {
         let (name, role) = s.split_once(':').unwrap_or((s, ""));

@@ -11,7 +11,7 @@ use crate::conformance::{self, Blocker, Evaluation, ROLL_UP_RULE};
 use crate::questionnaire::{Questionnaire, Reference, Requirement};
 use crate::rating::Judgement;
 use crate::record::evidence::EvidenceState;
-use crate::record::{Finding, FindingClass, Kind, Lookup, Record, Status};
+use crate::record::{Finding, FindingClass, Kind, Lookup, Record, Status, details};
 use crate::text::neutralize;
 
 /// User text as one inline run: safe in a paragraph, a list item or a table cell. Line breaks
@@ -533,38 +533,110 @@ fn identification(out: &mut String, c: &Ctx) {
             None => inline(p),
         })
         .collect();
+    // An audit states every detail a certification body needs, "not stated" where it is
+    // missing: never a blank or a dropped row.
+    let audit = meta.kind == Kind::Audit;
+    let sites = meta
+        .scope
+        .sites
+        .iter()
+        .map(|s| inline(s))
+        .collect::<Vec<_>>()
+        .join(", ");
     let mut ident_rows = vec![
         vec!["VSE".into(), vse.clone()],
         vec!["Kind of assessment".into(), meta.kind.describe().into()],
     ];
-    if !meta.client.is_empty() {
-        ident_rows.push(vec!["Assessment client".into(), inline(&meta.client)]);
+    if audit {
+        ident_rows.extend([
+            vec![
+                "Audit stage".into(),
+                meta.stage
+                    .map_or_else(|| "not stated".into(), |s| s.to_string()),
+            ],
+            vec![
+                "Certification body".into(),
+                or_not_stated(&meta.certification_body),
+            ],
+            vec!["Report reference".into(), or_not_stated(&meta.report_ref)],
+            vec!["Audit client".into(), or_not_stated(&meta.client)],
+            vec!["Objectives".into(), or_not_stated(&meta.objectives)],
+            vec![
+                "Processes in scope".into(),
+                or_not_stated(&scope.join(", ")),
+            ],
+            vec!["Sites".into(), or_not_stated(&sites)],
+            vec!["Scope".into(), or_not_stated(&meta.scope.description)],
+        ]);
+    } else {
+        if !meta.client.is_empty() {
+            ident_rows.push(vec!["Assessment client".into(), inline(&meta.client)]);
+        }
+        ident_rows.extend([
+            vec!["Objectives".into(), inline(&meta.objectives)],
+            vec!["Processes in scope".into(), scope.join(", ")],
+            vec!["Sites".into(), sites],
+        ]);
+        if !meta.scope.description.is_empty() {
+            ident_rows.push(vec!["Scope".into(), inline(&meta.scope.description)]);
+        }
     }
-    ident_rows.extend([
-        vec!["Objectives".into(), inline(&meta.objectives)],
-        vec!["Processes in scope".into(), scope.join(", ")],
-        vec![
-            "Sites".into(),
-            meta.scope
-                .sites
-                .iter()
-                .map(|s| inline(s))
-                .collect::<Vec<_>>()
-                .join(", "),
-        ],
-    ]);
-    if !meta.scope.description.is_empty() {
-        ident_rows.push(vec!["Scope".into(), inline(&meta.scope.description)]);
-    }
-    ident_rows.extend([
-        vec![
-            "Criteria".into(),
-            if meta.criteria.trim().is_empty() {
-                format!("{standard} {}", inline(&ident.title))
+    ident_rows.push(vec![
+        "Criteria".into(),
+        if meta.criteria.trim().is_empty() {
+            if audit {
+                "not stated".into()
             } else {
-                inline(&meta.criteria)
-            },
-        ],
+                format!("{standard} {}", inline(&ident.title))
+            }
+        } else {
+            inline(&meta.criteria)
+        },
+    ]);
+    if audit {
+        let confirmed = |answer: Option<bool>, yes: &str, no: &str| match answer {
+            Some(true) => yes.to_owned(),
+            Some(false) => no.to_owned(),
+            None => "not stated".to_owned(),
+        };
+        if details::any_remote(meta) || !meta.remote_method.trim().is_empty() {
+            ident_rows.push(vec![
+                "Remote method".into(),
+                or_not_stated(&meta.remote_method),
+            ]);
+        }
+        ident_rows.extend([
+            vec![
+                "Diverging opinions".into(),
+                or_not_stated(&meta.diverging_opinions),
+            ],
+            vec![
+                "Objectives met".into(),
+                confirmed(
+                    meta.objectives_met,
+                    "yes, the audit team confirms it",
+                    "no: the audit team states they were not met",
+                ),
+            ],
+            vec![
+                "Scope appropriate".into(),
+                confirmed(
+                    meta.scope_appropriate,
+                    "yes, the audit team confirms it",
+                    "no: the audit team states it is not",
+                ),
+            ],
+            vec![
+                "Conclusions".into(),
+                if meta.conclusions.trim().is_empty() {
+                    "not stated".into()
+                } else {
+                    "see [Conclusion](#conclusion)".into()
+                },
+            ],
+        ]);
+    }
+    ident_rows.extend([
         vec![
             "Questionnaire".into(),
             format!(
@@ -614,7 +686,7 @@ fn identification(out: &mut String, c: &Ctx) {
     table(out, &["Item", "Value"], ident_rows);
 
     let _ = writeln!(out, "**Assessment team**\n");
-    people(out, &meta.team, "No team member recorded.");
+    people(out, &meta.team, "No team member recorded.", audit);
     let _ = writeln!(
         out,
         "**{} participants**\n",
@@ -624,7 +696,7 @@ fn identification(out: &mut String, c: &Ctx) {
             "VSE"
         }
     );
-    people(out, &meta.participants, "No participant recorded.");
+    people(out, &meta.participants, "No participant recorded.", false);
     let _ = writeln!(out, "**Dates and locations**\n");
     if meta.sessions.is_empty() {
         let _ = writeln!(out, "No date recorded.\n");
@@ -632,12 +704,17 @@ fn identification(out: &mut String, c: &Ctx) {
         table(
             out,
             &["Date", "Location"],
-            meta.sessions
-                .iter()
-                .map(|s| vec![inline(&s.date), inline(&s.location)]),
+            meta.sessions.iter().map(|s| {
+                let location = if audit {
+                    or_not_stated(&s.location)
+                } else {
+                    inline(&s.location)
+                };
+                vec![inline(&s.date), location]
+            }),
         );
     }
-    if !meta.remote_method.trim().is_empty() {
+    if !audit && !meta.remote_method.trim().is_empty() {
         let _ = writeln!(
             out,
             "**Remote sessions:** {}\n",
@@ -921,19 +998,26 @@ fn conclusion(out: &mut String, c: &Ctx) {
         bases.join(", ")
     );
     let meta = &r.assessment;
-    if !meta.conclusions.trim().is_empty() {
-        let whose = if meta.kind == Kind::Audit {
+    let audit = meta.kind == Kind::Audit;
+    if audit || !meta.conclusions.trim().is_empty() {
+        let whose = if audit {
             "The audit team's conclusions"
         } else {
             "Conclusions"
         };
-        let _ = writeln!(out, "**{whose}:** {}\n", inline(&meta.conclusions));
+        let _ = writeln!(out, "**{whose}:** {}\n", or_not_stated(&meta.conclusions));
     }
+    // An audit states diverging opinions in its identification, "not stated" included.
+    let diverging = if audit {
+        ""
+    } else {
+        meta.diverging_opinions.as_str()
+    };
     for (label, text) in [
-        ("Areas of the scope not covered", &meta.not_covered),
+        ("Areas of the scope not covered", &meta.not_covered.as_str()),
         (
             "Diverging opinions not resolved with the auditee",
-            &meta.diverging_opinions,
+            &diverging,
         ),
     ] {
         if !text.trim().is_empty() {
@@ -1453,16 +1537,22 @@ fn about(out: &mut String, c: &Ctx) {
     );
 }
 
-fn people(out: &mut String, people: &[crate::record::Person], none: &str) {
+/// A list of people; `roles_required`: a missing role reads "not stated".
+fn people(out: &mut String, people: &[crate::record::Person], none: &str, roles_required: bool) {
     if people.is_empty() {
         let _ = writeln!(out, "{none}\n");
     } else {
         table(
             out,
             &["Name", "Role"],
-            people
-                .iter()
-                .map(|p| vec![inline(&p.name), inline(&p.role)]),
+            people.iter().map(|p| {
+                let role = if roles_required {
+                    or_not_stated(&p.role)
+                } else {
+                    inline(&p.role)
+                };
+                vec![inline(&p.name), role]
+            }),
         );
     }
 }

@@ -513,6 +513,7 @@ impl Drop for Pty {
 pub fn signed_off_example(dir: &std::path::Path) -> std::path::PathBuf {
     let file = dir.join("a.toml");
     std::fs::copy(EXAMPLE, &file).unwrap();
+    complete_audit_details(dir, "a.toml");
     ok(
         dir,
         &[
@@ -525,4 +526,79 @@ pub fn signed_off_example(dir: &std::path::Path) -> std::path::PathBuf {
         ],
     );
     file
+}
+
+/// Sets, with `vse-assess set`, every detail an audit needs for its sign-off that `file` (in
+/// `dir`) does not state yet, but its team and sessions (each test has its own): client,
+/// scope, site, objectives, criteria, stage, certification body, report reference, remote
+/// method, diverging opinions, the two confirmations, conclusions, distribution and
+/// confidentiality. What the record states stays as it is.
+pub fn complete_audit_details(dir: &std::path::Path, file: &str) {
+    let meta = record(&dir.join(file)).assessment;
+    let blank = |s: &str| s.trim().is_empty();
+    let mut args = vec!["set", file];
+    for (missing, option, value) in [
+        (blank(&meta.client), "--client", "Acme board"),
+        (
+            blank(&meta.scope.description),
+            "--scope",
+            "Organizational management, November 2025 to October 2026",
+        ),
+        (meta.scope.sites.is_empty(), "--site", "Head office"),
+        (
+            blank(&meta.objectives),
+            "--objectives",
+            "Decide whether the OM profile is implemented",
+        ),
+        (
+            blank(&meta.criteria),
+            "--criteria",
+            "ISO/IEC 29110-4-2:2021 and the VSE's own procedures",
+        ),
+        (meta.stage.is_none(), "--stage", "stage-2"),
+        (
+            blank(&meta.certification_body),
+            "--certification-body",
+            "Certa SA",
+        ),
+        (blank(&meta.report_ref), "--report-ref", "CB-2026-017"),
+        (
+            blank(&meta.remote_method),
+            "--remote-method",
+            "Video call, documents shared on screen",
+        ),
+        (
+            blank(&meta.diverging_opinions),
+            "--diverging-opinions",
+            "none",
+        ),
+        (meta.objectives_met.is_none(), "--objectives-met", "yes"),
+        (
+            meta.scope_appropriate.is_none(),
+            "--scope-appropriate",
+            "yes",
+        ),
+        (
+            blank(&meta.conclusions),
+            "--conclusions",
+            "The profile is implemented.",
+        ),
+        (
+            blank(&meta.distribution),
+            "--distribution",
+            "The VSE and the certification body",
+        ),
+        (
+            blank(&meta.confidentiality),
+            "--confidentiality",
+            "Confidential",
+        ),
+    ] {
+        if missing {
+            args.extend([option, value]);
+        }
+    }
+    if args.len() > 2 {
+        ok(dir, &args);
+    }
 }

@@ -26,7 +26,7 @@ pub(super) fn new(args: NewArgs) -> Result<ExitCode> {
         team: Some(people(&args.team)),
         participants: Some(people(&args.participants)),
         sessions: Some(sessions),
-        ..edit::Details::default()
+        ..audit_details(args.audit)
     };
     edit::set_details(&mut record, &loaded.questionnaire, details).map_err(refused)?;
     first_problem(&record, &loaded.questionnaire)?;
@@ -82,7 +82,7 @@ pub(super) fn set(args: SetArgs) -> Result<ExitCode> {
         team: some(people(&args.team)),
         participants: some(people(&args.participants)),
         sessions: some(args.sessions),
-        kind: None,
+        ..audit_details(args.audit)
     };
     let changed = details.count();
     if changed == 0 {
@@ -96,6 +96,19 @@ pub(super) fn set(args: SetArgs) -> Result<ExitCode> {
     save(&mut opened, &mut lock)?;
     say!("{}: {changed} detail(s) set", args.file.display());
     Ok(ExitCode::SUCCESS)
+}
+
+/// The audit details given, the rest left as they are.
+fn audit_details(args: crate::cli::AuditArgs) -> edit::Details {
+    edit::Details {
+        criteria: args.criteria,
+        stage: args.stage.map(Some),
+        certification_body: args.certification_body,
+        report_ref: args.report_ref,
+        objectives_met: args.objectives_met.map(|a| Some(a.yes())),
+        scope_appropriate: args.scope_appropriate.map(|a| Some(a.yes())),
+        ..edit::Details::default()
+    }
 }
 
 /// The questionnaire path as the record will store it: relative to the record's folder.

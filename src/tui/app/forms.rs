@@ -632,6 +632,7 @@ impl Form for Detail {
             | SetupRow::AuditPlan
             | SetupRow::Conclusions
             | SetupRow::Objectives
+            | SetupRow::Criteria
             | SetupRow::Scope
             | SetupRow::RemoteMethod
             | SetupRow::NotCovered
@@ -640,10 +641,18 @@ impl Form for Detail {
             | SetupRow::Confidentiality => Field::long_line,
             _ => Field::line,
         };
+        // The team's roles are a fixed list, the kind's: said where they are typed (as
+        // `Name: role; Name: role`, the value shows).
+        let hint = if row == SetupRow::Team {
+            let roles = app.opened.record.assessment.kind.team_roles();
+            format!("Roles: {}", roles.join(", "))
+        } else {
+            setup_hint(row).to_owned()
+        };
         Some(Editor::new(
             &format!("Edit {}", setup_label(row)),
             purpose,
-            vec![field(setup_hint(row), &app.setup_value(row))],
+            vec![field(&hint, &app.setup_value(row))],
         ))
     }
     fn submit(&self, app: &mut App, e: &Editor) -> Result<bool, String> {

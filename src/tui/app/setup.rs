@@ -1,6 +1,6 @@
 //! The setup form: assessment details and the clause 6 conditions.
 
-use crate::record::{Kind, Person, edit};
+use crate::record::{Kind, Person, Stage, edit};
 
 use super::{App, Screen};
 use crate::tui::action::Action;
@@ -14,9 +14,16 @@ pub const FINAL_NOTE: &str = "final (signed off): nothing can be changed; `vse-a
 pub enum SetupRow {
     Vse,
     Kind,
+    /// Audit only: stage 1, stage 2, surveillance...
+    Stage,
+    /// Audit only.
+    CertificationBody,
+    /// Audit only.
+    ReportRef,
     Status,
     Client,
     Objectives,
+    Criteria,
     Scope,
     Processes,
     Sites,
@@ -28,6 +35,10 @@ pub enum SetupRow {
     NotCovered,
     DivergingOpinions,
     Conclusions,
+    /// Audit only: yes, no or not stated.
+    ObjectivesMet,
+    /// Audit only: yes, no or not stated.
+    ScopeAppropriate,
     Distribution,
     Confidentiality,
     Condition(usize),
@@ -41,6 +52,9 @@ impl SetupRow {
             SetupRow::Vse => "vse",
             SetupRow::Client => "client",
             SetupRow::Objectives => "objectives",
+            SetupRow::Criteria => "criteria",
+            SetupRow::CertificationBody => "certification-body",
+            SetupRow::ReportRef => "report-ref",
             SetupRow::Scope => "scope",
             SetupRow::Processes => "processes",
             SetupRow::Sites => "sites",
@@ -54,8 +68,30 @@ impl SetupRow {
             SetupRow::Conclusions => "conclusions",
             SetupRow::Distribution => "distribution",
             SetupRow::Confidentiality => "confidentiality",
-            SetupRow::Kind | SetupRow::Status | SetupRow::Condition(_) => return None,
+            SetupRow::Kind
+            | SetupRow::Stage
+            | SetupRow::ObjectivesMet
+            | SetupRow::ScopeAppropriate
+            | SetupRow::Status
+            | SetupRow::Condition(_) => return None,
         })
+    }
+
+    /// Rows shown for an audit only.
+    fn audit_only(self) -> bool {
+        matches!(
+            self,
+            SetupRow::Stage
+                | SetupRow::CertificationBody
+                | SetupRow::ReportRef
+                | SetupRow::ObjectivesMet
+                | SetupRow::ScopeAppropriate
+        )
+    }
+
+    /// Rows answered yes, no or not stated.
+    fn is_confirmation(self) -> bool {
+        matches!(self, SetupRow::ObjectivesMet | SetupRow::ScopeAppropriate)
     }
 
     pub fn from_key(key: &str) -> Option<SetupRow> {
@@ -66,11 +102,15 @@ impl SetupRow {
     }
 }
 
-const SETUP_FIXED: [SetupRow; 14] = [
+const SETUP_FIXED: [SetupRow; 18] = [
     SetupRow::Vse,
     SetupRow::Kind,
+    SetupRow::Stage,
+    SetupRow::CertificationBody,
+    SetupRow::ReportRef,
     SetupRow::Client,
     SetupRow::Objectives,
+    SetupRow::Criteria,
     SetupRow::Scope,
     SetupRow::Processes,
     SetupRow::Sites,
@@ -84,8 +124,10 @@ const SETUP_FIXED: [SetupRow; 14] = [
 ];
 
 /// After clause 6: what is written when the assessment closes.
-const SETUP_CLOSING: [SetupRow; 4] = [
+const SETUP_CLOSING: [SetupRow; 6] = [
     SetupRow::Conclusions,
+    SetupRow::ObjectivesMet,
+    SetupRow::ScopeAppropriate,
     SetupRow::Distribution,
     SetupRow::Confidentiality,
     SetupRow::Status,
@@ -94,10 +136,16 @@ const SETUP_CLOSING: [SetupRow; 4] = [
 impl App {
     pub fn setup_rows(&self) -> Vec<SetupRow> {
         let n = self.opened.questionnaire.questionnaire.conditions.len();
+        let audit = self.opened.record.assessment.kind == Kind::Audit;
         SETUP_FIXED
             .into_iter()
+            .filter(|r| audit || !r.audit_only())
             .chain((0..n).map(SetupRow::Condition))
-            .chain(SETUP_CLOSING)
+            .chain(
+                SETUP_CLOSING
+                    .into_iter()
+                    .filter(|r| audit || !r.audit_only()),
+            )
             .collect()
     }
 
@@ -117,6 +165,9 @@ impl App {
             }
             Action::Yes | Action::No if matches!(row, SetupRow::Condition(_)) => {
                 self.set_condition(row, action == Action::Yes);
+            }
+            Action::Yes | Action::No if row.is_confirmation() => {
+                self.set_confirmation(row, Some(action == Action::Yes));
             }
             // Enter on a condition: its answer, note and evidence; Space, y, n answer it.
             Action::Open if matches!(row, SetupRow::Condition(_)) => {
@@ -141,6 +192,38 @@ impl App {
                     let q = &self.opened.questionnaire.questionnaire;
                     let set = edit::set_details(&mut self.opened.record, q, details);
                     self.edited(set);
+                }
+                SetupRow::Stage => {
+                    // Not stated, then each stage in turn, then not stated again.
+                    let stage = match self.opened.record.assessment.stage {
+                        None => Some(Stage::ALL[0]),
+                        Some(s) => {
+                            let i = Stage::ALL.iter().position(|x| *x == s).unwrap_or(0);
+                            Stage::ALL.get(i + 1).copied()
+                        }
+                    };
+                    let details = edit::Details {
+                        stage: Some(stage),
+                        ..edit::Details::default()
+                    };
+                    let q = &self.opened.questionnaire.questionnaire;
+                    let set = edit::set_details(&mut self.opened.record, q, details);
+                    self.edited(set);
+                }
+                SetupRow::ObjectivesMet | SetupRow::ScopeAppropriate => {
+                    let meta = &self.opened.record.assessment;
+                    let now = if row == SetupRow::ObjectivesMet {
+                        meta.objectives_met
+                    } else {
+                        meta.scope_appropriate
+                    };
+                    // Yes, no, not stated, in turn.
+                    let next = match now {
+                        None => Some(true),
+                        Some(true) => Some(false),
+                        Some(false) => None,
+                    };
+                    self.set_confirmation(row, next);
                 }
                 SetupRow::Status => self.ask_sign_off(),
                 SetupRow::Condition(i) => {
@@ -176,6 +259,18 @@ impl App {
         }
     }
 
+    fn set_confirmation(&mut self, row: SetupRow, answer: Option<bool>) {
+        let mut details = edit::Details::default();
+        if row == SetupRow::ObjectivesMet {
+            details.objectives_met = Some(answer);
+        } else {
+            details.scope_appropriate = Some(answer);
+        }
+        let q = &self.opened.questionnaire.questionnaire;
+        let set = edit::set_details(&mut self.opened.record, q, details);
+        self.edited(set);
+    }
+
     pub(super) fn set_condition(&mut self, row: SetupRow, met: bool) {
         if let SetupRow::Condition(i) = row {
             let q = &self.opened.questionnaire.questionnaire;
@@ -207,6 +302,14 @@ impl App {
         match row {
             SetupRow::Vse => meta.vse.clone(),
             SetupRow::Kind => meta.kind.describe().into(),
+            SetupRow::Stage => meta
+                .stage
+                .map_or("not stated (Space chooses)".into(), |s| s.to_string()),
+            SetupRow::CertificationBody => meta.certification_body.clone(),
+            SetupRow::ReportRef => meta.report_ref.clone(),
+            SetupRow::Criteria => meta.criteria.clone(),
+            SetupRow::ObjectivesMet => yes_no(meta.objectives_met),
+            SetupRow::ScopeAppropriate => yes_no(meta.scope_appropriate),
             SetupRow::Status => match meta.sign_off() {
                 Some(signed) => format!("final, {}", signed.describe()),
                 None => "draft (Enter signs off)".into(),
@@ -250,6 +353,9 @@ impl App {
             SetupRow::Vse => d.vse = text(),
             SetupRow::Client => d.client = text(),
             SetupRow::Objectives => d.objectives = text(),
+            SetupRow::Criteria => d.criteria = text(),
+            SetupRow::CertificationBody => d.certification_body = text(),
+            SetupRow::ReportRef => d.report_ref = text(),
             SetupRow::Scope => d.scope = text(),
             SetupRow::AuditPlan => d.audit_plan = text(),
             SetupRow::Conclusions => d.conclusions = text(),
@@ -265,10 +371,23 @@ impl App {
             SetupRow::Sessions => {
                 d.sessions = Some(edit::parse_sessions(value).map_err(|e| e.to_string())?)
             }
-            SetupRow::Kind | SetupRow::Status | SetupRow::Condition(_) => return Ok(()),
+            SetupRow::Kind
+            | SetupRow::Stage
+            | SetupRow::ObjectivesMet
+            | SetupRow::ScopeAppropriate
+            | SetupRow::Status
+            | SetupRow::Condition(_) => return Ok(()),
         }
         let q = &self.opened.questionnaire.questionnaire;
         edit::set_details(&mut self.opened.record, q, d).map_err(|e| e.to_string())
+    }
+}
+
+fn yes_no(answer: Option<bool>) -> String {
+    match answer {
+        Some(true) => "yes".into(),
+        Some(false) => "no".into(),
+        None => "not stated (y/n)".into(),
     }
 }
 
@@ -276,6 +395,12 @@ pub fn setup_label(row: SetupRow) -> &'static str {
     match row {
         SetupRow::Vse => "VSE name",
         SetupRow::Kind => "Kind",
+        SetupRow::Stage => "Audit stage",
+        SetupRow::CertificationBody => "Cert. body",
+        SetupRow::ReportRef => "Report ref.",
+        SetupRow::Criteria => "Criteria",
+        SetupRow::ObjectivesMet => "Objectives met",
+        SetupRow::ScopeAppropriate => "Scope adequate",
         SetupRow::Status => "Status",
         SetupRow::Client => "Client",
         SetupRow::Objectives => "Objectives",
@@ -310,6 +435,9 @@ pub(super) fn setup_hint(row: SetupRow) -> &'static str {
         SetupRow::DivergingOpinions => "Diverging opinions not resolved with the auditee",
         SetupRow::Sites => "Site; site (`;` between sites)",
         SetupRow::Processes => "OM, RM, PSM, PPM",
+        SetupRow::Criteria => "The profile and scheme, and the VSE's procedures findings cite",
+        SetupRow::CertificationBody => "The certification body the audit is made for",
+        SetupRow::ReportRef => "The certification body's reference for this report",
         _ => setup_label(row),
     }
 }
