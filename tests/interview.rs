@@ -450,6 +450,37 @@ fn typing_notes_never_triggers_a_shortcut() {
     assert_eq!(a.rating, None);
 }
 
+/// `k` opens the working notes: typed there, they go to `working_notes`, never to the
+/// notes, and the question screen shows them in a box of their own, marked as never in the
+/// report.
+#[test]
+fn k_edits_the_working_notes_apart_from_the_notes() {
+    let tmp = TempDir::new().unwrap();
+    let mut app = App::new(common::opened(&fresh(tmp.path())));
+    app.update(Action::StartInterview);
+    press(&mut app, &[KeyCode::Char('k')]);
+    assert!(
+        matches!(&app.overlay, Overlay::Editor(e) if e.title.contains("Working notes (never in the report)")),
+        "the working notes editor says where they never go"
+    );
+    let text = "WORKNOTE-7f3a Bob off sick";
+    press(
+        &mut app,
+        &text.chars().map(KeyCode::Char).collect::<Vec<_>>(),
+    );
+    assert!(screen(&app, 80, 30).contains("Working notes, never in the report"));
+    press(&mut app, &[KeyCode::Esc]);
+    let a = app.opened.record.answer("7.2.a").unwrap();
+    assert_eq!(a.working_notes, text);
+    assert_eq!(a.notes, "");
+    let shown = screen(&app, 80, 30);
+    assert!(
+        shown.contains("Working notes, never in the report (k to edit)")
+            && shown.contains("WORKNOTE-7f3a"),
+        "{shown}"
+    );
+}
+
 /// A line feed (Ctrl+J: what a paste without bracketed paste, or a client that ends lines
 /// with LF, sends) starts a new line in the notes: it never deletes what was typed.
 #[test]

@@ -341,6 +341,9 @@ pub struct AnswerArgs {
     /// Add a paragraph to the notes.
     #[arg(long)]
     pub append_note: Option<String>,
+    /// Add a paragraph to the working notes: kept in the record, never in any report.
+    #[arg(long)]
+    pub working_note: Option<String>,
     /// Check a facet found in place (repeatable).
     #[arg(long = "facet")]
     pub facets: Vec<String>,

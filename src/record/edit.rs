@@ -172,6 +172,30 @@ pub fn append_note(record: &mut Record, id: &str, note: &str) -> Result<(), Refu
     Ok(())
 }
 
+/// Replaces a requirement's working notes (never rendered), exactly as typed, as
+/// [`set_notes`] does.
+pub fn set_working_notes(record: &mut Record, id: &str, notes: &str) -> Result<(), Refused> {
+    editable(record)?;
+    record.answer_mut(id).working_notes = notes.to_owned();
+    Ok(())
+}
+
+/// Adds a paragraph to a requirement's working notes (never rendered), trimmed as
+/// [`append_note`] trims it; an empty one is refused.
+pub fn append_working_note(record: &mut Record, id: &str, note: &str) -> Result<(), Refused> {
+    editable(record)?;
+    let note = note.trim();
+    if note.is_empty() {
+        return refuse("working_notes", "no working note given");
+    }
+    let a = record.answer_mut(id);
+    if !a.working_notes.is_empty() {
+        a.working_notes.push_str("\n\n");
+    }
+    a.working_notes.push_str(note);
+    Ok(())
+}
+
 /// Checks or unchecks a facet of a requirement, named as people type it (in any case).
 pub fn set_facet(
     record: &mut Record,
@@ -1268,6 +1292,8 @@ mod tests {
             rate(&mut r, "7.2.a", Some(Judgement::N), None),
             set_notes(&mut r, "7.2.a", "x"),
             append_note(&mut r, "7.2.a", "x"),
+            set_working_notes(&mut r, "7.2.a", "x"),
+            append_working_note(&mut r, "7.2.a", "x"),
             set_facet(&mut r, &req, &facet, false),
             add_interviewees(&mut r, "7.2.a", &["Ann".into()]),
             set_sampling(&mut r, "7.2.a", "x"),

@@ -245,8 +245,14 @@ pub struct Answer {
     /// Facets (of the questionnaire's list) found in place.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub facets: Vec<String>,
+    /// Notes for the report: printed with the requirement.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub notes: String,
+    /// The assessor's private working notes (names of people not taking part, asides): kept
+    /// in the record under the key `working_notes`, and never rendered or exported. No
+    /// report, status, comparison or CSV prints them.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub working_notes: String,
     /// Who was interviewed for this requirement.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub interviewed: Vec<String>,

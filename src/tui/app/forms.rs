@@ -152,10 +152,14 @@ impl App {
     }
 
     pub(super) fn sync_notes(&mut self, editor: &Editor) {
-        let Purpose::Notes(id) = &editor.purpose else {
-            return;
+        let record = &mut self.opened.record;
+        let set = match &editor.purpose {
+            Purpose::Notes(id) => edit::set_notes(record, id, &editor.get(Name::Text)),
+            Purpose::WorkingNotes(id) => {
+                edit::set_working_notes(record, id, &editor.get(Name::Text))
+            }
+            _ => return,
         };
-        let set = edit::set_notes(&mut self.opened.record, id, &editor.get(Name::Text));
         self.edited(set);
     }
 
@@ -294,6 +298,7 @@ trait Form {
 fn form_of(purpose: &Purpose) -> Box<dyn Form + '_> {
     match purpose {
         Purpose::Notes(id) => Box::new(Notes(id)),
+        Purpose::WorkingNotes(id) => Box::new(WorkingNotes(id)),
         Purpose::Justification(id) => Box::new(Justification(id)),
         Purpose::Finding(id) => Box::new(NewFinding(id)),
         Purpose::Action(id) => Box::new(NewAction(id)),
@@ -333,6 +338,32 @@ impl Form for Notes<'_> {
             &format!("{id} notes"),
             purpose,
             vec![Field::multiline("Notes", &answer(app, id).notes)],
+        ))
+    }
+    fn submit(&self, _: &mut App, _: &Editor) -> Result<bool, String> {
+        Ok(true)
+    }
+    fn show(&self, _: &mut App) {}
+}
+
+/// A requirement's working notes, applied as they are typed ([`App::sync_notes`]): the
+/// assessor's own, never in any report.
+struct WorkingNotes<'p>(&'p str);
+
+/// The working notes editor's title: it says where they never go.
+pub const WORKING_NOTES_TITLE: &str = "Working notes (never in the report)";
+
+impl Form for WorkingNotes<'_> {
+    fn open(&self, app: &App, purpose: Purpose) -> Option<Editor> {
+        let id = self.0;
+        requirement_known(app, id).then_some(())?;
+        Some(Editor::new(
+            &format!("{id} {WORKING_NOTES_TITLE}"),
+            purpose,
+            vec![Field::multiline(
+                "Working notes",
+                &answer(app, id).working_notes,
+            )],
         ))
     }
     fn submit(&self, _: &mut App, _: &Editor) -> Result<bool, String> {
