@@ -111,12 +111,16 @@ fn a_whole_interview_through_update() {
     app.update(Action::AcceptSuggestion); // 2 of 3 facets: 67 % -> L
     app.update(Action::AddFinding);
     typed(&mut app, "Values never revisited"); // the form opens on the text
-    app.update(Action::PrevField);
+    for _ in 0..3 {
+        app.update(Action::PrevField); // see, also under, class
+    }
     app.update(Action::Input(Input {
         key: Key::Right,
         ..Input::default()
     })); // minor -> observation
-    app.update(Action::NextField);
+    for _ in 0..3 {
+        app.update(Action::NextField);
+    }
     app.update(Action::Confirm);
     app.update(Action::AddAction);
     typed(&mut app, "Review the values");
@@ -855,7 +859,7 @@ fn a_finding_and_an_action_are_edited_from_their_lists() {
     };
     assert_eq!(e.title, "NC-2 · 7.2.g");
     assert!(
-        e.value(1)
+        e.value(3)
             .starts_with("The risk management plan has not been reviewed")
     );
     // Fix a typo at the end of the text, then walk to the end of the form.
@@ -898,6 +902,87 @@ fn a_finding_and_an_action_are_edited_from_their_lists() {
     assert!(app.dirty);
 }
 
+/// The finding form takes the other requirements a finding is raised under and the findings
+/// it points at, after its class; the form still opens on the text, and a bad id is refused
+/// in the form with nothing changed.
+#[test]
+fn the_finding_form_takes_also_under_and_see() {
+    let tmp = TempDir::new().unwrap();
+    let mut app = App::new(common::opened(&fresh(tmp.path())));
+    app.update(Action::StartInterview);
+    press(&mut app, &[KeyCode::Char('m')]);
+    typed(&mut app, "First");
+    app.update(Action::Confirm);
+    press(&mut app, &[KeyCode::Char('m')]);
+    typed(&mut app, "Same cause");
+    app.update(Action::PrevField); // see
+    typed(&mut app, "NC-7");
+    app.update(Action::PrevField); // also under
+    typed(&mut app, "7.5e, 7.3.b");
+    for _ in 0..2 {
+        app.update(Action::NextField);
+    }
+    app.update(Action::Confirm);
+    assert!(
+        matches!(&app.overlay, Overlay::Editor(e) if e.error.as_deref().is_some_and(|m| m.contains("NC-7"))),
+        "{:?}",
+        app.overlay
+    );
+    assert_eq!(app.opened.record.findings.len(), 1);
+    app.update(Action::PrevField);
+    for _ in 0..4 {
+        app.update(Action::Input(Input {
+            key: Key::Backspace,
+            ..Input::default()
+        }));
+    }
+    typed(&mut app, "nc-1");
+    app.update(Action::NextField);
+    app.update(Action::Confirm);
+    assert!(matches!(app.overlay, Overlay::None), "{:?}", app.overlay);
+    let f = app.opened.record.finding("NC-2").unwrap();
+    assert_eq!(f.also, ["7.5.e", "7.3.b"]);
+    assert_eq!(f.see, ["NC-1"]);
+    // The edit form shows them, and replaces them with what is there when confirmed.
+    app.update(Action::FocusNext);
+    app.update(Action::Down);
+    app.update(Action::Open);
+    let Overlay::Editor(e) = &app.overlay else {
+        panic!("{:?}", app.overlay)
+    };
+    assert_eq!(e.title, "NC-2 · 7.2.a");
+    assert_eq!(
+        (e.value(1).as_str(), e.value(2).as_str()),
+        ("7.5.e, 7.3.b", "NC-1")
+    );
+    app.update(Action::PrevField);
+    app.update(Action::PrevField); // also under
+    for _ in 0.."7.5.e, ".len() {
+        app.update(Action::Input(Input {
+            key: Key::Home,
+            ..Input::default()
+        }));
+        app.update(Action::Input(Input {
+            key: Key::Delete,
+            ..Input::default()
+        }));
+    }
+    for _ in 0..6 {
+        app.update(Action::Confirm); // on to the last field, then confirm
+    }
+    assert!(matches!(app.overlay, Overlay::None), "{:?}", app.overlay);
+    assert_eq!(app.opened.record.finding("NC-2").unwrap().also, ["7.3.b"]);
+    // Raised under 7.3.b, it is on 7.3.b's list too.
+    assert_eq!(
+        app.opened
+            .record
+            .findings_for("7.3.b")
+            .map(|f| f.id.as_str())
+            .collect::<Vec<_>>(),
+        ["NC-2"]
+    );
+}
+
 /// Going back to their version of a changed file keeps a form being filled in: it goes into
 /// the record now on screen.
 #[test]
@@ -921,7 +1006,7 @@ fn reloading_their_version_keeps_the_form_being_written() {
         message: "opened".into(),
     });
     assert!(
-        matches!(&app.overlay, Overlay::Editor(e) if e.value(1) == "Precious finding text"),
+        matches!(&app.overlay, Overlay::Editor(e) if e.value(3) == "Precious finding text"),
         "{:?}",
         app.overlay
     );
@@ -978,7 +1063,9 @@ fn typing_into_a_choice_says_which_keys_change_it() {
     let mut app = App::new(common::opened(&path));
     app.update(Action::StartInterview);
     press(&mut app, &[KeyCode::Char('m')]);
-    app.update(Action::PrevField); // the class
+    for _ in 0..3 {
+        app.update(Action::PrevField); // see, also under, the class
+    }
     typed(&mut app, "o");
     let Overlay::Editor(e) = &app.overlay else {
         panic!("{:?}", app.overlay)

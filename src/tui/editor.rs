@@ -27,6 +27,10 @@ pub enum Name {
     Correction,
     RootCause,
     Evidence,
+    /// The other requirements a finding is raised under.
+    AlsoUnder,
+    /// The other findings a finding points at.
+    See,
     Met,
     Note,
     Id,

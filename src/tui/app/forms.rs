@@ -400,6 +400,13 @@ impl Form for Justification<'_> {
     }
 }
 
+/// The finding forms' fields for the other requirements it is raised under and the other
+/// findings it points at, after its class.
+const ALSO_UNDER: &str = "Also under (requirements, comma-separated)";
+const SEE: &str = "See (findings, comma-separated)";
+/// Where the finding's text is in both finding forms: the form opens there.
+const FINDING_TEXT_FIELD: usize = 3;
+
 /// A new finding about a requirement.
 struct NewFinding<'p>(&'p str);
 
@@ -408,20 +415,27 @@ impl Form for NewFinding<'_> {
         let id = self.0;
         requirement_known(app, id).then_some(())?;
         let classes: Vec<&str> = FINDING_CLASSES.iter().map(|c| c.key()).collect();
-        Some(Editor::new(
+        let mut e = Editor::new(
             &format!("{id} new finding"),
             purpose,
             vec![
                 Field::choice("Class (←→)", &classes, 1).named(Name::Class),
+                Field::line(ALSO_UNDER, "").named(Name::AlsoUnder),
+                Field::line(SEE, "").named(Name::See),
                 Field::long_line("Finding", ""),
             ],
-        ))
+        );
+        // It opens on the text, the last field: Enter records it.
+        e.focus = FINDING_TEXT_FIELD;
+        Some(e)
     }
     fn submit(&self, app: &mut App, e: &Editor) -> Result<bool, String> {
         let new = edit::NewFinding {
             requirement: self.0.to_owned(),
             class: class_of(e),
             text: e.get(Name::Text),
+            also: id_list(&e.get(Name::AlsoUnder)),
+            see: id_list(&e.get(Name::See)),
             ..Default::default()
         };
         let q = &app.opened.questionnaire.questionnaire;
@@ -493,11 +507,13 @@ impl Form for EditFinding<'_> {
             field.rows = rows;
             field
         };
-        Some(Editor::new(
+        let mut e = Editor::new(
             &format!("{} · {}", f.id, f.requirement),
             purpose,
             vec![
                 Field::choice("Class (←→)", &classes, class).named(Name::Class),
+                Field::line(ALSO_UNDER, &f.also.join(", ")).named(Name::AlsoUnder),
+                Field::line(SEE, &f.see.join(", ")).named(Name::See),
                 Field::long_line("Finding", &f.text),
                 rows(Field::long_line("Correction", &f.correction), 2).named(Name::Correction),
                 rows(Field::long_line("Root cause", &f.root_cause), 2).named(Name::RootCause),
@@ -507,7 +523,9 @@ impl Form for EditFinding<'_> {
                 )
                 .named(Name::Evidence),
             ],
-        ))
+        );
+        e.focus = FINDING_TEXT_FIELD;
+        Some(e)
     }
     fn submit(&self, app: &mut App, e: &Editor) -> Result<bool, String> {
         let fid = self.0;
@@ -524,9 +542,12 @@ impl Form for EditFinding<'_> {
             evidence: typed,
             correction: Some(e.get(Name::Correction)),
             root_cause: Some(e.get(Name::RootCause)),
-            ..Default::default()
+            also: Some(id_list(&e.get(Name::AlsoUnder))),
+            see: Some(id_list(&e.get(Name::See))),
+            interviewed: Vec::new(),
         };
-        let now = edit::edit_finding(record, fid, change).map_err(|e| refusal(&e))?;
+        let q = &app.opened.questionnaire.questionnaire;
+        let now = edit::edit_finding(record, q, fid, change).map_err(|e| refusal(&e))?;
         app.message = Some(if now == fid {
             format!("{now} changed")
         } else {
