@@ -981,6 +981,14 @@ fn the_finding_form_takes_also_under_and_see() {
             .collect::<Vec<_>>(),
         ["NC-2"]
     );
+    app.update(Action::JumpTo);
+    typed(&mut app, "7.3.b");
+    app.update(Action::Confirm);
+    let shown = screen(&app, 120, 30);
+    assert!(
+        shown.contains("NC-2 minor nonconformity, open (also 7.2.a): Same cause"),
+        "{shown}"
+    );
 }
 
 /// Going back to their version of a changed file keeps a form being filled in: it goes into

@@ -67,6 +67,11 @@ impl App {
         if !draft.was.is_empty() && editor.opened_with() != draft.was.as_slice() {
             return false;
         }
+        // A draft of a form of another shape (written by a version with other fields) would
+        // put its values into the wrong fields.
+        if draft.values.len() != editor.fields.len() {
+            return false;
+        }
         for (field, value) in editor.fields.iter_mut().zip(&draft.values) {
             if !field.set_value(value) {
                 return false;

@@ -220,8 +220,15 @@ fn requirement(app: &App, area: Rect, buf: &mut Buffer, cursor: &mut Option<Posi
                 } else {
                     String::new()
                 };
+                // Raised under others too: said, so that one cause is not taken for two.
+                let elsewhere: Vec<&str> = f.requirements().filter(|r| *r != req.id).collect();
+                let also = if elsewhere.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (also {})", safe(&elsewhere.join(", ")))
+                };
                 format!(
-                    "{} {}{state}: {}",
+                    "{} {}{state}{also}: {}",
                     safe(&f.id),
                     f.class.describe(),
                     safe(&f.text)
