@@ -428,18 +428,19 @@ impl Conclusion<'_> {
     }
 }
 
-/// Nonconformities of one class still open (not verified effective), in requirement order,
-/// each once.
+/// Nonconformities of one class still open (not verified effective), in requirement order;
+/// one raised under several requirements is named once, under the first.
 fn open_nonconformities<'r>(
     q: &Questionnaire,
     lookup: &Lookup<'r>,
     class: FindingClass,
 ) -> Vec<FindingRef<'r>> {
-    let mut seen = std::collections::HashSet::new();
+    let mut named = std::collections::HashSet::new();
     q.requirements
         .iter()
         .flat_map(|req| lookup.findings_for(&req.id).to_vec())
-        .filter(|f| f.class == class && f.is_open() && seen.insert(f.id.as_str()))
+        .filter(|f| f.class == class && f.is_open())
+        .filter(|f| named.insert(std::ptr::from_ref(*f)))
         .map(|f| FindingRef {
             id: &f.id,
             requirement: &f.requirement,

@@ -736,3 +736,239 @@ fn only_the_lead_auditor_verifies_a_major() {
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     ok(dir, &args);
 }
+
+fn ids() -> Vec<String> {
+    let q = fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/questionnaires/iso29110-4-2-om.toml"
+    ))
+    .unwrap();
+    q.lines()
+        .filter_map(|l| l.strip_prefix("id = \"7."))
+        .map(|l| format!("7.{}", l.trim_end_matches('"')))
+        .collect()
+}
+
+/// The part of the Markdown report from a heading to the next heading of any level.
+fn section<'a>(md: &'a str, heading: &str) -> &'a str {
+    let start = md.find(heading).unwrap_or_else(|| panic!("no {heading}"));
+    let rest = &md[start + heading.len()..];
+    let end = rest.find("\n#").unwrap_or(rest.len());
+    &rest[..end]
+}
+
+/// One root cause under two requirements: a major nonconformity raised under 7.2.g and also
+/// 7.5.e is listed in both requirements' sections, blocks both in `status`, is counted once,
+/// and points at another finding with a link to its entry.
+#[test]
+fn a_finding_raised_under_two_requirements_counts_on_both() {
+    let tmp = setup();
+    let dir = tmp.path();
+    for id in ids() {
+        ok(dir, &["answer", "a.toml", &id, "--rating", "F"]);
+    }
+    let obs = ok(
+        dir,
+        &[
+            "finding",
+            "add",
+            "a.toml",
+            "7.3.b",
+            "--class",
+            "observation",
+            "--text",
+            "Risk owners not named",
+        ],
+    );
+    assert_eq!(obs.trim(), "OBS-1");
+    let nc = ok(
+        dir,
+        &[
+            "finding",
+            "add",
+            "a.toml",
+            "7.2.g",
+            "--class",
+            "major",
+            "--text",
+            "No risk plan review",
+            "--also",
+            "7.5e",
+            "--see",
+            "obs-1",
+        ],
+    );
+    assert_eq!(nc.trim(), "NC-1");
+    let text = fs::read_to_string(dir.join("a.toml")).unwrap();
+    assert!(text.contains("also = [\"7.5.e\"]"), "{text}");
+    assert!(text.contains("see = [\"OBS-1\"]"), "{text}");
+
+    let status = ok(dir, &["status", "a.toml"]);
+    for req in ["7.2.g", "7.5.e"] {
+        assert!(
+            status
+                .lines()
+                .any(|l| l.trim_start().starts_with(&format!("{req}: 1 open major"))),
+            "{req} not blocked:\n{status}"
+        );
+    }
+    let md = ok(dir, &["report", "a.toml"]);
+    let g = section(&md, "#### 7.2.g ");
+    let e = section(&md, "#### 7.5.e ");
+    assert!(
+        g.contains(
+            "- **NC-1 (major nonconformity, open):** <a id=\"finding-nc-1\"></a>No risk plan review"
+        ),
+        "{g}"
+    );
+    assert!(g.contains("Also under: [7.5.e](#req-7-5-e)."), "{g}");
+    assert!(g.contains("See: [OBS-1](#finding-obs-1)."), "{g}");
+    assert!(
+        e.contains("- **NC-1 (major nonconformity, open):** No risk plan review"),
+        "{e}"
+    );
+    assert!(e.contains("Also under: [7.2.g](#req-7-2-g)."), "{e}");
+    assert!(md.contains("<a id=\"finding-obs-1\"></a>Risk owners not named"));
+    assert!(md.contains("major: 1 open, 0 closed"), "counted once");
+    assert!(
+        md.contains("| NC-1 | [7.2.g](#req-7-2-g), [7.5.e](#req-7-5-e) | major nonconformity |"),
+        "{md}"
+    );
+    let html = ok(dir, &["report", "a.toml", "--format", "html"]);
+    assert!(
+        html.contains("href=\"#finding-obs-1\""),
+        "the HTML links to it"
+    );
+    assert!(html.contains("<a id=\"finding-obs-1\"></a>"));
+    let actions = ok(dir, &["report", "a.toml", "--format", "actions"]);
+    assert!(
+        actions.contains("\"NC-1\",\"7.2.g;7.5.e\",\"major\""),
+        "{actions}"
+    );
+    let csv = ok(dir, &["report", "a.toml", "--format", "csv"]);
+    let row = |req: &str| {
+        csv.lines()
+            .find(|l| l.starts_with(&format!("\"{req}\"")))
+            .unwrap()
+            .to_owned()
+    };
+    assert!(row("7.5.e").contains("NC-1 major"), "{csv}");
+    assert!(row("7.2.g").contains("NC-1 major"), "{csv}");
+
+    // Edited: --also replaces the list, --no-also and --no-see clear them.
+    ok(
+        dir,
+        &["finding", "edit", "a.toml", "NC-1", "--also", "7.3.b,7.4.a"],
+    );
+    let r = common::record(&dir.join("a.toml"));
+    assert_eq!(r.findings[1].also, ["7.3.b", "7.4.a"]);
+    let err = refused(
+        dir,
+        &["finding", "edit", "a.toml", "NC-1", "--also", "7.2.g"],
+    );
+    assert!(err.contains("own requirement"), "{err}");
+    let err = refused(dir, &["finding", "edit", "a.toml", "NC-1", "--see", "NC-1"]);
+    assert!(err.contains("cannot point at itself"), "{err}");
+    let err = refused(dir, &["finding", "edit", "a.toml", "NC-1", "--see", "NC-9"]);
+    assert!(err.contains("no finding `NC-9`"), "{err}");
+    let err = refused(
+        dir,
+        &[
+            "finding", "add", "a.toml", "7.2.a", "--class", "minor", "--text", "x", "--also",
+            "9.9.z",
+        ],
+    );
+    assert!(!err.is_empty());
+    ok(
+        dir,
+        &["finding", "edit", "a.toml", "NC-1", "--no-also", "--no-see"],
+    );
+    let r = common::record(&dir.join("a.toml"));
+    assert!(r.findings[1].also.is_empty() && r.findings[1].see.is_empty());
+}
+
+/// A finding removed is dropped from the findings that pointed at it; one renamed by its
+/// class is followed under its new id.
+#[test]
+fn removing_a_finding_drops_it_from_see() {
+    let tmp = setup();
+    let dir = tmp.path();
+    let add = |args: &[&str]| {
+        let mut all = vec!["finding", "add", "a.toml"];
+        all.extend_from_slice(args);
+        ok(dir, &all).trim().to_string()
+    };
+    assert_eq!(add(&["7.2.a", "--class", "minor", "--text", "One"]), "NC-1");
+    assert_eq!(add(&["7.2.b", "--class", "minor", "--text", "Two"]), "NC-2");
+    assert_eq!(
+        add(&[
+            "7.2.c",
+            "--class",
+            "observation",
+            "--text",
+            "Three",
+            "--see",
+            "NC-1,NC-2"
+        ]),
+        "OBS-1"
+    );
+    ok(
+        dir,
+        &[
+            "finding",
+            "edit",
+            "a.toml",
+            "NC-2",
+            "--class",
+            "observation",
+        ],
+    );
+    let r = common::record(&dir.join("a.toml"));
+    assert_eq!(r.finding("OBS-1").unwrap().see, ["NC-1", "OBS-2"]);
+    ok(dir, &["finding", "remove", "a.toml", "NC-1"]);
+    let r = common::record(&dir.join("a.toml"));
+    assert_eq!(r.finding("OBS-1").unwrap().see, ["OBS-2"]);
+    ok(dir, &["validate", "a.toml"]);
+}
+
+/// A bad `also` or `see` written by hand is refused when the file is read, with its line and
+/// field.
+#[test]
+fn a_bad_also_or_see_is_refused_at_load_with_line_and_field() {
+    let tmp = setup();
+    let dir = tmp.path();
+    ok(
+        dir,
+        &[
+            "finding", "add", "a.toml", "7.2.g", "--class", "minor", "--text", "One",
+        ],
+    );
+    let text = fs::read_to_string(dir.join("a.toml")).unwrap();
+    let bad = text.replace(
+        "requirement = \"7.2.g\"\n",
+        "requirement = \"7.2.g\"\nalso = [\"7.5.e\", \"7.2.g\", \"7.9.z\", \"7.5.e\"]\nsee = [\"NC-1\", \"OBS-4\"]\n",
+    );
+    assert_ne!(bad, text);
+    fs::write(dir.join("a.toml"), &bad).unwrap();
+    let line = |needle: &str| bad.lines().position(|l| l.starts_with(needle)).unwrap() + 1;
+    let (also, see) = (line("also = "), line("see = "));
+    let out = vse(dir, &["validate", "a.toml"]);
+    assert!(!out.status.success());
+    let err =
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    for (at, field, why) in [
+        (also, "findings[0].also[1]", "own requirement"),
+        (also, "findings[0].also[2]", "unknown requirement `7.9.z`"),
+        (also, "findings[0].also[3]", "listed twice"),
+        (see, "findings[0].see[0]", "cannot point at itself"),
+        (see, "findings[0].see[1]", "no finding `OBS-4`"),
+    ] {
+        assert!(
+            err.lines()
+                .any(|l| l.contains(&format!(":{at}:")) && l.contains(field) && l.contains(why)),
+            "{field} at line {at}: {why}\n{err}"
+        );
+    }
+    // And every other command refuses it too.
+    assert!(!vse(dir, &["report", "a.toml"]).status.success());
+}

@@ -112,12 +112,16 @@ fn a_whole_interview_through_update() {
     app.update(Action::AcceptSuggestion); // 2 of 3 facets: 67 % -> L
     app.update(Action::AddFinding);
     typed(&mut app, "Values never revisited"); // the form opens on the text
-    app.update(Action::PrevField);
+    for _ in 0..3 {
+        app.update(Action::PrevField); // see, also under, class
+    }
     app.update(Action::Input(Input {
         key: Key::Right,
         ..Input::default()
     })); // minor -> observation
-    app.update(Action::NextField);
+    for _ in 0..3 {
+        app.update(Action::NextField);
+    }
     app.update(Action::Confirm);
     app.update(Action::AddAction);
     typed(&mut app, "Review the values");
@@ -449,6 +453,37 @@ fn typing_notes_never_triggers_a_shortcut() {
     let a = app.opened.record.answer("7.2.a").unwrap();
     assert_eq!(a.notes, format!("{text}\nq"));
     assert_eq!(a.rating, None);
+}
+
+/// `k` opens the working notes: typed there, they go to `working_notes`, never to the
+/// notes, and the question screen shows them in a box of their own, marked as never in the
+/// report.
+#[test]
+fn k_edits_the_working_notes_apart_from_the_notes() {
+    let tmp = TempDir::new().unwrap();
+    let mut app = App::new(common::opened(&fresh(tmp.path())));
+    app.update(Action::StartInterview);
+    press(&mut app, &[KeyCode::Char('k')]);
+    assert!(
+        matches!(&app.overlay, Overlay::Editor(e) if e.title.contains("Working notes (never in the report)")),
+        "the working notes editor says where they never go"
+    );
+    let text = "WORKNOTE-7f3a Bob off sick";
+    press(
+        &mut app,
+        &text.chars().map(KeyCode::Char).collect::<Vec<_>>(),
+    );
+    assert!(screen(&app, 80, 30).contains("Working notes, never in the report"));
+    press(&mut app, &[KeyCode::Esc]);
+    let a = app.opened.record.answer("7.2.a").unwrap();
+    assert_eq!(a.working_notes, text);
+    assert_eq!(a.notes, "");
+    let shown = screen(&app, 80, 30);
+    assert!(
+        shown.contains("Working notes, never in the report (k to edit)")
+            && shown.contains("WORKNOTE-7f3a"),
+        "{shown}"
+    );
 }
 
 /// A line feed (Ctrl+J: what a paste without bracketed paste, or a client that ends lines
@@ -847,7 +882,7 @@ fn a_finding_and_an_action_are_edited_from_their_lists() {
     };
     assert_eq!(e.title, "NC-2 · 7.2.g");
     assert!(
-        e.value(1)
+        e.value(3)
             .starts_with("The risk management plan has not been reviewed")
     );
     // Fix a typo at the end of the text, then walk to the end of the form.
@@ -890,6 +925,95 @@ fn a_finding_and_an_action_are_edited_from_their_lists() {
     assert!(app.dirty);
 }
 
+/// The finding form takes the other requirements a finding is raised under and the findings
+/// it points at, after its class; the form still opens on the text, and a bad id is refused
+/// in the form with nothing changed.
+#[test]
+fn the_finding_form_takes_also_under_and_see() {
+    let tmp = TempDir::new().unwrap();
+    let mut app = App::new(common::opened(&fresh(tmp.path())));
+    app.update(Action::StartInterview);
+    press(&mut app, &[KeyCode::Char('m')]);
+    typed(&mut app, "First");
+    app.update(Action::Confirm);
+    press(&mut app, &[KeyCode::Char('m')]);
+    typed(&mut app, "Same cause");
+    app.update(Action::PrevField); // see
+    typed(&mut app, "NC-7");
+    app.update(Action::PrevField); // also under
+    typed(&mut app, "7.5e, 7.3.b");
+    for _ in 0..2 {
+        app.update(Action::NextField);
+    }
+    app.update(Action::Confirm);
+    assert!(
+        matches!(&app.overlay, Overlay::Editor(e) if e.error.as_deref().is_some_and(|m| m.contains("NC-7"))),
+        "{:?}",
+        app.overlay
+    );
+    assert_eq!(app.opened.record.findings.len(), 1);
+    app.update(Action::PrevField);
+    for _ in 0..4 {
+        app.update(Action::Input(Input {
+            key: Key::Backspace,
+            ..Input::default()
+        }));
+    }
+    typed(&mut app, "nc-1");
+    app.update(Action::NextField);
+    app.update(Action::Confirm);
+    assert!(matches!(app.overlay, Overlay::None), "{:?}", app.overlay);
+    let f = app.opened.record.finding("NC-2").unwrap();
+    assert_eq!(f.also, ["7.5.e", "7.3.b"]);
+    assert_eq!(f.see, ["NC-1"]);
+    // The edit form shows them, and replaces them with what is there when confirmed.
+    app.update(Action::FocusNext);
+    app.update(Action::Down);
+    app.update(Action::Open);
+    let Overlay::Editor(e) = &app.overlay else {
+        panic!("{:?}", app.overlay)
+    };
+    assert_eq!(e.title, "NC-2 · 7.2.a");
+    assert_eq!(
+        (e.value(1).as_str(), e.value(2).as_str()),
+        ("7.5.e, 7.3.b", "NC-1")
+    );
+    app.update(Action::PrevField);
+    app.update(Action::PrevField); // also under
+    for _ in 0.."7.5.e, ".len() {
+        app.update(Action::Input(Input {
+            key: Key::Home,
+            ..Input::default()
+        }));
+        app.update(Action::Input(Input {
+            key: Key::Delete,
+            ..Input::default()
+        }));
+    }
+    for _ in 0..6 {
+        app.update(Action::Confirm); // on to the last field, then confirm
+    }
+    assert!(matches!(app.overlay, Overlay::None), "{:?}", app.overlay);
+    assert_eq!(app.opened.record.finding("NC-2").unwrap().also, ["7.3.b"]);
+    // Raised under 7.3.b, it is on 7.3.b's list too.
+    assert_eq!(
+        app.opened
+            .record
+            .findings_for("7.3.b")
+            .map(|f| f.id.as_str())
+            .collect::<Vec<_>>(),
+        ["NC-2"]
+    );
+    app.update(Action::JumpTo);
+    typed(&mut app, "7.3.b");
+    app.update(Action::Confirm);
+    let shown = screen(&app, 120, 30);
+    assert!(
+        shown.contains("NC-2 minor nonconformity, open (also 7.2.a): Same cause"),
+        "{shown}"
+    );
+}
+
 /// Going back to their version of a changed file keeps a form being filled in: it goes into
 /// the record now on screen.
 #[test]
@@ -913,7 +1037,7 @@ fn reloading_their_version_keeps_the_form_being_written() {
         message: "opened".into(),
     });
     assert!(
-        matches!(&app.overlay, Overlay::Editor(e) if e.value(1) == "Precious finding text"),
+        matches!(&app.overlay, Overlay::Editor(e) if e.value(3) == "Precious finding text"),
         "{:?}",
         app.overlay
     );
@@ -970,7 +1094,9 @@ fn typing_into_a_choice_says_which_keys_change_it() {
     let mut app = App::new(common::opened(&path));
     app.update(Action::StartInterview);
     press(&mut app, &[KeyCode::Char('m')]);
-    app.update(Action::PrevField); // the class
+    for _ in 0..3 {
+        app.update(Action::PrevField); // see, also under, the class
+    }
     typed(&mut app, "o");
     let Overlay::Editor(e) = &app.overlay else {
         panic!("{:?}", app.overlay)

@@ -58,6 +58,39 @@ fn through_a_pipe_it_rates_notes_and_skips() {
     assert_eq!(rating(tmp.path(), "7.2.c"), Some(Judgement::F));
 }
 
+/// `wnote` adds a working note: kept in `working_notes`, shown marked as never in the report,
+/// and not added to the notes.
+#[test]
+fn wnote_adds_a_working_note() {
+    let tmp = TempDir::new().unwrap();
+    new_record(tmp.path(), "a.toml");
+    let out = assert_cmd::Command::from_std(common::command(tmp.path()))
+        .args(["interview", "a.toml"])
+        .write_stdin("wnote\n  WORKNOTE-7f3a Bob off sick  \nnote\nPlan seen\nq\n")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("Working note added to 7.2.a."), "{text}");
+    let a = common::opened(&tmp.path().join("a.toml"))
+        .record
+        .answer("7.2.a")
+        .cloned()
+        .unwrap();
+    assert_eq!(a.working_notes, "WORKNOTE-7f3a Bob off sick");
+    assert_eq!(a.notes, "Plan seen");
+    let out = assert_cmd::Command::from_std(common::command(tmp.path()))
+        .args(["interview", "a.toml"])
+        .write_stdin("q\n")
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("Working notes (never in the report): WORKNOTE-7f3a Bob off sick"),
+        "{text}"
+    );
+}
+
 #[test]
 fn a_final_record_is_only_shown() {
     let tmp = TempDir::new().unwrap();

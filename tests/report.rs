@@ -1154,3 +1154,68 @@ fn a_draft_audit_says_what_is_not_stated() {
         assert!(!md.contains(absent), "{absent}");
     }
 }
+
+/// Working notes never leave the record: set from the command line on requirements with and
+/// without findings, they are in the file, under `working_notes`, and in no report format,
+/// not in `status` and not in `compare`; a note for the report set beside them is printed.
+#[test]
+fn working_notes_never_leave_the_record() {
+    let tmp = tempfile::TempDir::new().unwrap();
+    let dir = tmp.path();
+    fs::copy(EXAMPLE, dir.join("old.toml")).unwrap();
+    fs::copy(EXAMPLE, dir.join("a.toml")).unwrap();
+    const SECRET: &str = "WORKNOTE-7f3a";
+    for req in ["7.2.a", "7.2.g", "7.3.b", "7.5.e"] {
+        common::ok(
+            dir,
+            &[
+                "answer",
+                "a.toml",
+                req,
+                "--working-note",
+                &format!("  {SECRET} Bob off sick  "),
+            ],
+        );
+    }
+    common::ok(
+        dir,
+        &[
+            "answer",
+            "a.toml",
+            "7.2.a",
+            "--append-note",
+            "REPORTNOTE-9c1d",
+        ],
+    );
+    let file = fs::read_to_string(dir.join("a.toml")).unwrap();
+    assert!(
+        file.contains(&format!("working_notes = \"{SECRET} Bob off sick\"")),
+        "{file}"
+    );
+    let mut printed = Vec::new();
+    for format in ["markdown", "html", "csv", "actions"] {
+        printed.push((
+            format,
+            common::ok(dir, &["report", "a.toml", "--format", format]),
+        ));
+    }
+    printed.push(("status", common::ok(dir, &["status", "a.toml"])));
+    printed.push((
+        "compare",
+        common::ok(dir, &["compare", "old.toml", "a.toml"]),
+    ));
+    printed.push((
+        "compare back",
+        common::ok(dir, &["compare", "a.toml", "old.toml"]),
+    ));
+    for (what, text) in &printed {
+        assert!(
+            !text.contains(SECRET),
+            "{what} prints a working note:\n{text}"
+        );
+        assert!(!text.contains("Bob off sick"), "{what}");
+    }
+    for (what, text) in &printed[..3] {
+        assert!(text.contains("REPORTNOTE-9c1d"), "{what} lost the note");
+    }
+}

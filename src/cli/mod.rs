@@ -382,6 +382,9 @@ pub struct AnswerArgs {
     /// Add a paragraph to the notes.
     #[arg(long)]
     pub append_note: Option<String>,
+    /// Add a paragraph to the working notes: kept in the record, never in any report.
+    #[arg(long)]
+    pub working_note: Option<String>,
     /// Check a facet found in place (repeatable).
     #[arg(long = "facet")]
     pub facets: Vec<String>,
@@ -465,6 +468,12 @@ pub enum FindingCommand {
         /// Someone interviewed for it (repeatable).
         #[arg(long = "interviewed")]
         interviewed: Vec<String>,
+        /// Other requirements it is raised under, e.g. 7.5.e,7.3.b: it counts on each.
+        #[arg(long = "also", value_delimiter = ',')]
+        also: Vec<String>,
+        /// Another finding it points at, e.g. NC-2 (repeatable, or comma-separated).
+        #[arg(long = "see", value_delimiter = ',')]
+        see: Vec<String>,
     },
     /// One line per finding: id, requirement, class, state, text.
     List {
@@ -496,6 +505,18 @@ pub enum FindingCommand {
         /// Why the nonconformity happened.
         #[arg(long)]
         root_cause: Option<String>,
+        /// The other requirements it is raised under, replacing those listed (7.5.e,7.3.b).
+        #[arg(long = "also", value_delimiter = ',', conflicts_with = "no_also")]
+        also: Option<Vec<String>>,
+        /// It is raised under its own requirement only.
+        #[arg(long)]
+        no_also: bool,
+        /// The other findings it points at, replacing those listed (NC-2,OBS-1).
+        #[arg(long = "see", value_delimiter = ',', conflicts_with = "no_see")]
+        see: Option<Vec<String>>,
+        /// It points at no other finding.
+        #[arg(long)]
+        no_see: bool,
     },
     /// Remove a finding and its actions.
     Remove { file: PathBuf, id: String },

@@ -207,6 +207,39 @@ fn check_findings(record: &Record, q: &Questionnaire, p: &mut impl FnMut(Vec<Seg
                 format!("unknown requirement `{}`", f.requirement),
             );
         }
+        for (j, other) in f.also.iter().enumerate() {
+            let here = path!["findings", i, "also", j];
+            if q.requirement(other).is_none() {
+                p(here, format!("unknown requirement `{other}`"));
+            } else if *other == f.requirement {
+                p(
+                    here,
+                    format!("`{other}` is the finding's own requirement: list it once"),
+                );
+            } else if f.also[..j].contains(other) {
+                p(here, format!("requirement `{other}` listed twice"));
+            }
+        }
+        for (j, other) in f.see.iter().enumerate() {
+            let here = path!["findings", i, "see", j];
+            if other.eq_ignore_ascii_case(&f.id) {
+                p(
+                    here,
+                    format!("`{other}` is this finding: it cannot point at itself"),
+                );
+            } else if record.finding(other).is_none() {
+                let known: Vec<&str> = record.findings.iter().map(|f| f.id.as_str()).collect();
+                p(
+                    here,
+                    format!(
+                        "no finding `{other}` in the record (findings: {})",
+                        known.join(", ")
+                    ),
+                );
+            } else if f.see[..j].iter().any(|s| s.eq_ignore_ascii_case(other)) {
+                p(here, format!("finding `{other}` listed twice"));
+            }
+        }
         if f.text.trim().is_empty() {
             p(path!["findings", i, "text"], "must not be empty".into());
         }

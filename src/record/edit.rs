@@ -172,6 +172,30 @@ pub fn append_note(record: &mut Record, id: &str, note: &str) -> Result<(), Refu
     Ok(())
 }
 
+/// Replaces a requirement's working notes (never rendered), exactly as typed, as
+/// [`set_notes`] does.
+pub fn set_working_notes(record: &mut Record, id: &str, notes: &str) -> Result<(), Refused> {
+    editable(record)?;
+    record.answer_mut(id).working_notes = notes.to_owned();
+    Ok(())
+}
+
+/// Adds a paragraph to a requirement's working notes (never rendered), trimmed as
+/// [`append_note`] trims it; an empty one is refused.
+pub fn append_working_note(record: &mut Record, id: &str, note: &str) -> Result<(), Refused> {
+    editable(record)?;
+    let note = note.trim();
+    if note.is_empty() {
+        return refuse("working_notes", "no working note given");
+    }
+    let a = record.answer_mut(id);
+    if !a.working_notes.is_empty() {
+        a.working_notes.push_str("\n\n");
+    }
+    a.working_notes.push_str(note);
+    Ok(())
+}
+
 /// Checks or unchecks a facet of a requirement, named as people type it (in any case).
 pub fn set_facet(
     record: &mut Record,
@@ -308,6 +332,10 @@ pub struct NewFinding {
     pub text: String,
     pub evidence: Vec<String>,
     pub interviewed: Vec<String>,
+    /// Other requirements it is raised under, as people type them.
+    pub also: Vec<String>,
+    /// Other findings it points at, by id.
+    pub see: Vec<String>,
 }
 
 /// What to change in a finding; `None` and empty lists leave things as they are.
@@ -322,6 +350,54 @@ pub struct FindingChange {
     pub interviewed: Vec<String>,
     pub correction: Option<String>,
     pub root_cause: Option<String>,
+    /// The other requirements it is raised under, replacing those listed (empty: none).
+    pub also: Option<Vec<String>>,
+    /// The other findings it points at, replacing those listed (empty: none).
+    pub see: Option<Vec<String>>,
+}
+
+/// The other requirements a finding is raised under, resolved as people type them
+/// (`7.5e`): each a requirement of the questionnaire, not its own one, each once.
+fn also_under(q: &Questionnaire, own: &str, typed: &[String]) -> Result<Vec<String>, Refused> {
+    let mut ids: Vec<String> = Vec::new();
+    for t in typed.iter().map(|t| t.trim()).filter(|t| !t.is_empty()) {
+        let id = q
+            .resolve(t)
+            .map_err(|e| Refused::Invalid {
+                field: "also",
+                why: e.to_string(),
+            })?
+            .id
+            .clone();
+        if id == own {
+            return refuse(
+                "also",
+                format!("{id} is the finding's own requirement: it is not also raised under it"),
+            );
+        }
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    Ok(ids)
+}
+
+/// The findings a finding points at, as their ids are in the record: each a finding of the
+/// record, not itself (`own`, when it has an id yet), each once.
+fn see_also(record: &Record, own: Option<&str>, typed: &[String]) -> Result<Vec<String>, Refused> {
+    let mut ids: Vec<String> = Vec::new();
+    for t in typed.iter().map(|t| t.trim()).filter(|t| !t.is_empty()) {
+        let Some(f) = record.finding(t) else {
+            return Err(no_finding(record, t));
+        };
+        if own.is_some_and(|own| own.eq_ignore_ascii_case(&f.id)) {
+            return refuse("see", format!("{} cannot point at itself", f.id));
+        }
+        if !ids.contains(&f.id) {
+            ids.push(f.id.clone());
+        }
+    }
+    Ok(ids)
 }
 
 /// Records a finding; returns its id.
@@ -344,9 +420,13 @@ pub fn add_finding(
         return refuse("text", "a finding needs its text");
     }
     check_evidence(record, &new.evidence)?;
+    let also = also_under(q, &requirement, &new.also)?;
+    let see = see_also(record, None, &new.see)?;
     let mut finding = Finding {
         id: record.next_finding_id(new.class),
         requirement,
+        also,
+        see,
         class: new.class,
         text: text.to_owned(),
         ..Finding::default()
@@ -363,11 +443,24 @@ pub fn add_finding(
 /// (a nonconformity downgraded to an observation is no longer `NC-`).
 pub fn edit_finding(
     record: &mut Record,
+    q: &Questionnaire,
     id: &str,
     change: FindingChange,
 ) -> Result<String, Refused> {
     editable(record)?;
     check_evidence(record, &change.evidence)?;
+    let (own_id, own_requirement) = match record.finding(id) {
+        Some(f) => (f.id.clone(), f.requirement.clone()),
+        None => return Err(no_finding(record, id)),
+    };
+    let also = match &change.also {
+        Some(typed) => Some(also_under(q, &own_requirement, typed)?),
+        None => None,
+    };
+    let see = match &change.see {
+        Some(typed) => Some(see_also(record, Some(&own_id), typed)?),
+        None => None,
+    };
     let next_id = change.class.map(|c| record.next_finding_id(c));
     // The id it leaves, when its class moves it to another kind, stays given.
     let mut given = Vec::new();
@@ -412,6 +505,22 @@ pub fn edit_finding(
     if let Some(c) = change.root_cause {
         f.root_cause = c.trim().to_owned();
     }
+    if let Some(also) = also {
+        f.also = also;
+    }
+    if let Some(see) = see {
+        f.see = see;
+    }
+    // Renamed by its class: the findings that pointed at it point at its new id.
+    if let Some(old) = given.first() {
+        for other in &mut record.findings {
+            for s in &mut other.see {
+                if s.eq_ignore_ascii_case(old) {
+                    s.clone_from(&id);
+                }
+            }
+        }
+    }
     given.push(id.clone());
     for id in &given {
         record.issue(id);
@@ -428,6 +537,10 @@ pub fn remove_finding(record: &mut Record, id: &str) -> Result<Finding, Refused>
         .position(|f| f.id.eq_ignore_ascii_case(id))
         .ok_or_else(|| no_finding(record, id))?;
     let removed = record.findings.remove(i);
+    // A pointer at nothing would make the record invalid: the others point at it no longer.
+    for f in &mut record.findings {
+        f.see.retain(|s| !s.eq_ignore_ascii_case(&removed.id));
+    }
     // Its ids stay given (a record from before `issued` learns them here).
     record.issue(&removed.id);
     for a in &removed.actions {
@@ -1527,6 +1640,8 @@ mod tests {
             rate(&mut r, "7.2.a", Some(Judgement::N), None),
             set_notes(&mut r, "7.2.a", "x"),
             append_note(&mut r, "7.2.a", "x"),
+            set_working_notes(&mut r, "7.2.a", "x"),
+            append_working_note(&mut r, "7.2.a", "x"),
             set_facet(&mut r, &req, &facet, false),
             add_interviewees(&mut r, "7.2.a", &["Ann".into()]),
             set_sampling(&mut r, "7.2.a", "x"),

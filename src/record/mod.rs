@@ -390,8 +390,14 @@ pub struct Answer {
     /// Facets (of the questionnaire's list) found in place.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub facets: Vec<String>,
+    /// Notes for the report: printed with the requirement.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub notes: String,
+    /// The assessor's private working notes (names of people not taking part, asides): kept
+    /// in the record under the key `working_notes`, and never rendered or exported. No
+    /// report, status, comparison or CSV prints them.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub working_notes: String,
     /// Who was interviewed for this requirement.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub interviewed: Vec<String>,
@@ -515,6 +521,10 @@ pub struct Finding {
     pub id: String,
     /// The requirement it is about.
     pub requirement: String,
+    /// Other requirements it is raised under (the same root cause under 7.2.g and 7.5.e),
+    /// canonical ids as `requirement` is: it counts on each of them as on its own.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub also: Vec<String>,
     pub class: FindingClass,
     pub text: String,
     /// Evidence ids of the register the finding rests on.
@@ -523,6 +533,9 @@ pub struct Finding {
     /// Who was interviewed for it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub interviewed: Vec<String>,
+    /// Other findings of the record it points at ("see NC-2"), by id.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub see: Vec<String>,
     /// For a nonconformity: what was done at once to put the situation right.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub correction: String,
@@ -569,6 +582,16 @@ impl FindingState {
 }
 
 impl Finding {
+    /// The requirements it cites: the one it is about, then those it is also raised under.
+    pub fn requirements(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.requirement.as_str()).chain(self.also.iter().map(String::as_str))
+    }
+
+    /// Whether it cites requirement `id` (as its own or as one it is also raised under).
+    pub fn cites(&self, id: &str) -> bool {
+        self.requirements().any(|r| r == id)
+    }
+
     /// A nonconformity is closed only once the assessment team has verified its corrective
     /// action effective: the VSE closing its own actions is not enough.
     pub fn state(&self) -> FindingState {
@@ -770,9 +793,10 @@ impl Record {
             .filter(move |e| e.supports.iter().any(|s| s == id))
     }
 
-    /// The findings about a requirement, in record order.
+    /// The findings about a requirement, in record order: those raised under it, as their
+    /// own requirement or as one they are also raised under.
     pub fn findings_for<'a>(&'a self, id: &'a str) -> impl Iterator<Item = &'a Finding> {
-        self.findings.iter().filter(move |f| f.requirement == id)
+        self.findings.iter().filter(move |f| f.cites(id))
     }
 
     pub fn finding(&self, id: &str) -> Option<&Finding> {
@@ -908,15 +932,18 @@ impl<'r> Lookup<'r> {
         by_requirement.get(requirement).map_or(&[], Vec::as_slice)
     }
 
-    /// As [`Record::findings_for`]: in record order.
+    /// As [`Record::findings_for`]: in record order, those also raised under it included.
     pub fn findings_for(&self, requirement: &str) -> &[&'r Finding] {
         let by_requirement = self.findings.get_or_init(|| {
             let mut by_requirement: HashMap<&str, Vec<&Finding>> = HashMap::new();
             for f in &self.record.findings {
-                by_requirement
-                    .entry(f.requirement.as_str())
-                    .or_default()
-                    .push(f);
+                for r in f.requirements() {
+                    let listed = by_requirement.entry(r).or_default();
+                    // A finding citing a requirement twice is listed once.
+                    if !listed.last().is_some_and(|last| std::ptr::eq(*last, f)) {
+                        listed.push(f);
+                    }
+                }
             }
             by_requirement
         });

@@ -129,6 +129,7 @@ impl RecordV1 {
                 justification: old.justification,
                 facets: old.facets,
                 notes: old.notes,
+                working_notes: String::new(),
                 interviewed: old.interviewed,
                 sampling: String::new(),
             };

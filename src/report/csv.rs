@@ -108,7 +108,8 @@ pub fn actions_csv(input: &Input) -> String {
         let row = move |action: [String; 5]| {
             let mut row = vec![
                 f.id.clone(),
-                f.requirement.clone(),
+                // Its own requirement first, then those it is also raised under.
+                f.requirements().collect::<Vec<_>>().join(";"),
                 f.class.key().to_string(),
                 f.text.clone(),
                 f.state().describe().to_string(),

@@ -87,6 +87,27 @@ fn req_link(id: &str) -> String {
     format!("[{id}](#{})", anchor_for_requirement(id))
 }
 
+/// The anchor of a finding's entry, under its own requirement: `finding-nc-2`.
+pub fn anchor_for_finding(id: &str) -> String {
+    format!("finding-{}", id.to_lowercase())
+}
+
+/// The requirements a finding cites, as links: its own, then those it is also raised under.
+fn requirement_links(f: &Finding) -> String {
+    f.requirements()
+        .map(req_link)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A finding id as a link to its entry (plain text if the record has no such finding).
+fn finding_link(r: &crate::record::Record, id: &str) -> String {
+    match r.finding(id) {
+        Some(f) => format!("[{}](#{})", inline(&f.id), anchor_for_finding(&f.id)),
+        None => inline(id),
+    }
+}
+
 /// A table row from cells already made safe.
 fn row(out: &mut String, cells: &[String]) {
     out.push('|');
@@ -1239,7 +1260,7 @@ fn actions(out: &mut String, c: &Ctx) {
             ncs.iter().map(|f| {
                 vec![
                     inline(&f.id),
-                    req_link(&f.requirement),
+                    requirement_links(f),
                     f.class.describe().into(),
                     f.state().describe().into(),
                     inline(&f.text),
@@ -1648,8 +1669,14 @@ fn requirement_section(out: &mut String, c: &Ctx, req: &Requirement) {
             .iter()
             .filter(|f| f.class == class)
         {
+            // Its entry under its own requirement is the one "See" links lead to.
+            let anchor = if f.requirement == req.id {
+                format!("<a id=\"{}\"></a>", anchor_for_finding(&f.id))
+            } else {
+                String::new()
+            };
             let mut line = format!(
-                "- **{} ({}{}):** {}",
+                "- **{} ({}{}):** {anchor}{}",
                 inline(&f.id),
                 class.describe(),
                 if class.is_nonconformity() {
@@ -1659,6 +1686,18 @@ fn requirement_section(out: &mut String, c: &Ctx, req: &Requirement) {
                 },
                 inline(&f.text)
             );
+            let elsewhere: Vec<String> = f
+                .requirements()
+                .filter(|other| *other != req.id)
+                .map(req_link)
+                .collect();
+            if !elsewhere.is_empty() {
+                let _ = write!(line, " Also under: {}.", elsewhere.join(", "));
+            }
+            if !f.see.is_empty() {
+                let see: Vec<String> = f.see.iter().map(|s| finding_link(r, s)).collect();
+                let _ = write!(line, " See: {}.", see.join(", "));
+            }
             if !f.evidence.is_empty() {
                 let cited: Vec<String> = f
                     .evidence

@@ -61,14 +61,19 @@ pub fn render(input: &Input, format: Format) -> String {
     }
 }
 
-/// The record's findings, requirement by requirement in questionnaire order.
+/// The record's findings, requirement by requirement in questionnaire order, each once,
+/// under its own requirement (not under those it is also raised under).
 fn in_requirement_order<'a, 'r>(
     q: &'a Questionnaire,
     lookup: &'a Lookup<'r>,
 ) -> impl Iterator<Item = &'r Finding> + 'a {
-    q.requirements
-        .iter()
-        .flat_map(move |req| lookup.findings_for(&req.id).iter().copied())
+    q.requirements.iter().flat_map(move |req| {
+        lookup
+            .findings_for(&req.id)
+            .iter()
+            .copied()
+            .filter(move |f| f.requirement == req.id)
+    })
 }
 
 /// Where one requirement of an audit stands: its conformity, beside the informative rating.

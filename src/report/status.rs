@@ -45,12 +45,15 @@ pub fn status_text(opened: &Opened) -> String {
     );
     let _ = writeln!(out, "{TABLE_HEADING}");
     for p in &eval.processes {
+        // One raised under two requirements of the process counts once.
+        let mut counted = std::collections::HashSet::new();
         let open_ncs = q
             .requirements
             .iter()
             .filter(|r| r.process == p.process.id)
             .flat_map(|r| lookup.findings_for(&r.id).iter())
             .filter(|f| f.class.is_nonconformity() && f.is_open())
+            .filter(|f| counted.insert(f.id.as_str()))
             .count();
         let _ = writeln!(out, "{}", neutralize_line(&table_row(p, open_ncs)));
     }

@@ -41,6 +41,8 @@ pub enum Action {
     AcceptSuggestion,
     ToggleFacet(usize),
     EditNotes,
+    /// The working notes of the requirement on screen: never in any report.
+    EditWorkingNotes,
     AddFinding,
     AddAction,
     AddInterviewee,

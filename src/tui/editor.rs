@@ -27,6 +27,10 @@ pub enum Name {
     Correction,
     RootCause,
     Evidence,
+    /// The other requirements a finding is raised under.
+    AlsoUnder,
+    /// The other findings a finding points at.
+    See,
     Met,
     Note,
     Id,
@@ -126,6 +130,8 @@ impl Field {
 pub enum Purpose {
     /// Notes of a requirement, applied as they are typed.
     Notes(String),
+    /// Working notes of a requirement (never in any report), applied as they are typed.
+    WorkingNotes(String),
     Justification(String),
     /// A new finding about a requirement.
     Finding(String),
@@ -183,14 +189,14 @@ pub fn shown_line(line: &str) -> String {
 impl Purpose {
     /// Notes: applied as they are typed, so the form is never submitted nor kept as a draft.
     pub fn is_live(&self) -> bool {
-        matches!(self, Purpose::Notes(_))
+        matches!(self, Purpose::Notes(_) | Purpose::WorkingNotes(_))
     }
 
     /// How a draft of this form is named in the drafts file: (form, what it is about). Notes
     /// are saved as they are typed and a jump holds nothing, so they have no drafts.
     pub fn draft_key(&self) -> Option<(&'static str, String)> {
         Some(match self {
-            Purpose::Notes(_) | Purpose::JumpTo => return None,
+            Purpose::Notes(_) | Purpose::WorkingNotes(_) | Purpose::JumpTo => return None,
             Purpose::Justification(id) => ("justification", id.clone()),
             Purpose::Finding(id) => ("finding", id.clone()),
             Purpose::Action(id) => ("action", id.clone()),
@@ -230,6 +236,7 @@ impl Purpose {
     pub fn describe(&self) -> &'static str {
         match self {
             Purpose::Notes(_) => "notes",
+            Purpose::WorkingNotes(_) => "working notes",
             Purpose::Justification(_) => "justification",
             Purpose::Finding(_) | Purpose::EditFinding(_) => "finding",
             Purpose::Action(_) | Purpose::EditAction(_) => "action",

@@ -156,6 +156,7 @@ pub static BINDINGS: &[Binding] = &[
     b(C::Question, &[Char('j')], Act(Action::JumpTo), "jump to a requirement by id", None),
     b(C::Question, &[Char('o')], Act(Action::ToggleOnlyOpen), "show only requirements not yet rated", None),
     b(C::Question, &[Char('t')], Act(Action::EditNotes), "edit the notes (Esc when done)", Some((5, "notes"))),
+    b(C::Question, &[Char('k')], Act(Action::EditWorkingNotes), "edit the working notes (never in the report)", None),
     b(C::Question, &[Char('m')], Act(Action::AddFinding), "add a finding", Some((6, "finding"))),
     b(C::Question, &[Char('a')], Act(Action::AddAction), "add an action to one of its findings", Some((91, "action"))),
     b(C::Question, &[Char('w')], Act(Action::AddInterviewee), "who was interviewed (Tab completes a name)", None),

@@ -15,7 +15,7 @@ use crate::record::store::{self, Opened, SaveError};
 use crate::record::{Record, edit, lock, lock::Lock};
 use crate::text::{display_path, neutralize};
 
-const PROMPT_HELP: &str = "Type n, p, l or f to rate, na for not applicable, ? for guidance, note to add a note, Enter to go on, q to stop.";
+const PROMPT_HELP: &str = "Type n, p, l or f to rate, na for not applicable, ? for guidance, note to add a note, wnote to add a working note (never in the report), Enter to go on, q to stop.";
 
 /// The longest line read: whatever comes through the pipe (`cat /dev/zero`), memory stays
 /// bounded. Nothing typed by hand comes near it.
@@ -139,8 +139,17 @@ pub fn run(
                         }
                     }
                 }
-                "note" => {
-                    write!(out, "Note for {} (one line): ", req.id)?;
+                "note" | "wnote" => {
+                    let working = command == "wnote";
+                    if working {
+                        write!(
+                            out,
+                            "Working note for {} (one line, never in the report): ",
+                            req.id
+                        )?;
+                    } else {
+                        write!(out, "Note for {} (one line): ", req.id)?;
+                    }
                     out.flush()?;
                     match read_line(input)? {
                         Input::TooLong => say(out, &format!("{TOO_LONG} Nothing changed."))?,
@@ -150,12 +159,18 @@ pub fn run(
                                 continue;
                             };
                             let before = opened.record.clone();
-                            if let Err(e) = edit::append_note(&mut opened.record, &req.id, &note) {
+                            let added = if working {
+                                edit::append_working_note(&mut opened.record, &req.id, &note)
+                            } else {
+                                edit::append_note(&mut opened.record, &req.id, &note)
+                            };
+                            if let Err(e) = added {
                                 say(out, &format!("{}: {e}; nothing changed.", req.id))?;
                                 continue;
                             }
                             if saved(out, opened, lock, before, &mut moved)? {
-                                say(out, &format!("Note added to {}.", req.id))?;
+                                let what = if working { "Working note" } else { "Note" };
+                                say(out, &format!("{what} added to {}.", req.id))?;
                             }
                         }
                         _ => say(out, "No note given; nothing changed.")?,
@@ -350,6 +365,15 @@ fn show(
     say(out, &format!("Now: {now}."))?;
     if let Some(a) = answer.filter(|a| !a.notes.trim().is_empty()) {
         say(out, &format!("Notes: {}", a.notes.trim()))?;
+    }
+    if let Some(a) = answer.filter(|a| !a.working_notes.trim().is_empty()) {
+        say(
+            out,
+            &format!(
+                "Working notes (never in the report): {}",
+                a.working_notes.trim()
+            ),
+        )?;
     }
     let findings: Vec<String> = opened
         .record

@@ -48,6 +48,9 @@ pub(super) fn answer(args: AnswerArgs) -> Result<ExitCode> {
     if let Some(n) = &args.append_note {
         edit::append_note(record, &id, n).map_err(refused)?;
     }
+    if let Some(n) = &args.working_note {
+        edit::append_working_note(record, &id, n).map_err(refused)?;
+    }
     for f in &args.facets {
         edit::set_facet(record, &req, f, true).map_err(refused)?;
     }

@@ -11,6 +11,8 @@ pub(super) fn finding(cmd: FindingCommand) -> Result<ExitCode> {
             text,
             evidence,
             interviewed,
+            also,
+            see,
         } => {
             let (mut opened, mut lock) = edit(&file)?;
             let new = edit::NewFinding {
@@ -19,6 +21,8 @@ pub(super) fn finding(cmd: FindingCommand) -> Result<ExitCode> {
                 text,
                 evidence,
                 interviewed,
+                also,
+                see,
             };
             let q = &opened.questionnaire.questionnaire;
             let id = edit::add_finding(&mut opened.record, q, new).map_err(refused)?;
@@ -38,7 +42,7 @@ pub(super) fn finding(cmd: FindingCommand) -> Result<ExitCode> {
                     "{}",
                     tab_line(&[
                         &f.id,
-                        &f.requirement,
+                        &f.requirements().collect::<Vec<_>>().join(","),
                         f.class.key(),
                         f.state().describe(),
                         &f.text
@@ -56,6 +60,10 @@ pub(super) fn finding(cmd: FindingCommand) -> Result<ExitCode> {
             interviewed,
             correction,
             root_cause,
+            also,
+            no_also,
+            see,
+            no_see,
         } => {
             let (mut opened, mut lock) = edit(&file)?;
             let change = edit::FindingChange {
@@ -66,8 +74,11 @@ pub(super) fn finding(cmd: FindingCommand) -> Result<ExitCode> {
                 interviewed,
                 correction,
                 root_cause,
+                also: if no_also { Some(Vec::new()) } else { also },
+                see: if no_see { Some(Vec::new()) } else { see },
             };
-            let now = edit::edit_finding(&mut opened.record, &id, change).map_err(refused)?;
+            let q = &opened.questionnaire.questionnaire;
+            let now = edit::edit_finding(&mut opened.record, q, &id, change).map_err(refused)?;
             save(&mut opened, &mut lock)?;
             if now.eq_ignore_ascii_case(&id) {
                 say!("{now}");

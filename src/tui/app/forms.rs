@@ -67,6 +67,11 @@ impl App {
         if !draft.was.is_empty() && editor.opened_with() != draft.was.as_slice() {
             return false;
         }
+        // A draft of a form of another shape (written by a version with other fields) would
+        // put its values into the wrong fields.
+        if draft.values.len() != editor.fields.len() {
+            return false;
+        }
         for (field, value) in editor.fields.iter_mut().zip(&draft.values) {
             if !field.set_value(value) {
                 return false;
@@ -152,10 +157,14 @@ impl App {
     }
 
     pub(super) fn sync_notes(&mut self, editor: &Editor) {
-        let Purpose::Notes(id) = &editor.purpose else {
-            return;
+        let record = &mut self.opened.record;
+        let set = match &editor.purpose {
+            Purpose::Notes(id) => edit::set_notes(record, id, &editor.get(Name::Text)),
+            Purpose::WorkingNotes(id) => {
+                edit::set_working_notes(record, id, &editor.get(Name::Text))
+            }
+            _ => return,
         };
-        let set = edit::set_notes(&mut self.opened.record, id, &editor.get(Name::Text));
         self.edited(set);
     }
 
@@ -294,6 +303,7 @@ trait Form {
 fn form_of(purpose: &Purpose) -> Box<dyn Form + '_> {
     match purpose {
         Purpose::Notes(id) => Box::new(Notes(id)),
+        Purpose::WorkingNotes(id) => Box::new(WorkingNotes(id)),
         Purpose::Justification(id) => Box::new(Justification(id)),
         Purpose::Finding(id) => Box::new(NewFinding(id)),
         Purpose::Action(id) => Box::new(NewAction(id)),
@@ -341,6 +351,32 @@ impl Form for Notes<'_> {
     fn show(&self, _: &mut App) {}
 }
 
+/// A requirement's working notes, applied as they are typed ([`App::sync_notes`]): the
+/// assessor's own, never in any report.
+struct WorkingNotes<'p>(&'p str);
+
+/// The working notes editor's title: it says where they never go.
+pub const WORKING_NOTES_TITLE: &str = "Working notes (never in the report)";
+
+impl Form for WorkingNotes<'_> {
+    fn open(&self, app: &App, purpose: Purpose) -> Option<Editor> {
+        let id = self.0;
+        requirement_known(app, id).then_some(())?;
+        Some(Editor::new(
+            &format!("{id} {WORKING_NOTES_TITLE}"),
+            purpose,
+            vec![Field::multiline(
+                "Working notes",
+                &answer(app, id).working_notes,
+            )],
+        ))
+    }
+    fn submit(&self, _: &mut App, _: &Editor) -> Result<bool, String> {
+        Ok(true)
+    }
+    fn show(&self, _: &mut App) {}
+}
+
 /// Why a requirement is not applicable: rates it N/A.
 struct Justification<'p>(&'p str);
 
@@ -374,6 +410,13 @@ impl Form for Justification<'_> {
     }
 }
 
+/// The finding forms' fields for the other requirements it is raised under and the other
+/// findings it points at, after its class.
+const ALSO_UNDER: &str = "Also under (requirements, comma-separated)";
+const SEE: &str = "See (findings, comma-separated)";
+/// Where the finding's text is in both finding forms: the form opens there.
+const FINDING_TEXT_FIELD: usize = 3;
+
 /// A new finding about a requirement.
 struct NewFinding<'p>(&'p str);
 
@@ -382,20 +425,27 @@ impl Form for NewFinding<'_> {
         let id = self.0;
         requirement_known(app, id).then_some(())?;
         let classes: Vec<&str> = FINDING_CLASSES.iter().map(|c| c.key()).collect();
-        Some(Editor::new(
+        let mut e = Editor::new(
             &format!("{id} new finding"),
             purpose,
             vec![
                 Field::choice("Class (←→)", &classes, 1).named(Name::Class),
+                Field::line(ALSO_UNDER, "").named(Name::AlsoUnder),
+                Field::line(SEE, "").named(Name::See),
                 Field::long_line("Finding", ""),
             ],
-        ))
+        );
+        // It opens on the text, the last field: Enter records it.
+        e.focus = FINDING_TEXT_FIELD;
+        Some(e)
     }
     fn submit(&self, app: &mut App, e: &Editor) -> Result<bool, String> {
         let new = edit::NewFinding {
             requirement: self.0.to_owned(),
             class: class_of(e),
             text: e.get(Name::Text),
+            also: id_list(&e.get(Name::AlsoUnder)),
+            see: id_list(&e.get(Name::See)),
             ..Default::default()
         };
         let q = &app.opened.questionnaire.questionnaire;
@@ -467,11 +517,13 @@ impl Form for EditFinding<'_> {
             field.rows = rows;
             field
         };
-        Some(Editor::new(
+        let mut e = Editor::new(
             &format!("{} · {}", f.id, f.requirement),
             purpose,
             vec![
                 Field::choice("Class (←→)", &classes, class).named(Name::Class),
+                Field::line(ALSO_UNDER, &f.also.join(", ")).named(Name::AlsoUnder),
+                Field::line(SEE, &f.see.join(", ")).named(Name::See),
                 Field::long_line("Finding", &f.text),
                 rows(Field::long_line("Correction", &f.correction), 2).named(Name::Correction),
                 rows(Field::long_line("Root cause", &f.root_cause), 2).named(Name::RootCause),
@@ -481,7 +533,9 @@ impl Form for EditFinding<'_> {
                 )
                 .named(Name::Evidence),
             ],
-        ))
+        );
+        e.focus = FINDING_TEXT_FIELD;
+        Some(e)
     }
     fn submit(&self, app: &mut App, e: &Editor) -> Result<bool, String> {
         let fid = self.0;
@@ -498,9 +552,12 @@ impl Form for EditFinding<'_> {
             evidence: typed,
             correction: Some(e.get(Name::Correction)),
             root_cause: Some(e.get(Name::RootCause)),
-            ..Default::default()
+            also: Some(id_list(&e.get(Name::AlsoUnder))),
+            see: Some(id_list(&e.get(Name::See))),
+            interviewed: Vec::new(),
         };
-        let now = edit::edit_finding(record, fid, change).map_err(|e| refusal(&e))?;
+        let q = &app.opened.questionnaire.questionnaire;
+        let now = edit::edit_finding(record, q, fid, change).map_err(|e| refusal(&e))?;
         app.message = Some(if now == fid {
             format!("{now} changed")
         } else {

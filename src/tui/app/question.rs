@@ -101,6 +101,7 @@ impl App {
                 }
             }
             Action::EditNotes => self.open_form(Purpose::Notes(id)),
+            Action::EditWorkingNotes => self.open_form(Purpose::WorkingNotes(id)),
             Action::Paste(text) => {
                 // Pasting outside an editor goes to the notes (unless they cannot be edited).
                 self.update_question(Action::EditNotes);

@@ -9,6 +9,7 @@ use super::{editing_notes, safe, truncate, wrap_spans};
 use crate::rating::{Judgement, Rating};
 use crate::record::{Answer, FindingClass};
 use crate::tui::app::{App, Focus, Overlay, suggestion};
+use crate::tui::editor::Purpose;
 
 /// Width of the side list; shown only when the terminal is wide enough for both.
 const SIDE: u16 = 17;
@@ -219,8 +220,15 @@ fn requirement(app: &App, area: Rect, buf: &mut Buffer, cursor: &mut Option<Posi
                 } else {
                     String::new()
                 };
+                // Raised under others too: said, so that one cause is not taken for two.
+                let elsewhere: Vec<&str> = f.requirements().filter(|r| *r != req.id).collect();
+                let also = if elsewhere.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (also {})", safe(&elsewhere.join(", ")))
+                };
                 format!(
-                    "{} {}{state}: {}",
+                    "{} {}{state}{also}: {}",
                     safe(&f.id),
                     f.class.describe(),
                     safe(&f.text)
@@ -298,7 +306,39 @@ fn requirement(app: &App, area: Rect, buf: &mut Buffer, cursor: &mut Option<Posi
         ));
     }
     Paragraph::new(top).render(upper, buf);
-    notes_box(app, a, notes, buf, cursor);
+    // Working notes, when there are some or they are being typed, have a box of their own
+    // below the notes, marked as never going into the report.
+    let working = editing(app, Which::Working) || !a.working_notes.is_empty();
+    if working && notes.height >= 8 {
+        let [notes, private] =
+            Layout::vertical([Constraint::Fill(1), Constraint::Fill(1)]).areas(notes);
+        notes_box(app, a, Which::Report, notes, buf, cursor);
+        notes_box(app, a, Which::Working, private, buf, cursor);
+    } else if working && editing(app, Which::Working) {
+        notes_box(app, a, Which::Working, notes, buf, cursor);
+    } else {
+        notes_box(app, a, Which::Report, notes, buf, cursor);
+    }
+}
+
+/// Which of a requirement's notes a box shows.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Which {
+    /// The notes printed in the report.
+    Report,
+    /// The working notes, never in any report.
+    Working,
+}
+
+/// Whether those notes are being typed.
+fn editing(app: &App, which: Which) -> bool {
+    match &app.overlay {
+        Overlay::Editor(e) => match which {
+            Which::Report => matches!(e.purpose, Purpose::Notes(_)),
+            Which::Working => matches!(e.purpose, Purpose::WorkingNotes(_)),
+        },
+        _ => false,
+    }
 }
 
 fn list(
@@ -366,14 +406,26 @@ fn list(
     }
 }
 
-fn notes_box(app: &App, a: &Answer, area: Rect, buf: &mut Buffer, cursor: &mut Option<Position>) {
+fn notes_box(
+    app: &App,
+    a: &Answer,
+    which: Which,
+    area: Rect,
+    buf: &mut Buffer,
+    cursor: &mut Option<Position>,
+) {
     let t = app.theme;
-    let editing = editing_notes(app);
+    let editing = editing_notes(app) && editing(app, which);
+    let (text, more) = match which {
+        Which::Report => (&a.notes, "t shows all"),
+        Which::Working => (&a.working_notes, "k shows all"),
+    };
     let block = Block::bordered()
-        .title(if editing {
-            " Notes · Esc when done "
-        } else {
-            " Notes (t to edit) "
+        .title(match (which, editing) {
+            (Which::Report, true) => " Notes · Esc when done ",
+            (Which::Report, false) => " Notes (t to edit) ",
+            (Which::Working, true) => " Working notes, never in the report · Esc when done ",
+            (Which::Working, false) => " Working notes, never in the report (k to edit) ",
         })
         .border_style(if editing { t.focus_border() } else { t.dim() });
     let inner = block.inner(area);
@@ -381,7 +433,7 @@ fn notes_box(app: &App, a: &Answer, area: Rect, buf: &mut Buffer, cursor: &mut O
     match &app.overlay {
         Overlay::Editor(e) if editing => super::text_area(&e.fields[0].text, inner, buf, cursor),
         _ => {
-            let lines = wrap_spans(vec![Span::raw(safe(&a.notes))], inner.width, 0);
+            let lines = wrap_spans(vec![Span::raw(safe(text))], inner.width, 0);
             // The last row says how many more there are.
             let room = inner.height as usize;
             let hidden = if lines.len() > room && room > 0 {
@@ -391,7 +443,7 @@ fn notes_box(app: &App, a: &Answer, area: Rect, buf: &mut Buffer, cursor: &mut O
             };
             Paragraph::new(lines).render(inner, buf);
             if hidden > 0 {
-                super::screens::more_below(hidden, "t shows all", inner, buf, t);
+                super::screens::more_below(hidden, more, inner, buf, t);
             }
         }
     }
