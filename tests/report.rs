@@ -213,17 +213,17 @@ fn example_report_is_well_formed() {
         }
     }
     assert!(md.contains("> **DRAFT**"));
-    // The major was verified effective: it no longer blocks, the rating still does.
-    assert!(md.contains("- [7.2.g](#req-7-2-g): rated P; met means F.\n"));
-    assert!(md.contains("[7.3.f](#req-7-3-f): marked not applicable"));
-    assert!(
-        md.contains("| NC-2 | [7.2.g](#req-7-2-g) | major nonconformity | closed (verified) |")
-    );
-    assert!(md.contains("effective by Claire Martin on 2026-11-19"));
-    assert!(md.contains("| NC-4 | [7.5.d](#req-7-5-d) | minor nonconformity | not effective |"));
-    assert!(md.contains("- **NC-2 (major nonconformity, closed (verified)):**"));
-    assert!(md.contains("  - **A-2 (closed):** Make the risk management plan"));
-    assert!(md.contains("**Provisional (draft): The audit team does not recommend certification until the shortfalls below are resolved.**"));
+    // Every rating below met is settled by an open nonconformity of its weight: no warning,
+    // and the recommendation follows the one open major.
+    assert!(md.contains("- [7.2.g](#req-7-2-g): rated P; met means F; 1 open nonconformity.\n"));
+    assert!(!md.contains("Consistency warnings"));
+    assert!(md.contains("| NC-2 | [7.2.g](#req-7-2-g) | major nonconformity | open |"));
+    assert!(md.contains("| NC-4 | [7.5.d](#req-7-5-d) | minor nonconformity | open |"));
+    assert!(md.contains("- **NC-2 (major nonconformity, open):**"));
+    assert!(md.contains("  - **A-2 (open):** Make the risk management plan"));
+    assert!(md.contains("**Provisional (draft): The audit team does not recommend certification until the major nonconformities are closed and verified.**"));
+    // The team's own conclusions say the same.
+    assert!(md.contains("The audit team does not recommend certification until the major nonconformity NC-2"));
 }
 
 /// A record written by an earlier version (schema 1: findings and actions under each
@@ -626,7 +626,7 @@ fn csv_has_one_quoted_row_per_requirement() {
         .collect();
     let g = rows.iter().find(|r| &r[0] == "7.2.g").unwrap();
     assert_eq!(&g[2], "P");
-    assert_eq!(&g[3], "major NC (closed)");
+    assert_eq!(&g[3], "major NC");
     assert_eq!(&g[5], "NC-2 major");
     assert_eq!(&g[6], "RR");
     assert_eq!(
@@ -634,21 +634,44 @@ fn csv_has_one_quoted_row_per_requirement() {
         "ISO 9001:2015 5.1.2 b-c; ISO/IEC/IEEE 12207:2017 6.3.4.3 a"
     );
     let f = rows.iter().find(|r| &r[0] == "7.3.f").unwrap();
-    assert_eq!(&f[2], "N/A");
-    assert_eq!(&f[3], "to settle (not met, no NC)");
+    assert_eq!(&f[2], "F");
+    assert_eq!(&f[3], "conforming");
     let c = rows.iter().find(|r| &r[0] == "7.2.c").unwrap();
     assert_eq!(&c[3], "minor NC");
     assert_eq!(&rows[0][3], "conforming");
-    assert!(f[4].starts_with("Brightline runs one customer project at a time"));
+    assert!(f[8].starts_with("One customer project at a time"));
+}
+
+/// A copy of the example followed up after the audit: NC-2's actions done and verified
+/// effective by the lead auditor, NC-4's action done and found not effective.
+fn followed_up_example(dir: &Path) -> std::path::PathBuf {
+    let file = dir.join("followed.toml");
+    std::fs::copy(EXAMPLE, &file).unwrap();
+    for args in [
+        &["action", "close", "followed.toml", "A-2"][..],
+        &["action", "close", "followed.toml", "A-3"],
+        &["action", "close", "followed.toml", "A-5"],
+        &[
+            "finding", "verify", "followed.toml", "NC-2", "--by", "Claire Martin", "--date",
+            "2026-11-27", "--effective", "--note", "Plan v2 reviewed and in use",
+        ],
+        &[
+            "finding", "verify", "followed.toml", "NC-4", "--by", "Hugo Petit", "--date",
+            "2026-11-27", "--not-effective", "--note", "Minutes still not sent to support",
+        ],
+    ] {
+        let out = common::command(dir).args(args).output().unwrap();
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    file
 }
 
 #[test]
 fn the_actions_csv_has_a_row_per_finding_and_per_action() {
-    let opened = example();
-    let out = common::vse(
-        Path::new(env!("CARGO_MANIFEST_DIR")),
-        &["report", EXAMPLE, "--format", "actions"],
-    );
+    let tmp = tempfile::TempDir::new().unwrap();
+    let file = followed_up_example(tmp.path());
+    let opened = store::open(&file, &Access::Unrestricted, common::today()).unwrap();
+    let out = common::vse(tmp.path(), &["report", "followed.toml", "--format", "actions"]);
     assert!(out.status.success());
     let mut reader = csv::Reader::from_reader(&out.stdout[..]);
     let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
@@ -730,7 +753,7 @@ fn the_actions_csv_has_a_row_per_finding_and_per_action() {
         .flat_map(|f| std::iter::once(f.id.clone()).chain(f.actions.iter().map(|a| a.id.clone())))
         .collect();
     assert_eq!(order, expected);
-    // The example has a verification of each kind.
+    // The copy has a verification of each kind.
     for kind in ["effective by ", "not effective by "] {
         assert!(rows.iter().any(|row| row[10].starts_with(kind)), "{kind}");
     }
@@ -805,10 +828,10 @@ fn report_of_a_signed_off_record() {
         "| Status | final |",
         "| Signed off | by Claire Martin on 2026-11-20 |",
         "| Audit stage | stage 2 |",
-        "| Certification body | Certa SA |",
-        "| Report reference | CB-2026-017 |",
-        "| Remote method | Video call, documents shared on screen |",
-        "| Diverging opinions | none |",
+        "| Certification body | Alpine Certification Services |",
+        "| Report reference | ACS-29110-2026-0147 |",
+        "| Remote method | Video call with screen sharing: the risk register, the wiki and the backup console were shown live",
+        "| Diverging opinions | None: Brightline accepted every finding at the closing meeting on 2026-11-17. |",
         "| Objectives met | yes, the audit team confirms it |",
         "| Scope appropriate | yes, the audit team confirms it |",
     ] {
@@ -849,14 +872,14 @@ fn the_html_grid_shows_every_requirement_and_open_nonconformities() {
         "the compact grid is replaced"
     );
     assert_eq!(html.matches("<svg").count(), 1);
-    // 7.2.c: minor NC-1 open; 7.2.g: major NC-2 verified closed; 7.5.d: NC-4 not effective.
+    // 7.2.c: minor NC-1 open; 7.2.g: major NC-2 open; 7.5.d: minor NC-4 open.
     assert!(
         grid.contains("<title>7.2.c L, open minor nonconformity</title>"),
         "{grid}"
     );
     assert!(grid.contains(">c L+</text>"));
-    assert!(grid.contains("<title>7.2.g P</title>"));
-    assert!(grid.contains(">g P</text>"));
+    assert!(grid.contains("<title>7.2.g P, open major nonconformity</title>"));
+    assert!(grid.contains(">g P!</text>"));
     assert!(grid.contains("<title>7.5.d L, open minor nonconformity</title>"));
     assert!(!grid.contains("<script") && !grid.contains("href"));
 }
@@ -890,12 +913,12 @@ fn the_verdict_comes_first() {
         "| Kind | third-party audit |",
         "| Status | **DRAFT** (not signed off; may still change) |",
         "| Recommendation | **Provisional (draft): The audit team does not recommend certification",
-        "| Nonconformities | major: 0 open, 1 closed; minor: 3 open, 0 closed |",
-        "| Requirements (25) | 17 conforming; 3 minor NC; 1 major NC (closed); 4 to settle (not met, no NC) |",
+        "| Nonconformities | major: 1 open, 0 closed; minor: 6 open, 0 closed |",
+        "| Requirements (25) | 18 conforming; 6 minor NC; 1 major NC |",
         "| Signed off | not yet: this is a draft |",
         // The compact grid: a letter per column, the rating and open nonconformities marked.
         "| Process | a | b | c | d | e | f | g |",
-        "| OM | F | F | L+ | F | F | L | P |",
+        "| OM | F | F | L+ | F | F | L+ | P! |",
         "| PPM | F | F | F | L+ | F |   |   |",
     ] {
         assert!(verdict.contains(row), "{row}\n{verdict}");
@@ -935,8 +958,8 @@ fn an_audit_states_conformity_beside_each_rating() {
     for (id, conformity) in [
         ("7.2.a", "conforming"),
         ("7.2.c", "minor NC"),
-        ("7.2.g", "major NC (closed)"),
-        ("7.3.f", "to settle (not met, no NC)"),
+        ("7.2.g", "major NC"),
+        ("7.3.f", "conforming"),
     ] {
         let s = section(&md, &format!("#### {id} "));
         assert!(
@@ -956,7 +979,7 @@ fn an_audit_states_conformity_beside_each_rating() {
     assert!(requirements.contains(&vec![
         "7.2.g".to_string(),
         "P".into(),
-        "major NC (closed)".into(),
+        "major NC".into(),
         "NC-2".into()
     ]));
 }
@@ -1011,6 +1034,12 @@ fn a_self_assessment_reads_as_a_gap_analysis() {
     let opened = example();
     let mut r = opened.record.clone();
     r.assessment.kind = vse_assess::record::Kind::SelfAssessment;
+    // The record's own words are the audit team's: a VSE writes its own.
+    r.assessment.conclusions = "Risk management and following up reviews are our gaps.".into();
+    r.assessment.remote_method.clear();
+    for f in &mut r.findings {
+        f.text = f.text.replace("the audit team", "we");
+    }
     let md = render(&opened, &r, Format::Markdown);
     assert!(
         md.starts_with("# Self-assessment (gap analysis): Brightline Software Ltd. (DRAFT)\n"),
@@ -1027,7 +1056,7 @@ fn a_self_assessment_reads_as_a_gap_analysis() {
     let gap = &gap[..gap.find("\n\n**").unwrap_or(gap.len())];
     assert!(gap.contains(&g.statement), "{gap}");
     assert!(
-        gap.contains("- **Why it is a gap:** rated P; met means F."),
+        gap.contains("- **Why it is a gap:** rated P; met means F; 1 open nonconformity."),
         "{gap}"
     );
     assert!(
@@ -1084,9 +1113,9 @@ fn status_counts_what_is_to_do_and_open_nonconformities() {
     let heading = out.lines().find(|l| l.starts_with("Process")).unwrap();
     assert!(heading.ends_with("N/A To do Open NCs Weakest"), "{heading}");
     let om = out.lines().find(|l| l.starts_with("OM ")).unwrap();
-    // OM: all 7 assessed (none to do), NC-1 open (minor), NC-2 closed; weakest P.
+    // OM: all 7 assessed (none to do); NC-1 and NC-5 (minor) and NC-2 (major) open; weakest P.
     let last: Vec<&str> = om.split_whitespace().rev().take(3).collect();
-    assert_eq!(last, ["P", "1", "0"], "{om}");
+    assert_eq!(last, ["P", "3", "0"], "{om}");
 }
 
 /// A draft audit states every detail a certification body needs, "not stated" where it is
