@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use crate::questionnaire::{Process, Questionnaire, Requirement};
 use crate::rating::{Judgement, Rating};
-use crate::record::{FindingClass, Kind, Lookup};
+use crate::record::{Finding, FindingClass, Kind, Lookup};
 
 /// How many requirements of a process stand at each judgement.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -43,15 +43,19 @@ impl Counts {
 /// requirement sets the process's achievement, and only once every requirement is assessed.
 pub const ROLL_UP_RULE: &str = "A process's achievement is the lowest rating among its applicable requirements (N/A ones left out), given once all of them are assessed.";
 
-/// Heading of [`ProcessSummary::row`], for plain-text tables.
+/// Heading of [`ProcessSummary::row`], for plain-text tables: requirements still to assess
+/// ("To do") and open nonconformities are counted apart; "Weakest" is the lowest rating,
+/// once all are assessed.
 pub const ROW_HEADING: &str =
-    "Process                          Done   N  P  L  F N/A Open Achieved";
+    "Process                          Done   N  P  L  F N/A To do Open NCs Weakest";
 
 #[derive(Debug, Clone)]
 pub struct ProcessSummary<'q> {
     pub process: &'q Process,
     pub in_scope: bool,
     pub counts: Counts,
+    /// Nonconformities of the process not yet verified closed, each once.
+    pub open_nonconformities: usize,
     /// `None` while a requirement is unassessed, or when all are N/A.
     pub achievement: Option<Rating>,
 }
@@ -66,12 +70,13 @@ impl ProcessSummary<'_> {
         }
     }
 
-    /// One plain-text line: id, name, assessed/total, counts per rating, achievement.
+    /// One plain-text line under [`ROW_HEADING`]: id, name, assessed/total, counts per
+    /// rating, to do, open nonconformities, the weakest rating.
     pub fn row(&self) -> String {
         let c = self.counts;
         let name: String = self.process.name.chars().take(28).collect();
         format!(
-            "{:<4}{:<29}{:>2}/{:<2} {:>2} {:>2} {:>2} {:>2} {:>3} {:>4} {}{}",
+            "{:<4}{:<29}{:>2}/{:<2} {:>2} {:>2} {:>2} {:>2} {:>3} {:>5} {:>8} {}{}",
             self.process.id,
             name,
             c.assessed(),
@@ -82,6 +87,7 @@ impl ProcessSummary<'_> {
             c.f,
             c.na,
             c.not_assessed,
+            self.open_nonconformities,
             self.achievement.map_or("–".to_string(), |r| r.to_string()),
             if self.in_scope { "" } else { " (out of scope)" }
         )
@@ -95,8 +101,11 @@ pub enum Blocker {
     NotAssessed,
     NotApplicable,
     RatedBelow(Rating),
-    /// Nonconformities of any class not yet verified closed.
-    OpenNonconformities(usize),
+    /// Nonconformities not yet verified closed, major and minor: any class blocks.
+    OpenNonconformities {
+        major: usize,
+        minor: usize,
+    },
     /// Rated met with no evidence linked and no one interviewed: nothing shows it.
     NothingBehind,
 }
@@ -113,8 +122,14 @@ impl Blocker {
             Blocker::RatedBelow(r) => {
                 format!("rated {r}; met means {}", met.join(" or "))
             }
-            Blocker::OpenNonconformities(n) => {
-                format!("{n} open nonconformit{}", if *n == 1 { "y" } else { "ies" })
+            Blocker::OpenNonconformities { major, minor } => {
+                let n = major + minor;
+                let classes = match (major, minor) {
+                    (_, 0) => format!("{major} open major"),
+                    (0, _) => format!("{minor} open minor"),
+                    _ => format!("{major} open major and {minor} minor"),
+                };
+                format!("{classes} nonconformit{}", if n == 1 { "y" } else { "ies" })
             }
             Blocker::NothingBehind => "no evidence linked and no one interviewed".into(),
         }
@@ -204,9 +219,18 @@ pub fn evaluate<'q>(q: &'q Questionnaire, lookup: &Lookup) -> Evaluation<'q> {
             let in_scope = record.assessment.scope.processes.contains(&process.id);
             let mut counts = Counts::default();
             let mut lowest: Option<Rating> = None;
+            // One raised under two requirements of the process counts once.
+            let mut open_ncs = std::collections::HashSet::new();
             for &req in by_process.get(process.id.as_str()).into_iter().flatten() {
                 let judgement = record.answer(&req.id).and_then(|a| a.rating);
                 counts.add(judgement);
+                open_ncs.extend(
+                    lookup
+                        .findings_for(&req.id)
+                        .iter()
+                        .filter(|f| f.class.is_nonconformity() && f.is_open())
+                        .map(|f| f.id.as_str()),
+                );
                 if let Some(r) = judgement.and_then(Judgement::rating) {
                     lowest = Some(lowest.map_or(r, |l| l.min(r)));
                 }
@@ -230,13 +254,16 @@ pub fn evaluate<'q>(q: &'q Questionnaire, lookup: &Lookup) -> Evaluation<'q> {
                     }
                 }
                 // Any nonconformity still open stands in the way, whatever its class.
-                let open = lookup
-                    .findings_for(&req.id)
-                    .iter()
-                    .filter(|f| f.class.is_nonconformity() && f.is_open())
-                    .count();
-                if open > 0 {
-                    why.push(Blocker::OpenNonconformities(open));
+                let open = |class| {
+                    lookup
+                        .findings_for(&req.id)
+                        .iter()
+                        .filter(|f| f.class == class && f.is_open())
+                        .count()
+                };
+                let (major, minor) = (open(FindingClass::Major), open(FindingClass::Minor));
+                if major + minor > 0 {
+                    why.push(Blocker::OpenNonconformities { major, minor });
                 }
                 if !why.is_empty() {
                     blockers.push((req.id.as_str(), why));
@@ -246,6 +273,7 @@ pub fn evaluate<'q>(q: &'q Questionnaire, lookup: &Lookup) -> Evaluation<'q> {
                 process,
                 in_scope,
                 counts,
+                open_nonconformities: open_ncs.len(),
                 achievement: if counts.not_assessed == 0 {
                     lowest
                 } else {
@@ -510,76 +538,90 @@ pub fn conclude<'r>(q: &Questionnaire, lookup: &Lookup<'r>) -> Conclusion<'r> {
 /// stands, a self-assessment lists them as gaps.
 pub fn consistency_warnings<'q>(q: &'q Questionnaire, lookup: &Lookup) -> Vec<(&'q str, String)> {
     let record = lookup.record();
-    let kind = record.assessment.kind;
     q.requirements
         .iter()
         .filter_map(|req| {
-            let a = record.answer(&req.id)?;
-            let judgement = a.rating?;
-            let ncs: Vec<_> = lookup
+            let ncs: Vec<&Finding> = lookup
                 .findings_for(&req.id)
                 .iter()
                 .copied()
                 .filter(|f| f.class.is_nonconformity())
                 .collect();
-            let open = |class: FindingClass| ncs.iter().any(|f| f.class == class && f.is_open());
-            let any_open = ncs.iter().filter(|f| f.is_open()).count();
             let mut why = Vec::new();
-            let rated = match judgement.rating() {
-                Some(r) => format!("rated {r}"),
-                None => "marked N/A".to_string(),
-            };
-            match weight_needed(q, kind, judgement) {
-                Some(FindingClass::Major) if !open(FindingClass::Major) => why.push(if judgement == Judgement::NA {
-                    "marked N/A, but every requirement of the profile is mandatory: in an audit N/A is not met, and needs a major nonconformity or a rating".to_string()
-                } else if open(FindingClass::Minor) {
-                    format!("{rated} (not met) with only minor nonconformities open: raise one to major or change the rating")
-                } else if !ncs.is_empty() {
-                    format!("{rated} (not met) while its nonconformities are verified closed: revise the rating")
-                } else {
-                    format!("{rated} (not met) with no nonconformity: raise a major one or change the rating")
-                }),
-                Some(_) if any_open == 0 => why.push(if ncs.is_empty() {
-                    format!("{rated} (below met) with no nonconformity: raise a minor one or change the rating")
-                } else {
-                    format!("{rated} (below met) while its nonconformities are verified closed: revise the rating")
-                }),
-                Some(_) => {}
-                None => {
-                    if judgement.rating().is_some() {
-                        if any_open > 0 {
-                            why.push(format!(
-                                "{rated} (met) while {any_open} nonconformit{} stand(s) on it",
-                                if any_open == 1 { "y" } else { "ies" }
-                            ));
-                        }
-                        if nothing_behind(lookup, &req.id) {
-                            why.push(format!(
-                                "{rated} with no evidence linked and no one interviewed"
-                            ));
-                        }
-                    }
-                }
-            }
-            if let (Some(r), Some(s)) = (judgement.rating(), a.suggested(req, &q.scale)) {
-                let band = |x: Rating| Rating::ALL.iter().position(|&y| y == x).unwrap_or(0);
-                if band(r).abs_diff(band(s)) > 1 {
-                    let checked = req.facets.iter().filter(|f| a.has_facet(f)).count();
-                    why.push(format!(
-                        "rated {r} but {checked} of {} facets checked suggest {s}: check the facets or change the rating",
-                        req.facets.len()
-                    ));
-                }
+            if let Some(a) = record.answer(&req.id)
+                && let Some(judgement) = a.rating
+            {
+                why = rating_disagreements(q, lookup, req, a, judgement, &ncs);
             }
             for f in ncs.iter().filter(|f| f.requirement == req.id) {
                 if f.evidence.is_empty() && f.interviewed.is_empty() {
-                    why.push(format!(
-                        "{} cites no evidence and no one interviewed",
-                        f.id
-                    ));
+                    why.push(format!("{} cites no evidence and no one interviewed", f.id));
                 }
             }
             (!why.is_empty()).then(|| (req.id.as_str(), why.join("; ")))
         })
         .collect()
+}
+
+/// Where a rated requirement's rating disagrees with its nonconformities, its evidence or
+/// its checked facets (see [`consistency_warnings`]).
+fn rating_disagreements(
+    q: &Questionnaire,
+    lookup: &Lookup,
+    req: &Requirement,
+    a: &crate::record::Answer,
+    judgement: Judgement,
+    ncs: &[&Finding],
+) -> Vec<String> {
+    let kind = lookup.record().assessment.kind;
+    let open = |class: FindingClass| ncs.iter().any(|f| f.class == class && f.is_open());
+    let any_open = ncs.iter().filter(|f| f.is_open()).count();
+    let mut why = Vec::new();
+    let rated = match judgement.rating() {
+        Some(r) => format!("rated {r}"),
+        None => "marked N/A".to_string(),
+    };
+    match weight_needed(q, kind, judgement) {
+        Some(FindingClass::Major) if !open(FindingClass::Major) => why.push(if judgement == Judgement::NA {
+            "marked N/A, but every requirement of the profile is mandatory: in an audit N/A is not met, and needs a major nonconformity or a rating".to_string()
+        } else if open(FindingClass::Minor) {
+            format!("{rated} (not met) with only minor nonconformities open: raise one to major or change the rating")
+        } else if !ncs.is_empty() {
+            format!("{rated} (not met) while its nonconformities are verified closed: revise the rating")
+        } else {
+            format!("{rated} (not met) with no nonconformity: raise a major one or change the rating")
+        }),
+        Some(_) if any_open == 0 => why.push(if ncs.is_empty() {
+            format!("{rated} (below met) with no nonconformity: raise a minor one or change the rating")
+        } else {
+            format!("{rated} (below met) while its nonconformities are verified closed: revise the rating")
+        }),
+        Some(_) => {}
+        None => {
+            if judgement.rating().is_some() {
+                if any_open > 0 {
+                    why.push(format!(
+                        "{rated} (met) while {any_open} nonconformit{} stand(s) on it",
+                        if any_open == 1 { "y" } else { "ies" }
+                    ));
+                }
+                if nothing_behind(lookup, &req.id) {
+                    why.push(format!(
+                        "{rated} with no evidence linked and no one interviewed"
+                    ));
+                }
+            }
+        }
+    }
+    if let (Some(r), Some(s)) = (judgement.rating(), a.suggested(req, &q.scale)) {
+        let band = |x: Rating| Rating::ALL.iter().position(|&y| y == x).unwrap_or(0);
+        if band(r).abs_diff(band(s)) > 1 {
+            let checked = req.facets.iter().filter(|f| a.has_facet(f)).count();
+            why.push(format!(
+                "rated {r} but {checked} of {} facets checked suggest {s}: check the facets or change the rating",
+                req.facets.len()
+            ));
+        }
+    }
+    why
 }

@@ -180,6 +180,9 @@ fn sign_off_lists_every_reason_then_makes_the_record_final() {
         "clause 6 conditions not answered: 6.a, 6.b, 6.c",
         "no conclusions written",
         "`Somebody` is not in the assessment team (Claire Martin)",
+        // Every consistency warning stands in the way of an audit's sign-off.
+        "7.2.a: marked N/A, but every requirement of the profile is mandatory",
+        "NC-1 cites no evidence and no one interviewed",
     ] {
         assert!(err.contains(reason), "{reason}\n{err}");
     }
@@ -212,6 +215,25 @@ fn sign_off_lists_every_reason_then_makes_the_record_final() {
     let err = fails(dir, &["finalize", "e.toml", "--by", "Claire Martin"], 2);
     assert!(err.contains("no process is in scope"), "{err}");
     fs::write(dir.join("v.toml"), &example).unwrap();
+    for args in [
+        &["action", "close", "v.toml", "A-2"][..],
+        &["action", "close", "v.toml", "A-3"],
+        &[
+            "finding",
+            "verify",
+            "v.toml",
+            "NC-2",
+            "--by",
+            "Claire Martin",
+            "--date",
+            "2026-11-19",
+            "--effective",
+            "--note",
+            "Plan v2 in use",
+        ],
+    ] {
+        ok(dir, args);
+    }
     let err = fails(
         dir,
         &[
@@ -228,6 +250,53 @@ fn sign_off_lists_every_reason_then_makes_the_record_final() {
         err.contains("NC-2's verification is dated 2026-11-19, after the sign-off"),
         "{err}"
     );
+}
+
+/// The shipped example is an audit a lead auditor can sign as it stands: every detail
+/// stated, no consistency warning, nothing to add.
+#[test]
+fn the_shipped_example_signs_off_as_it_stands() {
+    let tmp = TempDir::new().unwrap();
+    let dir = tmp.path();
+    fs::copy(EXAMPLE, dir.join("a.toml")).unwrap();
+    let status = ok(dir, &["status", "a.toml"]);
+    assert!(!status.contains("Consistency warnings"), "{status}");
+    let out = common::vse(
+        dir,
+        &[
+            "finalize",
+            "a.toml",
+            "--by",
+            "Claire Martin",
+            "--date",
+            "2026-11-20",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.stderr.is_empty(),
+        "no warning: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The auditor is not the lead: refused.
+    fs::copy(EXAMPLE, dir.join("b.toml")).unwrap();
+    let err = fails(
+        dir,
+        &[
+            "finalize",
+            "b.toml",
+            "--by",
+            "Hugo Petit",
+            "--date",
+            "2026-11-20",
+        ],
+        2,
+    );
+    assert!(err.contains("Claire Martin"), "{err}");
 }
 
 /// Every command that changes a record refuses a final one, says why and how to reopen it,

@@ -215,7 +215,9 @@ fn example_report_is_well_formed() {
     assert!(md.contains("> **DRAFT**"));
     // Every rating below met is settled by an open nonconformity of its weight: no warning,
     // and the recommendation follows the one open major.
-    assert!(md.contains("- [7.2.g](#req-7-2-g): rated P; met means F; 1 open nonconformity.\n"));
+    assert!(
+        md.contains("- [7.2.g](#req-7-2-g): rated P; met means F; 1 open major nonconformity.\n")
+    );
     assert!(!md.contains("Consistency warnings"));
     assert!(md.contains("| NC-2 | [7.2.g](#req-7-2-g) | major nonconformity | open |"));
     assert!(md.contains("| NC-4 | [7.5.d](#req-7-5-d) | minor nonconformity | open |"));
@@ -223,7 +225,9 @@ fn example_report_is_well_formed() {
     assert!(md.contains("  - **A-2 (open):** Make the risk management plan"));
     assert!(md.contains("**Provisional (draft): The audit team does not recommend certification until the major nonconformities are closed and verified.**"));
     // The team's own conclusions say the same.
-    assert!(md.contains("The audit team does not recommend certification until the major nonconformity NC-2"));
+    assert!(md.contains(
+        "The audit team does not recommend certification until the major nonconformity NC-2"
+    ));
 }
 
 /// A record written by an earlier version (schema 1: findings and actions under each
@@ -652,16 +656,38 @@ fn followed_up_example(dir: &Path) -> std::path::PathBuf {
         &["action", "close", "followed.toml", "A-3"],
         &["action", "close", "followed.toml", "A-5"],
         &[
-            "finding", "verify", "followed.toml", "NC-2", "--by", "Claire Martin", "--date",
-            "2026-11-27", "--effective", "--note", "Plan v2 reviewed and in use",
+            "finding",
+            "verify",
+            "followed.toml",
+            "NC-2",
+            "--by",
+            "Claire Martin",
+            "--date",
+            "2026-11-27",
+            "--effective",
+            "--note",
+            "Plan v2 reviewed and in use",
         ],
         &[
-            "finding", "verify", "followed.toml", "NC-4", "--by", "Hugo Petit", "--date",
-            "2026-11-27", "--not-effective", "--note", "Minutes still not sent to support",
+            "finding",
+            "verify",
+            "followed.toml",
+            "NC-4",
+            "--by",
+            "Hugo Petit",
+            "--date",
+            "2026-11-27",
+            "--not-effective",
+            "--note",
+            "Minutes still not sent to support",
         ],
     ] {
         let out = common::command(dir).args(args).output().unwrap();
-        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
     file
 }
@@ -671,7 +697,10 @@ fn the_actions_csv_has_a_row_per_finding_and_per_action() {
     let tmp = tempfile::TempDir::new().unwrap();
     let file = followed_up_example(tmp.path());
     let opened = store::open(&file, &Access::Unrestricted, common::today()).unwrap();
-    let out = common::vse(tmp.path(), &["report", "followed.toml", "--format", "actions"]);
+    let out = common::vse(
+        tmp.path(),
+        &["report", "followed.toml", "--format", "actions"],
+    );
     assert!(out.status.success());
     let mut reader = csv::Reader::from_reader(&out.stdout[..]);
     let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
@@ -1056,7 +1085,7 @@ fn a_self_assessment_reads_as_a_gap_analysis() {
     let gap = &gap[..gap.find("\n\n**").unwrap_or(gap.len())];
     assert!(gap.contains(&g.statement), "{gap}");
     assert!(
-        gap.contains("- **Why it is a gap:** rated P; met means F; 1 open nonconformity."),
+        gap.contains("- **Why it is a gap:** rated P; met means F; 1 open major nonconformity."),
         "{gap}"
     );
     assert!(

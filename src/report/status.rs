@@ -43,19 +43,9 @@ pub fn status_text(opened: &Opened) -> String {
         eval.assessed(),
         eval.total()
     );
-    let _ = writeln!(out, "{TABLE_HEADING}");
+    let _ = writeln!(out, "{}", conformance::ROW_HEADING);
     for p in &eval.processes {
-        // One raised under two requirements of the process counts once.
-        let mut counted = std::collections::HashSet::new();
-        let open_ncs = q
-            .requirements
-            .iter()
-            .filter(|r| r.process == p.process.id)
-            .flat_map(|r| lookup.findings_for(&r.id).iter())
-            .filter(|f| f.class.is_nonconformity() && f.is_open())
-            .filter(|f| counted.insert(f.id.as_str()))
-            .count();
-        let _ = writeln!(out, "{}", neutralize_line(&table_row(p, open_ncs)));
+        let _ = writeln!(out, "{}", neutralize_line(&p.row()));
     }
     let open: Vec<&str> = q
         .requirements
@@ -99,7 +89,15 @@ pub fn status_text(opened: &Opened) -> String {
     }
     let warnings = conformance::consistency_warnings(q, &lookup);
     if !warnings.is_empty() {
-        let _ = writeln!(out, "Consistency warnings (not blocking):");
+        let _ = writeln!(
+            out,
+            "{}",
+            if meta.kind == crate::record::Kind::Audit {
+                "Consistency warnings (no recommendation and no sign-off while any stands):"
+            } else {
+                "Consistency warnings (gaps; a self-assessment may be signed off with them):"
+            }
+        );
         for (id, why) in warnings {
             let _ = writeln!(out, "  {id}: {why}");
         }
@@ -120,30 +118,4 @@ pub fn status_text(opened: &Opened) -> String {
     }
     // Process names, ids and condition ids come from the questionnaire.
     neutralize(&out)
-}
-
-/// The columns of `status`'s table: requirements still to assess ("To do") and open
-/// nonconformities are counted apart; "Weakest" is the lowest rating, once all are assessed.
-const TABLE_HEADING: &str =
-    "Process                          Done   N  P  L  F N/A To do Open NCs Weakest";
-
-fn table_row(p: &conformance::ProcessSummary, open_ncs: usize) -> String {
-    let c = p.counts;
-    let name: String = p.process.name.chars().take(28).collect();
-    format!(
-        "{:<4}{:<29}{:>2}/{:<2} {:>2} {:>2} {:>2} {:>2} {:>3} {:>5} {:>8} {}{}",
-        p.process.id,
-        name,
-        c.assessed(),
-        c.total(),
-        c.n,
-        c.p,
-        c.l,
-        c.f,
-        c.na,
-        c.not_assessed,
-        open_ncs,
-        p.achievement.map_or("–".to_string(), |r| r.to_string()),
-        if p.in_scope { "" } else { " (out of scope)" }
-    )
 }

@@ -311,7 +311,11 @@ pub fn summary(app: &App, area: Rect, buf: &mut Buffer) {
     for (i, (id, why)) in summary.rows.iter().enumerate() {
         if i == summary.blockers {
             lines.push(Line::styled(
-                "Consistency warnings (not blocking):",
+                if app.opened.record.assessment.kind == crate::record::Kind::Audit {
+                    "Consistency warnings (an audit is not signed off while any stands):"
+                } else {
+                    "Consistency warnings (gaps to close):"
+                },
                 t.label(),
             ));
         }
