@@ -173,12 +173,14 @@ fn a_whole_interview_through_update() {
     app.update(Action::FocusNext); // findings
     app.update(Action::FocusNext); // actions
     app.update(Action::Toggle);
-    // The summary leads to what blocks a claim, then to where ratings and findings disagree
-    // (7.2.a rated L with no nonconformity; the rest rated F on no evidence).
+    // The summary leads to what blocks a claim (every requirement: 7.2.a rated L, 7.2.b N/A,
+    // the rest rated F on no evidence), then to where ratings and findings disagree (the
+    // same 25: L and N/A with no nonconformity, F with nothing behind it).
     app.update(Action::ShowSummary);
     let rows = app.summary_rows();
-    assert_eq!(rows[..3], ["7.2.a", "7.2.b", "7.2.a"]);
-    assert_eq!(rows.len(), 3 + 23);
+    assert_eq!(rows[..3], ["7.2.a", "7.2.b", "7.2.c"]);
+    assert_eq!(rows[25..28], ["7.2.a", "7.2.b", "7.2.c"]);
+    assert_eq!(rows.len(), 25 + 25);
     app.update(Action::Down);
     app.update(Action::Open);
     assert_eq!(app.requirement().id, "7.2.b");
@@ -534,13 +536,13 @@ fn removing_linked_evidence_asks_first() {
     app.update(Action::ShowEvidence);
     app.update(Action::Delete);
     assert!(
-        matches!(&app.overlay, Overlay::Confirm { question, .. } if question.contains("HB is linked to 7.2.a, 7.2.b, 7.4.c"))
+        matches!(&app.overlay, Overlay::Confirm { question, .. } if question.contains("HB is linked to 7.2.a, 7.2.b, 7.3.f, 7.4.c"))
     );
     app.update(Action::No);
-    assert_eq!(app.opened.record.evidence.len(), 11);
+    assert_eq!(app.opened.record.evidence.len(), 13);
     app.update(Action::Delete);
     app.update(Action::Yes);
-    assert_eq!(app.opened.record.evidence.len(), 10);
+    assert_eq!(app.opened.record.evidence.len(), 12);
     assert!(app.dirty);
 }
 
@@ -686,7 +688,16 @@ fn a_long_register_shows_the_rows_around_the_selected_item() {
         app.update(Action::Down);
     }
     let shown = screen(&app, 80, 24);
-    for n in 280..=289 {
+    // The example's own items come first: the 300th row down is X(300 - their number).
+    let last = 300
+        - app
+            .opened
+            .record
+            .evidence
+            .iter()
+            .filter(|e| !e.id.starts_with('X'))
+            .count();
+    for n in last - 9..=last {
         assert!(
             shown.contains(&format!("] X{n} · ")),
             "X{n} not on screen:\n{shown}"
@@ -1598,6 +1609,10 @@ fn the_details_screen_sets_the_stage_and_the_confirmations() {
     use vse_assess::record::Stage;
     use vse_assess::tui::app::SetupRow;
     let mut app = example_app();
+    // From nothing stated (the example states them all).
+    let meta = &mut app.opened.record.assessment;
+    (meta.stage, meta.objectives_met, meta.scope_appropriate) = (None, None, None);
+    meta.certification_body.clear();
     app.update(Action::ShowSetup);
     let at = |app: &App, row: SetupRow| app.setup_rows().iter().position(|r| *r == row).unwrap();
     app.setup_row = at(&app, SetupRow::Stage);
