@@ -318,7 +318,7 @@ fn the_printed_draft_has_its_verdict_first_and_a_running_header() {
         "NC-4",
         "A-1",
         "A-2",
-        "2026-11-19",
+        "2026-11-17",
         "2026-11-16",
     ] {
         assert!(all.contains(word), "{word} missing or broken across lines");
