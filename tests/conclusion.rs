@@ -516,3 +516,25 @@ fn ratings_and_findings_that_disagree_are_warned_about() {
     let w = consistency_warnings(&q, &r.lookup());
     assert!(!w[2].1.contains("no evidence linked"));
 }
+
+/// The help and the manual page state the sign-off rules as they are.
+#[test]
+fn help_and_man_page_state_the_sign_off_rules() {
+    let dir = std::env::temp_dir();
+    for args in [&["finalize", "--help"][..], &["man"]] {
+        let out = common::vse(&dir, args);
+        assert!(out.status.success());
+        // The manual page is roff: hyphens are escaped, lines wrapped anew.
+        let text = String::from_utf8_lossy(&out.stdout)
+            .replace("\\-", "-")
+            .replace('\n', " ");
+        for rule in [
+            "consistency warning stands",
+            "a major for N, P and N/A, a minor for L",
+            "lead auditor signs it",
+            "which its report lists as gaps",
+        ] {
+            assert!(text.contains(rule), "{args:?}: {rule}");
+        }
+    }
+}

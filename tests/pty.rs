@@ -569,8 +569,14 @@ fn answers_under_a_file_size_limit_are_not_lost_on_quit() {
         } else {
             // The record itself, printed (its last lines, the last evidence item, are still
             // on screen).
-            let last = common::record(&tmp.path().join("a.toml")).evidence.pop().unwrap();
-            assert!(screen.contains(&format!("id = \"{}\"", last.id)), "{limit}: {screen}");
+            let last = common::record(&tmp.path().join("a.toml"))
+                .evidence
+                .pop()
+                .unwrap();
+            assert!(
+                screen.contains(&format!("id = \"{}\"", last.id)),
+                "{limit}: {screen}"
+            );
             assert!(!tmp.path().join("a.unsaved.toml").exists());
         }
         s.wait_exit(Duration::from_secs(5));

@@ -17,11 +17,15 @@ use crate::record::lock::LockError;
 use crate::record::store::SaveError;
 use crate::record::{EvidenceKind, FindingClass, Kind, Session, Stage};
 
+/// The rating and sign-off rules, for `--help` and the manual page (the README's Rating rules).
+const RULES: &str = "Rules: a requirement is met when rated F with evidence or an interview behind it and no nonconformity open; N/A is not met, as every requirement of the profile is mandatory. A rating below met is settled only by an open nonconformity of its weight: a major for N, P and N/A, a minor for L. An audit's recommendation rests on its nonconformities: a major open, none; only minors, once their corrective action plan is accepted; none open, certification is recommended; and no recommendation yet while a requirement is unassessed or a consistency warning stands. `finalize` refuses an audit while any consistency warning stands or a detail the certification body needs is missing; only its lead auditor signs it. A self-assessment is signed off with its warnings, which its report lists as gaps. A clause 6 condition answered no means the profile does not apply.";
+
 #[derive(Debug, Parser)]
 #[command(
     name = "vse-assess",
     version,
-    about = "ISO/IEC 29110-4-2 organizational management profile assessments"
+    about = "ISO/IEC 29110-4-2 organizational management profile assessments",
+    after_long_help = RULES
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -57,6 +61,16 @@ pub enum Command {
     /// Change the assessment details: who, what, when, where, conclusions, distribution.
     Set(SetArgs),
     /// Sign the assessment off: checks it is complete, records who and when, makes it final.
+    ///
+    /// Refused, with every reason listed, while a requirement in scope is not assessed, an N/A
+    /// has no justification, a nonconformity has no corrective action, a clause 6 condition is
+    /// not answered or no conclusions are written. An audit is also refused while a detail
+    /// the certification body needs is missing and while any consistency warning stands: a
+    /// rating below met that no open nonconformity of its weight settles (a major for N, P
+    /// and N/A, a minor for L), a met rating with a nonconformity open or nothing behind it,
+    /// a rating more than one band from what its facets suggest, a nonconformity citing no
+    /// evidence. Only its lead auditor signs it. A self-assessment is signed off with its
+    /// warnings, which its report lists as gaps.
     Finalize {
         file: PathBuf,
         /// Who signs off (in an audit with a team recorded, its lead auditor).
