@@ -282,6 +282,30 @@ fn the_shipped_example_signs_off_as_it_stands() {
         "no warning: {}",
         String::from_utf8_lossy(&out.stderr)
     );
+    // With no sample recorded anywhere, the sign-off goes ahead and says so.
+    let example = fs::read_to_string(EXAMPLE).unwrap();
+    let unsampled: String = example
+        .lines()
+        .filter(|l| !l.starts_with("sampling = "))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    fs::write(dir.join("c.toml"), unsampled).unwrap();
+    let out = common::vse(
+        dir,
+        &[
+            "finalize",
+            "c.toml",
+            "--by",
+            "Claire Martin",
+            "--date",
+            "2026-11-20",
+        ],
+    );
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr).trim(),
+        "c.toml: warning: no requirement records what was sampled (`answer FILE REQ --sampling TEXT`): the report cannot state the audit's sample"
+    );
     // The auditor is not the lead: refused.
     fs::copy(EXAMPLE, dir.join("b.toml")).unwrap();
     let err = fails(

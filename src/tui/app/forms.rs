@@ -891,7 +891,15 @@ impl Form for SignOff {
         let (by, date) = (e.get(Name::By), e.get(Name::Date));
         edit::finalize(&mut app.opened.record, q, &by, &date, app.today)
             .map_err(|e| refusal(&e))?;
-        app.message = Some("signed off: the record is final and can no longer be changed".into());
+        let warnings = edit::sign_off_warnings(&app.opened.record, q);
+        app.message = Some(match warnings.first() {
+            None => "signed off: the record is final and can no longer be changed".into(),
+            Some(first) if warnings.len() == 1 => format!("signed off (final); warning: {first}"),
+            Some(first) => format!(
+                "signed off (final); {} warnings, the first: {first}",
+                warnings.len()
+            ),
+        });
         Ok(true)
     }
     fn show(&self, app: &mut App) {
