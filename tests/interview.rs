@@ -1652,3 +1652,47 @@ fn the_details_screen_sets_the_stage_and_the_confirmations() {
     }
     assert!(app.setup_rows().contains(&SetupRow::Criteria));
 }
+
+/// N/A entered in an audit is said to block the claim and to count as not met, in the
+/// status line and on the command line alike.
+#[test]
+fn not_applicable_in_an_audit_is_warned_about_at_entry() {
+    let mut app = example_app();
+    app.update(Action::JumpTo);
+    typed(&mut app, "7.3.f");
+    app.update(Action::Confirm);
+    app.update(Action::NotApplicable);
+    typed(&mut app, "One project at a time");
+    app.update(Action::Confirm);
+    assert_eq!(
+        app.opened.record.answer("7.3.f").unwrap().rating,
+        Some(Judgement::NA)
+    );
+    let message = app.message.clone().unwrap_or_default();
+    assert!(
+        message.starts_with("7.3.f not applicable. N/A still blocks the claim")
+            && message
+                .ends_with("in an audit N/A counts as not met and needs a major nonconformity"),
+        "{message}"
+    );
+
+    let tmp = TempDir::new().unwrap();
+    fs::copy(EXAMPLE, tmp.path().join("a.toml")).unwrap();
+    let out = common::vse(
+        tmp.path(),
+        &[
+            "answer",
+            "a.toml",
+            "7.3.f",
+            "--rating",
+            "na",
+            "--justification",
+            "One project",
+        ],
+    );
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr).trim(),
+        "a.toml: warning: 7.3.f: N/A still blocks the claim: every requirement of the profile is mandatory, so in an audit N/A counts as not met and needs a major nonconformity"
+    );
+}

@@ -34,6 +34,8 @@ fn through_a_pipe_it_rates_notes_and_skips() {
         "7.2.a rated L (Largely achieved).",
         "Not applicable needs a reason; nothing changed.",
         "7.2.b rated not applicable.",
+        // Every requirement is mandatory: N/A is said to block the claim as it is entered.
+        "Warning: N/A still blocks the claim: every requirement of the profile is mandatory.",
         "Note added to 7.2.d.",
         "Type n, p, l or f to rate",
         "2 of 25 requirements rated; saved in a.toml.",
