@@ -41,7 +41,7 @@ impl Counts {
 
 /// The rule used to roll requirement ratings up to a process: the weakest applicable
 /// requirement sets the process's achievement, and only once every requirement is assessed.
-pub const ROLL_UP_RULE: &str = "A process's achievement is the lowest rating among its applicable requirements (N/A ones left out), given once all of them are assessed.";
+pub const ROLL_UP_RULE: &str = "A process's weakest rating is the lowest rating among its applicable requirements (N/A ones left out), given once all of them are assessed.";
 
 /// Heading of [`ProcessSummary::row`], for plain-text tables: requirements still to assess
 /// ("To do") and open nonconformities are counted apart; "Weakest" is the lowest rating,
@@ -303,7 +303,8 @@ pub fn evaluate<'q>(q: &'q Questionnaire, lookup: &Lookup) -> Evaluation<'q> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FindingRef<'r> {
     pub id: &'r str,
-    pub requirement: &'r str,
+    /// Its requirement, then those it is also raised under.
+    pub requirements: Vec<&'r str>,
     pub class: FindingClass,
     pub text: &'r str,
 }
@@ -320,7 +321,7 @@ impl FindingRef<'_> {
         format!(
             "{} ({}, {}): \"{}{more}\"",
             self.id,
-            self.requirement,
+            self.requirements.join(", "),
             self.class.describe(),
             text.replace('\n', " ")
         )
@@ -339,14 +340,17 @@ pub enum Conclusion<'r> {
     /// A clause 6 condition is answered no: the profile is not the one for this VSE, and
     /// neither a claim nor a recommendation to it can follow.
     ProfileDoesNotApply { conditions: Vec<String> },
-    /// Audit, not finished: requirements or clause 6 conditions unanswered, processes left
-    /// out of the scope, or consistency warnings standing (one line each).
+    /// Audit, not finished: requirements or clause 6 conditions unanswered, or consistency
+    /// warnings standing (one line each).
     NoRecommendationYet {
         not_assessed: usize,
         conditions_unanswered: usize,
-        out_of_scope: Vec<String>,
         warnings: Vec<String>,
     },
+    /// Audit, complete, but what it covered or found cannot support a recommendation for
+    /// the profile: processes out of its scope, objectives the team states were not met, a
+    /// scope it states was not appropriate (one line each).
+    NoRecommendation { reasons: Vec<String> },
     /// Audit: nothing stands in the way.
     Recommend,
     /// Audit: only minor nonconformities are open; certification can be recommended once the
@@ -380,17 +384,16 @@ impl Conclusion<'_> {
             Conclusion::NoRecommendationYet {
                 not_assessed,
                 conditions_unanswered,
-                out_of_scope,
                 warnings,
             } => {
-                let incomplete =
-                    *not_assessed > 0 || *conditions_unanswered > 0 || !out_of_scope.is_empty();
+                let incomplete = *not_assessed > 0 || *conditions_unanswered > 0;
                 match (incomplete, warnings.is_empty()) {
                     (true, true) => "No recommendation yet: the audit is not complete.".into(),
                     (false, _) => "No recommendation yet: ratings and findings disagree (the consistency warnings below), and the recommendation rests on the nonconformities.".into(),
                     (true, false) => "No recommendation yet: the audit is not complete, and ratings and findings disagree (the consistency warnings below).".into(),
                 }
             }
+            Conclusion::NoRecommendation { .. } => "No recommendation for certification: the audit cannot support one for the whole profile, for the reasons below.".into(),
             Conclusion::Recommend => {
                 "The audit team recommends certification to the certification body.".into()
             }
@@ -407,10 +410,10 @@ impl Conclusion<'_> {
                 .iter()
                 .map(|c| format!("clause 6 condition {c} is answered no"))
                 .collect(),
+            Conclusion::NoRecommendation { reasons } => reasons.clone(),
             Conclusion::NoRecommendationYet {
                 not_assessed,
                 conditions_unanswered,
-                out_of_scope,
                 warnings,
             } => {
                 let mut r = Vec::new();
@@ -420,11 +423,6 @@ impl Conclusion<'_> {
                 if *conditions_unanswered > 0 {
                     r.push(format!(
                         "{conditions_unanswered} clause 6 condition(s) not answered"
-                    ));
-                }
-                for p in out_of_scope {
-                    r.push(format!(
-                        "process {p} is outside the audit scope: a recommendation covers the whole profile"
                     ));
                 }
                 r.extend(warnings.iter().cloned());
@@ -471,7 +469,7 @@ fn open_nonconformities<'r>(
         .filter(|f| named.insert(std::ptr::from_ref(*f)))
         .map(|f| FindingRef {
             id: &f.id,
-            requirement: &f.requirement,
+            requirements: f.requirements().collect(),
             class,
             text: &f.text,
         })
@@ -491,33 +489,44 @@ pub fn conclude<'r>(q: &Questionnaire, lookup: &Lookup<'r>) -> Conclusion<'r> {
                 .collect(),
         };
     }
-    if record.assessment.kind != Kind::Audit {
-        return Conclusion::Claim {
-            claimable: eval.claimable(),
-        };
-    }
-    let not_assessed = eval.total() - eval.assessed();
-    let out_of_scope: Vec<String> = eval
-        .processes
-        .iter()
-        .filter(|p| !p.in_scope)
-        .map(|p| p.process.id.clone())
-        .collect();
     let warnings: Vec<String> = consistency_warnings(q, lookup)
         .into_iter()
         .map(|(id, why)| format!("{id}: {why}"))
         .collect();
-    if not_assessed > 0
-        || !eval.conditions_unanswered.is_empty()
-        || !out_of_scope.is_empty()
-        || !warnings.is_empty()
-    {
+    if record.assessment.kind != Kind::Audit {
+        // A gap is a gap: a claim needs every requirement met and nothing warned about.
+        return Conclusion::Claim {
+            claimable: eval.claimable() && warnings.is_empty(),
+        };
+    }
+    let not_assessed = eval.total() - eval.assessed();
+    if not_assessed > 0 || !eval.conditions_unanswered.is_empty() || !warnings.is_empty() {
         return Conclusion::NoRecommendationYet {
             not_assessed,
             conditions_unanswered: eval.conditions_unanswered.len(),
-            out_of_scope,
             warnings,
         };
+    }
+    let meta = &record.assessment;
+    let mut standing: Vec<String> = eval
+        .processes
+        .iter()
+        .filter(|p| !p.in_scope)
+        .map(|p| {
+            format!(
+                "process {} is outside the audit scope: a recommendation covers the whole profile",
+                p.process.id
+            )
+        })
+        .collect();
+    if meta.objectives_met == Some(false) {
+        standing.push("the audit team states that the audit objectives were not met".into());
+    }
+    if meta.scope_appropriate == Some(false) {
+        standing.push("the audit team states that the audit scope was not appropriate".into());
+    }
+    if !standing.is_empty() {
+        return Conclusion::NoRecommendation { reasons: standing };
     }
     let majors = open_nonconformities(q, lookup, FindingClass::Major);
     let minors = open_nonconformities(q, lookup, FindingClass::Minor);
@@ -601,8 +610,8 @@ fn rating_disagreements(
             if judgement.rating().is_some() {
                 if any_open > 0 {
                     why.push(format!(
-                        "{rated} (met) while {any_open} nonconformit{} stand(s) on it",
-                        if any_open == 1 { "y" } else { "ies" }
+                        "{rated} (met) while {any_open} nonconformit{} open on it",
+                        if any_open == 1 { "y is" } else { "ies are" }
                     ));
                 }
                 if nothing_behind(lookup, &req.id) {

@@ -538,3 +538,253 @@ fn help_and_man_page_state_the_sign_off_rules() {
         }
     }
 }
+
+fn person(name: &str, role: &str) -> vse_assess::record::Person {
+    vse_assess::record::Person {
+        name: name.into(),
+        role: role.into(),
+    }
+}
+
+fn verification(by: &str, date: &str, effective: bool) -> Verification {
+    Verification {
+        by: by.into(),
+        date: date.into(),
+        effective,
+        note: "seen".into(),
+        covers: None,
+    }
+}
+
+/// An audit with a team and a session, every requirement met on evidence, and a minor (NC-1)
+/// and a major (NC-2) nonconformity whose actions are closed, ready to verify.
+fn audit_to_verify() -> Record {
+    let mut r = all_met(Kind::Audit);
+    r.assessment.team = vec![
+        person("Ann", "lead auditor"),
+        person("Bob", "auditor"),
+        person("Olga", "observer"),
+        person("Tim", "trainee"),
+    ];
+    r.assessment.sessions = vec![vse_assess::record::Session {
+        date: "2026-11-16".into(),
+        location: "Lyon".into(),
+    }];
+    rate(&mut r, "7.3.b", Judgement::L);
+    rate(&mut r, "7.2.g", Judgement::P);
+    for (id, class) in [
+        ("7.3.b", FindingClass::Minor),
+        ("7.2.g", FindingClass::Major),
+    ] {
+        let nc = finding(&mut r, id, class, "Not done");
+        let a = edit::add_action(&mut r, &nc, "Do it", "", None).unwrap();
+        edit::set_action_status(&mut r, &a, ActionStatus::Closed).unwrap();
+    }
+    r
+}
+
+/// Who verifies, and when: an auditor or the lead (the lead alone for a major), not an
+/// observer or a trainee, not before the audit; checked again at sign-off, as the team can
+/// change after a verification; and "not effective" needs a new corrective action.
+#[test]
+fn verifications_are_the_teams_and_are_checked_again_at_sign_off() {
+    let q = questionnaire().questionnaire;
+    let today = jiff::civil::date(2026, 11, 30);
+    let mut r = audit_to_verify();
+    for who in ["Olga", "Tim"] {
+        let err = edit::verify(&mut r, "NC-1", verification(who, "2026-11-18", true), today)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("does not verify: an auditor or the lead auditor does"),
+            "{err}"
+        );
+    }
+    let err = edit::verify(
+        &mut r,
+        "NC-1",
+        verification("Bob", "2026-11-10", true),
+        today,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains("before the assessment's first session (2026-11-16)"),
+        "{err}"
+    );
+    edit::verify(
+        &mut r,
+        "NC-1",
+        verification("Bob", "2026-11-18", true),
+        today,
+    )
+    .unwrap();
+    edit::verify(
+        &mut r,
+        "NC-2",
+        verification("Ann", "2026-11-18", true),
+        today,
+    )
+    .unwrap();
+    let blockers = edit::sign_off_blockers(&r, &q);
+    assert!(
+        !blockers.iter().any(|b| b.contains("verification")),
+        "{blockers:?}"
+    );
+    // The team changes: the lead who verified the major is now an auditor.
+    r.assessment.team[0].role = "auditor".into();
+    r.assessment.team[1].role = "lead auditor".into();
+    let blockers = edit::sign_off_blockers(&r, &q);
+    assert!(
+        blockers
+            .iter()
+            .any(|b| b.starts_with("NC-2's verification: ")
+                && b.contains("`Ann` (auditor) is not the lead auditor")),
+        "{blockers:?}"
+    );
+    // Found not effective with every action closed: a new action is due first.
+    let mut r = audit_to_verify();
+    edit::verify(
+        &mut r,
+        "NC-1",
+        verification("Bob", "2026-11-18", false),
+        today,
+    )
+    .unwrap();
+    let blockers = edit::sign_off_blockers(&r, &q);
+    assert!(
+        blockers
+            .iter()
+            .any(|b| b
+                .starts_with("NC-1 was verified not effective and has no open corrective action")),
+        "{blockers:?}"
+    );
+}
+
+/// What an audit covered and what its team states can hold back a recommendation for good:
+/// no recommendation, not "yet", and out-of-scope requirements say so.
+#[test]
+fn a_partial_scope_or_objectives_not_met_give_no_recommendation() {
+    let loaded = questionnaire();
+    let q = &loaded.questionnaire;
+    let mut r = all_met(Kind::Audit);
+    r.assessment.scope.processes = vec!["OM".into()];
+    let c = conclude(q, &r.lookup());
+    assert!(
+        matches!(&c, Conclusion::NoRecommendation { reasons } if reasons.len() == 3),
+        "{c:?}"
+    );
+    assert!(
+        c.headline("4.2")
+            .starts_with("No recommendation for certification:")
+    );
+    assert!(!c.favourable());
+    let md = report::render(
+        &report::Input {
+            record: &r,
+            questionnaire: q,
+            questionnaire_sha256: &loaded.sha256,
+            record_name: "a.toml",
+            record_sha256: "00",
+            evidence_checks: &[],
+        },
+        Format::Csv,
+    );
+    assert!(
+        md.contains("\"7.3.a\",\"RM\",\"F\",\"out of scope\""),
+        "{md:.400}"
+    );
+    let mut r = all_met(Kind::Audit);
+    r.assessment.scope.processes = q.processes.iter().map(|p| p.id.clone()).collect();
+    r.assessment.objectives_met = Some(false);
+    assert_eq!(
+        conclude(q, &r.lookup()).reasons(),
+        ["the audit team states that the audit objectives were not met"]
+    );
+}
+
+/// A self-assessment whose ratings its facets contradict has gaps: it claims nothing.
+#[test]
+fn a_self_assessment_with_warnings_claims_nothing() {
+    let q = questionnaire().questionnaire;
+    let mut r = all_met(Kind::SelfAssessment);
+    r.requirements.get_mut("7.2.a").unwrap().facets.clear();
+    assert_eq!(
+        conclude(&q, &r.lookup()),
+        Conclusion::Claim { claimable: false }
+    );
+}
+
+/// A questionnaire cannot count N or P as met; a record cannot name a blank interviewee, nor
+/// the details a blank site; a session held over Zoom needs its remote method.
+#[test]
+fn the_rules_cannot_be_loosened_by_hand() {
+    let tmp = tempfile::TempDir::new().unwrap();
+    let dir = tmp.path();
+    let shipped = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/questionnaires/iso29110-4-2-om.toml"
+    ))
+    .unwrap();
+    let weak = shipped.replacen("met = [\"F\"]", "met = [\"N\", \"P\", \"L\", \"F\"]", 1);
+    assert_ne!(weak, shipped);
+    std::fs::write(dir.join("weak.toml"), weak).unwrap();
+    let out = common::vse(dir, &["validate", "weak.toml"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("rule.met[0]: N cannot count as met"), "{err}");
+    assert!(err.contains("rule.met[1]: P cannot count as met"), "{err}");
+
+    let example = std::fs::read_to_string(common::EXAMPLE).unwrap();
+    let blank = example.replacen("interviewed = [\"Sofia Reyes\"]", "interviewed = [\"\"]", 1);
+    std::fs::write(dir.join("a.toml"), blank).unwrap();
+    let out = common::vse(dir, &["validate", "a.toml"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("requirements.7.2.a.interviewed[0]: must not be empty")
+            || err.contains("requirements.\"7.2.a\".interviewed[0]: must not be empty"),
+        "{err}"
+    );
+
+    std::fs::write(dir.join("b.toml"), &example).unwrap();
+    let out = common::vse(dir, &["set", "b.toml", "--site", " "]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("a site needs a name"));
+    let out = common::vse(
+        dir,
+        &[
+            "set",
+            "b.toml",
+            "--session",
+            "2026-11-17:Zoom with the team",
+            "--remote-method",
+            "",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = common::vse(
+        dir,
+        &[
+            "finalize",
+            "b.toml",
+            "--by",
+            "Claire Martin",
+            "--date",
+            "2026-11-20",
+        ],
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("--remote-method"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -219,6 +219,16 @@ impl Questionnaire {
         if self.rule.met.is_empty() {
             p(path!["rule", "met"], "must name at least one rating".into());
         }
+        // N and P are "not implemented" and "partly": they are never met, and a rating below
+        // met needs a major nonconformity (see `conformance::weight_needed`).
+        for (i, r) in self.rule.met.iter().enumerate() {
+            if *r <= Rating::P {
+                p(
+                    path!["rule", "met", i],
+                    format!("{r} cannot count as met: met is F (strict) or L and F"),
+                );
+            }
+        }
 
         let mut seen = HashSet::new();
         for (i, c) in self.conditions.iter().enumerate() {

@@ -136,6 +136,15 @@ pub fn check(record: &Record, q: &Questionnaire, today: Date) -> Vec<Problem> {
                 );
             }
         }
+        // An interview behind a rating names who was interviewed.
+        for (j, name) in answer.interviewed.iter().enumerate() {
+            if name.trim().is_empty() {
+                p(
+                    path!["requirements", id, "interviewed", j],
+                    "must not be empty".into(),
+                );
+            }
+        }
     }
 
     check_findings(record, q, &mut p);

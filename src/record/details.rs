@@ -5,12 +5,15 @@
 
 use super::{Kind, Metadata, Session};
 
-/// Whether a session's place says it was held at a distance (remote, video, online).
+/// Whether a session's place says it was held at a distance (remote, video, online, or a
+/// video-call tool's name).
 pub fn is_remote(session: &Session) -> bool {
     let place = session.location.to_lowercase();
-    ["remote", "video", "online"]
-        .iter()
-        .any(|w| place.contains(w))
+    [
+        "remote", "video", "online", "on-line", "virtual", "zoom", "teams", "webex", "visio",
+    ]
+    .iter()
+    .any(|w| place.contains(w))
 }
 
 /// Whether any session of the assessment was held at a distance.

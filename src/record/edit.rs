@@ -693,33 +693,10 @@ pub fn verify(
             "say who verified it (a member of the assessment team)",
         );
     }
-    // The assessment team verifies, not the VSE: when a team is recorded, one of it.
-    let team = &record.assessment.team;
-    if !team.is_empty() && !team.iter().any(|p| p.name == verification.by.trim()) {
-        let names: Vec<&str> = team.iter().map(|p| p.name.as_str()).collect();
-        return refuse(
-            "by",
-            format!(
-                "`{}` is not in the assessment team ({}): the team verifies corrective action",
-                verification.by.trim(),
-                names.join(", ")
-            ),
-        );
-    }
     date("date", &verification.date)?;
     not_in_future("verification", &verification.date, today)?;
-    let meta = &record.assessment;
-    if meta.kind == Kind::Audit
-        && !team.is_empty()
-        && record
-            .finding(finding)
-            .is_some_and(|f| f.class == FindingClass::Major)
-    {
-        not_the_lead(
-            meta,
-            verification.by.trim(),
-            "verifies a major nonconformity",
-        )?;
+    if let Some(class) = record.finding(finding).map(|f| f.class) {
+        verifier_check(&record.assessment, class, &verification)?;
     }
     let f = finding_mut(record, finding)?;
     if !f.class.is_nonconformity() {
@@ -798,6 +775,23 @@ pub fn sign_off_blockers(record: &Record, q: &Questionnaire) -> Vec<String> {
             reasons.push(format!(
                 "{} ({}) has no corrective action",
                 f.id, f.requirement
+            ));
+        }
+        let Some(v) = f
+            .verification
+            .as_ref()
+            .filter(|_| f.class.is_nonconformity())
+        else {
+            continue;
+        };
+        if let Err(why) = verifier_check(meta, f.class, v) {
+            reasons.push(format!("{}'s verification: {why}", f.id));
+        }
+        // Found not effective, the loop starts again: a new corrective action is needed.
+        if !v.effective && f.actions.iter().all(|a| a.status == ActionStatus::Closed) {
+            reasons.push(format!(
+                "{} was verified not effective and has no open corrective action: add one (`vse-assess action add FILE --finding {} --what TEXT`)",
+                f.id, f.id
             ));
         }
     }
@@ -978,6 +972,61 @@ fn check_status_change(
 }
 
 /// Refused unless `by` is the team's lead auditor: only the lead auditor `does` it.
+/// Who may verify a nonconformity of `class`, and when: the assessment team, not the VSE
+/// (when a team is recorded, one of it; in an audit an auditor or the lead auditor, the lead
+/// alone for a major), and not before the assessment's first session. Checked when the
+/// verification is recorded and again at sign-off, as the team may have changed since.
+fn verifier_check(
+    meta: &super::Metadata,
+    class: FindingClass,
+    verification: &Verification,
+) -> Result<(), Refused> {
+    let by = verification.by.trim();
+    let team = &meta.team;
+    if team.is_empty() {
+        return Ok(());
+    }
+    let Some(member) = team.iter().find(|p| p.name == by) else {
+        let names: Vec<&str> = team.iter().map(|p| p.name.as_str()).collect();
+        return refuse(
+            "by",
+            format!(
+                "`{by}` is not in the assessment team ({}): the team verifies corrective action",
+                names.join(", ")
+            ),
+        );
+    };
+    if meta.kind == Kind::Audit {
+        if class == FindingClass::Major {
+            not_the_lead(meta, by, "verifies a major nonconformity")?;
+        } else if !member.is_lead_auditor() && member.role != "auditor" {
+            return refuse(
+                "by",
+                format!(
+                    "`{by}` ({}) does not verify: an auditor or the lead auditor does",
+                    if member.role.is_empty() {
+                        "no role"
+                    } else {
+                        &member.role
+                    }
+                ),
+            );
+        }
+    }
+    if let Some(first) = meta.sessions.iter().map(|s| s.date.as_str()).min()
+        && verification.date.as_str() < first
+    {
+        return refuse(
+            "date",
+            format!(
+                "`{}` is before the assessment's first session ({first}): a verification follows the finding",
+                verification.date
+            ),
+        );
+    }
+    Ok(())
+}
+
 fn not_the_lead(meta: &super::Metadata, by: &str, does: &str) -> Result<(), Refused> {
     let leads: Vec<&super::Person> = meta.team.iter().filter(|p| p.is_lead_auditor()).collect();
     if leads.iter().any(|p| p.name == by) {
@@ -1263,6 +1312,14 @@ pub fn set_details(
                 format!("assessment.{field}[{i}].name: must not be empty"),
             );
         }
+    }
+    if details
+        .sites
+        .iter()
+        .flatten()
+        .any(|site| site.trim().is_empty())
+    {
+        return refuse("sites", "a site needs a name");
     }
     for s in details.sessions.iter().flatten() {
         check_date(&s.date).map_err(|e| Refused::Invalid {

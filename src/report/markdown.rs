@@ -899,7 +899,7 @@ fn summary(out: &mut String, c: &Ctx) {
     let met: Vec<String> = q.rule.met.iter().map(|r| r.to_string()).collect();
     let _ = writeln!(
         out,
-        "Roll-up rule: {ROLL_UP_RULE} The summary calls it the weakest rating.\n"
+        "Roll-up rule: {ROLL_UP_RULE}\n"
     );
     let _ = writeln!(
         out,
@@ -917,12 +917,12 @@ fn summary(out: &mut String, c: &Ctx) {
             ""
         },
         if audit {
-            " The audit team's recommendation rests on the nonconformities alone: none open, it recommends certification; only minor ones open, it recommends once their corrective action plan is accepted; a major one open, it does not recommend. While a requirement is unassessed or a consistency warning stands, there is no recommendation yet."
+            " The audit team's recommendation rests on the nonconformities alone: none open, it recommends certification; only minor ones open, it recommends once their corrective action plan is accepted; a major one open, it does not recommend. While a requirement is unassessed or a consistency warning stands, there is no recommendation yet; when a process is left out of the scope, or the team states that the objectives were not met or the scope not appropriate, there is none. A clause 6 condition answered no means the profile does not apply."
         } else {
             ""
         },
     );
-    if eval.claimable() {
+    if eval.claimable() && warnings.is_empty() {
         let _ = writeln!(
             out,
             "Nothing in the ratings or clause 6 stands in the way of a process conformance claim: all {} mandatory requirements are met as the rule reads. See the [conclusion](#conclusion).\n",
@@ -936,7 +936,7 @@ fn summary(out: &mut String, c: &Ctx) {
         for id in &eval.conditions_unmet {
             let _ = writeln!(
                 out,
-                "- Clause 6 condition {} is not met: the profile may not fit this organisation.",
+                "- Clause 6 condition {} is answered no: the profile does not apply to this organisation.",
                 inline(id)
             );
         }
@@ -1005,7 +1005,12 @@ fn conclusion(out: &mut String, c: &Ctx) {
         }
         out.push('\n');
     }
-    if r.assessment.kind == Kind::Audit {
+    if matches!(
+        conclusion,
+        conformance::Conclusion::Recommend
+            | conformance::Conclusion::RecommendOncePlanAccepted { .. }
+            | conformance::Conclusion::DoNotRecommend { .. }
+    ) {
         let _ = writeln!(
             out,
             "This is the audit team's recommendation. The decision on certification is the certification body's (ISO/IEC 17021-1, 9.5); this report does not grant or confirm certification.\n"
@@ -1516,7 +1521,10 @@ fn still_open(out: &mut String, c: &Ctx) {
         .map(|req| req_link(&req.id))
         .collect();
     if open.is_empty() && eval.conditions_unanswered.is_empty() {
-        let _ = writeln!(out, "Every requirement and condition has been assessed.\n");
+        let _ = writeln!(
+            out,
+            "Every requirement and condition has been assessed. Nonconformities still open are in [nonconformities and actions](#actions).\n"
+        );
     } else {
         if !open.is_empty() {
             let _ = writeln!(

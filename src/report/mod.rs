@@ -80,6 +80,8 @@ fn in_requirement_order<'a, 'r>(
 /// The weightiest nonconformity recorded on it decides, open ones before closed ones.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Conformity {
+    /// Its process is outside the audit's scope: nothing is said of it.
+    OutOfScope,
     NotAssessed,
     Conforming,
     MinorNc {
@@ -96,6 +98,12 @@ pub(crate) enum Conformity {
 impl Conformity {
     pub(crate) fn of(q: &Questionnaire, lookup: &Lookup, id: &str) -> Conformity {
         use crate::record::FindingClass::{Major, Minor};
+        let scope = &lookup.record().assessment.scope.processes;
+        if q.requirement(id)
+            .is_some_and(|r| !scope.contains(&r.process))
+        {
+            return Conformity::OutOfScope;
+        }
         let Some(judgement) = lookup.record().answer(id).and_then(|a| a.rating) else {
             return Conformity::NotAssessed;
         };
@@ -122,6 +130,7 @@ impl Conformity {
 
     pub(crate) fn describe(self) -> &'static str {
         match self {
+            Conformity::OutOfScope => "out of scope",
             Conformity::NotAssessed => "not assessed",
             Conformity::Conforming => "conforming",
             Conformity::MinorNc { open: true } => "minor NC",

@@ -74,7 +74,13 @@ pub fn status_text(opened: &Opened) -> String {
         );
     }
     let clause = neutralize_line(&q.questionnaire.conformance_clause);
-    if eval.claimable() {
+    let warnings = conformance::consistency_warnings(q, &lookup);
+    if !eval.conditions_unmet.is_empty() {
+        let _ = writeln!(
+            out,
+            "Process conformance ({clause}): the profile does not apply (clause 6 answered no)"
+        );
+    } else if eval.claimable() && warnings.is_empty() {
         let _ = writeln!(out, "Process conformance ({clause}): can be claimed");
     } else {
         let _ = writeln!(out, "Process conformance ({clause}): cannot be claimed yet");
@@ -87,7 +93,6 @@ pub fn status_text(opened: &Opened) -> String {
             let _ = writeln!(out, "  {id}: {}", reasons.join("; "));
         }
     }
-    let warnings = conformance::consistency_warnings(q, &lookup);
     if !warnings.is_empty() {
         let _ = writeln!(
             out,
