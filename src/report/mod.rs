@@ -8,6 +8,7 @@ mod compare;
 mod csv;
 mod html;
 mod markdown;
+pub mod portfolio;
 mod status;
 
 use crate::questionnaire::Questionnaire;
