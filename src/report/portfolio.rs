@@ -227,9 +227,8 @@ impl Totals {
     /// "5 records: 4 loaded, 1 not loaded; open nonconformities: 2 major, 12 minor; 1 action
     /// overdue".
     pub fn describe(&self) -> String {
-        let plural = |n: usize, one: &str, many: &str| {
-            format!("{n} {}", if n == 1 { one } else { many })
-        };
+        let plural =
+            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
         format!(
             "{}: {} loaded, {} not loaded; open nonconformities: {} major, {} minor; {} overdue",
             plural(self.records, "record", "records"),

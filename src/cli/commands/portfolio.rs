@@ -171,7 +171,11 @@ fn summarise(
             .map(|p| file.parent().unwrap_or(Path::new("")).join(p)),
         r.id.clone(),
     );
-    let known = cache.lock().unwrap_or_else(|e| e.into_inner()).get(&key).cloned();
+    let known = cache
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .get(&key)
+        .cloned();
     let loaded = match known {
         Some(loaded) => loaded,
         None => {
