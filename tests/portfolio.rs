@@ -327,6 +327,17 @@ fn files_named_are_read_whatever_they_are_and_output_goes_to_a_file() {
         "{md}"
     );
     assert!(md.contains("missing.toml: cannot read"), "{md}");
+    // Never over a record it lists.
+    let before = fs::read(dir.join("recs/a.toml")).unwrap();
+    let (code, _, err) = run(dir, &["portfolio", "recs", "-o", "recs/sub/../a.toml"]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains(
+            "refusing to write the portfolio to recs/sub/../a.toml: it is the record itself"
+        ),
+        "{err}"
+    );
+    assert_eq!(fs::read(dir.join("recs/a.toml")).unwrap(), before);
     assert!(
         md.contains(&markdown_escaped(
             "recs/profile.toml: not an assessment record (it has no top-level `schema`)"

@@ -32,9 +32,17 @@ pub(super) fn portfolio(
             files.push((path.clone(), true));
         }
     }
-    // The portfolio written into a folder it lists is not one of its records.
+    // Never over a record it lists (nor its lock or temporary files).
     if let Some(out) = output {
-        files.retain(|(f, _)| !store::same_file(f, out));
+        for (file, _) in &files {
+            if let Some(why) = store::owned_by_record(file, out) {
+                bail!(invalid(format!(
+                    "refusing to write the portfolio to {}: {why} ({}); choose another file",
+                    display_path(out),
+                    display_path(file)
+                )));
+            }
+        }
     }
     let today = today();
     let mut entries = read_all(&files, today);
