@@ -304,7 +304,7 @@ fn html_is_a_page_with_the_table_and_names_escaped() {
 }
 
 #[test]
-fn files_named_are_read_whatever_they_are_and_output_goes_to_a_file() {
+fn files_named_are_read_whatever_they_are_once_and_output_goes_to_a_file() {
     let tmp = portfolio_folder();
     let dir = tmp.path();
     let (code, md, err) = run(
@@ -314,6 +314,7 @@ fn files_named_are_read_whatever_they_are_and_output_goes_to_a_file() {
             "recs/a.toml",
             "recs/profile.toml",
             "missing.toml",
+            "recs/a.toml",
             "-o",
             "out.md",
         ],

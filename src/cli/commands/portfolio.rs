@@ -32,6 +32,9 @@ pub(super) fn portfolio(
             files.push((path.clone(), true));
         }
     }
+    // A file given twice (named, and in a folder given too) is one row.
+    let mut seen = std::collections::HashSet::new();
+    files.retain(|(f, _)| seen.insert(f.clone()));
     // Never over a record it lists (nor its lock or temporary files).
     if let Some(out) = output {
         for (file, _) in &files {
