@@ -52,3 +52,22 @@ report() { # label, dir, record
 report "25 requirements (example)" . reports/example-assessment.toml
 (cd "$out/s100" && report "2,500 / 25,000 evidence" . r.toml)
 (cd "$out/s200" && report "5,000 / 50,000 evidence" . r.toml)
+
+# A portfolio of 1,000 records of the shipped profile (20-300 evidence items each, 47 MB), and
+# of 10,000: `portfolio` over the folder, wall time and peak RSS of each of 5 runs.
+echo
+echo "| portfolio | run 1 | run 2 | run 3 | run 4 | run 5 | peak RSS (max) |"
+echo "|---|---|---|---|---|---|---|"
+portfolio() { # label, folder
+  local times=() peak=0 line
+  for _ in 1 2 3 4 5; do
+    line="$( { /usr/bin/time -f '%e %M' "$bin" portfolio "$2" > /dev/null; } 2>&1 | tail -1 )"
+    times+=("${line% *}")
+    (( ${line#* } > peak )) && peak=${line#* }
+  done
+  echo "| $1 | ${times[*]// / | } s | $((peak / 1024)) MB |"
+}
+for n in 1000 10000; do
+  python3 "$bench/gen_portfolio.py" "$out/portfolio-$n" "$n" reports/example-assessment.toml
+  portfolio "$n records" "$out/portfolio-$n"
+done

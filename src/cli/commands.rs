@@ -42,6 +42,7 @@ mod check;
 mod create;
 mod findings;
 mod output;
+mod portfolio;
 mod register;
 
 use answers::*;
@@ -49,6 +50,7 @@ use check::*;
 use create::*;
 use findings::*;
 use output::*;
+use portfolio::*;
 use register::*;
 
 pub fn run(command: Command) -> Result<ExitCode> {
@@ -166,6 +168,11 @@ pub fn run(command: Command) -> Result<ExitCode> {
             sign,
         } => report(&file, output.as_deref(), format.into(), sign.as_deref()),
         Command::Compare { old, new, output } => compare(&old, &new, output.as_deref()),
+        Command::Portfolio {
+            paths,
+            format,
+            output,
+        } => portfolio(&paths, format.into(), output.as_deref()),
         Command::Completions { shell } => {
             let mut cli = <super::Cli as clap::CommandFactory>::command();
             let mut script = Vec::new();

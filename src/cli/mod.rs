@@ -151,6 +151,30 @@ pub enum Command {
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
+    /// One row per assessment of many records: VSE, kind and stage, status, dates, lead,
+    /// conclusion, nonconformities open, actions overdue, questionnaire (Markdown to stdout
+    /// by default).
+    ///
+    /// Each PATH is a record file or a folder searched (recursively) for `*.toml` records;
+    /// in folders, hidden files and folders, `target/`, the copies a save or the interview
+    /// leaves beside a record (NAME.mine.toml, NAME.unsaved.toml, NAME.theirs.toml,
+    /// NAME.recovered.toml, NAME.draft.toml, and their -2, -3... forms) and TOML files that
+    /// are not records (no top-level `schema`: questionnaires, other tools' files) are
+    /// skipped. Records are read in parallel, never locked or written. Rows are sorted by
+    /// what needs attention: records that did not load (listed with the error `validate`
+    /// gives), then open major nonconformities, actions overdue (open, due before today),
+    /// open minor nonconformities, drafts before finals, then by VSE; totals at the end.
+    /// Exit status 0 when every record loaded, 2 when any did not (as `validate`).
+    Portfolio {
+        /// Record files, or folders holding them.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value = "markdown")]
+        format: PortfolioFormatArg,
+        /// Write to this file (atomically) instead of stdout.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
     /// Print a shell completion script, e.g. `vse-assess completions bash`.
     Completions {
         #[arg(value_enum)]
@@ -197,6 +221,26 @@ impl From<FormatArg> for crate::report::Format {
             FormatArg::Html => Self::Html,
             FormatArg::Csv => Self::Csv,
             FormatArg::Actions => Self::Actions,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum PortfolioFormatArg {
+    /// A table, with the totals under it.
+    Markdown,
+    /// One row per record (no totals row).
+    Csv,
+    /// A standalone page with the table.
+    Html,
+}
+
+impl From<PortfolioFormatArg> for crate::report::portfolio::Format {
+    fn from(f: PortfolioFormatArg) -> Self {
+        match f {
+            PortfolioFormatArg::Markdown => Self::Markdown,
+            PortfolioFormatArg::Csv => Self::Csv,
+            PortfolioFormatArg::Html => Self::Html,
         }
     }
 }

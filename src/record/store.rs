@@ -168,6 +168,27 @@ pub fn with_questionnaire(
     checked(path, text, record, questionnaire, access, today)
 }
 
+/// Checks a record parsed from `text` (the contents of `path`) against its questionnaire,
+/// already loaded: the check [`open`] makes, with the same errors, for a caller that reads
+/// many records of a few questionnaires (`portfolio`) and loads each questionnaire once.
+pub fn check_with(
+    path: &Path,
+    text: &str,
+    record: &Record,
+    questionnaire: &crate::questionnaire::Questionnaire,
+    today: Date,
+) -> Result<(), LoadError> {
+    let problems = check(record, questionnaire, today);
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(LoadError::invalid(
+            path,
+            diagnostic::locate(path, text, problems),
+        ))
+    }
+}
+
 /// A record and its questionnaire, once checked against each other.
 fn checked(
     path: &Path,
@@ -177,13 +198,7 @@ fn checked(
     access: &Access,
     today: Date,
 ) -> Result<Opened, LoadError> {
-    let problems = check(&record, &questionnaire.questionnaire, today);
-    if !problems.is_empty() {
-        return Err(LoadError::invalid(
-            path,
-            diagnostic::locate(path, text, problems),
-        ));
-    }
+    check_with(path, text, &record, &questionnaire.questionnaire, today)?;
     Ok(Opened {
         path: path.to_owned(),
         disk_sha256: sha256_hex(text.as_bytes()),

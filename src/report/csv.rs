@@ -133,7 +133,7 @@ pub fn actions_csv(input: &Input) -> String {
 }
 
 /// A header and rows as CSV, every cell made safe by [`cell`].
-fn table(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> String {
+pub(super) fn table(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> String {
     // Quoting every cell keeps a cell whole whichever separator a spreadsheet assumes.
     let mut out = ::csv::WriterBuilder::new()
         .quote_style(::csv::QuoteStyle::Always)

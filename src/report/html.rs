@@ -5,7 +5,7 @@ use pulldown_cmark::{Event, Options, Parser};
 
 use super::{Input, markdown};
 
-const CSS: &str = r#"
+pub(super) const CSS: &str = r#"
 body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1b1b1b;
        max-width: 60rem; margin: 2rem auto; padding: 0 1rem; }
 h1 { font-size: 1.7rem; border-bottom: 2px solid #333; padding-bottom: .3rem; }
@@ -275,7 +275,7 @@ fn rating_grid(input: &Input) -> String {
     svg
 }
 
-fn escape_html(s: &str) -> String {
+pub(super) fn escape_html(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {

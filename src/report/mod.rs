@@ -1,13 +1,15 @@
 //! The assessment report: Markdown (the source of truth), HTML rendered from that Markdown, and
-//! CSV tables for spreadsheets (requirements; findings and actions); and the comparison of two
-//! assessments, in Markdown. Rendering is a pure function of the record, its questionnaire,
-//! the record file's hash and the evidence files' check: the same record with the same
-//! evidence files always gives the same bytes.
+//! CSV tables for spreadsheets (requirements; findings and actions); the comparison of two
+//! assessments, in Markdown; and the [`portfolio`] of many records, one row each. Rendering
+//! is a pure function of the record, its questionnaire, the record file's hash and the
+//! evidence files' check: the same record with the same evidence files always gives the same
+//! bytes.
 
 mod compare;
 mod csv;
 mod html;
 mod markdown;
+pub mod portfolio;
 mod status;
 
 use crate::questionnaire::Questionnaire;
