@@ -84,6 +84,7 @@ pub fn conclusion_label(c: &Conclusion) -> &'static str {
         Conclusion::Claim { claimable: false } => "no claim yet",
         Conclusion::ProfileDoesNotApply { .. } => "profile does not apply",
         Conclusion::NoRecommendationYet { .. } => "no recommendation yet",
+        Conclusion::NoRecommendation { .. } => "no recommendation",
         Conclusion::Recommend => "recommend",
         Conclusion::RecommendOncePlanAccepted { .. } => "recommend once plan accepted",
         Conclusion::DoNotRecommend { .. } => "do not recommend",
