@@ -25,19 +25,31 @@ keys='RIGHT DOWN*5 text:"t" text:"Passwords rotate 90d" ESC'
 pty ratatui-min 'DOWN*5' "$out/ratatui-min/target/release/ratatui-min"
 pty vse-25 "$keys" "$bin" interview "$out/a.toml"
 
-# 2,500 and 5,000 requirements with 25,000 and 50,000 evidence items. The generator writes
-# findings the way schema 1 records kept them: the record is marked schema 1, and saved once
-# in the current layout.
-for p in 100 200; do
-  dir="$out/s$p" && mkdir -p "$dir"
-  python3 "$bench/scale_questionnaire.py" questionnaires/iso29110-4-2-om.toml "$p" "$dir" > /dev/null
+# Generated profiles: 200 requirements with 2,000 evidence items (a large real profile), and
+# 2,500 and 5,000 requirements with 25,000 and 50,000 (the guard). The generator writes
+# schema 2 records.
+scale() { # processes, evidence items
+  local dir="$out/s$1" && mkdir -p "$dir"
+  python3 "$bench/scale_questionnaire.py" questionnaires/iso29110-4-2-om.toml "$1" "$dir" > /dev/null
   (cd "$dir" && "$bin" new r.toml --vse Big --questionnaire scale > /dev/null \
-    && python3 "$bench/scale_record.py" r.toml "$p" $((p * 250)) \
-    && sed -i 's/^schema = 2$/schema = 1/' r.toml && "$bin" set r.toml --vse Big > /dev/null)
-done
+    && python3 "$bench/scale_record.py" r.toml "$1" "$2" && "$bin" validate r.toml > /dev/null)
+}
+scale 8 2000
+scale 100 25000
+scale 200 50000
+pty vse-200 "$keys" "$bin" interview "$out/s8/r.toml"
 pty vse-5000 "$keys" "$bin" interview "$out/s200/r.toml"
 
-python3 "$bench/ptybench.py" --compare "$out/ratatui-min.json" "$out/vse-25.json" "$out/vse-5000.json" --markdown
+# Long notes: the example with 2,000 more evidence items and 200 KB of notes on every
+# requirement (5 MB), then 500 KB on every requirement (12.5 MB); the keys type into the shown
+# requirement's notes.
+python3 "$bench/gen_long.py" "$out/long200.toml" 2000 5000000 reports/example-assessment.toml
+python3 "$bench/gen_long.py" "$out/long500.toml" 2000 12500000 reports/example-assessment.toml
+pty vse-notes-200k "$keys" "$bin" interview "$out/long200.toml"
+pty vse-notes-500k "$keys" "$bin" interview "$out/long500.toml"
+
+python3 "$bench/ptybench.py" --compare "$out/ratatui-min.json" "$out/vse-25.json" \
+  "$out/vse-200.json" "$out/vse-5000.json" "$out/vse-notes-200k.json" "$out/vse-notes-500k.json" --markdown
 
 echo
 echo "| report | run 1 | run 2 | run 3 | run 4 | run 5 |"
@@ -50,6 +62,7 @@ report() { # label, dir, record
   echo "| $1 | ${times[*]// / | } s |"
 }
 report "25 requirements (example)" . reports/example-assessment.toml
+(cd "$out/s8" && report "200 / 2,000 evidence" . r.toml)
 (cd "$out/s100" && report "2,500 / 25,000 evidence" . r.toml)
 (cd "$out/s200" && report "5,000 / 50,000 evidence" . r.toml)
 
