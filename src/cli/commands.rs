@@ -162,7 +162,12 @@ pub fn run(command: Command) -> Result<ExitCode> {
             format,
             sign,
         } => report(&file, output.as_deref(), format.into(), sign.as_deref()),
-        Command::Compare { old, new, output } => compare(&old, &new, output.as_deref()),
+        Command::Compare {
+            old,
+            new,
+            output,
+            force,
+        } => compare(&old, &new, output.as_deref(), force),
         Command::Completions { shell } => {
             let mut cli = <super::Cli as clap::CommandFactory>::command();
             let mut script = Vec::new();

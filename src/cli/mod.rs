@@ -136,6 +136,9 @@ pub enum Command {
         /// Write to this file (atomically) instead of stdout.
         #[arg(short, long)]
         output: Option<PathBuf>,
+        /// Compare even records of different VSEs, or an OLD dated after NEW.
+        #[arg(long)]
+        force: bool,
     },
     /// Print a shell completion script, e.g. `vse-assess completions bash`.
     Completions {
