@@ -177,6 +177,8 @@ fn checked(
     access: &Access,
     today: Date,
 ) -> Result<Opened, LoadError> {
+    let mut record = record;
+    crate::record::edit::rename_facets(&mut record, &questionnaire.questionnaire);
     let problems = check(&record, &questionnaire.questionnaire, today);
     if !problems.is_empty() {
         return Err(LoadError::invalid(
