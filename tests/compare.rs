@@ -197,7 +197,7 @@ fn requirements_of_one_questionnaire_version_only_are_listed_not_dropped() {
     let dir = tmp.path();
     // A later version of the questionnaire in which 7.5.e is renamed 7.5.f.
     let later = QUESTIONNAIRE
-        .replacen("version = \"1.1.0\"", "version = \"1.2.0\"", 1)
+        .replacen("version = \"1.2.0\"", "version = \"1.3.0\"", 1)
         .replacen("id = \"7.5.e\"", "id = \"7.5.f\"", 1);
     assert_ne!(later, QUESTIONNAIRE);
     fs::write(dir.join("later.toml"), later).unwrap();
@@ -223,11 +223,11 @@ fn requirements_of_one_questionnaire_version_only_are_listed_not_dropped() {
     let unmatched = unmatched.split("\n## ").next().unwrap();
     assert_row(
         unmatched,
-        &["requirement", "7.5.e", "then (iso29110-4-2-om 1.1.0)", "F"],
+        &["requirement", "7.5.e", "then (iso29110-4-2-om 1.2.0)", "F"],
     );
     assert_row(
         unmatched,
-        &["requirement", "7.5.f", "now (iso29110-4-2-om 1.2.0)", "P"],
+        &["requirement", "7.5.f", "now (iso29110-4-2-om 1.3.0)", "P"],
     );
     assert!(!has_row(&md, &["7.5.e", "F"]) && !has_row(&md, &["7.5.f", "P"]));
     assert_row(&md, &["7.2.a", "F", "L", "regressed"]);
