@@ -91,6 +91,9 @@ pub struct Process {
     pub clause: String,
     pub name: String,
     pub purpose: String,
+    /// Where the purpose comes from when it restates a part of the standard (`Annex B.3.1`);
+    /// empty when it was written for the questionnaire (say so in a TOML comment).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub purpose_source: String,
 }
 
