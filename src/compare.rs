@@ -2,7 +2,8 @@
 //! each requirement was rated then and now, which findings were closed and which are new,
 //! which corrective actions are carried over, and how each process's achievement moved.
 //! Requirements and processes are matched by id across questionnaire versions; what only one
-//! version has is listed, never dropped.
+//! version has is listed, never dropped. Two records are compared only when they are of the
+//! same VSE and the earlier is not dated after the later ([`mismatches`]), unless forced.
 
 use crate::conformance::{self, Conclusion, ProcessSummary};
 use crate::questionnaire::Questionnaire;
@@ -130,12 +131,13 @@ impl ProcessChange<'_> {
     }
 }
 
-/// A finding of the old record that the new one no longer holds, or holds verified closed.
+/// A finding of the old record that the new one holds verified closed, or that was closed
+/// already in the old one and is no longer in the new.
 #[derive(Debug, Clone)]
 pub struct Closed<'a> {
     pub finding: &'a Finding,
     /// The same finding in the new record, verified closed there; `None` when the new record
-    /// no longer holds it.
+    /// no longer holds it (it was closed in the old one).
     pub now: Option<&'a Finding>,
 }
 
@@ -169,9 +171,12 @@ pub struct Comparison<'a> {
     pub requirements: Vec<RequirementChange<'a>>,
     /// Only in the old version, then only in the new, processes before requirements.
     pub unmatched: Vec<Unmatched<'a>>,
-    /// Every finding of the old record is closed or kept.
+    /// Every finding of the old record is closed, kept or not followed up.
     pub closed: Vec<Closed<'a>>,
     pub kept: Vec<Kept<'a>>,
+    /// Findings of the old record, not closed there, that the new record does not hold:
+    /// nothing shows they were dealt with, so they are never counted as closed.
+    pub not_followed_up: Vec<&'a Finding>,
     /// Findings of the new record that the old one does not have.
     pub new_findings: Vec<&'a Finding>,
     pub carried: Vec<Carried<'a>>,
@@ -185,6 +190,79 @@ pub struct Comparison<'a> {
 pub struct DifferentProfiles {
     pub old: String,
     pub new: String,
+}
+
+/// Why two records should not be compared as an earlier and a later assessment of one VSE.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mismatch {
+    /// The VSE names differ (trimmed, case and inner whitespace aside).
+    DifferentVse { old: String, new: String },
+    /// The earlier record is dated after the later one.
+    OldAfterNew { old: String, new: String },
+}
+
+impl std::fmt::Display for Mismatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Mismatch::DifferentVse { old, new } => {
+                write!(f, "they are of different VSEs (`{old}`, then `{new}`)")
+            }
+            Mismatch::OldAfterNew { old, new } => write!(
+                f,
+                "the earlier one is dated {old}, after the later one ({new}); give the older record first"
+            ),
+        }
+    }
+}
+
+/// A VSE name as compared: trimmed, lower case, inner whitespace collapsed to one space.
+pub fn normalised_vse(name: &str) -> String {
+    name.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// The date a record is of: its latest session's date, else the date of its last sign-off;
+/// `None` when it has neither.
+pub fn record_date(record: &Record) -> Option<&str> {
+    let meta = &record.assessment;
+    meta.sessions
+        .iter()
+        .map(|s| s.date.trim())
+        .filter(|d| !d.is_empty())
+        .max()
+        .or_else(|| {
+            meta.history
+                .iter()
+                .rev()
+                .find(|c| c.status == crate::record::Status::Final)
+                .map(|c| c.date.trim())
+                .filter(|d| !d.is_empty())
+        })
+}
+
+/// What stands against comparing `old` with `new` as the earlier and the later assessment of
+/// one VSE: different VSE names, or the earlier record dated after the later (when either has
+/// no date, the order is not judged). Dates are ISO 8601, so they compare as text.
+pub fn mismatches(old: &Record, new: &Record) -> Vec<Mismatch> {
+    let mut found = Vec::new();
+    let (a, b) = (&old.assessment.vse, &new.assessment.vse);
+    if normalised_vse(a) != normalised_vse(b) {
+        found.push(Mismatch::DifferentVse {
+            old: a.trim().to_owned(),
+            new: b.trim().to_owned(),
+        });
+    }
+    if let (Some(then), Some(now)) = (record_date(old), record_date(new))
+        && then > now
+    {
+        found.push(Mismatch::OldAfterNew {
+            old: then.to_owned(),
+            new: now.to_owned(),
+        });
+    }
+    found
 }
 
 pub fn compare<'a>(
@@ -281,14 +359,16 @@ pub fn compare<'a>(
 
     let mut closed = Vec::new();
     let mut kept = Vec::new();
+    let mut not_followed_up = Vec::new();
     let mut carried = Vec::new();
     for f in &old.record.findings {
         let now = new.matching(f);
         match now {
-            None => closed.push(Closed {
+            None if f.state() == FindingState::Closed => closed.push(Closed {
                 finding: f,
                 now: None,
             }),
+            None => not_followed_up.push(f),
             Some(g) if g.state() == FindingState::Closed => closed.push(Closed {
                 finding: f,
                 now: Some(g),
@@ -325,6 +405,7 @@ pub fn compare<'a>(
         unmatched,
         closed,
         kept,
+        not_followed_up,
         new_findings,
         carried,
     })
@@ -332,8 +413,52 @@ pub fn compare<'a>(
 
 #[cfg(test)]
 mod tests {
-    use super::Change;
+    use super::{Change, Mismatch, mismatches, normalised_vse, record_date};
     use crate::rating::Judgement::{self, *};
+    use crate::record::Record;
+
+    fn record(vse: &str, rest: &str) -> Record {
+        toml::from_str(&format!(
+            "schema = 2\n[questionnaire]\nid = \"q\"\nversion = \"1\"\nsha256 = \"\"\n\
+             [assessment]\nvse = \"{vse}\"\nkind = \"audit\"\nstatus = \"final\"\n{rest}"
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn a_record_is_dated_by_its_last_session_else_its_sign_off() {
+        let sessions = "[[assessment.sessions]]\ndate = \"2026-03-02\"\n\
+                        [[assessment.sessions]]\ndate = \"2026-01-05\"\n";
+        let signed =
+            "[[assessment.history]]\nstatus = \"final\"\nby = \"A\"\ndate = \"2026-04-01\"\n";
+        assert_eq!(record_date(&record("V", sessions)), Some("2026-03-02"));
+        assert_eq!(
+            record_date(&record("V", &format!("{sessions}{signed}"))),
+            Some("2026-03-02")
+        );
+        assert_eq!(record_date(&record("V", signed)), Some("2026-04-01"));
+        assert_eq!(record_date(&record("V", "")), None);
+        // Signed off in April, compared with one held in March: refused; undated: never.
+        assert_eq!(
+            mismatches(&record("V", signed), &record("v ", sessions)),
+            vec![Mismatch::OldAfterNew {
+                old: "2026-04-01".into(),
+                new: "2026-03-02".into()
+            }]
+        );
+        assert!(mismatches(&record("V", signed), &record("V", "")).is_empty());
+        assert!(mismatches(&record("V", ""), &record("V", signed)).is_empty());
+    }
+
+    #[test]
+    fn vse_names_compare_trimmed_caseless_and_with_whitespace_collapsed() {
+        assert_eq!(normalised_vse("  Acme \t Soft  Ltd "), "acme soft ltd");
+        assert_eq!(
+            normalised_vse("ACME Soft Ltd"),
+            normalised_vse("acme soft ltd")
+        );
+        assert_ne!(normalised_vse("Acme Soft"), normalised_vse("AcmeSoft"));
+    }
 
     #[test]
     fn changes_follow_the_scale() {

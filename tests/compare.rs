@@ -5,7 +5,7 @@ mod common;
 
 use std::fs;
 
-use common::{EXAMPLE, ok, vse};
+use common::{EXAMPLE, ok, refused, vse};
 use tempfile::TempDir;
 use vse_assess::record::{ActionStatus, FindingClass, FindingState};
 
@@ -20,6 +20,15 @@ fn has_row(md: &str, cells: &[&str]) -> bool {
 #[track_caller]
 fn assert_row(md: &str, cells: &[&str]) {
     assert!(has_row(md, cells), "no row {cells:?} in:\n{md}");
+}
+
+/// The text of a section of the comparison, from its heading to the next.
+fn section(md: &str, heading: &str) -> String {
+    let rest = md
+        .split(&format!("{heading}\n"))
+        .nth(1)
+        .unwrap_or_else(|| panic!("no {heading} in:\n{md}"));
+    rest.split("\n## ").next().unwrap().to_owned()
 }
 
 /// The example record as `old.toml` and a copy as `new.toml` in a fresh folder.
@@ -92,8 +101,8 @@ fn a_later_assessment_is_compared_with_the_earlier_one() {
     );
 
     let minor = FindingClass::Minor.describe();
-    let closed = md.split("## Findings closed").nth(1).unwrap();
-    let closed = closed.split("## New findings").next().unwrap();
+    let closed = section(&md, "## Findings closed");
+    let closed = closed.as_str();
     assert_row(
         closed,
         &[
@@ -104,17 +113,18 @@ fn a_later_assessment_is_compared_with_the_earlier_one() {
             FindingState::Closed.describe(),
         ],
     );
+    assert!(!has_row(closed, &["OBS-1"]), "{closed}");
+    assert!(!has_row(closed, &["NC-1"]), "NC-1 is still open");
     assert_row(
-        closed,
+        &section(&md, "## Findings not followed up"),
         &[
             "OBS-1",
             "7.2.f",
             FindingClass::Observation.describe(),
             FindingState::Recorded.describe(),
-            "no longer in the record",
+            "not followed up",
         ],
     );
-    assert!(!has_row(closed, &["NC-1"]), "NC-1 is still open");
     let new = md.split("## New findings").nth(1).unwrap();
     let new = new.split("## Findings still recorded").next().unwrap();
     assert_row(new, &[added, "7.4.a", minor, FindingState::Open.describe()]);
@@ -187,11 +197,21 @@ fn requirements_of_one_questionnaire_version_only_are_listed_not_dropped() {
     let dir = tmp.path();
     // A later version of the questionnaire in which 7.5.e is renamed 7.5.f.
     let later = QUESTIONNAIRE
-        .replacen("version = \"1.1.0\"", "version = \"1.2.0\"", 1)
+        .replacen("version = \"1.2.0\"", "version = \"1.3.0\"", 1)
         .replacen("id = \"7.5.e\"", "id = \"7.5.f\"", 1);
     assert_ne!(later, QUESTIONNAIRE);
     fs::write(dir.join("later.toml"), later).unwrap();
-    ok(dir, &["new", "b.toml", "--questionnaire", "later.toml"]);
+    ok(
+        dir,
+        &[
+            "new",
+            "b.toml",
+            "--questionnaire",
+            "later.toml",
+            "--vse",
+            "Brightline Software Ltd.",
+        ],
+    );
     ok(dir, &["answer", "b.toml", "7.5.f", "--rating", "P"]);
     ok(dir, &["answer", "b.toml", "7.2.a", "--rating", "L"]);
 
@@ -203,11 +223,11 @@ fn requirements_of_one_questionnaire_version_only_are_listed_not_dropped() {
     let unmatched = unmatched.split("\n## ").next().unwrap();
     assert_row(
         unmatched,
-        &["requirement", "7.5.e", "then (iso29110-4-2-om 1.1.0)", "F"],
+        &["requirement", "7.5.e", "then (iso29110-4-2-om 1.2.0)", "F"],
     );
     assert_row(
         unmatched,
-        &["requirement", "7.5.f", "now (iso29110-4-2-om 1.2.0)", "P"],
+        &["requirement", "7.5.f", "now (iso29110-4-2-om 1.3.0)", "P"],
     );
     assert!(!has_row(&md, &["7.5.e", "F"]) && !has_row(&md, &["7.5.f", "P"]));
     assert_row(&md, &["7.2.a", "F", "L", "regressed"]);
@@ -237,13 +257,15 @@ fn a_finding_recorded_after_one_was_removed_is_new() {
     let added = added.trim();
     assert_eq!(added, "NC-5");
     let md = ok(dir, &["compare", "old.toml", "new.toml"]);
-    let closed = md.split("## Findings closed").nth(1).unwrap();
-    let closed = closed.split("## New findings").next().unwrap();
+    let gone = section(&md, "## Findings not followed up");
     assert!(
-        closed
-            .lines()
-            .any(|l| l.starts_with("| NC-4 | 7.5.d |") && l.contains("no longer in the record")),
-        "{closed}"
+        gone.lines()
+            .any(|l| l.starts_with("| NC-4 | 7.5.d |") && l.contains("| not followed up |")),
+        "{gone}"
+    );
+    assert!(
+        !section(&md, "## Findings closed").contains("| NC-4 |"),
+        "{md}"
     );
     let new = md.split("## New findings").nth(1).unwrap();
     let new = new.split("## Findings still recorded").next().unwrap();
@@ -256,4 +278,154 @@ fn a_finding_recorded_after_one_was_removed_is_new() {
             FindingState::Open.describe(),
         ],
     );
+}
+
+/// Records of two different VSEs are not compared unless `--force` is given; names differing
+/// only in case, spacing or surrounding blanks are the same VSE.
+#[test]
+fn records_of_different_vses_are_refused_unless_forced() {
+    let tmp = two_records();
+    let dir = tmp.path();
+    ok(dir, &["set", "new.toml", "--vse", "Northwind Apps SARL"]);
+    let err = refused(dir, &["compare", "old.toml", "new.toml"]);
+    for named in [
+        "old.toml",
+        "new.toml",
+        "Brightline Software Ltd.",
+        "Northwind Apps SARL",
+        "different VSEs",
+        "--force",
+    ] {
+        assert!(err.contains(named), "{named} not in: {err}");
+    }
+    let out = vse(dir, &["compare", "old.toml", "new.toml"]);
+    assert!(out.stdout.is_empty());
+    // -o writes nothing when refused.
+    refused(
+        dir,
+        &["compare", "old.toml", "new.toml", "-o", "changes.md"],
+    );
+    assert!(!dir.join("changes.md").exists());
+
+    let md = ok(dir, &["compare", "--force", "old.toml", "new.toml"]);
+    assert!(md.starts_with("# Comparison of two assessments: "), "{md}");
+
+    ok(
+        dir,
+        &[
+            "set",
+            "new.toml",
+            "--vse",
+            "  brightline \t SOFTWARE   ltd. ",
+        ],
+    );
+    ok(dir, &["compare", "old.toml", "new.toml"]);
+}
+
+/// OLD must not be dated after NEW (a record's date is its last session's): the two were
+/// given the wrong way round, and every improvement would read as a regression.
+#[test]
+fn an_earlier_record_dated_after_the_later_is_refused_unless_forced() {
+    let tmp = two_records();
+    let dir = tmp.path();
+    // The example's sessions are 2026-11-16 and 2026-11-17.
+    ok(
+        dir,
+        &[
+            "set",
+            "new.toml",
+            "--session",
+            "2026-11-25:Lyon",
+            "--session",
+            "2026-11-24:Lyon",
+        ],
+    );
+    ok(dir, &["compare", "old.toml", "new.toml"]);
+    let err = refused(dir, &["compare", "new.toml", "old.toml"]);
+    for named in [
+        "new.toml",
+        "old.toml",
+        "2026-11-25",
+        "2026-11-17",
+        "--force",
+    ] {
+        assert!(err.contains(named), "{named} not in: {err}");
+    }
+    assert!(
+        !err.contains("2026-11-24"),
+        "the last session counts: {err}"
+    );
+    ok(dir, &["compare", "new.toml", "old.toml", "--force"]);
+
+    // Both refusals at once are both named.
+    ok(dir, &["set", "new.toml", "--vse", "Northwind Apps SARL"]);
+    let err = refused(dir, &["compare", "new.toml", "old.toml"]);
+    assert!(
+        err.contains("different VSEs") && err.contains("2026-11-25"),
+        "{err}"
+    );
+}
+
+/// A record with no session and no sign-off has no date: the order is not judged.
+#[test]
+fn a_record_with_no_date_is_compared_either_way() {
+    let tmp = two_records();
+    let dir = tmp.path();
+    ok(dir, &["new", "b.toml", "--vse", "Brightline Software Ltd."]);
+    ok(dir, &["compare", "old.toml", "b.toml"]);
+    ok(dir, &["compare", "b.toml", "old.toml"]);
+}
+
+/// A nonconformity open in OLD and gone from NEW was not followed up: it is never called
+/// closed; one verified effective in NEW is.
+#[test]
+fn a_nonconformity_gone_from_the_later_record_is_not_followed_up() {
+    let tmp = two_records();
+    let dir = tmp.path();
+    ok(dir, &["finding", "remove", "new.toml", "NC-1"]);
+    ok(dir, &["action", "close", "new.toml", "A-4"]);
+    ok(
+        dir,
+        &[
+            "finding",
+            "verify",
+            "new.toml",
+            "NC-3",
+            "--by",
+            "Claire Martin",
+            "--date",
+            "2026-11-20",
+            "--effective",
+        ],
+    );
+    let md = ok(dir, &["compare", "old.toml", "new.toml"]);
+    let minor = FindingClass::Minor.describe();
+    let gone = section(&md, "## Findings not followed up");
+    assert_row(
+        &gone,
+        &[
+            "NC-1",
+            "7.2.c",
+            minor,
+            FindingState::Open.describe(),
+            "not followed up",
+        ],
+    );
+    let closed = section(&md, "## Findings closed");
+    assert!(!closed.contains("| NC-1 |"), "{closed}");
+    assert_row(
+        &closed,
+        &[
+            "NC-3",
+            "7.3.b",
+            minor,
+            FindingState::Open.describe(),
+            FindingState::Closed.describe(),
+        ],
+    );
+    assert!(!gone.contains("| NC-3 |"), "{gone}");
+    // Nowhere is NC-1 said to be closed.
+    for line in md.lines().filter(|l| l.starts_with("| NC-1 |")) {
+        assert!(!line.contains("closed"), "{line}");
+    }
 }

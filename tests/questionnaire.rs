@@ -68,6 +68,92 @@ fn facets_are_the_verbs_of_clause_7() {
     }
 }
 
+/// Facets reworded or split in 1.2.0: a record that checked the former text (the shipped
+/// example, written with 1.1.0) still opens, and reads as having checked the facet it was
+/// renamed to; the other halves of a split stay unchecked.
+#[test]
+fn facets_checked_under_a_former_text_are_read_as_the_renamed_ones() {
+    let q = shipped().questionnaire;
+    assert_eq!(q.questionnaire.version, "1.2.0");
+    let renamed: Vec<(&str, &str, &str)> = q
+        .requirements
+        .iter()
+        .flat_map(|r| {
+            r.renamed_facets
+                .iter()
+                .map(move |(old, new)| (r.id.as_str(), old.as_str(), new.as_str()))
+        })
+        .collect();
+    assert_eq!(
+        renamed,
+        [
+            ("7.2.c", "defined", "strategic plan defined"),
+            ("7.3.c", "provided", "provided to projects"),
+            (
+                "7.3.d",
+                "provided or acquired",
+                "provided or acquired for projects"
+            ),
+            ("7.4.a", "planned", "definition and training planned"),
+            ("7.4.b", "identified", "objectives identified and recorded"),
+            ("7.4.b", "recorded", "objectives identified and recorded"),
+        ]
+    );
+    let tmp = tempfile::TempDir::new().unwrap();
+    let file = tmp.path().join("old.toml");
+    std::fs::copy(common::EXAMPLE, &file).unwrap();
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        text.contains("facets = [\"provided\"]"),
+        "the example predates 1.2.0"
+    );
+    let opened = vse_assess::record::store::open(
+        &file,
+        &vse_assess::record::access::Access::Unrestricted,
+        common::today(),
+    )
+    .expect("a record with former facet texts opens");
+    let facets = |id: &str| opened.record.requirements[id].facets.clone();
+    assert_eq!(facets("7.3.c"), ["provided to projects"]);
+    assert_eq!(facets("7.3.d"), ["provided or acquired for projects"]);
+    assert_eq!(
+        facets("7.4.b"),
+        [
+            "objectives identified and recorded",
+            "reviewed",
+            "made available"
+        ]
+    );
+    assert_eq!(
+        facets("7.2.c"),
+        ["strategic plan defined", "communicated", "maintained"]
+    );
+
+    // A map to a facet that does not exist, or from one that still does, is refused.
+    let shipped = include_str!("../questionnaires/iso29110-4-2-om.toml");
+    for (bad, said) in [
+        (
+            "renamed_facets = { \"provided\" = \"provided to projects\" }",
+            "renamed_facets = { \"provided\" = \"handed over\" }",
+        ),
+        (
+            "renamed_facets = { \"provided\" = \"provided to projects\" }",
+            "renamed_facets = { \"as needed\" = \"provided to projects\" }",
+        ),
+    ] {
+        let text = shipped.replacen(bad, said, 1);
+        assert_ne!(text, shipped);
+        let problems =
+            vse_assess::questionnaire::parse(std::path::Path::new("q.toml"), &text).unwrap_err();
+        assert_eq!(problems.len(), 1, "{said}");
+        assert!(
+            problems[0].to_string().contains("renamed_facets"),
+            "{}",
+            problems[0]
+        );
+    }
+}
+
 #[test]
 fn annex_a_references_match_the_standard() {
     let q = shipped().questionnaire;
@@ -122,6 +208,10 @@ fn guidance_flags_annex_a_rows_that_look_misaligned() {
     }
 }
 
+/// OM's and RM's purposes restate Annex B and name the place; PSM's and PPM's were written
+/// from clause 7.4 and 7.5 (the copy of the standard ends after B.4). That provenance is a
+/// note for maintainers: it is in a TOML comment just above the process, never in a field the
+/// interview or a report shows.
 #[test]
 fn purposes_not_from_annex_b_say_so() {
     let q = shipped().questionnaire;
@@ -135,9 +225,34 @@ fn purposes_not_from_annex_b_say_so() {
         [
             ("OM", "Annex B.3.1"),
             ("RM", "Annex B.4.1"),
-            ("PSM", "Written from clause 7.4, not Annex B"),
-            ("PPM", "Written from clause 7.5, not Annex B"),
+            ("PSM", ""),
+            ("PPM", ""),
         ]
+    );
+    let text = include_str!("../questionnaires/iso29110-4-2-om.toml");
+    for (id, clause) in [("PSM", "7.4"), ("PPM", "7.5")] {
+        let block = format!("[[process]]\nid = \"{id}\"\n");
+        let at = text.find(&block).unwrap_or_else(|| panic!("no {id} block"));
+        let comment = text[..at].lines().last().unwrap();
+        assert_eq!(
+            comment,
+            format!(
+                "# Purpose source: written from the clause {clause} requirements, not from Annex B."
+            ),
+            "{id}"
+        );
+    }
+    for p in &q.processes {
+        for said in ["Annex B", "(source", "Written from"] {
+            assert!(!p.purpose.contains(said), "{}: {}", p.id, p.purpose);
+        }
+    }
+    // Staffing is resource management's (7.3.c), not the portfolio's.
+    let ppm = q.process("PPM").unwrap();
+    assert!(
+        !ppm.purpose.to_lowercase().contains("staff"),
+        "{}",
+        ppm.purpose
     );
 }
 

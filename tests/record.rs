@@ -417,9 +417,9 @@ fn questionnaires_lists_embedded_and_local() {
     );
     fs::write(tmp.path().join("questionnaires/custom.toml"), custom).unwrap();
     let out = ok(tmp.path(), &["questionnaires"]);
-    assert!(out.contains("iso29110-4-2-om  1.1.0"), "{out}");
+    assert!(out.contains("iso29110-4-2-om  1.2.0"), "{out}");
     assert!(
-        out.contains("acme-custom  1.1.0") && out.contains("questionnaires/custom.toml"),
+        out.contains("acme-custom  1.2.0") && out.contains("questionnaires/custom.toml"),
         "{out}"
     );
     // A record made from a local questionnaire by id, and by path, both reopen.

@@ -167,7 +167,12 @@ pub fn run(command: Command) -> Result<ExitCode> {
             format,
             sign,
         } => report(&file, output.as_deref(), format.into(), sign.as_deref()),
-        Command::Compare { old, new, output } => compare(&old, &new, output.as_deref()),
+        Command::Compare {
+            old,
+            new,
+            output,
+            force,
+        } => compare(&old, &new, output.as_deref(), force),
         Command::Portfolio {
             paths,
             format,

@@ -150,6 +150,9 @@ pub enum Command {
         /// Write to this file (atomically) instead of stdout.
         #[arg(short, long)]
         output: Option<PathBuf>,
+        /// Compare even records of different VSEs, or an OLD dated after NEW.
+        #[arg(long)]
+        force: bool,
     },
     /// One row per assessment of many records: VSE, kind and stage, status, dates, lead,
     /// conclusion, nonconformities open, actions overdue, questionnaire (Markdown to stdout

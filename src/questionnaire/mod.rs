@@ -5,7 +5,7 @@
 pub mod catalog;
 mod ids;
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -89,6 +89,9 @@ pub struct Process {
     pub clause: String,
     pub name: String,
     pub purpose: String,
+    /// Where the purpose comes from when it restates a part of the standard (`Annex B.3.1`);
+    /// empty when it was written for the questionnaire (say so in a TOML comment).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub purpose_source: String,
 }
 
@@ -100,9 +103,23 @@ pub struct Requirement {
     pub statement: String,
     pub question: String,
     pub facets: Vec<String>,
+    /// Facets renamed (or split) since an earlier version, old text -> the facet it now is:
+    /// a record that checked the old text is read as having checked the new one.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub renamed_facets: BTreeMap<String, String>,
     pub guidance: String,
     #[serde(default)]
     pub annex_a: Vec<Reference>,
+}
+
+impl Requirement {
+    /// The facet a record's checked text stands for now: itself, or what it was renamed to.
+    pub fn current_facet<'a>(&'a self, checked: &'a str) -> &'a str {
+        match self.renamed_facets.get(checked) {
+            Some(new) if !self.facets.iter().any(|f| f == checked) => new,
+            _ => checked,
+        }
+    }
 }
 
 /// One row of an Annex A table: a clause of a base standard with the items it lists, or a
@@ -293,6 +310,26 @@ impl Questionnaire {
                     p(
                         path!["requirement", i, "facets", j],
                         format!("duplicate facet `{f}`"),
+                    );
+                }
+            }
+            for (old, new) in &req.renamed_facets {
+                if req.facets.iter().any(|f| f == old) {
+                    p(
+                        path!["requirement", i, "renamed_facets", old],
+                        format!(
+                            "`{old}` is still a facet; only a facet's former text can be renamed"
+                        ),
+                    );
+                }
+                if !req.facets.iter().any(|f| f == new) {
+                    p(
+                        path!["requirement", i, "renamed_facets", old],
+                        format!(
+                            "`{new}` is not a facet of {}; facets: {}",
+                            req.id,
+                            req.facets.join(", ")
+                        ),
                     );
                 }
             }

@@ -222,6 +222,34 @@ pub fn set_facet(
     Ok(())
 }
 
+/// Reads facets checked under a former text (a questionnaire's `renamed_facets`) as the
+/// facets they are now, in the questionnaire's order and once each; done when a record is
+/// opened, so that a questionnaire may reword a facet without making older records invalid.
+/// Returns whether anything was translated. A final record is translated too: the facet
+/// checked is the same, only its wording changed.
+pub fn rename_facets(record: &mut Record, q: &crate::questionnaire::Questionnaire) -> bool {
+    let mut changed = false;
+    for (id, answer) in record.requirements.iter_mut() {
+        let Some(req) = q.requirement(id) else {
+            continue;
+        };
+        if answer.facets.iter().all(|f| req.current_facet(f) == f) {
+            continue;
+        }
+        let mut facets: Vec<String> = Vec::new();
+        for f in &answer.facets {
+            let now = req.current_facet(f).to_owned();
+            if !facets.contains(&now) {
+                facets.push(now);
+            }
+        }
+        facets.sort_by_key(|f| req.facets.iter().position(|x| x == f));
+        answer.facets = facets;
+        changed = true;
+    }
+    changed
+}
+
 /// Who was interviewed for a requirement: each name is added once. A name must be given:
 /// an empty one is refused, and so is an empty list.
 pub fn add_interviewees(record: &mut Record, id: &str, names: &[String]) -> Result<(), Refused> {

@@ -171,13 +171,15 @@ pub fn with_questionnaire(
 /// Checks a record parsed from `text` (the contents of `path`) against its questionnaire,
 /// already loaded: the check [`open`] makes, with the same errors, for a caller that reads
 /// many records of a few questionnaires (`portfolio`) and loads each questionnaire once.
+/// Facets checked under a former text are read as the facets they were renamed to first.
 pub fn check_with(
     path: &Path,
     text: &str,
-    record: &Record,
+    record: &mut Record,
     questionnaire: &crate::questionnaire::Questionnaire,
     today: Date,
 ) -> Result<(), LoadError> {
+    crate::record::edit::rename_facets(record, questionnaire);
     let problems = check(record, questionnaire, today);
     if problems.is_empty() {
         Ok(())
@@ -198,7 +200,8 @@ fn checked(
     access: &Access,
     today: Date,
 ) -> Result<Opened, LoadError> {
-    check_with(path, text, &record, &questionnaire.questionnaire, today)?;
+    let mut record = record;
+    check_with(path, text, &mut record, &questionnaire.questionnaire, today)?;
     Ok(Opened {
         path: path.to_owned(),
         disk_sha256: sha256_hex(text.as_bytes()),

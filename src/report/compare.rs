@@ -10,6 +10,10 @@ use crate::record::{Finding, Status};
 /// Where a finding or an action the later record no longer holds stands now.
 const NOT_THERE: &str = "no longer in the record";
 
+/// Where a finding not closed in the earlier record, and gone from the later one, stands: no
+/// verification shows it was dealt with, so it is never called closed.
+pub const NOT_FOLLOWED_UP: &str = "not followed up";
+
 /// A record file as the comparison names it.
 #[derive(Debug, Clone, Copy)]
 pub struct RecordFile<'a> {
@@ -235,12 +239,30 @@ fn findings(out: &mut String, c: &Comparison) {
     section(
         out,
         "Findings closed",
-        "Findings of the earlier record that the later one no longer holds, or holds verified closed.",
+        "Findings of the earlier record that the later one holds verified closed (effective), or that were closed already in the earlier one.",
     );
     table_or_none(
         out,
         &header,
         c.closed.iter().map(|x| then_and_now(x.finding, x.now)),
+    );
+    section(
+        out,
+        "Findings not followed up",
+        "Findings of the earlier record, not closed then, that the later record no longer holds: nothing in it shows they were dealt with or verified, so they are not counted as closed.",
+    );
+    table_or_none(
+        out,
+        &header,
+        c.not_followed_up.iter().map(|f| {
+            let mut row = finding_cells(f);
+            row.extend([
+                f.state().describe().into(),
+                NOT_FOLLOWED_UP.into(),
+                inline(&f.text),
+            ]);
+            row
+        }),
     );
     let _ = writeln!(out, "## New findings\n");
     table_or_none(

@@ -120,13 +120,27 @@ pub const IDS: [&str; 25] = [
 pub const FACETS: [(&str, &[&str]); 25] = [
     ("7.2.a", &["defined", "communicated", "maintained"]),
     ("7.2.b", &["assigned"]),
+    // Each object (plan, budget, objectives) is defined; the other verbs cover all three.
     (
         "7.2.c",
-        &["defined", "communicated", "maintained", "monitored"],
+        &[
+            "strategic plan defined",
+            "budget defined",
+            "measurable objectives defined",
+            "communicated",
+            "maintained",
+            "monitored",
+        ],
     ),
     (
         "7.2.d",
-        &["defined", "communicated", "maintained", "monitored"],
+        &[
+            "defined",
+            "aimed at customer satisfaction",
+            "communicated",
+            "maintained",
+            "monitored",
+        ],
     ),
     ("7.2.e", &["identified", "made available"]),
     ("7.2.f", &["identified", "communicated", "monitored"]),
@@ -148,18 +162,59 @@ pub const FACETS: [(&str, &[&str]); 25] = [
         "7.3.b",
         &["determined", "developed, maintained or enhanced"],
     ),
-    ("7.3.c", &["provided"]),
-    ("7.3.d", &["provided or acquired"]),
+    (
+        "7.3.c",
+        &[
+            "provided to processes",
+            "provided to projects",
+            "as requested",
+            "as needed",
+        ],
+    ),
+    (
+        "7.3.d",
+        &[
+            "provided or acquired for processes",
+            "provided or acquired for projects",
+            "as requested",
+            "as needed",
+            "stable",
+            "reliable",
+        ],
+    ),
     ("7.3.e", &["maintained", "controlled"]),
-    ("7.3.f", &["resolved"]),
+    (
+        "7.3.f",
+        &[
+            "resolved",
+            "capabilities weighed",
+            "constraints weighed",
+            "internal and external resources considered",
+        ],
+    ),
     (
         "7.3.g",
         &["defined", "communicated", "enhanced", "monitored"],
     ),
-    ("7.4.a", &["planned", "communicated", "monitored"]),
+    (
+        "7.4.a",
+        &[
+            "definition and training planned",
+            "deployment and performance planned",
+            "evaluation and improvement planned",
+            "communicated",
+            "monitored",
+        ],
+    ),
     (
         "7.4.b",
-        &["identified", "recorded", "reviewed", "made available"],
+        &[
+            "objectives identified and recorded",
+            "resources identified and recorded",
+            "information and documentation identified and recorded",
+            "reviewed",
+            "made available",
+        ],
     ),
     ("7.4.c", &["defined", "assigned", "communicated"]),
     (
@@ -175,7 +230,16 @@ pub const FACETS: [(&str, &[&str]); 25] = [
         "7.5.a",
         &["defined", "communicated", "enhanced", "monitored"],
     ),
-    ("7.5.b", &["established"]),
+    (
+        "7.5.b",
+        &[
+            "established",
+            "development and maintenance covered",
+            "operation covered",
+            "packaging and delivery covered",
+            "installation covered",
+        ],
+    ),
     ("7.5.c", &["defined"]),
     ("7.5.d", &["held", "monitored", "made known"]),
     ("7.5.e", &["identified", "recorded", "tracked to closure"]),

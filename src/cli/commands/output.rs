@@ -120,7 +120,12 @@ pub(super) fn fs_kind(path: &Path) -> Option<bool> {
     std::fs::metadata(path).ok().map(|m| m.is_file())
 }
 
-pub(super) fn compare(old: &Path, new: &Path, output: Option<&Path>) -> Result<ExitCode> {
+pub(super) fn compare(
+    old: &Path,
+    new: &Path,
+    output: Option<&Path>,
+    force: bool,
+) -> Result<ExitCode> {
     let opened = [open(old)?, open(new)?];
     if let Some(out) = output {
         for o in &opened {
@@ -138,6 +143,16 @@ pub(super) fn compare(old: &Path, new: &Path, output: Option<&Path>) -> Result<E
             display_path(new)
         ))
     })?;
+    let mismatches = crate::compare::mismatches(then.record, now.record);
+    if !force && !mismatches.is_empty() {
+        let why: Vec<String> = mismatches.iter().map(ToString::to_string).collect();
+        bail!(invalid(format!(
+            "refusing to compare {} with {}: {}; --force compares them anyway",
+            display_path(old),
+            display_path(new),
+            why.join("; and ")
+        )));
+    }
     let names = [old, new].map(file_name);
     let files = [0, 1].map(|i| report::RecordFile {
         name: &names[i],

@@ -169,7 +169,7 @@ fn summarise(
     today: jiff::civil::Date,
 ) -> Result<Option<Row>, LoadError> {
     let text = read_text(file)?;
-    let record = match store::parse(file, &text) {
+    let mut record = match store::parse(file, &text) {
         Ok(record) => record,
         // A record has a top-level `schema`; a questionnaire or another tool's file has not.
         Err(e) if has_schema(file, &text)? => return Err(e),
@@ -203,7 +203,7 @@ fn summarise(
         }
     };
     let q = &loaded.questionnaire;
-    store::check_with(file, &text, &record, q, today)?;
+    store::check_with(file, &text, &mut record, q, today)?;
     Ok(Some(Row::of(display_path(file), &record, q, today)))
 }
 

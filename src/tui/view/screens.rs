@@ -161,7 +161,11 @@ pub fn guidance(app: &App, area: Rect, buf: &mut Buffer) {
     if let Some(p) = q.process(&req.process) {
         lines.push(Line::default());
         lines.push(Line::styled(
-            format!("{} {} purpose ({})", p.id, p.name, p.purpose_source),
+            if p.purpose_source.is_empty() {
+                format!("{} {} purpose", p.id, p.name)
+            } else {
+                format!("{} {} purpose ({})", p.id, p.name, p.purpose_source)
+            },
             t.title(),
         ));
         lines.extend(wrap_spans(vec![Span::raw(safe(&p.purpose))], area.width, 0));
