@@ -48,6 +48,18 @@ fn a_later_assessment_is_compared_with_the_earlier_one() {
     rate("7.2.g", "L"); // P before: up, and OM's lowest rating with it
     rate("7.2.c", "F"); // L before
     rate("7.4.a", "P"); // F before: down, and PSM with it
+    ok(
+        dir,
+        &[
+            "answer",
+            "old.toml",
+            "7.3.f",
+            "--rating",
+            "na",
+            "--justification",
+            "One project",
+        ],
+    );
     rate("7.3.f", "F"); // N/A before
     // NC-3 closed and verified; OBS-1 no longer recorded; a new nonconformity.
     ok(dir, &["action", "close", "new.toml", "A-4"]);
@@ -119,7 +131,7 @@ fn a_later_assessment_is_compared_with_the_earlier_one() {
         &section(&md, "## Findings not followed up"),
         &[
             "OBS-1",
-            "7.2.f",
+            "7.4.e",
             FindingClass::Observation.describe(),
             FindingState::Recorded.describe(),
             "not followed up",
@@ -255,7 +267,7 @@ fn a_finding_recorded_after_one_was_removed_is_new() {
         ],
     );
     let added = added.trim();
-    assert_eq!(added, "NC-5");
+    assert_eq!(added, "NC-8", "the example holds NC-1 to NC-7");
     let md = ok(dir, &["compare", "old.toml", "new.toml"]);
     let gone = section(&md, "## Findings not followed up");
     assert!(
@@ -272,7 +284,7 @@ fn a_finding_recorded_after_one_was_removed_is_new() {
     assert_row(
         new,
         &[
-            "NC-5",
+            "NC-8",
             "7.5.d",
             FindingClass::Major.describe(),
             FindingState::Open.describe(),

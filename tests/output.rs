@@ -108,6 +108,12 @@ fn hostile_questionnaire(dir: &Path) -> String {
         for (i, f) in r.facets.iter_mut().enumerate() {
             *f = format!("facet{i}{}", hostile(""));
         }
+        // Hostile facets, each renamed from a hostile former text.
+        r.renamed_facets = r
+            .facets
+            .iter()
+            .map(|f| (format!("old {f}"), f.clone()))
+            .collect();
         for a in &mut r.annex_a {
             a.standard = renamed
                 .iter()

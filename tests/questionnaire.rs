@@ -101,11 +101,19 @@ fn facets_checked_under_a_former_text_are_read_as_the_renamed_ones() {
     );
     let tmp = tempfile::TempDir::new().unwrap();
     let file = tmp.path().join("old.toml");
-    std::fs::copy(common::EXAMPLE, &file).unwrap();
+    // A record written under questionnaire 1.1.0 (and in schema 1, upgraded as it opens).
+    std::fs::copy(
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/example-schema1.toml"
+        ),
+        &file,
+    )
+    .unwrap();
     let text = std::fs::read_to_string(&file).unwrap();
     assert!(
         text.contains("facets = [\"provided\"]"),
-        "the example predates 1.2.0"
+        "the fixture predates 1.2.0"
     );
     let opened = vse_assess::record::store::open(
         &file,

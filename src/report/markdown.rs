@@ -897,10 +897,7 @@ fn summary(out: &mut String, c: &Ctx) {
         }),
     );
     let met: Vec<String> = q.rule.met.iter().map(|r| r.to_string()).collect();
-    let _ = writeln!(
-        out,
-        "Roll-up rule: {ROLL_UP_RULE}\n"
-    );
+    let _ = writeln!(out, "Roll-up rule: {ROLL_UP_RULE}\n");
     let _ = writeln!(
         out,
         "Conformance rule: process conformance (clause {}) needs all clause 6 conditions answered yes and every mandatory requirement met. Here *met* means rated {}, with at least one evidence item or interview behind it and no nonconformity of any class still open; a nonconformity stays open until the assessment team has verified its corrective action effective. {} A rating below met is settled only by an open nonconformity of its weight: a major one for N or P{}, a minor or a major one for a rating between P and met.{}\n",
