@@ -788,3 +788,55 @@ fn the_rules_cannot_be_loosened_by_hand() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// A record marked final by hand (or signed off under older rules) that a sign-off would
+/// refuse now says so on its verdict, each reason named; one signed off properly does not.
+#[test]
+fn a_final_record_that_fails_its_sign_off_says_so() {
+    let tmp = tempfile::TempDir::new().unwrap();
+    let dir = tmp.path();
+    let example = std::fs::read_to_string(common::EXAMPLE).unwrap();
+    std::fs::write(dir.join("good.toml"), &example).unwrap();
+    let out = common::vse(
+        dir,
+        &[
+            "finalize",
+            "good.toml",
+            "--by",
+            "Claire Martin",
+            "--date",
+            "2026-11-20",
+        ],
+    );
+    assert!(out.status.success());
+    let md = String::from_utf8(common::vse(dir, &["report", "good.toml"]).stdout).unwrap();
+    assert!(!md.contains("Sign-off check"), "{md:.2000}");
+
+    // Marked final by hand, signed by the auditor, the certification body left out.
+    let forged = example
+        .replacen("status = \"draft\"", "status = \"final\"", 1)
+        .replacen("certification_body = \"Alpine Certification Services\"\n", "", 1)
+        .replacen(
+            "\n[assessment.scope]",
+            "\n[[assessment.history]]\nstatus = \"final\"\nby = \"Hugo Petit\"\ndate = \"2026-11-20\"\n\n[assessment.scope]",
+            1,
+        );
+    std::fs::write(dir.join("forged.toml"), forged).unwrap();
+    let out = common::vse(dir, &["report", "forged.toml"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let md = String::from_utf8(out.stdout).unwrap();
+    let row = md
+        .lines()
+        .find(|l| l.starts_with("| Sign-off check |"))
+        .unwrap_or_else(|| panic!("{md:.3000}"));
+    assert!(row.contains("**fails today**"), "{row}");
+    assert!(row.contains("no certification body named"), "{row}");
+    assert!(
+        row.contains(r"\`Hugo Petit\` (auditor) is not the lead auditor"),
+        "{row}"
+    );
+}

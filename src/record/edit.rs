@@ -772,10 +772,34 @@ pub fn verify(
 /// an audit's also has no consistency warning standing.
 pub fn sign_off_blockers(record: &Record, q: &Questionnaire) -> Vec<String> {
     let mut reasons = Vec::new();
-    let meta = &record.assessment;
-    if let Some(done) = meta.sign_off() {
+    if let Some(done) = record.assessment.sign_off() {
         reasons.push(format!("it is already final ({})", done.describe()));
     }
+    reasons.extend(sign_off_checks(record, q));
+    reasons
+}
+
+/// What a final record would now be refused for, were it signed off again as it stands: the
+/// checks of its content, and who signed it (in an audit, its lead auditor).
+pub fn final_record_problems(record: &Record, q: &Questionnaire) -> Vec<String> {
+    let mut problems = sign_off_checks(record, q);
+    let meta = &record.assessment;
+    if let Some(signed) = meta.sign_off()
+        && meta.kind == super::Kind::Audit
+        && !meta.team.is_empty()
+        && let Err(why) = not_the_lead(meta, &signed.by, "signs off an audit")
+    {
+        problems.push(why.to_string());
+    }
+    problems
+}
+
+/// What a sign-off checks of the record's content, whatever its status: a final record
+/// that fails any (marked final by hand, or signed off under older rules) says so in its
+/// report.
+pub fn sign_off_checks(record: &Record, q: &Questionnaire) -> Vec<String> {
+    let mut reasons = Vec::new();
+    let meta = &record.assessment;
     if meta.scope.processes.is_empty() {
         reasons.push("no process is in scope".into());
     }

@@ -437,6 +437,22 @@ fn verdict(out: &mut String, c: &Ctx) {
             },
         ],
     ];
+    let mut rows = rows;
+    // A final record that would not pass its sign-off now (marked final by hand, or
+    // signed off under older rules) says so, each reason named.
+    if meta.status == Status::Final {
+        let fails = crate::record::edit::final_record_problems(c.r, q);
+        if !fails.is_empty() {
+            let fails: Vec<String> = fails.iter().map(|f| inline(f)).collect();
+            rows.push(vec![
+                "Sign-off check".into(),
+                format!(
+                    "**fails today**: the record is final, but a sign-off now would be refused: {}",
+                    fails.join("; ")
+                ),
+            ]);
+        }
+    }
     table(out, &["Item", "Value"], rows);
     grid(out, c);
 }
