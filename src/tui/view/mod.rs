@@ -253,6 +253,130 @@ pub fn wrap_spans(spans: Vec<Span<'static>>, width: u16, indent: usize) -> Vec<L
     lines
 }
 
+/// The first rows of `text` as [`wrap_spans`] lays it out (neutralised, no indent), enough to
+/// fill `room` rows, and how many rows the whole text makes. Only the source lines that reach
+/// the screen are laid out; the others are only counted, so a long text costs little more than
+/// a short one.
+pub fn wrap_preview(text: &str, width: u16, room: usize) -> (Vec<Line<'static>>, usize) {
+    let columns = (width as usize).max(2);
+    let mut total = 0;
+    let mut cut = None;
+    let mut end = 0;
+    for segment in text.split('\n') {
+        total += segment_rows(segment, columns);
+        end += segment.len();
+        if cut.is_none() && total >= room {
+            cut = Some(end);
+        }
+        end += 1;
+    }
+    let shown = match cut {
+        Some(cut) if cut < text.len() => &text[..cut],
+        _ => text,
+    };
+    let mut lines = wrap_spans(vec![Span::raw(safe(shown))], width, 0);
+    if shown.len() < text.len()
+        && let Some(last) = lines.last_mut()
+    {
+        // As the line break after it would: trailing spaces dropped.
+        while last
+            .spans
+            .last()
+            .is_some_and(|s| !s.content.is_empty() && s.content.trim().is_empty())
+        {
+            last.spans.pop();
+        }
+    }
+    (lines, total)
+}
+
+/// How many rows [`wrap_spans`] makes of one line of text (no line break in it), neutralised,
+/// at `width` columns (at least 2) with no indent, without making them.
+fn segment_rows(segment: &str, width: usize) -> usize {
+    if segment.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        return ascii_rows(segment.as_bytes(), width);
+    }
+    let segment = safe(segment);
+    let mut rows = 1;
+    let mut used = 0usize;
+    let mut wrapped = false;
+    for word in split_keep_spaces(&segment) {
+        let w = word.width();
+        if word.starts_with(' ') {
+            if used + w > width {
+                rows += 1;
+                used = 0;
+                wrapped = true;
+            } else if !wrapped {
+                used += w;
+            }
+            continue;
+        }
+        wrapped = false;
+        if used + w > width && used > 0 {
+            rows += 1;
+            used = 0;
+        }
+        if used + w <= width {
+            used += w;
+            continue;
+        }
+        for c in word.chars() {
+            let cw = c.width().unwrap_or(0);
+            if used + cw > width {
+                rows += 1;
+                used = 0;
+            }
+            used += cw;
+        }
+    }
+    rows
+}
+
+/// [`segment_rows`] of printable ASCII: one column a byte, words and spaces found by bytes.
+fn ascii_rows(segment: &[u8], width: usize) -> usize {
+    let mut rows = 1;
+    let mut used = 0usize;
+    let mut wrapped = false;
+    let mut i = 0;
+    while i < segment.len() {
+        let space = segment[i] == b' ';
+        let start = i;
+        while i < segment.len() && (segment[i] == b' ') == space {
+            i += 1;
+        }
+        let w = i - start;
+        if space {
+            if used + w > width {
+                rows += 1;
+                used = 0;
+                wrapped = true;
+            } else if !wrapped {
+                used += w;
+            }
+            continue;
+        }
+        wrapped = false;
+        if used + w > width && used > 0 {
+            rows += 1;
+            used = 0;
+        }
+        if used + w <= width {
+            used += w;
+            continue;
+        }
+        // A word longer than the line, cut by columns: what is left of this row, then whole
+        // rows, then the rest.
+        let rest = w - (width - used);
+        rows += rest.div_ceil(width);
+        used = match rest % width {
+            0 => width,
+            r => r,
+        };
+    }
+    rows
+}
+
 /// "a  b c" -> ["a", "  ", "b", " ", "c"].
 fn split_keep_spaces(s: &str) -> Vec<&str> {
     let mut out = Vec::new();
@@ -280,10 +404,11 @@ pub fn text_area(
     buf: &mut Buffer,
     cursor: &mut Option<Position>,
 ) {
-    let held = text
-        .lines()
-        .iter()
-        .any(|l| l.chars().any(is_shown_neutralised));
+    // Printable ASCII (and tabs) is shown as it is: only other lines are looked at closely.
+    let held = text.lines().iter().any(|l| {
+        !l.bytes().all(|b| (0x20..0x7f).contains(&b) || b == b'\t')
+            && l.chars().any(is_shown_neutralised)
+    });
     let copy;
     let shown = if held {
         // Laid out once as it is, off screen, so that the editor keeps its scrolling and its
@@ -371,5 +496,54 @@ mod tests {
         assert_eq!(truncate("abcdef", 4), "abc…");
         assert_eq!(truncate("abc", 4), "abc");
         assert_eq!(truncate("中文中文", 5), "中文…");
+    }
+
+    #[test]
+    fn a_preview_is_the_first_rows_of_the_whole_wrap_and_counts_them_all() {
+        const PIECES: &[&str] = &[
+            "word",
+            " ",
+            "   ",
+            "a",
+            "中文",
+            "é",
+            "\n",
+            "\n\n",
+            "\t",
+            "averyveryverylongword",
+            "\u{1b}",
+            "x y",
+            "🙂",
+            "\u{202e}",
+            "\r",
+        ];
+        let mut state = 7u64;
+        for case in 0..400 {
+            let mut t = String::new();
+            for _ in 0..(case % 60) {
+                state = state
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                t.push_str(PIECES[(state >> 33) as usize % PIECES.len()]);
+            }
+            let width = (case % 23) as u16;
+            let whole = text(&wrap_spans(vec![Span::raw(safe(&t))], width, 0));
+            for room in 0..8 {
+                let (rows, total) = wrap_preview(&t, width, room);
+                assert_eq!(total, whole.len(), "{t:?} at {width}");
+                let rows = text(&rows);
+                assert!(rows.len() >= room.min(whole.len()), "{t:?} at {width}");
+                assert_eq!(rows, whole[..rows.len()], "{t:?} at {width}, {room} rows");
+            }
+        }
+    }
+
+    #[test]
+    fn a_preview_lays_out_only_the_lines_it_shows() {
+        let line = "Interview with the project manager, 2026-11-16: showed the plan. ";
+        let notes = vec![line; 8000].join("\n");
+        let (rows, total) = wrap_preview(&notes, 40, 5);
+        assert_eq!(total, 16000);
+        assert!(rows.len() < 8, "{}", rows.len());
     }
 }
