@@ -259,21 +259,24 @@ pub fn wrap_spans(spans: Vec<Span<'static>>, width: u16, indent: usize) -> Vec<L
 /// a short one.
 pub fn wrap_preview(text: &str, width: u16, room: usize) -> (Vec<Line<'static>>, usize) {
     let columns = (width as usize).max(2);
-    let mut total = 0;
-    let mut cut = None;
+    let mut rows = 0;
     let mut end = 0;
+    let mut cut = None;
     for segment in text.split('\n') {
-        total += segment_rows(segment, columns);
+        rows += segment_rows(segment, columns);
         end += segment.len();
-        if cut.is_none() && total >= room {
+        if rows >= room {
             cut = Some(end);
+            break;
         }
         end += 1;
     }
-    let shown = match cut {
-        Some(cut) if cut < text.len() => &text[..cut],
-        _ => text,
+    let total = match cut {
+        Some(cut) if cut < text.len() => all_rows(text, columns),
+        _ => rows,
     };
+    let cut = cut.unwrap_or(text.len());
+    let shown = &text[..cut];
     let mut lines = wrap_spans(vec![Span::raw(safe(shown))], width, 0);
     if shown.len() < text.len()
         && let Some(last) = lines.last_mut()
@@ -288,6 +291,33 @@ pub fn wrap_preview(text: &str, width: u16, room: usize) -> (Vec<Line<'static>>,
         }
     }
     (lines, total)
+}
+
+/// Texts this long have their rows counted once for all the frames that show them.
+const REMEMBERED: usize = 4096;
+
+thread_local! {
+    /// The last long texts counted (the notes and the working notes on screen): (columns,
+    /// text, rows). Comparing a text with its copy costs far less than counting its rows.
+    static COUNTED: std::cell::RefCell<Vec<(usize, String, usize)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The rows [`wrap_spans`] makes of the whole `text` at `columns` (at least 2), no indent.
+fn all_rows(text: &str, columns: usize) -> usize {
+    let count = || text.split('\n').map(|s| segment_rows(s, columns)).sum();
+    if text.len() < REMEMBERED {
+        return count();
+    }
+    COUNTED.with_borrow_mut(|counted| {
+        if let Some(&(_, _, rows)) = counted.iter().find(|(c, t, _)| *c == columns && t == text) {
+            return rows;
+        }
+        let rows = count();
+        counted.insert(0, (columns, text.to_owned(), rows));
+        counted.truncate(2);
+        rows
+    })
 }
 
 /// How many rows [`wrap_spans`] makes of one line of text (no line break in it), neutralised,
@@ -545,5 +575,14 @@ mod tests {
         let (rows, total) = wrap_preview(&notes, 40, 5);
         assert_eq!(total, 16000);
         assert!(rows.len() < 8, "{}", rows.len());
+        // Counted once, then remembered: for that text at that width only.
+        assert_eq!(wrap_preview(&notes, 40, 5).1, 16000);
+        assert_eq!(wrap_preview(&notes, 80, 5).1, 8000);
+        let mut changed = notes.clone();
+        changed.replace_range(100..101, "\n");
+        changed.replace_range(70..71, "averyveryveryverylongwordindeedthatwrapsontwo ");
+        let whole = wrap_spans(vec![Span::raw(safe(&changed))], 40, 0).len();
+        assert_ne!(whole, 16000);
+        assert_eq!(wrap_preview(&changed, 40, 5).1, whole);
     }
 }
