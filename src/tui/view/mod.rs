@@ -585,4 +585,75 @@ mod tests {
         assert_ne!(whole, 16000);
         assert_eq!(wrap_preview(&changed, 40, 5).1, whole);
     }
+
+    /// The interview on the shipped example, its first requirement holding `size` bytes of
+    /// notes, with the notes editor open: the lines its text area wrapped for each key.
+    fn interview_lines_wrapped_per_key(size: usize) -> Vec<usize> {
+        use crate::tui::action::Action;
+        use ratatui_textarea::{Input, Key};
+        let example = std::fs::read_to_string("reports/example-assessment.toml").unwrap();
+        let line = "Interview with the project manager: showed the plan and the minutes. ";
+        let notes = vec![line; size / line.len()].join("\n");
+        let header = "[requirements.\"7.2.a\"]\n";
+        let at = example.find(header).unwrap() + header.len();
+        let old = at + example[at..].find("\nnotes = \"").unwrap() + 1;
+        let old_end = old + example[old..].find('\n').unwrap() + 1;
+        let record = format!(
+            "{}notes = '''\n{notes}'''\n{}{}",
+            &example[..at],
+            &example[at..old],
+            &example[old_end..]
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("long.toml");
+        std::fs::write(&path, record).unwrap();
+        let opened = crate::record::store::open(
+            &path,
+            &crate::record::access::Access::Unrestricted,
+            jiff::civil::date(2026, 11, 30),
+        )
+        .unwrap();
+        let mut app = App::new(opened);
+        assert_eq!(app.requirement().id, "7.2.a");
+        let area = Rect::new(0, 0, 80, 24);
+        let mut buf = Buffer::empty(area);
+        app.update(Action::EditNotes);
+        (&app).render(area, &mut buf);
+        let wrapped = |app: &App| match &app.overlay {
+            Overlay::Editor(e) => e.fields[0].text.lines_wrapped(),
+            _ => panic!("the notes editor is open"),
+        };
+        let keys = [
+            Key::Char('a'),
+            Key::Enter,
+            Key::Char('b'),
+            Key::Up,
+            Key::PageUp,
+        ]
+        .into_iter()
+        .chain([
+            Key::Down,
+            Key::Left,
+            Key::Char('c'),
+            Key::Backspace,
+            Key::End,
+        ]);
+        keys.map(|key| {
+            let before = wrapped(&app);
+            app.update(Action::Input(Input {
+                key,
+                ..Input::default()
+            }));
+            (&app).render(area, &mut buf);
+            wrapped(&app) - before
+        })
+        .collect()
+    }
+
+    #[test]
+    fn a_key_in_the_interview_wraps_no_more_of_a_long_note_than_of_a_short_one() {
+        let long = interview_lines_wrapped_per_key(500_000);
+        assert!(long.iter().all(|&n| n <= 2), "{long:?}");
+        assert_eq!(long, interview_lines_wrapped_per_key(5_000));
+    }
 }
