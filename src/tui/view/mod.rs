@@ -323,8 +323,8 @@ fn all_rows(text: &str, columns: usize) -> usize {
 /// How many rows [`wrap_spans`] makes of one line of text (no line break in it), neutralised,
 /// at `width` columns (at least 2) with no indent, without making them.
 fn segment_rows(segment: &str, width: usize) -> usize {
-    if segment.bytes().all(|b| (0x20..0x7f).contains(&b)) {
-        return ascii_rows(segment.as_bytes(), width);
+    if let Some(rows) = ascii_rows(segment.as_bytes(), width) {
+        return rows;
     }
     let segment = safe(segment);
     let mut rows = 1;
@@ -364,7 +364,8 @@ fn segment_rows(segment: &str, width: usize) -> usize {
 }
 
 /// [`segment_rows`] of printable ASCII: one column a byte, words and spaces found by bytes.
-fn ascii_rows(segment: &[u8], width: usize) -> usize {
+/// None if the text is not all printable ASCII.
+fn ascii_rows(segment: &[u8], width: usize) -> Option<usize> {
     let mut rows = 1;
     let mut used = 0usize;
     let mut wrapped = false;
@@ -373,6 +374,9 @@ fn ascii_rows(segment: &[u8], width: usize) -> usize {
         let space = segment[i] == b' ';
         let start = i;
         while i < segment.len() && (segment[i] == b' ') == space {
+            if !(0x20..0x7f).contains(&segment[i]) {
+                return None;
+            }
             i += 1;
         }
         let w = i - start;
@@ -404,7 +408,7 @@ fn ascii_rows(segment: &[u8], width: usize) -> usize {
             r => r,
         };
     }
-    rows
+    Some(rows)
 }
 
 /// "a  b c" -> ["a", "  ", "b", " ", "c"].
