@@ -72,6 +72,21 @@ fn main() {
     measure(&mut app, "next question", &[], &|| Action::Next);
     measure(&mut app, "previous question", &[], &|| Action::Prev);
     measure(&mut app, "typed character", &[Action::EditNotes], &char_a);
+    let key = |key: Key| {
+        move || {
+            Action::Input(Input {
+                key,
+                ..Input::default()
+            })
+        }
+    };
+    // Moving about a long note, then typing in its middle.
+    measure(&mut app, "notes, up", &[], &key(Key::Up));
+    measure(&mut app, "notes, page up", &[], &key(Key::PageUp));
+    measure(&mut app, "notes, down", &[], &key(Key::Down));
+    measure(&mut app, "notes, left", &[], &key(Key::Left));
+    measure(&mut app, "typed in the middle", &[], &char_a);
+    measure(&mut app, "notes, enter", &[], &key(Key::Enter));
     measure(
         &mut app,
         "summary, down",

@@ -150,9 +150,9 @@ pub fn rate(
 
 /// Replaces a requirement's notes, exactly as typed (the interview applies them as they are
 /// typed: a trailing space is the start of the next word).
-pub fn set_notes(record: &mut Record, id: &str, notes: &str) -> Result<(), Refused> {
+pub fn set_notes(record: &mut Record, id: &str, notes: impl Into<String>) -> Result<(), Refused> {
     editable(record)?;
-    record.answer_mut(id).notes = notes.to_owned();
+    record.answer_mut(id).notes = notes.into();
     Ok(())
 }
 
@@ -174,9 +174,13 @@ pub fn append_note(record: &mut Record, id: &str, note: &str) -> Result<(), Refu
 
 /// Replaces a requirement's working notes (never rendered), exactly as typed, as
 /// [`set_notes`] does.
-pub fn set_working_notes(record: &mut Record, id: &str, notes: &str) -> Result<(), Refused> {
+pub fn set_working_notes(
+    record: &mut Record,
+    id: &str,
+    notes: impl Into<String>,
+) -> Result<(), Refused> {
     editable(record)?;
-    record.answer_mut(id).working_notes = notes.to_owned();
+    record.answer_mut(id).working_notes = notes.into();
     Ok(())
 }
 

@@ -447,4 +447,173 @@ mod tests {
         });
         assert_eq!(e.value(0), "a");
     }
+
+    use ratatui::buffer::Buffer;
+    use ratatui::layout::Rect;
+    use ratatui::widgets::Widget;
+    use ratatui_textarea::CursorMove;
+
+    fn key(key: Key) -> Input {
+        Input {
+            key,
+            ..Input::default()
+        }
+    }
+
+    /// Text made of pieces that wrap in every way: words, runs of spaces, wide characters,
+    /// a word longer than the line, tabs, controls, empty lines.
+    fn mixed_text(seed: u64, pieces: usize) -> String {
+        const PIECES: &[&str] = &[
+            "word",
+            " ",
+            "  ",
+            "a",
+            "中文",
+            "é",
+            "\n",
+            "\n\n",
+            "\t",
+            "averyveryverylongwordindeed",
+            "\u{1b}",
+            "x y z",
+            "🙂",
+            "",
+        ];
+        let mut state = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let mut out = String::new();
+        for _ in 0..pieces {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            out.push_str(PIECES[(state >> 33) as usize % PIECES.len()]);
+        }
+        out
+    }
+
+    /// The text area drawn in full (tall enough for every row) on `width` columns.
+    fn drawn(text: &TextArea, width: u16) -> Buffer {
+        let area = Rect::new(0, 0, width, 400);
+        let mut buf = Buffer::empty(area);
+        text.render(area, &mut buf);
+        buf
+    }
+
+    /// A text area made afresh with the same lines and cursor: wrapped from nothing.
+    fn afresh(text: &TextArea) -> TextArea<'static> {
+        let mut fresh = text_area(&text.lines().join("\n"));
+        let ratatui_textarea::DataCursor(row, col) = text.cursor();
+        fresh.move_cursor(CursorMove::Jump(row as u16, col as u16));
+        fresh
+    }
+
+    #[test]
+    fn rows_wrapped_line_by_line_are_those_of_a_whole_wrap() {
+        for seed in 0..40 {
+            let width = 2 + (seed % 19) as u16;
+            let mut text = text_area(&mixed_text(seed, 30));
+            drawn(&text, width);
+            // Edits of every kind, each checked against the same text wrapped afresh: the
+            // screen, and where the cursor is on it at every place in the text.
+            let edits = [
+                key(Key::Char('q')),
+                key(Key::Enter),
+                key(Key::Char('中')),
+                key(Key::Backspace),
+                key(Key::Backspace),
+                key(Key::Up),
+                key(Key::Char(' ')),
+                key(Key::Delete),
+                key(Key::Home),
+                key(Key::Backspace),
+            ];
+            for (i, edit) in edits.into_iter().enumerate() {
+                text.input(edit);
+                if i == 3 {
+                    text.insert_str("pasted  line\nand 文字 more");
+                }
+                let fresh = afresh(&text);
+                assert_eq!(
+                    drawn(&text, width),
+                    drawn(&fresh, width),
+                    "seed {seed}, edit {i}"
+                );
+                let ratatui_textarea::DataCursor(row, col) = text.cursor();
+                for (r, line) in text.lines().to_vec().iter().enumerate() {
+                    for c in 0..=line.chars().count() {
+                        let at = CursorMove::Jump(r as u16, c as u16);
+                        let mut probe = fresh.clone();
+                        probe.move_cursor(at);
+                        text.move_cursor(at);
+                        assert_eq!(text.screen_cursor(), probe.screen_cursor(), "seed {seed}");
+                    }
+                }
+                text.move_cursor(CursorMove::Jump(row as u16, col as u16));
+            }
+        }
+    }
+
+    #[test]
+    fn the_cursor_moves_by_screen_rows_across_a_wrapped_line() {
+        let mut e = Editor::new(
+            "t",
+            Purpose::JumpTo,
+            vec![Field::multiline(
+                "Notes",
+                "first\none two three four five six",
+            )],
+        );
+        drawn(&e.fields[0].text, 10);
+        // The long line takes three rows or more on 10 columns; the cursor is on its last.
+        let last = e.fields[0].text.screen_cursor().row;
+        assert!(last >= 3, "{last}");
+        e.input(key(Key::Up));
+        assert_eq!(e.fields[0].text.cursor().0, 1, "still in the long line");
+        assert_eq!(e.fields[0].text.screen_cursor().row, last - 1);
+        for _ in 2..last {
+            e.input(key(Key::Up));
+        }
+        assert_eq!(e.fields[0].text.screen_cursor().row, 1);
+        assert_eq!(e.fields[0].text.cursor().0, 1);
+        e.input(key(Key::Up));
+        assert_eq!(e.fields[0].text.cursor().0, 0, "on the first line");
+        e.input(key(Key::Down));
+        e.input(key(Key::Down));
+        assert_eq!(e.fields[0].text.screen_cursor().row, 2);
+        assert_eq!(e.fields[0].text.cursor().0, 1);
+    }
+
+    /// The lines wrapped while typing and moving about in a note of `size` bytes, shown in a
+    /// box of 20 rows, key by key.
+    fn lines_wrapped_per_key(size: usize) -> Vec<usize> {
+        let line = "Interview with the project manager: showed the plan, the minutes, 中文 too. ";
+        let notes: Vec<&str> = std::iter::repeat_n(line, size / line.len()).collect();
+        let mut e = Editor::new(
+            "t",
+            Purpose::JumpTo,
+            vec![Field::multiline("Notes", &notes.join("\n"))],
+        );
+        let area = Rect::new(0, 0, 60, 20);
+        let mut buf = Buffer::empty(area);
+        e.fields[0].text.render(area, &mut buf);
+        let mut keys = vec![key(Key::Char('a')), key(Key::Enter), key(Key::Backspace)];
+        keys.extend([Key::Up, Key::PageUp, Key::Down, Key::Left, Key::Char('b')].map(key));
+        keys.extend([Key::Home, Key::Backspace, Key::End].map(key));
+        keys.into_iter()
+            .map(|k| {
+                let before = e.fields[0].text.lines_wrapped();
+                e.input(k);
+                e.fields[0].text.render(area, &mut buf);
+                e.fields[0].text.lines_wrapped() - before
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_key_wraps_the_lines_it_changed_whatever_the_length_of_the_note() {
+        let long = lines_wrapped_per_key(500_000);
+        assert!(long.iter().all(|&n| n <= 2), "{long:?}");
+        assert_eq!(long, lines_wrapped_per_key(5_000));
+    }
 }

@@ -159,9 +159,9 @@ impl App {
     pub(super) fn sync_notes(&mut self, editor: &Editor) {
         let record = &mut self.opened.record;
         let set = match &editor.purpose {
-            Purpose::Notes(id) => edit::set_notes(record, id, &editor.get(Name::Text)),
+            Purpose::Notes(id) => edit::set_notes(record, id, editor.get(Name::Text)),
             Purpose::WorkingNotes(id) => {
-                edit::set_working_notes(record, id, &editor.get(Name::Text))
+                edit::set_working_notes(record, id, editor.get(Name::Text))
             }
             _ => return,
         };

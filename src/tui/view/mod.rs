@@ -253,6 +253,164 @@ pub fn wrap_spans(spans: Vec<Span<'static>>, width: u16, indent: usize) -> Vec<L
     lines
 }
 
+/// The first rows of `text` as [`wrap_spans`] lays it out (neutralised, no indent), enough to
+/// fill `room` rows, and how many rows the whole text makes. Only the source lines that reach
+/// the screen are laid out; the others are only counted, so a long text costs little more than
+/// a short one.
+pub fn wrap_preview(text: &str, width: u16, room: usize) -> (Vec<Line<'static>>, usize) {
+    let columns = (width as usize).max(2);
+    let mut rows = 0;
+    let mut end = 0;
+    let mut cut = None;
+    for segment in text.split('\n') {
+        rows += segment_rows(segment, columns);
+        end += segment.len();
+        if rows >= room {
+            cut = Some(end);
+            break;
+        }
+        end += 1;
+    }
+    let total = match cut {
+        Some(cut) if cut < text.len() => all_rows(text, columns),
+        _ => rows,
+    };
+    let cut = cut.unwrap_or(text.len());
+    let shown = &text[..cut];
+    let mut lines = wrap_spans(vec![Span::raw(safe(shown))], width, 0);
+    if shown.len() < text.len()
+        && let Some(last) = lines.last_mut()
+    {
+        // As the line break after it would: trailing spaces dropped.
+        while last
+            .spans
+            .last()
+            .is_some_and(|s| !s.content.is_empty() && s.content.trim().is_empty())
+        {
+            last.spans.pop();
+        }
+    }
+    (lines, total)
+}
+
+/// Texts this long have their rows counted once for all the frames that show them.
+const REMEMBERED: usize = 4096;
+
+thread_local! {
+    /// The last long texts counted (the notes and the working notes on screen): (columns,
+    /// text, rows). Comparing a text with its copy costs far less than counting its rows.
+    static COUNTED: std::cell::RefCell<Vec<(usize, String, usize)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The rows [`wrap_spans`] makes of the whole `text` at `columns` (at least 2), no indent.
+fn all_rows(text: &str, columns: usize) -> usize {
+    let count = || text.split('\n').map(|s| segment_rows(s, columns)).sum();
+    if text.len() < REMEMBERED {
+        return count();
+    }
+    COUNTED.with_borrow_mut(|counted| {
+        if let Some(&(_, _, rows)) = counted.iter().find(|(c, t, _)| *c == columns && t == text) {
+            return rows;
+        }
+        let rows = count();
+        counted.insert(0, (columns, text.to_owned(), rows));
+        counted.truncate(2);
+        rows
+    })
+}
+
+/// How many rows [`wrap_spans`] makes of one line of text (no line break in it), neutralised,
+/// at `width` columns (at least 2) with no indent, without making them.
+fn segment_rows(segment: &str, width: usize) -> usize {
+    if let Some(rows) = ascii_rows(segment.as_bytes(), width) {
+        return rows;
+    }
+    let segment = safe(segment);
+    let mut rows = 1;
+    let mut used = 0usize;
+    let mut wrapped = false;
+    for word in split_keep_spaces(&segment) {
+        let w = word.width();
+        if word.starts_with(' ') {
+            if used + w > width {
+                rows += 1;
+                used = 0;
+                wrapped = true;
+            } else if !wrapped {
+                used += w;
+            }
+            continue;
+        }
+        wrapped = false;
+        if used + w > width && used > 0 {
+            rows += 1;
+            used = 0;
+        }
+        if used + w <= width {
+            used += w;
+            continue;
+        }
+        for c in word.chars() {
+            let cw = c.width().unwrap_or(0);
+            if used + cw > width {
+                rows += 1;
+                used = 0;
+            }
+            used += cw;
+        }
+    }
+    rows
+}
+
+/// [`segment_rows`] of printable ASCII: one column a byte, words and spaces found by bytes.
+/// None if the text is not all printable ASCII.
+fn ascii_rows(segment: &[u8], width: usize) -> Option<usize> {
+    let mut rows = 1;
+    let mut used = 0usize;
+    let mut wrapped = false;
+    let mut i = 0;
+    while i < segment.len() {
+        let space = segment[i] == b' ';
+        let start = i;
+        while i < segment.len() && (segment[i] == b' ') == space {
+            if !(0x20..0x7f).contains(&segment[i]) {
+                return None;
+            }
+            i += 1;
+        }
+        let w = i - start;
+        if space {
+            if used + w > width {
+                rows += 1;
+                used = 0;
+                wrapped = true;
+            } else if !wrapped {
+                used += w;
+            }
+            continue;
+        }
+        wrapped = false;
+        if used + w > width && used > 0 {
+            rows += 1;
+            used = 0;
+        }
+        if used + w <= width {
+            used += w;
+            continue;
+        }
+        // A word longer than the line, cut by columns: what is left of this row, then whole
+        // rows, then the rest.
+        let rest = w - (width - used);
+        rows += rest.div_ceil(width);
+        used = match rest % width {
+            0 => width,
+            r => r,
+        };
+    }
+    Some(rows)
+}
+
 /// "a  b c" -> ["a", "  ", "b", " ", "c"].
 fn split_keep_spaces(s: &str) -> Vec<&str> {
     let mut out = Vec::new();
@@ -280,10 +438,11 @@ pub fn text_area(
     buf: &mut Buffer,
     cursor: &mut Option<Position>,
 ) {
-    let held = text
-        .lines()
-        .iter()
-        .any(|l| l.chars().any(is_shown_neutralised));
+    // Printable ASCII (and tabs) is shown as it is: only other lines are looked at closely.
+    let held = text.lines().iter().any(|l| {
+        !l.bytes().all(|b| (0x20..0x7f).contains(&b) || b == b'\t')
+            && l.chars().any(is_shown_neutralised)
+    });
     let copy;
     let shown = if held {
         // Laid out once as it is, off screen, so that the editor keeps its scrolling and its
@@ -371,5 +530,134 @@ mod tests {
         assert_eq!(truncate("abcdef", 4), "abc…");
         assert_eq!(truncate("abc", 4), "abc");
         assert_eq!(truncate("中文中文", 5), "中文…");
+    }
+
+    #[test]
+    fn a_preview_is_the_first_rows_of_the_whole_wrap_and_counts_them_all() {
+        const PIECES: &[&str] = &[
+            "word",
+            " ",
+            "   ",
+            "a",
+            "中文",
+            "é",
+            "\n",
+            "\n\n",
+            "\t",
+            "averyveryverylongword",
+            "\u{1b}",
+            "x y",
+            "🙂",
+            "\u{202e}",
+            "\r",
+        ];
+        let mut state = 7u64;
+        for case in 0..400 {
+            let mut t = String::new();
+            for _ in 0..(case % 60) {
+                state = state
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                t.push_str(PIECES[(state >> 33) as usize % PIECES.len()]);
+            }
+            let width = (case % 23) as u16;
+            let whole = text(&wrap_spans(vec![Span::raw(safe(&t))], width, 0));
+            for room in 0..8 {
+                let (rows, total) = wrap_preview(&t, width, room);
+                assert_eq!(total, whole.len(), "{t:?} at {width}");
+                let rows = text(&rows);
+                assert!(rows.len() >= room.min(whole.len()), "{t:?} at {width}");
+                assert_eq!(rows, whole[..rows.len()], "{t:?} at {width}, {room} rows");
+            }
+        }
+    }
+
+    #[test]
+    fn a_preview_lays_out_only_the_lines_it_shows() {
+        let line = "Interview with the project manager, 2026-11-16: showed the plan. ";
+        let notes = vec![line; 8000].join("\n");
+        let (rows, total) = wrap_preview(&notes, 40, 5);
+        assert_eq!(total, 16000);
+        assert!(rows.len() < 8, "{}", rows.len());
+        // Counted once, then remembered: for that text at that width only.
+        assert_eq!(wrap_preview(&notes, 40, 5).1, 16000);
+        assert_eq!(wrap_preview(&notes, 80, 5).1, 8000);
+        let mut changed = notes.clone();
+        changed.replace_range(100..101, "\n");
+        changed.replace_range(70..71, "averyveryveryverylongwordindeedthatwrapsontwo ");
+        let whole = wrap_spans(vec![Span::raw(safe(&changed))], 40, 0).len();
+        assert_ne!(whole, 16000);
+        assert_eq!(wrap_preview(&changed, 40, 5).1, whole);
+    }
+
+    /// The interview on the shipped example, its first requirement holding `size` bytes of
+    /// notes, with the notes editor open: the lines its text area wrapped for each key.
+    fn interview_lines_wrapped_per_key(size: usize) -> Vec<usize> {
+        use crate::tui::action::Action;
+        use ratatui_textarea::{Input, Key};
+        let example = std::fs::read_to_string("reports/example-assessment.toml").unwrap();
+        let line = "Interview with the project manager: showed the plan and the minutes. ";
+        let notes = vec![line; size / line.len()].join("\n");
+        let header = "[requirements.\"7.2.a\"]\n";
+        let at = example.find(header).unwrap() + header.len();
+        let old = at + example[at..].find("\nnotes = \"").unwrap() + 1;
+        let old_end = old + example[old..].find('\n').unwrap() + 1;
+        let record = format!(
+            "{}notes = '''\n{notes}'''\n{}{}",
+            &example[..at],
+            &example[at..old],
+            &example[old_end..]
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("long.toml");
+        std::fs::write(&path, record).unwrap();
+        let opened = crate::record::store::open(
+            &path,
+            &crate::record::access::Access::Unrestricted,
+            jiff::civil::date(2026, 11, 30),
+        )
+        .unwrap();
+        let mut app = App::new(opened);
+        assert_eq!(app.requirement().id, "7.2.a");
+        let area = Rect::new(0, 0, 80, 24);
+        let mut buf = Buffer::empty(area);
+        app.update(Action::EditNotes);
+        (&app).render(area, &mut buf);
+        let wrapped = |app: &App| match &app.overlay {
+            Overlay::Editor(e) => e.fields[0].text.lines_wrapped(),
+            _ => panic!("the notes editor is open"),
+        };
+        let keys = [
+            Key::Char('a'),
+            Key::Enter,
+            Key::Char('b'),
+            Key::Up,
+            Key::PageUp,
+        ]
+        .into_iter()
+        .chain([
+            Key::Down,
+            Key::Left,
+            Key::Char('c'),
+            Key::Backspace,
+            Key::End,
+        ]);
+        keys.map(|key| {
+            let before = wrapped(&app);
+            app.update(Action::Input(Input {
+                key,
+                ..Input::default()
+            }));
+            (&app).render(area, &mut buf);
+            wrapped(&app) - before
+        })
+        .collect()
+    }
+
+    #[test]
+    fn a_key_in_the_interview_wraps_no_more_of_a_long_note_than_of_a_short_one() {
+        let long = interview_lines_wrapped_per_key(500_000);
+        assert!(long.iter().all(|&n| n <= 2), "{long:?}");
+        assert_eq!(long, interview_lines_wrapped_per_key(5_000));
     }
 }

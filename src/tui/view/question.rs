@@ -433,11 +433,12 @@ fn notes_box(
     match &app.overlay {
         Overlay::Editor(e) if editing => super::text_area(&e.fields[0].text, inner, buf, cursor),
         _ => {
-            let lines = wrap_spans(vec![Span::raw(safe(text))], inner.width, 0);
-            // The last row says how many more there are.
+            // Laid out as far as the box shows, the rest only counted: the last row says how
+            // many more there are.
             let room = inner.height as usize;
-            let hidden = if lines.len() > room && room > 0 {
-                lines.len() - (room - 1)
+            let (lines, rows) = super::wrap_preview(text, inner.width, room);
+            let hidden = if rows > room && room > 0 {
+                rows - (room - 1)
             } else {
                 0
             };
