@@ -35,28 +35,36 @@ fn script(dir: &Path, shell: &str) -> PathBuf {
     path
 }
 
-/// Runs `shell ARGS`; its stdout, one candidate a line, sorted.
-fn lines_of(shell: &str, args: &[&str]) -> Vec<String> {
-    let out = Command::new(shell).args(args).output().unwrap();
+/// Runs `shell ARGS` in `dir`; its stdout, one candidate a line, in the order offered.
+fn lines_of(dir: &Path, shell: &str, args: &[&str]) -> Vec<String> {
+    let out = Command::new(shell)
+        .args(args)
+        .current_dir(dir)
+        .env("VSE_ASSESS_TODAY", "2026-11-30")
+        .output()
+        .unwrap();
     assert!(
         out.status.success(),
         "{shell} {args:?}: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let mut lines: Vec<String> = String::from_utf8(out.stdout)
+    assert!(
+        out.stderr.is_empty(),
+        "{shell} {args:?} wrote on the terminal: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
         .unwrap()
         .lines()
         .filter(|l| !l.is_empty())
         .map(str::to_owned)
-        .collect();
-    lines.sort();
-    lines
+        .collect()
 }
 
 /// What bash offers once `words` are typed (the last one being completed), as bash itself
 /// would: the script sourced, its function found with `complete -p`, and called with
 /// COMP_WORDS and COMP_CWORD set.
-fn bash_offers(script: &Path, words: &[&str]) -> Vec<String> {
+fn bash_offers(dir: &Path, words: &[&str]) -> Vec<String> {
     let program = r#"
         source "$1"; shift
         spec=$(complete -p vse-assess) || exit 3
@@ -66,88 +74,190 @@ fn bash_offers(script: &Path, words: &[&str]) -> Vec<String> {
         "$f" vse-assess "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
         printf '%s\n' "${COMPREPLY[@]}"
     "#;
+    let script = dir.join("vse-assess.bash");
     let mut args = vec!["--norc", "--noprofile", "-c", program, "bash"];
     args.push(script.to_str().unwrap());
     args.extend(words);
-    lines_of("bash", &args)
+    lines_of(dir, "bash", &args)
 }
 
 /// What fish offers for a command line (`complete -C`), without the descriptions.
-fn fish_offers(script: &Path, line: &str) -> Vec<String> {
-    let program = format!("source '{}'; complete -C '{line}'", script.display());
-    let offers = lines_of("fish", &["--no-config", "-c", &program]);
-    offers
+fn fish_offers(dir: &Path, line: &str) -> Vec<String> {
+    let program = format!(
+        "source '{}'; complete -C '{line}'",
+        dir.join("vse-assess.fish").display()
+    );
+    lines_of(dir, "fish", &["--no-config", "-c", &program])
         .iter()
         .map(|l| l.split('\t').next().unwrap().to_owned())
         .collect()
 }
 
-fn words(list: &[&str]) -> Vec<String> {
-    let mut v: Vec<String> = list.iter().map(|w| w.to_string()).collect();
+/// What zsh offers once `words` are typed: the script installed as `_vse-assess` on
+/// `$fpath` as the README says, compinit finds it, and the function compinit registered
+/// for `vse-assess` runs as on a Tab (the first one: it is autoloaded then), with `words`
+/// and `CURRENT` set as the line editor sets them and `_describe` printing its candidates.
+fn zsh_offers(dir: &Path, words: &[&str]) -> Vec<String> {
+    let program = r#"
+        fpath=("$1" $fpath); shift
+        autoload -U compinit; compinit -u -D
+        [[ $_comps[vse-assess] == _vse-assess ]] || exit 3
+        _describe() { local -a items; items=("${(@P)3}"); print -rl -- "${(@)items%%:*}" }
+        words=("$@"); CURRENT=$#
+        $_comps[vse-assess]
+    "#;
+    let fpath = dir.join("zfunc");
+    let mut args = vec!["-f", "-c", program, "zsh"];
+    args.push(fpath.to_str().unwrap());
+    args.extend(words);
+    lines_of(dir, "zsh", &args)
+}
+
+fn sorted(mut v: Vec<String>) -> Vec<String> {
     v.sort();
     v
 }
 
-/// The scripts run in their shells offer the subcommands, then each subcommand's own
-/// options and values: what a user pressing Tab gets.
+fn words(list: &[&str]) -> Vec<String> {
+    sorted(list.iter().map(|w| w.to_string()).collect())
+}
+
+/// A folder with the three scripts, and the example record as `audit.toml`.
+fn scripts() -> tempfile::TempDir {
+    let tmp = tempfile::TempDir::new().unwrap();
+    script(tmp.path(), "bash");
+    script(tmp.path(), "fish");
+    std::fs::create_dir(tmp.path().join("zfunc")).unwrap();
+    let zsh = script(tmp.path(), "zsh");
+    std::fs::rename(zsh, tmp.path().join("zfunc/_vse-assess")).unwrap();
+    std::fs::copy(common::EXAMPLE, tmp.path().join("audit.toml")).unwrap();
+    tmp
+}
+
+/// The ids of the example's findings and actions, as the record holds them.
+fn example_ids(dir: &Path, list: &[&str]) -> Vec<String> {
+    let printed = common::ok(dir, list);
+    sorted(
+        printed
+            .lines()
+            .filter_map(|l| l.split_whitespace().next())
+            .map(str::to_owned)
+            .collect(),
+    )
+}
+
+/// Each shell, running its script, offers the subcommands, each subcommand's own options,
+/// the values of an option (formats, classes, kinds, stages) and ids read from the record
+/// on the line: what a user pressing Tab gets.
 #[test]
 fn completions_complete_when_run_in_their_shells() {
     if !common::tools(&["bash", "zsh", "fish"], "apt-get install bash zsh fish") {
         return;
     }
-    let tmp = tempfile::TempDir::new().unwrap();
+    let tmp = scripts();
+    let dir = tmp.path();
     let mut every = subcommands();
     assert!(every.iter().any(|n| n == "compare") && every.iter().any(|n| n == "interview"));
     every.push("help".into());
     every.sort();
-
-    let bash = script(tmp.path(), "bash");
-    let top: Vec<String> = bash_offers(&bash, &["vse-assess", ""])
-        .into_iter()
-        .filter(|w| !w.starts_with('-'))
-        .collect();
-    assert_eq!(top, every);
-    assert_eq!(bash_offers(&bash, &["vse-assess", "rep"]), ["report"]);
-    let format = ["vse-assess", "report", "a.toml", "--format", ""];
-    assert_eq!(
-        bash_offers(&bash, &format),
-        words(&["actions", "csv", "html", "markdown"])
+    let findings = example_ids(dir, &["finding", "list", "audit.toml"]);
+    let actions = example_ids(dir, &["action", "list", "audit.toml"]);
+    assert!(
+        findings.len() > 3 && actions.len() > 3,
+        "{findings:?} {actions:?}"
     );
-    let interview = bash_offers(&bash, &["vse-assess", "interview", "--"]);
+    let not_options =
+        |v: Vec<String>| sorted(v.into_iter().filter(|w| !w.starts_with('-')).collect());
+
+    // Each case: the words typed (the last being completed), and what must be offered.
+    let cases: Vec<(&[&str], Vec<String>)> = vec![
+        (&["vse-assess", ""], every.clone()),
+        (&["vse-assess", "rep"], words(&["report"])),
+        (&["vse-assess", "report", "--fo"], words(&["--format"])),
+        (
+            &["vse-assess", "report", "audit.toml", "--fo"],
+            words(&["--format"]),
+        ),
+        (
+            &["vse-assess", "report", "audit.toml", "--format", ""],
+            words(&["actions", "csv", "html", "markdown"]),
+        ),
+        (
+            &["vse-assess", "evidence", "add", "audit.toml", "--ti"],
+            words(&["--title"]),
+        ),
+        (
+            &["vse-assess", "evidence", "add", "audit.toml", "--kind", ""],
+            words(&["document", "interview", "observation", "record", "url"]),
+        ),
+        (
+            &[
+                "vse-assess",
+                "finding",
+                "add",
+                "audit.toml",
+                "7.2.a",
+                "--class",
+                "",
+            ],
+            words(&[
+                "good-practice",
+                "improvement",
+                "major",
+                "minor",
+                "observation",
+            ]),
+        ),
+        (
+            &["vse-assess", "new", "x.toml", "--kind", ""],
+            words(&["audit", "self"]),
+        ),
+        (
+            &["vse-assess", "new", "x.toml", "--stage", ""],
+            words(&[
+                "recertification",
+                "special",
+                "stage-1",
+                "stage-2",
+                "surveillance",
+            ]),
+        ),
+        (
+            &["vse-assess", "answer", "audit.toml", "7.3."],
+            words(&[
+                "7.3.a", "7.3.b", "7.3.c", "7.3.d", "7.3.e", "7.3.f", "7.3.g",
+            ]),
+        ),
+        (
+            &["vse-assess", "finding", "edit", "audit.toml", ""],
+            findings.clone(),
+        ),
+        (
+            &["vse-assess", "action", "close", "audit.toml", ""],
+            actions.clone(),
+        ),
+        (
+            &["vse-assess", "evidence", "add", "aud"],
+            words(&["audit.toml"]),
+        ),
+    ];
+    for (typed, expected) in &cases {
+        let line = typed.join(" ");
+        let values = |offered: Vec<String>| {
+            if typed.last().unwrap().starts_with('-') {
+                sorted(offered)
+            } else {
+                not_options(offered)
+            }
+        };
+        assert_eq!(&values(bash_offers(dir, typed)), expected, "bash: {line}");
+        assert_eq!(&values(zsh_offers(dir, typed)), expected, "zsh: {line}");
+        assert_eq!(&values(fish_offers(dir, &line)), expected, "fish: {line}");
+    }
+    let interview = bash_offers(dir, &["vse-assess", "interview", "--"]);
     for option in ["--restricted", "--read-only", "--plain", "--follow"] {
         assert!(interview.iter().any(|w| w == option), "{interview:?}");
     }
-    let evidence = bash_offers(&bash, &["vse-assess", "evidence", ""]);
-    assert!(evidence.iter().any(|w| w == "add"), "{evidence:?}");
-    let add = bash_offers(&bash, &["vse-assess", "evidence", "add", "--ti"]);
-    assert_eq!(add, ["--title"]);
-
-    let fish = script(tmp.path(), "fish");
-    assert_eq!(fish_offers(&fish, "vse-assess "), every);
-    assert_eq!(
-        fish_offers(&fish, "vse-assess report a.toml --format "),
-        words(&["actions", "csv", "html", "markdown"])
-    );
-    assert_eq!(
-        fish_offers(&fish, "vse-assess evidence add --ti"),
-        ["--title"]
-    );
-
-    // zsh completes only inside its line editor; here the script is loaded as compinit
-    // loads it, and its lists of subcommands are run with `_describe` printing them.
-    let zsh = script(tmp.path(), "zsh");
-    let program = format!(
-        "autoload -U compinit; compinit -u -D; source '{}'; \
-         [[ $_comps[vse-assess] == _vse-assess ]] || exit 3; \
-         _describe() {{ print -rl -- ${{${{(P)4}}%%:*}} }}; \
-         _vse-assess_commands; print; _vse-assess__subcmd__evidence_commands",
-        zsh.display()
-    );
-    let listed = lines_of("zsh", &["-f", "-c", &program]);
-    let mut expected = every.clone();
-    expected.extend(words(&["add", "list", "remove", "help"]));
-    expected.sort();
-    assert_eq!(listed, expected);
 }
 
 #[test]

@@ -179,14 +179,9 @@ pub fn run(command: Command) -> Result<ExitCode> {
             output,
         } => portfolio(&paths, format.into(), output.as_deref()),
         Command::Completions { shell } => {
-            let mut cli = <super::Cli as clap::CommandFactory>::command();
             let mut script = Vec::new();
-            clap_complete::generate(shell, &mut cli, "vse-assess", &mut script);
-            let script = String::from_utf8(script)?;
-            match shell {
-                clap_complete::Shell::Bash => print!("{}", bash_arms_fixed(&script)),
-                _ => print!("{script}"),
-            }
+            super::complete::registration(shell, &mut script)?;
+            std::io::Write::write_all(&mut std::io::stdout(), &script)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Man => {
@@ -200,39 +195,6 @@ pub fn run(command: Command) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
-}
-
-/// clap_complete's bash script for a name with a hyphen never completes past the subcommand
-/// (clap-rs/clap#6421): its arms are labelled `vse__subcmd__assess__subcmd__X` and count one
-/// word too many, while its dispatch arrives at `vse__assess__subcmd__X`. The arms are
-/// relabelled as the dispatch spells them, with the word count of the name as typed.
-fn bash_arms_fixed(script: &str) -> String {
-    const WRONG: &str = "vse__subcmd__assess";
-    let mut out = String::with_capacity(script.len());
-    let mut in_arm = false;
-    for line in script.lines() {
-        let label = line.trim_start();
-        if label.starts_with(WRONG) && label.ends_with(')') {
-            out.push_str(&line.replacen(WRONG, "vse__assess", 1));
-            in_arm = true;
-        } else if let (true, Some(at)) = (in_arm, line.find("${COMP_CWORD} -eq ")) {
-            let start = at + "${COMP_CWORD} -eq ".len();
-            let end = start + line[start..].find(' ').unwrap_or(line.len() - start);
-            match line[start..end].parse::<u32>() {
-                Ok(words) => {
-                    out.push_str(&line[..start]);
-                    out.push_str(&(words - 1).to_string());
-                    out.push_str(&line[end..]);
-                }
-                Err(_) => out.push_str(line),
-            }
-            in_arm = false;
-        } else {
-            out.push_str(line);
-        }
-        out.push('\n');
-    }
-    out
 }
 
 /// A date given on the command line, else today's, as records hold dates.
