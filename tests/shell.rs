@@ -266,14 +266,191 @@ fn completions_for_an_unknown_shell_are_refused() {
     assert_eq!(out.status.code(), Some(2));
 }
 
+/// Every subcommand, nested ones too, as `vse-assess evidence add`.
+fn every_command_line(cmd: &clap::Command, prefix: &str, out: &mut Vec<String>) {
+    for sub in cmd.get_subcommands().filter(|c| c.get_name() != "help") {
+        let line = format!("{prefix} {}", sub.get_name());
+        out.push(line.clone());
+        every_command_line(sub, &line, out);
+    }
+}
+
+/// One page holds everything: each subcommand under its own heading with its synopsis and
+/// options, the exit status, the files and examples; it names no page that is not shipped,
+/// and groff reads it without a warning.
 #[test]
-fn the_man_page_is_roff_and_lists_the_subcommands() {
+fn the_man_page_is_one_page_with_every_subcommand_exit_status_files_and_examples() {
     let page = printed(&["man"]);
     let th = page.find(".TH vse-assess 1").expect("a .TH title line");
     let first_section = page.find(".SH ").expect("sections");
     assert!(th < first_section, "{page:.300}");
-    assert!(page.contains(".SH NAME") && page.contains(".SH SUBCOMMANDS"));
-    for name in subcommands() {
-        assert!(page.contains(&name), "no {name}");
+    let sections: Vec<&str> = page
+        .lines()
+        .filter_map(|l| l.strip_prefix(".SH "))
+        .map(|h| h.trim_matches('"'))
+        .collect();
+    for wanted in [
+        "NAME",
+        "SYNOPSIS",
+        "SUBCOMMANDS",
+        "EXIT STATUS",
+        "FILES",
+        "EXAMPLES",
+    ] {
+        assert!(sections.contains(&wanted), "no {wanted} in {sections:?}");
     }
+    assert!(!page.contains("vse-assess-"), "names a page per subcommand");
+    let mut lines = Vec::new();
+    every_command_line(&Cli::command(), "vse-assess", &mut lines);
+    assert!(
+        lines.iter().any(|l| l == "vse-assess evidence add"),
+        "{lines:?}"
+    );
+    for line in &lines {
+        let heading = format!(".SS \"{}\"", line.replace('-', "\\-"));
+        let at = page
+            .find(&heading)
+            .unwrap_or_else(|| panic!("no {heading}"));
+        // Its synopsis follows its heading.
+        let synopsis = format!("\\fB{}\\fR", line.replace('-', "\\-"));
+        assert!(page[at..].contains(&synopsis), "no synopsis for {line}");
+    }
+    for status in ["0", "1", "2", "3"] {
+        assert!(
+            page.contains(&format!(".TP\n\\fB{status}\\fR\n")),
+            "exit status {status}"
+        );
+    }
+    for file in [
+        ".NAME.toml.lock",
+        "NAME.mine.toml",
+        "NAME.unsaved.toml",
+        "questionnaires/",
+    ] {
+        assert!(
+            page.contains(&file.replace('-', "\\-")),
+            "no {file} in FILES"
+        );
+    }
+    let examples = &page[page.find(".SH EXAMPLES").unwrap()..];
+    assert!(
+        examples.contains("vse\\-assess finalize audit.toml"),
+        "{examples}"
+    );
+
+    if !common::tools(&["groff"], "apt-get install groff") {
+        return;
+    }
+    let tmp = tempfile::TempDir::new().unwrap();
+    let file = tmp.path().join("vse-assess.1");
+    std::fs::write(&file, &page).unwrap();
+    let out = Command::new("groff")
+        .args(["-man", "-Tutf8", "-ww", "-z"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "", "groff warns");
+    let out = Command::new("groff")
+        .args(["-man", "-Tascii", "-P-cbou"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("EXIT STATUS") && text.contains("vse-assess evidence add"));
+}
+
+/// The README's install lines make the folders they write into.
+#[test]
+fn the_readme_install_lines_make_their_folders() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let installs: Vec<&str> = readme
+        .lines()
+        .filter(|l| l.starts_with("vse-assess completions ") || l.starts_with("vse-assess man >"))
+        .collect();
+    assert_eq!(installs.len(), 4, "{installs:?}");
+    let mkdir = readme
+        .lines()
+        .find(|l| l.starts_with("mkdir -p "))
+        .expect("a mkdir -p line");
+    for line in installs {
+        let target = line
+            .split('>')
+            .nth(1)
+            .unwrap()
+            .split_whitespace()
+            .next()
+            .unwrap();
+        let folder = Path::new(target).parent().unwrap().to_str().unwrap();
+        assert!(
+            mkdir.split_whitespace().any(|w| w == folder),
+            "{folder} is not made by `{mkdir}`"
+        );
+    }
+}
+
+/// Every argument of every subcommand says what it is in `--help` (and so in the manual
+/// page): a bare `FILE` or `--title` tells a user nothing.
+#[test]
+fn every_argument_has_help() {
+    fn walk(cmd: &clap::Command, path: &str, missing: &mut Vec<String>) {
+        for arg in cmd.get_arguments() {
+            let id = arg.get_id().as_str();
+            if matches!(id, "help" | "version") || arg.is_hide_set() {
+                continue;
+            }
+            let help = arg
+                .get_help()
+                .or(arg.get_long_help())
+                .map(|h| h.to_string());
+            if help.is_none_or(|h| h.trim().is_empty()) {
+                missing.push(format!("{path}: {id}"));
+            }
+            // A default that says nothing (`[default: ""]`) is not shown.
+            let empty_default = arg.get_default_values().iter().any(|v| v.is_empty());
+            if empty_default && !arg.is_hide_default_value_set() {
+                missing.push(format!("{path}: {id} shows an empty default"));
+            }
+        }
+        for sub in cmd.get_subcommands() {
+            walk(sub, &format!("{path} {}", sub.get_name()), missing);
+        }
+    }
+    let mut missing = Vec::new();
+    walk(&Cli::command(), "vse-assess", &mut missing);
+    assert!(
+        missing.is_empty(),
+        "arguments without help:\n{}",
+        missing.join("\n")
+    );
+}
+
+/// `finding verify` without its outcome names both ways of giving it.
+#[test]
+fn finding_verify_without_an_outcome_names_both_flags() {
+    let out = vse(
+        std::env::temp_dir().as_path(),
+        &["finding", "verify", "a.toml", "NC-1", "--by", "X"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("--effective") && err.contains("--not-effective"),
+        "{err}"
+    );
+    let both = [
+        "finding",
+        "verify",
+        "a.toml",
+        "NC-1",
+        "--by",
+        "X",
+        "--effective",
+        "--not-effective",
+    ];
+    assert_eq!(
+        vse(std::env::temp_dir().as_path(), &both).status.code(),
+        Some(2)
+    );
 }

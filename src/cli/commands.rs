@@ -185,8 +185,9 @@ pub fn run(command: Command) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Man => {
-            let cli = <super::Cli as clap::CommandFactory>::command();
-            clap_mangen::Man::new(cli).render(&mut std::io::stdout())?;
+            let mut page = Vec::new();
+            super::man::render(&mut page)?;
+            std::io::Write::write_all(&mut std::io::stdout(), &page)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Status { file } => {
@@ -213,7 +214,7 @@ fn invalid(msg: impl Into<String>) -> anyhow::Error {
 
 /// Opens a record for a command: the command line reads whatever it is told to.
 fn open(file: &Path) -> Result<Opened> {
-    let opened = store::open(file, &Access::Unrestricted, today())?;
+    let opened = store::open(file, &Access::Unrestricted, today()).map_err(or_new(file))?;
     // A note where answers that could not be saved went: a report made now would miss them.
     if let Some(note) = lock::note_of(&opened.path) {
         say_err!("vse-assess: note: {note}");
@@ -255,7 +256,7 @@ fn edit_any(file: &Path) -> Result<(Opened, lock::Lock)> {
     // this user may not write is refused, before any lock file is made.
     let stopped = store::stopped_save(file);
     if !stopped {
-        crate::open_file(file)?;
+        crate::open_file(file).map_err(or_new(file))?;
         store::check_writable(file)?;
     }
     let held = lock::lock(file)?;
@@ -265,6 +266,19 @@ fn edit_any(file: &Path) -> Result<(Opened, lock::Lock)> {
     }
     // `open` shows a note the lock file holds.
     Ok((open(file)?, held))
+}
+
+/// A record that is not there: the message says how to make one.
+fn or_new(file: &Path) -> impl FnOnce(LoadError) -> anyhow::Error + '_ {
+    move |e| match &e {
+        LoadError::Io { cause, .. } if cause.kind() == std::io::ErrorKind::NotFound => {
+            invalid(format!(
+                "{e}; `vse-assess new {}` creates a record",
+                display_path(file)
+            ))
+        }
+        _ => e.into(),
+    }
 }
 
 fn save(opened: &mut Opened, lock: &mut lock::Lock) -> Result<()> {

@@ -3,6 +3,7 @@
 
 mod commands;
 mod complete;
+mod man;
 mod sign;
 
 use std::io::Write as _;
@@ -640,6 +641,7 @@ pub enum FindingCommand {
         id: String,
     },
     /// Record the assessment team's verification of a nonconformity's corrective action.
+    #[command(group(clap::ArgGroup::new("outcome").required(true).args(["effective", "not_effective"])))]
     Verify {
         /// The record (a .toml file).
         file: PathBuf,
@@ -653,11 +655,7 @@ pub enum FindingCommand {
         #[arg(long, value_parser = date)]
         date: Option<Date>,
         /// The corrective action worked: the nonconformity is closed.
-        #[arg(
-            long,
-            conflicts_with = "not_effective",
-            required_unless_present = "not_effective"
-        )]
+        #[arg(long)]
         effective: bool,
         /// It did not: the nonconformity stays open.
         #[arg(long)]
