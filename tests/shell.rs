@@ -454,3 +454,17 @@ fn finding_verify_without_an_outcome_names_both_flags() {
         Some(2)
     );
 }
+
+/// The completion scripts' variable in the environment of an ordinary command (a login's
+/// environment, an sshd ForceCommand) does not turn it into a completion.
+#[test]
+fn a_command_with_the_completion_variable_set_still_runs() {
+    let out = common::command(std::env::temp_dir().as_path())
+        .args(["questionnaires"])
+        .env("VSE_ASSESS_COMPLETE", "bash")
+        .env("COMPLETE", "bash")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("iso29110-4-2-om"));
+}

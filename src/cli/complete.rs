@@ -14,12 +14,17 @@ use clap_complete::engine::{ArgValueCandidates, CompletionCandidate};
 use crate::questionnaire::catalog;
 use crate::record::{FindingClass, Record, Stage};
 
-/// The environment variable the shells' scripts set to ask for completions.
-pub const VAR: &str = "COMPLETE";
+/// The environment variable the shells' scripts set to ask for completions: a name of its
+/// own, so that a `COMPLETE` set for something else never turns a command into a completion.
+pub const VAR: &str = "VSE_ASSESS_COMPLETE";
 
 /// Answers a completion request and exits, when the process was started by a completion
-/// script; returns at once otherwise.
+/// script (the variable set, and the words after `--`); returns at once otherwise, so that
+/// a command run with the variable in its environment (an sshd ForceCommand) still runs.
 pub fn answer_if_asked() {
+    if std::env::args_os().nth(1).is_none_or(|a| a != "--") {
+        return;
+    }
     clap_complete::CompleteEnv::with_factory(<super::Cli as clap::CommandFactory>::command)
         .var(VAR)
         .complete();
