@@ -194,9 +194,29 @@ fn new_refuses_to_overwrite() {
     let file = filled(tmp.path());
     let before = fs::read(&file).unwrap();
     let out = vse(tmp.path(), &["new", "a.toml"]);
-    assert!(!out.status.success());
+    // Refused as bad input, as every other refusal is.
+    assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("already exists"));
     assert_eq!(fs::read(&file).unwrap(), before);
+}
+
+/// A command on a record that is not there says how to make one, and exits 2.
+#[test]
+fn a_missing_record_is_refused_with_the_command_that_makes_one() {
+    let tmp = TempDir::new().unwrap();
+    for args in [
+        &["status", "typo.toml"][..],
+        &["answer", "typo.toml", "7.2.a", "--rating", "F"],
+    ] {
+        let out = vse(tmp.path(), args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("typo.toml: cannot read") && err.contains("`vse-assess new typo.toml`"),
+            "{args:?}: {err}"
+        );
+    }
+    assert!(!tmp.path().join("typo.toml").exists());
 }
 
 /// Writes `text` as a record, runs a writing command on it and returns its stderr after

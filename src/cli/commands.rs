@@ -179,19 +179,15 @@ pub fn run(command: Command) -> Result<ExitCode> {
             output,
         } => portfolio(&paths, format.into(), output.as_deref()),
         Command::Completions { shell } => {
-            let mut cli = <super::Cli as clap::CommandFactory>::command();
             let mut script = Vec::new();
-            clap_complete::generate(shell, &mut cli, "vse-assess", &mut script);
-            let script = String::from_utf8(script)?;
-            match shell {
-                clap_complete::Shell::Bash => print!("{}", bash_arms_fixed(&script)),
-                _ => print!("{script}"),
-            }
+            super::complete::registration(shell, &mut script)?;
+            std::io::Write::write_all(&mut std::io::stdout(), &script)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Man => {
-            let cli = <super::Cli as clap::CommandFactory>::command();
-            clap_mangen::Man::new(cli).render(&mut std::io::stdout())?;
+            let mut page = Vec::new();
+            super::man::render(&mut page)?;
+            std::io::Write::write_all(&mut std::io::stdout(), &page)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Status { file } => {
@@ -200,39 +196,6 @@ pub fn run(command: Command) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
-}
-
-/// clap_complete's bash script for a name with a hyphen never completes past the subcommand
-/// (clap-rs/clap#6421): its arms are labelled `vse__subcmd__assess__subcmd__X` and count one
-/// word too many, while its dispatch arrives at `vse__assess__subcmd__X`. The arms are
-/// relabelled as the dispatch spells them, with the word count of the name as typed.
-fn bash_arms_fixed(script: &str) -> String {
-    const WRONG: &str = "vse__subcmd__assess";
-    let mut out = String::with_capacity(script.len());
-    let mut in_arm = false;
-    for line in script.lines() {
-        let label = line.trim_start();
-        if label.starts_with(WRONG) && label.ends_with(')') {
-            out.push_str(&line.replacen(WRONG, "vse__assess", 1));
-            in_arm = true;
-        } else if let (true, Some(at)) = (in_arm, line.find("${COMP_CWORD} -eq ")) {
-            let start = at + "${COMP_CWORD} -eq ".len();
-            let end = start + line[start..].find(' ').unwrap_or(line.len() - start);
-            match line[start..end].parse::<u32>() {
-                Ok(words) => {
-                    out.push_str(&line[..start]);
-                    out.push_str(&(words - 1).to_string());
-                    out.push_str(&line[end..]);
-                }
-                Err(_) => out.push_str(line),
-            }
-            in_arm = false;
-        } else {
-            out.push_str(line);
-        }
-        out.push('\n');
-    }
-    out
 }
 
 /// A date given on the command line, else today's, as records hold dates.
@@ -251,7 +214,7 @@ fn invalid(msg: impl Into<String>) -> anyhow::Error {
 
 /// Opens a record for a command: the command line reads whatever it is told to.
 fn open(file: &Path) -> Result<Opened> {
-    let opened = store::open(file, &Access::Unrestricted, today())?;
+    let opened = store::open(file, &Access::Unrestricted, today()).map_err(or_new(file))?;
     // A note where answers that could not be saved went: a report made now would miss them.
     if let Some(note) = lock::note_of(&opened.path) {
         say_err!("vse-assess: note: {note}");
@@ -293,7 +256,7 @@ fn edit_any(file: &Path) -> Result<(Opened, lock::Lock)> {
     // this user may not write is refused, before any lock file is made.
     let stopped = store::stopped_save(file);
     if !stopped {
-        crate::open_file(file)?;
+        crate::open_file(file).map_err(or_new(file))?;
         store::check_writable(file)?;
     }
     let held = lock::lock(file)?;
@@ -303,6 +266,19 @@ fn edit_any(file: &Path) -> Result<(Opened, lock::Lock)> {
     }
     // `open` shows a note the lock file holds.
     Ok((open(file)?, held))
+}
+
+/// A record that is not there: the message says how to make one.
+fn or_new(file: &Path) -> impl FnOnce(LoadError) -> anyhow::Error + '_ {
+    move |e| match &e {
+        LoadError::Io { cause, .. } if cause.kind() == std::io::ErrorKind::NotFound => {
+            invalid(format!(
+                "{e}; `vse-assess new {}` creates a record",
+                display_path(file)
+            ))
+        }
+        _ => e.into(),
+    }
 }
 
 fn save(opened: &mut Opened, lock: &mut lock::Lock) -> Result<()> {

@@ -2,6 +2,8 @@
 //! terminal UI. Each command loads, changes and saves through the domain modules.
 
 mod commands;
+mod complete;
+mod man;
 mod sign;
 
 use std::io::Write as _;
@@ -72,6 +74,7 @@ pub enum Command {
     /// evidence. Only its lead auditor signs it. A self-assessment is signed off with its
     /// warnings, which its report lists as gaps.
     Finalize {
+        /// The record (a .toml file).
         file: PathBuf,
         /// Who signs off (in an audit with a team recorded, its lead auditor).
         #[arg(long)]
@@ -82,9 +85,12 @@ pub enum Command {
     },
     /// Make a final record editable again; who and why stay in its history.
     Reopen {
+        /// The record (a .toml file).
         file: PathBuf,
+        /// Who reopens it (recorded in its history).
         #[arg(long)]
         by: String,
+        /// Why it is reopened (recorded in its history).
         #[arg(long)]
         reason: String,
         /// Today by default.
@@ -93,9 +99,13 @@ pub enum Command {
     },
     /// Re-hash the evidence files and list those changed or missing since they were
     /// registered (exit 1 if any).
-    Verify { file: PathBuf },
+    Verify {
+        /// The record (a .toml file).
+        file: PathBuf,
+    },
     /// Check questionnaires and records; lists every problem, exit 0 only if all are valid.
     Validate {
+        /// Questionnaire files and records to check.
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
@@ -105,15 +115,19 @@ pub enum Command {
     Answer(AnswerArgs),
     /// Record the answer to one of clause 6's minimal conditions.
     Condition {
+        /// The record (a .toml file).
         file: PathBuf,
         /// Condition id, e.g. 6.a
+        #[arg(add = complete::conditions())]
         id: String,
+        /// Whether the condition holds.
         #[arg(value_enum)]
         answer: YesNo,
+        /// A note on the answer (replaces the one recorded).
         #[arg(long)]
         note: Option<String>,
         /// An evidence id of the register the answer rests on (repeatable).
-        #[arg(long = "evidence")]
+        #[arg(long = "evidence", add = complete::evidence())]
         evidence: Vec<String>,
     },
     /// The evidence register.
@@ -126,13 +140,18 @@ pub enum Command {
     #[command(subcommand)]
     Action(ActionCommand),
     /// Progress per process and what is still open, as plain text.
-    Status { file: PathBuf },
+    Status {
+        /// The record (a .toml file).
+        file: PathBuf,
+    },
     /// The assessment report with Annex A traceability (Markdown to stdout by default).
     Report {
+        /// The record (a .toml file).
         file: PathBuf,
         /// Write to this file (atomically) instead of stdout.
         #[arg(short, long)]
         output: Option<PathBuf>,
+        /// What to print: the report (markdown, html), or a table (csv, actions).
         #[arg(long, value_enum, default_value = "markdown")]
         format: FormatArg,
         /// Also write OUTPUT.sig, an SSH signature made with this private key
@@ -172,6 +191,7 @@ pub enum Command {
         /// Record files, or folders holding them.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
+        /// What to print: a table (markdown), rows (csv), or a page (html).
         #[arg(long, value_enum, default_value = "markdown")]
         format: PortfolioFormatArg,
         /// Write to this file (atomically) instead of stdout.
@@ -180,6 +200,7 @@ pub enum Command {
     },
     /// Print a shell completion script, e.g. `vse-assess completions bash`.
     Completions {
+        /// The shell the script is for.
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
@@ -290,7 +311,7 @@ pub struct AuditArgs {
     #[arg(long)]
     pub criteria: Option<String>,
     /// For an audit: stage-1, stage-2, surveillance, recertification or special.
-    #[arg(long, value_parser = stage)]
+    #[arg(long, value_parser = stage, add = complete::stages())]
     pub stage: Option<Stage>,
     /// For an audit: the certification body it is made for.
     #[arg(long)]
@@ -324,15 +345,18 @@ impl From<KindArg> for Kind {
 
 #[derive(Debug, clap::Args)]
 pub struct NewArgs {
+    /// The record to create (a .toml file that does not exist yet).
     pub file: PathBuf,
     /// Name of the very small entity assessed.
-    #[arg(long, default_value = "")]
+    #[arg(long, default_value = "", hide_default_value = true)]
     pub vse: String,
+    /// A self-assessment (self) or an audit (audit).
     #[arg(long, value_enum, default_value = "self")]
     pub kind: KindArg,
     /// Questionnaire id (embedded or in ./questionnaires/) or path to a questionnaire file.
     #[arg(long, default_value = "iso29110-4-2-om")]
     pub questionnaire: String,
+    /// What the assessment is to find out, in words.
     #[arg(long)]
     pub objectives: Option<String>,
     /// Who asked for the assessment (the audit client).
@@ -354,6 +378,7 @@ pub struct NewArgs {
     /// Date of the assessment (YYYY-MM-DD); with --location, one session.
     #[arg(long, value_parser = date, conflicts_with = "sessions")]
     pub date: Option<Date>,
+    /// Where the assessment is held; with --date, one session.
     #[arg(long, conflicts_with = "sessions")]
     pub location: Option<String>,
     /// A session as DATE:LOCATION or "DATE LOCATION", e.g. 2026-11-27:Lyon (repeatable, for an assessment held
@@ -370,6 +395,7 @@ pub struct NewArgs {
 /// Options of `set`: each one given replaces what the record holds.
 #[derive(Debug, clap::Args)]
 pub struct SetArgs {
+    /// The record (a .toml file).
     pub file: PathBuf,
     /// Name of the very small entity assessed.
     #[arg(long)]
@@ -377,6 +403,7 @@ pub struct SetArgs {
     /// What the scope covers, in words.
     #[arg(long)]
     pub scope: Option<String>,
+    /// What the assessment is to find out, in words.
     #[arg(long)]
     pub objectives: Option<String>,
     /// Who asked for the assessment (the audit client).
@@ -426,12 +453,15 @@ pub struct SetArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct AnswerArgs {
+    /// The record (a .toml file).
     pub file: PathBuf,
     /// Requirement: 7.2.a, 7.2a, "7.2 a)" or OM.a, in any case.
+    #[arg(add = complete::requirements())]
     pub requirement: String,
     /// N, P, L, F, or na (not applicable, needs --justification).
-    #[arg(long, value_parser = rating)]
+    #[arg(long, value_parser = rating, add = complete::ratings())]
     pub rating: Option<Judgement>,
+    /// Why the requirement does not apply (with --rating na).
     #[arg(long)]
     pub justification: Option<String>,
     /// Remove the rating: the requirement is not yet assessed.
@@ -456,10 +486,10 @@ pub struct AnswerArgs {
     #[arg(long = "finding")]
     pub findings: Vec<String>,
     /// Link an evidence item of the register (repeatable).
-    #[arg(long = "evidence")]
+    #[arg(long = "evidence", add = complete::evidence())]
     pub evidence: Vec<String>,
     /// Unlink an evidence item (repeatable).
-    #[arg(long = "unlink")]
+    #[arg(long = "unlink", add = complete::evidence())]
     pub unlink: Vec<String>,
     /// Someone interviewed for this requirement (repeatable).
     #[arg(long = "interviewed")]
@@ -470,6 +500,7 @@ pub struct AnswerArgs {
     /// Add an action to the requirement's nonconformity (when it has exactly one).
     #[arg(long)]
     pub action: Option<String>,
+    /// Who carries the action out (with --action).
     #[arg(long, requires = "action")]
     pub owner: Option<String>,
     /// Due date of the action (YYYY-MM-DD).
@@ -484,27 +515,40 @@ pub struct AnswerArgs {
 pub enum EvidenceCommand {
     /// Register an item; a readable local file is hashed (SHA-256).
     Add {
+        /// The record (a .toml file).
         file: PathBuf,
+        /// The item's id in the register, e.g. E1 (unique in the record).
         #[arg(long)]
         id: String,
+        /// What the item is, in a few words, e.g. "Risk management plan".
         #[arg(long)]
         title: String,
+        /// What sort of item it is.
         #[arg(long, value_enum, default_value = "document")]
         kind: EvidenceKindArg,
         /// A path, URL or place where the item can be found.
-        #[arg(long, default_value = "")]
+        #[arg(long, default_value = "", hide_default_value = true)]
         location: String,
         /// A version label or date.
-        #[arg(long, default_value = "")]
+        #[arg(long, default_value = "", hide_default_value = true)]
         version: String,
         /// Requirements this item supports, e.g. 7.2.a,7.2.c.
-        #[arg(long = "supports", value_delimiter = ',')]
+        #[arg(long = "supports", value_delimiter = ',', add = complete::requirements())]
         supports: Vec<String>,
     },
     /// List the register.
-    List { file: PathBuf },
+    List {
+        /// The record (a .toml file).
+        file: PathBuf,
+    },
     /// Remove an item and its links.
-    Remove { file: PathBuf, id: String },
+    Remove {
+        /// The record (a .toml file).
+        file: PathBuf,
+        /// The item's id in the register, e.g. E1.
+        #[arg(add = complete::evidence())]
+        id: String,
+    },
 }
 
 fn finding_class(s: &str) -> Result<FindingClass, String> {
@@ -515,29 +559,33 @@ fn finding_class(s: &str) -> Result<FindingClass, String> {
 pub enum FindingCommand {
     /// Record a finding about a requirement; prints its id (NC-1, OBS-1, OFI-1, GP-1).
     Add {
+        /// The record (a .toml file).
         file: PathBuf,
         /// Requirement: 7.2.a, 7.2a, "7.2 a)" or OM.a.
+        #[arg(add = complete::requirements())]
         requirement: String,
         /// major, minor, observation, improvement (or ofi), good-practice.
-        #[arg(long, value_parser = finding_class)]
+        #[arg(long, value_parser = finding_class, add = complete::classes())]
         class: FindingClass,
+        /// What was found, in the auditor's words.
         #[arg(long)]
         text: String,
         /// An evidence id of the register the finding rests on (repeatable).
-        #[arg(long = "evidence")]
+        #[arg(long = "evidence", add = complete::evidence())]
         evidence: Vec<String>,
         /// Someone interviewed for it (repeatable).
         #[arg(long = "interviewed")]
         interviewed: Vec<String>,
         /// Other requirements it is raised under, e.g. 7.5.e,7.3.b: it counts on each.
-        #[arg(long = "also", value_delimiter = ',')]
+        #[arg(long = "also", value_delimiter = ',', add = complete::requirements())]
         also: Vec<String>,
         /// Another finding it points at, e.g. NC-2 (repeatable, or comma-separated).
-        #[arg(long = "see", value_delimiter = ',')]
+        #[arg(long = "see", value_delimiter = ',', add = complete::findings())]
         see: Vec<String>,
     },
     /// One line per finding: id, requirement, class, state, text.
     List {
+        /// The record (a .toml file).
         file: PathBuf,
         /// Only nonconformities not yet verified closed.
         #[arg(long)]
@@ -545,17 +593,22 @@ pub enum FindingCommand {
     },
     /// Change a finding (a change of class between nonconformity and other kinds changes its id).
     Edit {
+        /// The record (a .toml file).
         file: PathBuf,
+        /// The finding's id, e.g. NC-1.
+        #[arg(add = complete::findings())]
         id: String,
+        /// What was found (replaces the text).
         #[arg(long)]
         text: Option<String>,
-        #[arg(long, value_parser = finding_class)]
+        /// The new class: major, minor, observation, improvement (or ofi), good-practice.
+        #[arg(long, value_parser = finding_class, add = complete::classes())]
         class: Option<FindingClass>,
         /// Cite an evidence id of the register (repeatable).
-        #[arg(long = "evidence")]
+        #[arg(long = "evidence", add = complete::evidence())]
         evidence: Vec<String>,
         /// Cite an evidence id no longer (repeatable).
-        #[arg(long = "uncite")]
+        #[arg(long = "uncite", add = complete::evidence())]
         uncite: Vec<String>,
         /// Someone interviewed for it (repeatable).
         #[arg(long = "interviewed")]
@@ -567,23 +620,33 @@ pub enum FindingCommand {
         #[arg(long)]
         root_cause: Option<String>,
         /// The other requirements it is raised under, replacing those listed (7.5.e,7.3.b).
-        #[arg(long = "also", value_delimiter = ',', conflicts_with = "no_also")]
+        #[arg(long = "also", value_delimiter = ',', conflicts_with = "no_also", add = complete::requirements())]
         also: Option<Vec<String>>,
         /// It is raised under its own requirement only.
         #[arg(long)]
         no_also: bool,
         /// The other findings it points at, replacing those listed (NC-2,OBS-1).
-        #[arg(long = "see", value_delimiter = ',', conflicts_with = "no_see")]
+        #[arg(long = "see", value_delimiter = ',', conflicts_with = "no_see", add = complete::findings())]
         see: Option<Vec<String>>,
         /// It points at no other finding.
         #[arg(long)]
         no_see: bool,
     },
     /// Remove a finding and its actions.
-    Remove { file: PathBuf, id: String },
-    /// Record the assessment team's verification of a nonconformity's corrective action.
-    Verify {
+    Remove {
+        /// The record (a .toml file).
         file: PathBuf,
+        /// The finding's id, e.g. OBS-2.
+        #[arg(add = complete::findings())]
+        id: String,
+    },
+    /// Record the assessment team's verification of a nonconformity's corrective action.
+    #[command(group(clap::ArgGroup::new("outcome").required(true).args(["effective", "not_effective"])))]
+    Verify {
+        /// The record (a .toml file).
+        file: PathBuf,
+        /// The nonconformity's id, e.g. NC-1.
+        #[arg(add = complete::findings())]
         id: String,
         /// Who verified (a member of the assessment team).
         #[arg(long)]
@@ -592,16 +655,13 @@ pub enum FindingCommand {
         #[arg(long, value_parser = date)]
         date: Option<Date>,
         /// The corrective action worked: the nonconformity is closed.
-        #[arg(
-            long,
-            conflicts_with = "not_effective",
-            required_unless_present = "not_effective"
-        )]
+        #[arg(long)]
         effective: bool,
         /// It did not: the nonconformity stays open.
         #[arg(long)]
         not_effective: bool,
-        #[arg(long, default_value = "")]
+        /// What was looked at to verify it.
+        #[arg(long, default_value = "", hide_default_value = true)]
         note: String,
     },
 }
@@ -610,24 +670,42 @@ pub enum FindingCommand {
 pub enum ActionCommand {
     /// Plan an action for a finding; prints its id (A-1, A-2...).
     Add {
+        /// The record (a .toml file).
         file: PathBuf,
         /// The finding's id, e.g. NC-1.
-        #[arg(long)]
+        #[arg(long, add = complete::findings())]
         finding: String,
+        /// What is to be done.
         #[arg(long)]
         what: String,
-        #[arg(long, default_value = "")]
+        /// Who does it.
+        #[arg(long, default_value = "", hide_default_value = true)]
         owner: String,
         /// YYYY-MM-DD.
         #[arg(long, value_parser = date)]
         due: Option<Date>,
     },
     /// One line per action: id, finding, status, due, owner, what.
-    List { file: PathBuf },
+    List {
+        /// The record (a .toml file).
+        file: PathBuf,
+    },
     /// Mark an action done.
-    Close { file: PathBuf, id: String },
+    Close {
+        /// The record (a .toml file).
+        file: PathBuf,
+        /// The action's id, e.g. A-1.
+        #[arg(add = complete::actions())]
+        id: String,
+    },
     /// Mark an action open again.
-    Reopen { file: PathBuf, id: String },
+    Reopen {
+        /// The record (a .toml file).
+        file: PathBuf,
+        /// The action's id, e.g. A-1.
+        #[arg(add = complete::actions())]
+        id: String,
+    },
 }
 
 /// A user error that is not about a file's content: an unknown requirement, a bad value.
@@ -643,6 +721,8 @@ pub fn main() -> ExitCode {
     unsafe {
         libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
     }
+    // Started by a completion script (COMPLETE=SHELL): answer and exit.
+    complete::answer_if_asked();
     let cli = Cli::parse();
     match commands::run(cli.command) {
         Ok(code) => code,

@@ -30,8 +30,15 @@ pub(super) fn new(args: NewArgs) -> Result<ExitCode> {
     };
     edit::set_details(&mut record, &loaded.questionnaire, details).map_err(refused)?;
     first_problem(&record, &loaded.questionnaire)?;
-    store::create_new(&args.file, &record)
-        .with_context(|| format!("cannot create {}", args.file.display()))?;
+    // Refused, as any change that would lose data is (exit status 2), when the file exists.
+    store::create_new(&args.file, &record).map_err(|e| {
+        let message = format!("cannot create {}: {e}", args.file.display());
+        if e.kind() == std::io::ErrorKind::AlreadyExists {
+            invalid(message)
+        } else {
+            anyhow::Error::from(e).context(format!("cannot create {}", args.file.display()))
+        }
+    })?;
     say!(
         "created {} ({} {}, {} requirements)",
         args.file.display(),
