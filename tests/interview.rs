@@ -1569,16 +1569,49 @@ fn the_setup_form_and_the_command_line_read_one_grammar() {
         panic!("{:?}", app.overlay)
     };
     assert!(
-        e.fields[0].label.contains("`;` between names"),
+        e.fields[0].label.contains("`,` or `;` between names"),
         "{}",
         e.fields[0].label
     );
-    typed(&mut app, "Reyes, Sofia; Bob");
+    typed(&mut app, "Ana Lopez, Sofia Reyes; Bob");
     app.update(Action::Confirm);
     let id = app.requirement().id.clone();
     assert_eq!(
         app.opened.record.answer(&id).unwrap().interviewed,
-        ["Reyes, Sofia", "Bob"]
+        ["Ana Lopez", "Sofia Reyes", "Bob"]
+    );
+
+    // With participants recorded, each name typed is one of them (a participant's name
+    // may hold a comma), and one that is not is refused, named, with where to add it.
+    app.opened.record.assessment.participants = ["Reyes, Sofia:developer", "Bob Boss:director"]
+        .map(vse_assess::record::Person::parse)
+        .to_vec();
+    app.update(Action::AddInterviewee);
+    typed(&mut app, "reyes, sofia, Zoe Kim");
+    app.update(Action::Confirm);
+    let Overlay::Editor(e) = &app.overlay else {
+        panic!("{:?}", app.overlay)
+    };
+    let error = e.error.clone().unwrap_or_default();
+    assert!(
+        error.contains("`Zoe Kim` is not a participant")
+            && error.contains("Participants in the assessment details (i)"),
+        "{error}"
+    );
+    app.update(Action::Back);
+    app.update(Action::AddInterviewee);
+    typed(&mut app, "reyes, sofia, bob  boss");
+    app.update(Action::Confirm);
+    assert!(matches!(app.overlay, Overlay::None), "{:?}", app.overlay);
+    assert_eq!(
+        app.opened.record.answer(&id).unwrap().interviewed,
+        [
+            "Ana Lopez",
+            "Sofia Reyes",
+            "Bob",
+            "Reyes, Sofia",
+            "Bob Boss"
+        ]
     );
 }
 

@@ -461,7 +461,7 @@ pub struct AnswerArgs {
     /// Unlink an evidence item (repeatable).
     #[arg(long = "unlink")]
     pub unlink: Vec<String>,
-    /// Someone interviewed for this requirement (repeatable).
+    /// Who was interviewed for this requirement (repeatable; `,` or `;` between names; each a participant when participants are recorded).
     #[arg(long = "interviewed")]
     pub interviewed: Vec<String>,
     /// What was sampled: projects, period, records seen, how many of how many.
@@ -494,6 +494,10 @@ pub enum EvidenceCommand {
         /// A path, URL or place where the item can be found.
         #[arg(long, default_value = "")]
         location: String,
+        /// The location is not a file on this machine (a paper document, a file on a
+        /// shared drive): no warning, and `verify` does not look for it.
+        #[arg(long)]
+        not_a_file: bool,
         /// A version label or date.
         #[arg(long, default_value = "")]
         version: String,
@@ -526,7 +530,7 @@ pub enum FindingCommand {
         /// An evidence id of the register the finding rests on (repeatable).
         #[arg(long = "evidence")]
         evidence: Vec<String>,
-        /// Someone interviewed for it (repeatable).
+        /// Who was interviewed for it (repeatable; `,` or `;` between names; each a participant when participants are recorded).
         #[arg(long = "interviewed")]
         interviewed: Vec<String>,
         /// Other requirements it is raised under, e.g. 7.5.e,7.3.b: it counts on each.
@@ -557,7 +561,7 @@ pub enum FindingCommand {
         /// Cite an evidence id no longer (repeatable).
         #[arg(long = "uncite")]
         uncite: Vec<String>,
-        /// Someone interviewed for it (repeatable).
+        /// Who was interviewed for it (repeatable; `,` or `;` between names; each a participant when participants are recorded).
         #[arg(long = "interviewed")]
         interviewed: Vec<String>,
         /// What was done at once to put the situation right.

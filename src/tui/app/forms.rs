@@ -256,11 +256,11 @@ fn id_list(typed: &str) -> Vec<String> {
 /// The names typed so far with the last one completed from `participants` (the first that
 /// starts like it, in any case, and is not listed yet), ready for the next: `Sofia Reyes; `.
 pub fn complete_name(typed: &str, participants: &[&str]) -> Option<String> {
-    let (head, last) = match typed.rfind(';') {
+    let (head, last) = match typed.rfind([';', ',', '\n']) {
         Some(i) => (&typed[..=i], typed[i + 1..].trim()),
         None => ("", typed.trim()),
     };
-    let listed: Vec<&str> = head.split(';').map(str::trim).collect();
+    let listed: Vec<&str> = head.split([';', ',', '\n']).map(str::trim).collect();
     let last = last.to_lowercase();
     let name = participants
         .iter()
@@ -611,8 +611,9 @@ impl Form for EditAction<'_> {
     }
 }
 
-/// Who was interviewed for a requirement: names separated by `;` (a name may hold a comma:
-/// "Reyes, Sofia"), as the form says.
+/// Who was interviewed for a requirement: names separated by `,` or `;`, as the form says
+/// (a participant whose name holds a comma, "Reyes, Sofia", is one name), each a
+/// participant when participants are recorded.
 struct Interviewees<'p>(&'p str);
 
 impl Form for Interviewees<'_> {
@@ -623,7 +624,10 @@ impl Form for Interviewees<'_> {
             &format!("{id} interviewed"),
             purpose,
             vec![Field::line(
-                "Names (Tab completes a participant; `;` between names)",
+                &format!(
+                    "Names (Tab completes a participant; {})",
+                    edit::NAME_SEPARATORS
+                ),
                 "",
             )],
         );
@@ -635,9 +639,16 @@ impl Form for Interviewees<'_> {
         Some(e)
     }
     fn submit(&self, app: &mut App, e: &Editor) -> Result<bool, String> {
-        let names = edit::name_list(&e.get(Name::Text));
-        edit::add_interviewees(&mut app.opened.record, self.0, &names).map_err(|e| match e {
+        let typed = e.get(Name::Text);
+        edit::add_interviewees(&mut app.opened.record, self.0, &[typed]).map_err(|e| match e {
             edit::Refused::Invalid { .. } => "type a name (Esc cancels)".to_string(),
+            edit::Refused::NotFound {
+                what: edit::Thing::Participant,
+                id,
+                ..
+            } => format!(
+                "`{id}` is not a participant: add them to Participants in the assessment details (i) first, or correct the name (Esc cancels)"
+            ),
             e => refusal(&e),
         })?;
         Ok(true)
