@@ -1729,3 +1729,45 @@ fn not_applicable_in_an_audit_is_warned_about_at_entry() {
         "a.toml: warning: 7.3.f: N/A still blocks the claim: every requirement of the profile is mandatory, so in an audit N/A counts as not met and needs a major nonconformity"
     );
 }
+
+/// An item entered in the interview whose location should be a file here and names none:
+/// once the worker finds nothing to hash, the status line warns (the item is kept); an
+/// interview or a URL is not looked for.
+#[test]
+fn evidence_entered_at_a_location_that_is_no_file_is_warned_about() {
+    use vse_assess::record::evidence::Hashed;
+    use vse_assess::record::{Evidence, EvidenceKind, edit};
+    let tmp = TempDir::new().unwrap();
+    let mut app = App::new(common::opened(&fresh(tmp.path())));
+    let q = app.opened.questionnaire.questionnaire.clone();
+    for (id, kind, location) in [
+        ("PLAN", EvidenceKind::Document, "docs/plan.pdf"),
+        ("TALK", EvidenceKind::Interview, "Lyon office"),
+        ("WIKI", EvidenceKind::Document, "https://wiki.example/x"),
+    ] {
+        let item = Evidence {
+            id: id.into(),
+            title: id.into(),
+            kind,
+            location: location.into(),
+            file: true,
+            version: String::new(),
+            sha256: None,
+            supports: Vec::new(),
+        };
+        edit::add_evidence(&mut app.opened.record, &q, item).unwrap();
+        app.message = None;
+        app.evidence_hashed(id, location, location.into(), Hashed::NotLocal);
+        if id == "PLAN" {
+            let said = app.message.clone().unwrap_or_default();
+            assert!(
+                said.contains("PLAN: `docs/plan.pdf` is not a readable file (no file there)")
+                    && said.contains("`verify` lists it as missing"),
+                "{said}"
+            );
+        } else {
+            assert_eq!(app.message, None, "{id}");
+        }
+    }
+    assert_eq!(app.opened.record.evidence.len(), 3);
+}

@@ -139,19 +139,19 @@ pub fn not_a_readable_file(
     }
 }
 
-/// Every item whose location should be a readable file here and is not (see
-/// [`not_a_readable_file`]), with why, in register order; items with a SHA-256 are
-/// [`check_files`]'s.
+/// Every item with no SHA-256 whose location should be a readable file here (see
+/// [`not_a_readable_file`]), in register order, with why it is not one (None: it is);
+/// items with a SHA-256 are [`check_files`]'s.
 pub fn check_locations(
     record: &Record,
     record_path: &Path,
     access: &Access,
-) -> Vec<(String, String)> {
+) -> Vec<(String, Option<String>)> {
     record
         .evidence
         .iter()
-        .filter(|e| e.sha256.is_none())
-        .filter_map(|e| Some((e.id.clone(), not_a_readable_file(e, record_path, access)?)))
+        .filter(|e| e.sha256.is_none() && e.is_file())
+        .map(|e| (e.id.clone(), not_a_readable_file(e, record_path, access)))
         .collect()
 }
 
