@@ -1582,27 +1582,52 @@ fn the_setup_form_and_the_command_line_read_one_grammar() {
     );
 
     // With participants recorded, each name typed is one of them (a participant's name
-    // may hold a comma), and one that is not is refused, named, with where to add it.
+    // may hold a comma).
     app.opened.record.assessment.participants = ["Reyes, Sofia:developer", "Bob Boss:director"]
         .map(vse_assess::record::Person::parse)
         .to_vec();
+    // One who is not is offered as a participant: no puts the form back, saying so.
     app.update(Action::AddInterviewee);
-    typed(&mut app, "reyes, sofia, Zoe Kim");
+    typed(&mut app, "reyes, sofia, Zoe Kim, bob  boss");
     app.update(Action::Confirm);
+    let Overlay::Confirm { question, .. } = &app.overlay else {
+        panic!("{:?}", app.overlay)
+    };
+    assert!(
+        question.contains("`Zoe Kim` is not a participant. Add them"),
+        "{question}"
+    );
+    app.update(Action::No);
     let Overlay::Editor(e) = &app.overlay else {
         panic!("{:?}", app.overlay)
     };
     let error = e.error.clone().unwrap_or_default();
     assert!(
         error.contains("`Zoe Kim` is not a participant")
-            && error.contains("Participants in the assessment details (i)"),
+            && error.contains("assessment details (i)"),
         "{error}"
     );
-    app.update(Action::Back);
-    app.update(Action::AddInterviewee);
-    typed(&mut app, "reyes, sofia, bob  boss");
+    assert_eq!(app.opened.record.answer(&id).unwrap().interviewed.len(), 3);
+    // Yes adds them (no role) through the edit layer, and the form goes through.
     app.update(Action::Confirm);
+    app.update(Action::Yes);
     assert!(matches!(app.overlay, Overlay::None), "{:?}", app.overlay);
+    let participants: Vec<(&str, &str)> = app
+        .opened
+        .record
+        .assessment
+        .participants
+        .iter()
+        .map(|p| (p.name.as_str(), p.role.as_str()))
+        .collect();
+    assert_eq!(
+        participants,
+        [
+            ("Reyes, Sofia", "developer"),
+            ("Bob Boss", "director"),
+            ("Zoe Kim", "")
+        ]
+    );
     assert_eq!(
         app.opened.record.answer(&id).unwrap().interviewed,
         [
@@ -1610,6 +1635,7 @@ fn the_setup_form_and_the_command_line_read_one_grammar() {
             "Sofia Reyes",
             "Bob",
             "Reyes, Sofia",
+            "Zoe Kim",
             "Bob Boss"
         ]
     );

@@ -42,7 +42,7 @@ impl App {
             match o {
                 Overlay::Editor(e) => e.draft(),
                 Overlay::Confirm {
-                    pending: Pending::Quit { restore },
+                    pending: Pending::Quit { restore } | Pending::AddParticipant { restore, .. },
                     ..
                 } => in_overlay(restore),
                 Overlay::Conflict { beneath, .. } | Overlay::Notice { beneath, .. } => {
@@ -147,6 +147,27 @@ impl App {
             Action::PrevField => editor.prev_field(),
             Action::Confirm if live_notes => return,
             Action::Confirm if !editor.on_last_field() => editor.next_field(),
+            // An interviewee who is not a participant: offer to add them, then go on.
+            Action::Confirm
+                if let Purpose::Interviewee(_) = &editor.purpose
+                    && self.opened.record.assessment.sign_off().is_none()
+                    && let Err(edit::Refused::NotFound {
+                        what: edit::Thing::Participant,
+                        id: name,
+                        ..
+                    }) = edit::interviewees(&self.opened.record, &[editor.get(Name::Text)]) =>
+            {
+                self.overlay = Overlay::Confirm {
+                    question: format!(
+                        "`{name}` is not a participant. Add them as one (with no role yet)? y/n"
+                    ),
+                    pending: Pending::AddParticipant {
+                        name,
+                        restore: Box::new(Overlay::Editor(editor)),
+                    },
+                };
+                return;
+            }
             Action::Confirm => match self.submit_checked(&editor) {
                 Ok(()) => return,
                 Err(e) => editor.error = Some(e),
@@ -219,6 +240,19 @@ impl App {
                 // The form stays open, so that the event loop keeps it as a draft.
                 self.overlay = *restore;
                 self.quit = true;
+                return;
+            }
+            Pending::AddParticipant { name, restore } => {
+                let added = edit::add_participant(record, &name);
+                if self.edited(added).is_some() {
+                    self.message = Some(format!("{name} added to the participants (no role yet)"));
+                    // The form again, as submitted: the next unknown name asks in turn.
+                    if let Overlay::Editor(editor) = *restore {
+                        self.update_editor(editor, Action::Confirm);
+                    }
+                } else {
+                    self.overlay = *restore;
+                }
                 return;
             }
             Pending::DeleteFinding(id) => edit::remove_finding(record, &id).map(drop),
