@@ -364,7 +364,11 @@ pub fn interviewees(record: &Record, typed: &[String]) -> Result<Vec<String>, Re
                         i = j;
                     }
                     None => {
-                        names.extend(name_list(bits[i]));
+                        // One space between words, as a name is compared.
+                        let spaced = name_list(bits[i])
+                            .into_iter()
+                            .map(|n| n.split_whitespace().collect::<Vec<_>>().join(" "));
+                        names.extend(spaced);
                         i += 1;
                     }
                 }
@@ -2001,7 +2005,7 @@ mod tests {
     #[test]
     fn interviewees_are_a_list_of_participants() {
         let mut r = record();
-        add_interviewees(&mut r, "7.2.a", &["Ana Lopez, Sofia Reyes; Bo\nCy".into()]).unwrap();
+        add_interviewees(&mut r, "7.2.a", &["Ana  Lopez, Sofia Reyes; Bo\nCy".into()]).unwrap();
         assert_eq!(
             r.answer("7.2.a").unwrap().interviewed,
             ["Ana Lopez", "Sofia Reyes", "Bo", "Cy"]
