@@ -30,6 +30,7 @@ fn all_met(kind: Kind) -> Record {
         a.facets = req.facets.clone();
     }
     r.evidence.push(Evidence {
+        file: true,
         id: "HB".into(),
         title: "Handbook".into(),
         kind: EvidenceKind::Document,

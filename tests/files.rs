@@ -407,9 +407,58 @@ fn an_interview_without_a_terminal_keeps_the_draft_and_the_note() {
         "{}",
         stderr(&out)
     );
-    assert!(
-        !fs::read_to_string(tmp.path().join(".a.toml.lock"))
+    // With no note left to keep, the lock file goes with its holder.
+    assert!(!tmp.path().join(".a.toml.lock").exists());
+}
+
+/// The README's first command (the interview, which makes `assessment.toml`) and then its
+/// Scripting lines, run as they are written, in one folder: each succeeds, and nothing is
+/// left beside the records (no lock file once a command or the interview has ended).
+#[test]
+fn commands_and_the_readme_leave_nothing_beside_the_record() {
+    let tmp = TempDir::new().unwrap();
+    let readme = include_str!("../README.md");
+    let block = |section: &str| -> String {
+        let from = readme.find(section).expect("the section");
+        let rest = &readme[from..];
+        let start = rest.find("```sh\n").expect("a shell block") + 6;
+        let end = start + rest[start..].find("```").expect("its end");
+        rest[start..end].to_owned()
+    };
+    let run = block("## Run\n");
+    assert_eq!(run.trim(), "cargo run --release -- interview");
+    let mut cmd = common::command(tmp.path());
+    cmd.arg("interview").stdin(std::process::Stdio::null());
+    unsafe {
+        use std::os::unix::process::CommandExt;
+        cmd.pre_exec(|| {
+            libc::setsid();
+            Ok(())
+        });
+    }
+    let out = cmd.output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let names = || {
+        let mut left: Vec<String> = fs::read_dir(tmp.path())
             .unwrap()
-            .contains("note:")
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        left
+    };
+    assert_eq!(names(), ["assessment.toml"]);
+    let script = block("## Scripting\n").replace(
+        "cargo run --release --",
+        &format!("'{}'", env!("CARGO_BIN_EXE_vse-assess")),
     );
+    let out = Command::new("sh")
+        .args(["-e", "-c", &script])
+        .current_dir(tmp.path())
+        .env("VSE_ASSESS_TODAY", common::TODAY)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{script}\n{}", stderr(&out));
+    assert_eq!(names(), ["assessment.toml", "audit.toml"]);
+    let r = common::record(&tmp.path().join("audit.toml"));
+    assert_eq!(r.answer("7.2.a").unwrap().interviewed, ["Bob Boss"]);
 }

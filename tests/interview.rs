@@ -1569,16 +1569,75 @@ fn the_setup_form_and_the_command_line_read_one_grammar() {
         panic!("{:?}", app.overlay)
     };
     assert!(
-        e.fields[0].label.contains("`;` between names"),
+        e.fields[0].label.contains("`,` or `;` between names"),
         "{}",
         e.fields[0].label
     );
-    typed(&mut app, "Reyes, Sofia; Bob");
+    typed(&mut app, "Ana Lopez, Sofia Reyes; Bob");
     app.update(Action::Confirm);
     let id = app.requirement().id.clone();
     assert_eq!(
         app.opened.record.answer(&id).unwrap().interviewed,
-        ["Reyes, Sofia", "Bob"]
+        ["Ana Lopez", "Sofia Reyes", "Bob"]
+    );
+
+    // With participants recorded, each name typed is one of them (a participant's name
+    // may hold a comma).
+    app.opened.record.assessment.participants = ["Reyes, Sofia:developer", "Bob Boss:director"]
+        .map(vse_assess::record::Person::parse)
+        .to_vec();
+    // One who is not is offered as a participant: no puts the form back, saying so.
+    app.update(Action::AddInterviewee);
+    typed(&mut app, "reyes, sofia, Zoe Kim, bob  boss");
+    app.update(Action::Confirm);
+    let Overlay::Confirm { question, .. } = &app.overlay else {
+        panic!("{:?}", app.overlay)
+    };
+    assert!(
+        question.contains("`Zoe Kim` is not a participant. Add them"),
+        "{question}"
+    );
+    app.update(Action::No);
+    let Overlay::Editor(e) = &app.overlay else {
+        panic!("{:?}", app.overlay)
+    };
+    let error = e.error.clone().unwrap_or_default();
+    assert!(
+        error.contains("`Zoe Kim` is not a participant")
+            && error.contains("assessment details (i)"),
+        "{error}"
+    );
+    assert_eq!(app.opened.record.answer(&id).unwrap().interviewed.len(), 3);
+    // Yes adds them (no role) through the edit layer, and the form goes through.
+    app.update(Action::Confirm);
+    app.update(Action::Yes);
+    assert!(matches!(app.overlay, Overlay::None), "{:?}", app.overlay);
+    let participants: Vec<(&str, &str)> = app
+        .opened
+        .record
+        .assessment
+        .participants
+        .iter()
+        .map(|p| (p.name.as_str(), p.role.as_str()))
+        .collect();
+    assert_eq!(
+        participants,
+        [
+            ("Reyes, Sofia", "developer"),
+            ("Bob Boss", "director"),
+            ("Zoe Kim", "")
+        ]
+    );
+    assert_eq!(
+        app.opened.record.answer(&id).unwrap().interviewed,
+        [
+            "Ana Lopez",
+            "Sofia Reyes",
+            "Bob",
+            "Reyes, Sofia",
+            "Zoe Kim",
+            "Bob Boss"
+        ]
     );
 }
 
@@ -1695,4 +1754,46 @@ fn not_applicable_in_an_audit_is_warned_about_at_entry() {
         String::from_utf8_lossy(&out.stderr).trim(),
         "a.toml: warning: 7.3.f: N/A still blocks the claim: every requirement of the profile is mandatory, so in an audit N/A counts as not met and needs a major nonconformity"
     );
+}
+
+/// An item entered in the interview whose location should be a file here and names none:
+/// once the worker finds nothing to hash, the status line warns (the item is kept); an
+/// interview or a URL is not looked for.
+#[test]
+fn evidence_entered_at_a_location_that_is_no_file_is_warned_about() {
+    use vse_assess::record::evidence::Hashed;
+    use vse_assess::record::{Evidence, EvidenceKind, edit};
+    let tmp = TempDir::new().unwrap();
+    let mut app = App::new(common::opened(&fresh(tmp.path())));
+    let q = app.opened.questionnaire.questionnaire.clone();
+    for (id, kind, location) in [
+        ("PLAN", EvidenceKind::Document, "docs/plan.pdf"),
+        ("TALK", EvidenceKind::Interview, "Lyon office"),
+        ("WIKI", EvidenceKind::Document, "https://wiki.example/x"),
+    ] {
+        let item = Evidence {
+            id: id.into(),
+            title: id.into(),
+            kind,
+            location: location.into(),
+            file: true,
+            version: String::new(),
+            sha256: None,
+            supports: Vec::new(),
+        };
+        edit::add_evidence(&mut app.opened.record, &q, item).unwrap();
+        app.message = None;
+        app.evidence_hashed(id, location, location.into(), Hashed::NotLocal);
+        if id == "PLAN" {
+            let said = app.message.clone().unwrap_or_default();
+            assert!(
+                said.contains("PLAN: `docs/plan.pdf` is not a readable file (no file there)")
+                    && said.contains("`verify` lists it as missing"),
+                "{said}"
+            );
+        } else {
+            assert_eq!(app.message, None, "{id}");
+        }
+    }
+    assert_eq!(app.opened.record.evidence.len(), 3);
 }

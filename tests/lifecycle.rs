@@ -880,3 +880,111 @@ fn team_roles_are_refused_outside_the_vocabulary() {
         "{err}"
     );
 }
+
+/// Evidence whose location should be a file here and is not one: a warning when it is
+/// entered (it is kept), and `verify` lists it as missing (exit 1). Interviews,
+/// observations, URLs and items marked as not a file are not looked for.
+#[test]
+fn evidence_at_a_location_that_is_no_file_is_warned_about_and_verified_missing() {
+    let tmp = TempDir::new().unwrap();
+    let dir = tmp.path();
+    ok(dir, &["new", "a.toml", "--vse", "Acme"]);
+    let add = |args: &[&str]| {
+        let mut all = vec!["evidence", "add", "a.toml"];
+        all.extend_from_slice(args);
+        let out = vse(dir, &all);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let warned = add(&[
+        "--id",
+        "PLAN",
+        "--title",
+        "Plan",
+        "--location",
+        "docs/plan.pdf",
+    ]);
+    assert!(
+        warned.contains("warning: PLAN: `docs/plan.pdf` is not a readable file (no file there)")
+            && warned.contains("`verify` lists it as missing")
+            && warned.contains("--not-a-file"),
+        "{warned}"
+    );
+    fs::create_dir(dir.join("docs")).unwrap();
+    let folder = add(&["--id", "DIR", "--title", "Folder", "--location", "docs"]);
+    assert!(folder.contains("not hashed: it is a folder"), "{folder}");
+    for args in [
+        &[
+            "--id",
+            "INT",
+            "--title",
+            "Talk",
+            "--kind",
+            "interview",
+            "--location",
+            "Lyon office",
+        ][..],
+        &[
+            "--id",
+            "OBS",
+            "--title",
+            "Board",
+            "--kind",
+            "observation",
+            "--location",
+            "wall",
+        ],
+        &[
+            "--id",
+            "WIKI",
+            "--title",
+            "Wiki",
+            "--location",
+            "https://wiki.example/x",
+        ],
+        &[
+            "--id",
+            "BIND",
+            "--title",
+            "Binder",
+            "--location",
+            "Binder 3, shelf 2",
+            "--not-a-file",
+        ],
+    ] {
+        let said = add(args);
+        assert!(!said.contains("warning"), "{args:?}: {said}");
+    }
+    let text = fs::read_to_string(dir.join("a.toml")).unwrap();
+    assert_eq!(text.matches("file = false").count(), 1, "{text}");
+
+    let out = vse(dir, &["verify", "a.toml"]);
+    assert_eq!(out.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        said.contains("PLAN\tmissing: not a readable file (no file there)")
+            && said.contains("DIR\tmissing: not a readable file (it is a folder)"),
+        "{said}"
+    );
+    assert!(
+        said.contains("a.toml: 2 evidence file(s) checked, 2 changed or missing"),
+        "{said}"
+    );
+    for not_files in ["INT", "OBS", "WIKI", "BIND"] {
+        assert!(!said.contains(not_files), "{said}");
+    }
+
+    // The file appears, the folder's item goes: nothing is missing.
+    fs::write(dir.join("docs/plan.pdf"), "plan").unwrap();
+    ok(dir, &["evidence", "remove", "a.toml", "DIR"]);
+    let out = ok(dir, &["verify", "a.toml"]);
+    assert!(
+        out.contains("PLAN\tthere (registered without a SHA-256)")
+            && out.contains("1 evidence file(s) checked, 0 changed or missing"),
+        "{out}"
+    );
+}

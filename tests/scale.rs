@@ -62,6 +62,7 @@ fn generated(processes: usize, evidence: usize) -> (Loaded, Record) {
     }
     for e in 0..evidence {
         record.evidence.push(Evidence {
+            file: true,
             id: format!("E{}", e + 1),
             title: format!("Evidence item {e}"),
             kind: EvidenceKind::Document,

@@ -491,7 +491,7 @@ pub struct AnswerArgs {
     /// Unlink an evidence item (repeatable).
     #[arg(long = "unlink", add = complete::evidence())]
     pub unlink: Vec<String>,
-    /// Someone interviewed for this requirement (repeatable).
+    /// Who was interviewed for this requirement (repeatable; `,` or `;` between names; each a participant when participants are recorded).
     #[arg(long = "interviewed")]
     pub interviewed: Vec<String>,
     /// What was sampled: projects, period, records seen, how many of how many.
@@ -529,6 +529,10 @@ pub enum EvidenceCommand {
         /// A path, URL or place where the item can be found.
         #[arg(long, default_value = "", hide_default_value = true)]
         location: String,
+        /// The location is not a file on this machine (a paper document, a file on a
+        /// shared drive): no warning, and `verify` does not look for it.
+        #[arg(long)]
+        not_a_file: bool,
         /// A version label or date.
         #[arg(long, default_value = "", hide_default_value = true)]
         version: String,
@@ -573,7 +577,7 @@ pub enum FindingCommand {
         /// An evidence id of the register the finding rests on (repeatable).
         #[arg(long = "evidence", add = complete::evidence())]
         evidence: Vec<String>,
-        /// Someone interviewed for it (repeatable).
+        /// Who was interviewed for it (repeatable; `,` or `;` between names; each a participant when participants are recorded).
         #[arg(long = "interviewed")]
         interviewed: Vec<String>,
         /// Other requirements it is raised under, e.g. 7.5.e,7.3.b: it counts on each.
@@ -610,7 +614,7 @@ pub enum FindingCommand {
         /// Cite an evidence id no longer (repeatable).
         #[arg(long = "uncite", add = complete::evidence())]
         uncite: Vec<String>,
-        /// Someone interviewed for it (repeatable).
+        /// Who was interviewed for it (repeatable; `,` or `;` between names; each a participant when participants are recorded).
         #[arg(long = "interviewed")]
         interviewed: Vec<String>,
         /// What was done at once to put the situation right.

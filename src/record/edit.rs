@@ -26,6 +26,8 @@ pub enum Thing {
     Evidence,
     Condition,
     Requirement,
+    /// A person of the VSE: `known` holds the participants as `Name:role`.
+    Participant,
 }
 
 /// Why a change was refused; nothing was changed. The front ends match it to word it their
@@ -58,7 +60,9 @@ pub enum Refused {
 }
 
 fn describe_not_found(what: Thing, id: &str, known: &[String]) -> String {
-    let known = list_or_none(known);
+    let known_ids = list_or_none(known);
+    let known_list = known;
+    let known = known_ids;
     match what {
         Thing::Finding => format!("no finding `{id}` (findings: {known})"),
         Thing::Action => format!("no action `{id}` (actions: {known})"),
@@ -67,6 +71,25 @@ fn describe_not_found(what: Thing, id: &str, known: &[String]) -> String {
         ),
         Thing::Condition => format!("unknown condition `{id}`; expected one of {known}"),
         Thing::Requirement => format!("no requirement `{id}`"),
+        Thing::Participant => {
+            let known = known_list;
+            let names: Vec<&str> = known
+                .iter()
+                .map(|p| p.split_once(':').map_or(p.as_str(), |(n, _)| n))
+                .collect();
+            let mut command = String::from("vse-assess set FILE");
+            for p in known
+                .iter()
+                .map(String::as_str)
+                .chain([&*format!("{id}:ROLE")])
+            {
+                command.push_str(&format!(" --participant \"{}\"", p.trim_end_matches(':')));
+            }
+            format!(
+                "`{id}` is not a participant (participants: {}); add them first: `{command}` (`--participant` replaces the list, so it names those there are too)",
+                names.join(", ")
+            )
+        }
     }
 }
 
@@ -261,11 +284,15 @@ pub fn add_interviewees(record: &mut Record, id: &str, names: &[String]) -> Resu
     if names.is_empty() {
         return refuse("interviewed", "an interviewee needs a name");
     }
+    let names = interviewees(record, names)?;
+    if names.is_empty() {
+        return refuse("interviewed", "an interviewee needs a name");
+    }
     let mut interviewed = record
         .answer(id)
         .map(|a| a.interviewed.clone())
         .unwrap_or_default();
-    add_names(&mut interviewed, names)?;
+    add_names(&mut interviewed, &names)?;
     record.answer_mut(id).interviewed = interviewed;
     Ok(())
 }
@@ -280,15 +307,119 @@ pub fn remove_interviewee(record: &mut Record, id: &str, index: usize) -> Result
     Ok(record.answer_mut(id).interviewed.remove(index))
 }
 
-/// Names typed as one list: `;` separates them (a name may hold a comma: "Reyes, Sofia");
-/// what is empty between two separators is no name.
+/// How names are separated in a list of them, everywhere: a form, an option.
+pub const NAME_SEPARATORS: &str = "`,` or `;` between names";
+
+/// Names typed as one list: `,`, `;` or a new line separates them; what is empty between
+/// two separators is no name.
 pub fn name_list(typed: &str) -> Vec<String> {
+    typed
+        .split([',', ';', '\n'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Places typed as one list (sites, sessions): `;` or a new line separates them, since a
+/// place may hold a comma ("Lyon, head office").
+pub fn place_list(typed: &str) -> Vec<String> {
     typed
         .split([';', '\n'])
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .map(str::to_owned)
         .collect()
+}
+
+/// A name as it is compared: in lower case, its words separated by one space.
+fn name_key(name: &str) -> String {
+    name.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// The people interviewed, from what was typed (each string a list, see [`name_list`]; a
+/// participant whose name holds a comma, "Reyes, Sofia", is one name). When participants
+/// are recorded, each must be one of them (in any case and spacing; written as the
+/// participants list spells it): an interviewee is a person of the VSE.
+pub fn interviewees(record: &Record, typed: &[String]) -> Result<Vec<String>, Refused> {
+    let participants = &record.assessment.participants;
+    let find = |name: &str| {
+        participants
+            .iter()
+            .find(|p| name_key(&p.name) == name_key(name))
+    };
+    let mut names = Vec::new();
+    for list in typed {
+        for part in place_list(list) {
+            // Split at commas, but names next to each other that together are a
+            // participant's are that participant (the longest that is, first).
+            let bits: Vec<&str> = part.split(',').collect();
+            let mut i = 0;
+            while i < bits.len() {
+                let whole = (i + 1..=bits.len())
+                    .rev()
+                    .find_map(|j| Some((j, find(&bits[i..j].join(","))?)));
+                match whole {
+                    Some((j, p)) => {
+                        names.push(p.name.trim().to_owned());
+                        i = j;
+                    }
+                    None => {
+                        // One space between words, as a name is compared.
+                        let spaced = name_list(bits[i])
+                            .into_iter()
+                            .map(|n| n.split_whitespace().collect::<Vec<_>>().join(" "));
+                        names.extend(spaced);
+                        i += 1;
+                    }
+                }
+            }
+        }
+        if list.trim().is_empty() {
+            return refuse("interviewed", "an interviewee needs a name");
+        }
+    }
+    if participants.is_empty() {
+        return Ok(names);
+    }
+    names
+        .into_iter()
+        .map(|n| match find(&n) {
+            Some(p) => Ok(p.name.trim().to_owned()),
+            None => Err(Refused::NotFound {
+                what: Thing::Participant,
+                id: n,
+                known: participants
+                    .iter()
+                    .map(|p| format!("{}:{}", p.name.trim(), p.role.trim()))
+                    .collect(),
+            }),
+        })
+        .collect()
+}
+
+/// Adds a person to the participants, with no role yet (an interviewee who was not
+/// listed); nothing when they are one already.
+pub fn add_participant(record: &mut Record, name: &str) -> Result<(), Refused> {
+    editable(record)?;
+    let name = name.trim();
+    if name.is_empty() {
+        return refuse("participants", "a participant needs a name");
+    }
+    let participants = &mut record.assessment.participants;
+    if !participants
+        .iter()
+        .any(|p| name_key(&p.name) == name_key(name))
+    {
+        participants.push(super::Person {
+            name: name.to_owned(),
+            role: String::new(),
+        });
+    }
+    Ok(())
 }
 
 /// Links or unlinks an evidence item of the register and a requirement.
@@ -464,7 +595,8 @@ pub fn add_finding(
         ..Finding::default()
     };
     cite(&mut finding.evidence, &new.evidence);
-    add_names(&mut finding.interviewed, &new.interviewed)?;
+    let interviewed = interviewees(record, &new.interviewed)?;
+    add_names(&mut finding.interviewed, &interviewed)?;
     let id = finding.id.clone();
     record.findings.push(finding);
     record.issue(&id);
@@ -493,6 +625,7 @@ pub fn edit_finding(
         Some(typed) => Some(see_also(record, Some(&own_id), typed)?),
         None => None,
     };
+    let interviewed = interviewees(record, &change.interviewed)?;
     let next_id = change.class.map(|c| record.next_finding_id(c));
     // The id it leaves, when its class moves it to another kind, stays given.
     let mut given = Vec::new();
@@ -530,7 +663,7 @@ pub fn edit_finding(
     let id = f.id.clone();
     cite(&mut f.evidence, &change.evidence);
     f.evidence.retain(|e| !change.uncite.contains(e));
-    add_names(&mut f.interviewed, &change.interviewed)?;
+    add_names(&mut f.interviewed, &interviewed)?;
     if let Some(c) = change.correction {
         f.correction = c.trim().to_owned();
     }
@@ -1202,6 +1335,8 @@ pub fn edit_evidence(
         .expect("checked");
     let old = &record.evidence[i];
     item.supports = old.supports.clone();
+    // Marked as not a file, it stays so (the interview's form does not ask).
+    item.file &= old.file;
     let moved = item.location != old.location;
     if !moved {
         item.sha256 = old.sha256.clone();
@@ -1472,10 +1607,11 @@ pub fn parse_session(typed: &str) -> Result<Session, Refused> {
 
 /// Sessions typed as one list: one a line, or separated by `;`.
 pub fn parse_sessions(typed: &str) -> Result<Vec<Session>, Refused> {
-    name_list(typed).iter().map(|s| parse_session(s)).collect()
+    place_list(typed).iter().map(|s| parse_session(s)).collect()
 }
 
-/// People typed as one list, `Name: role; Name:role` (see [`Person::parse`]).
+/// People typed as one list, `Name: role; Name:role, Name` (separated as [`name_list`]
+/// separates names; see [`Person::parse`]).
 pub fn people_list(typed: &str) -> Vec<Person> {
     name_list(typed).iter().map(|p| Person::parse(p)).collect()
 }
@@ -1532,7 +1668,7 @@ fn add_names(names: &mut Vec<String>, more: &[String]) -> Result<(), Refused> {
         if name.is_empty() {
             return refuse("interviewed", "an interviewee needs a name");
         }
-        if !names.iter().any(|n| n == name) {
+        if !names.iter().any(|n| name_key(n) == name_key(name)) {
             names.push(name.to_owned());
         }
     }
@@ -1764,6 +1900,7 @@ mod tests {
                 &mut r,
                 &q,
                 Evidence {
+                    file: true,
                     id: "E99".into(),
                     ..e1.clone()
                 },
@@ -1849,16 +1986,55 @@ mod tests {
             ]
         );
         assert!(parse_session("27/11/2026 Lyon").is_err());
-        let people = people_list("Ann: lead; Bob:expert;; Reyes, Sofia");
+        let people = people_list("Ann: lead; Bob:expert;; Sofia Reyes, Cy\nDee");
         let got: Vec<(&str, &str)> = people
             .iter()
             .map(|p| (p.name.as_str(), p.role.as_str()))
             .collect();
         assert_eq!(
             got,
-            [("Ann", "lead"), ("Bob", "expert"), ("Reyes, Sofia", "")]
+            [
+                ("Ann", "lead"),
+                ("Bob", "expert"),
+                ("Sofia Reyes", ""),
+                ("Cy", ""),
+                ("Dee", "")
+            ]
         );
         assert_eq!(process_list("om, rm;PSM ppm"), ["OM", "RM", "PSM", "PPM"]);
+    }
+
+    /// Names typed with `,`, `;` or new lines are as many people; with participants
+    /// recorded, each must be one (in any case and spacing), and is written as they are.
+    #[test]
+    fn interviewees_are_a_list_of_participants() {
+        let mut r = record();
+        add_interviewees(&mut r, "7.2.a", &["Ana  Lopez, Sofia Reyes; Bo\nCy".into()]).unwrap();
+        assert_eq!(
+            r.answer("7.2.a").unwrap().interviewed,
+            ["Ana Lopez", "Sofia Reyes", "Bo", "Cy"]
+        );
+        // One at a time (as `--participant` gives them), a name may hold a comma.
+        r.assessment.participants = ["Ana Lopez: manager", "Reyes, Sofia: developer"]
+            .map(crate::record::Person::parse)
+            .to_vec();
+        add_interviewees(&mut r, "7.2.b", &["  ana   LOPEZ ; reyes, sofia".into()]).unwrap();
+        assert_eq!(
+            r.answer("7.2.b").unwrap().interviewed,
+            ["Ana Lopez", "Reyes, Sofia"]
+        );
+        let err = add_interviewees(&mut r, "7.2.b", &["Ana Lopez, Zoe".into()]).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "`Zoe` is not a participant (participants: Ana Lopez, Reyes, Sofia); add them first: `vse-assess set FILE --participant \"Ana Lopez:manager\" --participant \"Reyes, Sofia:developer\" --participant \"Zoe:ROLE\"` (`--participant` replaces the list, so it names those there are too)"
+        );
+        assert_eq!(r.answer("7.2.b").unwrap().interviewed.len(), 2, "unchanged");
+        add_participant(&mut r, "zoe ").unwrap();
+        add_participant(&mut r, "ZOE").unwrap();
+        assert_eq!(r.assessment.participants.len(), 3);
+        add_interviewees(&mut r, "7.2.b", &["Zoe".into()]).unwrap();
+        assert_eq!(r.answer("7.2.b").unwrap().interviewed[2], "zoe");
+        assert!(add_interviewees(&mut r, "7.2.b", &[" ; ".into()]).is_err());
     }
 
     #[test]

@@ -117,6 +117,59 @@ pub fn check_files(
         .collect()
 }
 
+/// Why an item's location is not a readable regular file here, when it should be one
+/// ([`super::Evidence::is_file`]); None when it is, or is not meant to be a file, or (restricted)
+/// lies where nothing is looked at.
+pub fn not_a_readable_file(
+    item: &super::Evidence,
+    record: &Path,
+    access: &Access,
+) -> Option<String> {
+    if !item.is_file() {
+        return None;
+    }
+    let path = access.file(record, Path::new(&item.location))?;
+    match crate::open_regular(&path) {
+        Ok(_) => None,
+        Err(crate::OpenError::Io(e)) if e.kind() == io::ErrorKind::NotFound => {
+            Some("no file there".into())
+        }
+        Err(crate::OpenError::Io(e)) => Some(format!("cannot read it: {e}")),
+        Err(crate::OpenError::NotAFile(kind)) => Some(format!("it is {kind}")),
+    }
+}
+
+/// Every item with no SHA-256 whose location should be a readable file here (see
+/// [`not_a_readable_file`]), in register order, with why it is not one (None: it is);
+/// items with a SHA-256 are [`check_files`]'s.
+pub fn check_locations(
+    record: &Record,
+    record_path: &Path,
+    access: &Access,
+) -> Vec<(String, Option<String>)> {
+    record
+        .evidence
+        .iter()
+        .filter(|e| e.sha256.is_none() && e.is_file())
+        .map(|e| (e.id.clone(), not_a_readable_file(e, record_path, access)))
+        .collect()
+}
+
+/// What to say when an item is entered with a location that should be a file here and is
+/// not one: a warning, the item is kept.
+pub fn entry_warning(item: &super::Evidence, record: &Path, access: &Access) -> Option<String> {
+    let why = not_a_readable_file(item, record, access)?;
+    Some(missing_warning(item, &why))
+}
+
+/// The warning for an item whose location should be a file here and is not (`why`).
+pub fn missing_warning(item: &super::Evidence, why: &str) -> String {
+    format!(
+        "{}: `{}` is not a readable file ({why}); `verify` lists it as missing until it is, unless the item is marked as not a file (kind interview, observation or url, or `file = false`)",
+        item.id, item.location
+    )
+}
+
 /// The largest evidence file hashed: bigger ones are registered without a hash.
 pub const MAX_EVIDENCE_BYTES: u64 = 2 * 1024 * 1024 * 1024;
 

@@ -1,7 +1,8 @@
 //! One editor at a time: a record open for editing holds an OS file lock on a hidden file
 //! beside it (`.NAME.lock`), which also says who holds it and where in the record the editor
 //! is (for those following the interview). The OS drops the lock when the process ends,
-//! however it ends, so a crash never leaves a record locked.
+//! however it ends, so a crash never leaves a record locked. Let go, the lock file is
+//! removed, unless it keeps a note for the next editor.
 
 use std::fs::{self, File, OpenOptions};
 use std::io;
@@ -14,6 +15,8 @@ use crate::text::{display_path, neutralize_line};
 #[derive(Debug)]
 pub struct Lock {
     file: File,
+    /// The lock file's path, removed when the lock is let go with no note to keep.
+    path: PathBuf,
     /// False when this account may lock the file but not write it (made by another
     /// account that did not let it): nothing is written in it then.
     writable: bool,
@@ -60,33 +63,40 @@ pub fn lock(record: &Path) -> Result<Lock, LockError> {
         file: record.to_owned(),
         cause,
     };
-    // The file is never deleted: deleting it could let two processes lock two different files.
-    // A link in its place is never followed (writing the holder's name through it would
-    // overwrite whatever it points to), and only a regular file will do.
-    let (file, writable) = open_lock_file(&path, record)
-        .map_err(|e| {
-            if e.raw_os_error() == Some(libc::ELOOP) {
-                io::Error::other(format!(
-                    "{} is a symbolic link; remove it",
-                    display_path(&path)
-                ))
-            } else {
-                e
-            }
-        })
-        .map_err(io_err)?;
-    if !file.metadata().map_err(io_err)?.is_file() {
-        return Err(io_err(io::Error::other(format!(
-            "{} is not a regular file; remove it",
-            display_path(&path)
-        ))));
-    }
+    // The file is deleted only by its holder, while it holds the lock, and only when it
+    // keeps no note (see [`Drop`]); so a lock taken counts only while the path still names
+    // the file locked: one taken on a file deleted meanwhile is let go, and the lock taken
+    // again on the file now there. A link in its place is never followed (writing the
+    // holder's name through it would overwrite whatever it points to), and only a regular
+    // file will do.
     // A holder writes its name just after taking the lock and clears it just before letting
     // go: an empty name means one of those moments, so look again (or take the lock) rather
     // than answer "holder unknown".
     for _ in 0..50 {
+        let (file, writable) = open_lock_file(&path, record)
+            .map_err(|e| {
+                if e.raw_os_error() == Some(libc::ELOOP) {
+                    io::Error::other(format!(
+                        "{} is a symbolic link; remove it",
+                        display_path(&path)
+                    ))
+                } else {
+                    e
+                }
+            })
+            .map_err(io_err)?;
+        if !file.metadata().map_err(io_err)?.is_file() {
+            return Err(io_err(io::Error::other(format!(
+                "{} is not a regular file; remove it",
+                display_path(&path)
+            ))));
+        }
         match file.try_lock() {
-            Ok(()) => return take(file, writable, record).map_err(io_err),
+            Ok(()) if is_at(&file, &path) => {
+                return take(file, writable, record).map_err(io_err);
+            }
+            // Its holder deleted it as it let go: lock the one there now.
+            Ok(()) => continue,
             Err(fs::TryLockError::WouldBlock) => {
                 let text = read_text_of(&file).unwrap_or_default();
                 let holder = text.lines().next().unwrap_or("");
@@ -105,6 +115,15 @@ pub fn lock(record: &Path) -> Result<Lock, LockError> {
         file: record.to_owned(),
         holder: "holder unknown".into(),
     })
+}
+
+/// Whether `path` still names the open `file` (not deleted, not replaced).
+fn is_at(file: &File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (file.metadata(), fs::symlink_metadata(path)) {
+        (Ok(open), Ok(there)) => open.dev() == there.dev() && open.ino() == there.ino(),
+        _ => false,
+    }
 }
 
 /// Opens (or creates) the lock file of `record`; says whether it could be opened for
@@ -160,6 +179,7 @@ fn take(file: File, writable: bool, record: &Path) -> io::Result<Lock> {
     );
     let mut lock = Lock {
         file,
+        path: lock_path(record),
         writable,
         holder,
         note,
@@ -316,6 +336,13 @@ impl Drop for Lock {
     fn drop(&mut self) {
         // Nobody holds it any more: only the note, if any, stays. The OS releases the lock.
         let _ = self.write(false);
+        // With no note to keep, the file goes, while it is still locked: whoever opened it
+        // meanwhile finds, once it has the lock, that the path no longer names it, and
+        // takes the lock again (see [`lock`]). One that keeps a note (where the answers
+        // that could not be saved went) stays for the next editor.
+        if self.note.is_none() && is_at(&self.file, &self.path) {
+            let _ = fs::remove_file(&self.path);
+        }
     }
 }
 
@@ -350,6 +377,58 @@ mod tests {
         drop(first);
         let again = lock(&record);
         assert!(again.is_ok());
+    }
+
+    #[test]
+    fn the_lock_file_goes_when_let_go_unless_it_keeps_a_note() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let record = dir.path().join("a.toml");
+        let held = lock(&record).unwrap();
+        assert!(lock_path(&record).exists());
+        drop(held);
+        assert!(!lock_path(&record).exists());
+
+        let mut held = lock(&record).unwrap();
+        held.leave_note("the answers went to a.unsaved.toml");
+        drop(held);
+        assert_eq!(
+            note_of(&record).as_deref(),
+            Some("the answers went to a.unsaved.toml")
+        );
+        // The next holder reads it; once a save succeeds the note has done its work.
+        let mut held = lock(&record).unwrap();
+        assert!(held.note().is_some());
+        held.saved();
+        drop(held);
+        assert!(!lock_path(&record).exists());
+    }
+
+    /// Lockers that come and go in threads: never two holders at once, although each
+    /// deletes the file as it lets go.
+    #[test]
+    fn a_lock_file_deleted_as_it_is_let_go_never_makes_two_holders() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let dir = tempfile::TempDir::new().unwrap();
+        let record = std::sync::Arc::new(dir.path().join("a.toml"));
+        let inside = std::sync::Arc::new(AtomicUsize::new(0));
+        let threads: Vec<_> = (0..4)
+            .map(|_| {
+                let (record, inside) = (record.clone(), inside.clone());
+                std::thread::spawn(move || {
+                    for _ in 0..200 {
+                        if let Ok(held) = lock(&record) {
+                            assert_eq!(inside.fetch_add(1, Ordering::SeqCst), 0, "two holders");
+                            std::thread::yield_now();
+                            inside.fetch_sub(1, Ordering::SeqCst);
+                            drop(held);
+                        }
+                    }
+                })
+            })
+            .collect();
+        for t in threads {
+            t.join().unwrap();
+        }
     }
 
     /// `--follow` reads the lock file for the editor's position: a FIFO or a link to

@@ -699,6 +699,26 @@ pub enum EvidenceKind {
     Url,
 }
 
+fn yes() -> bool {
+    true
+}
+
+fn is_yes(b: &bool) -> bool {
+    *b
+}
+
+impl Evidence {
+    /// Whether its location should be a readable file here: a document or a record (not
+    /// an interview, an observation or a URL), at a location that is not a URL
+    /// (`scheme://`) and not marked as not a file (`file = false`).
+    pub fn is_file(&self) -> bool {
+        self.file
+            && matches!(self.kind, EvidenceKind::Document | EvidenceKind::Record)
+            && !self.location.trim().is_empty()
+            && !self.location.contains("://")
+    }
+}
+
 impl EvidenceKind {
     pub fn key(self) -> &'static str {
         match self {
@@ -719,6 +739,10 @@ pub struct Evidence {
     pub kind: EvidenceKind,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub location: String,
+    /// False: the location is not a file on this machine (a paper document, a file in
+    /// someone's drive), so `verify` does not look for one there. Written only when false.
+    #[serde(default = "yes", skip_serializing_if = "is_yes")]
+    pub file: bool,
     /// A version label or a date.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub version: String,

@@ -6,14 +6,24 @@ use super::*;
 pub(super) fn verify(file: &Path) -> Result<ExitCode> {
     let opened = open(file)?;
     let checked = evidence::check_files(&opened.record, &opened.path, &opened.access);
-    let problems = checked.iter().filter(|(_, s)| s.is_problem()).count();
+    // Items with no SHA-256 whose location should be a file here and is not one.
+    let absent = evidence::check_locations(&opened.record, &opened.path, &opened.access);
+    let problems = checked.iter().filter(|(_, s)| s.is_problem()).count()
+        + absent.iter().filter(|(_, why)| why.is_some()).count();
     for (id, state) in &checked {
         println!("{}", tab_line(&[id, &state.describe()]));
+    }
+    for (id, why) in &absent {
+        let state = match why {
+            Some(why) => format!("missing: not a readable file ({why})"),
+            None => "there (registered without a SHA-256)".into(),
+        };
+        println!("{}", tab_line(&[id, &state]));
     }
     say!(
         "{}: {} evidence file(s) checked, {problems} changed or missing",
         file.display(),
-        checked.len()
+        checked.len() + absent.len()
     );
     Ok(if problems == 0 {
         ExitCode::SUCCESS

@@ -10,6 +10,7 @@ pub(super) fn evidence(cmd: EvidenceCommand) -> Result<ExitCode> {
             title,
             kind,
             location,
+            not_a_file,
             version,
             supports,
         } => {
@@ -18,6 +19,7 @@ pub(super) fn evidence(cmd: EvidenceCommand) -> Result<ExitCode> {
             // still verifies.
             let location = evidence::stored_location(&location, &opened.path, &opened.access);
             let item = Evidence {
+                file: !not_a_file,
                 id: id.clone(),
                 title,
                 kind: kind.into(),
@@ -38,8 +40,18 @@ pub(super) fn evidence(cmd: EvidenceCommand) -> Result<ExitCode> {
             })?;
             let never = AtomicBool::new(false);
             let hashed = evidence::hash_local_file(&location, &opened.path, &opened.access, &never);
-            if let evidence::Hashed::Skipped(why) = &hashed {
-                say_err!("vse-assess: {location}: not hashed: {why}");
+            match &hashed {
+                evidence::Hashed::Skipped(why) => {
+                    say_err!("vse-assess: {location}: not hashed: {why}")
+                }
+                evidence::Hashed::NotLocal => {
+                    if let Some(warning) =
+                        evidence::entry_warning(&item, &opened.path, &opened.access)
+                    {
+                        say_err!("vse-assess: warning: {warning}; `--not-a-file` marks it");
+                    }
+                }
+                evidence::Hashed::Sha256(_) => {}
             }
             let sha256 = hashed.sha256();
             let item = Evidence {

@@ -32,6 +32,23 @@ impl App {
             }
             self.changed();
         }
+        // A location that should be a file here names none (where it may be looked at):
+        // said, the item is kept.
+        if hashed == Hashed::NotLocal
+            && let Some(item) = self.opened.record.evidence_item(id)
+            && item.location == location
+            && item.is_file()
+            && self
+                .opened
+                .access
+                .file(&self.opened.path, std::path::Path::new(location))
+                .is_some()
+        {
+            self.message = Some(crate::record::evidence::missing_warning(
+                item,
+                "no file there",
+            ));
+        }
     }
 
     pub(super) fn update_picker(&mut self, row: usize, action: Action) {
@@ -134,6 +151,7 @@ pub(super) fn evidence_editor(title: &str, purpose: Purpose, item: Option<&Evide
 /// The item a form describes; the edit layer checks it ([`edit::add_evidence`]).
 pub(super) fn evidence_from(e: &Editor) -> Evidence {
     Evidence {
+        file: true,
         id: e.get(Name::Id).trim().to_owned(),
         title: e.get(Name::Title).trim().to_owned(),
         kind: EVIDENCE_KINDS[e.chosen(Name::Kind)],

@@ -42,7 +42,7 @@ impl App {
             match o {
                 Overlay::Editor(e) => e.draft(),
                 Overlay::Confirm {
-                    pending: Pending::Quit { restore },
+                    pending: Pending::Quit { restore } | Pending::AddParticipant { restore, .. },
                     ..
                 } => in_overlay(restore),
                 Overlay::Conflict { beneath, .. } | Overlay::Notice { beneath, .. } => {
@@ -147,6 +147,27 @@ impl App {
             Action::PrevField => editor.prev_field(),
             Action::Confirm if live_notes => return,
             Action::Confirm if !editor.on_last_field() => editor.next_field(),
+            // An interviewee who is not a participant: offer to add them, then go on.
+            Action::Confirm
+                if let Purpose::Interviewee(_) = &editor.purpose
+                    && self.opened.record.assessment.sign_off().is_none()
+                    && let Err(edit::Refused::NotFound {
+                        what: edit::Thing::Participant,
+                        id: name,
+                        ..
+                    }) = edit::interviewees(&self.opened.record, &[editor.get(Name::Text)]) =>
+            {
+                self.overlay = Overlay::Confirm {
+                    question: format!(
+                        "`{name}` is not a participant. Add them as one (with no role yet)? y/n"
+                    ),
+                    pending: Pending::AddParticipant {
+                        name,
+                        restore: Box::new(Overlay::Editor(editor)),
+                    },
+                };
+                return;
+            }
             Action::Confirm => match self.submit_checked(&editor) {
                 Ok(()) => return,
                 Err(e) => editor.error = Some(e),
@@ -221,6 +242,19 @@ impl App {
                 self.quit = true;
                 return;
             }
+            Pending::AddParticipant { name, restore } => {
+                let added = edit::add_participant(record, &name);
+                if self.edited(added).is_some() {
+                    self.message = Some(format!("{name} added to the participants (no role yet)"));
+                    // The form again, as submitted: the next unknown name asks in turn.
+                    if let Overlay::Editor(editor) = *restore {
+                        self.update_editor(editor, Action::Confirm);
+                    }
+                } else {
+                    self.overlay = *restore;
+                }
+                return;
+            }
             Pending::DeleteFinding(id) => edit::remove_finding(record, &id).map(drop),
             Pending::DeleteAction(id) => edit::remove_action(record, &id).map(drop),
             Pending::DeleteInterviewee(id, i) => edit::remove_interviewee(record, &id, i).map(drop),
@@ -256,11 +290,11 @@ fn id_list(typed: &str) -> Vec<String> {
 /// The names typed so far with the last one completed from `participants` (the first that
 /// starts like it, in any case, and is not listed yet), ready for the next: `Sofia Reyes; `.
 pub fn complete_name(typed: &str, participants: &[&str]) -> Option<String> {
-    let (head, last) = match typed.rfind(';') {
+    let (head, last) = match typed.rfind([';', ',', '\n']) {
         Some(i) => (&typed[..=i], typed[i + 1..].trim()),
         None => ("", typed.trim()),
     };
-    let listed: Vec<&str> = head.split(';').map(str::trim).collect();
+    let listed: Vec<&str> = head.split([';', ',', '\n']).map(str::trim).collect();
     let last = last.to_lowercase();
     let name = participants
         .iter()
@@ -611,8 +645,9 @@ impl Form for EditAction<'_> {
     }
 }
 
-/// Who was interviewed for a requirement: names separated by `;` (a name may hold a comma:
-/// "Reyes, Sofia"), as the form says.
+/// Who was interviewed for a requirement: names separated by `,` or `;`, as the form says
+/// (a participant whose name holds a comma, "Reyes, Sofia", is one name), each a
+/// participant when participants are recorded.
 struct Interviewees<'p>(&'p str);
 
 impl Form for Interviewees<'_> {
@@ -623,7 +658,10 @@ impl Form for Interviewees<'_> {
             &format!("{id} interviewed"),
             purpose,
             vec![Field::line(
-                "Names (Tab completes a participant; `;` between names)",
+                &format!(
+                    "Names (Tab completes a participant; {})",
+                    edit::NAME_SEPARATORS
+                ),
                 "",
             )],
         );
@@ -635,9 +673,16 @@ impl Form for Interviewees<'_> {
         Some(e)
     }
     fn submit(&self, app: &mut App, e: &Editor) -> Result<bool, String> {
-        let names = edit::name_list(&e.get(Name::Text));
-        edit::add_interviewees(&mut app.opened.record, self.0, &names).map_err(|e| match e {
+        let typed = e.get(Name::Text);
+        edit::add_interviewees(&mut app.opened.record, self.0, &[typed]).map_err(|e| match e {
             edit::Refused::Invalid { .. } => "type a name (Esc cancels)".to_string(),
+            edit::Refused::NotFound {
+                what: edit::Thing::Participant,
+                id,
+                ..
+            } => format!(
+                "`{id}` is not a participant: add them to Participants in the assessment details (i) first, or correct the name (Esc cancels)"
+            ),
             e => refusal(&e),
         })?;
         Ok(true)

@@ -60,6 +60,12 @@ pub enum Pending {
     Quit {
         restore: Box<Overlay>,
     },
+    /// Add a person who is not a participant to the participants (with no role), then
+    /// submit again the interviewee form `restore` holds; no puts the form back.
+    AddParticipant {
+        name: String,
+        restore: Box<Overlay>,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -715,11 +721,18 @@ impl App {
             Overlay::Editor(editor) => self.update_editor(editor, action),
             Overlay::Confirm { question, pending } => match action {
                 Action::Yes => self.apply(pending),
-                Action::No | Action::Back => {
-                    if let Pending::Quit { restore } = pending {
+                Action::No | Action::Back => match pending {
+                    Pending::Quit { restore } => self.overlay = *restore,
+                    Pending::AddParticipant { name, restore } => {
                         self.overlay = *restore;
+                        if let Overlay::Editor(e) = &mut self.overlay {
+                            e.error = Some(format!(
+                                "`{name}` is not a participant: correct the name, or add them in the assessment details (i) (Esc cancels)"
+                            ));
+                        }
                     }
-                }
+                    _ => {}
+                },
                 _ => self.overlay = Overlay::Confirm { question, pending },
             },
             Overlay::Picker { row } => self.update_picker(row, action),

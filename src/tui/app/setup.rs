@@ -365,7 +365,7 @@ impl App {
             SetupRow::NotCovered => d.not_covered = text(),
             SetupRow::DivergingOpinions => d.diverging_opinions = text(),
             SetupRow::Processes => d.processes = Some(edit::process_list(value)),
-            SetupRow::Sites => d.sites = Some(edit::name_list(value)),
+            SetupRow::Sites => d.sites = Some(edit::place_list(value)),
             SetupRow::Team => d.team = Some(edit::people_list(value)),
             SetupRow::Participants => d.participants = Some(edit::people_list(value)),
             SetupRow::Sessions => {
@@ -423,7 +423,9 @@ pub fn setup_label(row: SetupRow) -> &'static str {
 
 pub(super) fn setup_hint(row: SetupRow) -> &'static str {
     match row {
-        SetupRow::Team | SetupRow::Participants => "Name: role; Name: role (`;` between people)",
+        SetupRow::Team | SetupRow::Participants => {
+            "Name: role; Name: role (`,` or `;` between people)"
+        }
         SetupRow::Sessions => "2026-11-27 Place; 2026-11-28:Place (`;` or a line between)",
         SetupRow::Scope => "What the scope covers: projects, teams, period",
         SetupRow::AuditPlan => "What was to be looked at, when, with whom",
