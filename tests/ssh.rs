@@ -331,10 +331,15 @@ fn a_restricted_account_runs_the_interview_and_nothing_else() {
     assert_eq!(r.evidence_item("OUT").unwrap().location, "../outside.txt");
     assert_eq!(r.answer("7.2.a").unwrap().rating, Some(Judgement::F));
     drop(tmux);
-    // The last save may still be removing the old record's name when its new text shows.
+    // The last save may still be removing the old record's name when its new text shows, and
+    // the interview letting go of its lock (which removes the lock file) as it exits.
     let start = std::time::Instant::now();
     let mut after = files_in(&rec);
-    while after.iter().any(|f| f.ends_with(".tmp")) && start.elapsed().as_secs() < 5 {
+    while after
+        .iter()
+        .any(|f| f.ends_with(".tmp") || f.ends_with(".lock"))
+        && start.elapsed().as_secs() < 5
+    {
         std::thread::sleep(std::time::Duration::from_millis(20));
         after = files_in(&rec);
     }
