@@ -1087,7 +1087,7 @@ fn gaps(out: &mut String, c: &Ctx) {
     let warnings = &c.warnings;
     let mut any = false;
     for req in &q.requirements {
-        if super::GapState::of(r, &c.eval, warnings, &req.id) != super::GapState::Gap {
+        if super::GapState::of(c.q, r, &c.eval, warnings, &req.id) != super::GapState::Gap {
             continue;
         }
         any = true;
@@ -1636,7 +1636,7 @@ fn requirement_section(out: &mut String, c: &Ctx, req: &Requirement) {
             super::Conformity::of(input.questionnaire, lookup, &req.id).describe()
         );
     } else {
-        let state = super::GapState::of(r, &c.eval, &c.warnings, &req.id);
+        let state = super::GapState::of(c.q, r, &c.eval, &c.warnings, &req.id);
         let _ = writeln!(
             out,
             "- **Result:** {}",

@@ -144,6 +144,17 @@ impl Conformity {
     }
 }
 
+/// Whether requirement `id` is in `list`, whose entries are in questionnaire order (as the
+/// evaluation's blockers and the consistency warnings are): found by halving, as a report
+/// asks it of every requirement.
+fn listed<T>(q: &Questionnaire, list: &[(&str, T)], id: &str) -> bool {
+    let Some(at) = q.position(id) else {
+        return false;
+    };
+    list.binary_search_by_key(&Some(at), |(r, _)| q.position(r))
+        .is_ok()
+}
+
 /// Where one requirement of a self-assessment stands for the VSE's claim.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum GapState {
@@ -157,6 +168,7 @@ impl GapState {
     /// consistency warning stands on it (a self-assessment may be signed off with warnings:
     /// they are gaps to close).
     pub(crate) fn of(
+        q: &Questionnaire,
         record: &Record,
         eval: &crate::conformance::Evaluation,
         warnings: &[(&str, String)],
@@ -165,8 +177,8 @@ impl GapState {
         if record.answer(id).and_then(|a| a.rating).is_none() {
             return GapState::NotAssessed;
         }
-        let blocked = eval.blockers.iter().any(|(b, _)| *b == id);
-        let warned = warnings.iter().any(|(w, _)| *w == id);
+        let blocked = listed(q, &eval.blockers, id);
+        let warned = listed(q, warnings, id);
         if blocked || warned {
             GapState::Gap
         } else {
@@ -195,6 +207,6 @@ pub(crate) fn standing(
     if record.assessment.kind == crate::record::Kind::Audit {
         Conformity::of(q, lookup, id).describe()
     } else {
-        GapState::of(record, eval, warnings, id).describe()
+        GapState::of(q, record, eval, warnings, id).describe()
     }
 }
