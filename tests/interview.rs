@@ -1797,3 +1797,29 @@ fn evidence_entered_at_a_location_that_is_no_file_is_warned_about() {
     }
     assert_eq!(app.opened.record.evidence.len(), 3);
 }
+
+/// The quick path for a requirement found fully in place: `*` checks every facet, `=` then
+/// rates what they suggest (F), with no warning left behind.
+#[test]
+fn every_facet_is_checked_with_one_key() {
+    let tmp = TempDir::new().unwrap();
+    let mut app = App::new(common::opened(&fresh(tmp.path())));
+    app.update(Action::StartInterview);
+    let req = app.requirement().clone();
+    app.update(Action::CheckAllFacets);
+    assert_eq!(
+        app.opened.record.answer(&req.id).unwrap().facets,
+        req.facets
+    );
+    app.update(Action::AcceptSuggestion);
+    assert_eq!(
+        app.opened.record.answer(&req.id).unwrap().rating,
+        Some(Judgement::F)
+    );
+    // The key reaches the action through the one key table.
+    let keyed = keymap::action(
+        app.mode(),
+        KeyEvent::new(KeyCode::Char('*'), KeyModifiers::NONE),
+    );
+    assert_eq!(keyed, Some(Action::CheckAllFacets));
+}

@@ -39,6 +39,9 @@ pub enum Action {
     NotApplicable,
     ClearRating,
     AcceptSuggestion,
+    /// Every facet of the requirement on screen checked: the quick path of a requirement
+    /// found fully in place.
+    CheckAllFacets,
     ToggleFacet(usize),
     EditNotes,
     /// The working notes of the requirement on screen: never in any report.

@@ -149,6 +149,7 @@ pub static BINDINGS: &[Binding] = &[
     b(C::Question, &[Char('u')], Act(Action::ClearRating), "clear the rating", None),
     b(C::Question, &[Key::Digit], Does::Facet, "check or uncheck a facet", Some((3, "facet"))),
     b(C::Question, &[Char('=')], Act(Action::AcceptSuggestion), "accept the rating the facets suggest", None),
+    b(C::Question, &[Char('*')], Act(Action::CheckAllFacets), "check every facet (then = rates F)", None),
     b(C::Question, &[Code(KeyCode::Enter), Code(KeyCode::Right), Code(KeyCode::Down)], Act(Action::Next), "next requirement", Some((4, "next"))),
     b(C::Question, &[Code(KeyCode::Left), Code(KeyCode::Up)], Act(Action::Prev), "previous requirement", None),
     b(C::Question, &[Code(KeyCode::Home)], Act(Action::First), "first requirement", None),

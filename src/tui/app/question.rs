@@ -85,6 +85,24 @@ impl App {
                     None => self.message = Some("no facet to suggest a rating from".into()),
                 }
             }
+            Action::CheckAllFacets => {
+                if req.facets.is_empty() {
+                    self.message = Some(format!("{id} has no facets"));
+                    return;
+                }
+                let mut set = Ok(());
+                for facet in &req.facets {
+                    set = edit::set_facet(&mut self.opened.record, &req, facet, true);
+                    if set.is_err() {
+                        break;
+                    }
+                }
+                if self.edited(set).is_some() {
+                    self.message = Some(format!(
+                        "{id}: every facet checked; = rates what they suggest"
+                    ));
+                }
+            }
             Action::ClearRating => {
                 let cleared = edit::rate(&mut self.opened.record, &id, None, None);
                 if self.edited(cleared).is_some() {
