@@ -1823,3 +1823,28 @@ fn every_facet_is_checked_with_one_key() {
     );
     assert_eq!(keyed, Some(Action::CheckAllFacets));
 }
+
+/// A self-assessment's details screen leaves out what only an audit states (stage,
+/// certification body, remote method, areas not covered, diverging opinions), unless the
+/// record holds a value for one of them.
+#[test]
+fn a_self_assessment_shows_no_audit_only_rows() {
+    use vse_assess::tui::app::SetupRow;
+    let tmp = TempDir::new().unwrap();
+    let mut app = App::new(common::opened(&fresh(tmp.path())));
+    for row in [
+        SetupRow::Stage,
+        SetupRow::RemoteMethod,
+        SetupRow::NotCovered,
+        SetupRow::DivergingOpinions,
+    ] {
+        assert!(!app.setup_rows().contains(&row), "{row:?}");
+    }
+    app.opened.record.assessment.remote_method = "Video call".into();
+    assert!(app.setup_rows().contains(&SetupRow::RemoteMethod));
+    assert!(
+        example_app()
+            .setup_rows()
+            .contains(&SetupRow::DivergingOpinions)
+    );
+}

@@ -86,6 +86,9 @@ impl SetupRow {
                 | SetupRow::ReportRef
                 | SetupRow::ObjectivesMet
                 | SetupRow::ScopeAppropriate
+                | SetupRow::RemoteMethod
+                | SetupRow::NotCovered
+                | SetupRow::DivergingOpinions
         )
     }
 
@@ -136,10 +139,19 @@ const SETUP_CLOSING: [SetupRow; 6] = [
 impl App {
     pub fn setup_rows(&self) -> Vec<SetupRow> {
         let n = self.opened.questionnaire.questionnaire.conditions.len();
-        let audit = self.opened.record.assessment.kind == Kind::Audit;
+        let meta = &self.opened.record.assessment;
+        let audit = meta.kind == Kind::Audit;
+        // An audit-only row still shows in a self-assessment that holds a value for it
+        // (written before, or by hand), so that nothing recorded is out of sight.
+        let held = |r: &SetupRow| match r {
+            SetupRow::RemoteMethod => !meta.remote_method.is_empty(),
+            SetupRow::NotCovered => !meta.not_covered.is_empty(),
+            SetupRow::DivergingOpinions => !meta.diverging_opinions.is_empty(),
+            _ => false,
+        };
         SETUP_FIXED
             .into_iter()
-            .filter(|r| audit || !r.audit_only())
+            .filter(|r| audit || !r.audit_only() || held(r))
             .chain((0..n).map(SetupRow::Condition))
             .chain(
                 SETUP_CLOSING
