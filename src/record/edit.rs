@@ -60,19 +60,18 @@ pub enum Refused {
 }
 
 fn describe_not_found(what: Thing, id: &str, known: &[String]) -> String {
-    let known_ids = list_or_none(known);
-    let known_list = known;
-    let known = known_ids;
+    let ids = || list_or_none(known);
     match what {
-        Thing::Finding => format!("no finding `{id}` (findings: {known})"),
-        Thing::Action => format!("no action `{id}` (actions: {known})"),
+        Thing::Finding => format!("no finding `{id}` (findings: {})", ids()),
+        Thing::Action => format!("no action `{id}` (actions: {})", ids()),
         Thing::Evidence => format!(
-            "no evidence `{id}` in the register (known: {known}); add it with `vse-assess evidence add`"
+            "no evidence `{id}` in the register (known: {}); add it with `vse-assess evidence add`",
+            ids()
         ),
-        Thing::Condition => format!("unknown condition `{id}`; expected one of {known}"),
+        Thing::Condition => format!("unknown condition `{id}`; expected one of {}", ids()),
         Thing::Requirement => format!("no requirement `{id}`"),
+        // `known` holds the participants as `Name:role`.
         Thing::Participant => {
-            let known = known_list;
             let names: Vec<&str> = known
                 .iter()
                 .map(|p| p.split_once(':').map_or(p.as_str(), |(n, _)| n))
