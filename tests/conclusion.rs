@@ -38,6 +38,7 @@ fn all_met(kind: Kind) -> Record {
         version: String::new(),
         sha256: None,
         supports: IDS.iter().map(|s| s.to_string()).collect(),
+        carried_from: String::new(),
     });
     r
 }
@@ -150,6 +151,7 @@ fn an_audit_recommends_on_its_nonconformities_alone() {
         date: "2026-11-20".into(),
         effective: true,
         note: String::new(),
+        evidence: Vec::new(),
         covers: None,
     };
     edit::verify(&mut r, &major, verified, jiff::civil::date(2026, 11, 30)).unwrap();
@@ -553,6 +555,7 @@ fn verification(by: &str, date: &str, effective: bool) -> Verification {
         date: date.into(),
         effective,
         note: "seen".into(),
+        evidence: Vec::new(),
         covers: None,
     }
 }

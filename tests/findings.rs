@@ -289,7 +289,7 @@ fn a_major_stays_open_until_verified_effective() {
     let f = r.finding("NC-1").unwrap();
     assert_eq!(f.state(), FindingState::Closed);
     assert_eq!(f.actions[0].status, ActionStatus::Closed);
-    let v = f.verification.as_ref().unwrap();
+    let v = f.verification().unwrap();
     assert_eq!((v.by.as_str(), v.effective), ("Ann", true));
     assert_eq!(v.date.len(), 10, "today, as a date");
 }
@@ -655,8 +655,10 @@ fn a_verification_covers_only_the_actions_it_saw() {
     let text = fs::read_to_string(dir.join("a.toml")).unwrap();
     let mut doc: toml_edit::DocumentMut = text.parse().unwrap();
     let findings = doc["findings"].as_array_of_tables_mut().unwrap();
-    let verification = findings.get_mut(0).unwrap()["verification"]
-        .as_table_mut()
+    let verification = findings.get_mut(0).unwrap()["verifications"]
+        .as_array_of_tables_mut()
+        .unwrap()
+        .get_mut(0)
         .unwrap();
     assert!(verification.remove("covers").is_some(), "{text}");
     fs::write(dir.join("a.toml"), doc.to_string()).unwrap();
@@ -670,8 +672,8 @@ fn a_verification_covers_only_the_actions_it_saw() {
     let covers = r
         .finding("NC-1")
         .unwrap()
-        .verification
-        .clone()
+        .verification()
+        .cloned()
         .unwrap()
         .covers;
     assert_eq!(covers, Some(vec!["A-2".to_string()]));

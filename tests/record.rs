@@ -349,10 +349,10 @@ fn duplicate_evidence_id() {
 
 #[test]
 fn newer_schema_is_refused_for_writing() {
-    let text = good_record().replacen("schema = 2", "schema = 3", 1) + "\n[future]\nfield = 1\n";
+    let text = good_record().replacen("schema = 3", "schema = 4", 1) + "\n[future]\nfield = 1\n";
     let err = refused(&text, &["answer", "7.2.b", "--rating", "F"]);
     assert!(
-        err.contains("written with record schema 3, this version of vse-assess reads schema 2"),
+        err.contains("written with record schema 4, this version of vse-assess reads schema 3"),
         "{err}"
     );
 }

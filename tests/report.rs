@@ -314,10 +314,65 @@ fn a_schema_1_record_is_upgraded_with_nothing_lost() {
     // Written as schema 2 on the next save, and read back the same.
     store::save(&mut opened).unwrap();
     let text = std::fs::read_to_string(&file).unwrap();
-    assert!(text.starts_with("schema = 2\n"), "{}", &text[..40]);
+    assert!(text.starts_with("schema = 3\n"), "{}", &text[..40]);
     let again = common::opened(&file);
     assert_eq!(again.upgraded_from, None);
     assert_eq!(again.record, opened.record);
+}
+
+/// A schema 2 record kept one verification per finding (`[findings.verification]`): it
+/// loads as the first of the finding's verifications, nothing else changes, and the next
+/// save writes schema 3, which reads back the same. Schema 3 refuses the old key.
+#[test]
+fn a_schema_2_record_is_upgraded_with_its_verification_kept() {
+    let tmp = tempfile::TempDir::new().unwrap();
+    let file = tmp.path().join("old.toml");
+    let fixture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/example-schema2.toml"
+    );
+    std::fs::copy(fixture, &file).unwrap();
+    let old_text = std::fs::read_to_string(&file).unwrap();
+    let mut opened = common::opened(&file);
+    assert_eq!(opened.upgraded_from, Some(2));
+    let r = &opened.record;
+    let nc3 = r.finding("NC-3").unwrap();
+    assert_eq!(nc3.verifications.len(), 1);
+    let v = nc3.verification().unwrap();
+    assert_eq!(
+        (v.by.as_str(), v.date.as_str(), v.effective),
+        ("Claire Martin", "2026-11-20", true)
+    );
+    assert_eq!(v.note, "Attendance sheets of the two courses seen");
+    assert!(
+        r.findings
+            .iter()
+            .filter(|f| f.id != "NC-3")
+            .all(|f| f.verifications.is_empty())
+    );
+
+    store::save(&mut opened).unwrap();
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.starts_with("schema = 3\n"), "{}", &text[..40]);
+    assert!(text.contains("[[findings.verifications]]"), "{text}");
+    assert!(!text.contains("[findings.verification]"), "{text}");
+    let again = common::opened(&file);
+    assert_eq!(again.upgraded_from, None);
+    assert_eq!(again.record, opened.record);
+
+    // The old key in a schema 3 record is an error that names it.
+    let bad = old_text.replacen("schema = 2", "schema = 3", 1);
+    std::fs::write(&file, bad).unwrap();
+    let err = vse_assess::record::store::open(
+        &file,
+        &vse_assess::record::access::Access::Unrestricted,
+        common::today(),
+    )
+    .err()
+    .expect("refused")
+    .to_string();
+    assert!(err.contains("verification"), "{err}");
+    assert!(err.contains("[[findings.verifications]]"), "{err}");
 }
 
 /// Schema 1 actions of a requirement with no single nonconformity go to a finding made to
@@ -478,6 +533,7 @@ fn hostile_record(opened: &Opened) -> Record {
                 owner: hostile()[0].clone(),
                 due: None,
                 status: ActionStatus::Open,
+                ..Action::default()
             }],
             ..Finding::default()
         });
@@ -757,7 +813,7 @@ fn the_actions_csv_has_a_row_per_finding_and_per_action() {
             }
         };
         assert_eq!(row[5..10], action, "{row:?}");
-        match &f.verification {
+        match f.verification() {
             Some(v) => {
                 assert!(row[10].starts_with(if v.effective {
                     "effective"

@@ -72,6 +72,7 @@ fn generated(processes: usize, evidence: usize) -> (Loaded, Record) {
             supports: (0..2)
                 .map(|k| ids[(e * 7 + k) % ids.len()].clone())
                 .collect(),
+            carried_from: String::new(),
         });
     }
     (loaded, record)

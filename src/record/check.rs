@@ -287,21 +287,27 @@ fn check_findings(record: &Record, q: &Questionnaire, p: &mut impl FnMut(Vec<Seg
                 p(path!["findings", i, "actions", j, "due"], e);
             }
         }
-        if let Some(v) = &f.verification {
+        if f.schema2_verification.is_some() {
+            p(
+                path!["findings", i, "verification"],
+                "is schema 2's key: schema 3 keeps a finding's verifications as a list, `[[findings.verifications]]`".into(),
+            );
+        }
+        for (k, v) in f.verifications.iter().enumerate() {
             if !f.class.is_nonconformity() {
                 p(
-                    path!["findings", i, "verification"],
+                    path!["findings", i, "verifications", k],
                     "only a nonconformity's corrective action is verified".into(),
                 );
             }
             if v.by.trim().is_empty() {
                 p(
-                    path!["findings", i, "verification", "by"],
+                    path!["findings", i, "verifications", k, "by"],
                     "must not be empty".into(),
                 );
             }
             if let Err(e) = check_date(&v.date) {
-                p(path!["findings", i, "verification", "date"], e);
+                p(path!["findings", i, "verifications", k, "date"], e);
             }
         }
     }

@@ -634,7 +634,7 @@ pub fn edit_finding(
         return refuse("text", "a finding needs its text");
     }
     if let Some(class) = change.class
-        && f.verification.is_some()
+        && !f.verifications.is_empty()
         && !class.is_nonconformity()
     {
         return refuse(
@@ -652,7 +652,7 @@ pub fn edit_finding(
         // A nonconformity of another class is another judgement: what was verified of the
         // old one does not carry over.
         if class != f.class {
-            f.verification = None;
+            f.verifications.clear();
         }
         if class.id_prefix() != f.class.id_prefix() {
             given.push(std::mem::replace(&mut f.id, next_id));
@@ -739,6 +739,7 @@ pub fn add_action(
         owner: owner.trim().to_owned(),
         due: due.map(str::to_owned),
         status: ActionStatus::Open,
+        ..Action::default()
     });
     record.issue(&id);
     Ok(id)
@@ -789,7 +790,7 @@ pub fn set_action_status(
     // Reopened: whatever the verification saw of it no longer holds.
     if a.status == ActionStatus::Closed
         && status == ActionStatus::Open
-        && let Some(covers) = f.verification.as_mut().and_then(|v| v.covers.as_mut())
+        && let Some(covers) = f.verifications.last_mut().and_then(|v| v.covers.as_mut())
     {
         covers.retain(|c| !c.eq_ignore_ascii_case(&a.id));
     }
@@ -801,7 +802,7 @@ pub fn set_action_status(
 /// many words before they change.
 fn settle_covers(f: &mut Finding) {
     let ids: Vec<String> = f.actions.iter().map(|a| a.id.clone()).collect();
-    if let Some(v) = f.verification.as_mut() {
+    if let Some(v) = f.verifications.last_mut() {
         v.covers.get_or_insert(ids);
     }
 }
@@ -893,7 +894,7 @@ pub fn verify(
             ),
         );
     }
-    f.verification = Some(Verification {
+    f.verifications.push(Verification {
         by: verification.by.trim().to_owned(),
         note: verification.note.trim().to_owned(),
         covers: Some(f.actions.iter().map(|a| a.id.clone()).collect()),
@@ -965,11 +966,7 @@ pub fn sign_off_checks(record: &Record, q: &Questionnaire) -> Vec<String> {
                 f.id, f.requirement
             ));
         }
-        let Some(v) = f
-            .verification
-            .as_ref()
-            .filter(|_| f.class.is_nonconformity())
-        else {
+        let Some(v) = f.verification().filter(|_| f.class.is_nonconformity()) else {
             continue;
         };
         if let Err(why) = verifier_check(meta, f.class, v) {
@@ -1038,7 +1035,7 @@ fn dated_after(record: &Record, date: &str) -> Vec<String> {
     record
         .findings
         .iter()
-        .filter_map(|f| f.verification.as_ref().map(|v| (f, v)))
+        .flat_map(|f| f.verifications.iter().map(move |v| (f, v)))
         .filter(|(_, v)| v.date.as_str() > date)
         .map(|(f, v)| {
             format!(
@@ -1813,6 +1810,7 @@ mod tests {
             date: "2026-11-22".into(),
             effective: true,
             note: String::new(),
+            evidence: Vec::new(),
             covers: None,
         };
         let err = verify(&mut r, &major, by("Hugo Petit"), today).unwrap_err();
@@ -1820,7 +1818,7 @@ mod tests {
             err.to_string(),
             "`Hugo Petit` (auditor) is not the lead auditor: only the lead auditor, Claire Martin, verifies a major nonconformity"
         );
-        assert!(r.finding(&major).unwrap().verification.is_none());
+        assert!(r.finding(&major).unwrap().verifications.is_empty());
         verify(&mut r, &major, by("Claire Martin"), today).unwrap();
         let minor = add_finding(
             &mut r,

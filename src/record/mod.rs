@@ -24,8 +24,9 @@ use crate::rating::{Judgement, Rating};
 pub use check::{check, check_date};
 
 /// The record layout this version writes. Schema 1 records (findings and actions kept under
-/// each requirement, without ids) are read and upgraded ([`v1`]).
-pub const SCHEMA: u32 = 2;
+/// each requirement, without ids) are read and upgraded ([`v1`]); schema 2 records (one
+/// verification per finding, kept as `verification`) load into `verifications`.
+pub const SCHEMA: u32 = 3;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -287,6 +288,76 @@ pub struct Metadata {
     /// sign-off, whose date is the report's issue date.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub history: Vec<StatusChange>,
+    /// When the VSE's corrective action plan is due, for each nonconformity without a date
+    /// of its own (`plan_due` of the finding).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan_due: Option<String>,
+    /// The certification scheme's limits for the plan, in days after the sign-off; absent:
+    /// [`PlanLimits::default`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan_limits: Option<PlanLimits>,
+    /// The follow-up after the sign-off, once the lead auditor has closed it: from then on
+    /// the follow-up too is as reported.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub follow_up_closed: Option<Signed>,
+    /// The assessment this one follows on from (`new --from`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous: Option<Previous>,
+}
+
+/// Who did something, and on what day (ISO 8601 calendar date).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Signed {
+    pub by: String,
+    pub date: String,
+}
+
+/// How long the VSE has, after the sign-off, to submit its corrective action plan, by class
+/// of nonconformity (ISO/IEC 17021-1 leaves the figures to the scheme).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlanLimits {
+    /// Days for a major nonconformity.
+    pub major: u32,
+    /// Days for a minor nonconformity.
+    pub minor: u32,
+}
+
+impl Default for PlanLimits {
+    fn default() -> Self {
+        PlanLimits {
+            major: 30,
+            minor: 90,
+        }
+    }
+}
+
+/// The assessment a record follows on from: the previous audit of the cycle.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Previous {
+    /// The previous record's file, as named when this one was made from it.
+    pub file: String,
+    /// SHA-256 of its text then.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub sha256: String,
+    /// Its sign-off date, when it was final.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signed_off: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stage: Option<Stage>,
+}
+
+/// Where a finding carried over from a previous assessment comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Carried {
+    /// The previous record's file.
+    pub from: String,
+    /// The previous assessment's sign-off date (or, for a draft, its last session).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub date: String,
 }
 
 impl Metadata {
@@ -536,6 +607,20 @@ pub struct Finding {
     /// Other findings of the record it points at ("see NC-2"), by id.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub see: Vec<String>,
+    /// The date it was raised: one of the sessions' dates. Absent in records from before
+    /// it was kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub raised: Option<String>,
+    /// The VSE's acceptance of the finding: its representative, and when.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vse_accepted: Option<Signed>,
+    /// For a nonconformity: when the VSE's corrective action plan for it is due (absent:
+    /// the assessment's `plan_due`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan_due: Option<String>,
+    /// Carried over from a previous assessment, not raised in this one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub carried: Option<Carried>,
     /// For a nonconformity: what was done at once to put the situation right.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub correction: String,
@@ -545,9 +630,15 @@ pub struct Finding {
     /// Corrective actions (or, for other findings, follow-up actions).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub actions: Vec<Action>,
-    /// Whether the corrective action was found effective, by whom and when.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub verification: Option<Verification>,
+    /// The assessment team's verifications of the corrective actions, oldest first: a
+    /// history, never overwritten. The last one says where the finding stands.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub verifications: Vec<Verification>,
+    /// Schema 2's single verification, read only to be moved into `verifications` when the
+    /// record loads; never written.
+    #[doc(hidden)]
+    #[serde(default, rename = "verification", skip_serializing)]
+    pub schema2_verification: Option<Verification>,
     /// Made when a schema 1 record was upgraded, to hold the actions its requirement had
     /// (schema 1 kept actions per requirement, not per finding).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -603,7 +694,7 @@ impl Finding {
         if self.actions.iter().any(|a| a.status == ActionStatus::Open) {
             return FindingState::Open;
         }
-        match &self.verification {
+        match self.verification() {
             // An action the verification did not see (added, or reopened, after it): the
             // team has to look again.
             Some(v) if !self.actions.iter().all(|a| v.covered(&a.id)) => {
@@ -623,6 +714,11 @@ impl Finding {
         }
     }
 
+    /// The latest verification, which says where the finding stands.
+    pub fn verification(&self) -> Option<&Verification> {
+        self.verifications.last()
+    }
+
     /// A nonconformity not yet verified closed.
     pub fn is_open(&self) -> bool {
         !matches!(self.state(), FindingState::Recorded | FindingState::Closed)
@@ -637,8 +733,12 @@ pub struct Verification {
     /// ISO 8601 calendar date.
     pub date: String,
     pub effective: bool,
+    /// What was seen: records of the actions done and working, not plans.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub note: String,
+    /// Evidence ids of the register the verification rests on.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<String>,
     /// The actions it covers: those the finding had when it was made ([`edit::verify`]
     /// sets it), less any reopened since. An action added or reopened later needs a new
     /// verification. Absent in records made before it was kept: it then covers the actions
@@ -674,12 +774,44 @@ impl ActionStatus {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// What an action does about its nonconformity (ISO/IEC 17021-1 9.4.9): put the instance
+/// right, or remove the cause so that it does not recur.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ActionKind {
+    Correction,
+    #[default]
+    Corrective,
+}
+
+impl ActionKind {
+    pub fn key(self) -> &'static str {
+        match self {
+            ActionKind::Correction => "correction",
+            ActionKind::Corrective => "corrective",
+        }
+    }
+
+    pub fn describe(self) -> &'static str {
+        match self {
+            ActionKind::Correction => "correction",
+            ActionKind::Corrective => "corrective action",
+        }
+    }
+}
+
+fn is_default<T: Default + PartialEq>(t: &T) -> bool {
+    *t == T::default()
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Action {
     /// `A-1`, `A-2`...: unique in the record.
     pub id: String,
     pub what: String,
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub kind: ActionKind,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub owner: String,
     /// ISO 8601 calendar date.
@@ -687,6 +819,18 @@ pub struct Action {
     pub due: Option<String>,
     #[serde(default)]
     pub status: ActionStatus,
+    /// Who proposed it (the VSE), and when.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proposed: Option<Signed>,
+    /// Who of the assessment team accepted it, and when.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accepted: Option<Signed>,
+    /// When it was done (set when it is closed; absent in records from before it was kept).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub completed: Option<String>,
+    /// Evidence ids of the register that show it done.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -752,9 +896,21 @@ pub struct Evidence {
     /// Requirement ids this item supports.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub supports: Vec<String>,
+    /// Copied from a previous assessment's register (its file): to be checked again.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub carried_from: String,
 }
 
 impl Record {
+    /// Schema 2 kept one verification per finding: it becomes the first of its list.
+    fn upgrade_schema2(&mut self) {
+        for f in &mut self.findings {
+            if let Some(v) = f.schema2_verification.take() {
+                f.verifications.insert(0, v);
+            }
+        }
+    }
+
     /// A fresh draft record for a questionnaire, every process in scope.
     pub fn new(loaded: &Loaded, vse: &str, kind: Kind) -> Record {
         let q = &loaded.questionnaire;

@@ -65,10 +65,13 @@ pub fn parse_versioned(file: &Path, text: &str) -> Result<(Record, Option<u32>),
     // at on its own only when the record does not load (a newer or older one may well not).
     match diagnostic::from_toml::<Record>(file, text) {
         Ok(record) if record.schema > SCHEMA => Err(newer(i64::from(record.schema))),
-        // Schema 1 without findings or actions reads as it is.
-        Ok(mut record) if record.schema == 1 => {
+        // Schema 1 without findings or actions reads as it is; schema 2 once its single
+        // verifications are moved into their lists.
+        Ok(mut record) if record.schema < SCHEMA => {
+            let was = record.schema;
+            record.upgrade_schema2();
             record.schema = SCHEMA;
-            Ok((record, Some(1)))
+            Ok((record, Some(was)))
         }
         Ok(record) => Ok((record, None)),
         Err(d) => {

@@ -120,6 +120,7 @@ impl RecordV1 {
                         owner: a.owner,
                         due: a.due,
                         status: a.status,
+                        ..Action::default()
                     };
                     record.findings[holder].actions.push(action);
                 }

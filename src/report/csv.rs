@@ -97,7 +97,7 @@ const ACTIONS_HEADER: [&str; 11] = [
 pub fn actions_csv(input: &Input) -> String {
     let lookup = input.record.lookup();
     let rows = in_requirement_order(input.questionnaire, &lookup).flat_map(|f| {
-        let verification = f.verification.as_ref().map_or(String::new(), |v| {
+        let verification = f.verification().map_or(String::new(), |v| {
             let effective = if v.effective {
                 "effective"
             } else {

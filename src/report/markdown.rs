@@ -1288,14 +1288,14 @@ fn actions(out: &mut String, c: &Ctx) {
         let details: Vec<Vec<String>> = ncs
             .iter()
             .filter(|f| {
-                !f.correction.is_empty() || !f.root_cause.is_empty() || f.verification.is_some()
+                !f.correction.is_empty() || !f.root_cause.is_empty() || f.verification().is_some()
             })
             .map(|f| {
                 vec![
                     inline(&f.id),
                     inline(&f.correction),
                     inline(&f.root_cause),
-                    f.verification.as_ref().map_or(String::new(), |v| {
+                    f.verification().map_or(String::new(), |v| {
                         format!(
                             "{} by {} on {}{}",
                             if v.effective {

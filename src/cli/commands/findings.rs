@@ -112,6 +112,7 @@ pub(super) fn finding(cmd: FindingCommand) -> Result<ExitCode> {
                 date,
                 effective,
                 note,
+                evidence: Vec::new(),
                 covers: None,
             };
             edit::verify(&mut opened.record, &id, verification, today()).map_err(refused)?;

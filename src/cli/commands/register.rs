@@ -27,6 +27,7 @@ pub(super) fn evidence(cmd: EvidenceCommand) -> Result<ExitCode> {
                 version,
                 sha256: None,
                 supports,
+                carried_from: String::new(),
             };
             // Checked before the file is read: a refused item hashes nothing.
             let q = &opened.questionnaire.questionnaire;

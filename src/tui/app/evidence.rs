@@ -159,5 +159,6 @@ pub(super) fn evidence_from(e: &Editor) -> Evidence {
         version: e.get(Name::Version).trim().to_owned(),
         sha256: None,
         supports: Vec::new(),
+        carried_from: String::new(),
     }
 }
