@@ -363,14 +363,14 @@ fn a_schema_2_record_is_upgraded_with_its_verification_kept() {
     // The old key in a schema 3 record is an error that names it.
     let bad = old_text.replacen("schema = 2", "schema = 3", 1);
     std::fs::write(&file, bad).unwrap();
-    let err = vse_assess::record::store::open(
+    let Err(err) = vse_assess::record::store::open(
         &file,
         &vse_assess::record::access::Access::Unrestricted,
         common::today(),
-    )
-    .err()
-    .expect("refused")
-    .to_string();
+    ) else {
+        panic!("a schema 3 record with `verification` loaded");
+    };
+    let err = err.to_string();
     assert!(err.contains("verification"), "{err}");
     assert!(err.contains("[[findings.verifications]]"), "{err}");
 }
