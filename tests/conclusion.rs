@@ -152,6 +152,7 @@ fn an_audit_recommends_on_its_nonconformities_alone() {
         effective: true,
         note: String::new(),
         evidence: Vec::new(),
+        follow_up: false,
         covers: None,
     };
     edit::verify(&mut r, &major, verified, jiff::civil::date(2026, 11, 30)).unwrap();
@@ -556,6 +557,7 @@ fn verification(by: &str, date: &str, effective: bool) -> Verification {
         effective,
         note: "seen".into(),
         evidence: Vec::new(),
+        follow_up: false,
         covers: None,
     }
 }

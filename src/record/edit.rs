@@ -54,6 +54,10 @@ pub enum Refused {
     /// An id already given to another item.
     #[error("`{id}` is already in the register")]
     Duplicate { id: String },
+    /// The follow-up of a final record was closed (as [`super::Signed`] by whom and when):
+    /// what the VSE and the team did after the sign-off is as reported.
+    #[error("the follow-up was closed by {0}: it is as reported")]
+    FollowUpClosed(String),
     /// A sign-off refused, with every reason.
     #[error("cannot sign off:\n{}", .0.iter().map(|r| format!("  - {r}")).collect::<Vec<_>>().join("\n"))]
     NotReady(Vec<String>),
@@ -103,6 +107,19 @@ fn refuse<T>(field: &'static str, why: impl Into<String>) -> Result<T, Refused> 
 pub fn editable(record: &Record) -> Result<(), Refused> {
     match record.assessment.sign_off() {
         Some(signed) => Err(Refused::Final(signed.describe())),
+        None => Ok(()),
+    }
+}
+
+/// What happens after the findings, the VSE's response to them (correction, root cause,
+/// actions) and the team's verification, is follow-up: it goes on after the sign-off,
+/// without changing what was found, until the lead auditor closes the follow-up.
+pub fn follow_up_open(record: &Record) -> Result<(), Refused> {
+    match &record.assessment.follow_up_closed {
+        Some(closed) => Err(Refused::FollowUpClosed(format!(
+            "{} on {}",
+            closed.by, closed.date
+        ))),
         None => Ok(()),
     }
 }
@@ -610,7 +627,19 @@ pub fn edit_finding(
     id: &str,
     change: FindingChange,
 ) -> Result<String, Refused> {
-    editable(record)?;
+    // The VSE's response (correction, root cause) is follow-up; the rest is what was found.
+    let response_only = change.text.is_none()
+        && change.class.is_none()
+        && change.evidence.is_empty()
+        && change.uncite.is_empty()
+        && change.interviewed.is_empty()
+        && change.also.is_none()
+        && change.see.is_none();
+    if response_only {
+        follow_up_open(record)?;
+    } else {
+        editable(record)?;
+    }
     check_evidence(record, &change.evidence)?;
     let (own_id, own_requirement) = match record.finding(id) {
         Some(f) => (f.id.clone(), f.requirement.clone()),
@@ -721,7 +750,7 @@ pub fn add_action(
     owner: &str,
     due: Option<&str>,
 ) -> Result<String, Refused> {
-    editable(record)?;
+    follow_up_open(record)?;
     if what.trim().is_empty() {
         return refuse("what", "say what is to be done");
     }
@@ -753,7 +782,7 @@ pub fn edit_action(
     owner: &str,
     due: Option<&str>,
 ) -> Result<(), Refused> {
-    editable(record)?;
+    follow_up_open(record)?;
     if what.trim().is_empty() {
         return refuse("what", "say what is to be done");
     }
@@ -770,7 +799,7 @@ pub fn edit_action(
 
 /// Removes an action from its finding; returns it.
 pub fn remove_action(record: &mut Record, action: &str) -> Result<Action, Refused> {
-    editable(record)?;
+    follow_up_open(record)?;
     let (f, i) = holder_of(record, action)?;
     let removed = f.actions.remove(i);
     record.issue(&removed.id);
@@ -783,7 +812,7 @@ pub fn set_action_status(
     action: &str,
     status: ActionStatus,
 ) -> Result<String, Refused> {
-    editable(record)?;
+    follow_up_open(record)?;
     let (f, i) = holder_of(record, action)?;
     settle_covers(f);
     let a = &mut f.actions[i];
@@ -851,7 +880,9 @@ pub fn verify(
     verification: Verification,
     today: Date,
 ) -> Result<(), Refused> {
-    editable(record)?;
+    follow_up_open(record)?;
+    // Made after the sign-off, it is follow-up: not what the audit found.
+    let is_final = record.assessment.sign_off().is_some();
     if verification.by.trim().is_empty() {
         return refuse(
             "by",
@@ -895,6 +926,7 @@ pub fn verify(
         );
     }
     f.verifications.push(Verification {
+        follow_up: is_final,
         by: verification.by.trim().to_owned(),
         note: verification.note.trim().to_owned(),
         covers: Some(f.actions.iter().map(|a| a.id.clone()).collect()),
@@ -1811,6 +1843,7 @@ mod tests {
             effective: true,
             note: String::new(),
             evidence: Vec::new(),
+            follow_up: false,
             covers: None,
         };
         let err = verify(&mut r, &major, by("Hugo Petit"), today).unwrap_err();
@@ -1941,6 +1974,66 @@ mod tests {
             )
             .is_ok()
         );
+    }
+
+    /// A final record still takes its follow-up (the VSE's response, actions, the team's
+    /// verification, marked as follow-up), without changing what was found; once the
+    /// follow-up is closed, that too is refused.
+    #[test]
+    fn a_final_record_takes_follow_up_until_it_is_closed() {
+        let (mut r, q) = signed_off();
+        let today = jiff::civil::date(2026, 11, 30);
+        let response = FindingChange {
+            root_cause: Some("No owner".into()),
+            ..FindingChange::default()
+        };
+        edit_finding(&mut r, &q, "NC-3", response.clone()).unwrap();
+        let restated = FindingChange {
+            text: Some("Another statement".into()),
+            root_cause: Some("No owner".into()),
+            ..FindingChange::default()
+        };
+        assert!(matches!(
+            edit_finding(&mut r, &q, "NC-3", restated),
+            Err(Refused::Final(_))
+        ));
+        let a = add_action(&mut r, "NC-3", "Backfill", "Ines Duarte", None).unwrap();
+        for action in &r.finding("NC-3").unwrap().actions.clone() {
+            set_action_status(&mut r, &action.id, ActionStatus::Closed).unwrap();
+        }
+        let seen = Verification {
+            by: "Claire Martin".into(),
+            date: "2026-11-25".into(),
+            effective: true,
+            note: "Attendance records of every course".into(),
+            ..Verification::default()
+        };
+        verify(&mut r, "NC-3", seen.clone(), today).unwrap();
+        let f = r.finding("NC-3").unwrap();
+        assert_eq!(f.root_cause, "No owner");
+        assert!(f.verification().unwrap().follow_up);
+        assert_eq!(f.state(), super::super::FindingState::Closed);
+
+        r.assessment.follow_up_closed = Some(super::super::Signed {
+            by: "Claire Martin".into(),
+            date: "2026-11-26".into(),
+        });
+        let before = r.clone();
+        let results: Vec<Result<(), Refused>> = vec![
+            edit_finding(&mut r, &q, "NC-3", response).map(drop),
+            add_action(&mut r, "NC-3", "More", "", None).map(drop),
+            edit_action(&mut r, &a, "Backfill all", "", None),
+            set_action_status(&mut r, &a, ActionStatus::Open).map(drop),
+            remove_action(&mut r, &a).map(drop),
+            verify(&mut r, "NC-3", seen, today),
+        ];
+        for (i, result) in results.into_iter().enumerate() {
+            assert!(
+                matches!(&result, Err(Refused::FollowUpClosed(how)) if how.contains("Claire Martin")),
+                "change {i}: {result:?}"
+            );
+        }
+        assert_eq!(r, before);
     }
 
     /// "Not in the future" is one rule, with today given: the same date is refused or taken

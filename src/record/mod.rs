@@ -725,7 +725,7 @@ impl Finding {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Verification {
     /// Who verified (a member of the assessment team).
@@ -739,6 +739,10 @@ pub struct Verification {
     /// Evidence ids of the register the verification rests on.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub evidence: Vec<String>,
+    /// Made after the sign-off, as follow-up: the report of the audit as found leaves it
+    /// out. Set by [`edit::verify`].
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub follow_up: bool,
     /// The actions it covers: those the finding had when it was made ([`edit::verify`]
     /// sets it), less any reopened since. An action added or reopened later needs a new
     /// verification. Absent in records made before it was kept: it then covers the actions

@@ -113,6 +113,7 @@ pub(super) fn finding(cmd: FindingCommand) -> Result<ExitCode> {
                 effective,
                 note,
                 evidence: Vec::new(),
+                follow_up: false,
                 covers: None,
             };
             edit::verify(&mut opened.record, &id, verification, today()).map_err(refused)?;
