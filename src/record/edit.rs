@@ -12,8 +12,8 @@
 use jiff::civil::Date;
 
 use super::{
-    Action, ActionStatus, Evidence, Finding, FindingClass, Kind, Person, Record, Session, Stage,
-    Status, StatusChange, Verification, check_date, details,
+    Action, ActionKind, ActionStatus, Evidence, Finding, FindingClass, Kind, Person, Record,
+    Session, Signed, Stage, Status, StatusChange, Verification, check_date, details,
 };
 use crate::questionnaire::{Questionnaire, Requirement};
 use crate::rating::Judgement;
@@ -825,6 +825,83 @@ pub fn set_action_status(
     }
     a.status = status;
     Ok(f.id.clone())
+}
+
+/// Who proposed an action and when (the VSE), and what kind of action it is.
+pub fn set_action_plan(
+    record: &mut Record,
+    action: &str,
+    kind: ActionKind,
+    proposed: Option<Signed>,
+    today: Date,
+) -> Result<(), Refused> {
+    follow_up_open(record)?;
+    let proposed = signed("proposed", proposed, today)?;
+    let a = action_mut(record, action)?;
+    a.kind = kind;
+    a.proposed = proposed;
+    Ok(())
+}
+
+/// The assessment team's acceptance of an action the VSE proposed (`None` withdraws it).
+pub fn accept_action(
+    record: &mut Record,
+    action: &str,
+    accepted: Option<Signed>,
+    today: Date,
+) -> Result<(), Refused> {
+    follow_up_open(record)?;
+    let accepted = signed("accepted", accepted, today)?;
+    action_mut(record, action)?.accepted = accepted;
+    Ok(())
+}
+
+/// When an action was done and the evidence that shows it: it is then closed. `None`
+/// (with no evidence) reopens it.
+pub fn complete_action(
+    record: &mut Record,
+    action: &str,
+    completed: Option<&str>,
+    evidence: &[String],
+    today: Date,
+) -> Result<String, Refused> {
+    follow_up_open(record)?;
+    let completed = completed.map(str::trim).filter(|d| !d.is_empty());
+    if let Some(d) = completed {
+        date("completed", d)?;
+        not_in_future("completed", d, today)?;
+    }
+    check_evidence(record, evidence)?;
+    let status = if completed.is_some() {
+        ActionStatus::Closed
+    } else {
+        ActionStatus::Open
+    };
+    let finding = set_action_status(record, action, status)?;
+    let a = action_mut(record, action)?;
+    a.completed = completed.map(str::to_owned);
+    a.evidence = evidence.to_vec();
+    Ok(finding)
+}
+
+/// A who-and-when as given: named, a date, not after `today`.
+fn signed(
+    field: &'static str,
+    given: Option<Signed>,
+    today: Date,
+) -> Result<Option<Signed>, Refused> {
+    let Some(s) = given else { return Ok(None) };
+    let by = s.by.trim();
+    if by.is_empty() {
+        return refuse(field, "say who");
+    }
+    let d = s.date.trim();
+    date(field, d)?;
+    not_in_future(field, d, today)?;
+    Ok(Some(Signed {
+        by: by.to_owned(),
+        date: d.to_owned(),
+    }))
 }
 
 /// A verification from before `covers` was kept covers the actions there are: said in so
@@ -1998,9 +2075,37 @@ mod tests {
             Err(Refused::Final(_))
         ));
         let a = add_action(&mut r, "NC-3", "Backfill", "Ines Duarte", None).unwrap();
+        let ines = |date: &str| {
+            Some(super::super::Signed {
+                by: "Ines Duarte".into(),
+                date: date.into(),
+            })
+        };
+        set_action_plan(
+            &mut r,
+            &a,
+            ActionKind::Corrective,
+            ines("2026-11-22"),
+            today,
+        )
+        .unwrap();
+        let claire = Some(super::super::Signed {
+            by: "Claire Martin".into(),
+            date: "2026-11-23".into(),
+        });
+        accept_action(&mut r, &a, claire, today).unwrap();
+        let sk = ["SK".to_string()];
+        assert!(matches!(
+            complete_action(&mut r, &a, Some("2026-12-01"), &sk, today),
+            Err(Refused::InFuture { .. })
+        ));
         for action in &r.finding("NC-3").unwrap().actions.clone() {
-            set_action_status(&mut r, &action.id, ActionStatus::Closed).unwrap();
+            complete_action(&mut r, &action.id, Some("2026-11-24"), &sk, today).unwrap();
         }
+        let (_, done) = r.action(&a).unwrap();
+        assert_eq!(done.status, ActionStatus::Closed);
+        assert_eq!(done.completed.as_deref(), Some("2026-11-24"));
+        assert_eq!(done.accepted.as_ref().unwrap().by, "Claire Martin");
         let seen = Verification {
             by: "Claire Martin".into(),
             date: "2026-11-25".into(),
@@ -2024,6 +2129,9 @@ mod tests {
             add_action(&mut r, "NC-3", "More", "", None).map(drop),
             edit_action(&mut r, &a, "Backfill all", "", None),
             set_action_status(&mut r, &a, ActionStatus::Open).map(drop),
+            complete_action(&mut r, &a, None, &[], today).map(drop),
+            accept_action(&mut r, &a, None, today),
+            set_action_plan(&mut r, &a, ActionKind::Correction, None, today),
             remove_action(&mut r, &a).map(drop),
             verify(&mut r, "NC-3", seen, today),
         ];
