@@ -507,6 +507,33 @@ fn a_line_feed_in_the_notes_is_a_new_line() {
     assert_eq!(a.notes, "first line\nsecond");
 }
 
+/// In the help and the guidance, q closes what is read (it quits elsewhere), and the footer
+/// says so; on the details, End reaches the Status row and Home the first.
+#[test]
+fn q_closes_the_help_and_end_reaches_the_status_row() {
+    let tmp = TempDir::new().unwrap();
+    let mut app = App::new(common::opened(&fresh(tmp.path())));
+    app.update(Action::StartInterview);
+    app.update(Action::ShowGuidance);
+    app.update(Action::Help);
+    let footer = keymap::footer(app.mode());
+    assert!(footer.iter().any(|(k, w, _)| k == "q" && *w == "close"), "{footer:?}");
+    assert!(!footer.iter().any(|(_, w, _)| *w == "quit"), "{footer:?}");
+    press(&mut app, &[KeyCode::Char('q')]);
+    assert_eq!(app.screen, Screen::Guidance);
+    press(&mut app, &[KeyCode::Char('q')]);
+    assert_eq!(app.screen, Screen::Question);
+    assert!(!app.quit, "q on a screen read does not quit");
+
+    app.update(Action::ShowSetup);
+    press(&mut app, &[KeyCode::End]);
+    let rows = app.setup_rows();
+    assert_eq!(app.setup_row, rows.len() - 1);
+    assert!(matches!(rows[app.setup_row], vse_assess::tui::app::SetupRow::Status));
+    press(&mut app, &[KeyCode::Home]);
+    assert_eq!(app.setup_row, 0);
+}
+
 #[test]
 fn only_open_skips_rated_requirements_and_esc_goes_back() {
     let tmp = TempDir::new().unwrap();
