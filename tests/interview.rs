@@ -517,7 +517,10 @@ fn q_closes_the_help_and_end_reaches_the_status_row() {
     app.update(Action::ShowGuidance);
     app.update(Action::Help);
     let footer = keymap::footer(app.mode());
-    assert!(footer.iter().any(|(k, w, _)| k == "q" && *w == "close"), "{footer:?}");
+    assert!(
+        footer.iter().any(|(k, w, _)| k == "q" && *w == "close"),
+        "{footer:?}"
+    );
     assert!(!footer.iter().any(|(_, w, _)| *w == "quit"), "{footer:?}");
     press(&mut app, &[KeyCode::Char('q')]);
     assert_eq!(app.screen, Screen::Guidance);
@@ -529,7 +532,10 @@ fn q_closes_the_help_and_end_reaches_the_status_row() {
     press(&mut app, &[KeyCode::End]);
     let rows = app.setup_rows();
     assert_eq!(app.setup_row, rows.len() - 1);
-    assert!(matches!(rows[app.setup_row], vse_assess::tui::app::SetupRow::Status));
+    assert!(matches!(
+        rows[app.setup_row],
+        vse_assess::tui::app::SetupRow::Status
+    ));
     press(&mut app, &[KeyCode::Home]);
     assert_eq!(app.setup_row, 0);
 }
