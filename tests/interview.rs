@@ -393,6 +393,24 @@ fn editing_notes_keeps_every_character() {
     );
 }
 
+/// The top line always names the file the answers go to: the record, then after a conflict
+/// the copy that holds ours.
+#[test]
+fn the_title_bar_names_the_file_the_answers_go_to() {
+    let tmp = TempDir::new().unwrap();
+    let path = fresh(tmp.path());
+    let mut app = App::new(common::opened(&path));
+    app.update(Action::StartInterview);
+    let top = |app: &App| screen(app, 80, 24).lines().next().unwrap().to_owned();
+    assert!(top(&app).ends_with("a.toml · no changes"), "{}", top(&app));
+    app.update(Action::Rate(Rating::F));
+    app.message = Some("a long message that would push the name away if it could".into());
+    assert!(top(&app).contains("a.toml · saving…"), "{}", top(&app));
+    changed_on_disk(&mut app, &path, tmp.path().join("a.mine.toml"));
+    press(&mut app, &[KeyCode::Enter]);
+    assert!(top(&app).contains("a.mine.toml · "), "{}", top(&app));
+}
+
 /// The file changed on disk: no single key in the dialog does anything, going back to
 /// their version takes typing `reload`.
 #[test]
