@@ -38,7 +38,8 @@ pub struct Cli {
 pub enum Command {
     /// Walk through the requirements in a terminal UI (creates FILE if it does not exist).
     Interview {
-        /// The record; assessment.toml in the current folder by default.
+        /// The record; assessment.toml in the current folder by default. One that does not
+        /// exist is made once you answer y to the question whether to start one.
         #[arg(default_value = "assessment.toml")]
         file: PathBuf,
         /// Look without changing anything (works while someone else has the file open).
