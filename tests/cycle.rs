@@ -484,6 +484,21 @@ fn compare_shows_the_cycle_carried_closed_new_and_dropped() {
         subsection(&cycle, "### Dropped").contains("None."),
         "{cycle}"
     );
+    // The observation was left by rule, not forgotten.
+    let left = section(&md, "## Findings not followed up");
+    assert!(
+        row(
+            &left,
+            &[
+                "OBS-1",
+                "7.4.a",
+                "observation",
+                "recorded",
+                "not carried (not a nonconformity)"
+            ]
+        ),
+        "{left}"
+    );
 
     // NC-1 followed up and closed in audit 2; then removed from a copy: dropped.
     let mut o = opened(&dir.join("audit-2.toml"));

@@ -303,8 +303,90 @@ pub fn carried_not_followed_up(record: &Record) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::rebased;
+    use super::{From, next_record, rebased};
+    use crate::questionnaire::catalog;
+    use crate::record::{Record, Stage};
     use std::path::Path;
+
+    /// A self-assessment signed off, with NC-2 open (action A-4), having given NC-5 once.
+    fn signed_off_self_assessment() -> Record {
+        toml::from_str(
+            r#"schema = 3
+[questionnaire]
+id = "iso29110-4-2-om"
+version = "1.2.0"
+sha256 = "0000000000000000000000000000000000000000000000000000000000000000"
+[assessment]
+vse = "Acme"
+kind = "self"
+status = "final"
+[[assessment.history]]
+status = "final"
+by = "Ann"
+date = "2026-01-10"
+[[findings]]
+id = "NC-2"
+requirement = "7.2.a"
+class = "minor"
+text = "No plan"
+see = ["NC-1"]
+plan_due = "2026-02-01"
+[[findings.actions]]
+id = "A-4"
+what = "Write it"
+[issued]
+NC = 5
+"#,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn a_self_assessment_is_followed_by_one_without_a_stage_and_ids_go_on() {
+        let loaded = catalog::embedded("iso29110-4-2-om").unwrap().unwrap();
+        let old = signed_off_self_assessment();
+        let from = From {
+            record: &old,
+            file: "self-1.toml",
+            path: Path::new("self-1.toml"),
+            sha256: "ab",
+        };
+        let refused = next_record(
+            from,
+            &loaded,
+            Some(Stage::Surveillance),
+            Path::new("n.toml"),
+        );
+        assert!(
+            refused
+                .unwrap_err()
+                .to_string()
+                .contains("is a self-assessment"),
+            "a self-assessment has no audit stage"
+        );
+        let next = next_record(from, &loaded, None, Path::new("n.toml")).unwrap();
+        let r = &next.record;
+        assert_eq!(r.assessment.kind, old.assessment.kind);
+        assert_eq!(r.assessment.stage, None);
+        assert_eq!(next.carried, ["NC-2"]);
+        let nc = r.finding("NC-2").unwrap();
+        // What it pointed at was not carried; its plan date was the previous audit's.
+        assert!(nc.see.is_empty());
+        assert_eq!(nc.plan_due, None);
+        assert_eq!(nc.carried.as_ref().unwrap().date, "2026-01-10");
+        assert_eq!(
+            r.next_finding_id(crate::record::FindingClass::Minor),
+            "NC-6"
+        );
+        assert_eq!(r.next_action_id(), "A-5");
+        // Not followed up yet: one line, naming what to run.
+        let lines = super::carried_not_followed_up(r);
+        assert_eq!(lines.len(), 1);
+        assert!(
+            lines[0].contains("vse-assess finding verify FILE NC-2"),
+            "{lines:?}"
+        );
+    }
 
     #[test]
     fn an_evidence_location_is_rebased_on_the_new_folder() {

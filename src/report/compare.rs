@@ -14,6 +14,10 @@ const NOT_THERE: &str = "no longer in the record";
 /// verification shows it was dealt with, so it is never called closed.
 pub const NOT_FOLLOWED_UP: &str = "not followed up";
 
+/// Where an observation, an opportunity for improvement or a good practice of the earlier
+/// record stands when the later was made from it: `new --from` carries nonconformities only.
+pub const NOT_CARRIED: &str = "not carried (not a nonconformity)";
+
 /// A record file as the comparison names it.
 #[derive(Debug, Clone, Copy)]
 pub struct RecordFile<'a> {
@@ -38,13 +42,14 @@ pub fn comparison(c: &Comparison, files: [RecordFile; 2]) -> String {
     );
     identification(&mut out, c, files);
     conclusions(&mut out, c);
-    if let Some(cycle) = crate::compare::cycle(c, files[0].name, files[0].sha256) {
-        audit_cycle(&mut out, c, &cycle);
+    let cycle = crate::compare::cycle(c, files[0].name, files[0].sha256);
+    if let Some(cycle) = &cycle {
+        audit_cycle(&mut out, c, cycle);
     }
     processes(&mut out, c);
     requirements(&mut out, c);
     unmatched(&mut out, c);
-    findings(&mut out, c);
+    findings(&mut out, c, cycle.is_some());
     actions(&mut out, c);
     out
 }
@@ -349,7 +354,8 @@ fn then_and_now(then: &Finding, now: Option<&Finding>) -> Vec<String> {
     row
 }
 
-fn findings(out: &mut String, c: &Comparison) {
+/// `cycle`: the later record was made from the earlier, which carries only nonconformities.
+fn findings(out: &mut String, c: &Comparison, cycle: bool) {
     let header = [
         "Finding",
         "Requirement",
@@ -378,11 +384,12 @@ fn findings(out: &mut String, c: &Comparison) {
         &header,
         c.not_followed_up.iter().map(|f| {
             let mut row = finding_cells(f);
-            row.extend([
-                f.state().describe().into(),
-                NOT_FOLLOWED_UP.into(),
-                inline(&f.text),
-            ]);
+            let now = if cycle && !f.class.is_nonconformity() {
+                NOT_CARRIED
+            } else {
+                NOT_FOLLOWED_UP
+            };
+            row.extend([f.state().describe().into(), now.into(), inline(&f.text)]);
             row
         }),
     );

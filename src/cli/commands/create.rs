@@ -141,6 +141,13 @@ fn new_from(args: NewArgs) -> Result<ExitCode> {
         list(&made.carried)
     );
     say!("not carried: {}", list(&made.not_carried));
+    if previous.record.assessment.follow_up_closed.is_none() && !made.carried.is_empty() {
+        say_err!(
+            "{}: note: its follow-up is not closed; what is recorded there from now on is not carried to {}",
+            display_path(&from),
+            file.display()
+        );
+    }
     say!(
         "evidence to check again: {} item(s) of the register",
         record.evidence.len()
