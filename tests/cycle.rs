@@ -650,3 +650,40 @@ fn new_from_is_refused_without_a_signed_off_audit_of_the_same_profile() {
     assert!(why.contains("the file exists"), "{why}");
     assert!(!dir.join("n.toml").exists(), "nothing written");
 }
+
+#[test]
+fn the_next_audit_in_another_folder_names_the_previous_one_and_finds_its_evidence() {
+    let tmp = TempDir::new().unwrap();
+    let dir = tmp.path();
+    audit_1(dir);
+    fs::create_dir(dir.join("2027")).unwrap();
+    ok(
+        dir,
+        &[
+            "new",
+            "2027/audit-2.toml",
+            "--from",
+            "audit-1.toml",
+            "--stage",
+            "surveillance",
+        ],
+    );
+    let two = record(&dir.join("2027/audit-2.toml"));
+    let previous = two.assessment.previous.as_ref().unwrap();
+    assert_eq!(previous.file, "../audit-1.toml");
+    assert_eq!(
+        two.finding("NC-1").unwrap().carried.as_ref().unwrap().from,
+        "../audit-1.toml"
+    );
+    let e = &two.evidence[0];
+    assert!(Path::new(&e.location).is_absolute(), "{}", e.location);
+    assert!(e.location.ends_with("manual.txt"), "{}", e.location);
+    // The file is found from the new folder, and is the one hashed then.
+    ok(dir, &["verify", "2027/audit-2.toml"]);
+    fs::write(dir.join("manual.txt"), "the quality manual, version 4\n").unwrap();
+    let out = vse(dir, &["verify", "2027/audit-2.toml"]);
+    assert_eq!(out.status.code(), Some(1), "a changed file is said so");
+    // compare still knows the cycle from the file name.
+    let md = ok(dir, &["compare", "audit-1.toml", "2027/audit-2.toml"]);
+    assert!(md.contains("## The audit cycle"), "{md}");
+}
