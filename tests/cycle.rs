@@ -186,7 +186,10 @@ fn two_audits() -> TempDir {
         said.contains("carried, to be followed up before the sign-off: NC-1"),
         "{said}"
     );
-    assert!(said.contains("NC-2 (closed (verified))"), "{said}");
+    assert!(
+        said.contains("not carried: NC-2 closed (verified), OBS-1 (observation)"),
+        "{said}"
+    );
     assert!(said.contains("OBS-1 (observation)"), "{said}");
     tmp
 }

@@ -39,7 +39,8 @@ pub struct Next {
     pub record: Record,
     /// The ids of the findings carried, in record order.
     pub carried: Vec<String>,
-    /// The findings of the previous record left there, each as `ID (why)`.
+    /// The findings of the previous record left there, each as `NC-2 closed (verified)` or
+    /// `OBS-1 (observation)`.
     pub not_carried: Vec<String>,
 }
 
@@ -204,12 +205,11 @@ pub fn next_record(
     let not_carried = left
         .iter()
         .map(|f| {
-            let why = if f.class.is_nonconformity() {
-                f.state().describe()
+            if f.class.is_nonconformity() {
+                format!("{} {}", f.id, f.state().describe())
             } else {
-                f.class.describe()
-            };
-            format!("{} ({why})", f.id)
+                format!("{} ({})", f.id, f.class.describe())
+            }
         })
         .collect();
     Ok(Next {
