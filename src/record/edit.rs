@@ -461,6 +461,12 @@ pub fn remove_evidence(record: &mut Record, id: &str) -> Result<super::Evidence,
     check_evidence(record, &[id.to_owned()])?;
     for f in &mut record.findings {
         f.evidence.retain(|e| e != id);
+        for a in &mut f.actions {
+            a.evidence.retain(|e| e != id);
+        }
+        for v in &mut f.verifications {
+            v.evidence.retain(|e| e != id);
+        }
     }
     for c in record.conditions.values_mut() {
         c.evidence.retain(|e| e != id);
@@ -485,6 +491,18 @@ pub fn citations(record: &Record, id: &str) -> Vec<String> {
         .iter()
         .filter(|f| f.evidence.iter().any(|e| e == id))
         .map(|f| f.id.clone());
+    let actions = record
+        .findings
+        .iter()
+        .flat_map(|f| &f.actions)
+        .filter(|a| a.evidence.iter().any(|e| e == id))
+        .map(|a| a.id.clone());
+    let verifications = record
+        .findings
+        .iter()
+        .flat_map(|f| f.verifications.iter().map(move |v| (f, v)))
+        .filter(|(_, v)| v.evidence.iter().any(|e| e == id))
+        .map(|(f, v)| format!("{}'s verification of {}", f.id, v.date));
     let conditions = record
         .conditions
         .iter()
@@ -493,6 +511,8 @@ pub fn citations(record: &Record, id: &str) -> Vec<String> {
     supports
         .into_iter()
         .chain(findings)
+        .chain(actions)
+        .chain(verifications)
         .chain(conditions)
         .collect()
 }
@@ -1243,18 +1263,6 @@ pub fn verify(
     }
     date("date", &verification.date)?;
     not_in_future("verification", &verification.date, today)?;
-    if verification.note.trim().is_empty() {
-        return refuse(
-            "note",
-            "say what was seen to verify it (records of the actions done and working, not plans)",
-        );
-    }
-    if verification.evidence.is_empty() {
-        return refuse(
-            "evidence",
-            "name the evidence of the register the verification rests on (`--evidence ID,...`)",
-        );
-    }
     check_evidence(record, &verification.evidence)?;
     if let Some(class) = record.finding(finding).map(|f| f.class) {
         verifier_check(&record.assessment, class, &verification)?;
@@ -1318,7 +1326,18 @@ pub fn verify(
             ),
         );
     }
-    settle_covers(f);
+    if verification.note.trim().is_empty() {
+        return refuse(
+            "note",
+            "say what was seen to verify it (records of the actions done and working, not plans)",
+        );
+    }
+    if verification.evidence.is_empty() {
+        return refuse(
+            "evidence",
+            "name the evidence of the register the verification rests on (`--evidence ID,...`)",
+        );
+    }
     f.verifications.push(Verification {
         follow_up: is_final,
         by: verification.by.trim().to_owned(),
