@@ -833,3 +833,79 @@ fn a_draft_has_no_follow_up_to_close() {
     );
     assert!(err.contains("follow-up comes after the sign-off"), "{err}");
 }
+
+/// What the follow-up records is checked when a record is read, as the rest is: dates that
+/// are dates, evidence ids of the register, each named by its field.
+#[test]
+fn follow_up_fields_are_checked_at_load_with_their_field() {
+    let tmp = TempDir::new().unwrap();
+    let dir = tmp.path();
+    draft(dir);
+    ok(
+        dir,
+        &[
+            "action",
+            "add",
+            "a.toml",
+            "--finding",
+            "NC-2",
+            "--what",
+            "Record it",
+        ],
+    );
+    ok(
+        dir,
+        &[
+            "action",
+            "close",
+            "a.toml",
+            "A-1",
+            "--date",
+            "2026-11-20",
+            "--evidence",
+            "RR",
+        ],
+    );
+    ok(
+        dir,
+        &[
+            "finding",
+            "verify",
+            "a.toml",
+            "NC-2",
+            "--by",
+            "Hugo",
+            "--effective",
+            "--note",
+            "Seen",
+            "--evidence",
+            "MR",
+            "--date",
+            "2026-11-21",
+        ],
+    );
+    let text = fs::read_to_string(dir.join("a.toml")).unwrap();
+    let bad = text
+        .replace("completed = \"2026-11-20\"", "completed = \"20 Nov\"")
+        .replace("evidence = [\"MR\"]", "evidence = [\"GONE\"]")
+        .replace("raised = \"2026-11-16\"", "raised = \"soon\"");
+    assert_ne!(bad, text);
+    fs::write(dir.join("a.toml"), &bad).unwrap();
+    let out = common::vse(dir, &["validate", "a.toml"]);
+    assert!(!out.status.success());
+    let err =
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    for (field, why) in [
+        ("findings[1].actions[0].completed", "is not a date"),
+        (
+            "findings[1].verifications[0].evidence[0]",
+            "no evidence `GONE` in the register",
+        ),
+        ("findings[0].raised", "is not a date"),
+    ] {
+        assert!(
+            err.lines().any(|l| l.contains(field) && l.contains(why)),
+            "{field}: {why}\n{err}"
+        );
+    }
+}
