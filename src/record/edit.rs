@@ -2717,6 +2717,35 @@ mod tests {
         assert_eq!(r, before);
     }
 
+    /// In a self-assessment anyone named closes the follow-up; in an audit its lead
+    /// auditor. A name is needed either way, and closing twice is refused.
+    #[test]
+    fn the_follow_up_of_a_self_assessment_is_closed_by_anyone_named() {
+        let (mut r, _) = signed_off();
+        let today = jiff::civil::date(2026, 11, 30);
+        let audit = r.clone();
+        r.assessment.kind = Kind::SelfAssessment;
+        let err = close_follow_up(&mut r, " ", "2026-11-21", today).unwrap_err();
+        assert!(
+            matches!(&err, Refused::FollowUpNotReady(why) if why[0].contains("say who")),
+            "{err}"
+        );
+        close_follow_up(&mut r, "Ines Duarte", "2026-11-21", today).unwrap();
+        assert_eq!(
+            r.assessment.follow_up_closed.as_ref().unwrap().by,
+            "Ines Duarte"
+        );
+        assert!(matches!(
+            close_follow_up(&mut r, "Ines Duarte", "2026-11-22", today),
+            Err(Refused::FollowUpClosed(_))
+        ));
+        let mut r = audit;
+        let err = close_follow_up(&mut r, "Ines Duarte", "2026-11-21", today).unwrap_err();
+        assert!(err.to_string().contains("is not the lead auditor"), "{err}");
+        assert!(r.assessment.follow_up_closed.is_none());
+        close_follow_up(&mut r, "Claire Martin", "2026-11-21", today).unwrap();
+    }
+
     /// "Not in the future" is one rule, with today given: the same date is refused or taken
     /// by what today is, never by the machine's clock; the record check reads a record
     /// written anywhere with a day of slack.
