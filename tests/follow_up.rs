@@ -642,6 +642,26 @@ fn the_follow_up_is_closed_by_the_lead_auditor() {
             ),
         "{err}"
     );
+    let args = [
+        "finding",
+        "verify",
+        "a.toml",
+        "NC-2",
+        "--by",
+        "Claire Martin",
+        "--not-effective",
+        "--date",
+        "2026-11-19",
+        "--note",
+        "Plan not reviewed",
+        "--evidence",
+        "RR",
+    ];
+    let err = refused(dir, "a.toml", &args);
+    assert!(
+        err.contains("`2026-11-19` is before the sign-off (2026-11-20)"),
+        "{err}"
+    );
     for (id, date) in [("A-2", "2026-11-24"), ("A-3", "2026-11-25")] {
         ok(
             dir,

@@ -1254,7 +1254,8 @@ pub fn verify(
 ) -> Result<(), Refused> {
     follow_up_open(record)?;
     // Made after the sign-off, it is follow-up: not what the audit found.
-    let is_final = record.assessment.sign_off().is_some();
+    let signed_off = record.assessment.sign_off().map(|s| s.date.clone());
+    let is_final = signed_off.is_some();
     if verification.by.trim().is_empty() {
         return refuse(
             "by",
@@ -1263,6 +1264,15 @@ pub fn verify(
     }
     date("date", &verification.date)?;
     not_in_future("verification", &verification.date, today)?;
+    if let Some(signed) = signed_off.filter(|d| verification.date < *d) {
+        return refuse(
+            "date",
+            format!(
+                "`{}` is before the sign-off ({signed}): a verification recorded on the final record is follow-up, made after it",
+                verification.date
+            ),
+        );
+    }
     check_evidence(record, &verification.evidence)?;
     if let Some(class) = record.finding(finding).map(|f| f.class) {
         verifier_check(&record.assessment, class, &verification)?;
