@@ -1456,7 +1456,8 @@ pub fn sign_off_checks(record: &Record, q: &Questionnaire) -> Vec<String> {
                 f.id, f.requirement, f.id
             ));
         }
-        if let Some(raised) = f.raised.as_deref()
+        // A finding carried from a previous assessment was raised in that one.
+        if let Some(raised) = f.raised.as_deref().filter(|_| f.carried.is_none())
             && !meta.sessions.is_empty()
             && !meta.sessions.iter().any(|s| s.date == raised)
         {
