@@ -496,6 +496,14 @@ fn a_verification_needs_a_note_evidence_and_its_dates() {
             false
         )
     );
+    // Evidence removed from the register leaves the verification too (and says so).
+    let out = ok(dir, &["evidence", "remove", "a.toml", "MR"]);
+    assert!(out.contains("NC-2's verification of 2026-11-21"), "{out}");
+    let r = common::record(&dir.join("a.toml"));
+    assert_eq!(
+        r.finding("NC-2").unwrap().verification().unwrap().evidence,
+        ["RR"]
+    );
 }
 
 /// The sign-off needs a plan due date for each nonconformity, not actions; a due date
