@@ -1418,6 +1418,7 @@ fn the_status_row_signs_off_through_the_same_checks() {
         meta.diverging_opinions = "none".into();
         meta.objectives_met = Some(true);
         meta.scope_appropriate = Some(true);
+        meta.plan_due = Some("2026-12-15".into());
     }
     let conclusions = std::mem::take(&mut app.opened.record.assessment.conclusions);
     app.update(Action::Open);

@@ -708,9 +708,30 @@ fn followed_up_example(dir: &Path) -> std::path::PathBuf {
     let file = dir.join("followed.toml");
     std::fs::copy(EXAMPLE, &file).unwrap();
     for args in [
-        &["action", "close", "followed.toml", "A-2"][..],
-        &["action", "close", "followed.toml", "A-3"],
-        &["action", "close", "followed.toml", "A-5"],
+        &[
+            "action",
+            "close",
+            "followed.toml",
+            "A-2",
+            "--date",
+            "2026-11-25",
+        ][..],
+        &[
+            "action",
+            "close",
+            "followed.toml",
+            "A-3",
+            "--date",
+            "2026-11-25",
+        ],
+        &[
+            "action",
+            "close",
+            "followed.toml",
+            "A-5",
+            "--date",
+            "2026-11-25",
+        ],
         &[
             "finding",
             "verify",
@@ -723,6 +744,8 @@ fn followed_up_example(dir: &Path) -> std::path::PathBuf {
             "--effective",
             "--note",
             "Plan v2 reviewed and in use",
+            "--evidence",
+            "RR",
         ],
         &[
             "finding",
@@ -736,6 +759,8 @@ fn followed_up_example(dir: &Path) -> std::path::PathBuf {
             "--not-effective",
             "--note",
             "Minutes still not sent to support",
+            "--evidence",
+            "MR",
         ],
     ] {
         let out = common::command(dir).args(args).output().unwrap();

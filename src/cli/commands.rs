@@ -9,8 +9,8 @@ use anyhow::{Context, Result, bail};
 
 use super::sign;
 use super::{
-    ActionCommand, AnswerArgs, Command, EvidenceCommand, FindingCommand, Invalid, NewArgs, SetArgs,
-    YesNo,
+    ActionCommand, AnswerArgs, Command, EvidenceCommand, FindingCommand, FollowupCommand, Invalid,
+    NewArgs, SetArgs, YesNo,
 };
 use crate::questionnaire::catalog::{self, Source};
 use crate::rating::Judgement;
@@ -41,6 +41,7 @@ mod answers;
 mod check;
 mod create;
 mod findings;
+mod followup;
 mod output;
 mod portfolio;
 mod register;
@@ -164,6 +165,7 @@ pub fn run(command: Command) -> Result<ExitCode> {
         Command::Evidence(cmd) => evidence(cmd),
         Command::Finding(cmd) => finding(cmd),
         Command::Action(cmd) => action(cmd),
+        Command::Followup(cmd) => followup(cmd),
         Command::Report {
             file,
             output,
