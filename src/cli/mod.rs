@@ -158,6 +158,11 @@ pub enum Command {
         /// (`ssh-keygen -Y sign`, namespace vse-assess).
         #[arg(long, value_name = "KEY", requires = "output")]
         sign: Option<PathBuf>,
+        /// The follow-up report instead (markdown or html): the VSE's response, actions,
+        /// verifications and the recommendation after follow-up, apart from the audit
+        /// report, which shows the audit as found and signed off.
+        #[arg(long)]
+        follow_up: bool,
     },
     /// Compare two assessments of the same profile: ratings, findings, actions, processes
     /// (Markdown to stdout by default).
