@@ -192,7 +192,7 @@ fn example_report_is_well_formed() {
             "## Summary",
             "## Conclusion",
             "## Findings by requirement",
-            "## Nonconformities and action plan",
+            "## Nonconformities as found",
             "## Evidence register",
             "## Annex A traceability",
             "## Still open",
@@ -222,7 +222,12 @@ fn example_report_is_well_formed() {
     assert!(md.contains("| NC-2 | [7.2.g](#req-7-2-g) | major nonconformity | open |"));
     assert!(md.contains("| NC-4 | [7.5.d](#req-7-5-d) | minor nonconformity | open |"));
     assert!(md.contains("- **NC-2 (major nonconformity, open):**"));
-    assert!(md.contains("  - **A-2 (open):** Make the risk management plan"));
+    // The audit as found: what the VSE does about it is in the follow-up report.
+    assert!(
+        !md.contains("**A-2") && !md.contains("| A-2 |"),
+        "an action in the audit report"
+    );
+    assert!(md.contains("in the follow-up report (`vse-assess report FILE --follow-up`)"));
     assert!(md.contains("**Provisional (draft): The audit team does not recommend certification until the major nonconformities are closed and verified.**"));
     // The team's own conclusions say the same.
     assert!(md.contains(
@@ -399,7 +404,8 @@ fn schema_1_actions_without_one_nonconformity_get_a_holder_the_report_names() {
     assert_eq!(holder.requirement, "7.2.a");
     assert_eq!(holder.actions[0].what, "Keep the values poster current");
     let opened = example();
-    let md = render(&opened, &r, Format::Markdown);
+    let md = render(&opened, &r, Format::FollowUp);
+    assert!(md.contains("Keep the values poster current"), "{md}");
     assert!(
         md.contains(&format!(
             "{} was made when this record was upgraded",
@@ -860,15 +866,24 @@ fn rendering_is_deterministic() {
 #[test]
 fn example_reports_do_not_drift() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("reports");
-    for (format, ext) in [("markdown", "md"), ("html", "html"), ("csv", "csv")] {
+    for (format, name) in [
+        ("markdown", "example-assessment.md"),
+        ("html", "example-assessment.html"),
+        ("csv", "example-assessment.csv"),
+        ("follow-up", "example-follow-up.md"),
+    ] {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let out = common::vse(root, &["report", EXAMPLE, "--format", format]);
+        let out = if format == "follow-up" {
+            common::vse(root, &["report", EXAMPLE, "--follow-up"])
+        } else {
+            common::vse(root, &["report", EXAMPLE, "--format", format])
+        };
         assert!(
             out.status.success(),
             "{}",
             String::from_utf8_lossy(&out.stderr)
         );
-        let path = dir.join(format!("example-assessment.{ext}"));
+        let path = dir.join(name);
         if std::env::var_os("UPDATE_REPORTS").is_some() {
             fs::write(&path, &out.stdout).unwrap();
         }

@@ -316,6 +316,45 @@ pub fn follow_up_markdown(input: &Input) -> String {
         nonconformity(&mut out, r, f);
     }
 
+    let others: Vec<&Finding> = in_requirement_order(q, &lookup)
+        .filter(|f| !f.class.is_nonconformity() && !f.actions.is_empty())
+        .collect();
+    if !others.is_empty() {
+        let _ = writeln!(
+            out,
+            "<a id=\"other\"></a>\n\n## Other findings with actions\n"
+        );
+        for f in others {
+            let _ = writeln!(
+                out,
+                "### {} ({}), {}\n\n- **As found:** {}\n",
+                inline(&f.id),
+                f.class.describe(),
+                requirements(f),
+                inline(&f.text)
+            );
+            actions(&mut out, f);
+        }
+    }
+    let holders: Vec<String> = r
+        .findings
+        .iter()
+        .filter(|f| f.holds_upgraded_actions)
+        .map(|f| inline(&f.id))
+        .collect();
+    if !holders.is_empty() {
+        let _ = writeln!(
+            out,
+            "{} {} made when this record was upgraded from the earlier layout, in which actions belonged to a requirement rather than to a finding: {} the actions its requirement had.\n",
+            holders.join(", "),
+            if holders.len() == 1 { "was" } else { "were" },
+            if holders.len() == 1 {
+                "it holds"
+            } else {
+                "each holds"
+            },
+        );
+    }
     cited(&mut out, r, &ncs);
 
     // The follow-up's sign-off.
@@ -430,6 +469,42 @@ fn nonconformity(out: &mut String, r: &Record, f: &Finding) {
         let _ = writeln!(out, "- **{label}:** {value}");
     }
     out.push('\n');
+    actions(out, f);
+    if f.verifications.is_empty() {
+        let _ = writeln!(out, "Not verified yet.\n");
+    } else {
+        table(
+            out,
+            &["Verified", "By", "Result", "Note", "Evidence", "When"],
+            f.verifications.iter().map(|v| {
+                vec![
+                    inline(&v.date),
+                    inline(&v.by),
+                    if v.effective {
+                        "effective".into()
+                    } else {
+                        "**not effective**".into()
+                    },
+                    inline(&v.note),
+                    evidence_list(&v.evidence),
+                    if v.follow_up {
+                        "follow-up".into()
+                    } else {
+                        "during the assessment".into()
+                    },
+                ]
+            }),
+        );
+    }
+    let _ = writeln!(
+        out,
+        "**State after follow-up:** {}\n",
+        conformance::state_in(r, f, View::AfterFollowUp).describe()
+    );
+}
+
+/// A finding's actions, one row each.
+fn actions(out: &mut String, f: &Finding) {
     if f.actions.is_empty() {
         let _ = writeln!(out, "No action recorded.\n");
     } else {
@@ -467,35 +542,4 @@ fn nonconformity(out: &mut String, r: &Record, f: &Finding) {
             }),
         );
     }
-    if f.verifications.is_empty() {
-        let _ = writeln!(out, "Not verified yet.\n");
-    } else {
-        table(
-            out,
-            &["Verified", "By", "Result", "Note", "Evidence", "When"],
-            f.verifications.iter().map(|v| {
-                vec![
-                    inline(&v.date),
-                    inline(&v.by),
-                    if v.effective {
-                        "effective".into()
-                    } else {
-                        "**not effective**".into()
-                    },
-                    inline(&v.note),
-                    evidence_list(&v.evidence),
-                    if v.follow_up {
-                        "follow-up".into()
-                    } else {
-                        "during the assessment".into()
-                    },
-                ]
-            }),
-        );
-    }
-    let _ = writeln!(
-        out,
-        "**State after follow-up:** {}\n",
-        conformance::state_in(r, f, View::AfterFollowUp).describe()
-    );
 }

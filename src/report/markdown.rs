@@ -1262,8 +1262,11 @@ fn findings(out: &mut String, c: &Ctx) {
     }
 }
 
-/// The sentence that sends the reader of the audit report to the follow-up report.
+/// The sentence that sends the reader of an audit report to the follow-up report.
 pub(super) const FOLLOW_UP_POINTER: &str = "What the VSE does about these nonconformities (correction, root cause, actions) and the audit team's verification of it are follow-up: they are reported apart, in the follow-up report (`vse-assess report FILE --follow-up`), and never change this report.";
+
+/// The same, in a self-assessment's words.
+const FOLLOW_UP_POINTER_SELF: &str = "What the VSE does about these problems (correction, root cause, actions) and the check that the fix worked are follow-up: they are reported apart, in the follow-up report (`vse-assess report FILE --follow-up`), and never change this report.";
 
 /// The nonconformities as found: when each was raised and when the VSE's plan for it is
 /// due. What was done about them is follow-up, in its own report.
@@ -1313,7 +1316,11 @@ fn actions(out: &mut String, c: &Ctx) {
             }),
         );
     }
-    let _ = writeln!(out, "{FOLLOW_UP_POINTER}\n");
+    let pointer = match r.assessment.kind {
+        Kind::Audit => FOLLOW_UP_POINTER,
+        Kind::SelfAssessment => FOLLOW_UP_POINTER_SELF,
+    };
+    let _ = writeln!(out, "{pointer}\n");
 }
 
 /// The evidence register.
