@@ -334,3 +334,33 @@ fn the_follow_up_report_is_markdown_or_html_and_signs() {
         String::from_utf8_lossy(&verified.stderr)
     );
 }
+
+/// The portfolio tells a final record whose follow-up is open, with the earliest plan due
+/// of a nonconformity still open, from one whose follow-up is closed.
+#[test]
+fn the_portfolio_shows_the_follow_up_due_and_closed() {
+    let tmp = tempfile::TempDir::new().unwrap();
+    let dir = tmp.path();
+    let path = common::signed_off_example(dir);
+    let row = |dir: &Path| {
+        let out = common::ok(dir, &["portfolio", "a.toml", "--format", "csv"]);
+        let mut reader = csv::Reader::from_reader(out.as_bytes());
+        let header = reader.headers().unwrap().clone();
+        let row = reader.records().next().unwrap().unwrap();
+        let col = |name: &str| row[header.iter().position(|h| h == name).unwrap()].to_string();
+        (col("status"), col("follow_up_due"))
+    };
+    assert_eq!(row(dir), ("final".into(), "2026-12-18".into()));
+    let md = common::ok(dir, &["portfolio", "a.toml"]);
+    assert!(md.contains("| Follow-up due |"), "{md}");
+
+    let mut opened = common::opened(&path);
+    opened.record.assessment.follow_up_closed = Some(Signed {
+        by: "Claire Martin".into(),
+        date: "2026-11-28".into(),
+    });
+    store::save(&mut opened).unwrap();
+    assert_eq!(row(dir), ("follow-up-closed".into(), String::new()));
+    let md = common::ok(dir, &["portfolio", "a.toml"]);
+    assert!(md.contains("| follow-up closed |"), "{md}");
+}
