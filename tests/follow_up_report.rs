@@ -247,6 +247,16 @@ fn a_major_closed_in_follow_up_leaves_the_audit_as_found() {
     assert!(follow_up.contains("## Evidence cited"));
     assert!(follow_up.contains("<a id=\"cited-rr-"));
 
+    // `status` gives both: the conclusion as issued, and where it stands after follow-up.
+    let status = common::ok(dir, &["status", "a.toml"]);
+    for shown in [
+        "Conclusion: The audit team does not recommend certification",
+        "After follow-up, as of 2026-11-28: The audit team recommends certification to the certification body.",
+        "Follow-up: closed by Claire Martin on 2026-11-28",
+    ] {
+        assert!(status.contains(shown), "{shown}\n{status}");
+    }
+
     // HTML from the same Markdown, as the audit report's is.
     let html = report(dir, "a.toml", "html", true);
     assert!(html.contains("<title>Follow-up report: Brightline Software Ltd.</title>"));
@@ -363,4 +373,93 @@ fn the_portfolio_shows_the_follow_up_due_and_closed() {
     assert_eq!(row(dir), ("follow-up-closed".into(), String::new()));
     let md = common::ok(dir, &["portfolio", "a.toml"]);
     assert!(md.contains("| follow-up closed |"), "{md}");
+}
+
+/// A self-assessment's claim after follow-up: a requirement rated L whose one problem was
+/// fixed and checked after the sign-off counts as met after follow-up, while the claim as
+/// found stays as it was signed off.
+#[test]
+fn a_self_assessment_claims_after_follow_up() {
+    use vse_assess::questionnaire::catalog;
+    use vse_assess::rating::Judgement;
+    use vse_assess::record::{
+        ActionStatus, Evidence, EvidenceKind, FindingClass, Kind, Record, Status, StatusChange,
+    };
+    let loaded = catalog::embedded(catalog::DEFAULT).unwrap().unwrap();
+    let q = &loaded.questionnaire;
+    let mut r = Record::new(&loaded, "Acme", Kind::SelfAssessment);
+    for c in &q.conditions {
+        r.conditions.entry(c.id.clone()).or_default().met = true;
+    }
+    for req in &q.requirements {
+        let a = r.requirements.entry(req.id.clone()).or_default();
+        a.rating = Some(Judgement::F);
+        a.facets = req.facets.clone();
+    }
+    r.evidence.push(Evidence {
+        file: true,
+        id: "HB".into(),
+        title: "Handbook".into(),
+        kind: EvidenceKind::Document,
+        location: String::new(),
+        version: String::new(),
+        sha256: None,
+        supports: common::IDS.iter().map(|s| s.to_string()).collect(),
+        carried_from: String::new(),
+    });
+    r.requirements.get_mut("7.2.g").unwrap().rating = Some(Judgement::L);
+    let new = edit::NewFinding {
+        requirement: "7.2.g".into(),
+        class: FindingClass::Minor,
+        text: "Risks not reviewed".into(),
+        evidence: vec!["HB".into()],
+        ..Default::default()
+    };
+    let nc = edit::add_finding(&mut r, q, new).unwrap();
+    r.assessment.status = Status::Final;
+    r.assessment.history.push(StatusChange {
+        status: Status::Final,
+        by: "Ann".into(),
+        date: "2026-11-20".into(),
+        reason: String::new(),
+    });
+    fn claim<'r>(
+        q: &vse_assess::questionnaire::Questionnaire,
+        r: &'r Record,
+        view: View,
+    ) -> conformance::Conclusion<'r> {
+        conformance::conclude_in(q, &r.lookup(), view)
+    }
+    let unclaimed = conformance::Conclusion::Claim { claimable: false };
+    assert_eq!(claim(q, &r, View::AsFound), unclaimed);
+    assert_eq!(claim(q, &r, View::AfterFollowUp), unclaimed);
+
+    let a = edit::add_action(&mut r, &nc, "Review the risks", "Ann", None).unwrap();
+    edit::set_action_status(&mut r, &a, ActionStatus::Closed).unwrap();
+    let seen = Verification {
+        by: "Ann".into(),
+        date: "2026-11-25".into(),
+        effective: true,
+        note: "Reviewed register in use".into(),
+        evidence: vec!["HB".into()],
+        ..Verification::default()
+    };
+    edit::verify(&mut r, &nc, seen, common::today()).unwrap();
+    assert_eq!(claim(q, &r, View::AsFound), unclaimed);
+    assert_eq!(
+        claim(q, &r, View::AfterFollowUp),
+        conformance::Conclusion::Claim { claimable: true }
+    );
+    assert!(conformance::consistency_warnings(q, &r.lookup()).is_empty());
+
+    // Back to a draft, the verification made after the sign-off stays follow-up: as found,
+    // the problem is open, the rating agrees with it, and there is no claim.
+    r.assessment.status = Status::Draft;
+    let warnings = conformance::consistency_warnings(q, &r.lookup());
+    assert_eq!(
+        warnings.len(),
+        0,
+        "a follow-up verification stays follow-up"
+    );
+    assert_eq!(claim(q, &r, View::AsFound), unclaimed);
 }
