@@ -82,6 +82,40 @@ fn pipes(line: &str) -> usize {
 /// Checks what must hold of any report: well-formed tables, links only to its own anchors, no
 /// image, all sections.
 fn check_structure(md: &str) {
+    let anchors = check_markup(md);
+    let mut h4 = Vec::new();
+    let mut in_h4 = false;
+    for e in Parser::new_ext(md, Options::ENABLE_TABLES) {
+        match e {
+            Event::Start(Tag::Heading {
+                level: HeadingLevel::H4,
+                ..
+            }) => {
+                in_h4 = true;
+                h4.push(String::new());
+            }
+            Event::End(TagEnd::Heading(HeadingLevel::H4)) => in_h4 = false,
+            Event::Text(t) if in_h4 => h4.last_mut().unwrap().push_str(&t),
+            _ => {}
+        }
+    }
+    // One section per requirement, in order, each with its anchor.
+    let expected: Vec<String> = IDS
+        .iter()
+        .map(|id| format!("{id} ({})", process_of(id)))
+        .collect();
+    assert_eq!(h4, expected);
+    for id in IDS {
+        assert!(
+            anchors.contains(&report::anchor_for_requirement(id)),
+            "{id}"
+        );
+    }
+}
+
+/// What any report's Markdown keeps to, whatever the record holds: tables whole, every link
+/// to an anchor of its own, no raw HTML but its own. Returns the anchors.
+fn check_markup(md: &str) -> BTreeSet<String> {
     // Every table row in the source has as many cell borders as its header.
     let mut header_pipes = None;
     for (i, line) in md.lines().enumerate() {
@@ -102,8 +136,6 @@ fn check_structure(md: &str) {
     let mut anchors = BTreeSet::new();
     let mut links = BTreeSet::new();
     let mut html = Vec::new();
-    let mut h4 = Vec::new();
-    let mut in_h4 = false;
     for e in Parser::new_ext(md, Options::ENABLE_TABLES) {
         match e {
             Event::Html(h) | Event::InlineHtml(h) => {
@@ -121,15 +153,6 @@ fn check_structure(md: &str) {
                 links.insert(a.to_string());
             }
             Event::Start(Tag::Image { dest_url, .. }) => panic!("image {dest_url}"),
-            Event::Start(Tag::Heading {
-                level: HeadingLevel::H4,
-                ..
-            }) => {
-                in_h4 = true;
-                h4.push(String::new());
-            }
-            Event::End(TagEnd::Heading(HeadingLevel::H4)) => in_h4 = false,
-            Event::Text(t) if in_h4 => h4.last_mut().unwrap().push_str(&t),
             _ => {}
         }
     }
@@ -146,18 +169,7 @@ fn check_structure(md: &str) {
             "unexpected HTML {h:.200}"
         );
     }
-    // One section per requirement, in order, each with its anchor.
-    let expected: Vec<String> = IDS
-        .iter()
-        .map(|id| format!("{id} ({})", process_of(id)))
-        .collect();
-    assert_eq!(h4, expected);
-    for id in IDS {
-        assert!(
-            anchors.contains(&report::anchor_for_requirement(id)),
-            "{id}"
-        );
-    }
+    anchors
 }
 
 fn process_of(id: &str) -> &'static str {
@@ -584,6 +596,65 @@ fn hostile_text_leaves_the_structure_intact() {
     assert!(md.contains("中文、日本語、한국어 👩‍💻🚀"));
 }
 
+/// The follow-up report keeps its shape whatever the record holds: the VSE's response, the
+/// actions and the verifications are user text like any other.
+#[test]
+fn the_follow_up_report_survives_hostile_text() {
+    use vse_assess::record::{Signed, Verification};
+    let opened = example();
+    let mut r = hostile_record(&opened);
+    let evidence: Vec<String> = r.evidence.iter().map(|e| e.id.clone()).collect();
+    for (f, h) in r
+        .findings
+        .iter_mut()
+        .filter(|f| f.class.is_nonconformity())
+        .zip(hostile().into_iter().cycle())
+    {
+        f.root_cause = h.clone();
+        f.correction = h.clone();
+        f.vse_accepted = Some(Signed {
+            by: h.clone(),
+            date: h.clone(),
+        });
+        for a in &mut f.actions {
+            a.evidence = evidence.clone();
+            a.evidence.push(h.clone());
+            a.completed = Some(h.clone());
+            a.proposed = Some(Signed {
+                by: h.clone(),
+                date: "2026-11-18".into(),
+            });
+        }
+        f.verifications.push(Verification {
+            by: h.clone(),
+            date: "2026-11-25".into(),
+            effective: false,
+            note: h.clone(),
+            evidence: vec![h.clone()],
+            follow_up: true,
+            covers: None,
+        });
+    }
+    let md = render(&opened, &r, Format::FollowUp);
+    check_markup(&md);
+    assert!(
+        !md.chars().any(|c| c.is_control() && c != '\n'),
+        "control characters reach the report"
+    );
+    assert!(md.contains("## Evidence cited"));
+    let html = render(&opened, &r, Format::FollowUpHtml).to_lowercase();
+    for bad in ["<script", "<img", "href=\"javascript", "<h1>owned"] {
+        assert!(!html.contains(bad), "{bad}");
+    }
+    for link in html.split("<a ").skip(1) {
+        assert!(
+            link.starts_with("href=\"#") || link.starts_with("id=\""),
+            "{:.80}",
+            link
+        );
+    }
+}
+
 #[test]
 fn html_is_self_contained_and_cannot_be_injected() {
     let opened = example();
@@ -853,7 +924,13 @@ fn the_actions_csv_has_a_row_per_finding_and_per_action() {
 #[test]
 fn rendering_is_deterministic() {
     let opened = example();
-    for format in [Format::Markdown, Format::Html, Format::Csv] {
+    for format in [
+        Format::Markdown,
+        Format::Html,
+        Format::Csv,
+        Format::FollowUp,
+        Format::FollowUpHtml,
+    ] {
         assert_eq!(
             render(&opened, &opened.record, format),
             render(&opened, &opened.record, format)
