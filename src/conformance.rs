@@ -57,6 +57,32 @@ pub fn state_in(record: &Record, f: &Finding, view: View) -> FindingState {
     }
 }
 
+/// The record as found, for what judges the audit itself (its sign-off checks): the same,
+/// less the verifications made as follow-up. `None` when it has none (it is as found).
+pub fn as_found_record(record: &Record) -> Option<Record> {
+    let follow_up = |f: &Finding| f.verifications.iter().any(|v| v.follow_up);
+    if !record.findings.iter().any(follow_up) {
+        return None;
+    }
+    let findings = record
+        .findings
+        .iter()
+        .map(|f| Finding {
+            verifications: f
+                .verifications
+                .iter()
+                .filter(|v| !v.follow_up)
+                .cloned()
+                .collect(),
+            ..f.clone()
+        })
+        .collect();
+    Some(Record {
+        findings,
+        ..record.clone()
+    })
+}
+
 /// A nonconformity not closed (verified effective) in `view`.
 pub fn open_in(record: &Record, f: &Finding, view: View) -> bool {
     !matches!(

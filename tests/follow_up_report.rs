@@ -105,6 +105,18 @@ fn follow_up_never_changes_the_audit_report() {
         ..Verification::default()
     };
     edit::verify(r, "NC-2", seen, today).unwrap();
+    // A verification found not effective, its action done: the loop starts again, in
+    // follow-up; the audit as signed off did not fail for it.
+    edit::complete_action(r, "A-5", Some("2026-11-24"), &["TR".to_string()], today).unwrap();
+    let not_yet = Verification {
+        by: "Hugo Petit".into(),
+        date: "2026-11-26".into(),
+        effective: false,
+        note: "The minutes still go to the project team only".into(),
+        evidence: vec!["TR".into()],
+        ..Verification::default()
+    };
+    edit::verify(r, "NC-4", not_yet, today).unwrap();
     store::save(&mut opened).unwrap();
 
     for (format, was) in formats.iter().zip(&before) {
@@ -137,7 +149,8 @@ fn follow_up_never_changes_the_audit_report() {
     for shown in [
         "# Follow-up report: Brightline Software Ltd. (IN PROGRESS)",
         "| Audit signed off | by Claire Martin on 2026-11-20 |",
-        "## Status after follow-up, as of 2026-11-25",
+        "## Status after follow-up, as of 2026-11-26",
+        "| 2026-11-26 | Hugo Petit | **not effective** | The minutes still go to the project team only |",
         "| [NC-2](#follow-up-nc-2) | 7.2.g | major nonconformity | open | closed (verified) |",
         "- **Root cause:** Objectives were reviewed only when someone asked",
         "| A-3 | corrective action | Review and update the risk management plan",

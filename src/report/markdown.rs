@@ -451,7 +451,9 @@ fn verdict(out: &mut String, c: &Ctx) {
     // A final record that would not pass its sign-off now (marked final by hand, or
     // signed off under older rules) says so, each reason named.
     if meta.status == Status::Final {
-        let fails = crate::record::edit::final_record_problems(c.r, q);
+        // Judged as found: what follow-up recorded since is not the audit's to fail.
+        let as_found = conformance::as_found_record(c.r);
+        let fails = crate::record::edit::final_record_problems(as_found.as_ref().unwrap_or(c.r), q);
         if !fails.is_empty() {
             let fails: Vec<String> = fails.iter().map(|f| inline(f)).collect();
             rows.push(vec![
