@@ -144,7 +144,8 @@ pub enum Command {
         /// The record (a .toml file).
         file: PathBuf,
     },
-    /// The assessment report with Annex A traceability (Markdown to stdout by default).
+    /// The assessment report as found and signed off, with Annex A traceability (Markdown to
+    /// stdout by default); with --follow-up, the follow-up report.
     Report {
         /// The record (a .toml file).
         file: PathBuf,
