@@ -171,7 +171,20 @@ pub fn run(command: Command) -> Result<ExitCode> {
             output,
             format,
             sign,
-        } => report(&file, output.as_deref(), format.into(), sign.as_deref()),
+            follow_up,
+        } => {
+            let format = match (follow_up, format.into()) {
+                (false, format) => format,
+                (true, report::Format::Markdown) => report::Format::FollowUp,
+                (true, report::Format::Html) => report::Format::FollowUpHtml,
+                (true, _) => {
+                    return Err(invalid(
+                        "--follow-up gives the follow-up report as markdown or html; the tables (--format csv, actions) are of the record as it stands",
+                    ));
+                }
+            };
+            report(&file, output.as_deref(), format, sign.as_deref())
+        }
         Command::Compare {
             old,
             new,

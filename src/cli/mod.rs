@@ -151,7 +151,8 @@ pub enum Command {
         /// The record (a .toml file).
         file: PathBuf,
     },
-    /// The assessment report with Annex A traceability (Markdown to stdout by default).
+    /// The assessment report as found and signed off, with Annex A traceability (Markdown to
+    /// stdout by default); with --follow-up, the follow-up report.
     Report {
         /// The record (a .toml file).
         file: PathBuf,
@@ -165,6 +166,11 @@ pub enum Command {
         /// (`ssh-keygen -Y sign`, namespace vse-assess).
         #[arg(long, value_name = "KEY", requires = "output")]
         sign: Option<PathBuf>,
+        /// The follow-up report instead (markdown or html): the VSE's response, actions,
+        /// verifications and the recommendation after follow-up, apart from the audit
+        /// report, which shows the audit as found and signed off.
+        #[arg(long)]
+        follow_up: bool,
     },
     /// Compare two assessments of the same profile: ratings, findings, actions, processes
     /// (Markdown to stdout by default).
