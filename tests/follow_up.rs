@@ -575,6 +575,8 @@ fn the_sign_off_needs_a_plan_due_date_not_actions() {
     fs::copy(common::EXAMPLE, &file).unwrap();
     common::complete_audit_details(dir, "x.toml");
     ok(dir, &["set", "x.toml", "--plan-due", "2027-01-31"]);
+    // NC-2, the major, left to the record's date (the example gives it one of its own).
+    ok(dir, &["finding", "edit", "x.toml", "NC-2", "--no-plan-due"]);
     let sign = [
         "finalize",
         "x.toml",

@@ -11,7 +11,7 @@ use std::path::Path;
 use vse_assess::conformance::{self, View};
 use vse_assess::record::edit::{self, FindingChange};
 use vse_assess::record::store;
-use vse_assess::record::{FindingState, Signed, Verification};
+use vse_assess::record::{FindingState, Verification};
 
 /// The report of `file` in `format`, as `vse-assess report` prints it (follow-up or not).
 fn report(dir: &Path, file: &str, format: &str, follow_up: bool) -> String {
@@ -90,7 +90,7 @@ fn follow_up_never_changes_the_audit_report() {
         root_cause: Some("Objectives were reviewed only when someone asked".into()),
         ..FindingChange::default()
     };
-    edit::edit_finding(r, &q, "NC-5", cause).unwrap();
+    edit::edit_finding(r, &q, "NC-5", cause, today).unwrap();
     let added =
         edit::add_action(r, "NC-2", "Name an owner for the plan", "Sofia Reyes", None).unwrap();
     for a in ["A-2", "A-3", added.as_str()] {
@@ -194,13 +194,18 @@ fn a_major_closed_in_follow_up_leaves_the_audit_as_found() {
     let audit_before = report(dir, "a.toml", "markdown", false);
     follow_up_everything(&file, "2026-11-24", "2026-11-26");
 
-    // Until the `followup close` command lands, the close is set on the record as it would.
-    let mut opened = common::opened(&file);
-    opened.record.assessment.follow_up_closed = Some(Signed {
-        by: "Claire Martin".into(),
-        date: "2026-11-28".into(),
-    });
-    store::save(&mut opened).unwrap();
+    common::ok(
+        dir,
+        &[
+            "followup",
+            "close",
+            "a.toml",
+            "--by",
+            "Claire Martin",
+            "--date",
+            "2026-11-28",
+        ],
+    );
 
     let r = common::record(&file);
     let q = common::opened(&file).questionnaire.questionnaire;
@@ -364,7 +369,7 @@ fn the_follow_up_report_is_markdown_or_html_and_signs() {
 fn the_portfolio_shows_the_follow_up_due_and_closed() {
     let tmp = tempfile::TempDir::new().unwrap();
     let dir = tmp.path();
-    let path = common::signed_off_example(dir);
+    common::signed_off_example(dir);
     let row = |dir: &Path| {
         let out = common::ok(dir, &["portfolio", "a.toml", "--format", "csv"]);
         let mut reader = csv::Reader::from_reader(out.as_bytes());
@@ -377,12 +382,18 @@ fn the_portfolio_shows_the_follow_up_due_and_closed() {
     let md = common::ok(dir, &["portfolio", "a.toml"]);
     assert!(md.contains("| Follow-up due |"), "{md}");
 
-    let mut opened = common::opened(&path);
-    opened.record.assessment.follow_up_closed = Some(Signed {
-        by: "Claire Martin".into(),
-        date: "2026-11-28".into(),
-    });
-    store::save(&mut opened).unwrap();
+    common::ok(
+        dir,
+        &[
+            "followup",
+            "close",
+            "a.toml",
+            "--by",
+            "Claire Martin",
+            "--date",
+            "2026-11-28",
+        ],
+    );
     assert_eq!(row(dir), ("follow-up-closed".into(), String::new()));
     let md = common::ok(dir, &["portfolio", "a.toml"]);
     assert!(md.contains("| follow-up closed |"), "{md}");
@@ -426,9 +437,10 @@ fn a_self_assessment_claims_after_follow_up() {
         class: FindingClass::Minor,
         text: "Risks not reviewed".into(),
         evidence: vec!["HB".into()],
+        raised: Some("2026-11-16".into()),
         ..Default::default()
     };
-    let nc = edit::add_finding(&mut r, q, new).unwrap();
+    let nc = edit::add_finding(&mut r, q, new, common::today()).unwrap();
     r.assessment.status = Status::Final;
     r.assessment.history.push(StatusChange {
         status: Status::Final,

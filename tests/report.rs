@@ -632,6 +632,7 @@ fn the_follow_up_report_survives_hostile_text() {
             note: h.clone(),
             evidence: vec![h.clone()],
             follow_up: true,
+            root_cause: h.clone(),
             covers: None,
         });
     }
