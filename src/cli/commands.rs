@@ -42,6 +42,7 @@ mod check;
 mod create;
 mod findings;
 mod output;
+mod plan;
 mod portfolio;
 mod register;
 

@@ -9,6 +9,7 @@ mod compare;
 mod csv;
 mod html;
 mod markdown;
+pub mod plan;
 pub mod portfolio;
 mod status;
 
@@ -16,7 +17,7 @@ use crate::questionnaire::Questionnaire;
 use crate::record::evidence::EvidenceState;
 use crate::record::{Finding, Lookup, Record};
 
-pub use self::csv::{actions_csv, csv};
+pub use self::csv::csv;
 pub use compare::{RecordFile, comparison};
 pub use html::html;
 pub use markdown::{anchor_for_requirement, markdown};
@@ -50,7 +51,8 @@ pub enum Format {
     Markdown,
     Html,
     Csv,
-    /// The findings and their actions, one row each, as a CSV.
+    /// The corrective action plan for the VSE to fill in, one row per nonconformity and
+    /// per further action, as a CSV ([`plan::xlsx`] writes it as a workbook).
     Actions,
 }
 
@@ -59,7 +61,7 @@ pub fn render(input: &Input, format: Format) -> String {
         Format::Markdown => markdown(input),
         Format::Html => html(input),
         Format::Csv => csv(input),
-        Format::Actions => actions_csv(input),
+        Format::Actions => plan::csv(input),
     }
 }
 

@@ -131,6 +131,7 @@ pub(super) fn action(cmd: ActionCommand) -> Result<ExitCode> {
         _ => ActionStatus::Open,
     };
     match cmd {
+        ActionCommand::Import(args) => return super::plan::import(args),
         ActionCommand::Add {
             file,
             finding,
