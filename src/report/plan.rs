@@ -574,9 +574,9 @@ pub fn compare(
                 n,
                 Some(0),
                 format!(
-                    "{} is a {}: the plan answers nonconformities only",
+                    "{} is {}: the plan answers nonconformities only",
                     f.id,
-                    f.class.describe()
+                    with_article(f.class.describe())
                 ),
             ));
             continue;
@@ -849,6 +849,12 @@ pub fn column_of(field: Option<&str>) -> Option<usize> {
         "evidence" => EVIDENCE,
         _ => return None,
     })
+}
+
+/// "an observation", "a minor nonconformity".
+fn with_article(noun: &str) -> String {
+    let an = noun.starts_with(['a', 'e', 'i', 'o', 'u']);
+    format!("{} {noun}", if an { "an" } else { "a" })
 }
 
 /// A column's name as a spreadsheet gives it (A, ..., Z, AA, ...).
