@@ -62,13 +62,13 @@ pub(super) fn report(
         }
         (Some(out), None) => {
             let a_file = fs_kind(out) != Some(false);
-            write_report(output, &text)?;
+            write_bytes(output, &text)?;
             if a_file {
                 remove_stale_signature(&opened, out);
             }
         }
         (None, _) => {
-            write_report(None, &text)?;
+            write_bytes(None, &text)?;
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -187,8 +187,12 @@ fn xlsx_output(output: Option<&Path>, format: report::Format) -> Result<bool> {
 }
 
 /// Writes a report to `output` (atomically, see [`store::write_output`]), else to stdout.
-pub(super) fn write_report(output: Option<&Path>, text: impl AsRef<[u8]>) -> Result<ExitCode> {
-    let text = text.as_ref();
+pub(super) fn write_report(output: Option<&Path>, text: &str) -> Result<ExitCode> {
+    write_bytes(output, text.as_bytes())
+}
+
+/// [`write_report`] for any bytes (a workbook).
+fn write_bytes(output: Option<&Path>, text: &[u8]) -> Result<ExitCode> {
     match output {
         Some(out) => store::write_output(out, text)
             .with_context(|| format!("cannot write {}", display_path(out)))?,
