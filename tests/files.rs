@@ -234,6 +234,25 @@ fn files_that_never_end_or_block_are_not_read() {
     );
 }
 
+/// An interview on a record in a folder that does not exist says so, rather than only
+/// "no such file", and makes nothing.
+#[test]
+fn a_lock_in_a_missing_folder_says_the_folder_is_missing() {
+    let tmp = TempDir::new().unwrap();
+    let out = common::command(tmp.path())
+        .args(["interview", "audits/a.toml"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out)
+            .contains("cannot lock audits/a.toml for editing: the folder audits does not exist"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 0);
+}
+
 #[test]
 fn lock_errors_other_than_a_holder_are_not_exit_3_and_say_things_once() {
     let tmp = TempDir::new().unwrap();

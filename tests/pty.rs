@@ -900,6 +900,20 @@ fn a_final_record_opens_read_only_and_says_why() {
     assert_eq!(std::fs::read(&file).unwrap(), before);
 }
 
+/// Quitting says where the answers are and how to make the report from them.
+#[test]
+fn quitting_says_where_the_record_is_and_what_comes_next() {
+    let tmp = TempDir::new().unwrap();
+    new_record(tmp.path(), "my audit.toml");
+    let mut s = Session::start(tmp.path(), &["interview", "my audit.toml"]);
+    s.wait_for("1 of 25");
+    s.send("q");
+    s.wait_exit(Duration::from_secs(5));
+    s.wait_for(
+        "vse-assess: answers saved in my audit.toml; the report: vse-assess report 'my audit.toml' -o 'my audit.md'",
+    );
+}
+
 /// Esc typed just before an arrow reaches us in the same read over a slow link
 /// (`ESC ESC [ B`): the form closes and the arrow still moves, nothing is typed.
 #[test]

@@ -119,23 +119,17 @@ fn questionnaire() -> Option<crate::questionnaire::Questionnaire> {
 
 /// A requirement: the ids of the record's questionnaire, each with its statement.
 pub fn requirements() -> ArgValueCandidates {
-    ArgValueCandidates::new(|| {
-        let Some(q) = questionnaire() else {
-            return Vec::new();
-        };
+    of_questionnaire(|q| {
         q.requirements
             .iter()
-            .map(|r| CompletionCandidate::new(&r.id).help(Some(first_words(&r.statement).into())))
+            .map(|r| described(&r.id, &r.statement))
             .collect()
     })
 }
 
 /// A clause 6 condition: the questionnaire's condition ids.
 pub fn conditions() -> ArgValueCandidates {
-    ArgValueCandidates::new(|| {
-        let Some(q) = questionnaire() else {
-            return Vec::new();
-        };
+    of_questionnaire(|q| {
         q.conditions
             .iter()
             .map(|c| CompletionCandidate::new(&c.id))
@@ -145,45 +139,50 @@ pub fn conditions() -> ArgValueCandidates {
 
 /// A finding of the record on the command line.
 pub fn findings() -> ArgValueCandidates {
-    ArgValueCandidates::new(|| {
-        let Some(record) = record() else {
-            return Vec::new();
-        };
-        record
-            .findings
+    of_record(|r| {
+        r.findings
             .iter()
-            .map(|f| CompletionCandidate::new(&f.id).help(Some(first_words(&f.text).into())))
+            .map(|f| described(&f.id, &f.text))
             .collect()
     })
 }
 
 /// An action of the record on the command line.
 pub fn actions() -> ArgValueCandidates {
-    ArgValueCandidates::new(|| {
-        let Some(record) = record() else {
-            return Vec::new();
-        };
-        record
-            .findings
+    of_record(|r| {
+        r.findings
             .iter()
             .flat_map(|f| &f.actions)
-            .map(|a| CompletionCandidate::new(&a.id).help(Some(first_words(&a.what).into())))
+            .map(|a| described(&a.id, &a.what))
             .collect()
     })
 }
 
 /// An evidence item of the record on the command line.
 pub fn evidence() -> ArgValueCandidates {
-    ArgValueCandidates::new(|| {
-        let Some(record) = record() else {
-            return Vec::new();
-        };
-        record
-            .evidence
+    of_record(|r| {
+        r.evidence
             .iter()
-            .map(|e| CompletionCandidate::new(&e.id).help(Some(first_words(&e.title).into())))
+            .map(|e| described(&e.id, &e.title))
             .collect()
     })
+}
+
+/// Candidates read from the record on the command line (none when there is none).
+fn of_record(list: fn(&Record) -> Vec<CompletionCandidate>) -> ArgValueCandidates {
+    ArgValueCandidates::new(move || record().map(|r| list(&r)).unwrap_or_default())
+}
+
+/// Candidates read from the record's questionnaire (see [`questionnaire`]).
+fn of_questionnaire(
+    list: fn(&crate::questionnaire::Questionnaire) -> Vec<CompletionCandidate>,
+) -> ArgValueCandidates {
+    ArgValueCandidates::new(move || questionnaire().map(|q| list(&q)).unwrap_or_default())
+}
+
+/// An id, described by the first words of its text.
+fn described(id: &str, text: &str) -> CompletionCandidate {
+    CompletionCandidate::new(id).help(Some(first_words(text).into()))
 }
 
 /// A short description: the first line, cut at a word near 60 characters.

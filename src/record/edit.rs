@@ -203,12 +203,16 @@ pub fn append_note(record: &mut Record, id: &str, note: &str) -> Result<(), Refu
     if note.is_empty() {
         return refuse("notes", "no note given");
     }
-    let a = record.answer_mut(id);
-    if !a.notes.is_empty() {
-        a.notes.push_str("\n\n");
-    }
-    a.notes.push_str(note);
+    add_paragraph(&mut record.answer_mut(id).notes, note);
     Ok(())
+}
+
+/// `paragraph` at the end of `text`, after a blank line.
+fn add_paragraph(text: &mut String, paragraph: &str) {
+    if !text.is_empty() {
+        text.push_str("\n\n");
+    }
+    text.push_str(paragraph);
 }
 
 /// Replaces a requirement's working notes (never rendered), exactly as typed, as
@@ -231,11 +235,7 @@ pub fn append_working_note(record: &mut Record, id: &str, note: &str) -> Result<
     if note.is_empty() {
         return refuse("working_notes", "no working note given");
     }
-    let a = record.answer_mut(id);
-    if !a.working_notes.is_empty() {
-        a.working_notes.push_str("\n\n");
-    }
-    a.working_notes.push_str(note);
+    add_paragraph(&mut record.answer_mut(id).working_notes, note);
     Ok(())
 }
 

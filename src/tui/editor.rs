@@ -460,38 +460,6 @@ mod tests {
         }
     }
 
-    /// Text made of pieces that wrap in every way: words, runs of spaces, wide characters,
-    /// a word longer than the line, tabs, controls, empty lines.
-    fn mixed_text(seed: u64, pieces: usize) -> String {
-        const PIECES: &[&str] = &[
-            "word",
-            " ",
-            "  ",
-            "a",
-            "中文",
-            "é",
-            "\n",
-            "\n\n",
-            "\t",
-            "averyveryverylongwordindeed",
-            "\u{1b}",
-            "x y z",
-            "🙂",
-            "",
-        ];
-        let mut state = seed
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        let mut out = String::new();
-        for _ in 0..pieces {
-            state = state
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            out.push_str(PIECES[(state >> 33) as usize % PIECES.len()]);
-        }
-        out
-    }
-
     /// The text area drawn in full (tall enough for every row) on `width` columns.
     fn drawn(text: &TextArea, width: u16) -> Buffer {
         let area = Rect::new(0, 0, width, 400);
@@ -512,7 +480,7 @@ mod tests {
     fn rows_wrapped_line_by_line_are_those_of_a_whole_wrap() {
         for seed in 0..40 {
             let width = 2 + (seed % 19) as u16;
-            let mut text = text_area(&mixed_text(seed, 30));
+            let mut text = text_area(&crate::tui::view::mixed_text(seed, 30));
             drawn(&text, width);
             // Edits of every kind, each checked against the same text wrapped afresh: the
             // screen, and where the cursor is on it at every place in the text.

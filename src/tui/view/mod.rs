@@ -95,7 +95,17 @@ impl App {
             SaveState::Failed { error } => (format!("NOT SAVED ({error}), retrying"), t.error()),
             SaveState::Conflict => ("CHANGED ON DISK: not saving".to_string(), t.error()),
         };
-        let save_text = truncate(&save_text, (area.width / 2) as usize);
+        // The file always shows: the one the answers go to (NAME.mine.toml after a conflict).
+        let file = self
+            .opened
+            .path
+            .file_name()
+            .map(|n| neutralize(&n.to_string_lossy()))
+            .unwrap_or_default();
+        let save_text = truncate(
+            &format!("{} · {save_text}", truncate(&file, 24)),
+            (area.width / 2) as usize,
+        );
         let right_width = save_text.width() as u16 + 1;
         let left = match &self.message {
             Some(m) => format!(" {}", neutralize(m)),
@@ -327,48 +337,21 @@ fn segment_rows(segment: &str, width: usize) -> usize {
         return rows;
     }
     let segment = safe(segment);
-    let mut rows = 1;
-    let mut used = 0usize;
-    let mut wrapped = false;
+    let mut rows = Rows::new(width);
     for word in split_keep_spaces(&segment) {
-        let w = word.width();
         if word.starts_with(' ') {
-            if used + w > width {
-                rows += 1;
-                used = 0;
-                wrapped = true;
-            } else if !wrapped {
-                used += w;
-            }
-            continue;
-        }
-        wrapped = false;
-        if used + w > width && used > 0 {
-            rows += 1;
-            used = 0;
-        }
-        if used + w <= width {
-            used += w;
-            continue;
-        }
-        for c in word.chars() {
-            let cw = c.width().unwrap_or(0);
-            if used + cw > width {
-                rows += 1;
-                used = 0;
-            }
-            used += cw;
+            rows.spaces(word.width());
+        } else if !rows.word(word.width()) {
+            rows.cut(word.chars().map(|c| c.width().unwrap_or(0)));
         }
     }
-    rows
+    rows.rows
 }
 
 /// [`segment_rows`] of printable ASCII: one column a byte, words and spaces found by bytes.
 /// None if the text is not all printable ASCII.
 fn ascii_rows(segment: &[u8], width: usize) -> Option<usize> {
-    let mut rows = 1;
-    let mut used = 0usize;
-    let mut wrapped = false;
+    let mut rows = Rows::new(width);
     let mut i = 0;
     while i < segment.len() {
         let space = segment[i] == b' ';
@@ -381,34 +364,111 @@ fn ascii_rows(segment: &[u8], width: usize) -> Option<usize> {
         }
         let w = i - start;
         if space {
-            if used + w > width {
-                rows += 1;
-                used = 0;
-                wrapped = true;
-            } else if !wrapped {
-                used += w;
-            }
-            continue;
+            rows.spaces(w);
+        } else if !rows.word(w) {
+            // One column a character: whole rows, then the rest, without a walk.
+            rows.rows += (w - 1) / width;
+            rows.used = match w % width {
+                0 => width,
+                r => r,
+            };
         }
-        wrapped = false;
-        if used + w > width && used > 0 {
-            rows += 1;
-            used = 0;
-        }
-        if used + w <= width {
-            used += w;
-            continue;
-        }
-        // A word longer than the line, cut by columns: what is left of this row, then whole
-        // rows, then the rest.
-        let rest = w - (width - used);
-        rows += rest.div_ceil(width);
-        used = match rest % width {
-            0 => width,
-            r => r,
-        };
     }
-    Some(rows)
+    Some(rows.rows)
+}
+
+/// The rows [`wrap_spans`] lays a line out in, counted a word or a run of spaces at a time.
+struct Rows {
+    width: usize,
+    rows: usize,
+    /// Columns used on the last row.
+    used: usize,
+    /// The last row was started by spaces that did not fit: the rest of them are dropped.
+    wrapped: bool,
+}
+
+impl Rows {
+    fn new(width: usize) -> Rows {
+        Rows {
+            width,
+            rows: 1,
+            used: 0,
+            wrapped: false,
+        }
+    }
+
+    /// A run of spaces `w` columns wide.
+    fn spaces(&mut self, w: usize) {
+        if self.used + w > self.width {
+            self.rows += 1;
+            self.used = 0;
+            self.wrapped = true;
+        } else if !self.wrapped {
+            self.used += w;
+        }
+    }
+
+    /// A word `w` columns wide: on this row or the next; false when it is longer than a row,
+    /// left for [`Rows::cut`] at the start of a row.
+    fn word(&mut self, w: usize) -> bool {
+        self.wrapped = false;
+        if self.used + w > self.width && self.used > 0 {
+            self.rows += 1;
+            self.used = 0;
+        }
+        if self.used + w <= self.width {
+            self.used += w;
+            return true;
+        }
+        false
+    }
+
+    /// A word longer than a row, cut by columns (`widths`, one per character).
+    fn cut(&mut self, widths: impl Iterator<Item = usize>) {
+        for cw in widths {
+            if self.used + cw > self.width {
+                self.rows += 1;
+                self.used = 0;
+            }
+            self.used += cw;
+        }
+    }
+}
+
+/// Text made of pieces that wrap in every way: words, runs of spaces, wide characters, a
+/// word longer than the line, tabs, controls, empty lines; the same for the same seed.
+#[cfg(test)]
+pub(crate) fn mixed_text(seed: u64, pieces: usize) -> String {
+    const PIECES: &[&str] = &[
+        "word",
+        " ",
+        "  ",
+        "   ",
+        "a",
+        "中文",
+        "é",
+        "\n",
+        "\n\n",
+        "\t",
+        "averyveryverylongwordindeed",
+        "\u{1b}",
+        "x y z",
+        "🙂",
+        "\u{202e}",
+        "\r",
+        "",
+    ];
+    let mut state = seed
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
+    let mut out = String::new();
+    for _ in 0..pieces {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        out.push_str(PIECES[(state >> 33) as usize % PIECES.len()]);
+    }
+    out
 }
 
 /// "a  b c" -> ["a", "  ", "b", " ", "c"].
@@ -534,32 +594,8 @@ mod tests {
 
     #[test]
     fn a_preview_is_the_first_rows_of_the_whole_wrap_and_counts_them_all() {
-        const PIECES: &[&str] = &[
-            "word",
-            " ",
-            "   ",
-            "a",
-            "中文",
-            "é",
-            "\n",
-            "\n\n",
-            "\t",
-            "averyveryverylongword",
-            "\u{1b}",
-            "x y",
-            "🙂",
-            "\u{202e}",
-            "\r",
-        ];
-        let mut state = 7u64;
         for case in 0..400 {
-            let mut t = String::new();
-            for _ in 0..(case % 60) {
-                state = state
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                t.push_str(PIECES[(state >> 33) as usize % PIECES.len()]);
-            }
+            let t = mixed_text(case, (case % 60) as usize);
             let width = (case % 23) as u16;
             let whole = text(&wrap_spans(vec![Span::raw(safe(&t))], width, 0));
             for room in 0..8 {
