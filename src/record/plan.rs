@@ -284,3 +284,64 @@ pub fn apply(
     *record = work;
     Ok(said)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::questionnaire::catalog;
+
+    #[test]
+    fn a_change_refused_leaves_the_record_as_it_was() {
+        let loaded = catalog::embedded(catalog::DEFAULT).unwrap().unwrap();
+        let q = &loaded.questionnaire;
+        let mut r = Record::new(&loaded, "Acme", crate::record::Kind::Audit);
+        let new = edit::NewFinding {
+            requirement: "7.2.g".into(),
+            class: crate::record::FindingClass::Major,
+            text: "No risk plan".into(),
+            ..Default::default()
+        };
+        let nc = edit::add_finding(&mut r, q, new).unwrap();
+        let today: Date = "2026-11-30".parse().unwrap();
+        let root = PlanChange::RootCause {
+            row: 2,
+            finding: nc.clone(),
+            text: "No owner".into(),
+        };
+        let add = PlanChange::AddAction {
+            row: 3,
+            finding: nc.clone(),
+            kind: ActionKind::Corrective,
+            what: "Write the plan".into(),
+            owner: String::new(),
+            due: None,
+            // Done tomorrow: refused.
+            completed: Some("2026-12-01".into()),
+            evidence: Vec::new(),
+        };
+        let before = r.clone();
+        // New actions need who proposed them.
+        assert_eq!(
+            apply(&mut r, q, &[root.clone(), add.clone()], None, today),
+            Err(ApplyError::NoProposer(vec![3]))
+        );
+        assert_eq!(r, before);
+        let err = apply(&mut r, q, &[root.clone(), add], Some("Bob"), today).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                ApplyError::Refused {
+                    row: 3,
+                    field: Some("completed"),
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+        // The root cause, allowed on its own, was not made either.
+        assert_eq!(r, before);
+        let said = apply(&mut r, q, &[root], None, today).unwrap();
+        assert_eq!(said, [format!("{nc}: root cause set")]);
+        assert_eq!(r.finding(&nc).unwrap().root_cause, "No owner");
+    }
+}
