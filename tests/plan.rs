@@ -650,3 +650,75 @@ fn import_on_a_final_record_leaves_what_was_found() {
         "Open risks treated"
     );
 }
+
+/// A workbook another program wrote (no protection, no Instructions sheet, its own date
+/// format, a date typed as text) reads as well: the cells count, not how they look.
+#[test]
+fn a_workbook_from_another_program_imports() {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    let tmp = TempDir::new().unwrap();
+    let dir = tmp.path();
+    audit(dir);
+    let rows = csv_rows(&ok(dir, &["report", "a.toml", "--format", "actions"]));
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("Plan").unwrap();
+    let european = Format::new().set_num_format("dd/mm/yyyy");
+    for (r, row) in rows.iter().enumerate() {
+        for (c, value) in row.iter().enumerate() {
+            let (r, c) = (r as u32, c as u16);
+            // The due date as a date cell shown the European way; the rest as text.
+            if let (13, Ok(d)) = (c, value.parse::<jiff::civil::Date>()) {
+                let d = ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)
+                    .unwrap();
+                sheet
+                    .write_datetime_with_format(r, c, &d, &european)
+                    .unwrap();
+            } else if !value.is_empty() {
+                // The statement of NC-2 as typed, without the CSV's guard.
+                let value = value.strip_prefix('\'').unwrap_or(value);
+                sheet.write_string(r, c, value).unwrap();
+            }
+        }
+    }
+    let completed = ExcelDateTime::from_ymd(2026, 11, 26).unwrap();
+    sheet
+        .write_datetime_with_format(1, 14, &completed, &european)
+        .unwrap();
+    sheet.write_string(1, 15, "E4, E2").unwrap();
+    sheet.write_string(2, 13, "2027-03-01").unwrap();
+    sheet.write_string(2, 11, "Minute the reviews").unwrap();
+    book.add_worksheet().set_name("Notes").unwrap();
+    book.save(dir.join("other.xlsx")).unwrap();
+    let out = ok(
+        dir,
+        &[
+            "action",
+            "import",
+            "a.toml",
+            "other.xlsx",
+            "--by",
+            "Bob Boss",
+        ],
+    );
+    assert_eq!(
+        out,
+        "A-1 completed on 2026-11-26 (evidence E4, E2)\n\
+         A-2 added to NC-2: Minute the reviews (corrective action, due 2027-03-01)\n"
+    );
+    let r = record(&dir.join("a.toml"));
+    assert_eq!(r.finding("NC-1").unwrap().actions[0].evidence, ["E4", "E2"]);
+    // No sheet named Plan: said so, with the sheets there are.
+    let mut book = Workbook::new();
+    book.add_worksheet().set_name("Sheet1").unwrap();
+    book.save(dir.join("none.xlsx")).unwrap();
+    let err = refused(dir, &["action", "import", "a.toml", "none.xlsx"]);
+    assert!(
+        err.contains("none.xlsx, sheet Plan: no sheet named Plan (sheets: Sheet1)"),
+        "{err}"
+    );
+    // Not a workbook at all.
+    fs::write(dir.join("text.xlsx"), "Finding,Class\n").unwrap();
+    let err = refused(dir, &["action", "import", "a.toml", "text.xlsx"]);
+    assert!(err.contains("not an XLSX workbook"), "{err}");
+}

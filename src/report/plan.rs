@@ -324,7 +324,7 @@ impl Value {
     fn text(&self) -> String {
         match self {
             Value::Empty => String::new(),
-            Value::Text(t) => t.trim().to_string(),
+            Value::Text(t) => t.replace("\r\n", "\n").trim().to_string(),
             Value::Date(d) => d.to_string(),
             Value::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => format!("{}", *n as i64),
             Value::Number(n) => n.to_string(),
