@@ -446,8 +446,21 @@ fn commands_and_the_readme_leave_nothing_beside_the_record() {
     };
     let run = block("## Run\n");
     assert_eq!(run.trim(), "cargo run --release -- interview");
+    // Asked first whether to make it; with no answer (stdin at its end) nothing is made.
+    let out = common::command(tmp.path())
+        .arg("interview")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("assessment.toml does not exist. Start a new assessment in it? [y/N] vse-assess: assessment.toml: no such record; nothing was created"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 0);
     let mut cmd = common::command(tmp.path());
-    cmd.arg("interview").stdin(std::process::Stdio::null());
+    cmd.arg("interview").stdin(std::process::Stdio::piped());
     unsafe {
         use std::os::unix::process::CommandExt;
         cmd.pre_exec(|| {
@@ -455,7 +468,16 @@ fn commands_and_the_readme_leave_nothing_beside_the_record() {
             Ok(())
         });
     }
-    let out = cmd.output().unwrap();
+    let mut child = cmd
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write;
+        child.stdin.take().unwrap().write_all(b"y\n").unwrap();
+    }
+    let out = child.wait_with_output().unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
     let names = || {
         let mut left: Vec<String> = fs::read_dir(tmp.path())

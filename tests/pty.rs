@@ -129,7 +129,15 @@ const RIGHT: &str = "\x1b[C";
 #[test]
 fn an_interview_typed_and_pasted_lands_in_the_file() {
     let tmp = TempDir::new().unwrap();
+    // A name that is not there may be a typo: asked first, and no is no file.
+    let mut typo = Session::start(tmp.path(), &["interview", "xx.toml"]);
+    typo.wait_for("xx.toml does not exist. Start a new assessment in it? [y/N]");
+    typo.send("n\r");
+    typo.wait_for("xx.toml: no such record; nothing was created");
+    typo.wait_exit(Duration::from_secs(5));
+    assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 0);
     let mut s = Session::start(tmp.path(), &["interview", "x.toml"]);
+    s.keys("y\r", "Assessment details");
     // A new file opens on the setup form.
     s.wait_for("Assessment details");
     s.keys(ENTER, "Edit VSE name");
