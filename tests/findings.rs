@@ -955,7 +955,7 @@ fn a_finding_raised_under_two_requirements_counts_on_both() {
     assert!(html.contains("<a id=\"finding-obs-1\"></a>"));
     let actions = ok(dir, &["report", "a.toml", "--format", "actions"]);
     assert!(
-        actions.contains("\"NC-1\",\"7.2.g;7.5.e\",\"major\""),
+        actions.contains("\"NC-1\",\"7.2.g, 7.5.e\",\"major nonconformity\""),
         "{actions}"
     );
     let csv = ok(dir, &["report", "a.toml", "--format", "csv"]);

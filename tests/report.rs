@@ -851,8 +851,11 @@ fn followed_up_example(dir: &Path) -> std::path::PathBuf {
     file
 }
 
+/// The action plan (`--format actions`) is the VSE's sheet: one row per nonconformity and
+/// per further action, the audit's columns then the VSE's, every row against the record
+/// (`tests/plan.rs` fills it in and imports it).
 #[test]
-fn the_actions_csv_has_a_row_per_finding_and_per_action() {
+fn the_actions_csv_has_a_row_per_nonconformity_and_per_action() {
     let tmp = tempfile::TempDir::new().unwrap();
     let file = followed_up_example(tmp.path());
     let opened = store::open(&file, &Access::Unrestricted, common::today()).unwrap();
@@ -866,85 +869,71 @@ fn the_actions_csv_has_a_row_per_finding_and_per_action() {
     assert_eq!(
         header,
         [
-            "finding",
-            "requirement",
-            "class",
-            "finding_text",
-            "finding_state",
-            "action",
-            "action_text",
-            "owner",
-            "due",
-            "action_status",
-            "verification"
+            "Finding",
+            "Requirement(s)",
+            "Class",
+            "Raised",
+            "Plan due",
+            "Statement",
+            "Evidence cited",
+            "Correction",
+            "Root cause",
+            "Action",
+            "Kind",
+            "Corrective action",
+            "Owner",
+            "Due",
+            "Completed",
+            "Evidence"
         ]
     );
     let rows: Vec<Vec<String>> = reader
         .records()
         .map(|r| r.unwrap().iter().map(String::from).collect())
         .collect();
-
-    // Every row against the record: its finding's columns, then its action's (none on the
-    // finding's own row), then the finding's verification.
     let r = &opened.record;
     let mut order = Vec::new();
     for row in &rows {
         let f = r.finding(&row[0]).expect("a finding of the record");
-        let finding = [
-            f.id.as_str(),
-            &f.requirement,
-            f.class.key(),
-            &f.text,
-            f.state().describe(),
-        ];
-        assert_eq!(row[..5], finding, "{row:?}");
-        let action = match r.action(&row[5]) {
-            Some((of, a)) => {
-                assert_eq!(of.id, f.id, "{row:?}");
-                order.push(a.id.clone());
-                [
-                    a.id.as_str(),
-                    &a.what,
-                    &a.owner,
-                    a.due.as_deref().unwrap_or(""),
-                    a.status.describe(),
-                ]
-            }
-            None => {
-                order.push(f.id.clone());
-                [""; 5]
-            }
-        };
-        assert_eq!(row[5..10], action, "{row:?}");
-        match f.verification() {
-            Some(v) => {
-                assert!(row[10].starts_with(if v.effective {
-                    "effective"
-                } else {
-                    "not effective"
-                }));
-                assert!(
-                    row[10].contains(&v.by) && row[10].contains(&v.date),
-                    "{row:?}"
-                );
-            }
-            None => assert_eq!(row[10], "", "{row:?}"),
+        assert!(f.class.is_nonconformity(), "{row:?}");
+        assert_eq!(row[1], f.requirements().collect::<Vec<_>>().join(", "));
+        assert_eq!(row[2], f.class.describe());
+        assert_eq!(row[5], f.text);
+        for e in &f.evidence {
+            let title = &r.evidence_item(e).unwrap().title;
+            assert!(row[6].contains(&format!("{e}: {title}")), "{row:?}");
         }
+        assert_eq!((&row[7], &row[8]), (&f.correction, &f.root_cause));
+        let (of, a) = r
+            .action(&row[9])
+            .expect("each of the example's NCs has actions");
+        assert_eq!(of.id, f.id, "{row:?}");
+        order.push(a.id.clone());
+        assert_eq!(
+            row[10..],
+            [
+                a.kind.key(),
+                &a.what,
+                &a.owner,
+                a.due.as_deref().unwrap_or(""),
+                a.completed.as_deref().unwrap_or(""),
+                &a.evidence.join(", "),
+            ],
+            "{row:?}"
+        );
     }
-    // Each finding once, in requirement order, followed by its actions.
+    // Each nonconformity once, under its own requirement in questionnaire order, a row for
+    // each of its actions.
     let expected: Vec<String> = opened
         .questionnaire
         .questionnaire
         .requirements
         .iter()
-        .flat_map(|req| r.findings_for(&req.id))
-        .flat_map(|f| std::iter::once(f.id.clone()).chain(f.actions.iter().map(|a| a.id.clone())))
+        .flat_map(|req| r.findings.iter().filter(|f| f.requirement == req.id))
+        .filter(|f| f.class.is_nonconformity())
+        .flat_map(|f| f.actions.iter().map(|a| a.id.clone()))
         .collect();
     assert_eq!(order, expected);
-    // The copy has a verification of each kind.
-    for kind in ["effective by ", "not effective by "] {
-        assert!(rows.iter().any(|row| row[10].starts_with(kind)), "{kind}");
-    }
 }
 
 #[test]

@@ -43,6 +43,7 @@ mod create;
 mod findings;
 mod followup;
 mod output;
+mod plan;
 mod portfolio;
 mod register;
 

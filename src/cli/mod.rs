@@ -247,7 +247,8 @@ pub enum FormatArg {
     Html,
     /// One row per requirement.
     Csv,
-    /// One row per finding and per action (CSV).
+    /// The action plan for the VSE to fill in: one row per nonconformity and per action
+    /// (CSV; an XLSX workbook with -o FILE.xlsx).
     Actions,
 }
 
@@ -815,6 +816,30 @@ pub enum ActionCommand {
         #[arg(add = complete::actions())]
         id: String,
     },
+    /// Read back the VSE's filled-in plan (`report --format actions`, .xlsx or .csv).
+    ///
+    /// Keyed by finding id (and action id): it sets the correction and root cause, adds the
+    /// actions of rows with no action id (proposed by --by, today), changes what, owner and due,
+    /// and records completion dates with their evidence; an empty cell changes nothing. Refused
+    /// as a whole (exit 2), naming the row and column, when the header, an id, a statement or
+    /// another of the audit's columns was changed, or a date or evidence id is not valid. Works
+    /// on a final record too (follow-up), until the follow-up is closed.
+    Import(PlanImportArgs),
+}
+
+/// `action import`: the VSE's answer to the nonconformities, from its spreadsheet.
+#[derive(Debug, clap::Args)]
+pub struct PlanImportArgs {
+    /// The record (a .toml file).
+    pub file: PathBuf,
+    /// The plan as the VSE filled it in (.xlsx, else read as CSV).
+    pub plan: PathBuf,
+    /// Who of the VSE proposes the actions it adds (needed when it adds any).
+    #[arg(long)]
+    pub by: Option<String>,
+    /// Show what would change; change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

@@ -10,6 +10,7 @@ pub mod edit;
 pub mod evidence;
 pub mod lock;
 pub mod next;
+pub mod plan;
 pub mod store;
 mod v1;
 

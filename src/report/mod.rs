@@ -11,6 +11,7 @@ mod csv;
 mod follow_up;
 mod html;
 mod markdown;
+pub mod plan;
 pub mod portfolio;
 mod status;
 
@@ -19,7 +20,7 @@ use crate::questionnaire::Questionnaire;
 use crate::record::evidence::EvidenceState;
 use crate::record::{Finding, Lookup, Record};
 
-pub use self::csv::{actions_csv, csv};
+pub use self::csv::csv;
 pub use compare::{RecordFile, comparison};
 pub use follow_up::{as_of as follow_up_as_of, follow_up_markdown};
 pub use html::{follow_up_html, html};
@@ -54,7 +55,8 @@ pub enum Format {
     Markdown,
     Html,
     Csv,
-    /// The findings and their actions, one row each, as a CSV.
+    /// The corrective action plan for the VSE to fill in, one row per nonconformity and
+    /// per further action, as a CSV ([`plan::xlsx`] writes it as a workbook).
     Actions,
     /// The follow-up report ([`follow_up_markdown`]), apart from the audit report.
     FollowUp,
@@ -67,7 +69,7 @@ pub fn render(input: &Input, format: Format) -> String {
         Format::Markdown => markdown(input),
         Format::Html => html(input),
         Format::Csv => csv(input),
-        Format::Actions => actions_csv(input),
+        Format::Actions => plan::csv(input),
         Format::FollowUp => follow_up_markdown(input),
         Format::FollowUpHtml => follow_up_html(input),
     }

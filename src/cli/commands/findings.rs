@@ -172,6 +172,7 @@ pub(super) fn finding(cmd: FindingCommand) -> Result<ExitCode> {
 
 pub(super) fn action(cmd: ActionCommand) -> Result<ExitCode> {
     match cmd {
+        ActionCommand::Import(args) => return super::plan::import(args),
         ActionCommand::Add {
             file,
             finding,
