@@ -466,7 +466,7 @@ impl Form for Verify<'_> {
                 .named(Name::Date),
                 Field::choice("Outcome (←→)", &OUTCOMES, 0).named(Name::Effective),
                 Field::long_line(
-                    "Note: what was seen (records of the actions done and working, not plans)",
+                    "Note: what was seen, records of the actions done and working",
                     "",
                 )
                 .named(Name::Note),

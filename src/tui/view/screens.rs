@@ -430,7 +430,7 @@ pub fn follow_up(app: &App, area: Rect, buf: &mut Buffer) {
             safe(&c.date)
         ),
         (Some(s), None) => format!(
-            "Signed off ({}): what was found stays; the follow-up is recorded here",
+            "Final, {}: what was found stays; the follow-up is recorded here",
             s.describe()
         ),
         (None, None) => "Draft: the follow-up can start before the sign-off".into(),
@@ -466,7 +466,7 @@ pub fn follow_up(app: &App, area: Rect, buf: &mut Buffer) {
         let row = FollowRow::Finding(f.id.clone());
         let due = f.plan_due.as_deref().or(meta.plan_due.as_deref());
         let text = format!(
-            "{:<6}{:<7}{:<6}{} · raised {} · plan due {}",
+            "{:<6}{:<7}{:<7}{} · raised {} · plan due {}",
             safe(&f.id),
             safe(&f.requirement),
             f.class.key(),
@@ -485,31 +485,29 @@ pub fn follow_up(app: &App, area: Rect, buf: &mut Buffer) {
                 finding: f.id.clone(),
                 action: a.id.clone(),
             };
-            let first = format!(
-                "  {:<5}{}: {}",
-                safe(&a.id),
-                a.kind.describe(),
-                safe(&a.what)
-            );
+            let first = format!("  {:<5}{}: {}", safe(&a.id), a.kind.key(), safe(&a.what));
             let owner = if a.owner.trim().is_empty() {
                 "no owner".to_string()
             } else {
                 safe(&a.owner)
             };
             let second = format!(
-                "       {owner} · due {} · proposed {} · accepted {} · done {} · evidence {}",
+                "       {owner} · due {} · {} · evidence {}",
                 dash(a.due.as_deref()),
-                signed(&a.proposed),
-                signed(&a.accepted),
                 match (a.status, a.completed.as_deref()) {
-                    (crate::record::ActionStatus::Open, _) => "no".to_string(),
-                    (_, Some(d)) => safe(d),
-                    (_, None) => "yes".to_string(),
+                    (crate::record::ActionStatus::Open, _) => "not done".to_string(),
+                    (_, Some(d)) => format!("done {}", safe(d)),
+                    (_, None) => "done".to_string(),
                 },
                 list(&a.evidence),
             );
+            let third = format!(
+                "       proposed {} · accepted {}",
+                signed(&a.proposed),
+                signed(&a.accepted),
+            );
             let is_selected = selected.as_ref() == Some(&row);
-            for text in [first, second] {
+            for text in [first, second, third] {
                 let mut line = Line::raw(truncate(&text, width));
                 if is_selected {
                     line = line.style(t.selected());
