@@ -96,7 +96,7 @@ impl App {
                     SaveState::Unchanged => "no changes".to_string(),
                     SaveState::Saved => "saved".to_string(),
                 };
-                (format!("FINAL · follow-up only · {saved}"), t.error())
+                (format!("FINAL · {saved}"), t.error())
             }
             // No clock: a time that ticks would redraw the header with every key.
             SaveState::Unchanged if !self.dirty => ("no changes".to_string(), t.bar()),
