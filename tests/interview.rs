@@ -620,8 +620,8 @@ fn the_summary_follows_every_change() {
     assert_eq!(app.summary().assessed, before.assessed);
 }
 
-/// A signed-off record is kept as it is by comparing it with a copy; the empty answers
-/// dropped before a save (at Ctrl+Z, say) do not make that copy wrong.
+/// A signed-off record tidied before a save (the empty answers dropped, at Ctrl+Z, say)
+/// stays as tidied: moving on and Ctrl+S change nothing of it, and say nothing.
 #[test]
 fn a_signed_off_record_tidied_before_a_save_stays_as_it_is() {
     let tmp = TempDir::new().unwrap();
@@ -2067,8 +2067,23 @@ fn a_final_record_takes_its_follow_up_from_the_follow_up_view() {
         app.opened.record.assessment.sign_off(),
         before.assessment.sign_off()
     );
-    let shown = screen(&app, 80, 24);
+    let shown = screen(&app, 80, 60);
     assert!(shown.contains("FINAL"), "{shown}");
+    assert!(
+        shown.contains("verified 2026-11-30 by Claire Martin: effective (follow-up)"),
+        "{shown}"
+    );
+
+    // On the question screen too, Enter on a finding of a final record is its response.
+    app.update(Action::Back);
+    app.update(Action::JumpTo);
+    typed(&mut app, "7.2.g");
+    press(&mut app, &[KeyCode::Enter, KeyCode::Tab, KeyCode::Enter]);
+    assert!(
+        matches!(&app.overlay, Overlay::Editor(e) if e.title == "NC-2 · 7.2.g: the VSE's response"),
+        "{:?}",
+        app.overlay
+    );
 }
 
 /// On a draft the follow-up view works the same way; a verification made then is part of

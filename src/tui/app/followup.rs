@@ -396,7 +396,7 @@ impl Form for AcceptAction<'_> {
             Some(s) => (s.by.clone(), s.date.clone()),
             None => (app.lead_auditor(), app.today.to_string()),
         };
-        let mut e = Editor::new(
+        Some(Editor::new(
             &format!("{} of {}: the team accepts it", a.id, f.id),
             purpose,
             vec![
@@ -407,10 +407,7 @@ impl Form for AcceptAction<'_> {
                 .named(Name::By),
                 Field::line("Accepted on (YYYY-MM-DD)", &on).named(Name::Date),
             ],
-        );
-        // The defaults are usually right: Enter, Enter accepts.
-        e.focus = 0;
-        Some(e)
+        ))
     }
     fn submit(&self, app: &mut App, e: &Editor) -> Result<bool, String> {
         let aid = self.0;
