@@ -2229,3 +2229,35 @@ fn snapshot_follow_up_verify_form() {
     char_key(&mut app, 'e');
     insta::assert_snapshot!(screen(&app, 80, 24));
 }
+
+/// `b` opens the follow-up view from every screen, and means nothing else anywhere a
+/// screen is shown.
+#[test]
+fn b_opens_the_follow_up_view_from_every_screen() {
+    use vse_assess::tui::app::{Focus, Mode};
+    let b = KeyEvent::new(KeyCode::Char('b'), KeyModifiers::NONE);
+    for screen in [
+        Screen::Setup,
+        Screen::Question,
+        Screen::Guidance,
+        Screen::Evidence,
+        Screen::Summary,
+        Screen::FollowUp,
+        Screen::Help,
+    ] {
+        for focus in [Focus::Question, Focus::Findings] {
+            assert_eq!(
+                keymap::action(Mode::Normal(screen, focus), b),
+                Some(Action::ShowFollowUp),
+                "{screen:?} {focus:?}"
+            );
+        }
+    }
+    let mut app = example_app();
+    for go in [Action::ShowSetup, Action::ShowEvidence, Action::Help] {
+        app.update(go);
+        key(&mut app, b);
+        assert_eq!(app.screen, Screen::FollowUp);
+        press(&mut app, &[KeyCode::Esc]);
+    }
+}

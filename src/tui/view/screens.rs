@@ -465,8 +465,18 @@ pub fn follow_up(app: &App, area: Rect, buf: &mut Buffer) {
     for f in nonconformities {
         let row = FollowRow::Finding(f.id.clone());
         let due = f.plan_due.as_deref().or(meta.plan_due.as_deref());
+        // The VSE's response so far: what Enter on the row writes.
+        let response = match (
+            f.correction.trim().is_empty(),
+            f.root_cause.trim().is_empty(),
+        ) {
+            (false, false) => "correction, root cause",
+            (false, true) => "correction, no root cause",
+            (true, false) => "root cause, no correction",
+            (true, true) => "no response yet",
+        };
         let text = format!(
-            "{:<6}{:<7}{:<7}{} · raised {} · plan due {}",
+            "{:<6}{:<7}{:<7}{} · raised {} · plan due {} · {response}",
             safe(&f.id),
             safe(&f.requirement),
             f.class.key(),
@@ -517,8 +527,12 @@ pub fn follow_up(app: &App, area: Rect, buf: &mut Buffer) {
             }
         }
         if let Some(v) = f.verification() {
+            let earlier = match f.verifications.len() - 1 {
+                0 => String::new(),
+                n => format!(" ({n} earlier)"),
+            };
             let text = format!(
-                "  verified {} by {}: {}{} · {} · evidence {}",
+                "  verified{earlier} {} by {}: {}{} · {} · evidence {}",
                 safe(&v.date),
                 safe(&v.by),
                 if v.effective {
