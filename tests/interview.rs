@@ -2261,3 +2261,30 @@ fn b_opens_the_follow_up_view_from_every_screen() {
         press(&mut app, &[KeyCode::Esc]);
     }
 }
+
+/// A follow-up form left unfinished comes back, by what it is about, in the follow-up view
+/// with that row selected.
+#[test]
+fn an_unfinished_follow_up_form_comes_back_on_its_row() {
+    let tmp = TempDir::new().unwrap();
+    let path = common::signed_off_example(tmp.path());
+    let mut app = App::new(common::opened(&path));
+    char_key(&mut app, 'b');
+    select_row(&mut app, &action_row("NC-2", "A-3"));
+    char_key(&mut app, 'y');
+    press(&mut app, &[KeyCode::Tab]);
+    typed(&mut app, "x");
+    let draft = app.draft().expect("a draft");
+    assert_eq!(draft.form, "accept-action");
+    assert_eq!(draft.target, "A-3");
+
+    let mut again = App::new(common::opened(&path));
+    assert!(again.restore_draft(&draft));
+    assert_eq!(again.screen, Screen::FollowUp);
+    assert_eq!(again.follow_up_selected(), Some(action_row("NC-2", "A-3")));
+    assert!(
+        matches!(&again.overlay, Overlay::Editor(e) if e.values() == draft.values),
+        "{:?}",
+        again.overlay
+    );
+}
