@@ -411,6 +411,106 @@ pub fn compare<'a>(
     })
 }
 
+/// The audit cycle from an earlier record to the one made from it with `new --from`: what
+/// the later one carried, what was closed, what is new, and what the earlier one left open
+/// that the later one dropped.
+#[derive(Debug, Clone)]
+pub struct Cycle<'a> {
+    /// The earlier record as the later one names it.
+    pub previous_file: &'a str,
+    /// Its sign-off date and stage, as the later record has them.
+    pub signed_off: Option<&'a str>,
+    pub stage: Option<crate::record::Stage>,
+    /// Whether the earlier record's text is still the one the later was made from (`None`:
+    /// the later record does not say); a follow-up recorded since changes it.
+    pub same_text: Option<bool>,
+    /// Findings carried: the earlier record's, and the later's with the same id.
+    pub carried: Vec<Kept<'a>>,
+    /// Nonconformities closed: in the earlier record (`now` is `None`), or carried and
+    /// verified effective in the later one.
+    pub closed: Vec<Closed<'a>>,
+    /// Findings raised in the later record, with ids the earlier one never had.
+    pub new: Vec<&'a Finding>,
+    /// Findings of the later record, not carried, with an id the earlier one had: an id
+    /// given twice.
+    pub reused: Vec<&'a Finding>,
+    /// Nonconformities open in the earlier record that the later one does not hold.
+    pub dropped: Vec<&'a Finding>,
+}
+
+/// A file name as the cycle matches it: its last part.
+fn base_name(file: &str) -> &str {
+    file.rsplit(['/', '\\']).next().unwrap_or(file)
+}
+
+/// The cycle from `c.old` to `c.new`, when the later record was made from the earlier one:
+/// its `previous` names `previous_file` (the earlier record's file name), or its carried
+/// findings or evidence say they come from it. `previous_sha256` is the earlier record's
+/// text's, to say whether it changed since.
+pub fn cycle<'a>(
+    c: &Comparison<'a>,
+    previous_file: &'a str,
+    previous_sha256: &str,
+) -> Option<Cycle<'a>> {
+    let (old, new) = (c.old.record, c.new.record);
+    let name = base_name(previous_file);
+    let named = |file: &str| !file.is_empty() && base_name(file) == name;
+    let previous = new.assessment.previous.as_ref();
+    let linked = previous.is_some_and(|p| named(&p.file))
+        || new
+            .findings
+            .iter()
+            .filter_map(|f| f.carried.as_ref())
+            .any(|m| named(&m.from))
+        || new.evidence.iter().any(|e| named(&e.carried_from));
+    if !linked {
+        return None;
+    }
+    let in_old = |id: &str| old.findings.iter().find(|f| f.id.eq_ignore_ascii_case(id));
+    let in_new = |id: &str| new.findings.iter().find(|f| f.id.eq_ignore_ascii_case(id));
+    let mut cycle = Cycle {
+        previous_file: previous.map_or(previous_file, |p| p.file.as_str()),
+        signed_off: previous.and_then(|p| p.signed_off.as_deref()),
+        stage: previous.and_then(|p| p.stage),
+        same_text: previous
+            .filter(|p| !p.sha256.is_empty())
+            .map(|p| p.sha256 == previous_sha256),
+        carried: Vec::new(),
+        closed: Vec::new(),
+        new: Vec::new(),
+        reused: Vec::new(),
+        dropped: Vec::new(),
+    };
+    for f in &old.findings {
+        match in_new(&f.id) {
+            _ if f.class.is_nonconformity() && f.state() == FindingState::Closed => {
+                cycle.closed.push(Closed {
+                    finding: f,
+                    now: None,
+                })
+            }
+            None if f.is_open() => cycle.dropped.push(f),
+            _ => {}
+        }
+    }
+    for g in &new.findings {
+        match (in_old(&g.id), &g.carried) {
+            (Some(f), Some(_)) => {
+                cycle.carried.push(Kept { old: f, new: g });
+                if g.state() == FindingState::Closed {
+                    cycle.closed.push(Closed {
+                        finding: f,
+                        now: Some(g),
+                    });
+                }
+            }
+            (None, _) => cycle.new.push(g),
+            (Some(_), None) => cycle.reused.push(g),
+        }
+    }
+    Some(cycle)
+}
+
 #[cfg(test)]
 mod tests {
     use super::{Change, Mismatch, mismatches, normalised_vse, record_date};

@@ -42,6 +42,21 @@ pub fn display_path(path: &Path) -> String {
     neutralize_line(&path.display().to_string())
 }
 
+/// A path as a shell command line takes it: as it is when it holds only letters, digits
+/// and `/._-+,:@%`, otherwise in single quotes (a quote in it written `'\''`).
+pub fn shell_word(path: &Path) -> String {
+    let shown = display_path(path);
+    if !shown.is_empty()
+        && shown
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/._-+,:@%".contains(c))
+    {
+        shown
+    } else {
+        format!("'{}'", shown.replace('\'', "'\\''"))
+    }
+}
+
 /// Characters that change the direction of the text around them.
 fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
@@ -50,6 +65,15 @@ fn is_bidi_control(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_path_is_one_shell_word() {
+        let word = |p: &str| shell_word(Path::new(p));
+        assert_eq!(word("/srv/audits/a-1.toml"), "/srv/audits/a-1.toml");
+        assert_eq!(word("my audit.toml"), "'my audit.toml'");
+        assert_eq!(word("it's.toml"), "'it'\\''s.toml'");
+        assert_eq!(word("$(rm).toml"), "'$(rm).toml'");
+    }
 
     #[test]
     fn escape_sequences_cannot_reach_the_terminal() {

@@ -234,6 +234,25 @@ fn files_that_never_end_or_block_are_not_read() {
     );
 }
 
+/// An interview on a record in a folder that does not exist says so, rather than only
+/// "no such file", and makes nothing.
+#[test]
+fn a_lock_in_a_missing_folder_says_the_folder_is_missing() {
+    let tmp = TempDir::new().unwrap();
+    let out = common::command(tmp.path())
+        .args(["interview", "audits/a.toml"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out)
+            .contains("cannot lock audits/a.toml for editing: the folder audits does not exist"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 0);
+}
+
 #[test]
 fn lock_errors_other_than_a_holder_are_not_exit_3_and_say_things_once() {
     let tmp = TempDir::new().unwrap();
@@ -427,8 +446,21 @@ fn commands_and_the_readme_leave_nothing_beside_the_record() {
     };
     let run = block("## Run\n");
     assert_eq!(run.trim(), "cargo run --release -- interview");
+    // Asked first whether to make it; with no answer (stdin at its end) nothing is made.
+    let out = common::command(tmp.path())
+        .arg("interview")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("assessment.toml does not exist. Start a new assessment in it? [y/N] vse-assess: assessment.toml: no such record; nothing was created"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 0);
     let mut cmd = common::command(tmp.path());
-    cmd.arg("interview").stdin(std::process::Stdio::null());
+    cmd.arg("interview").stdin(std::process::Stdio::piped());
     unsafe {
         use std::os::unix::process::CommandExt;
         cmd.pre_exec(|| {
@@ -436,7 +468,16 @@ fn commands_and_the_readme_leave_nothing_beside_the_record() {
             Ok(())
         });
     }
-    let out = cmd.output().unwrap();
+    let mut child = cmd
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write;
+        child.stdin.take().unwrap().write_all(b"y\n").unwrap();
+    }
+    let out = child.wait_with_output().unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
     let names = || {
         let mut left: Vec<String> = fs::read_dir(tmp.path())

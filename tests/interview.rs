@@ -393,6 +393,24 @@ fn editing_notes_keeps_every_character() {
     );
 }
 
+/// The top line always names the file the answers go to: the record, then after a conflict
+/// the copy that holds ours.
+#[test]
+fn the_title_bar_names_the_file_the_answers_go_to() {
+    let tmp = TempDir::new().unwrap();
+    let path = fresh(tmp.path());
+    let mut app = App::new(common::opened(&path));
+    app.update(Action::StartInterview);
+    let top = |app: &App| screen(app, 80, 24).lines().next().unwrap().to_owned();
+    assert!(top(&app).ends_with("a.toml · no changes"), "{}", top(&app));
+    app.update(Action::Rate(Rating::F));
+    app.message = Some("a long message that would push the name away if it could".into());
+    assert!(top(&app).contains("a.toml · saving…"), "{}", top(&app));
+    changed_on_disk(&mut app, &path, tmp.path().join("a.mine.toml"));
+    press(&mut app, &[KeyCode::Enter]);
+    assert!(top(&app).contains("a.mine.toml · "), "{}", top(&app));
+}
+
 /// The file changed on disk: no single key in the dialog does anything, going back to
 /// their version takes typing `reload`.
 #[test]
@@ -505,6 +523,39 @@ fn a_line_feed_in_the_notes_is_a_new_line() {
     press(&mut app, &[KeyCode::Esc]);
     let a = app.opened.record.answer("7.2.a").unwrap();
     assert_eq!(a.notes, "first line\nsecond");
+}
+
+/// In the help and the guidance, q closes what is read (it quits elsewhere), and the footer
+/// says so; on the details, End reaches the Status row and Home the first.
+#[test]
+fn q_closes_the_help_and_end_reaches_the_status_row() {
+    let tmp = TempDir::new().unwrap();
+    let mut app = App::new(common::opened(&fresh(tmp.path())));
+    app.update(Action::StartInterview);
+    app.update(Action::ShowGuidance);
+    app.update(Action::Help);
+    let footer = keymap::footer(app.mode());
+    assert!(
+        footer.iter().any(|(k, w, _)| k == "q" && *w == "close"),
+        "{footer:?}"
+    );
+    assert!(!footer.iter().any(|(_, w, _)| *w == "quit"), "{footer:?}");
+    press(&mut app, &[KeyCode::Char('q')]);
+    assert_eq!(app.screen, Screen::Guidance);
+    press(&mut app, &[KeyCode::Char('q')]);
+    assert_eq!(app.screen, Screen::Question);
+    assert!(!app.quit, "q on a screen read does not quit");
+
+    app.update(Action::ShowSetup);
+    press(&mut app, &[KeyCode::End]);
+    let rows = app.setup_rows();
+    assert_eq!(app.setup_row, rows.len() - 1);
+    assert!(matches!(
+        rows[app.setup_row],
+        vse_assess::tui::app::SetupRow::Status
+    ));
+    press(&mut app, &[KeyCode::Home]);
+    assert_eq!(app.setup_row, 0);
 }
 
 #[test]

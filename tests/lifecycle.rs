@@ -540,9 +540,16 @@ fn a_signed_report_verifies_and_a_tampered_one_does_not() {
     );
     // --sign needs -o: a signature belongs to a file.
     fails(dir, &["report", "a.toml", "--sign", "claire"], 2);
-    ok(
+    let said = ok(
         dir,
         &["report", "a.toml", "-o", "report.md", "--sign", "claire"],
+    );
+    // It says what it wrote, and how to check it.
+    assert!(
+        said.starts_with(
+            "report.md: written, and signed in report.md.sig (check it: ssh-keygen -Y verify"
+        ),
+        "{said}"
     );
     let sig = fs::read_to_string(dir.join("report.md.sig")).unwrap();
     assert!(sig.starts_with("-----BEGIN SSH SIGNATURE-----"), "{sig}");

@@ -129,7 +129,15 @@ const RIGHT: &str = "\x1b[C";
 #[test]
 fn an_interview_typed_and_pasted_lands_in_the_file() {
     let tmp = TempDir::new().unwrap();
+    // A name that is not there may be a typo: asked first, and no is no file.
+    let mut typo = Session::start(tmp.path(), &["interview", "xx.toml"]);
+    typo.wait_for("xx.toml does not exist. Start a new assessment in it? [y/N]");
+    typo.send("n\r");
+    typo.wait_for("xx.toml: no such record; nothing was created");
+    typo.wait_exit(Duration::from_secs(5));
+    assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 0);
     let mut s = Session::start(tmp.path(), &["interview", "x.toml"]);
+    s.keys("y\r", "Assessment details");
     // A new file opens on the setup form.
     s.wait_for("Assessment details");
     s.keys(ENTER, "Edit VSE name");
@@ -902,6 +910,20 @@ fn a_final_record_keeps_what_was_found_and_says_why() {
     assert_eq!(std::fs::read(&file).unwrap(), before);
 }
 
+/// Quitting says where the answers are and how to make the report from them.
+#[test]
+fn quitting_says_where_the_record_is_and_what_comes_next() {
+    let tmp = TempDir::new().unwrap();
+    new_record(tmp.path(), "my audit.toml");
+    let mut s = Session::start(tmp.path(), &["interview", "my audit.toml"]);
+    s.wait_for("1 of 25");
+    s.send("q");
+    s.wait_exit(Duration::from_secs(5));
+    s.wait_for(
+        "vse-assess: answers saved in my audit.toml; the report: vse-assess report 'my audit.toml' -o 'my audit.md'",
+    );
+}
+
 /// Esc typed just before an arrow reaches us in the same read over a slow link
 /// (`ESC ESC [ B`): the form closes and the arrow still moves, nothing is typed.
 #[test]
@@ -1050,7 +1072,7 @@ fn the_follow_up_of_a_final_record_is_recorded_in_the_interview() {
     tmux.keys(&["Enter", "Enter", "Enter"], "A-9 planned for NC-2");
     tmux.keys(&["Space"], "A-9 done on 2026-11-30");
     tmux.keys(&["Up", "Space"], "A-3 done on 2026-11-30");
-    tmux.keys(&["Up", "Space"], "NC-2 is actions closed, to verify");
+    tmux.keys(&["Up", "Space"], "A-2 done on 2026-11-30; NC-2 is actions closed");
     tmux.keys(&["e"], "NC-2 · 7.2.g: verify its actions");
     tmux.run(&["send-keys", "Enter", "Enter", "Enter"]);
     tmux.text("Plan reviewed in October, risk register in use");

@@ -66,6 +66,9 @@ pub fn run(command: Command) -> Result<ExitCode> {
             let file = store::real_path(&file)
                 .with_context(|| format!("cannot open {}", file.display()))?;
             let access = crate::restricted::access(&file, restricted);
+            if !read_only && !file.exists() {
+                ask_to_create(&file)?;
+            }
             let lock = if read_only {
                 if !file.exists() {
                     bail!(invalid(format!(
@@ -210,6 +213,34 @@ fn date_or_today(date: Option<jiff::civil::Date>) -> String {
 /// Today, read once per command, at the edge (see [`crate::clock`]).
 fn today() -> jiff::civil::Date {
     crate::clock::today()
+}
+
+/// A record named that does not exist may be a typo (`audti.toml`): asked (on stderr, the
+/// answer a line of stdin, as plain mode reads its answers) before one is made; no answer
+/// (stdin at its end) is no. A folder that is not there is said by the lock instead.
+fn ask_to_create(file: &Path) -> Result<()> {
+    use std::io::{BufRead, Write};
+    if file
+        .parent()
+        .is_some_and(|p| !p.as_os_str().is_empty() && !p.is_dir())
+    {
+        return Ok(());
+    }
+    let shown = display_path(file);
+    let refused = || {
+        invalid(format!(
+            "{shown}: no such record; nothing was created (`vse-assess new {}` makes one, or answer y when the interview asks)",
+            crate::text::shell_word(file)
+        ))
+    };
+    eprint!("vse-assess: {shown} does not exist. Start a new assessment in it? [y/N] ");
+    std::io::stderr().flush()?;
+    let mut answer = String::new();
+    std::io::stdin().lock().read_line(&mut answer)?;
+    match answer.trim().to_lowercase().as_str() {
+        "y" | "yes" => Ok(()),
+        _ => Err(refused()),
+    }
 }
 
 fn invalid(msg: impl Into<String>) -> anyhow::Error {

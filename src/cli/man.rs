@@ -73,6 +73,10 @@ const EXAMPLES: &[(&str, &str)] = &[
         "A year on: what changed",
         "vse-assess compare audit-2025.toml audit.toml -o changes.md",
     ),
+    (
+        "The next audit of the cycle, carrying the nonconformities still open, then the cycle",
+        "vse-assess new audit-2027.toml --from audit.toml --stage surveillance --session 2027-11-15:Lyon\nvse-assess compare audit.toml audit-2027.toml",
+    ),
 ];
 
 /// Writes the page.

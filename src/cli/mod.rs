@@ -38,7 +38,8 @@ pub struct Cli {
 pub enum Command {
     /// Walk through the requirements in a terminal UI (creates FILE if it does not exist).
     Interview {
-        /// The record; assessment.toml in the current folder by default.
+        /// The record; assessment.toml in the current folder by default. One that does not
+        /// exist is made once you answer y to the question whether to start one.
         #[arg(default_value = "assessment.toml")]
         file: PathBuf,
         /// Look without changing anything (works while someone else has the file open).
@@ -350,12 +351,22 @@ pub struct NewArgs {
     /// Name of the very small entity assessed.
     #[arg(long, default_value = "", hide_default_value = true)]
     pub vse: String,
-    /// A self-assessment (self) or an audit (audit).
-    #[arg(long, value_enum, default_value = "self")]
+    /// A self-assessment (self) or an audit (audit); with --from, the previous one's.
+    #[arg(long, value_enum, default_value = "self", conflicts_with = "from")]
     pub kind: KindArg,
-    /// Questionnaire id (embedded or in ./questionnaires/) or path to a questionnaire file.
-    #[arg(long, default_value = "iso29110-4-2-om")]
-    pub questionnaire: String,
+    /// Questionnaire id (embedded or in ./questionnaires/) or path to a questionnaire file;
+    /// iso29110-4-2-om by default, with --from the previous record's (another version of it
+    /// may be given, not another profile).
+    #[arg(long)]
+    pub questionnaire: Option<String>,
+    /// The next assessment of a cycle: copy the VSE, client, certification body, scope,
+    /// criteria, team, participants and evidence register (marked to be checked again) of
+    /// this signed-off record, and carry its nonconformities not closed, with their ids and
+    /// actions; each has to be verified again before the sign-off. Ratings, notes, sessions
+    /// and conclusions start empty. An audit needs --stage (stage-2, surveillance,
+    /// recertification or special).
+    #[arg(long, value_name = "PREVIOUS")]
+    pub from: Option<PathBuf>,
     /// What the assessment is to find out, in words.
     #[arg(long)]
     pub objectives: Option<String>,

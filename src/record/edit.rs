@@ -1105,6 +1105,7 @@ pub fn sign_off_checks(record: &Record, q: &Questionnaire) -> Vec<String> {
         reasons.push("no conclusions written".into());
     }
     reasons.extend(details::missing_for_sign_off(meta));
+    reasons.extend(super::next::carried_not_followed_up(record));
     // An audit's recommendation rests on its nonconformities: every rating has to agree
     // with them first. A self-assessment is signed off with its warnings, listed as gaps.
     if meta.kind == super::Kind::Audit {

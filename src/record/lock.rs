@@ -47,6 +47,16 @@ pub enum LockError {
     Io { file: PathBuf, cause: io::Error },
 }
 
+/// The record's folder, when it is not there (the lock file cannot be made in it).
+fn missing_folder(record: &Path) -> Option<PathBuf> {
+    let folder = match record.parent() {
+        Some(p) if p.as_os_str().is_empty() => Path::new("."),
+        Some(p) => p,
+        None => return None,
+    };
+    (!folder.is_dir()).then(|| folder.to_owned())
+}
+
 /// `dir/.a.toml.lock` for `dir/a.toml`.
 pub fn lock_path(record: &Path) -> PathBuf {
     let name = record
@@ -79,6 +89,13 @@ pub fn lock(record: &Path) -> Result<Lock, LockError> {
                     io::Error::other(format!(
                         "{} is a symbolic link; remove it",
                         display_path(&path)
+                    ))
+                } else if e.kind() == io::ErrorKind::NotFound
+                    && let Some(folder) = missing_folder(record)
+                {
+                    io::Error::other(format!(
+                        "the folder {} does not exist",
+                        display_path(&folder)
                     ))
                 } else {
                     e

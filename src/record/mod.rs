@@ -9,6 +9,7 @@ pub mod details;
 pub mod edit;
 pub mod evidence;
 pub mod lock;
+pub mod next;
 pub mod store;
 mod v1;
 

@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use super::markdown::{hash, inline, short_judgement, table};
-use crate::compare::{Assessment, Change, Comparison, UnmatchedKind, Which};
+use crate::compare::{Assessment, Change, Comparison, Cycle, UnmatchedKind, Which};
 use crate::record::{Finding, Status};
 
 /// Where a finding or an action the later record no longer holds stands now.
@@ -13,6 +13,10 @@ const NOT_THERE: &str = "no longer in the record";
 /// Where a finding not closed in the earlier record, and gone from the later one, stands: no
 /// verification shows it was dealt with, so it is never called closed.
 pub const NOT_FOLLOWED_UP: &str = "not followed up";
+
+/// Where an observation, an opportunity for improvement or a good practice of the earlier
+/// record stands when the later was made from it: `new --from` carries nonconformities only.
+pub const NOT_CARRIED: &str = "not carried (not a nonconformity)";
 
 /// A record file as the comparison names it.
 #[derive(Debug, Clone, Copy)]
@@ -38,10 +42,14 @@ pub fn comparison(c: &Comparison, files: [RecordFile; 2]) -> String {
     );
     identification(&mut out, c, files);
     conclusions(&mut out, c);
+    let cycle = crate::compare::cycle(c, files[0].name, files[0].sha256);
+    if let Some(cycle) = &cycle {
+        audit_cycle(&mut out, c, cycle);
+    }
     processes(&mut out, c);
     requirements(&mut out, c);
     unmatched(&mut out, c);
-    findings(&mut out, c);
+    findings(&mut out, c, cycle.is_some());
     actions(&mut out, c);
     out
 }
@@ -115,6 +123,125 @@ fn conclusions(out: &mut String, c: &Comparison) {
         }
     }
     out.push('\n');
+}
+
+/// The cycle, when the later record was made from the earlier (`new --from`).
+fn audit_cycle(out: &mut String, c: &Comparison, cycle: &Cycle) {
+    let mut about = format!(
+        "*Now* was made from *then* (`{}`",
+        inline(cycle.previous_file)
+    );
+    if let Some(date) = cycle.signed_off {
+        let _ = write!(about, ", signed off {}", inline(date));
+    }
+    if let Some(stage) = cycle.stage {
+        let _ = write!(about, ", {stage} audit");
+    }
+    about.push_str(
+        "): its nonconformities not closed were carried, with their ids, to be followed up; ids are never given twice.",
+    );
+    match cycle.same_text {
+        Some(true) => about.push_str(" *Then* is the very text it was made from."),
+        Some(false) => about.push_str(
+            " *Then* has changed since (a follow-up recorded after, say): its SHA-256 is not the one *now* names.",
+        ),
+        None => {}
+    }
+    section(out, "The audit cycle", &about);
+    let header = [
+        "Finding",
+        "Requirement",
+        "Class",
+        "Then",
+        "Now",
+        "Followed up",
+        "Finding text",
+    ];
+    let _ = writeln!(out, "### Carried\n");
+    table_or_none(
+        out,
+        &header,
+        cycle.carried.iter().map(|x| {
+            let mut row = finding_cells(x.new);
+            let verified = crate::record::next::follow_ups(c.new.record, x.new)
+                .last()
+                .map_or("not yet".to_owned(), |v| {
+                    format!(
+                        "{}, {}",
+                        inline(&v.date),
+                        if v.effective {
+                            "effective"
+                        } else {
+                            "not effective"
+                        }
+                    )
+                });
+            row.extend([
+                x.old.state().describe().into(),
+                x.new.state().describe().into(),
+                verified,
+                inline(&x.new.text),
+            ]);
+            row
+        }),
+    );
+    let _ = writeln!(out, "### Closed\n");
+    table_or_none(
+        out,
+        &[
+            "Finding",
+            "Requirement",
+            "Class",
+            "Closed in",
+            "Finding text",
+        ],
+        cycle.closed.iter().map(|x| {
+            let mut row = finding_cells(x.finding);
+            row.extend([
+                if x.now.is_some() { "now" } else { "then" }.into(),
+                inline(&x.finding.text),
+            ]);
+            row
+        }),
+    );
+    let _ = writeln!(out, "### New\n");
+    table_or_none(
+        out,
+        &["Finding", "Requirement", "Class", "Now", "Finding text"],
+        cycle.new.iter().map(|f| {
+            let mut row = finding_cells(f);
+            row.extend([f.state().describe().into(), inline(&f.text)]);
+            row
+        }),
+    );
+    let _ = writeln!(
+        out,
+        "### Dropped\n\nNonconformities open *then* that *now* does not hold: nothing shows they were followed up.\n"
+    );
+    table_or_none(
+        out,
+        &["Finding", "Requirement", "Class", "Then", "Finding text"],
+        cycle.dropped.iter().map(|f| {
+            let mut row = finding_cells(f);
+            row.extend([f.state().describe().into(), inline(&f.text)]);
+            row
+        }),
+    );
+    if !cycle.reused.is_empty() {
+        let _ = writeln!(
+            out,
+            "### Ids given twice\n\nFindings of *now*, not carried, with an id *then* had for another finding.\n"
+        );
+        table(
+            out,
+            &["Finding", "Requirement", "Class", "Finding text"],
+            cycle.reused.iter().map(|f| {
+                let mut row = finding_cells(f);
+                row.push(inline(&f.text));
+                row
+            }),
+        );
+    }
 }
 
 fn processes(out: &mut String, c: &Comparison) {
@@ -227,7 +354,8 @@ fn then_and_now(then: &Finding, now: Option<&Finding>) -> Vec<String> {
     row
 }
 
-fn findings(out: &mut String, c: &Comparison) {
+/// `cycle`: the later record was made from the earlier, which carries only nonconformities.
+fn findings(out: &mut String, c: &Comparison, cycle: bool) {
     let header = [
         "Finding",
         "Requirement",
@@ -256,11 +384,12 @@ fn findings(out: &mut String, c: &Comparison) {
         &header,
         c.not_followed_up.iter().map(|f| {
             let mut row = finding_cells(f);
-            row.extend([
-                f.state().describe().into(),
-                NOT_FOLLOWED_UP.into(),
-                inline(&f.text),
-            ]);
+            let now = if cycle && !f.class.is_nonconformity() {
+                NOT_CARRIED
+            } else {
+                NOT_FOLLOWED_UP
+            };
+            row.extend([f.state().describe().into(), now.into(), inline(&f.text)]);
             row
         }),
     );

@@ -11,7 +11,7 @@ use super::app::{Focus, Mode, Screen};
 use crate::rating::Rating;
 
 /// A key as the table names it.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Key {
     Code(KeyCode),
     /// A letter in either case (Caps Lock on is no surprise).
@@ -174,6 +174,8 @@ pub static BINDINGS: &[Binding] = &[
     b(C::Setup, &[Char('y'), Char('n')], Does::YesNo, "answer a clause 6 condition or an audit confirmation yes or no", Some((3, "condition"))),
     b(C::Setup, &[Char(' ')], Act(Action::Toggle), "switch the kind, the audit stage; answer a condition", None),
     b(C::Setup, &[Code(KeyCode::Right), Code(KeyCode::Tab)], Act(Action::StartInterview), "to the questions", Some((4, "questions"))),
+    b(C::Setup, &[Code(KeyCode::Home)], Act(Action::First), "first row", None),
+    b(C::Setup, &[Code(KeyCode::End)], Act(Action::Last), "last row (Status: sign-off)", None),
     b(C::Evidence, &[Code(KeyCode::Up), Code(KeyCode::Down)], Does::Move, "select an item", None),
     b(C::Evidence, &[Char('a')], Act(Action::AddEvidence), "add an item (a local file is hashed)", Some((1, "add"))),
     b(C::Evidence, &[Code(KeyCode::Enter), Char('e')], Act(Action::Open), "edit the item", Some((2, "edit"))),
@@ -191,6 +193,8 @@ pub static BINDINGS: &[Binding] = &[
     b(C::FollowUp, &[Char('e')], Act(Action::Verify), "verify the selected nonconformity: effective or not, note, evidence", Some((6, "verify"))),
     b(C::FollowUp, &[Char('d'), Code(KeyCode::Delete)], Act(Action::Delete), "remove the selected action (asks first)", None),
     b(C::Reading, &[Code(KeyCode::Up), Code(KeyCode::Down)], Does::Move, "scroll", Some((1, "scroll"))),
+    b(C::Reading, &[Char('q')], Act(Action::Back), "close (as Esc)", Some((2, "close"))),
+    b(C::Reading, &[Code(KeyCode::Home)], Act(Action::First), "back to the top", None),
     b(C::Form, &[Code(KeyCode::Enter)], Act(Action::Confirm), "next field; on the last, confirm", Some((1, "confirm"))),
     b(C::Form, &[Code(KeyCode::Esc)], Act(Action::Back), "cancel (nothing changes)", Some((2, "cancel"))),
     b(C::Form, &[Code(KeyCode::Tab)], Act(Action::NextField), "next field (in a name list: complete the name)", Some((3, "next field"))),
@@ -251,8 +255,9 @@ fn contexts(mode: Mode) -> (&'static [Context], bool) {
         Mode::Normal(Screen::Evidence, _) => (&[C::Anywhere, C::Screens, C::Evidence], false),
         Mode::Normal(Screen::Summary, _) => (&[C::Anywhere, C::Screens, C::Summary], false),
         Mode::Normal(Screen::FollowUp, _) => (&[C::Anywhere, C::Screens, C::FollowUp], false),
+        // Reading first: q closes what is read rather than quitting.
         Mode::Normal(Screen::Guidance | Screen::Help, _) => {
-            (&[C::Anywhere, C::Screens, C::Reading], false)
+            (&[C::Anywhere, C::Reading, C::Screens], false)
         }
     }
 }
@@ -355,9 +360,18 @@ pub fn action(mode: Mode, key: KeyEvent) -> Option<Action> {
 /// width.
 pub fn footer(mode: Mode) -> Vec<(String, &'static str, bool)> {
     let (contexts, _) = contexts(mode);
+    // A binding whose every key an earlier context takes does nothing here.
+    let rank = |c: Context| contexts.iter().position(|x| *x == c);
+    let taken = |b: &Binding| {
+        b.keys.iter().all(|k| {
+            BINDINGS.iter().any(|o| {
+                rank(o.context).is_some_and(|r| Some(r) < rank(b.context)) && o.keys.contains(k)
+            })
+        })
+    };
     let mut shown: Vec<(u8, String, &'static str)> = BINDINGS
         .iter()
-        .filter(|b| contexts.contains(&b.context))
+        .filter(|b| contexts.contains(&b.context) && !taken(b))
         .filter_map(|b| b.footer.map(|(rank, word)| (rank, footer_keys(b), word)))
         .collect();
     shown.sort_by_key(|(rank, ..)| *rank);

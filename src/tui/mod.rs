@@ -169,10 +169,18 @@ pub fn run(opened: store::Opened, lock: Option<Lock>, follow_editor: bool) -> Re
     if !all_kept {
         anyhow::bail!("the last changes are not in the record (see above)");
     }
+    let path = crate::text::display_path(&lp.app.opened.path);
     if ended != Ended::Quit && notices.is_empty() {
         say(&format!(
-            "vse-assess: interview ended ({ended:?}); answers saved in {}",
-            crate::text::display_path(&lp.app.opened.path)
+            "vse-assess: interview ended ({ended:?}); answers saved in {path}"
+        ));
+    } else if notices.is_empty() && !lp.app.read_only {
+        // Where the answers are, and what people do next with them.
+        let record = &lp.app.opened.path;
+        say(&format!(
+            "vse-assess: answers saved in {path}; the report: vse-assess report {} -o {}",
+            crate::text::shell_word(record),
+            crate::text::shell_word(&record.with_extension("md"))
         ));
     }
     Ok(ended)

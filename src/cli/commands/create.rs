@@ -1,47 +1,29 @@
 //! `new`, `set` and `questionnaires`: making a record and saying what it is made against.
 
 use super::*;
+use crate::record::next;
 
 pub(super) fn new(args: NewArgs) -> Result<ExitCode> {
-    let loaded = catalog::resolve(&args.questionnaire, Path::new(catalog::LOCAL_DIR))?;
+    if args.from.is_some() {
+        return new_from(args);
+    }
+    let questionnaire = args
+        .questionnaire
+        .as_deref()
+        .unwrap_or(DEFAULT_QUESTIONNAIRE);
+    let loaded = catalog::resolve(questionnaire, Path::new(catalog::LOCAL_DIR))?;
     let mut record = Record::new(&loaded, &args.vse, args.kind.into());
     if let Source::File(p) = &loaded.source {
         record = record.with_questionnaire_path(relative_to_record(p, &args.file)?);
     }
-    let people =
-        |given: &[String]| -> Vec<Person> { given.iter().map(|s| Person::parse(s)).collect() };
-    let mut sessions = args.sessions;
-    if args.date.is_some() || args.location.is_some() {
-        sessions.push(Session {
-            date: date_or_today(args.date),
-            location: args.location.unwrap_or_default(),
-        });
-    }
-    let details = edit::Details {
-        objectives: args.objectives,
-        client: args.client,
-        sites: Some(args.sites),
-        scope: args.scope,
-        processes: Some(edit::process_list(&args.processes.join(","))).filter(|p| !p.is_empty()),
-        team: Some(people(&args.team)),
-        participants: Some(people(&args.participants)),
-        sessions: Some(sessions),
-        ..audit_details(args.audit)
-    };
+    let file = args.file.clone();
+    let details = new_details(args, false);
     edit::set_details(&mut record, &loaded.questionnaire, details).map_err(refused)?;
     first_problem(&record, &loaded.questionnaire)?;
-    // Refused, as any change that would lose data is (exit status 2), when the file exists.
-    store::create_new(&args.file, &record).map_err(|e| {
-        let message = format!("cannot create {}: {e}", args.file.display());
-        if e.kind() == std::io::ErrorKind::AlreadyExists {
-            invalid(message)
-        } else {
-            anyhow::Error::from(e).context(format!("cannot create {}", args.file.display()))
-        }
-    })?;
+    create(&file, &record)?;
     say!(
         "created {} ({} {}, {} requirements)",
-        args.file.display(),
+        file.display(),
         loaded.questionnaire.questionnaire.id,
         loaded.questionnaire.questionnaire.version,
         loaded.questionnaire.requirements.len()
@@ -49,6 +31,129 @@ pub(super) fn new(args: NewArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// The questionnaire of a new record when none is named.
+const DEFAULT_QUESTIONNAIRE: &str = "iso29110-4-2-om";
+
+/// The details `new` sets from its options. Made from a previous record (`from`), only the
+/// options given replace what was copied from it.
+fn new_details(args: NewArgs, from: bool) -> edit::Details {
+    let people =
+        |given: &[String]| -> Vec<Person> { given.iter().map(|s| Person::parse(s)).collect() };
+    let given = |v: Vec<Person>| Some(v).filter(|v| !from || !v.is_empty());
+    let mut sessions = args.sessions;
+    if args.date.is_some() || args.location.is_some() {
+        sessions.push(Session {
+            date: date_or_today(args.date),
+            location: args.location.unwrap_or_default(),
+        });
+    }
+    edit::Details {
+        vse: Some(args.vse).filter(|v| from && !v.trim().is_empty()),
+        objectives: args.objectives,
+        client: args.client,
+        sites: Some(args.sites).filter(|v| !from || !v.is_empty()),
+        scope: args.scope,
+        processes: Some(edit::process_list(&args.processes.join(","))).filter(|p| !p.is_empty()),
+        team: given(people(&args.team)),
+        participants: given(people(&args.participants)),
+        sessions: Some(sessions),
+        ..audit_details(args.audit)
+    }
+}
+
+/// Creates the record's file; refused, as any change that would lose data is (exit status
+/// 2), when the file exists.
+fn create(file: &Path, record: &Record) -> Result<()> {
+    store::create_new(file, record).map_err(|e| {
+        let message = format!("cannot create {}: {e}", file.display());
+        if e.kind() == std::io::ErrorKind::AlreadyExists {
+            invalid(message)
+        } else {
+            anyhow::Error::from(e).context(format!("cannot create {}", file.display()))
+        }
+    })
+}
+
+/// `new --from PREVIOUS`: the next assessment of the cycle (see [`next::next_record`]).
+fn new_from(args: NewArgs) -> Result<ExitCode> {
+    let from = args.from.clone().expect("called with --from");
+    let file = args.file.clone();
+    if file.exists() || store::same_file(&from, &file) {
+        bail!(invalid(format!(
+            "cannot create {}: the file exists (the next assessment is a new file)",
+            file.display()
+        )));
+    }
+    let previous = store::open(&from, &Access::Unrestricted, today())
+        .map_err(|e| invalid(format!("cannot start from {}: {e}", display_path(&from))))?;
+    let loaded = match &args.questionnaire {
+        Some(named) => catalog::resolve(named, Path::new(catalog::LOCAL_DIR))?,
+        None => previous.questionnaire.clone(),
+    };
+    let named = relative_to_record(&previous.path, &file)?;
+    let made = next::next_record(
+        next::From {
+            record: &previous.record,
+            file: &named,
+            path: &previous.path,
+            sha256: &previous.disk_sha256,
+        },
+        &loaded,
+        args.audit.stage,
+        &file,
+    )
+    .map_err(|e| {
+        invalid(format!(
+            "cannot start {} from {}: {e}",
+            file.display(),
+            display_path(&from)
+        ))
+    })?;
+    let mut record = made.record;
+    if let Source::File(p) = &loaded.source {
+        record = record.with_questionnaire_path(relative_to_record(p, &file)?);
+    }
+    let details = new_details(args, true);
+    edit::set_details(&mut record, &loaded.questionnaire, details).map_err(refused)?;
+    first_problem(&record, &loaded.questionnaire)?;
+    create(&file, &record)?;
+    let stage = record
+        .assessment
+        .stage
+        .map(|s| format!(", {s}"))
+        .unwrap_or_default();
+    say!(
+        "created {} from {}{stage} ({} {})",
+        file.display(),
+        display_path(&from),
+        loaded.questionnaire.questionnaire.id,
+        loaded.questionnaire.questionnaire.version,
+    );
+    let list = |ids: &[String]| {
+        if ids.is_empty() {
+            "none".to_owned()
+        } else {
+            ids.join(", ")
+        }
+    };
+    say!(
+        "carried, to be followed up before the sign-off: {}",
+        list(&made.carried)
+    );
+    say!("not carried: {}", list(&made.not_carried));
+    if previous.record.assessment.follow_up_closed.is_none() && !made.carried.is_empty() {
+        say_err!(
+            "{}: note: its follow-up is not closed; what is recorded there from now on is not carried to {}",
+            display_path(&from),
+            file.display()
+        );
+    }
+    say!(
+        "evidence to check again: {} item(s) of the register",
+        record.evidence.len()
+    );
+    Ok(ExitCode::SUCCESS)
+}
 /// The first problem the record check finds, as an error naming the field.
 pub(super) fn first_problem(
     record: &Record,

@@ -56,6 +56,13 @@ pub(super) fn report(
                         display_path(&sig)
                     )
                 })?;
+            say!(
+                "{}: written, and signed in {} (check it: ssh-keygen -Y verify -f ALLOWED_SIGNERS -I SIGNER -n vse-assess -s {} < {})",
+                display_path(out),
+                display_path(&sig),
+                display_path(&sig),
+                display_path(out)
+            );
         }
         (Some(out), None) => {
             let a_file = fs_kind(out) != Some(false);

@@ -864,6 +864,7 @@ impl App {
                 Screen::Guidance | Screen::Help => match action {
                     Action::Up | Action::Prev => self.scroll = self.scroll.saturating_sub(1),
                     Action::Down | Action::Next => self.scroll = self.scroll.saturating_add(1),
+                    Action::First => self.scroll = 0,
                     _ => {}
                 },
             },

@@ -171,6 +171,8 @@ impl App {
             Action::Down | Action::Next => {
                 self.setup_row = (self.setup_row + 1).min(rows.len() - 1)
             }
+            Action::First => self.setup_row = 0,
+            Action::Last => self.setup_row = rows.len() - 1,
             Action::StartInterview => {
                 self.history.clear();
                 self.screen = Screen::Question;

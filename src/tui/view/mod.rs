@@ -107,7 +107,17 @@ impl App {
             SaveState::Failed { error } => (format!("NOT SAVED ({error}), retrying"), t.error()),
             SaveState::Conflict => ("CHANGED ON DISK: not saving".to_string(), t.error()),
         };
-        let save_text = truncate(&save_text, (area.width / 2) as usize);
+        // The file always shows: the one the answers go to (NAME.mine.toml after a conflict).
+        let file = self
+            .opened
+            .path
+            .file_name()
+            .map(|n| neutralize(&n.to_string_lossy()))
+            .unwrap_or_default();
+        let save_text = truncate(
+            &format!("{} · {save_text}", truncate(&file, 24)),
+            (area.width / 2) as usize,
+        );
         let right_width = save_text.width() as u16 + 1;
         let left = match &self.message {
             Some(m) => format!(" {}", neutralize(m)),
