@@ -2218,6 +2218,19 @@ fn the_follow_up_view_works_on_a_draft_too() {
         vse_assess::record::FindingState::NotEffective
     );
 
+    // A nonconformity carried from an earlier audit says so where the date raised goes.
+    app.opened.record.findings[1].carried = Some(vse_assess::record::Carried {
+        from: "audit-2025.toml".into(),
+        date: "2025-11-20".into(),
+    });
+    let id = app.opened.record.findings[1].id.clone();
+    let shown = screen(&app, 100, 60);
+    assert!(
+        shown.contains(&format!("{id:<6}"))
+            && shown.contains("carried from audit-2025.toml (2025-11-20)"),
+        "{shown}"
+    );
+
     // Keys that need an action say so on a nonconformity's row.
     char_key(&mut app, 'y');
     assert!(

@@ -1072,7 +1072,10 @@ fn the_follow_up_of_a_final_record_is_recorded_in_the_interview() {
     tmux.keys(&["Enter", "Enter", "Enter"], "A-9 planned for NC-2");
     tmux.keys(&["Space"], "A-9 done on 2026-11-30");
     tmux.keys(&["Up", "Space"], "A-3 done on 2026-11-30");
-    tmux.keys(&["Up", "Space"], "A-2 done on 2026-11-30; NC-2 is actions closed");
+    tmux.keys(
+        &["Up", "Space"],
+        "A-2 done on 2026-11-30; NC-2 is actions closed",
+    );
     tmux.keys(&["e"], "NC-2 · 7.2.g: verify its actions");
     tmux.run(&["send-keys", "Enter", "Enter", "Enter"]);
     tmux.text("Plan reviewed in October, risk register in use");

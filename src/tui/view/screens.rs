@@ -475,13 +475,17 @@ pub fn follow_up(app: &App, area: Rect, buf: &mut Buffer) {
             (true, false) => "root cause, no correction",
             (true, true) => "no response yet",
         };
+        let raised = match &f.carried {
+            Some(c) if c.date.is_empty() => format!("carried from {}", safe(&c.from)),
+            Some(c) => format!("carried from {} ({})", safe(&c.from), safe(&c.date)),
+            None => format!("raised {}", dash(f.raised.as_deref())),
+        };
         let text = format!(
-            "{:<6}{:<7}{:<7}{} · raised {} · plan due {} · {response}",
+            "{:<6}{:<7}{:<7}{} · {raised} · plan due {} · {response}",
             safe(&f.id),
             safe(&f.requirement),
             f.class.key(),
             f.state().describe(),
-            dash(f.raised.as_deref()),
             dash(due),
         );
         let mut line = Line::styled(truncate(&text, width), t.label());
