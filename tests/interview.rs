@@ -1418,6 +1418,7 @@ fn the_status_row_signs_off_through_the_same_checks() {
         meta.diverging_opinions = "none".into();
         meta.objectives_met = Some(true);
         meta.scope_appropriate = Some(true);
+        meta.plan_due = Some("2026-12-15".into());
     }
     let conclusions = std::mem::take(&mut app.opened.record.assessment.conclusions);
     app.update(Action::Open);
@@ -1997,6 +1998,9 @@ fn a_final_record_takes_its_follow_up_from_the_follow_up_view() {
     press(&mut app, &[KeyCode::Enter]); // the correction as it is; to the root cause
     typed(&mut app, " Confirmed in the review.");
     press(&mut app, &[KeyCode::Enter]);
+    // The VSE accepts the finding: its representative, today (offered).
+    typed(&mut app, "Sofia Reyes");
+    press(&mut app, &[KeyCode::Enter, KeyCode::Enter]);
     assert!(matches!(app.overlay, Overlay::None), "{:?}", app.overlay);
     let f = app.opened.record.finding("NC-2").unwrap();
     assert!(
@@ -2005,6 +2009,11 @@ fn a_final_record_takes_its_follow_up_from_the_follow_up_view() {
         f.root_cause
     );
     assert_eq!(f.text, before.finding("NC-2").unwrap().text);
+    let accepted = f.vse_accepted.clone().expect("accepted by the VSE");
+    assert_eq!(
+        (accepted.by.as_str(), accepted.date.as_str()),
+        ("Sofia Reyes", common::TODAY)
+    );
 
     // A new action, proposed by the VSE today.
     char_key(&mut app, 'a');

@@ -9,8 +9,8 @@ use anyhow::{Context, Result, bail};
 
 use super::sign;
 use super::{
-    ActionCommand, AnswerArgs, Command, EvidenceCommand, FindingCommand, Invalid, NewArgs, SetArgs,
-    YesNo,
+    ActionCommand, AnswerArgs, Command, EvidenceCommand, FindingCommand, FollowupCommand, Invalid,
+    NewArgs, SetArgs, YesNo,
 };
 use crate::questionnaire::catalog::{self, Source};
 use crate::rating::Judgement;
@@ -41,6 +41,7 @@ mod answers;
 mod check;
 mod create;
 mod findings;
+mod followup;
 mod output;
 mod portfolio;
 mod register;
@@ -168,12 +169,26 @@ pub fn run(command: Command) -> Result<ExitCode> {
         Command::Evidence(cmd) => evidence(cmd),
         Command::Finding(cmd) => finding(cmd),
         Command::Action(cmd) => action(cmd),
+        Command::Followup(cmd) => followup(cmd),
         Command::Report {
             file,
             output,
             format,
             sign,
-        } => report(&file, output.as_deref(), format.into(), sign.as_deref()),
+            follow_up,
+        } => {
+            let format = match (follow_up, format.into()) {
+                (false, format) => format,
+                (true, report::Format::Markdown) => report::Format::FollowUp,
+                (true, report::Format::Html) => report::Format::FollowUpHtml,
+                (true, _) => {
+                    return Err(invalid(
+                        "--follow-up gives the follow-up report as markdown or html; the tables (--format csv, actions) are of the record as it stands",
+                    ));
+                }
+            };
+            report(&file, output.as_deref(), format, sign.as_deref())
+        }
         Command::Compare {
             old,
             new,

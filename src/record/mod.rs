@@ -740,6 +740,11 @@ pub struct Verification {
     /// Evidence ids of the register the verification rests on.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub evidence: Vec<String>,
+    /// The root cause the verified actions answered, as the finding stated it then (set by
+    /// [`edit::verify`]): after a verification found them not effective, the next one needs
+    /// another root cause.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub root_cause: String,
     /// Made after the sign-off, as follow-up: the report of the audit as found leaves it
     /// out. Set by [`edit::verify`].
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]

@@ -186,13 +186,17 @@ fn show_row(app: &mut App, row: FollowRow) {
     app.select_follow_up(&row);
 }
 
-/// The VSE's response to a nonconformity: its correction and root cause (follow-up: a
-/// final record takes it).
+/// The VSE's response to a nonconformity: its correction and root cause, and whether it
+/// accepts the finding (follow-up: a final record takes it).
 pub(super) struct Response<'p>(pub &'p str);
 
 impl Form for Response<'_> {
     fn open(&self, app: &App, purpose: Purpose) -> Option<Editor> {
         let f = app.opened.record.finding(self.0)?;
+        let (by, on) = match &f.vse_accepted {
+            Some(s) => (s.by.clone(), s.date.clone()),
+            None => (String::new(), app.today.to_string()),
+        };
         let rows = |mut field: Field| {
             field.rows = 2;
             field
@@ -211,6 +215,12 @@ impl Form for Response<'_> {
                     &f.root_cause,
                 ))
                 .named(Name::RootCause),
+                Field::line(
+                    "Finding accepted by: the VSE's representative (empty: not yet)",
+                    &by,
+                )
+                .named(Name::By),
+                Field::line("Accepted on (YYYY-MM-DD)", &on).named(Name::Date),
             ],
         ))
     }
@@ -222,7 +232,18 @@ impl Form for Response<'_> {
         };
         let q = &app.opened.questionnaire.questionnaire;
         let fid = self.0;
-        edit::edit_finding(&mut app.opened.record, q, fid, change).map_err(|e| refusal(&e))?;
+        edit::edit_finding(&mut app.opened.record, q, fid, change, app.today)
+            .map_err(|e| refusal(&e))?;
+        let accepted = signed(e.get(Name::By), e.get(Name::Date));
+        let had = app
+            .opened
+            .record
+            .finding(fid)
+            .map(|f| f.vse_accepted.clone());
+        if had != Some(accepted.clone()) {
+            edit::accept_finding(&mut app.opened.record, fid, accepted, app.today)
+                .map_err(|e| refusal(&e))?;
+        }
         app.message = Some(format!("{fid}: the VSE's response recorded"));
         Ok(true)
     }
@@ -293,10 +314,15 @@ impl Form for NewFollowUpAction<'_> {
     }
     fn submit(&self, app: &mut App, e: &Editor) -> Result<bool, String> {
         let fid = self.0;
-        let (what, owner, due) = (e.get(Name::What), e.get(Name::Owner), e.get(Name::Due));
-        let aid = edit::add_action(&mut app.opened.record, fid, &what, &owner, Some(&due))
+        let new = edit::NewAction {
+            what: e.get(Name::What),
+            owner: e.get(Name::Owner),
+            due: Some(e.get(Name::Due)),
+            kind: KINDS[e.chosen(Name::Kind)],
+            proposed: signed(e.get(Name::ProposedBy), e.get(Name::ProposedOn)),
+        };
+        let aid = edit::plan_action(&mut app.opened.record, fid, new, app.today)
             .map_err(|e| refusal(&e))?;
-        apply_plan(app, &aid, e)?;
         app.message = Some(format!("{aid} planned for {fid}"));
         app.select_follow_up(&FollowRow::Action {
             finding: fid.to_owned(),

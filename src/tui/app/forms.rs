@@ -498,7 +498,8 @@ impl Form for NewFinding<'_> {
             ..Default::default()
         };
         let q = &app.opened.questionnaire.questionnaire;
-        let fid = edit::add_finding(&mut app.opened.record, q, new).map_err(|e| refusal(&e))?;
+        let fid = edit::add_finding(&mut app.opened.record, q, new, app.today)
+            .map_err(|e| refusal(&e))?;
         app.message = Some(format!("{fid} recorded"));
         Ok(true)
     }
@@ -607,9 +608,11 @@ impl Form for EditFinding<'_> {
             also: Some(id_list(&e.get(Name::AlsoUnder))),
             see: Some(id_list(&e.get(Name::See))),
             interviewed: Vec::new(),
+            raised: None,
+            plan_due: None,
         };
         let q = &app.opened.questionnaire.questionnaire;
-        let now = edit::edit_finding(record, q, fid, change).map_err(|e| refusal(&e))?;
+        let now = edit::edit_finding(record, q, fid, change, app.today).map_err(|e| refusal(&e))?;
         app.message = Some(if now == fid {
             format!("{now} changed")
         } else {

@@ -3,6 +3,7 @@
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 
@@ -481,19 +482,29 @@ pub fn follow_up(app: &App, area: Rect, buf: &mut Buffer) {
             None => format!("raised {}", dash(f.raised.as_deref())),
         };
         let text = format!(
-            "{:<6}{:<7}{:<7}{} · {raised} · plan due {} · {response}",
+            "{:<6}{:<7}{:<7}{} · {raised} · plan due {}",
             safe(&f.id),
             safe(&f.requirement),
             f.class.key(),
             f.state().describe(),
             dash(due),
         );
-        let mut line = Line::styled(truncate(&text, width), t.label());
-        if selected.as_ref() == Some(&row) {
-            line = line.style(t.selected());
-            selected_line = lines.len();
+        let vse = format!(
+            "      VSE: {response} · finding accepted {}",
+            signed(&f.vse_accepted)
+        );
+        let is_selected = selected.as_ref() == Some(&row);
+        for (i, text) in [text, vse].into_iter().enumerate() {
+            let mut line = Line::styled(
+                truncate(&text, width),
+                if i == 0 { t.label() } else { Style::default() },
+            );
+            if is_selected {
+                line = line.style(t.selected());
+                selected_line = lines.len();
+            }
+            lines.push(line);
         }
-        lines.push(line);
         for a in &f.actions {
             let row = FollowRow::Action {
                 finding: f.id.clone(),
