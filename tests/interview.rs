@@ -2206,6 +2206,19 @@ fn the_follow_up_view_works_on_a_draft_too() {
             KeyCode::Enter,
         ],
     );
+    // Without a note of what was seen, the edit layer refuses it; the form stays open.
+    press(&mut app, &[KeyCode::Enter, KeyCode::Enter]);
+    let why = form_error(&app).expect("refused");
+    assert!(why.contains("say what was seen"), "{why}");
+    assert!(
+        app.opened
+            .record
+            .finding("NC-1")
+            .unwrap()
+            .verifications
+            .is_empty()
+    );
+    press(&mut app, &[KeyCode::BackTab]);
     typed(&mut app, "Targets set, but not yet in the review");
     press(&mut app, &[KeyCode::Enter, KeyCode::Enter]);
     assert!(
