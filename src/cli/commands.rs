@@ -90,10 +90,14 @@ pub fn run(command: Command) -> Result<ExitCode> {
                 Some(lock)
             };
             let mut opened = crate::tui::open_or_create(&file, &access, today())?;
-            // A final record is shown, never changed: it changes only once reopened.
+            // A final record keeps what was found as signed off: the interview takes its
+            // follow-up (the edit layer refuses the rest) until the follow-up is closed;
+            // the line interview only shows it.
             let signed_off = opened.record.assessment.sign_off().map(|s| s.describe());
-            let mut lock = lock.filter(|_| signed_off.is_none());
-            if plain || !crate::tui::usable_terminal() {
+            let line_interview = plain || !crate::tui::usable_terminal();
+            let closed = opened.record.assessment.follow_up_closed.is_some();
+            let mut lock = lock.filter(|_| signed_off.is_none() || (!line_interview && !closed));
+            if line_interview {
                 let why = match (&signed_off, read_only) {
                     (Some(signed), _) => Some(format!(
                         "the record is final ({signed}); `vse-assess reopen` makes it editable"
