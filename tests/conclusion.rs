@@ -39,6 +39,7 @@ fn all_met(kind: Kind) -> Record {
         sha256: None,
         supports: IDS.iter().map(|s| s.to_string()).collect(),
         carried_from: String::new(),
+        follow_up: false,
     });
     r
 }

@@ -11,7 +11,7 @@ use std::path::Path;
 use vse_assess::conformance::{self, View};
 use vse_assess::record::edit::{self, FindingChange};
 use vse_assess::record::store;
-use vse_assess::record::{FindingState, Verification};
+use vse_assess::record::{Evidence, EvidenceKind, FindingState, Verification};
 
 /// The report of `file` in `format`, as `vse-assess report` prints it (follow-up or not).
 fn report(dir: &Path, file: &str, format: &str, follow_up: bool) -> String {
@@ -93,6 +93,30 @@ fn follow_up_never_changes_the_audit_report() {
     edit::edit_finding(r, &q, "NC-5", cause, today).unwrap();
     let added =
         edit::add_action(r, "NC-2", "Name an owner for the plan", "Sofia Reyes", None).unwrap();
+    // What shows it done joins the register after the sign-off, for the follow-up.
+    let plan_v2 = Evidence {
+        id: "RP2".into(),
+        title: "Risk management plan v2, reviewed".into(),
+        kind: EvidenceKind::Document,
+        location: "risk-plan-v2.pdf".into(),
+        file: false,
+        version: String::new(),
+        sha256: None,
+        supports: Vec::new(),
+        carried_from: String::new(),
+        follow_up: false,
+    };
+    edit::add_evidence(r, &q, plan_v2.clone()).unwrap();
+    assert!(r.evidence_item("RP2").unwrap().follow_up);
+    let linked = Evidence {
+        id: "RP3".into(),
+        supports: vec!["7.2.g".into()],
+        ..plan_v2
+    };
+    assert!(matches!(
+        edit::add_evidence(r, &q, linked),
+        Err(edit::Refused::Final(_))
+    ));
     for a in ["A-2", "A-3", added.as_str()] {
         edit::complete_action(r, a, Some("2026-11-24"), &["RR".to_string()], today).unwrap();
     }
@@ -101,7 +125,7 @@ fn follow_up_never_changes_the_audit_report() {
         date: "2026-11-25".into(),
         effective: true,
         note: "Plan v2 reviewed, and organisational risks in the register with owners".into(),
-        evidence: vec!["RR".into()],
+        evidence: vec!["RR".into(), "RP2".into()],
         ..Verification::default()
     };
     edit::verify(r, "NC-2", seen, today).unwrap();
@@ -118,6 +142,41 @@ fn follow_up_never_changes_the_audit_report() {
     };
     edit::verify(r, "NC-4", not_yet, today).unwrap();
     store::save(&mut opened).unwrap();
+    // From the command line too: after the sign-off an item is for the follow-up, and it
+    // supports no requirement.
+    let said = common::ok(
+        dir,
+        &[
+            "evidence",
+            "add",
+            "a.toml",
+            "--id",
+            "MIN",
+            "--title",
+            "Minutes sent to support",
+            "--kind",
+            "record",
+            "--not-a-file",
+            "--location",
+            "wiki",
+        ],
+    );
+    assert!(said.contains("added MIN for the follow-up"), "{said}");
+    let err = common::refused(
+        dir,
+        &[
+            "evidence",
+            "add",
+            "a.toml",
+            "--id",
+            "MIN2",
+            "--title",
+            "x",
+            "--supports",
+            "7.5.d",
+        ],
+    );
+    assert!(err.contains("final"), "{err}");
 
     for (format, was) in formats.iter().zip(&before) {
         let now = report(dir, "a.toml", format, false);
@@ -132,6 +191,8 @@ fn follow_up_never_changes_the_audit_report() {
         for follow_up in [
             "Name an owner for the plan",
             "reviewed only when someone asked",
+            "Risk management plan v2",
+            "Minutes sent to support",
         ] {
             assert!(!now.contains(follow_up), "{format}: {follow_up}");
         }
@@ -161,6 +222,7 @@ fn follow_up_never_changes_the_audit_report() {
         "The follow-up is not closed",
         "- **Plan due:** 2026-12-18 (within the scheme's 30 days after the sign-off, to 2026-12-20)",
         "- **Plan due:** 2027-01-31 (within the scheme's 90 days after the sign-off, to 2027-02-18)",
+        "Risk management plan v2, reviewed",
     ] {
         assert!(follow_up.contains(shown), "{shown}\n{follow_up}");
     }
@@ -430,6 +492,7 @@ fn a_self_assessment_claims_after_follow_up() {
         sha256: None,
         supports: common::IDS.iter().map(|s| s.to_string()).collect(),
         carried_from: String::new(),
+        follow_up: false,
     });
     r.requirements.get_mut("7.2.g").unwrap().rating = Some(Judgement::L);
     let new = edit::NewFinding {

@@ -1833,6 +1833,7 @@ fn evidence_entered_at_a_location_that_is_no_file_is_warned_about() {
             sha256: None,
             supports: Vec::new(),
             carried_from: String::new(),
+            follow_up: false,
         };
         edit::add_evidence(&mut app.opened.record, &q, item).unwrap();
         app.message = None;

@@ -457,7 +457,7 @@ pub fn link_evidence(
 /// Removes an evidence item from the register, and from every finding and clause 6 answer
 /// that cites it (a citation of nothing would make the record invalid). Returns the item.
 pub fn remove_evidence(record: &mut Record, id: &str) -> Result<super::Evidence, Refused> {
-    editable(record)?;
+    evidence_editable(record, id)?;
     check_evidence(record, &[id.to_owned()])?;
     for f in &mut record.findings {
         f.evidence.retain(|e| e != id);
@@ -1953,10 +1953,30 @@ pub fn answer_condition(
 /// requirements it supports are resolved as people type them (`7.2a`). Where it is and its
 /// SHA-256 are the front end's to find out (they read the disk).
 pub fn add_evidence(record: &mut Record, q: &Questionnaire, item: Evidence) -> Result<(), Refused> {
-    editable(record)?;
-    let item = checked_item(record, q, item, None)?;
+    // After the sign-off, what shows the follow-up done joins the register as follow-up,
+    // supporting no requirement (what supports a rating was found by the audit).
+    let follow_up = record.assessment.sign_off().is_some();
+    if follow_up {
+        follow_up_open(record)?;
+        if !item.supports.is_empty() {
+            editable(record)?;
+        }
+    } else {
+        editable(record)?;
+    }
+    let mut item = checked_item(record, q, item, None)?;
+    item.follow_up = follow_up;
     record.evidence.push(item);
     Ok(())
+}
+
+/// A change to item `id` of the register: one the audit found changes only while the record
+/// is a draft, one registered for the follow-up until the follow-up is closed.
+fn evidence_editable(record: &Record, id: &str) -> Result<(), Refused> {
+    match record.evidence_item(id) {
+        Some(e) if e.follow_up && record.assessment.sign_off().is_some() => follow_up_open(record),
+        _ => editable(record),
+    }
 }
 
 /// Rewrites an item of the register, found by the id it had (`id`). What it supports stays;
@@ -1968,7 +1988,7 @@ pub fn edit_evidence(
     id: &str,
     item: Evidence,
 ) -> Result<bool, Refused> {
-    editable(record)?;
+    evidence_editable(record, id)?;
     check_evidence(record, &[id.to_owned()])?;
     let mut item = checked_item(record, q, item, Some(id))?;
     let i = record
@@ -1978,6 +1998,7 @@ pub fn edit_evidence(
         .expect("checked");
     let old = &record.evidence[i];
     item.supports = old.supports.clone();
+    item.follow_up = old.follow_up;
     // Marked as not a file, it stays so (the interview's form does not ask).
     item.file &= old.file;
     let moved = item.location != old.location;
@@ -1998,7 +2019,7 @@ pub fn evidence_hashed(
     stored: String,
     sha256: Option<String>,
 ) -> Result<bool, Refused> {
-    editable(record)?;
+    evidence_editable(record, id)?;
     let Some(item) = record.evidence_item_mut(id) else {
         return Ok(false);
     };

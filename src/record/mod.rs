@@ -910,6 +910,11 @@ pub struct Evidence {
     /// Copied from a previous assessment's register (its file): to be checked again.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub carried_from: String,
+    /// Registered after the sign-off, for the follow-up (what shows an action done or
+    /// working): the report of the audit as found leaves it out. Set by
+    /// [`edit::add_evidence`]; such an item supports no requirement.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub follow_up: bool,
 }
 
 impl Record {

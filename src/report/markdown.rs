@@ -322,10 +322,11 @@ fn title(out: &mut String, c: &Ctx) {
             hash(input.questionnaire_sha256)
         );
     }
+    let as_found = |id: &str| r.evidence_item(id).is_some_and(|e| !e.follow_up);
     let troubled: Vec<String> = input
         .evidence_checks
         .iter()
-        .filter(|(_, state)| state.is_problem())
+        .filter(|(id, state)| state.is_problem() && as_found(id))
         .map(|(id, state)| {
             format!(
                 "{} ({})",
@@ -1330,7 +1331,9 @@ fn evidence(out: &mut String, c: &Ctx) {
     let q = c.q;
     let r = c.r;
     let _ = writeln!(out, "<a id=\"evidence\"></a>\n\n## Evidence register\n");
-    if r.evidence.is_empty() {
+    // What was registered for the follow-up is the follow-up report's (it comes last in the
+    // register, so the anchors of the rest stay as they were).
+    if r.evidence.iter().all(|e| e.follow_up) {
         let _ = writeln!(out, "No evidence registered.\n");
     } else {
         let troubled: BTreeMap<&str, &EvidenceState> = c
@@ -1345,32 +1348,36 @@ fn evidence(out: &mut String, c: &Ctx) {
             &[
                 "ID", "Title", "Kind", "Location", "Version", "SHA-256", "Supports",
             ],
-            r.evidence.iter().enumerate().map(|(i, e)| {
-                let check = troubled.get(e.id.as_str());
-                vec![
-                    format!("<a id=\"{}\"></a>{}", evidence_anchor(i), inline(&e.id)),
-                    inline(&e.title),
-                    e.kind.key().into(),
-                    inline(&e.location),
-                    inline(&e.version),
-                    match (e.sha256.as_deref(), check) {
-                        (Some(h), Some(state)) => format!("`{h}` **{}**", evidence_mark(state)),
-                        (Some(h), None) => format!("`{h}`"),
-                        (None, _) => String::new(),
-                    },
-                    e.supports
-                        .iter()
-                        .map(|s| {
-                            if q.requirement(s).is_some() {
-                                req_link(s)
-                            } else {
-                                inline(s)
-                            }
-                        })
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                ]
-            }),
+            r.evidence
+                .iter()
+                .enumerate()
+                .filter(|(_, e)| !e.follow_up)
+                .map(|(i, e)| {
+                    let check = troubled.get(e.id.as_str());
+                    vec![
+                        format!("<a id=\"{}\"></a>{}", evidence_anchor(i), inline(&e.id)),
+                        inline(&e.title),
+                        e.kind.key().into(),
+                        inline(&e.location),
+                        inline(&e.version),
+                        match (e.sha256.as_deref(), check) {
+                            (Some(h), Some(state)) => format!("`{h}` **{}**", evidence_mark(state)),
+                            (Some(h), None) => format!("`{h}`"),
+                            (None, _) => String::new(),
+                        },
+                        e.supports
+                            .iter()
+                            .map(|s| {
+                                if q.requirement(s).is_some() {
+                                    req_link(s)
+                                } else {
+                                    inline(s)
+                                }
+                            })
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    ]
+                }),
         );
     }
 }

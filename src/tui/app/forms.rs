@@ -912,6 +912,11 @@ impl Form for NewEvidence {
     fn show(&self, app: &mut App) {
         app.screen = Screen::Evidence;
     }
+    /// After the sign-off an item joins the register for the follow-up (the edit layer
+    /// marks it so).
+    fn changes_as_found(&self) -> bool {
+        false
+    }
 }
 
 /// An item of the register, by its id.
