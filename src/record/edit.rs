@@ -863,6 +863,16 @@ pub fn remove_finding(record: &mut Record, id: &str) -> Result<Finding, Refused>
         .iter()
         .position(|f| f.id.eq_ignore_ascii_case(id))
         .ok_or_else(|| no_finding(record, id))?;
+    // What an earlier audit found is followed up here, not taken back.
+    if let Some(carried) = &record.findings[i].carried {
+        return refuse(
+            "finding",
+            format!(
+                "{} was carried from {}: it is followed up (`vse-assess finding verify`), not removed",
+                record.findings[i].id, carried.from
+            ),
+        );
+    }
     let removed = record.findings.remove(i);
     // A pointer at nothing would make the record invalid: the others point at it no longer.
     for f in &mut record.findings {
