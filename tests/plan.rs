@@ -722,3 +722,136 @@ fn a_workbook_from_another_program_imports() {
     let err = refused(dir, &["action", "import", "a.toml", "text.xlsx"]);
     assert!(err.contains("not an XLSX workbook"), "{err}");
 }
+
+/// The audit's whole cycle, as the issue that asked for follow-up is done with: a major on
+/// 7.2.g rated N; the sign-off; the VSE's plan exported as XLSX, filled in a spreadsheet
+/// (openpyxl) and imported; its actions completed with evidence; verified effective; the
+/// follow-up closed. The audit report keeps the rating N and the conclusion as issued; the
+/// follow-up report gives the recommendation after follow-up.
+#[test]
+fn a_major_followed_up_through_the_vses_spreadsheet_leaves_the_audit_as_issued() {
+    let Some(py) = openpyxl() else { return };
+    let tmp = TempDir::new().unwrap();
+    let dir = tmp.path();
+    fs::copy(common::EXAMPLE, dir.join("a.toml")).unwrap();
+    common::complete_audit_details(dir, "a.toml");
+    ok(dir, &["answer", "a.toml", "7.2.g", "--rating", "N"]);
+    let sign = [
+        "finalize",
+        "a.toml",
+        "--by",
+        "Claire Martin",
+        "--date",
+        "2026-11-20",
+    ];
+    ok(dir, &sign);
+    let report = |follow_up: bool| {
+        let mut args = vec!["report", "a.toml"];
+        if follow_up {
+            args.push("--follow-up");
+        }
+        ok(dir, &args)
+    };
+    let without_hash = |text: &str| -> Vec<String> {
+        text.lines()
+            .filter(|l| !(l.contains("Record") && l.contains("SHA-256")))
+            .map(str::to_owned)
+            .collect()
+    };
+    let audit_before = report(false);
+
+    ok(
+        dir,
+        &["report", "a.toml", "--format", "actions", "-o", "plan.xlsx"],
+    );
+    python(
+        py,
+        dir,
+        r#"
+import datetime, openpyxl
+wb = openpyxl.load_workbook("plan.xlsx")
+ws = wb["Plan"]
+rows = [r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == "NC-2"]
+assert [ws.cell(r, 10).value for r in rows] == ["A-2", "A-3"], rows
+ws.cell(rows[0], 9).value = "The plan had no owner after the quality manager left"
+for r in rows:
+    ws.cell(r, 15).value = datetime.datetime(2026, 11, 24)
+    ws.cell(r, 16).value = "RR"
+wb.save("filled.xlsx")
+"#,
+    );
+    let imported = ok(
+        dir,
+        &[
+            "action",
+            "import",
+            "a.toml",
+            "filled.xlsx",
+            "--by",
+            "Sofia Reyes",
+        ],
+    );
+    for said in [
+        "NC-2: root cause",
+        "A-2 completed on 2026-11-24 (evidence RR)",
+        "A-3 completed on 2026-11-24 (evidence RR)",
+    ] {
+        assert!(imported.contains(said), "{said}\n{imported}");
+    }
+    ok(
+        dir,
+        &[
+            "finding",
+            "verify",
+            "a.toml",
+            "NC-2",
+            "--by",
+            "Claire Martin",
+            "--date",
+            "2026-11-26",
+            "--effective",
+            "--note",
+            "Plan v2 reviewed in the November management review; owners named for each risk",
+            "--evidence",
+            "RR",
+        ],
+    );
+    ok(
+        dir,
+        &[
+            "followup",
+            "close",
+            "a.toml",
+            "--by",
+            "Claire Martin",
+            "--date",
+            "2026-11-28",
+        ],
+    );
+
+    let r = record(&dir.join("a.toml"));
+    assert!(r.assessment.follow_up_closed.is_some());
+    let nc2 = r.finding("NC-2").unwrap();
+    assert_eq!(
+        nc2.text,
+        "The risk management plan has not been reviewed or maintained since 2024, and organisational risks are not monitored."
+    );
+    assert!(nc2.verification().unwrap().follow_up);
+    let audit = report(false);
+    assert_eq!(without_hash(&audit), without_hash(&audit_before));
+    assert!(audit.contains("- **Rating:** N ("), "{audit}");
+    assert!(audit.contains("**The audit team does not recommend certification until the major nonconformities are closed and verified.**"), "{audit}");
+    let follow_up = report(true);
+    let after = follow_up
+        .lines()
+        .find(|l| l.starts_with("**Recommendation after follow-up:**"))
+        .unwrap_or_else(|| panic!("{follow_up}"));
+    assert!(
+        after.contains("The audit team recommends certification once the corrective action plan for the open minor nonconformities is accepted."),
+        "{after}"
+    );
+    assert!(
+        follow_up.contains("> The audit team does not recommend certification"),
+        "{follow_up}"
+    );
+}
