@@ -560,8 +560,9 @@ fn compare_shows_the_cycle_carried_closed_new_and_dropped() {
     );
 
     fs::copy(dir.join("audit-2.toml"), dir.join("copy.toml")).unwrap();
+    // Taken out by hand (the edit layer refuses to remove a carried finding).
     let mut o = opened(&dir.join("copy.toml"));
-    edit::remove_finding(&mut o.record, "NC-1").unwrap();
+    o.record.findings.retain(|f| f.id != "NC-1");
     store::save(&mut o).unwrap();
     let md = ok(dir, &["compare", "audit-1.toml", "copy.toml"]);
     let cycle = section(&md, "## The audit cycle");

@@ -382,7 +382,19 @@ fn a_final_record_refuses_every_change_until_reopened() {
             "--raised",
             "2026-11-16",
         ],
-        &["evidence", "add", "a.toml", "--id", "NEW", "--title", "t"],
+        // An item supporting a requirement is what was found (one for the follow-up, with
+        // no link, is taken: tests/follow_up_report.rs).
+        &[
+            "evidence",
+            "add",
+            "a.toml",
+            "--id",
+            "NEW",
+            "--title",
+            "t",
+            "--supports",
+            "7.2.a",
+        ],
         &["evidence", "remove", "a.toml", "RR"],
         &["finalize", "a.toml", "--by", "Claire Martin"],
     ];
