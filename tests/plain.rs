@@ -100,7 +100,8 @@ fn a_final_record_is_only_shown() {
     let before = std::fs::read(&file).unwrap();
     let out = assert_cmd::Command::from_std(common::command(tmp.path()))
         .args(["interview", "--plain", "a.toml"])
-        .write_stdin("n\nnote\nx\nq\n")
+        // A rating, a note, N/A, a finding, interviewees, a detail, the sign-off.
+        .write_stdin("n\nnote\nx\nm\nw\ni\n1\ns\n\nq\n")
         .output()
         .unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
@@ -110,9 +111,10 @@ fn a_final_record_is_only_shown() {
     );
     assert_eq!(
         text.matches("Read-only: nothing changed.").count(),
-        2,
+        6,
         "{text}"
     );
+    assert!(text.contains("The record is final already"), "{text}");
     assert!(
         text.contains("25 of 25 requirements rated; a.toml unchanged."),
         "{text}"

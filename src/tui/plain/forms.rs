@@ -1,0 +1,708 @@
+//! The dialogs at a requirement: who was interviewed, a finding, an action, an action
+//! closed, the response to a nonconformity, a verification, the evidence register.
+
+use std::io::{BufRead, Write};
+use std::sync::atomic::AtomicBool;
+
+use anyhow::Result;
+
+use super::{Applied, CANCEL, Field, Session, id_list, list_or_none, value};
+use crate::record::edit::{self, Refused, Thing};
+use crate::record::evidence::{self, Hashed};
+use crate::record::{ActionStatus, Evidence, EvidenceKind, FindingClass, Verification};
+
+const EVIDENCE_KINDS: [EvidenceKind; 5] = [
+    EvidenceKind::Document,
+    EvidenceKind::Record,
+    EvidenceKind::Interview,
+    EvidenceKind::Observation,
+    EvidenceKind::Url,
+];
+
+/// A choice typed as its number in `options` (from 1) or as one of them, in any case.
+fn chosen<'o>(options: &'o [String], typed: &str) -> Option<&'o str> {
+    let typed = typed.trim();
+    if let Ok(n) = typed.parse::<usize>() {
+        return n
+            .checked_sub(1)
+            .and_then(|i| options.get(i))
+            .map(String::as_str);
+    }
+    options
+        .iter()
+        .find(|o| o.eq_ignore_ascii_case(typed))
+        .map(String::as_str)
+}
+
+fn numbered(options: &[String]) -> String {
+    options
+        .iter()
+        .enumerate()
+        .map(|(i, o)| format!("{} {o}", i + 1))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn invalid(field: &'static str, why: impl Into<String>) -> Refused {
+    Refused::Invalid {
+        field,
+        why: why.into(),
+    }
+}
+
+impl<I: BufRead, O: Write> Session<'_, I, O> {
+    /// The evidence ids of the register, for a prompt.
+    fn known_evidence(&self) -> String {
+        let ids: Vec<String> = self
+            .opened
+            .record
+            .evidence
+            .iter()
+            .map(|e| e.id.clone())
+            .collect();
+        list_or_none(&ids)
+    }
+
+    fn participants(&self) -> String {
+        let names: Vec<String> = self
+            .opened
+            .record
+            .assessment
+            .participants
+            .iter()
+            .map(|p| p.name.clone())
+            .collect();
+        list_or_none(&names)
+    }
+
+    /// One of `options` (ids, each described in `described`), asked by number or id;
+    /// `None` when cancelled.
+    fn choose(
+        &mut self,
+        question: &str,
+        options: &[String],
+        described: &[String],
+    ) -> Result<Option<String>> {
+        for (i, d) in described.iter().enumerate() {
+            self.say(&format!("{} {d}", i + 1))?;
+        }
+        loop {
+            let line = self.ask(&format!(
+                "{question} Type its number (1 to {}) or its id, or {CANCEL}: ",
+                options.len()
+            ))?;
+            let typed = line.trim();
+            if typed.eq_ignore_ascii_case(CANCEL) || typed.is_empty() && options.is_empty() {
+                self.say("Cancelled: nothing changed.")?;
+                return Ok(None);
+            }
+            match chosen(options, typed) {
+                Some(id) => return Ok(Some(id.to_owned())),
+                None => self.say(&format!(
+                    "`{typed}` is none of these: type a number from 1 to {}, or one of {}.",
+                    options.len(),
+                    options.join(", ")
+                ))?,
+            }
+        }
+    }
+
+    /// Who was interviewed for requirement `id`: names of participants; a name that is
+    /// not one may be added to them.
+    pub(super) fn interviewees(&mut self, id: &str) -> Result<()> {
+        if !self.editable()? {
+            return Ok(());
+        }
+        let prompt = format!(
+            "Who was interviewed for {id}? Names with , or ; between them (participants: {}), or {CANCEL}: ",
+            self.participants()
+        );
+        let mut names = Field::new("interviewed", prompt, true);
+        if !self.fill(&mut names)? {
+            return Ok(());
+        }
+        loop {
+            let typed = names.value.clone();
+            match self.apply(|r, _| edit::add_interviewees(r, id, &[typed]))? {
+                Applied::Done(()) => {
+                    let now = self
+                        .opened
+                        .record
+                        .answer(id)
+                        .map(|a| a.interviewed.join(", "))
+                        .unwrap_or_default();
+                    return self.say(&format!("Interviewed for {id}: {now}."));
+                }
+                Applied::NotMade => return Ok(()),
+                Applied::Refused(Refused::NotFound {
+                    what: Thing::Participant,
+                    id: name,
+                    ..
+                }) => {
+                    let add = self.yes_no(&format!(
+                        "`{name}` is not a participant. Add {name} to the participants (with no role yet)?"
+                    ))?;
+                    if add {
+                        let added = self.change(|r, _| edit::add_participant(r, &name))?;
+                        if added.is_some() {
+                            self.say(&format!("{name} added to the participants."))?;
+                        }
+                        continue;
+                    }
+                }
+                Applied::Refused(r) => self.refused(&r)?,
+            }
+            if !self.fill(&mut names)? {
+                return Ok(());
+            }
+        }
+    }
+
+    /// A new finding about requirement `id`.
+    pub(super) fn new_finding(&mut self, id: &str) -> Result<()> {
+        let classes: Vec<&str> = FindingClass::ALL.iter().map(|c| c.key()).collect();
+        let mut fields = [
+            Field::new(
+                "class",
+                format!(
+                    "Finding class ({}, or its number 1 to 5), Enter for minor: ",
+                    classes.join(", ")
+                ),
+                false,
+            ),
+            Field::new(
+                "text",
+                format!("Finding text (one line), or {CANCEL}: "),
+                true,
+            ),
+            Field::new(
+                "evidence",
+                format!(
+                    "Evidence ids, separated by commas (known: {}), Enter for none: ",
+                    self.known_evidence()
+                ),
+                false,
+            ),
+            Field::new(
+                "interviewed",
+                format!(
+                    "Who was interviewed for it, names with , or ; between them (participants: {}), Enter for none: ",
+                    self.participants()
+                ),
+                false,
+            ),
+        ];
+        let made = self.form(&mut fields, |r, q, f| {
+            let class = match value(f, "class") {
+                "" => FindingClass::Minor,
+                typed => match typed.parse::<usize>() {
+                    Ok(n) => *n
+                        .checked_sub(1)
+                        .and_then(|i| FindingClass::ALL.get(i))
+                        .ok_or_else(|| {
+                            invalid("class", format!("there is no class {n}: type 1 to 5"))
+                        })?,
+                    Err(_) => FindingClass::parse(typed).map_err(|why| invalid("class", why))?,
+                },
+            };
+            let interviewed = value(f, "interviewed");
+            let new = edit::NewFinding {
+                requirement: id.to_owned(),
+                class,
+                text: value(f, "text").to_owned(),
+                evidence: id_list(value(f, "evidence")),
+                interviewed: if interviewed.is_empty() {
+                    Vec::new()
+                } else {
+                    vec![interviewed.to_owned()]
+                },
+                ..Default::default()
+            };
+            edit::add_finding(r, q, new)
+        })?;
+        if let Some(fid) = made {
+            let class = self
+                .opened
+                .record
+                .finding(&fid)
+                .map(|f| f.class.describe())
+                .unwrap_or_default();
+            self.say(&format!("{fid} recorded: a {class} on {id}."))?;
+        }
+        Ok(())
+    }
+
+    /// The findings of requirement `id`, nonconformities first: ids, and each described.
+    fn findings_of(&self, id: &str, nonconformities_only: bool) -> (Vec<String>, Vec<String>) {
+        let mut findings: Vec<&crate::record::Finding> = self
+            .opened
+            .record
+            .findings_for(id)
+            .filter(|f| !nonconformities_only || f.class.is_nonconformity())
+            .collect();
+        findings.sort_by_key(|f| !f.class.is_nonconformity());
+        findings
+            .iter()
+            .map(|f| {
+                (
+                    f.id.clone(),
+                    format!(
+                        "{} {} ({}): {}",
+                        f.id,
+                        f.class.describe(),
+                        f.state().describe(),
+                        f.text
+                    ),
+                )
+            })
+            .unzip()
+    }
+
+    /// A new action for one of requirement `id`'s findings.
+    pub(super) fn new_action(&mut self, id: &str) -> Result<()> {
+        let (ids, described) = self.findings_of(id, false);
+        if ids.is_empty() {
+            return self.say(&format!(
+                "Actions belong to findings, and {id} has none: record a finding first (m)."
+            ));
+        }
+        if !self.editable()? {
+            return Ok(());
+        }
+        let Some(finding) = self.choose("For which finding?", &ids, &described)? else {
+            return Ok(());
+        };
+        let mut fields = [
+            Field::new(
+                "what",
+                format!("What is to be done (one line), or {CANCEL}: "),
+                true,
+            ),
+            Field::new(
+                "owner",
+                "Who owns it (a name), Enter for nobody yet: ",
+                false,
+            ),
+            Field::new("due", "Due date (YYYY-MM-DD), Enter for none: ", false),
+        ];
+        let made = self.form(&mut fields, |r, _, f| {
+            edit::add_action(
+                r,
+                &finding,
+                value(f, "what"),
+                value(f, "owner"),
+                Some(value(f, "due")),
+            )
+        })?;
+        if let Some(aid) = made {
+            self.say(&format!("{aid} planned for {finding}."))?;
+        }
+        Ok(())
+    }
+
+    /// Closes an action of requirement `id`'s findings once done (when, what shows it), or
+    /// reopens a closed one.
+    pub(super) fn close_action(&mut self, id: &str) -> Result<()> {
+        let record = &self.opened.record;
+        let (ids, described): (Vec<String>, Vec<String>) = record
+            .findings_for(id)
+            .flat_map(|f| f.actions.iter().map(move |a| (f, a)))
+            .map(|(f, a)| {
+                (
+                    a.id.clone(),
+                    format!(
+                        "{} for {} ({}): {}",
+                        a.id,
+                        f.id,
+                        a.status.describe(),
+                        a.what
+                    ),
+                )
+            })
+            .unzip();
+        if ids.is_empty() {
+            return self.say(&format!(
+                "No action is planned for the findings of {id}: plan one first (a)."
+            ));
+        }
+        if !self.editable()? {
+            return Ok(());
+        }
+        let Some(action) = self.choose("Which action?", &ids, &described)? else {
+            return Ok(());
+        };
+        let closed = self
+            .opened
+            .record
+            .action(&action)
+            .is_some_and(|(_, a)| a.status == ActionStatus::Closed);
+        if closed {
+            if self.yes_no(&format!("{action} is closed. Reopen it?"))? {
+                let done =
+                    self.change(|r, _| edit::set_action_status(r, &action, ActionStatus::Open))?;
+                if done.is_some() {
+                    self.say(&format!("{action} is open again."))?;
+                }
+            }
+            return Ok(());
+        }
+        let today = self.opened.today;
+        let mut fields = [
+            Field::new(
+                "completed",
+                format!("Date it was done (YYYY-MM-DD), Enter for today ({today}): "),
+                false,
+            ),
+            Field::new(
+                "evidence",
+                format!(
+                    "Evidence ids that show it done, separated by commas (known: {}), Enter for none: ",
+                    self.known_evidence()
+                ),
+                false,
+            ),
+        ];
+        let made = self.form(&mut fields, |r, _, f| {
+            let date = match value(f, "completed") {
+                "" => today.to_string(),
+                d => d.to_owned(),
+            };
+            edit::complete_action(
+                r,
+                &action,
+                Some(&date),
+                &id_list(value(f, "evidence")),
+                today,
+            )
+        })?;
+        if let Some(finding) = made {
+            self.say(&format!("{action} of {finding} closed."))?;
+        }
+        Ok(())
+    }
+
+    /// The VSE's response to one of requirement `id`'s nonconformities: correction and
+    /// root cause.
+    pub(super) fn response(&mut self, id: &str) -> Result<()> {
+        let (ids, described) = self.findings_of(id, true);
+        if ids.is_empty() {
+            return self.say(&format!("{id} has no nonconformity to respond to."));
+        }
+        if !self.editable()? {
+            return Ok(());
+        }
+        let Some(finding) = self.choose("Which nonconformity?", &ids, &described)? else {
+            return Ok(());
+        };
+        let (correction, cause) = self
+            .opened
+            .record
+            .finding(&finding)
+            .map(|f| (f.correction.clone(), f.root_cause.clone()))
+            .unwrap_or_default();
+        let keeps = |now: &str| {
+            if now.is_empty() {
+                "Enter for none".to_owned()
+            } else {
+                format!("Enter keeps \"{now}\", - clears it")
+            }
+        };
+        let mut fields = [
+            Field::new(
+                "correction",
+                format!(
+                    "Correction made at once (one line), {}: ",
+                    keeps(&correction)
+                ),
+                false,
+            ),
+            Field::new(
+                "root_cause",
+                format!("Root cause (one line), {}: ", keeps(&cause)),
+                false,
+            ),
+        ];
+        let made = self.form(&mut fields, |r, q, f| {
+            let given = |key: &str| match value(f, key) {
+                "" => None,
+                "-" => Some(String::new()),
+                v => Some(v.to_owned()),
+            };
+            let change = edit::FindingChange {
+                correction: given("correction"),
+                root_cause: given("root_cause"),
+                ..Default::default()
+            };
+            edit::edit_finding(r, q, &finding, change)
+        })?;
+        if let Some(fid) = made {
+            self.say(&format!("{fid}: response recorded."))?;
+        }
+        Ok(())
+    }
+
+    /// The assessment team's verification of one of requirement `id`'s nonconformities.
+    pub(super) fn verify(&mut self, id: &str) -> Result<()> {
+        let (ids, described) = self.findings_of(id, true);
+        if ids.is_empty() {
+            return self.say(&format!("{id} has no nonconformity to verify."));
+        }
+        if !self.editable()? {
+            return Ok(());
+        }
+        let Some(finding) = self.choose("Which nonconformity?", &ids, &described)? else {
+            return Ok(());
+        };
+        let today = self.opened.today;
+        let team: Vec<String> = self
+            .opened
+            .record
+            .assessment
+            .team
+            .iter()
+            .map(|p| p.name.clone())
+            .collect();
+        let mut fields = [
+            Field::new(
+                "by",
+                format!(
+                    "Verified by (a member of the assessment team: {}), or {CANCEL}: ",
+                    list_or_none(&team)
+                ),
+                true,
+            ),
+            Field::new(
+                "date",
+                format!("Date of the verification (YYYY-MM-DD), Enter for today ({today}): "),
+                false,
+            ),
+            Field::new(
+                "effective",
+                "Was the corrective action effective? y or n: ",
+                true,
+            ),
+            Field::new(
+                "note",
+                "What was seen (one line), Enter for nothing: ",
+                false,
+            ),
+            Field::new(
+                "evidence",
+                format!(
+                    "Evidence ids it rests on, separated by commas (known: {}), Enter for none: ",
+                    self.known_evidence()
+                ),
+                false,
+            ),
+        ];
+        let made = self.form(&mut fields, |r, _, f| {
+            let effective = match value(f, "effective").to_ascii_lowercase().as_str() {
+                "y" | "yes" => true,
+                "n" | "no" => false,
+                _ => return Err(invalid("effective", "type y or n")),
+            };
+            let evidence = id_list(value(f, "evidence"));
+            if let Some(missing) = evidence.iter().find(|e| r.evidence_item(e).is_none()) {
+                return Err(Refused::NotFound {
+                    what: Thing::Evidence,
+                    id: missing.clone(),
+                    known: r.evidence.iter().map(|e| e.id.clone()).collect(),
+                });
+            }
+            let date = match value(f, "date") {
+                "" => today.to_string(),
+                d => d.to_owned(),
+            };
+            let v = Verification {
+                by: value(f, "by").to_owned(),
+                date,
+                effective,
+                note: value(f, "note").to_owned(),
+                evidence,
+                ..Default::default()
+            };
+            edit::verify(r, &finding, v, today)
+        })?;
+        if made.is_some() {
+            let state = self
+                .opened
+                .record
+                .finding(&finding)
+                .map(|f| f.state().describe())
+                .unwrap_or_default();
+            self.say(&format!("{finding} verified: {state}."))?;
+        }
+        Ok(())
+    }
+
+    /// The evidence register from requirement `id`: each item numbered, linked to it or
+    /// not; a number links or unlinks it, `+` adds an item (linked to it).
+    pub(super) fn evidence(&mut self, id: &str) -> Result<()> {
+        loop {
+            let record = &self.opened.record;
+            let lines: Vec<String> = if record.evidence.is_empty() {
+                vec!["The evidence register is empty.".into()]
+            } else {
+                let mut lines = vec![format!(
+                    "Evidence register ({} items):",
+                    record.evidence.len()
+                )];
+                lines.extend(record.evidence.iter().enumerate().map(|(i, e)| {
+                    let linked = if e.supports.iter().any(|s| s == id) {
+                        format!("linked to {id}")
+                    } else {
+                        format!("not linked to {id}")
+                    };
+                    let at = if e.location.is_empty() {
+                        String::new()
+                    } else {
+                        format!(", at {}", e.location)
+                    };
+                    format!(
+                        "{} {}: {} ({}{at}), {linked}",
+                        i + 1,
+                        e.id,
+                        e.title,
+                        e.kind.key()
+                    )
+                }));
+                lines
+            };
+            for line in lines {
+                self.say(&line)?;
+            }
+            let n = self.opened.record.evidence.len();
+            let numbers = match n {
+                0 => String::new(),
+                1 => "1 links or unlinks the item, ".into(),
+                n => format!("a number from 1 to {n} links or unlinks that item, "),
+            };
+            let line = self.ask(&format!(
+                "Evidence for {id}: type {numbers}+ to add an item to the register (linked to {id}), or Enter to go back: "
+            ))?;
+            let typed = line.trim();
+            if typed.is_empty() || typed.eq_ignore_ascii_case(CANCEL) {
+                return Ok(());
+            }
+            if typed == "+" {
+                self.add_evidence(id)?;
+                continue;
+            }
+            let ids: Vec<String> = self
+                .opened
+                .record
+                .evidence
+                .iter()
+                .map(|e| e.id.clone())
+                .collect();
+            let Some(ev) = chosen(&ids, typed).map(str::to_owned) else {
+                self.say(&format!(
+                    "`{typed}` is not an item here: type its number, + or Enter."
+                ))?;
+                continue;
+            };
+            let linked = self
+                .opened
+                .record
+                .evidence_item(&ev)
+                .is_some_and(|e| e.supports.iter().any(|s| s == id));
+            if self
+                .change(|r, _| edit::link_evidence(r, &ev, id, !linked))?
+                .is_some()
+            {
+                let did = if linked { "unlinked from" } else { "linked to" };
+                self.say(&format!("{ev} {did} {id}."))?;
+            }
+        }
+    }
+
+    /// A new item of the register, linked to requirement `id`; its file hashed when it is
+    /// one here.
+    fn add_evidence(&mut self, id: &str) -> Result<()> {
+        let record = &self.opened.record;
+        let proposed = (1..)
+            .map(|n| format!("E{n}"))
+            .find(|e| record.evidence_item(e).is_none())
+            .expect("a free id");
+        let kinds: Vec<String> = EVIDENCE_KINDS.iter().map(|k| k.key().to_owned()).collect();
+        let mut fields = [
+            Field::new(
+                "id",
+                format!(
+                    "Evidence id, a new one (known: {}), Enter for {proposed}: ",
+                    self.known_evidence()
+                ),
+                false,
+            ),
+            Field::new("title", format!("Title, or {CANCEL}: "), true),
+            Field::new(
+                "kind",
+                format!("Kind ({}), Enter for document: ", numbered(&kinds)),
+                false,
+            ),
+            Field::new(
+                "location",
+                "Location (a path, a URL or a place), Enter for none: ",
+                false,
+            ),
+            Field::new("version", "Version or date, Enter for none: ", false),
+        ];
+        let (path, access) = (self.opened.path.clone(), self.opened.access.clone());
+        let mut said = None;
+        let made = self.form(&mut fields, |r, q, f| {
+            let kind = match value(f, "kind") {
+                "" => EvidenceKind::Document,
+                typed => {
+                    let key = chosen(&kinds, typed).ok_or_else(|| {
+                        invalid(
+                            "kind",
+                            format!("`{typed}` is not a kind: type one of {}", kinds.join(", ")),
+                        )
+                    })?;
+                    EVIDENCE_KINDS[kinds.iter().position(|k| k == key).expect("listed")]
+                }
+            };
+            let typed_id = match value(f, "id") {
+                "" => proposed.clone(),
+                typed => typed.to_owned(),
+            };
+            // Kept relative to the record's folder when inside it, as the command line
+            // keeps it; checked before its file is read.
+            let location = evidence::stored_location(value(f, "location"), &path, &access);
+            let mut item = Evidence {
+                file: true,
+                id: typed_id,
+                title: value(f, "title").to_owned(),
+                kind,
+                location: location.clone(),
+                version: value(f, "version").to_owned(),
+                sha256: None,
+                supports: vec![id.to_owned()],
+                carried_from: String::new(),
+            };
+            edit::add_evidence(&mut r.clone(), q, item.clone())?;
+            let never = AtomicBool::new(false);
+            let hashed = evidence::hash_local_file(&location, &path, &access, &never);
+            said = match &hashed {
+                Hashed::Skipped(why) => Some(format!("Warning: {location} not hashed: {why}.")),
+                Hashed::NotLocal => {
+                    evidence::entry_warning(&item, &path, &access).map(|w| format!("Warning: {w}."))
+                }
+                Hashed::Sha256(_) => None,
+            };
+            item.sha256 = hashed.sha256();
+            let added = item.id.clone();
+            edit::add_evidence(r, q, item)?;
+            Ok(added)
+        })?;
+        if let Some(added) = made {
+            self.say(&format!(
+                "{added} added to the register and linked to {id}."
+            ))?;
+            if let Some(warning) = said {
+                self.say(&warning)?;
+            }
+        }
+        Ok(())
+    }
+}
