@@ -425,3 +425,261 @@ fn a_record_moved_away_is_said_so_at_the_end() {
     );
     assert!(!text.contains("changed by someone else"), "{text}");
 }
+
+/// Runs `interview --plain a.toml` in `dir` on the lines of `script`; what it printed.
+fn plain_script(dir: &Path, script: &[&str]) -> String {
+    let mut input = script.join("\n");
+    input.push('\n');
+    let out = assert_cmd::Command::from_std(common::command(dir))
+        .args(["interview", "--plain", "a.toml"])
+        .write_stdin(input)
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        out.status.success(),
+        "{text}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!text.contains('\x1b'), "an escape sequence: {text:?}");
+    text
+}
+
+/// A whole self-assessment through plain mode, from one script as a screen reader user
+/// would type it: the details, clause 6, every requirement rated with its facets, a note,
+/// interviewees (one added to the participants), evidence added and linked, a finding
+/// citing it, its action planned and closed, the response and the verification, going back
+/// and jumping, help, the summary, and the sign-off. Values refused on the way (a session
+/// without a date, an id not in the register, a due date that is no date, a date in the
+/// future) are said and asked again, and nothing typed before them is lost.
+#[test]
+fn a_whole_self_assessment_is_done_in_plain_mode() {
+    let tmp = TempDir::new().unwrap();
+    let dir = tmp.path();
+    new_record(dir, "a.toml");
+    fs::write(dir.join("handbook.md"), "# Quality handbook\n").unwrap();
+    let mut script: Vec<&str> = vec![
+        // The details: VSE, scope, team, participants, sessions, clause 6, conclusions.
+        "i",
+        "1",
+        "Acme Soft Ltd",
+        "6",
+        "The whole company, projects of 2026",
+        "9",
+        "Ana Lopez: facilitator",
+        "10",
+        "Bob Boss: director; Sofia Reyes: developer",
+        "11",
+        "27/11/2026 Lyon",
+        "2026-11-27 Lyon",
+        "13",
+        "y",
+        "Twelve people",
+        "",
+        "14",
+        "y",
+        "",
+        "",
+        "15",
+        "y",
+        "",
+        "",
+        "16",
+        "Ready for a certification audit",
+        // Back to the requirements, at 7.2.a.
+        "",
+        "?",
+        "g",
+        "=",
+        "2",
+        "2",
+        "t",
+        "Mission on the wiki",
+        "w",
+        "Bob Boss, Sofia Reyes",
+        // The register: two items added from 7.2.a (linked to it), one a file here.
+        "e",
+        "+",
+        "HB",
+        "Quality handbook",
+        "1",
+        "handbook.md",
+        "v2",
+        "+",
+        "",
+        "Staffing plan",
+        "record",
+        "",
+        "",
+        "",
+        // A finding citing the handbook: an id not in the register first.
+        "m",
+        "minor",
+        "The values are never reviewed",
+        "HB, XX",
+        "HB",
+        "Bob Boss",
+        // Its action: a due date that is no date first.
+        "a",
+        "1",
+        "Review the values each year",
+        "Bob Boss",
+        "2026-13-01",
+        "2027-01-31",
+        // Done: a date in the future first.
+        "c",
+        "A-1",
+        "2099-01-01",
+        "2026-11-29",
+        "HB",
+        "r",
+        "NC-1",
+        "The values were reviewed",
+        "Nobody owned them",
+        "v",
+        "1",
+        "Ana Lopez",
+        "",
+        "y",
+        "Minutes of the review seen",
+        "HB",
+        "f",
+        // 7.2.b: the staffing plan linked, N/A without a reason refused, then rated.
+        "e",
+        "2",
+        "",
+        "x",
+        "",
+        "1",
+        "l",
+        // 7.2.c: back to 7.2.b, then a jump to 7.2.c.
+        "b",
+        "j",
+        "7.9.z",
+        "OM.c",
+    ];
+    // 7.2.c to 7.5.e: every facet checked, fully achieved.
+    for _ in 0..23 {
+        script.extend(["=", "f"]);
+    }
+    script.extend([
+        // After the last requirement: the summary, then the details again, where 6.a
+        // gets its evidence, and the sign-off.
+        "s",
+        "i",
+        "13",
+        "y",
+        "",
+        "HB",
+        "s",
+        "Ana Lopez",
+        "",
+        "y",
+        "",
+        "q",
+    ]);
+    let text = plain_script(dir, &script);
+    for said in [
+        "Assessment details:",
+        "13 Clause 6 condition 6.a: not answered.",
+        "Not done: `27/11/2026` is not a date like 2026-11-27; write DATE LOCATION",
+        "Sessions (dates and places): 2026-11-27 Lyon.",
+        "Commands at a requirement's prompt",
+        "Facets (3 of 3 checked; they suggest F (Fully achieved))",
+        "Facets (2 of 3 checked",
+        "HB added to the register and linked to 7.2.a.",
+        "E1 added to the register and linked to 7.2.a.",
+        "Not done: there is no evidence `XX` in the register (known: HB, E1)",
+        "NC-1 recorded on 7.2.a: minor nonconformity.",
+        "A-1 planned for NC-1.",
+        "Not done: `2099-01-01` is in the future",
+        "A-1 of NC-1 closed.",
+        "NC-1: response recorded.",
+        "NC-1 verified: closed (verified).",
+        "E1 linked to 7.2.b.",
+        "Not applicable needs a reason; nothing changed.",
+        "7.2.b rated L (Largely achieved).",
+        "There is no requirement `7.9.z`",
+        "Requirement 3 of 25: 7.2.c",
+        "End of the requirements: 25 of 25 rated.",
+        "Ready to sign off: i, then s.",
+        "Signed off: the record is final (signed off by Ana Lopez on 2026-11-30)",
+        "25 of 25 requirements rated; saved in a.toml.",
+    ] {
+        assert!(text.contains(said), "{said}\n{text}");
+    }
+    // Back from 7.2.c, 7.2.b is shown again as it stands.
+    let back = text.find("7.2.c> ").unwrap();
+    assert!(
+        text[back..].contains("Requirement 2 of 25: 7.2.b"),
+        "{text}"
+    );
+    let record = common::record(&dir.join("a.toml"));
+    let meta = &record.assessment;
+    assert_eq!(meta.vse, "Acme Soft Ltd");
+    assert_eq!(
+        meta.scope.description,
+        "The whole company, projects of 2026"
+    );
+    assert_eq!(
+        (meta.team[0].name.as_str(), meta.team[0].role.as_str()),
+        ("Ana Lopez", "facilitator")
+    );
+    let participants: Vec<&str> = meta.participants.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(participants, ["Bob Boss", "Sofia Reyes"]);
+    assert_eq!(
+        (
+            meta.sessions[0].date.as_str(),
+            meta.sessions[0].location.as_str()
+        ),
+        ("2026-11-27", "Lyon")
+    );
+    assert_eq!(meta.conclusions, "Ready for a certification audit");
+    assert_eq!(record.conditions.len(), 3);
+    assert!(record.conditions.values().all(|c| c.met));
+    assert_eq!(record.conditions["6.a"].note, "Twelve people");
+    assert_eq!(record.conditions["6.a"].evidence, ["HB"]);
+    for (id, answer) in &record.requirements {
+        assert!(answer.rating.is_some(), "{id} not rated");
+    }
+    assert_eq!(record.requirements.len(), 25);
+    let a = &record.requirements["7.2.a"];
+    assert_eq!(a.rating, Some(Judgement::F));
+    assert_eq!(a.facets, ["defined", "communicated", "maintained"]);
+    assert_eq!(a.notes, "Mission on the wiki");
+    assert_eq!(a.interviewed, ["Bob Boss", "Sofia Reyes"]);
+    assert_eq!(record.requirements["7.2.b"].rating, Some(Judgement::L));
+    assert_eq!(record.requirements["7.2.b"].facets, ["assigned"]);
+    let hb = record.evidence_item("HB").unwrap();
+    assert_eq!(hb.title, "Quality handbook");
+    assert_eq!(hb.version, "v2");
+    assert_eq!(hb.supports, ["7.2.a"]);
+    assert!(hb.sha256.is_some(), "the file here was hashed");
+    let e1 = record.evidence_item("E1").unwrap();
+    assert_eq!(e1.title, "Staffing plan");
+    assert_eq!(e1.supports, ["7.2.a", "7.2.b"]);
+    let f = record.finding("NC-1").unwrap();
+    assert_eq!(f.text, "The values are never reviewed");
+    assert_eq!(f.evidence, ["HB"]);
+    assert_eq!(f.interviewed, ["Bob Boss"]);
+    assert_eq!(f.correction, "The values were reviewed");
+    assert_eq!(f.root_cause, "Nobody owned them");
+    let action = &f.actions[0];
+    assert_eq!(action.id, "A-1");
+    assert_eq!(action.owner, "Bob Boss");
+    assert_eq!(action.due.as_deref(), Some("2027-01-31"));
+    assert_eq!(action.completed.as_deref(), Some("2026-11-29"));
+    assert_eq!(action.evidence, ["HB"]);
+    let v = f.verification().unwrap();
+    assert!(v.effective);
+    assert_eq!(
+        (v.by.as_str(), v.date.as_str()),
+        ("Ana Lopez", "2026-11-30")
+    );
+    let signed = meta.sign_off().expect("final");
+    assert_eq!(
+        (signed.by.as_str(), signed.date.as_str()),
+        ("Ana Lopez", "2026-11-30")
+    );
+}

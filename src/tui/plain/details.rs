@@ -5,7 +5,9 @@ use std::io::{BufRead, Write};
 
 use anyhow::Result;
 
-use super::{CANCEL, Field, Session, id_list, is_clear, list_or_none, value};
+use super::{
+    CANCEL, Field, Session, a_past_date, id_list, is_clear, known_evidence, list_or_none, value,
+};
 use crate::record::edit::{self, Refused};
 use crate::record::{Kind, Metadata, Person, Stage};
 
@@ -349,15 +351,16 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
     pub(super) fn details(&mut self) -> Result<()> {
         self.say("")?;
         self.list_details()?;
+        self.details_menu()?;
         loop {
-            let n = self.rows().len();
-            let line = self.ask(&format!(
-                "details> Type a detail's number (1 to {n}) to change it, l to list them again, s to sign off, ? for help, or Enter to go back to the requirements: "
-            ))?;
+            let line = self.ask("details> ")?;
             let typed = line.trim().to_ascii_lowercase();
             match typed.as_str() {
                 "" | "q" | "b" => return Ok(()),
-                "l" | "list" => self.list_details()?,
+                "l" | "list" => {
+                    self.list_details()?;
+                    self.details_menu()?;
+                }
                 "s" | "sign off" | "sign-off" => self.sign_off()?,
                 "?" | "help" => {
                     self.say("In the details: a number changes that detail (Enter keeps its value, - clears it); a clause 6 condition is answered y or n, with a note and evidence; l lists the details again; s signs the assessment off (asks who and when, and lists every reason it cannot be yet); Enter goes back to the requirements.")?;
@@ -379,6 +382,13 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
                 ))?,
             }
         }
+    }
+
+    fn details_menu(&mut self) -> Result<()> {
+        let n = self.rows().len();
+        self.say(&format!(
+            "Type a detail's number (1 to {n}) to change it, l to list them again, s to sign off, ? for help, or Enter to go back to the requirements."
+        ))
     }
 
     /// One detail: its value, then the new one.
@@ -476,7 +486,14 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
                     keeps(&cited)
                 ),
                 false,
-            ),
+            )
+            .checked(|r, typed, today| {
+                if is_clear(typed) {
+                    Ok(())
+                } else {
+                    known_evidence(r, typed, today)
+                }
+            }),
         ];
         let id = cond.id.clone();
         let made = self.form(&mut fields, |r, q, f| {
@@ -577,7 +594,8 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
                 "date",
                 format!("Date of the sign-off (YYYY-MM-DD), Enter for today ({today}): "),
                 false,
-            ),
+            )
+            .checked(a_past_date),
         ];
         for field in fields.iter_mut() {
             if !self.fill(field)? {

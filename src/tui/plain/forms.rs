@@ -6,7 +6,10 @@ use std::sync::atomic::AtomicBool;
 
 use anyhow::Result;
 
-use super::{Applied, CANCEL, Field, Session, id_list, list_or_none, value};
+use super::{
+    Applied, CANCEL, Field, Session, a_date, a_past_date, id_list, known_evidence, list_or_none,
+    value,
+};
 use crate::record::edit::{self, Refused, Thing};
 use crate::record::evidence::{self, Hashed};
 use crate::record::{ActionStatus, Evidence, EvidenceKind, FindingClass, Verification};
@@ -41,6 +44,21 @@ fn numbered(options: &[String]) -> String {
         .map(|(i, o)| format!("{} {o}", i + 1))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// A finding class as typed: its name or its number; Enter is minor.
+fn finding_class(typed: &str) -> Result<FindingClass, Refused> {
+    if typed.is_empty() {
+        return Ok(FindingClass::Minor);
+    }
+    match typed.parse::<usize>() {
+        Ok(n) => n
+            .checked_sub(1)
+            .and_then(|i| FindingClass::ALL.get(i))
+            .copied()
+            .ok_or_else(|| invalid("class", format!("there is no class {n}: type 1 to 5"))),
+        Err(_) => FindingClass::parse(typed).map_err(|why| invalid("class", why)),
+    }
 }
 
 fn invalid(field: &'static str, why: impl Into<String>) -> Refused {
@@ -169,7 +187,8 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
                     classes.join(", ")
                 ),
                 false,
-            ),
+            )
+            .checked(|_, typed, _| finding_class(typed).map(drop)),
             Field::new(
                 "text",
                 format!("Finding text (one line), or {CANCEL}: "),
@@ -182,7 +201,8 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
                     self.known_evidence()
                 ),
                 false,
-            ),
+            )
+            .checked(known_evidence),
             Field::new(
                 "interviewed",
                 format!(
@@ -190,21 +210,11 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
                     self.participants()
                 ),
                 false,
-            ),
+            )
+            .checked(|r, typed, _| edit::interviewees(r, &[typed.to_owned()]).map(drop)),
         ];
         let made = self.form(&mut fields, |r, q, f| {
-            let class = match value(f, "class") {
-                "" => FindingClass::Minor,
-                typed => match typed.parse::<usize>() {
-                    Ok(n) => *n
-                        .checked_sub(1)
-                        .and_then(|i| FindingClass::ALL.get(i))
-                        .ok_or_else(|| {
-                            invalid("class", format!("there is no class {n}: type 1 to 5"))
-                        })?,
-                    Err(_) => FindingClass::parse(typed).map_err(|why| invalid("class", why))?,
-                },
-            };
+            let class = finding_class(value(f, "class"))?;
             let interviewed = value(f, "interviewed");
             let new = edit::NewFinding {
                 requirement: id.to_owned(),
@@ -227,7 +237,7 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
                 .finding(&fid)
                 .map(|f| f.class.describe())
                 .unwrap_or_default();
-            self.say(&format!("{fid} recorded: a {class} on {id}."))?;
+            self.say(&format!("{fid} recorded on {id}: {class}."))?;
         }
         Ok(())
     }
@@ -283,7 +293,7 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
                 "Who owns it (a name), Enter for nobody yet: ",
                 false,
             ),
-            Field::new("due", "Due date (YYYY-MM-DD), Enter for none: ", false),
+            Field::new("due", "Due date (YYYY-MM-DD), Enter for none: ", false).checked(a_date),
         ];
         let made = self.form(&mut fields, |r, _, f| {
             edit::add_action(
@@ -352,7 +362,8 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
                 "completed",
                 format!("Date it was done (YYYY-MM-DD), Enter for today ({today}): "),
                 false,
-            ),
+            )
+            .checked(a_past_date),
             Field::new(
                 "evidence",
                 format!(
@@ -360,7 +371,8 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
                     self.known_evidence()
                 ),
                 false,
-            ),
+            )
+            .checked(known_evidence),
         ];
         let made = self.form(&mut fields, |r, _, f| {
             let date = match value(f, "completed") {
@@ -475,7 +487,8 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
                 "date",
                 format!("Date of the verification (YYYY-MM-DD), Enter for today ({today}): "),
                 false,
-            ),
+            )
+            .checked(a_past_date),
             Field::new(
                 "effective",
                 "Was the corrective action effective? y or n: ",
@@ -493,7 +506,8 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
                     self.known_evidence()
                 ),
                 false,
-            ),
+            )
+            .checked(known_evidence),
         ];
         let made = self.form(&mut fields, |r, _, f| {
             let effective = match value(f, "effective").to_ascii_lowercase().as_str() {

@@ -23,7 +23,7 @@ use anyhow::Result;
 
 use crate::questionnaire::Questionnaire;
 use crate::rating::Judgement;
-use crate::record::edit::{Refused, Thing};
+use crate::record::edit::{self, Refused, Thing};
 use crate::record::store::{self, Opened, SaveError};
 use crate::record::{Record, lock, lock::Lock};
 use crate::text::{display_path, neutralize};
@@ -110,6 +110,43 @@ struct Field {
     required: bool,
     /// As typed, trimmed; empty when Enter was pressed at an optional field.
     value: String,
+    /// What is checked as soon as it is typed (not when empty): refused, it is asked again.
+    check: Option<Check>,
+}
+
+/// A check of a field's value against the record as it is.
+type Check = fn(&Record, &str, jiff::civil::Date) -> Result<(), Refused>;
+
+/// Every id typed is an item of the register.
+fn known_evidence(record: &Record, typed: &str, _: jiff::civil::Date) -> Result<(), Refused> {
+    match id_list(typed)
+        .into_iter()
+        .find(|id| record.evidence_item(id).is_none())
+    {
+        Some(id) => Err(Refused::NotFound {
+            what: Thing::Evidence,
+            id,
+            known: record.evidence.iter().map(|e| e.id.clone()).collect(),
+        }),
+        None => Ok(()),
+    }
+}
+
+/// A calendar date, YYYY-MM-DD.
+fn a_date(_: &Record, typed: &str, _: jiff::civil::Date) -> Result<(), Refused> {
+    crate::record::check_date(typed).map_err(|why| Refused::Invalid { field: "date", why })
+}
+
+/// A calendar date, not after today: when something was done.
+fn a_past_date(r: &Record, typed: &str, today: jiff::civil::Date) -> Result<(), Refused> {
+    a_date(r, typed, today)?;
+    if edit::in_future(typed, today) {
+        return Err(Refused::InFuture {
+            field: "date",
+            date: typed.to_owned(),
+        });
+    }
+    Ok(())
 }
 
 impl Field {
@@ -119,6 +156,15 @@ impl Field {
             prompt: prompt.into(),
             required,
             value: String::new(),
+            check: None,
+        }
+    }
+
+    /// Checked as soon as it is typed.
+    fn checked(self, check: Check) -> Field {
+        Field {
+            check: Some(check),
+            ..self
         }
     }
 }
@@ -345,6 +391,13 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
                 self.say(&format!(
                     "An answer is needed here: type it, or {CANCEL} to leave with nothing changed."
                 ))?;
+                continue;
+            }
+            if let Some(check) = field.check
+                && !typed.is_empty()
+                && let Err(refused) = check(&self.opened.record, typed, self.opened.today)
+            {
+                self.refused(&refused)?;
                 continue;
             }
             field.value = typed.to_owned();

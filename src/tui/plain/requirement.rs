@@ -158,10 +158,11 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
                 if facets == 0 {
                     self.say(&format!("{} has no facets to check.", req.id))?;
                 } else if k == 0 || k > facets {
-                    self.say(&format!(
-                        "{} has {facets} facets: type a number from 1 to {facets}.",
-                        req.id
-                    ))?;
+                    let said = match facets {
+                        1 => format!("{} has 1 facet: type 1.", req.id),
+                        n => format!("{} has {n} facets: type a number from 1 to {n}.", req.id),
+                    };
+                    self.say(&said)?;
                 } else {
                     let facet = req.facets[k - 1].clone();
                     let on = !self
