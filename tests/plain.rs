@@ -683,3 +683,141 @@ fn a_whole_self_assessment_is_done_in_plain_mode() {
         ("Ana Lopez", "2026-11-30")
     );
 }
+
+/// An audit through plain mode: the kind changed to audit in the details, every detail an
+/// audit report needs typed by its number (a role that is no audit role refused and asked
+/// again), clause 6, a sign-off asked too early (every reason listed, nothing changed),
+/// every requirement rated, and the sign-off: by an auditor who is not the lead, refused
+/// with the reason and asked again, then by the lead auditor. The record is final, and
+/// plain mode then only shows it.
+#[test]
+fn an_audit_is_signed_off_in_plain_mode() {
+    let tmp = TempDir::new().unwrap();
+    let dir = tmp.path();
+    new_record(dir, "a.toml");
+    let mut script: Vec<&str> = vec![
+        "i",
+        "2",
+        "audit",
+        "l",
+        "3",
+        "stage 2",
+        "4",
+        "Certi Body",
+        "5",
+        "CB-2026-17",
+        "6",
+        "Acme Holding",
+        "7",
+        "Certify the OM profile",
+        "9",
+        "All projects of 2026",
+        "11",
+        "Lyon head office",
+        "12",
+        "Claire Martin: boss; Hugo Petit: auditor",
+        "Claire Martin: lead auditor; Hugo Petit: auditor",
+        "14",
+        "2026-11-27 Lyon",
+        "18",
+        "none",
+        "19",
+        "y",
+        "",
+        "",
+        "20",
+        "y",
+        "",
+        "",
+        "21",
+        "y",
+        "",
+        "",
+        "22",
+        "Recommended for certification",
+        "23",
+        "y",
+        "24",
+        "y",
+        "25",
+        "Acme Holding, Certi Body",
+        "26",
+        "Confidential",
+        "s",
+        "",
+    ];
+    // An audit's rating rests on evidence or an interview: each requirement has both
+    // its facets and who was interviewed.
+    for _ in 0..25 {
+        script.extend(["=", "w", "Bob Boss", "f"]);
+    }
+    script.extend([
+        "i",
+        "s",
+        "Hugo Petit",
+        "",
+        "y",
+        "Claire Martin",
+        "2026-11-28",
+        "y",
+        "",
+        "q",
+    ]);
+    let text = plain_script(dir, &script);
+    for said in [
+        "Kind: third-party audit.",
+        "3 Audit stage: not stated",
+        "26 Confidentiality: not stated",
+        "Not done: assessment.team[0].role: `boss` is not a role in a third-party audit team",
+        "Assessment team: Claire Martin: lead auditor; Hugo Petit: auditor.",
+        "Not ready to sign off; ",
+        "- not assessed: 7.2.a, 7.2.b",
+        "Nothing changed.",
+        "End of the requirements: 25 of 25 rated.",
+        "Signed off by (the lead auditor: Claire Martin), or cancel: ",
+        "Cannot sign off:",
+        "is not the lead auditor",
+        "Type who signs and the date again.",
+        "Signed off: the record is final (signed off by Claire Martin on 2026-11-28)",
+    ] {
+        assert!(text.contains(said), "{said}\n{text}");
+    }
+    let record = common::record(&dir.join("a.toml"));
+    let meta = &record.assessment;
+    assert_eq!(meta.kind, vse_assess::record::Kind::Audit);
+    assert_eq!(meta.stage, Some(vse_assess::record::Stage::Stage2));
+    assert_eq!(meta.certification_body, "Certi Body");
+    assert_eq!(meta.report_ref, "CB-2026-17");
+    assert_eq!(meta.client, "Acme Holding");
+    assert_eq!(meta.scope.sites, ["Lyon head office"]);
+    assert_eq!(meta.diverging_opinions, "none");
+    assert_eq!(
+        (meta.objectives_met, meta.scope_appropriate),
+        (Some(true), Some(true))
+    );
+    assert_eq!(meta.distribution, "Acme Holding, Certi Body");
+    assert_eq!(meta.confidentiality, "Confidential");
+    let signed = meta.sign_off().expect("final");
+    assert_eq!(
+        (signed.by.as_str(), signed.date.as_str()),
+        ("Claire Martin", "2026-11-28")
+    );
+    let req = &record.requirements["7.5.e"];
+    assert_eq!(req.rating, Some(Judgement::F));
+    assert!(!req.facets.is_empty());
+
+    // Final: shown, never changed.
+    let before = fs::read(dir.join("a.toml")).unwrap();
+    let text = plain_script(dir, &["i", "1", "s", "", "f", "q"]);
+    assert!(
+        text.contains("Status: final, signed off by Claire Martin on 2026-11-28."),
+        "{text}"
+    );
+    assert_eq!(
+        text.matches("Read-only: nothing changed.").count(),
+        2,
+        "{text}"
+    );
+    assert!(text.contains("The record is final already"), "{text}");
+    assert_eq!(fs::read(dir.join("a.toml")).unwrap(), before);
+}
