@@ -821,3 +821,78 @@ fn an_audit_is_signed_off_in_plain_mode() {
     assert!(text.contains("The record is final already"), "{text}");
     assert_eq!(fs::read(dir.join("a.toml")).unwrap(), before);
 }
+
+/// What plain mode refuses is said in words with what to type instead, and asked again;
+/// Enter at a field that needs an answer asks again; `cancel` leaves a dialog with nothing
+/// changed; the end of the input in the middle of a dialog ends the interview with every
+/// answer made before it kept.
+#[test]
+fn refusals_are_said_and_asked_again() {
+    let tmp = TempDir::new().unwrap();
+    let dir = tmp.path();
+    new_record(dir, "a.toml");
+    let text = plain_script(
+        dir,
+        &[
+            "zz",
+            "7",
+            "l",
+            // 7.2.b: a finding cancelled after a wrong class and an empty text.
+            "m",
+            "grave",
+            "9",
+            "observation",
+            "",
+            "cancel",
+            // Who was interviewed: not a participant, not added, typed again.
+            "w",
+            "Ann Other",
+            "n",
+            "bob boss",
+            // An action with no finding to hold it.
+            "a",
+            // A detail that is not there, a kind that is none, then a finding begun and the
+            // input ends in the middle of it.
+            "i",
+            "99",
+            "2",
+            "third",
+            "cancel",
+            "",
+            "m",
+            "minor",
+        ],
+    );
+    for said in [
+        "`zz` is not a command.",
+        "Type n, p, l or f to rate",
+        "7.2.a has 3 facets: type a number from 1 to 3.",
+        "7.2.a rated L (Largely achieved).",
+        "Not done: `grave` is not a finding class: expected major, minor, observation, improvement, good-practice.",
+        "Not done: there is no class 9: type 1 to 5.",
+        "An answer is needed here: type it, or cancel to leave with nothing changed.",
+        "Cancelled: nothing changed.",
+        "`Ann Other` is not a participant. Add Ann Other to the participants (with no role yet)? Type y or n: ",
+        "Interviewed for 7.2.b: Bob Boss.",
+        "Actions belong to findings, and 7.2.b has none: record a finding first (m).",
+        "There is no detail 99: type 1 to",
+        "Not done: `third` is not a kind: type audit or self.",
+        "1 of 25 requirements rated; saved in a.toml.",
+    ] {
+        assert!(text.contains(said), "{said}\n{text}");
+    }
+    let record = common::record(&dir.join("a.toml"));
+    assert!(record.findings.is_empty(), "{:?}", record.findings);
+    assert_eq!(record.requirements["7.2.b"].interviewed, ["Bob Boss"]);
+    let participants: Vec<&str> = record
+        .assessment
+        .participants
+        .iter()
+        .map(|p| p.name.as_str())
+        .collect();
+    assert_eq!(participants, ["Bob Boss"]);
+    assert_eq!(
+        record.assessment.kind,
+        vse_assess::record::Kind::SelfAssessment
+    );
+}

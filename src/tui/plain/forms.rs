@@ -557,10 +557,13 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
             let lines: Vec<String> = if record.evidence.is_empty() {
                 vec!["The evidence register is empty.".into()]
             } else {
-                let mut lines = vec![format!(
-                    "Evidence register ({} items):",
-                    record.evidence.len()
-                )];
+                let n = record.evidence.len();
+                let items = if n == 1 {
+                    "1 item".to_owned()
+                } else {
+                    format!("{n} items")
+                };
+                let mut lines = vec![format!("Evidence register ({items}):")];
                 lines.extend(record.evidence.iter().enumerate().map(|(i, e)| {
                     let linked = if e.supports.iter().any(|s| s == id) {
                         format!("linked to {id}")

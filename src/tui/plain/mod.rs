@@ -349,8 +349,8 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
         if !self.editable()? {
             return Ok(None);
         }
-        for i in 0..fields.len() {
-            if !self.fill(&mut fields[i])? {
+        for field in fields.iter_mut() {
+            if !self.fill(field)? {
                 return Ok(None);
             }
         }
