@@ -896,3 +896,99 @@ fn refusals_are_said_and_asked_again() {
         vse_assess::record::Kind::SelfAssessment
     );
 }
+
+/// Plain mode changes and deletes what it records, as the full-screen interview does: a
+/// finding's class, text and evidence changed (its id follows its class), an action and a
+/// finding deleted once confirmed (a no keeps them), an evidence item removed from the
+/// register and from the finding citing it, what was sampled recorded and cleared.
+#[test]
+fn findings_actions_and_evidence_are_changed_and_deleted() {
+    let tmp = TempDir::new().unwrap();
+    let dir = tmp.path();
+    new_record(dir, "a.toml");
+    let text = plain_script(
+        dir,
+        &[
+            "e",
+            "+",
+            "HB",
+            "Quality handbook",
+            "interview",
+            "",
+            "",
+            "+",
+            "SP",
+            "Staffing plan",
+            "",
+            "",
+            "",
+            "",
+            "m",
+            "minor",
+            "No review",
+            "HB",
+            "",
+            "a",
+            "NC-1",
+            "Review yearly",
+            "",
+            "",
+            "edit",
+            "NC-1",
+            "observation",
+            "Reviews are rare",
+            "SP",
+            "d",
+            "A-1",
+            "n",
+            "d",
+            "A-1",
+            "y",
+            "sample",
+            "Projects P1 and P2, 2026",
+            "e",
+            "-1",
+            "y",
+            "",
+            "m",
+            "good-practice",
+            "Wiki kept up to date",
+            "",
+            "",
+            "d",
+            "GP-1",
+            "y",
+            ".",
+            "sample",
+            "-",
+            "q",
+        ],
+    );
+    for said in [
+        "NC-1 is now OBS-1.",
+        "Nothing deleted.",
+        "A-1 deleted.",
+        "7.2.a: what was sampled recorded.",
+        "Sampled: Projects P1 and P2, 2026",
+        "HB is linked to 7.2.a. Remove it and these links? Type y or n: ",
+        "HB removed from the register.",
+        "GP-1 deleted.",
+    ] {
+        assert!(text.contains(said), "{said}\n{text}");
+    }
+    let record = common::record(&dir.join("a.toml"));
+    assert_eq!(record.findings.len(), 1, "{:?}", record.findings);
+    let f = &record.findings[0];
+    assert_eq!(
+        (f.id.as_str(), f.text.as_str()),
+        ("OBS-1", "Reviews are rare")
+    );
+    assert_eq!(f.evidence, ["SP"]);
+    assert!(f.actions.is_empty());
+    let ids: Vec<&str> = record.evidence.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(ids, ["SP"]);
+    assert!(
+        record.answer("7.2.a").is_none_or(|a| a.sampling.is_empty()),
+        "{text}"
+    );
+}

@@ -595,7 +595,7 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
                 n => format!("a number from 1 to {n} links or unlinks that item, "),
             };
             let line = self.ask(&format!(
-                "Evidence for {id}: type {numbers}+ to add an item to the register (linked to {id}), or Enter to go back: "
+                "Evidence for {id}: type {numbers}+ to add an item to the register (linked to {id}), - and a number to remove that item, or Enter to go back: "
             ))?;
             let typed = line.trim();
             if typed.is_empty() || typed.eq_ignore_ascii_case(CANCEL) {
@@ -605,6 +605,7 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
                 self.add_evidence(id)?;
                 continue;
             }
+            let removing = typed.strip_prefix('-').map(str::trim);
             let ids: Vec<String> = self
                 .opened
                 .record
@@ -612,12 +613,18 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
                 .iter()
                 .map(|e| e.id.clone())
                 .collect();
-            let Some(ev) = chosen(&ids, typed).map(str::to_owned) else {
+            let Some(ev) = chosen(&ids, removing.unwrap_or(typed)).map(str::to_owned) else {
                 self.say(&format!(
                     "`{typed}` is not an item here: type its number, + or Enter."
                 ))?;
                 continue;
             };
+            if removing.is_some() {
+                if self.editable()? {
+                    self.remove_evidence(&ev)?;
+                }
+                continue;
+            }
             let linked = self
                 .opened
                 .record
@@ -719,6 +726,209 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
             if let Some(warning) = said {
                 self.say(&warning)?;
             }
+        }
+        Ok(())
+    }
+}
+
+impl<I: BufRead, O: Write> Session<'_, I, O> {
+    /// What was sampled for requirement `id`.
+    pub(super) fn sampling(&mut self, id: &str) -> Result<()> {
+        if !self.editable()? {
+            return Ok(());
+        }
+        let now = self
+            .opened
+            .record
+            .answer(id)
+            .map(|a| a.sampling.clone())
+            .unwrap_or_default();
+        let keeps = if now.is_empty() {
+            "Enter for nothing".to_owned()
+        } else {
+            format!("Enter keeps \"{now}\", - clears it")
+        };
+        let line = self.ask(&format!(
+            "What was sampled for {id} (projects, period, records seen, how many of how many), one line, {keeps}: "
+        ))?;
+        let typed = line.trim();
+        if typed.is_empty() || typed.eq_ignore_ascii_case(CANCEL) {
+            return self.say("Nothing changed.");
+        }
+        let sampled = if super::is_clear(typed) { "" } else { typed };
+        if self
+            .change(|r, _| edit::set_sampling(r, id, sampled))?
+            .is_some()
+        {
+            self.say(&format!("{id}: what was sampled recorded."))?;
+        }
+        Ok(())
+    }
+
+    /// Changes one of requirement `id`'s findings: class, text, evidence cited.
+    pub(super) fn edit_finding(&mut self, id: &str) -> Result<()> {
+        let (ids, described) = self.findings_of(id, false);
+        if ids.is_empty() {
+            return self.say(&format!(
+                "{id} has no finding to change: record one first (m)."
+            ));
+        }
+        if !self.editable()? {
+            return Ok(());
+        }
+        let Some(fid) = self.choose("Which finding?", &ids, &described)? else {
+            return Ok(());
+        };
+        let Some(f) = self.opened.record.finding(&fid).cloned() else {
+            return Ok(());
+        };
+        let classes: Vec<&str> = FindingClass::ALL.iter().map(|c| c.key()).collect();
+        let mut fields = [
+            Field::new(
+                "class",
+                format!(
+                    "Class ({}, or its number 1 to 5), Enter keeps {}: ",
+                    classes.join(", "),
+                    f.class.key()
+                ),
+                false,
+            )
+            .checked(|_, typed, _| finding_class(typed).map(drop)),
+            Field::new("text", format!("Text (one line), Enter keeps \"{}\": ", f.text), false),
+            Field::new(
+                "evidence",
+                format!(
+                    "Evidence cited, ids separated by commas (known: {}), Enter keeps {}, - for none: ",
+                    self.known_evidence(),
+                    if f.evidence.is_empty() {
+                        "none".to_owned()
+                    } else {
+                        f.evidence.join(", ")
+                    }
+                ),
+                false,
+            )
+            .checked(|r, typed, today| {
+                if super::is_clear(typed) {
+                    Ok(())
+                } else {
+                    known_evidence(r, typed, today)
+                }
+            }),
+        ];
+        let made = self.form(&mut fields, |r, q, fs| {
+            let class = match value(fs, "class") {
+                "" => None,
+                typed => Some(finding_class(typed)?),
+            };
+            let text = match value(fs, "text") {
+                "" => None,
+                t => Some(t.to_owned()),
+            };
+            let (evidence, uncite) = match value(fs, "evidence") {
+                "" => (Vec::new(), Vec::new()),
+                "-" => (Vec::new(), f.evidence.clone()),
+                typed => {
+                    let typed = id_list(typed);
+                    let uncite = f
+                        .evidence
+                        .iter()
+                        .filter(|e| !typed.contains(e))
+                        .cloned()
+                        .collect();
+                    (typed, uncite)
+                }
+            };
+            let change = edit::FindingChange {
+                text,
+                class,
+                evidence,
+                uncite,
+                ..Default::default()
+            };
+            edit::edit_finding(r, q, &fid, change)
+        })?;
+        if let Some(now) = made {
+            if now == fid {
+                self.say(&format!("{now} changed."))?;
+            } else {
+                self.say(&format!("{fid} is now {now}."))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Deletes one of requirement `id`'s findings (with its actions) or one of their
+    /// actions, once confirmed.
+    pub(super) fn delete(&mut self, id: &str) -> Result<()> {
+        let record = &self.opened.record;
+        let mut ids = Vec::new();
+        let mut described = Vec::new();
+        for f in record.findings_for(id) {
+            ids.push(f.id.clone());
+            described.push(format!(
+                "finding {} {}: {}",
+                f.id,
+                f.class.describe(),
+                f.text
+            ));
+            for a in &f.actions {
+                ids.push(a.id.clone());
+                described.push(format!("action {} of {}: {}", a.id, f.id, a.what));
+            }
+        }
+        if ids.is_empty() {
+            return self.say(&format!(
+                "{id} has no finding or action to delete (evidence is removed from the register, e)."
+            ));
+        }
+        if !self.editable()? {
+            return Ok(());
+        }
+        let Some(which) = self.choose("Delete which finding or action?", &ids, &described)? else {
+            return Ok(());
+        };
+        let is_finding = self.opened.record.finding(&which).is_some();
+        let question = if is_finding {
+            format!("Delete {which} and its actions?")
+        } else {
+            format!("Delete action {which}?")
+        };
+        if !self.yes_no(&question)? {
+            return self.say("Nothing deleted.");
+        }
+        let done = self.change(|r, _| {
+            if is_finding {
+                edit::remove_finding(r, &which).map(drop)
+            } else {
+                edit::remove_action(r, &which).map(drop)
+            }
+        })?;
+        if done.is_some() {
+            self.say(&format!("{which} deleted."))?;
+        }
+        Ok(())
+    }
+
+    /// Removes an item from the register, once confirmed, and from whatever cites it.
+    fn remove_evidence(&mut self, ev: &str) -> Result<()> {
+        let cited = edit::citations(&self.opened.record, ev);
+        let question = if cited.is_empty() {
+            format!("Remove {ev} from the register?")
+        } else {
+            format!(
+                "{ev} is linked to {}. Remove it and these links?",
+                cited.join(", ")
+            )
+        };
+        if !self.yes_no(&question)? {
+            return self.say("Nothing removed.");
+        }
+        if self
+            .change(|r, _| edit::remove_evidence(r, ev).map(drop))?
+            .is_some()
+        {
+            self.say(&format!("{ev} removed from the register."))?;
         }
         Ok(())
     }

@@ -185,6 +185,9 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
             "a" | "action" => self.new_action(&req.id)?,
             "c" | "close" => self.close_action(&req.id)?,
             "r" | "response" => self.response(&req.id)?,
+            "edit" => self.edit_finding(&req.id)?,
+            "d" | "delete" => self.delete(&req.id)?,
+            "sample" | "sampled" => self.sampling(&req.id)?,
             "v" | "verify" => self.verify(&req.id)?,
             "e" | "evidence" => self.evidence(&req.id)?,
             "b" | "back" => {
@@ -318,6 +321,9 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
                 a.working_notes.trim()
             ));
         }
+        if let Some(a) = answer.filter(|a| !a.sampling.trim().is_empty()) {
+            lines.push(format!("Sampled: {}", a.sampling.trim()));
+        }
         if let Some(a) = answer.filter(|a| !a.interviewed.is_empty()) {
             lines.push(format!("Interviewed: {}.", a.interviewed.join(", ")));
         }
@@ -392,7 +398,7 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
             n => format!("1 to {n} checks or unchecks a facet, = checks them all, "),
         };
         format!(
-            "Type n, p, l or f to rate, x for not applicable, {facets}t note, k working note, w interviewed, m finding, a action, c close an action, r response to a finding, v verify, e evidence, b back, j jump, s summary, i details and sign-off, g guidance, ? help, Enter next, q quit."
+            "Type n, p, l or f to rate, x for not applicable, {facets}t note, k working note, w interviewed, m finding, edit a finding, d delete, a action, c close an action, r response to a finding, v verify, sample what was sampled, e evidence, b back, j jump, s summary, i details and sign-off, g guidance, ? help, Enter next, q quit."
         )
     }
 
@@ -412,12 +418,13 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
             "a facet's number: checks it, or unchecks it when it is checked; = checks them all.".into(),
             "t (or note): adds a note for the report; k (or wnote): a working note, never in the report.".into(),
             "w: who was interviewed for the requirement.".into(),
-            "m: records a finding (class, text, evidence, who was interviewed).".into(),
+            "m: records a finding (class, text, evidence, who was interviewed); edit changes one (class, text, evidence cited); d deletes a finding or an action, once confirmed.".into(),
+            "sample: what was sampled for the requirement (projects, period, records seen).".into(),
             "a: plans an action for one of the requirement's findings (what, owner, due date).".into(),
             "c: closes an action once done (date, evidence), or reopens a closed one.".into(),
             "r: the response to a nonconformity: the correction made and the root cause.".into(),
             "v: records the verification of a nonconformity's corrective action (who, when, effective or not).".into(),
-            "e: the evidence register: links or unlinks an item, or adds one (+).".into(),
+            "e: the evidence register: a number links or unlinks an item, + adds one, - and a number removes one.".into(),
             "g: the guidance for the requirement, and the facets to look for.".into(),
             "b: back to the requirement before; j: jumps to a requirement by its id; . shows this one again.".into(),
             "s: the summary: progress per process, what is still open, whether it can be signed off.".into(),
