@@ -417,7 +417,8 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
                 return self.say(&format!("{}: unchanged.", row.label()));
             }
             let typed = field.value.clone();
-            let set = self.apply(|r, q| edit::set_details(r, q, row.details(&typed)?))?;
+            let set =
+                self.apply(|o, q| edit::set_details(&mut o.record, q, row.details(&typed)?))?;
             match set {
                 super::Applied::Done(()) => {
                     let v = row.value(&self.opened.record.assessment);
@@ -496,7 +497,7 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
             }),
         ];
         let id = cond.id.clone();
-        let made = self.form(&mut fields, |r, q, f| {
+        let made = self.form(&mut fields, |o, q, f| {
             let met = match value(f, "met").to_ascii_lowercase().as_str() {
                 "y" | "yes" => Some(true),
                 "n" | "no" => Some(false),
@@ -524,7 +525,7 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
                 evidence: if met.is_none() { Vec::new() } else { evidence },
                 replace_evidence: replace,
             };
-            edit::answer_condition(r, q, &id, change)
+            edit::answer_condition(&mut o.record, q, &id, change)
         })?;
         if let Some(cid) = made {
             let said = match self.opened.record.conditions.get(&cid) {
@@ -615,7 +616,7 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
             ))? {
                 return self.say("Not signed off; nothing changed.");
             }
-            match self.apply(|r, q| edit::finalize(r, q, &by, &date, today))? {
+            match self.apply(|o, q| edit::finalize(&mut o.record, q, &by, &date, today))? {
                 super::Applied::Done(()) => {
                     let signed = self
                         .opened

@@ -141,7 +141,7 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
         }
         loop {
             let typed = names.value.clone();
-            match self.apply(|r, _| edit::add_interviewees(r, id, &[typed]))? {
+            match self.apply(|o, _| edit::add_interviewees(&mut o.record, id, &[typed]))? {
                 Applied::Done(()) => {
                     let now = self
                         .opened
@@ -161,7 +161,8 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
                         "`{name}` is not a participant. Add {name} to the participants (with no role yet)?"
                     ))?;
                     if add {
-                        let added = self.change(|r, _| edit::add_participant(r, &name))?;
+                        let added =
+                            self.change(|o, _| edit::add_participant(&mut o.record, &name))?;
                         if added.is_some() {
                             self.say(&format!("{name} added to the participants."))?;
                         }
@@ -213,7 +214,7 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
             )
             .checked(|r, typed, _| edit::interviewees(r, &[typed.to_owned()]).map(drop)),
         ];
-        let made = self.form(&mut fields, |r, q, f| {
+        let made = self.form(&mut fields, |o, q, f| {
             let class = finding_class(value(f, "class"))?;
             let interviewed = value(f, "interviewed");
             let new = edit::NewFinding {
@@ -228,7 +229,7 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
                 },
                 ..Default::default()
             };
-            edit::add_finding(r, q, new)
+            edit::add_finding(&mut o.record, q, new)
         })?;
         if let Some(fid) = made {
             let class = self
@@ -295,9 +296,9 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
             ),
             Field::new("due", "Due date (YYYY-MM-DD), Enter for none: ", false).checked(a_date),
         ];
-        let made = self.form(&mut fields, |r, _, f| {
+        let made = self.form(&mut fields, |o, _, f| {
             edit::add_action(
-                r,
+                &mut o.record,
                 &finding,
                 value(f, "what"),
                 value(f, "owner"),
@@ -348,8 +349,9 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
             .is_some_and(|(_, a)| a.status == ActionStatus::Closed);
         if closed {
             if self.yes_no(&format!("{action} is closed. Reopen it?"))? {
-                let done =
-                    self.change(|r, _| edit::set_action_status(r, &action, ActionStatus::Open))?;
+                let done = self.change(|o, _| {
+                    edit::set_action_status(&mut o.record, &action, ActionStatus::Open)
+                })?;
                 if done.is_some() {
                     self.say(&format!("{action} is open again."))?;
                 }
@@ -374,13 +376,13 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
             )
             .checked(known_evidence),
         ];
-        let made = self.form(&mut fields, |r, _, f| {
+        let made = self.form(&mut fields, |o, _, f| {
             let date = match value(f, "completed") {
                 "" => today.to_string(),
                 d => d.to_owned(),
             };
             edit::complete_action(
-                r,
+                &mut o.record,
                 &action,
                 Some(&date),
                 &id_list(value(f, "evidence")),
@@ -434,7 +436,7 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
                 false,
             ),
         ];
-        let made = self.form(&mut fields, |r, q, f| {
+        let made = self.form(&mut fields, |o, q, f| {
             let given = |key: &str| match value(f, key) {
                 "" => None,
                 "-" => Some(String::new()),
@@ -445,7 +447,7 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
                 root_cause: given("root_cause"),
                 ..Default::default()
             };
-            edit::edit_finding(r, q, &finding, change)
+            edit::edit_finding(&mut o.record, q, &finding, change)
         })?;
         if let Some(fid) = made {
             self.say(&format!("{fid}: response recorded."))?;
@@ -509,18 +511,21 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
             )
             .checked(known_evidence),
         ];
-        let made = self.form(&mut fields, |r, _, f| {
+        let made = self.form(&mut fields, |o, _, f| {
             let effective = match value(f, "effective").to_ascii_lowercase().as_str() {
                 "y" | "yes" => true,
                 "n" | "no" => false,
                 _ => return Err(invalid("effective", "type y or n")),
             };
             let evidence = id_list(value(f, "evidence"));
-            if let Some(missing) = evidence.iter().find(|e| r.evidence_item(e).is_none()) {
+            if let Some(missing) = evidence
+                .iter()
+                .find(|e| o.record.evidence_item(e).is_none())
+            {
                 return Err(Refused::NotFound {
                     what: Thing::Evidence,
                     id: missing.clone(),
-                    known: r.evidence.iter().map(|e| e.id.clone()).collect(),
+                    known: o.record.evidence.iter().map(|e| e.id.clone()).collect(),
                 });
             }
             let date = match value(f, "date") {
@@ -535,7 +540,7 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
                 evidence,
                 ..Default::default()
             };
-            edit::verify(r, &finding, v, today)
+            edit::verify(&mut o.record, &finding, v, today)
         })?;
         if made.is_some() {
             let state = self
@@ -631,7 +636,7 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
                 .evidence_item(&ev)
                 .is_some_and(|e| e.supports.iter().any(|s| s == id));
             if self
-                .change(|r, _| edit::link_evidence(r, &ev, id, !linked))?
+                .change(|o, _| edit::link_evidence(&mut o.record, &ev, id, !linked))?
                 .is_some()
             {
                 let did = if linked { "unlinked from" } else { "linked to" };
@@ -673,7 +678,7 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
         ];
         let (path, access) = (self.opened.path.clone(), self.opened.access.clone());
         let mut said = None;
-        let made = self.form(&mut fields, |r, q, f| {
+        let made = self.form(&mut fields, |o, q, f| {
             let kind = match value(f, "kind") {
                 "" => EvidenceKind::Document,
                 typed => {
@@ -704,7 +709,7 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
                 supports: vec![id.to_owned()],
                 carried_from: String::new(),
             };
-            edit::add_evidence(&mut r.clone(), q, item.clone())?;
+            edit::add_evidence(&mut o.record.clone(), q, item.clone())?;
             let never = AtomicBool::new(false);
             let hashed = evidence::hash_local_file(&location, &path, &access, &never);
             said = match &hashed {
@@ -716,7 +721,7 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
             };
             item.sha256 = hashed.sha256();
             let added = item.id.clone();
-            edit::add_evidence(r, q, item)?;
+            edit::add_evidence(&mut o.record, q, item)?;
             Ok(added)
         })?;
         if let Some(added) = made {
@@ -757,7 +762,7 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
         }
         let sampled = if super::is_clear(typed) { "" } else { typed };
         if self
-            .change(|r, _| edit::set_sampling(r, id, sampled))?
+            .change(|o, _| edit::set_sampling(&mut o.record, id, sampled))?
             .is_some()
         {
             self.say(&format!("{id}: what was sampled recorded."))?;
@@ -816,7 +821,7 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
                 }
             }),
         ];
-        let made = self.form(&mut fields, |r, q, fs| {
+        let made = self.form(&mut fields, |o, q, fs| {
             let class = match value(fs, "class") {
                 "" => None,
                 typed => Some(finding_class(typed)?),
@@ -846,7 +851,7 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
                 uncite,
                 ..Default::default()
             };
-            edit::edit_finding(r, q, &fid, change)
+            edit::edit_finding(&mut o.record, q, &fid, change)
         })?;
         if let Some(now) = made {
             if now == fid {
@@ -897,11 +902,11 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
         if !self.yes_no(&question)? {
             return self.say("Nothing deleted.");
         }
-        let done = self.change(|r, _| {
+        let done = self.change(|o, _| {
             if is_finding {
-                edit::remove_finding(r, &which).map(drop)
+                edit::remove_finding(&mut o.record, &which).map(drop)
             } else {
-                edit::remove_action(r, &which).map(drop)
+                edit::remove_action(&mut o.record, &which).map(drop)
             }
         })?;
         if done.is_some() {
@@ -925,7 +930,7 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
             return self.say("Nothing removed.");
         }
         if self
-            .change(|r, _| edit::remove_evidence(r, ev).map(drop))?
+            .change(|o, _| edit::remove_evidence(&mut o.record, ev).map(drop))?
             .is_some()
         {
             self.say(&format!("{ev} removed from the register."))?;

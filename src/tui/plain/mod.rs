@@ -245,14 +245,14 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
     /// was; what is said of a refusal is the caller's.
     fn apply<T>(
         &mut self,
-        change: impl FnOnce(&mut Record, &Questionnaire) -> Result<T, Refused>,
+        change: impl FnOnce(&mut Opened, &Questionnaire) -> Result<T, Refused>,
     ) -> Result<Applied<T>> {
         let Some(lock) = self.lock.as_deref_mut() else {
             say(self.out, READ_ONLY)?;
             return Ok(Applied::NotMade);
         };
         let before = self.opened.record.clone();
-        match change(&mut self.opened.record, &self.q) {
+        match change(self.opened, &self.q) {
             Err(refused) => {
                 self.opened.record = before;
                 Ok(Applied::Refused(refused))
@@ -270,7 +270,7 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
     /// [`Session::apply`], a refusal said in words: `Some` when the change was made.
     fn change<T>(
         &mut self,
-        change: impl FnOnce(&mut Record, &Questionnaire) -> Result<T, Refused>,
+        change: impl FnOnce(&mut Opened, &Questionnaire) -> Result<T, Refused>,
     ) -> Result<Option<T>> {
         match self.apply(change)? {
             Applied::Done(t) => Ok(Some(t)),
@@ -344,7 +344,7 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
     fn form<T>(
         &mut self,
         fields: &mut [Field],
-        mut submit: impl FnMut(&mut Record, &Questionnaire, &[Field]) -> Result<T, Refused>,
+        mut submit: impl FnMut(&mut Opened, &Questionnaire, &[Field]) -> Result<T, Refused>,
     ) -> Result<Option<T>> {
         if !self.editable()? {
             return Ok(None);
@@ -357,7 +357,7 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
         loop {
             let outcome = {
                 let fields = &*fields;
-                self.apply(|r, q| submit(r, q, fields))?
+                self.apply(|o, q| submit(o, q, fields))?
             };
             match outcome {
                 Applied::Done(t) => return Ok(Some(t)),

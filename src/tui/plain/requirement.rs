@@ -133,7 +133,7 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
             "clear" => {
                 let id = req.id.clone();
                 if self
-                    .change(|r, _| edit::rate(r, &id, None, None))?
+                    .change(|o, _| edit::rate(&mut o.record, &id, None, None))?
                     .is_some()
                 {
                     self.say(&format!("{} is not rated any more.", req.id))?;
@@ -143,10 +143,10 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
                 if facets == 0 {
                     self.say(&format!("{} has no facets to check.", req.id))?;
                 } else if self
-                    .change(|r, _| {
+                    .change(|o, _| {
                         req.facets
                             .iter()
-                            .try_for_each(|f| edit::set_facet(r, &req, f, true))
+                            .try_for_each(|f| edit::set_facet(&mut o.record, &req, f, true))
                     })?
                     .is_some()
                 {
@@ -171,7 +171,7 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
                         .answer(&req.id)
                         .is_some_and(|a| a.has_facet(&facet));
                     if self
-                        .change(|r, _| edit::set_facet(r, &req, &facet, on))?
+                        .change(|o, _| edit::set_facet(&mut o.record, &req, &facet, on))?
                         .is_some()
                     {
                         self.say_facets(at)?;
@@ -219,7 +219,7 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
     /// Rates a requirement; whether it was rated (and saved).
     fn rate(&mut self, id: &str, j: Judgement, why: Option<&str>) -> Result<bool> {
         if self
-            .change(|r, _| edit::rate(r, id, Some(j), why))?
+            .change(|o, _| edit::rate(&mut o.record, id, Some(j), why))?
             .is_none()
         {
             return Ok(false);
@@ -247,11 +247,11 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
         if line.trim().is_empty() || line.trim().eq_ignore_ascii_case(super::CANCEL) {
             return self.say("No note given; nothing changed.");
         }
-        let added = self.change(|r, _| {
+        let added = self.change(|o, _| {
             if working {
-                edit::append_working_note(r, id, &line)
+                edit::append_working_note(&mut o.record, id, &line)
             } else {
-                edit::append_note(r, id, &line)
+                edit::append_note(&mut o.record, id, &line)
             }
         })?;
         if added.is_some() {
