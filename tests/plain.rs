@@ -928,6 +928,7 @@ fn findings_actions_and_evidence_are_changed_and_deleted() {
             "No review",
             "HB",
             "",
+            "v",
             "a",
             "NC-1",
             "Review yearly",
@@ -965,6 +966,7 @@ fn findings_actions_and_evidence_are_changed_and_deleted() {
         ],
     );
     for said in [
+        "No nonconformity of 7.2.a has a corrective action to verify: plan one first (a).",
         "NC-1 is now OBS-1.",
         "Nothing deleted.",
         "A-1 deleted.",

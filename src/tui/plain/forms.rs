@@ -436,7 +436,13 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
                 false,
             ),
         ];
-        let made = self.form(&mut fields, |o, q, f| {
+        if !self.fill(&mut fields[0])? || !self.fill(&mut fields[1])? {
+            return Ok(());
+        }
+        if fields.iter().all(|f| f.value.is_empty()) {
+            return self.say(&format!("{finding}: nothing changed."));
+        }
+        let made = self.form_filled(&mut fields, |o, q, f| {
             let given = |key: &str| match value(f, key) {
                 "" => None,
                 "-" => Some(String::new()),
@@ -457,9 +463,21 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
 
     /// The assessment team's verification of one of requirement `id`'s nonconformities.
     pub(super) fn verify(&mut self, id: &str) -> Result<()> {
-        let (ids, described) = self.findings_of(id, true);
-        if ids.is_empty() {
+        let (all, all_described) = self.findings_of(id, true);
+        if all.is_empty() {
             return self.say(&format!("{id} has no nonconformity to verify."));
+        }
+        // Only a corrective action is verified: a nonconformity without one is not offered.
+        let record = &self.opened.record;
+        let (ids, described): (Vec<String>, Vec<String>) = all
+            .into_iter()
+            .zip(all_described)
+            .filter(|(fid, _)| record.finding(fid).is_some_and(|f| !f.actions.is_empty()))
+            .unzip();
+        if ids.is_empty() {
+            return self.say(&format!(
+                "No nonconformity of {id} has a corrective action to verify: plan one first (a)."
+            ));
         }
         if !self.editable()? {
             return Ok(());

@@ -344,7 +344,7 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
     fn form<T>(
         &mut self,
         fields: &mut [Field],
-        mut submit: impl FnMut(&mut Opened, &Questionnaire, &[Field]) -> Result<T, Refused>,
+        submit: impl FnMut(&mut Opened, &Questionnaire, &[Field]) -> Result<T, Refused>,
     ) -> Result<Option<T>> {
         if !self.editable()? {
             return Ok(None);
@@ -354,6 +354,15 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
                 return Ok(None);
             }
         }
+        self.form_filled(fields, submit)
+    }
+
+    /// [`Session::form`] once its fields are filled.
+    fn form_filled<T>(
+        &mut self,
+        fields: &mut [Field],
+        mut submit: impl FnMut(&mut Opened, &Questionnaire, &[Field]) -> Result<T, Refused>,
+    ) -> Result<Option<T>> {
         loop {
             let outcome = {
                 let fields = &*fields;
