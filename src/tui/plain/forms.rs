@@ -790,7 +790,22 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
 
     /// Changes one of requirement `id`'s findings: class, text, evidence cited.
     pub(super) fn edit_finding(&mut self, id: &str) -> Result<()> {
-        let (ids, described) = self.findings_of(id, false);
+        let record = &self.opened.record;
+        let mut ids = Vec::new();
+        let mut described = Vec::new();
+        for f in record.findings_for(id) {
+            ids.push(f.id.clone());
+            described.push(format!(
+                "finding {} {}: {}",
+                f.id,
+                f.class.describe(),
+                f.text
+            ));
+            for a in &f.actions {
+                ids.push(a.id.clone());
+                described.push(format!("action {} of {}: {}", a.id, f.id, a.what));
+            }
+        }
         if ids.is_empty() {
             return self.say(&format!(
                 "{id} has no finding to change: record one first (m)."
@@ -799,9 +814,13 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
         if !self.editable()? {
             return Ok(());
         }
-        let Some(fid) = self.choose("Which finding?", &ids, &described)? else {
+        let Some(fid) = self.choose("Change which finding or action?", &ids, &described)? else {
             return Ok(());
         };
+        if let Some((_, a)) = self.opened.record.action(&fid) {
+            let a = a.clone();
+            return self.edit_action(a);
+        }
         let Some(f) = self.opened.record.finding(&fid).cloned() else {
             return Ok(());
         };
@@ -877,6 +896,62 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
             } else {
                 self.say(&format!("{fid} is now {now}."))?;
             }
+        }
+        Ok(())
+    }
+
+    /// What an action says, who owns it, when it is due.
+    fn edit_action(&mut self, a: crate::record::Action) -> Result<()> {
+        let due = a.due.clone().unwrap_or_default();
+        let keeps = |now: &str| {
+            if now.is_empty() {
+                "Enter for none".to_owned()
+            } else {
+                format!("Enter keeps \"{now}\", - clears it")
+            }
+        };
+        let mut fields = [
+            Field::new(
+                "what",
+                format!(
+                    "What is to be done (one line), Enter keeps \"{}\": ",
+                    a.what
+                ),
+                false,
+            ),
+            Field::new(
+                "owner",
+                format!("Who owns it, {}: ", keeps(&a.owner)),
+                false,
+            ),
+            Field::new(
+                "due",
+                format!("Due date (YYYY-MM-DD), {}: ", keeps(&due)),
+                false,
+            )
+            .checked(|r, typed, today| {
+                if super::is_clear(typed) {
+                    Ok(())
+                } else {
+                    a_date(r, typed, today)
+                }
+            }),
+        ];
+        let made = self.form(&mut fields, |o, _, f| {
+            let given = |key: &str, now: &str| match value(f, key) {
+                "" => now.to_owned(),
+                "-" => String::new(),
+                v => v.to_owned(),
+            };
+            let (what, owner, due) = (
+                given("what", &a.what),
+                given("owner", &a.owner),
+                given("due", &due),
+            );
+            edit::edit_action(&mut o.record, &a.id, &what, &owner, Some(&due))
+        })?;
+        if made.is_some() {
+            self.say(&format!("{} changed.", a.id))?;
         }
         Ok(())
     }

@@ -398,7 +398,7 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
             n => format!("1 to {n} checks or unchecks a facet, = checks them all, "),
         };
         format!(
-            "Type n, p, l or f to rate, x for not applicable, {facets}t note, k working note, w interviewed, m finding, edit a finding, d delete, a action, c close an action, r response to a finding, v verify, sample what was sampled, e evidence, b back, j jump, s summary, i details and sign-off, g guidance, ? help, Enter next, q quit."
+            "Type n, p, l or f to rate, x for not applicable, {facets}t note, k working note, w interviewed, m finding, edit a finding or action, d delete, a action, c close an action, r response to a finding, v verify, sample what was sampled, e evidence, b back, j jump, s summary, i details and sign-off, g guidance, ? help, Enter next, q quit."
         )
     }
 
@@ -418,7 +418,7 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
             "a facet's number: checks it, or unchecks it when it is checked; = checks them all.".into(),
             "t (or note): adds a note for the report; k (or wnote): a working note, never in the report.".into(),
             "w: who was interviewed for the requirement.".into(),
-            "m: records a finding (class, text, evidence, who was interviewed); edit changes one (class, text, evidence cited); d deletes a finding or an action, once confirmed.".into(),
+            "m: records a finding (class, text, evidence, who was interviewed); edit changes one (class, text, evidence cited) or one of its actions (what, owner, due date); d deletes a finding or an action, once confirmed.".into(),
             "sample: what was sampled for the requirement (projects, period, records seen).".into(),
             "a: plans an action for one of the requirement's findings (what, owner, due date).".into(),
             "c: closes an action once done (date, evidence), or reopens a closed one.".into(),
