@@ -483,7 +483,7 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
                 "evidence",
                 format!(
                     "Evidence ids, separated by commas (known: {}), {}: ",
-                    self.known_evidence_ids(),
+                    self.known_evidence(),
                     keeps(&cited)
                 ),
                 false,
@@ -536,17 +536,6 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
             self.say(&said)?;
         }
         Ok(())
-    }
-
-    fn known_evidence_ids(&self) -> String {
-        let ids: Vec<String> = self
-            .opened
-            .record
-            .evidence
-            .iter()
-            .map(|e| e.id.clone())
-            .collect();
-        list_or_none(&ids)
     }
 
     /// The sign-off: every reason it cannot be yet, or who signs and when, confirmed; the

@@ -13,6 +13,7 @@
 //! answer kept.
 
 mod details;
+mod evidence;
 mod forms;
 mod requirement;
 
