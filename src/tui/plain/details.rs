@@ -6,7 +6,7 @@ use std::io::{BufRead, Write};
 use anyhow::Result;
 
 use super::{
-    CANCEL, Field, Session, a_past_date, id_list, is_clear, known_evidence, list_or_none, value,
+    CANCEL, Field, Session, a_past_date, id_list, in_the_register, is_clear, list_or_none, value,
 };
 use crate::record::edit::{self, Refused};
 use crate::record::{Kind, Metadata, Person, Stage};
@@ -492,7 +492,7 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
                 if is_clear(typed) {
                     Ok(())
                 } else {
-                    known_evidence(r, typed, today)
+                    in_the_register(r, typed, today)
                 }
             }),
         ];

@@ -6,7 +6,7 @@ use std::io::{BufRead, Write};
 use anyhow::Result;
 
 use super::{
-    Applied, CANCEL, Field, Session, a_date, a_past_date, id_list, known_evidence, list_or_none,
+    Applied, CANCEL, Field, Session, a_date, a_past_date, id_list, in_the_register, list_or_none,
     value,
 };
 use crate::record::edit::{self, Refused, Thing};
@@ -193,7 +193,7 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
                 ),
                 false,
             )
-            .checked(known_evidence),
+            .checked(in_the_register),
             Field::new(
                 "interviewed",
                 format!(
@@ -364,7 +364,7 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
                 ),
                 false,
             )
-            .checked(known_evidence),
+            .checked(in_the_register),
         ];
         let made = self.form(&mut fields, |o, _, f| {
             let date = match value(f, "completed") {
@@ -517,7 +517,7 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
                 ),
                 false,
             )
-            .checked(known_evidence),
+            .checked(in_the_register),
         ];
         let made = self.form(&mut fields, |o, _, f| {
             let effective = match value(f, "effective").to_ascii_lowercase().as_str() {
@@ -663,7 +663,7 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
                 if super::is_clear(typed) {
                     Ok(())
                 } else {
-                    known_evidence(r, typed, today)
+                    in_the_register(r, typed, today)
                 }
             }),
         ];

@@ -119,7 +119,7 @@ struct Field {
 type Check = fn(&Record, &str, jiff::civil::Date) -> Result<(), Refused>;
 
 /// Every id typed is an item of the register.
-fn known_evidence(record: &Record, typed: &str, _: jiff::civil::Date) -> Result<(), Refused> {
+fn in_the_register(record: &Record, typed: &str, _: jiff::civil::Date) -> Result<(), Refused> {
     match id_list(typed)
         .into_iter()
         .find(|id| record.evidence_item(id).is_none())
