@@ -122,8 +122,8 @@ fn a_final_record_is_only_shown() {
     assert_eq!(std::fs::read(&file).unwrap(), before);
 }
 
-/// In a real terminal that says it is dumb: the same line interview, and the raw bytes hold
-/// no escape sequence at all.
+/// In a real terminal that says it is dumb: the same line interview, a dialog asked field by
+/// field, and the raw bytes hold no escape sequence at all.
 #[test]
 fn a_dumb_terminal_gets_plain_text_only() {
     let tmp = TempDir::new().unwrap();
@@ -137,6 +137,18 @@ fn a_dumb_terminal_gets_plain_text_only() {
     s.wait_for("7.2.a> ");
     s.send("p\n");
     s.wait_for("7.2.a rated P");
+    // A dialog, field by field, as typed in the terminal.
+    s.wait_for("7.2.b> ");
+    s.send("m\n");
+    s.wait_for("Enter for minor: ");
+    s.send("observation\n");
+    s.wait_for("Finding text (one line), or cancel: ");
+    s.send("Roles not written down\n");
+    s.wait_for("Enter for none: ");
+    s.send("\n");
+    s.wait_for("Who was interviewed for it");
+    s.send("\n");
+    s.wait_for("OBS-1 recorded on 7.2.b: observation.");
     s.send("q\n");
     s.wait_for("1 of 25 requirements rated");
     s.wait_exit();
@@ -147,6 +159,8 @@ fn a_dumb_terminal_gets_plain_text_only() {
         String::from_utf8_lossy(&raw)
     );
     assert_eq!(rating(tmp.path(), "7.2.a"), Some(Judgement::P));
+    let record = common::record(&tmp.path().join("a.toml"));
+    assert_eq!(record.findings[0].text, "Roles not written down");
 }
 
 /// The plain interview through a pipe, fed a line at a time: what it printed so far can be
