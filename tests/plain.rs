@@ -743,7 +743,7 @@ fn an_audit_is_signed_off_in_plain_mode() {
         "y",
         "",
         "",
-        "21",
+        "6.c",
         "y",
         "",
         "",
@@ -755,7 +755,8 @@ fn an_audit_is_signed_off_in_plain_mode() {
         "y",
         "25",
         "Acme Holding, Certi Body",
-        "26",
+        // By its name, as well as by its number.
+        "confidentiality",
         "Confidential",
         "s",
         "",

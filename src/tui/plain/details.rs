@@ -363,7 +363,7 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
                 }
                 "s" | "sign off" | "sign-off" => self.sign_off()?,
                 "?" | "help" => {
-                    self.say("In the details: a number changes that detail (Enter keeps its value, - clears it); a clause 6 condition is answered y or n, with a note and evidence; l lists the details again; s signs the assessment off (asks who and when, and lists every reason it cannot be yet); Enter goes back to the requirements.")?;
+                    self.say("In the details: a number (or the start of a detail's name, or a condition's id such as 6.a) changes that detail (Enter keeps its value, - clears it); a clause 6 condition is answered y or n, with a note and evidence; l lists the details again; s signs the assessment off (asks who and when, and lists every reason it cannot be yet); Enter goes back to the requirements.")?;
                 }
                 n if n.parse::<usize>().is_ok() => {
                     let k: usize = n.parse().expect("a number");
@@ -376,18 +376,43 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
                         ))?,
                     }
                 }
+                named if self.row_named(named).is_some() => {
+                    match self.row_named(named).expect("named") {
+                        Row::Condition(c) => self.condition(c)?,
+                        row => self.detail(row)?,
+                    }
+                }
                 _ => self.say(&format!(
-                    "`{}` does nothing here: type a number, l, s, ? or Enter.",
+                    "`{}` does nothing here: type a number (or a detail's name, or a condition's id), l, s, ? or Enter.",
                     line.trim()
                 ))?,
             }
         }
     }
 
+    /// The row a detail's name (its start, of three letters or more) or a clause 6
+    /// condition's id stands for, when it stands for one only.
+    fn row_named(&self, typed: &str) -> Option<Row> {
+        let typed = typed.trim().to_lowercase();
+        let q = &self.q;
+        let matching: Vec<Row> = self
+            .rows()
+            .into_iter()
+            .filter(|r| match r {
+                Row::Condition(c) => q.conditions[*c].id.eq_ignore_ascii_case(&typed),
+                r => typed.len() >= 3 && r.label().to_lowercase().starts_with(&typed),
+            })
+            .collect();
+        match matching.as_slice() {
+            [one] => Some(*one),
+            _ => None,
+        }
+    }
+
     fn details_menu(&mut self) -> Result<()> {
         let n = self.rows().len();
         self.say(&format!(
-            "Type a detail's number (1 to {n}) to change it, l to list them again, s to sign off, ? for help, or Enter to go back to the requirements."
+            "Type a detail's number (1 to {n}) or its name to change it, l to list them again, s to sign off, ? for help, or Enter to go back to the requirements."
         ))
     }
 
