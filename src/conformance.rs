@@ -5,7 +5,127 @@ use std::collections::HashMap;
 
 use crate::questionnaire::{Process, Questionnaire, Requirement};
 use crate::rating::{Judgement, Rating};
-use crate::record::{Finding, FindingClass, Kind, Lookup};
+use crate::record::{Finding, FindingClass, FindingState, Kind, Lookup, Record, Status};
+
+/// Which state of the record a conclusion is drawn from. The audit as found is what the team
+/// found and signed off; follow-up (the VSE's response, the actions done, the team's later
+/// verifications) never changes it, and is seen only after follow-up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum View {
+    /// What was found: verifications made as follow-up (after the sign-off) left out, and,
+    /// once the record is final, its actions too (they are the VSE's, and change after the
+    /// sign-off): a nonconformity is closed as found only when verified effective during
+    /// the audit.
+    #[default]
+    AsFound,
+    /// Everything recorded, follow-up included. A requirement rated below met whose
+    /// nonconformities are all closed counts as met after follow-up; its rating, as found,
+    /// is never changed.
+    AfterFollowUp,
+}
+
+/// Where a finding stands in `view` (see [`View`]); after follow-up, as
+/// [`Finding::state`] says.
+pub fn state_in(record: &Record, f: &Finding, view: View) -> FindingState {
+    if !f.class.is_nonconformity() {
+        return FindingState::Recorded;
+    }
+    if view == View::AfterFollowUp {
+        return f.state();
+    }
+    let found = f.verifications.iter().rfind(|v| !v.follow_up);
+    if record.assessment.status == Status::Final {
+        return match found {
+            Some(v) if v.effective => FindingState::Closed,
+            Some(_) => FindingState::NotEffective,
+            None => FindingState::Open,
+        };
+    }
+    // A draft: the rule of [`Finding::state`], with the last verification made as found.
+    let closed = |a: &crate::record::Action| a.status == crate::record::ActionStatus::Closed;
+    if !f.actions.iter().all(closed) {
+        return FindingState::Open;
+    }
+    match found {
+        Some(v) if !f.actions.iter().all(|a| v.covered(&a.id)) => {
+            FindingState::AwaitingVerification
+        }
+        Some(v) if v.effective => FindingState::Closed,
+        Some(_) => FindingState::NotEffective,
+        None if !f.actions.is_empty() => FindingState::AwaitingVerification,
+        None => FindingState::Open,
+    }
+}
+
+/// The record as found, for what judges the audit itself (its sign-off checks): the same,
+/// less the verifications made as follow-up. `None` when it has none (it is as found).
+pub fn as_found_record(record: &Record) -> Option<Record> {
+    let follow_up = |f: &Finding| f.verifications.iter().any(|v| v.follow_up);
+    if !record.findings.iter().any(follow_up) {
+        return None;
+    }
+    let findings = record
+        .findings
+        .iter()
+        .map(|f| Finding {
+            verifications: f
+                .verifications
+                .iter()
+                .filter(|v| !v.follow_up)
+                .cloned()
+                .collect(),
+            ..f.clone()
+        })
+        .collect();
+    Some(Record {
+        findings,
+        ..record.clone()
+    })
+}
+
+/// A nonconformity not closed (verified effective) in `view`.
+pub fn open_in(record: &Record, f: &Finding, view: View) -> bool {
+    !matches!(
+        state_in(record, f, view),
+        FindingState::Recorded | FindingState::Closed
+    )
+}
+
+/// When the VSE's plan for a nonconformity is due: its own date, else the assessment's.
+pub fn plan_due<'r>(record: &'r Record, f: &'r Finding) -> Option<&'r str> {
+    f.plan_due
+        .as_deref()
+        .or(record.assessment.plan_due.as_deref())
+}
+
+/// The latest date the scheme allows for the plan of a nonconformity: its class's limit
+/// ([`crate::record::PlanLimits`], 30 days for a major and 90 for a minor unless the record
+/// says otherwise) after the sign-off. `None` before the sign-off, or for a finding that is
+/// not a nonconformity.
+pub fn plan_limit(record: &Record, f: &Finding) -> Option<jiff::civil::Date> {
+    let limits = record.assessment.plan_limits.unwrap_or_default();
+    let days = match f.class {
+        FindingClass::Major => limits.major,
+        FindingClass::Minor => limits.minor,
+        _ => return None,
+    };
+    let signed: jiff::civil::Date = record.assessment.sign_off()?.date.parse().ok()?;
+    signed
+        .checked_add(jiff::Span::new().days(i64::from(days)))
+        .ok()
+}
+
+/// Whether requirement `id` is met after follow-up though rated below met (or N/A where
+/// that is not met): at least one nonconformity cites it, and every one that does is closed.
+pub fn met_after_follow_up(lookup: &Lookup, id: &str) -> bool {
+    let record = lookup.record();
+    let mut ncs = lookup
+        .findings_for(id)
+        .iter()
+        .filter(|f| f.class.is_nonconformity())
+        .peekable();
+    ncs.peek().is_some() && ncs.all(|f| !open_in(record, f, View::AfterFollowUp))
+}
 
 /// How many requirements of a process stand at each judgement.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -199,9 +319,17 @@ fn nothing_behind(lookup: &Lookup, id: &str) -> bool {
             .is_none_or(|a| a.interviewed.is_empty())
 }
 
-/// How the record measures against the questionnaire's rule, process by process.
+/// How the record measures against the questionnaire's rule, process by process, as found.
 pub fn evaluate<'q>(q: &'q Questionnaire, lookup: &Lookup) -> Evaluation<'q> {
+    evaluate_in(q, lookup, View::AsFound)
+}
+
+/// As [`evaluate`], in `view`: after follow-up, nonconformities closed since the sign-off are
+/// closed, and a requirement rated below met with all its nonconformities closed is met.
+pub fn evaluate_in<'q>(q: &'q Questionnaire, lookup: &Lookup, view: View) -> Evaluation<'q> {
     let rule = &q.rule;
+    let is_open = |f: &Finding| open_in(lookup.record(), f, view);
+    let settled = |id: &str| view == View::AfterFollowUp && met_after_follow_up(lookup, id);
     let record = lookup.record();
     let mut blockers = Vec::new();
     // Each process's requirements in questionnaire order, gathered in one pass.
@@ -228,7 +356,7 @@ pub fn evaluate<'q>(q: &'q Questionnaire, lookup: &Lookup) -> Evaluation<'q> {
                     lookup
                         .findings_for(&req.id)
                         .iter()
-                        .filter(|f| f.class.is_nonconformity() && f.is_open())
+                        .filter(|f| f.class.is_nonconformity() && is_open(f))
                         .map(|f| f.id.as_str()),
                 );
                 if let Some(r) = judgement.and_then(Judgement::rating) {
@@ -241,13 +369,17 @@ pub fn evaluate<'q>(q: &'q Questionnaire, lookup: &Lookup) -> Evaluation<'q> {
                 match judgement {
                     None => why.push(Blocker::NotAssessed),
                     Some(Judgement::NA) if rule.not_applicable_blocks => {
-                        why.push(Blocker::NotApplicable)
+                        if !settled(&req.id) {
+                            why.push(Blocker::NotApplicable)
+                        }
                     }
                     Some(Judgement::NA) => {}
                     Some(j) => {
                         let r = j.rating().expect("not NA");
                         if !rule.met.contains(&r) {
-                            why.push(Blocker::RatedBelow(r));
+                            if !settled(&req.id) {
+                                why.push(Blocker::RatedBelow(r));
+                            }
                         } else if nothing_behind(lookup, &req.id) {
                             why.push(Blocker::NothingBehind);
                         }
@@ -258,7 +390,7 @@ pub fn evaluate<'q>(q: &'q Questionnaire, lookup: &Lookup) -> Evaluation<'q> {
                     lookup
                         .findings_for(&req.id)
                         .iter()
-                        .filter(|f| f.class == class && f.is_open())
+                        .filter(|f| f.class == class && is_open(f))
                         .count()
                 };
                 let (major, minor) = (open(FindingClass::Major), open(FindingClass::Minor));
@@ -460,12 +592,14 @@ fn open_nonconformities<'r>(
     q: &Questionnaire,
     lookup: &Lookup<'r>,
     class: FindingClass,
+    view: View,
 ) -> Vec<FindingRef<'r>> {
+    let record = lookup.record();
     let mut named = std::collections::HashSet::new();
     q.requirements
         .iter()
         .flat_map(|req| lookup.findings_for(&req.id).to_vec())
-        .filter(|f| f.class == class && f.is_open())
+        .filter(|f| f.class == class && open_in(record, f, view))
         .filter(|f| named.insert(std::ptr::from_ref(*f)))
         .map(|f| FindingRef {
             id: &f.id,
@@ -476,10 +610,18 @@ fn open_nonconformities<'r>(
         .collect()
 }
 
-/// The conclusion the record supports (see [`Conclusion`]).
+/// The conclusion the record supports as found (see [`Conclusion`]): for a final record,
+/// the conclusion as issued.
 pub fn conclude<'r>(q: &Questionnaire, lookup: &Lookup<'r>) -> Conclusion<'r> {
+    conclude_in(q, lookup, View::AsFound)
+}
+
+/// As [`conclude`], in `view`. The consistency warnings are judged as found in either view:
+/// after follow-up, a rating below met whose nonconformities are closed is what was found,
+/// not a disagreement.
+pub fn conclude_in<'r>(q: &Questionnaire, lookup: &Lookup<'r>, view: View) -> Conclusion<'r> {
     let record = lookup.record();
-    let eval = evaluate(q, lookup);
+    let eval = evaluate_in(q, lookup, view);
     if !eval.conditions_unmet.is_empty() {
         return Conclusion::ProfileDoesNotApply {
             conditions: eval
@@ -528,8 +670,8 @@ pub fn conclude<'r>(q: &Questionnaire, lookup: &Lookup<'r>) -> Conclusion<'r> {
     if !standing.is_empty() {
         return Conclusion::NoRecommendation { reasons: standing };
     }
-    let majors = open_nonconformities(q, lookup, FindingClass::Major);
-    let minors = open_nonconformities(q, lookup, FindingClass::Minor);
+    let majors = open_nonconformities(q, lookup, FindingClass::Major, view);
+    let minors = open_nonconformities(q, lookup, FindingClass::Minor, view);
     if !majors.is_empty() {
         Conclusion::DoNotRecommend { majors, minors }
     } else if minors.is_empty() {
@@ -544,7 +686,7 @@ pub fn conclude<'r>(q: &Questionnaire, lookup: &Lookup<'r>) -> Conclusion<'r> {
 /// with a nonconformity open or nothing behind it, a rating more than one band from what its
 /// checked facets suggest, a nonconformity that cites no evidence and no interview. They
 /// stay until the rating or the findings change; an audit is not signed off while any
-/// stands, a self-assessment lists them as gaps.
+/// stands, a self-assessment lists them as gaps. Always judged as found ([`View::AsFound`]).
 pub fn consistency_warnings<'q>(q: &'q Questionnaire, lookup: &Lookup) -> Vec<(&'q str, String)> {
     let record = lookup.record();
     q.requirements
@@ -582,9 +724,11 @@ fn rating_disagreements(
     judgement: Judgement,
     ncs: &[&Finding],
 ) -> Vec<String> {
-    let kind = lookup.record().assessment.kind;
-    let open = |class: FindingClass| ncs.iter().any(|f| f.class == class && f.is_open());
-    let any_open = ncs.iter().filter(|f| f.is_open()).count();
+    let record = lookup.record();
+    let kind = record.assessment.kind;
+    let is_open = |f: &&&Finding| open_in(record, f, View::AsFound);
+    let open = |class: FindingClass| ncs.iter().filter(is_open).any(|f| f.class == class);
+    let any_open = ncs.iter().filter(is_open).count();
     let mut why = Vec::new();
     let rated = match judgement.rating() {
         Some(r) => format!("rated {r}"),

@@ -316,8 +316,8 @@ fn the_printed_draft_has_its_verdict_first_and_a_running_header() {
         "NC-2",
         "NC-3",
         "NC-4",
-        "A-1",
-        "A-2",
+        "GP-1",
+        "OBS-1",
         "2026-11-17",
         "2026-11-16",
     ] {

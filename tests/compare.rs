@@ -62,7 +62,10 @@ fn a_later_assessment_is_compared_with_the_earlier_one() {
     );
     rate("7.3.f", "F"); // N/A before
     // NC-3 closed and verified; OBS-1 no longer recorded; a new nonconformity.
-    ok(dir, &["action", "close", "new.toml", "A-4"]);
+    ok(
+        dir,
+        &["action", "close", "new.toml", "A-4", "--date", "2026-11-19"],
+    );
     ok(
         dir,
         &[
@@ -75,6 +78,10 @@ fn a_later_assessment_is_compared_with_the_earlier_one() {
             "--date",
             "2026-11-20",
             "--effective",
+            "--note",
+            "Training records seen",
+            "--evidence",
+            "SK",
         ],
     );
     ok(dir, &["finding", "remove", "new.toml", "OBS-1"]);
@@ -395,7 +402,10 @@ fn a_nonconformity_gone_from_the_later_record_is_not_followed_up() {
     let tmp = two_records();
     let dir = tmp.path();
     ok(dir, &["finding", "remove", "new.toml", "NC-1"]);
-    ok(dir, &["action", "close", "new.toml", "A-4"]);
+    ok(
+        dir,
+        &["action", "close", "new.toml", "A-4", "--date", "2026-11-19"],
+    );
     ok(
         dir,
         &[
@@ -408,6 +418,10 @@ fn a_nonconformity_gone_from_the_later_record_is_not_followed_up() {
             "--date",
             "2026-11-20",
             "--effective",
+            "--note",
+            "Training records seen",
+            "--evidence",
+            "SK",
         ],
     );
     let md = ok(dir, &["compare", "old.toml", "new.toml"]);

@@ -39,6 +39,7 @@ fn all_met(kind: Kind) -> Record {
         sha256: None,
         supports: IDS.iter().map(|s| s.to_string()).collect(),
         carried_from: String::new(),
+        follow_up: false,
     });
     r
 }
@@ -50,9 +51,10 @@ fn finding(r: &mut Record, id: &str, class: FindingClass, text: &str) -> String 
         class,
         text: text.into(),
         evidence: vec!["HB".into()],
+        raised: Some("2026-11-16".into()),
         ..Default::default()
     };
-    edit::add_finding(r, &q, new).unwrap()
+    edit::add_finding(r, &q, new, jiff::civil::date(2026, 11, 30)).unwrap()
 }
 
 /// A minimal record as the scenarios have it: every requirement rated `j`, no facet
@@ -150,10 +152,9 @@ fn an_audit_recommends_on_its_nonconformities_alone() {
         by: "Ann".into(),
         date: "2026-11-20".into(),
         effective: true,
-        note: String::new(),
-        evidence: Vec::new(),
-        follow_up: false,
-        covers: None,
+        note: "The plan, reviewed and in use".into(),
+        evidence: vec!["HB".into()],
+        ..Verification::default()
     };
     edit::verify(&mut r, &major, verified, jiff::civil::date(2026, 11, 30)).unwrap();
     // Closed, but the requirement is still rated P: the rating and the findings disagree, and
@@ -248,6 +249,7 @@ fn a_self_assessment_with_an_open_minor_and_no_evidence_claims_nothing() {
             text: "Risks not reviewed".into(),
             ..Default::default()
         },
+        jiff::civil::date(2026, 11, 30),
     )
     .unwrap();
     let c = conclude(&q, &r.lookup());
@@ -483,6 +485,7 @@ fn ratings_and_findings_that_disagree_are_warned_about() {
             text: "Lifecycle not followed".into(),
             ..Default::default()
         },
+        jiff::civil::date(2026, 11, 30),
     )
     .unwrap();
     let w = consistency_warnings(&q, &r.lookup());
@@ -537,6 +540,9 @@ fn help_and_man_page_state_the_sign_off_rules() {
             "a major for N, P and N/A, a minor for L",
             "lead auditor signs it",
             "which its report lists as gaps",
+            // The plan is the VSE's: a due date for it, no action.
+            "a nonconformity has no due date for the",
+            ": none is needed",
         ] {
             assert!(text.contains(rule), "{args:?}: {rule}");
         }
@@ -556,9 +562,8 @@ fn verification(by: &str, date: &str, effective: bool) -> Verification {
         date: date.into(),
         effective,
         note: "seen".into(),
-        evidence: Vec::new(),
-        follow_up: false,
-        covers: None,
+        evidence: vec!["HB".into()],
+        ..Verification::default()
     }
 }
 
@@ -590,11 +595,11 @@ fn audit_to_verify() -> Record {
 }
 
 /// Who verifies, and when: an auditor or the lead (the lead alone for a major), not an
-/// observer or a trainee, not before the audit; checked again at sign-off, as the team can
-/// change after a verification; and "not effective" needs a new corrective action.
+/// observer or a trainee, not before the audit; checked again when the follow-up is closed,
+/// as the team can change after a verification; and "not effective" needs a new root cause
+/// and a new action.
 #[test]
-fn verifications_are_the_teams_and_are_checked_again_at_sign_off() {
-    let q = questionnaire().questionnaire;
+fn verifications_are_the_teams_and_are_checked_again_at_follow_up_close() {
     let today = jiff::civil::date(2026, 11, 30);
     let mut r = audit_to_verify();
     for who in ["Olga", "Tim"] {
@@ -632,23 +637,20 @@ fn verifications_are_the_teams_and_are_checked_again_at_sign_off() {
         today,
     )
     .unwrap();
-    let blockers = edit::sign_off_blockers(&r, &q);
-    assert!(
-        !blockers.iter().any(|b| b.contains("verification")),
-        "{blockers:?}"
-    );
+    let blockers = edit::follow_up_close_checks(&r);
+    assert!(blockers.is_empty(), "{blockers:?}");
     // The team changes: the lead who verified the major is now an auditor.
     r.assessment.team[0].role = "auditor".into();
     r.assessment.team[1].role = "lead auditor".into();
-    let blockers = edit::sign_off_blockers(&r, &q);
+    let blockers = edit::follow_up_close_checks(&r);
     assert!(
         blockers
             .iter()
-            .any(|b| b.starts_with("NC-2's verification: ")
+            .any(|b| b.starts_with("NC-2's verification of 2026-11-18: ")
                 && b.contains("`Ann` (auditor) is not the lead auditor")),
         "{blockers:?}"
     );
-    // Found not effective with every action closed: a new action is due first.
+    // Found not effective: a new root cause and a new action are due first.
     let mut r = audit_to_verify();
     edit::verify(
         &mut r,
@@ -657,12 +659,11 @@ fn verifications_are_the_teams_and_are_checked_again_at_sign_off() {
         today,
     )
     .unwrap();
-    let blockers = edit::sign_off_blockers(&r, &q);
+    let blockers = edit::follow_up_close_checks(&r);
     assert!(
-        blockers
-            .iter()
-            .any(|b| b
-                .starts_with("NC-1 was verified not effective and has no open corrective action")),
+        blockers.iter().any(|b| b.starts_with(
+            "NC-1 was verified not effective on 2026-11-18: before it is verified again it needs a new root cause"
+        ) && b.contains("and a new action")),
         "{blockers:?}"
     );
 }
@@ -803,6 +804,8 @@ fn a_final_record_that_fails_its_sign_off_says_so() {
     let dir = tmp.path();
     let example = std::fs::read_to_string(common::EXAMPLE).unwrap();
     std::fs::write(dir.join("good.toml"), &example).unwrap();
+    // The sign-off needs when the VSE's plan is due.
+    common::ok(dir, &["set", "good.toml", "--plan-due", "2026-12-15"]);
     let out = common::vse(
         dir,
         &[

@@ -34,6 +34,11 @@ fn setup() -> TempDir {
             "Risk register",
         ],
     );
+    // Findings are raised on the session's date.
+    ok(
+        tmp.path(),
+        &["set", "a.toml", "--session", "2026-11-16:Lyon"],
+    );
     tmp
 }
 
@@ -227,7 +232,10 @@ fn a_major_stays_open_until_verified_effective() {
     assert!(err.contains("while its action A-1 is open"), "{err}");
 
     // The VSE closes its action: the major is not closed by that.
-    let out = ok(dir, &["action", "close", "a.toml", "A-1"]);
+    let out = ok(
+        dir,
+        &["action", "close", "a.toml", "A-1", "--date", "2026-11-18"],
+    );
     assert!(out.contains("NC-1 is actions closed, to verify"), "{out}");
     let status = ok(dir, &["status", "a.toml"]);
     assert!(
@@ -235,7 +243,10 @@ fn a_major_stays_open_until_verified_effective() {
         "{status}"
     );
     ok(dir, &["action", "reopen", "a.toml", "A-1"]);
-    ok(dir, &["action", "close", "a.toml", "a-1"]);
+    ok(
+        dir,
+        &["action", "close", "a.toml", "a-1", "--date", "2026-11-18"],
+    );
 
     // Not effective: it stays open.
     let out = ok(
@@ -250,25 +261,78 @@ fn a_major_stays_open_until_verified_effective() {
             "--date",
             "2026-11-20",
             "--not-effective",
+            "--evidence",
+            "RR",
             "--note",
             "Plan still unreviewed",
         ],
     );
     assert_eq!(out.trim(), "NC-1: not effective");
     assert!(ok(dir, &["finding", "list", "a.toml", "--open"]).contains("NC-1"));
-    // Effective: closed.
-    let out = ok(
+    // Not effective reopens the loop: another verification needs a new root cause and a
+    // new action.
+    let effective = [
+        "finding",
+        "verify",
+        "a.toml",
+        "NC-1",
+        "--by",
+        "Ann",
+        "--effective",
+        "--note",
+        "Plan reviewed and in use",
+        "--evidence",
+        "RR",
+    ];
+    let err = refused(dir, &effective);
+    assert!(
+        err.contains("NC-1 was verified not effective on 2026-11-20: before it is verified again it needs a new root cause")
+            && err.contains("and a new action"),
+        "{err}"
+    );
+    ok(
         dir,
         &[
             "finding",
-            "verify",
+            "edit",
             "a.toml",
             "NC-1",
-            "--by",
-            "Ann",
-            "--effective",
+            "--root-cause",
+            "No owner",
         ],
     );
+    let err = refused(dir, &effective);
+    assert!(
+        !err.contains("a new root cause") && err.contains("needs a new action"),
+        "{err}"
+    );
+    ok(
+        dir,
+        &[
+            "action",
+            "add",
+            "a.toml",
+            "--finding",
+            "NC-1",
+            "--what",
+            "Name an owner",
+        ],
+    );
+    ok(
+        dir,
+        &[
+            "action",
+            "close",
+            "a.toml",
+            "A-2",
+            "--date",
+            "2026-11-25",
+            "--evidence",
+            "RR",
+        ],
+    );
+    // Effective: closed.
+    let out = ok(dir, &effective);
     assert_eq!(out.trim(), "NC-1: closed (verified)");
     assert!(!ok(dir, &["finding", "list", "a.toml", "--open"]).contains("NC-1"));
     let err = refused(
@@ -292,6 +356,22 @@ fn a_major_stays_open_until_verified_effective() {
     let v = f.verification().unwrap();
     assert_eq!((v.by.as_str(), v.effective), ("Ann", true));
     assert_eq!(v.date.len(), 10, "today, as a date");
+    // The history is kept: the not-effective verification, then the effective one, each
+    // with the root cause it judged.
+    let history: Vec<(bool, &str, &str)> = f
+        .verifications
+        .iter()
+        .map(|v| (v.effective, v.root_cause.as_str(), v.note.as_str()))
+        .collect();
+    assert_eq!(
+        history,
+        [
+            (false, "", "Plan still unreviewed"),
+            (true, "No owner", "Plan reviewed and in use")
+        ]
+    );
+    assert_eq!(f.actions[1].completed.as_deref(), Some("2026-11-25"));
+    assert_eq!(f.actions[1].evidence, ["RR"]);
 }
 
 #[test]
@@ -342,6 +422,14 @@ fn a_verification_cannot_be_bent() {
             "Claire:lead auditor",
             "--participant",
             "Bob:director",
+            "--date",
+            "2026-11-16",
+        ],
+    );
+    ok(
+        dir,
+        &[
+            "evidence", "add", "a.toml", "--id", "RR", "--title", "Risks",
         ],
     );
     ok(
@@ -419,6 +507,10 @@ fn a_verification_cannot_be_bent() {
             "--by",
             "Claire",
             "--effective",
+            "--note",
+            "Seen in use",
+            "--evidence",
+            "RR",
         ],
     );
     let out = ok(dir, &["action", "reopen", "a.toml", "A-1"]);
@@ -444,6 +536,10 @@ fn a_verification_cannot_be_bent() {
             "--by",
             "Claire",
             "--effective",
+            "--note",
+            "Seen in use",
+            "--evidence",
+            "RR",
         ],
     );
     // Refused as a whole: the text does not change either.
@@ -599,9 +695,11 @@ fn a_verification_covers_only_the_actions_it_saw() {
                 "NC-1",
                 "--by",
                 "Ann",
-                "--date",
-                "2026-11-20",
                 "--effective",
+                "--note",
+                "Seen in use",
+                "--evidence",
+                "RR",
             ],
         );
         assert_eq!(out.trim(), "NC-1: closed (verified)");
@@ -696,6 +794,14 @@ fn only_the_lead_auditor_verifies_a_major() {
             "Claire:lead auditor",
             "--assessor",
             "Hugo:auditor",
+            "--date",
+            "2026-11-16",
+        ],
+    );
+    ok(
+        dir,
+        &[
+            "evidence", "add", "a.toml", "--id", "RR", "--title", "Risks",
         ],
     );
     for (class, req) in [("major", "7.2.g"), ("minor", "7.3.b")] {
@@ -722,6 +828,10 @@ fn only_the_lead_auditor_verifies_a_major() {
             "--by".into(),
             by.into(),
             "--effective".into(),
+            "--note".into(),
+            "Seen in use".into(),
+            "--evidence".into(),
+            "RR".into(),
         ]
     };
     let args = verify("NC-1", "Hugo");
@@ -845,7 +955,7 @@ fn a_finding_raised_under_two_requirements_counts_on_both() {
     assert!(html.contains("<a id=\"finding-obs-1\"></a>"));
     let actions = ok(dir, &["report", "a.toml", "--format", "actions"]);
     assert!(
-        actions.contains("\"NC-1\",\"7.2.g;7.5.e\",\"major\""),
+        actions.contains("\"NC-1\",\"7.2.g, 7.5.e\",\"major nonconformity\""),
         "{actions}"
     );
     let csv = ok(dir, &["report", "a.toml", "--format", "csv"]);

@@ -18,7 +18,7 @@ use vse_assess::record::access::Access;
 use vse_assess::record::store;
 use vse_assess::record::{ActionStatus, FindingClass};
 use vse_assess::tui::action::Action;
-use vse_assess::tui::app::{App, Kept, Overlay, Report, Screen};
+use vse_assess::tui::app::{App, FollowRow, Kept, Overlay, Report, Screen};
 use vse_assess::tui::keymap;
 
 fn fresh(dir: &Path) -> PathBuf {
@@ -671,8 +671,8 @@ fn the_summary_follows_every_change() {
     assert_eq!(app.summary().assessed, before.assessed);
 }
 
-/// A signed-off record is kept as it is by comparing it with a copy; the empty answers
-/// dropped before a save (at Ctrl+Z, say) do not make that copy wrong.
+/// A signed-off record tidied before a save (the empty answers dropped, at Ctrl+Z, say)
+/// stays as tidied: moving on and Ctrl+S change nothing of it, and say nothing.
 #[test]
 fn a_signed_off_record_tidied_before_a_save_stays_as_it_is() {
     let tmp = TempDir::new().unwrap();
@@ -1418,6 +1418,7 @@ fn the_status_row_signs_off_through_the_same_checks() {
         meta.diverging_opinions = "none".into();
         meta.objectives_met = Some(true);
         meta.scope_appropriate = Some(true);
+        meta.plan_due = Some("2026-12-15".into());
     }
     let conclusions = std::mem::take(&mut app.opened.record.assessment.conclusions);
     app.update(Action::Open);
@@ -1832,6 +1833,7 @@ fn evidence_entered_at_a_location_that_is_no_file_is_warned_about() {
             sha256: None,
             supports: Vec::new(),
             carried_from: String::new(),
+            follow_up: false,
         };
         edit::add_evidence(&mut app.opened.record, &q, item).unwrap();
         app.message = None;
@@ -1898,5 +1900,478 @@ fn a_self_assessment_shows_no_audit_only_rows() {
         example_app()
             .setup_rows()
             .contains(&SetupRow::DivergingOpinions)
+    );
+}
+
+// ---- The follow-up view --------------------------------------------------------------
+
+/// Presses a character key through the keymap.
+fn char_key(app: &mut App, c: char) {
+    press(app, &[KeyCode::Char(c)]);
+}
+
+/// Moves the follow-up view's selection, with ↓ from the top, to `row`.
+fn select_row(app: &mut App, row: &FollowRow) {
+    press(app, &[KeyCode::Home]);
+    let at = app
+        .follow_up_rows()
+        .iter()
+        .position(|r| r == row)
+        .unwrap_or_else(|| panic!("no row {row:?}"));
+    for _ in 0..at {
+        press(app, &[KeyCode::Down]);
+    }
+    assert_eq!(app.follow_up_selected().as_ref(), Some(row));
+}
+
+fn action_row(finding: &str, action: &str) -> FollowRow {
+    FollowRow::Action {
+        finding: finding.into(),
+        action: action.into(),
+    }
+}
+
+/// The error a form on screen shows, if any.
+fn form_error(app: &App) -> Option<String> {
+    match &app.overlay {
+        Overlay::Editor(e) => e.error.clone(),
+        _ => None,
+    }
+}
+
+/// The ratings of a record: what the follow-up must never change.
+fn ratings(app: &App) -> Vec<(String, Option<Judgement>)> {
+    let record = &app.opened.record;
+    let mut r: Vec<_> = record
+        .requirements
+        .iter()
+        .map(|(id, a)| (id.clone(), a.rating))
+        .collect();
+    r.sort_by(|a, b| a.0.cmp(&b.0));
+    r
+}
+
+/// On a signed-off record, what was found stays as signed off (a rating, the notes, a
+/// finding's statement are refused, and say how to reopen), while its follow-up is
+/// recorded from the follow-up view: the VSE's response, an action added, accepted and
+/// done, a verification refused with the edit layer's reason (the form stays open), then
+/// made, marked as follow-up.
+#[test]
+fn a_final_record_takes_its_follow_up_from_the_follow_up_view() {
+    let tmp = TempDir::new().unwrap();
+    let path = common::signed_off_example(tmp.path());
+    let mut app = App::new(common::opened(&path));
+    assert_eq!(app.today, common::today());
+    let before = app.opened.record.clone();
+    let rated = ratings(&app);
+
+    // What was found is refused, by the edit layer or before a form opens.
+    app.update(Action::Rate(Rating::N));
+    assert_eq!(app.opened.record, before);
+    assert!(
+        app.message
+            .as_deref()
+            .is_some_and(|m| m.contains("vse-assess reopen")),
+        "{:?}",
+        app.message
+    );
+    char_key(&mut app, 't');
+    assert!(matches!(app.overlay, Overlay::None), "{:?}", app.overlay);
+    assert!(
+        app.message
+            .as_deref()
+            .is_some_and(|m| m.contains("follow-up"))
+    );
+    assert!(!app.dirty);
+
+    char_key(&mut app, 'b');
+    assert_eq!(app.screen, Screen::FollowUp);
+    let nc2 = FollowRow::Finding("NC-2".into());
+    select_row(&mut app, &nc2);
+
+    // The VSE's response: correction and root cause, and nothing else of the finding.
+    press(&mut app, &[KeyCode::Enter]);
+    assert!(
+        matches!(&app.overlay, Overlay::Editor(e) if e.title.contains("the VSE's response")),
+        "{:?}",
+        app.overlay
+    );
+    press(&mut app, &[KeyCode::Enter]); // the correction as it is; to the root cause
+    typed(&mut app, " Confirmed in the review.");
+    press(&mut app, &[KeyCode::Enter]);
+    // The VSE accepts the finding: its representative, today (offered).
+    typed(&mut app, "Sofia Reyes");
+    press(&mut app, &[KeyCode::Enter, KeyCode::Enter]);
+    assert!(matches!(app.overlay, Overlay::None), "{:?}", app.overlay);
+    let f = app.opened.record.finding("NC-2").unwrap();
+    assert!(
+        f.root_cause.ends_with("Confirmed in the review."),
+        "{}",
+        f.root_cause
+    );
+    assert_eq!(f.text, before.finding("NC-2").unwrap().text);
+    let accepted = f.vse_accepted.clone().expect("accepted by the VSE");
+    assert_eq!(
+        (accepted.by.as_str(), accepted.date.as_str()),
+        ("Sofia Reyes", common::TODAY)
+    );
+
+    // A new action, proposed by the VSE today.
+    char_key(&mut app, 'a');
+    typed(&mut app, "Hold the risk review each quarter");
+    press(&mut app, &[KeyCode::Enter]);
+    typed(&mut app, "Ines Duarte");
+    press(&mut app, &[KeyCode::Enter]);
+    typed(&mut app, "2027-03-31");
+    press(&mut app, &[KeyCode::Enter]);
+    typed(&mut app, "Sofia Reyes");
+    press(&mut app, &[KeyCode::Enter, KeyCode::Enter]);
+    assert!(matches!(app.overlay, Overlay::None), "{:?}", app.overlay);
+    let (f, a) = app
+        .opened
+        .record
+        .findings
+        .iter()
+        .find_map(|f| Some((f, f.actions.iter().find(|a| a.what.starts_with("Hold"))?)))
+        .expect("added");
+    assert_eq!(f.id, "NC-2");
+    let aid = a.id.clone();
+    assert_eq!(a.owner, "Ines Duarte");
+    assert_eq!(a.due.as_deref(), Some("2027-03-31"));
+    let proposed = a.proposed.clone().expect("proposed");
+    assert_eq!(
+        (proposed.by.as_str(), proposed.date.as_str()),
+        ("Sofia Reyes", common::TODAY)
+    );
+    assert_eq!(app.follow_up_selected(), Some(action_row("NC-2", &aid)));
+
+    // The team accepts it: the lead auditor, today, by default.
+    char_key(&mut app, 'y');
+    press(&mut app, &[KeyCode::Enter, KeyCode::Enter]);
+    let (_, a) = app.opened.record.action(&aid).unwrap();
+    let accepted = a.accepted.clone().expect("accepted");
+    assert_eq!(
+        (accepted.by.as_str(), accepted.date.as_str()),
+        ("Claire Martin", common::TODAY)
+    );
+
+    // Done today; Space again opens it again, and once more closes it.
+    char_key(&mut app, ' ');
+    let (_, a) = app.opened.record.action(&aid).unwrap();
+    assert_eq!(a.status, ActionStatus::Closed);
+    assert_eq!(a.completed.as_deref(), Some(common::TODAY));
+    char_key(&mut app, ' ');
+    assert_eq!(
+        app.opened.record.action(&aid).unwrap().1.status,
+        ActionStatus::Open
+    );
+    char_key(&mut app, ' ');
+    assert!(
+        app.message
+            .as_deref()
+            .is_some_and(|m| m.contains("done on 2026-11-30"))
+    );
+
+    // Verified effective while are open: refused, the form stays open.
+    char_key(&mut app, 'e');
+    assert!(matches!(&app.overlay, Overlay::Editor(e) if e.title.contains("verify")));
+    press(&mut app, &[KeyCode::Enter, KeyCode::Enter, KeyCode::Enter]);
+    typed(
+        &mut app,
+        "Reviewed plan in use, minutes of the risk review seen",
+    );
+    press(&mut app, &[KeyCode::Enter]);
+    typed(&mut app, "RR");
+    press(&mut app, &[KeyCode::Enter]);
+    let why = form_error(&app).expect("refused");
+    assert!(why.contains("A-2"), "{why}");
+    assert!(
+        app.opened
+            .record
+            .finding("NC-2")
+            .unwrap()
+            .verifications
+            .is_empty()
+    );
+    press(&mut app, &[KeyCode::Esc]);
+
+    for a in ["A-2", "A-3"] {
+        select_row(&mut app, &action_row("NC-2", a));
+        char_key(&mut app, ' ');
+    }
+    select_row(&mut app, &nc2);
+    char_key(&mut app, 'e');
+    press(&mut app, &[KeyCode::Enter, KeyCode::Enter, KeyCode::Enter]);
+    typed(
+        &mut app,
+        "Reviewed plan in use, minutes of the risk review seen",
+    );
+    press(&mut app, &[KeyCode::Enter]);
+    typed(&mut app, "RR");
+    press(&mut app, &[KeyCode::Enter]);
+    assert!(
+        matches!(app.overlay, Overlay::None),
+        "{:?}",
+        form_error(&app)
+    );
+    let f = app.opened.record.finding("NC-2").unwrap();
+    let v = f.verification().expect("verified");
+    assert!(v.effective && v.follow_up, "{v:?}");
+    assert_eq!(v.by, "Claire Martin");
+    assert_eq!(v.evidence, ["RR"]);
+    assert_eq!(f.state(), vse_assess::record::FindingState::Closed);
+    assert!(app.dirty, "the follow-up is to be saved");
+
+    // As found, nothing moved.
+    assert_eq!(ratings(&app), rated);
+    assert_eq!(
+        app.opened.record.assessment.sign_off(),
+        before.assessment.sign_off()
+    );
+    let shown = screen(&app, 80, 60);
+    assert!(shown.contains("FINAL"), "{shown}");
+    assert!(
+        shown.contains("verified 2026-11-30 by Claire Martin: effective (follow-up)"),
+        "{shown}"
+    );
+
+    // On the question screen too, Enter on a finding of a final record is its response.
+    app.update(Action::Back);
+    app.update(Action::JumpTo);
+    typed(&mut app, "7.2.g");
+    press(&mut app, &[KeyCode::Enter, KeyCode::Tab, KeyCode::Enter]);
+    assert!(
+        matches!(&app.overlay, Overlay::Editor(e) if e.title == "NC-2 · 7.2.g: the VSE's response"),
+        "{:?}",
+        app.overlay
+    );
+}
+
+/// On a draft the follow-up view works the same way; a verification made then is part of
+/// the audit as found (not marked follow-up). Enter on an action edits its completion and
+/// evidence; the edit layer's refusal (a completion in the future) keeps the form open.
+#[test]
+fn the_follow_up_view_works_on_a_draft_too() {
+    let mut app = example_app();
+    app.today = common::today();
+    press(&mut app, &[KeyCode::Char('b')]);
+    assert_eq!(app.screen, Screen::FollowUp);
+    let a1 = action_row("NC-1", "A-1");
+    select_row(&mut app, &a1);
+    press(&mut app, &[KeyCode::Enter]);
+    assert!(matches!(&app.overlay, Overlay::Editor(e) if e.title == "A-1 of NC-1"));
+    // To the completion date: after what, owner, due, proposed by, proposed on.
+    press(&mut app, &[KeyCode::Enter; 5]);
+    typed(&mut app, "2026-12-24");
+    press(&mut app, &[KeyCode::Enter]);
+    typed(&mut app, "SP");
+    press(&mut app, &[KeyCode::Enter]);
+    let why = form_error(&app).expect("refused");
+    assert!(why.contains("future"), "{why}");
+    assert_eq!(
+        app.opened.record.action("A-1").unwrap().1.status,
+        ActionStatus::Open
+    );
+    // Corrected in the form, it goes through.
+    press(&mut app, &[KeyCode::BackTab]);
+    for _ in 0..10 {
+        app.update(Action::Input(Input {
+            key: Key::Backspace,
+            ..Input::default()
+        }));
+    }
+    typed(&mut app, "2026-11-25");
+    press(&mut app, &[KeyCode::Enter, KeyCode::Enter]);
+    assert!(
+        matches!(app.overlay, Overlay::None),
+        "{:?}",
+        form_error(&app)
+    );
+    let (_, a) = app.opened.record.action("A-1").unwrap();
+    assert_eq!(a.status, ActionStatus::Closed);
+    assert_eq!(a.completed.as_deref(), Some("2026-11-25"));
+    assert_eq!(a.evidence, ["SP"]);
+
+    // Verified not effective, by the lead auditor, with the evidence of the action offered.
+    select_row(&mut app, &FollowRow::Finding("NC-1".into()));
+    char_key(&mut app, 'e');
+    assert!(
+        matches!(&app.overlay, Overlay::Editor(e) if e.get(vse_assess::tui::editor::Name::Evidence) == "SP")
+    );
+    press(
+        &mut app,
+        &[
+            KeyCode::Enter,
+            KeyCode::Enter,
+            KeyCode::Right,
+            KeyCode::Enter,
+        ],
+    );
+    // Without a note of what was seen, the edit layer refuses it; the form stays open.
+    press(&mut app, &[KeyCode::Enter, KeyCode::Enter]);
+    let why = form_error(&app).expect("refused");
+    assert!(why.contains("say what was seen"), "{why}");
+    assert!(
+        app.opened
+            .record
+            .finding("NC-1")
+            .unwrap()
+            .verifications
+            .is_empty()
+    );
+    press(&mut app, &[KeyCode::BackTab]);
+    typed(&mut app, "Targets set, but not yet in the review");
+    press(&mut app, &[KeyCode::Enter, KeyCode::Enter]);
+    assert!(
+        matches!(app.overlay, Overlay::None),
+        "{:?}",
+        form_error(&app)
+    );
+    let v = app
+        .opened
+        .record
+        .finding("NC-1")
+        .unwrap()
+        .verification()
+        .unwrap()
+        .clone();
+    assert!(!v.effective && !v.follow_up, "{v:?}");
+    assert_eq!(
+        app.opened.record.finding("NC-1").unwrap().state(),
+        vse_assess::record::FindingState::NotEffective
+    );
+
+    // A nonconformity carried from an earlier audit says so where the date raised goes.
+    app.opened.record.findings[1].carried = Some(vse_assess::record::Carried {
+        from: "audit-2025.toml".into(),
+        date: "2025-11-20".into(),
+    });
+    let id = app.opened.record.findings[1].id.clone();
+    let shown = screen(&app, 100, 60);
+    assert!(
+        shown.contains(&format!("{id:<6}"))
+            && shown.contains("carried from audit-2025.toml (2025-11-20)"),
+        "{shown}"
+    );
+
+    // Keys that need an action say so on a nonconformity's row.
+    char_key(&mut app, 'y');
+    assert!(
+        app.message
+            .as_deref()
+            .is_some_and(|m| m.contains("select one of NC-1's"))
+    );
+    // Home, End, PgDn and PgUp move along the rows.
+    let last = app.follow_up_rows().len() - 1;
+    press(&mut app, &[KeyCode::End]);
+    assert_eq!(app.follow_row, last);
+    press(&mut app, &[KeyCode::Home, KeyCode::PageDown]);
+    assert_eq!(app.follow_row, 10.min(last));
+    press(&mut app, &[KeyCode::PageUp]);
+    assert_eq!(app.follow_row, 0);
+    // Esc goes back where it came from.
+    press(&mut app, &[KeyCode::Esc]);
+    assert_eq!(app.screen, Screen::Question);
+}
+
+/// Read-only, the follow-up view is only shown: its forms do not open, Space changes
+/// nothing.
+#[test]
+fn read_only_the_follow_up_view_changes_nothing() {
+    let mut app = example_app();
+    app.read_only = true;
+    let before = app.opened.record.clone();
+    char_key(&mut app, 'b');
+    select_row(&mut app, &action_row("NC-1", "A-1"));
+    for c in [' ', 'y', 'e', 'a'] {
+        char_key(&mut app, c);
+        assert!(
+            matches!(app.overlay, Overlay::None),
+            "{c}: {:?}",
+            app.overlay
+        );
+    }
+    press(&mut app, &[KeyCode::Enter]);
+    assert_eq!(app.opened.record, before);
+    assert!(!app.dirty);
+}
+
+#[test]
+fn snapshot_follow_up_view() {
+    let tmp = TempDir::new().unwrap();
+    let path = common::signed_off_example(tmp.path());
+    let mut app = App::new(common::opened(&path));
+    char_key(&mut app, 'b');
+    select_row(&mut app, &action_row("NC-2", "A-3"));
+    char_key(&mut app, ' ');
+    insta::assert_snapshot!(screen(&app, 80, 24));
+}
+
+#[test]
+fn snapshot_follow_up_verify_form() {
+    let mut app = example_app();
+    app.today = common::today();
+    char_key(&mut app, 'b');
+    select_row(&mut app, &FollowRow::Finding("NC-2".into()));
+    char_key(&mut app, 'e');
+    insta::assert_snapshot!(screen(&app, 80, 24));
+}
+
+/// `b` opens the follow-up view from every screen, and means nothing else anywhere a
+/// screen is shown.
+#[test]
+fn b_opens_the_follow_up_view_from_every_screen() {
+    use vse_assess::tui::app::{Focus, Mode};
+    let b = KeyEvent::new(KeyCode::Char('b'), KeyModifiers::NONE);
+    for screen in [
+        Screen::Setup,
+        Screen::Question,
+        Screen::Guidance,
+        Screen::Evidence,
+        Screen::Summary,
+        Screen::FollowUp,
+        Screen::Help,
+    ] {
+        for focus in [Focus::Question, Focus::Findings] {
+            assert_eq!(
+                keymap::action(Mode::Normal(screen, focus), b),
+                Some(Action::ShowFollowUp),
+                "{screen:?} {focus:?}"
+            );
+        }
+    }
+    let mut app = example_app();
+    for go in [Action::ShowSetup, Action::ShowEvidence, Action::Help] {
+        app.update(go);
+        key(&mut app, b);
+        assert_eq!(app.screen, Screen::FollowUp);
+        press(&mut app, &[KeyCode::Esc]);
+    }
+}
+
+/// A follow-up form left unfinished comes back, by what it is about, in the follow-up view
+/// with that row selected.
+#[test]
+fn an_unfinished_follow_up_form_comes_back_on_its_row() {
+    let tmp = TempDir::new().unwrap();
+    let path = common::signed_off_example(tmp.path());
+    let mut app = App::new(common::opened(&path));
+    char_key(&mut app, 'b');
+    select_row(&mut app, &action_row("NC-2", "A-3"));
+    char_key(&mut app, 'y');
+    press(&mut app, &[KeyCode::Tab]);
+    typed(&mut app, "x");
+    let draft = app.draft().expect("a draft");
+    assert_eq!(draft.form, "accept-action");
+    assert_eq!(draft.target, "A-3");
+
+    let mut again = App::new(common::opened(&path));
+    assert!(again.restore_draft(&draft));
+    assert_eq!(again.screen, Screen::FollowUp);
+    assert_eq!(again.follow_up_selected(), Some(action_row("NC-2", "A-3")));
+    assert!(
+        matches!(&again.overlay, Overlay::Editor(e) if e.values() == draft.values),
+        "{:?}",
+        again.overlay
     );
 }

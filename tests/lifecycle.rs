@@ -176,7 +176,7 @@ fn sign_off_lists_every_reason_then_makes_the_record_final() {
     for reason in [
         "a.toml: cannot sign off:",
         "not assessed: 7.2.b, 7.2.c",
-        "NC-1 (7.2.b) has no corrective action",
+        "NC-1 (7.2.b) has no due date for the VSE's corrective action plan",
         "clause 6 conditions not answered: 6.a, 6.b, 6.c",
         "no conclusions written",
         "`Somebody` is not in the assessment team (Claire Martin)",
@@ -216,8 +216,8 @@ fn sign_off_lists_every_reason_then_makes_the_record_final() {
     assert!(err.contains("no process is in scope"), "{err}");
     fs::write(dir.join("v.toml"), &example).unwrap();
     for args in [
-        &["action", "close", "v.toml", "A-2"][..],
-        &["action", "close", "v.toml", "A-3"],
+        &["action", "close", "v.toml", "A-2", "--date", "2026-11-18"][..],
+        &["action", "close", "v.toml", "A-3", "--date", "2026-11-18"],
         &[
             "finding",
             "verify",
@@ -230,6 +230,8 @@ fn sign_off_lists_every_reason_then_makes_the_record_final() {
             "--effective",
             "--note",
             "Plan v2 in use",
+            "--evidence",
+            "RR",
         ],
     ] {
         ok(dir, args);
@@ -362,16 +364,24 @@ fn a_final_record_refuses_every_change_until_reopened() {
             "--text",
             "x",
         ],
+        // What was found is frozen; the follow-up (verify, actions) goes on.
+        &["finding", "edit", "a.toml", "NC-1", "--text", "x"],
         &[
             "finding",
-            "verify",
+            "edit",
             "a.toml",
             "NC-1",
-            "--by",
-            "Claire Martin",
-            "--not-effective",
+            "--plan-due",
+            "2026-12-20",
         ],
-        &["action", "close", "a.toml", "A-1"],
+        &[
+            "finding",
+            "edit",
+            "a.toml",
+            "NC-1",
+            "--raised",
+            "2026-11-16",
+        ],
         &["evidence", "add", "a.toml", "--id", "NEW", "--title", "t"],
         &["evidence", "remove", "a.toml", "RR"],
         &["finalize", "a.toml", "--by", "Claire Martin"],

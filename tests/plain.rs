@@ -586,6 +586,9 @@ fn a_whole_self_assessment_is_done_in_plain_mode() {
         "y",
         "",
         "HB",
+        // The VSE's plan for the nonconformities is due: a date, by the detail's name.
+        "plan due",
+        "2026-12-15",
         "s",
         "Ana Lopez",
         "",
@@ -617,7 +620,7 @@ fn a_whole_self_assessment_is_done_in_plain_mode() {
         "There is no requirement `7.9.z`",
         "Requirement 3 of 25: 7.2.c",
         "End of the requirements: 25 of 25 rated.",
-        "Ready to sign off: i, then s.",
+        "Plan due date: 2026-12-15.",
         "Signed off: the record is final (signed off by Ana Lopez on 2026-11-30)",
         "25 of 25 requirements rated; saved in a.toml.",
     ] {

@@ -151,7 +151,7 @@ fn rows_come_sorted_by_what_needs_attention_with_the_broken_record_first() {
     );
     assert_eq!(
         row("recs/b.toml"),
-        "| recs/b.toml | Alpha | audit, stage 2 | draft | 2026-11-16 – 2026-11-17 | Claire Martin | do not recommend | 1 | 6 | 1 | iso29110-4-2-om 1.2.0 |"
+        "| recs/b.toml | Alpha | audit, stage 2 | draft | 2026-11-16 – 2026-11-17 | Claire Martin | do not recommend | 1 | 6 | 1 | 2026-12-18 | iso29110-4-2-om 1.2.0 |"
     );
     assert!(row("recs/a.toml").contains("| Zeta &lt;Ltd&gt; |"), "{md}");
     assert!(row("recs/a.toml").contains("| 1 | 6 | 0 |"), "{md}");
@@ -161,7 +161,7 @@ fn rows_come_sorted_by_what_needs_attention_with_the_broken_record_first() {
     );
     assert_eq!(
         row("recs/sub/self.toml"),
-        "| recs/sub/self.toml | Self Co | self-assessment | draft | 2026-11-02 | Ann Lee | no claim yet | 0 | 0 | 0 | iso29110-4-2-om 1.2.0 |"
+        "| recs/sub/self.toml | Self Co | self-assessment | draft | 2026-11-02 | Ann Lee | no claim yet | 0 | 0 | 0 |   | iso29110-4-2-om 1.2.0 |"
     );
     assert!(
         md.contains(
@@ -237,6 +237,7 @@ fn csv_has_a_header_and_one_row_per_record() {
             "open_major",
             "open_minor",
             "overdue_actions",
+            "follow_up_due",
             "questionnaire",
             "questionnaire_version",
             "error"
@@ -272,6 +273,7 @@ fn csv_has_a_header_and_one_row_per_record() {
         ("open_major", "1"),
         ("open_minor", "6"),
         ("overdue_actions", "1"),
+        ("follow_up_due", "2026-12-18"),
         ("questionnaire", "iso29110-4-2-om"),
         ("questionnaire_version", "1.2.0"),
         ("error", ""),
@@ -360,6 +362,9 @@ fn overdue_counts_against_today() {
     let md = String::from_utf8(out.stdout).unwrap();
     // Open actions due before 2026-12-31: A-5 (2026-12-15 in a, 2026-11-01 in b) and the
     // one due 2026-12-20, in each record; those due in 2027 are not.
-    assert!(md.contains("| 1 | 6 | 2 | iso29110-4-2-om 1.2.0 |"), "{md}");
+    assert!(
+        md.contains("| 1 | 6 | 2 | 2026-12-18 | iso29110-4-2-om 1.2.0 |"),
+        "{md}"
+    );
     assert!(md.contains("4 actions overdue"), "{md}");
 }

@@ -889,18 +889,20 @@ fn read_only_quits_without_creating_a_file() {
     );
 }
 
-/// A final record opens read-only, says why, and is left byte-identical whatever is typed;
-/// it holds no lock, so `status` and a read-only view work beside it.
+/// A final record opens saying what can still be recorded (its follow-up, b) and shows it
+/// is final; what the audit found is refused whatever is typed, and the file is left
+/// byte-identical when no follow-up was recorded.
 #[test]
-fn a_final_record_opens_read_only_and_says_why() {
+fn a_final_record_keeps_what_was_found_and_says_why() {
     let tmp = TempDir::new().unwrap();
     let file = common::signed_off_example(tmp.path());
     let before = std::fs::read(&file).unwrap();
     let mut s = Session::start(tmp.path(), &["interview", "a.toml"]);
     s.wait_for("This record is final (signed off by Claire Martin on 2026-11-20)");
-    s.wait_for("READ-ONLY");
+    s.wait_for("follow-up view: b");
+    s.wait_for("FINAL");
     s.send(ENTER);
-    s.keys("n", "final (signed off): nothing can be changed");
+    s.keys("n", "final (signed off): what the audit found");
     s.send("tHello");
     s.send("\x1b");
     s.keys("q", "");
@@ -1035,4 +1037,95 @@ fn a_closed_terminal_ends_the_interview_cleanly() {
         .contains(&notes.as_str()),
         "{notes:?}"
     );
+}
+
+/// The follow-up of a signed-off record, in the real binary in tmux: an action added to
+/// NC-2 and done, its other actions done, NC-2 verified effective with a note and evidence.
+/// The file then holds them, the verification marked as follow-up, and the ratings as they
+/// were signed off.
+#[test]
+fn the_follow_up_of_a_final_record_is_recorded_in_the_interview() {
+    if !common::tools(&["tmux"], "apt-get install tmux") {
+        return;
+    }
+    let tmp = TempDir::new().unwrap();
+    let file = common::signed_off_example(tmp.path());
+    let before = common::record(&file);
+    let bin = env!("CARGO_BIN_EXE_vse-assess");
+    let cmd = format!(
+        "cd '{}' && VSE_ASSESS_TODAY={} exec '{bin}' interview a.toml",
+        tmp.path().display(),
+        common::TODAY
+    );
+    let tmux = common::Tmux::start(tmp.path().join("tmux.sock"), &cmd);
+    tmux.wait_for("This record is final");
+    tmux.keys(&["Enter"], "FINAL");
+    tmux.keys(&["b"], "Follow-up · 7 nonconformities, 0 closed");
+    // NC-1, A-1, NC-5, A-6, then NC-2.
+    tmux.run(&["send-keys", "Down", "Down", "Down", "Down"]);
+    tmux.keys(&["a"], "NC-2 · 7.2.g: new action");
+    tmux.text("Hold the risk review each quarter");
+    tmux.keys(&["Enter"], "Owner");
+    tmux.text("Ines Duarte");
+    tmux.run(&["send-keys", "Enter"]);
+    tmux.text("2027-03-31");
+    tmux.keys(&["Enter", "Enter", "Enter"], "A-9 planned for NC-2");
+    tmux.keys(&["Space"], "A-9 done on 2026-11-30");
+    tmux.keys(&["Up", "Space"], "A-3 done on 2026-11-30");
+    tmux.keys(
+        &["Up", "Space"],
+        "A-2 done on 2026-11-30; NC-2 is actions closed",
+    );
+    tmux.keys(&["e"], "NC-2 · 7.2.g: verify its actions");
+    tmux.run(&["send-keys", "Enter", "Enter", "Enter"]);
+    tmux.text("Plan reviewed in October, risk register in use");
+    tmux.run(&["send-keys", "Enter"]);
+    tmux.text("RR");
+    tmux.keys(&["Enter"], "NC-2 verified effective");
+    tmux.keys(&["q"], "");
+    // The interview lets go of its lock once the record is written and it has ended.
+    let start = Instant::now();
+    while tmp.path().join(".a.toml.lock").exists() {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "still running:\n{}",
+            tmux.screen()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let after = common::record(&file);
+    let f = after.finding("NC-2").unwrap();
+    let added = f
+        .actions
+        .iter()
+        .find(|a| a.what == "Hold the risk review each quarter")
+        .expect("the action added");
+    assert_eq!(added.owner, "Ines Duarte");
+    assert_eq!(added.due.as_deref(), Some("2027-03-31"));
+    assert_eq!(added.completed.as_deref(), Some(common::TODAY));
+    for a in &f.actions {
+        assert_eq!(
+            a.status,
+            vse_assess::record::ActionStatus::Closed,
+            "{}",
+            a.id
+        );
+    }
+    let v = f.verification().expect("verified");
+    assert!(v.follow_up && v.effective, "{v:?}");
+    assert_eq!(v.by, "Claire Martin");
+    assert_eq!(v.date, common::TODAY);
+    assert_eq!(v.note, "Plan reviewed in October, risk register in use");
+    assert_eq!(v.evidence, ["RR"]);
+    assert_eq!(f.state(), vse_assess::record::FindingState::Closed);
+    // What was found and signed off is as it was.
+    assert_eq!(after.assessment.sign_off(), before.assessment.sign_off());
+    let ratings = |r: &vse_assess::record::Record| -> Vec<(String, Option<Judgement>)> {
+        r.requirements
+            .iter()
+            .map(|(id, a)| (id.clone(), a.rating))
+            .collect()
+    };
+    assert_eq!(ratings(&after), ratings(&before));
+    assert_eq!(f.text, before.finding("NC-2").unwrap().text);
 }

@@ -736,6 +736,7 @@ fn the_command_line_passes_today_to_the_rules() {
             .env("VSE_ASSESS_TODAY", today)
             .args(["finding", "verify", "a.toml", "NC-1", "--by", "Ann Auditor"])
             .args(["--date", "2026-11-25", "--not-effective"])
+            .args(["--note", "Review not held", "--evidence", "E1"])
             .output()
             .unwrap()
     };

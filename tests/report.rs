@@ -82,6 +82,40 @@ fn pipes(line: &str) -> usize {
 /// Checks what must hold of any report: well-formed tables, links only to its own anchors, no
 /// image, all sections.
 fn check_structure(md: &str) {
+    let anchors = check_markup(md);
+    let mut h4 = Vec::new();
+    let mut in_h4 = false;
+    for e in Parser::new_ext(md, Options::ENABLE_TABLES) {
+        match e {
+            Event::Start(Tag::Heading {
+                level: HeadingLevel::H4,
+                ..
+            }) => {
+                in_h4 = true;
+                h4.push(String::new());
+            }
+            Event::End(TagEnd::Heading(HeadingLevel::H4)) => in_h4 = false,
+            Event::Text(t) if in_h4 => h4.last_mut().unwrap().push_str(&t),
+            _ => {}
+        }
+    }
+    // One section per requirement, in order, each with its anchor.
+    let expected: Vec<String> = IDS
+        .iter()
+        .map(|id| format!("{id} ({})", process_of(id)))
+        .collect();
+    assert_eq!(h4, expected);
+    for id in IDS {
+        assert!(
+            anchors.contains(&report::anchor_for_requirement(id)),
+            "{id}"
+        );
+    }
+}
+
+/// What any report's Markdown keeps to, whatever the record holds: tables whole, every link
+/// to an anchor of its own, no raw HTML but its own. Returns the anchors.
+fn check_markup(md: &str) -> BTreeSet<String> {
     // Every table row in the source has as many cell borders as its header.
     let mut header_pipes = None;
     for (i, line) in md.lines().enumerate() {
@@ -102,8 +136,6 @@ fn check_structure(md: &str) {
     let mut anchors = BTreeSet::new();
     let mut links = BTreeSet::new();
     let mut html = Vec::new();
-    let mut h4 = Vec::new();
-    let mut in_h4 = false;
     for e in Parser::new_ext(md, Options::ENABLE_TABLES) {
         match e {
             Event::Html(h) | Event::InlineHtml(h) => {
@@ -121,15 +153,6 @@ fn check_structure(md: &str) {
                 links.insert(a.to_string());
             }
             Event::Start(Tag::Image { dest_url, .. }) => panic!("image {dest_url}"),
-            Event::Start(Tag::Heading {
-                level: HeadingLevel::H4,
-                ..
-            }) => {
-                in_h4 = true;
-                h4.push(String::new());
-            }
-            Event::End(TagEnd::Heading(HeadingLevel::H4)) => in_h4 = false,
-            Event::Text(t) if in_h4 => h4.last_mut().unwrap().push_str(&t),
             _ => {}
         }
     }
@@ -146,18 +169,7 @@ fn check_structure(md: &str) {
             "unexpected HTML {h:.200}"
         );
     }
-    // One section per requirement, in order, each with its anchor.
-    let expected: Vec<String> = IDS
-        .iter()
-        .map(|id| format!("{id} ({})", process_of(id)))
-        .collect();
-    assert_eq!(h4, expected);
-    for id in IDS {
-        assert!(
-            anchors.contains(&report::anchor_for_requirement(id)),
-            "{id}"
-        );
-    }
+    anchors
 }
 
 fn process_of(id: &str) -> &'static str {
@@ -192,7 +204,7 @@ fn example_report_is_well_formed() {
             "## Summary",
             "## Conclusion",
             "## Findings by requirement",
-            "## Nonconformities and action plan",
+            "## Nonconformities as found",
             "## Evidence register",
             "## Annex A traceability",
             "## Still open",
@@ -222,7 +234,12 @@ fn example_report_is_well_formed() {
     assert!(md.contains("| NC-2 | [7.2.g](#req-7-2-g) | major nonconformity | open |"));
     assert!(md.contains("| NC-4 | [7.5.d](#req-7-5-d) | minor nonconformity | open |"));
     assert!(md.contains("- **NC-2 (major nonconformity, open):**"));
-    assert!(md.contains("  - **A-2 (open):** Make the risk management plan"));
+    // The audit as found: what the VSE does about it is in the follow-up report.
+    assert!(
+        !md.contains("**A-2") && !md.contains("| A-2 |"),
+        "an action in the audit report"
+    );
+    assert!(md.contains("in the follow-up report (`vse-assess report FILE --follow-up`)"));
     assert!(md.contains("**Provisional (draft): The audit team does not recommend certification until the major nonconformities are closed and verified.**"));
     // The team's own conclusions say the same.
     assert!(md.contains(
@@ -399,7 +416,8 @@ fn schema_1_actions_without_one_nonconformity_get_a_holder_the_report_names() {
     assert_eq!(holder.requirement, "7.2.a");
     assert_eq!(holder.actions[0].what, "Keep the values poster current");
     let opened = example();
-    let md = render(&opened, &r, Format::Markdown);
+    let md = render(&opened, &r, Format::FollowUp);
+    assert!(md.contains("Keep the values poster current"), "{md}");
     assert!(
         md.contains(&format!(
             "{} was made when this record was upgraded",
@@ -578,6 +596,66 @@ fn hostile_text_leaves_the_structure_intact() {
     assert!(md.contains("中文、日本語、한국어 👩‍💻🚀"));
 }
 
+/// The follow-up report keeps its shape whatever the record holds: the VSE's response, the
+/// actions and the verifications are user text like any other.
+#[test]
+fn the_follow_up_report_survives_hostile_text() {
+    use vse_assess::record::{Signed, Verification};
+    let opened = example();
+    let mut r = hostile_record(&opened);
+    let evidence: Vec<String> = r.evidence.iter().map(|e| e.id.clone()).collect();
+    for (f, h) in r
+        .findings
+        .iter_mut()
+        .filter(|f| f.class.is_nonconformity())
+        .zip(hostile().into_iter().cycle())
+    {
+        f.root_cause = h.clone();
+        f.correction = h.clone();
+        f.vse_accepted = Some(Signed {
+            by: h.clone(),
+            date: h.clone(),
+        });
+        for a in &mut f.actions {
+            a.evidence = evidence.clone();
+            a.evidence.push(h.clone());
+            a.completed = Some(h.clone());
+            a.proposed = Some(Signed {
+                by: h.clone(),
+                date: "2026-11-18".into(),
+            });
+        }
+        f.verifications.push(Verification {
+            by: h.clone(),
+            date: "2026-11-25".into(),
+            effective: false,
+            note: h.clone(),
+            evidence: vec![h.clone()],
+            follow_up: true,
+            root_cause: h.clone(),
+            covers: None,
+        });
+    }
+    let md = render(&opened, &r, Format::FollowUp);
+    check_markup(&md);
+    assert!(
+        !md.chars().any(|c| c.is_control() && c != '\n'),
+        "control characters reach the report"
+    );
+    assert!(md.contains("## Evidence cited"));
+    let html = render(&opened, &r, Format::FollowUpHtml).to_lowercase();
+    for bad in ["<script", "<img", "href=\"javascript", "<h1>owned"] {
+        assert!(!html.contains(bad), "{bad}");
+    }
+    for link in html.split("<a ").skip(1) {
+        assert!(
+            link.starts_with("href=\"#") || link.starts_with("id=\""),
+            "{:.80}",
+            link
+        );
+    }
+}
+
 #[test]
 fn html_is_self_contained_and_cannot_be_injected() {
     let opened = example();
@@ -708,9 +786,30 @@ fn followed_up_example(dir: &Path) -> std::path::PathBuf {
     let file = dir.join("followed.toml");
     std::fs::copy(EXAMPLE, &file).unwrap();
     for args in [
-        &["action", "close", "followed.toml", "A-2"][..],
-        &["action", "close", "followed.toml", "A-3"],
-        &["action", "close", "followed.toml", "A-5"],
+        &[
+            "action",
+            "close",
+            "followed.toml",
+            "A-2",
+            "--date",
+            "2026-11-25",
+        ][..],
+        &[
+            "action",
+            "close",
+            "followed.toml",
+            "A-3",
+            "--date",
+            "2026-11-25",
+        ],
+        &[
+            "action",
+            "close",
+            "followed.toml",
+            "A-5",
+            "--date",
+            "2026-11-25",
+        ],
         &[
             "finding",
             "verify",
@@ -723,6 +822,8 @@ fn followed_up_example(dir: &Path) -> std::path::PathBuf {
             "--effective",
             "--note",
             "Plan v2 reviewed and in use",
+            "--evidence",
+            "RR",
         ],
         &[
             "finding",
@@ -736,6 +837,8 @@ fn followed_up_example(dir: &Path) -> std::path::PathBuf {
             "--not-effective",
             "--note",
             "Minutes still not sent to support",
+            "--evidence",
+            "MR",
         ],
     ] {
         let out = common::command(dir).args(args).output().unwrap();
@@ -748,8 +851,11 @@ fn followed_up_example(dir: &Path) -> std::path::PathBuf {
     file
 }
 
+/// The action plan (`--format actions`) is the VSE's sheet: one row per nonconformity and
+/// per further action, the audit's columns then the VSE's, every row against the record
+/// (`tests/plan.rs` fills it in and imports it).
 #[test]
-fn the_actions_csv_has_a_row_per_finding_and_per_action() {
+fn the_actions_csv_has_a_row_per_nonconformity_and_per_action() {
     let tmp = tempfile::TempDir::new().unwrap();
     let file = followed_up_example(tmp.path());
     let opened = store::open(&file, &Access::Unrestricted, common::today()).unwrap();
@@ -763,91 +869,83 @@ fn the_actions_csv_has_a_row_per_finding_and_per_action() {
     assert_eq!(
         header,
         [
-            "finding",
-            "requirement",
-            "class",
-            "finding_text",
-            "finding_state",
-            "action",
-            "action_text",
-            "owner",
-            "due",
-            "action_status",
-            "verification"
+            "Finding",
+            "Requirement(s)",
+            "Class",
+            "Raised",
+            "Plan due",
+            "Statement",
+            "Evidence cited",
+            "Correction",
+            "Root cause",
+            "Action",
+            "Kind",
+            "Corrective action",
+            "Owner",
+            "Due",
+            "Completed",
+            "Evidence"
         ]
     );
     let rows: Vec<Vec<String>> = reader
         .records()
         .map(|r| r.unwrap().iter().map(String::from).collect())
         .collect();
-
-    // Every row against the record: its finding's columns, then its action's (none on the
-    // finding's own row), then the finding's verification.
     let r = &opened.record;
     let mut order = Vec::new();
     for row in &rows {
         let f = r.finding(&row[0]).expect("a finding of the record");
-        let finding = [
-            f.id.as_str(),
-            &f.requirement,
-            f.class.key(),
-            &f.text,
-            f.state().describe(),
-        ];
-        assert_eq!(row[..5], finding, "{row:?}");
-        let action = match r.action(&row[5]) {
-            Some((of, a)) => {
-                assert_eq!(of.id, f.id, "{row:?}");
-                order.push(a.id.clone());
-                [
-                    a.id.as_str(),
-                    &a.what,
-                    &a.owner,
-                    a.due.as_deref().unwrap_or(""),
-                    a.status.describe(),
-                ]
-            }
-            None => {
-                order.push(f.id.clone());
-                [""; 5]
-            }
-        };
-        assert_eq!(row[5..10], action, "{row:?}");
-        match f.verification() {
-            Some(v) => {
-                assert!(row[10].starts_with(if v.effective {
-                    "effective"
-                } else {
-                    "not effective"
-                }));
-                assert!(
-                    row[10].contains(&v.by) && row[10].contains(&v.date),
-                    "{row:?}"
-                );
-            }
-            None => assert_eq!(row[10], "", "{row:?}"),
+        assert!(f.class.is_nonconformity(), "{row:?}");
+        assert_eq!(row[1], f.requirements().collect::<Vec<_>>().join(", "));
+        assert_eq!(row[2], f.class.describe());
+        assert_eq!(row[5], f.text);
+        for e in &f.evidence {
+            let title = &r.evidence_item(e).unwrap().title;
+            assert!(row[6].contains(&format!("{e}: {title}")), "{row:?}");
         }
+        assert_eq!((&row[7], &row[8]), (&f.correction, &f.root_cause));
+        let (of, a) = r
+            .action(&row[9])
+            .expect("each of the example's NCs has actions");
+        assert_eq!(of.id, f.id, "{row:?}");
+        order.push(a.id.clone());
+        assert_eq!(
+            row[10..],
+            [
+                a.kind.key(),
+                &a.what,
+                &a.owner,
+                a.due.as_deref().unwrap_or(""),
+                a.completed.as_deref().unwrap_or(""),
+                &a.evidence.join(", "),
+            ],
+            "{row:?}"
+        );
     }
-    // Each finding once, in requirement order, followed by its actions.
+    // Each nonconformity once, under its own requirement in questionnaire order, a row for
+    // each of its actions.
     let expected: Vec<String> = opened
         .questionnaire
         .questionnaire
         .requirements
         .iter()
-        .flat_map(|req| r.findings_for(&req.id))
-        .flat_map(|f| std::iter::once(f.id.clone()).chain(f.actions.iter().map(|a| a.id.clone())))
+        .flat_map(|req| r.findings.iter().filter(|f| f.requirement == req.id))
+        .filter(|f| f.class.is_nonconformity())
+        .flat_map(|f| f.actions.iter().map(|a| a.id.clone()))
         .collect();
     assert_eq!(order, expected);
-    // The copy has a verification of each kind.
-    for kind in ["effective by ", "not effective by "] {
-        assert!(rows.iter().any(|row| row[10].starts_with(kind)), "{kind}");
-    }
 }
 
 #[test]
 fn rendering_is_deterministic() {
     let opened = example();
-    for format in [Format::Markdown, Format::Html, Format::Csv] {
+    for format in [
+        Format::Markdown,
+        Format::Html,
+        Format::Csv,
+        Format::FollowUp,
+        Format::FollowUpHtml,
+    ] {
         assert_eq!(
             render(&opened, &opened.record, format),
             render(&opened, &opened.record, format)
@@ -860,15 +958,24 @@ fn rendering_is_deterministic() {
 #[test]
 fn example_reports_do_not_drift() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("reports");
-    for (format, ext) in [("markdown", "md"), ("html", "html"), ("csv", "csv")] {
+    for (format, name) in [
+        ("markdown", "example-assessment.md"),
+        ("html", "example-assessment.html"),
+        ("csv", "example-assessment.csv"),
+        ("follow-up", "example-follow-up.md"),
+    ] {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let out = common::vse(root, &["report", EXAMPLE, "--format", format]);
+        let out = if format == "follow-up" {
+            common::vse(root, &["report", EXAMPLE, "--follow-up"])
+        } else {
+            common::vse(root, &["report", EXAMPLE, "--format", format])
+        };
         assert!(
             out.status.success(),
             "{}",
             String::from_utf8_lossy(&out.stderr)
         );
-        let path = dir.join(format!("example-assessment.{ext}"));
+        let path = dir.join(name);
         if std::env::var_os("UPDATE_REPORTS").is_some() {
             fs::write(&path, &out.stdout).unwrap();
         }

@@ -73,6 +73,7 @@ fn generated(processes: usize, evidence: usize) -> (Loaded, Record) {
                 .map(|k| ids[(e * 7 + k) % ids.len()].clone())
                 .collect(),
             carried_from: String::new(),
+            follow_up: false,
         });
     }
     (loaded, record)

@@ -173,9 +173,12 @@ fn completions_complete_when_run_in_their_shells() {
     let cases: Vec<(&[&str], Vec<String>)> = vec![
         (&["vse-assess", ""], every.clone()),
         (&["vse-assess", "rep"], words(&["report"])),
-        (&["vse-assess", "report", "--fo"], words(&["--format"])),
         (
-            &["vse-assess", "report", "audit.toml", "--fo"],
+            &["vse-assess", "report", "--fo"],
+            words(&["--follow-up", "--format"]),
+        ),
+        (
+            &["vse-assess", "report", "audit.toml", "--for"],
             words(&["--format"]),
         ),
         (

@@ -9,8 +9,8 @@ use anyhow::{Context, Result, bail};
 
 use super::sign;
 use super::{
-    ActionCommand, AnswerArgs, Command, EvidenceCommand, FindingCommand, Invalid, NewArgs, SetArgs,
-    YesNo,
+    ActionCommand, AnswerArgs, Command, EvidenceCommand, FindingCommand, FollowupCommand, Invalid,
+    NewArgs, SetArgs, YesNo,
 };
 use crate::questionnaire::catalog::{self, Source};
 use crate::rating::Judgement;
@@ -41,7 +41,9 @@ mod answers;
 mod check;
 mod create;
 mod findings;
+mod followup;
 mod output;
+mod plan;
 mod portfolio;
 mod register;
 
@@ -88,10 +90,14 @@ pub fn run(command: Command) -> Result<ExitCode> {
                 Some(lock)
             };
             let mut opened = crate::tui::open_or_create(&file, &access, today())?;
-            // A final record is shown, never changed: it changes only once reopened.
+            // A final record keeps what was found as signed off: the interview takes its
+            // follow-up (the edit layer refuses the rest) until the follow-up is closed;
+            // the line interview only shows it.
             let signed_off = opened.record.assessment.sign_off().map(|s| s.describe());
-            let mut lock = lock.filter(|_| signed_off.is_none());
-            if plain || !crate::tui::usable_terminal() {
+            let line_interview = plain || !crate::tui::usable_terminal();
+            let closed = opened.record.assessment.follow_up_closed.is_some();
+            let mut lock = lock.filter(|_| signed_off.is_none() || (!line_interview && !closed));
+            if line_interview {
                 let why = match (&signed_off, read_only) {
                     (Some(signed), _) => Some(format!(
                         "the record is final ({signed}); `vse-assess reopen` makes it editable"
@@ -164,12 +170,26 @@ pub fn run(command: Command) -> Result<ExitCode> {
         Command::Evidence(cmd) => evidence(cmd),
         Command::Finding(cmd) => finding(cmd),
         Command::Action(cmd) => action(cmd),
+        Command::Followup(cmd) => followup(cmd),
         Command::Report {
             file,
             output,
             format,
             sign,
-        } => report(&file, output.as_deref(), format.into(), sign.as_deref()),
+            follow_up,
+        } => {
+            let format = match (follow_up, format.into()) {
+                (false, format) => format,
+                (true, report::Format::Markdown) => report::Format::FollowUp,
+                (true, report::Format::Html) => report::Format::FollowUpHtml,
+                (true, _) => {
+                    return Err(invalid(
+                        "--follow-up gives the follow-up report as markdown or html; the tables (--format csv, actions) are of the record as it stands",
+                    ));
+                }
+            };
+            report(&file, output.as_deref(), format, sign.as_deref())
+        }
         Command::Compare {
             old,
             new,

@@ -20,7 +20,7 @@ use crate::record::store::SaveError;
 use crate::record::{EvidenceKind, FindingClass, Kind, Session, Stage};
 
 /// The rating and sign-off rules, for `--help` and the manual page (the README's Rating rules).
-const RULES: &str = "Rules: a requirement is met when rated F with evidence or an interview behind it and no nonconformity open; N/A is not met, as every requirement of the profile is mandatory. A rating below met is settled only by an open nonconformity of its weight: a major for N, P and N/A, a minor for L. An audit's recommendation rests on its nonconformities: a major open, none; only minors, once their corrective action plan is accepted; none open, certification is recommended; and no recommendation yet while a requirement is unassessed or a consistency warning stands. `finalize` refuses an audit while any consistency warning stands or a detail the certification body needs is missing; only its lead auditor signs it. A self-assessment is signed off with its warnings, which its report lists as gaps. A clause 6 condition answered no means the profile does not apply.";
+const RULES: &str = "Rules: a requirement is met when rated F with evidence or an interview behind it and no nonconformity open; N/A is not met, as every requirement of the profile is mandatory. A rating below met is settled only by an open nonconformity of its weight: a major for N, P and N/A, a minor for L. An audit's recommendation rests on its nonconformities: a major open, none; only minors, once their corrective action plan is accepted; none open, certification is recommended; and no recommendation yet while a requirement is unassessed or a consistency warning stands. `finalize` refuses an audit while any consistency warning stands or a detail the certification body needs is missing; only its lead auditor signs it. A sign-off needs a due date for the VSE's corrective action plan of each nonconformity, not actions: the plan is the VSE's. A self-assessment is signed off with its warnings, which its report lists as gaps. After the sign-off, the VSE's response, actions and verifications are follow-up, until the lead auditor closes it (`followup close`). A clause 6 condition answered no means the profile does not apply.";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -66,8 +66,11 @@ pub enum Command {
     /// Sign the assessment off: checks it is complete, records who and when, makes it final.
     ///
     /// Refused, with every reason listed, while a requirement in scope is not assessed, an N/A
-    /// has no justification, a nonconformity has no corrective action, a clause 6 condition is
-    /// not answered or no conclusions are written. An audit is also refused while a detail
+    /// has no justification, a nonconformity has no due date for the VSE's corrective action
+    /// plan (its own or the record's), a clause 6 condition is not answered or no
+    /// conclusions are written (actions are the VSE's: none is needed). A plan due more days
+    /// after the sign-off than the scheme allows (`set --plan-limit-major`, `--plan-limit-minor`;
+    /// 30 and 90 by default) is warned about. An audit is also refused while a detail
     /// the certification body needs is missing and while any consistency warning stands: a
     /// rating below met that no open nonconformity of its weight settles (a major for N, P
     /// and N/A, a minor for L), a met rating with a nonconformity open or nothing behind it,
@@ -140,12 +143,16 @@ pub enum Command {
     /// Actions of findings: corrective actions of nonconformities, follow-up of the rest.
     #[command(subcommand)]
     Action(ActionCommand),
+    /// The follow-up after the sign-off: its closing by the lead auditor.
+    #[command(subcommand)]
+    Followup(FollowupCommand),
     /// Progress per process and what is still open, as plain text.
     Status {
         /// The record (a .toml file).
         file: PathBuf,
     },
-    /// The assessment report with Annex A traceability (Markdown to stdout by default).
+    /// The assessment report as found and signed off, with Annex A traceability (Markdown to
+    /// stdout by default); with --follow-up, the follow-up report.
     Report {
         /// The record (a .toml file).
         file: PathBuf,
@@ -159,6 +166,11 @@ pub enum Command {
         /// (`ssh-keygen -Y sign`, namespace vse-assess).
         #[arg(long, value_name = "KEY", requires = "output")]
         sign: Option<PathBuf>,
+        /// The follow-up report instead (markdown or html): the VSE's response, actions,
+        /// verifications and the recommendation after follow-up, apart from the audit
+        /// report, which shows the audit as found and signed off.
+        #[arg(long)]
+        follow_up: bool,
     },
     /// Compare two assessments of the same profile: ratings, findings, actions, processes
     /// (Markdown to stdout by default).
@@ -235,7 +247,8 @@ pub enum FormatArg {
     Html,
     /// One row per requirement.
     Csv,
-    /// One row per finding and per action (CSV).
+    /// The action plan for the VSE to fill in: one row per nonconformity and per action
+    /// (CSV; an XLSX workbook with -o FILE.xlsx).
     Actions,
 }
 
@@ -458,6 +471,20 @@ pub struct SetArgs {
     /// Diverging opinions not resolved with the auditee ("none" when there were none).
     #[arg(long)]
     pub diverging_opinions: Option<String>,
+    /// When the VSE's corrective action plan is due for every nonconformity without a date
+    /// of its own (not before the first session).
+    #[arg(long, value_parser = date, conflicts_with = "no_plan_due")]
+    pub plan_due: Option<Date>,
+    /// No plan due date for the whole record.
+    #[arg(long)]
+    pub no_plan_due: bool,
+    /// The scheme's limit for a major nonconformity's plan, in days after the sign-off
+    /// (30 by default): finalize warns about a later due date.
+    #[arg(long, value_name = "DAYS")]
+    pub plan_limit_major: Option<u32>,
+    /// As --plan-limit-major, for a minor one (90 by default).
+    #[arg(long, value_name = "DAYS")]
+    pub plan_limit_minor: Option<u32>,
     #[command(flatten)]
     pub audit: AuditArgs,
 }
@@ -597,6 +624,10 @@ pub enum FindingCommand {
         /// Another finding it points at, e.g. NC-2 (repeatable, or comma-separated).
         #[arg(long = "see", value_delimiter = ',', add = complete::findings())]
         see: Vec<String>,
+        /// The day it was raised: one of the sessions' dates when sessions are recorded,
+        /// not in the future; by default the latest session not after today, else today.
+        #[arg(long, value_parser = date)]
+        raised: Option<Date>,
     },
     /// One line per finding: id, requirement, class, state, text.
     List {
@@ -646,6 +677,30 @@ pub enum FindingCommand {
         /// It points at no other finding.
         #[arg(long)]
         no_see: bool,
+        /// The day it was raised (one of the sessions' dates when sessions are recorded).
+        #[arg(long, value_parser = date)]
+        raised: Option<Date>,
+        /// For a nonconformity: when the VSE's corrective action plan for it is due (not
+        /// before the first session); without it, the record's `set --plan-due` holds.
+        #[arg(long, value_parser = date, conflicts_with = "no_plan_due")]
+        plan_due: Option<Date>,
+        /// It has no plan due date of its own.
+        #[arg(long)]
+        no_plan_due: bool,
+    },
+    /// Record the VSE's acceptance of a finding (follow-up: a final record takes it).
+    Accept {
+        /// The record (a .toml file).
+        file: PathBuf,
+        /// The finding's id, e.g. NC-1.
+        #[arg(add = complete::findings())]
+        id: String,
+        /// The VSE's representative (a participant when participants are recorded).
+        #[arg(long)]
+        by: String,
+        /// YYYY-MM-DD, not before the finding was raised; today by default.
+        #[arg(long, value_parser = date)]
+        date: Option<Date>,
     },
     /// Remove a finding and its actions.
     Remove {
@@ -655,7 +710,14 @@ pub enum FindingCommand {
         #[arg(add = complete::findings())]
         id: String,
     },
-    /// Record the assessment team's verification of a nonconformity's corrective action.
+    /// Record the assessment team's verification of a nonconformity's corrective action
+    /// (kept in its history; on a final record, as follow-up).
+    ///
+    /// The note and the evidence are required. The date is not in the future, not before
+    /// the latest completion of the finding's actions, and after the finding was raised. A
+    /// major is verified by the lead auditor. Effective needs every action closed; after a
+    /// verification found them not effective, another one needs a new root cause and an
+    /// action that verification did not cover.
     #[command(group(clap::ArgGroup::new("outcome").required(true).args(["effective", "not_effective"])))]
     Verify {
         /// The record (a .toml file).
@@ -675,9 +737,12 @@ pub enum FindingCommand {
         /// It did not: the nonconformity stays open.
         #[arg(long)]
         not_effective: bool,
-        /// What was looked at to verify it.
+        /// What was seen to verify it: records of the actions done and working (required).
         #[arg(long, default_value = "", hide_default_value = true)]
         note: String,
+        /// Evidence ids of the register the verification rests on, e.g. E4,E7 (required).
+        #[arg(long = "evidence", value_delimiter = ',', add = complete::evidence())]
+        evidence: Vec<String>,
     },
 }
 
@@ -696,30 +761,121 @@ pub enum ActionCommand {
         /// Who does it.
         #[arg(long, default_value = "", hide_default_value = true)]
         owner: String,
-        /// YYYY-MM-DD.
+        /// YYYY-MM-DD, not before the assessment's first session.
         #[arg(long, value_parser = date)]
         due: Option<Date>,
+        /// A correction (puts the instance right) or a corrective action (removes the cause).
+        #[arg(long, value_enum, default_value = "corrective")]
+        kind: ActionKindArg,
+        /// Who of the VSE proposed it.
+        #[arg(long)]
+        proposed_by: Option<String>,
+        /// When it was proposed (with --proposed-by); today by default.
+        #[arg(long, value_parser = date, requires = "proposed_by")]
+        proposed: Option<Date>,
+    },
+    /// Record the assessment team's acceptance of an action the VSE proposed.
+    Accept {
+        /// The record (a .toml file).
+        file: PathBuf,
+        /// The action's id, e.g. A-1.
+        #[arg(add = complete::actions())]
+        id: String,
+        /// Who accepts it (a member of the team when a team is recorded).
+        #[arg(long)]
+        by: String,
+        /// YYYY-MM-DD, not before it was proposed; today by default.
+        #[arg(long, value_parser = date)]
+        date: Option<Date>,
     },
     /// One line per action: id, finding, status, due, owner, what.
     List {
         /// The record (a .toml file).
         file: PathBuf,
     },
-    /// Mark an action done.
+    /// Mark an action done: when, and the evidence that shows it.
     Close {
         /// The record (a .toml file).
         file: PathBuf,
         /// The action's id, e.g. A-1.
         #[arg(add = complete::actions())]
         id: String,
+        /// When it was completed: not in the future, nor before it was proposed or its
+        /// finding raised; today by default.
+        #[arg(long, value_parser = date)]
+        date: Option<Date>,
+        /// Evidence ids of the register that show it done, e.g. E4,E7.
+        #[arg(long = "evidence", value_delimiter = ',', add = complete::evidence())]
+        evidence: Vec<String>,
     },
-    /// Mark an action open again.
+    /// Mark an action open again (its completion date and evidence are cleared).
     Reopen {
         /// The record (a .toml file).
         file: PathBuf,
         /// The action's id, e.g. A-1.
         #[arg(add = complete::actions())]
         id: String,
+    },
+    /// Read back the VSE's filled-in plan (`report --format actions`, .xlsx or .csv).
+    ///
+    /// Keyed by finding id (and action id): it sets the correction and root cause, adds the
+    /// actions of rows with no action id (proposed by --by, today), changes what, owner and due,
+    /// and records completion dates with their evidence; an empty cell changes nothing. Refused
+    /// as a whole (exit 2), naming the row and column, when the header, an id, a statement or
+    /// another of the audit's columns was changed, or a date or evidence id is not valid. Works
+    /// on a final record too (follow-up), until the follow-up is closed.
+    Import(PlanImportArgs),
+}
+
+/// `action import`: the VSE's answer to the nonconformities, from its spreadsheet.
+#[derive(Debug, clap::Args)]
+pub struct PlanImportArgs {
+    /// The record (a .toml file).
+    pub file: PathBuf,
+    /// The plan as the VSE filled it in (.xlsx, else read as CSV).
+    pub plan: PathBuf,
+    /// Who of the VSE proposes the actions it adds (needed when it adds any).
+    #[arg(long)]
+    pub by: Option<String>,
+    /// Show what would change; change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ActionKindArg {
+    Correction,
+    Corrective,
+}
+
+impl From<ActionKindArg> for crate::record::ActionKind {
+    fn from(k: ActionKindArg) -> Self {
+        match k {
+            ActionKindArg::Correction => crate::record::ActionKind::Correction,
+            ActionKindArg::Corrective => crate::record::ActionKind::Corrective,
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FollowupCommand {
+    /// Close the follow-up of a final record: what the VSE and the team did after the
+    /// sign-off is then as reported, and changes no more.
+    ///
+    /// By the lead auditor (in an audit with a team recorded; in a self-assessment anyone
+    /// named), dated not in the future, nor before the sign-off or any follow-up date
+    /// recorded. Refused, with every reason, while a verification was made by someone who
+    /// may not make it, or a nonconformity verified not effective has no new root cause and
+    /// action. Lists what is still open.
+    Close {
+        /// The record (a .toml file).
+        file: PathBuf,
+        /// Who closes it (in an audit with a team recorded, its lead auditor).
+        #[arg(long)]
+        by: String,
+        /// Today by default.
+        #[arg(long, value_parser = date)]
+        date: Option<Date>,
     },
 }
 

@@ -60,6 +60,22 @@ pub fn check(record: &Record, q: &Questionnaire, today: Date) -> Vec<Problem> {
             p(path!["assessment", "sessions", i, "date"], e);
         }
     }
+    if let Some(Err(e)) = meta.plan_due.as_deref().map(check_date) {
+        p(path!["assessment", "plan_due"], e);
+    }
+    if let Some(limits) = meta.plan_limits {
+        for (field, days) in [("major", limits.major), ("minor", limits.minor)] {
+            if days == 0 {
+                p(
+                    path!["assessment", "plan_limits", field],
+                    "a number of days after the sign-off: at least 1".into(),
+                );
+            }
+        }
+    }
+    for (field, problem) in meta.follow_up_closed.iter().flat_map(signed_problems) {
+        p(path!["assessment", "follow_up_closed", field], problem);
+    }
     // The team's roles are a fixed vocabulary, by kind; the VSE's participants keep theirs
     // in their own words.
     for (i, person) in meta.team.iter().enumerate() {
@@ -257,6 +273,16 @@ fn check_findings(record: &Record, q: &Questionnaire, p: &mut impl FnMut(Vec<Seg
                 p(path!["findings", i, "evidence", j], unknown_evidence(e));
             }
         }
+        for (field, day) in [("raised", &f.raised), ("plan_due", &f.plan_due)] {
+            if let Some(Err(e)) = day.as_deref().map(check_date) {
+                p(path!["findings", i, field], e);
+            }
+        }
+        if let Some(accepted) = &f.vse_accepted {
+            for (field, problem) in signed_problems(accepted) {
+                p(path!["findings", i, "vse_accepted", field], problem);
+            }
+        }
         for (j, name) in f.interviewed.iter().enumerate() {
             if name.trim().is_empty() {
                 p(
@@ -286,6 +312,22 @@ fn check_findings(record: &Record, q: &Questionnaire, p: &mut impl FnMut(Vec<Seg
             if let Some(Err(e)) = a.due.as_deref().map(check_date) {
                 p(path!["findings", i, "actions", j, "due"], e);
             }
+            if let Some(Err(e)) = a.completed.as_deref().map(check_date) {
+                p(path!["findings", i, "actions", j, "completed"], e);
+            }
+            for (key, signed) in [("proposed", &a.proposed), ("accepted", &a.accepted)] {
+                for (field, problem) in signed.iter().flat_map(signed_problems) {
+                    p(path!["findings", i, "actions", j, key, field], problem);
+                }
+            }
+            for (k, e) in a.evidence.iter().enumerate() {
+                if !register.contains(e.as_str()) {
+                    p(
+                        path!["findings", i, "actions", j, "evidence", k],
+                        unknown_evidence(e),
+                    );
+                }
+            }
         }
         if f.schema2_verification.is_some() {
             p(
@@ -309,8 +351,28 @@ fn check_findings(record: &Record, q: &Questionnaire, p: &mut impl FnMut(Vec<Seg
             if let Err(e) = check_date(&v.date) {
                 p(path!["findings", i, "verifications", k, "date"], e);
             }
+            for (m, e) in v.evidence.iter().enumerate() {
+                if !register.contains(e.as_str()) {
+                    p(
+                        path!["findings", i, "verifications", k, "evidence", m],
+                        unknown_evidence(e),
+                    );
+                }
+            }
         }
     }
+}
+
+/// What is wrong with a who-and-when, by field: `by` empty, `date` not a date.
+fn signed_problems(signed: &super::Signed) -> Vec<(&'static str, String)> {
+    let mut problems = Vec::new();
+    if signed.by.trim().is_empty() {
+        problems.push(("by", "must not be empty".to_owned()));
+    }
+    if let Err(e) = check_date(&signed.date) {
+        problems.push(("date", e));
+    }
+    problems
 }
 
 /// Sign-offs and reopenings: named, dated in order, a reopening with its reason, and the

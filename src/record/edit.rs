@@ -61,6 +61,9 @@ pub enum Refused {
     /// A sign-off refused, with every reason.
     #[error("cannot sign off:\n{}", .0.iter().map(|r| format!("  - {r}")).collect::<Vec<_>>().join("\n"))]
     NotReady(Vec<String>),
+    /// The closing of the follow-up refused, with every reason.
+    #[error("cannot close the follow-up:\n{}", .0.iter().map(|r| format!("  - {r}")).collect::<Vec<_>>().join("\n"))]
+    FollowUpNotReady(Vec<String>),
 }
 
 fn describe_not_found(what: Thing, id: &str, known: &[String]) -> String {
@@ -454,10 +457,16 @@ pub fn link_evidence(
 /// Removes an evidence item from the register, and from every finding and clause 6 answer
 /// that cites it (a citation of nothing would make the record invalid). Returns the item.
 pub fn remove_evidence(record: &mut Record, id: &str) -> Result<super::Evidence, Refused> {
-    editable(record)?;
+    evidence_editable(record, id)?;
     check_evidence(record, &[id.to_owned()])?;
     for f in &mut record.findings {
         f.evidence.retain(|e| e != id);
+        for a in &mut f.actions {
+            a.evidence.retain(|e| e != id);
+        }
+        for v in &mut f.verifications {
+            v.evidence.retain(|e| e != id);
+        }
     }
     for c in record.conditions.values_mut() {
         c.evidence.retain(|e| e != id);
@@ -482,6 +491,18 @@ pub fn citations(record: &Record, id: &str) -> Vec<String> {
         .iter()
         .filter(|f| f.evidence.iter().any(|e| e == id))
         .map(|f| f.id.clone());
+    let actions = record
+        .findings
+        .iter()
+        .flat_map(|f| &f.actions)
+        .filter(|a| a.evidence.iter().any(|e| e == id))
+        .map(|a| a.id.clone());
+    let verifications = record
+        .findings
+        .iter()
+        .flat_map(|f| f.verifications.iter().map(move |v| (f, v)))
+        .filter(|(_, v)| v.evidence.iter().any(|e| e == id))
+        .map(|(f, v)| format!("{}'s verification of {}", f.id, v.date));
     let conditions = record
         .conditions
         .iter()
@@ -490,6 +511,8 @@ pub fn citations(record: &Record, id: &str) -> Vec<String> {
     supports
         .into_iter()
         .chain(findings)
+        .chain(actions)
+        .chain(verifications)
         .chain(conditions)
         .collect()
 }
@@ -515,6 +538,9 @@ pub struct NewFinding {
     pub also: Vec<String>,
     /// Other findings it points at, by id.
     pub see: Vec<String>,
+    /// The date it was raised; `None`: the latest session not after today, else today
+    /// (see [`default_raised`]).
+    pub raised: Option<String>,
 }
 
 /// What to change in a finding; `None` and empty lists leave things as they are.
@@ -533,6 +559,11 @@ pub struct FindingChange {
     pub also: Option<Vec<String>>,
     /// The other findings it points at, replacing those listed (empty: none).
     pub see: Option<Vec<String>>,
+    /// The date it was raised (see [`add_finding`]'s rule).
+    pub raised: Option<String>,
+    /// When the VSE's corrective action plan for it is due; `Some(None)` clears it (the
+    /// assessment's `plan_due` then holds).
+    pub plan_due: Option<Option<String>>,
 }
 
 /// The other requirements a finding is raised under, resolved as people type them
@@ -579,13 +610,83 @@ fn see_also(record: &Record, own: Option<&str>, typed: &[String]) -> Result<Vec<
     Ok(ids)
 }
 
-/// Records a finding; returns its id.
+/// The date a finding is raised on when none is given: the latest session not after
+/// `today`, else `today`.
+pub fn default_raised(record: &Record, today: Date) -> String {
+    let today = today.to_string();
+    record
+        .assessment
+        .sessions
+        .iter()
+        .map(|s| s.date.as_str())
+        .filter(|d| *d <= today.as_str())
+        .max()
+        .map_or(today.clone(), str::to_owned)
+}
+
+/// A finding's date raised: a date, not after `today`, and one of the sessions' dates when
+/// sessions are recorded (a finding is raised while the assessment is held).
+fn check_raised(record: &Record, raised: &str, today: Date) -> Result<(), Refused> {
+    date("raised", raised)?;
+    not_in_future("raised", raised, today)?;
+    let sessions: Vec<&str> = record
+        .assessment
+        .sessions
+        .iter()
+        .map(|s| s.date.as_str())
+        .collect();
+    if !sessions.is_empty() && !sessions.contains(&raised) {
+        return refuse(
+            "raised",
+            format!(
+                "`{raised}` is not a session's date ({}): a finding is raised during the assessment",
+                sessions.join(", ")
+            ),
+        );
+    }
+    Ok(())
+}
+
+/// A due date of the plan or of an action: a date, not before the assessment's first
+/// session (a plan answers what the assessment found).
+fn check_due(record: &Record, field: &'static str, due: &str) -> Result<(), Refused> {
+    date(field, due)?;
+    if let Some(first) = first_session(record)
+        && due < first
+    {
+        return refuse(
+            field,
+            format!(
+                "`{due}` is before the assessment's first session ({first}): a due date follows the findings"
+            ),
+        );
+    }
+    Ok(())
+}
+
+fn first_session(record: &Record) -> Option<&str> {
+    record
+        .assessment
+        .sessions
+        .iter()
+        .map(|s| s.date.as_str())
+        .min()
+}
+
+/// Records a finding, raised on `new.raised` (by default [`default_raised`]): a date not
+/// after `today`, one of the sessions' dates when sessions are recorded. Returns its id.
 pub fn add_finding(
     record: &mut Record,
     q: &Questionnaire,
     new: NewFinding,
+    today: Date,
 ) -> Result<String, Refused> {
     editable(record)?;
+    let raised = match new.raised.as_deref().map(str::trim) {
+        Some(d) if !d.is_empty() => d.to_owned(),
+        _ => default_raised(record, today),
+    };
+    check_raised(record, &raised, today)?;
     let requirement = q
         .resolve(&new.requirement)
         .map_err(|e| Refused::Invalid {
@@ -608,6 +709,7 @@ pub fn add_finding(
         see,
         class: new.class,
         text: text.to_owned(),
+        raised: Some(raised),
         ..Finding::default()
     };
     cite(&mut finding.evidence, &new.evidence);
@@ -626,6 +728,7 @@ pub fn edit_finding(
     q: &Questionnaire,
     id: &str,
     change: FindingChange,
+    today: Date,
 ) -> Result<String, Refused> {
     // The VSE's response (correction, root cause) is follow-up; the rest is what was found.
     let response_only = change.text.is_none()
@@ -634,13 +737,27 @@ pub fn edit_finding(
         && change.uncite.is_empty()
         && change.interviewed.is_empty()
         && change.also.is_none()
-        && change.see.is_none();
+        && change.see.is_none()
+        && change.raised.is_none()
+        && change.plan_due.is_none();
     if response_only {
         follow_up_open(record)?;
     } else {
         editable(record)?;
     }
     check_evidence(record, &change.evidence)?;
+    let raised = change.raised.as_deref().map(str::trim);
+    if let Some(d) = raised {
+        check_raised(record, d, today)?;
+    }
+    let plan_due = match &change.plan_due {
+        Some(Some(d)) if !d.trim().is_empty() => {
+            check_due(record, "plan_due", d.trim())?;
+            Some(Some(d.trim().to_owned()))
+        }
+        Some(_) => Some(None),
+        None => None,
+    };
     let (own_id, own_requirement) = match record.finding(id) {
         Some(f) => (f.id.clone(), f.requirement.clone()),
         None => return Err(no_finding(record, id)),
@@ -661,6 +778,17 @@ pub fn edit_finding(
     // Every check before any change: a refused edit changes nothing.
     if change.text.as_ref().is_some_and(|t| t.trim().is_empty()) {
         return refuse("text", "a finding needs its text");
+    }
+    if plan_due.as_ref().is_some_and(Option::is_some)
+        && !change.class.unwrap_or(f.class).is_nonconformity()
+    {
+        return refuse(
+            "plan_due",
+            format!(
+                "{} is not a nonconformity: it has no corrective action plan to be due",
+                f.id
+            ),
+        );
     }
     if let Some(class) = change.class
         && !f.verifications.is_empty()
@@ -704,6 +832,12 @@ pub fn edit_finding(
     if let Some(see) = see {
         f.see = see;
     }
+    if let Some(d) = raised {
+        f.raised = Some(d.to_owned());
+    }
+    if let Some(due) = plan_due {
+        f.plan_due = due;
+    }
     // Renamed by its class: the findings that pointed at it point at its new id.
     if let Some(old) = given.first() {
         for other in &mut record.findings {
@@ -729,6 +863,16 @@ pub fn remove_finding(record: &mut Record, id: &str) -> Result<Finding, Refused>
         .iter()
         .position(|f| f.id.eq_ignore_ascii_case(id))
         .ok_or_else(|| no_finding(record, id))?;
+    // What an earlier audit found is followed up here, not taken back.
+    if let Some(carried) = &record.findings[i].carried {
+        return refuse(
+            "finding",
+            format!(
+                "{} was carried from {}: it is followed up (`vse-assess finding verify`), not removed",
+                record.findings[i].id, carried.from
+            ),
+        );
+    }
     let removed = record.findings.remove(i);
     // A pointer at nothing would make the record invalid: the others point at it no longer.
     for f in &mut record.findings {
@@ -742,7 +886,103 @@ pub fn remove_finding(record: &mut Record, id: &str) -> Result<Finding, Refused>
     Ok(removed)
 }
 
-/// Plans an action for a finding; returns the action's id.
+/// The VSE's acceptance of a finding (`None` withdraws it): by one of the participants
+/// when participants are recorded (written as the list spells the name), dated not after
+/// `today` nor before the finding was raised. Follow-up: a final record takes it.
+pub fn accept_finding(
+    record: &mut Record,
+    finding: &str,
+    accepted: Option<Signed>,
+    today: Date,
+) -> Result<(), Refused> {
+    follow_up_open(record)?;
+    let raised = match record.finding(finding) {
+        Some(f) => f.raised.clone(),
+        None => return Err(no_finding(record, finding)),
+    };
+    let accepted = match signed("vse_accepted", accepted, today)? {
+        Some(mut s) => {
+            if !record.assessment.participants.is_empty() {
+                s.by = interviewees(record, std::slice::from_ref(&s.by))?
+                    .into_iter()
+                    .next()
+                    .unwrap_or(s.by);
+            }
+            not_before(
+                "vse_accepted",
+                &s.date,
+                raised.as_deref(),
+                "the finding was raised",
+            )?;
+            Some(s)
+        }
+        None => None,
+    };
+    finding_mut(record, finding)?.vse_accepted = accepted;
+    Ok(())
+}
+
+/// Refused when `date` is before `earlier` (when there is one), which is when `what`.
+fn not_before(
+    field: &'static str,
+    date: &str,
+    earlier: Option<&str>,
+    what: &str,
+) -> Result<(), Refused> {
+    match earlier {
+        Some(e) if date < e => refuse(field, format!("`{date}` is before {what} ({e})")),
+        _ => Ok(()),
+    }
+}
+
+/// An action as it is first planned.
+#[derive(Debug, Clone, Default)]
+pub struct NewAction {
+    pub what: String,
+    pub owner: String,
+    /// Its due date: not before the assessment's first session.
+    pub due: Option<String>,
+    pub kind: ActionKind,
+    /// Who proposed it (the VSE) and when: not after today, nor before the finding was
+    /// raised.
+    pub proposed: Option<Signed>,
+}
+
+/// Plans an action for a finding, of the kind given, as proposed by whom and when; returns
+/// the action's id. Follow-up: a final record takes it until its follow-up is closed.
+pub fn plan_action(
+    record: &mut Record,
+    finding: &str,
+    new: NewAction,
+    today: Date,
+) -> Result<String, Refused> {
+    follow_up_open(record)?;
+    let proposed = signed("proposed", new.proposed, today)?;
+    if let Some(p) = &proposed {
+        let raised = record.finding(finding).and_then(|f| f.raised.clone());
+        not_before(
+            "proposed",
+            &p.date,
+            raised.as_deref(),
+            "the finding was raised",
+        )?;
+    }
+    push_action(
+        record,
+        finding,
+        Action {
+            what: new.what,
+            owner: new.owner,
+            due: new.due,
+            kind: new.kind,
+            proposed,
+            ..Action::default()
+        },
+    )
+}
+
+/// Plans a corrective action for a finding, as [`plan_action`] with no proposer; returns
+/// the action's id.
 pub fn add_action(
     record: &mut Record,
     finding: &str,
@@ -751,12 +991,30 @@ pub fn add_action(
     due: Option<&str>,
 ) -> Result<String, Refused> {
     follow_up_open(record)?;
-    if what.trim().is_empty() {
+    push_action(
+        record,
+        finding,
+        Action {
+            what: what.to_owned(),
+            owner: owner.to_owned(),
+            due: due.map(str::to_owned),
+            ..Action::default()
+        },
+    )
+}
+
+fn push_action(record: &mut Record, finding: &str, action: Action) -> Result<String, Refused> {
+    if action.what.trim().is_empty() {
         return refuse("what", "say what is to be done");
     }
-    let due = due.map(str::trim).filter(|d| !d.is_empty());
-    if let Some(d) = due {
-        date("due", d)?;
+    let due = action
+        .due
+        .as_deref()
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+        .map(str::to_owned);
+    if let Some(d) = &due {
+        check_due(record, "due", d)?;
     }
     let id = record.next_action_id();
     let f = finding_mut(record, finding)?;
@@ -764,11 +1022,11 @@ pub fn add_action(
     settle_covers(f);
     f.actions.push(Action {
         id: id.clone(),
-        what: what.trim().to_owned(),
-        owner: owner.trim().to_owned(),
-        due: due.map(str::to_owned),
+        what: action.what.trim().to_owned(),
+        owner: action.owner.trim().to_owned(),
+        due,
         status: ActionStatus::Open,
-        ..Action::default()
+        ..action
     });
     record.issue(&id);
     Ok(id)
@@ -788,7 +1046,7 @@ pub fn edit_action(
     }
     let due = due.map(str::trim).filter(|d| !d.is_empty());
     if let Some(d) = due {
-        date("due", d)?;
+        check_due(record, "due", d)?;
     }
     let a = action_mut(record, action)?;
     a.what = what.trim().to_owned();
@@ -837,6 +1095,14 @@ pub fn set_action_plan(
 ) -> Result<(), Refused> {
     follow_up_open(record)?;
     let proposed = signed("proposed", proposed, today)?;
+    if let (Some(p), Some((f, _))) = (&proposed, record.action(action)) {
+        not_before(
+            "proposed",
+            &p.date,
+            f.raised.as_deref(),
+            "the finding was raised",
+        )?;
+    }
     let a = action_mut(record, action)?;
     a.kind = kind;
     a.proposed = proposed;
@@ -852,6 +1118,24 @@ pub fn accept_action(
 ) -> Result<(), Refused> {
     follow_up_open(record)?;
     let accepted = signed("accepted", accepted, today)?;
+    if let Some(s) = &accepted {
+        let team = &record.assessment.team;
+        if !team.is_empty() && !team.iter().any(|p| name_key(&p.name) == name_key(&s.by)) {
+            let names: Vec<&str> = team.iter().map(|p| p.name.as_str()).collect();
+            return refuse(
+                "accepted",
+                format!(
+                    "`{}` is not in the assessment team ({}): the team accepts the VSE's actions",
+                    s.by,
+                    names.join(", ")
+                ),
+            );
+        }
+        if let Some((_, a)) = record.action(action) {
+            let proposed = a.proposed.as_ref().map(|p| p.date.as_str());
+            not_before("accepted", &s.date, proposed, "the action was proposed")?;
+        }
+    }
     action_mut(record, action)?.accepted = accepted;
     Ok(())
 }
@@ -870,6 +1154,22 @@ pub fn complete_action(
     if let Some(d) = completed {
         date("completed", d)?;
         not_in_future("completed", d, today)?;
+        if let Some((f, a)) = record.action(action) {
+            let proposed = a.proposed.as_ref().map(|p| p.date.as_str());
+            not_before("completed", d, proposed, "the action was proposed")?;
+            not_before(
+                "completed",
+                d,
+                f.raised.as_deref(),
+                "its finding was raised",
+            )?;
+        }
+    }
+    if completed.is_none() && !evidence.is_empty() {
+        return refuse(
+            "evidence",
+            "the evidence shows an action done: give the date it was completed",
+        );
     }
     check_evidence(record, evidence)?;
     let status = if completed.is_some() {
@@ -948,9 +1248,14 @@ fn holder_of<'r>(
         .expect("found"))
 }
 
-/// The assessment team's verification of a nonconformity's corrective action. Effective
-/// closes the nonconformity; it needs every corrective action closed first. It is dated
-/// when it was made: not after `today`.
+/// The assessment team's verification of a nonconformity's corrective action, added to
+/// the finding's history (never overwriting it). It is dated when it was made (not after
+/// `today`), on or after the latest completion of the finding's actions and after the
+/// finding was raised; it says what was seen (`note`) and on what evidence of the register
+/// (`evidence`), both required. Effective closes the nonconformity; it needs every action
+/// closed first. After a verification found the actions not effective, another one needs
+/// a new root cause and an action that verification did not cover. A major is verified by
+/// the lead auditor (see [`verifier_check`]).
 pub fn verify(
     record: &mut Record,
     finding: &str,
@@ -959,7 +1264,8 @@ pub fn verify(
 ) -> Result<(), Refused> {
     follow_up_open(record)?;
     // Made after the sign-off, it is follow-up: not what the audit found.
-    let is_final = record.assessment.sign_off().is_some();
+    let signed_off = record.assessment.sign_off().map(|s| s.date.clone());
+    let is_final = signed_off.is_some();
     if verification.by.trim().is_empty() {
         return refuse(
             "by",
@@ -968,6 +1274,16 @@ pub fn verify(
     }
     date("date", &verification.date)?;
     not_in_future("verification", &verification.date, today)?;
+    if let Some(signed) = signed_off.filter(|d| verification.date < *d) {
+        return refuse(
+            "date",
+            format!(
+                "`{}` is before the sign-off ({signed}): a verification recorded on the final record is follow-up, made after it",
+                verification.date
+            ),
+        );
+    }
+    check_evidence(record, &verification.evidence)?;
     if let Some(class) = record.finding(finding).map(|f| f.class) {
         verifier_check(&record.assessment, class, &verification)?;
     }
@@ -991,6 +1307,34 @@ pub fn verify(
             ),
         );
     }
+    let on = verification.date.as_str();
+    if let Some(raised) = f.raised.as_deref().filter(|r| on <= *r) {
+        return refuse(
+            "date",
+            format!(
+                "`{on}` is not after {} was raised ({raised}): a verification comes after the finding",
+                f.id
+            ),
+        );
+    }
+    if let Some((done, a)) = f
+        .actions
+        .iter()
+        .filter_map(|a| Some((a.completed.as_deref()?, a)))
+        .max_by_key(|(d, _)| *d)
+        .filter(|(d, _)| on < *d)
+    {
+        return refuse(
+            "date",
+            format!(
+                "`{on}` is before {} was completed ({done}): a verification looks at actions done",
+                a.id
+            ),
+        );
+    }
+    if let Some(why) = loop_unanswered(f) {
+        return refuse("finding", why);
+    }
     if verification.effective
         && let Some(open) = f.actions.iter().find(|a| a.status == ActionStatus::Open)
     {
@@ -1002,19 +1346,62 @@ pub fn verify(
             ),
         );
     }
+    if verification.note.trim().is_empty() {
+        return refuse(
+            "note",
+            "say what was seen to verify it (records of the actions done and working, not plans)",
+        );
+    }
+    if verification.evidence.is_empty() {
+        return refuse(
+            "evidence",
+            "name the evidence of the register the verification rests on (`--evidence ID,...`)",
+        );
+    }
     f.verifications.push(Verification {
         follow_up: is_final,
         by: verification.by.trim().to_owned(),
         note: verification.note.trim().to_owned(),
+        root_cause: f.root_cause.trim().to_owned(),
         covers: Some(f.actions.iter().map(|a| a.id.clone()).collect()),
         ..verification
     });
     Ok(())
 }
 
+/// What a finding verified not effective still lacks before it is verified again: a root
+/// cause other than the one that verification judged, and an action it did not cover.
+/// `None` when its last verification was effective, or there is none, or both are there.
+pub fn loop_unanswered(f: &Finding) -> Option<String> {
+    let last = f.verification().filter(|v| !v.effective)?;
+    let mut lacks = Vec::new();
+    let cause = f.root_cause.trim();
+    if cause.is_empty() || cause.eq_ignore_ascii_case(last.root_cause.trim()) {
+        lacks.push(format!(
+            "a new root cause (`vse-assess finding edit FILE {} --root-cause TEXT`)",
+            f.id
+        ));
+    }
+    if f.actions.iter().all(|a| last.covered(&a.id)) {
+        lacks.push(format!(
+            "a new action (`vse-assess action add FILE --finding {} --what TEXT`)",
+            f.id
+        ));
+    }
+    if lacks.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "{} was verified not effective on {}: before it is verified again it needs {}",
+        f.id,
+        last.date,
+        lacks.join(" and ")
+    ))
+}
+
 /// What stands between a record and its sign-off, every reason; empty when it can be signed
 /// off. A report signed off has every requirement in scope assessed, every N/A justified, a
-/// corrective action for every nonconformity, clause 6 answered and the conclusions written;
+/// due date for the VSE's plan for every nonconformity, clause 6 answered and the conclusions written;
 /// an audit's also has no consistency warning standing.
 pub fn sign_off_blockers(record: &Record, q: &Questionnaire) -> Vec<String> {
     let mut reasons = Vec::new();
@@ -1030,6 +1417,9 @@ pub fn sign_off_blockers(record: &Record, q: &Questionnaire) -> Vec<String> {
 pub fn final_record_problems(record: &Record, q: &Questionnaire) -> Vec<String> {
     let mut problems = sign_off_checks(record, q);
     let meta = &record.assessment;
+    if meta.follow_up_closed.is_some() {
+        problems.extend(follow_up_close_checks(record));
+    }
     if let Some(signed) = meta.sign_off()
         && meta.kind == super::Kind::Audit
         && !meta.team.is_empty()
@@ -1068,23 +1458,21 @@ pub fn sign_off_checks(record: &Record, q: &Questionnaire) -> Vec<String> {
             reasons.push(format!("{id} is not applicable without a justification"));
         }
     }
+    // The plan is the VSE's: the sign-off needs only when it is due, not the actions.
     for f in &record.findings {
-        if f.class.is_nonconformity() && f.actions.is_empty() {
+        if f.class.is_nonconformity() && f.plan_due.is_none() && meta.plan_due.is_none() {
             reasons.push(format!(
-                "{} ({}) has no corrective action",
-                f.id, f.requirement
+                "{} ({}) has no due date for the VSE's corrective action plan: `vse-assess finding edit FILE {} --plan-due DATE`, or one for every nonconformity, `vse-assess set FILE --plan-due DATE`",
+                f.id, f.requirement, f.id
             ));
         }
-        let Some(v) = f.verification().filter(|_| f.class.is_nonconformity()) else {
-            continue;
-        };
-        if let Err(why) = verifier_check(meta, f.class, v) {
-            reasons.push(format!("{}'s verification: {why}", f.id));
-        }
-        // Found not effective, the loop starts again: a new corrective action is needed.
-        if !v.effective && f.actions.iter().all(|a| a.status == ActionStatus::Closed) {
+        // A finding carried from a previous assessment was raised in that one.
+        if let Some(raised) = f.raised.as_deref().filter(|_| f.carried.is_none())
+            && !meta.sessions.is_empty()
+            && !meta.sessions.iter().any(|s| s.date == raised)
+        {
             reasons.push(format!(
-                "{} was verified not effective and has no open corrective action: add one (`vse-assess action add FILE --finding {} --what TEXT`)",
+                "{} was raised on {raised}, not a session's date: `vse-assess finding edit FILE {} --raised DATE`",
                 f.id, f.id
             ));
         }
@@ -1121,32 +1509,70 @@ pub fn sign_off_checks(record: &Record, q: &Questionnaire) -> Vec<String> {
 /// What a sign-off goes ahead despite, worth saying when it is made: an audit whose report
 /// states no sampling anywhere, a self-assessment's consistency warnings (its gaps).
 pub fn sign_off_warnings(record: &Record, q: &Questionnaire) -> Vec<String> {
+    let mut warnings = Vec::new();
     if record.assessment.kind == super::Kind::Audit {
         let sampled = record
             .requirements
             .values()
             .any(|a| !a.sampling.trim().is_empty());
-        return if sampled {
-            Vec::new()
-        } else {
-            vec![
+        if !sampled {
+            warnings.push(
                 "no requirement records what was sampled (`answer FILE REQ --sampling TEXT`): the report cannot state the audit's sample".into(),
-            ]
-        };
+            );
+        }
+    } else {
+        warnings.extend(
+            crate::conformance::consistency_warnings(q, &record.lookup())
+                .into_iter()
+                .map(|(id, why)| format!("{id}: {why} (the report lists it as a gap)")),
+        );
     }
-    crate::conformance::consistency_warnings(q, &record.lookup())
-        .into_iter()
-        .map(|(id, why)| format!("{id}: {why} (the report lists it as a gap)"))
+    if let Some(signed) = record.assessment.sign_off() {
+        warnings.extend(plan_due_warnings(record, &signed.date));
+    }
+    warnings
+}
+
+/// The nonconformities whose plan is due more days after `signed_off` than the scheme
+/// allows ([`super::Metadata::plan_limits`], by default 30 days for a major, 90 for a
+/// minor), one line each.
+pub fn plan_due_warnings(record: &Record, signed_off: &str) -> Vec<String> {
+    let meta = &record.assessment;
+    let limits = meta.plan_limits.unwrap_or_default();
+    let Ok(from) = signed_off.parse::<Date>() else {
+        return Vec::new();
+    };
+    record
+        .findings
+        .iter()
+        .filter(|f| f.class.is_nonconformity())
+        .filter_map(|f| {
+            let due = f.plan_due.as_deref().or(meta.plan_due.as_deref())?;
+            let days = from.until(due.parse::<Date>().ok()?).ok()?.get_days();
+            let limit = if f.class == FindingClass::Major {
+                limits.major
+            } else {
+                limits.minor
+            };
+            (i64::from(days) > i64::from(limit)).then(|| {
+                format!(
+                    "{}'s plan is due {due}, {days} days after the sign-off: the scheme allows {limit} for a {}",
+                    f.id,
+                    f.class.describe()
+                )
+            })
+        })
         .collect()
 }
 
-/// What a sign-off dated `date` would come before: a verification recorded later.
+/// What a sign-off dated `date` would come before: a verification of the audit (not of its
+/// follow-up) recorded later.
 fn dated_after(record: &Record, date: &str) -> Vec<String> {
     record
         .findings
         .iter()
         .flat_map(|f| f.verifications.iter().map(move |v| (f, v)))
-        .filter(|(_, v)| v.date.as_str() > date)
+        .filter(|(_, v)| !v.follow_up && v.date.as_str() > date)
         .map(|(f, v)| {
             format!(
                 "{}'s verification is dated {}, after the sign-off",
@@ -1210,6 +1636,127 @@ pub fn reopen(
         by: by.trim().to_owned(),
         date: date.to_owned(),
         reason: reason.trim().to_owned(),
+    });
+    Ok(())
+}
+
+/// What the closing of the follow-up checks of the verifications, every reason; empty when
+/// none stands in its way: each verification by whom it may be (see [`verifier_check`]:
+/// the team may have changed since), and no nonconformity left verified not effective
+/// without a new root cause and action (see [`loop_unanswered`]).
+pub fn follow_up_close_checks(record: &Record) -> Vec<String> {
+    let meta = &record.assessment;
+    let mut reasons = Vec::new();
+    for f in record
+        .findings
+        .iter()
+        .filter(|f| f.class.is_nonconformity())
+    {
+        for v in &f.verifications {
+            if let Err(why) = verifier_check(meta, f.class, v) {
+                reasons.push(format!("{}'s verification of {}: {why}", f.id, v.date));
+            }
+        }
+        reasons.extend(loop_unanswered(f));
+    }
+    reasons
+}
+
+/// What is still open when the follow-up is closed, one line each: nonconformities not
+/// verified closed (with where they stand), and their open actions.
+pub fn follow_up_remaining(record: &Record) -> Vec<String> {
+    let mut open = Vec::new();
+    for f in record.findings.iter().filter(|f| f.is_open()) {
+        open.push(format!(
+            "{} ({}, {}): {}",
+            f.id,
+            f.requirement,
+            f.class.key(),
+            f.state().describe()
+        ));
+        for a in f.actions.iter().filter(|a| a.status == ActionStatus::Open) {
+            let due = a
+                .due
+                .as_deref()
+                .map(|d| format!(", due {d}"))
+                .unwrap_or_default();
+            open.push(format!("{} of {} open{due}: {}", a.id, f.id, a.what));
+        }
+    }
+    open
+}
+
+/// The latest date the follow-up recorded: a verification made after the sign-off, an
+/// action proposed, accepted or completed, a finding accepted by the VSE.
+fn latest_follow_up(record: &Record) -> Option<&str> {
+    let mut dates: Vec<&str> = Vec::new();
+    for f in &record.findings {
+        dates.extend(f.vse_accepted.as_ref().map(|s| s.date.as_str()));
+        for v in f.verifications.iter().filter(|v| v.follow_up) {
+            dates.push(&v.date);
+        }
+        for a in &f.actions {
+            dates.extend(a.proposed.as_ref().map(|s| s.date.as_str()));
+            dates.extend(a.accepted.as_ref().map(|s| s.date.as_str()));
+            dates.extend(a.completed.as_deref());
+        }
+    }
+    dates.into_iter().max()
+}
+
+/// Closes the follow-up of a final record: from then on it is as reported. By the lead
+/// auditor in an audit with a team recorded (in a self-assessment anyone named), dated not
+/// in the future, nor before the sign-off or any date the follow-up recorded. Refused, with
+/// every reason, while [`follow_up_close_checks`] finds any.
+pub fn close_follow_up(
+    record: &mut Record,
+    by: &str,
+    date: &str,
+    today: Date,
+) -> Result<(), Refused> {
+    follow_up_open(record)?;
+    let meta = &record.assessment;
+    let Some(signed) = meta.sign_off() else {
+        return refuse(
+            "status",
+            "the record is a draft: follow-up comes after the sign-off (`vse-assess finalize`)",
+        );
+    };
+    let by = by.trim();
+    let date = date.trim();
+    let mut reasons = Vec::new();
+    if by.is_empty() {
+        reasons.push("say who closes the follow-up (a name)".to_owned());
+    } else if meta.kind == Kind::Audit && !meta.team.is_empty() {
+        reasons.extend(
+            not_the_lead(meta, by, "closes the follow-up of an audit")
+                .err()
+                .map(|r| r.to_string()),
+        );
+    }
+    match self::date("date", date).and_then(|()| not_in_future("date", date, today)) {
+        Err(why) => reasons.push(why.to_string()),
+        Ok(()) => {
+            if date < signed.date.as_str() {
+                reasons.push(format!(
+                    "`{date}` is before the sign-off ({})",
+                    signed.describe()
+                ));
+            }
+            if let Some(last) = latest_follow_up(record).filter(|d| date < *d) {
+                reasons.push(format!(
+                    "`{date}` is before the follow-up's latest date recorded ({last})"
+                ));
+            }
+        }
+    }
+    reasons.extend(follow_up_close_checks(record));
+    if !reasons.is_empty() {
+        return Err(Refused::FollowUpNotReady(reasons));
+    }
+    record.assessment.follow_up_closed = Some(Signed {
+        by: by.to_owned(),
+        date: date.to_owned(),
     });
     Ok(())
 }
@@ -1416,10 +1963,30 @@ pub fn answer_condition(
 /// requirements it supports are resolved as people type them (`7.2a`). Where it is and its
 /// SHA-256 are the front end's to find out (they read the disk).
 pub fn add_evidence(record: &mut Record, q: &Questionnaire, item: Evidence) -> Result<(), Refused> {
-    editable(record)?;
-    let item = checked_item(record, q, item, None)?;
+    // After the sign-off, what shows the follow-up done joins the register as follow-up,
+    // supporting no requirement (what supports a rating was found by the audit).
+    let follow_up = record.assessment.sign_off().is_some();
+    if follow_up {
+        follow_up_open(record)?;
+        if !item.supports.is_empty() {
+            editable(record)?;
+        }
+    } else {
+        editable(record)?;
+    }
+    let mut item = checked_item(record, q, item, None)?;
+    item.follow_up = follow_up;
     record.evidence.push(item);
     Ok(())
+}
+
+/// A change to item `id` of the register: one the audit found changes only while the record
+/// is a draft, one registered for the follow-up until the follow-up is closed.
+fn evidence_editable(record: &Record, id: &str) -> Result<(), Refused> {
+    match record.evidence_item(id) {
+        Some(e) if e.follow_up && record.assessment.sign_off().is_some() => follow_up_open(record),
+        _ => editable(record),
+    }
 }
 
 /// Rewrites an item of the register, found by the id it had (`id`). What it supports stays;
@@ -1431,7 +1998,7 @@ pub fn edit_evidence(
     id: &str,
     item: Evidence,
 ) -> Result<bool, Refused> {
-    editable(record)?;
+    evidence_editable(record, id)?;
     check_evidence(record, &[id.to_owned()])?;
     let mut item = checked_item(record, q, item, Some(id))?;
     let i = record
@@ -1441,6 +2008,7 @@ pub fn edit_evidence(
         .expect("checked");
     let old = &record.evidence[i];
     item.supports = old.supports.clone();
+    item.follow_up = old.follow_up;
     // Marked as not a file, it stays so (the interview's form does not ask).
     item.file &= old.file;
     let moved = item.location != old.location;
@@ -1461,7 +2029,7 @@ pub fn evidence_hashed(
     stored: String,
     sha256: Option<String>,
 ) -> Result<bool, Refused> {
-    editable(record)?;
+    evidence_editable(record, id)?;
     let Some(item) = record.evidence_item_mut(id) else {
         return Ok(false);
     };
@@ -1533,6 +2101,13 @@ pub struct Details {
     pub conclusions: Option<String>,
     pub distribution: Option<String>,
     pub confidentiality: Option<String>,
+    /// When the VSE's plan is due for every nonconformity without a date of its own;
+    /// `Some(None)` clears it. Not before the first session.
+    pub plan_due: Option<Option<String>>,
+    /// The scheme's limit, in days after the sign-off, for a major's plan (at least 1).
+    pub plan_limit_major: Option<u32>,
+    /// As `plan_limit_major`, for a minor's.
+    pub plan_limit_minor: Option<u32>,
 }
 
 impl Details {
@@ -1564,6 +2139,9 @@ impl Details {
             + usize::from(self.team.is_some())
             + usize::from(self.participants.is_some())
             + usize::from(self.sessions.is_some())
+            + usize::from(self.plan_due.is_some())
+            + usize::from(self.plan_limit_major.is_some())
+            + usize::from(self.plan_limit_minor.is_some())
     }
 }
 
@@ -1623,6 +2201,25 @@ pub fn set_details(
             field: "sessions",
             why: format!("{e}: {SESSIONS_HINT}"),
         })?;
+    }
+    let plan_due = match &details.plan_due {
+        Some(Some(d)) if !d.trim().is_empty() => {
+            // Against the sessions as they will be.
+            let mut as_set = record.clone();
+            if let Some(sessions) = &details.sessions {
+                as_set.assessment.sessions.clone_from(sessions);
+            }
+            check_due(&as_set, "plan_due", d.trim())?;
+            Some(Some(d.trim().to_owned()))
+        }
+        Some(_) => Some(None),
+        None => None,
+    };
+    if details.plan_limit_major == Some(0) || details.plan_limit_minor == Some(0) {
+        return refuse(
+            "plan_limits",
+            "a plan's limit is a number of days after the sign-off: at least 1",
+        );
     }
     // The team as it will be, checked against the kind it will be: a team given now, or
     // the one recorded when the kind changes.
@@ -1686,6 +2283,16 @@ pub fn set_details(
     }
     if let Some(sessions) = details.sessions {
         meta.sessions = sessions;
+    }
+    if let Some(due) = plan_due {
+        meta.plan_due = due;
+    }
+    if details.plan_limit_major.is_some() || details.plan_limit_minor.is_some() {
+        let was = meta.plan_limits.unwrap_or_default();
+        meta.plan_limits = Some(super::PlanLimits {
+            major: details.plan_limit_major.unwrap_or(was.major),
+            minor: details.plan_limit_minor.unwrap_or(was.minor),
+        });
     }
     Ok(())
 }
@@ -1795,6 +2402,10 @@ mod tests {
     use super::*;
     use crate::questionnaire::catalog;
 
+    fn today() -> Date {
+        jiff::civil::date(2026, 11, 30)
+    }
+
     fn record() -> Record {
         let loaded = catalog::embedded(catalog::DEFAULT).unwrap().unwrap();
         Record::new(&loaded, "Acme", crate::record::Kind::Audit)
@@ -1834,7 +2445,7 @@ mod tests {
             text: "No plan".into(),
             ..NewFinding::default()
         };
-        let nc = add_finding(&mut r, &loaded.questionnaire, new).unwrap();
+        let nc = add_finding(&mut r, &loaded.questionnaire, new, today()).unwrap();
         let a1 = add_action(&mut r, &nc, "Write it", "", None).unwrap();
         remove_action(&mut r, &a1).unwrap();
         assert_eq!(
@@ -1867,6 +2478,7 @@ mod tests {
             report_ref: text("CB-2026-017"),
             remote_method: text("Video call"),
             diverging_opinions: text("none"),
+            plan_due: Some(text("2026-12-15")),
             objectives_met: Some(Some(true)),
             scope_appropriate: Some(Some(true)),
             ..Details::default()
@@ -1911,6 +2523,7 @@ mod tests {
                 text: "No review".into(),
                 ..NewFinding::default()
             },
+            today,
         )
         .unwrap();
         let a = add_action(&mut r, &major, "Review", "", None).unwrap();
@@ -1919,10 +2532,9 @@ mod tests {
             by: name.into(),
             date: "2026-11-22".into(),
             effective: true,
-            note: String::new(),
-            evidence: Vec::new(),
-            follow_up: false,
-            covers: None,
+            note: "Minutes of the review".into(),
+            evidence: vec!["SK".into()],
+            ..Verification::default()
         };
         let err = verify(&mut r, &major, by("Hugo Petit"), today).unwrap_err();
         assert_eq!(
@@ -1940,6 +2552,7 @@ mod tests {
                 text: "Late".into(),
                 ..NewFinding::default()
             },
+            today,
         )
         .unwrap();
         let a = add_action(&mut r, &minor, "Plan", "", None).unwrap();
@@ -2032,6 +2645,7 @@ mod tests {
                     text: "x".into(),
                     ..NewFinding::default()
                 },
+                jiff::civil::date(2026, 11, 30),
             )
             .map(drop),
         ];
@@ -2065,14 +2679,14 @@ mod tests {
             root_cause: Some("No owner".into()),
             ..FindingChange::default()
         };
-        edit_finding(&mut r, &q, "NC-3", response.clone()).unwrap();
+        edit_finding(&mut r, &q, "NC-3", response.clone(), today).unwrap();
         let restated = FindingChange {
             text: Some("Another statement".into()),
             root_cause: Some("No owner".into()),
             ..FindingChange::default()
         };
         assert!(matches!(
-            edit_finding(&mut r, &q, "NC-3", restated),
+            edit_finding(&mut r, &q, "NC-3", restated, today),
             Err(Refused::Final(_))
         ));
         let a = add_action(&mut r, "NC-3", "Backfill", "Ines Duarte", None).unwrap();
@@ -2112,6 +2726,7 @@ mod tests {
             date: "2026-11-25".into(),
             effective: true,
             note: "Attendance records of every course".into(),
+            evidence: vec!["SK".into()],
             ..Verification::default()
         };
         verify(&mut r, "NC-3", seen.clone(), today).unwrap();
@@ -2126,7 +2741,7 @@ mod tests {
         });
         let before = r.clone();
         let results: Vec<Result<(), Refused>> = vec![
-            edit_finding(&mut r, &q, "NC-3", response).map(drop),
+            edit_finding(&mut r, &q, "NC-3", response, today).map(drop),
             add_action(&mut r, "NC-3", "More", "", None).map(drop),
             edit_action(&mut r, &a, "Backfill all", "", None),
             set_action_status(&mut r, &a, ActionStatus::Open).map(drop),
@@ -2143,6 +2758,35 @@ mod tests {
             );
         }
         assert_eq!(r, before);
+    }
+
+    /// In a self-assessment anyone named closes the follow-up; in an audit its lead
+    /// auditor. A name is needed either way, and closing twice is refused.
+    #[test]
+    fn the_follow_up_of_a_self_assessment_is_closed_by_anyone_named() {
+        let (mut r, _) = signed_off();
+        let today = jiff::civil::date(2026, 11, 30);
+        let audit = r.clone();
+        r.assessment.kind = Kind::SelfAssessment;
+        let err = close_follow_up(&mut r, " ", "2026-11-21", today).unwrap_err();
+        assert!(
+            matches!(&err, Refused::FollowUpNotReady(why) if why[0].contains("say who")),
+            "{err}"
+        );
+        close_follow_up(&mut r, "Ines Duarte", "2026-11-21", today).unwrap();
+        assert_eq!(
+            r.assessment.follow_up_closed.as_ref().unwrap().by,
+            "Ines Duarte"
+        );
+        assert!(matches!(
+            close_follow_up(&mut r, "Ines Duarte", "2026-11-22", today),
+            Err(Refused::FollowUpClosed(_))
+        ));
+        let mut r = audit;
+        let err = close_follow_up(&mut r, "Ines Duarte", "2026-11-21", today).unwrap_err();
+        assert!(err.to_string().contains("is not the lead auditor"), "{err}");
+        assert!(r.assessment.follow_up_closed.is_none());
+        close_follow_up(&mut r, "Claire Martin", "2026-11-21", today).unwrap();
     }
 
     /// "Not in the future" is one rule, with today given: the same date is refused or taken

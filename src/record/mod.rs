@@ -10,6 +10,7 @@ pub mod edit;
 pub mod evidence;
 pub mod lock;
 pub mod next;
+pub mod plan;
 pub mod store;
 mod v1;
 
@@ -740,6 +741,11 @@ pub struct Verification {
     /// Evidence ids of the register the verification rests on.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub evidence: Vec<String>,
+    /// The root cause the verified actions answered, as the finding stated it then (set by
+    /// [`edit::verify`]): after a verification found them not effective, the next one needs
+    /// another root cause.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub root_cause: String,
     /// Made after the sign-off, as follow-up: the report of the audit as found leaves it
     /// out. Set by [`edit::verify`].
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -904,6 +910,11 @@ pub struct Evidence {
     /// Copied from a previous assessment's register (its file): to be checked again.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub carried_from: String,
+    /// Registered after the sign-off, for the follow-up (what shows an action done or
+    /// working): the report of the audit as found leaves it out. Set by
+    /// [`edit::add_evidence`]; such an item supports no requirement.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub follow_up: bool,
 }
 
 impl Record {

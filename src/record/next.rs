@@ -162,6 +162,8 @@ pub fn next_record(
         .map(|e| {
             let mut e = e.clone();
             e.carried_from = previous.file.to_owned();
+            // The previous follow-up's evidence is this audit's register like the rest.
+            e.follow_up = false;
             if e.is_file() && Path::new(&e.location).is_relative() {
                 e.location = rebased(&e.location, old_folder, new_folder);
             }

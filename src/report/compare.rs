@@ -208,11 +208,7 @@ fn audit_cycle(out: &mut String, c: &Comparison, cycle: &Cycle) {
     table_or_none(
         out,
         &["Finding", "Requirement", "Class", "Now", "Finding text"],
-        cycle.new.iter().map(|f| {
-            let mut row = finding_cells(f);
-            row.extend([f.state().describe().into(), inline(&f.text)]);
-            row
-        }),
+        cycle.new.iter().map(|f| with_state(f)),
     );
     let _ = writeln!(
         out,
@@ -221,11 +217,7 @@ fn audit_cycle(out: &mut String, c: &Comparison, cycle: &Cycle) {
     table_or_none(
         out,
         &["Finding", "Requirement", "Class", "Then", "Finding text"],
-        cycle.dropped.iter().map(|f| {
-            let mut row = finding_cells(f);
-            row.extend([f.state().describe().into(), inline(&f.text)]);
-            row
-        }),
+        cycle.dropped.iter().map(|f| with_state(f)),
     );
     if !cycle.reused.is_empty() {
         let _ = writeln!(
@@ -341,6 +333,13 @@ fn finding_cells(f: &Finding) -> Vec<String> {
     ]
 }
 
+/// A finding's row with where it stands in its record, and its text.
+fn with_state(f: &Finding) -> Vec<String> {
+    let mut row = finding_cells(f);
+    row.extend([f.state().describe().into(), inline(&f.text)]);
+    row
+}
+
 /// A finding's row with where it stood then and now (`None`: no longer in the record), as it
 /// reads last.
 fn then_and_now(then: &Finding, now: Option<&Finding>) -> Vec<String> {
@@ -397,11 +396,7 @@ fn findings(out: &mut String, c: &Comparison, cycle: bool) {
     table_or_none(
         out,
         &["Finding", "Requirement", "Class", "Now", "Finding text"],
-        c.new_findings.iter().map(|f| {
-            let mut row = finding_cells(f);
-            row.extend([f.state().describe().into(), inline(&f.text)]);
-            row
-        }),
+        c.new_findings.iter().map(|f| with_state(f)),
     );
     section(
         out,

@@ -1,7 +1,7 @@
-//! Tables for spreadsheets: one row per requirement, or one per finding and action. RFC 4180,
+//! Tables for spreadsheets: one row per requirement (the action plan is [`super::plan`]). RFC 4180,
 //! written by the `csv` crate with CRLF line ends and every cell quoted.
 
-use super::{Input, in_requirement_order};
+use super::Input;
 use crate::text::neutralize;
 
 const HEADER: [&str; 9] = [
@@ -25,7 +25,7 @@ const HEADER: [&str; 9] = [
 /// so is every line of it (`note\n=HYPERLINK(...)`), as an import may split lines too.
 /// Importers may trim a leading tab, carriage return or spaces: `neutralize` has already made
 /// a tab a space and a carriage return a visible symbol, and leading spaces are skipped.
-fn cell(s: &str) -> String {
+pub(super) fn cell(s: &str) -> String {
     let mut s = neutralize(&s.replace("\r\n", "\n"));
     let formula = |part: &str| {
         part.trim_start_matches(' ')
@@ -76,60 +76,6 @@ pub fn csv(input: &Input) -> String {
         ]
     });
     table(&HEADER, rows)
-}
-
-const ACTIONS_HEADER: [&str; 11] = [
-    "finding",
-    "requirement",
-    "class",
-    "finding_text",
-    "finding_state",
-    "action",
-    "action_text",
-    "owner",
-    "due",
-    "action_status",
-    "verification",
-];
-
-/// One row per finding, followed by one per action of it, in requirement order. Each row
-/// repeats its finding's columns, so that a sheet sorted or filtered still reads.
-pub fn actions_csv(input: &Input) -> String {
-    let lookup = input.record.lookup();
-    let rows = in_requirement_order(input.questionnaire, &lookup).flat_map(|f| {
-        let verification = f.verification().map_or(String::new(), |v| {
-            let effective = if v.effective {
-                "effective"
-            } else {
-                "not effective"
-            };
-            format!("{effective} by {} on {}", v.by, v.date)
-        });
-        let row = move |action: [String; 5]| {
-            let mut row = vec![
-                f.id.clone(),
-                // Its own requirement first, then those it is also raised under.
-                f.requirements().collect::<Vec<_>>().join(";"),
-                f.class.key().to_string(),
-                f.text.clone(),
-                f.state().describe().to_string(),
-            ];
-            row.extend(action);
-            row.push(verification.clone());
-            row
-        };
-        let own = row(Default::default());
-        std::iter::once(own).chain(f.actions.iter().map(move |a| {
-            row([
-                a.id.clone(),
-                a.what.clone(),
-                a.owner.clone(),
-                a.due.clone().unwrap_or_default(),
-                a.status.describe().to_string(),
-            ])
-        }))
-    });
-    table(&ACTIONS_HEADER, rows)
 }
 
 /// A header and rows as CSV, every cell made safe by [`cell`].

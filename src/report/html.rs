@@ -54,8 +54,57 @@ fn is_own_html(html: &str) -> bool {
 }
 
 pub fn html(input: &Input) -> String {
-    let md = markdown(input);
-    let parser = Parser::new_ext(&md, Options::ENABLE_TABLES).map(|e| match e {
+    let meta = &input.record.assessment;
+    let status = match meta.status {
+        crate::record::Status::Draft => "DRAFT: not final".to_string(),
+        crate::record::Status::Final => match meta.sign_off() {
+            Some(s) => format!("final, signed off {}", s.date),
+            None => "final".to_string(),
+        },
+    };
+    page(
+        input,
+        &markdown(input),
+        markdown::report_title(meta.kind),
+        markdown::draft_mark(meta.status),
+        &status,
+        Some(rating_grid(input)),
+    )
+}
+
+/// The follow-up report ([`super::follow_up_markdown`]) as a page, rendered as the audit
+/// report is.
+pub fn follow_up_html(input: &Input) -> String {
+    let meta = &input.record.assessment;
+    let (mark, status) = match &meta.follow_up_closed {
+        Some(c) => ("", format!("follow-up closed {}", c.date)),
+        None => (
+            " (IN PROGRESS)",
+            "IN PROGRESS: follow-up not closed".to_string(),
+        ),
+    };
+    page(
+        input,
+        &super::follow_up_markdown(input),
+        super::follow_up::TITLE,
+        mark,
+        &status,
+        None,
+    )
+}
+
+/// A report's Markdown as one self-contained page, titled `kind: VSE` with `mark` after it,
+/// `status` at the top right of every printed page; `grid`, the picture that takes the
+/// place of the Markdown's compact grid.
+fn page(
+    input: &Input,
+    md: &str,
+    kind: &str,
+    mark: &str,
+    status: &str,
+    grid: Option<String>,
+) -> String {
+    let parser = Parser::new_ext(md, Options::ENABLE_TABLES).map(|e| match e {
         Event::Html(h) | Event::InlineHtml(h) if !is_own_html(&h) => Event::Text(h),
         e => e,
     });
@@ -66,28 +115,26 @@ pub fn html(input: &Input) -> String {
     let mut body = String::new();
     pulldown_cmark::html::push_html(&mut body, parser);
     // The one-glance picture takes the place of the Markdown's compact grid on page 1.
-    let body = replace_grid(&body, &rating_grid(input));
+    let body = match grid {
+        Some(svg) => replace_grid(&body, &svg),
+        None => body,
+    };
     let meta = &input.record.assessment;
     let vse = meta.vse.trim();
-    let title = format!(
-        "{}: {}{}",
-        markdown::report_title(meta.kind),
-        escape_html(vse),
-        markdown::draft_mark(meta.status)
-    );
+    let title = format!("{kind}: {}{mark}", escape_html(vse));
     format!(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <title>{}</title>\n<style>{CSS}{}</style>\n</head>\n<body>\n{body}</body>\n</html>\n",
         crate::text::neutralize(&title).replace('\n', " "),
-        running_header(input)
+        running_header(input, kind, status)
     )
 }
 
-/// On every printed page: the VSE and the kind of report at the top left, DRAFT (or final)
-/// at the top right, "page N of M" at the bottom (CSS page-margin boxes).
-fn running_header(input: &Input) -> String {
+/// On every printed page: the VSE and the kind of report at the top left, `status` (DRAFT,
+/// final) at the top right, "page N of M" at the bottom (CSS page-margin boxes).
+fn running_header(input: &Input, kind: &str, status: &str) -> String {
     let meta = &input.record.assessment;
     let vse = crate::text::neutralize(meta.vse.trim()).replace('\n', " ");
     let vse = if vse.is_empty() {
@@ -95,21 +142,14 @@ fn running_header(input: &Input) -> String {
     } else {
         vse.chars().take(80).collect()
     };
-    let status = match meta.status {
-        crate::record::Status::Draft => "DRAFT: not final".to_string(),
-        crate::record::Status::Final => match meta.sign_off() {
-            Some(s) => format!("final, signed off {}", s.date),
-            None => "final".to_string(),
-        },
-    };
     let small = "font: 8.5pt system-ui, sans-serif; color: #444;";
     format!(
         "@page {{ margin: 18mm 15mm 16mm;\n  \
          @top-left {{ content: \"{}\"; {small} }}\n  \
          @top-right {{ content: \"{}\"; {small} font-weight: bold; }}\n  \
          @bottom-right {{ content: \"page \" counter(page) \" of \" counter(pages); {small} }}\n}}\n",
-        css_string(&format!("{}: {vse}", markdown::report_title(meta.kind))),
-        css_string(&status),
+        css_string(&format!("{kind}: {vse}")),
+        css_string(status),
     )
 }
 
@@ -234,10 +274,10 @@ fn rating_grid(input: &Input) -> String {
                 },
             };
             let open = |class| {
-                lookup
-                    .findings_for(&req.id)
-                    .iter()
-                    .any(|f| f.class == class && f.is_open())
+                lookup.findings_for(&req.id).iter().any(|f| {
+                    f.class == class
+                        && crate::conformance::open_in(r, f, crate::conformance::View::AsFound)
+                })
             };
             let (mark, border) = if open(FindingClass::Major) {
                 ("!", 3)

@@ -72,7 +72,7 @@ pub fn anchor_for_requirement(id: &str) -> String {
 }
 
 /// An evidence id as a link to its row of the register (plain text if it is not there).
-fn evidence_link(lookup: &Lookup, id: &str) -> String {
+pub(super) fn evidence_link(lookup: &Lookup, id: &str) -> String {
     match lookup.evidence_position(id) {
         Some(i) => format!("[{}](#{})", inline(id), evidence_anchor(i)),
         None => inline(id),
@@ -83,7 +83,7 @@ fn evidence_anchor(index: usize) -> String {
     format!("ev-{}", index + 1)
 }
 
-fn req_link(id: &str) -> String {
+pub(super) fn req_link(id: &str) -> String {
     format!("[{id}](#{})", anchor_for_requirement(id))
 }
 
@@ -93,7 +93,7 @@ pub fn anchor_for_finding(id: &str) -> String {
 }
 
 /// The requirements a finding cites, as links: its own, then those it is also raised under.
-fn requirement_links(f: &Finding) -> String {
+pub(super) fn requirement_links(f: &Finding) -> String {
     f.requirements()
         .map(req_link)
         .collect::<Vec<_>>()
@@ -106,6 +106,16 @@ fn finding_link(r: &crate::record::Record, id: &str) -> String {
         Some(f) => format!("[{}](#{})", inline(&f.id), anchor_for_finding(&f.id)),
         None => inline(id),
     }
+}
+
+/// Where a finding stands as found: the audit report never shows the follow-up.
+fn as_found(r: &Record, f: &Finding) -> crate::record::FindingState {
+    conformance::state_in(r, f, conformance::View::AsFound)
+}
+
+/// A nonconformity not closed as found.
+fn as_found_open(r: &Record, f: &Finding) -> bool {
+    conformance::open_in(r, f, conformance::View::AsFound)
 }
 
 /// A table row from cells already made safe.
@@ -312,10 +322,11 @@ fn title(out: &mut String, c: &Ctx) {
             hash(input.questionnaire_sha256)
         );
     }
+    let as_found = |id: &str| r.evidence_item(id).is_some_and(|e| !e.follow_up);
     let troubled: Vec<String> = input
         .evidence_checks
         .iter()
-        .filter(|(_, state)| state.is_problem())
+        .filter(|(id, state)| state.is_problem() && as_found(id))
         .map(|(id, state)| {
             format!(
                 "{} ({})",
@@ -441,7 +452,9 @@ fn verdict(out: &mut String, c: &Ctx) {
     // A final record that would not pass its sign-off now (marked final by hand, or
     // signed off under older rules) says so, each reason named.
     if meta.status == Status::Final {
-        let fails = crate::record::edit::final_record_problems(c.r, q);
+        // Judged as found: what follow-up recorded since is not the audit's to fail.
+        let as_found = conformance::as_found_record(c.r);
+        let fails = crate::record::edit::final_record_problems(as_found.as_ref().unwrap_or(c.r), q);
         if !fails.is_empty() {
             let fails: Vec<String> = fails.iter().map(|f| inline(f)).collect();
             rows.push(vec![
@@ -464,7 +477,10 @@ fn nonconformity_counts(lookup: &Lookup, q: &Questionnaire) -> String {
         .into_iter()
         .map(|class| {
             let of: Vec<&&Finding> = findings.iter().filter(|f| f.class == class).collect();
-            let open = of.iter().filter(|f| f.is_open()).count();
+            let open = of
+                .iter()
+                .filter(|f| as_found_open(lookup.record(), f))
+                .count();
             format!(
                 "{}: {open} open, {} closed",
                 class.describe().trim_end_matches(" nonconformity"),
@@ -508,7 +524,7 @@ fn grid(out: &mut String, c: &Ctx) {
                         c.lookup
                             .findings_for(&req.id)
                             .iter()
-                            .any(|f| f.class == class && f.is_open())
+                            .any(|f| f.class == class && as_found_open(r, f))
                     };
                     let mark = if open(FindingClass::Major) {
                         "!"
@@ -541,7 +557,7 @@ fn contents(out: &mut String, c: &Ctx) {
     };
     let _ = writeln!(
         out,
-        "Contents: [Identification](#identification) · [Conditions and conformance](#conditions) · [Summary](#summary) · [Conclusion](#conclusion){gaps} · [Findings by requirement](#findings) · [Nonconformities and actions](#actions) · [Evidence](#evidence) · [Annex A traceability](#traceability) · [Still open](#open) · [Sampling](#sampling)\n"
+        "Contents: [Identification](#identification) · [Conditions and conformance](#conditions) · [Summary](#summary) · [Conclusion](#conclusion){gaps} · [Findings by requirement](#findings) · [Nonconformities as found](#actions) · [Evidence](#evidence) · [Annex A traceability](#traceability) · [Still open](#open) · [Sampling](#sampling)\n"
     );
 }
 
@@ -781,7 +797,7 @@ fn identification(out: &mut String, c: &Ctx) {
     }
 }
 
-fn or_not_stated(text: &str) -> String {
+pub(super) fn or_not_stated(text: &str) -> String {
     if text.trim().is_empty() {
         "not stated".into()
     } else {
@@ -1189,7 +1205,7 @@ fn next_step(c: &Ctx, req: &Requirement) -> String {
         .lookup
         .findings_for(&req.id)
         .iter()
-        .filter(|f| f.is_open())
+        .filter(|f| as_found_open(c.r, f))
         .map(|f| inline(&f.id))
         .collect();
     if !open.is_empty() {
@@ -1249,13 +1265,20 @@ fn findings(out: &mut String, c: &Ctx) {
     }
 }
 
-/// Nonconformities and the actions planned for them.
+/// The sentence that sends the reader of an audit report to the follow-up report.
+pub(super) const FOLLOW_UP_POINTER: &str = "What the VSE does about these nonconformities (correction, root cause, actions) and the audit team's verification of it are follow-up: they are reported apart, in the follow-up report (`vse-assess report FILE --follow-up`), and never change this report.";
+
+/// The same, in a self-assessment's words.
+const FOLLOW_UP_POINTER_SELF: &str = "What the VSE does about these problems (correction, root cause, actions) and the check that the fix worked are follow-up: they are reported apart, in the follow-up report (`vse-assess report FILE --follow-up`), and never change this report.";
+
+/// The nonconformities as found: when each was raised and when the VSE's plan for it is
+/// due. What was done about them is follow-up, in its own report.
 fn actions(out: &mut String, c: &Ctx) {
     let q = c.q;
     let r = c.r;
     let _ = writeln!(
         out,
-        "<a id=\"actions\"></a>\n\n## Nonconformities and action plan\n"
+        "<a id=\"actions\"></a>\n\n## Nonconformities as found\n"
     );
     let ncs: Vec<&Finding> = in_requirement_order(q, &c.lookup)
         .filter(|f| f.class.is_nonconformity())
@@ -1267,113 +1290,40 @@ fn actions(out: &mut String, c: &Ctx) {
             out,
             "{}\n",
             if r.assessment.kind == Kind::Audit {
-                "A nonconformity is closed once the assessment team has verified its corrective action effective; the VSE closing its actions is not enough."
+                "A nonconformity is closed once the assessment team has verified its corrective action effective; the VSE closing its actions is not enough. Each is shown as the audit found it."
             } else {
-                "A problem recorded is closed once someone has checked that its fix worked; finishing the planned actions is not enough."
+                "A problem recorded is closed once someone has checked that its fix worked; finishing the planned actions is not enough. Each is shown as the assessment found it."
             }
         );
         table(
             out,
-            &["ID", "Requirement", "Class", "State", "Nonconformity"],
+            &[
+                "ID",
+                "Requirement",
+                "Class",
+                "State",
+                "Raised",
+                "Plan due",
+                "Nonconformity",
+            ],
             ncs.iter().map(|f| {
                 vec![
                     inline(&f.id),
                     requirement_links(f),
                     f.class.describe().into(),
-                    f.state().describe().into(),
+                    as_found(r, f).describe().into(),
+                    f.raised.as_deref().map_or("not recorded".into(), inline),
+                    conformance::plan_due(r, f).map_or("not set".into(), inline),
                     inline(&f.text),
                 ]
             }),
         );
-        let details: Vec<Vec<String>> = ncs
-            .iter()
-            .filter(|f| {
-                !f.correction.is_empty() || !f.root_cause.is_empty() || f.verification().is_some()
-            })
-            .map(|f| {
-                vec![
-                    inline(&f.id),
-                    inline(&f.correction),
-                    inline(&f.root_cause),
-                    f.verification().map_or(String::new(), |v| {
-                        format!(
-                            "{} by {} on {}{}",
-                            if v.effective {
-                                "effective"
-                            } else {
-                                "**not effective**"
-                            },
-                            inline(&v.by),
-                            inline(&v.date),
-                            if v.note.is_empty() {
-                                String::new()
-                            } else {
-                                format!(": {}", inline(&v.note))
-                            }
-                        )
-                    }),
-                ]
-            })
-            .collect();
-        if !details.is_empty() {
-            table(
-                out,
-                &["ID", "Correction", "Root cause", "Verification"],
-                details,
-            );
-        }
     }
-    let actions: Vec<Vec<String>> = in_requirement_order(q, &c.lookup)
-        .flat_map(|f| {
-            f.actions.iter().map(move |x| {
-                vec![
-                    inline(&x.id),
-                    inline(&f.id),
-                    req_link(&f.requirement),
-                    inline(&x.what),
-                    inline(&x.owner),
-                    x.due.as_deref().map(inline).unwrap_or_default(),
-                    x.status.describe().into(),
-                ]
-            })
-        })
-        .collect();
-    if actions.is_empty() {
-        let _ = writeln!(out, "No action recorded.\n");
-    } else {
-        table(
-            out,
-            &[
-                "Action",
-                "Finding",
-                "Requirement",
-                "What",
-                "Owner",
-                "Due",
-                "Status",
-            ],
-            actions,
-        );
-    }
-    let holders: Vec<String> = r
-        .findings
-        .iter()
-        .filter(|f| f.holds_upgraded_actions)
-        .map(|f| inline(&f.id))
-        .collect();
-    if !holders.is_empty() {
-        let _ = writeln!(
-            out,
-            "{} {} made when this record was upgraded from the earlier layout, in which actions belonged to a requirement rather than to a finding: {} the actions its requirement had.\n",
-            holders.join(", "),
-            if holders.len() == 1 { "was" } else { "were" },
-            if holders.len() == 1 {
-                "it holds"
-            } else {
-                "each holds"
-            },
-        );
-    }
+    let pointer = match r.assessment.kind {
+        Kind::Audit => FOLLOW_UP_POINTER,
+        Kind::SelfAssessment => FOLLOW_UP_POINTER_SELF,
+    };
+    let _ = writeln!(out, "{pointer}\n");
 }
 
 /// The evidence register.
@@ -1381,7 +1331,9 @@ fn evidence(out: &mut String, c: &Ctx) {
     let q = c.q;
     let r = c.r;
     let _ = writeln!(out, "<a id=\"evidence\"></a>\n\n## Evidence register\n");
-    if r.evidence.is_empty() {
+    // What was registered for the follow-up is the follow-up report's (it comes last in the
+    // register, so the anchors of the rest stay as they were).
+    if r.evidence.iter().all(|e| e.follow_up) {
         let _ = writeln!(out, "No evidence registered.\n");
     } else {
         let troubled: BTreeMap<&str, &EvidenceState> = c
@@ -1396,32 +1348,36 @@ fn evidence(out: &mut String, c: &Ctx) {
             &[
                 "ID", "Title", "Kind", "Location", "Version", "SHA-256", "Supports",
             ],
-            r.evidence.iter().enumerate().map(|(i, e)| {
-                let check = troubled.get(e.id.as_str());
-                vec![
-                    format!("<a id=\"{}\"></a>{}", evidence_anchor(i), inline(&e.id)),
-                    inline(&e.title),
-                    e.kind.key().into(),
-                    inline(&e.location),
-                    inline(&e.version),
-                    match (e.sha256.as_deref(), check) {
-                        (Some(h), Some(state)) => format!("`{h}` **{}**", evidence_mark(state)),
-                        (Some(h), None) => format!("`{h}`"),
-                        (None, _) => String::new(),
-                    },
-                    e.supports
-                        .iter()
-                        .map(|s| {
-                            if q.requirement(s).is_some() {
-                                req_link(s)
-                            } else {
-                                inline(s)
-                            }
-                        })
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                ]
-            }),
+            r.evidence
+                .iter()
+                .enumerate()
+                .filter(|(_, e)| !e.follow_up)
+                .map(|(i, e)| {
+                    let check = troubled.get(e.id.as_str());
+                    vec![
+                        format!("<a id=\"{}\"></a>{}", evidence_anchor(i), inline(&e.id)),
+                        inline(&e.title),
+                        e.kind.key().into(),
+                        inline(&e.location),
+                        inline(&e.version),
+                        match (e.sha256.as_deref(), check) {
+                            (Some(h), Some(state)) => format!("`{h}` **{}**", evidence_mark(state)),
+                            (Some(h), None) => format!("`{h}`"),
+                            (None, _) => String::new(),
+                        },
+                        e.supports
+                            .iter()
+                            .map(|s| {
+                                if q.requirement(s).is_some() {
+                                    req_link(s)
+                                } else {
+                                    inline(s)
+                                }
+                            })
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    ]
+                }),
         );
     }
 }
@@ -1536,7 +1492,7 @@ fn still_open(out: &mut String, c: &Ctx) {
     if open.is_empty() && eval.conditions_unanswered.is_empty() {
         let _ = writeln!(
             out,
-            "Every requirement and condition has been assessed. Nonconformities still open are in [nonconformities and actions](#actions).\n"
+            "Every requirement and condition has been assessed. Nonconformities still open are in [nonconformities as found](#actions).\n"
         );
     } else {
         if !open.is_empty() {
@@ -1701,7 +1657,7 @@ fn requirement_section(out: &mut String, c: &Ctx, req: &Requirement) {
                 inline(&f.id),
                 class.describe(),
                 if class.is_nonconformity() {
-                    format!(", {}", f.state().describe())
+                    format!(", {}", as_found(r, f).describe())
                 } else {
                     String::new()
                 },
@@ -1731,22 +1687,10 @@ fn requirement_section(out: &mut String, c: &Ctx, req: &Requirement) {
                 let names: Vec<String> = f.interviewed.iter().map(|n| inline(n)).collect();
                 let _ = write!(line, " Interviewed: {}.", names.join(", "));
             }
-            let _ = writeln!(out, "{line}");
-            for x in &f.actions {
-                let mut line = format!(
-                    "  - **{} ({}):** {}",
-                    inline(&x.id),
-                    x.status.describe(),
-                    inline(&x.what)
-                );
-                if !x.owner.is_empty() {
-                    let _ = write!(line, "; owner {}", inline(&x.owner));
-                }
-                if let Some(d) = &x.due {
-                    let _ = write!(line, "; due {}", inline(d));
-                }
-                let _ = writeln!(out, "{line}");
+            if let Some(raised) = &f.raised {
+                let _ = write!(line, " Raised on {}.", inline(raised));
             }
+            let _ = writeln!(out, "{line}");
         }
     }
     let evidence: Vec<String> = lookup

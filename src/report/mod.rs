@@ -1,5 +1,6 @@
 //! The assessment report: Markdown (the source of truth), HTML rendered from that Markdown, and
-//! CSV tables for spreadsheets (requirements; findings and actions); the comparison of two
+//! CSV tables for spreadsheets (requirements; findings and actions); the report renders the
+//! assessment as found, and the [`follow_up_markdown`] report what followed; the comparison of two
 //! assessments, in Markdown; and the [`portfolio`] of many records, one row each. Rendering
 //! is a pure function of the record, its questionnaire, the record file's hash and the
 //! evidence files' check: the same record with the same evidence files always gives the same
@@ -7,18 +8,22 @@
 
 mod compare;
 mod csv;
+mod follow_up;
 mod html;
 mod markdown;
+pub mod plan;
 pub mod portfolio;
 mod status;
 
+use crate::conformance::{self, View};
 use crate::questionnaire::Questionnaire;
 use crate::record::evidence::EvidenceState;
 use crate::record::{Finding, Lookup, Record};
 
-pub use self::csv::{actions_csv, csv};
+pub use self::csv::csv;
 pub use compare::{RecordFile, comparison};
-pub use html::html;
+pub use follow_up::{as_of as follow_up_as_of, follow_up_markdown};
+pub use html::{follow_up_html, html};
 pub use markdown::{anchor_for_requirement, markdown};
 pub use status::status_text;
 
@@ -50,8 +55,13 @@ pub enum Format {
     Markdown,
     Html,
     Csv,
-    /// The findings and their actions, one row each, as a CSV.
+    /// The corrective action plan for the VSE to fill in, one row per nonconformity and
+    /// per further action, as a CSV ([`plan::xlsx`] writes it as a workbook).
     Actions,
+    /// The follow-up report ([`follow_up_markdown`]), apart from the audit report.
+    FollowUp,
+    /// The follow-up report as a page ([`follow_up_html`]).
+    FollowUpHtml,
 }
 
 pub fn render(input: &Input, format: Format) -> String {
@@ -59,7 +69,9 @@ pub fn render(input: &Input, format: Format) -> String {
         Format::Markdown => markdown(input),
         Format::Html => html(input),
         Format::Csv => csv(input),
-        Format::Actions => actions_csv(input),
+        Format::Actions => plan::csv(input),
+        Format::FollowUp => follow_up_markdown(input),
+        Format::FollowUpHtml => follow_up_html(input),
     }
 }
 
@@ -78,8 +90,8 @@ fn in_requirement_order<'a, 'r>(
     })
 }
 
-/// Where one requirement of an audit stands: its conformity, beside the informative rating.
-/// The weightiest nonconformity recorded on it decides, open ones before closed ones.
+/// Where one requirement of an audit stands as found: its conformity, beside the informative
+/// rating. The weightiest nonconformity recorded on it decides, open ones before closed ones.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Conformity {
     /// Its process is outside the audit's scope: nothing is said of it.
@@ -110,10 +122,11 @@ impl Conformity {
             return Conformity::NotAssessed;
         };
         let findings = lookup.findings_for(id);
+        let record = lookup.record();
         let has = |class, open: bool| {
             findings
                 .iter()
-                .any(|f| f.class == class && f.is_open() == open)
+                .any(|f| f.class == class && conformance::open_in(record, f, View::AsFound) == open)
         };
         if has(Major, true) {
             Conformity::MajorNc { open: true }

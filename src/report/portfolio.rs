@@ -39,6 +39,11 @@ pub struct Row {
     pub open_minors: usize,
     /// Open actions whose due date is before today.
     pub overdue: usize,
+    /// The follow-up's lead auditor closed it (after the sign-off).
+    pub follow_up_closed: bool,
+    /// While the follow-up is not closed: the earliest date a plan is due for a
+    /// nonconformity still open ([`conformance::plan_due`]).
+    pub follow_up_due: Option<String>,
     pub questionnaire: String,
     pub questionnaire_version: String,
 }
@@ -121,7 +126,16 @@ impl Row {
             .filter_map(|a| a.due.as_deref())
             .filter(|due| due.parse::<Date>().is_ok_and(|d| d < today))
             .count();
+        // The conclusion as issued: the audit as found.
         let conclusion = conclusion_label(&conformance::conclude(q, &record.lookup()));
+        let follow_up_closed = meta.follow_up_closed.is_some();
+        let follow_up_due = record
+            .findings
+            .iter()
+            .filter(|f| !follow_up_closed && f.is_open())
+            .filter_map(|f| conformance::plan_due(record, f))
+            .min()
+            .map(str::to_owned);
         Row {
             file,
             vse: meta.vse.trim().to_owned(),
@@ -135,8 +149,18 @@ impl Row {
             open_majors: open(FindingClass::Major),
             open_minors: open(FindingClass::Minor),
             overdue,
+            follow_up_closed,
+            follow_up_due,
             questionnaire: record.questionnaire.id.clone(),
             questionnaire_version: record.questionnaire.version.clone(),
+        }
+    }
+
+    /// "draft", "final", or "follow-up closed" once the follow-up of a final record is.
+    pub fn status_text(&self) -> &'static str {
+        match (self.status, self.follow_up_closed) {
+            (Status::Final, true) => "follow-up closed",
+            (status, _) => status.describe(),
         }
     }
 
@@ -258,7 +282,7 @@ pub fn render(entries: &[Entry], format: Format, today: Date) -> String {
     }
 }
 
-const HEADER: [&str; 11] = [
+const HEADER: [&str; 12] = [
     "Record",
     "VSE",
     "Kind",
@@ -269,24 +293,26 @@ const HEADER: [&str; 11] = [
     "Major NCs open",
     "Minor NCs open",
     "Actions overdue",
+    "Follow-up due",
     "Questionnaire",
 ];
 
 /// The cells of a row as plain text (not yet escaped for any format). A record that did not
 /// load has its error where the conclusion goes.
-fn cells(e: &Entry) -> [String; 11] {
+fn cells(e: &Entry) -> [String; 12] {
     match e {
         Entry::Loaded(r) => [
             r.file.clone(),
             r.vse.clone(),
             r.kind_text(),
-            r.status.describe().to_owned(),
+            r.status_text().to_owned(),
             r.dates_text(),
             r.lead.clone(),
             r.conclusion.to_owned(),
             r.open_majors.to_string(),
             r.open_minors.to_string(),
             r.overdue.to_string(),
+            r.follow_up_due.clone().unwrap_or_default(),
             format!("{} {}", r.questionnaire, r.questionnaire_version),
         ],
         Entry::Failed { file, error } => [
@@ -297,6 +323,7 @@ fn cells(e: &Entry) -> [String; 11] {
             String::new(),
             String::new(),
             error.clone(),
+            String::new(),
             String::new(),
             String::new(),
             String::new(),
@@ -326,7 +353,7 @@ pub fn markdown(entries: &[Entry], today: Date) -> String {
     out
 }
 
-const CSV_HEADER: [&str; 15] = [
+const CSV_HEADER: [&str; 16] = [
     "file",
     "vse",
     "kind",
@@ -339,6 +366,7 @@ const CSV_HEADER: [&str; 15] = [
     "open_major",
     "open_minor",
     "overdue_actions",
+    "follow_up_due",
     "questionnaire",
     "questionnaire_version",
     "error",
@@ -358,7 +386,11 @@ pub fn csv(entries: &[Entry]) -> String {
             }
             .to_owned(),
             r.stage.map(|s| s.key().to_owned()).unwrap_or_default(),
-            r.status.describe().to_owned(),
+            match r.status_text() {
+                "follow-up closed" => "follow-up-closed",
+                s => s,
+            }
+            .to_owned(),
             r.first_session.clone().unwrap_or_default(),
             r.last_session.clone().unwrap_or_default(),
             r.lead.clone(),
@@ -366,6 +398,7 @@ pub fn csv(entries: &[Entry]) -> String {
             r.open_majors.to_string(),
             r.open_minors.to_string(),
             r.overdue.to_string(),
+            r.follow_up_due.clone().unwrap_or_default(),
             r.questionnaire.clone(),
             r.questionnaire_version.clone(),
             String::new(),
@@ -443,6 +476,8 @@ mod tests {
             open_majors: majors,
             open_minors: minors,
             overdue,
+            follow_up_closed: false,
+            follow_up_due: None,
             questionnaire: "q".into(),
             questionnaire_version: "1".into(),
         })

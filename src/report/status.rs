@@ -121,6 +121,30 @@ pub fn status_text(opened: &Opened) -> String {
     for reason in conclusion.reasons() {
         let _ = writeln!(out, "  {}", neutralize_line(&reason));
     }
+    // Once signed off, what followed: the conclusion above is the one issued.
+    if meta.status == crate::record::Status::Final {
+        let after = conformance::conclude_in(q, &lookup, conformance::View::AfterFollowUp);
+        let as_of = super::follow_up::as_of(record).map_or(String::new(), |d| {
+            format!(", as of {}", neutralize_line(&d))
+        });
+        let _ = writeln!(
+            out,
+            "After follow-up{as_of}: {}",
+            after.headline(&q.questionnaire.conformance_clause)
+        );
+        let _ = writeln!(
+            out,
+            "Follow-up: {} (`report FILE --follow-up` gives its report)",
+            match &meta.follow_up_closed {
+                Some(c) => format!(
+                    "closed by {} on {}",
+                    neutralize_line(&c.by),
+                    neutralize_line(&c.date)
+                ),
+                None => "not closed".into(),
+            }
+        );
+    }
     // Process names, ids and condition ids come from the questionnaire.
     neutralize(&out)
 }

@@ -17,6 +17,8 @@ pub enum Action {
     ShowSummary,
     ShowEvidence,
     ShowSetup,
+    /// The follow-up view: nonconformities, their actions and verifications.
+    ShowFollowUp,
     /// Leave the setup form for the questions.
     StartInterview,
 
@@ -64,6 +66,12 @@ pub enum Action {
     Suspend,
     /// Read the file again (read-only view).
     Reload,
+
+    // The follow-up view.
+    /// The assessment team accepts the selected action.
+    AcceptAction,
+    /// Verify the selected nonconformity's actions (effective or not).
+    Verify,
 
     // Evidence register.
     AddEvidence,

@@ -40,6 +40,13 @@ pub enum Name {
     Version,
     By,
     Date,
+    /// A verification's outcome: effective or not.
+    Effective,
+    /// Who proposed an action (the VSE), and when.
+    ProposedBy,
+    ProposedOn,
+    /// When an action was done.
+    Completed,
 }
 
 #[derive(Debug, Clone)]
@@ -155,6 +162,16 @@ pub enum Purpose {
     EditEvidence(String),
     /// Who signs the assessment off, and when: the record becomes final.
     SignOff,
+    /// The VSE's response to a nonconformity (correction, root cause), by the finding's id.
+    Response(String),
+    /// A new action for a nonconformity, from the follow-up view, by the finding's id.
+    NewFollowUpAction(String),
+    /// An action's plan, completion and evidence, from the follow-up view, by its id.
+    FollowUpAction(String),
+    /// The team's acceptance of an action, by the action's id.
+    AcceptAction(String),
+    /// The team's verification of a nonconformity, by the finding's id.
+    Verify(String),
 }
 
 /// A text area holding `value` exactly, every character as it is: [`Field::value`] gives it
@@ -209,6 +226,11 @@ impl Purpose {
             Purpose::NewEvidence => ("new-evidence", String::new()),
             Purpose::EditEvidence(id) => ("edit-evidence", id.clone()),
             Purpose::SignOff => ("sign-off", String::new()),
+            Purpose::Response(id) => ("response", id.clone()),
+            Purpose::NewFollowUpAction(id) => ("follow-up-action", id.clone()),
+            Purpose::FollowUpAction(id) => ("edit-follow-up-action", id.clone()),
+            Purpose::AcceptAction(id) => ("accept-action", id.clone()),
+            Purpose::Verify(id) => ("verify", id.clone()),
         })
     }
 
@@ -228,6 +250,11 @@ impl Purpose {
             "new-evidence" => Purpose::NewEvidence,
             "edit-evidence" => Purpose::EditEvidence(id()),
             "sign-off" => Purpose::SignOff,
+            "response" => Purpose::Response(id()),
+            "follow-up-action" => Purpose::NewFollowUpAction(id()),
+            "edit-follow-up-action" => Purpose::FollowUpAction(id()),
+            "accept-action" => Purpose::AcceptAction(id()),
+            "verify" => Purpose::Verify(id()),
             _ => return None,
         })
     }
@@ -239,7 +266,13 @@ impl Purpose {
             Purpose::WorkingNotes(_) => "working notes",
             Purpose::Justification(_) => "justification",
             Purpose::Finding(_) | Purpose::EditFinding(_) => "finding",
-            Purpose::Action(_) | Purpose::EditAction(_) => "action",
+            Purpose::Action(_)
+            | Purpose::EditAction(_)
+            | Purpose::NewFollowUpAction(_)
+            | Purpose::FollowUpAction(_) => "action",
+            Purpose::Response(_) => "response to a nonconformity",
+            Purpose::AcceptAction(_) => "acceptance of an action",
+            Purpose::Verify(_) => "verification",
             Purpose::Interviewee(_) => "interviewee",
             Purpose::JumpTo => "jump",
             Purpose::Setup(_) => "assessment detail",

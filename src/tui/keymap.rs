@@ -37,6 +37,8 @@ pub enum Context {
     Setup,
     Evidence,
     Summary,
+    /// The follow-up view of nonconformities and actions.
+    FollowUp,
     /// The help and guidance screens.
     Reading,
     /// A form of one-line fields.
@@ -64,6 +66,7 @@ impl Context {
             Context::Setup => "Assessment details (i)",
             Context::Evidence => "Evidence register (v)",
             Context::Summary => "Summary (s)",
+            Context::FollowUp => "Follow-up (b)",
             Context::Reading => "Help and guidance",
             Context::Form => "In a form",
             Context::Notes => "In the notes editor",
@@ -136,6 +139,7 @@ pub static BINDINGS: &[Binding] = &[
     b(C::Screens, &[Char('s')], Act(Action::ShowSummary), "summary: what blocks conformance", Some((60, "summary"))),
     b(C::Screens, &[Char('v')], Act(Action::ShowEvidence), "evidence register", None),
     b(C::Screens, &[Char('i')], Act(Action::ShowSetup), "assessment details, clause 6 and sign-off", None),
+    b(C::Screens, &[Char('b')], Act(Action::ShowFollowUp), "follow-up: the VSE's response, actions done, verifications (also once signed off)", Some((62, "follow-up"))),
     b(C::Screens, &[Char('r')], Act(Action::Reload), "read the file again (read-only view)", None),
     b(C::Screens, &[Code(KeyCode::PageDown)], Act(Action::Next), "next (requirement, page)", None),
     b(C::Screens, &[Code(KeyCode::PageUp)], Act(Action::Prev), "previous (requirement, page)", None),
@@ -179,6 +183,15 @@ pub static BINDINGS: &[Binding] = &[
     b(C::Evidence, &[Char('d'), Code(KeyCode::Delete)], Act(Action::Delete), "remove (asks first, unlinks what cites it)", Some((4, "delete"))),
     b(C::Summary, &[Code(KeyCode::Up), Code(KeyCode::Down)], Does::Move, "select a requirement", Some((1, "select"))),
     b(C::Summary, &[Code(KeyCode::Enter)], Act(Action::Open), "go to it", Some((2, "go to"))),
+    b(C::FollowUp, &[Code(KeyCode::Up), Code(KeyCode::Down)], Does::Move, "select a nonconformity or an action", Some((1, "select"))),
+    b(C::FollowUp, &[Code(KeyCode::Home)], Act(Action::First), "first row", None),
+    b(C::FollowUp, &[Code(KeyCode::End)], Act(Action::Last), "last row", None),
+    b(C::FollowUp, &[Code(KeyCode::Enter)], Act(Action::Open), "on a nonconformity: the VSE's correction and root cause; on an action: edit it, its proposer, completion and evidence", Some((2, "edit"))),
+    b(C::FollowUp, &[Char('a')], Act(Action::AddAction), "add an action to the selected nonconformity", Some((3, "action"))),
+    b(C::FollowUp, &[Char(' ')], Act(Action::Toggle), "the selected action done today, or open again", Some((4, "done"))),
+    b(C::FollowUp, &[Char('y')], Act(Action::AcceptAction), "the team accepts the selected action (by, date)", Some((5, "accept"))),
+    b(C::FollowUp, &[Char('e')], Act(Action::Verify), "verify the selected nonconformity: effective or not, note, evidence", Some((6, "verify"))),
+    b(C::FollowUp, &[Char('d'), Code(KeyCode::Delete)], Act(Action::Delete), "remove the selected action (asks first)", None),
     b(C::Reading, &[Code(KeyCode::Up), Code(KeyCode::Down)], Does::Move, "scroll", Some((1, "scroll"))),
     b(C::Reading, &[Char('q')], Act(Action::Back), "close (as Esc)", Some((2, "close"))),
     b(C::Reading, &[Code(KeyCode::Home)], Act(Action::First), "back to the top", None),
@@ -241,6 +254,7 @@ fn contexts(mode: Mode) -> (&'static [Context], bool) {
         Mode::Normal(Screen::Setup, _) => (&[C::Anywhere, C::Screens, C::Setup], false),
         Mode::Normal(Screen::Evidence, _) => (&[C::Anywhere, C::Screens, C::Evidence], false),
         Mode::Normal(Screen::Summary, _) => (&[C::Anywhere, C::Screens, C::Summary], false),
+        Mode::Normal(Screen::FollowUp, _) => (&[C::Anywhere, C::Screens, C::FollowUp], false),
         // Reading first: q closes what is read rather than quitting.
         Mode::Normal(Screen::Guidance | Screen::Help, _) => {
             (&[C::Anywhere, C::Reading, C::Screens], false)
@@ -383,12 +397,13 @@ fn footer_keys(b: &Binding) -> String {
 }
 
 /// The parts of the help and of the README's key table, in this order.
-pub const SECTIONS: [Context; 15] = [
+pub const SECTIONS: [Context; 16] = [
     C::Question,
     C::List,
     C::Setup,
     C::Evidence,
     C::Summary,
+    C::FollowUp,
     C::Picker,
     C::Form,
     C::Notes,

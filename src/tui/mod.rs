@@ -273,10 +273,20 @@ impl<T: Tty> Loop<T> {
             });
         }
         if let Some(signed) = app.opened.record.assessment.sign_off() {
-            let text = format!(
-                "This record is final ({}), so it opens read-only. `vse-assess reopen FILE --by NAME --reason TEXT` makes it editable again; the reopening is kept in its history.",
-                signed.describe()
-            );
+            let meta = &app.opened.record.assessment;
+            let text = match (&meta.follow_up_closed, app.read_only) {
+                (Some(closed), _) => format!(
+                    "This record is final ({}) and its follow-up was closed by {} on {}, so it opens read-only. `vse-assess reopen FILE --by NAME --reason TEXT` makes it editable again; the reopening is kept in its history.",
+                    signed.describe(),
+                    closed.by,
+                    closed.date
+                ),
+                (None, true) => format!("This record is final ({}).", signed.describe()),
+                (None, false) => format!(
+                    "This record is final ({}): what the audit found stays as signed off. Its follow-up (the VSE's response, actions accepted and done, the team's verifications) is recorded in the follow-up view: b. `vse-assess reopen FILE --by NAME --reason TEXT` is for a mistake; the reopening is kept in its history.",
+                    signed.describe()
+                ),
+            };
             app.report(Report::Notice {
                 title: "Final record",
                 text,

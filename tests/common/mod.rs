@@ -595,8 +595,8 @@ pub fn signed_off_example(dir: &std::path::Path) -> std::path::PathBuf {
 /// Sets, with `vse-assess set`, every detail an audit needs for its sign-off that `file` (in
 /// `dir`) does not state yet, but its team and sessions (each test has its own): client,
 /// scope, site, objectives, criteria, stage, certification body, report reference, remote
-/// method, diverging opinions, the two confirmations, conclusions, distribution and
-/// confidentiality. What the record states stays as it is.
+/// method, diverging opinions, the two confirmations, conclusions, distribution,
+/// confidentiality and the plan's due date. What the record states stays as it is.
 pub fn complete_audit_details(dir: &std::path::Path, file: &str) {
     let meta = record(&dir.join(file)).assessment;
     let blank = |s: &str| s.trim().is_empty();
@@ -657,6 +657,8 @@ pub fn complete_audit_details(dir: &std::path::Path, file: &str) {
             "--confidentiality",
             "Confidential",
         ),
+        // When the VSE's corrective action plan is due (the sign-off needs it).
+        (meta.plan_due.is_none(), "--plan-due", "2026-12-15"),
     ] {
         if missing {
             args.extend([option, value]);

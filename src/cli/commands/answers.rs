@@ -78,7 +78,7 @@ pub(super) fn answer(args: AnswerArgs) -> Result<ExitCode> {
             text: text.to_owned(),
             ..Default::default()
         };
-        let fid = edit::add_finding(record, q, new).map_err(refused)?;
+        let fid = edit::add_finding(record, q, new, today()).map_err(refused)?;
         say!("{fid}");
     }
     if let Some(what) = args.action {

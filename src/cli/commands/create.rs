@@ -194,6 +194,13 @@ pub(super) fn set(args: SetArgs) -> Result<ExitCode> {
         team: some(people(&args.team)),
         participants: some(people(&args.participants)),
         sessions: some(args.sessions),
+        plan_due: match (args.plan_due, args.no_plan_due) {
+            (Some(d), _) => Some(Some(d.to_string())),
+            (None, true) => Some(None),
+            (None, false) => None,
+        },
+        plan_limit_major: args.plan_limit_major,
+        plan_limit_minor: args.plan_limit_minor,
         ..audit_details(args.audit)
     };
     let changed = details.count();

@@ -2,6 +2,27 @@
 
 use super::*;
 
+/// A refusal of the edit layer, for `file`: a final record's says how it is reopened, as
+/// [`edit`] does for what is refused outright.
+fn refused_in(file: &Path) -> impl Fn(edit::Refused) -> anyhow::Error + '_ {
+    move |e| match e {
+        edit::Refused::Final(signed) => invalid(format!(
+            "{}: the record is final ({signed}), nothing was changed; what was found changes only once reopened (`vse-assess reopen {} --by NAME --reason TEXT`); follow-up (correction, root cause, actions, verification) goes on",
+            file.display(),
+            file.display()
+        )),
+        e => invalid(format!("{}: {e}", file.display())),
+    }
+}
+
+/// Who and when, from `--by` and `--date` (today by default).
+fn signed(by: String, date: Option<jiff::civil::Date>) -> crate::record::Signed {
+    crate::record::Signed {
+        by,
+        date: date_or_today(date),
+    }
+}
+
 pub(super) fn finding(cmd: FindingCommand) -> Result<ExitCode> {
     match cmd {
         FindingCommand::Add {
@@ -13,6 +34,7 @@ pub(super) fn finding(cmd: FindingCommand) -> Result<ExitCode> {
             interviewed,
             also,
             see,
+            raised,
         } => {
             let (mut opened, mut lock) = edit(&file)?;
             let new = edit::NewFinding {
@@ -23,9 +45,10 @@ pub(super) fn finding(cmd: FindingCommand) -> Result<ExitCode> {
                 interviewed,
                 also,
                 see,
+                raised: raised.map(|d| d.to_string()),
             };
             let q = &opened.questionnaire.questionnaire;
-            let id = edit::add_finding(&mut opened.record, q, new).map_err(refused)?;
+            let id = edit::add_finding(&mut opened.record, q, new, today()).map_err(refused)?;
             save(&mut opened, &mut lock)?;
             say!("{id}");
         }
@@ -64,8 +87,13 @@ pub(super) fn finding(cmd: FindingCommand) -> Result<ExitCode> {
             no_also,
             see,
             no_see,
+            raised,
+            plan_due,
+            no_plan_due,
         } => {
-            let (mut opened, mut lock) = edit(&file)?;
+            // The VSE's response (correction, root cause) is follow-up: a final record
+            // takes it; the edit layer refuses the rest there.
+            let (mut opened, mut lock) = edit_any(&file)?;
             let change = edit::FindingChange {
                 text,
                 class,
@@ -76,15 +104,32 @@ pub(super) fn finding(cmd: FindingCommand) -> Result<ExitCode> {
                 root_cause,
                 also: if no_also { Some(Vec::new()) } else { also },
                 see: if no_see { Some(Vec::new()) } else { see },
+                raised: raised.map(|d| d.to_string()),
+                plan_due: match (plan_due, no_plan_due) {
+                    (Some(d), _) => Some(Some(d.to_string())),
+                    (None, true) => Some(None),
+                    (None, false) => None,
+                },
             };
             let q = &opened.questionnaire.questionnaire;
-            let now = edit::edit_finding(&mut opened.record, q, &id, change).map_err(refused)?;
+            let now = edit::edit_finding(&mut opened.record, q, &id, change, today())
+                .map_err(refused_in(&file))?;
             save(&mut opened, &mut lock)?;
             if now.eq_ignore_ascii_case(&id) {
                 say!("{now}");
             } else {
                 say!("{now} (was {id})");
             }
+        }
+        FindingCommand::Accept { file, id, by, date } => {
+            let (mut opened, mut lock) = edit_any(&file)?;
+            let accepted = Some(signed(by, date));
+            edit::accept_finding(&mut opened.record, &id, accepted, today())
+                .map_err(refused_in(&file))?;
+            save(&mut opened, &mut lock)?;
+            let f = opened.record.finding(&id).expect("accepted");
+            let s = f.vse_accepted.as_ref().expect("accepted");
+            say!("{}: accepted by {} on {}", f.id, s.by, s.date);
         }
         FindingCommand::Remove { file, id } => {
             let (mut opened, mut lock) = edit(&file)?;
@@ -104,19 +149,19 @@ pub(super) fn finding(cmd: FindingCommand) -> Result<ExitCode> {
             effective,
             not_effective: _,
             note,
+            evidence,
         } => {
-            let (mut opened, mut lock) = edit(&file)?;
-            let date = date_or_today(date);
+            let (mut opened, mut lock) = edit_any(&file)?;
             let verification = crate::record::Verification {
                 by,
-                date,
+                date: date_or_today(date),
                 effective,
                 note,
-                evidence: Vec::new(),
-                follow_up: false,
-                covers: None,
+                evidence,
+                ..crate::record::Verification::default()
             };
-            edit::verify(&mut opened.record, &id, verification, today()).map_err(refused)?;
+            edit::verify(&mut opened.record, &id, verification, today())
+                .map_err(refused_in(&file))?;
             save(&mut opened, &mut lock)?;
             let f = opened.record.finding(&id).expect("verified");
             say!("{}: {}", f.id, f.state().describe());
@@ -126,24 +171,40 @@ pub(super) fn finding(cmd: FindingCommand) -> Result<ExitCode> {
 }
 
 pub(super) fn action(cmd: ActionCommand) -> Result<ExitCode> {
-    let status_of = |cmd: &ActionCommand| match cmd {
-        ActionCommand::Close { .. } => ActionStatus::Closed,
-        _ => ActionStatus::Open,
-    };
     match cmd {
+        ActionCommand::Import(args) => return super::plan::import(args),
         ActionCommand::Add {
             file,
             finding,
             what,
             owner,
             due,
+            kind,
+            proposed_by,
+            proposed,
         } => {
-            let (mut opened, mut lock) = edit(&file)?;
-            let due = due.map(|d| d.to_string());
-            let id = edit::add_action(&mut opened.record, &finding, &what, &owner, due.as_deref())
-                .map_err(refused)?;
+            let (mut opened, mut lock) = edit_any(&file)?;
+            let new = edit::NewAction {
+                what,
+                owner,
+                due: due.map(|d| d.to_string()),
+                kind: kind.into(),
+                proposed: proposed_by.map(|by| signed(by, proposed)),
+            };
+            let id = edit::plan_action(&mut opened.record, &finding, new, today())
+                .map_err(refused_in(&file))?;
             save(&mut opened, &mut lock)?;
             say!("{id}");
+        }
+        ActionCommand::Accept { file, id, by, date } => {
+            let (mut opened, mut lock) = edit_any(&file)?;
+            let accepted = Some(signed(by, date));
+            edit::accept_action(&mut opened.record, &id, accepted, today())
+                .map_err(refused_in(&file))?;
+            save(&mut opened, &mut lock)?;
+            let (f, a) = opened.record.action(&id).expect("accepted");
+            let s = a.accepted.as_ref().expect("accepted");
+            say!("{} of {}: accepted by {} on {}", a.id, f.id, s.by, s.date);
         }
         ActionCommand::List { file } => {
             let opened = open(&file)?;
@@ -163,21 +224,44 @@ pub(super) fn action(cmd: ActionCommand) -> Result<ExitCode> {
                 }
             }
         }
-        ActionCommand::Close { ref file, ref id } | ActionCommand::Reopen { ref file, ref id } => {
-            let status = status_of(&cmd);
-            let (mut opened, mut lock) = edit(file)?;
+        ActionCommand::Close {
+            file,
+            id,
+            date,
+            evidence,
+        } => {
+            let (mut opened, mut lock) = edit_any(&file)?;
+            let done = date_or_today(date);
             let finding =
-                edit::set_action_status(&mut opened.record, id, status).map_err(refused)?;
+                edit::complete_action(&mut opened.record, &id, Some(&done), &evidence, today())
+                    .map_err(refused_in(&file))?;
+            save(&mut opened, &mut lock)?;
+            let f = opened.record.finding(&finding).expect("its finding");
+            say!(
+                "{} closed on {done}; {} is {}",
+                id.to_uppercase(),
+                f.id,
+                f.state().describe()
+            );
+        }
+        ActionCommand::Reopen { file, id } => {
+            let (mut opened, mut lock) = edit_any(&file)?;
+            let finding = edit::complete_action(&mut opened.record, &id, None, &[], today())
+                .map_err(refused_in(&file))?;
             save(&mut opened, &mut lock)?;
             let f = opened.record.finding(&finding).expect("its finding");
             say!(
                 "{} {}; {} is {}",
                 id.to_uppercase(),
-                status.describe(),
+                ActionStatus::Open.describe(),
                 f.id,
                 f.state().describe()
             );
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+pub(super) fn followup(cmd: FollowupCommand) -> Result<ExitCode> {
+    super::followup::followup(cmd)
 }

@@ -29,33 +29,36 @@ pub(super) fn report(
     }
     // The report marks evidence files changed or gone since they were registered.
     let evidence_checks = evidence::check_files(&opened.record, &opened.path, &opened.access);
-    let text = report::render(
-        &report::Input {
-            record: &opened.record,
-            questionnaire: &opened.questionnaire.questionnaire,
-            questionnaire_sha256: &opened.questionnaire.sha256,
-            record_name: &file_name(file),
-            // The hash of the very text that was loaded and checked.
-            record_sha256: &opened.disk_sha256,
-            evidence_checks: &evidence_checks,
-        },
-        format,
-    );
+    let input = report::Input {
+        record: &opened.record,
+        questionnaire: &opened.questionnaire.questionnaire,
+        questionnaire_sha256: &opened.questionnaire.sha256,
+        record_name: &file_name(file),
+        // The hash of the very text that was loaded and checked.
+        record_sha256: &opened.disk_sha256,
+        evidence_checks: &evidence_checks,
+    };
+    // The action plan to a .xlsx file is a workbook; everything else is text.
+    let text = match xlsx_output(output, format)? {
+        true => report::plan::xlsx(&input).context("cannot make the workbook")?,
+        false => report::render(&input, format).into_bytes(),
+    };
     // Signed before anything is written: a report asked for signed is never left unsigned.
-    let signature = key.map(|k| sign::sign(k, text.as_bytes())).transpose()?;
+    let signature = key.map(|k| sign::sign(k, &text)).transpose()?;
     match (output, signature) {
         // No report without the signature it was asked with: both land, or neither (and
         // what was there stays).
         (Some(out), Some(signature)) => {
             let sig = sign::signature_path(out);
-            store::write_outputs_together(&[(out, text.as_bytes()), (&sig, &signature)])
-                .with_context(|| {
+            store::write_outputs_together(&[(out, &text), (&sig, &signature)]).with_context(
+                || {
                     format!(
                         "cannot write {} and {}; neither was changed",
                         display_path(out),
                         display_path(&sig)
                     )
-                })?;
+                },
+            )?;
             say!(
                 "{}: written, and signed in {} (check it: ssh-keygen -Y verify -f ALLOWED_SIGNERS -I SIGNER -n vse-assess -s {} < {})",
                 display_path(out),
@@ -66,13 +69,13 @@ pub(super) fn report(
         }
         (Some(out), None) => {
             let a_file = fs_kind(out) != Some(false);
-            write_report(output, &text)?;
+            write_bytes(output, &text)?;
             if a_file {
                 remove_stale_signature(&opened, out);
             }
         }
         (None, _) => {
-            write_report(None, &text)?;
+            write_bytes(None, &text)?;
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -175,14 +178,34 @@ pub(super) fn file_name(file: &Path) -> String {
         .unwrap_or_default()
 }
 
+/// Whether the report goes to an XLSX workbook: the action plan to a `.xlsx` file. Any
+/// other format is refused there, as a spreadsheet program would not open it.
+fn xlsx_output(output: Option<&Path>, format: report::Format) -> Result<bool> {
+    let xlsx = output
+        .and_then(Path::extension)
+        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
+    if xlsx && format != report::Format::Actions {
+        bail!(invalid(format!(
+            "{}: an .xlsx file takes the action plan (--format actions) only",
+            display_path(output.expect("an output"))
+        )));
+    }
+    Ok(xlsx)
+}
+
 /// Writes a report to `output` (atomically, see [`store::write_output`]), else to stdout.
 pub(super) fn write_report(output: Option<&Path>, text: &str) -> Result<ExitCode> {
+    write_bytes(output, text.as_bytes())
+}
+
+/// [`write_report`] for any bytes (a workbook).
+fn write_bytes(output: Option<&Path>, text: &[u8]) -> Result<ExitCode> {
     match output {
-        Some(out) => store::write_output(out, text.as_bytes())
+        Some(out) => store::write_output(out, text)
             .with_context(|| format!("cannot write {}", display_path(out)))?,
         None => {
             use std::io::Write;
-            std::io::stdout().write_all(text.as_bytes())?;
+            std::io::stdout().write_all(text)?;
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -14,7 +14,7 @@ pub(super) fn evidence(cmd: EvidenceCommand) -> Result<ExitCode> {
             version,
             supports,
         } => {
-            let (mut opened, mut lock) = edit(&file)?;
+            let (mut opened, mut lock) = edit_any(&file)?;
             // Kept relative to the record's folder when inside it: a folder moved whole
             // still verifies.
             let location = evidence::stored_location(&location, &opened.path, &opened.access);
@@ -28,6 +28,7 @@ pub(super) fn evidence(cmd: EvidenceCommand) -> Result<ExitCode> {
                 sha256: None,
                 supports,
                 carried_from: String::new(),
+                follow_up: false,
             };
             // Checked before the file is read: a refused item hashes nothing.
             let q = &opened.questionnaire.questionnaire;
@@ -61,9 +62,13 @@ pub(super) fn evidence(cmd: EvidenceCommand) -> Result<ExitCode> {
             };
             edit::add_evidence(&mut opened.record, q, item).map_err(refused)?;
             save(&mut opened, &mut lock)?;
-            match sha256 {
-                Some(h) => say!("added {id} (sha256 {h})"),
-                None => say!("added {id}"),
+            let hash = sha256.map(|h| format!(" (sha256 {h})")).unwrap_or_default();
+            if opened.record.assessment.sign_off().is_some() {
+                say!(
+                    "added {id}{hash} for the follow-up: the audit report's register leaves it out"
+                );
+            } else {
+                say!("added {id}{hash}");
             }
         }
         EvidenceCommand::List { file } => {
@@ -84,7 +89,7 @@ pub(super) fn evidence(cmd: EvidenceCommand) -> Result<ExitCode> {
             }
         }
         EvidenceCommand::Remove { file, id } => {
-            let (mut opened, mut lock) = edit(&file)?;
+            let (mut opened, mut lock) = edit_any(&file)?;
             let cited = edit::citations(&opened.record, &id);
             edit::remove_evidence(&mut opened.record, &id).map_err(refused)?;
             save(&mut opened, &mut lock)?;

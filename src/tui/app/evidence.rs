@@ -160,5 +160,6 @@ pub(super) fn evidence_from(e: &Editor) -> Evidence {
         sha256: None,
         supports: Vec::new(),
         carried_from: String::new(),
+        follow_up: false,
     }
 }

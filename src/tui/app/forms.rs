@@ -7,6 +7,7 @@ use crate::rating::Judgement;
 use crate::record::{check, edit};
 
 use super::evidence::{evidence_editor, evidence_from};
+use super::followup;
 use super::setup::setup_hint;
 use super::{
     App, Effect, FINDING_CLASSES, Focus, Overlay, Pending, Screen, SetupRow, refusal, setup_label,
@@ -26,6 +27,15 @@ impl App {
     }
 
     pub(super) fn open_form(&mut self, purpose: Purpose) {
+        // A final record keeps what the audit found: a form that changes it is not opened
+        // (the edit layer would refuse it anyway); follow-up forms are.
+        if self.opened.record.assessment.sign_off().is_some()
+            && !self.read_only
+            && form_of(&purpose).changes_as_found()
+        {
+            self.message = Some(super::setup::FINAL_NOTE.into());
+            return;
+        }
         match self.form(purpose.clone()) {
             Some(editor) => self.open_editor(editor),
             None => {
@@ -202,11 +212,6 @@ impl App {
         {
             return Err("it changed since this form opened: Esc, then open it again".into());
         }
-        // Presented here too, with how to reopen; the edit layer refuses it anyway.
-        if e.purpose != Purpose::JumpTo && self.opened.record.assessment.sign_off().is_some() {
-            self.message = Some(super::setup::FINAL_NOTE.into());
-            return Ok(());
-        }
         let before = self.opened.record.clone();
         let effects = self.effects.len();
         // Refused, by the form's own rules or by the record check: nothing changes.
@@ -278,7 +283,7 @@ impl App {
 }
 
 /// Ids typed as a list, separated by commas or semicolons (an id may hold a space).
-fn id_list(typed: &str) -> Vec<String> {
+pub(super) fn id_list(typed: &str) -> Vec<String> {
     typed
         .split([',', ';'])
         .map(str::trim)
@@ -312,7 +317,7 @@ fn class_of(e: &Editor) -> crate::record::FindingClass {
 /// holds now), how Confirm reads them into a change of the edit layer, and where the screen
 /// goes when its draft comes back. Its draft key is [`Purpose::draft_key`]: by id, never by
 /// position.
-trait Form {
+pub(super) trait Form {
     /// The form filled in; None when what it is about does not exist (any more).
     fn open(&self, app: &App, purpose: Purpose) -> Option<Editor>;
     /// Applies the form; true when the record changed.
@@ -330,6 +335,11 @@ trait Form {
     /// Tab completes the name being typed from the participants.
     fn completes_names(&self) -> bool {
         false
+    }
+    /// It changes what the audit found (frozen at the sign-off), not its follow-up: a
+    /// final record does not open it.
+    fn changes_as_found(&self) -> bool {
+        true
     }
 }
 
@@ -351,6 +361,11 @@ fn form_of(purpose: &Purpose) -> Box<dyn Form + '_> {
         Purpose::NewEvidence => Box::new(NewEvidence),
         Purpose::EditEvidence(id) => Box::new(EditEvidence(id)),
         Purpose::SignOff => Box::new(SignOff),
+        Purpose::Response(id) => Box::new(followup::Response(id)),
+        Purpose::NewFollowUpAction(id) => Box::new(followup::NewFollowUpAction(id)),
+        Purpose::FollowUpAction(id) => Box::new(followup::FollowUpAction(id)),
+        Purpose::AcceptAction(id) => Box::new(followup::AcceptAction(id)),
+        Purpose::Verify(id) => Box::new(followup::Verify(id)),
     }
 }
 
@@ -483,7 +498,8 @@ impl Form for NewFinding<'_> {
             ..Default::default()
         };
         let q = &app.opened.questionnaire.questionnaire;
-        let fid = edit::add_finding(&mut app.opened.record, q, new).map_err(|e| refusal(&e))?;
+        let fid = edit::add_finding(&mut app.opened.record, q, new, app.today)
+            .map_err(|e| refusal(&e))?;
         app.message = Some(format!("{fid} recorded"));
         Ok(true)
     }
@@ -537,6 +553,9 @@ impl Form for NewAction<'_> {
     fn cannot_open(&self) -> Option<&'static str> {
         Some("actions belong to findings: record a finding first (m)")
     }
+    fn changes_as_found(&self) -> bool {
+        false
+    }
 }
 
 /// A finding, by id: its class, text, correction, root cause and evidence cited.
@@ -589,9 +608,11 @@ impl Form for EditFinding<'_> {
             also: Some(id_list(&e.get(Name::AlsoUnder))),
             see: Some(id_list(&e.get(Name::See))),
             interviewed: Vec::new(),
+            raised: None,
+            plan_due: None,
         };
         let q = &app.opened.questionnaire.questionnaire;
-        let now = edit::edit_finding(record, q, fid, change).map_err(|e| refusal(&e))?;
+        let now = edit::edit_finding(record, q, fid, change, app.today).map_err(|e| refusal(&e))?;
         app.message = Some(if now == fid {
             format!("{now} changed")
         } else {
@@ -642,6 +663,9 @@ impl Form for EditAction<'_> {
     }
     fn edits_existing(&self) -> bool {
         true
+    }
+    fn changes_as_found(&self) -> bool {
+        false
     }
 }
 
@@ -718,6 +742,9 @@ impl Form for JumpTo {
         Ok(false)
     }
     fn show(&self, _: &mut App) {}
+    fn changes_as_found(&self) -> bool {
+        false
+    }
 }
 
 /// One assessment detail of the setup screen, by which detail it is.
@@ -884,6 +911,11 @@ impl Form for NewEvidence {
     }
     fn show(&self, app: &mut App) {
         app.screen = Screen::Evidence;
+    }
+    /// After the sign-off an item joins the register for the follow-up (the edit layer
+    /// marks it so).
+    fn changes_as_found(&self) -> bool {
+        false
     }
 }
 

@@ -3,6 +3,7 @@
 //! files named in [`App::take_effects`].
 
 mod evidence;
+mod followup;
 mod forms;
 mod question;
 mod report;
@@ -22,6 +23,7 @@ use crate::record::store::Opened;
 use super::action::Action;
 use super::editor::Editor;
 
+pub use followup::FollowRow;
 pub use question::suggestion;
 pub use report::{Kept, Report};
 pub use setup::{SetupRow, setup_label};
@@ -33,6 +35,8 @@ pub enum Screen {
     Guidance,
     Evidence,
     Summary,
+    /// Nonconformities, their actions and verifications: the follow-up.
+    FollowUp,
     Help,
 }
 
@@ -252,6 +256,8 @@ pub struct App {
     pub setup_row: usize,
     pub evidence_row: usize,
     pub summary_row: usize,
+    /// Selected row of the follow-up view ([`App::follow_up_rows`]).
+    pub follow_row: usize,
     pub scroll: u16,
     pub overlay: Overlay,
     /// The record changed and is not yet on disk.
@@ -278,7 +284,7 @@ pub struct App {
     rated: Memo<usize>,
     /// The summary, as of an edit (see [`App::summary`]).
     summary: Memo<Rc<Summary>>,
-    /// Read-only or signed off: the record as it must stay (see [`App::update`]).
+    /// Read-only: the record as it must stay (see [`App::update`]).
     frozen: Option<Box<crate::record::Record>>,
     pub save: SaveState,
     pub message: Option<String>,
@@ -319,6 +325,7 @@ impl App {
             setup_row: 0,
             evidence_row: 0,
             summary_row: 0,
+            follow_row: 0,
             scroll: 0,
             overlay: Overlay::None,
             dirty: false,
@@ -672,12 +679,13 @@ impl App {
         self.screen = Screen::Question;
     }
 
+    /// Applies an action. A record signed off is no exception here: the edit layer keeps
+    /// what the audit found as signed off and takes its follow-up, and says why when it
+    /// refuses a change.
     pub fn update(&mut self, action: Action) {
-        let signed_off = self.opened.record.assessment.sign_off().is_some();
-        if self.read_only || signed_off {
-            // Opened read-only, or signed off: look anywhere, change nothing. A sign-off
-            // made in this interview is still to be saved. The record as it must stay is
-            // copied once, and compared only when an action made a change (every change
+        if self.read_only {
+            // Opened read-only: look anywhere, change nothing. The record as it must stay
+            // is copied once, and compared only when an action made a change (every change
             // counts itself in `edits`), so that looking around costs nothing more.
             if self.frozen.is_none() {
                 self.frozen = Some(Box::new(self.opened.record.clone()));
@@ -690,11 +698,7 @@ impl App {
             } else if self.opened.record != *frozen {
                 self.opened.record = frozen.clone();
                 self.register_changed();
-                self.message = Some(if signed_off {
-                    setup::FINAL_NOTE.into()
-                } else {
-                    "read-only: nothing can be changed here".into()
-                });
+                self.message = Some("read-only: nothing can be changed here".into());
             }
             self.dirty = dirty && !self.read_only;
             return;
@@ -849,12 +853,14 @@ impl App {
             }
             Action::ShowEvidence => self.go(Screen::Evidence),
             Action::ShowSetup => self.go(Screen::Setup),
+            Action::ShowFollowUp => self.go(Screen::FollowUp),
             Action::Back => self.back(),
             _ => match self.screen {
                 Screen::Question => self.update_question(action),
                 Screen::Setup => self.update_setup(action),
                 Screen::Evidence => self.update_evidence(action),
                 Screen::Summary => self.update_summary(action),
+                Screen::FollowUp => self.update_follow_up(action),
                 Screen::Guidance | Screen::Help => match action {
                     Action::Up | Action::Prev => self.scroll = self.scroll.saturating_sub(1),
                     Action::Down | Action::Next => self.scroll = self.scroll.saturating_add(1),

@@ -175,7 +175,14 @@ impl App {
             // Enter on a finding or an action: read it in full and edit it.
             Action::Open if self.focus == Focus::Findings => {
                 if let Some(f) = self.finding_ids().get(self.item) {
-                    self.open_form(Purpose::EditFinding(f.clone()));
+                    // Signed off, the finding is as found: what is left to write is the
+                    // VSE's response to it.
+                    let final_record = self.opened.record.assessment.sign_off().is_some();
+                    self.open_form(if final_record && !self.read_only {
+                        Purpose::Response(f.clone())
+                    } else {
+                        Purpose::EditFinding(f.clone())
+                    });
                 }
             }
             Action::Open if self.focus == Focus::Actions => {

@@ -38,6 +38,8 @@ enum Row {
     ScopeAppropriate,
     Distribution,
     Confidentiality,
+    /// When the VSE's plan for the nonconformities is due (each may have its own).
+    PlanDue,
 }
 
 const BEFORE_CLAUSE_6: [Row; 18] = [
@@ -61,12 +63,13 @@ const BEFORE_CLAUSE_6: [Row; 18] = [
     Row::DivergingOpinions,
 ];
 
-const AFTER_CLAUSE_6: [Row; 5] = [
+const AFTER_CLAUSE_6: [Row; 6] = [
     Row::Conclusions,
     Row::ObjectivesMet,
     Row::ScopeAppropriate,
     Row::Distribution,
     Row::Confidentiality,
+    Row::PlanDue,
 ];
 
 impl Row {
@@ -111,6 +114,7 @@ impl Row {
             Row::ScopeAppropriate => "Scope appropriate",
             Row::Distribution => "Distribution",
             Row::Confidentiality => "Confidentiality",
+            Row::PlanDue => "Plan due date",
         }
     }
 
@@ -132,6 +136,10 @@ impl Row {
             Row::Participants => "Name: role, with ; between people".into(),
             Row::Sessions => edit::SESSIONS_HINT.into(),
             Row::Conclusions => "the team's conclusions, in its words, one line".into(),
+            Row::PlanDue => {
+                "YYYY-MM-DD, when the VSE's corrective action plan for every nonconformity is due"
+                    .into()
+            }
             _ => "one line".into(),
         }
     }
@@ -184,6 +192,7 @@ impl Row {
             Row::ScopeAppropriate => yes_no(meta.scope_appropriate),
             Row::Distribution => meta.distribution.clone(),
             Row::Confidentiality => meta.confidentiality.clone(),
+            Row::PlanDue => meta.plan_due.clone().unwrap_or_default(),
             Row::Condition(_) => String::new(),
         }
     }
@@ -282,6 +291,14 @@ impl Row {
                     Vec::new()
                 } else {
                     edit::parse_sessions(typed)?
+                })
+            }
+            Row::PlanDue => {
+                d.plan_due = Some(if clear {
+                    None
+                } else {
+                    crate::record::check_date(typed).map_err(|why| invalid("plan_due", why))?;
+                    Some(typed.to_owned())
                 })
             }
             Row::Condition(_) => {}

@@ -175,6 +175,7 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
                 sha256: None,
                 supports: vec![id.to_owned()],
                 carried_from: String::new(),
+                follow_up: false,
             };
             edit::add_evidence(&mut o.record.clone(), q, item.clone())?;
             let never = AtomicBool::new(false);

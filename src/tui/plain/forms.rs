@@ -219,7 +219,7 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
                 },
                 ..Default::default()
             };
-            edit::add_finding(&mut o.record, q, new)
+            edit::add_finding(&mut o.record, q, new, o.today)
         })?;
         if let Some(fid) = made {
             let class = self
@@ -443,7 +443,7 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
                 root_cause: given("root_cause"),
                 ..Default::default()
             };
-            edit::edit_finding(&mut o.record, q, &finding, change)
+            edit::edit_finding(&mut o.record, q, &finding, change, o.today)
         })?;
         if let Some(fid) = made {
             self.say(&format!("{fid}: response recorded."))?;
@@ -697,7 +697,7 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
                 uncite,
                 ..Default::default()
             };
-            edit::edit_finding(&mut o.record, q, &fid, change)
+            edit::edit_finding(&mut o.record, q, &fid, change, o.today)
         })?;
         if let Some(now) = made {
             if now == fid {

@@ -507,7 +507,10 @@ fn refused_field(refused: &Refused) -> Option<&'static str> {
             Thing::Requirement => "requirement",
         }),
         Refused::Duplicate { .. } => Some("id"),
-        Refused::Final(_) | Refused::FollowUpClosed(_) | Refused::NotReady(_) => None,
+        Refused::Final(_)
+        | Refused::FollowUpClosed(_)
+        | Refused::NotReady(_)
+        | Refused::FollowUpNotReady(_) => None,
     }
 }
 

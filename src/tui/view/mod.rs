@@ -64,6 +64,7 @@ impl App {
             Screen::Guidance => screens::guidance(self, body, buf),
             Screen::Evidence => screens::evidence(self, body, buf),
             Screen::Summary => screens::summary(self, body, buf),
+            Screen::FollowUp => screens::follow_up(self, body, buf),
             Screen::Help => screens::help(self, body, buf),
         }
         popup::render(self, body, buf, cursor);
@@ -86,6 +87,17 @@ impl App {
         buf.set_style(area, t.bar());
         let (save_text, save_style) = match &self.save {
             _ if self.read_only => ("READ-ONLY".to_string(), t.error()),
+            // Signed off: what was found is frozen, the follow-up is saved as ever.
+            _ if self.opened.record.assessment.sign_off().is_some() => {
+                let saved = match &self.save {
+                    SaveState::Failed { error } => format!("NOT SAVED ({error}), retrying"),
+                    SaveState::Conflict => "CHANGED ON DISK: not saving".to_string(),
+                    _ if self.dirty => "saving…".to_string(),
+                    SaveState::Unchanged => "no changes".to_string(),
+                    SaveState::Saved => "saved".to_string(),
+                };
+                (format!("FINAL · {saved}"), t.error())
+            }
             // No clock: a time that ticks would redraw the header with every key.
             SaveState::Unchanged if !self.dirty => ("no changes".to_string(), t.bar()),
             SaveState::Unchanged | SaveState::Saved if self.dirty => {

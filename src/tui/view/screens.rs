@@ -3,6 +3,7 @@
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 
@@ -399,4 +400,173 @@ pub fn help(app: &App, area: Rect, buf: &mut Buffer) {
         2,
     ));
     window(&lines, Top::At(app.scroll as usize), area, buf, t);
+}
+
+/// The follow-up view: each nonconformity (where it stands after every verification, when
+/// it was raised, when its plan is due), its actions under it, then its last verification.
+pub fn follow_up(app: &App, area: Rect, buf: &mut Buffer) {
+    use crate::tui::app::FollowRow;
+    let t = app.theme;
+    let area = inset(area);
+    let record = &app.opened.record;
+    let meta = &record.assessment;
+    let rows = app.follow_up_rows();
+    let nonconformities: Vec<&crate::record::Finding> = record
+        .findings
+        .iter()
+        .filter(|f| f.class.is_nonconformity())
+        .collect();
+    let closed = nonconformities.iter().filter(|f| !f.is_open()).count();
+    let mut lines = vec![Line::styled(
+        format!(
+            "Follow-up · {} nonconformities, {closed} closed",
+            nonconformities.len()
+        ),
+        t.title(),
+    )];
+    let status = match (meta.sign_off(), &meta.follow_up_closed) {
+        (_, Some(c)) => format!(
+            "Follow-up closed by {} on {}: as reported",
+            safe(&c.by),
+            safe(&c.date)
+        ),
+        (Some(s), None) => format!(
+            "Final, {}: what was found stays; the follow-up is recorded here",
+            s.describe()
+        ),
+        (None, None) => "Draft: the follow-up can start before the sign-off".into(),
+    };
+    lines.extend(wrap_spans(
+        vec![Span::styled(safe(&status), t.dim())],
+        area.width,
+        0,
+    ));
+    if rows.is_empty() {
+        lines.push(Line::styled(
+            "  No nonconformity: nothing to follow up.",
+            t.dim(),
+        ));
+    }
+    let width = area.width as usize;
+    let selected = app.follow_up_selected();
+    let mut selected_line = 0;
+    let dash = |s: Option<&str>| s.map_or("—".to_string(), safe);
+    let signed = |s: &Option<crate::record::Signed>| {
+        s.as_ref().map_or("—".to_string(), |s| {
+            format!("{} {}", safe(&s.by), safe(&s.date))
+        })
+    };
+    let list = |ids: &[String]| {
+        if ids.is_empty() {
+            "—".to_string()
+        } else {
+            safe(&ids.join(", "))
+        }
+    };
+    for f in nonconformities {
+        let row = FollowRow::Finding(f.id.clone());
+        let due = f.plan_due.as_deref().or(meta.plan_due.as_deref());
+        // The VSE's response so far: what Enter on the row writes.
+        let response = match (
+            f.correction.trim().is_empty(),
+            f.root_cause.trim().is_empty(),
+        ) {
+            (false, false) => "correction, root cause",
+            (false, true) => "correction, no root cause",
+            (true, false) => "root cause, no correction",
+            (true, true) => "no response yet",
+        };
+        let raised = match &f.carried {
+            Some(c) if c.date.is_empty() => format!("carried from {}", safe(&c.from)),
+            Some(c) => format!("carried from {} ({})", safe(&c.from), safe(&c.date)),
+            None => format!("raised {}", dash(f.raised.as_deref())),
+        };
+        let text = format!(
+            "{:<6}{:<7}{:<7}{} · {raised} · plan due {}",
+            safe(&f.id),
+            safe(&f.requirement),
+            f.class.key(),
+            f.state().describe(),
+            dash(due),
+        );
+        let vse = format!(
+            "      VSE: {response} · finding accepted {}",
+            signed(&f.vse_accepted)
+        );
+        let is_selected = selected.as_ref() == Some(&row);
+        for (i, text) in [text, vse].into_iter().enumerate() {
+            let mut line = Line::styled(
+                truncate(&text, width),
+                if i == 0 { t.label() } else { Style::default() },
+            );
+            if is_selected {
+                line = line.style(t.selected());
+                selected_line = lines.len();
+            }
+            lines.push(line);
+        }
+        for a in &f.actions {
+            let row = FollowRow::Action {
+                finding: f.id.clone(),
+                action: a.id.clone(),
+            };
+            let first = format!("  {:<5}{}: {}", safe(&a.id), a.kind.key(), safe(&a.what));
+            let owner = if a.owner.trim().is_empty() {
+                "no owner".to_string()
+            } else {
+                safe(&a.owner)
+            };
+            let second = format!(
+                "       {owner} · due {} · {} · evidence {}",
+                dash(a.due.as_deref()),
+                match (a.status, a.completed.as_deref()) {
+                    (crate::record::ActionStatus::Open, _) => "not done".to_string(),
+                    (_, Some(d)) => format!("done {}", safe(d)),
+                    (_, None) => "done".to_string(),
+                },
+                list(&a.evidence),
+            );
+            let third = format!(
+                "       proposed {} · accepted {}",
+                signed(&a.proposed),
+                signed(&a.accepted),
+            );
+            let is_selected = selected.as_ref() == Some(&row);
+            for text in [first, second, third] {
+                let mut line = Line::raw(truncate(&text, width));
+                if is_selected {
+                    line = line.style(t.selected());
+                    selected_line = lines.len();
+                }
+                lines.push(line);
+            }
+        }
+        if let Some(v) = f.verification() {
+            let earlier = match f.verifications.len() - 1 {
+                0 => String::new(),
+                n => format!(" ({n} earlier)"),
+            };
+            let text = format!(
+                "  verified{earlier} {} by {}: {}{} · {} · evidence {}",
+                safe(&v.date),
+                safe(&v.by),
+                if v.effective {
+                    "effective"
+                } else {
+                    "not effective"
+                },
+                if v.follow_up { " (follow-up)" } else { "" },
+                if v.note.trim().is_empty() {
+                    "no note".to_string()
+                } else {
+                    safe(&v.note)
+                },
+                list(&v.evidence),
+            );
+            lines.push(Line::styled(truncate(&text, width), t.dim()));
+        } else if f.actions.is_empty() {
+            lines.push(Line::styled("  no action yet: a adds one", t.dim()));
+        }
+    }
+    window(&lines, Top::Showing(selected_line), area, buf, t);
 }
