@@ -551,6 +551,7 @@ fn a_whole_self_assessment_is_done_in_plain_mode() {
         "NC-1",
         "The values were reviewed",
         "Nobody owned them",
+        "2026-12-20",
         "v",
         "1",
         "Ana Lopez",
@@ -682,6 +683,7 @@ fn a_whole_self_assessment_is_done_in_plain_mode() {
     assert_eq!(f.interviewed, ["Bob Boss"]);
     assert_eq!(f.correction, "The values were reviewed");
     assert_eq!(f.root_cause, "Nobody owned them");
+    assert_eq!(f.plan_due.as_deref(), Some("2026-12-20"));
     let action = &f.actions[0];
     assert_eq!(action.id, "A-1");
     assert_eq!(action.owner, "Bob Boss");

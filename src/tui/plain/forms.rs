@@ -398,11 +398,14 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
         let Some(finding) = self.choose("Which nonconformity?", &ids, &described)? else {
             return Ok(());
         };
-        let (correction, cause) = self
+        let (correction, cause, plan_due) = self
             .opened
             .record
             .finding(&finding)
-            .map(|f| (f.correction.clone(), f.root_cause.clone()))
+            .map(|f| {
+                let due = f.plan_due.clone().unwrap_or_default();
+                (f.correction.clone(), f.root_cause.clone(), due)
+            })
             .unwrap_or_default();
         let keeps = |now: &str| {
             if now.is_empty() {
@@ -425,9 +428,26 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
                 format!("Root cause (one line), {}: ", keeps(&cause)),
                 false,
             ),
+            Field::new(
+                "plan_due",
+                format!(
+                    "When the VSE's corrective action plan for it is due (YYYY-MM-DD), {}: ",
+                    keeps(&plan_due)
+                ),
+                false,
+            )
+            .checked(|r, typed, today| {
+                if super::is_clear(typed) {
+                    Ok(())
+                } else {
+                    a_date(r, typed, today)
+                }
+            }),
         ];
-        if !self.fill(&mut fields[0])? || !self.fill(&mut fields[1])? {
-            return Ok(());
+        for field in fields.iter_mut() {
+            if !self.fill(field)? {
+                return Ok(());
+            }
         }
         if fields.iter().all(|f| f.value.is_empty()) {
             return self.say(&format!("{finding}: nothing changed."));
@@ -441,6 +461,7 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
             let change = edit::FindingChange {
                 correction: given("correction"),
                 root_cause: given("root_cause"),
+                plan_due: given("plan_due").map(|d| Some(d).filter(|d| !d.is_empty())),
                 ..Default::default()
             };
             edit::edit_finding(&mut o.record, q, &finding, change, o.today)

@@ -422,7 +422,7 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
             "sample: what was sampled for the requirement (projects, period, records seen).".into(),
             "a: plans an action for one of the requirement's findings (what, owner, due date).".into(),
             "c: closes an action once done (date, evidence), or reopens a closed one.".into(),
-            "r: the response to a nonconformity: the correction made and the root cause.".into(),
+            "r: the response to a nonconformity: the correction made, the root cause, when its action plan is due.".into(),
             "v: records the verification of a nonconformity's corrective action (who, when, effective or not).".into(),
             "e: the evidence register: a number links or unlinks an item, + adds one, - and a number removes one.".into(),
             "g: the guidance for the requirement, and the facets to look for.".into(),
