@@ -191,6 +191,12 @@ fn show_row(app: &mut App, row: FollowRow) {
 pub(super) struct Response<'p>(pub &'p str);
 
 impl Form for Response<'_> {
+    fn describe(&self) -> &'static str {
+        "response to a nonconformity"
+    }
+    fn draft_key(&self) -> Option<(&'static str, String)> {
+        Some(("response", self.0.to_owned()))
+    }
     fn open(&self, app: &App, purpose: Purpose) -> Option<Editor> {
         let f = app.opened.record.finding(self.0)?;
         let (by, on) = match &f.vse_accepted {
@@ -303,6 +309,12 @@ fn apply_plan(app: &mut App, aid: &str, e: &Editor) -> Result<(), String> {
 pub(super) struct NewFollowUpAction<'p>(pub &'p str);
 
 impl Form for NewFollowUpAction<'_> {
+    fn describe(&self) -> &'static str {
+        "action"
+    }
+    fn draft_key(&self) -> Option<(&'static str, String)> {
+        Some(("follow-up-action", self.0.to_owned()))
+    }
     fn open(&self, app: &App, purpose: Purpose) -> Option<Editor> {
         let f = app.opened.record.finding(self.0)?;
         let today = app.today.to_string();
@@ -342,6 +354,12 @@ impl Form for NewFollowUpAction<'_> {
 pub(super) struct FollowUpAction<'p>(pub &'p str);
 
 impl Form for FollowUpAction<'_> {
+    fn describe(&self) -> &'static str {
+        "action"
+    }
+    fn draft_key(&self) -> Option<(&'static str, String)> {
+        Some(("edit-follow-up-action", self.0.to_owned()))
+    }
     fn open(&self, app: &App, purpose: Purpose) -> Option<Editor> {
         let (f, a) = app.opened.record.action(self.0)?;
         let (by, on) = a
@@ -416,6 +434,12 @@ impl Form for FollowUpAction<'_> {
 pub(super) struct AcceptAction<'p>(pub &'p str);
 
 impl Form for AcceptAction<'_> {
+    fn describe(&self) -> &'static str {
+        "acceptance of an action"
+    }
+    fn draft_key(&self) -> Option<(&'static str, String)> {
+        Some(("accept-action", self.0.to_owned()))
+    }
     fn open(&self, app: &App, purpose: Purpose) -> Option<Editor> {
         let (f, a) = app.opened.record.action(self.0)?;
         let (by, on) = match &a.accepted {
@@ -464,6 +488,12 @@ impl Form for AcceptAction<'_> {
 pub(super) struct Verify<'p>(pub &'p str);
 
 impl Form for Verify<'_> {
+    fn describe(&self) -> &'static str {
+        "verification"
+    }
+    fn draft_key(&self) -> Option<(&'static str, String)> {
+        Some(("verify", self.0.to_owned()))
+    }
     fn open(&self, app: &App, purpose: Purpose) -> Option<Editor> {
         let f = app.opened.record.finding(self.0)?;
         // What shows the actions done is what a verification usually rests on.
