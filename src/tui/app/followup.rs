@@ -33,6 +33,8 @@ const KINDS: [ActionKind; 2] = [ActionKind::Corrective, ActionKind::Correction];
 const KINDS_SHOWN: [&str; 2] = ["corrective action", "correction"];
 /// A verification's outcome, as the form offers it.
 const OUTCOMES: [&str; 2] = ["effective", "not effective"];
+/// Whether each of them is effective.
+const EFFECTIVE: [bool; 2] = [true, false];
 
 /// Rows a page (PgUp/PgDn) moves by.
 const PAGE: usize = 10;
@@ -533,7 +535,7 @@ impl Form for Verify<'_> {
     }
     fn submit(&self, app: &mut App, e: &Editor) -> Result<bool, String> {
         let fid = self.0;
-        let effective = e.chosen(Name::Effective) == 0;
+        let effective = EFFECTIVE[e.chosen(Name::Effective)];
         let verification = Verification {
             by: e.get(Name::By),
             date: e.get(Name::Date).trim().to_owned(),

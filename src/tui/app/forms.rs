@@ -1177,3 +1177,42 @@ impl Form for SignOff {
         app.setup_row = 0;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each purpose a draft can name comes back from its draft's name as itself, and no two
+    /// forms name their drafts alike.
+    #[test]
+    fn a_draft_goes_back_to_the_form_it_was_kept_from() {
+        let mut names = Vec::new();
+        for target in ["7.2.a", "E-3", "vse"] {
+            for make in DRAFTED {
+                let Some(purpose) = make(target) else {
+                    continue;
+                };
+                let (form, about) = purpose.draft_key().expect("a form that keeps drafts");
+                assert_eq!(
+                    Purpose::from_draft_key(form, &about).as_ref(),
+                    Some(&purpose)
+                );
+                if target == "vse" {
+                    names.push(form);
+                }
+            }
+        }
+        assert_eq!(names.len(), DRAFTED.len(), "{names:?}");
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), DRAFTED.len(), "two forms name drafts alike");
+        // What no form names, and a setup row named by its place (an older version's), go
+        // back nowhere.
+        assert_eq!(Purpose::from_draft_key("notes", "7.2.a"), None);
+        assert_eq!(Purpose::from_draft_key("setup", "3"), None);
+        assert_eq!(
+            Purpose::from_draft_key("setup", "vse"),
+            Some(Purpose::Setup(SetupRow::Vse))
+        );
+    }
+}
