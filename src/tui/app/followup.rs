@@ -290,21 +290,46 @@ fn plan_fields(
     ]
 }
 
-/// Applies the kind and the proposer of a form to action `aid`, when there is something
-/// to record.
-fn apply_plan(app: &mut App, aid: &str, e: &Editor) -> Result<(), String> {
-    let kind = KINDS[e.chosen(Name::Kind)];
-    let proposed = signed(e.get(Name::ProposedBy), e.get(Name::ProposedOn));
-    let had = app
-        .opened
-        .record
-        .action(aid)
-        .map(|(_, a)| (a.kind, a.proposed.clone()));
-    if had.as_ref() != Some(&(kind, proposed.clone())) {
-        edit::set_action_plan(&mut app.opened.record, aid, kind, proposed, app.today)
-            .map_err(|e| refusal(&e))?;
+/// An action's plan as the plan fields of a form give it ([`plan_fields`]).
+struct Plan {
+    kind: ActionKind,
+    what: String,
+    owner: String,
+    due: String,
+    /// Who of the VSE proposed it, and when; none when nobody is named.
+    proposed: Option<Signed>,
+}
+
+impl Plan {
+    fn of(e: &Editor) -> Plan {
+        Plan {
+            kind: KINDS[e.chosen(Name::Kind)],
+            what: e.get(Name::What),
+            owner: e.get(Name::Owner),
+            due: e.get(Name::Due),
+            proposed: signed(e.get(Name::ProposedBy), e.get(Name::ProposedOn)),
+        }
     }
-    Ok(())
+
+    /// Applies the kind and the proposer to action `aid`, when there is something to record.
+    fn apply_kind_and_proposer(self, app: &mut App, aid: &str) -> Result<(), String> {
+        let had = app
+            .opened
+            .record
+            .action(aid)
+            .map(|(_, a)| (a.kind, a.proposed.clone()));
+        if had.as_ref() != Some(&(self.kind, self.proposed.clone())) {
+            edit::set_action_plan(
+                &mut app.opened.record,
+                aid,
+                self.kind,
+                self.proposed,
+                app.today,
+            )
+            .map_err(|e| refusal(&e))?;
+        }
+        Ok(())
+    }
 }
 
 /// A new action for a nonconformity, as the VSE proposes it.
@@ -328,12 +353,13 @@ impl Form for NewFollowUpAction<'_> {
     }
     fn submit(&self, app: &mut App, e: &Editor) -> Result<bool, String> {
         let fid = self.0;
+        let plan = Plan::of(e);
         let new = edit::NewAction {
-            what: e.get(Name::What),
-            owner: e.get(Name::Owner),
-            due: Some(e.get(Name::Due)),
-            kind: KINDS[e.chosen(Name::Kind)],
-            proposed: signed(e.get(Name::ProposedBy), e.get(Name::ProposedOn)),
+            what: plan.what,
+            owner: plan.owner,
+            due: Some(plan.due),
+            kind: plan.kind,
+            proposed: plan.proposed,
         };
         let aid = edit::plan_action(&mut app.opened.record, fid, new, app.today)
             .map_err(|e| refusal(&e))?;
@@ -398,10 +424,11 @@ impl Form for FollowUpAction<'_> {
     }
     fn submit(&self, app: &mut App, e: &Editor) -> Result<bool, String> {
         let aid = self.0;
-        let (what, owner, due) = (e.get(Name::What), e.get(Name::Owner), e.get(Name::Due));
-        edit::edit_action(&mut app.opened.record, aid, &what, &owner, Some(&due))
+        let plan = Plan::of(e);
+        let record = &mut app.opened.record;
+        edit::edit_action(record, aid, &plan.what, &plan.owner, Some(&plan.due))
             .map_err(|e| refusal(&e))?;
-        apply_plan(app, aid, e)?;
+        plan.apply_kind_and_proposer(app, aid)?;
         let completed = e.get(Name::Completed).trim().to_owned();
         let evidence = id_list(&e.get(Name::Evidence));
         let (_, a) = app.opened.record.action(aid).expect("edited above");

@@ -297,9 +297,24 @@ pub fn complete_name(typed: &str, participants: &[&str]) -> Option<String> {
     Some(format!("{head}{sep}{name}; "))
 }
 
-/// The finding class chosen in a form.
-fn class_of(e: &Editor) -> crate::record::FindingClass {
-    FINDING_CLASSES[e.chosen(Name::Class)]
+/// What both finding forms read: the class, the other requirements it is raised under, the
+/// other findings it points at, and its text.
+struct FindingFields {
+    class: crate::record::FindingClass,
+    also: Vec<String>,
+    see: Vec<String>,
+    text: String,
+}
+
+impl FindingFields {
+    fn of(e: &Editor) -> FindingFields {
+        FindingFields {
+            class: FINDING_CLASSES[e.chosen(Name::Class)],
+            also: id_list(&e.get(Name::AlsoUnder)),
+            see: id_list(&e.get(Name::See)),
+            text: e.get(Name::Text),
+        }
+    }
 }
 
 /// One form of the interview, a type of its own: the fields it opens with (what the record
@@ -598,12 +613,13 @@ impl Form for NewFinding<'_> {
         Some(e)
     }
     fn submit(&self, app: &mut App, e: &Editor) -> Result<bool, String> {
+        let typed = FindingFields::of(e);
         let new = edit::NewFinding {
             requirement: self.0.to_owned(),
-            class: class_of(e),
-            text: e.get(Name::Text),
-            also: id_list(&e.get(Name::AlsoUnder)),
-            see: id_list(&e.get(Name::See)),
+            class: typed.class,
+            text: typed.text,
+            also: typed.also,
+            see: typed.see,
             ..Default::default()
         };
         let q = &app.opened.questionnaire.questionnaire;
@@ -719,15 +735,16 @@ impl Form for EditFinding<'_> {
             .finding(fid)
             .map(|f| f.evidence.clone())
             .unwrap_or_default();
+        let finding = FindingFields::of(e);
         let change = edit::FindingChange {
-            text: Some(e.get(Name::Text)),
-            class: Some(class_of(e)),
+            text: Some(finding.text),
+            class: Some(finding.class),
             uncite: cited.into_iter().filter(|c| !typed.contains(c)).collect(),
             evidence: typed,
             correction: Some(e.get(Name::Correction)),
             root_cause: Some(e.get(Name::RootCause)),
-            also: Some(id_list(&e.get(Name::AlsoUnder))),
-            see: Some(id_list(&e.get(Name::See))),
+            also: Some(finding.also),
+            see: Some(finding.see),
             interviewed: Vec::new(),
             raised: None,
             plan_due: None,
