@@ -132,7 +132,9 @@ impl Field {
     }
 }
 
-/// What an editor is for: decides what Confirm does with its values.
+/// What an editor is for: which form it is, and what that form is about (by id). The form
+/// that serves it (`form_of` in `app/forms.rs`, the one place a purpose is told apart)
+/// decides everything else: what Confirm does with the values, how a draft is named.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Purpose {
     /// Notes of a requirement, applied as they are typed.

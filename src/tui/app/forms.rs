@@ -374,7 +374,7 @@ pub enum NotesKind {
     Working,
 }
 
-/// What a purpose says of its form, each answered by the form that serves it ([`form_of`]).
+/// What a purpose says of its form, each answered by the form that serves it (`form_of`).
 impl Purpose {
     /// Notes: applied as they are typed, so the form is never submitted nor kept as a draft.
     pub fn is_live(&self) -> bool {
