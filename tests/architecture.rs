@@ -4,6 +4,10 @@
 //! `src/record/` and lists every place that writes a record another way; the list must be
 //! empty. (The record's own mutating methods are also private to `record`, so calling them
 //! from outside does not compile.)
+//!
+//! Each form of the interview is a type of its own (`src/tui/app/forms.rs`): what differs
+//! between forms is a method of the form, and the one place a form's `Purpose` is told apart
+//! is `form_of`. A second scan finds any other.
 
 use std::path::{Path, PathBuf};
 
@@ -204,5 +208,173 @@ fn the_scan_knows_a_write_when_it_sees_one() {
     ];
     for r in reads {
         assert_eq!(offence(r), None, "seen as a write: {r}");
+    }
+}
+
+/// Where `text` names a `Purpose::` to tell purposes apart: its 1-based line numbers. A
+/// match arm's pattern (`Purpose::X(id) =>`, `| Purpose::Y`), a `matches!` naming one, an
+/// `if let` / `let … else` pattern, a comparison with one. Making one (`open_form(Purpose::X)`)
+/// is not telling apart.
+fn purpose_tests(text: &str) -> Vec<usize> {
+    let code: Vec<&str> = text
+        .lines()
+        .map(|l| l.find("//").map_or(l, |i| &l[..i]))
+        .collect();
+    let mut found = Vec::new();
+    for (n, line) in code.iter().enumerate() {
+        let Some(at) = line.find("Purpose::") else {
+            continue;
+        };
+        let before = &line[..at];
+        let after = &line[at..];
+        // The path and its fields, if any: `Purpose::Notes(id)`.
+        let path_end = after
+            .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == ':'))
+            .unwrap_or(after.len());
+        let rest = &after[path_end..];
+        let rest = if rest.starts_with('(') {
+            let mut depth = 0;
+            let close = rest
+                .char_indices()
+                .find(|&(_, c)| {
+                    depth += match c {
+                        '(' => 1,
+                        ')' => -1,
+                        _ => 0,
+                    };
+                    depth == 0
+                })
+                .map_or(rest.len(), |(i, _)| i + 1);
+            &rest[close..]
+        } else {
+            rest
+        };
+        let arm = line.find("=>").is_some_and(|arrow| at < arrow)
+            || line.trim_start().starts_with("| Purpose::")
+            || rest.trim_start().starts_with('|') && !rest.trim_start().starts_with("||");
+        let pattern = before
+            .rfind("let ")
+            .is_some_and(|l| !before[l..].contains('=') && rest.trim_start().starts_with('='));
+        let compared = before.trim_end().ends_with("==")
+            || before.trim_end().ends_with("!=")
+            || rest.trim_start().starts_with("==")
+            || rest.trim_start().starts_with("!=");
+        if arm || pattern || compared {
+            found.push(n + 1);
+        }
+    }
+    // `matches!(…)`, over as many lines as it takes.
+    let joined = code.join("\n");
+    let mut from = 0;
+    while let Some(i) = joined[from..].find("matches!(") {
+        let start = from + i;
+        let mut depth = 0;
+        let end = joined[start..]
+            .char_indices()
+            .find(|&(_, c)| {
+                depth += match c {
+                    '(' => 1,
+                    ')' => -1,
+                    _ => 0,
+                };
+                depth == 0 && c == ')'
+            })
+            .map_or(joined.len(), |(j, _)| start + j);
+        if joined[start..end].contains("Purpose::") {
+            found.push(joined[..start].matches('\n').count() + 1);
+        }
+        from = end.max(start + 1);
+    }
+    found.sort();
+    found.dedup();
+    found
+}
+
+/// The lines of `form_of` in forms.rs: the one place a purpose is told apart.
+fn form_of_lines(text: &str) -> std::ops::RangeInclusive<usize> {
+    let lines: Vec<&str> = text.lines().collect();
+    let start = lines
+        .iter()
+        .position(|l| l.starts_with("fn form_of("))
+        .expect("forms.rs has form_of");
+    let end = start
+        + lines[start..]
+            .iter()
+            .position(|l| *l == "}")
+            .expect("form_of ends");
+    start + 1..=end + 1
+}
+
+#[test]
+fn a_purpose_is_told_apart_only_by_the_form_that_serves_it() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    sources(&root, &mut files);
+    files.sort();
+    let forms = root.join("tui/app/forms.rs");
+    let mut offenders = Vec::new();
+    let mut in_form_of = 0;
+    for file in &files {
+        let text = std::fs::read_to_string(file).unwrap();
+        let allowed = (*file == forms).then(|| form_of_lines(&text));
+        let lines: Vec<&str> = text.lines().collect();
+        for n in purpose_tests(&text) {
+            if allowed.as_ref().is_some_and(|a| a.contains(&n)) {
+                in_form_of += 1;
+                continue;
+            }
+            offenders.push(format!(
+                "{}:{n}: {}",
+                file.strip_prefix(&root).unwrap().display(),
+                lines[n - 1].trim()
+            ));
+        }
+    }
+    assert!(
+        offenders.is_empty(),
+        "a Purpose told apart outside form_of (give the form a method instead):\n{}",
+        offenders.join("\n")
+    );
+    assert!(
+        in_form_of > 10,
+        "the scan no longer sees form_of's arms ({in_form_of}): it sees nothing"
+    );
+}
+
+/// The scan sees the ways a purpose was told apart before the forms took them over, and
+/// lets the making of a purpose through.
+#[test]
+fn the_scan_knows_a_purpose_told_apart() {
+    let told = [
+        "            Purpose::Notes(_) | Purpose::WorkingNotes(_) | Purpose::JumpTo => return None,",
+        "            Purpose::Justification(id) => (\"justification\", id.clone()),",
+        "            Purpose::Action(_)\n            | Purpose::EditAction(_) => \"action\",",
+        "            Which::Report => matches!(e.purpose, Purpose::Notes(_)),",
+        "        matches!(\n            self,\n            Purpose::Notes(_) | Purpose::WorkingNotes(_)\n        )",
+        "                if let Purpose::Interviewee(_) = &editor.purpose",
+        "        if self.read_only && editor.purpose != Purpose::JumpTo {",
+        "        let Purpose::Setup(row) = &e.purpose else {",
+        "            Some(Purpose::Sampling(id)) => id,",
+    ];
+    for t in told {
+        assert!(
+            !purpose_tests(t).is_empty(),
+            "not seen as telling apart: {t}"
+        );
+    }
+    let made = [
+        "            Action::EditNotes => self.open_form(Purpose::Notes(id)),",
+        "                        Purpose::Response(f.clone())",
+        "    |row| SetupRow::from_key(row).map(Purpose::Setup),",
+        "        let purpose = Purpose::from_draft_key(&draft.form, &draft.target);",
+        "            .map_or(\"form\", |p| p.describe()); // Purpose::Notes(_) =>",
+        "    if a == b || c { open(Purpose::JumpTo) }",
+    ];
+    for m in made {
+        assert_eq!(
+            purpose_tests(m),
+            Vec::<usize>::new(),
+            "seen as telling apart: {m}"
+        );
     }
 }

@@ -132,7 +132,9 @@ impl Field {
     }
 }
 
-/// What an editor is for: decides what Confirm does with its values.
+/// What an editor is for: which form it is, and what that form is about (by id). The form
+/// that serves it (`form_of` in `app/forms.rs`, the one place a purpose is told apart)
+/// decides everything else: what Confirm does with the values, how a draft is named.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Purpose {
     /// Notes of a requirement, applied as they are typed.
@@ -201,87 +203,6 @@ pub fn shown_line(line: &str) -> String {
     line.chars()
         .map(|c| crate::text::placeholder(c).unwrap_or(c))
         .collect()
-}
-
-impl Purpose {
-    /// Notes: applied as they are typed, so the form is never submitted nor kept as a draft.
-    pub fn is_live(&self) -> bool {
-        matches!(self, Purpose::Notes(_) | Purpose::WorkingNotes(_))
-    }
-
-    /// How a draft of this form is named in the drafts file: (form, what it is about). Notes
-    /// are saved as they are typed and a jump holds nothing, so they have no drafts.
-    pub fn draft_key(&self) -> Option<(&'static str, String)> {
-        Some(match self {
-            Purpose::Notes(_) | Purpose::WorkingNotes(_) | Purpose::JumpTo => return None,
-            Purpose::Justification(id) => ("justification", id.clone()),
-            Purpose::Finding(id) => ("finding", id.clone()),
-            Purpose::Action(id) => ("action", id.clone()),
-            Purpose::EditFinding(id) => ("edit-finding", id.clone()),
-            Purpose::EditAction(id) => ("edit-action", id.clone()),
-            Purpose::Interviewee(id) => ("interviewee", id.clone()),
-            Purpose::Setup(row) => ("setup", row.key()?.to_owned()),
-            Purpose::Condition(id) => ("condition", id.clone()),
-            Purpose::Sampling(id) => ("sampling", id.clone()),
-            Purpose::NewEvidence => ("new-evidence", String::new()),
-            Purpose::EditEvidence(id) => ("edit-evidence", id.clone()),
-            Purpose::SignOff => ("sign-off", String::new()),
-            Purpose::Response(id) => ("response", id.clone()),
-            Purpose::NewFollowUpAction(id) => ("follow-up-action", id.clone()),
-            Purpose::FollowUpAction(id) => ("edit-follow-up-action", id.clone()),
-            Purpose::AcceptAction(id) => ("accept-action", id.clone()),
-            Purpose::Verify(id) => ("verify", id.clone()),
-        })
-    }
-
-    pub fn from_draft_key(form: &str, target: &str) -> Option<Purpose> {
-        let id = || target.to_owned();
-        Some(match form {
-            "justification" => Purpose::Justification(id()),
-            "finding" => Purpose::Finding(id()),
-            "action" => Purpose::Action(id()),
-            "edit-finding" => Purpose::EditFinding(id()),
-            "edit-action" => Purpose::EditAction(id()),
-            "interviewee" => Purpose::Interviewee(id()),
-            // A draft of an older version named the row by its place: not reopened.
-            "setup" => Purpose::Setup(crate::tui::app::SetupRow::from_key(target)?),
-            "condition" => Purpose::Condition(id()),
-            "sampling" => Purpose::Sampling(id()),
-            "new-evidence" => Purpose::NewEvidence,
-            "edit-evidence" => Purpose::EditEvidence(id()),
-            "sign-off" => Purpose::SignOff,
-            "response" => Purpose::Response(id()),
-            "follow-up-action" => Purpose::NewFollowUpAction(id()),
-            "edit-follow-up-action" => Purpose::FollowUpAction(id()),
-            "accept-action" => Purpose::AcceptAction(id()),
-            "verify" => Purpose::Verify(id()),
-            _ => return None,
-        })
-    }
-
-    /// The form's name in messages.
-    pub fn describe(&self) -> &'static str {
-        match self {
-            Purpose::Notes(_) => "notes",
-            Purpose::WorkingNotes(_) => "working notes",
-            Purpose::Justification(_) => "justification",
-            Purpose::Finding(_) | Purpose::EditFinding(_) => "finding",
-            Purpose::Action(_)
-            | Purpose::EditAction(_)
-            | Purpose::NewFollowUpAction(_)
-            | Purpose::FollowUpAction(_) => "action",
-            Purpose::Response(_) => "response to a nonconformity",
-            Purpose::AcceptAction(_) => "acceptance of an action",
-            Purpose::Verify(_) => "verification",
-            Purpose::Interviewee(_) => "interviewee",
-            Purpose::JumpTo => "jump",
-            Purpose::Setup(_) => "assessment detail",
-            Purpose::Condition(_) => "clause 6 answer",
-            Purpose::Sampling(_) => "sampling record",
-            Purpose::NewEvidence | Purpose::EditEvidence(_) => "evidence item",
-            Purpose::SignOff => "sign-off",
-        }
-    }
 }
 
 /// A form left unfinished when the interview ended (quit, hang-up, a dropped connection):

@@ -33,6 +33,8 @@ const KINDS: [ActionKind; 2] = [ActionKind::Corrective, ActionKind::Correction];
 const KINDS_SHOWN: [&str; 2] = ["corrective action", "correction"];
 /// A verification's outcome, as the form offers it.
 const OUTCOMES: [&str; 2] = ["effective", "not effective"];
+/// Whether each of them is effective.
+const EFFECTIVE: [bool; 2] = [true, false];
 
 /// Rows a page (PgUp/PgDn) moves by.
 const PAGE: usize = 10;
@@ -191,6 +193,12 @@ fn show_row(app: &mut App, row: FollowRow) {
 pub(super) struct Response<'p>(pub &'p str);
 
 impl Form for Response<'_> {
+    fn describe(&self) -> &'static str {
+        "response to a nonconformity"
+    }
+    fn draft_key(&self) -> Option<(&'static str, String)> {
+        Some(("response", self.0.to_owned()))
+    }
     fn open(&self, app: &App, purpose: Purpose) -> Option<Editor> {
         let f = app.opened.record.finding(self.0)?;
         let (by, on) = match &f.vse_accepted {
@@ -282,27 +290,58 @@ fn plan_fields(
     ]
 }
 
-/// Applies the kind and the proposer of a form to action `aid`, when there is something
-/// to record.
-fn apply_plan(app: &mut App, aid: &str, e: &Editor) -> Result<(), String> {
-    let kind = KINDS[e.chosen(Name::Kind)];
-    let proposed = signed(e.get(Name::ProposedBy), e.get(Name::ProposedOn));
-    let had = app
-        .opened
-        .record
-        .action(aid)
-        .map(|(_, a)| (a.kind, a.proposed.clone()));
-    if had.as_ref() != Some(&(kind, proposed.clone())) {
-        edit::set_action_plan(&mut app.opened.record, aid, kind, proposed, app.today)
-            .map_err(|e| refusal(&e))?;
+/// An action's plan as the plan fields of a form give it ([`plan_fields`]).
+struct Plan {
+    kind: ActionKind,
+    what: String,
+    owner: String,
+    due: String,
+    /// Who of the VSE proposed it, and when; none when nobody is named.
+    proposed: Option<Signed>,
+}
+
+impl Plan {
+    fn of(e: &Editor) -> Plan {
+        Plan {
+            kind: KINDS[e.chosen(Name::Kind)],
+            what: e.get(Name::What),
+            owner: e.get(Name::Owner),
+            due: e.get(Name::Due),
+            proposed: signed(e.get(Name::ProposedBy), e.get(Name::ProposedOn)),
+        }
     }
-    Ok(())
+
+    /// Applies the kind and the proposer to action `aid`, when there is something to record.
+    fn apply_kind_and_proposer(self, app: &mut App, aid: &str) -> Result<(), String> {
+        let had = app
+            .opened
+            .record
+            .action(aid)
+            .map(|(_, a)| (a.kind, a.proposed.clone()));
+        if had.as_ref() != Some(&(self.kind, self.proposed.clone())) {
+            edit::set_action_plan(
+                &mut app.opened.record,
+                aid,
+                self.kind,
+                self.proposed,
+                app.today,
+            )
+            .map_err(|e| refusal(&e))?;
+        }
+        Ok(())
+    }
 }
 
 /// A new action for a nonconformity, as the VSE proposes it.
 pub(super) struct NewFollowUpAction<'p>(pub &'p str);
 
 impl Form for NewFollowUpAction<'_> {
+    fn describe(&self) -> &'static str {
+        "action"
+    }
+    fn draft_key(&self) -> Option<(&'static str, String)> {
+        Some(("follow-up-action", self.0.to_owned()))
+    }
     fn open(&self, app: &App, purpose: Purpose) -> Option<Editor> {
         let f = app.opened.record.finding(self.0)?;
         let today = app.today.to_string();
@@ -314,12 +353,13 @@ impl Form for NewFollowUpAction<'_> {
     }
     fn submit(&self, app: &mut App, e: &Editor) -> Result<bool, String> {
         let fid = self.0;
+        let plan = Plan::of(e);
         let new = edit::NewAction {
-            what: e.get(Name::What),
-            owner: e.get(Name::Owner),
-            due: Some(e.get(Name::Due)),
-            kind: KINDS[e.chosen(Name::Kind)],
-            proposed: signed(e.get(Name::ProposedBy), e.get(Name::ProposedOn)),
+            what: plan.what,
+            owner: plan.owner,
+            due: Some(plan.due),
+            kind: plan.kind,
+            proposed: plan.proposed,
         };
         let aid = edit::plan_action(&mut app.opened.record, fid, new, app.today)
             .map_err(|e| refusal(&e))?;
@@ -342,6 +382,12 @@ impl Form for NewFollowUpAction<'_> {
 pub(super) struct FollowUpAction<'p>(pub &'p str);
 
 impl Form for FollowUpAction<'_> {
+    fn describe(&self) -> &'static str {
+        "action"
+    }
+    fn draft_key(&self) -> Option<(&'static str, String)> {
+        Some(("edit-follow-up-action", self.0.to_owned()))
+    }
     fn open(&self, app: &App, purpose: Purpose) -> Option<Editor> {
         let (f, a) = app.opened.record.action(self.0)?;
         let (by, on) = a
@@ -378,10 +424,11 @@ impl Form for FollowUpAction<'_> {
     }
     fn submit(&self, app: &mut App, e: &Editor) -> Result<bool, String> {
         let aid = self.0;
-        let (what, owner, due) = (e.get(Name::What), e.get(Name::Owner), e.get(Name::Due));
-        edit::edit_action(&mut app.opened.record, aid, &what, &owner, Some(&due))
+        let plan = Plan::of(e);
+        let record = &mut app.opened.record;
+        edit::edit_action(record, aid, &plan.what, &plan.owner, Some(&plan.due))
             .map_err(|e| refusal(&e))?;
-        apply_plan(app, aid, e)?;
+        plan.apply_kind_and_proposer(app, aid)?;
         let completed = e.get(Name::Completed).trim().to_owned();
         let evidence = id_list(&e.get(Name::Evidence));
         let (_, a) = app.opened.record.action(aid).expect("edited above");
@@ -416,6 +463,12 @@ impl Form for FollowUpAction<'_> {
 pub(super) struct AcceptAction<'p>(pub &'p str);
 
 impl Form for AcceptAction<'_> {
+    fn describe(&self) -> &'static str {
+        "acceptance of an action"
+    }
+    fn draft_key(&self) -> Option<(&'static str, String)> {
+        Some(("accept-action", self.0.to_owned()))
+    }
     fn open(&self, app: &App, purpose: Purpose) -> Option<Editor> {
         let (f, a) = app.opened.record.action(self.0)?;
         let (by, on) = match &a.accepted {
@@ -464,6 +517,12 @@ impl Form for AcceptAction<'_> {
 pub(super) struct Verify<'p>(pub &'p str);
 
 impl Form for Verify<'_> {
+    fn describe(&self) -> &'static str {
+        "verification"
+    }
+    fn draft_key(&self) -> Option<(&'static str, String)> {
+        Some(("verify", self.0.to_owned()))
+    }
     fn open(&self, app: &App, purpose: Purpose) -> Option<Editor> {
         let f = app.opened.record.finding(self.0)?;
         // What shows the actions done is what a verification usually rests on.
@@ -503,7 +562,7 @@ impl Form for Verify<'_> {
     }
     fn submit(&self, app: &mut App, e: &Editor) -> Result<bool, String> {
         let fid = self.0;
-        let effective = e.chosen(Name::Effective) == 0;
+        let effective = EFFECTIVE[e.chosen(Name::Effective)];
         let verification = Verification {
             by: e.get(Name::By),
             date: e.get(Name::Date).trim().to_owned(),

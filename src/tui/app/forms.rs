@@ -103,7 +103,7 @@ impl App {
     }
 
     pub(super) fn open_editor(&mut self, editor: Editor) {
-        if self.read_only && editor.purpose != Purpose::JumpTo {
+        if self.read_only && !form_of(&editor.purpose).changes_nothing() {
             self.message = Some("read-only: nothing can be changed here".into());
             return;
         }
@@ -158,15 +158,7 @@ impl App {
             Action::Confirm if live_notes => return,
             Action::Confirm if !editor.on_last_field() => editor.next_field(),
             // An interviewee who is not a participant: offer to add them, then go on.
-            Action::Confirm
-                if let Purpose::Interviewee(_) = &editor.purpose
-                    && self.opened.record.assessment.sign_off().is_none()
-                    && let Err(edit::Refused::NotFound {
-                        what: edit::Thing::Participant,
-                        id: name,
-                        ..
-                    }) = edit::interviewees(&self.opened.record, &[editor.get(Name::Text)]) =>
-            {
+            Action::Confirm if let Some(name) = self.participant_to_add(&editor) => {
                 self.overlay = Overlay::Confirm {
                     question: format!(
                         "`{name}` is not a participant. Add them as one (with no role yet)? y/n"
@@ -187,16 +179,13 @@ impl App {
         self.overlay = Overlay::Editor(editor);
     }
 
+    /// A name typed in the form that is not a participant, to offer to add first.
+    fn participant_to_add(&self, editor: &Editor) -> Option<String> {
+        form_of(&editor.purpose).participant_to_add(self, editor)
+    }
+
     pub(super) fn sync_notes(&mut self, editor: &Editor) {
-        let record = &mut self.opened.record;
-        let set = match &editor.purpose {
-            Purpose::Notes(id) => edit::set_notes(record, id, editor.get(Name::Text)),
-            Purpose::WorkingNotes(id) => {
-                edit::set_working_notes(record, id, editor.get(Name::Text))
-            }
-            _ => return,
-        };
-        self.edited(set);
+        form_of(&editor.purpose).sync(self, editor);
     }
 
     /// Applies a completed form if the record it makes passes the same check as a record
@@ -308,16 +297,50 @@ pub fn complete_name(typed: &str, participants: &[&str]) -> Option<String> {
     Some(format!("{head}{sep}{name}; "))
 }
 
-/// The finding class chosen in a form.
-fn class_of(e: &Editor) -> crate::record::FindingClass {
-    FINDING_CLASSES[e.chosen(Name::Class)]
+/// What both finding forms read: the class, the other requirements it is raised under, the
+/// other findings it points at, and its text.
+struct FindingFields {
+    class: crate::record::FindingClass,
+    also: Vec<String>,
+    see: Vec<String>,
+    text: String,
+}
+
+impl FindingFields {
+    fn of(e: &Editor) -> FindingFields {
+        FindingFields {
+            class: FINDING_CLASSES[e.chosen(Name::Class)],
+            also: id_list(&e.get(Name::AlsoUnder)),
+            see: id_list(&e.get(Name::See)),
+            text: e.get(Name::Text),
+        }
+    }
 }
 
 /// One form of the interview, a type of its own: the fields it opens with (what the record
-/// holds now), how Confirm reads them into a change of the edit layer, and where the screen
-/// goes when its draft comes back. Its draft key is [`Purpose::draft_key`]: by id, never by
-/// position.
+/// holds now), how Confirm reads them into a change of the edit layer, where the screen
+/// goes when its draft comes back, and how that draft is named: by id, never by position.
 pub(super) trait Form {
+    /// The form's name in messages ("your unfinished finding").
+    fn describe(&self) -> &'static str;
+    /// How a draft of this form is named in the drafts file: (form, what it is about, by
+    /// id). None for a form that keeps no draft: notes are saved as they are typed, a jump
+    /// holds nothing.
+    fn draft_key(&self) -> Option<(&'static str, String)>;
+    /// Which notes it is, for a form applied as it is typed (never submitted, never a draft).
+    fn live_notes(&self) -> Option<NotesKind> {
+        None
+    }
+    /// Applies what is typed so far, for a form applied as it is typed.
+    fn sync(&self, _: &mut App, _: &Editor) {}
+    /// It changes nothing in the record (a read-only interview opens it too).
+    fn changes_nothing(&self) -> bool {
+        false
+    }
+    /// A name typed that is not a participant, to offer to add before the form is applied.
+    fn participant_to_add(&self, _: &App, _: &Editor) -> Option<String> {
+        None
+    }
     /// The form filled in; None when what it is about does not exist (any more).
     fn open(&self, app: &App, purpose: Purpose) -> Option<Editor>;
     /// Applies the form; true when the record changed.
@@ -342,6 +365,69 @@ pub(super) trait Form {
         true
     }
 }
+
+/// Which of a requirement's notes a form types: those printed in the report, or the
+/// working notes, never in any report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotesKind {
+    Report,
+    Working,
+}
+
+/// What a purpose says of its form, each answered by the form that serves it (`form_of`).
+impl Purpose {
+    /// Notes: applied as they are typed, so the form is never submitted nor kept as a draft.
+    pub fn is_live(&self) -> bool {
+        self.live_notes().is_some()
+    }
+
+    /// Which notes the form types, when it is a notes form.
+    pub fn live_notes(&self) -> Option<NotesKind> {
+        form_of(self).live_notes()
+    }
+
+    /// How a draft of this form is named in the drafts file: (form, what it is about).
+    pub fn draft_key(&self) -> Option<(&'static str, String)> {
+        form_of(self).draft_key()
+    }
+
+    /// The form a draft was kept from: the one that names its drafts as this one is named.
+    /// None for a name no form gives (any more), or a setup row named by its place (an
+    /// older version's draft, not reopened).
+    pub fn from_draft_key(form: &str, target: &str) -> Option<Purpose> {
+        DRAFTED
+            .iter()
+            .filter_map(|make| make(target))
+            .find(|p| p.draft_key().is_some_and(|(name, _)| name == form))
+    }
+
+    /// The form's name in messages.
+    pub fn describe(&self) -> &'static str {
+        form_of(self).describe()
+    }
+}
+
+/// Every purpose whose form keeps drafts, made from what a draft is about; which of them a
+/// draft goes back to, its form says ([`Form::draft_key`]).
+const DRAFTED: [fn(&str) -> Option<Purpose>; 17] = [
+    |id| Some(Purpose::Justification(id.to_owned())),
+    |id| Some(Purpose::Finding(id.to_owned())),
+    |id| Some(Purpose::Action(id.to_owned())),
+    |id| Some(Purpose::EditFinding(id.to_owned())),
+    |id| Some(Purpose::EditAction(id.to_owned())),
+    |id| Some(Purpose::Interviewee(id.to_owned())),
+    |row| SetupRow::from_key(row).map(Purpose::Setup),
+    |id| Some(Purpose::Condition(id.to_owned())),
+    |id| Some(Purpose::Sampling(id.to_owned())),
+    |_| Some(Purpose::NewEvidence),
+    |id| Some(Purpose::EditEvidence(id.to_owned())),
+    |_| Some(Purpose::SignOff),
+    |id| Some(Purpose::Response(id.to_owned())),
+    |id| Some(Purpose::NewFollowUpAction(id.to_owned())),
+    |id| Some(Purpose::FollowUpAction(id.to_owned())),
+    |id| Some(Purpose::AcceptAction(id.to_owned())),
+    |id| Some(Purpose::Verify(id.to_owned())),
+];
 
 /// The one place a form's purpose is told apart: the form that serves it.
 fn form_of(purpose: &Purpose) -> Box<dyn Form + '_> {
@@ -385,6 +471,12 @@ fn requirement_known(app: &App, id: &str) -> bool {
 struct Notes<'p>(&'p str);
 
 impl Form for Notes<'_> {
+    fn describe(&self) -> &'static str {
+        "notes"
+    }
+    fn draft_key(&self) -> Option<(&'static str, String)> {
+        None
+    }
     fn open(&self, app: &App, purpose: Purpose) -> Option<Editor> {
         let id = self.0;
         requirement_known(app, id).then_some(())?;
@@ -398,6 +490,13 @@ impl Form for Notes<'_> {
         Ok(true)
     }
     fn show(&self, _: &mut App) {}
+    fn live_notes(&self) -> Option<NotesKind> {
+        Some(NotesKind::Report)
+    }
+    fn sync(&self, app: &mut App, e: &Editor) {
+        let set = edit::set_notes(&mut app.opened.record, self.0, e.get(Name::Text));
+        app.edited(set);
+    }
 }
 
 /// A requirement's working notes, applied as they are typed ([`App::sync_notes`]): the
@@ -408,6 +507,12 @@ struct WorkingNotes<'p>(&'p str);
 pub const WORKING_NOTES_TITLE: &str = "Working notes (never in the report)";
 
 impl Form for WorkingNotes<'_> {
+    fn describe(&self) -> &'static str {
+        "working notes"
+    }
+    fn draft_key(&self) -> Option<(&'static str, String)> {
+        None
+    }
     fn open(&self, app: &App, purpose: Purpose) -> Option<Editor> {
         let id = self.0;
         requirement_known(app, id).then_some(())?;
@@ -424,12 +529,25 @@ impl Form for WorkingNotes<'_> {
         Ok(true)
     }
     fn show(&self, _: &mut App) {}
+    fn live_notes(&self) -> Option<NotesKind> {
+        Some(NotesKind::Working)
+    }
+    fn sync(&self, app: &mut App, e: &Editor) {
+        let set = edit::set_working_notes(&mut app.opened.record, self.0, e.get(Name::Text));
+        app.edited(set);
+    }
 }
 
 /// Why a requirement is not applicable: rates it N/A.
 struct Justification<'p>(&'p str);
 
 impl Form for Justification<'_> {
+    fn describe(&self) -> &'static str {
+        "justification"
+    }
+    fn draft_key(&self) -> Option<(&'static str, String)> {
+        Some(("justification", self.0.to_owned()))
+    }
     fn open(&self, app: &App, purpose: Purpose) -> Option<Editor> {
         let id = self.0;
         Some(Editor::new(
@@ -470,6 +588,12 @@ const FINDING_TEXT_FIELD: usize = 3;
 struct NewFinding<'p>(&'p str);
 
 impl Form for NewFinding<'_> {
+    fn describe(&self) -> &'static str {
+        "finding"
+    }
+    fn draft_key(&self) -> Option<(&'static str, String)> {
+        Some(("finding", self.0.to_owned()))
+    }
     fn open(&self, app: &App, purpose: Purpose) -> Option<Editor> {
         let id = self.0;
         requirement_known(app, id).then_some(())?;
@@ -489,12 +613,13 @@ impl Form for NewFinding<'_> {
         Some(e)
     }
     fn submit(&self, app: &mut App, e: &Editor) -> Result<bool, String> {
+        let typed = FindingFields::of(e);
         let new = edit::NewFinding {
             requirement: self.0.to_owned(),
-            class: class_of(e),
-            text: e.get(Name::Text),
-            also: id_list(&e.get(Name::AlsoUnder)),
-            see: id_list(&e.get(Name::See)),
+            class: typed.class,
+            text: typed.text,
+            also: typed.also,
+            see: typed.see,
             ..Default::default()
         };
         let q = &app.opened.questionnaire.questionnaire;
@@ -512,6 +637,12 @@ impl Form for NewFinding<'_> {
 struct NewAction<'p>(&'p str);
 
 impl Form for NewAction<'_> {
+    fn describe(&self) -> &'static str {
+        "action"
+    }
+    fn draft_key(&self) -> Option<(&'static str, String)> {
+        Some(("action", self.0.to_owned()))
+    }
     fn open(&self, app: &App, purpose: Purpose) -> Option<Editor> {
         let id = self.0;
         requirement_known(app, id).then_some(())?;
@@ -562,6 +693,12 @@ impl Form for NewAction<'_> {
 struct EditFinding<'p>(&'p str);
 
 impl Form for EditFinding<'_> {
+    fn describe(&self) -> &'static str {
+        "finding"
+    }
+    fn draft_key(&self) -> Option<(&'static str, String)> {
+        Some(("edit-finding", self.0.to_owned()))
+    }
     fn open(&self, app: &App, purpose: Purpose) -> Option<Editor> {
         let f = app.opened.record.finding(self.0)?;
         let classes: Vec<&str> = FINDING_CLASSES.iter().map(|c| c.key()).collect();
@@ -598,15 +735,16 @@ impl Form for EditFinding<'_> {
             .finding(fid)
             .map(|f| f.evidence.clone())
             .unwrap_or_default();
+        let finding = FindingFields::of(e);
         let change = edit::FindingChange {
-            text: Some(e.get(Name::Text)),
-            class: Some(class_of(e)),
+            text: Some(finding.text),
+            class: Some(finding.class),
             uncite: cited.into_iter().filter(|c| !typed.contains(c)).collect(),
             evidence: typed,
             correction: Some(e.get(Name::Correction)),
             root_cause: Some(e.get(Name::RootCause)),
-            also: Some(id_list(&e.get(Name::AlsoUnder))),
-            see: Some(id_list(&e.get(Name::See))),
+            also: Some(finding.also),
+            see: Some(finding.see),
             interviewed: Vec::new(),
             raised: None,
             plan_due: None,
@@ -635,6 +773,12 @@ impl Form for EditFinding<'_> {
 struct EditAction<'p>(&'p str);
 
 impl Form for EditAction<'_> {
+    fn describe(&self) -> &'static str {
+        "action"
+    }
+    fn draft_key(&self) -> Option<(&'static str, String)> {
+        Some(("edit-action", self.0.to_owned()))
+    }
     fn open(&self, app: &App, purpose: Purpose) -> Option<Editor> {
         let (f, a) = app.opened.record.action(self.0)?;
         Some(Editor::new(
@@ -675,6 +819,12 @@ impl Form for EditAction<'_> {
 struct Interviewees<'p>(&'p str);
 
 impl Form for Interviewees<'_> {
+    fn describe(&self) -> &'static str {
+        "interviewee"
+    }
+    fn draft_key(&self) -> Option<(&'static str, String)> {
+        Some(("interviewee", self.0.to_owned()))
+    }
     fn open(&self, app: &App, purpose: Purpose) -> Option<Editor> {
         let id = self.0;
         requirement_known(app, id).then_some(())?;
@@ -717,12 +867,33 @@ impl Form for Interviewees<'_> {
     fn completes_names(&self) -> bool {
         true
     }
+    /// A name that is not a participant: offered to add (no role yet), before the sign-off.
+    fn participant_to_add(&self, app: &App, e: &Editor) -> Option<String> {
+        let record = &app.opened.record;
+        if record.assessment.sign_off().is_some() {
+            return None;
+        }
+        match edit::interviewees(record, &[e.get(Name::Text)]) {
+            Err(edit::Refused::NotFound {
+                what: edit::Thing::Participant,
+                id,
+                ..
+            }) => Some(id),
+            _ => None,
+        }
+    }
 }
 
 /// Goes to a requirement typed by its id; changes nothing.
 struct JumpTo;
 
 impl Form for JumpTo {
+    fn describe(&self) -> &'static str {
+        "jump"
+    }
+    fn draft_key(&self) -> Option<(&'static str, String)> {
+        None
+    }
     fn open(&self, _: &App, purpose: Purpose) -> Option<Editor> {
         Some(Editor::new(
             "Go to requirement",
@@ -745,12 +916,21 @@ impl Form for JumpTo {
     fn changes_as_found(&self) -> bool {
         false
     }
+    fn changes_nothing(&self) -> bool {
+        true
+    }
 }
 
 /// One assessment detail of the setup screen, by which detail it is.
 struct Detail(SetupRow);
 
 impl Form for Detail {
+    fn describe(&self) -> &'static str {
+        "assessment detail"
+    }
+    fn draft_key(&self) -> Option<(&'static str, String)> {
+        Some(("setup", self.0.key()?.to_owned()))
+    }
     fn open(&self, app: &App, purpose: Purpose) -> Option<Editor> {
         let row = self.0;
         row.key()?;
@@ -810,6 +990,12 @@ const MET: [Option<bool>; 3] = [Some(true), Some(false), None];
 const MET_SHOWN: [&str; 3] = ["yes", "no", "not answered"];
 
 impl Form for Condition<'_> {
+    fn describe(&self) -> &'static str {
+        "clause 6 answer"
+    }
+    fn draft_key(&self) -> Option<(&'static str, String)> {
+        Some(("condition", self.0.to_owned()))
+    }
     fn open(&self, app: &App, purpose: Purpose) -> Option<Editor> {
         let q = &app.opened.questionnaire.questionnaire;
         let c = q.conditions.iter().find(|c| c.id == self.0)?;
@@ -869,6 +1055,12 @@ impl Form for Condition<'_> {
 struct Sampling<'p>(&'p str);
 
 impl Form for Sampling<'_> {
+    fn describe(&self) -> &'static str {
+        "sampling record"
+    }
+    fn draft_key(&self) -> Option<(&'static str, String)> {
+        Some(("sampling", self.0.to_owned()))
+    }
     fn open(&self, app: &App, purpose: Purpose) -> Option<Editor> {
         let id = self.0;
         Some(Editor::new(
@@ -896,6 +1088,12 @@ impl Form for Sampling<'_> {
 struct NewEvidence;
 
 impl Form for NewEvidence {
+    fn describe(&self) -> &'static str {
+        "evidence item"
+    }
+    fn draft_key(&self) -> Option<(&'static str, String)> {
+        Some(("new-evidence", String::new()))
+    }
     fn open(&self, _: &App, purpose: Purpose) -> Option<Editor> {
         Some(evidence_editor("New evidence", purpose, None))
     }
@@ -923,6 +1121,12 @@ impl Form for NewEvidence {
 struct EditEvidence<'p>(&'p str);
 
 impl Form for EditEvidence<'_> {
+    fn describe(&self) -> &'static str {
+        "evidence item"
+    }
+    fn draft_key(&self) -> Option<(&'static str, String)> {
+        Some(("edit-evidence", self.0.to_owned()))
+    }
     fn open(&self, app: &App, purpose: Purpose) -> Option<Editor> {
         let item = app.opened.record.evidence_item(self.0)?;
         Some(evidence_editor("Edit evidence", purpose, Some(item)))
@@ -953,6 +1157,12 @@ impl Form for EditEvidence<'_> {
 struct SignOff;
 
 impl Form for SignOff {
+    fn describe(&self) -> &'static str {
+        "sign-off"
+    }
+    fn draft_key(&self) -> Option<(&'static str, String)> {
+        Some(("sign-off", String::new()))
+    }
     fn open(&self, app: &App, purpose: Purpose) -> Option<Editor> {
         Some(Editor::new(
             "Sign off: the record becomes final",
@@ -982,5 +1192,44 @@ impl Form for SignOff {
     fn show(&self, app: &mut App) {
         app.screen = Screen::Setup;
         app.setup_row = 0;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each purpose a draft can name comes back from its draft's name as itself, and no two
+    /// forms name their drafts alike.
+    #[test]
+    fn a_draft_goes_back_to_the_form_it_was_kept_from() {
+        let mut names = Vec::new();
+        for target in ["7.2.a", "E-3", "vse"] {
+            for make in DRAFTED {
+                let Some(purpose) = make(target) else {
+                    continue;
+                };
+                let (form, about) = purpose.draft_key().expect("a form that keeps drafts");
+                assert_eq!(
+                    Purpose::from_draft_key(form, &about).as_ref(),
+                    Some(&purpose)
+                );
+                if target == "vse" {
+                    names.push(form);
+                }
+            }
+        }
+        assert_eq!(names.len(), DRAFTED.len(), "{names:?}");
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), DRAFTED.len(), "two forms name drafts alike");
+        // What no form names, and a setup row named by its place (an older version's), go
+        // back nowhere.
+        assert_eq!(Purpose::from_draft_key("notes", "7.2.a"), None);
+        assert_eq!(Purpose::from_draft_key("setup", "3"), None);
+        assert_eq!(
+            Purpose::from_draft_key("setup", "vse"),
+            Some(Purpose::Setup(SetupRow::Vse))
+        );
     }
 }

@@ -24,6 +24,7 @@ use super::action::Action;
 use super::editor::Editor;
 
 pub use followup::FollowRow;
+pub use forms::NotesKind;
 pub use question::suggestion;
 pub use report::{Kept, Report};
 pub use setup::{SetupRow, setup_label};

@@ -348,15 +348,18 @@ impl App {
             SetupRow::Conclusions => meta.conclusions.clone(),
             SetupRow::Distribution => meta.distribution.clone(),
             SetupRow::Confidentiality => meta.confidentiality.clone(),
-            SetupRow::Condition(i) => {
-                let cid = &self.opened.questionnaire.questionnaire.conditions[i].id;
-                match self.opened.record.conditions.get(cid) {
-                    Some(c) if c.met => "yes".into(),
-                    Some(_) => "no".into(),
-                    None => "not answered".into(),
-                }
-            }
+            SetupRow::Condition(i) => match self.condition_met(i) {
+                Some(true) => "yes".into(),
+                Some(false) => "no".into(),
+                None => "not answered".into(),
+            },
         }
+    }
+
+    /// Whether the `i`th clause 6 condition is met; None while it is not answered.
+    pub fn condition_met(&self, i: usize) -> Option<bool> {
+        let cid = &self.opened.questionnaire.questionnaire.conditions[i].id;
+        self.opened.record.conditions.get(cid).map(|c| c.met)
     }
 
     /// A setup field as typed, read into the details it sets; the edit layer checks them.

@@ -8,8 +8,7 @@ use ratatui::widgets::{Block, Borders, Paragraph, Widget};
 use super::{editing_notes, safe, truncate, wrap_spans};
 use crate::rating::{Judgement, Rating};
 use crate::record::{Answer, FindingClass};
-use crate::tui::app::{App, Focus, Overlay, suggestion};
-use crate::tui::editor::Purpose;
+use crate::tui::app::{App, Focus, NotesKind as Which, Overlay, suggestion};
 
 /// Width of the side list; shown only when the terminal is wide enough for both.
 const SIDE: u16 = 17;
@@ -321,24 +320,9 @@ fn requirement(app: &App, area: Rect, buf: &mut Buffer, cursor: &mut Option<Posi
     }
 }
 
-/// Which of a requirement's notes a box shows.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Which {
-    /// The notes printed in the report.
-    Report,
-    /// The working notes, never in any report.
-    Working,
-}
-
 /// Whether those notes are being typed.
 fn editing(app: &App, which: Which) -> bool {
-    match &app.overlay {
-        Overlay::Editor(e) => match which {
-            Which::Report => matches!(e.purpose, Purpose::Notes(_)),
-            Which::Working => matches!(e.purpose, Purpose::WorkingNotes(_)),
-        },
-        _ => false,
-    }
+    matches!(&app.overlay, Overlay::Editor(e) if e.purpose.live_notes() == Some(which))
 }
 
 fn list(

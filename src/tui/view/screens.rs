@@ -96,7 +96,11 @@ pub fn setup(app: &App, area: Rect, buf: &mut Buffer) {
                 Span::styled(format!("{:<5}", cond.id), t.label()),
                 Span::styled(
                     format!("{value:<13}"),
-                    if value == "no" { t.error() } else { t.key() },
+                    if app.condition_met(c) == Some(false) {
+                        t.error()
+                    } else {
+                        t.key()
+                    },
                 ),
                 Span::raw(safe(&cond.question)),
             ];
