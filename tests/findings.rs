@@ -287,7 +287,7 @@ fn a_major_stays_open_until_verified_effective() {
     let err = refused(dir, &effective);
     assert!(
         err.contains("NC-1 was verified not effective on 2026-11-20: before it is verified again it needs a new root cause")
-            && err.contains("and a new action"),
+            && err.contains("and a new corrective action"),
         "{err}"
     );
     ok(
@@ -303,7 +303,7 @@ fn a_major_stays_open_until_verified_effective() {
     );
     let err = refused(dir, &effective);
     assert!(
-        !err.contains("a new root cause") && err.contains("needs a new action"),
+        !err.contains("a new root cause") && err.contains("needs a new corrective action"),
         "{err}"
     );
     ok(

@@ -496,13 +496,16 @@ fn a_verification_needs_a_note_evidence_and_its_dates() {
             false
         )
     );
-    // Evidence removed from the register leaves the verification too (and says so).
-    let out = ok(dir, &["evidence", "remove", "a.toml", "MR"]);
-    assert!(out.contains("NC-2's verification of 2026-11-21"), "{out}");
+    // What a verification rests on stays in the register.
+    let err = refused(dir, "a.toml", &["evidence", "remove", "a.toml", "MR"]);
+    assert!(
+        err.contains("MR is what NC-2's verification rests on: it stays in the register"),
+        "{err}"
+    );
     let r = common::record(&dir.join("a.toml"));
     assert_eq!(
         r.finding("NC-2").unwrap().verification().unwrap().evidence,
-        ["RR"]
+        ["RR", "MR"]
     );
 }
 
@@ -938,4 +941,101 @@ fn follow_up_fields_are_checked_at_load_with_their_field() {
             "{field}: {why}\n{err}"
         );
     }
+}
+
+/// What the team verified effective stays as verified: the actions it covered, the
+/// finding's correction and root cause, the evidence it rests on; an action done is not
+/// dated again without being reopened; and after "not effective", an action it covered,
+/// reopened and done again, is no new corrective action.
+#[test]
+fn what_was_verified_stays_as_verified() {
+    use vse_assess::record::edit::{self, FindingChange};
+    use vse_assess::record::{ActionKind, Verification};
+    let tmp = TempDir::new().unwrap();
+    let path = common::signed_off_example(tmp.path());
+    let mut opened = common::opened(&path);
+    let q = opened.questionnaire.questionnaire.clone();
+    let today = common::today();
+    let r = &mut opened.record;
+    // Registered after the sign-off: what shows the plan done.
+    let item = vse_assess::record::Evidence {
+        id: "RP2".into(),
+        title: "Risk plan v2".into(),
+        location: "wiki".into(),
+        file: false,
+        ..r.evidence[0].clone()
+    };
+    let item = vse_assess::record::Evidence {
+        supports: Vec::new(),
+        ..item
+    };
+    edit::add_evidence(r, &q, item).unwrap();
+    let rr = ["RP2".to_string()];
+    for a in ["A-2", "A-3"] {
+        edit::complete_action(r, a, Some("2026-11-24"), &rr, today).unwrap();
+    }
+    // Done once: dated again only once reopened.
+    let err = edit::complete_action(r, "A-2", Some("2026-11-29"), &rr, today).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("A-2 is already done (on 2026-11-24): reopen it first"),
+        "{err}"
+    );
+    let seen = |effective| Verification {
+        by: "Claire Martin".into(),
+        date: "2026-11-25".into(),
+        effective,
+        note: "Plan v2 in use".into(),
+        evidence: rr.to_vec(),
+        ..Verification::default()
+    };
+    edit::verify(r, "NC-2", seen(true), today).unwrap();
+    let before = r.clone();
+    let cause = FindingChange {
+        root_cause: Some("Another cause".into()),
+        ..FindingChange::default()
+    };
+    let refusals = [
+        edit::edit_action(r, "A-2", "Something else", "Tom", None).map(drop),
+        edit::set_action_plan(r, "A-3", ActionKind::Correction, None, today),
+        edit::accept_action(r, "A-3", None, today),
+        edit::remove_action(r, "A-2").map(drop),
+        edit::edit_finding(r, &q, "NC-2", cause, today).map(drop),
+        edit::remove_evidence(r, "RP2").map(drop),
+    ];
+    for (i, refused) in refusals.into_iter().enumerate() {
+        let err = refused.expect_err("refused");
+        assert!(
+            err.to_string().contains("as verified")
+                || err.to_string().contains("stays in the register"),
+            "{i}: {err}"
+        );
+    }
+    assert_eq!(*r, before);
+
+    // Not effective: reopening an action it covered and doing it again is no new action.
+    edit::complete_action(r, "A-5", Some("2026-11-24"), &rr, today).unwrap();
+    let not = Verification {
+        by: "Claire Martin".into(),
+        date: "2026-11-25".into(),
+        effective: false,
+        note: "Minutes still to the project team only".into(),
+        evidence: rr.to_vec(),
+        ..Verification::default()
+    };
+    edit::verify(r, "NC-4", not, today).unwrap();
+    let cause = FindingChange {
+        root_cause: Some("The distribution list is kept by hand".into()),
+        ..FindingChange::default()
+    };
+    edit::edit_finding(r, &q, "NC-4", cause, today).unwrap();
+    edit::complete_action(r, "A-5", None, &[], today).unwrap();
+    edit::complete_action(r, "A-5", Some("2026-11-26"), &rr, today).unwrap();
+    let again = Verification {
+        date: "2026-11-27".into(),
+        effective: true,
+        ..seen(true)
+    };
+    let err = edit::verify(r, "NC-4", again, today).unwrap_err();
+    assert!(err.to_string().contains("a new corrective action"), "{err}");
 }

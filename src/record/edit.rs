@@ -12,8 +12,8 @@
 use jiff::civil::Date;
 
 use super::{
-    Action, ActionKind, ActionStatus, Evidence, Finding, FindingClass, Kind, Person, Record,
-    Session, Signed, Stage, Status, StatusChange, Verification, check_date, details,
+    Action, ActionKind, ActionStatus, Evidence, Finding, FindingClass, FindingState, Kind, Person,
+    Record, Session, Signed, Stage, Status, StatusChange, Verification, check_date, details,
 };
 use crate::questionnaire::{Questionnaire, Requirement};
 use crate::rating::Judgement;
@@ -459,13 +459,24 @@ pub fn link_evidence(
 pub fn remove_evidence(record: &mut Record, id: &str) -> Result<super::Evidence, Refused> {
     evidence_editable(record, id)?;
     check_evidence(record, &[id.to_owned()])?;
+    // A verification is a record of what was seen: what it rests on stays in the register.
+    if let Some(f) = record.findings.iter().find(|f| {
+        f.verifications
+            .iter()
+            .any(|v| v.evidence.iter().any(|e| e == id))
+    }) {
+        return refuse(
+            "evidence",
+            format!(
+                "{id} is what {}'s verification rests on: it stays in the register",
+                f.id
+            ),
+        );
+    }
     for f in &mut record.findings {
         f.evidence.retain(|e| e != id);
         for a in &mut f.actions {
             a.evidence.retain(|e| e != id);
-        }
-        for v in &mut f.verifications {
-            v.evidence.retain(|e| e != id);
         }
     }
     for c in record.conditions.values_mut() {
@@ -742,6 +753,18 @@ pub fn edit_finding(
         && change.plan_due.is_none();
     if response_only {
         follow_up_open(record)?;
+        if let Some(f) = record.finding(id)
+            && f.state() == FindingState::Closed
+            && let Some(v) = f.verification()
+        {
+            return refuse(
+                "finding",
+                format!(
+                    "{} was verified effective on {}: its correction and root cause stay as verified",
+                    f.id, v.date
+                ),
+            );
+        }
     } else {
         editable(record)?;
     }
@@ -1041,6 +1064,7 @@ pub fn edit_action(
     due: Option<&str>,
 ) -> Result<(), Refused> {
     follow_up_open(record)?;
+    as_verified(record, action)?;
     if what.trim().is_empty() {
         return refuse("what", "say what is to be done");
     }
@@ -1058,6 +1082,7 @@ pub fn edit_action(
 /// Removes an action from its finding; returns it.
 pub fn remove_action(record: &mut Record, action: &str) -> Result<Action, Refused> {
     follow_up_open(record)?;
+    as_verified(record, action)?;
     let (f, i) = holder_of(record, action)?;
     let removed = f.actions.remove(i);
     record.issue(&removed.id);
@@ -1074,10 +1099,15 @@ pub fn set_action_status(
     let (f, i) = holder_of(record, action)?;
     settle_covers(f);
     let a = &mut f.actions[i];
-    // Reopened: whatever the verification saw of it no longer holds.
+    // Reopened: whatever an effective verification saw of it no longer holds. One found
+    // not effective keeps what it saw: reopening an action it covered is no new action.
     if a.status == ActionStatus::Closed
         && status == ActionStatus::Open
-        && let Some(covers) = f.verifications.last_mut().and_then(|v| v.covers.as_mut())
+        && let Some(covers) = f
+            .verifications
+            .last_mut()
+            .filter(|v| v.effective)
+            .and_then(|v| v.covers.as_mut())
     {
         covers.retain(|c| !c.eq_ignore_ascii_case(&a.id));
     }
@@ -1094,6 +1124,7 @@ pub fn set_action_plan(
     today: Date,
 ) -> Result<(), Refused> {
     follow_up_open(record)?;
+    as_verified(record, action)?;
     let proposed = signed("proposed", proposed, today)?;
     if let (Some(p), Some((f, _))) = (&proposed, record.action(action)) {
         not_before(
@@ -1117,6 +1148,7 @@ pub fn accept_action(
     today: Date,
 ) -> Result<(), Refused> {
     follow_up_open(record)?;
+    as_verified(record, action)?;
     let accepted = signed("accepted", accepted, today)?;
     if let Some(s) = &accepted {
         let team = &record.assessment.team;
@@ -1171,6 +1203,23 @@ pub fn complete_action(
             "the evidence shows an action done: give the date it was completed",
         );
     }
+    // Done once: a new date or other evidence would rewrite what a verification may have
+    // looked at. Reopening it says that it was not done after all.
+    if let (Some(_), Some((_, a))) = (completed, record.action(action))
+        && a.status == ActionStatus::Closed
+    {
+        return refuse(
+            "completed",
+            format!(
+                "{} is already done{}: reopen it first (`vse-assess action reopen`) to record it done again",
+                a.id,
+                a.completed
+                    .as_deref()
+                    .map(|d| format!(" (on {d})"))
+                    .unwrap_or_default()
+            ),
+        );
+    }
     check_evidence(record, evidence)?;
     let status = if completed.is_some() {
         ActionStatus::Closed
@@ -1182,6 +1231,25 @@ pub fn complete_action(
     a.completed = completed.map(str::to_owned);
     a.evidence = evidence.to_vec();
     Ok(finding)
+}
+
+/// An action the team verified effective (its finding closed, the verification covering
+/// it) stays as it was verified: what it says, who owns it, who proposed and accepted it.
+/// What follows is a new action.
+fn as_verified(record: &Record, action: &str) -> Result<(), Refused> {
+    let Some((f, a)) = record.action(action) else {
+        return Ok(());
+    };
+    match f.verification() {
+        Some(v) if v.effective && v.covered(&a.id) && f.state() == FindingState::Closed => refuse(
+            "action",
+            format!(
+                "{} was verified effective with {} on {}: it stays as verified (record what follows as a new action)",
+                a.id, f.id, v.date
+            ),
+        ),
+        _ => Ok(()),
+    }
 }
 
 /// A who-and-when as given: named, a date, not after `today`.
@@ -1382,9 +1450,14 @@ pub fn loop_unanswered(f: &Finding) -> Option<String> {
             f.id
         ));
     }
-    if f.actions.iter().all(|a| last.covered(&a.id)) {
+    // A new corrective action: a correction puts the instance right, not the cause.
+    if !f
+        .actions
+        .iter()
+        .any(|a| !last.covered(&a.id) && a.kind == ActionKind::Corrective)
+    {
         lacks.push(format!(
-            "a new action (`vse-assess action add FILE --finding {} --what TEXT`)",
+            "a new corrective action (`vse-assess action add FILE --finding {} --what TEXT`)",
             f.id
         ));
     }
