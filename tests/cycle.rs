@@ -349,13 +349,31 @@ fn the_next_audit_is_not_signed_off_until_each_carried_nonconformity_is_followed
     let file = dir.join("audit-2.toml");
     let mut o = opened(&file);
     assert_eq!(next::carried_not_followed_up(&o.record), lines_of(&lines));
-    // Removing it is no way round the follow-up.
+    // Removing it, or restating it as something else, is no way round the follow-up.
     let err = edit::remove_finding(&mut o.record, "NC-1").unwrap_err();
     assert!(
         err.to_string()
             .contains("NC-1 was carried from audit-1.toml: it is followed up"),
         "{err}"
     );
+    let q = o.questionnaire.questionnaire.clone();
+    for change in [
+        edit::FindingChange {
+            class: Some(vse_assess::record::FindingClass::Observation),
+            ..Default::default()
+        },
+        edit::FindingChange {
+            text: Some("rewritten".into()),
+            ..Default::default()
+        },
+    ] {
+        let err = edit::edit_finding(&mut o.record, &q, "NC-1", change, today()).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("its statement and class stay as that audit found them"),
+            "{err}"
+        );
+    }
     // A-1 done in the summer, seen working in the surveillance: verified effective by the
     // lead auditor (a major).
     edit::complete_action(

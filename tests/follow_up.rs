@@ -1039,3 +1039,101 @@ fn what_was_verified_stays_as_verified() {
     let err = edit::verify(r, "NC-4", again, today).unwrap_err();
     assert!(err.to_string().contains("a new corrective action"), "{err}");
 }
+
+/// A verification written by hand is held to what `finding verify` asks: its follow-up mark
+/// must agree with the sign-off (or the record does not load), and `followup close` checks
+/// its note, its evidence and its dates again; once closed, the audit is not reopened.
+#[test]
+fn a_verification_written_by_hand_is_checked_again() {
+    let tmp = TempDir::new().unwrap();
+    let dir = tmp.path();
+    let path = common::signed_off_example(dir);
+    for a in ["A-2", "A-3"] {
+        ok(
+            dir,
+            &[
+                "action",
+                "close",
+                "a.toml",
+                a,
+                "--date",
+                "2026-11-24",
+                "--evidence",
+                "RR",
+            ],
+        );
+    }
+    ok(
+        dir,
+        &[
+            "finding",
+            "verify",
+            "a.toml",
+            "NC-2",
+            "--by",
+            "Claire Martin",
+            "--date",
+            "2026-11-25",
+            "--effective",
+            "--note",
+            "Plan v2 in use",
+            "--evidence",
+            "RR",
+        ],
+    );
+    let good = fs::read_to_string(&path).unwrap();
+    assert!(good.contains("follow_up = true"), "{good}");
+    // The mark taken off: the report as found would change, so the record does not load.
+    fs::write(&path, good.replacen("follow_up = true\n", "", 1)).unwrap();
+    let err = common::fails(dir, &["validate", "a.toml"], 2);
+    assert!(
+        err.contains("follow_up")
+            && err.contains("comes after the sign-off of 2026-11-20: it is follow-up"),
+        "{err}"
+    );
+    // No note, no evidence, dated before the actions were done: caught at the close.
+    let bent = good
+        .replacen("note = \"Plan v2 in use\"\nevidence = [\"RR\"]\n", "", 1)
+        .replacen(
+            "date = \"2026-11-25\"\neffective = true",
+            "date = \"2026-11-23\"\neffective = true",
+            1,
+        );
+    assert_ne!(bent, good);
+    fs::write(&path, &bent).unwrap();
+    let close = [
+        "followup",
+        "close",
+        "a.toml",
+        "--by",
+        "Claire Martin",
+        "--date",
+        "2026-11-28",
+    ];
+    let err = refused(dir, "a.toml", &close);
+    for why in [
+        "NC-2's verification of 2026-11-23: it says nothing of what was seen (no note)",
+        "NC-2's verification of 2026-11-23: it cites no evidence",
+        "NC-2's verification of 2026-11-23: it comes before A-2 was done (2026-11-24)",
+    ] {
+        assert!(err.contains(why), "{why}\n{err}");
+    }
+    fs::write(&path, &good).unwrap();
+    ok(dir, &close);
+    let err = refused(
+        dir,
+        "a.toml",
+        &[
+            "reopen",
+            "a.toml",
+            "--by",
+            "Claire Martin",
+            "--reason",
+            "a typo",
+        ],
+    );
+    assert!(
+        err.contains("the follow-up was closed by Claire Martin on 2026-11-28"),
+        "{err}"
+    );
+}

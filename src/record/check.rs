@@ -196,6 +196,12 @@ pub fn check(record: &Record, q: &Questionnaire, today: Date) -> Vec<Problem> {
 }
 
 fn check_findings(record: &Record, q: &Questionnaire, p: &mut impl FnMut(Vec<Seg>, String)) {
+    let first_sign_off = record
+        .assessment
+        .history
+        .iter()
+        .find(|c| c.status == super::Status::Final)
+        .map(|c| c.date.as_str());
     let register: HashSet<&str> = record.evidence.iter().map(|e| e.id.as_str()).collect();
     let unknown_evidence = |id: &str| {
         format!("no evidence `{id}` in the register; add it with `vse-assess evidence add`")
@@ -350,6 +356,27 @@ fn check_findings(record: &Record, q: &Questionnaire, p: &mut impl FnMut(Vec<Seg
             }
             if let Err(e) = check_date(&v.date) {
                 p(path!["findings", i, "verifications", k, "date"], e);
+            }
+            // Which verifications are follow-up decides the audit report: the mark must
+            // agree with the first sign-off's date (one made on that day may be either).
+            if let Some(signed) = first_sign_off {
+                if v.follow_up && v.date.as_str() < signed {
+                    p(
+                        path!["findings", i, "verifications", k, "follow_up"],
+                        format!(
+                            "a verification dated {} comes before the sign-off of {signed}: it was made during the audit, not as follow-up",
+                            v.date
+                        ),
+                    );
+                } else if !v.follow_up && v.date.as_str() > signed && f.carried.is_none() {
+                    p(
+                        path!["findings", i, "verifications", k, "follow_up"],
+                        format!(
+                            "a verification dated {} comes after the sign-off of {signed}: it is follow-up (`follow_up = true`)",
+                            v.date
+                        ),
+                    );
+                }
             }
             for (m, e) in v.evidence.iter().enumerate() {
                 if !register.contains(e.as_str()) {

@@ -56,7 +56,9 @@ pub enum Refused {
     Duplicate { id: String },
     /// The follow-up of a final record was closed (as [`super::Signed`] by whom and when):
     /// what the VSE and the team did after the sign-off is as reported.
-    #[error("the follow-up was closed by {0}: it is as reported")]
+    #[error(
+        "the follow-up was closed by {0}: the audit and its follow-up are as reported; the next audit starts from them (`vse-assess new NEXT --from FILE --stage surveillance`)"
+    )]
     FollowUpClosed(String),
     /// A sign-off refused, with every reason.
     #[error("cannot sign off:\n{}", .0.iter().map(|r| format!("  - {r}")).collect::<Vec<_>>().join("\n"))]
@@ -767,6 +769,19 @@ pub fn edit_finding(
         }
     } else {
         editable(record)?;
+        // What an earlier audit found is followed up here as it was stated.
+        if let Some(f) = record.finding(id)
+            && let Some(carried) = &f.carried
+            && (change.text.is_some() || change.class.is_some())
+        {
+            return refuse(
+                "finding",
+                format!(
+                    "{} was carried from {}: its statement and class stay as that audit found them",
+                    f.id, carried.from
+                ),
+            );
+        }
     }
     check_evidence(record, &change.evidence)?;
     let raised = change.raised.as_deref().map(str::trim);
@@ -1697,6 +1712,8 @@ pub fn reopen(
     if record.assessment.status != Status::Final {
         return refuse("status", "it is not final: there is nothing to reopen");
     }
+    // The follow-up was reported on the audit as signed off: that audit stays as it is.
+    follow_up_open(record)?;
     if reason.trim().is_empty() {
         return refuse("reason", "say why it is reopened");
     }
@@ -1726,8 +1743,31 @@ pub fn follow_up_close_checks(record: &Record) -> Vec<String> {
         .filter(|f| f.class.is_nonconformity())
     {
         for v in &f.verifications {
-            if let Err(why) = verifier_check(meta, f.class, v) {
-                reasons.push(format!("{}'s verification of {}: {why}", f.id, v.date));
+            let mut why: Vec<String> = verifier_check(meta, f.class, v)
+                .err()
+                .map(|e| e.to_string())
+                .into_iter()
+                .collect();
+            // What `verify` asks of a verification, asked again of one written by hand.
+            if v.note.trim().is_empty() {
+                why.push("it says nothing of what was seen (no note)".into());
+            }
+            if v.evidence.is_empty() {
+                why.push("it cites no evidence".into());
+            }
+            if let Some(raised) = f.raised.as_deref().filter(|r| v.date.as_str() <= *r) {
+                why.push(format!("it is not after the finding was raised ({raised})"));
+            }
+            // The last one stands on the actions as they are (an earlier one may have seen
+            // an action since reopened and done again).
+            let last = f.verification().is_some_and(|l| std::ptr::eq(l, v));
+            for a in f.actions.iter().filter(|a| last && v.covered(&a.id)) {
+                if let Some(done) = a.completed.as_deref().filter(|d| *d > v.date.as_str()) {
+                    why.push(format!("it comes before {} was done ({done})", a.id));
+                }
+            }
+            for w in why {
+                reasons.push(format!("{}'s verification of {}: {w}", f.id, v.date));
             }
         }
         reasons.extend(loop_unanswered(f));
