@@ -1,9 +1,10 @@
 //! The follow-up report: what happened after the audit's findings, apart from the audit
 //! report, which stays as it was signed off. It quotes the conclusion as issued and the
 //! team's own conclusions as issued (which may hold commitments the follow-up is checked
-//! against), then gives, nonconformity by nonconformity, the VSE's response (acceptance, correction, root cause,
-//! actions), the team's verifications, and where each stands after follow-up; then the
-//! recommendation after follow-up and the follow-up's own sign-off. Markdown, like the audit
+//! against), then gives, nonconformity by nonconformity, the VSE's response (acceptance,
+//! correction, root cause, actions), the team's verifications, and where each stands after
+//! follow-up; then the recommendation after follow-up (naming the minors that stay open with
+//! their plan accepted) and the follow-up's own sign-off. Markdown, like the audit
 //! report, and HTML rendered from it the same way.
 
 use std::fmt::Write as _;
