@@ -483,13 +483,16 @@ pub enum Conclusion<'r> {
     /// the profile: processes out of its scope, objectives the team states were not met, a
     /// scope it states was not appropriate (one line each).
     NoRecommendation { reasons: Vec<String> },
-    /// Audit: nothing stands in the way.
+    /// Audit: nothing stands in the way. After follow-up, minor nonconformities may still be
+    /// open with their plan accepted by the team ([`minors_with_plan_accepted`]).
     Recommend,
     /// Audit: only minor nonconformities are open; certification can be recommended once the
-    /// corrective action plan for them is accepted.
+    /// corrective action plan for them is accepted. After follow-up, `minors` are those whose
+    /// plan the team has not accepted yet.
     RecommendOncePlanAccepted { minors: Vec<FindingRef<'r>> },
     /// Audit: open major nonconformities. `minors` are the open minor nonconformities, whose
-    /// corrective action plans are still due too.
+    /// corrective action plans are still due too (after follow-up, those whose plan the team
+    /// has not accepted yet).
     DoNotRecommend {
         majors: Vec<FindingRef<'r>>,
         minors: Vec<FindingRef<'r>>,
@@ -586,6 +589,12 @@ impl Conclusion<'_> {
     }
 }
 
+/// Whether the audit team has accepted the VSE's plan for a nonconformity: it has at least
+/// one action, and every one of them is accepted ([`crate::record::Action::accepted`]).
+pub fn plan_accepted(f: &Finding) -> bool {
+    !f.actions.is_empty() && f.actions.iter().all(|a| a.accepted.is_some())
+}
+
 /// Nonconformities of one class still open (not verified effective), in requirement order;
 /// one raised under several requirements is named once, under the first.
 fn open_nonconformities<'r>(
@@ -593,7 +602,7 @@ fn open_nonconformities<'r>(
     lookup: &Lookup<'r>,
     class: FindingClass,
     view: View,
-) -> Vec<FindingRef<'r>> {
+) -> Vec<&'r Finding> {
     let record = lookup.record();
     let mut named = std::collections::HashSet::new();
     q.requirements
@@ -601,12 +610,34 @@ fn open_nonconformities<'r>(
         .flat_map(|req| lookup.findings_for(&req.id).to_vec())
         .filter(|f| f.class == class && open_in(record, f, view))
         .filter(|f| named.insert(std::ptr::from_ref(*f)))
-        .map(|f| FindingRef {
-            id: &f.id,
-            requirements: f.requirements().collect(),
-            class,
-            text: &f.text,
-        })
+        .collect()
+}
+
+fn finding_ref(f: &Finding) -> FindingRef<'_> {
+    FindingRef {
+        id: &f.id,
+        requirements: f.requirements().collect(),
+        class: f.class,
+        text: &f.text,
+    }
+}
+
+/// After follow-up, the minor nonconformities still open whose plan the audit team has
+/// accepted ([`plan_accepted`]), in requirement order: they stay open, to be verified at the
+/// next audit, but no longer keep the recommendation conditional. Empty as found: the
+/// conclusion as issued is what the team found at the sign-off.
+pub fn minors_with_plan_accepted<'r>(
+    q: &Questionnaire,
+    lookup: &Lookup<'r>,
+    view: View,
+) -> Vec<FindingRef<'r>> {
+    if view == View::AsFound {
+        return Vec::new();
+    }
+    open_nonconformities(q, lookup, FindingClass::Minor, view)
+        .into_iter()
+        .filter(|f| plan_accepted(f))
+        .map(finding_ref)
         .collect()
 }
 
@@ -618,7 +649,9 @@ pub fn conclude<'r>(q: &Questionnaire, lookup: &Lookup<'r>) -> Conclusion<'r> {
 
 /// As [`conclude`], in `view`. The consistency warnings are judged as found in either view:
 /// after follow-up, a rating below met whose nonconformities are closed is what was found,
-/// not a disagreement.
+/// not a disagreement. After follow-up, an open minor nonconformity whose plan the team has
+/// accepted ([`plan_accepted`]) no longer keeps the recommendation conditional; as found,
+/// the conclusion is the one issued, acceptance or not.
 pub fn conclude_in<'r>(q: &Questionnaire, lookup: &Lookup<'r>, view: View) -> Conclusion<'r> {
     let record = lookup.record();
     let eval = evaluate_in(q, lookup, view);
@@ -670,8 +703,17 @@ pub fn conclude_in<'r>(q: &Questionnaire, lookup: &Lookup<'r>, view: View) -> Co
     if !standing.is_empty() {
         return Conclusion::NoRecommendation { reasons: standing };
     }
-    let majors = open_nonconformities(q, lookup, FindingClass::Major, view);
-    let minors = open_nonconformities(q, lookup, FindingClass::Minor, view);
+    let majors: Vec<FindingRef<'r>> = open_nonconformities(q, lookup, FindingClass::Major, view)
+        .into_iter()
+        .map(finding_ref)
+        .collect();
+    // After follow-up, a minor whose plan the team accepted stays open (it is verified at the
+    // next audit) but no longer waits for its plan ([`minors_with_plan_accepted`]).
+    let minors: Vec<FindingRef<'r>> = open_nonconformities(q, lookup, FindingClass::Minor, view)
+        .into_iter()
+        .filter(|f| view == View::AsFound || !plan_accepted(f))
+        .map(finding_ref)
+        .collect();
     if !majors.is_empty() {
         Conclusion::DoNotRecommend { majors, minors }
     } else if minors.is_empty() {

@@ -551,3 +551,193 @@ fn a_self_assessment_claims_after_follow_up() {
     );
     assert_eq!(claim(q, &r, View::AsFound), unclaimed);
 }
+
+/// The team's acceptance of the VSE's plan counts after follow-up: the major NC-2 verified
+/// effective, the recommendation after follow-up waits for the plan of any minor whose actions
+/// are not all accepted, and once every open minor's plan is accepted it recommends, the
+/// minors named as staying open with their plan accepted, to be verified at the next audit.
+/// The conclusion as issued, and the audit report, stay as they were signed off.
+#[test]
+fn accepted_plans_for_the_open_minors_let_the_recommendation_stand() {
+    use vse_assess::record::Signed;
+    let tmp = tempfile::TempDir::new().unwrap();
+    let dir = tmp.path();
+    let path = common::signed_off_example(dir);
+    let audit_before = report(dir, "a.toml", "markdown", false);
+    let today = common::today();
+
+    let mut opened = common::opened(&path);
+    let r = &mut opened.record;
+    for a in ["A-2", "A-3"] {
+        edit::complete_action(r, a, Some("2026-11-24"), &["RR".to_string()], today).unwrap();
+    }
+    let seen = Verification {
+        by: "Claire Martin".into(),
+        date: "2026-11-26".into(),
+        effective: true,
+        note: "Reviewed plan in use, organisational risks owned in the register".into(),
+        evidence: vec!["RR".into()],
+        ..Verification::default()
+    };
+    edit::verify(r, "NC-2", seen, today).unwrap();
+    let minors: Vec<(String, Vec<String>)> = r
+        .findings
+        .iter()
+        .filter(|f| f.class == vse_assess::record::FindingClass::Minor)
+        .map(|f| {
+            (
+                f.id.clone(),
+                f.actions.iter().map(|a| a.id.clone()).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(minors.len(), 6);
+    let accepted = || {
+        Some(Signed {
+            by: "Claire Martin".into(),
+            date: "2026-11-27".into(),
+        })
+    };
+    // Every minor's plan accepted but NC-4's.
+    for (id, actions) in &minors {
+        assert!(!actions.is_empty(), "{id} has no action");
+        if id == "NC-4" {
+            continue;
+        }
+        for a in actions {
+            edit::accept_action(r, a, accepted(), today).unwrap();
+        }
+    }
+    store::save(&mut opened).unwrap();
+
+    let r = common::record(&path);
+    let q = common::opened(&path).questionnaire.questionnaire;
+    let lookup = r.lookup();
+    match conformance::conclude_in(&q, &lookup, View::AfterFollowUp) {
+        conformance::Conclusion::RecommendOncePlanAccepted { minors } => {
+            let ids: Vec<&str> = minors.iter().map(|m| m.id).collect();
+            assert_eq!(ids, ["NC-4"]);
+        }
+        other => panic!("{other:?}"),
+    }
+    let waiting: Vec<&str> =
+        conformance::minors_with_plan_accepted(&q, &lookup, View::AfterFollowUp)
+            .iter()
+            .map(|m| m.id)
+            .collect();
+    assert_eq!(waiting.len(), 5);
+    assert!(!waiting.contains(&"NC-4"));
+    let follow_up = report(dir, "a.toml", "markdown", true);
+    assert!(
+        follow_up.contains("**Recommendation after follow-up:** The audit team recommends certification once the corrective action plan for the open minor nonconformities is accepted."),
+        "{follow_up}"
+    );
+    let five = format!(
+        "Minor nonconformities {} stay open with their corrective action plan accepted by the audit team, to be verified at the next audit.",
+        waiting.join(", ")
+    );
+    assert!(follow_up.contains(&five), "{five}\n{follow_up}");
+
+    // NC-4's plan accepted too: nothing keeps the recommendation conditional any more.
+    let mut opened = common::opened(&path);
+    let (_, a5) = minors.iter().find(|(id, _)| id == "NC-4").unwrap();
+    for a in a5 {
+        edit::accept_action(&mut opened.record, a, accepted(), today).unwrap();
+    }
+    store::save(&mut opened).unwrap();
+    let r = common::record(&path);
+    let lookup = r.lookup();
+    assert_eq!(
+        conformance::conclude_in(&q, &lookup, View::AfterFollowUp),
+        conformance::Conclusion::Recommend
+    );
+    // As found, the conclusion is the one issued: acceptance came after the sign-off.
+    assert!(matches!(
+        conformance::conclude(&q, &lookup),
+        conformance::Conclusion::DoNotRecommend { ref minors, .. } if minors.len() == 6
+    ));
+    assert!(conformance::minors_with_plan_accepted(&q, &lookup, View::AsFound).is_empty());
+    let all: Vec<&str> = conformance::minors_with_plan_accepted(&q, &lookup, View::AfterFollowUp)
+        .iter()
+        .map(|m| m.id)
+        .collect();
+    assert_eq!(all.len(), 6);
+    for (id, _) in &minors {
+        let nc = r.finding(id).unwrap();
+        assert!(conformance::plan_accepted(nc), "{id}");
+        assert!(conformance::open_in(&r, nc, View::AfterFollowUp), "{id}");
+    }
+    let follow_up = report(dir, "a.toml", "markdown", true);
+    let six = format!(
+        "Minor nonconformities {} stay open with their corrective action plan accepted by the audit team, to be verified at the next audit.",
+        all.join(", ")
+    );
+    for shown in [
+        "**Recommendation after follow-up:** The audit team recommends certification to the certification body.\n\nMinor nonconformities ",
+        six.as_str(),
+        "> The audit team does not recommend certification until the major nonconformities are closed and verified.",
+    ] {
+        assert!(follow_up.contains(shown), "{shown}\n{follow_up}");
+    }
+    assert!(!follow_up.contains("once the corrective action plan"));
+    let audit = report(dir, "a.toml", "markdown", false);
+    assert_eq!(
+        without_record_hash(&audit),
+        without_record_hash(&audit_before)
+    );
+}
+
+/// The follow-up report quotes the team's own conclusions as issued, below the generated
+/// conclusion: they may hold commitments the follow-up is checked against.
+#[test]
+fn the_follow_up_report_quotes_the_teams_conclusions_as_issued() {
+    let tmp = tempfile::TempDir::new().unwrap();
+    let dir = tmp.path();
+    let path = common::signed_off_example(dir);
+    let r = common::record(&path);
+    let theirs = r.assessment.conclusions.trim().to_string();
+    assert!(theirs.contains("not on a plan to review it"), "{theirs}");
+    let follow_up = report(dir, "a.toml", "markdown", true);
+    let generated = follow_up
+        .find("**The conclusion as issued on 2026-11-20:**")
+        .expect("the generated conclusion as issued");
+    let quoted =
+        format!("**The audit team's conclusions, in its own words, as issued:**\n\n> {theirs}\n");
+    let own = follow_up
+        .find(&quoted)
+        .unwrap_or_else(|| panic!("{quoted}\n{follow_up}"));
+    let after = follow_up
+        .find("**Recommendation after follow-up:**")
+        .unwrap();
+    assert!(generated < own && own < after, "{follow_up}");
+
+    // Text that is Markdown stays the team's words, quoted and escaped, on one quoted line.
+    let file = dir.join("b.toml");
+    let example = fs::read_to_string(common::EXAMPLE).unwrap();
+    let marked = example.replacen(
+        "conclusions = \"Brightline plans",
+        "conclusions = \"# Not a heading | *NC-2* first\\n\\nBrightline plans",
+        1,
+    );
+    assert_ne!(marked, example);
+    fs::write(&file, marked).unwrap();
+    common::complete_audit_details(dir, "b.toml");
+    common::ok(
+        dir,
+        &[
+            "finalize",
+            "b.toml",
+            "--by",
+            "Claire Martin",
+            "--date",
+            "2026-11-20",
+        ],
+    );
+    let follow_up = report(dir, "b.toml", "markdown", true);
+    assert!(
+        follow_up.contains(
+            "as issued:**\n\n> \\# Not a heading \\| \\*NC-2\\* first<br><br>Brightline plans"
+        ),
+        "{follow_up}"
+    );
+}

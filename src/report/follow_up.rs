@@ -1,8 +1,10 @@
 //! The follow-up report: what happened after the audit's findings, apart from the audit
-//! report, which stays as it was signed off. It quotes the conclusion as issued, then gives,
-//! nonconformity by nonconformity, the VSE's response (acceptance, correction, root cause,
-//! actions), the team's verifications, and where each stands after follow-up; then the
-//! recommendation after follow-up and the follow-up's own sign-off. Markdown, like the audit
+//! report, which stays as it was signed off. It quotes the conclusion as issued and the
+//! team's own conclusions as issued (which may hold commitments the follow-up is checked
+//! against), then gives, nonconformity by nonconformity, the VSE's response (acceptance,
+//! correction, root cause, actions), the team's verifications, and where each stands after
+//! follow-up; then the recommendation after follow-up (naming the minors that stay open with
+//! their plan accepted) and the follow-up's own sign-off. Markdown, like the audit
 //! report, and HTML rendered from it the same way.
 
 use std::fmt::Write as _;
@@ -262,6 +264,26 @@ pub fn follow_up_markdown(input: &Input) -> String {
         let _ = writeln!(out, "> - {}", inline(&reason));
     }
     out.push('\n');
+    // The team's own conclusions as issued: what they commit to is what the follow-up is
+    // checked against.
+    if audit || !meta.conclusions.trim().is_empty() {
+        let _ = writeln!(
+            out,
+            "**{}, in {} own words{}:**\n\n> {}\n",
+            if audit {
+                "The audit team's conclusions"
+            } else {
+                "The conclusions"
+            },
+            if audit { "its" } else { "their" },
+            if meta.sign_off().is_some() {
+                ", as issued"
+            } else {
+                ""
+            },
+            or_not_stated(&meta.conclusions)
+        );
+    }
     let after = conformance::conclude_in(q, &lookup, View::AfterFollowUp);
     let _ = writeln!(
         out,
@@ -276,6 +298,21 @@ pub fn follow_up_markdown(input: &Input) -> String {
             let _ = writeln!(out, "- {}", inline(&reason));
         }
         out.push('\n');
+    }
+    let accepted: Vec<String> =
+        conformance::minors_with_plan_accepted(q, &lookup, View::AfterFollowUp)
+            .iter()
+            .map(|m| inline(m.id))
+            .collect();
+    if !accepted.is_empty() {
+        let _ = writeln!(
+            out,
+            "Minor nonconformit{} {} stay{} open with {} corrective action plan accepted by the audit team, to be verified at the next audit.\n",
+            if accepted.len() == 1 { "y" } else { "ies" },
+            accepted.join(", "),
+            if accepted.len() == 1 { "s" } else { "" },
+            if accepted.len() == 1 { "its" } else { "their" },
+        );
     }
     let settled: Vec<String> = q
         .requirements
