@@ -1038,6 +1038,17 @@ fn what_was_verified_stays_as_verified() {
     };
     let err = edit::verify(r, "NC-4", again, today).unwrap_err();
     assert!(err.to_string().contains("a new corrective action"), "{err}");
+
+    // The team accepts what the VSE proposes for a finding: not before it was raised.
+    let early = vse_assess::record::Signed {
+        by: "Claire Martin".into(),
+        date: "2026-11-01".into(),
+    };
+    let err = edit::accept_action(r, "A-1", Some(early), today).unwrap_err();
+    assert!(
+        err.to_string().contains("before its finding was raised"),
+        "{err}"
+    );
 }
 
 /// A verification written by hand is held to what `finding verify` asks: its follow-up mark

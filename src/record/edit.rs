@@ -1178,9 +1178,11 @@ pub fn accept_action(
                 ),
             );
         }
-        if let Some((_, a)) = record.action(action) {
+        if let Some((f, a)) = record.action(action) {
             let proposed = a.proposed.as_ref().map(|p| p.date.as_str());
             not_before("accepted", &s.date, proposed, "the action was proposed")?;
+            let raised = f.raised.as_deref();
+            not_before("accepted", &s.date, raised, "its finding was raised")?;
         }
     }
     action_mut(record, action)?.accepted = accepted;

@@ -296,7 +296,7 @@ pub fn carried_not_followed_up(record: &Record) -> Vec<String> {
                 format!(", signed off {}", c.date)
             };
             format!(
-                "{} ({}) was carried from {}{since} and is not followed up in this assessment: verify its corrective action again (`vse-assess finding verify FILE {} --by NAME --effective|--not-effective --note TEXT`)",
+                "{} ({}) was carried from {}{since} and is not followed up in this assessment: verify its corrective action again (`vse-assess finding verify FILE {} --by NAME --effective|--not-effective --note TEXT --evidence ID`)",
                 f.id, f.requirement, c.from, f.id
             )
         })
