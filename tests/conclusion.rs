@@ -663,7 +663,7 @@ fn verifications_are_the_teams_and_are_checked_again_at_follow_up_close() {
     assert!(
         blockers.iter().any(|b| b.starts_with(
             "NC-1 was verified not effective on 2026-11-18: before it is verified again it needs a new root cause"
-        ) && b.contains("and a new action")),
+        ) && b.contains("and a new corrective action")),
         "{blockers:?}"
     );
 }
