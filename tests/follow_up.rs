@@ -1148,3 +1148,74 @@ fn a_verification_written_by_hand_is_checked_again() {
         "{err}"
     );
 }
+
+/// The VSE's plan cannot fall due before the report is issued; only the lead auditor, who
+/// signs an audit off, reopens it.
+#[test]
+fn the_plan_falls_due_after_the_sign_off_and_the_lead_reopens() {
+    let tmp = TempDir::new().unwrap();
+    let dir = tmp.path();
+    let file = dir.join("a.toml");
+    fs::copy(common::EXAMPLE, &file).unwrap();
+    common::complete_audit_details(dir, "a.toml");
+    ok(
+        dir,
+        &[
+            "finding",
+            "edit",
+            "a.toml",
+            "NC-2",
+            "--plan-due",
+            "2026-11-18",
+        ],
+    );
+    let sign = [
+        "finalize",
+        "a.toml",
+        "--by",
+        "Claire Martin",
+        "--date",
+        "2026-11-20",
+    ];
+    let err = refused(dir, "a.toml", &sign);
+    assert!(
+        err.contains("NC-2's plan is due 2026-11-18, before the sign-off (2026-11-20)"),
+        "{err}"
+    );
+    ok(
+        dir,
+        &[
+            "finding",
+            "edit",
+            "a.toml",
+            "NC-2",
+            "--plan-due",
+            "2026-12-18",
+        ],
+    );
+    ok(dir, &sign);
+    let err = refused(
+        dir,
+        "a.toml",
+        &[
+            "reopen",
+            "a.toml",
+            "--by",
+            "Hugo Petit",
+            "--reason",
+            "a typo",
+        ],
+    );
+    assert!(err.contains("only the lead auditor"), "{err}");
+    ok(
+        dir,
+        &[
+            "reopen",
+            "a.toml",
+            "--by",
+            "Claire Martin",
+            "--reason",
+            "a typo",
+        ],
+    );
+}

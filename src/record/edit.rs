@@ -1689,6 +1689,23 @@ pub fn finalize(
             .map(|r| r.to_string()),
     );
     reasons.extend(dated_after(record, date));
+    // The VSE's plan answers the report: it cannot fall due before the report is issued.
+    for f in record
+        .findings
+        .iter()
+        .filter(|f| f.class.is_nonconformity())
+    {
+        let due = f
+            .plan_due
+            .as_deref()
+            .or(record.assessment.plan_due.as_deref());
+        if let Some(due) = due.filter(|d| *d < date) {
+            reasons.push(format!(
+                "{}'s plan is due {due}, before the sign-off ({date}): give a later date (`finding edit FILE {} --plan-due DATE` or `set FILE --plan-due DATE`)",
+                f.id, f.id
+            ));
+        }
+    }
     if !reasons.is_empty() {
         return Err(Refused::NotReady(reasons));
     }
@@ -1904,8 +1921,14 @@ fn check_status_change(
             ),
         );
     }
-    if signing && meta.kind == super::Kind::Audit && !meta.team.is_empty() {
-        not_the_lead(meta, by, "signs off an audit")?;
+    // The lead auditor signs the report off, and alone takes it back for a mistake.
+    if meta.kind == super::Kind::Audit && !meta.team.is_empty() {
+        let does = if signing {
+            "signs off an audit"
+        } else {
+            "reopens an audit"
+        };
+        not_the_lead(meta, by, does)?;
     }
     self::date("date", date)?;
     not_in_future("date", date, today)?;
