@@ -668,6 +668,21 @@ fn new_from_is_refused_without_a_signed_off_audit_of_the_same_profile() {
         ],
     );
     assert!(why.contains("not `other-profile`"), "{why}");
+    // Its sessions come after the audit it follows on from.
+    let why = from(
+        "n.toml",
+        &[
+            "audit-1.toml",
+            "--stage",
+            "surveillance",
+            "--session",
+            "2026-01-10:Lyon",
+        ],
+    );
+    assert!(
+        why.contains("`2026-01-10` is before audit-1.toml was signed off (2026-03-10)"),
+        "{why}"
+    );
     // The kind is the previous one's.
     let out = vse(
         dir,

@@ -2334,11 +2334,24 @@ pub fn set_details(
     {
         return refuse("sites", "a site needs a name");
     }
+    let previous = record.assessment.previous.as_ref();
     for s in details.sessions.iter().flatten() {
         check_date(&s.date).map_err(|e| Refused::Invalid {
             field: "sessions",
             why: format!("{e}: {SESSIONS_HINT}"),
         })?;
+        // The next audit of a cycle comes after the one it follows on from.
+        if let Some((p, signed)) = previous.and_then(|p| p.signed_off.as_deref().map(|d| (p, d)))
+            && s.date.as_str() < signed
+        {
+            return refuse(
+                "sessions",
+                format!(
+                    "`{}` is before {} was signed off ({signed}): this assessment follows it",
+                    s.date, p.file
+                ),
+            );
+        }
     }
     let plan_due = match &details.plan_due {
         Some(Some(d)) if !d.trim().is_empty() => {
