@@ -1219,3 +1219,61 @@ fn the_plan_falls_due_after_the_sign_off_and_the_lead_reopens() {
         ],
     );
 }
+
+/// A verification made on the draft after a reopening is not follow-up, and the record
+/// loads: the follow-up mark is held to the sign-off only while there was one sign-off.
+#[test]
+fn a_verification_after_a_reopening_is_no_follow_up() {
+    let tmp = TempDir::new().unwrap();
+    let dir = tmp.path();
+    let path = common::signed_off_example(dir);
+    ok(
+        dir,
+        &[
+            "reopen",
+            "a.toml",
+            "--by",
+            "Claire Martin",
+            "--date",
+            "2026-11-21",
+            "--reason",
+            "a typo",
+        ],
+    );
+    for a in ["A-2", "A-3"] {
+        ok(
+            dir,
+            &[
+                "action",
+                "close",
+                "a.toml",
+                a,
+                "--date",
+                "2026-11-24",
+                "--evidence",
+                "RR",
+            ],
+        );
+    }
+    ok(
+        dir,
+        &[
+            "finding",
+            "verify",
+            "a.toml",
+            "NC-2",
+            "--by",
+            "Claire Martin",
+            "--date",
+            "2026-11-25",
+            "--effective",
+            "--note",
+            "Plan v2 in use",
+            "--evidence",
+            "RR",
+        ],
+    );
+    let r = common::record(&path);
+    assert!(!r.finding("NC-2").unwrap().verification().unwrap().follow_up);
+    ok(dir, &["validate", "a.toml"]);
+}

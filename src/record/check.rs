@@ -202,6 +202,8 @@ fn check_findings(record: &Record, q: &Questionnaire, p: &mut impl FnMut(Vec<Seg
         .iter()
         .find(|c| c.status == super::Status::Final)
         .map(|c| c.date.as_str());
+    // Signed off once, never reopened: every verification after that day is follow-up.
+    let once_signed = record.assessment.history.len() == 1;
     let register: HashSet<&str> = record.evidence.iter().map(|e| e.id.as_str()).collect();
     let unknown_evidence = |id: &str| {
         format!("no evidence `{id}` in the register; add it with `vse-assess evidence add`")
@@ -358,7 +360,8 @@ fn check_findings(record: &Record, q: &Questionnaire, p: &mut impl FnMut(Vec<Seg
                 p(path!["findings", i, "verifications", k, "date"], e);
             }
             // Which verifications are follow-up decides the audit report: the mark must
-            // agree with the first sign-off's date (one made on that day may be either).
+            // agree with the first sign-off's date (one made on that day may be either; one
+            // made after a reopening, on the draft, is not follow-up).
             if let Some(signed) = first_sign_off {
                 if v.follow_up && v.date.as_str() < signed {
                     p(
@@ -368,7 +371,11 @@ fn check_findings(record: &Record, q: &Questionnaire, p: &mut impl FnMut(Vec<Seg
                             v.date
                         ),
                     );
-                } else if !v.follow_up && v.date.as_str() > signed && f.carried.is_none() {
+                } else if !v.follow_up
+                    && v.date.as_str() > signed
+                    && once_signed
+                    && f.carried.is_none()
+                {
                     p(
                         path!["findings", i, "verifications", k, "follow_up"],
                         format!(
