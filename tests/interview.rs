@@ -1,9 +1,10 @@
 //! The interview without a terminal: a whole interview driven through `App::update`, keys
 //! through the keymap, and snapshots of every screen at 80x24.
 
-mod common;
+use crate::common;
 
-use common::EXAMPLE;
+// The tests' audit (tests/fixtures/audit.toml), under the name these tests give it.
+use common::AUDIT as EXAMPLE;
 
 use std::fs;
 use std::path::{Path, PathBuf};
