@@ -24,6 +24,7 @@ mod interview;
 mod kill_loop;
 mod lifecycle;
 mod output;
+mod parse;
 mod plain;
 mod plan;
 mod portfolio;
