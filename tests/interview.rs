@@ -2376,3 +2376,108 @@ fn an_unfinished_follow_up_form_comes_back_on_its_row() {
         again.overlay
     );
 }
+
+// ---- Search, help, messages at 80 and 60 columns -----------------------------------------
+
+fn keys(app: &mut App, text: &str) {
+    for c in text.chars() {
+        key(app, KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+    }
+}
+
+/// `/ppm.c` types a search (never a rating); after Enter, n and N move between matches and
+/// change no rating; no match says so and keeps the prompt.
+#[test]
+fn a_search_never_changes_a_rating() {
+    let mut app = example_app();
+    let before = ratings(&app);
+    keys(&mut app, "/ppm.c");
+    assert_eq!(app.search.as_ref().unwrap().query, "ppm.c");
+    assert_eq!(ratings(&app), before, "typed as text");
+    press(&mut app, &[KeyCode::Esc]);
+    keys(&mut app, "/7.5.C");
+    press(&mut app, &[KeyCode::Enter]);
+    assert!(
+        app.matches(Screen::Question, "7.5.c")
+            .contains(&app.current)
+    );
+    let shown = screen(&app, 80, 24);
+    assert!(shown.contains("/7.5.C: match 1 of"), "{shown}");
+    keys(&mut app, "nnN");
+    assert_eq!(ratings(&app), before, "n and N only move");
+    press(&mut app, &[KeyCode::Esc]);
+    assert!(app.search.is_none());
+    assert_eq!(app.screen, Screen::Question);
+    keys(&mut app, "/NoSuchThing");
+    press(&mut app, &[KeyCode::Enter]);
+    assert!(
+        app.message
+            .as_deref()
+            .unwrap()
+            .contains("nothing on the question screen holds")
+    );
+    assert!(
+        app.search.as_ref().unwrap().typing,
+        "the text stays to change"
+    );
+    press(&mut app, &[KeyCode::Esc]);
+    assert_eq!(ratings(&app), before);
+    // In the register, by title, whatever the case.
+    app.update(Action::ShowEvidence);
+    let last = app.opened.record.evidence.len() - 1;
+    let title = app.opened.record.evidence[last].title.to_uppercase();
+    keys(&mut app, &format!("/{title}"));
+    press(&mut app, &[KeyCode::Enter]);
+    assert_eq!(app.evidence_row, last);
+}
+
+/// The help opened from the register lists the register's keys first, pages, is searched.
+#[test]
+fn the_help_is_contextual_pages_and_is_searched() {
+    let mut app = example_app();
+    app.update(Action::ShowEvidence);
+    press(&mut app, &[KeyCode::Char('?')]);
+    let shown = screen(&app, 80, 24);
+    assert!(
+        shown.contains("Keys here: Evidence register (v)"),
+        "{shown}"
+    );
+    press(&mut app, &[KeyCode::Char(' ')]);
+    assert!(app.scroll > 10, "a page");
+    press(&mut app, &[KeyCode::End]);
+    let _ = screen(&app, 80, 24);
+    keys(&mut app, "/major");
+    press(&mut app, &[KeyCode::Enter]);
+    let shown = screen(&app, 80, 24);
+    assert!(shown.contains("/major: match 1 of"), "{shown}");
+    press(&mut app, &[KeyCode::Esc, KeyCode::Esc]);
+    assert_eq!(app.screen, Screen::Evidence);
+}
+
+/// A long message wraps under the title bar; `!` shows the messages in full, newest first.
+#[test]
+fn snapshot_long_message_and_message_log() {
+    let mut app = example_app();
+    app.update(Action::ToggleOnlyOpen);
+    app.update(Action::ShowSetup);
+    app.message = Some(format!(
+        "{} (second part)",
+        "a long refusal that says what to do ".repeat(4)
+    ));
+    insta::assert_snapshot!("long_message_80", screen(&app, 80, 24));
+    insta::assert_snapshot!("long_message_60", screen(&app, 60, 24));
+    app.update(Action::ShowEvidence);
+    app.update(Action::ShowMessages);
+    insta::assert_snapshot!("message_log", screen(&app, 80, 24));
+}
+
+/// At 60 columns the class chooser shows every class and the summary its result column.
+#[test]
+fn snapshot_at_60_columns() {
+    let mut app = example_app();
+    app.update(Action::AddFinding);
+    insta::assert_snapshot!("finding_form_60", screen(&app, 60, 24));
+    app.update(Action::Back);
+    app.update(Action::ShowSummary);
+    insta::assert_snapshot!("summary_60", screen(&app, 60, 24));
+}

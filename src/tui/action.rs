@@ -21,6 +21,15 @@ pub enum Action {
     ShowFollowUp,
     /// Leave the setup form for the questions.
     StartInterview,
+    /// The recent messages in full, newest first.
+    ShowMessages,
+
+    // Searching (`/`) the question list, the evidence register or the help.
+    /// Open the search prompt.
+    Search,
+    /// After a search: the next match, the previous one.
+    SearchNext,
+    SearchPrev,
 
     // Moving around.
     Next,

@@ -9,6 +9,7 @@
 pub mod action;
 pub mod app;
 pub mod editor;
+pub mod help;
 pub mod input;
 pub mod keymap;
 #[cfg(test)]

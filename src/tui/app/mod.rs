@@ -7,6 +7,7 @@ mod followup;
 mod forms;
 mod question;
 mod report;
+mod search;
 mod setup;
 
 use std::collections::HashMap;
@@ -27,6 +28,7 @@ pub use followup::FollowRow;
 pub use forms::NotesKind;
 pub use question::suggestion;
 pub use report::{Kept, Report};
+pub use search::{MESSAGES_KEPT, Search, Window};
 pub use setup::{SetupRow, setup_label};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,6 +41,8 @@ pub enum Screen {
     /// Nonconformities, their actions and verifications: the follow-up.
     FollowUp,
     Help,
+    /// The recent messages in full (`!`).
+    Messages,
 }
 
 /// Where the arrow keys go on the question screen.
@@ -155,7 +159,14 @@ pub enum Mode {
     /// The record was moved away or deleted under the interview: nothing to reload.
     Gone,
     Notice,
+    /// Typing what to search for: every key is text.
+    Search,
+    /// A search's results on a screen: n and N move between matches.
+    Found(Screen, Focus),
 }
+
+/// Rows a page (PgUp/PgDn) moves by on the lists.
+const PAGE: usize = 10;
 
 pub const FINDING_CLASSES: [FindingClass; 5] = FindingClass::ALL;
 
@@ -289,6 +300,15 @@ pub struct App {
     frozen: Option<Box<crate::record::Record>>,
     pub save: SaveState,
     pub message: Option<String>,
+    /// The last messages of the session, newest first (`!` shows them in full).
+    pub messages: std::collections::VecDeque<String>,
+    /// The search being typed, or whose matches are shown.
+    pub search: Option<Search>,
+    /// What the help was opened from: its keys come first.
+    pub help_from: Mode,
+    /// What the last frame showed of the screen being read (help, guidance, messages): set
+    /// by the view, so that a page is what the window holds and End stops at the last one.
+    pub shown: std::cell::Cell<Option<Window>>,
     pub quit: bool,
     /// Where an unfinished form would go: set by the event loop, which can look, before it
     /// asks to quit.
@@ -342,6 +362,10 @@ impl App {
             frozen: None,
             save: SaveState::Unchanged,
             message: None,
+            messages: std::collections::VecDeque::new(),
+            search: None,
+            help_from: Mode::Normal(Screen::Question, Focus::Question),
+            shown: std::cell::Cell::new(None),
             quit: false,
             drafts: DraftPlace::Beside,
             effects: Vec::new(),
@@ -476,7 +500,16 @@ impl App {
     }
 
     pub fn mode(&self) -> Mode {
-        mode_of(&self.overlay, self.screen, self.focus)
+        self.searching(mode_of(&self.overlay, self.screen, self.focus))
+    }
+
+    /// A screen's mode while a search is typed on it or its matches are shown.
+    fn searching(&self, mode: Mode) -> Mode {
+        match (mode, &self.search) {
+            (Mode::Normal(..), Some(s)) if s.typing => Mode::Search,
+            (Mode::Normal(screen, focus), Some(_)) => Mode::Found(screen, focus),
+            (mode, _) => mode,
+        }
     }
 
     pub fn take_effects(&mut self) -> Vec<Effect> {
@@ -537,7 +570,9 @@ impl App {
     /// The mode of what is beneath the file-changed dialog (the dialog itself otherwise).
     pub fn mode_beneath(&self) -> Mode {
         match &self.overlay {
-            Overlay::Conflict { beneath, .. } => mode_of(beneath, self.screen, self.focus),
+            Overlay::Conflict { beneath, .. } => {
+                self.searching(mode_of(beneath, self.screen, self.focus))
+            }
             _ => self.mode(),
         }
     }
@@ -657,6 +692,7 @@ impl App {
             self.history.push(self.screen);
             self.screen = screen;
             self.scroll = 0;
+            self.shown.set(None);
         }
     }
 
@@ -702,9 +738,19 @@ impl App {
                 self.message = Some("read-only: nothing can be changed here".into());
             }
             self.dirty = dirty && !self.read_only;
+            self.log_message();
             return;
         }
         self.apply_action(action);
+        self.log_message();
+    }
+
+    /// Keeps the message just said in the log `!` shows (every action clears the last one).
+    fn log_message(&mut self) {
+        if let Some(m) = &self.message {
+            self.messages.push_front(m.clone());
+            self.messages.truncate(MESSAGES_KEPT);
+        }
     }
 
     fn apply_action(&mut self, action: Action) {
@@ -722,6 +768,14 @@ impl App {
             }
             _ => {}
         }
+        // A search on screen takes its keys first; any other ends it and goes on as usual.
+        let action = match (&self.overlay, &self.search) {
+            (Overlay::None, Some(_)) => match self.update_search(action) {
+                Some(action) => action,
+                None => return,
+            },
+            _ => action,
+        };
         match std::mem::replace(&mut self.overlay, Overlay::None) {
             Overlay::Editor(editor) => self.update_editor(editor, action),
             Overlay::Confirm { question, pending } => match action {
@@ -847,7 +901,14 @@ impl App {
             Action::Reload if self.read_only => self.effects.push(Effect::Reload {
                 path: self.opened.path.clone(),
             }),
-            Action::Help => self.go(Screen::Help),
+            Action::Help => {
+                if self.screen != Screen::Help {
+                    self.help_from = self.mode();
+                }
+                self.go(Screen::Help)
+            }
+            Action::ShowMessages => self.go(Screen::Messages),
+            Action::Search => self.start_search(),
             Action::ShowSummary => {
                 self.summary_row = 0;
                 self.go(Screen::Summary)
@@ -862,12 +923,7 @@ impl App {
                 Screen::Evidence => self.update_evidence(action),
                 Screen::Summary => self.update_summary(action),
                 Screen::FollowUp => self.update_follow_up(action),
-                Screen::Guidance | Screen::Help => match action {
-                    Action::Up | Action::Prev => self.scroll = self.scroll.saturating_sub(1),
-                    Action::Down | Action::Next => self.scroll = self.scroll.saturating_add(1),
-                    Action::First => self.scroll = 0,
-                    _ => {}
-                },
+                Screen::Guidance | Screen::Help | Screen::Messages => self.read(action),
             },
         }
     }
@@ -881,6 +937,7 @@ impl App {
             Some(s) => {
                 self.screen = s;
                 self.scroll = 0;
+                self.shown.set(None);
             }
             None if self.screen != Screen::Question => self.screen = Screen::Question,
             None => self.message = Some("q quits; every answer is already saved".into()),
@@ -890,10 +947,17 @@ impl App {
     fn update_summary(&mut self, action: Action) {
         let summary = self.summary();
         match action {
-            Action::Up | Action::Prev => self.summary_row = self.summary_row.saturating_sub(1),
-            Action::Down | Action::Next => {
+            Action::Up => self.summary_row = self.summary_row.saturating_sub(1),
+            Action::Down => {
                 self.summary_row = (self.summary_row + 1).min(summary.rows.len().saturating_sub(1))
             }
+            Action::Prev => self.summary_row = self.summary_row.saturating_sub(PAGE),
+            Action::Next => {
+                self.summary_row =
+                    (self.summary_row + PAGE).min(summary.rows.len().saturating_sub(1))
+            }
+            Action::First => self.summary_row = 0,
+            Action::Last => self.summary_row = summary.rows.len().saturating_sub(1),
             Action::Open => {
                 if let Some((id, _)) = summary.rows.get(self.summary_row) {
                     let q = &self.opened.questionnaire.questionnaire;

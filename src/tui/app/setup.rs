@@ -25,10 +25,10 @@ impl App {
         let rows = self.setup_rows();
         let row = rows[self.setup_row.min(rows.len() - 1)];
         match action {
-            Action::Up | Action::Prev => self.setup_row = self.setup_row.saturating_sub(1),
-            Action::Down | Action::Next => {
-                self.setup_row = (self.setup_row + 1).min(rows.len() - 1)
-            }
+            Action::Up => self.setup_row = self.setup_row.saturating_sub(1),
+            Action::Down => self.setup_row = (self.setup_row + 1).min(rows.len() - 1),
+            Action::Prev => self.setup_row = self.setup_row.saturating_sub(super::PAGE),
+            Action::Next => self.setup_row = (self.setup_row + super::PAGE).min(rows.len() - 1),
             Action::First => self.setup_row = 0,
             Action::Last => self.setup_row = rows.len() - 1,
             Action::StartInterview => {

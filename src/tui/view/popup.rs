@@ -26,6 +26,20 @@ fn framed(rect: Rect, title: impl Into<Line<'static>>, style: Style, buf: &mut B
     inner
 }
 
+/// A choice's options, the chosen one highlighted, wrapped to `width`.
+fn choice(app: &App, options: &[String], selected: usize, width: u16) -> Vec<Line<'static>> {
+    let t = app.theme;
+    let spans: Vec<Span> = options
+        .iter()
+        .enumerate()
+        .flat_map(|(j, o)| {
+            let style = if j == selected { t.selected() } else { t.dim() };
+            [Span::styled(format!(" {o} "), style), Span::raw(" ")]
+        })
+        .collect();
+    wrap_spans(spans, width, 0)
+}
+
 fn render_overlay(
     app: &App,
     overlay: &Overlay,
@@ -53,9 +67,34 @@ fn render_overlay(
         Overlay::Editor(_) if editing_notes(app) => {}
         Overlay::Editor(e) => {
             let width = area.width.saturating_sub(4).min(72);
-            let heights: Vec<u16> = e.fields.iter().map(|f| f.rows).collect();
-            let height =
-                heights.iter().map(|h| h + 1).sum::<u16>() + 2 + u16::from(e.error.is_some()) * 2;
+            // Borders, then the two columns fields are indented by.
+            let field_width = width.saturating_sub(4);
+            // A choice takes as many rows as its options need: every class shows, however narrow.
+            let heights: Vec<u16> = e
+                .fields
+                .iter()
+                .map(|f| match &f.kind {
+                    FieldKind::Choice { options, selected } => {
+                        let rows = choice(app, options, *selected, field_width).len();
+                        f.rows.max(rows as u16)
+                    }
+                    _ => f.rows,
+                })
+                .collect();
+            // An error is wrapped whole, under a blank row.
+            let error = e.error.as_ref().map_or(Vec::new(), |err| {
+                wrap_spans(
+                    vec![Span::styled(safe(err), t.error())],
+                    width.saturating_sub(2),
+                    0,
+                )
+            });
+            let error_rows = if error.is_empty() {
+                0
+            } else {
+                error.len() as u16 + 1
+            };
+            let height = heights.iter().map(|h| h + 1).sum::<u16>() + 2 + error_rows;
             let rect = centered(area, width, height);
             let inner = framed(rect, format!(" {} ", safe(&e.title)), t.focus_border(), buf);
             let mut y = inner.y;
@@ -85,19 +124,8 @@ fn render_overlay(
                 };
                 match &f.kind {
                     FieldKind::Choice { options, selected } => {
-                        let spans: Vec<Span> = options
-                            .iter()
-                            .enumerate()
-                            .flat_map(|(j, o)| {
-                                let style = if j == *selected {
-                                    t.selected()
-                                } else {
-                                    t.dim()
-                                };
-                                [Span::styled(format!(" {o} "), style), Span::raw(" ")]
-                            })
-                            .collect();
-                        Paragraph::new(wrap_spans(spans, field.width, 0)).render(field, buf);
+                        Paragraph::new(choice(app, options, *selected, field.width))
+                            .render(field, buf);
                     }
                     _ if focused => text_area(&f.text, field, buf, cursor),
                     _ => Paragraph::new(wrap_spans(
@@ -109,13 +137,15 @@ fn render_overlay(
                 }
                 y += 1 + h;
             }
-            if let Some(err) = &e.error {
+            if !error.is_empty() {
+                let rows = (error.len() as u16).min(inner.height);
                 let r = Rect {
-                    y: inner.y + inner.height - 1,
-                    height: 1,
+                    y: inner.y + inner.height - rows,
+                    height: rows,
                     ..inner
                 };
-                Line::styled(truncate(&safe(err), r.width as usize), t.error()).render(r, buf);
+                Clear.render(r, buf);
+                Paragraph::new(error).render(r, buf);
             }
         }
         Overlay::Conflict {
