@@ -47,6 +47,8 @@ pub enum Context {
     Notes,
     /// Linking evidence to the requirement on screen.
     Picker,
+    /// The command menu (`:`).
+    Command,
     Confirm,
     /// The file changed on disk under the interview.
     Conflict,
@@ -71,6 +73,7 @@ impl Context {
             Context::Form => "In a form",
             Context::Notes => "In the notes editor",
             Context::Picker => "Linking evidence (e)",
+            Context::Command => "Command menu (:)",
             Context::Confirm => "A yes/no question",
             Context::Conflict => "The record changed on disk",
             Context::Gone => "The record moved away or deleted",
@@ -140,6 +143,7 @@ pub static BINDINGS: &[Binding] = &[
     b(C::Screens, &[Char('v')], Act(Action::ShowEvidence), "evidence register", None),
     b(C::Screens, &[Char('i')], Act(Action::ShowSetup), "assessment details, clause 6 and sign-off", None),
     b(C::Screens, &[Char('b')], Act(Action::ShowFollowUp), "follow-up: the VSE's response, actions done, verifications (also once signed off)", Some((62, "follow-up"))),
+    b(C::Screens, &[Char(':')], Act(Action::CommandMenu), "command menu: sign off, reopen, close the follow-up, verify evidence, write and sign reports, status", Some((56, "commands"))),
     b(C::Screens, &[Char('r')], Act(Action::Reload), "read the file again (read-only view)", None),
     b(C::Screens, &[Code(KeyCode::PageDown)], Act(Action::Next), "next (requirement, page)", None),
     b(C::Screens, &[Code(KeyCode::PageUp)], Act(Action::Prev), "previous (requirement, page)", None),
@@ -209,6 +213,10 @@ pub static BINDINGS: &[Binding] = &[
     b(C::Picker, &[Char(' ')], Act(Action::Toggle), "link or unlink", Some((2, "link/unlink"))),
     b(C::Picker, &[Char('v')], Act(Action::ShowEvidence), "the whole register", Some((3, "register"))),
     b(C::Picker, &[Code(KeyCode::Esc), Code(KeyCode::Enter)], Act(Action::Back), "done", Some((4, "done"))),
+    b(C::Command, &[Code(KeyCode::Enter)], Act(Action::Confirm), "run the command typed (as on the command line, without the file)", Some((1, "run"))),
+    b(C::Command, &[Code(KeyCode::Tab)], Act(Action::NextField), "complete the command's name", Some((2, "complete"))),
+    b(C::Command, &[Code(KeyCode::Esc)], Act(Action::Back), "close the menu (nothing runs)", Some((3, "close"))),
+    b(C::Command, &[Ctrl('u'), Ctrl('w')], Does::Type, "clear the line, delete a word", None),
     b(C::Confirm, &[Letter('y')], Act(Action::Yes), "yes", Some((1, "yes"))),
     b(C::Confirm, &[Letter('n'), Code(KeyCode::Esc)], Act(Action::No), "no", Some((2, "no"))),
     b(C::Conflict, &[Code(KeyCode::Enter)], Act(Action::Confirm), "go on with your answers (in NAME.mine.toml)", Some((1, "go on with your answers"))),
@@ -242,6 +250,7 @@ fn contexts(mode: Mode) -> (&'static [Context], bool) {
         Mode::Editing { .. } => (&[C::Anywhere, C::Form], true),
         Mode::Confirm => (&[C::Anywhere, C::Confirm], false),
         Mode::Picker => (&[C::Anywhere, C::Picker], false),
+        Mode::Command => (&[C::Anywhere, C::Command], true),
         Mode::Conflict => (&[C::Anywhere, C::Conflict], true),
         Mode::Gone => (&[C::Anywhere, C::Gone], false),
         Mode::Notice => (&[C::Anywhere, C::Notice], false),
@@ -397,7 +406,7 @@ fn footer_keys(b: &Binding) -> String {
 }
 
 /// The parts of the help and of the README's key table, in this order.
-pub const SECTIONS: [Context; 16] = [
+pub const SECTIONS: [Context; 17] = [
     C::Question,
     C::List,
     C::Setup,
@@ -405,6 +414,7 @@ pub const SECTIONS: [Context; 16] = [
     C::Summary,
     C::FollowUp,
     C::Picker,
+    C::Command,
     C::Form,
     C::Notes,
     C::Confirm,

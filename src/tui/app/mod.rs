@@ -2,6 +2,7 @@
 //! and no file I/O here: the event loop saves when [`App::dirty`] is set and hashes evidence
 //! files named in [`App::take_effects`].
 
+mod commands;
 mod evidence;
 mod followup;
 mod forms;
@@ -23,6 +24,7 @@ use crate::record::store::Opened;
 use super::action::Action;
 use super::editor::Editor;
 
+pub use commands::{COMMANDS, MenuCommand, Prompt};
 pub use followup::FollowRow;
 pub use forms::NotesKind;
 pub use question::suggestion;
@@ -71,6 +73,12 @@ pub enum Pending {
         name: String,
         restore: Box<Overlay>,
     },
+    /// Sign off as `by` on `date`; no puts back `restore` (the sign-off form, or nothing).
+    SignOff {
+        by: String,
+        date: String,
+        restore: Box<Overlay>,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -81,6 +89,8 @@ pub enum Overlay {
         question: String,
         pending: Pending,
     },
+    /// The command menu (`:`): a command line typed, and the commands that fit it.
+    Command(Prompt),
     /// Evidence items to link to the requirement on screen.
     Picker {
         row: usize,
@@ -140,6 +150,15 @@ pub enum Effect {
     Reload { path: PathBuf },
     /// Give the terminal back and stop until the shell continues us (Ctrl+Z).
     Suspend,
+    /// Write a report of the record as saved (`:report`), signed with the key if one is
+    /// given; what happened comes back as a [`Report`].
+    WriteReport {
+        output: PathBuf,
+        format: crate::report::Format,
+        sign: Option<PathBuf>,
+    },
+    /// Hash the evidence files again and say which changed or are missing (`:verify`).
+    VerifyEvidence,
 }
 
 /// What the keymap needs to know to turn a key into an action.
@@ -150,6 +169,8 @@ pub enum Mode {
         enter_is_newline: bool,
     },
     Confirm,
+    /// The command menu (`:`).
+    Command,
     Picker,
     Conflict,
     /// The record was moved away or deleted under the interview: nothing to reload.
@@ -234,6 +255,7 @@ fn mode_of(overlay: &Overlay, screen: Screen, focus: Focus) -> Mode {
             enter_is_newline: e.enter_is_newline(),
         },
         Overlay::Confirm { .. } => Mode::Confirm,
+        Overlay::Command(_) => Mode::Command,
         Overlay::Picker { .. } => Mode::Picker,
         Overlay::Conflict { gone: true, .. } => Mode::Gone,
         Overlay::Conflict { .. } => Mode::Conflict,
@@ -727,7 +749,9 @@ impl App {
             Overlay::Confirm { question, pending } => match action {
                 Action::Yes => self.apply(pending),
                 Action::No | Action::Back => match pending {
-                    Pending::Quit { restore } => self.overlay = *restore,
+                    Pending::Quit { restore } | Pending::SignOff { restore, .. } => {
+                        self.overlay = *restore
+                    }
                     Pending::AddParticipant { name, restore } => {
                         self.overlay = *restore;
                         if let Overlay::Editor(e) = &mut self.overlay {
@@ -740,6 +764,7 @@ impl App {
                 },
                 _ => self.overlay = Overlay::Confirm { question, pending },
             },
+            Overlay::Command(prompt) => self.update_command(prompt, action),
             Overlay::Picker { row } => self.update_picker(row, action),
             Overlay::Notice { beneath, .. } => self.overlay = *beneath,
             Overlay::Conflict {
@@ -848,6 +873,7 @@ impl App {
                 path: self.opened.path.clone(),
             }),
             Action::Help => self.go(Screen::Help),
+            Action::CommandMenu => self.open_command_menu(),
             Action::ShowSummary => {
                 self.summary_row = 0;
                 self.go(Screen::Summary)

@@ -258,7 +258,7 @@ impl App {
 
     /// The status row: a sign-off, once every check passes, asks who signs and when; what
     /// still stands in the way is listed instead.
-    fn ask_sign_off(&mut self) {
+    pub(super) fn ask_sign_off(&mut self) {
         let record = &self.opened.record;
         if record.assessment.sign_off().is_some() {
             self.message = Some(FINAL_NOTE.into());
