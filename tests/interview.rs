@@ -2478,6 +2478,25 @@ fn the_command_menu_signs_off_after_asking_and_reopens() {
         ("Claire Martin", "2026-11-29")
     );
     assert!(app.dirty);
+    // The details show locked, the conclusions first among them, and Enter refuses them.
+    app.update(Action::ShowSetup);
+    let conclusions = app
+        .setup_rows()
+        .iter()
+        .position(|r| *r == vse_assess::tui::app::SetupRow::Conclusions)
+        .unwrap();
+    app.setup_row = conclusions;
+    let shown = screen(&app, 100, 24);
+    assert!(shown.contains("Conclusions     [locked]"), "{shown}");
+    assert!(shown.contains("FINAL"), "{shown}");
+    app.update(Action::Open);
+    assert!(matches!(app.overlay, Overlay::None));
+    assert!(
+        app.message
+            .as_deref()
+            .is_some_and(|m| m.contains(":reopen"))
+    );
+    app.update(Action::Back);
 
     // Follow-up: the VSE accepts a finding.
     command(&mut app, "finding accept NC-1 --by 'Sofia Reyes'");

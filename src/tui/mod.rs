@@ -283,7 +283,7 @@ impl<T: Tty> Loop<T> {
                 ),
                 (None, true) => format!("This record is final ({}).", signed.describe()),
                 (None, false) => format!(
-                    "This record is final ({}): what the audit found stays as signed off. Its follow-up (the VSE's response, actions accepted and done, the team's verifications) is recorded in the follow-up view: b. `vse-assess reopen FILE --by NAME --reason TEXT` is for a mistake; the reopening is kept in its history.",
+                    "This record is final ({}): what the audit found stays as signed off. Its follow-up (the VSE's response, actions accepted and done, the team's verifications) is recorded in the follow-up view: b. The command menu's `:reopen --by NAME --reason TEXT` is for a mistake; the reopening is kept in its history.",
                     signed.describe()
                 ),
             };

@@ -7,7 +7,7 @@ use crate::tui::action::Action;
 use crate::tui::editor::Purpose;
 
 /// Said when a change is tried on a record signed off.
-pub const FINAL_NOTE: &str = "final (signed off): what the audit found stays as signed off; its follow-up goes on (b); `vse-assess reopen FILE --by NAME --reason TEXT` is for a mistake";
+pub const FINAL_NOTE: &str = "final (signed off): what the audit found stays as signed off; its follow-up goes on (b); `:reopen --by NAME --reason TEXT` is for a mistake";
 
 /// Rows of the setup form: the assessment details, then one per clause 6 condition.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
