@@ -1482,7 +1482,7 @@ fn the_status_row_signs_off_through_the_same_checks() {
     assert!(
         app.message
             .as_deref()
-            .is_some_and(|m| m.contains("vse-assess reopen")),
+            .is_some_and(|m| m.contains(":reopen --by NAME --reason TEXT")),
         "{:?}",
         app.message
     );
@@ -1982,7 +1982,7 @@ fn a_final_record_takes_its_follow_up_from_the_follow_up_view() {
     assert!(
         app.message
             .as_deref()
-            .is_some_and(|m| m.contains("vse-assess reopen")),
+            .is_some_and(|m| m.contains(":reopen --by NAME --reason TEXT")),
         "{:?}",
         app.message
     );
@@ -2600,4 +2600,44 @@ fn the_command_menu_hands_reports_and_checks_to_the_loop() {
     );
     assert!(app.take_effects().is_empty());
     assert!(app.opened.record.assessment.sign_off().is_none());
+}
+
+/// `o` says what the list then shows, in the words of the help.
+#[test]
+fn o_says_what_it_filters() {
+    let tmp = TempDir::new().unwrap();
+    let mut app = App::new(common::opened(&fresh(tmp.path())));
+    app.update(Action::StartInterview);
+    app.update(Action::ToggleOnlyOpen);
+    assert_eq!(
+        app.message.as_deref(),
+        Some("the list shows only requirements not yet rated (o shows all again)")
+    );
+    app.update(Action::ToggleOnlyOpen);
+    assert!(
+        app.message
+            .as_deref()
+            .is_some_and(|m| m.contains("every requirement"))
+    );
+    let help = keymap::BINDINGS
+        .iter()
+        .find(|b| b.keys_label() == "o")
+        .unwrap();
+    assert!(help.meaning.contains("only requirements not yet rated"));
+}
+
+/// On a terminal that shows ASCII only, the footer names Enter in words: its symbol would
+/// show as `<`, which is another key.
+#[test]
+fn an_ascii_terminal_reads_enter_not_a_look_alike() {
+    let tmp = TempDir::new().unwrap();
+    let mut app = App::new(common::opened(&fresh(tmp.path())));
+    app.update(Action::StartInterview);
+    assert!(screen(&app, 100, 24).contains("↵ next"));
+    app.theme.ascii = true;
+    let shown = screen(&app, 100, 24);
+    assert!(
+        shown.contains("Enter next") && !shown.contains('↵'),
+        "{shown}"
+    );
 }

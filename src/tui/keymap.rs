@@ -163,7 +163,7 @@ pub static BINDINGS: &[Binding] = &[
     b(C::Question, &[Code(KeyCode::Home)], Act(Action::First), "first requirement", None),
     b(C::Question, &[Code(KeyCode::End)], Act(Action::Last), "last requirement", None),
     b(C::Question, &[Char('j')], Act(Action::JumpTo), "jump to a requirement by id", None),
-    b(C::Question, &[Char('o')], Act(Action::ToggleOnlyOpen), "show only requirements not yet rated", None),
+    b(C::Question, &[Char('o')], Act(Action::ToggleOnlyOpen), "list only requirements not yet rated (again: all)", None),
     b(C::Question, &[Char('t')], Act(Action::EditNotes), "edit the notes (Esc when done)", Some((5, "notes"))),
     b(C::Question, &[Char('k')], Act(Action::EditWorkingNotes), "edit the working notes (never in the report)", None),
     b(C::Question, &[Char('m')], Act(Action::AddFinding), "add a finding", Some((6, "finding"))),

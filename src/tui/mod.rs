@@ -136,7 +136,10 @@ impl Ended {
 pub fn run(opened: store::Opened, lock: Option<Lock>, follow_editor: bool) -> Result<Ended> {
     let caps = output::Caps::from_env();
     let mut app = App::new(opened);
-    app.theme = theme::Theme::from_env(caps.colour);
+    app.theme = theme::Theme {
+        ascii: !caps.utf8,
+        ..theme::Theme::from_env(caps.colour)
+    };
     app.read_only = lock.is_none();
     app.follow_editor = follow_editor;
 
