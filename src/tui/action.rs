@@ -19,6 +19,8 @@ pub enum Action {
     ShowSetup,
     /// The follow-up view: nonconformities, their actions and verifications.
     ShowFollowUp,
+    /// `:`: the command menu (the command line's commands inside the interview).
+    CommandMenu,
     /// Leave the setup form for the questions.
     StartInterview,
     /// The recent messages in full, newest first.

@@ -53,6 +53,8 @@ pub enum Context {
     Notes,
     /// Linking evidence to the requirement on screen.
     Picker,
+    /// The command menu (`:`).
+    Command,
     Confirm,
     /// The file changed on disk under the interview.
     Conflict,
@@ -80,6 +82,7 @@ impl Context {
             Context::Form => "In a form",
             Context::Notes => "In the notes editor",
             Context::Picker => "Linking evidence (e)",
+            Context::Command => "Command menu (:)",
             Context::Confirm => "A yes/no question",
             Context::Conflict => "The record changed on disk",
             Context::Gone => "The record moved away or deleted",
@@ -149,6 +152,7 @@ pub static BINDINGS: &[Binding] = &[
     b(C::Screens, &[Char('v')], Act(Action::ShowEvidence), "evidence register", None),
     b(C::Screens, &[Char('i')], Act(Action::ShowSetup), "assessment details, clause 6 and sign-off", None),
     b(C::Screens, &[Char('b')], Act(Action::ShowFollowUp), "follow-up: the VSE's response, actions done, verifications (also once signed off)", Some((62, "follow-up"))),
+    b(C::Screens, &[Char(':')], Act(Action::CommandMenu), "command menu: sign off, reopen, close the follow-up, verify evidence, write and sign reports, status", Some((56, "commands"))),
     b(C::Screens, &[Char('r')], Act(Action::Reload), "read the file again (read-only view)", None),
     b(C::Screens, &[Char('!')], Act(Action::ShowMessages), "the last 50 messages in full, newest first", None),
     b(C::Screens, &[Code(KeyCode::PageDown)], Act(Action::Next), "next (requirement, page)", None),
@@ -169,7 +173,7 @@ pub static BINDINGS: &[Binding] = &[
     b(C::Question, &[Code(KeyCode::Home)], Act(Action::First), "first requirement", None),
     b(C::Question, &[Code(KeyCode::End)], Act(Action::Last), "last requirement", None),
     b(C::Question, &[Char('j')], Act(Action::JumpTo), "jump to a requirement by id", None),
-    b(C::Question, &[Char('o')], Act(Action::ToggleOnlyOpen), "show only requirements not yet rated", None),
+    b(C::Question, &[Char('o')], Act(Action::ToggleOnlyOpen), "list only requirements not yet rated (again: all)", None),
     b(C::Question, &[Char('t')], Act(Action::EditNotes), "edit the notes (Esc when done)", Some((5, "notes"))),
     b(C::Question, &[Char('k')], Act(Action::EditWorkingNotes), "edit the working notes (never in the report)", None),
     b(C::Question, &[Char('m')], Act(Action::AddFinding), "add a finding", Some((6, "finding"))),
@@ -235,6 +239,10 @@ pub static BINDINGS: &[Binding] = &[
     b(C::Picker, &[Char(' ')], Act(Action::Toggle), "link or unlink", Some((2, "link/unlink"))),
     b(C::Picker, &[Char('v')], Act(Action::ShowEvidence), "the whole register", Some((3, "register"))),
     b(C::Picker, &[Code(KeyCode::Esc), Code(KeyCode::Enter)], Act(Action::Back), "done", Some((4, "done"))),
+    b(C::Command, &[Code(KeyCode::Enter)], Act(Action::Confirm), "run the command typed (as on the command line, without the file)", Some((1, "run"))),
+    b(C::Command, &[Code(KeyCode::Tab)], Act(Action::NextField), "complete the command's name", Some((2, "complete"))),
+    b(C::Command, &[Code(KeyCode::Esc)], Act(Action::Back), "close the menu (nothing runs)", Some((3, "close"))),
+    b(C::Command, &[Ctrl('u'), Ctrl('w')], Does::Type, "clear the line, delete a word", None),
     b(C::Confirm, &[Letter('y')], Act(Action::Yes), "yes", Some((1, "yes"))),
     b(C::Confirm, &[Letter('n'), Code(KeyCode::Esc)], Act(Action::No), "no", Some((2, "no"))),
     b(C::Conflict, &[Code(KeyCode::Enter)], Act(Action::Confirm), "go on with your answers (in NAME.mine.toml)", Some((1, "go on with your answers"))),
@@ -276,6 +284,7 @@ fn contexts(mode: Mode) -> (Vec<Context>, bool) {
         Mode::Editing { .. } => (&[C::Anywhere, C::Form], true),
         Mode::Confirm => (&[C::Anywhere, C::Confirm], false),
         Mode::Picker => (&[C::Anywhere, C::Picker], false),
+        Mode::Command => (&[C::Anywhere, C::Command], true),
         Mode::Conflict => (&[C::Anywhere, C::Conflict], true),
         Mode::Gone => (&[C::Anywhere, C::Gone], false),
         Mode::Notice => (&[C::Anywhere, C::Notice], false),
@@ -443,7 +452,7 @@ fn footer_keys(b: &Binding) -> String {
 }
 
 /// The parts of the help and of the README's key table, in this order.
-pub const SECTIONS: [Context; 19] = [
+pub const SECTIONS: [Context; 20] = [
     C::Question,
     C::Search,
     C::Found,
@@ -453,6 +462,7 @@ pub const SECTIONS: [Context; 19] = [
     C::Summary,
     C::FollowUp,
     C::Picker,
+    C::Command,
     C::Form,
     C::Notes,
     C::Confirm,

@@ -2,6 +2,7 @@
 //! and no file I/O here: the event loop saves when [`App::dirty`] is set and hashes evidence
 //! files named in [`App::take_effects`].
 
+mod commands;
 mod evidence;
 mod followup;
 mod forms;
@@ -24,6 +25,7 @@ use crate::record::store::Opened;
 use super::action::Action;
 use super::editor::Editor;
 
+pub use commands::{COMMANDS, MenuCommand, Prompt};
 pub use followup::FollowRow;
 pub use forms::NotesKind;
 pub use question::suggestion;
@@ -75,6 +77,12 @@ pub enum Pending {
         name: String,
         restore: Box<Overlay>,
     },
+    /// Sign off as `by` on `date`; no puts back `restore` (the sign-off form, or nothing).
+    SignOff {
+        by: String,
+        date: String,
+        restore: Box<Overlay>,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -85,6 +93,8 @@ pub enum Overlay {
         question: String,
         pending: Pending,
     },
+    /// The command menu (`:`): a command line typed, and the commands that fit it.
+    Command(Prompt),
     /// Evidence items to link to the requirement on screen.
     Picker {
         row: usize,
@@ -144,6 +154,15 @@ pub enum Effect {
     Reload { path: PathBuf },
     /// Give the terminal back and stop until the shell continues us (Ctrl+Z).
     Suspend,
+    /// Write a report of the record as saved (`:report`), signed with the key if one is
+    /// given; what happened comes back as a [`Report`].
+    WriteReport {
+        output: PathBuf,
+        format: crate::report::Format,
+        sign: Option<PathBuf>,
+    },
+    /// Hash the evidence files again and say which changed or are missing (`:verify`).
+    VerifyEvidence,
 }
 
 /// What the keymap needs to know to turn a key into an action.
@@ -154,6 +173,8 @@ pub enum Mode {
         enter_is_newline: bool,
     },
     Confirm,
+    /// The command menu (`:`).
+    Command,
     Picker,
     Conflict,
     /// The record was moved away or deleted under the interview: nothing to reload.
@@ -245,6 +266,7 @@ fn mode_of(overlay: &Overlay, screen: Screen, focus: Focus) -> Mode {
             enter_is_newline: e.enter_is_newline(),
         },
         Overlay::Confirm { .. } => Mode::Confirm,
+        Overlay::Command(_) => Mode::Command,
         Overlay::Picker { .. } => Mode::Picker,
         Overlay::Conflict { gone: true, .. } => Mode::Gone,
         Overlay::Conflict { .. } => Mode::Conflict,
@@ -781,7 +803,9 @@ impl App {
             Overlay::Confirm { question, pending } => match action {
                 Action::Yes => self.apply(pending),
                 Action::No | Action::Back => match pending {
-                    Pending::Quit { restore } => self.overlay = *restore,
+                    Pending::Quit { restore } | Pending::SignOff { restore, .. } => {
+                        self.overlay = *restore
+                    }
                     Pending::AddParticipant { name, restore } => {
                         self.overlay = *restore;
                         if let Overlay::Editor(e) = &mut self.overlay {
@@ -794,6 +818,7 @@ impl App {
                 },
                 _ => self.overlay = Overlay::Confirm { question, pending },
             },
+            Overlay::Command(prompt) => self.update_command(prompt, action),
             Overlay::Picker { row } => self.update_picker(row, action),
             Overlay::Notice { beneath, .. } => self.overlay = *beneath,
             Overlay::Conflict {
@@ -909,6 +934,7 @@ impl App {
             }
             Action::ShowMessages => self.go(Screen::Messages),
             Action::Search => self.start_search(),
+            Action::CommandMenu => self.open_command_menu(),
             Action::ShowSummary => {
                 self.summary_row = 0;
                 self.go(Screen::Summary)

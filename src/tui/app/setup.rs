@@ -7,7 +7,7 @@ use crate::tui::action::Action;
 use crate::tui::editor::Purpose;
 
 /// Said when a change is tried on a record signed off.
-pub const FINAL_NOTE: &str = "final (signed off): what the audit found stays as signed off; its follow-up goes on (b); `vse-assess reopen FILE --by NAME --reason TEXT` is for a mistake";
+pub const FINAL_NOTE: &str = "final (signed off): what the audit found stays as signed off; its follow-up goes on (b); `:reopen --by NAME --reason TEXT` is for a mistake";
 
 /// The setup screen's rows: the assessment's details, in the domain's one list of them
 /// (clause 6's conditions among them); this screen only presents them.
@@ -116,7 +116,7 @@ impl App {
 
     /// The status row: a sign-off, once every check passes, asks who signs and when; what
     /// still stands in the way is listed instead.
-    fn ask_sign_off(&mut self) {
+    pub(super) fn ask_sign_off(&mut self) {
         let record = &self.opened.record;
         if record.assessment.sign_off().is_some() {
             self.message = Some(FINAL_NOTE.into());

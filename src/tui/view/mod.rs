@@ -263,7 +263,12 @@ fn search_prompt(
 /// useful first; "? help" always.
 fn key_help(app: &App, area: Rect, buf: &mut Buffer) {
     let t = app.theme;
-    let pairs = keymap::footer(app.mode());
+    let mut pairs = keymap::footer(app.mode());
+    if t.ascii {
+        for (keys, ..) in &mut pairs {
+            *keys = keys.replace('↵', "Enter");
+        }
+    }
     let width = |(k, w, _): &(String, &str, bool)| k.width() + w.width() + 3;
     let pinned: usize = pairs.iter().filter(|p| p.2).map(width).sum();
     let mut budget = (area.width as usize).saturating_sub(pinned);

@@ -8,6 +8,7 @@ use ratatui::widgets::{Block, Clear, Paragraph, Widget};
 
 use super::{centered, editing_notes, safe, text_area, truncate, wrap_spans};
 use ratatui::layout::Position;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use crate::tui::app::{App, Overlay};
 use crate::tui::editor::FieldKind;
@@ -220,6 +221,7 @@ fn render_overlay(
             let inner = framed(rect, title, t.error(), buf);
             Paragraph::new(lines).render(inner, buf);
         }
+        Overlay::Command(prompt) => command_menu(app, prompt, area, buf, cursor),
         Overlay::Confirm { question, .. } => {
             let width = area.width.saturating_sub(4).min(60);
             let lines = wrap_spans(vec![Span::raw(safe(question))], width - 2, 0);
@@ -282,5 +284,95 @@ fn render_overlay(
                 .collect();
             Paragraph::new(lines).render(inner, buf);
         }
+    }
+}
+
+/// The command menu (`:`): the commands that fit what is typed, each with its arguments and
+/// what it does, above the prompt, at the foot of the body (as k9s has it).
+fn command_menu(
+    app: &App,
+    prompt: &crate::tui::app::Prompt,
+    area: Rect,
+    buf: &mut Buffer,
+    cursor: &mut Option<Position>,
+) {
+    let t = app.theme;
+    let width = area.width;
+    let inner_width = width.saturating_sub(2) as usize;
+    let mut lines: Vec<Line> = Vec::new();
+    for c in prompt.matches() {
+        lines.push(Line::from(vec![
+            Span::styled(format!(" {}", c.name), t.key()),
+            Span::raw(format!(" {}", c.args)),
+        ]));
+        lines.push(Line::styled(format!("    {}", c.what), t.dim()));
+    }
+    if lines.is_empty() {
+        lines.push(Line::styled(
+            " no command starts like that: Backspace, or Esc closes",
+            t.dim(),
+        ));
+    }
+    // The prompt and its error always show; the list gives way on a short screen.
+    let fixed = 1 + u16::from(prompt.error.is_some()) + 2;
+    lines.truncate(area.height.saturating_sub(fixed) as usize);
+    let lines: Vec<Line> = lines
+        .into_iter()
+        .map(|l| {
+            let text: String = l.spans.iter().map(|s| s.content.as_ref()).collect();
+            if text.width() <= inner_width {
+                l
+            } else {
+                Line::styled(truncate(&text, inner_width), l.style)
+            }
+        })
+        .collect();
+    let height = lines.len() as u16 + fixed;
+    let rect = Rect {
+        y: area.y + area.height.saturating_sub(height),
+        height: height.min(area.height),
+        ..area
+    };
+    let inner = framed(
+        rect,
+        " Commands · Tab completes · Enter runs ",
+        t.focus_border(),
+        buf,
+    );
+    let list = lines.len() as u16;
+    Paragraph::new(lines).render(inner, buf);
+    let typed = safe(&prompt.typed);
+    // The end of what is typed shows when it is longer than the line.
+    let room = inner_width.saturating_sub(2);
+    let shown: String = {
+        let mut w = 0;
+        let mut tail: Vec<char> = typed
+            .chars()
+            .rev()
+            .take_while(|c| {
+                w += c.width().unwrap_or(0);
+                w <= room
+            })
+            .collect();
+        tail.reverse();
+        tail.into_iter().collect()
+    };
+    let y = inner.y + list;
+    Line::from(vec![Span::styled(":", t.key()), Span::raw(shown.clone())]).render(
+        Rect {
+            y,
+            height: 1,
+            ..inner
+        },
+        buf,
+    );
+    *cursor = Some(Position::new(inner.x + 1 + shown.width() as u16, y));
+    if let Some(err) = &prompt.error {
+        let r = Rect {
+            y: y + 1,
+            height: 1,
+            ..inner
+        };
+        Line::styled(truncate(&safe(err), inner_width), t.error()).render(r, buf);
     }
 }

@@ -77,10 +77,19 @@ pub fn setup(app: &App, area: Rect, buf: &mut Buffer) {
     let area = inset(area);
     let q = &app.opened.questionnaire.questionnaire;
     let mut lines = vec![Line::styled("Assessment details", t.title())];
+    // Signed off, the details are what was signed: shown locked, not as fields to edit.
+    let signed = app.opened.record.assessment.sign_off();
+    let how = match &signed {
+        Some(s) => format!(
+            "final, {}: the details are locked (:reopen makes it a draft again)",
+            s.describe()
+        ),
+        None => "Enter edits, → starts the questions".into(),
+    };
     lines.extend(wrap_spans(
         vec![Span::styled(
             format!(
-                "{}:{} {} · Enter edits, → starts the questions",
+                "{}:{} {} · {how}",
                 q.questionnaire.standard, q.questionnaire.edition, q.questionnaire.title
             ),
             t.dim(),
@@ -130,14 +139,21 @@ pub fn setup(app: &App, area: Rect, buf: &mut Buffer) {
             ));
         }
         let value = app.setup_value(row);
-        let shown = if value.is_empty() {
+        let mut shown = if value.is_empty() {
             "—".to_string()
         } else {
             safe(&value)
         };
+        let locked = signed.is_some() && row != SetupRow::Status;
+        if locked && row == SetupRow::Conclusions {
+            shown = format!("[locked] {shown}");
+        }
         let mut line = Line::from(vec![
             Span::styled(format!("{:<16}", setup_label(row)), t.label()),
-            Span::raw(truncate(&shown, area.width.saturating_sub(16) as usize)),
+            Span::styled(
+                truncate(&shown, area.width.saturating_sub(16) as usize),
+                if locked { t.dim() } else { Style::new() },
+            ),
         ]);
         if app.setup_row == i {
             line = line.style(t.selected());
