@@ -106,3 +106,12 @@ mod tests {
         );
     }
 }
+
+/// `n` of a thing, its noun plural unless there is one: `1 item`, `3 items`.
+pub fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}

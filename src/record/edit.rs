@@ -2152,8 +2152,8 @@ fn evidence_editable(record: &Record, id: &str) -> Result<(), Refused> {
 }
 
 /// Rewrites an item of the register, found by the id it had (`id`). What it supports stays;
-/// so does its SHA-256 while its location is the same. Returns whether the location changed
-/// (the file there is then to be hashed again).
+/// so does its SHA-256 while its location is the same and it is still a file, or still not
+/// one. Returns whether that changed (the file there is then to be hashed again).
 pub fn edit_evidence(
     record: &mut Record,
     q: &Questionnaire,
@@ -2171,9 +2171,7 @@ pub fn edit_evidence(
     let old = &record.evidence[i];
     item.supports = old.supports.clone();
     item.follow_up = old.follow_up;
-    // Marked as not a file, it stays so (the interview's form does not ask).
-    item.file &= old.file;
-    let moved = item.location != old.location;
+    let moved = item.location != old.location || item.file != old.file;
     if !moved {
         item.sha256 = old.sha256.clone();
     }

@@ -535,7 +535,7 @@ fn a_hash_that_finishes_after_quit_changes_nothing() {
     i.key(KeyCode::Char('v'));
     i.key(KeyCode::Char('a'));
     i.shows("New evidence");
-    for text in ["VID", "Recording", "", "big.bin"] {
+    for text in ["VID", "Recording", "", "big.bin", ""] {
         i.text(text);
         i.key(KeyCode::Enter);
     }
