@@ -93,33 +93,113 @@ fn wnote_adds_a_working_note() {
     );
 }
 
+/// A final record keeps what the audit found: plain mode refuses it before asking anything,
+/// and takes the follow-up (the team's acceptance of an action, the VSE's response), names
+/// written as the team spells them, until the follow-up is closed; then it only shows.
 #[test]
-fn a_final_record_is_only_shown() {
+fn a_final_record_takes_only_its_follow_up_in_plain_mode() {
     let tmp = TempDir::new().unwrap();
     let file = signed_off_example(tmp.path());
-    let before = std::fs::read(&file).unwrap();
+    let before = common::record(&file);
     let out = assert_cmd::Command::from_std(common::command(tmp.path()))
         .args(["interview", "--plain", "a.toml"])
-        // A rating, a note, N/A, a finding, interviewees, a detail, the sign-off.
-        .write_stdin("n\nnote\nx\nm\nw\ni\n1\ns\n\nq\n")
+        // A rating, a note, N/A, a finding, interviewees; a detail, a clause 6 answer and
+        // the sign-off in the details; then at 7.2.c the acceptance of A-1 and NC-1's response.
+        .write_stdin(
+            "n\nt\nx\nm\nw\ni\n1\n6.a\ns\n\nj\n7.2.c\ny\n1\nclaire martin\n2026-11-25\nr\n1\nTargets set\nNo one owned them\n\nq\n",
+        )
         .output()
         .unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(
-        text.contains("Read-only: the record is final (signed off by Claire Martin on 2026-11-20)"),
+        text.contains("The record is final (signed off by Claire Martin on 2026-11-20): what the audit found stays as signed off; its follow-up is recorded here"),
+        "{text}"
+    );
+    assert_eq!(
+        text.matches("Not done: the record is final").count(),
+        7,
+        "{text}"
+    );
+    assert!(text.contains("The details stay as signed off"), "{text}");
+    assert!(text.contains("The record is final already"), "{text}");
+    assert!(
+        text.contains("A-1 accepted by the team (Claire Martin on 2026-11-25)."),
+        "{text}"
+    );
+    assert!(text.contains("NC-1: response recorded."), "{text}");
+
+    // Only the follow-up changed.
+    let after = common::record(&file);
+    let mut expected = before.clone();
+    let nc1 = expected
+        .findings
+        .iter_mut()
+        .find(|f| f.id == "NC-1")
+        .unwrap();
+    nc1.correction = "Targets set".into();
+    nc1.root_cause = "No one owned them".into();
+    nc1.actions[0].accepted = Some(vse_assess::record::Signed {
+        by: "Claire Martin".into(),
+        date: "2026-11-25".into(),
+    });
+    expected.issued = after.issued.clone();
+    assert_eq!(after, expected);
+
+    // Its follow-up closed, the record only shows.
+    common::ok(
+        tmp.path(),
+        &["followup", "close", "a.toml", "--by", "Claire Martin"],
+    );
+    let closed = std::fs::read(&file).unwrap();
+    let out = assert_cmd::Command::from_std(common::command(tmp.path()))
+        .args(["interview", "--plain", "a.toml"])
+        .write_stdin("n\nj\n7.2.c\ny\nq\n")
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("Read-only: the record is final (signed off by Claire Martin on 2026-11-20) and its follow-up closed"),
         "{text}"
     );
     assert_eq!(
         text.matches("Read-only: nothing changed.").count(),
-        6,
+        2,
         "{text}"
     );
-    assert!(text.contains("The record is final already"), "{text}");
     assert!(
         text.contains("25 of 25 requirements rated; a.toml unchanged."),
         "{text}"
     );
-    assert_eq!(std::fs::read(&file).unwrap(), before);
+    assert_eq!(std::fs::read(&file).unwrap(), closed);
+}
+
+/// `--follow --plain` says it follows (not "read-only" alone), and `.` reads the
+/// requirement again as last saved by the interview it follows.
+#[test]
+fn plain_mode_follows_with_a_dot() {
+    let tmp = TempDir::new().unwrap();
+    new_record(tmp.path(), "a.toml");
+    let mut s = Pty::start(
+        tmp.path(),
+        &["interview", "--plain", "--follow", "a.toml"],
+        &[],
+        &[],
+    );
+    s.wait_for("following the record being edited (--follow)");
+    s.wait_for("7.2.a> ");
+    common::ok(tmp.path(), &["answer", "a.toml", "7.2.a", "--rating", "P"]);
+    s.send(".\n");
+    s.wait_for("Now: rated P (Partially achieved).");
+    s.send("f\n");
+    s.wait_for("Read-only: nothing changed.");
+    s.send("q\n");
+    s.wait_exit();
+    assert_eq!(
+        common::record(&tmp.path().join("a.toml"))
+            .answer("7.2.a")
+            .and_then(|a| a.rating),
+        Some(Judgement::P)
+    );
 }
 
 /// In a real terminal that says it is dumb: the same line interview, a dialog asked field by
@@ -826,7 +906,7 @@ fn an_audit_is_signed_off_in_plain_mode() {
     assert_eq!(req.rating, Some(Judgement::F));
     assert!(!req.facets.is_empty());
 
-    // Final: shown, never changed.
+    // Final: what was found is shown, never changed.
     let before = fs::read(dir.join("a.toml")).unwrap();
     let text = plain_script(dir, &["i", "1", "s", "", "f", "q"]);
     assert!(
@@ -834,7 +914,7 @@ fn an_audit_is_signed_off_in_plain_mode() {
         "{text}"
     );
     assert_eq!(
-        text.matches("Read-only: nothing changed.").count(),
+        text.matches("Not done: the record is final").count(),
         2,
         "{text}"
     );

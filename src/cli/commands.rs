@@ -93,20 +93,25 @@ pub fn run(command: Command) -> Result<ExitCode> {
                 Some(lock)
             };
             let mut opened = crate::tui::open_or_create(&file, &access, today())?;
-            // A final record keeps what was found as signed off: the interview takes its
-            // follow-up (the edit layer refuses the rest) until the follow-up is closed;
-            // the line interview only shows it.
+            // A final record keeps what was found as signed off: both interviews take its
+            // follow-up (the edit layer refuses the rest) until the follow-up is closed.
             let signed_off = opened.record.assessment.sign_off().map(|s| s.describe());
             let line_interview = plain || !crate::tui::usable_terminal();
             let closed = opened.record.assessment.follow_up_closed.is_some();
-            let mut lock = lock.filter(|_| signed_off.is_none() || (!line_interview && !closed));
+            let mut lock = lock.filter(|_| signed_off.is_none() || !closed);
             if line_interview {
                 let why = match (&signed_off, read_only) {
-                    (Some(signed), _) => Some(format!(
-                        "the record is final ({signed}); `vse-assess reopen` makes it editable"
+                    (_, true) if follow => Some(
+                        "following the record being edited (--follow): this view changes nothing; . reads a requirement again as last saved".to_string(),
+                    ),
+                    (Some(signed), _) if closed => Some(format!(
+                        "the record is final ({signed}) and its follow-up closed; `vse-assess reopen` makes it editable"
                     )),
                     (None, true) => Some("opened with --read-only".to_string()),
-                    (None, false) => None,
+                    (Some(signed), true) => Some(format!(
+                        "the record is final ({signed}), opened with --read-only"
+                    )),
+                    (Some(_), false) | (None, false) => None,
                 };
                 let (stdin, stdout) = (std::io::stdin(), std::io::stdout());
                 crate::tui::plain::run(

@@ -159,6 +159,12 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
 
     fn details_menu(&mut self) -> Result<()> {
         let n = self.rows().len();
+        if self.opened.record.assessment.sign_off().is_some() {
+            // Locked as signed off: the menu offers only what works.
+            return self.say(
+                "The details stay as signed off (`vse-assess reopen FILE --by NAME --reason TEXT` makes them editable): l lists them again, ? for help, Enter goes back to the requirements.",
+            );
+        }
         self.say(&format!(
             "Type a detail's number (1 to {n}) or its name to change it, l to list them again, s to sign off, ? for help, or Enter to go back to the requirements."
         ))
@@ -166,7 +172,7 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
 
     /// One detail: its value, then the new one.
     fn detail(&mut self, row: Row) -> Result<()> {
-        if !self.editable()? {
+        if !self.found_editable()? {
             return Ok(());
         }
         let prompt = format!(
@@ -209,6 +215,9 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
 
     /// A clause 6 condition: met or not, its note and the evidence it rests on.
     fn condition(&mut self, c: usize) -> Result<()> {
+        if !self.found_editable()? {
+            return Ok(());
+        }
         let cond = self.q.conditions[c].clone();
         self.say(&format!(
             "Clause 6 condition {}: {}",

@@ -303,9 +303,10 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
 
     /// Closes an action of requirement `id`'s findings once done (when, what shows it), or
     /// reopens a closed one.
-    pub(super) fn close_action(&mut self, id: &str) -> Result<()> {
-        let record = &self.opened.record;
-        let (ids, described): (Vec<String>, Vec<String>) = record
+    /// The actions of requirement `id`'s findings: their ids, and each described.
+    fn actions_of(&self, id: &str) -> (Vec<String>, Vec<String>) {
+        self.opened
+            .record
             .findings_for(id)
             .flat_map(|f| f.actions.iter().map(move |a| (f, a)))
             .map(|(f, a)| {
@@ -320,7 +321,85 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
                     ),
                 )
             })
-            .unzip();
+            .unzip()
+    }
+
+    /// The assessment team's acceptance of an action the VSE proposed, for one of
+    /// requirement `id`'s findings: who and when, or withdrawn.
+    pub(super) fn accept_action(&mut self, id: &str) -> Result<()> {
+        let (ids, described) = self.actions_of(id);
+        if ids.is_empty() {
+            return self.say(&format!(
+                "No action is planned for the findings of {id}: plan one first (a)."
+            ));
+        }
+        if !self.editable()? {
+            return Ok(());
+        }
+        let Some(action) = self.choose("Which action does the team accept?", &ids, &described)?
+        else {
+            return Ok(());
+        };
+        let today = self.opened.today;
+        let team: Vec<String> = self
+            .opened
+            .record
+            .assessment
+            .team
+            .iter()
+            .map(|p| p.name.clone())
+            .collect();
+        let mut fields = [
+            Field::new(
+                "by",
+                format!(
+                    "Accepted by (a member of the assessment team: {}), - withdraws the acceptance, or {CANCEL}: ",
+                    list_or_none(&team)
+                ),
+                true,
+            ),
+            Field::new(
+                "date",
+                format!("Date it was accepted (YYYY-MM-DD), Enter for today ({today}): "),
+                false,
+            )
+            .checked(a_past_date),
+        ];
+        let made = self.form(&mut fields, |o, _, f| {
+            let accepted = match value(f, "by") {
+                "-" => None,
+                by => Some(crate::record::Signed {
+                    by: by.to_owned(),
+                    date: match value(f, "date") {
+                        "" => today.to_string(),
+                        d => d.to_owned(),
+                    },
+                }),
+            };
+            let withdrawn = accepted.is_none();
+            edit::accept_action(&mut o.record, &action, accepted, today).map(|()| withdrawn)
+        })?;
+        match made {
+            Some(true) => self.say(&format!("{action}: the team's acceptance withdrawn.")),
+            Some(false) => {
+                let by = self
+                    .opened
+                    .record
+                    .action(&action)
+                    .and_then(|(_, a)| {
+                        a.accepted
+                            .as_ref()
+                            .map(|s| format!("{} on {}", s.by, s.date))
+                    })
+                    .unwrap_or_default();
+                self.say(&format!("{action} accepted by the team ({by})."))
+            }
+            None => Ok(()),
+        }
+    }
+
+    pub(super) fn close_action(&mut self, id: &str) -> Result<()> {
+        let (ids, described) = self.actions_of(id);
         if ids.is_empty() {
             return self.say(&format!(
                 "No action is planned for the findings of {id}: plan one first (a)."

@@ -201,8 +201,18 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
         if let Some(note) = crate::record::lock::note_of(&self.opened.path) {
             self.say(&format!("Note from the last session: {note}"))?;
         }
-        if let Some(why) = why_read_only {
-            self.say(&format!("Read-only: {why}"))?;
+        let signed = self
+            .opened
+            .record
+            .assessment
+            .sign_off()
+            .map(|s| s.describe());
+        match (why_read_only, signed) {
+            (Some(why), _) => self.say(&format!("Read-only: {why}"))?,
+            (None, Some(signed)) => self.say(&format!(
+                "The record is final ({signed}): what the audit found stays as signed off; its follow-up is recorded here: r response, a action, c close, y accept, v verify."
+            ))?,
+            (None, None) => {}
         }
         // As the full-screen interview says on every screen: the questions read out may
         // not be the ones these answers were given to.
@@ -240,6 +250,22 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
         }
         self.say(READ_ONLY)?;
         Ok(false)
+    }
+
+    /// Whether what the audit found can change: a final record keeps it, so a dialog that
+    /// would change it is refused before it asks anything (the edit layer would refuse it
+    /// at the end); follow-up dialogs are asked as ever.
+    pub(super) fn found_editable(&mut self) -> Result<bool> {
+        if !self.editable()? {
+            return Ok(false);
+        }
+        match edit::editable(&self.opened.record) {
+            Ok(()) => Ok(true),
+            Err(refused) => {
+                self.refused(&refused)?;
+                Ok(false)
+            }
+        }
     }
 
     /// Makes a change through the edit layer and saves it. Refused, the record is as it
@@ -325,7 +351,7 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
                 list_or_none(known)
             ),
             Refused::Final(signed) => format!(
-                "the record is final ({signed}): nothing can change; `vse-assess reopen FILE --by NAME --reason TEXT` makes it editable"
+                "the record is final ({signed}): what the audit found stays as signed off, only its follow-up changes (r response, a action, c close, y accept, v verify); `vse-assess reopen FILE --by NAME --reason TEXT` makes the rest editable"
             ),
             Refused::NotReady(reasons) => {
                 self.say("Cannot sign off:")?;

@@ -111,7 +111,7 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
                 }
             }
             "x" | "na" | "n/a" => {
-                if !self.editable()? {
+                if !self.found_editable()? {
                     return Ok(Next::Stay);
                 }
                 let prompt = format!(
@@ -178,12 +178,17 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
                     }
                 }
             }
+            // What the audit found: not asked on a final record.
+            "t" | "note" | "k" | "wnote" | "w" | "interviewed" | "m" | "finding" | "sample"
+            | "sampled"
+                if !self.found_editable()? => {}
             "t" | "note" => self.note(&req.id, false)?,
             "k" | "wnote" => self.note(&req.id, true)?,
             "w" | "interviewed" => self.interviewees(&req.id)?,
             "m" | "finding" => self.new_finding(&req.id)?,
             "a" | "action" => self.new_action(&req.id)?,
             "c" | "close" => self.close_action(&req.id)?,
+            "y" | "accept" => self.accept_action(&req.id)?,
             "r" | "response" => self.response(&req.id)?,
             "edit" => self.edit_finding(&req.id)?,
             "d" | "delete" => self.delete(&req.id)?,
@@ -207,7 +212,17 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
                 self.details()?;
                 return Ok(Next::Go(at));
             }
-            "." | "show" => return Ok(Next::Go(at)),
+            "." | "show" => {
+                // A view that changes nothing follows the record as it is saved.
+                if self.lock.is_none() {
+                    let (path, today) = (self.opened.path.clone(), self.opened.today);
+                    match crate::record::store::open(&path, &self.opened.access, today) {
+                        Ok(now) => *self.opened = now,
+                        Err(e) => self.say(&format!("Cannot read it again: {e}"))?,
+                    }
+                }
+                return Ok(Next::Go(at));
+            }
             _ => {
                 self.say(&format!("`{typed}` is not a command."))?;
                 self.say(&self.menu(at))?;
@@ -398,7 +413,7 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
             n => format!("1 to {n} checks or unchecks a facet, = checks them all, "),
         };
         format!(
-            "Type n, p, l or f to rate, x for not applicable, {facets}t note, k working note, w interviewed, m finding, edit a finding or action, d delete, a action, c close an action, r response to a finding, v verify, sample what was sampled, e evidence, b back, j jump, s summary, i details and sign-off, g guidance, ? help, Enter next, q quit."
+            "Type n, p, l or f to rate, x for not applicable, {facets}t note, k working note, w interviewed, m finding, edit a finding or action, d delete, a action, c close an action, y the team accepts an action, r response to a finding, v verify, sample what was sampled, e evidence, b back, j jump, s summary, i details and sign-off, g guidance, ? help, Enter next, q quit."
         )
     }
 
@@ -422,6 +437,7 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
             "sample: what was sampled for the requirement (projects, period, records seen).".into(),
             "a: plans an action for one of the requirement's findings (what, owner, due date).".into(),
             "c: closes an action once done (date, evidence), or reopens a closed one.".into(),
+            "y (or accept): the assessment team accepts an action the VSE proposed (who, when), or withdraws that.".into(),
             "r: the response to a nonconformity: the correction made, the root cause, when its action plan is due.".into(),
             "v: records the verification of a nonconformity's corrective action (who, when, effective or not).".into(),
             "e: the evidence register: a number links or unlinks an item, + adds one, - and a number removes one.".into(),
