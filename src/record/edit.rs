@@ -2985,11 +2985,18 @@ mod tests {
         draft.assessment.status = Status::Draft;
         draft.assessment.history.pop();
         let mut renoted = before.clone();
-        renoted.requirements.entry("7.2.a".into()).or_default().notes = "other".into();
+        renoted
+            .requirements
+            .entry("7.2.a".into())
+            .or_default()
+            .notes = "other".into();
         assert!(matches!(restore(&mut r, renoted), Err(Refused::Final(_))));
         assert!(matches!(
             restore(&mut r, draft.clone()),
-            Err(Refused::Invalid { field: "status", .. })
+            Err(Refused::Invalid {
+                field: "status",
+                ..
+            })
         ));
         // Nor back to before the sign-off from the draft.
         reopen(&mut r, "Claire Martin", "2026-11-21", "typo", today).unwrap();

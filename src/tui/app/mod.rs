@@ -8,6 +8,7 @@ mod forms;
 mod question;
 mod report;
 mod setup;
+mod undo;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -294,6 +295,8 @@ pub struct App {
     /// asks to quit.
     pub drafts: DraftPlace,
     effects: Vec<Effect>,
+    /// The changes of this session, to undo and redo (made at the first action).
+    undo: Option<undo::History>,
 }
 
 impl App {
@@ -345,6 +348,7 @@ impl App {
             quit: false,
             drafts: DraftPlace::Beside,
             effects: Vec::new(),
+            undo: None,
         }
     }
 
@@ -592,6 +596,11 @@ impl App {
             .unwrap_or(0);
         self.dirty = false;
         self.save = SaveState::Unchanged;
+        self.undo = Some(undo::History::new(
+            &self.opened.record,
+            self.edits,
+            Some("read again from disk: nothing before it can be undone"),
+        ));
         // A form being filled in stays open: it goes into the record now on screen. Notes
         // are the exception: they apply as they are typed, so the editor takes the notes of
         // the record now on screen (ours are where our answers went), and the next key adds
@@ -684,6 +693,9 @@ impl App {
     /// what the audit found as signed off and takes its follow-up, and says why when it
     /// refuses a change.
     pub fn update(&mut self, action: Action) {
+        if let Action::Undo | Action::Redo = action {
+            return self.undo(action == Action::Redo);
+        }
         if self.read_only {
             // Opened read-only: look anywhere, change nothing. The record as it must stay
             // is copied once, and compared only when an action made a change (every change
@@ -704,7 +716,10 @@ impl App {
             self.dirty = dirty && !self.read_only;
             return;
         }
+        self.history_now();
+        let typing = self.typing_in();
         self.apply_action(action);
+        self.record_change(typing);
     }
 
     fn apply_action(&mut self, action: Action) {
