@@ -239,6 +239,11 @@ fn span_of(root: &dyn TableLike, path: &[Seg]) -> Option<Range<usize>> {
 
 /// Deserialises `text` into `T`, reporting a syntax or type error with its place and field.
 pub fn from_toml<T: serde::de::DeserializeOwned>(file: &Path, text: &str) -> Result<T, Diagnostic> {
+    // A good text is read by the fast parser; whatever it refuses, `toml` reads, so every
+    // message is `toml`'s.
+    if let Some(value) = crate::fast_toml::from_str(text) {
+        return Ok(value);
+    }
     let de = toml::Deserializer::parse(text)
         .map_err(|e| Diagnostic::at(file, text, e.span(), String::new(), e.message().to_owned()))?;
     // The path to a field costs a third of the time to track: only a text that does not

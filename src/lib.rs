@@ -9,6 +9,7 @@ pub mod clock;
 pub mod compare;
 pub mod conformance;
 pub mod diagnostic;
+pub mod fast_toml;
 #[doc(hidden)]
 pub mod fuzz;
 pub mod questionnaire;

@@ -8,6 +8,9 @@
 //! Each form of the interview is a type of its own (`src/tui/app/forms.rs`): what differs
 //! between forms is a method of the form, and the one place a form's `Purpose` is told apart
 //! is `form_of`. A second scan finds any other.
+//!
+//! Every integration test file runs: it is a module of `tests/suite.rs` or a `[[test]]` of
+//! its own in Cargo.toml (with `autotests = false`, a file in neither is never built).
 
 use std::path::{Path, PathBuf};
 
@@ -377,4 +380,51 @@ fn the_scan_knows_a_purpose_told_apart() {
             "seen as telling apart: {m}"
         );
     }
+}
+
+/// The modules `tests/suite.rs` declares (`mod NAME;`), and the paths of Cargo.toml's own
+/// `[[test]]` targets: together, every `tests/*.rs` file but the suite's root.
+#[test]
+fn every_test_file_runs_in_the_suite_or_on_its_own() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let suite = std::fs::read_to_string(root.join("tests/suite.rs")).unwrap();
+    let modules: Vec<String> = suite
+        .lines()
+        .filter_map(|l| l.strip_prefix("mod ")?.strip_suffix(';'))
+        .map(|m| format!("tests/{m}.rs"))
+        .collect();
+    assert!(
+        modules.len() > 20,
+        "tests/suite.rs: no `mod NAME;` lines read ({modules:?})"
+    );
+    let manifest: toml::Table = std::fs::read_to_string(root.join("Cargo.toml"))
+        .unwrap()
+        .parse()
+        .unwrap();
+    let own: Vec<String> = manifest["test"]
+        .as_array()
+        .expect("[[test]] targets")
+        .iter()
+        .filter_map(|t| t.get("path")?.as_str().map(String::from))
+        .collect();
+    assert!(own.iter().any(|p| p == "tests/suite.rs"), "{own:?}");
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(root.join("tests")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "rs") {
+            let name = path.file_name().unwrap().to_string_lossy();
+            files.push(format!("tests/{name}"));
+        }
+    }
+    files.sort();
+    let left_out: Vec<&String> = files
+        .iter()
+        .filter(|f| !modules.contains(f) && !own.contains(f))
+        .collect();
+    assert!(
+        left_out.is_empty(),
+        "never run: {left_out:?}; add `mod NAME;` to tests/suite.rs (or a [[test]] of its own to Cargo.toml)"
+    );
+    let both: Vec<&String> = own.iter().filter(|f| modules.contains(f)).collect();
+    assert!(both.is_empty(), "run twice: {both:?}");
 }

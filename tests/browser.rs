@@ -3,7 +3,7 @@
 //!
 //! Needs `chromium` on PATH (see `common::tools`).
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Command;
@@ -86,7 +86,7 @@ fn chromium_parses_the_example_report_as_written() {
 fn chromium_finds_no_element_injected_by_user_text() {
     let Some(browser) = chromium() else { return };
     let tmp = tempfile::TempDir::new().unwrap();
-    let record = include_str!("../reports/example-assessment.toml").replace(
+    let record = include_str!("fixtures/audit.toml").replace(
         "notes = \"The organisation chart",
         "notes = \"<script>document.title='x'</script><img src=x onerror=alert(1)></td></tr></table><h4>fake</h4><iframe src=//evil.example></iframe> The organisation chart",
     );
@@ -166,7 +166,7 @@ fn printed_tables_wrap_long_values_and_lose_no_column() {
     let tmp = tempfile::TempDir::new().unwrap();
     let long_url = format!("https://intranet.example/{}/ENDURL", "x".repeat(180));
     let long_path = format!("/srv/evidence/{}/ENDPATH.pdf", "Quality_Manual_".repeat(12));
-    let mut record = include_str!("../reports/example-assessment.toml").to_string();
+    let mut record = include_str!("fixtures/audit.toml").to_string();
     for (i, from) in record
         .match_indices("\nlocation = \"")
         .map(|(i, _)| i)

@@ -1,11 +1,11 @@
 //! `compare`: two assessments of the same profile, run through the real binary on the shipped
 //! example and a later copy of it changed with the commands.
 
-mod common;
+use crate::common;
 
 use std::fs;
 
-use common::{EXAMPLE, ok, refused, vse};
+use common::{AUDIT, ok, refused, vse};
 use tempfile::TempDir;
 use vse_assess::record::{ActionStatus, FindingClass, FindingState};
 
@@ -35,7 +35,7 @@ fn section(md: &str, heading: &str) -> String {
 fn two_records() -> TempDir {
     let tmp = TempDir::new().unwrap();
     for name in ["old.toml", "new.toml"] {
-        fs::copy(EXAMPLE, tmp.path().join(name)).unwrap();
+        fs::copy(AUDIT, tmp.path().join(name)).unwrap();
     }
     tmp
 }

@@ -9,7 +9,7 @@ use vse_assess::record::{
 };
 use vse_assess::report::{self, Format};
 
-mod common;
+use crate::common;
 
 use common::IDS;
 
@@ -742,7 +742,7 @@ fn the_rules_cannot_be_loosened_by_hand() {
     assert!(err.contains("rule.met[0]: N cannot count as met"), "{err}");
     assert!(err.contains("rule.met[1]: P cannot count as met"), "{err}");
 
-    let example = std::fs::read_to_string(common::EXAMPLE).unwrap();
+    let example = std::fs::read_to_string(common::AUDIT).unwrap();
     let blank = example.replacen("interviewed = [\"Sofia Reyes\"]", "interviewed = [\"\"]", 1);
     std::fs::write(dir.join("a.toml"), blank).unwrap();
     let out = common::vse(dir, &["validate", "a.toml"]);
@@ -802,7 +802,7 @@ fn the_rules_cannot_be_loosened_by_hand() {
 fn a_final_record_that_fails_its_sign_off_says_so() {
     let tmp = tempfile::TempDir::new().unwrap();
     let dir = tmp.path();
-    let example = std::fs::read_to_string(common::EXAMPLE).unwrap();
+    let example = std::fs::read_to_string(common::AUDIT).unwrap();
     std::fs::write(dir.join("good.toml"), &example).unwrap();
     // The sign-off needs when the VSE's plan is due.
     common::ok(dir, &["set", "good.toml", "--plan-due", "2026-12-15"]);

@@ -4,7 +4,7 @@
 //! carried nonconformity is followed up; `compare` then shows what was carried, closed and
 //! new. Both audits are built here, through the commands and the edit layer.
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::path::Path;

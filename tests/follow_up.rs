@@ -7,7 +7,7 @@
 use std::fs;
 use std::path::Path;
 
-mod common;
+use crate::common;
 
 use common::ok;
 use tempfile::TempDir;
@@ -575,7 +575,7 @@ fn the_sign_off_needs_a_plan_due_date_not_actions() {
 
     // The example, its plan due 72 days after the sign-off: past a major's 30 days.
     let file = dir.join("x.toml");
-    fs::copy(common::EXAMPLE, &file).unwrap();
+    fs::copy(common::AUDIT, &file).unwrap();
     common::complete_audit_details(dir, "x.toml");
     ok(dir, &["set", "x.toml", "--plan-due", "2027-01-31"]);
     // NC-2, the major, left to the record's date (the example gives it one of its own).
@@ -604,7 +604,7 @@ fn the_sign_off_needs_a_plan_due_date_not_actions() {
         "a minor has 90 days: {warned}"
     );
     // With the scheme's limit at 90 days, no warning.
-    fs::copy(common::EXAMPLE, &file).unwrap();
+    fs::copy(common::AUDIT, &file).unwrap();
     common::complete_audit_details(dir, "x.toml");
     ok(
         dir,
@@ -798,7 +798,7 @@ fn the_follow_up_is_closed_by_the_lead_auditor() {
     // What was found stays as it was: the rating as found.
     assert_eq!(
         r.answer("7.2.g").unwrap().rating,
-        common::record(Path::new(common::EXAMPLE))
+        common::record(Path::new(common::AUDIT))
             .answer("7.2.g")
             .unwrap()
             .rating
@@ -1156,7 +1156,7 @@ fn the_plan_falls_due_after_the_sign_off_and_the_lead_reopens() {
     let tmp = TempDir::new().unwrap();
     let dir = tmp.path();
     let file = dir.join("a.toml");
-    fs::copy(common::EXAMPLE, &file).unwrap();
+    fs::copy(common::AUDIT, &file).unwrap();
     common::complete_audit_details(dir, "a.toml");
     ok(
         dir,

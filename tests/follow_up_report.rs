@@ -3,7 +3,7 @@
 //! `report FILE --follow-up`, with the conclusion as issued quoted and the recommendation
 //! after follow-up.
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::path::Path;
@@ -239,7 +239,7 @@ fn a_major_closed_in_follow_up_leaves_the_audit_as_found() {
     let tmp = tempfile::TempDir::new().unwrap();
     let dir = tmp.path();
     let file = dir.join("a.toml");
-    fs::copy(common::EXAMPLE, &file).unwrap();
+    fs::copy(common::AUDIT, &file).unwrap();
     common::complete_audit_details(dir, "a.toml");
     common::ok(dir, &["answer", "a.toml", "7.2.g", "--rating", "N"]);
     common::ok(
@@ -713,7 +713,7 @@ fn the_follow_up_report_quotes_the_teams_conclusions_as_issued() {
 
     // Text that is Markdown stays the team's words, quoted and escaped, on one quoted line.
     let file = dir.join("b.toml");
-    let example = fs::read_to_string(common::EXAMPLE).unwrap();
+    let example = fs::read_to_string(common::AUDIT).unwrap();
     let marked = example.replacen(
         "conclusions = \"Brightline plans",
         "conclusions = \"# Not a heading | *NC-2* first\\n\\nBrightline plans",

@@ -5,9 +5,9 @@ use std::fs;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-mod common;
+use crate::common;
 
-use common::{EXAMPLE, vse};
+use common::{AUDIT, vse};
 use proptest::prelude::*;
 use ratatui::backend::{CrosstermBackend, TestBackend};
 use ratatui::layout::Rect;
@@ -48,7 +48,7 @@ fn a_100_mb_file_is_refused_without_reading_it() {
 
 #[test]
 fn every_truncation_of_a_record_is_an_error_or_a_valid_record() {
-    let text = fs::read_to_string(EXAMPLE).unwrap();
+    let text = fs::read_to_string(AUDIT).unwrap();
     let file = Path::new("cut.toml");
     let mut errors = 0;
     for cut in (0..text.len())
@@ -83,7 +83,7 @@ fn deep_nesting_and_duplicate_tables_are_reported() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("deep.toml:2:"), "{err}");
 
-    let text = fs::read_to_string(EXAMPLE).unwrap();
+    let text = fs::read_to_string(AUDIT).unwrap();
     let dup = text.replacen("[requirements.\"7.2.b\"]", "[requirements.\"7.2.a\"]", 1);
     fs::write(tmp.path().join("dup.toml"), &dup).unwrap();
     let out = vse(tmp.path(), &["validate", "dup.toml"]);
@@ -102,7 +102,7 @@ fn deep_nesting_and_duplicate_tables_are_reported() {
 
 /// A record with `n` answers to requirements its questionnaire does not have.
 fn unknown_keys(n: usize) -> String {
-    let mut text = fs::read_to_string(EXAMPLE).unwrap();
+    let mut text = fs::read_to_string(AUDIT).unwrap();
     for i in 0..n {
         text.push_str(&format!("\n[requirements.\"9.9.x{i}\"]\nnotes = \"?\"\n"));
     }
@@ -259,7 +259,7 @@ fn nasty_text() -> impl Strategy<Value = String> {
 fn example_app() -> (TempDir, App) {
     let tmp = TempDir::new().unwrap();
     let path = tmp.path().join("a.toml");
-    fs::copy(EXAMPLE, &path).unwrap();
+    fs::copy(AUDIT, &path).unwrap();
     let app = App::new(common::opened(&path));
     (tmp, app)
 }

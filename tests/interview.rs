@@ -1,9 +1,10 @@
 //! The interview without a terminal: a whole interview driven through `App::update`, keys
 //! through the keymap, and snapshots of every screen at 80x24.
 
-mod common;
+use crate::common;
 
-use common::EXAMPLE;
+// The tests' audit (tests/fixtures/audit.toml), under the name these tests give it.
+use common::AUDIT as EXAMPLE;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -1456,6 +1457,17 @@ fn the_status_row_signs_off_through_the_same_checks() {
     typed(&mut app, "Claire Martin");
     app.update(Action::Confirm);
     app.update(Action::Confirm);
+    // Asked first: who, when, what it means; no puts the form back as it was.
+    assert!(
+        matches!(&app.overlay, Overlay::Confirm { question, .. } if question.contains("Sign off as Claire Martin on 2026-11-30") && question.contains("final")),
+        "{:?}",
+        app.overlay
+    );
+    app.update(Action::No);
+    assert!(matches!(&app.overlay, Overlay::Editor(e) if e.value(0) == "Claire Martin"));
+    assert!(app.opened.record.assessment.sign_off().is_none());
+    app.update(Action::Confirm);
+    app.update(Action::Yes);
     assert!(matches!(app.overlay, Overlay::None), "{:?}", app.overlay);
     let signed = app.opened.record.assessment.sign_off().expect("signed off");
     assert_eq!(signed.by, "Claire Martin");
@@ -1471,7 +1483,7 @@ fn the_status_row_signs_off_through_the_same_checks() {
     assert!(
         app.message
             .as_deref()
-            .is_some_and(|m| m.contains("vse-assess reopen")),
+            .is_some_and(|m| m.contains(":reopen --by NAME --reason TEXT")),
         "{:?}",
         app.message
     );
@@ -1971,7 +1983,7 @@ fn a_final_record_takes_its_follow_up_from_the_follow_up_view() {
     assert!(
         app.message
             .as_deref()
-            .is_some_and(|m| m.contains("vse-assess reopen")),
+            .is_some_and(|m| m.contains(":reopen --by NAME --reason TEXT")),
         "{:?}",
         app.message
     );
@@ -2373,5 +2385,365 @@ fn an_unfinished_follow_up_form_comes_back_on_its_row() {
         matches!(&again.overlay, Overlay::Editor(e) if e.values() == draft.values),
         "{:?}",
         again.overlay
+    );
+}
+
+// ---- Search, help, messages at 80 and 60 columns -----------------------------------------
+
+fn keys(app: &mut App, text: &str) {
+    for c in text.chars() {
+        key(app, KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+    }
+}
+
+/// `/ppm.c` types a search (never a rating); after Enter, n and N move between matches and
+/// change no rating; no match says so and keeps the prompt.
+#[test]
+fn a_search_never_changes_a_rating() {
+    let mut app = example_app();
+    let before = ratings(&app);
+    keys(&mut app, "/ppm.c");
+    assert_eq!(app.search.as_ref().unwrap().query, "ppm.c");
+    assert_eq!(ratings(&app), before, "typed as text");
+    press(&mut app, &[KeyCode::Esc]);
+    keys(&mut app, "/7.5.C");
+    press(&mut app, &[KeyCode::Enter]);
+    assert!(
+        app.matches(Screen::Question, "7.5.c")
+            .contains(&app.current)
+    );
+    let shown = screen(&app, 80, 24);
+    assert!(shown.contains("/7.5.C: match 1 of"), "{shown}");
+    keys(&mut app, "nnN");
+    assert_eq!(ratings(&app), before, "n and N only move");
+    press(&mut app, &[KeyCode::Esc]);
+    assert!(app.search.is_none());
+    assert_eq!(app.screen, Screen::Question);
+    keys(&mut app, "/NoSuchThing");
+    press(&mut app, &[KeyCode::Enter]);
+    assert!(
+        app.message
+            .as_deref()
+            .unwrap()
+            .contains("nothing on the question screen holds")
+    );
+    assert!(
+        app.search.as_ref().unwrap().typing,
+        "the text stays to change"
+    );
+    press(&mut app, &[KeyCode::Esc]);
+    assert_eq!(ratings(&app), before);
+    // In the register, by title, whatever the case.
+    app.update(Action::ShowEvidence);
+    let last = app.opened.record.evidence.len() - 1;
+    let title = app.opened.record.evidence[last].title.to_uppercase();
+    keys(&mut app, &format!("/{title}"));
+    press(&mut app, &[KeyCode::Enter]);
+    assert_eq!(app.evidence_row, last);
+}
+
+/// The help opened from the register lists the register's keys first, pages, is searched.
+#[test]
+fn the_help_is_contextual_pages_and_is_searched() {
+    let mut app = example_app();
+    app.update(Action::ShowEvidence);
+    press(&mut app, &[KeyCode::Char('?')]);
+    let shown = screen(&app, 80, 24);
+    assert!(
+        shown.contains("Keys here: Evidence register (v)"),
+        "{shown}"
+    );
+    press(&mut app, &[KeyCode::Char(' ')]);
+    assert!(app.scroll > 10, "a page");
+    press(&mut app, &[KeyCode::End]);
+    let _ = screen(&app, 80, 24);
+    keys(&mut app, "/major");
+    press(&mut app, &[KeyCode::Enter]);
+    let shown = screen(&app, 80, 24);
+    assert!(shown.contains("/major: match 1 of"), "{shown}");
+    press(&mut app, &[KeyCode::Esc, KeyCode::Esc]);
+    assert_eq!(app.screen, Screen::Evidence);
+}
+
+/// A long message wraps under the title bar; `!` shows the messages in full, newest first.
+#[test]
+fn snapshot_long_message_and_message_log() {
+    let mut app = example_app();
+    app.update(Action::ToggleOnlyOpen);
+    app.update(Action::ShowSetup);
+    app.message = Some(format!(
+        "{} (second part)",
+        "a long refusal that says what to do ".repeat(4)
+    ));
+    insta::assert_snapshot!("long_message_80", screen(&app, 80, 24));
+    insta::assert_snapshot!("long_message_60", screen(&app, 60, 24));
+    app.update(Action::ShowEvidence);
+    app.update(Action::ShowMessages);
+    insta::assert_snapshot!("message_log", screen(&app, 80, 24));
+}
+
+/// At 60 columns the class chooser shows every class and the summary its result column.
+#[test]
+fn snapshot_at_60_columns() {
+    let mut app = example_app();
+    app.update(Action::AddFinding);
+    insta::assert_snapshot!("finding_form_60", screen(&app, 60, 24));
+    app.update(Action::Back);
+    app.update(Action::ShowSummary);
+    insta::assert_snapshot!("summary_60", screen(&app, 60, 24));
+}
+
+/// The example completed with what a certification body needs: ready to sign off.
+fn ready_to_sign() -> App {
+    let mut app = example_app();
+    app.today = jiff::civil::date(2026, 11, 30);
+    let meta = &mut app.opened.record.assessment;
+    meta.stage = Some(vse_assess::record::Stage::Stage2);
+    meta.certification_body = "Certa SA".into();
+    meta.report_ref = "CB-2026-017".into();
+    meta.remote_method = "Video call".into();
+    meta.diverging_opinions = "none".into();
+    meta.objectives_met = Some(true);
+    meta.scope_appropriate = Some(true);
+    meta.plan_due = Some("2026-12-15".into());
+    app
+}
+
+/// `:` then a command line, then Enter.
+fn command(app: &mut App, line: &str) {
+    press(app, &[KeyCode::Char(':')]);
+    assert!(
+        matches!(app.overlay, Overlay::Command(_)),
+        "{:?}",
+        app.overlay
+    );
+    typed(app, line);
+    press(app, &[KeyCode::Enter]);
+}
+
+fn command_error(app: &App) -> String {
+    match &app.overlay {
+        Overlay::Command(p) => p.error.clone().unwrap_or_default(),
+        other => panic!("the menu is not open: {other:?}"),
+    }
+}
+
+/// The command menu: Tab completes a name, the list follows what is typed, and a command
+/// goes through the command line's parser and the edit layer, refusals said in the menu.
+#[test]
+fn the_command_menu_signs_off_after_asking_and_reopens() {
+    let mut app = ready_to_sign();
+    press(&mut app, &[KeyCode::Char(':')]);
+    typed(&mut app, "fin");
+    let Overlay::Command(p) = &app.overlay else {
+        panic!()
+    };
+    let names: Vec<&str> = p.matches().iter().map(|c| c.name).collect();
+    assert_eq!(names, ["finalize", "finding accept"]);
+    typed(&mut app, "a");
+    press(&mut app, &[KeyCode::Tab]);
+    assert!(matches!(&app.overlay, Overlay::Command(p) if p.typed == "finalize "));
+    press(&mut app, &[KeyCode::Esc]);
+    assert!(matches!(app.overlay, Overlay::None));
+
+    command(&mut app, "frobnicate");
+    assert!(command_error(&app).contains("unknown command `frobnicate`"));
+    press(&mut app, &[KeyCode::Esc]);
+    command(&mut app, "finalize --by 'Claire Martin' --bogus");
+    assert!(
+        command_error(&app).contains("--bogus"),
+        "{}",
+        command_error(&app)
+    );
+    press(&mut app, &[KeyCode::Esc]);
+    // Refused by the edit layer before anything is asked.
+    command(&mut app, "finalize --by Nobody");
+    assert!(
+        matches!(&app.overlay, Overlay::Notice { text, .. } if text.contains("not in the assessment team")),
+        "{:?}",
+        app.overlay
+    );
+    app.update(Action::Back);
+    // Bare, it is the sign-off form.
+    command(&mut app, "finalize");
+    assert!(matches!(&app.overlay, Overlay::Editor(e) if e.title.contains("Sign off")));
+    app.update(Action::Back);
+    command(
+        &mut app,
+        "finalize --by \"Claire Martin\" --date 2026-11-29",
+    );
+    assert!(
+        matches!(&app.overlay, Overlay::Confirm { question, .. } if question.contains("Claire Martin on 2026-11-29")),
+        "{:?}",
+        app.overlay
+    );
+    press(&mut app, &[KeyCode::Char('y')]);
+    let signed = app.opened.record.assessment.sign_off().expect("signed off");
+    assert_eq!(
+        (signed.by.as_str(), signed.date.as_str()),
+        ("Claire Martin", "2026-11-29")
+    );
+    assert!(app.dirty);
+    // The details show locked, the conclusions first among them, and Enter refuses them.
+    app.update(Action::ShowSetup);
+    let conclusions = app
+        .setup_rows()
+        .iter()
+        .position(|r| *r == vse_assess::tui::app::SetupRow::Conclusions)
+        .unwrap();
+    app.setup_row = conclusions;
+    let shown = screen(&app, 100, 24);
+    assert!(shown.contains("Conclusions     [locked]"), "{shown}");
+    assert!(shown.contains("FINAL"), "{shown}");
+    app.update(Action::Open);
+    assert!(matches!(app.overlay, Overlay::None));
+    assert!(
+        app.message
+            .as_deref()
+            .is_some_and(|m| m.contains(":reopen"))
+    );
+    app.update(Action::Back);
+
+    // Follow-up: the VSE accepts a finding.
+    command(&mut app, "finding accept NC-1 --by 'Sofia Reyes'");
+    assert_eq!(
+        app.message.as_deref(),
+        Some("NC-1: accepted by Sofia Reyes on 2026-11-30")
+    );
+    let f = app.opened.record.finding("NC-1").unwrap();
+    assert_eq!(f.vse_accepted.as_ref().unwrap().by, "Sofia Reyes");
+
+    // Only the lead auditor reopens, with a reason.
+    command(&mut app, "reopen --by 'Claire Martin'");
+    assert!(
+        command_error(&app).contains("--reason"),
+        "{}",
+        command_error(&app)
+    );
+    press(&mut app, &[KeyCode::Esc]);
+    command(
+        &mut app,
+        "reopen --by 'Claire Martin' --reason 'wrong date'",
+    );
+    assert!(
+        app.opened.record.assessment.sign_off().is_none(),
+        "{:?}",
+        app.overlay
+    );
+    assert!(
+        app.message
+            .as_deref()
+            .is_some_and(|m| m.contains("reopened"))
+    );
+}
+
+/// Reports and the evidence check are for the event loop (no file is touched here); the
+/// status is a note; a read-only view and a restricted interview refuse what they cannot do.
+#[test]
+fn the_command_menu_hands_reports_and_checks_to_the_loop() {
+    use vse_assess::report::Format;
+    use vse_assess::tui::app::Effect;
+    let mut app = ready_to_sign();
+    let beside = |ext: &str| app.opened.path.with_extension(ext);
+    let (html, follow_up) = (beside("html"), beside("follow-up.md"));
+    command(&mut app, "report --format html");
+    command(&mut app, "report --follow-up");
+    command(&mut app, "report -o x.md --sign key");
+    command(&mut app, "verify");
+    assert_eq!(
+        app.take_effects(),
+        [
+            Effect::WriteReport {
+                output: html,
+                format: Format::Html,
+                sign: None
+            },
+            Effect::WriteReport {
+                output: follow_up,
+                format: Format::FollowUp,
+                sign: None
+            },
+            Effect::WriteReport {
+                output: "x.md".into(),
+                format: Format::Markdown,
+                sign: Some("key".into())
+            },
+            Effect::VerifyEvidence,
+        ]
+    );
+    command(&mut app, "report --follow-up --format csv");
+    assert!(command_error(&app).contains("markdown or html"));
+    press(&mut app, &[KeyCode::Esc]);
+    command(&mut app, "status");
+    assert!(
+        matches!(
+            &app.overlay,
+            Overlay::Notice {
+                title: "Status",
+                ..
+            }
+        ),
+        "{:?}",
+        app.overlay
+    );
+    app.update(Action::Back);
+
+    app.read_only = true;
+    command(&mut app, "finalize --by 'Claire Martin'");
+    assert!(
+        command_error(&app).contains("read-only"),
+        "{}",
+        command_error(&app)
+    );
+    press(&mut app, &[KeyCode::Esc]);
+    app.read_only = false;
+    app.opened.access = Access::folder_of(&app.opened.path);
+    command(&mut app, "report");
+    assert!(
+        command_error(&app).contains("restricted"),
+        "{}",
+        command_error(&app)
+    );
+    assert!(app.take_effects().is_empty());
+    assert!(app.opened.record.assessment.sign_off().is_none());
+}
+
+/// `o` says what the list then shows, in the words of the help.
+#[test]
+fn o_says_what_it_filters() {
+    let tmp = TempDir::new().unwrap();
+    let mut app = App::new(common::opened(&fresh(tmp.path())));
+    app.update(Action::StartInterview);
+    app.update(Action::ToggleOnlyOpen);
+    assert_eq!(
+        app.message.as_deref(),
+        Some("the list shows only requirements not yet rated (o shows all again)")
+    );
+    app.update(Action::ToggleOnlyOpen);
+    assert!(
+        app.message
+            .as_deref()
+            .is_some_and(|m| m.contains("every requirement"))
+    );
+    let help = keymap::BINDINGS
+        .iter()
+        .find(|b| b.keys_label() == "o")
+        .unwrap();
+    assert!(help.meaning.contains("only requirements not yet rated"));
+}
+
+/// On a terminal that shows ASCII only, the footer names Enter in words: its symbol would
+/// show as `<`, which is another key.
+#[test]
+fn an_ascii_terminal_reads_enter_not_a_look_alike() {
+    let tmp = TempDir::new().unwrap();
+    let mut app = App::new(common::opened(&fresh(tmp.path())));
+    app.update(Action::StartInterview);
+    assert!(screen(&app, 100, 24).contains("↵ next"));
+    app.theme.ascii = true;
+    let shown = screen(&app, 100, 24);
+    assert!(
+        shown.contains("Enter next") && !shown.contains('↵'),
+        "{shown}"
     );
 }

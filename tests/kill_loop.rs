@@ -1,17 +1,17 @@
 //! kill -9 at random moments of a save, many times over: the record on disk is always the
 //! previous or the new complete record, and it loads.
 //!
-//! `cargo test --test kill_loop` runs 100 kills with a fixed seed; set VSE_ASSESS_KILLS for a
-//! longer run and VSE_ASSESS_SEED (hex) for other moments, e.g.
-//! `VSE_ASSESS_KILLS=5000 VSE_ASSESS_SEED=1f2e cargo test --release --test kill_loop`.
+//! `cargo test --test suite kill_loop::` runs 100 kills with a fixed seed; set
+//! VSE_ASSESS_KILLS for a longer run and VSE_ASSESS_SEED (hex) for other moments, e.g.
+//! `VSE_ASSESS_KILLS=5000 VSE_ASSESS_SEED=1f2e cargo test --release --test suite kill_loop::`.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use common::EXAMPLE;
+use common::AUDIT;
 use tempfile::TempDir;
 use vse_assess::record::access::Access;
 use vse_assess::record::store;
@@ -32,7 +32,7 @@ fn kill_9_during_saves_never_tears_the_record() {
     let tmp = TempDir::new().unwrap();
     let file = tmp.path().join("a.toml");
     // A large record (about 350 KB of notes) makes each write long enough to be hit.
-    let mut r = store::parse(&file, &std::fs::read_to_string(EXAMPLE).unwrap()).unwrap();
+    let mut r = store::parse(&file, &std::fs::read_to_string(AUDIT).unwrap()).unwrap();
     for a in r.requirements.values_mut() {
         a.notes = "Interview notes, line after line. ".repeat(400);
     }

@@ -1,16 +1,16 @@
 //! The life of an assessment from the command line: details, sign-off, a final record that
 //! refuses changes, reopening, a signed report, evidence checked later.
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::path::Path;
 
-use common::{EXAMPLE, fails, ok, tools, vse};
+use common::{AUDIT, fails, ok, tools, vse};
 use tempfile::TempDir;
 
 fn example_in(dir: &Path) {
-    fs::copy(EXAMPLE, dir.join("a.toml")).unwrap();
+    fs::copy(AUDIT, dir.join("a.toml")).unwrap();
 }
 
 #[test]
@@ -204,7 +204,7 @@ fn sign_off_lists_every_reason_then_makes_the_record_final() {
     );
 
     // Nothing in scope is no shortcut; a verification is not dated after the sign-off.
-    let example = fs::read_to_string(EXAMPLE).unwrap();
+    let example = fs::read_to_string(AUDIT).unwrap();
     let empty = example.replacen(
         "processes = [\n    \"OM\",\n    \"RM\",\n    \"PSM\",\n    \"PPM\",\n]",
         "processes = []",
@@ -260,7 +260,7 @@ fn sign_off_lists_every_reason_then_makes_the_record_final() {
 fn the_shipped_example_signs_off_as_it_stands() {
     let tmp = TempDir::new().unwrap();
     let dir = tmp.path();
-    fs::copy(EXAMPLE, dir.join("a.toml")).unwrap();
+    fs::copy(AUDIT, dir.join("a.toml")).unwrap();
     let status = ok(dir, &["status", "a.toml"]);
     assert!(!status.contains("Consistency warnings"), "{status}");
     let out = common::vse(
@@ -285,7 +285,7 @@ fn the_shipped_example_signs_off_as_it_stands() {
         String::from_utf8_lossy(&out.stderr)
     );
     // With no sample recorded anywhere, the sign-off goes ahead and says so.
-    let example = fs::read_to_string(EXAMPLE).unwrap();
+    let example = fs::read_to_string(AUDIT).unwrap();
     let unsampled: String = example
         .lines()
         .filter(|l| !l.starts_with("sampling = "))
@@ -309,7 +309,7 @@ fn the_shipped_example_signs_off_as_it_stands() {
         "c.toml: warning: no requirement records what was sampled (`answer FILE REQ --sampling TEXT`): the report cannot state the audit's sample"
     );
     // The auditor is not the lead: refused.
-    fs::copy(EXAMPLE, dir.join("b.toml")).unwrap();
+    fs::copy(AUDIT, dir.join("b.toml")).unwrap();
     let err = fails(
         dir,
         &[
@@ -508,7 +508,7 @@ fn a_final_record_refuses_every_change_until_reopened() {
 fn a_final_record_without_a_sign_off_is_refused_on_load() {
     let tmp = TempDir::new().unwrap();
     let dir = tmp.path();
-    let text = fs::read_to_string(EXAMPLE)
+    let text = fs::read_to_string(AUDIT)
         .unwrap()
         .replace("status = \"draft\"", "status = \"final\"");
     fs::write(dir.join("a.toml"), text).unwrap();

@@ -3,7 +3,7 @@
 //! markup, image or link of its own making from that text; CSV cells stay text in every
 //! locale; `report -o` never replaces the record or a device; a changed questionnaire is named.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::fs;

@@ -1,7 +1,7 @@
 //! The plain line-by-line interview: through a pipe, and in a terminal with `TERM=dumb`, as a
 //! screen reader user would run it. Not one escape sequence may be written.
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::path::Path;

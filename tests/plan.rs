@@ -7,7 +7,7 @@ use std::fs;
 use std::path::Path;
 use std::process::Command;
 
-mod common;
+use crate::common;
 
 use common::{ok, record};
 use tempfile::TempDir;
@@ -733,7 +733,7 @@ fn a_major_followed_up_through_the_vses_spreadsheet_leaves_the_audit_as_issued()
     let Some(py) = openpyxl() else { return };
     let tmp = TempDir::new().unwrap();
     let dir = tmp.path();
-    fs::copy(common::EXAMPLE, dir.join("a.toml")).unwrap();
+    fs::copy(common::AUDIT, dir.join("a.toml")).unwrap();
     common::complete_audit_details(dir, "a.toml");
     ok(dir, &["answer", "a.toml", "7.2.g", "--rating", "N"]);
     let sign = [

@@ -2,19 +2,19 @@
 //! a broken file, and files that are not records) summed up one row per assessment, through
 //! the real binary, on the tests' fixed day (2026-11-30).
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::path::Path;
 
-use common::{EXAMPLE, command, ok, signed_off_example};
+use common::{AUDIT, command, ok, signed_off_example};
 use tempfile::TempDir;
 
 const QUESTIONNAIRE: &str = include_str!("../questionnaires/iso29110-4-2-om.toml");
 
 /// The example with another VSE name, written to `dir/name`; `edit` changes its text first.
 fn variant(dir: &Path, name: &str, vse: &str, edit: impl Fn(String) -> String) {
-    let text = fs::read_to_string(EXAMPLE).unwrap();
+    let text = fs::read_to_string(AUDIT).unwrap();
     let renamed = text.replacen(
         "vse = \"Brightline Software Ltd.\"",
         &format!("vse = {}", toml_string(vse)),

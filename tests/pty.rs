@@ -5,7 +5,7 @@ use std::io::Write as _;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-mod common;
+use crate::common;
 
 use common::{Pty, new_record, vse};
 use portable_pty::CommandBuilder;
@@ -1128,4 +1128,76 @@ fn the_follow_up_of_a_final_record_is_recorded_in_the_interview() {
     };
     assert_eq!(ratings(&after), ratings(&before));
     assert_eq!(f.text, before.finding("NC-2").unwrap().text);
+}
+
+/// The whole end of an audit without leaving the interview: `:finalize` asks, then signs off;
+/// `:report --sign` writes the report and its signature; the command line then finds the
+/// record final and `ssh-keygen -Y verify` accepts the signature.
+#[test]
+fn a_signed_report_is_written_from_the_interview() {
+    if !common::tools(&["ssh-keygen"], "apt-get install openssh-client") {
+        return;
+    }
+    let tmp = TempDir::new().unwrap();
+    let dir = tmp.path();
+    std::fs::copy(common::EXAMPLE, dir.join("a.toml")).unwrap();
+    common::complete_audit_details(dir, "a.toml");
+    let made = std::process::Command::new("ssh-keygen")
+        .current_dir(dir)
+        .args([
+            "-q",
+            "-t",
+            "ed25519",
+            "-N",
+            "",
+            "-C",
+            "claire@auditors.example",
+        ])
+        .args(["-f", "claire"])
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let mut s = Session::start(dir, &["interview", "a.toml"]);
+    s.wait_for("a.toml");
+    s.keys(":", "Commands");
+    s.keys("fina\t", ":finalize ");
+    s.keys(
+        "--by 'Claire Martin'\r",
+        "Sign off as Claire Martin on 2026-11-30?",
+    );
+    s.keys("y", "signed off");
+    s.wait_for("FINAL");
+    s.keys(
+        ":report -o report.md --sign claire\r",
+        "Report written and signed",
+    );
+    s.send(ESC);
+    s.send("q");
+    s.wait_exit(Duration::from_secs(10));
+    let status = common::ok(dir, &["status", "a.toml"]);
+    assert!(status.contains("final"), "{status}");
+    let public = std::fs::read_to_string(dir.join("claire.pub")).unwrap();
+    let key: Vec<&str> = public.split_whitespace().take(2).collect();
+    std::fs::write(
+        dir.join("allowed_signers"),
+        format!("claire@auditors.example {}\n", key.join(" ")),
+    )
+    .unwrap();
+    let verified = std::process::Command::new("ssh-keygen")
+        .current_dir(dir)
+        .args([
+            "-Y",
+            "verify",
+            "-f",
+            "allowed_signers",
+            "-I",
+            "claire@auditors.example",
+        ])
+        .args(["-n", "vse-assess", "-s", "report.md.sig"])
+        .stdin(std::fs::File::open(dir.join("report.md")).unwrap())
+        .output()
+        .unwrap();
+    assert!(verified.status.success(), "{verified:?}");
+    let report = std::fs::read_to_string(dir.join("report.md")).unwrap();
+    assert!(report.contains("Claire Martin"), "{report}");
 }

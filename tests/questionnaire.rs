@@ -1,6 +1,6 @@
 //! The shipped questionnaire against the standard.
 
-mod common;
+use crate::common;
 
 use common::{ANNEX_A, FACETS, IDS, Row};
 use vse_assess::questionnaire::catalog;

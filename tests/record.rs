@@ -1,7 +1,7 @@
 //! The assessment record through the command line: creation, scripted answers, round trips,
 //! and every kind of bad input leaving the file untouched.
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::path::{Path, PathBuf};

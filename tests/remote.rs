@@ -1,7 +1,7 @@
 //! Remote interviews: participants following an editing session live, and the bytes every
 //! kind of terminal gets (vt100, the Linux console, an xterm; UTF-8 or not).
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -1,13 +1,13 @@
 //! The assessment report: structure, traceability against the standard's Annex A, hostile
 //! user text, HTML safety, CSV quoting, determinism, and the example in reports/.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::Path;
 
-use common::{ANNEX_A, EXAMPLE, IDS};
+use common::{ANNEX_A, AUDIT, EXAMPLE, IDS};
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use vse_assess::questionnaire::catalog::sha256_hex;
 use vse_assess::record::access::Access;
@@ -16,7 +16,7 @@ use vse_assess::record::{Action, ActionStatus, Finding, FindingClass, Record};
 use vse_assess::report::{self, Format, Input};
 
 fn example() -> Opened {
-    store::open(Path::new(EXAMPLE), &Access::Unrestricted, common::today())
+    store::open(Path::new(AUDIT), &Access::Unrestricted, common::today())
         .expect("example record loads")
 }
 
@@ -784,7 +784,7 @@ fn csv_has_one_quoted_row_per_requirement() {
 /// effective by the lead auditor, NC-4's action done and found not effective.
 fn followed_up_example(dir: &Path) -> std::path::PathBuf {
     let file = dir.join("followed.toml");
-    std::fs::copy(EXAMPLE, &file).unwrap();
+    std::fs::copy(AUDIT, &file).unwrap();
     for args in [
         &[
             "action",
@@ -954,7 +954,7 @@ fn rendering_is_deterministic() {
 }
 
 /// The example report in reports/ is what the current code renders from the example record.
-/// Regenerate with `UPDATE_REPORTS=1 cargo test --test report`.
+/// Regenerate with `UPDATE_REPORTS=1 cargo test --test suite report::`.
 #[test]
 fn example_reports_do_not_drift() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("reports");
@@ -982,7 +982,7 @@ fn example_reports_do_not_drift() {
         let committed = fs::read(&path).unwrap_or_default();
         assert!(
             committed == out.stdout,
-            "{} is out of date; regenerate with UPDATE_REPORTS=1 cargo test --test report",
+            "{} is out of date; regenerate with UPDATE_REPORTS=1 cargo test --test suite report::",
             path.display()
         );
     }
@@ -994,7 +994,7 @@ fn example_reports_do_not_drift() {
 #[test]
 fn report_of_a_signed_off_record() {
     let tmp = tempfile::TempDir::new().unwrap();
-    fs::copy(EXAMPLE, tmp.path().join("final.toml")).unwrap();
+    fs::copy(AUDIT, tmp.path().join("final.toml")).unwrap();
     let cli = |args: &[&str]| {
         common::ok(tmp.path(), args);
     };
@@ -1301,7 +1301,7 @@ fn a_self_assessment_reads_as_a_gap_analysis() {
 /// `status` counts requirements still to assess and open nonconformities apart.
 #[test]
 fn status_counts_what_is_to_do_and_open_nonconformities() {
-    let out = common::ok(Path::new(env!("CARGO_MANIFEST_DIR")), &["status", EXAMPLE]);
+    let out = common::ok(Path::new(env!("CARGO_MANIFEST_DIR")), &["status", AUDIT]);
     let heading = out.lines().find(|l| l.starts_with("Process")).unwrap();
     assert!(heading.ends_with("N/A To do Open NCs Weakest"), "{heading}");
     let om = out.lines().find(|l| l.starts_with("OM ")).unwrap();
@@ -1383,8 +1383,8 @@ fn a_draft_audit_says_what_is_not_stated() {
 fn working_notes_never_leave_the_record() {
     let tmp = tempfile::TempDir::new().unwrap();
     let dir = tmp.path();
-    fs::copy(EXAMPLE, dir.join("old.toml")).unwrap();
-    fs::copy(EXAMPLE, dir.join("a.toml")).unwrap();
+    fs::copy(AUDIT, dir.join("old.toml")).unwrap();
+    fs::copy(AUDIT, dir.join("a.toml")).unwrap();
     const SECRET: &str = "WORKNOTE-7f3a";
     for req in ["7.2.a", "7.2.g", "7.3.b", "7.5.e"] {
         common::ok(

@@ -1,7 +1,7 @@
 //! The save itself, in process: a change someone else makes in the moment between the
 //! save's last look at the record and its replacing the record is never overwritten.
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::path::Path;
@@ -222,7 +222,7 @@ fn kill_9_during_saves_in_place_never_tears_the_record() {
     // A large record, so that each write is long enough to be hit.
     let mut r = store::parse(
         Path::new("a.toml"),
-        &fs::read_to_string(common::EXAMPLE).unwrap(),
+        &fs::read_to_string(common::AUDIT).unwrap(),
     )
     .unwrap();
     for a in r.requirements.values_mut() {
@@ -432,7 +432,7 @@ fn a_colleagues_write_at_any_step_of_a_save_is_kept() {
     *store::HOOK.write().unwrap() = Some(at_step);
     for uid in [0, INTERVIEW] {
         let tmp = TempDir::new().unwrap();
-        let first = shared_record(tmp.path(), &fs::read_to_string(common::EXAMPLE).unwrap());
+        let first = shared_record(tmp.path(), &fs::read_to_string(common::AUDIT).unwrap());
         let audits = first.parent().unwrap().to_owned();
         for step in ["written", "exchanged", "rewritten"] {
             for how in ["cp", "mv"] {
@@ -525,7 +525,7 @@ fn a_save_keeps_the_records_own_file_with_its_attributes() {
     use std::os::unix::ffi::OsStrExt;
     use std::os::unix::fs::MetadataExt;
     let tmp = TempDir::new_in("/var/tmp").unwrap();
-    let path = shared_record(tmp.path(), &fs::read_to_string(common::EXAMPLE).unwrap());
+    let path = shared_record(tmp.path(), &fs::read_to_string(common::AUDIT).unwrap());
     let c = std::ffi::CString::new(path.as_os_str().as_bytes()).unwrap();
     let set = unsafe {
         libc::setxattr(
@@ -632,7 +632,7 @@ fn a_save_killed_at_any_step_leaves_the_record_whole_and_its_own() {
     }
     use std::os::unix::process::CommandExt;
     let tmp = TempDir::new().unwrap();
-    let file = shared_record(tmp.path(), &fs::read_to_string(common::EXAMPLE).unwrap());
+    let file = shared_record(tmp.path(), &fs::read_to_string(common::AUDIT).unwrap());
     let audits = file.parent().unwrap().to_owned();
     let mut current = common::record(&file).answer("7.2.a").unwrap().notes.clone();
     let (mut round, mut killed) = (0, 0);
@@ -722,7 +722,7 @@ fn without_name_swaps_a_save_renames_and_the_file_becomes_the_savers() {
         return;
     }
     let tmp = TempDir::new().unwrap();
-    let file = shared_record(tmp.path(), &fs::read_to_string(common::EXAMPLE).unwrap());
+    let file = shared_record(tmp.path(), &fs::read_to_string(common::AUDIT).unwrap());
     let out = std::process::Command::new("strace")
         .current_dir(file.parent().unwrap())
         .args(["-f", "-qq", "-o", "/dev/null", "-e", "trace=renameat2"])
@@ -845,7 +845,7 @@ fn a_colleagues_version_that_does_not_parse_survives_a_killed_save() {
         return;
     }
     let tmp = TempDir::new().unwrap();
-    let file = shared_record(tmp.path(), &fs::read_to_string(common::EXAMPLE).unwrap());
+    let file = shared_record(tmp.path(), &fs::read_to_string(common::AUDIT).unwrap());
     let audits = file.parent().unwrap().to_owned();
     let theirs = format!(
         "{}[requirements.\"7.2.e\"]\nrating = \"F\"\nnotes = \"colleague work\"\nreviewed_by = \"ann\"\n",
@@ -881,7 +881,7 @@ fn a_failed_rewrite_leaves_the_new_text_saved() {
         return;
     }
     let tmp = TempDir::new().unwrap();
-    let file = shared_record(tmp.path(), &fs::read_to_string(common::EXAMPLE).unwrap());
+    let file = shared_record(tmp.path(), &fs::read_to_string(common::AUDIT).unwrap());
     let audits = file.parent().unwrap().to_owned();
     let out = traced(
         &audits,
@@ -918,7 +918,7 @@ fn a_save_never_shows_the_new_text_to_another_group() {
     use std::os::unix::fs::PermissionsExt;
     *store::HOOK.write().unwrap() = Some(at_step);
     let tmp = TempDir::new().unwrap();
-    let first = shared_record(tmp.path(), &fs::read_to_string(common::EXAMPLE).unwrap());
+    let first = shared_record(tmp.path(), &fs::read_to_string(common::AUDIT).unwrap());
     let path = first.with_file_name("group.toml");
     fs::rename(&first, &path).unwrap();
     std::os::unix::fs::chown(&path, Some(AUDITOR), Some(5555)).unwrap();
@@ -961,7 +961,7 @@ fn no_record_is_left_with_the_save_mark() {
         return;
     }
     let tmp = TempDir::new().unwrap();
-    let file = shared_record(tmp.path(), &fs::read_to_string(common::EXAMPLE).unwrap());
+    let file = shared_record(tmp.path(), &fs::read_to_string(common::AUDIT).unwrap());
     let audits = file.parent().unwrap().to_owned();
     let theirs = format!("{}# theirs\n", fs::read_to_string(&file).unwrap());
     let out = traced(
@@ -1007,7 +1007,7 @@ fn the_owner_can_edit_after_roots_save_was_killed_between_the_swaps() {
         return;
     }
     let tmp = TempDir::new().unwrap();
-    let file = shared_record(tmp.path(), &fs::read_to_string(common::EXAMPLE).unwrap());
+    let file = shared_record(tmp.path(), &fs::read_to_string(common::AUDIT).unwrap());
     fs::set_permissions(&file, fs::Permissions::from_mode(0o644)).unwrap();
     let audits = file.parent().unwrap().to_owned();
     let out = traced(
@@ -1041,7 +1041,7 @@ fn the_owner_can_edit_after_roots_save_was_killed_between_the_swaps() {
 fn an_unreadable_temporary_file_is_left_and_said_so() {
     use std::os::unix::fs::PermissionsExt;
     let tmp = TempDir::new().unwrap();
-    let file = shared_record(tmp.path(), &fs::read_to_string(common::EXAMPLE).unwrap());
+    let file = shared_record(tmp.path(), &fs::read_to_string(common::AUDIT).unwrap());
     let temp = file.with_file_name(".a.toml.Ab3dE6.0123456789abcdef.tmp");
     fs::write(&temp, "# someone's text\n").unwrap();
     std::os::unix::fs::chown(&temp, Some(INTERVIEW), Some(GROUP)).unwrap();
@@ -1076,7 +1076,7 @@ fn a_save_killed_after_its_first_swap_is_completed_by_the_next_edit() {
         return;
     }
     let tmp = TempDir::new().unwrap();
-    let file = shared_record(tmp.path(), &fs::read_to_string(common::EXAMPLE).unwrap());
+    let file = shared_record(tmp.path(), &fs::read_to_string(common::AUDIT).unwrap());
     let audits = file.parent().unwrap().to_owned();
     let ino = fs::metadata(&file).unwrap().ino();
     let mut c = std::process::Command::new("strace");

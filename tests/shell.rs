@@ -1,6 +1,6 @@
 //! Shell completions and the manual page: every subcommand is in them.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -130,7 +130,7 @@ fn scripts() -> tempfile::TempDir {
     std::fs::create_dir(tmp.path().join("zfunc")).unwrap();
     let zsh = script(tmp.path(), "zsh");
     std::fs::rename(zsh, tmp.path().join("zfunc/_vse-assess")).unwrap();
-    std::fs::copy(common::EXAMPLE, tmp.path().join("audit.toml")).unwrap();
+    std::fs::copy(common::AUDIT, tmp.path().join("audit.toml")).unwrap();
     tmp
 }
 

@@ -4,7 +4,7 @@
 //!
 //! Needs sshd, ssh, ssh-keygen and tmux (see `common::tools`).
 
-mod common;
+use crate::common;
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};

@@ -47,6 +47,9 @@ mod plan;
 mod portfolio;
 mod register;
 
+pub use check::{EvidenceChecked, verify_evidence};
+pub use output::{ReportWritten, write_report_file};
+
 use answers::*;
 use check::*;
 use create::*;
@@ -178,16 +181,7 @@ pub fn run(command: Command) -> Result<ExitCode> {
             sign,
             follow_up,
         } => {
-            let format = match (follow_up, format.into()) {
-                (false, format) => format,
-                (true, report::Format::Markdown) => report::Format::FollowUp,
-                (true, report::Format::Html) => report::Format::FollowUpHtml,
-                (true, _) => {
-                    return Err(invalid(
-                        "--follow-up gives the follow-up report as markdown or html; the tables (--format csv, actions) are of the record as it stands",
-                    ));
-                }
-            };
+            let format = report_format(format, follow_up).map_err(invalid)?;
             report(&file, output.as_deref(), format, sign.as_deref())
         }
         Command::Compare {
@@ -218,6 +212,16 @@ pub fn run(command: Command) -> Result<ExitCode> {
             print!("{}", report::status_text(&opened));
             Ok(ExitCode::SUCCESS)
         }
+    }
+}
+
+/// The report `--format` and `--follow-up` ask for (`report`, and the interview's `:report`).
+pub fn report_format(format: super::FormatArg, follow_up: bool) -> Result<report::Format, String> {
+    match (follow_up, format.into()) {
+        (false, format) => Ok(format),
+        (true, report::Format::Markdown) => Ok(report::Format::FollowUp),
+        (true, report::Format::Html) => Ok(report::Format::FollowUpHtml),
+        (true, _) => Err("--follow-up gives the follow-up report as markdown or html; the tables (--format csv, actions) are of the record as it stands".into()),
     }
 }
 

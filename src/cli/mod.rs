@@ -6,6 +6,10 @@ mod complete;
 mod man;
 mod sign;
 
+pub use commands::{
+    EvidenceChecked, ReportWritten, report_format, verify_evidence, write_report_file,
+};
+
 use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;

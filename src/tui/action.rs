@@ -19,8 +19,19 @@ pub enum Action {
     ShowSetup,
     /// The follow-up view: nonconformities, their actions and verifications.
     ShowFollowUp,
+    /// `:`: the command menu (the command line's commands inside the interview).
+    CommandMenu,
     /// Leave the setup form for the questions.
     StartInterview,
+    /// The recent messages in full, newest first.
+    ShowMessages,
+
+    // Searching (`/`) the question list, the evidence register or the help.
+    /// Open the search prompt.
+    Search,
+    /// After a search: the next match, the previous one.
+    SearchNext,
+    SearchPrev,
 
     // Moving around.
     Next,

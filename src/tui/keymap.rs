@@ -41,12 +41,20 @@ pub enum Context {
     FollowUp,
     /// The help and guidance screens.
     Reading,
+    /// The help alone.
+    Help,
+    /// Typing what to search for, after `/`.
+    Search,
+    /// After a search: moving between its matches.
+    Found,
     /// A form of one-line fields.
     Form,
     /// The notes editor (several lines).
     Notes,
     /// Linking evidence to the requirement on screen.
     Picker,
+    /// The command menu (`:`).
+    Command,
     Confirm,
     /// The file changed on disk under the interview.
     Conflict,
@@ -67,10 +75,14 @@ impl Context {
             Context::Evidence => "Evidence register (v)",
             Context::Summary => "Summary (s)",
             Context::FollowUp => "Follow-up (b)",
-            Context::Reading => "Help and guidance",
+            Context::Reading => "Help, guidance, messages",
+            Context::Help => "The help (?)",
+            Context::Search => "Typing a search (/)",
+            Context::Found => "After a search",
             Context::Form => "In a form",
             Context::Notes => "In the notes editor",
             Context::Picker => "Linking evidence (e)",
+            Context::Command => "Command menu (:)",
             Context::Confirm => "A yes/no question",
             Context::Conflict => "The record changed on disk",
             Context::Gone => "The record moved away or deleted",
@@ -140,9 +152,11 @@ pub static BINDINGS: &[Binding] = &[
     b(C::Screens, &[Char('v')], Act(Action::ShowEvidence), "evidence register", None),
     b(C::Screens, &[Char('i')], Act(Action::ShowSetup), "assessment details, clause 6 and sign-off", None),
     b(C::Screens, &[Char('b')], Act(Action::ShowFollowUp), "follow-up: the VSE's response, actions done, verifications (also once signed off)", Some((62, "follow-up"))),
+    b(C::Screens, &[Char(':')], Act(Action::CommandMenu), "command menu: sign off, reopen, close the follow-up, verify evidence, write and sign reports, status", Some((56, "commands"))),
     b(C::Screens, &[Char('r')], Act(Action::Reload), "read the file again (read-only view)", None),
     b(C::Screens, &[Letter('z')], Act(Action::Undo), "undo the last change of the session, then the one before", None),
     b(C::Screens, &[Ctrl('r')], Act(Action::Redo), "redo what z undid", None),
+    b(C::Screens, &[Char('!')], Act(Action::ShowMessages), "the last 50 messages in full, newest first", None),
     b(C::Screens, &[Code(KeyCode::PageDown)], Act(Action::Next), "next (requirement, page)", None),
     b(C::Screens, &[Code(KeyCode::PageUp)], Act(Action::Prev), "previous (requirement, page)", None),
     b(C::List, &[Code(KeyCode::Up), Code(KeyCode::Down)], Does::Move, "select", Some((1, "select"))),
@@ -161,7 +175,7 @@ pub static BINDINGS: &[Binding] = &[
     b(C::Question, &[Code(KeyCode::Home)], Act(Action::First), "first requirement", None),
     b(C::Question, &[Code(KeyCode::End)], Act(Action::Last), "last requirement", None),
     b(C::Question, &[Char('j')], Act(Action::JumpTo), "jump to a requirement by id", None),
-    b(C::Question, &[Char('o')], Act(Action::ToggleOnlyOpen), "show only requirements not yet rated", None),
+    b(C::Question, &[Char('o')], Act(Action::ToggleOnlyOpen), "list only requirements not yet rated (again: all)", None),
     b(C::Question, &[Char('t')], Act(Action::EditNotes), "edit the notes (Esc when done)", Some((5, "notes"))),
     b(C::Question, &[Char('k')], Act(Action::EditWorkingNotes), "edit the working notes (never in the report)", None),
     b(C::Question, &[Char('m')], Act(Action::AddFinding), "add a finding", Some((6, "finding"))),
@@ -171,6 +185,7 @@ pub static BINDINGS: &[Binding] = &[
     b(C::Question, &[Char('e')], Act(Action::PickEvidence), "link evidence from the register", Some((92, "evidence"))),
     b(C::Question, &[Char('g')], Act(Action::ShowGuidance), "guidance and Annex A references", Some((7, "guide"))),
     b(C::Question, &[Code(KeyCode::Tab)], Act(Action::FocusNext), "select findings, actions, interviewees", None),
+    b(C::Question, &[Char('/')], Act(Action::Search), "search the requirements: ids, statements, questions, facets, notes, working notes, findings", Some((93, "search"))),
     b(C::Setup, &[Code(KeyCode::Up), Code(KeyCode::Down)], Does::Move, "select a row", Some((1, "select"))),
     b(C::Setup, &[Code(KeyCode::Enter)], Act(Action::Open), "edit the row; on Status, sign off", Some((2, "edit"))),
     b(C::Setup, &[Char('y'), Char('n')], Does::YesNo, "answer a clause 6 condition or an audit confirmation yes or no", Some((3, "condition"))),
@@ -183,8 +198,13 @@ pub static BINDINGS: &[Binding] = &[
     b(C::Evidence, &[Code(KeyCode::Enter), Char('e')], Act(Action::Open), "edit the item", Some((2, "edit"))),
     b(C::Evidence, &[Char(' ')], Act(Action::Toggle), "link to the requirement on screen, or unlink", Some((3, "link"))),
     b(C::Evidence, &[Char('d'), Code(KeyCode::Delete)], Act(Action::Delete), "remove (asks first, unlinks what cites it)", Some((4, "delete"))),
+    b(C::Evidence, &[Code(KeyCode::Home)], Act(Action::First), "first item", None),
+    b(C::Evidence, &[Code(KeyCode::End)], Act(Action::Last), "last item", None),
+    b(C::Evidence, &[Char('/')], Act(Action::Search), "search the register: id, title, location, kind", Some((5, "search"))),
     b(C::Summary, &[Code(KeyCode::Up), Code(KeyCode::Down)], Does::Move, "select a requirement", Some((1, "select"))),
     b(C::Summary, &[Code(KeyCode::Enter)], Act(Action::Open), "go to it", Some((2, "go to"))),
+    b(C::Summary, &[Code(KeyCode::Home)], Act(Action::First), "first requirement listed", None),
+    b(C::Summary, &[Code(KeyCode::End)], Act(Action::Last), "last requirement listed", None),
     b(C::FollowUp, &[Code(KeyCode::Up), Code(KeyCode::Down)], Does::Move, "select a nonconformity or an action", Some((1, "select"))),
     b(C::FollowUp, &[Code(KeyCode::Home)], Act(Action::First), "first row", None),
     b(C::FollowUp, &[Code(KeyCode::End)], Act(Action::Last), "last row", None),
@@ -196,7 +216,17 @@ pub static BINDINGS: &[Binding] = &[
     b(C::FollowUp, &[Char('d'), Code(KeyCode::Delete)], Act(Action::Delete), "remove the selected action (asks first)", None),
     b(C::Reading, &[Code(KeyCode::Up), Code(KeyCode::Down)], Does::Move, "scroll", Some((1, "scroll"))),
     b(C::Reading, &[Char('q')], Act(Action::Back), "close (as Esc)", Some((2, "close"))),
+    b(C::Reading, &[Code(KeyCode::PageDown), Char(' ')], Act(Action::Next), "next page", Some((3, "page"))),
+    b(C::Reading, &[Code(KeyCode::PageUp)], Act(Action::Prev), "previous page", None),
     b(C::Reading, &[Code(KeyCode::Home)], Act(Action::First), "back to the top", None),
+    b(C::Reading, &[Code(KeyCode::End)], Act(Action::Last), "the end", None),
+    b(C::Help, &[Char('/')], Act(Action::Search), "search the help (n, N: next and previous match)", Some((4, "search"))),
+    b(C::Search, &[Code(KeyCode::Enter)], Act(Action::Confirm), "go to the first match (none: says so, the text stays)", Some((1, "search"))),
+    b(C::Search, &[Code(KeyCode::Esc)], Act(Action::Back), "cancel (nothing moves)", Some((2, "cancel"))),
+    b(C::Search, &[Key::Any], Does::Type, "every other key is text: letters never rate here (case does not matter)", None),
+    b(C::Found, &[Char('n')], Act(Action::SearchNext), "next match (never a rating while a search is shown)", Some((1, "next match"))),
+    b(C::Found, &[Char('N')], Act(Action::SearchPrev), "previous match", Some((2, "previous"))),
+    b(C::Found, &[Code(KeyCode::Esc)], Act(Action::Back), "end the search, staying here (any other key ends it too, and does what it does on the screen)", Some((3, "end search"))),
     b(C::Form, &[Code(KeyCode::Enter)], Act(Action::Confirm), "next field; on the last, confirm", Some((1, "confirm"))),
     b(C::Form, &[Code(KeyCode::Esc)], Act(Action::Back), "cancel (nothing changes)", Some((2, "cancel"))),
     b(C::Form, &[Code(KeyCode::Tab)], Act(Action::NextField), "next field (in a name list: complete the name)", Some((3, "next field"))),
@@ -212,6 +242,10 @@ pub static BINDINGS: &[Binding] = &[
     b(C::Picker, &[Char(' ')], Act(Action::Toggle), "link or unlink", Some((2, "link/unlink"))),
     b(C::Picker, &[Char('v')], Act(Action::ShowEvidence), "the whole register", Some((3, "register"))),
     b(C::Picker, &[Code(KeyCode::Esc), Code(KeyCode::Enter)], Act(Action::Back), "done", Some((4, "done"))),
+    b(C::Command, &[Code(KeyCode::Enter)], Act(Action::Confirm), "run the command typed (as on the command line, without the file)", Some((1, "run"))),
+    b(C::Command, &[Code(KeyCode::Tab)], Act(Action::NextField), "complete the command's name", Some((2, "complete"))),
+    b(C::Command, &[Code(KeyCode::Esc)], Act(Action::Back), "close the menu (nothing runs)", Some((3, "close"))),
+    b(C::Command, &[Ctrl('u'), Ctrl('w')], Does::Type, "clear the line, delete a word", None),
     b(C::Confirm, &[Letter('y')], Act(Action::Yes), "yes", Some((1, "yes"))),
     b(C::Confirm, &[Letter('n'), Code(KeyCode::Esc)], Act(Action::No), "no", Some((2, "no"))),
     b(C::Conflict, &[Code(KeyCode::Enter)], Act(Action::Confirm), "go on with your answers (in NAME.mine.toml)", Some((1, "go on with your answers"))),
@@ -237,14 +271,23 @@ pub const PINNED: u8 = 200;
 
 /// The contexts a mode looks keys up in, in order; and whether a key bound in none of them
 /// is text for a field.
-fn contexts(mode: Mode) -> (&'static [Context], bool) {
-    match mode {
+fn contexts(mode: Mode) -> (Vec<Context>, bool) {
+    let (contexts, text): (&[Context], bool) = match mode {
+        // After a search its keys come first, then the screen's as ever.
+        Mode::Found(screen, focus) => {
+            let (beneath, _) = contexts(Mode::Normal(screen, focus));
+            let mut found = vec![C::Anywhere, C::Found];
+            found.extend(beneath.into_iter().filter(|c| *c != C::Anywhere));
+            return (found, false);
+        }
+        Mode::Search => (&[C::Anywhere, C::Search], true),
         Mode::Editing {
             enter_is_newline: true,
         } => (&[C::Anywhere, C::Notes], true),
         Mode::Editing { .. } => (&[C::Anywhere, C::Form], true),
         Mode::Confirm => (&[C::Anywhere, C::Confirm], false),
         Mode::Picker => (&[C::Anywhere, C::Picker], false),
+        Mode::Command => (&[C::Anywhere, C::Command], true),
         Mode::Conflict => (&[C::Anywhere, C::Conflict], true),
         Mode::Gone => (&[C::Anywhere, C::Gone], false),
         Mode::Notice => (&[C::Anywhere, C::Notice], false),
@@ -259,10 +302,22 @@ fn contexts(mode: Mode) -> (&'static [Context], bool) {
         Mode::Normal(Screen::Summary, _) => (&[C::Anywhere, C::Screens, C::Summary], false),
         Mode::Normal(Screen::FollowUp, _) => (&[C::Anywhere, C::Screens, C::FollowUp], false),
         // Reading first: q closes what is read rather than quitting.
-        Mode::Normal(Screen::Guidance | Screen::Help, _) => {
+        Mode::Normal(Screen::Help, _) => (&[C::Anywhere, C::Help, C::Reading, C::Screens], false),
+        Mode::Normal(Screen::Guidance | Screen::Messages, _) => {
             (&[C::Anywhere, C::Reading, C::Screens], false)
         }
-    }
+    };
+    (contexts.to_vec(), text)
+}
+
+/// The parts of the help about the keys of a mode, the most particular first (what applies
+/// on every screen and anywhere left out).
+pub fn sections_of(mode: Mode) -> Vec<Context> {
+    let (contexts, _) = contexts(mode);
+    contexts
+        .into_iter()
+        .filter(|c| !matches!(c, C::Anywhere | C::Screens))
+        .collect()
 }
 
 impl Key {
@@ -422,20 +477,24 @@ fn footer_keys(b: &Binding) -> String {
 }
 
 /// The parts of the help and of the README's key table, in this order.
-pub const SECTIONS: [Context; 16] = [
+pub const SECTIONS: [Context; 20] = [
     C::Question,
+    C::Search,
+    C::Found,
     C::List,
     C::Setup,
     C::Evidence,
     C::Summary,
     C::FollowUp,
     C::Picker,
+    C::Command,
     C::Form,
     C::Notes,
     C::Confirm,
     C::Conflict,
     C::Gone,
     C::Notice,
+    C::Help,
     C::Reading,
     C::Screens,
     C::Anywhere,

@@ -582,3 +582,50 @@ fn a_read_only_view_reads_the_file_again_and_follows_the_editor() {
     assert!(all_kept && notices.is_empty(), "{notices:?}");
     assert_eq!(std::fs::read(&path).unwrap(), before);
 }
+
+/// `:report` and `:verify` in the loop: the record is saved first, the report written beside
+/// it as the command line writes it, and what the evidence check found shown in a note.
+#[test]
+fn the_command_menu_writes_a_report_and_checks_the_evidence() {
+    let tmp = TempDir::new().unwrap();
+    let path = new_record(tmp.path());
+    std::fs::write(tmp.path().join("plan.txt"), "the plan").unwrap();
+    let mut i = Interview::open(&path);
+    i.key(KeyCode::Char('v'));
+    i.key(KeyCode::Char('a'));
+    for text in ["PLAN", "The plan", "", "plan.txt"] {
+        i.text(text);
+        i.key(KeyCode::Enter);
+    }
+    i.key(KeyCode::Enter);
+    i.wait_for(|i| {
+        i.lp.app
+            .opened
+            .record
+            .evidence_item("PLAN")
+            .is_some_and(|e| e.sha256.is_some())
+    });
+    i.key(KeyCode::Esc);
+    i.key(KeyCode::Char('f'));
+    // Rated, not yet saved: the report must still show it.
+    i.key(KeyCode::Char(':'));
+    i.text("report");
+    i.key(KeyCode::Enter);
+    let report = tmp.path().join("a.md");
+    i.wait_shows("a.md: written");
+    let text = std::fs::read_to_string(&report).unwrap();
+    assert!(text.contains("Acme Soft"), "{text}");
+    assert_eq!(rating(&path, "7.2.a"), Some(Judgement::F));
+    // The evidence file changed since it was registered: the check says so.
+    std::fs::write(tmp.path().join("plan.txt"), "another plan").unwrap();
+    i.key(KeyCode::Char(':'));
+    i.text("verify");
+    i.key(KeyCode::Enter);
+    i.wait_shows("Evidence checked");
+    i.shows("1 changed or missing");
+    i.shows("PLAN: changed");
+    i.key(KeyCode::Esc);
+    assert_eq!(i.key(KeyCode::Char('q')), Some(Ended::Quit));
+    let (notices, all_kept) = i.finish();
+    assert!(all_kept && notices.is_empty(), "{notices:?}");
+}

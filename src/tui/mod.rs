@@ -9,6 +9,7 @@
 pub mod action;
 pub mod app;
 pub mod editor;
+pub mod help;
 pub mod input;
 pub mod keymap;
 #[cfg(test)]
@@ -136,7 +137,10 @@ impl Ended {
 pub fn run(opened: store::Opened, lock: Option<Lock>, follow_editor: bool) -> Result<Ended> {
     let caps = output::Caps::from_env();
     let mut app = App::new(opened);
-    app.theme = theme::Theme::from_env(caps.colour);
+    app.theme = theme::Theme {
+        ascii: !caps.utf8,
+        ..theme::Theme::from_env(caps.colour)
+    };
     app.read_only = lock.is_none();
     app.follow_editor = follow_editor;
 
@@ -283,7 +287,7 @@ impl<T: Tty> Loop<T> {
                 ),
                 (None, true) => format!("This record is final ({}).", signed.describe()),
                 (None, false) => format!(
-                    "This record is final ({}): what the audit found stays as signed off. Its follow-up (the VSE's response, actions accepted and done, the team's verifications) is recorded in the follow-up view: b. `vse-assess reopen FILE --by NAME --reason TEXT` is for a mistake; the reopening is kept in its history.",
+                    "This record is final ({}): what the audit found stays as signed off. Its follow-up (the VSE's response, actions accepted and done, the team's verifications) is recorded in the follow-up view: b. The command menu's `:reopen --by NAME --reason TEXT` is for a mistake; the reopening is kept in its history.",
                     signed.describe()
                 ),
             };

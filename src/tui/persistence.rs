@@ -300,7 +300,84 @@ impl Persistence {
             }
             Effect::Reload { path } => self.reload(app, path),
             Effect::Suspend => {}
+            Effect::WriteReport {
+                output,
+                format,
+                sign,
+            } => self.write_report(app, output, format, sign),
+            Effect::VerifyEvidence => self.verify_evidence(app),
         }
+    }
+
+    /// `:report`: the command line's `report -o`, on a worker (a signature waits for
+    /// ssh-keygen), of the record as saved: what is in memory is written first.
+    fn write_report(
+        &mut self,
+        app: &mut App,
+        output: PathBuf,
+        format: crate::report::Format,
+        sign: Option<PathBuf>,
+    ) {
+        self.save(app);
+        if app.dirty {
+            app.report(Report::Message(
+                "no report written: the record is not saved yet (a report is of the record on disk); try again once it is".into(),
+            ));
+            return;
+        }
+        let Some(tx) = self.workers.clone() else {
+            return;
+        };
+        let opened = app.opened.clone();
+        let name = file_name(&opened.path);
+        thread::spawn(move || {
+            let written =
+                crate::cli::write_report_file(&opened, &name, &output, format, sign.as_deref());
+            let report = match written {
+                Ok(crate::cli::ReportWritten {
+                    signed: Some(signed),
+                    ..
+                }) => Report::Notice {
+                    title: "Report written and signed",
+                    text: signed,
+                },
+                Ok(crate::cli::ReportWritten { removed, .. }) => Report::Message(format!(
+                    "{}: written{}",
+                    crate::text::display_path(&output),
+                    removed.map(|r| format!("; {r}")).unwrap_or_default()
+                )),
+                Err(e) => Report::Notice {
+                    title: "No report written",
+                    text: format!("{e:#}"),
+                },
+            };
+            let _ = tx.send(Msg::Report(report));
+        });
+    }
+
+    /// `:verify`: the command line's `verify`, on a worker; the result in a note.
+    fn verify_evidence(&mut self, app: &mut App) {
+        let Some(tx) = self.workers.clone() else {
+            return;
+        };
+        let opened = app.opened.clone();
+        thread::spawn(move || {
+            let checked = crate::cli::verify_evidence(&opened);
+            let mut text = format!(
+                "{} evidence file(s) checked, {} changed or missing.",
+                checked.checked, checked.problems
+            );
+            if !checked.lines.is_empty() {
+                text.push('\n');
+            }
+            for line in &checked.lines {
+                text.push_str(&format!("\n{}", line.replacen('\t', ": ", 1)));
+            }
+            let _ = tx.send(Msg::Report(Report::Notice {
+                title: "Evidence checked",
+                text,
+            }));
+        });
     }
 
     /// Opens `path` in place of what is in memory: the read-only view reading the file again,

@@ -9,6 +9,9 @@ use crate::rating::Judgement;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Theme {
     pub colour: bool,
+    /// The terminal shows ASCII only: keys are named in words where a symbol would turn
+    /// into a look-alike that means another key (`↵` into `<`).
+    pub ascii: bool,
 }
 
 impl Theme {
@@ -16,12 +19,19 @@ impl Theme {
     /// anything non-empty (no-color.org).
     pub fn from_env(terminal_colour: bool) -> Theme {
         Theme {
+            ascii: false,
             colour: terminal_colour && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
         }
     }
 
-    pub const MONO: Theme = Theme { colour: false };
-    pub const COLOUR: Theme = Theme { colour: true };
+    pub const MONO: Theme = Theme {
+        colour: false,
+        ascii: false,
+    };
+    pub const COLOUR: Theme = Theme {
+        colour: true,
+        ascii: false,
+    };
 
     fn fg(self, c: Color) -> Style {
         if self.colour {

@@ -1,8 +1,14 @@
 //! What the integration tests share: Annex A of ISO/IEC 29110-4-2:2021 (Tables A.1-A.4),
 //! written out by hand from the standard, independently of the shipped questionnaire file;
 //! the one way to run the binary ([`command`], and on it [`vse`], [`ok`], [`refused`],
-//! [`fails`]); [`tools`] for tests that drive other programs; [`Tmux`] and [`Pty`] for the
-//! interview on a real terminal.
+//! [`fails`]) on a fixed [`TODAY`]; the records tests start from ([`AUDIT`], [`new_record`],
+//! [`signed_off_example`]); [`tools`] for tests that drive other programs; [`Tmux`] and
+//! [`Pty`] for the interview on a real terminal.
+//!
+//! A test that needs a record of a particular shape starts from a fixture of its own in
+//! `tests/fixtures` ([`AUDIT`] for a complete audit) or builds it here, never from the shipped
+//! example ([`EXAMPLE`]): that is documentation, free to change for its readers, and read only
+//! by the tests of the example itself.
 #![allow(dead_code)]
 
 pub const S12207: &str = "ISO/IEC/IEEE 12207:2017";
@@ -271,11 +277,17 @@ pub fn tools(names: &[&str], install: &str) -> bool {
     false
 }
 
-/// The shipped example record.
+/// The shipped example record: documentation. Read only by the tests of the example itself
+/// (the reports rendered beside it are what the code renders from it).
 pub const EXAMPLE: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/reports/example-assessment.toml"
 );
+
+/// A complete audit, for the tests that need one: a draft third-party audit of every
+/// requirement, with findings NC-1 to NC-7, actions, its team, sessions and
+/// evidence (a copy of the example, kept for the tests).
+pub const AUDIT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/audit.toml");
 
 /// The vse-assess binary, to be run in `dir`: every test starts it through here. A test
 /// that needs input or a time bound wraps it (`assert_cmd::Command::from_std`).
@@ -572,11 +584,11 @@ impl Drop for Pty {
     }
 }
 
-/// The shipped example record, copied to `dir/a.toml` and signed off by its lead auditor on
-/// 2026-11-20; its path.
+/// The audit fixture ([`AUDIT`]), copied to `dir/a.toml` and signed off by its lead auditor
+/// on 2026-11-20; its path.
 pub fn signed_off_example(dir: &std::path::Path) -> std::path::PathBuf {
     let file = dir.join("a.toml");
-    std::fs::copy(EXAMPLE, &file).unwrap();
+    std::fs::copy(AUDIT, &file).unwrap();
     complete_audit_details(dir, "a.toml");
     ok(
         dir,

@@ -5,31 +5,57 @@ use super::*;
 /// `verify`: every registered evidence file re-hashed; exit 1 when any changed or is gone.
 pub(super) fn verify(file: &Path) -> Result<ExitCode> {
     let opened = open(file)?;
+    let checked = verify_evidence(&opened);
+    for line in &checked.lines {
+        println!("{line}");
+    }
+    say!(
+        "{}: {} evidence file(s) checked, {} changed or missing",
+        file.display(),
+        checked.checked,
+        checked.problems
+    );
+    Ok(if checked.problems == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+/// The evidence files of a record checked again ([`verify_evidence`]).
+#[derive(Debug)]
+pub struct EvidenceChecked {
+    /// One per item checked: its id, a tab, what was found (neutralised).
+    pub lines: Vec<String>,
+    pub checked: usize,
+    /// How many changed, or are missing.
+    pub problems: usize,
+}
+
+/// Re-hashes the evidence files of `opened` and looks for the locations that should be
+/// files: `verify`, and the interview's `:verify`.
+pub fn verify_evidence(opened: &Opened) -> EvidenceChecked {
     let checked = evidence::check_files(&opened.record, &opened.path, &opened.access);
     // Items with no SHA-256 whose location should be a file here and is not one.
     let absent = evidence::check_locations(&opened.record, &opened.path, &opened.access);
     let problems = checked.iter().filter(|(_, s)| s.is_problem()).count()
         + absent.iter().filter(|(_, why)| why.is_some()).count();
-    for (id, state) in &checked {
-        println!("{}", tab_line(&[id, &state.describe()]));
-    }
+    let mut lines: Vec<String> = checked
+        .iter()
+        .map(|(id, state)| tab_line(&[id, &state.describe()]))
+        .collect();
     for (id, why) in &absent {
         let state = match why {
             Some(why) => format!("missing: not a readable file ({why})"),
             None => "there (registered without a SHA-256)".into(),
         };
-        println!("{}", tab_line(&[id, &state]));
+        lines.push(tab_line(&[id, &state]));
     }
-    say!(
-        "{}: {} evidence file(s) checked, {problems} changed or missing",
-        file.display(),
-        checked.len() + absent.len()
-    );
-    Ok(if problems == 0 {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    })
+    EvidenceChecked {
+        lines,
+        checked: checked.len() + absent.len(),
+        problems,
+    }
 }
 
 pub(super) fn validate(files: &[PathBuf]) -> ExitCode {

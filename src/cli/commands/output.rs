@@ -9,46 +9,67 @@ pub(super) fn report(
     key: Option<&Path>,
 ) -> Result<ExitCode> {
     let opened = open(file)?;
-    if let Some(out) = output {
-        check_report_output(&opened, out)?;
-        if let Some(key) = key {
-            let sig = sign::signature_path(out);
-            check_report_output(&opened, &sig)?;
-            check_not_the_key(key, out)?;
-            check_not_the_key(key, &sig)?;
-            // A signature belongs beside a file: not a device, not a folder.
-            for path in [out, sig.as_path()] {
-                if fs_kind(path).is_some_and(|regular| !regular) {
-                    bail!(invalid(format!(
-                        "{}: not a regular file; a signed report and its signature are files",
-                        display_path(path)
-                    )));
-                }
+    match output {
+        Some(out) => {
+            let said = write_report_file(&opened, &file_name(file), out, format, key)?;
+            if let Some(signed) = said.signed {
+                say!("{signed}");
+            }
+            if let Some(removed) = said.removed {
+                say_err!("{removed}");
+            }
+        }
+        None => {
+            let text = report_bytes(&opened, &file_name(file), None, format)?;
+            write_bytes(None, &text)?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// What writing a report to a file has to say.
+#[derive(Debug, Default)]
+pub struct ReportWritten {
+    /// Signed: where the signature went and how to check it.
+    pub signed: Option<String>,
+    /// A signature of the earlier report in that file, removed.
+    pub removed: Option<String>,
+}
+
+/// Writes the report of `opened` (as `record_name`) to `out`, signed with `key` if given:
+/// the command line's `report -o` and the interview's `:report`. Refused before anything is
+/// written when `out` (or its signature) is the record, its questionnaire or the key.
+pub fn write_report_file(
+    opened: &Opened,
+    record_name: &str,
+    out: &Path,
+    format: report::Format,
+    key: Option<&Path>,
+) -> Result<ReportWritten> {
+    check_report_output(opened, out)?;
+    if let Some(key) = key {
+        let sig = sign::signature_path(out);
+        check_report_output(opened, &sig)?;
+        check_not_the_key(key, out)?;
+        check_not_the_key(key, &sig)?;
+        // A signature belongs beside a file: not a device, not a folder.
+        for path in [out, sig.as_path()] {
+            if fs_kind(path).is_some_and(|regular| !regular) {
+                bail!(invalid(format!(
+                    "{}: not a regular file; a signed report and its signature are files",
+                    display_path(path)
+                )));
             }
         }
     }
-    // The report marks evidence files changed or gone since they were registered.
-    let evidence_checks = evidence::check_files(&opened.record, &opened.path, &opened.access);
-    let input = report::Input {
-        record: &opened.record,
-        questionnaire: &opened.questionnaire.questionnaire,
-        questionnaire_sha256: &opened.questionnaire.sha256,
-        record_name: &file_name(file),
-        // The hash of the very text that was loaded and checked.
-        record_sha256: &opened.disk_sha256,
-        evidence_checks: &evidence_checks,
-    };
-    // The action plan to a .xlsx file is a workbook; everything else is text.
-    let text = match xlsx_output(output, format)? {
-        true => report::plan::xlsx(&input).context("cannot make the workbook")?,
-        false => report::render(&input, format).into_bytes(),
-    };
+    let text = report_bytes(opened, record_name, Some(out), format)?;
     // Signed before anything is written: a report asked for signed is never left unsigned.
     let signature = key.map(|k| sign::sign(k, &text)).transpose()?;
-    match (output, signature) {
+    let mut said = ReportWritten::default();
+    match signature {
         // No report without the signature it was asked with: both land, or neither (and
         // what was there stays).
-        (Some(out), Some(signature)) => {
+        Some(signature) => {
             let sig = sign::signature_path(out);
             store::write_outputs_together(&[(out, &text), (&sig, &signature)]).with_context(
                 || {
@@ -59,36 +80,55 @@ pub(super) fn report(
                     )
                 },
             )?;
-            say!(
+            said.signed = Some(neutralize(&format!(
                 "{}: written, and signed in {} (check it: ssh-keygen -Y verify -f ALLOWED_SIGNERS -I SIGNER -n vse-assess -s {} < {})",
                 display_path(out),
                 display_path(&sig),
                 display_path(&sig),
                 display_path(out)
-            );
+            )));
         }
-        (Some(out), None) => {
+        None => {
             let a_file = fs_kind(out) != Some(false);
-            write_bytes(output, &text)?;
+            write_bytes(Some(out), &text)?;
             if a_file {
-                remove_stale_signature(&opened, out);
+                said.removed = remove_stale_signature(opened, out);
             }
         }
-        (None, _) => {
-            write_bytes(None, &text)?;
-        }
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(said)
+}
+
+/// The report's bytes: the action plan to a .xlsx file is a workbook, everything else text.
+fn report_bytes(
+    opened: &Opened,
+    record_name: &str,
+    output: Option<&Path>,
+    format: report::Format,
+) -> Result<Vec<u8>> {
+    // The report marks evidence files changed or gone since they were registered.
+    let evidence_checks = evidence::check_files(&opened.record, &opened.path, &opened.access);
+    let input = report::Input {
+        record: &opened.record,
+        questionnaire: &opened.questionnaire.questionnaire,
+        questionnaire_sha256: &opened.questionnaire.sha256,
+        record_name,
+        // The hash of the very text that was loaded and checked.
+        record_sha256: &opened.disk_sha256,
+        evidence_checks: &evidence_checks,
+    };
+    Ok(match xlsx_output(output, format)? {
+        true => report::plan::xlsx(&input).context("cannot make the workbook")?,
+        false => report::render(&input, format).into_bytes(),
+    })
 }
 
 /// A report written unsigned over a signed one: the old signature beside it no longer
 /// verifies, so it goes, and the user is told.
-pub(super) fn remove_stale_signature(opened: &Opened, out: &Path) {
+pub(super) fn remove_stale_signature(opened: &Opened, out: &Path) -> Option<String> {
     use std::io::Read;
     let sig = sign::signature_path(out);
-    if check_report_output(opened, &sig).is_err() {
-        return;
-    }
+    check_report_output(opened, &sig).ok()?;
     // Only what is a signature, in a regular file of its own name (a link is not followed).
     let mut head = [0u8; 29];
     let is_signature = std::fs::symlink_metadata(&sig).is_ok_and(|m| m.is_file())
@@ -96,13 +136,13 @@ pub(super) fn remove_stale_signature(opened: &Opened, out: &Path) {
             .ok()
             .is_some_and(|mut f| f.read_exact(&mut head).is_ok())
         && head == *b"-----BEGIN SSH SIGNATURE-----";
-    if is_signature && std::fs::remove_file(&sig).is_ok() {
-        say_err!(
+    (is_signature && std::fs::remove_file(&sig).is_ok()).then(|| {
+        neutralize(&format!(
             "removed {}: it signed the earlier {}, not this report (add --sign to sign it)",
             display_path(&sig),
             display_path(out)
-        );
-    }
+        ))
+    })
 }
 
 /// A report and its signature never replace the key that signs them, nor its public half.

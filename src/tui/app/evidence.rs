@@ -79,10 +79,14 @@ impl App {
         let n = self.opened.record.evidence.len();
         let id = self.id();
         match action {
-            Action::Up | Action::Prev => self.evidence_row = self.evidence_row.saturating_sub(1),
-            Action::Down | Action::Next => {
-                self.evidence_row = (self.evidence_row + 1).min(n.saturating_sub(1))
+            Action::Up => self.evidence_row = self.evidence_row.saturating_sub(1),
+            Action::Down => self.evidence_row = (self.evidence_row + 1).min(n.saturating_sub(1)),
+            Action::Prev => self.evidence_row = self.evidence_row.saturating_sub(super::PAGE),
+            Action::Next => {
+                self.evidence_row = (self.evidence_row + super::PAGE).min(n.saturating_sub(1))
             }
+            Action::First => self.evidence_row = 0,
+            Action::Last => self.evidence_row = n.saturating_sub(1),
             Action::AddEvidence => self.open_form(Purpose::NewEvidence),
             Action::Open if self.evidence_row < n => {
                 let id = self.opened.record.evidence[self.evidence_row].id.clone();

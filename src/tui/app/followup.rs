@@ -36,8 +36,7 @@ const OUTCOMES: [&str; 2] = ["effective", "not effective"];
 /// Whether each of them is effective.
 const EFFECTIVE: [bool; 2] = [true, false];
 
-/// Rows a page (PgUp/PgDn) moves by.
-const PAGE: usize = 10;
+use super::PAGE;
 
 impl App {
     /// The follow-up view's rows: each nonconformity, in the record's order, then its actions.

@@ -52,7 +52,10 @@ impl App {
             match o {
                 Overlay::Editor(e) => e.draft(),
                 Overlay::Confirm {
-                    pending: Pending::Quit { restore } | Pending::AddParticipant { restore, .. },
+                    pending:
+                        Pending::Quit { restore }
+                        | Pending::AddParticipant { restore, .. }
+                        | Pending::SignOff { restore, .. },
                     ..
                 } => in_overlay(restore),
                 Overlay::Conflict { beneath, .. } | Overlay::Notice { beneath, .. } => {
@@ -249,6 +252,7 @@ impl App {
                 }
                 return;
             }
+            Pending::SignOff { by, date, .. } => return self.sign_off(&by, &date),
             Pending::DeleteFinding(id) => edit::remove_finding(record, &id).map(drop),
             Pending::DeleteAction(id) => edit::remove_action(record, &id).map(drop),
             Pending::DeleteInterviewee(id, i) => edit::remove_interviewee(record, &id, i).map(drop),
@@ -1174,20 +1178,10 @@ impl Form for SignOff {
         ))
     }
     fn submit(&self, app: &mut App, e: &Editor) -> Result<bool, String> {
-        let q = &app.opened.questionnaire.questionnaire;
+        // Nothing changes yet: the sign-off is asked about first.
         let (by, date) = (e.get(Name::By), e.get(Name::Date));
-        edit::finalize(&mut app.opened.record, q, &by, &date, app.today)
-            .map_err(|e| refusal(&e))?;
-        let warnings = edit::sign_off_warnings(&app.opened.record, q);
-        app.message = Some(match warnings.first() {
-            None => "signed off: the record is final and can no longer be changed".into(),
-            Some(first) if warnings.len() == 1 => format!("signed off (final); warning: {first}"),
-            Some(first) => format!(
-                "signed off (final); {} warnings, the first: {first}",
-                warnings.len()
-            ),
-        });
-        Ok(true)
+        app.ask_to_sign(by, date, Overlay::Editor(e.clone()))?;
+        Ok(false)
     }
     fn show(&self, app: &mut App) {
         app.screen = Screen::Setup;

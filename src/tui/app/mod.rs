@@ -2,11 +2,13 @@
 //! and no file I/O here: the event loop saves when [`App::dirty`] is set and hashes evidence
 //! files named in [`App::take_effects`].
 
+mod commands;
 mod evidence;
 mod followup;
 mod forms;
 mod question;
 mod report;
+mod search;
 mod setup;
 mod undo;
 
@@ -24,10 +26,12 @@ use crate::record::store::Opened;
 use super::action::Action;
 use super::editor::Editor;
 
+pub use commands::{COMMANDS, MenuCommand, Prompt};
 pub use followup::FollowRow;
 pub use forms::NotesKind;
 pub use question::suggestion;
 pub use report::{Kept, Report};
+pub use search::{MESSAGES_KEPT, Search, Window};
 pub use setup::{SetupRow, setup_label};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,6 +44,8 @@ pub enum Screen {
     /// Nonconformities, their actions and verifications: the follow-up.
     FollowUp,
     Help,
+    /// The recent messages in full (`!`).
+    Messages,
 }
 
 /// Where the arrow keys go on the question screen.
@@ -72,6 +78,12 @@ pub enum Pending {
         name: String,
         restore: Box<Overlay>,
     },
+    /// Sign off as `by` on `date`; no puts back `restore` (the sign-off form, or nothing).
+    SignOff {
+        by: String,
+        date: String,
+        restore: Box<Overlay>,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -82,6 +94,8 @@ pub enum Overlay {
         question: String,
         pending: Pending,
     },
+    /// The command menu (`:`): a command line typed, and the commands that fit it.
+    Command(Prompt),
     /// Evidence items to link to the requirement on screen.
     Picker {
         row: usize,
@@ -141,6 +155,15 @@ pub enum Effect {
     Reload { path: PathBuf },
     /// Give the terminal back and stop until the shell continues us (Ctrl+Z).
     Suspend,
+    /// Write a report of the record as saved (`:report`), signed with the key if one is
+    /// given; what happened comes back as a [`Report`].
+    WriteReport {
+        output: PathBuf,
+        format: crate::report::Format,
+        sign: Option<PathBuf>,
+    },
+    /// Hash the evidence files again and say which changed or are missing (`:verify`).
+    VerifyEvidence,
 }
 
 /// What the keymap needs to know to turn a key into an action.
@@ -151,12 +174,21 @@ pub enum Mode {
         enter_is_newline: bool,
     },
     Confirm,
+    /// The command menu (`:`).
+    Command,
     Picker,
     Conflict,
     /// The record was moved away or deleted under the interview: nothing to reload.
     Gone,
     Notice,
+    /// Typing what to search for: every key is text.
+    Search,
+    /// A search's results on a screen: n and N move between matches.
+    Found(Screen, Focus),
 }
+
+/// Rows a page (PgUp/PgDn) moves by on the lists.
+const PAGE: usize = 10;
 
 pub const FINDING_CLASSES: [FindingClass; 5] = FindingClass::ALL;
 
@@ -235,6 +267,7 @@ fn mode_of(overlay: &Overlay, screen: Screen, focus: Focus) -> Mode {
             enter_is_newline: e.enter_is_newline(),
         },
         Overlay::Confirm { .. } => Mode::Confirm,
+        Overlay::Command(_) => Mode::Command,
         Overlay::Picker { .. } => Mode::Picker,
         Overlay::Conflict { gone: true, .. } => Mode::Gone,
         Overlay::Conflict { .. } => Mode::Conflict,
@@ -290,6 +323,15 @@ pub struct App {
     frozen: Option<Box<crate::record::Record>>,
     pub save: SaveState,
     pub message: Option<String>,
+    /// The last messages of the session, newest first (`!` shows them in full).
+    pub messages: std::collections::VecDeque<String>,
+    /// The search being typed, or whose matches are shown.
+    pub search: Option<Search>,
+    /// What the help was opened from: its keys come first.
+    pub help_from: Mode,
+    /// What the last frame showed of the screen being read (help, guidance, messages): set
+    /// by the view, so that a page is what the window holds and End stops at the last one.
+    pub shown: std::cell::Cell<Option<Window>>,
     pub quit: bool,
     /// Where an unfinished form would go: set by the event loop, which can look, before it
     /// asks to quit.
@@ -345,6 +387,10 @@ impl App {
             frozen: None,
             save: SaveState::Unchanged,
             message: None,
+            messages: std::collections::VecDeque::new(),
+            search: None,
+            help_from: Mode::Normal(Screen::Question, Focus::Question),
+            shown: std::cell::Cell::new(None),
             quit: false,
             drafts: DraftPlace::Beside,
             effects: Vec::new(),
@@ -480,7 +526,16 @@ impl App {
     }
 
     pub fn mode(&self) -> Mode {
-        mode_of(&self.overlay, self.screen, self.focus)
+        self.searching(mode_of(&self.overlay, self.screen, self.focus))
+    }
+
+    /// A screen's mode while a search is typed on it or its matches are shown.
+    fn searching(&self, mode: Mode) -> Mode {
+        match (mode, &self.search) {
+            (Mode::Normal(..), Some(s)) if s.typing => Mode::Search,
+            (Mode::Normal(screen, focus), Some(_)) => Mode::Found(screen, focus),
+            (mode, _) => mode,
+        }
     }
 
     pub fn take_effects(&mut self) -> Vec<Effect> {
@@ -541,7 +596,9 @@ impl App {
     /// The mode of what is beneath the file-changed dialog (the dialog itself otherwise).
     pub fn mode_beneath(&self) -> Mode {
         match &self.overlay {
-            Overlay::Conflict { beneath, .. } => mode_of(beneath, self.screen, self.focus),
+            Overlay::Conflict { beneath, .. } => {
+                self.searching(mode_of(beneath, self.screen, self.focus))
+            }
             _ => self.mode(),
         }
     }
@@ -666,6 +723,7 @@ impl App {
             self.history.push(self.screen);
             self.screen = screen;
             self.scroll = 0;
+            self.shown.set(None);
         }
     }
 
@@ -694,7 +752,8 @@ impl App {
     /// refuses a change.
     pub fn update(&mut self, action: Action) {
         if let Action::Undo | Action::Redo = action {
-            return self.undo(action == Action::Redo);
+            self.undo(action == Action::Redo);
+            return self.log_message();
         }
         if self.read_only {
             // Opened read-only: look anywhere, change nothing. The record as it must stay
@@ -714,12 +773,22 @@ impl App {
                 self.message = Some("read-only: nothing can be changed here".into());
             }
             self.dirty = dirty && !self.read_only;
+            self.log_message();
             return;
         }
         self.history_now();
         let typing = self.typing_in();
         self.apply_action(action);
         self.record_change(typing);
+        self.log_message();
+    }
+
+    /// Keeps the message just said in the log `!` shows (every action clears the last one).
+    fn log_message(&mut self) {
+        if let Some(m) = &self.message {
+            self.messages.push_front(m.clone());
+            self.messages.truncate(MESSAGES_KEPT);
+        }
     }
 
     fn apply_action(&mut self, action: Action) {
@@ -737,12 +806,22 @@ impl App {
             }
             _ => {}
         }
+        // A search on screen takes its keys first; any other ends it and goes on as usual.
+        let action = match (&self.overlay, &self.search) {
+            (Overlay::None, Some(_)) => match self.update_search(action) {
+                Some(action) => action,
+                None => return,
+            },
+            _ => action,
+        };
         match std::mem::replace(&mut self.overlay, Overlay::None) {
             Overlay::Editor(editor) => self.update_editor(editor, action),
             Overlay::Confirm { question, pending } => match action {
                 Action::Yes => self.apply(pending),
                 Action::No | Action::Back => match pending {
-                    Pending::Quit { restore } => self.overlay = *restore,
+                    Pending::Quit { restore } | Pending::SignOff { restore, .. } => {
+                        self.overlay = *restore
+                    }
                     Pending::AddParticipant { name, restore } => {
                         self.overlay = *restore;
                         if let Overlay::Editor(e) = &mut self.overlay {
@@ -755,6 +834,7 @@ impl App {
                 },
                 _ => self.overlay = Overlay::Confirm { question, pending },
             },
+            Overlay::Command(prompt) => self.update_command(prompt, action),
             Overlay::Picker { row } => self.update_picker(row, action),
             Overlay::Notice { beneath, .. } => self.overlay = *beneath,
             Overlay::Conflict {
@@ -862,7 +942,15 @@ impl App {
             Action::Reload if self.read_only => self.effects.push(Effect::Reload {
                 path: self.opened.path.clone(),
             }),
-            Action::Help => self.go(Screen::Help),
+            Action::Help => {
+                if self.screen != Screen::Help {
+                    self.help_from = self.mode();
+                }
+                self.go(Screen::Help)
+            }
+            Action::ShowMessages => self.go(Screen::Messages),
+            Action::Search => self.start_search(),
+            Action::CommandMenu => self.open_command_menu(),
             Action::ShowSummary => {
                 self.summary_row = 0;
                 self.go(Screen::Summary)
@@ -877,12 +965,7 @@ impl App {
                 Screen::Evidence => self.update_evidence(action),
                 Screen::Summary => self.update_summary(action),
                 Screen::FollowUp => self.update_follow_up(action),
-                Screen::Guidance | Screen::Help => match action {
-                    Action::Up | Action::Prev => self.scroll = self.scroll.saturating_sub(1),
-                    Action::Down | Action::Next => self.scroll = self.scroll.saturating_add(1),
-                    Action::First => self.scroll = 0,
-                    _ => {}
-                },
+                Screen::Guidance | Screen::Help | Screen::Messages => self.read(action),
             },
         }
     }
@@ -896,6 +979,7 @@ impl App {
             Some(s) => {
                 self.screen = s;
                 self.scroll = 0;
+                self.shown.set(None);
             }
             None if self.screen != Screen::Question => self.screen = Screen::Question,
             None => self.message = Some("q quits; every answer is already saved".into()),
@@ -905,10 +989,17 @@ impl App {
     fn update_summary(&mut self, action: Action) {
         let summary = self.summary();
         match action {
-            Action::Up | Action::Prev => self.summary_row = self.summary_row.saturating_sub(1),
-            Action::Down | Action::Next => {
+            Action::Up => self.summary_row = self.summary_row.saturating_sub(1),
+            Action::Down => {
                 self.summary_row = (self.summary_row + 1).min(summary.rows.len().saturating_sub(1))
             }
+            Action::Prev => self.summary_row = self.summary_row.saturating_sub(PAGE),
+            Action::Next => {
+                self.summary_row =
+                    (self.summary_row + PAGE).min(summary.rows.len().saturating_sub(1))
+            }
+            Action::First => self.summary_row = 0,
+            Action::Last => self.summary_row = summary.rows.len().saturating_sub(1),
             Action::Open => {
                 if let Some((id, _)) = summary.rows.get(self.summary_row) {
                     let q = &self.opened.questionnaire.questionnaire;

@@ -59,9 +59,9 @@ impl App {
                 self.only_open = !self.only_open;
                 self.message = Some(
                     if self.only_open {
-                        "showing open requirements only"
+                        "the list shows only requirements not yet rated (o shows all again)"
                     } else {
-                        "showing all requirements"
+                        "the list shows every requirement (o: only those not yet rated)"
                     }
                     .into(),
                 );

@@ -1,164 +1,22 @@
 //! The setup form: assessment details and the clause 6 conditions.
 
-use crate::record::{Kind, Person, Stage, edit};
+use crate::record::{Kind, Stage, edit};
 
 use super::{App, Screen};
 use crate::tui::action::Action;
 use crate::tui::editor::Purpose;
 
 /// Said when a change is tried on a record signed off.
-pub const FINAL_NOTE: &str = "final (signed off): what the audit found stays as signed off; its follow-up goes on (b); `vse-assess reopen FILE --by NAME --reason TEXT` is for a mistake";
+pub const FINAL_NOTE: &str = "final (signed off): what the audit found stays as signed off; its follow-up goes on (b); `:reopen --by NAME --reason TEXT` is for a mistake";
 
-/// Rows of the setup form: the assessment details, then one per clause 6 condition.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SetupRow {
-    Vse,
-    Kind,
-    /// Audit only: stage 1, stage 2, surveillance...
-    Stage,
-    /// Audit only.
-    CertificationBody,
-    /// Audit only.
-    ReportRef,
-    Status,
-    Client,
-    Objectives,
-    Criteria,
-    Scope,
-    Processes,
-    Sites,
-    Team,
-    Participants,
-    Sessions,
-    AuditPlan,
-    RemoteMethod,
-    NotCovered,
-    DivergingOpinions,
-    Conclusions,
-    /// Audit only: yes, no or not stated.
-    ObjectivesMet,
-    /// Audit only: yes, no or not stated.
-    ScopeAppropriate,
-    Distribution,
-    Confidentiality,
-    Condition(usize),
-}
-
-impl SetupRow {
-    /// The detail's name in a draft: stable whatever the rows around it. None for rows that
-    /// are not text fields.
-    pub fn key(self) -> Option<&'static str> {
-        Some(match self {
-            SetupRow::Vse => "vse",
-            SetupRow::Client => "client",
-            SetupRow::Objectives => "objectives",
-            SetupRow::Criteria => "criteria",
-            SetupRow::CertificationBody => "certification-body",
-            SetupRow::ReportRef => "report-ref",
-            SetupRow::Scope => "scope",
-            SetupRow::Processes => "processes",
-            SetupRow::Sites => "sites",
-            SetupRow::Team => "team",
-            SetupRow::Participants => "participants",
-            SetupRow::Sessions => "sessions",
-            SetupRow::AuditPlan => "audit-plan",
-            SetupRow::RemoteMethod => "remote-method",
-            SetupRow::NotCovered => "not-covered",
-            SetupRow::DivergingOpinions => "diverging-opinions",
-            SetupRow::Conclusions => "conclusions",
-            SetupRow::Distribution => "distribution",
-            SetupRow::Confidentiality => "confidentiality",
-            SetupRow::Kind
-            | SetupRow::Stage
-            | SetupRow::ObjectivesMet
-            | SetupRow::ScopeAppropriate
-            | SetupRow::Status
-            | SetupRow::Condition(_) => return None,
-        })
-    }
-
-    /// Rows shown for an audit only.
-    fn audit_only(self) -> bool {
-        matches!(
-            self,
-            SetupRow::Stage
-                | SetupRow::CertificationBody
-                | SetupRow::ReportRef
-                | SetupRow::ObjectivesMet
-                | SetupRow::ScopeAppropriate
-                | SetupRow::RemoteMethod
-                | SetupRow::NotCovered
-                | SetupRow::DivergingOpinions
-        )
-    }
-
-    /// Rows answered yes, no or not stated.
-    fn is_confirmation(self) -> bool {
-        matches!(self, SetupRow::ObjectivesMet | SetupRow::ScopeAppropriate)
-    }
-
-    pub fn from_key(key: &str) -> Option<SetupRow> {
-        SETUP_FIXED
-            .into_iter()
-            .chain(SETUP_CLOSING)
-            .find(|r| r.key() == Some(key))
-    }
-}
-
-const SETUP_FIXED: [SetupRow; 18] = [
-    SetupRow::Vse,
-    SetupRow::Kind,
-    SetupRow::Stage,
-    SetupRow::CertificationBody,
-    SetupRow::ReportRef,
-    SetupRow::Client,
-    SetupRow::Objectives,
-    SetupRow::Criteria,
-    SetupRow::Scope,
-    SetupRow::Processes,
-    SetupRow::Sites,
-    SetupRow::Team,
-    SetupRow::Participants,
-    SetupRow::Sessions,
-    SetupRow::AuditPlan,
-    SetupRow::RemoteMethod,
-    SetupRow::NotCovered,
-    SetupRow::DivergingOpinions,
-];
-
-/// After clause 6: what is written when the assessment closes.
-const SETUP_CLOSING: [SetupRow; 6] = [
-    SetupRow::Conclusions,
-    SetupRow::ObjectivesMet,
-    SetupRow::ScopeAppropriate,
-    SetupRow::Distribution,
-    SetupRow::Confidentiality,
-    SetupRow::Status,
-];
+/// The setup screen's rows: the assessment's details, in the domain's one list of them
+/// (clause 6's conditions among them); this screen only presents them.
+pub use crate::record::details::Detail as SetupRow;
 
 impl App {
     pub fn setup_rows(&self) -> Vec<SetupRow> {
         let n = self.opened.questionnaire.questionnaire.conditions.len();
-        let meta = &self.opened.record.assessment;
-        let audit = meta.kind == Kind::Audit;
-        // An audit-only row still shows in a self-assessment that holds a value for it
-        // (written before, or by hand), so that nothing recorded is out of sight.
-        let held = |r: &SetupRow| match r {
-            SetupRow::RemoteMethod => !meta.remote_method.is_empty(),
-            SetupRow::NotCovered => !meta.not_covered.is_empty(),
-            SetupRow::DivergingOpinions => !meta.diverging_opinions.is_empty(),
-            _ => false,
-        };
-        SETUP_FIXED
-            .into_iter()
-            .filter(|r| audit || !r.audit_only() || held(r))
-            .chain((0..n).map(SetupRow::Condition))
-            .chain(
-                SETUP_CLOSING
-                    .into_iter()
-                    .filter(|r| audit || !r.audit_only()),
-            )
-            .collect()
+        SetupRow::rows(&self.opened.record.assessment, n)
     }
 
     /// A key on the setup screen: moves between rows, answers a clause 6 condition, opens
@@ -167,10 +25,10 @@ impl App {
         let rows = self.setup_rows();
         let row = rows[self.setup_row.min(rows.len() - 1)];
         match action {
-            Action::Up | Action::Prev => self.setup_row = self.setup_row.saturating_sub(1),
-            Action::Down | Action::Next => {
-                self.setup_row = (self.setup_row + 1).min(rows.len() - 1)
-            }
+            Action::Up => self.setup_row = self.setup_row.saturating_sub(1),
+            Action::Down => self.setup_row = (self.setup_row + 1).min(rows.len() - 1),
+            Action::Prev => self.setup_row = self.setup_row.saturating_sub(super::PAGE),
+            Action::Next => self.setup_row = (self.setup_row + super::PAGE).min(rows.len() - 1),
             Action::First => self.setup_row = 0,
             Action::Last => self.setup_row = rows.len() - 1,
             Action::StartInterview => {
@@ -258,7 +116,7 @@ impl App {
 
     /// The status row: a sign-off, once every check passes, asks who signs and when; what
     /// still stands in the way is listed instead.
-    fn ask_sign_off(&mut self) {
+    pub(super) fn ask_sign_off(&mut self) {
         let record = &self.opened.record;
         if record.assessment.sign_off().is_some() {
             self.message = Some(FINAL_NOTE.into());
@@ -298,61 +156,20 @@ impl App {
         }
     }
 
-    /// A setup field as the user edits it.
+    /// A setup field as the user edits it: the record's value, and what a row not stated
+    /// yet takes.
     pub fn setup_value(&self, row: SetupRow) -> String {
+        let value = row.value(
+            &self.opened.record,
+            &self.opened.questionnaire.questionnaire,
+        );
         let meta = &self.opened.record.assessment;
-        let people = |p: &[Person]| {
-            p.iter()
-                .map(|p| {
-                    if p.role.is_empty() {
-                        p.name.clone()
-                    } else {
-                        format!("{}: {}", p.name, p.role)
-                    }
-                })
-                .collect::<Vec<_>>()
-                .join("; ")
-        };
         match row {
-            SetupRow::Vse => meta.vse.clone(),
-            SetupRow::Kind => meta.kind.describe().into(),
-            SetupRow::Stage => meta
-                .stage
-                .map_or("not stated (Space chooses)".into(), |s| s.to_string()),
-            SetupRow::CertificationBody => meta.certification_body.clone(),
-            SetupRow::ReportRef => meta.report_ref.clone(),
-            SetupRow::Criteria => meta.criteria.clone(),
-            SetupRow::ObjectivesMet => yes_no(meta.objectives_met),
-            SetupRow::ScopeAppropriate => yes_no(meta.scope_appropriate),
-            SetupRow::Status => match meta.sign_off() {
-                Some(signed) => format!("final, {}", signed.describe()),
-                None => "draft (Enter signs off)".into(),
-            },
-            SetupRow::Client => meta.client.clone(),
-            SetupRow::Objectives => meta.objectives.clone(),
-            SetupRow::Scope => meta.scope.description.clone(),
-            SetupRow::Processes => meta.scope.processes.join(", "),
-            SetupRow::Sites => meta.scope.sites.join("; "),
-            SetupRow::Team => people(&meta.team),
-            SetupRow::Participants => people(&meta.participants),
-            SetupRow::Sessions => meta
-                .sessions
-                .iter()
-                .map(|s| format!("{} {}", s.date, s.location).trim().to_owned())
-                .collect::<Vec<_>>()
-                .join("; "),
-            SetupRow::RemoteMethod => meta.remote_method.clone(),
-            SetupRow::NotCovered => meta.not_covered.clone(),
-            SetupRow::DivergingOpinions => meta.diverging_opinions.clone(),
-            SetupRow::AuditPlan => meta.audit_plan.clone(),
-            SetupRow::Conclusions => meta.conclusions.clone(),
-            SetupRow::Distribution => meta.distribution.clone(),
-            SetupRow::Confidentiality => meta.confidentiality.clone(),
-            SetupRow::Condition(i) => match self.condition_met(i) {
-                Some(true) => "yes".into(),
-                Some(false) => "no".into(),
-                None => "not answered".into(),
-            },
+            SetupRow::Stage if value.is_empty() => "not stated (Space chooses)".into(),
+            r if r.is_confirmation() && value.is_empty() => "not stated (y/n)".into(),
+            SetupRow::Condition(_) if value.is_empty() => "not answered".into(),
+            SetupRow::Status if meta.sign_off().is_none() => "draft (Enter signs off)".into(),
+            _ => value,
         }
     }
 
@@ -364,77 +181,25 @@ impl App {
 
     /// A setup field as typed, read into the details it sets; the edit layer checks them.
     pub(super) fn apply_setup(&mut self, row: SetupRow, value: &str) -> Result<(), String> {
-        let text = || Some(value.to_owned());
-        let mut d = edit::Details::default();
-        match row {
-            SetupRow::Vse => d.vse = text(),
-            SetupRow::Client => d.client = text(),
-            SetupRow::Objectives => d.objectives = text(),
-            SetupRow::Criteria => d.criteria = text(),
-            SetupRow::CertificationBody => d.certification_body = text(),
-            SetupRow::ReportRef => d.report_ref = text(),
-            SetupRow::Scope => d.scope = text(),
-            SetupRow::AuditPlan => d.audit_plan = text(),
-            SetupRow::Conclusions => d.conclusions = text(),
-            SetupRow::Distribution => d.distribution = text(),
-            SetupRow::Confidentiality => d.confidentiality = text(),
-            SetupRow::RemoteMethod => d.remote_method = text(),
-            SetupRow::NotCovered => d.not_covered = text(),
-            SetupRow::DivergingOpinions => d.diverging_opinions = text(),
-            SetupRow::Processes => d.processes = Some(edit::process_list(value)),
-            SetupRow::Sites => d.sites = Some(edit::place_list(value)),
-            SetupRow::Team => d.team = Some(edit::people_list(value)),
-            SetupRow::Participants => d.participants = Some(edit::people_list(value)),
-            SetupRow::Sessions => {
-                d.sessions = Some(edit::parse_sessions(value).map_err(|e| e.to_string())?)
-            }
-            SetupRow::Kind
-            | SetupRow::Stage
-            | SetupRow::ObjectivesMet
-            | SetupRow::ScopeAppropriate
-            | SetupRow::Status
-            | SetupRow::Condition(_) => return Ok(()),
-        }
+        let details = row.change(value).map_err(|e| e.to_string())?;
         let q = &self.opened.questionnaire.questionnaire;
-        edit::set_details(&mut self.opened.record, q, d).map_err(|e| e.to_string())
+        edit::set_details(&mut self.opened.record, q, details).map_err(|e| e.to_string())
     }
 }
 
-fn yes_no(answer: Option<bool>) -> String {
-    match answer {
-        Some(true) => "yes".into(),
-        Some(false) => "no".into(),
-        None => "not stated (y/n)".into(),
-    }
-}
-
+/// A row's label in the screen's label column (16 wide): the detail's own, shortened where
+/// it would not fit.
 pub fn setup_label(row: SetupRow) -> &'static str {
     match row {
-        SetupRow::Vse => "VSE name",
-        SetupRow::Kind => "Kind",
-        SetupRow::Stage => "Audit stage",
         SetupRow::CertificationBody => "Cert. body",
         SetupRow::ReportRef => "Report ref.",
-        SetupRow::Criteria => "Criteria",
-        SetupRow::ObjectivesMet => "Objectives met",
         SetupRow::ScopeAppropriate => "Scope adequate",
-        SetupRow::Status => "Status",
-        SetupRow::Client => "Client",
-        SetupRow::Objectives => "Objectives",
-        SetupRow::Scope => "Scope",
         SetupRow::AuditPlan => "Plan",
-        SetupRow::Conclusions => "Conclusions",
-        SetupRow::Distribution => "Distribution",
-        SetupRow::Confidentiality => "Confidentiality",
         SetupRow::Processes => "Processes",
-        SetupRow::Sites => "Sites",
-        SetupRow::Team => "Assessment team",
-        SetupRow::Participants => "Participants",
         SetupRow::Sessions => "Dates, places",
-        SetupRow::RemoteMethod => "Remote method",
-        SetupRow::NotCovered => "Not covered",
         SetupRow::DivergingOpinions => "Diverging views",
         SetupRow::Condition(_) => "Condition",
+        row => row.label(),
     }
 }
 
@@ -457,6 +222,48 @@ pub(super) fn setup_hint(row: SetupRow) -> &'static str {
         SetupRow::Criteria => "The profile and scheme, and the VSE's procedures findings cite",
         SetupRow::CertificationBody => "The certification body the audit is made for",
         SetupRow::ReportRef => "The certification body's reference for this report",
+        SetupRow::PlanDue => "YYYY-MM-DD: when the VSE's corrective action plan is due",
         _ => setup_label(row),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use ratatui_textarea::{Input, Key};
+
+    use super::*;
+    use crate::questionnaire::catalog;
+    use crate::record::{Record, access::Access, store};
+
+    fn audit(dir: &std::path::Path) -> App {
+        let loaded = catalog::embedded(catalog::DEFAULT).unwrap().unwrap();
+        let path = dir.join("a.toml");
+        let record = Record::new(&loaded, "Acme Soft", Kind::Audit);
+        std::fs::write(&path, store::to_text(&record)).unwrap();
+        let today = jiff::civil::date(2026, 11, 30);
+        App::new(store::open(&path, &Access::Unrestricted, today).unwrap())
+    }
+
+    /// The screen lists the details plain mode lists, the plan's due date among them, and
+    /// sets it as typed.
+    #[test]
+    fn the_details_screen_sets_the_plan_due_date() {
+        let tmp = tempfile::TempDir::new().unwrap();
+        let mut app = audit(tmp.path());
+        app.update(Action::ShowSetup);
+        let rows = app.setup_rows();
+        app.setup_row = rows.iter().position(|r| *r == SetupRow::PlanDue).unwrap();
+        assert_eq!(rows[app.setup_row + 1], SetupRow::Status);
+        app.update(Action::Open);
+        for c in "2026-12-15".chars() {
+            app.update(Action::Input(Input {
+                key: Key::Char(c),
+                ..Input::default()
+            }));
+        }
+        app.update(Action::Confirm);
+        let due = app.opened.record.assessment.plan_due.as_deref();
+        assert_eq!(due, Some("2026-12-15"), "{:?}", app.message);
+        assert_eq!(app.setup_value(SetupRow::PlanDue), "2026-12-15");
     }
 }

@@ -8,302 +8,37 @@ use anyhow::Result;
 use super::{
     CANCEL, Field, Session, a_past_date, id_list, in_the_register, is_clear, list_or_none, value,
 };
+use crate::record::details::Detail;
 use crate::record::edit::{self, Refused};
-use crate::record::{Kind, Metadata, Person, Stage};
+use crate::record::{Kind, Stage};
 
-/// A row of the details menu.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Row {
-    Vse,
-    Kind,
-    Stage,
-    CertificationBody,
-    ReportRef,
-    Client,
-    Objectives,
-    Criteria,
-    Scope,
-    Processes,
-    Sites,
-    Team,
-    Participants,
-    Sessions,
-    AuditPlan,
-    RemoteMethod,
-    NotCovered,
-    DivergingOpinions,
-    Condition(usize),
-    Conclusions,
-    ObjectivesMet,
-    ScopeAppropriate,
-    Distribution,
-    Confidentiality,
-    /// When the VSE's plan for the nonconformities is due (each may have its own).
-    PlanDue,
-}
+/// A row of the details menu: one of the assessment's details (the domain's list; the
+/// status is said under the menu, `s` changes it).
+type Row = Detail;
 
-const BEFORE_CLAUSE_6: [Row; 18] = [
-    Row::Vse,
-    Row::Kind,
-    Row::Stage,
-    Row::CertificationBody,
-    Row::ReportRef,
-    Row::Client,
-    Row::Objectives,
-    Row::Criteria,
-    Row::Scope,
-    Row::Processes,
-    Row::Sites,
-    Row::Team,
-    Row::Participants,
-    Row::Sessions,
-    Row::AuditPlan,
-    Row::RemoteMethod,
-    Row::NotCovered,
-    Row::DivergingOpinions,
-];
-
-const AFTER_CLAUSE_6: [Row; 6] = [
-    Row::Conclusions,
-    Row::ObjectivesMet,
-    Row::ScopeAppropriate,
-    Row::Distribution,
-    Row::Confidentiality,
-    Row::PlanDue,
-];
-
-impl Row {
-    /// Rows of an audit only.
-    fn audit_only(self) -> bool {
-        matches!(
-            self,
-            Row::Stage
-                | Row::CertificationBody
-                | Row::ReportRef
-                | Row::ObjectivesMet
-                | Row::ScopeAppropriate
-                | Row::RemoteMethod
-                | Row::NotCovered
-                | Row::DivergingOpinions
-        )
-    }
-
-    fn label(self) -> &'static str {
-        match self {
-            Row::Vse => "VSE name",
-            Row::Kind => "Kind",
-            Row::Stage => "Audit stage",
-            Row::CertificationBody => "Certification body",
-            Row::ReportRef => "Report reference",
-            Row::Client => "Client",
-            Row::Objectives => "Objectives",
-            Row::Criteria => "Criteria",
-            Row::Scope => "Scope",
-            Row::Processes => "Processes in scope",
-            Row::Sites => "Sites",
-            Row::Team => "Assessment team",
-            Row::Participants => "Participants",
-            Row::Sessions => "Sessions (dates and places)",
-            Row::AuditPlan => "Audit plan",
-            Row::RemoteMethod => "Remote method",
-            Row::NotCovered => "Not covered",
-            Row::DivergingOpinions => "Diverging opinions",
-            Row::Condition(_) => "Clause 6 condition",
-            Row::Conclusions => "Conclusions",
-            Row::ObjectivesMet => "Objectives met",
-            Row::ScopeAppropriate => "Scope appropriate",
-            Row::Distribution => "Distribution",
-            Row::Confidentiality => "Confidentiality",
-            Row::PlanDue => "Plan due date",
+/// What to type for a detail, in one line.
+fn hint(row: Row, kind: Kind) -> String {
+    match row {
+        Row::Kind => "audit or self".into(),
+        Row::Stage => {
+            let names: Vec<&str> = Stage::ALL.iter().map(|s| s.key()).collect();
+            names.join(", ")
         }
-    }
-
-    /// What to type for it.
-    fn hint(self, kind: Kind) -> String {
-        match self {
-            Row::Kind => "audit or self".into(),
-            Row::Stage => {
-                let names: Vec<&str> = Stage::ALL.iter().map(|s| s.key()).collect();
-                names.join(", ")
-            }
-            Row::ObjectivesMet | Row::ScopeAppropriate => "y or n".into(),
-            Row::Processes => "process ids separated by commas, e.g. OM, RM, PSM, PPM".into(),
-            Row::Sites => "sites separated by ;".into(),
-            Row::Team => format!(
-                "Name: role, with ; between people; roles: {}",
-                kind.team_roles().join(", ")
-            ),
-            Row::Participants => "Name: role, with ; between people".into(),
-            Row::Sessions => edit::SESSIONS_HINT.into(),
-            Row::Conclusions => "the team's conclusions, in its words, one line".into(),
-            Row::PlanDue => {
-                "YYYY-MM-DD, when the VSE's corrective action plan for every nonconformity is due"
-                    .into()
-            }
-            _ => "one line".into(),
+        Row::ObjectivesMet | Row::ScopeAppropriate => "y or n".into(),
+        Row::Processes => "process ids separated by commas, e.g. OM, RM, PSM, PPM".into(),
+        Row::Sites => "sites separated by ;".into(),
+        Row::Team => format!(
+            "Name: role, with ; between people; roles: {}",
+            kind.team_roles().join(", ")
+        ),
+        Row::Participants => "Name: role, with ; between people".into(),
+        Row::Sessions => edit::SESSIONS_HINT.into(),
+        Row::Conclusions => "the team's conclusions, in its words, one line".into(),
+        Row::PlanDue => {
+            "YYYY-MM-DD, when the VSE's corrective action plan for every nonconformity is due"
+                .into()
         }
-    }
-
-    /// The value the record holds.
-    fn value(self, meta: &Metadata) -> String {
-        let people = |p: &[Person]| {
-            p.iter()
-                .map(|p| {
-                    if p.role.is_empty() {
-                        p.name.clone()
-                    } else {
-                        format!("{}: {}", p.name, p.role)
-                    }
-                })
-                .collect::<Vec<_>>()
-                .join("; ")
-        };
-        let yes_no = |b: Option<bool>| match b {
-            Some(true) => "yes".to_owned(),
-            Some(false) => "no".to_owned(),
-            None => String::new(),
-        };
-        match self {
-            Row::Vse => meta.vse.clone(),
-            Row::Kind => meta.kind.describe().into(),
-            Row::Stage => meta.stage.map(|s| s.key().to_owned()).unwrap_or_default(),
-            Row::CertificationBody => meta.certification_body.clone(),
-            Row::ReportRef => meta.report_ref.clone(),
-            Row::Client => meta.client.clone(),
-            Row::Objectives => meta.objectives.clone(),
-            Row::Criteria => meta.criteria.clone(),
-            Row::Scope => meta.scope.description.clone(),
-            Row::Processes => meta.scope.processes.join(", "),
-            Row::Sites => meta.scope.sites.join("; "),
-            Row::Team => people(&meta.team),
-            Row::Participants => people(&meta.participants),
-            Row::Sessions => meta
-                .sessions
-                .iter()
-                .map(|s| format!("{} {}", s.date, s.location).trim().to_owned())
-                .collect::<Vec<_>>()
-                .join("; "),
-            Row::AuditPlan => meta.audit_plan.clone(),
-            Row::RemoteMethod => meta.remote_method.clone(),
-            Row::NotCovered => meta.not_covered.clone(),
-            Row::DivergingOpinions => meta.diverging_opinions.clone(),
-            Row::Conclusions => meta.conclusions.clone(),
-            Row::ObjectivesMet => yes_no(meta.objectives_met),
-            Row::ScopeAppropriate => yes_no(meta.scope_appropriate),
-            Row::Distribution => meta.distribution.clone(),
-            Row::Confidentiality => meta.confidentiality.clone(),
-            Row::PlanDue => meta.plan_due.clone().unwrap_or_default(),
-            Row::Condition(_) => String::new(),
-        }
-    }
-
-    /// The details a typed value sets (`-`: cleared); refused as the edit layer would.
-    fn details(self, typed: &str) -> Result<edit::Details, Refused> {
-        let clear = is_clear(typed);
-        let text = || {
-            Some(if clear {
-                String::new()
-            } else {
-                typed.to_owned()
-            })
-        };
-        let invalid = |field: &'static str, why: String| Refused::Invalid { field, why };
-        let yes_no = |field: &'static str| -> Result<Option<bool>, Refused> {
-            if clear {
-                return Ok(None);
-            }
-            match typed.to_ascii_lowercase().as_str() {
-                "y" | "yes" => Ok(Some(true)),
-                "n" | "no" => Ok(Some(false)),
-                _ => Err(invalid(
-                    field,
-                    format!("`{typed}`: type y, n, or - for not stated"),
-                )),
-            }
-        };
-        let mut d = edit::Details::default();
-        match self {
-            Row::Vse => d.vse = text(),
-            Row::Client => d.client = text(),
-            Row::Objectives => d.objectives = text(),
-            Row::Criteria => d.criteria = text(),
-            Row::CertificationBody => d.certification_body = text(),
-            Row::ReportRef => d.report_ref = text(),
-            Row::Scope => d.scope = text(),
-            Row::AuditPlan => d.audit_plan = text(),
-            Row::RemoteMethod => d.remote_method = text(),
-            Row::NotCovered => d.not_covered = text(),
-            Row::DivergingOpinions => d.diverging_opinions = text(),
-            Row::Conclusions => d.conclusions = text(),
-            Row::Distribution => d.distribution = text(),
-            Row::Confidentiality => d.confidentiality = text(),
-            Row::Kind => {
-                d.kind = Some(match typed.to_ascii_lowercase().as_str() {
-                    "audit" | "a" | "third-party audit" => Kind::Audit,
-                    "self" | "s" | "self-assessment" => Kind::SelfAssessment,
-                    _ => {
-                        return Err(invalid(
-                            "kind",
-                            format!("`{typed}` is not a kind: type audit or self"),
-                        ));
-                    }
-                })
-            }
-            Row::Stage => {
-                d.stage = Some(if clear {
-                    None
-                } else {
-                    Some(Stage::parse(typed).map_err(|why| invalid("stage", why))?)
-                })
-            }
-            Row::ObjectivesMet => d.objectives_met = Some(yes_no("objectives_met")?),
-            Row::ScopeAppropriate => d.scope_appropriate = Some(yes_no("scope_appropriate")?),
-            Row::Processes => {
-                d.processes = Some(if clear {
-                    Vec::new()
-                } else {
-                    edit::process_list(typed)
-                })
-            }
-            Row::Sites => {
-                d.sites = Some(if clear {
-                    Vec::new()
-                } else {
-                    edit::place_list(typed)
-                })
-            }
-            Row::Team => {
-                d.team = Some(if clear {
-                    Vec::new()
-                } else {
-                    edit::people_list(typed)
-                })
-            }
-            Row::Participants => {
-                d.participants = Some(if clear {
-                    Vec::new()
-                } else {
-                    edit::people_list(typed)
-                })
-            }
-            Row::Sessions => {
-                d.sessions = Some(if clear {
-                    Vec::new()
-                } else {
-                    edit::parse_sessions(typed)?
-                })
-            }
-            Row::PlanDue => {
-                d.plan_due = Some(if clear {
-                    None
-                } else {
-                    crate::record::check_date(typed).map_err(|why| invalid("plan_due", why))?;
-                    Some(typed.to_owned())
-                })
-            }
-            Row::Condition(_) => {}
-        }
-        Ok(d)
+        _ => "one line".into(),
     }
 }
 
@@ -311,15 +46,19 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
     /// The rows of the menu: an audit's own rows only in an audit, or when they hold a
     /// value (so that nothing recorded is out of sight).
     fn rows(&self) -> Vec<Row> {
-        let meta = &self.opened.record.assessment;
-        let audit = meta.kind == Kind::Audit;
-        let shown = |r: &Row| audit || !r.audit_only() || !r.value(meta).is_empty();
-        BEFORE_CLAUSE_6
-            .into_iter()
-            .filter(shown)
-            .chain((0..self.q.conditions.len()).map(Row::Condition))
-            .chain(AFTER_CLAUSE_6.into_iter().filter(shown))
-            .collect()
+        let mut rows = Detail::rows(&self.opened.record.assessment, self.q.conditions.len());
+        rows.retain(|r| *r != Row::Status);
+        rows
+    }
+
+    /// What the record states for a detail, or "not stated".
+    fn stated(&self, row: Row) -> String {
+        let v = row.value(&self.opened.record, &self.q);
+        if v.is_empty() {
+            "not stated".to_owned()
+        } else {
+            v
+        }
     }
 
     fn list_details(&mut self) -> Result<()> {
@@ -342,15 +81,7 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
                         cond.question
                     )
                 }
-                row => {
-                    let v = row.value(meta);
-                    let v = if v.is_empty() {
-                        "not stated".to_owned()
-                    } else {
-                        v
-                    };
-                    format!("{} {}: {v}", i + 1, row.label())
-                }
+                row => format!("{} {}: {}", i + 1, row.label(), self.stated(*row)),
             };
             lines.push(line);
         }
@@ -438,17 +169,11 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
         if !self.editable()? {
             return Ok(());
         }
-        let meta = &self.opened.record.assessment;
-        let now = row.value(meta);
-        let now = if now.is_empty() {
-            "not stated".to_owned()
-        } else {
-            now
-        };
         let prompt = format!(
-            "{} (now: {now}). Type the new value ({}), Enter keeps it, - clears it: ",
+            "{} (now: {}). Type the new value ({}), Enter keeps it, - clears it: ",
             row.label(),
-            row.hint(meta.kind)
+            self.stated(row),
+            hint(row, self.opened.record.assessment.kind)
         );
         let mut field = Field::new("value", prompt, false);
         if !self.fill(&mut field)? {
@@ -458,18 +183,17 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
             if field.value.is_empty() {
                 return self.say(&format!("{}: unchanged.", row.label()));
             }
-            let typed = field.value.clone();
+            // `-` clears: the empty value the domain reads as "not stated".
+            let typed = if is_clear(&field.value) {
+                String::new()
+            } else {
+                field.value.clone()
+            };
             let set =
-                self.apply(|o, q| edit::set_details(&mut o.record, q, row.details(&typed)?))?;
+                self.apply(|o, q| edit::set_details(&mut o.record, q, row.change(&typed)?))?;
             match set {
                 super::Applied::Done(()) => {
-                    let v = row.value(&self.opened.record.assessment);
-                    let v = if v.is_empty() {
-                        "not stated".to_owned()
-                    } else {
-                        v
-                    };
-                    return self.say(&format!("{}: {v}.", row.label()));
+                    return self.say(&format!("{}: {}.", row.label(), self.stated(row)));
                 }
                 super::Applied::NotMade => return Ok(()),
                 super::Applied::Refused(r) => {

@@ -13,7 +13,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-use super::app::{App, Overlay, SaveState, Screen};
+use super::app::{App, Mode, Overlay, SaveState, Screen};
 use super::editor::{is_shown_neutralised, shown_line};
 use super::keymap;
 use crate::text::neutralize;
@@ -51,13 +51,17 @@ impl App {
             too_small(area, buf);
             return;
         }
-        let [header, body, footer] = Layout::vertical([
+        let said = self.message_rows(area.width);
+        let [header, message, body, footer] = Layout::vertical([
             Constraint::Length(1),
+            Constraint::Length(said.len() as u16),
             Constraint::Min(1),
             Constraint::Length(1),
         ])
         .areas(area);
         self.header(header, buf);
+        buf.set_style(message, self.theme.bar());
+        Paragraph::new(said).render(message, buf);
         match self.screen {
             Screen::Question => question::render(self, body, buf, cursor),
             Screen::Setup => screens::setup(self, body, buf),
@@ -66,9 +70,13 @@ impl App {
             Screen::Summary => screens::summary(self, body, buf),
             Screen::FollowUp => screens::follow_up(self, body, buf),
             Screen::Help => screens::help(self, body, buf),
+            Screen::Messages => screens::messages(self, body, buf),
         }
         popup::render(self, body, buf, cursor);
-        key_help(self, footer, buf);
+        match &self.search {
+            Some(s) if self.mode() == Mode::Search => search_prompt(self, s, footer, buf, cursor),
+            _ => key_help(self, footer, buf),
+        }
     }
 }
 
@@ -81,10 +89,42 @@ fn too_small(area: Rect, buf: &mut Buffer) {
     Paragraph::new(lines).render(area, buf);
 }
 
+/// A status message takes at most this many rows under the title bar; a longer one ends
+/// with "… ! shows all".
+const MESSAGE_ROWS: usize = 4;
+
 impl App {
-    fn header(&self, area: Rect, buf: &mut Buffer) {
+    /// What the status line says: the last message, or where a search stands.
+    fn status(&self) -> Option<String> {
+        self.message.clone().or_else(|| self.search_status())
+    }
+
+    /// The status message on rows of its own under the title bar, when it does not fit on
+    /// it beside the file name: wrapped, never cut off unseen.
+    fn message_rows(&self, width: u16) -> Vec<Line<'static>> {
+        let Some(m) = self.status() else {
+            return Vec::new();
+        };
+        let m = neutralize(&m);
+        let right = self.save_text(width).0.width() + 1;
+        if m.width() < (width as usize).saturating_sub(right) {
+            return Vec::new();
+        }
+        let mut lines = wrap_spans(vec![Span::raw(format!(" {m}"))], width, 1);
+        if lines.len() > MESSAGE_ROWS {
+            lines.truncate(MESSAGE_ROWS);
+            let last = lines.pop().expect("four rows");
+            let text: String = last.spans.iter().map(|s| s.content.as_ref()).collect();
+            let more = " … ! shows all";
+            let kept = truncate(&text, (width as usize).saturating_sub(more.width()));
+            lines.push(Line::raw(format!("{}{more}", kept.trim_end_matches('…'))));
+        }
+        lines
+    }
+
+    /// The right of the title bar: the file, and whether it is saved.
+    fn save_text(&self, width: u16) -> (String, Style) {
         let t = self.theme;
-        buf.set_style(area, t.bar());
         let (save_text, save_style) = match &self.save {
             _ if self.read_only => ("READ-ONLY".to_string(), t.error()),
             // Signed off: what was found is frozen, the follow-up is saved as ever.
@@ -116,10 +156,21 @@ impl App {
             .unwrap_or_default();
         let save_text = truncate(
             &format!("{} · {save_text}", truncate(&file, 24)),
-            (area.width / 2) as usize,
+            (width / 2) as usize,
         );
+        (save_text, save_style)
+    }
+
+    fn header(&self, area: Rect, buf: &mut Buffer) {
+        let t = self.theme;
+        buf.set_style(area, t.bar());
+        let (save_text, save_style) = self.save_text(area.width);
         let right_width = save_text.width() as u16 + 1;
-        let left = match &self.message {
+        // A message too long for this row has rows of its own below.
+        let status = self
+            .status()
+            .filter(|_| self.message_rows(area.width).is_empty());
+        let left = match &status {
             Some(m) => format!(" {}", neutralize(m)),
             None => {
                 let vse = &self.opened.record.assessment.vse;
@@ -137,7 +188,7 @@ impl App {
         };
         // A record made with other questionnaire text: the questions on screen are not the
         // ones its answers were given to. Said on every screen, before anything else.
-        let warning = if self.opened.questionnaire_changed && self.message.is_none() {
+        let warning = if self.opened.questionnaire_changed && status.is_none() {
             " QUESTIONNAIRE CHANGED "
         } else {
             ""
@@ -165,11 +216,59 @@ impl App {
     }
 }
 
+/// The search being typed, where the key help goes: what is typed, and how many match.
+fn search_prompt(
+    app: &App,
+    search: &crate::tui::app::Search,
+    area: Rect,
+    buf: &mut Buffer,
+    cursor: &mut Option<Position>,
+) {
+    let t = app.theme;
+    let hint = match search.matches.len() {
+        _ if search.query.is_empty() => "type what to find (any case) · Esc cancels".to_string(),
+        0 => "no match · Esc cancels".to_string(),
+        1 => "1 match · Enter goes there · Esc cancels".to_string(),
+        n => format!("{n} matches · Enter goes to the first · Esc cancels"),
+    };
+    // A query wider than the row shows its end, where typing goes.
+    let room = (area.width as usize)
+        .saturating_sub(hint.width() + 4)
+        .max(8);
+    let query = safe(&search.query);
+    let mut shown: Vec<char> = Vec::new();
+    let mut w = 0;
+    for c in query.chars().rev() {
+        w += c.width().unwrap_or(0);
+        if w > room {
+            break;
+        }
+        shown.insert(0, c);
+    }
+    let shown: String = shown.into_iter().collect();
+    let x = area.x + 1 + shown.width() as u16;
+    Line::from(vec![
+        Span::styled("/", t.key()),
+        Span::raw(shown),
+        Span::raw("  "),
+        Span::styled(hint, t.dim()),
+    ])
+    .render(area, buf);
+    if x < area.right() {
+        *cursor = Some(Position { x, y: area.y });
+    }
+}
+
 /// The key help line, from the key table: as many (key, description) pairs as fit, most
 /// useful first; "? help" always.
 fn key_help(app: &App, area: Rect, buf: &mut Buffer) {
     let t = app.theme;
-    let pairs = keymap::footer(app.mode());
+    let mut pairs = keymap::footer(app.mode());
+    if t.ascii {
+        for (keys, ..) in &mut pairs {
+            *keys = keys.replace('↵', "Enter");
+        }
+    }
     let width = |(k, w, _): &(String, &str, bool)| k.width() + w.width() + 3;
     let pinned: usize = pairs.iter().filter(|p| p.2).map(width).sum();
     let mut budget = (area.width as usize).saturating_sub(pinned);

@@ -8,6 +8,7 @@ use ratatui::widgets::{Block, Clear, Paragraph, Widget};
 
 use super::{centered, editing_notes, safe, text_area, truncate, wrap_spans};
 use ratatui::layout::Position;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use crate::tui::app::{App, Overlay};
 use crate::tui::editor::FieldKind;
@@ -24,6 +25,20 @@ fn framed(rect: Rect, title: impl Into<Line<'static>>, style: Style, buf: &mut B
     let inner = block.inner(rect);
     block.render(rect, buf);
     inner
+}
+
+/// A choice's options, the chosen one highlighted, wrapped to `width`.
+fn choice(app: &App, options: &[String], selected: usize, width: u16) -> Vec<Line<'static>> {
+    let t = app.theme;
+    let spans: Vec<Span> = options
+        .iter()
+        .enumerate()
+        .flat_map(|(j, o)| {
+            let style = if j == selected { t.selected() } else { t.dim() };
+            [Span::styled(format!(" {o} "), style), Span::raw(" ")]
+        })
+        .collect();
+    wrap_spans(spans, width, 0)
 }
 
 fn render_overlay(
@@ -53,9 +68,34 @@ fn render_overlay(
         Overlay::Editor(_) if editing_notes(app) => {}
         Overlay::Editor(e) => {
             let width = area.width.saturating_sub(4).min(72);
-            let heights: Vec<u16> = e.fields.iter().map(|f| f.rows).collect();
-            let height =
-                heights.iter().map(|h| h + 1).sum::<u16>() + 2 + u16::from(e.error.is_some()) * 2;
+            // Borders, then the two columns fields are indented by.
+            let field_width = width.saturating_sub(4);
+            // A choice takes as many rows as its options need: every class shows, however narrow.
+            let heights: Vec<u16> = e
+                .fields
+                .iter()
+                .map(|f| match &f.kind {
+                    FieldKind::Choice { options, selected } => {
+                        let rows = choice(app, options, *selected, field_width).len();
+                        f.rows.max(rows as u16)
+                    }
+                    _ => f.rows,
+                })
+                .collect();
+            // An error is wrapped whole, under a blank row.
+            let error = e.error.as_ref().map_or(Vec::new(), |err| {
+                wrap_spans(
+                    vec![Span::styled(safe(err), t.error())],
+                    width.saturating_sub(2),
+                    0,
+                )
+            });
+            let error_rows = if error.is_empty() {
+                0
+            } else {
+                error.len() as u16 + 1
+            };
+            let height = heights.iter().map(|h| h + 1).sum::<u16>() + 2 + error_rows;
             let rect = centered(area, width, height);
             let inner = framed(rect, format!(" {} ", safe(&e.title)), t.focus_border(), buf);
             let mut y = inner.y;
@@ -85,19 +125,8 @@ fn render_overlay(
                 };
                 match &f.kind {
                     FieldKind::Choice { options, selected } => {
-                        let spans: Vec<Span> = options
-                            .iter()
-                            .enumerate()
-                            .flat_map(|(j, o)| {
-                                let style = if j == *selected {
-                                    t.selected()
-                                } else {
-                                    t.dim()
-                                };
-                                [Span::styled(format!(" {o} "), style), Span::raw(" ")]
-                            })
-                            .collect();
-                        Paragraph::new(wrap_spans(spans, field.width, 0)).render(field, buf);
+                        Paragraph::new(choice(app, options, *selected, field.width))
+                            .render(field, buf);
                     }
                     _ if focused => text_area(&f.text, field, buf, cursor),
                     _ => Paragraph::new(wrap_spans(
@@ -109,13 +138,15 @@ fn render_overlay(
                 }
                 y += 1 + h;
             }
-            if let Some(err) = &e.error {
+            if !error.is_empty() {
+                let rows = (error.len() as u16).min(inner.height);
                 let r = Rect {
-                    y: inner.y + inner.height - 1,
-                    height: 1,
+                    y: inner.y + inner.height - rows,
+                    height: rows,
                     ..inner
                 };
-                Line::styled(truncate(&safe(err), r.width as usize), t.error()).render(r, buf);
+                Clear.render(r, buf);
+                Paragraph::new(error).render(r, buf);
             }
         }
         Overlay::Conflict {
@@ -190,6 +221,7 @@ fn render_overlay(
             let inner = framed(rect, title, t.error(), buf);
             Paragraph::new(lines).render(inner, buf);
         }
+        Overlay::Command(prompt) => command_menu(app, prompt, area, buf, cursor),
         Overlay::Confirm { question, .. } => {
             let width = area.width.saturating_sub(4).min(60);
             let lines = wrap_spans(vec![Span::raw(safe(question))], width - 2, 0);
@@ -252,5 +284,95 @@ fn render_overlay(
                 .collect();
             Paragraph::new(lines).render(inner, buf);
         }
+    }
+}
+
+/// The command menu (`:`): the commands that fit what is typed, each with its arguments and
+/// what it does, above the prompt, at the foot of the body (as k9s has it).
+fn command_menu(
+    app: &App,
+    prompt: &crate::tui::app::Prompt,
+    area: Rect,
+    buf: &mut Buffer,
+    cursor: &mut Option<Position>,
+) {
+    let t = app.theme;
+    let width = area.width;
+    let inner_width = width.saturating_sub(2) as usize;
+    let mut lines: Vec<Line> = Vec::new();
+    for c in prompt.matches() {
+        lines.push(Line::from(vec![
+            Span::styled(format!(" {}", c.name), t.key()),
+            Span::raw(format!(" {}", c.args)),
+        ]));
+        lines.push(Line::styled(format!("    {}", c.what), t.dim()));
+    }
+    if lines.is_empty() {
+        lines.push(Line::styled(
+            " no command starts like that: Backspace, or Esc closes",
+            t.dim(),
+        ));
+    }
+    // The prompt and its error always show; the list gives way on a short screen.
+    let fixed = 1 + u16::from(prompt.error.is_some()) + 2;
+    lines.truncate(area.height.saturating_sub(fixed) as usize);
+    let lines: Vec<Line> = lines
+        .into_iter()
+        .map(|l| {
+            let text: String = l.spans.iter().map(|s| s.content.as_ref()).collect();
+            if text.width() <= inner_width {
+                l
+            } else {
+                Line::styled(truncate(&text, inner_width), l.style)
+            }
+        })
+        .collect();
+    let height = lines.len() as u16 + fixed;
+    let rect = Rect {
+        y: area.y + area.height.saturating_sub(height),
+        height: height.min(area.height),
+        ..area
+    };
+    let inner = framed(
+        rect,
+        " Commands · Tab completes · Enter runs ",
+        t.focus_border(),
+        buf,
+    );
+    let list = lines.len() as u16;
+    Paragraph::new(lines).render(inner, buf);
+    let typed = safe(&prompt.typed);
+    // The end of what is typed shows when it is longer than the line.
+    let room = inner_width.saturating_sub(2);
+    let shown: String = {
+        let mut w = 0;
+        let mut tail: Vec<char> = typed
+            .chars()
+            .rev()
+            .take_while(|c| {
+                w += c.width().unwrap_or(0);
+                w <= room
+            })
+            .collect();
+        tail.reverse();
+        tail.into_iter().collect()
+    };
+    let y = inner.y + list;
+    Line::from(vec![Span::styled(":", t.key()), Span::raw(shown.clone())]).render(
+        Rect {
+            y,
+            height: 1,
+            ..inner
+        },
+        buf,
+    );
+    *cursor = Some(Position::new(inner.x + 1 + shown.width() as u16, y));
+    if let Some(err) = &prompt.error {
+        let r = Rect {
+            y: y + 1,
+            height: 1,
+            ..inner
+        };
+        Line::styled(truncate(&safe(err), inner_width), t.error()).render(r, buf);
     }
 }

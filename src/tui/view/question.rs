@@ -40,7 +40,7 @@ fn side_list(app: &App, area: Rect, buf: &mut Buffer) {
         format!(
             "{rated}/{} rated{}",
             q.requirements.len(),
-            if app.only_open { " ·open" } else { "" }
+            if app.only_open { " ·not rated" } else { "" }
         ),
         t.title(),
     );

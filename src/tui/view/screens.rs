@@ -9,8 +9,8 @@ use ratatui::widgets::{Paragraph, Widget};
 
 use super::{safe, truncate, wrap_spans};
 use crate::conformance;
-use crate::tui::app::{App, SetupRow, setup_label};
-use crate::tui::keymap;
+use crate::tui::app::{App, Screen, SetupRow, Window, setup_label};
+use crate::tui::help;
 use crate::tui::markdown;
 use crate::tui::theme::Theme;
 
@@ -32,7 +32,14 @@ enum Top {
 
 /// Lines in `area` from `top`, one row each. What does not fit below is said on the last row,
 /// never silently cut off. Only the lines on screen are drawn.
-fn window(lines: &[Line<'static>], top: Top, area: Rect, buf: &mut Buffer, t: Theme) {
+/// Returns the first line shown and how many lines the window holds.
+fn window(
+    lines: &[Line<'static>],
+    top: Top,
+    area: Rect,
+    buf: &mut Buffer,
+    t: Theme,
+) -> (usize, usize) {
     let h = area.height as usize;
     let body = if lines.len() > h && h > 1 { h - 1 } else { h };
     let (offset, how) = match top {
@@ -51,6 +58,7 @@ fn window(lines: &[Line<'static>], top: Top, area: Rect, buf: &mut Buffer, t: Th
     if below > 0 {
         more_below(below, how, area, buf, t);
     }
+    (offset, body)
 }
 
 /// The last row of `area`: how many lines are below it.
@@ -69,10 +77,19 @@ pub fn setup(app: &App, area: Rect, buf: &mut Buffer) {
     let area = inset(area);
     let q = &app.opened.questionnaire.questionnaire;
     let mut lines = vec![Line::styled("Assessment details", t.title())];
+    // Signed off, the details are what was signed: shown locked, not as fields to edit.
+    let signed = app.opened.record.assessment.sign_off();
+    let how = match &signed {
+        Some(s) => format!(
+            "final, {}: the details are locked (:reopen makes it a draft again)",
+            s.describe()
+        ),
+        None => "Enter edits, → starts the questions".into(),
+    };
     lines.extend(wrap_spans(
         vec![Span::styled(
             format!(
-                "{}:{} {} · Enter edits, → starts the questions",
+                "{}:{} {} · {how}",
                 q.questionnaire.standard, q.questionnaire.edition, q.questionnaire.title
             ),
             t.dim(),
@@ -122,14 +139,21 @@ pub fn setup(app: &App, area: Rect, buf: &mut Buffer) {
             ));
         }
         let value = app.setup_value(row);
-        let shown = if value.is_empty() {
+        let mut shown = if value.is_empty() {
             "—".to_string()
         } else {
             safe(&value)
         };
+        let locked = signed.is_some() && row != SetupRow::Status;
+        if locked && row == SetupRow::Conclusions {
+            shown = format!("[locked] {shown}");
+        }
         let mut line = Line::from(vec![
             Span::styled(format!("{:<16}", setup_label(row)), t.label()),
-            Span::raw(truncate(&shown, area.width.saturating_sub(16) as usize)),
+            Span::styled(
+                truncate(&shown, area.width.saturating_sub(16) as usize),
+                if locked { t.dim() } else { Style::new() },
+            ),
         ]);
         if app.setup_row == i {
             line = line.style(t.selected());
@@ -175,7 +199,7 @@ pub fn guidance(app: &App, area: Rect, buf: &mut Buffer) {
         ));
         lines.extend(wrap_spans(vec![Span::raw(safe(&p.purpose))], area.width, 0));
     }
-    window(&lines, Top::At(app.scroll as usize), area, buf, t);
+    read(app, &lines, app.scroll as usize, area, buf);
 }
 
 pub fn evidence(app: &App, area: Rect, buf: &mut Buffer) {
@@ -259,6 +283,26 @@ pub fn evidence(app: &App, area: Rect, buf: &mut Buffer) {
     window(&lines, Top::Showing(selected_line), area, buf, t);
 }
 
+/// Where a process's name ends in a summary row ([`conformance::ROW_HEADING`]).
+const NAME_END: usize = 33;
+
+/// A summary row in `width` columns: the process name is shortened first, so that the
+/// counts and the weakest rating (the result) stay in sight.
+fn narrow(row: &str, width: u16) -> String {
+    let chars: Vec<char> = row.chars().collect();
+    let excess = chars.len().saturating_sub(width as usize);
+    if excess == 0 || chars.len() < NAME_END {
+        return truncate(row, width as usize);
+    }
+    let id: String = chars[..4].iter().collect();
+    let name: String = chars[4..NAME_END].iter().collect();
+    let rest: String = chars[NAME_END..].iter().collect();
+    // The name and the space after it, keeping a few letters.
+    let room = (NAME_END - 4).saturating_sub(excess).max(7);
+    let name = truncate(name.trim_end(), room - 1);
+    truncate(&format!("{id}{name:<room$}{rest}"), width as usize)
+}
+
 pub fn summary(app: &App, area: Rect, buf: &mut Buffer) {
     let t = app.theme;
     let area = inset(area);
@@ -269,10 +313,10 @@ pub fn summary(app: &App, area: Rect, buf: &mut Buffer) {
             format!("Summary · {}/{} assessed", summary.assessed, summary.total),
             t.title(),
         ),
-        Line::styled(conformance::ROW_HEADING, t.label()),
+        Line::styled(narrow(conformance::ROW_HEADING, area.width), t.label()),
     ];
     for p in &summary.processes {
-        lines.push(Line::raw(truncate(p, area.width as usize)));
+        lines.push(Line::raw(narrow(p, area.width)));
     }
     lines.push(Line::default());
     let clause = &q.questionnaire.conformance_clause;
@@ -332,78 +376,94 @@ pub fn summary(app: &App, area: Rect, buf: &mut Buffer) {
             lines.push(Line::default());
             continue;
         }
-        let mut line = Line::raw(truncate(
-            &format!("  {:<7}{}", safe(id), safe(why)),
-            area.width as usize,
-        ));
+        // Wrapped under its reason, never cut off: the selection shows it whole.
+        let mut row = wrap_spans(
+            vec![Span::raw(format!("  {:<7}{}", safe(id), safe(why)))],
+            area.width,
+            9,
+        );
         if i == app.summary_row {
-            line = line.style(t.selected());
-            selected_line = lines.len();
+            row = row.into_iter().map(|l| l.style(t.selected())).collect();
+            selected_line = lines.len() + row.len() - 1;
         }
-        lines.push(line);
+        lines.extend(row);
     }
     window(&lines, Top::Showing(selected_line), area, buf, t);
 }
 
 pub fn help(app: &App, area: Rect, buf: &mut Buffer) {
+    use crate::tui::help::Entry;
     let t = app.theme;
     let area = inset(area);
-    let q = &app.opened.questionnaire.questionnaire;
-    let mut lines = vec![Line::styled("Keys", t.title())];
-    for context in keymap::SECTIONS {
-        lines.push(Line::styled(context.heading(), t.label()));
-        for b in keymap::BINDINGS.iter().filter(|b| b.context == context) {
-            lines.extend(wrap_spans(
+    // The match a search shows is highlighted and brought into sight.
+    let found = app
+        .search
+        .as_ref()
+        .filter(|s| !s.typing && s.screen == Screen::Help)
+        .and_then(|s| s.matches.get(s.at).copied());
+    let mut lines = Vec::new();
+    let mut found_line = None;
+    for (i, entry) in help::entries(app).into_iter().enumerate() {
+        let mut rows = match entry {
+            Entry::Title(s) => vec![Line::styled(s, t.title())],
+            Entry::Heading(s) => vec![Line::styled(s, t.label())],
+            Entry::Key(keys, meaning) => wrap_spans(
                 vec![
-                    Span::styled(format!("  {:<16}", b.keys_label()), t.key()),
-                    Span::raw(b.meaning),
+                    Span::styled(format!("  {keys:<16}"), t.key()),
+                    Span::raw(meaning),
                 ],
                 area.width,
                 18,
-            ));
+            ),
+            Entry::Note(s) => wrap_spans(vec![Span::styled(s, t.dim())], area.width, 2),
+            Entry::Blank => vec![Line::default()],
+        };
+        if found == Some(i) {
+            found_line = Some(lines.len());
+            rows = rows.into_iter().map(|l| l.style(t.selected())).collect();
         }
+        lines.extend(rows);
     }
-    lines.push(Line::default());
-    lines.push(Line::styled("Ratings", t.title()));
-    for level in &q.scale {
-        lines.push(Line::from(vec![
-            Span::styled(format!("  {:<16}", level.rating.letter()), t.key()),
-            Span::raw(format!(
-                "{} ({} of the facets in place)",
-                safe(&level.name),
-                level.band()
-            )),
-        ]));
+    let top = found_line.map_or(app.scroll as usize, |l| l.saturating_sub(2));
+    read(app, &lines, top, area, buf);
+}
+
+/// The messages of the session in full, newest first (`!`).
+pub fn messages(app: &App, area: Rect, buf: &mut Buffer) {
+    let t = app.theme;
+    let area = inset(area);
+    let mut lines = vec![Line::styled(
+        format!(
+            "Messages · newest first · the last {} are kept",
+            crate::tui::app::MESSAGES_KEPT
+        ),
+        t.title(),
+    )];
+    if app.messages.is_empty() {
+        lines.push(Line::styled("Nothing said yet in this session.", t.dim()));
     }
-    lines.push(Line::from(vec![
-        Span::styled(format!("  {:<16}", "N/A"), t.key()),
-        Span::raw("not applicable to this VSE; needs a justification"),
-    ]));
-    lines.extend(wrap_spans(
-        vec![Span::styled(
-            "Facets are what a requirement asks to be in place (defined, communicated, reviewed...); the share checked suggests a rating, which you confirm with = or override.",
-            t.dim(),
-        )],
-        area.width,
-        2,
-    ));
-    lines.push(Line::default());
-    lines.push(Line::styled("Finding classes", t.title()));
-    for class in crate::record::FindingClass::ALL {
-        lines.push(Line::from(vec![
-            Span::styled(format!("  {:<16}", class.key()), t.key()),
-            Span::raw(class.describe()),
-        ]));
+    for (i, m) in app.messages.iter().enumerate() {
+        lines.extend(wrap_spans(
+            vec![
+                Span::styled(format!("{:>3} ", i + 1), t.dim()),
+                Span::raw(safe(m)),
+            ],
+            area.width,
+            4,
+        ));
     }
-    lines.extend(wrap_spans(
-        vec![Span::styled(
-            "A major nonconformity blocks conformance until its corrective action is verified effective; a minor one needs a corrective action plan.",
-            t.dim(),
-        )],
-        area.width,
-        2,
-    ));
-    window(&lines, Top::At(app.scroll as usize), area, buf, t);
+    read(app, &lines, app.scroll as usize, area, buf);
+}
+
+/// A screen read with ↑↓ and paged: drawn from row `top`, and what it showed kept for the
+/// next key.
+fn read(app: &App, lines: &[Line<'static>], top: usize, area: Rect, buf: &mut Buffer) {
+    let (top, rows) = window(lines, Top::At(top), area, buf, app.theme);
+    app.shown.set(Some(Window {
+        top,
+        rows,
+        total: lines.len(),
+    }));
 }
 
 /// The follow-up view: each nonconformity (where it stands after every verification, when
