@@ -411,7 +411,7 @@ pub fn action(mode: Mode, key: KeyEvent) -> Option<Action> {
         // A key that is text here (bound or not) goes to the field.
         _ if text => Some(Action::Input(key.into())),
         // On a screen, a key that does nothing says so (typed text is no command).
-        _ if matches!(mode, Mode::Normal(..) | Mode::Picker) => {
+        _ if matches!(mode, Mode::Normal(..) | Mode::Found(..) | Mode::Picker) => {
             unbound_name(&key).map(Action::Unbound)
         }
         _ => None,

@@ -804,6 +804,14 @@ impl App {
                 self.changed();
                 return;
             }
+            // Said without ending a search, so that a stray key loses nothing.
+            Action::Unbound(key) => {
+                self.message = Some(format!(
+                    "`{key}` does nothing on {}: ? lists its keys",
+                    self.where_keys_go()
+                ));
+                return;
+            }
             _ => {}
         }
         // A search on screen takes its keys first; any other ends it and goes on as usual.
@@ -895,6 +903,26 @@ impl App {
                 }
             },
             Overlay::None => self.update_screen(action),
+        }
+    }
+
+    /// The screen (or the picker over it) keys go to, as a message names it.
+    fn where_keys_go(&self) -> &'static str {
+        if let Overlay::Picker { .. } = self.overlay {
+            return "the evidence picker";
+        }
+        match (self.screen, self.focus) {
+            (Screen::Question, Focus::Question) => "the question screen",
+            (Screen::Question, Focus::Findings) => "the findings list",
+            (Screen::Question, Focus::Actions) => "the actions list",
+            (Screen::Question, Focus::Interviewed) => "the interviewees list",
+            (Screen::Setup, _) => "the assessment details",
+            (Screen::Guidance, _) => "the guidance",
+            (Screen::Evidence, _) => "the evidence register",
+            (Screen::Summary, _) => "the summary",
+            (Screen::FollowUp, _) => "the follow-up",
+            (Screen::Help, _) => "the help",
+            (Screen::Messages, _) => "the message log",
         }
     }
 

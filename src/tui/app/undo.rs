@@ -508,3 +508,146 @@ impl App {
         self.follow_row = self.follow_row.min(n.saturating_sub(1));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::questionnaire::catalog;
+    use crate::rating::Rating;
+    use crate::record::{Kind, Record, access::Access, store};
+    use crate::tui::action::Action;
+
+    use super::super::{App, Screen};
+    use super::*;
+
+    fn app(dir: &std::path::Path) -> App {
+        let loaded = catalog::embedded(catalog::DEFAULT).unwrap().unwrap();
+        let path = dir.join("a.toml");
+        let record = Record::new(&loaded, "Acme Soft", Kind::SelfAssessment);
+        std::fs::write(&path, store::to_text(&record)).unwrap();
+        let today = jiff::civil::date(2026, 11, 30);
+        let mut app = App::new(store::open(&path, &Access::Unrestricted, today).unwrap());
+        app.screen = Screen::Question;
+        app
+    }
+
+    fn rating(app: &App) -> Option<String> {
+        let id = &app.requirement().id;
+        let answer = app.opened.record.answer(id)?;
+        answer.rating.map(|r| r.to_string())
+    }
+
+    fn said(app: &App) -> &str {
+        app.message.as_deref().unwrap_or_default()
+    }
+
+    #[test]
+    fn a_rating_is_undone_and_redone_and_the_status_line_says_so() {
+        let tmp = tempfile::TempDir::new().unwrap();
+        let mut app = app(tmp.path());
+        let id = app.requirement().id.clone();
+        app.update(Action::Undo);
+        assert_eq!(said(&app), "nothing to undo: no change made in this session");
+        app.update(Action::Rate(Rating::L));
+        app.update(Action::Rate(Rating::P));
+        assert_eq!(said(&app), format!("{id} rated P   z undoes"));
+        assert_eq!(rating(&app).as_deref(), Some("P"));
+
+        app.update(Action::Undo);
+        assert_eq!(said(&app), format!("undone: {id} L -> P   Ctrl+R redoes"));
+        assert_eq!(rating(&app).as_deref(), Some("L"));
+        assert!(app.dirty, "an undo is saved like any change");
+        app.update(Action::Undo);
+        assert_eq!(rating(&app), None);
+        assert_eq!(said(&app), format!("undone: {id} unrated -> L   Ctrl+R redoes"));
+        app.update(Action::Undo);
+        assert_eq!(said(&app), "nothing to undo: no change made in this session");
+
+        app.update(Action::Redo);
+        app.update(Action::Redo);
+        assert_eq!(said(&app), format!("redone: {id} L -> P   z undoes"));
+        assert_eq!(rating(&app).as_deref(), Some("P"));
+        app.update(Action::Redo);
+        assert_eq!(said(&app), "nothing to redo");
+
+        // A new change after an undo drops what redo would have brought back.
+        app.update(Action::Undo);
+        app.update(Action::Rate(Rating::F));
+        app.update(Action::Redo);
+        assert_eq!(said(&app), "nothing to redo");
+        assert_eq!(rating(&app).as_deref(), Some("F"));
+    }
+
+    #[test]
+    fn notes_typed_in_one_go_are_one_change() {
+        let tmp = tempfile::TempDir::new().unwrap();
+        let mut app = app(tmp.path());
+        app.update(Action::EditNotes);
+        for c in "seen".chars() {
+            app.update(Action::Input(ratatui_textarea::Input {
+                key: ratatui_textarea::Key::Char(c),
+                ..Default::default()
+            }));
+        }
+        app.update(Action::Back);
+        let id = app.requirement().id.clone();
+        assert_eq!(app.opened.record.answer(&id).unwrap().notes, "seen");
+        app.update(Action::Undo);
+        assert_eq!(said(&app), format!("undone: {id} notes   Ctrl+R redoes"));
+        assert!(app.opened.record.answer(&id).is_none_or(|a| a.notes.is_empty()));
+    }
+
+    #[test]
+    fn the_history_keeps_the_last_hundred_changes() {
+        let tmp = tempfile::TempDir::new().unwrap();
+        let mut app = app(tmp.path());
+        for i in 0..=MAX_CHANGES {
+            app.update(Action::Rate(if i % 2 == 0 { Rating::F } else { Rating::N }));
+        }
+        for _ in 0..MAX_CHANGES {
+            app.update(Action::Undo);
+            assert!(said(&app).starts_with("undone: "), "{}", said(&app));
+        }
+        // The first rating is kept: only the changes after it can be undone.
+        assert_eq!(rating(&app).as_deref(), Some("F"));
+        app.update(Action::Undo);
+        assert_eq!(said(&app), "nothing to undo (older changes are not kept)");
+    }
+
+    /// A rating keeps a copy of the answers, never of the findings or the register.
+    #[test]
+    fn a_state_shares_the_parts_that_did_not_change() {
+        let tmp = tempfile::TempDir::new().unwrap();
+        let mut app = app(tmp.path());
+        app.update(Action::Rate(Rating::F));
+        let history = app.undo.as_ref().unwrap();
+        let (first, second) = (&history.states[0], &history.states[1]);
+        assert!(Rc::ptr_eq(&first.findings, &second.findings));
+        assert!(Rc::ptr_eq(&first.evidence, &second.evidence));
+        assert!(!Rc::ptr_eq(&first.requirements, &second.requirements));
+        assert_eq!(second.weight(Some(first)), second.requirements.len());
+    }
+
+    #[test]
+    fn read_only_nothing_is_undone() {
+        let tmp = tempfile::TempDir::new().unwrap();
+        let mut app = app(tmp.path());
+        app.read_only = true;
+        app.update(Action::Undo);
+        assert_eq!(said(&app), "read-only: nothing can be changed here");
+        app.update(Action::Redo);
+        assert_eq!(said(&app), "read-only: nothing can be changed here");
+    }
+
+    #[test]
+    fn a_key_that_does_nothing_says_so() {
+        let tmp = tempfile::TempDir::new().unwrap();
+        let mut app = app(tmp.path());
+        app.update(Action::ShowEvidence);
+        app.update(Action::Unbound("x".into()));
+        assert_eq!(
+            said(&app),
+            "`x` does nothing on the evidence register: ? lists its keys"
+        );
+        assert!(!app.dirty);
+    }
+}
