@@ -2747,3 +2747,60 @@ fn an_ascii_terminal_reads_enter_not_a_look_alike() {
         "{shown}"
     );
 }
+
+// ---- Undo and redo -------------------------------------------------------------------
+
+/// Nothing from before a sign-off is undone; on the final record `z` undoes the follow-up
+/// changes made since, and a reopening starts the history again.
+#[test]
+fn undo_stops_at_a_sign_off_and_then_undoes_only_the_follow_up() {
+    let mut app = ready_to_sign();
+    press(&mut app, &[KeyCode::Enter]); // from the details to the questions
+    char_key(&mut app, 'p');
+    assert!(app.message.as_deref().unwrap().ends_with("z undoes"), "{:?}", app.message);
+    char_key(&mut app, 'z'); // a P there would stand in the way of the sign-off
+    app.update(Action::Paste("seen on site".into()));
+    press(&mut app, &[KeyCode::Esc]);
+    command(&mut app, "finalize --by 'Claire Martin' --date 2026-11-30");
+    char_key(&mut app, 'y');
+    let said = app.message.clone().unwrap();
+    assert!(
+        said.starts_with("signed off")
+            && said.ends_with("signed off: nothing before it can be undone here; reopen to change what was found"),
+        "{said}"
+    );
+    let signed = app.opened.record.clone();
+    char_key(&mut app, 'z');
+    assert_eq!(
+        app.message.as_deref(),
+        Some("nothing to undo (signed off: nothing before it can be undone here; reopen to change what was found)")
+    );
+    assert_eq!(app.opened.record, signed);
+
+    // The follow-up of the final record: an action done, then undone and redone.
+    char_key(&mut app, 'b');
+    select_row(&mut app, &action_row("NC-1", "A-1"));
+    char_key(&mut app, ' ');
+    let done = app.opened.record.clone();
+    assert_ne!(done, signed, "{:?}", app.message);
+    assert!(app.message.as_deref().unwrap().ends_with("z undoes"), "{:?}", app.message);
+    char_key(&mut app, 'z');
+    assert_eq!(app.message.as_deref(), Some("undone: A-1 changed   Ctrl+R redoes"));
+    assert_eq!(app.opened.record, signed);
+    key(&mut app, ctrl('r'));
+    assert_eq!(app.message.as_deref(), Some("redone: A-1 changed   z undoes"));
+    assert_eq!(app.opened.record, done);
+
+    // A reopening is a barrier too.
+    command(&mut app, "reopen --by 'Claire Martin' --reason 'a typo' --date 2026-11-30");
+    assert!(
+        app.message.as_deref().unwrap().ends_with("reopened: nothing before the reopening can be undone"),
+        "{:?}",
+        app.message
+    );
+    char_key(&mut app, 'z');
+    assert_eq!(
+        app.message.as_deref(),
+        Some("nothing to undo (reopened: nothing before the reopening can be undone)")
+    );
+}
