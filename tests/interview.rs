@@ -2804,3 +2804,13 @@ fn undo_stops_at_a_sign_off_and_then_undoes_only_the_follow_up() {
         Some("nothing to undo (reopened: nothing before the reopening can be undone)")
     );
 }
+
+/// After an undo the status line says what was undone and how to redo it, at 80 columns.
+#[test]
+fn snapshot_undo_80() {
+    let mut app = example_app();
+    press(&mut app, &[KeyCode::Enter]);
+    char_key(&mut app, 'l');
+    char_key(&mut app, 'z');
+    insta::assert_snapshot!("undo_80", screen(&app, 80, 24));
+}
