@@ -466,11 +466,16 @@ impl App {
     /// After an action: a change goes into the history, and the status line says what it
     /// was and how to undo it.
     pub(super) fn record_change(&mut self, typing: Option<Purpose>) {
+        let still_typing = self.typing_in().is_some();
         let (record, edits) = (&self.opened.record, self.edits);
         let Some(history) = self.undo.as_mut() else {
             return;
         };
         if history.edits == edits {
+            // Notes opened again later are a change of their own.
+            if !still_typing {
+                history.typing = None;
+            }
             return;
         }
         match history.after(record, edits, typing) {
@@ -590,6 +595,12 @@ mod tests {
         }
         app.update(Action::Back);
         let id = app.requirement().id.clone();
+        assert_eq!(app.opened.record.answer(&id).unwrap().notes, "seen");
+        // Opened again, the notes typed then are another change.
+        app.update(Action::EditNotes);
+        app.update(Action::Paste(" twice".into()));
+        app.update(Action::Back);
+        app.update(Action::Undo);
         assert_eq!(app.opened.record.answer(&id).unwrap().notes, "seen");
         app.update(Action::Undo);
         assert_eq!(said(&app), format!("undone: {id} notes   Ctrl+R redoes"));
