@@ -2814,3 +2814,46 @@ fn snapshot_undo_80() {
     char_key(&mut app, 'z');
     insta::assert_snapshot!("undo_80", screen(&app, 80, 24));
 }
+
+/// A form, a question or a menu cancelled with Esc leaves the interview as it was: the same
+/// screen, focus, selection and keys (no mode left behind), the record unchanged and
+/// nothing to undo. Tried from every screen, and from the findings and actions lists.
+#[test]
+fn a_cancelled_form_leaves_no_mode_behind() {
+    let down = KeyCode::Down;
+    let to_7_2_g = [down, down, down, down, down];
+    let places: &[(&str, Vec<KeyCode>)] = &[
+        ("question", vec![]),
+        ("findings", [&to_7_2_g[..], &[KeyCode::Tab]].concat()),
+        ("actions", [&to_7_2_g[..], &[KeyCode::Tab, KeyCode::Tab]].concat()),
+        ("details", vec![KeyCode::Char('i'), down, down]),
+        ("register", vec![KeyCode::Char('v'), down]),
+        ("follow-up", vec![KeyCode::Char('b'), down]),
+    ];
+    let mut tried = 0;
+    for (place, keys) in places {
+        for k in "xtkmawcjey d\n:/".chars() {
+            let mut app = example_app();
+            press(&mut app, &[KeyCode::Enter]);
+            press(&mut app, keys);
+            let state = |app: &App| (app.mode(), app.screen, app.focus, app.item, app.current);
+            let (before, record) = (state(&app), app.opened.record.clone());
+            let code = if k == '\n' { KeyCode::Enter } else { KeyCode::Char(k) };
+            press(&mut app, &[code]);
+            if matches!(app.mode(), vse_assess::tui::app::Mode::Normal(..)) {
+                continue; // nothing opened here
+            }
+            tried += 1;
+            press(&mut app, &[KeyCode::Esc]);
+            assert_eq!(state(&app), before, "{place}, {k:?} then Esc");
+            assert_eq!(app.opened.record, record, "{place}, {k:?} then Esc");
+            char_key(&mut app, 'z');
+            assert_eq!(
+                app.message.as_deref(),
+                Some("nothing to undo: no change made in this session"),
+                "{place}, {k:?} then Esc"
+            );
+        }
+    }
+    assert!(tried > 40, "only {tried} forms opened");
+}
