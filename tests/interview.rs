@@ -148,6 +148,7 @@ fn a_whole_interview_through_update() {
     app.update(Action::Confirm);
     app.update(Action::Confirm); // kind: document
     app.update(Action::Confirm); // location
+    app.update(Action::Confirm); // a file
     app.update(Action::Confirm); // version
     app.update(Action::Toggle); // link to 7.2.a
     app.update(Action::Back);
@@ -1386,7 +1387,8 @@ fn an_edit_never_lands_on_what_changed_under_it() {
     }
     app.update(Action::Open);
     app.opened.record.evidence.truncate(1);
-    for _ in 0..5 {
+    // Through its six fields, then save.
+    for _ in 0..6 {
         press(&mut app, &[KeyCode::Enter]);
     }
     assert!(matches!(&app.overlay, Overlay::Editor(e) if e.error.is_some()));
@@ -2856,4 +2858,105 @@ fn a_cancelled_form_leaves_no_mode_behind() {
         }
     }
     assert!(tried > 40, "only {tried} forms opened");
+}
+
+/// `a` in a requirement's picker adds an item under the next free id (proposed: Enter
+/// keeps it, typing replaces it), linked to that requirement, and marked as not a file
+/// when it is not one; the picker comes back on it.
+#[test]
+fn evidence_added_from_the_picker_is_linked_under_a_proposed_id() {
+    let tmp = TempDir::new().unwrap();
+    let path = fresh(tmp.path());
+    let mut app = App::new(common::opened(&path));
+    app.screen = Screen::Question;
+    press(&mut app, &[KeyCode::Char('e'), KeyCode::Char('a')]);
+    let Overlay::Editor(e) = &app.overlay else {
+        panic!("no form: {:?}", app.overlay)
+    };
+    assert_eq!(e.title, "New evidence, linked to 7.2.a");
+    assert_eq!(e.value(0), "E1");
+    press(&mut app, &[KeyCode::Enter]); // the id proposed
+    typed(&mut app, "Opening meeting");
+    press(&mut app, &[KeyCode::Enter, KeyCode::Right]); // kind: record
+    press(&mut app, &[KeyCode::Enter]);
+    typed(&mut app, "Lyon office");
+    press(&mut app, &[KeyCode::Enter, KeyCode::Right]); // not a file
+    press(&mut app, &[KeyCode::Enter, KeyCode::Enter]);
+    assert!(
+        matches!(app.overlay, Overlay::Picker { row: 0 }),
+        "{:?}",
+        app.overlay
+    );
+    assert_eq!(
+        app.message.as_deref(),
+        Some("E1 added to the register, linked to 7.2.a")
+    );
+    let item = app.opened.record.evidence_item("E1").unwrap();
+    assert_eq!(item.supports, ["7.2.a"]);
+    assert!(!item.file, "marked as not a file");
+    // The next one is proposed E2; typing replaces the proposal.
+    press(&mut app, &[KeyCode::Char('a')]);
+    assert!(matches!(&app.overlay, Overlay::Editor(e) if e.value(0) == "E2"));
+    typed(&mut app, "MIN");
+    assert!(matches!(&app.overlay, Overlay::Editor(e) if e.value(0) == "MIN"));
+    press(&mut app, &[KeyCode::Esc]);
+    // From the register screen, an item added supports nothing yet, and is a file.
+    app.update(Action::ShowEvidence);
+    press(&mut app, &[KeyCode::Char('a'), KeyCode::Enter]);
+    typed(&mut app, "Minutes");
+    for _ in 0..5 {
+        press(&mut app, &[KeyCode::Enter]);
+    }
+    let item = app.opened.record.evidence_item("E2").unwrap();
+    assert!(item.supports.is_empty() && item.file, "{item:?}");
+    assert_eq!(app.message.as_deref(), Some("E2 added to the register"));
+}
+
+/// The finding form's evidence: Tab completes the id being typed from the register and
+/// shows its title; several that start alike are listed; nothing typed goes on.
+#[test]
+fn tab_completes_evidence_ids_from_the_register() {
+    let mut app = example_app();
+    app.update(Action::JumpTo);
+    typed(&mut app, "7.2.g");
+    app.update(Action::Confirm);
+    press(&mut app, &[KeyCode::Tab, KeyCode::Enter]); // NC-2's form
+    press(&mut app, &[KeyCode::Enter, KeyCode::Enter, KeyCode::Enter]);
+    let form = |app: &App| match &app.overlay {
+        Overlay::Editor(e) => (e.value(6), e.error.clone().unwrap_or_default(), e.focus),
+        o => panic!("no form: {o:?}"),
+    };
+    assert_eq!(form(&app).0, "RR");
+    typed(&mut app, ", s");
+    press(&mut app, &[KeyCode::Tab]);
+    let (value, said, _) = form(&app);
+    assert_eq!(value, "RR, S");
+    assert_eq!(
+        said,
+        "SP · Strategic plan 2026-2028 and 2026 budget; SK · Skills matrix and 2026 training plan"
+    );
+    typed(&mut app, "k");
+    press(&mut app, &[KeyCode::Tab]);
+    let (value, said, _) = form(&app);
+    assert_eq!(value, "RR, SK, ");
+    assert_eq!(said, "SK · Skills matrix and 2026 training plan");
+    typed(&mut app, "zz");
+    press(&mut app, &[KeyCode::Tab]);
+    let (value, said, _) = form(&app);
+    assert_eq!(value, "RR, SK, zz");
+    assert_eq!(
+        said,
+        "no evidence starts with `zz` in the register (v opens it)"
+    );
+    for _ in 0..2 {
+        press(&mut app, &[KeyCode::Backspace]);
+    }
+    press(&mut app, &[KeyCode::Tab]);
+    assert_eq!(form(&app).2, 0, "nothing typed: Tab goes on");
+    press(&mut app, &[KeyCode::BackTab]);
+    press(&mut app, &[KeyCode::Enter]);
+    assert_eq!(
+        app.opened.record.finding("NC-2").unwrap().evidence,
+        ["RR", "SK"]
+    );
 }

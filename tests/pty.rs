@@ -816,6 +816,7 @@ fn hashing_evidence_never_holds_up_the_interview() {
         s.keys(ENTER, next);
     }
     s.keys("big.bin", "big.bin");
+    s.keys(ENTER, "▸ A file?");
     s.keys(ENTER, "▸ Version");
     s.send(ENTER);
     s.wait_for("VID");

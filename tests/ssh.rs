@@ -316,7 +316,7 @@ fn a_restricted_account_runs_the_interview_and_nothing_else() {
         tmux.text("an item");
         tmux.keys(&["Enter", "Enter"], "Location");
         tmux.text(location);
-        tmux.keys(&["Enter", "Enter"], id);
+        tmux.keys(&["Enter", "Enter", "Enter"], id);
     }
     tmux.run(&["send-keys", "q"]);
     let r = wait_saved(&rec.join("a.toml"), |r| r.evidence.len() == 3);

@@ -361,6 +361,25 @@ fn name_key(name: &str) -> String {
         .to_lowercase()
 }
 
+/// Whether two names are the same person's: in any case and spacing.
+pub fn same_name(a: &str, b: &str) -> bool {
+    name_key(a) == name_key(b)
+}
+
+/// The person of `people` named `name` (in any case and spacing).
+fn named<'p>(people: &'p [super::Person], name: &str) -> Option<&'p super::Person> {
+    people.iter().find(|p| same_name(&p.name, name))
+}
+
+/// A name as the list that knows it spells it (the team, then the participants), or as
+/// typed, its words one space apart: `ana  LOPEZ` is kept as `Ana Lopez`.
+pub fn spelled(meta: &super::Metadata, name: &str) -> String {
+    match named(&meta.team, name).or_else(|| named(&meta.participants, name)) {
+        Some(p) => p.name.trim().to_owned(),
+        None => name.split_whitespace().collect::<Vec<_>>().join(" "),
+    }
+}
+
 /// The people interviewed, from what was typed (each string a list, see [`name_list`]; a
 /// participant whose name holds a comma, "Reyes, Sofia", is one name). When participants
 /// are recorded, each must be one of them (in any case and spacing; written as the
@@ -995,8 +1014,9 @@ pub fn plan_action(
     today: Date,
 ) -> Result<String, Refused> {
     follow_up_open(record)?;
-    let proposed = signed("proposed", new.proposed, today)?;
-    if let Some(p) = &proposed {
+    let mut proposed = signed("proposed", new.proposed, today)?;
+    if let Some(p) = &mut proposed {
+        p.by = spelled(&record.assessment, &p.by);
         let raised = record.finding(finding).and_then(|f| f.raised.clone());
         not_before(
             "proposed",
@@ -1055,13 +1075,14 @@ fn push_action(record: &mut Record, finding: &str, action: Action) -> Result<Str
         check_due(record, "due", d)?;
     }
     let id = record.next_action_id();
+    let owner = spelled(&record.assessment, &action.owner);
     let f = finding_mut(record, finding)?;
     // The verification covers what there was before; not this one.
     settle_covers(f);
     f.actions.push(Action {
         id: id.clone(),
         what: action.what.trim().to_owned(),
-        owner: action.owner.trim().to_owned(),
+        owner,
         due,
         status: ActionStatus::Open,
         ..action
@@ -1087,9 +1108,10 @@ pub fn edit_action(
     if let Some(d) = due {
         check_due(record, "due", d)?;
     }
+    let owner = spelled(&record.assessment, owner);
     let a = action_mut(record, action)?;
     a.what = what.trim().to_owned();
-    a.owner = owner.trim().to_owned();
+    a.owner = owner;
     a.due = due.map(str::to_owned);
     Ok(())
 }
@@ -1140,7 +1162,10 @@ pub fn set_action_plan(
 ) -> Result<(), Refused> {
     follow_up_open(record)?;
     as_verified(record, action)?;
-    let proposed = signed("proposed", proposed, today)?;
+    let mut proposed = signed("proposed", proposed, today)?;
+    if let Some(p) = &mut proposed {
+        p.by = spelled(&record.assessment, &p.by);
+    }
     if let (Some(p), Some((f, _))) = (&proposed, record.action(action)) {
         not_before(
             "proposed",
@@ -1164,10 +1189,12 @@ pub fn accept_action(
 ) -> Result<(), Refused> {
     follow_up_open(record)?;
     as_verified(record, action)?;
-    let accepted = signed("accepted", accepted, today)?;
-    if let Some(s) = &accepted {
+    let mut accepted = signed("accepted", accepted, today)?;
+    if let Some(s) = &mut accepted {
         let team = &record.assessment.team;
-        if !team.is_empty() && !team.iter().any(|p| name_key(&p.name) == name_key(&s.by)) {
+        if let Some(member) = named(team, &s.by) {
+            s.by = member.name.trim().to_owned();
+        } else if !team.is_empty() {
             let names: Vec<&str> = team.iter().map(|p| p.name.as_str()).collect();
             return refuse(
                 "accepted",
@@ -1372,6 +1399,7 @@ pub fn verify(
     if let Some(class) = record.finding(finding).map(|f| f.class) {
         verifier_check(&record.assessment, class, &verification)?;
     }
+    let by = spelled(&record.assessment, &verification.by);
     let f = finding_mut(record, finding)?;
     if !f.class.is_nonconformity() {
         return refuse(
@@ -1445,7 +1473,7 @@ pub fn verify(
     }
     f.verifications.push(Verification {
         follow_up: is_final,
-        by: verification.by.trim().to_owned(),
+        by,
         note: verification.note.trim().to_owned(),
         root_cause: f.root_cause.trim().to_owned(),
         covers: Some(f.actions.iter().map(|a| a.id.clone()).collect()),
@@ -1709,11 +1737,12 @@ pub fn finalize(
     if !reasons.is_empty() {
         return Err(Refused::NotReady(reasons));
     }
+    let by = spelled(&record.assessment, by);
     let meta = &mut record.assessment;
     meta.status = Status::Final;
     meta.history.push(StatusChange {
         status: Status::Final,
-        by: by.trim().to_owned(),
+        by,
         date: date.to_owned(),
         reason: String::new(),
     });
@@ -1738,11 +1767,12 @@ pub fn reopen(
     }
     let date = date.trim();
     check_status_change(record, by, date, today, false)?;
+    let by = spelled(&record.assessment, by);
     let meta = &mut record.assessment;
     meta.status = Status::Draft;
     meta.history.push(StatusChange {
         status: Status::Draft,
-        by: by.trim().to_owned(),
+        by,
         date: date.to_owned(),
         reason: reason.trim().to_owned(),
     });
@@ -1941,7 +1971,7 @@ pub fn close_follow_up(
         return Err(Refused::FollowUpNotReady(reasons));
     }
     record.assessment.follow_up_closed = Some(Signed {
-        by: by.to_owned(),
+        by: spelled(&record.assessment, by),
         date: date.to_owned(),
     });
     Ok(())
@@ -1962,10 +1992,7 @@ fn check_status_change(
     if by.is_empty() {
         return refuse("by", "say who signs (a name)");
     }
-    if meta.kind == super::Kind::Audit
-        && !meta.team.is_empty()
-        && !meta.team.iter().any(|p| p.name == by)
-    {
+    if meta.kind == super::Kind::Audit && !meta.team.is_empty() && named(&meta.team, by).is_none() {
         let names: Vec<&str> = meta.team.iter().map(|p| p.name.as_str()).collect();
         return refuse(
             "by",
@@ -2020,7 +2047,7 @@ fn verifier_check(
     if team.is_empty() {
         return Ok(());
     }
-    let Some(member) = team.iter().find(|p| p.name == by) else {
+    let Some(member) = named(team, by) else {
         let names: Vec<&str> = team.iter().map(|p| p.name.as_str()).collect();
         return refuse(
             "by",
@@ -2063,13 +2090,10 @@ fn verifier_check(
 
 fn not_the_lead(meta: &super::Metadata, by: &str, does: &str) -> Result<(), Refused> {
     let leads: Vec<&super::Person> = meta.team.iter().filter(|p| p.is_lead_auditor()).collect();
-    if leads.iter().any(|p| p.name == by) {
+    if leads.iter().any(|p| same_name(&p.name, by)) {
         return Ok(());
     }
-    let role = meta
-        .team
-        .iter()
-        .find(|p| p.name == by)
+    let role = named(&meta.team, by)
         .map(|p| {
             if p.role.is_empty() {
                 "no role".to_owned()
@@ -2182,8 +2206,8 @@ fn evidence_editable(record: &Record, id: &str) -> Result<(), Refused> {
 }
 
 /// Rewrites an item of the register, found by the id it had (`id`). What it supports stays;
-/// so does its SHA-256 while its location is the same. Returns whether the location changed
-/// (the file there is then to be hashed again).
+/// so does its SHA-256 while its location is the same and it is still a file, or still not
+/// one. Returns whether that changed (the file there is then to be hashed again).
 pub fn edit_evidence(
     record: &mut Record,
     q: &Questionnaire,
@@ -2201,9 +2225,7 @@ pub fn edit_evidence(
     let old = &record.evidence[i];
     item.supports = old.supports.clone();
     item.follow_up = old.follow_up;
-    // Marked as not a file, it stays so (the interview's form does not ask).
-    item.file &= old.file;
-    let moved = item.location != old.location;
+    let moved = item.location != old.location || item.file != old.file;
     if !moved {
         item.sha256 = old.sha256.clone();
     }
@@ -2763,6 +2785,91 @@ mod tests {
         let a = add_action(&mut r, &minor, "Plan", "", None).unwrap();
         set_action_status(&mut r, &a, ActionStatus::Closed).unwrap();
         verify(&mut r, &minor, by("Hugo Petit"), today).unwrap();
+    }
+
+    /// A person is named in any case and spacing wherever a list knows them (the team for
+    /// the sign-off, reopening, verification, acceptance and close; the participants for an
+    /// owner or proposer), and is written as that list spells them.
+    #[test]
+    fn names_are_matched_in_any_case_and_kept_as_the_list_spells_them() {
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/reports/example-assessment.toml"
+        ))
+        .unwrap();
+        let loaded = catalog::embedded(catalog::DEFAULT).unwrap().unwrap();
+        let q = loaded.questionnaire;
+        let mut r: Record = toml::from_str(&text).unwrap();
+        complete(&mut r, &q);
+        let today = today();
+        let last_by = |r: &Record| r.assessment.history.last().unwrap().by.clone();
+        finalize(&mut r, &q, " claire  MARTIN ", "2026-11-20", today).unwrap();
+        assert_eq!(last_by(&r), "Claire Martin");
+        // Someone else is still refused, in any case.
+        let err = reopen(&mut r, "hugo petit", "2026-11-21", "x", today).unwrap_err();
+        assert!(err.to_string().contains("is not the lead auditor"), "{err}");
+        reopen(&mut r, "CLAIRE martin", "2026-11-21", "more", today).unwrap();
+        assert_eq!(last_by(&r), "Claire Martin");
+
+        let new = |class, requirement: &str| NewFinding {
+            requirement: requirement.into(),
+            class,
+            text: "No review".into(),
+            ..NewFinding::default()
+        };
+        let major = add_finding(&mut r, &q, new(FindingClass::Major, "7.3.b"), today).unwrap();
+        let a = add_action(&mut r, &major, "Review", "ines  duarte", None).unwrap();
+        assert_eq!(r.action(&a).unwrap().1.owner, "Ines Duarte");
+        edit_action(&mut r, &a, "Review", "TOM WEBER", None).unwrap();
+        assert_eq!(r.action(&a).unwrap().1.owner, "Tom Weber");
+        // Not in any list: kept as typed, one space between words.
+        edit_action(&mut r, &a, "Review", "a  contractor", None).unwrap();
+        assert_eq!(r.action(&a).unwrap().1.owner, "a contractor");
+        let signed = |by: &str, date: &str| {
+            Some(super::super::Signed {
+                by: by.into(),
+                date: date.into(),
+            })
+        };
+        set_action_plan(
+            &mut r,
+            &a,
+            ActionKind::Corrective,
+            signed("sofia reyes", "2026-11-21"),
+            today,
+        )
+        .unwrap();
+        accept_action(&mut r, &a, signed("hugo PETIT", "2026-11-21"), today).unwrap();
+        let (_, action) = r.action(&a).unwrap();
+        assert_eq!(action.proposed.as_ref().unwrap().by, "Sofia Reyes");
+        assert_eq!(action.accepted.as_ref().unwrap().by, "Hugo Petit");
+        set_action_status(&mut r, &a, ActionStatus::Closed).unwrap();
+        let by = |name: &str| Verification {
+            by: name.into(),
+            date: "2026-11-22".into(),
+            effective: true,
+            note: "Minutes of the review".into(),
+            evidence: vec!["SK".into()],
+            ..Verification::default()
+        };
+        let err = verify(&mut r, &major, by("hugo petit"), today).unwrap_err();
+        assert!(err.to_string().contains("is not the lead auditor"), "{err}");
+        verify(&mut r, &major, by("claire martin"), today).unwrap();
+        assert_eq!(
+            r.finding(&major).unwrap().verifications[0].by,
+            "Claire Martin"
+        );
+        let minor = add_finding(&mut r, &q, new(FindingClass::Minor, "7.3.c"), today).unwrap();
+        let a = add_action(&mut r, &minor, "Plan", "", None).unwrap();
+        set_action_status(&mut r, &a, ActionStatus::Closed).unwrap();
+        verify(&mut r, &minor, by(" Hugo  petit"), today).unwrap();
+        assert_eq!(r.finding(&minor).unwrap().verifications[0].by, "Hugo Petit");
+
+        let (mut r, _) = signed_off();
+        let err = close_follow_up(&mut r, "HUGO PETIT", "2026-11-24", today).unwrap_err();
+        assert!(err.to_string().contains("is not the lead auditor"), "{err}");
+        close_follow_up(&mut r, "claire MARTIN", "2026-11-24", today).unwrap();
+        assert_eq!(r.assessment.follow_up_closed.unwrap().by, "Claire Martin");
     }
 
     /// Team roles are the kind's; a kind changed under a team whose roles it does not

@@ -1055,6 +1055,18 @@ impl Record {
         *last = (*last).max(n);
     }
 
+    /// The id to propose for a new evidence item: `E` and one past the highest number of
+    /// the register's `E<n>` ids (`E1` for the first). Only proposed: any free id will do.
+    pub fn next_evidence_id(&self) -> String {
+        let highest = self
+            .evidence
+            .iter()
+            .filter_map(|e| e.id.strip_prefix('E')?.parse::<u64>().ok())
+            .max()
+            .unwrap_or(0);
+        format!("E{}", highest.saturating_add(1))
+    }
+
     pub fn evidence_item(&self, id: &str) -> Option<&Evidence> {
         self.evidence.iter().find(|e| e.id == id)
     }

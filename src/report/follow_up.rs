@@ -12,7 +12,7 @@ use std::fmt::Write as _;
 use super::markdown::{hash, inline, or_not_stated, table};
 use super::{Input, in_requirement_order, tool_version};
 use crate::conformance::{self, View};
-use crate::record::{Finding, Kind, Record, Signed, Status};
+use crate::record::{Finding, Kind, Record, Signed, Status, edit};
 
 /// The title of the follow-up report.
 pub(super) const TITLE: &str = "Follow-up report";
@@ -56,7 +56,7 @@ fn closed_text(r: &Record) -> String {
                 .assessment
                 .team
                 .iter()
-                .any(|p| p.name == closed.by && p.is_lead_auditor());
+                .any(|p| edit::same_name(&p.name, &closed.by) && p.is_lead_auditor());
             format!(
                 "closed by {}{} on {}",
                 inline(&closed.by),

@@ -37,6 +37,8 @@ pub enum Name {
     Title,
     Kind,
     Location,
+    /// Whether an item's location is a file (hashed, checked by `verify`) or not.
+    IsFile,
     Version,
     By,
     Date,
@@ -57,6 +59,9 @@ pub struct Field {
     pub text: TextArea<'static>,
     /// Rows shown in a form (text wraps within them).
     pub rows: u16,
+    /// The value is a proposal (the next free id): the first character typed or pasted
+    /// replaces it, Enter keeps it, any other key edits it.
+    pub proposed: bool,
 }
 
 impl Field {
@@ -97,6 +102,15 @@ impl Field {
             kind,
             text: text_area(value),
             rows: 1,
+            proposed: false,
+        }
+    }
+
+    /// A line holding a proposal, `value`, that typing replaces.
+    pub fn proposed(label: &str, value: &str) -> Field {
+        Field {
+            proposed: !value.is_empty(),
+            ..Field::line(label, value)
         }
     }
 
@@ -115,6 +129,7 @@ impl Field {
     /// Puts a value back (a draft from an earlier session); false for a choice that is not
     /// on offer (any more).
     pub fn set_value(&mut self, value: &str) -> bool {
+        self.proposed &= self.value() == value;
         match &mut self.kind {
             FieldKind::Choice { options, selected } => {
                 match options.iter().position(|o| o == value) {
@@ -160,6 +175,9 @@ pub enum Purpose {
     /// What was sampled for a requirement.
     Sampling(String),
     NewEvidence,
+    /// A new item of the register, linked to a requirement (added from its picker), by
+    /// the requirement's id.
+    NewEvidenceFor(String),
     /// An item of the register, by its id.
     EditEvidence(String),
     /// Who signs the assessment off, and when: the record becomes final.
@@ -333,15 +351,23 @@ impl Editor {
                 true
             }
             FieldKind::Line if input.key == Key::Enter => false,
-            // Readline's keys where the text area has others: Ctrl+U deletes to the start
-            // of the line (its undo), and Ctrl+_ undoes (terminals send it as Ctrl+7, and
-            // Ctrl+/ alike). Ctrl+W, Ctrl+K, Ctrl+A, Ctrl+E and Ctrl+R are already readline's.
-            _ if input.ctrl && !input.alt => match input.key {
-                Key::Char('u' | 'U') => field.text.delete_line_by_head(),
-                Key::Char('_' | '7' | '/') => field.text.undo(),
-                _ => field.text.input(input),
-            },
-            _ => field.text.input(input),
+            _ => {
+                let typing = matches!(input.key, Key::Char(_)) && !input.ctrl && !input.alt;
+                if std::mem::take(&mut field.proposed) && typing {
+                    field.text = text_area("");
+                }
+                // Readline's keys where the text area has others: Ctrl+U deletes to the
+                // start of the line (its undo), and Ctrl+_ undoes (terminals send it as
+                // Ctrl+7, and Ctrl+/ alike). Ctrl+W, Ctrl+K, Ctrl+A, Ctrl+E and Ctrl+R are
+                // already readline's.
+                match input.key {
+                    Key::Char('u' | 'U') if input.ctrl && !input.alt => {
+                        field.text.delete_line_by_head()
+                    }
+                    Key::Char('_' | '7' | '/') if input.ctrl && !input.alt => field.text.undo(),
+                    _ => field.text.input(input),
+                }
+            }
         }
     }
 
@@ -350,6 +376,9 @@ impl Editor {
     pub fn paste(&mut self, text: &str) -> bool {
         let text = text.replace("\r\n", "\n").replace('\r', "\n");
         let field = &mut self.fields[self.focus];
+        if std::mem::take(&mut field.proposed) && !matches!(field.kind, FieldKind::Choice { .. }) {
+            field.text = text_area("");
+        }
         match field.kind {
             FieldKind::Choice { .. } => false,
             FieldKind::Line => field.text.insert_str(text.replace('\n', " ")),

@@ -535,7 +535,7 @@ fn a_hash_that_finishes_after_quit_changes_nothing() {
     i.key(KeyCode::Char('v'));
     i.key(KeyCode::Char('a'));
     i.shows("New evidence");
-    for text in ["VID", "Recording", "", "big.bin"] {
+    for text in ["VID", "Recording", "", "big.bin", ""] {
         i.text(text);
         i.key(KeyCode::Enter);
     }
@@ -593,7 +593,8 @@ fn the_command_menu_writes_a_report_and_checks_the_evidence() {
     let mut i = Interview::open(&path);
     i.key(KeyCode::Char('v'));
     i.key(KeyCode::Char('a'));
-    for text in ["PLAN", "The plan", "", "plan.txt"] {
+    // Id, title, kind, location, a file (yes), then the version left empty saves it.
+    for text in ["PLAN", "The plan", "", "plan.txt", ""] {
         i.text(text);
         i.key(KeyCode::Enter);
     }

@@ -66,7 +66,18 @@ impl App {
                 self.edited(linking);
                 row
             }
-            Action::AddEvidence | Action::ShowEvidence => {
+            // Added from here, the item supports the requirement on screen; after the
+            // sign-off it joins the register for the follow-up and supports nothing.
+            Action::AddEvidence => {
+                self.overlay = Overlay::Picker { row };
+                let purpose = match self.opened.record.assessment.sign_off() {
+                    None => Purpose::NewEvidenceFor(id),
+                    Some(_) => Purpose::NewEvidence,
+                };
+                self.open_form(purpose);
+                return;
+            }
+            Action::ShowEvidence => {
                 self.go(Screen::Evidence);
                 return;
             }
@@ -127,7 +138,18 @@ impl App {
     }
 }
 
-pub(super) fn evidence_editor(title: &str, purpose: Purpose, item: Option<&Evidence>) -> Editor {
+/// Whether a location names a file, as the form offers it: a file is hashed and checked by
+/// `verify`; a URL, a paper copy or a meeting is not (the command line's `--not-a-file`).
+const IS_FILE: [&str; 2] = ["a file here", "not a file (URL, paper, meeting)"];
+
+/// The evidence form: an item of the register, or a new one under `new_id` (the next free
+/// id, proposed and editable).
+pub(super) fn evidence_editor(
+    title: &str,
+    purpose: Purpose,
+    item: Option<&Evidence>,
+    new_id: &str,
+) -> Editor {
     let kinds: Vec<&str> = EVIDENCE_KINDS.iter().map(|k| k.key()).collect();
     let kind = item.map_or(0, |i| {
         EVIDENCE_KINDS
@@ -135,11 +157,18 @@ pub(super) fn evidence_editor(title: &str, purpose: Purpose, item: Option<&Evide
             .position(|k| *k == i.kind)
             .unwrap_or(0)
     });
+    let not_a_file = item.is_some_and(|i| !i.file);
     Editor::new(
         title,
         purpose,
         vec![
-            Field::line("Id", item.map_or("", |i| &i.id)).named(Name::Id),
+            match item {
+                Some(i) => Field::line("Id", &i.id),
+                None => {
+                    Field::proposed("Id (proposed: Enter keeps it, typing replaces it)", new_id)
+                }
+            }
+            .named(Name::Id),
             Field::line("Title", item.map_or("", |i| &i.title)).named(Name::Title),
             Field::choice("Kind", &kinds, kind).named(Name::Kind),
             Field::line(
@@ -147,6 +176,7 @@ pub(super) fn evidence_editor(title: &str, purpose: Purpose, item: Option<&Evide
                 item.map_or("", |i| &i.location),
             )
             .named(Name::Location),
+            Field::choice("A file? (←→)", &IS_FILE, usize::from(not_a_file)).named(Name::IsFile),
             Field::line("Version or date", item.map_or("", |i| &i.version)).named(Name::Version),
         ],
     )
@@ -155,7 +185,7 @@ pub(super) fn evidence_editor(title: &str, purpose: Purpose, item: Option<&Evide
 /// The item a form describes; the edit layer checks it ([`edit::add_evidence`]).
 pub(super) fn evidence_from(e: &Editor) -> Evidence {
     Evidence {
-        file: true,
+        file: e.chosen(Name::IsFile) == 0,
         id: e.get(Name::Id).trim().to_owned(),
         title: e.get(Name::Title).trim().to_owned(),
         kind: EVIDENCE_KINDS[e.chosen(Name::Kind)],

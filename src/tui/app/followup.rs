@@ -412,7 +412,7 @@ impl Form for FollowUpAction<'_> {
         );
         fields.push(
             Field::line(
-                "Evidence it was done (ids of the register, comma-separated)",
+                "Evidence it was done (register ids, comma-separated; Tab completes)",
                 &a.evidence.join(", "),
             )
             .named(Name::Evidence),
@@ -552,7 +552,7 @@ impl Form for Verify<'_> {
                 )
                 .named(Name::Note),
                 Field::line(
-                    "Evidence it rests on (ids of the register, comma-separated)",
+                    "Evidence it rests on (register ids, comma-separated; Tab completes)",
                     &evidence.join(", "),
                 )
                 .named(Name::Evidence),

@@ -156,6 +156,19 @@ impl App {
                     None => editor.error = Some("no participant starts like that".into()),
                 }
             }
+            // Evidence ids: Tab completes the one being typed from the register, and says
+            // what it is; with nothing being typed it goes to the next field.
+            Action::NextField if editor.focused().name == Name::Evidence => {
+                let typed = editor.get(Name::Evidence);
+                match complete_evidence(&typed, &self.opened.record.evidence) {
+                    None => editor.next_field(),
+                    Some(Ok((done, said))) => {
+                        editor.fields[editor.focus].set_value(&done);
+                        editor.error = Some(said);
+                    }
+                    Some(Err(why)) => editor.error = Some(why),
+                }
+            }
             Action::NextField => editor.next_field(),
             Action::PrevField => editor.prev_field(),
             Action::Confirm if live_notes => return,
@@ -301,6 +314,66 @@ pub fn complete_name(typed: &str, participants: &[&str]) -> Option<String> {
     Some(format!("{head}{sep}{name}; "))
 }
 
+/// The evidence ids typed so far with the last one completed from the register, and what
+/// to say of it (its title; the items that start alike when several do). None when no id is
+/// being typed (nothing after the last separator); an error when none starts like it.
+pub fn complete_evidence(
+    typed: &str,
+    register: &[crate::record::Evidence],
+) -> Option<Result<(String, String), String>> {
+    let (head, last) = match typed.rfind([',', ';']) {
+        Some(i) => (&typed[..=i], typed[i + 1..].trim()),
+        None => ("", typed.trim()),
+    };
+    if last.is_empty() {
+        return None;
+    }
+    let listed = id_list(head);
+    let low = last.to_lowercase();
+    let fits: Vec<&crate::record::Evidence> = register
+        .iter()
+        .filter(|e| e.id.to_lowercase().starts_with(&low) && !listed.contains(&e.id))
+        .collect();
+    let exact = fits.iter().find(|e| e.id.eq_ignore_ascii_case(last));
+    let sep = if head.is_empty() { "" } else { " " };
+    let item = match (exact, fits.as_slice()) {
+        (Some(e), _) | (None, [e]) => e,
+        (None, []) => {
+            return Some(Err(format!(
+                "no evidence starts with `{last}` in the register (v opens it)"
+            )));
+        }
+        (None, many) => {
+            // As far as they agree, and which they are.
+            let first = &many[0].id;
+            let common = many.iter().map(|e| agree(first, &e.id)).min().unwrap_or(0);
+            let start = if common >= last.len() {
+                &first[..common]
+            } else {
+                last
+            };
+            let shown: Vec<String> = many
+                .iter()
+                .map(|e| format!("{} · {}", e.id, e.title))
+                .collect();
+            return Some(Ok((format!("{head}{sep}{start}"), shown.join("; "))));
+        }
+    };
+    Some(Ok((
+        format!("{head}{sep}{}, ", item.id),
+        format!("{} · {}", item.id, item.title),
+    )))
+}
+
+/// How many bytes of `a` begin `b` too, in any case.
+fn agree(a: &str, b: &str) -> usize {
+    a.char_indices()
+        .zip(b.chars())
+        .take_while(|((_, x), y)| x.to_lowercase().eq(y.to_lowercase()))
+        .last()
+        .map_or(0, |((i, x), _)| i + x.len_utf8())
+}
+
 /// What both finding forms read: the class, the other requirements it is raised under, the
 /// other findings it points at, and its text.
 struct FindingFields {
@@ -413,7 +486,7 @@ impl Purpose {
 
 /// Every purpose whose form keeps drafts, made from what a draft is about; which of them a
 /// draft goes back to, its form says ([`Form::draft_key`]).
-const DRAFTED: [fn(&str) -> Option<Purpose>; 17] = [
+const DRAFTED: [fn(&str) -> Option<Purpose>; 18] = [
     |id| Some(Purpose::Justification(id.to_owned())),
     |id| Some(Purpose::Finding(id.to_owned())),
     |id| Some(Purpose::Action(id.to_owned())),
@@ -424,6 +497,7 @@ const DRAFTED: [fn(&str) -> Option<Purpose>; 17] = [
     |id| Some(Purpose::Condition(id.to_owned())),
     |id| Some(Purpose::Sampling(id.to_owned())),
     |_| Some(Purpose::NewEvidence),
+    |id| Some(Purpose::NewEvidenceFor(id.to_owned())),
     |id| Some(Purpose::EditEvidence(id.to_owned())),
     |_| Some(Purpose::SignOff),
     |id| Some(Purpose::Response(id.to_owned())),
@@ -448,7 +522,8 @@ fn form_of(purpose: &Purpose) -> Box<dyn Form + '_> {
         Purpose::Setup(row) => Box::new(Detail(*row)),
         Purpose::Condition(id) => Box::new(Condition(id)),
         Purpose::Sampling(id) => Box::new(Sampling(id)),
-        Purpose::NewEvidence => Box::new(NewEvidence),
+        Purpose::NewEvidence => Box::new(NewEvidence(None)),
+        Purpose::NewEvidenceFor(id) => Box::new(NewEvidence(Some(id))),
         Purpose::EditEvidence(id) => Box::new(EditEvidence(id)),
         Purpose::SignOff => Box::new(SignOff),
         Purpose::Response(id) => Box::new(followup::Response(id)),
@@ -722,7 +797,7 @@ impl Form for EditFinding<'_> {
                 rows(Field::long_line("Correction", &f.correction), 2).named(Name::Correction),
                 rows(Field::long_line("Root cause", &f.root_cause), 2).named(Name::RootCause),
                 Field::line(
-                    "Evidence cited (ids, comma-separated)",
+                    "Evidence cited (register ids, comma-separated; Tab completes)",
                     &f.evidence.join(", "),
                 )
                 .named(Name::Evidence),
@@ -1014,7 +1089,7 @@ impl Form for Condition<'_> {
                 Field::choice("Met (←→)", &MET_SHOWN, met).named(Name::Met),
                 Field::long_line("Note", &answer.note).named(Name::Note),
                 Field::line(
-                    "Evidence (ids, comma-separated)",
+                    "Evidence (ids, comma-separated; Tab completes from the register)",
                     &answer.evidence.join(", "),
                 )
                 .named(Name::Evidence),
@@ -1088,31 +1163,57 @@ impl Form for Sampling<'_> {
     }
 }
 
-/// A new item of the evidence register.
-struct NewEvidence;
+/// A new item of the register; added from a requirement's picker, it supports that
+/// requirement (by its id).
+struct NewEvidence<'p>(Option<&'p str>);
 
-impl Form for NewEvidence {
+impl Form for NewEvidence<'_> {
     fn describe(&self) -> &'static str {
         "evidence item"
     }
     fn draft_key(&self) -> Option<(&'static str, String)> {
-        Some(("new-evidence", String::new()))
+        match self.0 {
+            None => Some(("new-evidence", String::new())),
+            Some(id) => Some(("new-evidence-for", id.to_owned())),
+        }
     }
-    fn open(&self, _: &App, purpose: Purpose) -> Option<Editor> {
-        Some(evidence_editor("New evidence", purpose, None))
+    fn open(&self, app: &App, purpose: Purpose) -> Option<Editor> {
+        let title = match self.0 {
+            None => "New evidence".to_owned(),
+            Some(id) => {
+                requirement_known(app, id).then_some(())?;
+                format!("New evidence, linked to {id}")
+            }
+        };
+        let next = app.opened.record.next_evidence_id();
+        Some(evidence_editor(&title, purpose, None, &next))
     }
     fn submit(&self, app: &mut App, e: &Editor) -> Result<bool, String> {
-        let item = evidence_from(e);
+        let mut item = evidence_from(e);
+        item.supports = self.0.map(str::to_owned).into_iter().collect();
         let id = item.id.clone();
         let q = &app.opened.questionnaire.questionnaire;
         edit::add_evidence(&mut app.opened.record, q, item).map_err(|e| refusal(&e))?;
-        app.effects.push(Effect::HashEvidence { id });
+        app.effects.push(Effect::HashEvidence { id: id.clone() });
         app.evidence_row = app.opened.record.evidence.len() - 1;
         app.register_changed();
+        app.message = Some(match self.0 {
+            Some(req) => {
+                // Back to the picker it was added from, on the item.
+                app.overlay = Overlay::Picker {
+                    row: app.evidence_row,
+                };
+                format!("{id} added to the register, linked to {req}")
+            }
+            None => format!("{id} added to the register"),
+        });
         Ok(true)
     }
     fn show(&self, app: &mut App) {
-        app.screen = Screen::Evidence;
+        match self.0 {
+            None => app.screen = Screen::Evidence,
+            Some(id) => app.show_requirement(id),
+        }
     }
     /// After the sign-off an item joins the register for the follow-up (the edit layer
     /// marks it so).
@@ -1133,7 +1234,7 @@ impl Form for EditEvidence<'_> {
     }
     fn open(&self, app: &App, purpose: Purpose) -> Option<Editor> {
         let item = app.opened.record.evidence_item(self.0)?;
-        Some(evidence_editor("Edit evidence", purpose, Some(item)))
+        Some(evidence_editor("Edit evidence", purpose, Some(item), ""))
     }
     fn submit(&self, app: &mut App, e: &Editor) -> Result<bool, String> {
         let item = evidence_from(e);

@@ -29,12 +29,7 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
             let lines: Vec<String> = if record.evidence.is_empty() {
                 vec!["The evidence register is empty.".into()]
             } else {
-                let n = record.evidence.len();
-                let items = if n == 1 {
-                    "1 item".to_owned()
-                } else {
-                    format!("{n} items")
-                };
+                let items = crate::text::count(record.evidence.len(), "item");
                 let mut lines = vec![format!("Evidence register ({items}):")];
                 lines.extend(record.evidence.iter().enumerate().map(|(i, e)| {
                     let linked = if e.supports.iter().any(|s| s == id) {

@@ -510,10 +510,10 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
             "Clause 6: {answered} of {} conditions answered.",
             q.conditions.len()
         ));
-        lines.push(match record.evidence.len() {
-            1 => "Evidence register: 1 item.".to_owned(),
-            n => format!("Evidence register: {n} items."),
-        });
+        lines.push(format!(
+            "Evidence register: {}.",
+            crate::text::count(record.evidence.len(), "item")
+        ));
         match record.assessment.sign_off() {
             Some(signed) => lines.push(format!("Final: {}.", signed.describe())),
             None => {

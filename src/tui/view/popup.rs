@@ -105,11 +105,9 @@ fn render_overlay(
                 }
                 let focused = i == e.focus;
                 let label_style = if focused { t.key() } else { t.label() };
-                Line::styled(
-                    format!("{}{}", if focused { "▸ " } else { "  " }, f.label),
-                    label_style,
-                )
-                .render(
+                // A label wider than the form ends with "…", never cut mid-word unseen.
+                let label = format!("{}{}", if focused { "▸ " } else { "  " }, f.label);
+                Line::styled(truncate(&label, inner.width as usize), label_style).render(
                     Rect {
                         y,
                         height: 1,

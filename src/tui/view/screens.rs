@@ -210,8 +210,8 @@ pub fn evidence(app: &App, area: Rect, buf: &mut Buffer) {
     let mut lines = vec![
         Line::styled(
             format!(
-                "Evidence register · {} items · [x] = supports {current}",
-                record.evidence.len()
+                "Evidence register · {} · [x] = supports {current}",
+                crate::text::count(record.evidence.len(), "item")
             ),
             t.title(),
         ),
