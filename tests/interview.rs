@@ -1797,7 +1797,7 @@ fn not_applicable_in_an_audit_is_warned_about_at_entry() {
     assert!(
         message.starts_with("7.3.f not applicable. N/A still blocks the claim")
             && message
-                .ends_with("in an audit N/A counts as not met and needs a major nonconformity"),
+                .ends_with("in an audit N/A counts as not met and needs a major nonconformity   z undoes"),
         "{message}"
     );
 
@@ -2610,7 +2610,7 @@ fn the_command_menu_signs_off_after_asking_and_reopens() {
     command(&mut app, "finding accept NC-1 --by 'Sofia Reyes'");
     assert_eq!(
         app.message.as_deref(),
-        Some("NC-1: accepted by Sofia Reyes on 2026-11-30")
+        Some("NC-1: accepted by Sofia Reyes on 2026-11-30   z undoes")
     );
     let f = app.opened.record.finding("NC-1").unwrap();
     assert_eq!(f.vse_accepted.as_ref().unwrap().by, "Sofia Reyes");
@@ -2889,7 +2889,7 @@ fn evidence_added_from_the_picker_is_linked_under_a_proposed_id() {
     );
     assert_eq!(
         app.message.as_deref(),
-        Some("E1 added to the register, linked to 7.2.a")
+        Some("E1 added to the register, linked to 7.2.a   z undoes")
     );
     let item = app.opened.record.evidence_item("E1").unwrap();
     assert_eq!(item.supports, ["7.2.a"]);
