@@ -1796,8 +1796,9 @@ fn not_applicable_in_an_audit_is_warned_about_at_entry() {
     let message = app.message.clone().unwrap_or_default();
     assert!(
         message.starts_with("7.3.f not applicable. N/A still blocks the claim")
-            && message
-                .ends_with("in an audit N/A counts as not met and needs a major nonconformity   z undoes"),
+            && message.ends_with(
+                "in an audit N/A counts as not met and needs a major nonconformity   z undoes"
+            ),
         "{message}"
     );
 
@@ -2759,7 +2760,11 @@ fn undo_stops_at_a_sign_off_and_then_undoes_only_the_follow_up() {
     let mut app = ready_to_sign();
     press(&mut app, &[KeyCode::Enter]); // from the details to the questions
     char_key(&mut app, 'p');
-    assert!(app.message.as_deref().unwrap().ends_with("z undoes"), "{:?}", app.message);
+    assert!(
+        app.message.as_deref().unwrap().ends_with("z undoes"),
+        "{:?}",
+        app.message
+    );
     char_key(&mut app, 'z'); // a P there would stand in the way of the sign-off
     app.update(Action::Paste("seen on site".into()));
     press(&mut app, &[KeyCode::Esc]);
@@ -2768,14 +2773,18 @@ fn undo_stops_at_a_sign_off_and_then_undoes_only_the_follow_up() {
     let said = app.message.clone().unwrap();
     assert!(
         said.starts_with("signed off")
-            && said.ends_with("signed off: nothing before it can be undone here; reopen to change what was found"),
+            && said.ends_with(
+                "signed off: nothing before it can be undone here; reopen to change what was found"
+            ),
         "{said}"
     );
     let signed = app.opened.record.clone();
     char_key(&mut app, 'z');
     assert_eq!(
         app.message.as_deref(),
-        Some("nothing to undo (signed off: nothing before it can be undone here; reopen to change what was found)")
+        Some(
+            "nothing to undo (signed off: nothing before it can be undone here; reopen to change what was found)"
+        )
     );
     assert_eq!(app.opened.record, signed);
 
@@ -2785,18 +2794,34 @@ fn undo_stops_at_a_sign_off_and_then_undoes_only_the_follow_up() {
     char_key(&mut app, ' ');
     let done = app.opened.record.clone();
     assert_ne!(done, signed, "{:?}", app.message);
-    assert!(app.message.as_deref().unwrap().ends_with("z undoes"), "{:?}", app.message);
+    assert!(
+        app.message.as_deref().unwrap().ends_with("z undoes"),
+        "{:?}",
+        app.message
+    );
     char_key(&mut app, 'z');
-    assert_eq!(app.message.as_deref(), Some("undone: A-1 changed   Ctrl+R redoes"));
+    assert_eq!(
+        app.message.as_deref(),
+        Some("undone: A-1 changed   Ctrl+R redoes")
+    );
     assert_eq!(app.opened.record, signed);
     key(&mut app, ctrl('r'));
-    assert_eq!(app.message.as_deref(), Some("redone: A-1 changed   z undoes"));
+    assert_eq!(
+        app.message.as_deref(),
+        Some("redone: A-1 changed   z undoes")
+    );
     assert_eq!(app.opened.record, done);
 
     // A reopening is a barrier too.
-    command(&mut app, "reopen --by 'Claire Martin' --reason 'a typo' --date 2026-11-30");
+    command(
+        &mut app,
+        "reopen --by 'Claire Martin' --reason 'a typo' --date 2026-11-30",
+    );
     assert!(
-        app.message.as_deref().unwrap().ends_with("reopened: nothing before the reopening can be undone"),
+        app.message
+            .as_deref()
+            .unwrap()
+            .ends_with("reopened: nothing before the reopening can be undone"),
         "{:?}",
         app.message
     );
@@ -2827,7 +2852,10 @@ fn a_cancelled_form_leaves_no_mode_behind() {
     let places: &[(&str, Vec<KeyCode>)] = &[
         ("question", vec![]),
         ("findings", [&to_7_2_g[..], &[KeyCode::Tab]].concat()),
-        ("actions", [&to_7_2_g[..], &[KeyCode::Tab, KeyCode::Tab]].concat()),
+        (
+            "actions",
+            [&to_7_2_g[..], &[KeyCode::Tab, KeyCode::Tab]].concat(),
+        ),
         ("details", vec![KeyCode::Char('i'), down, down]),
         ("register", vec![KeyCode::Char('v'), down]),
         ("follow-up", vec![KeyCode::Char('b'), down]),
@@ -2840,7 +2868,11 @@ fn a_cancelled_form_leaves_no_mode_behind() {
             press(&mut app, keys);
             let state = |app: &App| (app.mode(), app.screen, app.focus, app.item, app.current);
             let (before, record) = (state(&app), app.opened.record.clone());
-            let code = if k == '\n' { KeyCode::Enter } else { KeyCode::Char(k) };
+            let code = if k == '\n' {
+                KeyCode::Enter
+            } else {
+                KeyCode::Char(k)
+            };
             press(&mut app, &[code]);
             if matches!(app.mode(), vse_assess::tui::app::Mode::Normal(..)) {
                 continue; // nothing opened here

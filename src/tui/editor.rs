@@ -437,7 +437,11 @@ mod tests {
             ..Input::default()
         });
         e.input(ctrl('k'));
-        assert_eq!(e.value(0), ">", "Ctrl+A goes to the start, Ctrl+K deletes to the end");
+        assert_eq!(
+            e.value(0),
+            ">",
+            "Ctrl+A goes to the start, Ctrl+K deletes to the end"
+        );
         e.input(ctrl('7'));
         assert_eq!(e.value(0), ">Ana Lopez ", "Ctrl+_ (sent as Ctrl+7) undoes");
         e.input(ctrl('r'));

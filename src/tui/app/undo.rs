@@ -551,7 +551,10 @@ mod tests {
         let mut app = app(tmp.path());
         let id = app.requirement().id.clone();
         app.update(Action::Undo);
-        assert_eq!(said(&app), "nothing to undo: no change made in this session");
+        assert_eq!(
+            said(&app),
+            "nothing to undo: no change made in this session"
+        );
         app.update(Action::Rate(Rating::L));
         app.update(Action::Rate(Rating::P));
         assert_eq!(said(&app), format!("{id} rated P   z undoes"));
@@ -563,9 +566,15 @@ mod tests {
         assert!(app.dirty, "an undo is saved like any change");
         app.update(Action::Undo);
         assert_eq!(rating(&app), None);
-        assert_eq!(said(&app), format!("undone: {id} unrated -> L   Ctrl+R redoes"));
+        assert_eq!(
+            said(&app),
+            format!("undone: {id} unrated -> L   Ctrl+R redoes")
+        );
         app.update(Action::Undo);
-        assert_eq!(said(&app), "nothing to undo: no change made in this session");
+        assert_eq!(
+            said(&app),
+            "nothing to undo: no change made in this session"
+        );
 
         app.update(Action::Redo);
         app.update(Action::Redo);
@@ -604,7 +613,12 @@ mod tests {
         assert_eq!(app.opened.record.answer(&id).unwrap().notes, "seen");
         app.update(Action::Undo);
         assert_eq!(said(&app), format!("undone: {id} notes   Ctrl+R redoes"));
-        assert!(app.opened.record.answer(&id).is_none_or(|a| a.notes.is_empty()));
+        assert!(
+            app.opened
+                .record
+                .answer(&id)
+                .is_none_or(|a| a.notes.is_empty())
+        );
     }
 
     #[test]
