@@ -1202,3 +1202,26 @@ fn a_signed_report_is_written_from_the_interview() {
     let report = std::fs::read_to_string(dir.join("report.md")).unwrap();
     assert!(report.contains("Claire Martin"), "{report}");
 }
+
+/// `z` undoes a rating and Ctrl+R redoes it, through the real loop: the file on disk holds
+/// what the screen shows.
+#[test]
+fn undo_and_redo_land_in_the_file() {
+    let tmp = TempDir::new().unwrap();
+    new_record(tmp.path(), "a.toml");
+    let mut s = Session::start(tmp.path(), &["interview", "a.toml"]);
+    s.wait_for("1 of 25");
+    s.keys("l", "7.2.a rated L   z undoes");
+    s.keys("p", "7.2.a rated P   z undoes");
+    s.keys("z", "undone: 7.2.a L -> P   Ctrl+R redoes");
+    s.keys("z", "undone: 7.2.a unrated -> L   Ctrl+R redoes");
+    s.keys("z", "nothing to undo: no change made in this session");
+    s.keys("\x12", "redone: 7.2.a unrated -> L   z undoes");
+    s.keys("x", "not applicable: why?");
+    s.keys("q", "q");
+    s.keys(ESC, " 7.2.a  L");
+    s.keys("q", "");
+    s.wait_exit(Duration::from_secs(5));
+    let r = common::record(&tmp.path().join("a.toml"));
+    assert_eq!(r.answer("7.2.a").unwrap().rating, Some(Judgement::L));
+}

@@ -1779,6 +1779,60 @@ pub fn reopen(
     Ok(())
 }
 
+/// Puts back `earlier`, a state the record was in earlier in the same session (an undo or a
+/// redo). Never across a sign-off, a reopening or the closing of the follow-up; on a final
+/// record, only what its follow-up changed (the VSE's response and acceptance, actions,
+/// verifications, evidence registered for the follow-up) while the follow-up is open.
+pub fn restore(record: &mut Record, mut earlier: Record) -> Result<(), Refused> {
+    let (now, then) = (&record.assessment, &earlier.assessment);
+    if now.status != then.status
+        || now.history != then.history
+        || now.follow_up_closed != then.follow_up_closed
+    {
+        return refuse(
+            "status",
+            "the record was signed off, reopened or its follow-up closed since: what came before stays as it is",
+        );
+    }
+    // A hash is what the file held when it was read, not a change anyone made: an item at
+    // the same place keeps the latest.
+    for e in &mut earlier.evidence {
+        if let Some(now) = record.evidence_item(&e.id)
+            && now.location == e.location
+        {
+            e.sha256.clone_from(&now.sha256);
+        }
+    }
+    // An id once given is never given again, even when what had it is undone.
+    for (prefix, n) in &record.issued {
+        let kept = earlier.issued.entry(prefix.clone()).or_default();
+        *kept = (*kept).max(*n);
+    }
+    if record.assessment.sign_off().is_some() {
+        follow_up_open(record)?;
+        if as_found(record) != as_found(&earlier) {
+            editable(record)?;
+        }
+    }
+    *record = earlier;
+    Ok(())
+}
+
+/// The record less its follow-up: what the audit found, which a final record keeps.
+fn as_found(record: &Record) -> Record {
+    let mut found = record.clone();
+    for f in &mut found.findings {
+        f.vse_accepted = None;
+        f.correction.clear();
+        f.root_cause.clear();
+        f.actions.clear();
+        f.verifications.clear();
+    }
+    found.evidence.retain(|e| !e.follow_up);
+    found.issued.clear();
+    found
+}
+
 /// What the closing of the follow-up checks of the verifications, every reason; empty when
 /// none stands in its way: each verification by whom it may be (see [`verifier_check`]:
 /// the team may have changed since), and no nonconformity left verified not effective
@@ -3016,6 +3070,44 @@ mod tests {
             );
         }
         assert_eq!(r, before);
+    }
+
+    /// An undo puts back a state of the same session: on a final record only what the
+    /// follow-up changed, never across a sign-off, and an id once given stays given.
+    #[test]
+    fn a_restore_reverts_follow_up_only_and_never_across_a_sign_off() {
+        let (mut r, _) = signed_off();
+        let today = jiff::civil::date(2026, 11, 30);
+        let before = r.clone();
+        let a = add_action(&mut r, "NC-3", "Backfill", "Ines Duarte", None).unwrap();
+        let with_action = r.clone();
+        restore(&mut r, before.clone()).unwrap();
+        assert!(r.action(&a).is_none(), "the action is undone");
+        assert_eq!(r.issued, with_action.issued, "its id is not given again");
+        restore(&mut r, with_action).unwrap();
+        assert!(r.action(&a).is_some(), "and redone");
+
+        // What the audit found stays as signed off.
+        let mut draft = before.clone();
+        draft.assessment.status = Status::Draft;
+        draft.assessment.history.pop();
+        let mut renoted = before.clone();
+        renoted
+            .requirements
+            .entry("7.2.a".into())
+            .or_default()
+            .notes = "other".into();
+        assert!(matches!(restore(&mut r, renoted), Err(Refused::Final(_))));
+        assert!(matches!(
+            restore(&mut r, draft.clone()),
+            Err(Refused::Invalid {
+                field: "status",
+                ..
+            })
+        ));
+        // Nor back to before the sign-off from the draft.
+        reopen(&mut r, "Claire Martin", "2026-11-21", "typo", today).unwrap();
+        assert!(restore(&mut r, draft).is_err());
     }
 
     /// In a self-assessment anyone named closes the follow-up; in an audit its lead

@@ -77,6 +77,12 @@ pub enum Action {
     Suspend,
     /// Read the file again (read-only view).
     Reload,
+    /// Put back the record as it was before the last change of the session (`z`).
+    Undo,
+    /// Make again the change the last undo undid (Ctrl+R).
+    Redo,
+    /// A key that does nothing where it was pressed, as the help names it.
+    Unbound(String),
 
     // The follow-up view.
     /// The assessment team accepts the selected action.

@@ -356,7 +356,17 @@ impl Editor {
                 if std::mem::take(&mut field.proposed) && typing {
                     field.text = text_area("");
                 }
-                field.text.input(input)
+                // Readline's keys where the text area has others: Ctrl+U deletes to the
+                // start of the line (its undo), and Ctrl+_ undoes (terminals send it as
+                // Ctrl+7, and Ctrl+/ alike). Ctrl+W, Ctrl+K, Ctrl+A, Ctrl+E and Ctrl+R are
+                // already readline's.
+                match input.key {
+                    Key::Char('u' | 'U') if input.ctrl && !input.alt => {
+                        field.text.delete_line_by_head()
+                    }
+                    Key::Char('_' | '7' | '/') if input.ctrl && !input.alt => field.text.undo(),
+                    _ => field.text.input(input),
+                }
             }
         }
     }
@@ -408,6 +418,42 @@ mod tests {
             "a pasted tab stays a tab"
         );
         assert!(e.is_changed());
+    }
+
+    #[test]
+    fn text_fields_take_readline_keys() {
+        let ctrl = |c| Input {
+            key: Key::Char(c),
+            ctrl: true,
+            ..Input::default()
+        };
+        let mut e = Editor::new("t", Purpose::JumpTo, vec![Field::line("Name", "")]);
+        e.paste("Ana Lopez Reyes");
+        e.input(ctrl('w'));
+        assert_eq!(e.value(0), "Ana Lopez ", "Ctrl+W deletes the word before");
+        e.input(ctrl('a'));
+        e.input(Input {
+            key: Key::Char('>'),
+            ..Input::default()
+        });
+        e.input(ctrl('k'));
+        assert_eq!(
+            e.value(0),
+            ">",
+            "Ctrl+A goes to the start, Ctrl+K deletes to the end"
+        );
+        e.input(ctrl('7'));
+        assert_eq!(e.value(0), ">Ana Lopez ", "Ctrl+_ (sent as Ctrl+7) undoes");
+        e.input(ctrl('r'));
+        assert_eq!(e.value(0), ">", "Ctrl+R redoes");
+        e.input(ctrl('_'));
+        e.input(ctrl('e'));
+        e.input(Input {
+            key: Key::Left,
+            ..Input::default()
+        });
+        e.input(ctrl('u'));
+        assert_eq!(e.value(0), " ", "Ctrl+U deletes to the start of the line");
     }
 
     #[test]

@@ -154,6 +154,8 @@ pub static BINDINGS: &[Binding] = &[
     b(C::Screens, &[Char('b')], Act(Action::ShowFollowUp), "follow-up: the VSE's response, actions done, verifications (also once signed off)", Some((62, "follow-up"))),
     b(C::Screens, &[Char(':')], Act(Action::CommandMenu), "command menu: sign off, reopen, close the follow-up, verify evidence, write and sign reports, status", Some((56, "commands"))),
     b(C::Screens, &[Char('r')], Act(Action::Reload), "read the file again (read-only view)", None),
+    b(C::Screens, &[Letter('z')], Act(Action::Undo), "undo the last change of the session, then the one before", None),
+    b(C::Screens, &[Ctrl('r')], Act(Action::Redo), "redo what z undid", None),
     b(C::Screens, &[Char('!')], Act(Action::ShowMessages), "the last 50 messages in full, newest first", None),
     b(C::Screens, &[Code(KeyCode::PageDown)], Act(Action::Next), "next (requirement, page)", None),
     b(C::Screens, &[Code(KeyCode::PageUp)], Act(Action::Prev), "previous (requirement, page)", None),
@@ -233,8 +235,9 @@ pub static BINDINGS: &[Binding] = &[
     b(C::Notes, &[Code(KeyCode::Esc)], Act(Action::Back), "done (notes are kept as typed)", Some((1, "done"))),
     b(C::Notes, &[Code(KeyCode::Enter)], Does::Type, "new line", Some((2, "new line"))),
     b(C::Notes, &[Code(KeyCode::Tab)], Act(Action::Back), "done, as Esc", None),
-    b(C::Notes, &[Ctrl('u'), Ctrl('r')], Does::Type, "in any text: undo, redo", None),
-    b(C::Notes, &[Ctrl('w'), Ctrl('k')], Does::Type, "in any text: delete a word, the rest of the line", None),
+    b(C::Notes, &[Ctrl('u'), Ctrl('w'), Ctrl('k')], Does::Type, "in any text: delete to the start of the line, the word before, to the end", None),
+    b(C::Notes, &[Ctrl('a'), Ctrl('e')], Does::Type, "in any text: to the start, the end of the line", None),
+    b(C::Notes, &[Ctrl('_'), Ctrl('r')], Does::Type, "in any text: undo, redo the typing", None),
     b(C::Picker, &[Code(KeyCode::Up), Code(KeyCode::Down), Char('k'), Char('j')], Does::Move, "select an item", Some((1, "select"))),
     b(C::Picker, &[Char(' ')], Act(Action::Toggle), "link or unlink", Some((2, "link/unlink"))),
     b(C::Picker, &[Char('a')], Act(Action::AddEvidence), "add an item to the register, linked to the requirement", Some((3, "add"))),
@@ -408,7 +411,29 @@ pub fn action(mode: Mode, key: KeyEvent) -> Option<Action> {
         Some(b) if !matches!(b.does, Does::Type) => b.action_for(&key),
         // A key that is text here (bound or not) goes to the field.
         _ if text => Some(Action::Input(key.into())),
+        // On a screen, a key that does nothing says so (typed text is no command).
+        _ if matches!(mode, Mode::Normal(..) | Mode::Found(..) | Mode::Picker) => {
+            unbound_name(&key).map(Action::Unbound)
+        }
         _ => None,
+    }
+}
+
+/// How the help would name a key pressed, if it is one a user presses (not Caps Lock, a
+/// modifier alone, a media key).
+fn unbound_name(key: &KeyEvent) -> Option<String> {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    match key.code {
+        KeyCode::Char(c) if ctrl => Some(Key::Ctrl(c).name()),
+        KeyCode::Char(c) => Some(Key::Char(c).name()),
+        KeyCode::Modifier(_)
+        | KeyCode::Media(_)
+        | KeyCode::Null
+        | KeyCode::CapsLock
+        | KeyCode::NumLock
+        | KeyCode::ScrollLock
+        | KeyCode::KeypadBegin => None,
+        code => Some(Key::Code(code).name()),
     }
 }
 

@@ -10,6 +10,7 @@ mod question;
 mod report;
 mod search;
 mod setup;
+mod undo;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -336,6 +337,8 @@ pub struct App {
     /// asks to quit.
     pub drafts: DraftPlace,
     effects: Vec<Effect>,
+    /// The changes of this session, to undo and redo (made at the first action).
+    undo: Option<undo::History>,
 }
 
 impl App {
@@ -391,6 +394,7 @@ impl App {
             quit: false,
             drafts: DraftPlace::Beside,
             effects: Vec::new(),
+            undo: None,
         }
     }
 
@@ -649,6 +653,11 @@ impl App {
             .unwrap_or(0);
         self.dirty = false;
         self.save = SaveState::Unchanged;
+        self.undo = Some(undo::History::new(
+            &self.opened.record,
+            self.edits,
+            Some("read again from disk: nothing before it can be undone"),
+        ));
         // A form being filled in stays open: it goes into the record now on screen. Notes
         // are the exception: they apply as they are typed, so the editor takes the notes of
         // the record now on screen (ours are where our answers went), and the next key adds
@@ -742,6 +751,10 @@ impl App {
     /// what the audit found as signed off and takes its follow-up, and says why when it
     /// refuses a change.
     pub fn update(&mut self, action: Action) {
+        if let Action::Undo | Action::Redo = action {
+            self.undo(action == Action::Redo);
+            return self.log_message();
+        }
         if self.read_only {
             // Opened read-only: look anywhere, change nothing. The record as it must stay
             // is copied once, and compared only when an action made a change (every change
@@ -763,7 +776,10 @@ impl App {
             self.log_message();
             return;
         }
+        self.history_now();
+        let typing = self.typing_in();
         self.apply_action(action);
+        self.record_change(typing);
         self.log_message();
     }
 
@@ -786,6 +802,14 @@ impl App {
             // Every change is already saved; Ctrl+S writes anyway, for peace of mind.
             Action::Save => {
                 self.changed();
+                return;
+            }
+            // Said without ending a search, so that a stray key loses nothing.
+            Action::Unbound(key) => {
+                self.message = Some(format!(
+                    "`{key}` does nothing on {}: ? lists its keys",
+                    self.where_keys_go()
+                ));
                 return;
             }
             _ => {}
@@ -879,6 +903,26 @@ impl App {
                 }
             },
             Overlay::None => self.update_screen(action),
+        }
+    }
+
+    /// The screen (or the picker over it) keys go to, as a message names it.
+    fn where_keys_go(&self) -> &'static str {
+        if let Overlay::Picker { .. } = self.overlay {
+            return "the evidence picker";
+        }
+        match (self.screen, self.focus) {
+            (Screen::Question, Focus::Question) => "the question screen",
+            (Screen::Question, Focus::Findings) => "the findings list",
+            (Screen::Question, Focus::Actions) => "the actions list",
+            (Screen::Question, Focus::Interviewed) => "the interviewees list",
+            (Screen::Setup, _) => "the assessment details",
+            (Screen::Guidance, _) => "the guidance",
+            (Screen::Evidence, _) => "the evidence register",
+            (Screen::Summary, _) => "the summary",
+            (Screen::FollowUp, _) => "the follow-up",
+            (Screen::Help, _) => "the help",
+            (Screen::Messages, _) => "the message log",
         }
     }
 
