@@ -2941,7 +2941,10 @@ fn evidence_added_from_the_picker_is_linked_under_a_proposed_id() {
     }
     let item = app.opened.record.evidence_item("E2").unwrap();
     assert!(item.supports.is_empty() && item.file, "{item:?}");
-    assert_eq!(app.message.as_deref(), Some("E2 added to the register"));
+    assert_eq!(
+        app.message.as_deref(),
+        Some("E2 added to the register   z undoes")
+    );
 }
 
 /// The finding form's evidence: Tab completes the id being typed from the register and
