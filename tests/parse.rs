@@ -308,8 +308,9 @@ fn deep_nesting_is_read_the_same() {
     }
 }
 
-fn example() -> String {
-    fs::read_to_string(Path::new(ROOT).join("reports/example-assessment.toml")).unwrap()
+/// The tests' complete audit: the record shape the generated texts start from.
+fn audit() -> String {
+    fs::read_to_string(crate::common::AUDIT).unwrap()
 }
 
 /// Pieces of TOML, good and bad, for the generated texts below.
@@ -370,7 +371,7 @@ fn fragment() -> impl Strategy<Value = String> {
 /// A text of record-shaped lines with pieces of TOML cut in at line starts: mostly a record
 /// (so the record types are reached), broken in the ways a hand edit or a merge breaks one.
 fn mutated_record() -> impl Strategy<Value = String> {
-    let lines: Vec<String> = example().lines().map(str::to_owned).collect();
+    let lines: Vec<String> = audit().lines().map(str::to_owned).collect();
     let n = lines.len();
     (
         prop::collection::vec((0..n, fragment(), 0..3u8), 1..4),
@@ -427,7 +428,7 @@ fn nasty_record() -> impl Strategy<Value = Record> {
     ];
     let text = prop::collection::vec(piece, 0..40).prop_map(|v| v.concat());
     (text.clone(), text.clone(), text).prop_map(|(a, b, c)| {
-        let mut record = store::parse(Path::new("x.toml"), &example()).unwrap();
+        let mut record = store::parse(Path::new("x.toml"), &audit()).unwrap();
         record.assessment.vse = a.clone();
         for answer in record.requirements.values_mut() {
             answer.notes = b.clone();

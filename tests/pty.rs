@@ -258,14 +258,7 @@ fn a_failed_save_is_shown_retried_and_loses_nothing() {
     }
     let tmp = TempDir::new().unwrap();
     let file = tmp.path().join("a.toml");
-    std::fs::copy(
-        concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/reports/example-assessment.toml"
-        ),
-        &file,
-    )
-    .unwrap();
+    std::fs::copy(common::AUDIT, &file).unwrap();
     let before = std::fs::read(&file).unwrap();
     // A file-size limit of 1 KiB: the record (about 10 KB) cannot be written, as on a full
     // disk. The shell leaves SIGXFSZ as it is: the program itself must not die of it.
@@ -546,14 +539,7 @@ fn answers_under_a_file_size_limit_are_not_lost_on_quit() {
     for (limit, copied) in [("ulimit -S -f 1", true), ("ulimit -f 1", false)] {
         let tmp = TempDir::new().unwrap();
         let home = TempDir::new().unwrap();
-        std::fs::copy(
-            concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/reports/example-assessment.toml"
-            ),
-            tmp.path().join("a.toml"),
-        )
-        .unwrap();
+        std::fs::copy(common::AUDIT, tmp.path().join("a.toml")).unwrap();
         let mut s = Session::shell(
             tmp.path(),
             &format!(
@@ -1141,7 +1127,7 @@ fn a_signed_report_is_written_from_the_interview() {
     }
     let tmp = TempDir::new().unwrap();
     let dir = tmp.path();
-    std::fs::copy(common::EXAMPLE, dir.join("a.toml")).unwrap();
+    std::fs::copy(common::AUDIT, dir.join("a.toml")).unwrap();
     common::complete_audit_details(dir, "a.toml");
     let made = std::process::Command::new("ssh-keygen")
         .current_dir(dir)

@@ -2684,7 +2684,7 @@ mod tests {
     fn signed_off() -> (Record, Questionnaire) {
         let text = std::fs::read_to_string(concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/reports/example-assessment.toml"
+            "/tests/fixtures/audit.toml"
         ))
         .unwrap();
         let loaded = catalog::embedded(catalog::DEFAULT).unwrap().unwrap();
@@ -2696,7 +2696,7 @@ mod tests {
         (r, q)
     }
 
-    /// Every detail an audit needs for its sign-off that the example may not state.
+    /// Every detail an audit needs for its sign-off that the fixture may not state.
     fn complete(r: &mut Record, q: &Questionnaire) {
         let text = |s: &str| Some(s.to_owned());
         let details = Details {

@@ -1272,7 +1272,7 @@ mod tests {
 
     #[test]
     fn the_questionnaire_is_named_at_the_top_of_a_saved_record() {
-        let text = std::fs::read_to_string("reports/example-assessment.toml").unwrap();
+        let text = std::fs::read_to_string("tests/fixtures/audit.toml").unwrap();
         let record = parse(Path::new("example"), &text).unwrap();
         assert_eq!(
             named_questionnaire(&text),

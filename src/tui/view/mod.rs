@@ -737,12 +737,12 @@ mod tests {
         assert_eq!(wrap_preview(&changed, 40, 5).1, whole);
     }
 
-    /// The interview on the shipped example, its first requirement holding `size` bytes of
+    /// The interview on the tests' audit (tests/fixtures/audit.toml), its first requirement holding `size` bytes of
     /// notes, with the notes editor open: the lines its text area wrapped for each key.
     fn interview_lines_wrapped_per_key(size: usize) -> Vec<usize> {
         use crate::tui::action::Action;
         use ratatui_textarea::{Input, Key};
-        let example = std::fs::read_to_string("reports/example-assessment.toml").unwrap();
+        let example = std::fs::read_to_string("tests/fixtures/audit.toml").unwrap();
         let line = "Interview with the project manager: showed the plan and the minutes. ";
         let notes = vec![line; size / line.len()].join("\n");
         let header = "[requirements.\"7.2.a\"]\n";
