@@ -1098,7 +1098,7 @@ fn reloading_their_version_keeps_the_form_being_written() {
     // What the event loop does with the effect.
     app.report(Report::Opened {
         opened: Box::new(common::opened(&path)),
-        message: "opened".into(),
+        message: Some("opened".into()),
     });
     assert!(
         matches!(&app.overlay, Overlay::Editor(e) if e.value(3) == "Precious finding text"),
@@ -1136,7 +1136,7 @@ fn reloading_their_version_puts_their_notes_in_the_editor() {
     );
     app.report(Report::Opened {
         opened: Box::new(common::opened(&path)),
-        message: "opened".into(),
+        message: Some("opened".into()),
     });
     assert!(
         matches!(&app.overlay, Overlay::Editor(e) if e.value(0) == "their notes"),
@@ -2993,5 +2993,49 @@ fn tab_completes_evidence_ids_from_the_register() {
     assert_eq!(
         app.opened.record.finding("NC-2").unwrap().evidence,
         ["RR", "SK"]
+    );
+}
+
+/// A view that changes nothing (read-only, following) offers only the keys that work there:
+/// no rating, note, finding or undo on the question screen, no link or add on the register;
+/// moving, searching and the help stay. Every key it still lists changes nothing.
+#[test]
+fn a_read_only_footer_shows_only_the_keys_that_work() {
+    let mut app = example_app();
+    let question = screen(&app, 80, 24);
+    assert!(question.contains("rate"), "{question}");
+    app.read_only = true;
+    let before = app.opened.record.clone();
+    let shown = screen(&app, 80, 24);
+    let footer = shown.lines().last().unwrap();
+    for word in ["rate", "note", "finding", "n/a", "undo"] {
+        assert!(!footer.contains(word), "{word}: {footer}");
+    }
+    assert!(footer.contains("? help"), "{footer}");
+    for keys in [keymap::read_only_footer(app.mode()), {
+        app.update(Action::ShowEvidence);
+        keymap::read_only_footer(app.mode())
+    }] {
+        for (k, ..) in keys {
+            for c in k.chars().filter(|c| c.is_ascii_alphanumeric()) {
+                char_key(&mut app, c);
+                app.update(Action::Back);
+            }
+        }
+    }
+    assert_eq!(app.opened.record, before);
+    app.update(Action::ShowEvidence);
+    let register = screen(&app, 80, 24);
+    let footer = register.lines().last().unwrap();
+    assert!(
+        !footer.contains("add") && !footer.contains("link") && !footer.contains("edit"),
+        "{footer}"
+    );
+    app.update(Action::ShowSetup);
+    let details = screen(&app, 80, 24);
+    let footer = details.lines().last().unwrap();
+    assert!(
+        !footer.contains("edit") && !footer.contains("condition"),
+        "{footer}"
     );
 }

@@ -100,3 +100,34 @@ pub enum Action {
     PrevField,
     Confirm,
 }
+
+impl Action {
+    /// Whether the action is there to change the record: a view that changes nothing does
+    /// not offer it.
+    pub fn changes_record(&self) -> bool {
+        matches!(
+            self,
+            Action::Save
+                | Action::Rate(_)
+                | Action::NotApplicable
+                | Action::ClearRating
+                | Action::AcceptSuggestion
+                | Action::CheckAllFacets
+                | Action::ToggleFacet(_)
+                | Action::EditNotes
+                | Action::EditWorkingNotes
+                | Action::AddFinding
+                | Action::AddAction
+                | Action::AddInterviewee
+                | Action::EditSampling
+                | Action::PickEvidence
+                | Action::Toggle
+                | Action::Delete
+                | Action::Undo
+                | Action::Redo
+                | Action::AcceptAction
+                | Action::Verify
+                | Action::AddEvidence
+        )
+    }
+}

@@ -366,6 +366,18 @@ impl Key {
 }
 
 impl Binding {
+    /// Whether its keys change the record (a rating, a facet, a form that writes).
+    fn changes_record(&self) -> bool {
+        match &self.does {
+            Does::Rate | Does::Facet => true,
+            // Enter edits a row of these; elsewhere it moves, reads or goes to.
+            Does::Act(Action::Open) => matches!(self.context, C::Setup | C::Evidence | C::FollowUp),
+            Does::YesNo => self.context == C::Setup,
+            Does::Act(action) => action.changes_record(),
+            _ => false,
+        }
+    }
+
     /// Its keys as one label: "n p l f", "↑ ↓".
     pub fn keys_label(&self) -> String {
         self.keys
@@ -440,6 +452,16 @@ fn unbound_name(key: &KeyEvent) -> Option<String> {
 /// The footer of a mode: (keys, word, pinned) in order; pinned ones are shown whatever the
 /// width.
 pub fn footer(mode: Mode) -> Vec<(String, &'static str, bool)> {
+    footer_of(mode, false)
+}
+
+/// The footer of a view that changes nothing (read-only, following): only the keys that
+/// work there, none that would change the record.
+pub fn read_only_footer(mode: Mode) -> Vec<(String, &'static str, bool)> {
+    footer_of(mode, true)
+}
+
+fn footer_of(mode: Mode, read_only: bool) -> Vec<(String, &'static str, bool)> {
     let (contexts, _) = contexts(mode);
     // A binding whose every key an earlier context takes does nothing here.
     let rank = |c: Context| contexts.iter().position(|x| *x == c);
@@ -453,6 +475,7 @@ pub fn footer(mode: Mode) -> Vec<(String, &'static str, bool)> {
     let mut shown: Vec<(u8, String, &'static str)> = BINDINGS
         .iter()
         .filter(|b| contexts.contains(&b.context) && !taken(b))
+        .filter(|b| !(read_only && b.changes_record()))
         .filter_map(|b| b.footer.map(|(rank, word)| (rank, footer_keys(b), word)))
         .collect();
     shown.sort_by_key(|(rank, ..)| *rank);

@@ -298,7 +298,7 @@ impl Persistence {
                     }));
                 });
             }
-            Effect::Reload { path } => self.reload(app, path),
+            Effect::Reload { path } => self.reload(app, path, Some("read the file again")),
             Effect::Suspend => {}
             Effect::WriteReport {
                 output,
@@ -382,7 +382,7 @@ impl Persistence {
 
     /// Opens `path` in place of what is in memory: the read-only view reading the file again,
     /// or, after a conflict, their version of the record (ours stays where it was written).
-    fn reload(&mut self, app: &mut App, path: PathBuf) {
+    fn reload(&mut self, app: &mut App, path: PathBuf, said: Option<&str>) {
         if app.read_only {
             match store::open(&path, &app.opened.access, app.today) {
                 Ok(opened) => {
@@ -391,7 +391,7 @@ impl Persistence {
                     self.seen = opened.disk_stamp;
                     app.report(Report::Opened {
                         opened: Box::new(opened),
-                        message: "read the file again".into(),
+                        message: said.map(str::to_owned),
                     });
                 }
                 Err(e) => app.report(Report::Message(format!("cannot read it again: {e}"))),
@@ -417,11 +417,11 @@ impl Persistence {
                 self.lock = Some(lock);
                 app.report(Report::Opened {
                     opened: Box::new(opened),
-                    message: format!(
+                    message: Some(format!(
                         "opened {}; your answers stay in {}",
                         file_name(&path),
                         file_name(&mine)
-                    ),
+                    )),
                 });
                 self.on_disk_now(app);
             }
@@ -445,7 +445,8 @@ impl Persistence {
         if now.is_none() || now == self.seen {
             return false;
         }
-        self.reload(app, app.opened.path.clone());
+        // Following, each change is shown as it lands: no word about it each time.
+        self.reload(app, app.opened.path.clone(), None);
         true
     }
 

@@ -638,7 +638,7 @@ impl App {
     }
 
     /// After a reload or a save under a new name: the conflict is over.
-    fn resolved(&mut self, opened: Opened, message: String) {
+    fn resolved(&mut self, opened: Opened, message: Option<String>) {
         let current = self.requirement().id.clone();
         self.outline = outline(&opened.questionnaire.questionnaire);
         self.opened = opened;
@@ -670,7 +670,9 @@ impl App {
                 Overlay::Editor(e)
             };
         }
-        self.message = Some(message);
+        if message.is_some() {
+            self.message = message;
+        }
     }
 
     /// Shows a note in full until a key is pressed, over whatever is on screen.

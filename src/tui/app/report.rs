@@ -32,10 +32,11 @@ pub enum Report {
         again: bool,
     },
     /// A file opened in place of what is in memory: their version after a conflict, or the
-    /// file read again by a read-only view.
+    /// file read again by a read-only view (silently when it follows the file: the screen
+    /// shows what changed).
     Opened {
         opened: Box<Opened>,
-        message: String,
+        message: Option<String>,
     },
     /// An evidence file was hashed (or could not be).
     Hashed {

@@ -263,7 +263,11 @@ fn search_prompt(
 /// useful first; "? help" always.
 fn key_help(app: &App, area: Rect, buf: &mut Buffer) {
     let t = app.theme;
-    let mut pairs = keymap::footer(app.mode());
+    let mut pairs = if app.read_only {
+        keymap::read_only_footer(app.mode())
+    } else {
+        keymap::footer(app.mode())
+    };
     if t.ascii {
         for (keys, ..) in &mut pairs {
             *keys = keys.replace('↵', "Enter");
