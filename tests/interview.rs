@@ -2417,6 +2417,15 @@ fn a_search_never_changes_a_rating() {
     );
     let shown = screen(&app, 80, 24);
     assert!(shown.contains("/7.5.C: match 1 of"), "{shown}");
+    // The footer gives n to the matches: the ratings left are p, l and f.
+    let footer = keymap::footer(app.mode());
+    assert!(
+        footer.iter().any(|(k, w, _)| k == "plf" && *w == "rate")
+            && footer
+                .iter()
+                .any(|(k, w, _)| k == "n" && *w == "next match"),
+        "{footer:?}"
+    );
     keys(&mut app, "nnN");
     assert_eq!(ratings(&app), before, "n and N only move");
     press(&mut app, &[KeyCode::Esc]);

@@ -336,6 +336,17 @@ impl Key {
         }
     }
 
+    /// Whether a keystroke can be both keys (`n` is the letter n in either case).
+    fn overlaps(self, other: Key) -> bool {
+        match (self, other) {
+            (Key::Letter(a), Key::Letter(b)) => a.eq_ignore_ascii_case(&b),
+            (Key::Letter(a), Key::Char(c)) | (Key::Char(c), Key::Letter(a)) => {
+                c.eq_ignore_ascii_case(&a)
+            }
+            (a, b) => a == b,
+        }
+    }
+
     /// How the help, the footer and the README write it.
     pub fn name(self) -> String {
         match self {
@@ -463,20 +474,28 @@ pub fn read_only_footer(mode: Mode) -> Vec<(String, &'static str, bool)> {
 
 fn footer_of(mode: Mode, read_only: bool) -> Vec<(String, &'static str, bool)> {
     let (contexts, _) = contexts(mode);
-    // A binding whose every key an earlier context takes does nothing here.
+    // A key an earlier context takes does nothing here: a binding is shown with the keys
+    // left to it ("plf rate" while n is the next match), and not at all without any.
     let rank = |c: Context| contexts.iter().position(|x| *x == c);
-    let taken = |b: &Binding| {
-        b.keys.iter().all(|k| {
-            BINDINGS.iter().any(|o| {
-                rank(o.context).is_some_and(|r| Some(r) < rank(b.context)) && o.keys.contains(k)
-            })
+    let taken = |b: &Binding, k: &Key| {
+        BINDINGS.iter().any(|o| {
+            rank(o.context).is_some_and(|r| Some(r) < rank(b.context))
+                && o.keys.iter().any(|ok| ok.overlaps(*k))
         })
     };
     let mut shown: Vec<(u8, String, &'static str)> = BINDINGS
         .iter()
-        .filter(|b| contexts.contains(&b.context) && !taken(b))
+        .filter(|b| contexts.contains(&b.context))
         .filter(|b| !(read_only && b.changes_record()))
-        .filter_map(|b| b.footer.map(|(rank, word)| (rank, footer_keys(b), word)))
+        .filter_map(|b| {
+            let (rank, word) = b.footer?;
+            let free: Vec<Key> = b.keys.iter().copied().filter(|k| !taken(b, k)).collect();
+            match free.len() {
+                0 => None,
+                n if n == b.keys.len() => Some((rank, footer_keys(b), word)),
+                _ => Some((rank, free.iter().map(|k| k.name()).collect(), word)),
+            }
+        })
         .collect();
     shown.sort_by_key(|(rank, ..)| *rank);
     shown
