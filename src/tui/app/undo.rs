@@ -300,6 +300,8 @@ pub(super) struct History {
     edits: u64,
     /// The notes editor the last change was typed in: typing on adds to that change.
     typing: Option<Purpose>,
+    /// The record has moved on from `states[at]` by typing in `typing` since.
+    stale: bool,
     /// Why nothing before the first state can be undone, when there is a reason to say.
     floor: Option<&'static str>,
 }
@@ -312,14 +314,21 @@ impl History {
             at: 0,
             edits,
             typing: None,
+            stale: false,
             floor,
         }
     }
 
     /// The record changed without an action (a file hashed): the state it is in now
     /// takes it, with nothing to undo.
-    pub(super) fn sync(&mut self, record: &Record, edits: u64) {
-        if self.edits != edits {
+    /// Notes being typed on in `typing` leave the history behind until the typing ends:
+    /// copying the record at each key would cost a key what the record weighs.
+    pub(super) fn sync(&mut self, record: &Record, edits: u64, typing: Option<&Purpose>) {
+        if self.stale && typing.is_some() && typing == self.typing.as_ref() {
+            return;
+        }
+        if self.stale || self.edits != edits {
+            self.stale = false;
             self.states[self.at] = State::of(record, Some(&self.states[self.at]));
             self.edits = edits;
         }
@@ -333,6 +342,11 @@ impl History {
         typing: Option<Purpose>,
     ) -> Recorded {
         self.edits = edits;
+        if typing.is_some() && typing == self.typing && self.at > 0 {
+            // Typing on: one change with the key before it, taken in when the typing ends.
+            self.stale = true;
+            return Recorded::Quiet;
+        }
         let before = &self.states[self.at];
         let now = State::of(record, Some(before));
         if now.same_as(before) {
@@ -350,17 +364,12 @@ impl History {
         }
         self.states.truncate(self.at + 1);
         self.said.truncate(self.at);
-        let typing_on = typing.is_some() && typing == self.typing && self.at > 0;
-        if typing_on {
-            self.states[self.at] = now;
-        } else {
-            self.states.push_back(now);
-            self.said.push_back(said.clone());
-            self.at += 1;
-        }
+        self.states.push_back(now);
+        self.said.push_back(said.clone());
+        self.at += 1;
         self.typing = typing;
         self.bound();
-        if typing_on || self.typing.is_some() {
+        if self.typing.is_some() {
             Recorded::Quiet
         } else {
             Recorded::Change(said)
@@ -455,11 +464,12 @@ impl App {
     /// The history, made on the first action, and up to date with changes made outside
     /// actions.
     pub(super) fn history_now(&mut self) -> &mut History {
+        let typing = self.typing_in();
         let (record, edits) = (&self.opened.record, self.edits);
         let history = self
             .undo
             .get_or_insert_with(|| History::new(record, edits, None));
-        history.sync(record, edits);
+        history.sync(record, edits, typing.as_ref());
         history
     }
 
@@ -619,6 +629,11 @@ mod tests {
                 .answer(&id)
                 .is_none_or(|a| a.notes.is_empty())
         );
+        // Redo brings back every key typed, the last ones too.
+        app.update(Action::Redo);
+        assert_eq!(app.opened.record.answer(&id).unwrap().notes, "seen");
+        app.update(Action::Redo);
+        assert_eq!(app.opened.record.answer(&id).unwrap().notes, "seen twice");
     }
 
     #[test]
