@@ -1211,3 +1211,27 @@ fn undo_and_redo_land_in_the_file() {
     let r = common::record(&tmp.path().join("a.toml"));
     assert_eq!(r.answer("7.2.a").unwrap().rating, Some(Judgement::L));
 }
+
+/// Search through a real terminal: `/` then text is never a command (`/ppm.c` rates
+/// nothing), Enter shows the matches, `n` moves to the next instead of rating N, and the
+/// file never changes.
+#[test]
+fn a_search_in_the_terminal_changes_nothing() {
+    let tmp = TempDir::new().unwrap();
+    new_record(tmp.path(), "a.toml");
+    let path = tmp.path().join("a.toml");
+    let before = std::fs::read(&path).unwrap();
+    let mut s = Session::start(tmp.path(), &["interview", "a.toml"]);
+    s.wait_for("1 of 25");
+    s.keys("/ppm.c", "/ppm.c");
+    s.keys("\r", "nothing on the question screen holds");
+    s.keys("\x1b", "");
+    s.keys("/7.5.C", "/7.5.C");
+    s.keys("\r", "match 1 of");
+    assert!(s.contents().contains("7.5.c"), "{}", s.contents());
+    s.keys("n", "match 1 of");
+    s.keys("\x1b", "");
+    s.keys("q", "");
+    s.wait_exit(Duration::from_secs(5));
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+}
