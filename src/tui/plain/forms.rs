@@ -301,8 +301,12 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
         Ok(())
     }
 
-    /// Closes an action of requirement `id`'s findings once done (when, what shows it), or
-    /// reopens a closed one.
+    /// The assessment team's names, for a prompt that asks for one of them.
+    fn team_names(&self) -> Vec<String> {
+        let team = &self.opened.record.assessment.team;
+        team.iter().map(|p| p.name.clone()).collect()
+    }
+
     /// The actions of requirement `id`'s findings: their ids, and each described.
     fn actions_of(&self, id: &str) -> (Vec<String>, Vec<String>) {
         self.opened
@@ -341,14 +345,7 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
             return Ok(());
         };
         let today = self.opened.today;
-        let team: Vec<String> = self
-            .opened
-            .record
-            .assessment
-            .team
-            .iter()
-            .map(|p| p.name.clone())
-            .collect();
+        let team = self.team_names();
         let mut fields = [
             Field::new(
                 "by",
@@ -398,6 +395,8 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
         }
     }
 
+    /// Closes an action of requirement `id`'s findings once done (when, what shows it), or
+    /// reopens a closed one.
     pub(super) fn close_action(&mut self, id: &str) -> Result<()> {
         let (ids, described) = self.actions_of(id);
         if ids.is_empty() {
@@ -576,14 +575,7 @@ impl<I: BufRead, O: Write> Session<'_, I, O> {
             return Ok(());
         };
         let today = self.opened.today;
-        let team: Vec<String> = self
-            .opened
-            .record
-            .assessment
-            .team
-            .iter()
-            .map(|p| p.name.clone())
-            .collect();
+        let team = self.team_names();
         let mut fields = [
             Field::new(
                 "by",
